@@ -1,0 +1,106 @@
+import type { Connection } from './connection.js';
+
+export interface CatalogColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly index: number;
+}
+
+export interface CatalogRelation {
+  readonly database: string;
+  readonly schema: string;
+  readonly identifier: string;
+  readonly kind: 'table' | 'view';
+  readonly columns: readonly CatalogColumn[];
+  /** True when the relation was built in this run and its columns were not read back yet. */
+  readonly columnsStale?: boolean;
+}
+
+/** Key used for relation look-ups: DuckDB identifiers are case-insensitive. */
+export function relationKey(schema: string, identifier: string): string {
+  return `${schema.toLowerCase()}.${identifier.toLowerCase()}`;
+}
+
+/**
+ * What exists in the database, read once per invocation and kept current as nodes build, so
+ * `is_incremental()`, `adapter.get_relation` and `get_columns_in_relation` answer synchronously
+ * inside templates.
+ */
+export class Catalog {
+  private readonly relations = new Map<string, CatalogRelation>();
+
+  static async read(conn: Connection, schemas?: readonly string[]): Promise<Catalog> {
+    const catalog = new Catalog();
+    const filter = schemas?.length ? `and schema_name in (select unnest($1::varchar[]))` : '';
+    const params = schemas?.length ? [schemas as string[]] : undefined;
+    const rels = await conn.rows<{ database_name: string; schema_name: string; name: string; kind: string }>(
+      `select database_name, schema_name, table_name as name, 'table' as kind from duckdb_tables() where not temporary ${filter}
+       union all
+       select database_name, schema_name, view_name, 'view' from duckdb_views() where not internal and not temporary ${filter}`,
+      params,
+    );
+    const cols = await conn.rows<{ schema_name: string; table_name: string; column_name: string; data_type: string; column_index: number }>(
+      `select schema_name, table_name, column_name, data_type, column_index from duckdb_columns() where not internal ${filter} order by column_index`,
+      params,
+    );
+    const byRel = new Map<string, CatalogColumn[]>();
+    for (const c of cols) {
+      const key = relationKey(c.schema_name, c.table_name);
+      let list = byRel.get(key);
+      if (!list) byRel.set(key, (list = []));
+      list.push({ name: c.column_name, type: c.data_type, index: c.column_index });
+    }
+    for (const r of rels) {
+      const key = relationKey(r.schema_name, r.name);
+      catalog.relations.set(key, {
+        database: r.database_name,
+        schema: r.schema_name,
+        identifier: r.name,
+        kind: r.kind as 'table' | 'view',
+        columns: byRel.get(key) ?? [],
+      });
+    }
+    return catalog;
+  }
+
+  get(schema: string, identifier: string): CatalogRelation | undefined {
+    return this.relations.get(relationKey(schema, identifier));
+  }
+
+  /** Re-reads one relation after it was built (or removes it if gone). */
+  async refresh(conn: Connection, schema: string, identifier: string): Promise<CatalogRelation | undefined> {
+    const cols = await conn.rows<{ database_name: string; column_name: string; data_type: string; column_index: number; kind: string }>(
+      `select c.database_name, c.column_name, c.data_type, c.column_index,
+              case when exists (select 1 from duckdb_views() v where v.schema_name = c.schema_name and v.view_name = c.table_name) then 'view' else 'table' end as kind
+       from duckdb_columns() c where lower(c.schema_name) = lower($1) and lower(c.table_name) = lower($2) order by c.column_index`,
+      [schema, identifier],
+    );
+    const key = relationKey(schema, identifier);
+    if (!cols.length) {
+      this.relations.delete(key);
+      return undefined;
+    }
+    const rel: CatalogRelation = {
+      database: cols[0]!.database_name,
+      schema,
+      identifier,
+      kind: cols[0]!.kind as 'table' | 'view',
+      columns: cols.map((c) => ({ name: c.column_name, type: c.data_type, index: c.column_index })),
+    };
+    this.relations.set(key, rel);
+    return rel;
+  }
+
+  /** Records a relation this run built; its columns are read only if someone asks (see refresh). */
+  markBuilt(database: string, schema: string, identifier: string, kind: 'table' | 'view'): void {
+    this.relations.set(relationKey(schema, identifier), { database, schema, identifier, kind, columns: [], columnsStale: true } as CatalogRelation);
+  }
+
+  forget(schema: string, identifier: string): void {
+    this.relations.delete(relationKey(schema, identifier));
+  }
+
+  all(): IterableIterator<CatalogRelation> {
+    return this.relations.values();
+  }
+}

@@ -1,0 +1,195 @@
+// Loaded on first open so commands that never touch the database (ls, parse errors) start fast.
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import { DatabaseError } from '../../errors.js';
+import type { Relation } from '../../manifest/types.js';
+import { beginTransaction, commit, rollback, quoteIdent } from './sql.js';
+
+export type SqlParams = readonly unknown[] | Readonly<Record<string, unknown>>;
+export type Row = Record<string, unknown>;
+
+export interface QueryResult {
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  readonly rows: readonly Row[];
+}
+
+export interface OpenOptions {
+  /** A file path or ':memory:'. */
+  readonly path: string;
+  readonly readOnly?: boolean;
+  /** DuckDB settings (`memory_limit`, `threads`, ...). Values are stringified. */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  /** Keep retrying a locked file for this many seconds. */
+  readonly waitForLockSeconds?: number;
+  /** Called with every statement before it runs (for --debug logs). */
+  readonly onStatement?: (sql: string, connectionId: number) => void;
+}
+
+/**
+ * One DuckDB database for one invocation. DuckDB allows one writing process per file; inside the
+ * process, connections run in parallel (MVCC), so the scheduler opens one per worker.
+ */
+export class Database {
+  private connections: Connection[] = [];
+  private nextId = 0;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly options: OpenOptions,
+  ) {}
+
+  /**
+   * Opens (or creates) the database file.
+   * @throws DatabaseError BMP_DB_LOCKED when another process holds the file, BMP_DB_OPEN otherwise.
+   */
+  static async open(options: OpenOptions): Promise<Database> {
+    const config: Record<string, string> = {};
+    for (const [k, v] of Object.entries(options.settings ?? {})) config[k] = String(v);
+    if (options.readOnly && options.path !== ':memory:') config['access_mode'] = 'READ_ONLY';
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const deadline = Date.now() + (options.waitForLockSeconds ?? 0) * 1000;
+    for (;;) {
+      try {
+        const instance = await DuckDBInstance.create(options.path, config);
+        return new Database(instance, options);
+      } catch (err) {
+        const message = (err as Error).message ?? String(err);
+        const lock = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(message);
+        if (lock) {
+          if (Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 200));
+            continue;
+          }
+          throw new DatabaseError(
+            'BMP_DB_LOCKED',
+            `database ${options.path} is locked by process ${lock[2]} (${lock[1]})`,
+            { file: options.path },
+            'wait for it to finish, or pass --wait-for-lock SECONDS',
+          );
+        }
+        throw new DatabaseError('BMP_DB_OPEN', `cannot open database ${options.path}: ${firstLine(message)}`, {
+          file: options.path,
+        });
+      }
+    }
+  }
+
+  async connect(): Promise<Connection> {
+    const conn = new Connection(await this.instance.connect(), this.nextId++, this.options.onStatement);
+    this.connections.push(conn);
+    return conn;
+  }
+
+  /** Interrupts every running query (Ctrl-C). */
+  interruptAll(): void {
+    for (const c of this.connections) c.interrupt();
+  }
+
+  close(): void {
+    for (const c of this.connections) c.close();
+    this.connections = [];
+    this.instance.closeSync();
+  }
+}
+
+export class Connection {
+  private inTransaction = false;
+
+  constructor(
+    private readonly raw: DuckDBConnection,
+    readonly id: number,
+    private readonly onStatement?: (sql: string, connectionId: number) => void,
+  ) {}
+
+  /** Runs one statement (or a `;`-separated batch) and returns rows changed (or the CTAS count). */
+  async run(sql: string, params?: SqlParams): Promise<number> {
+    this.onStatement?.(sql, this.id);
+    const result = await this.raw.run(sql, params as DuckDBValue[] | undefined);
+    if (result.rowsChanged) return result.rowsChanged;
+    // CREATE TABLE AS reports its row count as a one-row `Count` result.
+    const names = result.columnNames();
+    if (names.length === 1 && names[0] === 'Count') {
+      const rows = await result.getRows();
+      const v = rows[0]?.[0];
+      if (typeof v === 'bigint' || typeof v === 'number') return Number(v);
+    }
+    return 0;
+  }
+
+  /** Runs a query and returns rows as plain JS objects (bigints that fit become numbers). */
+  async query(sql: string, params?: SqlParams): Promise<QueryResult> {
+    this.onStatement?.(sql, this.id);
+    const reader = await this.raw.runAndReadAll(sql, params as DuckDBValue[] | undefined);
+    const names = reader.columnNames();
+    const types = reader.columnTypes().map(String);
+    const rows = reader.getRowsJS().map((values) => {
+      const row: Row = {};
+      names.forEach((n, i) => (row[n] = toPlain(values[i])));
+      return row;
+    });
+    return { columns: names.map((name, i) => ({ name, type: types[i]! })), rows };
+  }
+
+  /** Rows as objects; shorthand for `query(...).rows`. */
+  async rows<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    return (await this.query(sql, params)).rows as T[];
+  }
+
+  /**
+   * Runs `fn` inside a transaction: commit on success, rollback on error (then rethrow).
+   * Joins an already open transaction, as SQLMesh's adapter does.
+   */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn();
+    await this.run(beginTransaction());
+    this.inTransaction = true;
+    try {
+      const out = await fn();
+      await this.run(commit());
+      return out;
+    } catch (err) {
+      await this.run(rollback()).catch(() => undefined);
+      throw err;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  async appendRows(rel: Relation, rows: readonly (readonly unknown[])[]): Promise<void> {
+    const appender = await this.raw.createAppender(rel.identifier, rel.schema);
+    for (const r of rows) {
+      for (const v of r) appender.appendValue(v as DuckDBValue);
+      appender.endRow();
+    }
+    appender.closeSync();
+  }
+
+  interrupt(): void {
+    this.raw.interrupt();
+  }
+
+  close(): void {
+    try {
+      this.raw.closeSync();
+    } catch {
+      /* already closed */
+    }
+  }
+
+  /** Sets the default schema of this connection (`use`). */
+  async useSchema(schema: string): Promise<void> {
+    await this.run(`use ${quoteIdent(schema)}`);
+  }
+}
+
+function toPlain(v: unknown): unknown {
+  if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  if (Array.isArray(v)) return v.map(toPlain);
+  if (v && typeof v === 'object' && v.constructor === Object) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toPlain(x)]));
+  }
+  return v;
+}
+
+export function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}

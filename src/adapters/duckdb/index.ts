@@ -1,0 +1,7 @@
+/**
+ * The only module that talks to DuckDB. Components never run SQL themselves; they go through a
+ * {@link Connection} and build statements with the pure builders in `sql.ts`.
+ */
+export * from './connection.js';
+export * from './catalog.js';
+export * from './sql.js';

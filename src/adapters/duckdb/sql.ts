@@ -1,0 +1,64 @@
+/**
+ * Pure SQL builders for DuckDB. Identifiers only go through {@link quoteIdent}; data never goes into
+ * statement text (callers bind values). Materializations compose these into statement lists.
+ */
+import type { Relation } from '../../manifest/types.js';
+
+/** Quote an identifier: `my "col"` → `"my ""col"""`. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A SQL string literal, for the few places DuckDB takes no parameter (e.g. file paths in COPY). */
+export function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** `"schema"."name"` (the database is the attached default, so it is left out unless asked). */
+export function relationSql(rel: Relation, withDatabase = false): string {
+  const parts = withDatabase ? [rel.database, rel.schema, rel.identifier] : [rel.schema, rel.identifier];
+  return parts.map(quoteIdent).join('.');
+}
+
+export type RelationKind = 'table' | 'view';
+
+export function createSchema(schema: string): string {
+  return `create schema if not exists ${quoteIdent(schema)}`;
+}
+
+export function createTableAs(rel: Relation, selectSql: string, opts: { replace?: boolean; temp?: boolean } = {}): string {
+  const replace = opts.replace ?? true;
+  return `create ${replace ? 'or replace ' : ''}${opts.temp ? 'temp ' : ''}table ${opts.temp ? quoteIdent(rel.identifier) : relationSql(rel)} as (\n${selectSql}\n)`;
+}
+
+export function createViewAs(rel: Relation, selectSql: string): string {
+  return `create or replace view ${relationSql(rel)} as (\n${selectSql}\n)`;
+}
+
+export function dropRelation(rel: Relation, kind: RelationKind): string {
+  return `drop ${kind} if exists ${relationSql(rel)}`;
+}
+
+export function insertInto(target: Relation, columns: readonly string[], fromSql: string): string {
+  const cols = columns.map(quoteIdent).join(', ');
+  return `insert into ${relationSql(target)} (${cols})\nselect ${cols} from (${fromSql})`;
+}
+
+/** A wrapper for the optional `where` of statement builders: `a and b`. */
+export function andAll(predicates: readonly string[]): string {
+  return predicates.length ? predicates.map((p) => `(${p})`).join(' and ') : 'true';
+}
+
+export function createIndex(rel: Relation, name: string, columns: readonly string[], unique: boolean): string {
+  return `create ${unique ? 'unique ' : ''}index ${quoteIdent(name)} on ${relationSql(rel)} (${columns.map(quoteIdent).join(', ')})`;
+}
+
+export function beginTransaction(): string {
+  return 'begin transaction';
+}
+export function commit(): string {
+  return 'commit';
+}
+export function rollback(): string {
+  return 'rollback';
+}

@@ -1,0 +1,152 @@
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { BmpError } from '../errors.js';
+import type { BmpEvent, LogFormat } from '../report/index.js';
+import { makeReporter } from '../report/index.js';
+import { GLOBAL_OPTIONS, RUN_OPTIONS, SELECTION_OPTIONS, type OptionSpec } from './options.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+export interface CliIO {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly isTTY: boolean;
+}
+
+export interface CliContext {
+  readonly io: CliIO;
+  /** Holds what Ctrl-C must interrupt. */
+  onInterrupt?: () => void;
+  exitCode: number;
+}
+
+/** Options every command receives, after commander parsed them. */
+export interface ParsedOptions {
+  readonly projectDir?: string;
+  readonly profilesDir?: string;
+  readonly target?: string;
+  readonly threads?: number;
+  readonly vars?: string;
+  readonly logFormat: LogFormat;
+  readonly debug?: boolean;
+  readonly waitForLock?: number;
+  readonly color: boolean;
+  readonly select?: string[];
+  readonly models?: string[];
+  readonly exclude?: string[];
+  readonly resourceType?: string[];
+  readonly indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
+  readonly fullRefresh?: boolean;
+  readonly failFast?: boolean;
+  readonly llmOffline?: boolean;
+  readonly [key: string]: unknown;
+}
+
+export type CommandRegistrar = (program: Command, ctx: CliContext, helpers: CommandHelpers) => void;
+
+export interface CommandHelpers {
+  addOptions(cmd: Command, specs: readonly OptionSpec[]): Command;
+  globalOptions: readonly OptionSpec[];
+  selectionOptions: readonly OptionSpec[];
+  runOptions: readonly OptionSpec[];
+  /** Library options from parsed CLI options (project dir, vars, selection, event sink). */
+  libraryOptions(o: ParsedOptions): Record<string, unknown> & { emit: (e: BmpEvent) => void };
+}
+
+const registrars: CommandRegistrar[] = [];
+
+/** Commands are registered by modules under src/cli/commands (one file per command family). */
+export function registerCommands(r: CommandRegistrar): void {
+  registrars.push(r);
+}
+
+export function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Builds the program; exported so tests can parse argv without spawning. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('bmp')
+    .description('dbt-style SQL transformations on DuckDB')
+    .version(version(), '-v, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.io.out(s.replace(/\n$/, '')), writeErr: (s) => ctx.io.err(s.replace(/\n$/, '')) });
+  const addOptions = (cmd: Command, specs: readonly OptionSpec[]) => {
+    for (const s of specs) {
+      const opt = new Option(s.flags, s.description);
+      if (s.default !== undefined) opt.default(s.default);
+      if (s.parse) {
+        const parse = s.parse;
+        opt.argParser((v: string, prev: unknown) => {
+          try {
+            return parse(v, prev);
+          } catch (e) {
+            throw new CommanderError(2, 'bmp.invalidArgument', (e as Error).message);
+          }
+        });
+      }
+      if (s.flags.startsWith('--log-format')) opt.choices(['text', 'json']);
+      if (s.flags.startsWith('--indirect-selection')) opt.choices(['eager', 'cautious', 'buildable', 'empty']);
+      cmd.addOption(opt);
+    }
+    return cmd.exitOverride();
+  };
+  const helpers: CommandHelpers = {
+    addOptions,
+    globalOptions: GLOBAL_OPTIONS,
+    selectionOptions: SELECTION_OPTIONS,
+    runOptions: RUN_OPTIONS,
+    libraryOptions: (o) => {
+      const emit = makeReporter(o.logFormat, { write: ctx.io.out, debug: !!o.debug, color: o.color && ctx.io.isTTY && !process.env['CI'] && !process.env['NO_COLOR'] });
+      return {
+        projectDir: o.projectDir,
+        profilesDir: o.profilesDir,
+        target: o.target,
+        threads: o.threads,
+        vars: o.vars,
+        select: [...(o.select ?? []), ...(o.models ?? [])],
+        exclude: o.exclude,
+        resourceTypes: o.resourceType,
+        indirectSelection: o.indirectSelection,
+        fullRefresh: o.fullRefresh,
+        failFast: o.failFast,
+        waitForLockSeconds: o.waitForLock,
+        llmOffline: o.llmOffline,
+        emit,
+      };
+    },
+  };
+  for (const r of registrars) r(program, ctx, helpers);
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export async function main(argv: readonly string[], io: CliIO, signals?: { interrupt?: () => void }): Promise<number> {
+  const ctx: CliContext = { io, exitCode: 0 };
+  if (signals) signals.interrupt = () => ctx.onInterrupt?.();
+  const program = buildProgram(ctx);
+  const debug = argv.includes('--debug');
+  if (debug) process.env['BMP_DEBUG'] = '1';
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return ctx.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'bmp.invalidArgument') io.err(`Usage Error: ${err.message} [BMP_CLI_ARGUMENT]`);
+      return EXIT.usage;
+    }
+    if (err instanceof BmpError) {
+      io.err(err.format());
+      if (debug) io.err(err.stack ?? '');
+      return err.code === 'BMP_INTERRUPTED' ? EXIT.interrupted : EXIT.usage;
+    }
+    io.err(`Internal Error: ${(err as Error).message ?? String(err)}${debug ? `\n${(err as Error).stack}` : ' (run with --debug for the stack trace)'}`);
+    return EXIT.usage;
+  }
+}

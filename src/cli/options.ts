@@ -1,0 +1,41 @@
+/**
+ * Every CLI option, declared once as data (Vitest's cli-config idea) and fed to commander.
+ */
+export interface OptionSpec {
+  readonly flags: string;
+  readonly description: string;
+  readonly default?: unknown;
+  readonly parse?: (value: string, previous: unknown) => unknown;
+}
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${v}'`);
+  return n;
+};
+
+export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--project-dir <dir>', description: 'folder holding project.yml (or dbt_project.yml)' },
+  { flags: '--profiles-dir <dir>', description: 'folder holding profiles.yml (default: the project folder, then ~/.bmp)' },
+  { flags: '-t, --target <name>', description: 'profile output to use (default: the profile\'s target)' },
+  { flags: '--threads <n>', description: 'nodes run in parallel (default: the target\'s threads)', parse: int('--threads') },
+  { flags: '--vars <yaml>', description: "override project vars key by key, e.g. '{working_memory_capacity: 9}'" },
+  { flags: '--log-format <format>', description: 'text (default) or json (one object per event)', default: 'text' },
+  { flags: '--debug', description: 'stack traces and the SQL of every statement' },
+  { flags: '--wait-for-lock <seconds>', description: 'wait this long for another process to release the database', parse: int('--wait-for-lock') },
+  { flags: '--no-color', description: 'plain output without ANSI colors' },
+];
+
+export const SELECTION_OPTIONS: readonly OptionSpec[] = [
+  { flags: '-s, --select <selector...>', description: 'dbt selection syntax: name, +name, name+, @name, tag:x, path:x, config.k:v; space = union, comma = intersection' },
+  { flags: '-m, --models <selector...>', description: 'alias of --select (older dbt)' },
+  { flags: '--exclude <selector...>', description: 'nodes to leave out (same syntax)' },
+  { flags: '--resource-type <type...>', description: 'only these resource types (model, seed, snapshot, test, unit_test, source)' },
+  { flags: '--indirect-selection <mode>', description: 'tests of selected nodes: eager (default), cautious, buildable, empty' },
+];
+
+export const RUN_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--full-refresh', description: 'rebuild incremental models and seeds from scratch' },
+  { flags: '-x, --fail-fast', description: 'stop at the first failure' },
+  { flags: '--llm-offline', description: 'use the offline LLM provider whatever the profile says' },
+];

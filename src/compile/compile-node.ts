@@ -1,0 +1,332 @@
+import { quoteLiteral, type Catalog, type QueryResult } from '../adapters/duckdb/index.js';
+import { envVar, type LoadedConfig } from '../config/index.js';
+import { CompileError, type ErrorLocation } from '../errors.js';
+import {
+  analyzeStatic,
+  buildTemplateContext,
+  makeQueryTable,
+  renderStatic,
+  TemplateRelation,
+  type ContextHooks,
+  type QueryTable,
+  type StaticCall,
+  type TemplateEngine,
+} from '../jinja/index.js';
+import type { ExecutableNode, Manifest, NodeConfig, SqlNode } from '../manifest/types.js';
+import { lookupVar } from '../parse/index.js';
+import { builtinTestSql } from '../testing/builtin-tests.js';
+
+export interface CompiledNode {
+  readonly node: ExecutableNode;
+  readonly compiledSql: string;
+  /** Config after the render (a `config()` call may set keys the parser could not see). */
+  readonly config: NodeConfig;
+  /** Ephemeral models inlined as CTEs, in order. */
+  readonly ephemerals: readonly string[];
+}
+
+/** What compiling needs beyond the node. One per invocation, shared by all nodes. */
+export interface CompileEnv {
+  readonly cfg: LoadedConfig;
+  readonly manifest: Manifest;
+  readonly engine: TemplateEngine;
+  readonly catalog?: Catalog;
+  /** Runs `run_query` SQL; absent when no database is open. */
+  readonly runQuery?: (sql: string) => Promise<QueryResult>;
+  readonly runStartedAt: string;
+  readonly invocationId: string;
+  readonly fullRefresh: boolean;
+  readonly log: (message: string, info: boolean, nodeId?: string) => void;
+  /** Extra globals (LLM macros, ...) installed into every render. */
+  readonly extraGlobals?: Readonly<Record<string, unknown>>;
+  /** Overrides of vars for one compile (unit tests). */
+  readonly varOverrides?: Readonly<Record<string, unknown>>;
+  /** Compile-time relation rewrites (unit tests point refs at fixtures). */
+  readonly refOverrides?: ReadonlyMap<string, string>;
+  readonly isIncrementalOverride?: boolean;
+}
+
+const MAX_QUERY_PASSES = 50;
+
+/**
+ * Compiles one node to SQL: static fast path when the template only uses literal ref/source/
+ * config/var; otherwise a nunjucks render. `run_query` results are fetched between renders: each
+ * pass runs the first query it has no result for, until a pass needs none (reads only).
+ * @throws CompileError located at the node's file and line.
+ */
+export async function compileNode(node: ExecutableNode, env: CompileEnv, ephemeralCache = new Map<string, CompiledNode>()): Promise<CompiledNode> {
+  if (node.resourceType === 'seed' || node.resourceType === 'unit_test') {
+    return { node, compiledSql: '', config: node.config, ephemerals: [] };
+  }
+  const renderer = new NodeRenderer(node, env);
+  let sql: string;
+  if (node.resourceType === 'test' && node.testMetadata?.testType === 'generic') {
+    sql = await renderer.genericTest();
+  } else {
+    sql = await renderer.renderTemplate(node.rawCode);
+  }
+  const ephemerals: string[] = [];
+  const ctes: string[] = [];
+  const seen = new Set<string>();
+  const visit = async (id: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    let compiled = ephemeralCache.get(id);
+    if (!compiled) {
+      compiled = await compileNode(env.manifest.nodes.get(id)!, env, ephemeralCache);
+      ephemeralCache.set(id, compiled);
+    }
+    // an ephemeral's own ephemerals come first
+    for (const inner of (compiled as CompiledNodeWithRefs).referencedEphemerals ?? []) await visit(inner);
+    ephemerals.push(id);
+    ctes.push(`${cteName(env.manifest.nodes.get(id)!.name)} as (\n${(compiled as CompiledNodeWithRefs).bodySql ?? compiled.compiledSql}\n)`);
+  };
+  for (const id of renderer.ephemeralRefs) await visit(id);
+  const body = stripTrailingSemicolon(sql);
+  const compiledSql = ctes.length ? injectCtes(body, ctes) : body;
+  const result: CompiledNodeWithRefs = {
+    node,
+    compiledSql,
+    config: renderer.finalConfig(),
+    ephemerals,
+    referencedEphemerals: renderer.ephemeralRefs,
+    bodySql: body,
+  };
+  return result;
+}
+
+interface CompiledNodeWithRefs extends CompiledNode {
+  readonly referencedEphemerals?: readonly string[];
+  readonly bodySql?: string;
+}
+
+/** Renders a hook (or any snippet) with the node's template context: `{{ this }}` is the node's relation. */
+export async function renderInNodeContext(node: ExecutableNode, source: string, env: CompileEnv): Promise<string> {
+  if (!source.includes('{{') && !source.includes('{%')) return source;
+  return new NodeRenderer(node as SqlNode, env).renderTemplate(source);
+}
+
+export function cteName(name: string): string {
+  return `__dbt__cte__${name}`;
+}
+
+/** `with a as (...)` goes before the model's own `with` (merged) or before its select. */
+export function injectCtes(sql: string, ctes: readonly string[]): string {
+  const lead = /^(\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*)with(\s+recursive)?\b/i.exec(sql);
+  if (lead) {
+    return `${lead[1]}with${lead[2] ?? ''} ${ctes.join(',\n')},${sql.slice(lead[0].length)}`;
+  }
+  return `with ${ctes.join(',\n')}\n${sql}`;
+}
+
+function stripTrailingSemicolon(sql: string): string {
+  return sql.replace(/;\s*$/, '');
+}
+
+class NodeRenderer {
+  readonly ephemeralRefs: string[] = [];
+  private readonly configSet: Record<string, unknown> = {};
+  private readonly queryResults = new Map<string, QueryTable>();
+  private pendingQuery: string | undefined;
+  private readonly where: ErrorLocation;
+
+  constructor(
+    private readonly node: SqlNode,
+    private readonly env: CompileEnv,
+  ) {
+    this.where = { file: node.resourceType === 'test' && node.testMetadata?.testType === 'generic' ? node.patchPath ?? node.originalFilePath : node.originalFilePath, nodeId: node.uniqueId };
+  }
+
+  finalConfig(): NodeConfig {
+    return Object.keys(this.configSet).length ? ({ ...this.node.config } as NodeConfig) : this.node.config;
+  }
+
+  async renderTemplate(source: string): Promise<string> {
+    const stat = analyzeStatic(source);
+    if (stat) return renderStatic(stat, (c) => this.staticCall(c));
+    const file = this.where.file!;
+    for (let pass = 0; pass < MAX_QUERY_PASSES; pass++) {
+      this.ephemeralRefs.length = 0;
+      this.pendingQuery = undefined;
+      const out = this.env.engine.render({ file, source, nodeId: this.node.uniqueId }, this.globals());
+      if (this.pendingQuery === undefined) return out;
+      await this.fetch(this.pendingQuery);
+    }
+    throw new CompileError('BMP_RUN_QUERY_LOOP', `run_query was called with more than ${MAX_QUERY_PASSES} different statements`, this.where);
+  }
+
+  /** Built-in generic tests are SQL built in TypeScript; custom ones call their `{% test %}` macro. */
+  async genericTest(): Promise<string> {
+    const meta = this.node.testMetadata!;
+    const target = this.env.manifest.nodes.get(this.node.attachedNode!) ?? this.env.manifest.sources.get(this.node.attachedNode!);
+    if (!target) throw new CompileError('BMP_TEST_TARGET', `test '${this.node.name}' is attached to a missing node`, this.where);
+    const modelRel = this.relationOf(target.uniqueId);
+    const macroName = `test_${meta.name}`;
+    const kwargs = { ...meta.kwargs };
+    const resolveArg = (v: unknown): unknown => {
+      if (typeof v !== 'string' || !/^\s*(ref|source)\s*\(/.test(v)) return v;
+      const call = analyzeStatic(`{{ ${v.trim()} }}`)?.segments.find((s) => typeof s !== 'string') as StaticCall | undefined;
+      return call ? this.staticCall(call) : v;
+    };
+    for (const k of Object.keys(kwargs)) kwargs[k] = resolveArg(kwargs[k]);
+    const where = this.node.config['where'] as string | undefined;
+    const model = where ? new TemplateRelation(modelRel.database, modelRel.schema, modelRel.identifier, modelRel.type, `(select * from ${modelRel} where ${where})`) : modelRel;
+    if (this.env.engine.macros.has(macroName)) {
+      const file = this.where.file!;
+      for (let pass = 0; pass < MAX_QUERY_PASSES; pass++) {
+        this.pendingQuery = undefined;
+        let out: unknown;
+        try {
+          out = this.env.engine.callMacro(macroName, [], { ...kwargs, model }, this.globals());
+        } catch (err) {
+          throw this.env.engine.toCompileError(err, { file, nodeId: this.node.uniqueId });
+        }
+        if (this.pendingQuery === undefined) return String(out);
+        await this.fetch(this.pendingQuery);
+      }
+    }
+    const sql = builtinTestSql(meta.name, String(model), kwargs);
+    if (sql === undefined) {
+      throw new CompileError('BMP_TEST_UNDEFINED', `unknown test '${meta.namespace ? meta.namespace + '.' : ''}${meta.name}'`, this.where, `built-in tests: unique, not_null, accepted_values, relationships, accepted_range, expression_is_true; or define {% test ${meta.name}(model, column_name) %}`);
+    }
+    return sql;
+  }
+
+  private async fetch(sql: string): Promise<void> {
+    if (!this.env.runQuery) {
+      this.queryResults.set(sql, makeQueryTable([], []));
+      return;
+    }
+    try {
+      const r = await this.env.runQuery(sql);
+      this.queryResults.set(sql, makeQueryTable(r.columns, r.rows as Record<string, unknown>[]));
+    } catch (err) {
+      throw new CompileError('BMP_RUN_QUERY', `run_query failed: ${(err as Error).message.split('\n')[0]}`, this.where);
+    }
+  }
+
+  private staticCall(c: StaticCall): unknown {
+    switch (c.fn) {
+      case 'ref':
+        return c.args.length >= 2 ? this.ref(String(c.args[1]), String(c.args[0])) : this.ref(String(c.args[0]));
+      case 'source':
+        return this.source(String(c.args[0]), String(c.args[1]));
+      case 'config':
+        return '';
+      case 'var':
+        return this.var(String(c.args[0]), c.args[1], c.args.length > 1);
+      case 'env_var':
+        return envVar(String(c.args[0]), c.args[1] ?? undefined);
+      case 'this':
+        return this.thisRelation();
+    }
+  }
+
+  private var(name: string, fallback: unknown, hasFallback: boolean | undefined): unknown {
+    if (this.env.varOverrides && name in this.env.varOverrides) return this.env.varOverrides[name];
+    return lookupVar(this.env.cfg, name, fallback, hasFallback, this.where);
+  }
+
+  private relationOf(id: string): TemplateRelation {
+    const override = this.env.refOverrides?.get(id);
+    if (override) return new TemplateRelation('', '', override, 'cte', override);
+    const n = this.env.manifest.nodes.get(id) ?? this.env.manifest.sources.get(id);
+    if (!n) throw new CompileError('BMP_REF_UNDEFINED', `unknown node ${id}`, this.where);
+    if (n.resourceType === 'source' && n.externalLocation) {
+      return new TemplateRelation(n.relation!.database, n.relation!.schema, n.identifier, 'external', externalReader(n.externalLocation, this.env.cfg.project.projectDir));
+    }
+    if (n.resourceType === 'model' && n.config.materialized === 'ephemeral') {
+      if (!this.ephemeralRefs.includes(id)) this.ephemeralRefs.push(id);
+      return new TemplateRelation('', '', cteName(n.name), 'cte');
+    }
+    const r = n.relation!;
+    const kind = this.env.catalog?.get(r.schema, r.identifier)?.kind;
+    return new TemplateRelation(r.database, r.schema, r.identifier, kind);
+  }
+
+  private ref(name: string, pkg?: string): TemplateRelation {
+    const id = this.node.dependsOn.nodes.find((d) => {
+      const n = this.env.manifest.nodes.get(d);
+      return n && n.name === name && (!pkg || n.packageName === pkg);
+    });
+    if (!id) {
+      // A ref the parser did not see (e.g. inside a branch not taken at parse time).
+      const found = [...this.env.manifest.nodes.values()].find((n) => n.name === name && (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot'));
+      if (!found) throw new CompileError('BMP_REF_UNDEFINED', `ref('${name}') was not found`, this.where);
+      return this.relationOf(found.uniqueId);
+    }
+    return this.relationOf(id);
+  }
+
+  private source(src: string, table: string): TemplateRelation {
+    const id = `source.${this.env.manifest.projectName}.${src}.${table}`;
+    if (!this.env.manifest.sources.has(id)) throw new CompileError('BMP_SOURCE_UNDEFINED', `source('${src}', '${table}') was not found`, this.where);
+    return this.relationOf(id);
+  }
+
+  private thisRelation(): TemplateRelation | undefined {
+    const r = this.node.relation;
+    if (!r) return undefined;
+    const override = this.env.refOverrides?.get(this.node.uniqueId);
+    if (override) return new TemplateRelation('', '', override, 'cte', override);
+    return new TemplateRelation(r.database, r.schema, r.identifier, this.env.catalog?.get(r.schema, r.identifier)?.kind);
+  }
+
+  private isIncremental(): boolean {
+    if (this.env.isIncrementalOverride !== undefined) return this.env.isIncrementalOverride;
+    const cfg = this.node.config;
+    if (cfg.materialized !== 'incremental' || !this.node.relation) return false;
+    if (this.env.fullRefresh && cfg['full_refresh'] !== false) return false;
+    if (cfg['full_refresh'] === true) return false;
+    const existing = this.env.catalog?.get(this.node.relation.schema, this.node.relation.identifier);
+    return existing?.kind === 'table';
+  }
+
+  private globals(): Record<string, unknown> {
+    const t = this.env.cfg.target;
+    const hooks: ContextHooks = {
+      ref: (name, pkg) => this.ref(name, pkg),
+      source: (s, t2) => this.source(s, t2),
+      onConfig: (c) => Object.assign(this.configSet, c),
+      configValue: (k) => this.configSet[k] ?? (this.node.config as Record<string, unknown>)[k],
+      var: (name, fallback, has) => this.var(name, fallback, has),
+      envVar: (n, d) => envVar(n, d),
+      isIncremental: () => this.isIncremental(),
+      runQuery: (sql) => {
+        const hit = this.queryResults.get(sql);
+        if (hit) return hit;
+        if (this.pendingQuery === undefined) this.pendingQuery = sql;
+        return makeQueryTable([], []);
+      },
+      getRelation: (_db, schema, identifier) => {
+        const rel = this.env.catalog?.get(schema, identifier);
+        return rel ? new TemplateRelation(rel.database, rel.schema, rel.identifier, rel.kind) : null;
+      },
+      getColumns: (rel) => {
+        const r = this.env.catalog?.get(rel.schema, rel.identifier);
+        return (r?.columns ?? []).map((c) => ({ name: c.name, column: c.name, data_type: c.type, dtype: c.type, quoted: `"${c.name.replaceAll('"', '""')}"` }));
+      },
+      log: (msg, info) => this.env.log(msg, info, this.node.uniqueId),
+      doc: (name) => this.env.manifest.docs.get(`doc.${this.env.manifest.projectName}.${name}`)?.blockContents ?? '',
+      thisRelation: this.thisRelation(),
+      execute: true,
+      target: { name: t.name, schema: t.schema, type: 'duckdb', threads: t.threads, database: t.database, profile_name: t.profileName, path: t.path },
+      runStartedAt: this.env.runStartedAt,
+      invocationId: this.env.invocationId,
+      flags: { FULL_REFRESH: this.env.fullRefresh, WHICH: 'run' },
+      model: { unique_id: this.node.uniqueId, name: this.node.name, config: this.node.config, resource_type: this.node.resourceType, original_file_path: this.node.originalFilePath },
+      hasMacro: (n) => this.env.engine.macros.has(n),
+      macro: (n) => this.env.engine.macroFunction(n),
+    };
+    return { ...buildTemplateContext(hooks), ...(this.env.extraGlobals ?? {}) };
+  }
+}
+
+/** SQL that reads a file-backed source, by extension. */
+export function externalReader(location: string, projectDir: string): string {
+  const path = location.startsWith('/') || /^[a-z]+:\/\//.test(location) ? location : `${projectDir}/${location}`;
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.parquet') || lower.includes('.parquet')) return `read_parquet(${quoteLiteral(path)})`;
+  if (lower.endsWith('.json') || lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return `read_json_auto(${quoteLiteral(path)})`;
+  return `read_csv_auto(${quoteLiteral(path)})`;
+}

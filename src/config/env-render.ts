@@ -1,0 +1,48 @@
+import nunjucks from 'nunjucks';
+import { ConfigError, type ErrorLocation } from '../errors.js';
+import { isSecretName, registerSecret } from './secrets.js';
+
+/** `env_var('NAME', default)` as dbt defines it: a string, or an error when unset without default. */
+export function envVar(name: string, fallback?: unknown): string {
+  const value = process.env[name];
+  if (value !== undefined) {
+    if (isSecretName(name)) registerSecret(value);
+    return value;
+  }
+  if (fallback !== undefined) return String(fallback);
+  throw new ConfigError('BMP_ENV_VAR_MISSING', `env var required but not provided: '${name}'`);
+}
+
+const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+env.addGlobal('env_var', envVar);
+
+/**
+ * Renders `{{ ... }}` in YAML string values (env_var, and `var` when vars are given). A value that is
+ * only a template and renders to a number or boolean becomes that type, as dbt's native rendering does.
+ */
+export function renderYamlValues(value: unknown, where: (path: (string | number)[]) => ErrorLocation, vars?: Readonly<Record<string, unknown>>, path: (string | number)[] = [], skip?: (path: (string | number)[]) => boolean): unknown {
+  if (skip?.(path)) return value;
+  if (typeof value === 'string') {
+    if (!value.includes('{{') && !value.includes('{%')) return value;
+    let out: string;
+    try {
+      out = env.renderString(value, { var: (k: string, d?: unknown) => (vars && k in vars ? vars[k] : d) });
+    } catch (err) {
+      const cause = (err as { cause?: unknown }).cause ?? err;
+      if (cause instanceof ConfigError) throw new ConfigError(cause.code, cause.message, where(path));
+      throw new ConfigError('BMP_YAML_TEMPLATE', `cannot render ${JSON.stringify(value)}: ${(err as Error).message.split('\n').pop()?.trim()}`, where(path));
+    }
+    const whole = /^\s*\{\{[^}]*\}\}\s*$/.test(value);
+    if (whole) {
+      if (/^-?\d+(\.\d+)?$/.test(out.trim())) return Number(out);
+      if (out === 'True' || out === 'true') return true;
+      if (out === 'False' || out === 'false') return false;
+    }
+    return out;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => renderYamlValues(v, where, vars, [...path, i], skip));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderYamlValues(v, where, vars, [...path, k], skip)]));
+  }
+  return value;
+}

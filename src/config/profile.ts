@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, extname, isAbsolute, join, resolve } from 'node:path';
+import { ConfigError, didYouMean } from '../errors.js';
+import { renderYamlValues } from './env-render.js';
+import { TARGET_KEYS } from './keys.js';
+import type { ConfigWarning } from './project.js';
+import { YamlFile } from './yaml-file.js';
+
+export interface LlmConfig {
+  readonly provider: 'offline' | 'ollama' | (string & {});
+  readonly [key: string]: unknown;
+}
+
+export interface TargetConfig {
+  readonly name: string;
+  readonly profileName: string;
+  readonly type: 'duckdb';
+  /** Absolute file path, or ':memory:'. */
+  readonly path: string;
+  /** The catalog name DuckDB gives the file (its base name), as `target.database`. */
+  readonly database: string;
+  readonly schema: string;
+  readonly threads: number;
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly llm: LlmConfig;
+  readonly extensions: readonly string[];
+  readonly externalRoot: string;
+  /** Where the profile was read from. */
+  readonly profilesFile?: string;
+}
+
+export interface ProfileOptions {
+  readonly projectDir: string;
+  readonly profilesDir?: string;
+  readonly profileName: string;
+  readonly target?: string;
+  readonly threads?: number;
+}
+
+/**
+ * Finds profiles.yml (--profiles-dir, then the project folder, then ~/.bmp and ~/.dbt) and returns the
+ * selected target with every relative path resolved against the project folder.
+ * @throws ConfigError BMP_PROFILE_NOT_FOUND, BMP_TARGET_NOT_FOUND, BMP_PROFILE_INVALID
+ */
+export async function loadTarget(opts: ProfileOptions, warnings: ConfigWarning[]): Promise<TargetConfig> {
+  const dirs = opts.profilesDir
+    ? [resolve(opts.profilesDir)]
+    : [process.env['BMP_PROFILES_DIR'], process.env['DBT_PROFILES_DIR'], opts.projectDir, join(homedir(), '.bmp'), join(homedir(), '.dbt')].filter((d): d is string => !!d);
+  const dir = dirs.find((d) => existsSync(join(d, 'profiles.yml')));
+  if (!dir) {
+    throw new ConfigError('BMP_PROFILE_NOT_FOUND', `no profiles.yml found (looked in ${dirs.join(', ')})`, {}, 'create profiles.yml in the project folder or pass --profiles-dir');
+  }
+  const file = join(dir, 'profiles.yml');
+  const display = file.startsWith(opts.projectDir + '/') ? file.slice(opts.projectDir.length + 1) : file;
+  const yaml = await YamlFile.read(file, display);
+  const all = (yaml.data ?? {}) as Record<string, unknown>;
+  const profile = all[opts.profileName] as Record<string, unknown> | undefined;
+  if (!profile || typeof profile !== 'object') {
+    const names = Object.keys(all).filter((k) => k !== 'config');
+    throw new ConfigError('BMP_PROFILE_NOT_FOUND', `profile '${opts.profileName}' not found in ${display}`, { file: display }, didYouMean(opts.profileName, names) ?? (names.length ? `profiles there: ${names.join(', ')}` : undefined));
+  }
+  const targetName = opts.target ?? (profile['target'] as string | undefined) ?? 'dev';
+  const outputs = (profile['outputs'] ?? {}) as Record<string, unknown>;
+  const rawTarget = outputs[targetName];
+  if (!rawTarget || typeof rawTarget !== 'object') {
+    throw new ConfigError('BMP_TARGET_NOT_FOUND', `target '${targetName}' not found in profile '${opts.profileName}'`, yaml.locate([opts.profileName, 'outputs']), didYouMean(targetName, Object.keys(outputs)) ?? `targets: ${Object.keys(outputs).join(', ') || 'none'}`);
+  }
+  const where = (p: (string | number)[]) => yaml.locate([opts.profileName, 'outputs', targetName, ...p], 'value');
+  const t = renderYamlValues(rawTarget, where) as Record<string, unknown>;
+  for (const key of Object.keys(t)) {
+    if (!(key in TARGET_KEYS)) {
+      throw new ConfigError('BMP_PROFILE_UNKNOWN_KEY', `unknown key '${key}' in target '${targetName}'`, yaml.locate([opts.profileName, 'outputs', targetName, key]), didYouMean(key, Object.keys(TARGET_KEYS)));
+    }
+    if (!TARGET_KEYS[key]) warnings.push({ code: 'BMP_KEY_IGNORED', message: `target key '${key}' is accepted for dbt-duckdb compatibility but bmp does not act on it`, file: display });
+  }
+  const type = t['type'] ?? 'duckdb';
+  if (type !== 'duckdb') throw new ConfigError('BMP_PROFILE_INVALID', `target type '${String(type)}' is not supported; bmp runs on duckdb`, where(['type']));
+  const rawPath = t['path'] ?? ':memory:';
+  if (typeof rawPath !== 'string') throw new ConfigError('BMP_PROFILE_INVALID', `'path' must be a string`, where(['path']));
+  const path = rawPath === ':memory:' || rawPath.startsWith('md:') ? rawPath : isAbsolute(rawPath) ? rawPath : resolve(opts.projectDir, rawPath);
+  const threadsRaw = opts.threads ?? t['threads'] ?? 1;
+  const threads = Number(threadsRaw);
+  if (!Number.isInteger(threads) || threads < 1) throw new ConfigError('BMP_PROFILE_INVALID', `'threads' must be a positive integer, got ${JSON.stringify(threadsRaw)}`, where(['threads']));
+  const schema = t['schema'] ?? 'main';
+  if (typeof schema !== 'string') throw new ConfigError('BMP_PROFILE_INVALID', `'schema' must be a string`, where(['schema']));
+  const settings = { ...((t['config_options'] as object) ?? {}), ...((t['settings'] as object) ?? {}) };
+  const llm = (t['llm'] ?? { provider: 'offline' }) as LlmConfig;
+  if (typeof llm !== 'object' || typeof llm.provider !== 'string') throw new ConfigError('BMP_PROFILE_INVALID', `'llm' must be a mapping with a 'provider'`, where(['llm']));
+  const database = path === ':memory:' ? 'memory' : basename(path, extname(path));
+  return {
+    name: targetName,
+    profileName: opts.profileName,
+    type: 'duckdb',
+    path,
+    database,
+    schema,
+    threads,
+    settings,
+    llm,
+    extensions: (t['extensions'] as string[] | undefined) ?? [],
+    externalRoot: resolve(opts.projectDir, (t['external_root'] as string | undefined) ?? '.'),
+    profilesFile: display,
+  };
+}

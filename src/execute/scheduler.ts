@@ -1,0 +1,136 @@
+import type { ProjectGraph } from '../graph/index.js';
+
+export interface ScheduleOptions {
+  readonly ids: readonly string[];
+  readonly graph: ProjectGraph;
+  /** Parents of a node in the graph (default: graph in-neighbors); build reorders unit tests with it. */
+  readonly parentsOf?: (id: string) => readonly string[];
+  /** Extra ordering edges among selected nodes (build: a model's tests gate its children). */
+  readonly extraEdges?: readonly (readonly [string, string])[];
+  readonly threads: number;
+  /** Runs a node on worker `worker`; returns true when it failed in a way that skips descendants. */
+  run(id: string, worker: number): Promise<{ failed: boolean; stop?: boolean }>;
+  /** Called for each node not run because `cause` failed (or the run stopped). */
+  skip(id: string, cause: string | undefined): void;
+  isStopped(): boolean;
+}
+
+/**
+ * Selected nodes as a DAG in which each node waits for its nearest selected ancestors (looking
+ * through unselected ones, as dbt's subset graph does).
+ */
+export function dependencyMap(ids: readonly string[], graph: ProjectGraph, extraEdges: readonly (readonly [string, string])[] = [], parentsOf: (id: string) => readonly string[] = (id) => graph.inNeighbors(id)): Map<string, Set<string>> {
+  const selected = new Set(ids);
+  const deps = new Map<string, Set<string>>();
+  const nearestCache = new Map<string, Set<string>>();
+  // nearest selected ancestors of an unselected node, memoized
+  const nearest = (id: string): Set<string> => {
+    let out = nearestCache.get(id);
+    if (out) return out;
+    out = new Set();
+    nearestCache.set(id, out);
+    for (const p of parentsOf(id)) {
+      if (selected.has(p)) out.add(p);
+      else for (const q of nearest(p)) out.add(q);
+    }
+    return out;
+  };
+  for (const id of ids) {
+    const d = new Set<string>();
+    for (const p of parentsOf(id)) {
+      if (selected.has(p)) d.add(p);
+      else for (const q of nearest(p)) d.add(q);
+    }
+    deps.set(id, d);
+  }
+  for (const [from, to] of extraEdges) if (selected.has(from) && selected.has(to) && from !== to) deps.get(to)!.add(from);
+  return deps;
+}
+
+/**
+ * Starts a node as soon as everything it waits for is done, up to `threads` at once (dbt's graph
+ * queue). A failure skips only what depends on it.
+ */
+export async function schedule(opts: ScheduleOptions): Promise<void> {
+  const deps = dependencyMap(opts.ids, opts.graph, opts.extraEdges, opts.parentsOf);
+  const children = new Map<string, string[]>();
+  const waiting = new Map<string, number>();
+  for (const [id, ds] of deps) {
+    waiting.set(id, ds.size);
+    for (const d of ds) {
+      let c = children.get(d);
+      if (!c) children.set(d, (c = []));
+      c.push(id);
+    }
+  }
+  const order = new Map(opts.ids.map((id, i) => [id, i]));
+  const ready: string[] = opts.ids.filter((id) => waiting.get(id) === 0);
+  const done = new Set<string>();
+  let stopped = false;
+
+  const skipDescendants = (id: string, cause: string) => {
+    const stack = [...(children.get(id) ?? [])];
+    while (stack.length) {
+      const c = stack.pop()!;
+      if (done.has(c)) continue;
+      done.add(c);
+      opts.skip(c, cause);
+      stack.push(...(children.get(c) ?? []));
+    }
+  };
+
+  const finish = (id: string) => {
+    for (const c of children.get(id) ?? []) {
+      if (done.has(c)) continue;
+      const n = waiting.get(c)! - 1;
+      waiting.set(c, n);
+      if (n === 0) insertSorted(ready, c, order);
+    }
+  };
+
+  const worker = async (w: number) => {
+    for (;;) {
+      if (stopped || opts.isStopped()) return;
+      const id = ready.shift();
+      if (id === undefined) {
+        if (inFlight === 0) return;
+        await new Promise<void>((r) => waiters.push(r));
+        continue;
+      }
+      if (done.has(id)) continue;
+      done.add(id);
+      inFlight++;
+      let outcome: { failed: boolean; stop?: boolean };
+      try {
+        outcome = await opts.run(id, w);
+      } finally {
+        inFlight--;
+      }
+      if (outcome.failed) skipDescendants(id, id);
+      else finish(id);
+      if (outcome.stop) stopped = true;
+      for (const wake of waiters.splice(0)) wake();
+    }
+  };
+  let inFlight = 0;
+  const waiters: (() => void)[] = [];
+  await Promise.all(Array.from({ length: Math.max(1, opts.threads) }, (_, w) => worker(w)));
+  for (const id of opts.ids) {
+    if (!done.has(id)) {
+      done.add(id);
+      opts.skip(id, undefined);
+    }
+  }
+}
+
+function insertSorted(list: string[], id: string, order: Map<string, number>): void {
+  const k = order.get(id)!;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (order.get(list[mid]!)! < k) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, id);
+}

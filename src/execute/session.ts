@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Catalog, Database, firstLine, quoteIdent, type Connection, type QueryResult } from '../adapters/duckdb/index.js';
+import { compileNode, renderInNodeContext, type CompiledNode, type CompileEnv } from '../compile/index.js';
+import type { LoadedConfig } from '../config/index.js';
+import { BmpError, CompileError } from '../errors.js';
+import type { ProjectGraph } from '../graph/index.js';
+import { analyzeStatic, type TemplateEngine } from '../jinja/index.js';
+import { describeCsvError, materializationFor } from '../materializations/index.js';
+import type { ExecutableNode, Manifest, SqlNode } from '../manifest/types.js';
+import { sqlArtifactPath, type BmpEvent, type NodeResult, type NodeStatus, type NodeSummary } from '../report/index.js';
+import { SqlFileWriter } from './sql-files.js';
+import { failuresSchema, storeFailuresSql, testStatus, testVerdictSql } from './test-verdict.js';
+
+export interface SessionOptions {
+  readonly cfg: LoadedConfig;
+  readonly manifest: Manifest;
+  readonly engine: TemplateEngine;
+  readonly graph: ProjectGraph;
+  readonly emit: (e: BmpEvent) => void;
+  readonly fullRefresh?: boolean;
+  /** Open the database read-only (compile, show, docs); a missing file means no database. */
+  readonly readOnly?: boolean;
+  readonly waitForLockSeconds?: number;
+  readonly invocationId?: string;
+  /** Extra globals for templates (LLM macros). */
+  readonly extraGlobals?: Readonly<Record<string, unknown>>;
+  readonly threads?: number;
+}
+
+/** A hook other stages (LLM, unit tests) plug node runners into. */
+export type NodeRunner = (session: Session, node: ExecutableNode, conn: Connection) => Promise<Omit<NodeResult, 'timing' | 'threadId' | 'executionTime' | 'uniqueId'> & { compiled?: CompiledNode }>;
+
+/**
+ * One invocation against the database: the DuckDB instance, one connection per thread, the
+ * catalog, and the compile environment.
+ */
+export class Session {
+  readonly invocationId: string;
+  readonly runStartedAt = new Date().toISOString();
+  readonly sqlFiles = new SqlFileWriter();
+  readonly compiledSql = new Map<string, string>();
+  readonly ephemeralCache = new Map<string, CompiledNode>();
+  private interrupted = false;
+  private knownSchemas = new Set<string>();
+  private readonly runners = new Map<string, NodeRunner>();
+
+  private constructor(
+    readonly opts: SessionOptions,
+    readonly db: Database | undefined,
+    readonly conns: Connection[],
+    readonly catalog: Catalog,
+  ) {
+    this.invocationId = opts.invocationId ?? randomUUID();
+  }
+
+  static async open(opts: SessionOptions): Promise<Session> {
+    const { target } = opts.cfg;
+    const threads = opts.threads ?? target.threads;
+    const onStatement = (sql: string, connection: number) => opts.emit({ code: 'E001', type: 'sql', sql, connection });
+    let db: Database | undefined;
+    if (opts.readOnly && target.path !== ':memory:') {
+      const { existsSync } = await import('node:fs');
+      if (existsSync(target.path)) db = await Database.open({ path: target.path, readOnly: true, settings: target.settings, onStatement, waitForLockSeconds: opts.waitForLockSeconds });
+    } else {
+      db = await Database.open({ path: target.path, settings: target.settings, onStatement, waitForLockSeconds: opts.waitForLockSeconds });
+    }
+    const conns: Connection[] = [];
+    if (db) for (let i = 0; i < Math.max(1, threads); i++) conns.push(await db.connect());
+    const catalog = conns[0] ? await Catalog.read(conns[0]) : new Catalog();
+    const session = new Session(opts, db, conns, catalog);
+    if (conns[0]) {
+      const schemas = await conns[0].rows<{ schema_name: string }>('select schema_name from duckdb_schemas()');
+      session.knownSchemas = new Set(schemas.map((s) => s.schema_name.toLowerCase()));
+    }
+    return session;
+  }
+
+  get cfg(): LoadedConfig {
+    return this.opts.cfg;
+  }
+
+  /** The environment every compile of this invocation shares. */
+  compileEnv(conn?: Connection): CompileEnv {
+    return {
+      cfg: this.cfg,
+      manifest: this.opts.manifest,
+      engine: this.opts.engine,
+      catalog: this.catalog,
+      runQuery: conn ? (sql: string): Promise<QueryResult> => conn.query(sql) : undefined,
+      runStartedAt: this.runStartedAt,
+      invocationId: this.invocationId,
+      fullRefresh: !!this.opts.fullRefresh,
+      log: (message, info, nodeId) => this.opts.emit({ code: 'Q004', type: 'log', message, info, nodeId }),
+      extraGlobals: this.opts.extraGlobals,
+    };
+  }
+
+  registerRunner(resourceType: string, runner: NodeRunner): void {
+    this.runners.set(resourceType, runner);
+  }
+
+  async compile(node: ExecutableNode, conn?: Connection): Promise<CompiledNode> {
+    if ('rawCode' in node && conn && !analyzeStatic(node.rawCode)) await this.refreshStale(conn, node);
+    const compiled = await compileNode(node, this.compileEnv(conn), this.ephemeralCache);
+    if (compiled.compiledSql) {
+      this.compiledSql.set(node.uniqueId, compiled.compiledSql);
+      this.sqlFiles.write(sqlArtifactPath(this.targetDir, 'compiled', this.opts.manifest.projectName, node), compiled.compiledSql);
+    }
+    return compiled;
+  }
+
+  get targetDir(): string {
+    return join(this.cfg.project.projectDir, this.cfg.project.targetPath);
+  }
+
+  /** Reads back columns of relations built earlier in this run, before a template may ask for them. */
+  private async refreshStale(conn: Connection, node: ExecutableNode): Promise<void> {
+    const ids = [...('dependsOn' in node ? node.dependsOn.nodes : []), node.uniqueId];
+    for (const id of ids) {
+      const rel = (this.opts.manifest.nodes.get(id) ?? this.opts.manifest.sources.get(id))?.relation;
+      if (rel && this.catalog.get(rel.schema, rel.identifier)?.columnsStale) await this.catalog.refresh(conn, rel.schema, rel.identifier);
+    }
+  }
+
+  async ensureSchemas(schemas: Iterable<string>): Promise<void> {
+    const conn = this.conns[0];
+    if (!conn) return;
+    for (const s of schemas) {
+      if (this.knownSchemas.has(s.toLowerCase())) continue;
+      await conn.run(`create schema if not exists ${quoteIdent(s)}`);
+      this.knownSchemas.add(s.toLowerCase());
+    }
+  }
+
+  /** Runs one node on `conn`, turning every failure into an error result (never throws for node errors). */
+  async runNode(node: ExecutableNode, conn: Connection, worker: number): Promise<NodeResult> {
+    const t0 = Date.now();
+    const started = new Date().toISOString();
+    let status: NodeStatus;
+    let message: string;
+    let extra: Partial<NodeResult> = {};
+    let compiledAt = started;
+    try {
+      const runner = this.runners.get(node.resourceType) ?? this.defaultRunner(node);
+      const out = await runner(this, node, conn);
+      compiledAt = new Date().toISOString();
+      status = out.status;
+      message = out.message;
+      extra = out;
+    } catch (err) {
+      if (this.interrupted) {
+        status = 'error';
+        message = 'interrupted';
+      } else if (err instanceof BmpError) {
+        status = 'error';
+        message = `${err.message}${err.hint ? ` (${err.hint})` : ''}`;
+      } else {
+        status = 'error';
+        const msg = (err as Error).message ?? String(err);
+        message = node.resourceType === 'seed' ? describeCsvError(msg) : firstLine(msg);
+        if (this.cfg && process.env['BMP_DEBUG']) message += `\n${(err as Error).stack}`;
+      }
+    }
+    const finished = new Date().toISOString();
+    const compiledPath = this.compiledSql.has(node.uniqueId) ? sqlArtifactPath(this.cfg.project.targetPath, 'compiled', this.opts.manifest.projectName, node) : undefined;
+    return {
+      uniqueId: node.uniqueId,
+      status,
+      message,
+      rowsAffected: extra.rowsAffected,
+      failures: extra.failures,
+      executionTime: (Date.now() - t0) / 1000,
+      timing: [
+        { name: 'compile', startedAt: started, completedAt: compiledAt },
+        { name: 'execute', startedAt: compiledAt, completedAt: finished },
+      ],
+      threadId: `Thread-${worker + 1}`,
+      compiledPath,
+      compiledCode: this.compiledSql.get(node.uniqueId),
+      adapterResponse: extra.adapterResponse ?? {},
+    };
+  }
+
+  private defaultRunner(node: ExecutableNode): NodeRunner {
+    if (node.resourceType === 'test') return runTest;
+    if (node.resourceType === 'unit_test') {
+      return async () => {
+        throw new CompileError('BMP_UNIT_TEST_RUNNER', 'unit tests need the testing module');
+      };
+    }
+    return runRelation;
+  }
+
+  summary(node: ExecutableNode): NodeSummary {
+    return {
+      uniqueId: node.uniqueId,
+      name: node.name,
+      resourceType: node.resourceType,
+      materialized: String(node.config.materialized),
+      relation: node.relation ? `${node.relation.schema}.${node.relation.identifier}` : undefined,
+    };
+  }
+
+  interrupt(): void {
+    this.interrupted = true;
+    this.db?.interruptAll();
+  }
+
+  get isInterrupted(): boolean {
+    return this.interrupted;
+  }
+
+  async close(): Promise<void> {
+    await this.sqlFiles.flush();
+    this.db?.close();
+  }
+}
+
+/** Models, seeds and snapshots: compile, hooks, materialize, remember the relation. */
+export const runRelation: NodeRunner = async (session, node, conn) => {
+  const compiled = await session.compile(node, conn);
+  const cfg = compiled.config;
+  if (cfg.materialized === 'ephemeral') return { status: 'success', message: 'OK (ephemeral)', adapterResponse: {}, compiled };
+  const rel = node.relation!;
+  const env = session.compileEnv(conn);
+  const preHooks = await Promise.all(cfg.pre_hook.map((h) => renderInNodeContext(node, h, env)));
+  const postHooks = await Promise.all(cfg.post_hook.map((h) => renderInNodeContext(node, h, env)));
+  const materialize = materializationFor(String(cfg.materialized), node.uniqueId);
+  const existing = session.catalog.get(rel.schema, rel.identifier);
+  const existingFresh = existing?.columnsStale ? await session.catalog.refresh(conn, rel.schema, rel.identifier) : existing;
+  const result = await materialize({
+    compiled,
+    relation: rel,
+    existing: existingFresh,
+    conn,
+    catalog: session.catalog,
+    fullRefresh: !!session.opts.fullRefresh,
+    preHooks,
+    postHooks,
+    projectDir: session.cfg.project.projectDir,
+    stateSchema: '_bmp',
+    columnsOf: async (sql) => (await conn.query(`describe ${sql}`)).rows.map((r, i) => ({ name: String(r['column_name']), type: String(r['column_type']), index: i })),
+  });
+  const kind = cfg.materialized === 'view' ? 'view' : 'table';
+  session.catalog.markBuilt(rel.database, rel.schema, rel.identifier, kind);
+  if (compiled.compiledSql) session.sqlFiles.write(sqlArtifactPath(session.targetDir, 'run', session.opts.manifest.projectName, node), compiled.compiledSql);
+  return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, adapterResponse: { _message: result.message, code: kind }, compiled };
+};
+
+/** Data tests: count failing rows, apply severity/warn_if/error_if, optionally store the failing rows. */
+export const runTest: NodeRunner = async (session, node, conn) => {
+  const compiled = await session.compile(node, conn);
+  const cfg = compiled.config;
+  let testSql = compiled.compiledSql;
+  if (cfg['store_failures']) {
+    const schema = failuresSchema(session.cfg.target.schema);
+    const table = String(cfg.alias ?? node.name);
+    await session.ensureSchemas([schema]);
+    await conn.run(storeFailuresSql(schema, table, testSql));
+    testSql = `select * from ${quoteIdent(schema)}.${quoteIdent(table)}`;
+  }
+  const rows = await conn.rows<{ failures: unknown; should_warn: unknown; should_error: unknown }>(testVerdictSql(testSql, cfg));
+  const row = rows[0] ?? { failures: 0, should_warn: false, should_error: false };
+  const failures = Number(row.failures ?? 0);
+  const status = testStatus(cfg, row);
+  const message =
+    status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? 'fail' : 'warn'} if ${String(status === 'fail' ? cfg['error_if'] ?? '!=0' : cfg['warn_if'] ?? '!=0')}`;
+  return { status, message, failures, adapterResponse: {}, compiled };
+};
+
+export function isSqlNode(n: ExecutableNode): n is SqlNode {
+  return 'rawCode' in n;
+}

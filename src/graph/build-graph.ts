@@ -1,0 +1,84 @@
+import { DirectedGraph } from 'graphology';
+import { GraphError } from '../errors.js';
+import type { Manifest, ManifestNode } from '../manifest/types.js';
+
+export interface NodeAttributes {
+  readonly node: ManifestNode;
+}
+
+export type ProjectGraph = DirectedGraph<NodeAttributes>;
+
+/**
+ * One graphology DAG of every node and source, edges parent → child.
+ * @throws GraphError BMP_GRAPH_CYCLE listing the cycle.
+ */
+export function buildGraph(manifest: Manifest): ProjectGraph {
+  const graph: ProjectGraph = new DirectedGraph<NodeAttributes>();
+  for (const s of manifest.sources.values()) graph.addNode(s.uniqueId, { node: s });
+  for (const n of manifest.nodes.values()) graph.addNode(n.uniqueId, { node: n });
+  for (const n of manifest.nodes.values()) {
+    if (n.resourceType === 'seed') continue;
+    for (const dep of n.dependsOn.nodes) {
+      if (graph.hasNode(dep) && !graph.hasEdge(dep, n.uniqueId)) graph.addDirectedEdge(dep, n.uniqueId);
+    }
+  }
+  const cycle = findCycle(graph);
+  if (cycle) {
+    const first = graph.getNodeAttributes(cycle[0]!).node;
+    const names = cycle.map((id) => graph.getNodeAttributes(id).node.name);
+    throw new GraphError('BMP_GRAPH_CYCLE', `found a cycle: ${[...names, names[0]].join(' -> ')}`, { file: first.originalFilePath, nodeId: first.uniqueId });
+  }
+  return graph;
+}
+
+/** A cycle as a list of node ids (each depends on the previous), or undefined. Tests are left out: they can't be in cycles of interest. */
+export function findCycle(graph: ProjectGraph): string[] | undefined {
+  const state = new Map<string, 1 | 2>(); // 1 = on stack, 2 = done
+  const stack: string[] = [];
+  for (const start of graph.nodes()) {
+    if (state.has(start)) continue;
+    // iterative DFS so 5,000-deep chains don't overflow the call stack
+    const iters: [string, string[], number][] = [[start, graph.outNeighbors(start), 0]];
+    state.set(start, 1);
+    stack.push(start);
+    while (iters.length) {
+      const top = iters[iters.length - 1]!;
+      if (top[2] < top[1].length) {
+        const next = top[1][top[2]++]!;
+        const s = state.get(next);
+        if (s === 1) return stack.slice(stack.indexOf(next));
+        if (!s) {
+          state.set(next, 1);
+          stack.push(next);
+          iters.push([next, graph.outNeighbors(next), 0]);
+        }
+      } else {
+        state.set(top[0], 2);
+        stack.pop();
+        iters.pop();
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Node ids in dependency order (Kahn), ties broken by id for stable output. */
+export function topologicalOrder(graph: ProjectGraph, subset?: ReadonlySet<string>): string[] {
+  const inDeg = new Map<string, number>();
+  const ids = subset ? [...subset] : graph.nodes();
+  const inSet = (id: string) => !subset || subset.has(id);
+  for (const id of ids) inDeg.set(id, graph.inNeighbors(id).filter(inSet).length);
+  const ready = ids.filter((id) => inDeg.get(id) === 0).sort();
+  const out: string[] = [];
+  while (ready.length) {
+    const id = ready.shift()!;
+    out.push(id);
+    for (const child of graph.outNeighbors(id)) {
+      if (!inSet(child)) continue;
+      const d = inDeg.get(child)! - 1;
+      inDeg.set(child, d);
+      if (d === 0) ready.push(child);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,20 @@
+/**
+ * bmp as a library: `import { build } from 'bmp'`.
+ *
+ * @example
+ * const outcome = await build({ projectDir: '.', vars: '{synthetic_memories: 1000}' });
+ * process.exitCode = outcome.exitCode;
+ */
+import { execute, type RunOptions, type RunOutcome } from './tasks/index.js';
+
+export const run = (opts?: RunOptions): Promise<RunOutcome> => execute('run', opts);
+export const build = (opts?: RunOptions): Promise<RunOutcome> => execute('build', opts);
+export const test = (opts?: RunOptions): Promise<RunOutcome> => execute('test', opts);
+export const seed = (opts?: RunOptions): Promise<RunOutcome> => execute('seed', opts);
+export const snapshot = (opts?: RunOptions): Promise<RunOutcome> => execute('snapshot', opts);
+export { execute, compile, list, show, debug, clean, loadProject, registerDefaultPlugin } from './tasks/index.js';
+export type { RunOptions, RunOutcome, CommonOptions, SessionPlugin, LoadedProject } from './tasks/index.js';
+export { BmpError, ConfigError, CompileError, ParseError, GraphError, UsageError, DatabaseError } from './errors.js';
+export type { BmpEvent, NodeResult, EventSink } from './report/index.js';
+export { loadConfig } from './config/index.js';
+export type * from './manifest/types.js';

@@ -1,0 +1,259 @@
+import nunjucks from 'nunjucks';
+import { BmpError, CompileError, closeMatches, type ErrorLocation } from '../errors.js';
+import { installBuiltins } from './builtins.js';
+import { findMacroBlocks, type MacroArg, type MacroBlock } from './macro-source.js';
+
+nunjucks.installJinjaCompat();
+
+/** Thrown by `return(value)` inside a macro; caught at the macro's boundary. */
+class MacroReturn {
+  constructor(readonly value: unknown) {}
+}
+
+export interface MacroSource {
+  /** Path shown in errors, relative to the project folder. */
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface RegisteredMacro {
+  readonly name: string;
+  readonly file: string;
+  readonly line: number;
+  readonly kind: 'macro' | 'test';
+  readonly args: readonly MacroArg[];
+  readonly block: MacroBlock;
+}
+
+export interface RenderInput {
+  /** Path shown in errors, relative to the project folder. */
+  readonly file: string;
+  readonly source: string;
+  readonly nodeId?: string;
+}
+
+/**
+ * One nunjucks Environment per invocation, with every macro of the project callable by name.
+ *
+ * Rendering is synchronous, so the per-render context (ref, this, config, ...) is installed into the
+ * environment's globals for the duration of a render and restored afterwards; macros defined in
+ * other files then see the caller's context, as in dbt.
+ */
+export class TemplateEngine {
+  readonly env: nunjucks.Environment;
+  readonly macros = new Map<string, RegisteredMacro>();
+  private readonly compiledMacros = new Map<string, (...args: unknown[]) => unknown>();
+  private readonly templates = new Map<string, nunjucks.Template>();
+  /** The macro being executed, innermost last (for error locations). */
+  private readonly macroStack: RegisteredMacro[] = [];
+
+  constructor() {
+    this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false, dev: true });
+    installBuiltins(this.env, {
+      returnValue: (value: unknown) => {
+        throw new MacroReturn(value);
+      },
+    });
+  }
+
+  /**
+   * Registers the macros of a file. Each macro becomes a global, compiled on first call.
+   * @throws CompileError BMP_MACRO_DUPLICATE when a name is defined twice.
+   */
+  addMacroFile(src: MacroSource): RegisteredMacro[] {
+    const added: RegisteredMacro[] = [];
+    for (const block of findMacroBlocks(src.text)) {
+      const name = block.kind === 'test' ? `test_${block.name}` : block.name;
+      const prev = this.macros.get(name);
+      if (prev) {
+        throw new CompileError('BMP_MACRO_DUPLICATE', `macro '${block.name}' is defined twice: ${prev.file}:${prev.line} and ${src.file}:${block.line}`, { file: src.file, line: block.line });
+      }
+      const macro: RegisteredMacro = { name, file: src.file, line: block.line, kind: block.kind, args: block.args, block };
+      this.macros.set(name, macro);
+      added.push(macro);
+      const engine = this;
+      Object.defineProperty(globalsOf(this.env), name, {
+        configurable: true,
+        enumerable: true,
+        get: () => engine.macroFunction(name),
+      });
+    }
+    return added;
+  }
+
+  /** The callable for a macro (compiling it on first use), wrapped to honour `return()` and check arguments. */
+  macroFunction(name: string): (...args: unknown[]) => unknown {
+    const cached = this.compiledMacros.get(name);
+    if (cached) return cached;
+    const macro = this.macros.get(name);
+    if (!macro) throw new CompileError('BMP_MACRO_UNDEFINED', `macro '${name}' is not defined`);
+    // Keep line numbers: pad with the newlines that preceded the block in its file.
+    let text = macro.block.text;
+    if (macro.kind === 'test') {
+      text = text.replace(/^\{%(-?)\s*test\s+/, '{%$1 macro ').replace(/\{%(-?)\s*endtest\s*(-?)%\}$/, '{%$1 endmacro $2%}');
+    }
+    const padded = '\n'.repeat(macro.line - 1) + text;
+    const tmpl = new nunjucks.Template(padded, this.env, macro.file, true);
+    let exported: Record<string, unknown> = {};
+    try {
+      (tmpl as unknown as { getExported(ctx: object, frame: null, cb: (err: Error | null, exp: Record<string, unknown>) => void): void }).getExported({}, null, (err: Error | null, exp: Record<string, unknown>) => {
+        if (err) throw err;
+        exported = exp;
+      });
+    } catch (err) {
+      throw this.toCompileError(err, { file: macro.file, line: macro.line });
+    }
+    const raw = exported[macro.block.name] as ((...args: unknown[]) => unknown) | undefined;
+    if (typeof raw !== 'function') throw new CompileError('BMP_MACRO_INVALID', `macro '${macro.block.name}' could not be loaded`, { file: macro.file, line: macro.line });
+    const engine = this;
+    const fn = function (this: unknown, ...args: unknown[]) {
+      checkMacroArgs(macro, args);
+      engine.macroStack.push(macro);
+      try {
+        return raw.apply(this, args);
+      } catch (err) {
+        if (err instanceof MacroReturn) return err.value;
+        throw err;
+      } finally {
+        engine.macroStack.pop();
+      }
+    };
+    this.compiledMacros.set(name, fn);
+    return fn;
+  }
+
+  /** Calls a macro from TypeScript with positional args (and optional keyword args). */
+  callMacro(name: string, args: unknown[], kwargs?: Record<string, unknown>, globals?: Readonly<Record<string, unknown>>): unknown {
+    return this.withGlobals(globals ?? {}, () => {
+      const fn = this.macroFunction(name);
+      try {
+        return kwargs ? fn(...args, { ...kwargs, __keywords: true }) : fn(...args);
+      } catch (err) {
+        const m = this.macros.get(name)!;
+        throw this.toCompileError(err, { file: m.file, line: m.line });
+      }
+    });
+  }
+
+  /**
+   * Renders a template with `globals` installed for this render only.
+   * @throws CompileError with file and line on template syntax or render errors.
+   */
+  render(input: RenderInput, globals: Readonly<Record<string, unknown>>): string {
+    const tmpl = this.template(input);
+    return this.withGlobals(globals, () => {
+      try {
+        return tmpl.render({});
+      } catch (err) {
+        throw this.toCompileError(err, { file: input.file, nodeId: input.nodeId }, input.source);
+      }
+    });
+  }
+
+  private template(input: RenderInput): nunjucks.Template {
+    const key = `${input.file}\u0000${input.source}`;
+    let tmpl = this.templates.get(key);
+    if (!tmpl) {
+      try {
+        tmpl = new nunjucks.Template(input.source, this.env, input.file, true);
+      } catch (err) {
+        throw this.toCompileError(err, { file: input.file, nodeId: input.nodeId }, input.source);
+      }
+      this.templates.set(key, tmpl);
+    }
+    return tmpl;
+  }
+
+  private withGlobals<T>(globals: Readonly<Record<string, unknown>>, fn: () => T): T {
+    const g = globalsOf(this.env);
+    const saved: [string, PropertyDescriptor | undefined][] = [];
+    for (const [k, v] of Object.entries(globals)) {
+      saved.push([k, Object.getOwnPropertyDescriptor(g, k)]);
+      Object.defineProperty(g, k, { value: v, configurable: true, enumerable: true, writable: true });
+    }
+    try {
+      return fn();
+    } finally {
+      for (let i = saved.length - 1; i >= 0; i--) {
+        const [k, d] = saved[i]!;
+        if (d) Object.defineProperty(g, k, d);
+        else delete g[k];
+      }
+    }
+  }
+
+  /** Maps nunjucks' errors (and ours thrown from globals) to one located CompileError. */
+  toCompileError(err: unknown, where: ErrorLocation, source?: string): BmpError {
+    if (err instanceof MacroReturn) return new CompileError('BMP_TEMPLATE_RETURN', 'return() used outside a macro', where);
+    const e = err as { cause?: unknown; lineno?: number; colno?: number; message?: string };
+    let cause: unknown = e.cause;
+    while (cause && !(cause instanceof BmpError) && (cause as { cause?: unknown }).cause) cause = (cause as { cause?: unknown }).cause;
+    // nunjucks counts runtime lines from 0; compile-time errors often carry no usable line.
+    let line = e.lineno ? e.lineno + 1 : undefined;
+    let column = e.colno ? e.colno + 1 : undefined;
+    if (!line && source) ({ line, column } = guessLine(e.message ?? '', source));
+    if (err instanceof BmpError) return err.where.file ? err : rebase(err, { ...where, line: err.where.line ?? line });
+    if (cause instanceof BmpError) {
+      return cause.where.file ? cause : rebase(cause, { ...where, line: cause.where.line ?? line, column: cause.where.column ?? column });
+    }
+    const msg = cleanMessage(e.message ?? String(err));
+    const undefinedCall = /Unable to call `([^`]+)`, which is undefined or falsey/.exec(msg);
+    if (undefinedCall) {
+      const fn = undefinedCall[1]!;
+      const hint = closeMatches(fn.replace(/^.*\./, ''), this.macros.keys());
+      return new CompileError('BMP_MACRO_UNDEFINED', `'${fn}' is undefined: no macro or function by that name`, { ...where, line, column }, hint.length ? `did you mean ${hint.map((h) => `'${h}'`).join(' or ')}?` : undefined);
+    }
+    const code = /expected|unexpected|unknown block tag|parse/i.test(msg) && !e.cause ? 'BMP_TEMPLATE_SYNTAX' : 'BMP_TEMPLATE_RENDER';
+    return new CompileError(code, msg, { ...where, line, column });
+  }
+}
+
+function rebase(err: BmpError, where: ErrorLocation): BmpError {
+  const Ctor = err.constructor as new (code: BmpError['code'], message: string, where: ErrorLocation, hint?: string) => BmpError;
+  return new Ctor(err.code, err.message, where, err.hint);
+}
+
+/** For errors nunjucks raises without a line: find the offending filter/tag, or blame the end of file. */
+function guessLine(message: string, source: string): { line?: number; column?: number } {
+  const filter = /filter not found: (\w+)/.exec(message);
+  const tag = /unknown block tag: (\w+)/.exec(message);
+  const needle = filter ? new RegExp(`\\|\\s*${filter[1]}\\b`) : tag ? new RegExp(`\\{%-?\\s*${tag[1]}\\b`) : undefined;
+  if (needle) {
+    const lines = source.split('\n');
+    const i = lines.findIndex((l) => needle.test(l));
+    if (i >= 0) return { line: i + 1 };
+  }
+  if (/end of file/.test(message)) return { line: source.split('\n').length };
+  return {};
+}
+
+function cleanMessage(message: string): string {
+  return message
+    .replace(/^\([^)]*\)( \[Line \d+(, Column \d+)?\])?\s*/g, '')
+    .replace(/\s*\([^)]*\)( \[Line \d+(, Column \d+)?\])?\s*/g, ' ')
+    .replace(/Template render error:?\s*/g, '')
+    .replace(/^Error: /, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function checkMacroArgs(macro: RegisteredMacro, args: unknown[]): void {
+  const last = args[args.length - 1] as Record<string, unknown> | undefined;
+  const kwargs = last && typeof last === 'object' && '__keywords' in last ? last : undefined;
+  const positional = kwargs ? args.length - 1 : args.length;
+  const names = new Set(macro.args.map((a) => a.name));
+  const label = macro.kind === 'test' ? `test '${macro.name.replace(/^test_/, '')}'` : `macro '${macro.name}'`;
+  if (positional > macro.args.length && !names.has('varargs')) {
+    throw new CompileError('BMP_MACRO_ARGS', `${label} takes at most ${macro.args.length} argument(s) (${macro.args.map((a) => a.name).join(', ') || 'none'}), got ${positional}`, { file: macro.file, line: macro.line });
+  }
+  if (kwargs) {
+    for (const k of Object.keys(kwargs)) {
+      if (k === '__keywords' || names.has(k) || names.has('kwargs')) continue;
+      throw new CompileError('BMP_MACRO_ARGS', `${label} has no argument '${k}' (arguments: ${macro.args.map((a) => a.name).join(', ') || 'none'})`, { file: macro.file, line: macro.line });
+    }
+  }
+}
+
+function globalsOf(env: nunjucks.Environment): Record<string, unknown> {
+  return (env as unknown as { globals: Record<string, unknown> }).globals;
+}

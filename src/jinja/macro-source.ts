@@ -1,0 +1,128 @@
+/**
+ * Finds `{% macro %}`, `{% test %}`, `{% docs %}`, `{% snapshot %}` and `{% materialization %}` blocks in
+ * template files by scanning text (no render), with their line numbers and argument lists.
+ */
+export interface MacroBlock {
+  readonly kind: 'macro' | 'test';
+  readonly name: string;
+  readonly args: readonly MacroArg[];
+  /** 1-based line of the `{% macro` tag. */
+  readonly line: number;
+  /** The whole block text, `{% macro ... %}` to `{% endmacro %}`. */
+  readonly text: string;
+  /** Offset of the block in the file. */
+  readonly offset: number;
+}
+
+export interface MacroArg {
+  readonly name: string;
+  readonly hasDefault: boolean;
+}
+
+const BLOCK_START = /\{%-?\s*(macro|test|materialization)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(\(|,)/g;
+
+/** Splits a macro file into its top-level macro/test blocks. */
+export function findMacroBlocks(text: string): MacroBlock[] {
+  const blocks: MacroBlock[] = [];
+  BLOCK_START.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = BLOCK_START.exec(text))) {
+    const kind = m[1] as 'macro' | 'test' | 'materialization';
+    const start = m.index;
+    const end = findBlockEnd(text, BLOCK_START.lastIndex, kind);
+    if (end < 0) break;
+    BLOCK_START.lastIndex = end;
+    if (kind === 'materialization') continue;
+    const argsText = m[3] === '(' ? balancedParens(text, m.index + m[0].length - 1) : '';
+    blocks.push({
+      kind,
+      name: m[2]!,
+      args: parseArgs(argsText),
+      line: lineOf(text, start),
+      text: text.slice(start, end),
+      offset: start,
+    });
+  }
+  return blocks;
+}
+
+function findBlockEnd(text: string, from: number, kind: string): number {
+  const re = new RegExp(`\\{%-?\\s*(${kind}|end${kind})\\b[^%]*-?%\\}`, 'g');
+  re.lastIndex = from;
+  let depth = 1;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    if (m[1] === kind) depth++;
+    else if (--depth === 0) return m.index + m[0].length;
+  }
+  return -1;
+}
+
+/** Text inside the parentheses that open at `open`. */
+function balancedParens(text: string, open: number): string {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote && text[i - 1] !== '\\') quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (--depth === 0) return text.slice(open + 1, i);
+    }
+  }
+  return '';
+}
+
+/** Splits `a, b=1, c=[1,2]` into names, minding nested brackets and strings. */
+export function parseArgs(argsText: string): MacroArg[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let cur = '';
+  for (const c of argsText) {
+    if (quote) {
+      cur += c;
+      if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    if ('([{'.includes(c)) depth++;
+    if (')]}'.includes(c)) depth--;
+    if (c === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  if (cur.trim()) parts.push(cur);
+  return parts
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const eq = p.indexOf('=');
+      return { name: (eq < 0 ? p : p.slice(0, eq)).trim(), hasDefault: eq >= 0 };
+    });
+}
+
+export function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+export interface DocsBlockText {
+  readonly name: string;
+  readonly contents: string;
+}
+
+/** `{% docs name %}...{% enddocs %}` blocks of a markdown file. */
+export function findDocsBlocks(text: string): DocsBlockText[] {
+  const out: DocsBlockText[] = [];
+  const re = /\{%-?\s*docs\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\s*-?%\}/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) out.push({ name: m[1]!, contents: m[2]!.trim() });
+  return out;
+}

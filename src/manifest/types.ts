@@ -1,0 +1,183 @@
+/**
+ * The parsed project: nodes keyed by dbt-style unique ids (`model.<project>.<name>`).
+ * Everything here is plain readonly data; later stages return new values instead of mutating.
+ */
+
+export type ResourceType = 'model' | 'seed' | 'test' | 'source' | 'snapshot' | 'unit_test' | 'analysis';
+
+export type Materialization =
+  | 'view'
+  | 'table'
+  | 'ephemeral'
+  | 'incremental'
+  | 'seed'
+  | 'test'
+  | 'snapshot'
+  | 'external'
+  | (string & {});
+
+/** The merged config of a node: project.yml < properties YAML < in-file `config()`. */
+export interface NodeConfig {
+  readonly enabled: boolean;
+  readonly materialized: Materialization;
+  readonly schema?: string;
+  readonly database?: string;
+  readonly alias?: string;
+  readonly tags: readonly string[];
+  readonly meta: Readonly<Record<string, unknown>>;
+  readonly pre_hook: readonly string[];
+  readonly post_hook: readonly string[];
+  readonly [key: string]: unknown;
+}
+
+export interface ColumnInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly data_type?: string;
+  readonly meta: Readonly<Record<string, unknown>>;
+  readonly tags: readonly string[];
+}
+
+export interface RefCall {
+  readonly package?: string;
+  readonly name: string;
+}
+
+export interface DependsOn {
+  readonly nodes: readonly string[];
+  readonly macros: readonly string[];
+}
+
+export interface NodeBase {
+  readonly uniqueId: string;
+  readonly resourceType: ResourceType;
+  readonly name: string;
+  readonly packageName: string;
+  /** Path relative to the project folder, with forward slashes (`models/stg/x.sql`). */
+  readonly originalFilePath: string;
+  /** Path relative to the resource folder it was found in (`stg/x.sql`). */
+  readonly path: string;
+  readonly fqn: readonly string[];
+  readonly description: string;
+  readonly config: NodeConfig;
+  readonly tags: readonly string[];
+  readonly meta: Readonly<Record<string, unknown>>;
+  readonly columns: Readonly<Record<string, ColumnInfo>>;
+  /** Properties YAML file that described this node, if any (relative to the project folder). */
+  readonly patchPath?: string;
+  /** Where the relation lives once built (not for ephemeral models, tests, unit tests). */
+  readonly relation?: Relation;
+  readonly checksum: string;
+}
+
+/** A SQL node: model, snapshot, analysis or singular/generic test. */
+export interface SqlNode extends NodeBase {
+  readonly resourceType: 'model' | 'test' | 'snapshot' | 'analysis';
+  readonly rawCode: string;
+  readonly refs: readonly RefCall[];
+  readonly sources: readonly (readonly [string, string])[];
+  readonly dependsOn: DependsOn;
+  /** Set on tests. */
+  readonly testMetadata?: TestMetadata;
+  /** The node a generic test is attached to (dbt's `attached_node`). */
+  readonly attachedNode?: string;
+  /** For generic tests: the column name tested, if any. */
+  readonly columnName?: string;
+}
+
+export interface TestMetadata {
+  readonly name: string; // unique, not_null, or a custom generic test
+  readonly namespace?: string;
+  readonly kwargs: Readonly<Record<string, unknown>>;
+  /** generic tests come from YAML; singular tests are .sql files */
+  readonly testType: 'generic' | 'singular';
+}
+
+export interface SeedNode extends NodeBase {
+  readonly resourceType: 'seed';
+  /** Absolute path of the CSV file. */
+  readonly absolutePath: string;
+  readonly dependsOn: DependsOn;
+}
+
+export interface SourceNode extends NodeBase {
+  readonly resourceType: 'source';
+  readonly sourceName: string;
+  readonly sourceDescription: string;
+  readonly identifier: string;
+  /** When set, the source is a file read with read_csv/read_parquet and not a table. */
+  readonly externalLocation?: string;
+  readonly loader?: string;
+  readonly freshness?: unknown;
+}
+
+export interface UnitTestNode extends NodeBase {
+  readonly resourceType: 'unit_test';
+  /** The model under test (unique id). */
+  readonly model: string;
+  readonly given: readonly UnitTestInput[];
+  readonly expect: UnitTestRows;
+  readonly overrides: {
+    readonly vars?: Readonly<Record<string, unknown>>;
+    readonly macros?: Readonly<Record<string, unknown>>;
+  };
+  readonly dependsOn: DependsOn;
+}
+
+export interface UnitTestInput {
+  /** `ref('x')` or `source('a', 'b')`, as written. */
+  readonly input: string;
+  readonly rows: UnitTestRows;
+}
+
+export interface UnitTestRows {
+  readonly format: 'dict' | 'csv' | 'sql';
+  readonly rows?: readonly Readonly<Record<string, unknown>>[];
+  readonly csv?: string;
+  readonly sql?: string;
+  readonly fixture?: string;
+}
+
+export type ExecutableNode = SqlNode | SeedNode | UnitTestNode;
+export type ManifestNode = ExecutableNode | SourceNode;
+
+export interface Relation {
+  readonly database: string;
+  readonly schema: string;
+  readonly identifier: string;
+}
+
+export interface MacroDef {
+  readonly uniqueId: string; // macro.<project>.<name>
+  readonly name: string;
+  readonly packageName: string;
+  readonly originalFilePath: string;
+  /** 1-based line in the file where `{% macro` starts. */
+  readonly line: number;
+  readonly kind: 'macro' | 'test' | 'materialization';
+  readonly args: readonly string[];
+  readonly description: string;
+}
+
+export interface DocBlock {
+  readonly uniqueId: string; // doc.<project>.<name>
+  readonly name: string;
+  readonly originalFilePath: string;
+  readonly blockContents: string;
+}
+
+export interface Manifest {
+  readonly projectName: string;
+  readonly nodes: ReadonlyMap<string, ExecutableNode>;
+  readonly sources: ReadonlyMap<string, SourceNode>;
+  readonly macros: ReadonlyMap<string, MacroDef>;
+  readonly docs: ReadonlyMap<string, DocBlock>;
+  /** Macro source files (absolute path → text) to feed the template environment. */
+  readonly macroFiles: ReadonlyMap<string, string>;
+  /** Disabled nodes, by unique id (refs to them give a specific error). */
+  readonly disabled: ReadonlySet<string>;
+}
+
+export function isSqlNode(n: ManifestNode): n is SqlNode {
+  return 'rawCode' in n;
+}

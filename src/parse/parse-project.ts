@@ -1,0 +1,477 @@
+import { basename, dirname } from 'node:path';
+import { envVar, finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type LoadedConfig, type ProjectConfig } from '../config/index.js';
+import { CompileError, ParseError, closeMatches, type ErrorLocation } from '../errors.js';
+import {
+  analyzeStatic,
+  buildTemplateContext,
+  emptyQueryTable,
+  findDocsBlocks,
+  TemplateEngine,
+  TemplateRelation,
+  type ContextHooks,
+  type StaticCall,
+} from '../jinja/index.js';
+import type {
+  ColumnInfo,
+  DocBlock,
+  ExecutableNode,
+  MacroDef,
+  Manifest,
+  NodeConfig,
+  RefCall,
+  Relation,
+  ResourceType,
+  SeedNode,
+  SourceNode,
+  SqlNode,
+  UnitTestNode,
+} from '../manifest/types.js';
+import { readProjectFiles, sha256, type SourceFile } from './files.js';
+import { makeGenericTest, type TestTarget } from './generic-tests.js';
+import { readProperties, type ColumnPatch, type NodePatch, type Properties } from './properties.js';
+import { resolveDependencies } from './resolve.js';
+
+export interface ParseResult {
+  readonly manifest: Manifest;
+  readonly engine: TemplateEngine;
+  readonly warnings: readonly { code: string; message: string; file?: string }[];
+}
+
+interface Captured {
+  refs: RefCall[];
+  sources: [string, string][];
+  config: Record<string, unknown>;
+}
+
+/**
+ * parse: discover every file of the project and turn it into nodes with their refs, sources and
+ * merged config. Plain `ref`/`source`/`config` templates take the static fast path; others are
+ * rendered once in capture mode, as dbt's parser does.
+ * @throws ParseError / CompileError / ConfigError, each with file and line.
+ */
+export async function parseProject(cfg: LoadedConfig): Promise<ParseResult> {
+  const { project } = cfg;
+  const dir = project.projectDir;
+  const genericTestRoots = project.testPaths.map((p) => `${p}/generic`);
+  const propertyRoots = [...new Set([...project.modelPaths, ...project.seedPaths, ...project.snapshotPaths, ...project.macroPaths, ...project.testPaths, ...project.analysisPaths])];
+  const [modelFiles, macroFiles, seedFiles, testFiles, snapshotFiles, yamlFiles, mdFiles] = await Promise.all([
+    readProjectFiles(dir, project.modelPaths, ['.sql']),
+    readProjectFiles(dir, [...project.macroPaths, ...genericTestRoots], ['.sql', '.jinja']),
+    readProjectFiles(dir, project.seedPaths, ['.csv']),
+    readProjectFiles(dir, project.testPaths, ['.sql']),
+    readProjectFiles(dir, project.snapshotPaths, ['.sql']),
+    readProjectFiles(dir, propertyRoots, ['.yml', '.yaml']),
+    readProjectFiles(dir, [...new Set([...project.docsPaths, ...project.modelPaths, ...project.macroPaths])], ['.md']),
+  ]);
+  const warnings: { code: string; message: string; file?: string }[] = [];
+
+  const engine = new TemplateEngine();
+  const macros = new Map<string, MacroDef>();
+  const macroTexts = new Map<string, string>();
+  for (const f of dedupe(macroFiles)) {
+    macroTexts.set(f.path, f.text);
+    for (const m of engine.addMacroFile({ file: f.path, text: f.text })) {
+      macros.set(`macro.${project.name}.${m.name}`, {
+        uniqueId: `macro.${project.name}.${m.name}`,
+        name: m.name,
+        packageName: project.name,
+        originalFilePath: m.file,
+        line: m.line,
+        kind: m.kind,
+        args: m.args.map((a) => a.name),
+        description: '',
+      });
+    }
+  }
+
+  const docs = new Map<string, DocBlock>();
+  for (const f of mdFiles) {
+    for (const d of findDocsBlocks(f.text)) {
+      const id = `doc.${project.name}.${d.name}`;
+      if (docs.has(id)) throw new ParseError('BMP_DOC_DUPLICATE', `docs block '${d.name}' is defined twice`, { file: f.path });
+      docs.set(id, { uniqueId: id, name: d.name, originalFilePath: f.path, blockContents: d.contents });
+    }
+  }
+
+  const props = readProperties(yamlFiles.filter((f) => !f.path.endsWith('project.yml') && !f.path.endsWith('profiles.yml')));
+  for (const [name, m] of props.macros) {
+    const def = macros.get(`macro.${project.name}.${name}`);
+    if (def) macros.set(def.uniqueId, { ...def, description: m.description });
+  }
+
+  const ctx = new ParseContext(cfg, engine, docs);
+  const nodes = new Map<string, ExecutableNode>();
+  const disabled = new Set<string>();
+  const byName = new Map<string, { id: string; file: string }>();
+  const add = (node: ExecutableNode) => {
+    if (!node.config.enabled) {
+      disabled.add(node.uniqueId);
+      return;
+    }
+    if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') {
+      const prev = byName.get(node.name);
+      if (prev) {
+        throw new ParseError('BMP_DUPLICATE_NODE', `two resources are named '${node.name}': ${prev.file} and ${node.originalFilePath}`, { file: node.originalFilePath, nodeId: node.uniqueId }, 'names of models, seeds and snapshots must be unique');
+      }
+      byName.set(node.name, { id: node.uniqueId, file: node.originalFilePath });
+    }
+    if (nodes.has(node.uniqueId)) throw new ParseError('BMP_DUPLICATE_NODE', `duplicate node ${node.uniqueId}`, { file: node.originalFilePath });
+    nodes.set(node.uniqueId, node);
+  };
+
+  for (const f of modelFiles) add(ctx.sqlNode('model', f, props.models.get(stem(f.path)), project.models, 'view'));
+  for (const f of snapshotFiles) for (const n of ctx.snapshotNodes(f, props.snapshots)) add(n);
+  for (const f of testFiles) {
+    if (genericTestRoots.some((r) => f.path.startsWith(r + '/'))) continue;
+    add(ctx.sqlNode('test', f, undefined, project.tests, 'test'));
+  }
+  for (const f of seedFiles) add(ctx.seedNode(f, props.seeds.get(stem(f.path))));
+
+  const sources = new Map<string, SourceNode>();
+  for (const s of ctx.sourceNodes(props)) {
+    if (sources.has(s.uniqueId)) throw new ParseError('BMP_DUPLICATE_NODE', `source '${s.sourceName}.${s.name}' is declared twice`, { file: s.originalFilePath });
+    if (s.config.enabled) sources.set(s.uniqueId, s);
+  }
+
+  // Properties that describe nothing are likely typos: warn, as dbt does.
+  for (const [kind, map] of [['model', props.models], ['seed', props.seeds], ['snapshot', props.snapshots]] as const) {
+    for (const [name, patch] of map) {
+      const id = `${kind}.${project.name}.${name}`;
+      if (!nodes.has(id) && !disabled.has(id)) warnings.push({ code: 'BMP_PATCH_UNUSED', message: `${patch.file} describes ${kind} '${name}', which does not exist`, file: patch.file });
+    }
+  }
+
+  // Generic tests from properties, attached to what they test.
+  for (const node of [...nodes.values()]) {
+    if (node.resourceType !== 'model' && node.resourceType !== 'seed' && node.resourceType !== 'snapshot') continue;
+    const patch = (node.resourceType === 'model' ? props.models : node.resourceType === 'seed' ? props.seeds : props.snapshots).get(node.name);
+    if (!patch) continue;
+    const target: TestTarget = {
+      uniqueId: node.uniqueId,
+      testLabel: node.name,
+      modelRef: { ref: node.name },
+      patchPath: patch.file,
+      fqnFolders: node.fqn.slice(1, -1),
+    };
+    for (const t of ctx.testsOf(target, patch)) add(t);
+  }
+  for (const src of props.sources) {
+    for (const table of src.tables) {
+      const id = `source.${project.name}.${src.name}.${table.name}`;
+      if (!sources.has(id)) continue;
+      const target: TestTarget = { uniqueId: id, testLabel: `source_${src.name}_${table.name}`, modelRef: { source: [src.name, table.name] }, patchPath: src.file, fqnFolders: [src.name] };
+      for (const t of ctx.testsOf(target, table)) add(t);
+    }
+  }
+  for (const ut of props.unitTests) add(ctx.unitTestNode(ut));
+
+  const resolved = resolveDependencies(project.name, nodes, sources, disabled);
+  return {
+    manifest: { projectName: project.name, nodes: resolved, sources, macros, docs, macroFiles: macroTexts, disabled },
+    engine,
+    warnings: [...warnings, ...ctx.warnings],
+  };
+}
+
+function stem(path: string): string {
+  return basename(path).replace(/\.[^.]+$/, '');
+}
+
+function dedupe(files: SourceFile[]): SourceFile[] {
+  const seen = new Set<string>();
+  return files.filter((f) => !seen.has(f.absolutePath) && !!seen.add(f.absolutePath));
+}
+
+/** Everything node construction needs; one per parse. */
+class ParseContext {
+  readonly warnings: { code: string; message: string; file?: string }[] = [];
+  private readonly project: ProjectConfig;
+
+  constructor(
+    private readonly cfg: LoadedConfig,
+    private readonly engine: TemplateEngine,
+    private readonly docs: Map<string, DocBlock>,
+  ) {
+    this.project = cfg.project;
+  }
+
+  sqlNode(resourceType: 'model' | 'test' | 'snapshot', f: SourceFile, patch: NodePatch | undefined, tree: ProjectConfig['models'], defaultMaterialized: string, rawOverride?: { name: string; text: string; line: number }): SqlNode {
+    const project = this.project;
+    const name = rawOverride?.name ?? stem(f.path);
+    const folders = dirname(f.relativeToRoot) === '.' ? [] : dirname(f.relativeToRoot).split('/');
+    const fqn = [project.name, ...folders, name];
+    const uniqueId = resourceType === 'test' ? `test.${project.name}.${name}` : `${resourceType}.${project.name}.${name}`;
+    const where: ErrorLocation = { file: f.path, nodeId: uniqueId };
+    const rawCode = rawOverride?.text ?? f.text;
+    const patchConfig = patch ? normalizeConfig(patch.config, patch.where) : {};
+    const preConfig = mergeConfigs(...folderConfigs(tree, fqn), patchConfig);
+    const provisional = this.relationFor(resourceType, name, finalizeConfig(preConfig, defaultMaterialized));
+    const captured = this.capture(rawCode, where, preConfig, provisional, rawOverride?.line ?? 0);
+    const inFile = normalizeConfig(captured.config, where);
+    const merged = mergeConfigs(preConfig, inFile);
+    if (patch) merged['tags'] = [...new Set([...((merged['tags'] as string[]) ?? []), ...patch.tags])];
+    const config = finalizeConfig(merged, defaultMaterialized);
+    const relation = resourceType === 'test' || config.materialized === 'ephemeral' ? undefined : this.relationFor(resourceType, name, config);
+    return Object.freeze({
+      uniqueId,
+      resourceType,
+      name,
+      packageName: project.name,
+      originalFilePath: f.path,
+      path: f.relativeToRoot,
+      fqn,
+      description: this.describe(patch?.description ?? '', patch?.file),
+      config,
+      tags: config.tags,
+      meta: { ...(patch?.meta ?? {}), ...config.meta },
+      columns: this.columns(patch?.columns ?? [], patch?.file),
+      patchPath: patch?.file,
+      relation,
+      checksum: f.checksum,
+      rawCode,
+      refs: captured.refs,
+      sources: captured.sources,
+      dependsOn: { nodes: [], macros: [] },
+      testMetadata: resourceType === 'test' ? { name, kwargs: {}, testType: 'singular' } : undefined,
+    } satisfies SqlNode);
+  }
+
+  snapshotNodes(f: SourceFile, patches: Map<string, NodePatch>): SqlNode[] {
+    const out: SqlNode[] = [];
+    const re = /\{%-?\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}([\s\S]*?)\{%-?\s*endsnapshot\s*-?%\}/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(f.text))) {
+      const line = f.text.slice(0, m.index).split('\n').length;
+      const body = '\n'.repeat(line - 1) + m[2]!;
+      out.push(this.sqlNode('snapshot', f, patches.get(m[1]!), this.project.snapshots, 'snapshot', { name: m[1]!, text: body, line }));
+    }
+    return out;
+  }
+
+  seedNode(f: SourceFile, patch: NodePatch | undefined): SeedNode {
+    const project = this.project;
+    const name = stem(f.path);
+    const folders = dirname(f.relativeToRoot) === '.' ? [] : dirname(f.relativeToRoot).split('/');
+    const fqn = [project.name, ...folders, name];
+    const patchConfig = patch ? normalizeConfig(patch.config, patch.where) : {};
+    const config = finalizeConfig(mergeConfigs(...folderConfigs(project.seeds, fqn), patchConfig), 'seed');
+    return Object.freeze({
+      uniqueId: `seed.${project.name}.${name}`,
+      resourceType: 'seed',
+      name,
+      packageName: project.name,
+      originalFilePath: f.path,
+      path: f.relativeToRoot,
+      fqn,
+      description: this.describe(patch?.description ?? '', patch?.file),
+      config: { ...config, materialized: 'seed' },
+      tags: config.tags,
+      meta: config.meta,
+      columns: this.columns(patch?.columns ?? [], patch?.file),
+      patchPath: patch?.file,
+      relation: this.relationFor('seed', name, config),
+      checksum: f.checksum,
+      absolutePath: f.absolutePath,
+      dependsOn: { nodes: [], macros: [] },
+    } satisfies SeedNode);
+  }
+
+  *sourceNodes(props: Properties): Generator<SourceNode> {
+    const project = this.project;
+    for (const src of props.sources) {
+      for (const t of src.tables) {
+        const fqn = [project.name, src.name, t.name];
+        const config = finalizeConfig(mergeConfigs(...folderConfigs(project.sources, fqn), normalizeConfig(pickSourceConfig(src.config), src.where), normalizeConfig(pickSourceConfig(t.config), t.where)), 'source');
+        const identifier = t.identifier ?? t.name;
+        const location = t.externalLocation ?? src.externalLocation;
+        yield Object.freeze({
+          uniqueId: `source.${project.name}.${src.name}.${t.name}`,
+          resourceType: 'source',
+          name: t.name,
+          packageName: project.name,
+          originalFilePath: src.file,
+          path: src.file,
+          fqn,
+          description: this.describe(t.description, src.file),
+          sourceName: src.name,
+          sourceDescription: this.describe(src.description, src.file),
+          config,
+          tags: [...new Set([...config.tags, ...t.tags])],
+          meta: { ...src.meta, ...t.meta },
+          columns: this.columns(t.columns, src.file),
+          patchPath: src.file,
+          relation: { database: src.database ?? this.cfg.target.database, schema: src.schema ?? src.name, identifier },
+          checksum: sha256(JSON.stringify([src.name, t.name, identifier, location])),
+          identifier,
+          externalLocation: location ? location.replaceAll('{name}', t.name).replaceAll('{identifier}', identifier) : undefined,
+          loader: t.loader,
+        } satisfies SourceNode);
+      }
+    }
+  }
+
+  testsOf(target: TestTarget, patch: { columns: readonly ColumnPatch[]; tests: readonly import('./properties.js').TestDefinition[] }): SqlNode[] {
+    const out: SqlNode[] = [];
+    for (const t of patch.tests) out.push(makeGenericTest(this.project, target, t, undefined));
+    for (const c of patch.columns) for (const t of c.tests) out.push(makeGenericTest(this.project, target, t, c.name));
+    return out;
+  }
+
+  unitTestNode(ut: Properties['unitTests'][number]): UnitTestNode {
+    const project = this.project;
+    const config = finalizeConfig(mergeConfigs(...folderConfigs(project.unitTests, [project.name, ut.model, ut.name]), normalizeConfig(ut.config, ut.where)), 'unit_test');
+    const rowsOf = (x: { rows?: unknown; format?: string; fixture?: string }) => {
+      const format = (x.format ?? 'dict') as 'dict' | 'csv' | 'sql';
+      if (!['dict', 'csv', 'sql'].includes(format)) throw new ParseError('BMP_UNIT_TEST_INVALID', `unit test '${ut.name}': format must be dict, csv or sql`, ut.where);
+      return format === 'dict'
+        ? { format, rows: (x.rows as Record<string, unknown>[] | undefined) ?? [], fixture: x.fixture }
+        : format === 'csv'
+          ? { format, csv: typeof x.rows === 'string' ? x.rows : undefined, fixture: x.fixture }
+          : { format, sql: typeof x.rows === 'string' ? x.rows : undefined, fixture: x.fixture };
+    };
+    return Object.freeze({
+      uniqueId: `unit_test.${project.name}.${ut.model}.${ut.name}`,
+      resourceType: 'unit_test',
+      name: ut.name,
+      packageName: project.name,
+      originalFilePath: ut.file,
+      path: ut.file,
+      fqn: [project.name, ut.model, ut.name],
+      description: ut.description,
+      config,
+      tags: config.tags,
+      meta: config.meta,
+      columns: {},
+      patchPath: ut.file,
+      checksum: sha256(JSON.stringify(ut)),
+      model: ut.model,
+      given: ut.given.map((g) => ({ input: g.input.trim(), rows: rowsOf(g) })),
+      expect: rowsOf(ut.expect),
+      overrides: ut.overrides as UnitTestNode['overrides'],
+      dependsOn: { nodes: [], macros: [] },
+    } satisfies UnitTestNode);
+  }
+
+  /** dbt's generate_schema_name / generate_alias_name, overridable by a project macro. */
+  relationFor(resourceType: ResourceType, name: string, config: NodeConfig): Relation {
+    const target = this.cfg.target;
+    const custom = config.schema;
+    let schema: string;
+    if (this.engine.macros.has('generate_schema_name')) {
+      schema = String(this.engine.callMacro('generate_schema_name', [custom ?? null, { name, resource_type: resourceType, config }], undefined, this.baseGlobals())).trim();
+    } else schema = custom ? `${target.schema}_${custom.trim()}` : target.schema;
+    let identifier = config.alias ?? name;
+    if (this.engine.macros.has('generate_alias_name')) {
+      identifier = String(this.engine.callMacro('generate_alias_name', [config.alias ?? null, { name, resource_type: resourceType, config }], undefined, this.baseGlobals())).trim();
+    }
+    return { database: target.database, schema, identifier };
+  }
+
+  private baseGlobals(): Record<string, unknown> {
+    const t = this.cfg.target;
+    return { target: { name: t.name, schema: t.schema, type: 'duckdb', threads: t.threads, database: t.database, profile_name: t.profileName, path: t.path } };
+  }
+
+  /** Renders `{{ doc('x') }}` in descriptions. */
+  describe(text: string, file?: string): string {
+    if (!text.includes('{{')) return text;
+    return this.engine.render({ file: file ?? 'description', source: text }, { doc: (n: string) => this.doc(n, file) });
+  }
+
+  private doc(name: string, file?: string): string {
+    const d = this.docs.get(`doc.${this.project.name}.${name}`);
+    if (!d) {
+      const names = [...this.docs.values()].map((x) => x.name);
+      throw new ParseError('BMP_DOC_UNDEFINED', `doc('${name}') is not defined in any {% docs %} block`, { file }, closeMatches(name, names).map((n) => `did you mean '${n}'?`)[0]);
+    }
+    return d.blockContents;
+  }
+
+  private columns(cols: readonly ColumnPatch[], file?: string): Record<string, ColumnInfo> {
+    const out: Record<string, ColumnInfo> = {};
+    for (const c of cols) out[c.name] = { name: c.name, description: this.describe(c.description, file), data_type: c.data_type, meta: c.meta, tags: c.tags };
+    return out;
+  }
+
+  /** Finds refs, sources and in-file config: statically when possible, else by a capture render. */
+  private capture(source: string, where: ErrorLocation, preConfig: Record<string, unknown>, provisional: Relation, _line: number): Captured {
+    const captured: Captured = { refs: [], sources: [], config: {} };
+    const stat = analyzeStatic(source);
+    if (stat) {
+      for (const seg of stat.segments) {
+        if (typeof seg === 'string') continue;
+        this.recordStatic(seg, captured, where);
+      }
+      return captured;
+    }
+    const target = this.cfg.target;
+    const hooks: ContextHooks = {
+      ref: (name, pkg) => {
+        captured.refs.push(pkg ? { package: pkg, name } : { name });
+        return new TemplateRelation(target.database, target.schema, name);
+      },
+      source: (s, t) => {
+        captured.sources.push([s, t]);
+        return new TemplateRelation(target.database, s, t);
+      },
+      onConfig: (c) => Object.assign(captured.config, c),
+      configValue: (k) => captured.config[k] ?? preConfig[k],
+      var: (name, fallback, hasFallback) => this.var(name, fallback, hasFallback, where),
+      envVar: (n, d) => envVar(n, d),
+      isIncremental: () => false,
+      runQuery: () => emptyQueryTable(),
+      getRelation: () => null,
+      getColumns: () => [],
+      log: () => undefined,
+      doc: (n) => this.doc(n, where.file),
+      thisRelation: new TemplateRelation(provisional.database, provisional.schema, provisional.identifier),
+      execute: false,
+      target: this.baseGlobals()['target'] as Record<string, unknown>,
+      runStartedAt: new Date().toISOString(),
+      invocationId: '',
+      flags: {},
+      hasMacro: (n) => this.engine.macros.has(n),
+      macro: (n) => this.engine.macroFunction(n),
+    };
+    this.engine.render({ file: where.file!, source, nodeId: where.nodeId }, buildTemplateContext(hooks));
+    return captured;
+  }
+
+  private recordStatic(call: StaticCall, captured: Captured, where: ErrorLocation): void {
+    switch (call.fn) {
+      case 'ref':
+        captured.refs.push(call.args.length >= 2 ? { package: String(call.args[0]), name: String(call.args[1]) } : { name: String(call.args[0]) });
+        break;
+      case 'source':
+        captured.sources.push([String(call.args[0]), String(call.args[1])]);
+        break;
+      case 'config':
+        Object.assign(captured.config, call.args[0] && typeof call.args[0] === 'object' ? call.args[0] : {}, call.kwargs);
+        break;
+      case 'var':
+        this.var(String(call.args[0]), call.args[1], call.args.length > 1, where);
+        break;
+      default:
+        break;
+    }
+  }
+
+  var(name: string, fallback: unknown, hasFallback: boolean | undefined, where: ErrorLocation): unknown {
+    return lookupVar(this.cfg, name, fallback, hasFallback, where);
+  }
+}
+
+/** `var()` as dbt resolves it: --vars, then project vars (global, then scoped to the project). */
+export function lookupVar(cfg: LoadedConfig, name: string, fallback: unknown, hasFallback: boolean | undefined, where: ErrorLocation): unknown {
+  if (name in cfg.cliVars) return cfg.cliVars[name];
+  const scoped = cfg.project.vars[cfg.project.name];
+  if (scoped && typeof scoped === 'object' && name in (scoped as object)) return (scoped as Record<string, unknown>)[name];
+  if (name in cfg.vars) return cfg.vars[name];
+  if (hasFallback) return fallback;
+  throw new CompileError('BMP_VAR_UNDEFINED', `required var '${name}' not found in project.yml vars or --vars`, where, closeMatches(name, Object.keys(cfg.vars)).map((n) => `did you mean '${n}'?`)[0]);
+}
+
+function pickSourceConfig(c: Record<string, unknown>): Record<string, unknown> {
+  const { external_location: _, ...rest } = c;
+  return rest;
+}

@@ -1,0 +1,253 @@
+import { ParseError, type ErrorLocation } from '../errors.js';
+import { YamlFile } from '../config/index.js';
+import type { SourceFile } from './files.js';
+
+/** A test as written under `tests:`/`data_tests:` in properties YAML. */
+export interface TestDefinition {
+  /** e.g. `not_null`, `accepted_values`, `my_custom` (namespace stripped). */
+  readonly testName: string;
+  readonly namespace?: string;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Explicit `name:` given by the user. */
+  readonly customName?: string;
+  readonly where: ErrorLocation;
+}
+
+export interface ColumnPatch {
+  readonly name: string;
+  readonly description: string;
+  readonly data_type?: string;
+  readonly meta: Record<string, unknown>;
+  readonly tags: string[];
+  readonly tests: TestDefinition[];
+}
+
+export interface NodePatch {
+  readonly name: string;
+  readonly file: string;
+  readonly description: string;
+  readonly config: Record<string, unknown>;
+  readonly columns: ColumnPatch[];
+  readonly tests: TestDefinition[];
+  readonly meta: Record<string, unknown>;
+  readonly tags: string[];
+  readonly where: ErrorLocation;
+}
+
+export interface SourceTablePatch extends NodePatch {
+  readonly identifier?: string;
+  readonly externalLocation?: string;
+  readonly loader?: string;
+}
+
+export interface SourcePatch {
+  readonly name: string;
+  readonly file: string;
+  readonly description: string;
+  readonly schema?: string;
+  readonly database?: string;
+  readonly meta: Record<string, unknown>;
+  readonly config: Record<string, unknown>;
+  readonly tables: SourceTablePatch[];
+  readonly externalLocation?: string;
+  readonly where: ErrorLocation;
+}
+
+export interface UnitTestPatch {
+  readonly name: string;
+  readonly model: string;
+  readonly file: string;
+  readonly description: string;
+  readonly given: { input: string; rows?: unknown; format?: string; fixture?: string }[];
+  readonly expect: { rows?: unknown; format?: string; fixture?: string };
+  readonly overrides: Record<string, unknown>;
+  readonly config: Record<string, unknown>;
+  readonly where: ErrorLocation;
+}
+
+export interface Properties {
+  readonly models: Map<string, NodePatch>;
+  readonly seeds: Map<string, NodePatch>;
+  readonly snapshots: Map<string, NodePatch>;
+  readonly sources: SourcePatch[];
+  readonly unitTests: UnitTestPatch[];
+  readonly macros: Map<string, { description: string; file: string }>;
+}
+
+const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'limit', 'tags', 'warn_if', 'error_if', 'store_failures', 'store_failures_as', 'enabled', 'meta', 'fail_calc', 'alias', 'schema', 'database']);
+const TOP_KEYS = new Set(['version', 'models', 'sources', 'seeds', 'snapshots', 'unit_tests', 'macros', 'exposures', 'metrics', 'semantic_models', 'saved_queries', 'groups', 'analyses', 'data_tests', 'functions']);
+
+/** Reads every properties YAML file (`version: 2`) under the model/seed/snapshot paths. */
+export function readProperties(files: readonly SourceFile[]): Properties {
+  const props: Properties = { models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], unitTests: [], macros: new Map() };
+  for (const f of files) {
+    const yaml = YamlFile.parse(f.text, f.path);
+    const data = yaml.data as Record<string, unknown> | null;
+    if (!data || typeof data !== 'object') continue;
+    for (const key of Object.keys(data)) {
+      if (!TOP_KEYS.has(key)) throw new ParseError('BMP_PROPERTIES_UNKNOWN_KEY', `unknown top-level key '${key}'`, yaml.locate([key]), `properties files take ${[...TOP_KEYS].join(', ')}`);
+    }
+    const list = (key: string): Record<string, unknown>[] => {
+      const v = data[key];
+      if (v === undefined || v === null) return [];
+      if (!Array.isArray(v)) throw new ParseError('BMP_PROPERTIES_INVALID', `'${key}' must be a list`, yaml.locate([key]));
+      return v as Record<string, unknown>[];
+    };
+    const named = (key: string, into: Map<string, NodePatch>) => {
+      list(key).forEach((entry, i) => {
+        const patch = nodePatch(entry, yaml, [key, i]);
+        const prev = into.get(patch.name);
+        if (prev) throw new ParseError('BMP_PROPERTIES_DUPLICATE', `${key.replace(/s$/, '')} '${patch.name}' is described twice (${prev.file} and ${f.path})`, patch.where);
+        into.set(patch.name, patch);
+      });
+    };
+    named('models', props.models);
+    named('seeds', props.seeds);
+    named('snapshots', props.snapshots);
+    list('sources').forEach((src, i) => props.sources.push(sourcePatch(src, yaml, ['sources', i])));
+    list('unit_tests').forEach((ut, i) => props.unitTests.push(unitTestPatch(ut, yaml, ['unit_tests', i])));
+    list('macros').forEach((m) => {
+      if (typeof m['name'] === 'string') props.macros.set(m['name'], { description: String(m['description'] ?? ''), file: f.path });
+    });
+  }
+  return props;
+}
+
+function requireName(entry: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): string {
+  const name = entry?.['name'];
+  if (typeof name !== 'string' || !name) throw new ParseError('BMP_PROPERTIES_INVALID', `entry has no 'name'`, yaml.locate(path));
+  return name;
+}
+
+function mapping(v: unknown, what: string, where: ErrorLocation): Record<string, unknown> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new ParseError('BMP_PROPERTIES_INVALID', `'${what}' must be a mapping`, where);
+  return v as Record<string, unknown>;
+}
+
+function strings(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+function nodePatch(entry: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): NodePatch {
+  const name = requireName(entry, yaml, path);
+  const where = yaml.locate([...path, 'name'], 'value');
+  const config = mapping(entry['config'], 'config', yaml.locate([...path, 'config']));
+  const columns = Array.isArray(entry['columns']) ? (entry['columns'] as Record<string, unknown>[]) : [];
+  return {
+    name,
+    file: yaml.file,
+    description: String(entry['description'] ?? ''),
+    config,
+    meta: mapping(entry['meta'], 'meta', where),
+    tags: strings(entry['tags']),
+    where,
+    columns: columns.map((c, ci) => {
+      const cname = requireName(c, yaml, [...path, 'columns', ci]);
+      const cpath = [...path, 'columns', ci];
+      return {
+        name: cname,
+        description: String(c['description'] ?? ''),
+        data_type: c['data_type'] === undefined ? undefined : String(c['data_type']),
+        meta: mapping(c['meta'], 'meta', yaml.locate(cpath)),
+        tags: strings(c['tags']),
+        tests: testDefinitions(c, yaml, cpath),
+      };
+    }),
+    tests: testDefinitions(entry, yaml, path),
+  };
+}
+
+function testDefinitions(entry: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): TestDefinition[] {
+  const out: TestDefinition[] = [];
+  for (const key of ['tests', 'data_tests']) {
+    const v = entry[key];
+    if (v === undefined || v === null) continue;
+    if (!Array.isArray(v)) throw new ParseError('BMP_PROPERTIES_INVALID', `'${key}' must be a list`, yaml.locate([...path, key]));
+    v.forEach((t, i) => out.push(testDefinition(t, yaml.locate([...path, key, i]))));
+  }
+  return out;
+}
+
+function testDefinition(t: unknown, where: ErrorLocation): TestDefinition {
+  let fullName: string;
+  let body: Record<string, unknown> = {};
+  if (typeof t === 'string') fullName = t;
+  else if (t && typeof t === 'object' && !Array.isArray(t)) {
+    const obj = t as Record<string, unknown>;
+    // `- name: my_test\n  test_name: unique` (dbt's alternative form) or `- accepted_values: {...}`
+    if (typeof obj['test_name'] === 'string') {
+      fullName = obj['test_name'];
+      body = obj;
+    } else {
+      const keys = Object.keys(obj);
+      if (keys.length !== 1) throw new ParseError('BMP_TEST_INVALID', `a test must be a name or a single-key mapping, got keys ${keys.join(', ')}`, where);
+      fullName = keys[0]!;
+      body = mapping(obj[fullName], fullName, where);
+    }
+  } else throw new ParseError('BMP_TEST_INVALID', `a test must be a name or a mapping, got ${JSON.stringify(t)}`, where);
+  const dot = fullName.lastIndexOf('.');
+  const namespace = dot >= 0 ? fullName.slice(0, dot) : undefined;
+  const testName = dot >= 0 ? fullName.slice(dot + 1) : fullName;
+  const args: Record<string, unknown> = {};
+  const config: Record<string, unknown> = { ...mapping(body['config'], 'config', where) };
+  for (const [k, v] of Object.entries(body)) {
+    if (k === 'config' || k === 'name' || k === 'test_name' || k === 'description') continue;
+    if (k === 'arguments') Object.assign(args, mapping(v, 'arguments', where));
+    else if (TEST_CONFIG_KEYS.has(k)) config[k] = v;
+    else args[k] = v;
+  }
+  return { testName, namespace, args, config, customName: typeof body['name'] === 'string' ? body['name'] : undefined, where };
+}
+
+function sourcePatch(src: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): SourcePatch {
+  const name = requireName(src, yaml, path);
+  const where = yaml.locate([...path, 'name'], 'value');
+  const meta = mapping(src['meta'], 'meta', where);
+  const config = mapping(src['config'], 'config', where);
+  const tables = Array.isArray(src['tables']) ? (src['tables'] as Record<string, unknown>[]) : [];
+  return {
+    name,
+    file: yaml.file,
+    description: String(src['description'] ?? ''),
+    schema: src['schema'] === undefined ? undefined : String(src['schema']),
+    database: src['database'] === undefined ? undefined : String(src['database']),
+    meta,
+    config,
+    externalLocation: (config['external_location'] ?? meta['external_location']) as string | undefined,
+    where,
+    tables: tables.map((t, i) => {
+      const base = nodePatch(t, yaml, [...path, 'tables', i]);
+      return {
+        ...base,
+        identifier: t['identifier'] === undefined ? undefined : String(t['identifier']),
+        externalLocation: (base.config['external_location'] ?? base.meta['external_location']) as string | undefined,
+        loader: t['loader'] as string | undefined,
+      };
+    }),
+  };
+}
+
+function unitTestPatch(ut: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): UnitTestPatch {
+  const name = requireName(ut, yaml, path);
+  const where = yaml.locate([...path, 'name'], 'value');
+  if (typeof ut['model'] !== 'string') throw new ParseError('BMP_UNIT_TEST_INVALID', `unit test '${name}' needs a 'model'`, where);
+  const given = Array.isArray(ut['given']) ? (ut['given'] as UnitTestPatch['given']) : [];
+  for (const [i, g] of given.entries()) {
+    if (!g || typeof g.input !== 'string') throw new ParseError('BMP_UNIT_TEST_INVALID', `unit test '${name}': given[${i}] needs an 'input' like ref('x')`, yaml.locate([...path, 'given', i]));
+  }
+  const expect = mapping(ut['expect'], 'expect', where) as UnitTestPatch['expect'];
+  return {
+    name,
+    model: ut['model'],
+    file: yaml.file,
+    description: String(ut['description'] ?? ''),
+    given,
+    expect,
+    overrides: mapping(ut['overrides'], 'overrides', where),
+    config: mapping(ut['config'], 'config', where),
+    where,
+  };
+}

@@ -1,0 +1,108 @@
+import { CompileError, closeMatches, type ErrorLocation } from '../errors.js';
+import { analyzeStatic } from '../jinja/index.js';
+import type { ExecutableNode, SourceNode, SqlNode, UnitTestNode } from '../manifest/types.js';
+
+/**
+ * Turns each node's `ref`/`source` calls into the unique ids it depends on.
+ * @throws CompileError BMP_REF_UNDEFINED / BMP_REF_DISABLED / BMP_SOURCE_UNDEFINED / BMP_UNIT_TEST_INPUT
+ */
+export function resolveDependencies(
+  projectName: string,
+  nodes: ReadonlyMap<string, ExecutableNode>,
+  sources: ReadonlyMap<string, SourceNode>,
+  disabled: ReadonlySet<string>,
+): Map<string, ExecutableNode> {
+  const byName = new Map<string, string>();
+  for (const n of nodes.values()) {
+    if (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot') byName.set(n.name, n.uniqueId);
+  }
+  const refTargets = [...byName.keys()];
+  const out = new Map<string, ExecutableNode>();
+
+  const resolveRef = (from: ExecutableNode, name: string, pkg: string | undefined, rawCode?: string): string => {
+    const id = byName.get(name);
+    if (id && (!pkg || pkg === projectName)) return id;
+    const where = locate(from, rawCode, `ref\\(\\s*['"]${escapeRe(pkg ?? name)}`);
+    for (const kind of ['model', 'seed', 'snapshot']) {
+      if (disabled.has(`${kind}.${projectName}.${name}`)) {
+        throw new CompileError('BMP_REF_DISABLED', `${describe(from)} depends on ${kind} '${name}', which is disabled`, where);
+      }
+    }
+    const close = closeMatches(name, refTargets);
+    throw new CompileError('BMP_REF_UNDEFINED', `${describe(from)} depends on '${pkg ? `${pkg}.` : ''}${name}', which was not found`, where, close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : undefined);
+  };
+
+  const resolveSource = (from: ExecutableNode, src: string, table: string, rawCode?: string): string => {
+    const id = `source.${projectName}.${src}.${table}`;
+    if (sources.has(id)) return id;
+    const all = [...sources.values()].map((s) => `${s.sourceName}.${s.name}`);
+    const close = closeMatches(`${src}.${table}`, all);
+    throw new CompileError('BMP_SOURCE_UNDEFINED', `${describe(from)} depends on source '${src}.${table}', which was not found`, locate(from, rawCode, `source\\(\\s*['"]${escapeRe(src)}`), close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : 'declare it under sources: in a properties YAML file');
+  };
+
+  for (const node of nodes.values()) {
+    if (node.resourceType === 'seed') {
+      out.set(node.uniqueId, node);
+    } else if (node.resourceType === 'unit_test') {
+      out.set(node.uniqueId, resolveUnitTest(node, nodes, byName, projectName, resolveRef, resolveSource));
+    } else {
+      const deps = new Set<string>();
+      for (const r of node.refs) deps.add(resolveRef(node, r.name, r.package, node.rawCode));
+      for (const [s, t] of node.sources) deps.add(resolveSource(node, s, t, node.rawCode));
+      for (const d of node.dependsOn.nodes) deps.add(d);
+      out.set(node.uniqueId, Object.freeze({ ...node, dependsOn: { nodes: [...deps], macros: node.dependsOn.macros } }) as SqlNode);
+    }
+  }
+  return out;
+}
+
+function resolveUnitTest(
+  node: UnitTestNode,
+  nodes: ReadonlyMap<string, ExecutableNode>,
+  byName: Map<string, string>,
+  projectName: string,
+  resolveRef: (from: ExecutableNode, name: string, pkg?: string) => string,
+  resolveSource: (from: ExecutableNode, s: string, t: string) => string,
+): UnitTestNode {
+  const modelId = byName.get(node.model);
+  const where: ErrorLocation = { file: node.originalFilePath, nodeId: node.uniqueId };
+  if (!modelId || !modelId.startsWith('model.')) {
+    throw new CompileError('BMP_UNIT_TEST_MODEL', `unit test '${node.name}' tests model '${node.model}', which was not found`, where, closeMatches(node.model, byName.keys()).map((c) => `did you mean '${c}'?`)[0]);
+  }
+  const model = nodes.get(modelId) as SqlNode;
+  const given = new Set<string>();
+  for (const g of node.given) {
+    const call = analyzeStatic(`{{ ${g.input} }}`)?.segments.find((s) => typeof s !== 'string');
+    if (!call || typeof call === 'string' || (call.fn !== 'ref' && call.fn !== 'source' && g.input !== 'this')) {
+      throw new CompileError('BMP_UNIT_TEST_INVALID', `unit test '${node.name}': input ${JSON.stringify(g.input)} must be ref('...') or source('...', '...')`, where);
+    }
+    if (call.fn === 'ref') given.add(resolveRef(node, String(call.args[call.args.length - 1]), call.args.length > 1 ? String(call.args[0]) : undefined));
+    else if (call.fn === 'source') given.add(resolveSource(node, String(call.args[0]), String(call.args[1])));
+  }
+  const needed = [
+    ...model.refs.map((r) => ({ id: byName.get(r.name)!, label: `ref('${r.name}')` })),
+    ...model.sources.map(([s, t]) => ({ id: `source.${projectName}.${s}.${t}`, label: `source('${s}', '${t}')` })),
+  ];
+  for (const n of needed) {
+    if (!given.has(n.id)) {
+      throw new CompileError('BMP_UNIT_TEST_INPUT', `unit test '${node.name}' gives no rows for ${n.label}, an input of model '${node.model}'`, where, `add - input: ${n.label} under given:`);
+    }
+  }
+  return Object.freeze({ ...node, dependsOn: { nodes: [modelId, ...given], macros: [] } });
+}
+
+function describe(n: ExecutableNode): string {
+  return `${n.resourceType === 'test' ? 'test' : n.resourceType} '${n.name}'`;
+}
+
+function locate(node: ExecutableNode, rawCode: string | undefined, pattern: string): ErrorLocation {
+  const where: ErrorLocation = { file: node.patchPath && node.resourceType === 'test' && node.testMetadata?.testType === 'generic' ? node.patchPath : node.originalFilePath, nodeId: node.uniqueId };
+  if (!rawCode) return where;
+  const m = new RegExp(pattern).exec(rawCode);
+  if (!m) return where;
+  return { ...where, line: rawCode.slice(0, m.index).split('\n').length };
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,42 @@
+/**
+ * Everything the core reports is an event; the text and JSON reporters render the same events
+ * (dbt's events/types.py idea). Codes are stage-prefixed: A load, I parse, Q node run, E adapter, Z summary.
+ */
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'runtime error';
+
+export interface NodeResult {
+  readonly uniqueId: string;
+  readonly status: NodeStatus;
+  readonly message: string;
+  readonly rowsAffected?: number;
+  readonly failures?: number;
+  readonly executionTime: number;
+  readonly timing: readonly { readonly name: 'compile' | 'execute'; readonly startedAt: string; readonly completedAt: string }[];
+  readonly threadId: string;
+  readonly compiledPath?: string;
+  readonly compiledCode?: string;
+  /** Extra figures (LLM cache hits, batches, ...). */
+  readonly adapterResponse: Readonly<Record<string, unknown>>;
+}
+
+export interface NodeSummary {
+  readonly uniqueId: string;
+  readonly name: string;
+  readonly resourceType: string;
+  readonly materialized: string;
+  readonly relation?: string;
+}
+
+export type BmpEvent =
+  | { readonly code: 'A001'; readonly type: 'warning'; readonly message: string; readonly file?: string; readonly line?: number }
+  | { readonly code: 'A002'; readonly type: 'info'; readonly message: string }
+  | { readonly code: 'Q001'; readonly type: 'run.start'; readonly command: string; readonly total: number; readonly threads: number; readonly target: string; readonly counts: Readonly<Record<string, number>> }
+  | { readonly code: 'Q002'; readonly type: 'node.start'; readonly index: number; readonly total: number; readonly node: NodeSummary }
+  | { readonly code: 'Q003'; readonly type: 'node.finish'; readonly index: number; readonly total: number; readonly node: NodeSummary; readonly result: NodeResult }
+  | { readonly code: 'Q004'; readonly type: 'log'; readonly message: string; readonly nodeId?: string; readonly info: boolean }
+  | { readonly code: 'E001'; readonly type: 'sql'; readonly sql: string; readonly connection: number }
+  | { readonly code: 'Z001'; readonly type: 'run.finish'; readonly command: string; readonly elapsed: number; readonly results: readonly NodeResult[]; readonly interrupted: boolean };
+
+export type EventSink = (event: BmpEvent) => void;
+
+export const nullSink: EventSink = () => undefined;

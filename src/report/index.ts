@@ -1,0 +1,18 @@
+/** report: events → human lines or JSON lines; artifacts. */
+import type { BmpEvent } from './events.js';
+import { jsonReporter } from './json-reporter.js';
+import { textReporter } from './text-reporter.js';
+
+export * from './events.js';
+export * from './artifacts.js';
+
+export const REPORTERS = {
+  text: textReporter,
+  json: jsonReporter,
+} as const;
+
+export type LogFormat = keyof typeof REPORTERS;
+
+export function makeReporter(format: LogFormat, opts: { write: (line: string) => void; debug: boolean; color: boolean }): (e: BmpEvent) => void {
+  return REPORTERS[format](opts);
+}

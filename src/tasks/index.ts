@@ -1,0 +1,7 @@
+/** The commands as library functions; the CLI maps their outcomes to exit codes. */
+export { execute, registerDefaultPlugin, type RunCommand, type RunOptions, type RunOutcome, type SessionPlugin } from './run-task.js';
+export { compile, type CompileOutcome } from './compile-task.js';
+export { list, type ListOutput } from './list-task.js';
+export { show, type ShowResult } from './show-task.js';
+export { debug, clean, type DebugReport } from './debug-clean.js';
+export { loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';

@@ -1,0 +1,40 @@
+import type { ManifestNode, ResourceType } from '../manifest/types.js';
+import { loadProject, selectFor, type CommonOptions } from './project.js';
+
+export type ListOutput = 'selector' | 'name' | 'path' | 'json';
+
+/** `bmp ls`: the selected nodes, one per line (dbt's formats). */
+export async function list(opts: CommonOptions & { readonly output?: ListOutput; readonly outputKeys?: readonly string[] } = {}): Promise<string[]> {
+  const project = await loadProject(opts);
+  const all: ResourceType[] = ['model', 'seed', 'snapshot', 'source', 'test', 'unit_test', 'analysis'];
+  const ids = selectFor(project, opts, all);
+  const nodes = ids.map((id) => (project.graph.getNodeAttributes(id).node as ManifestNode));
+  const output = opts.output ?? 'selector';
+  return nodes.map((n) => {
+    switch (output) {
+      case 'name':
+        return n.name;
+      case 'path':
+        return n.originalFilePath;
+      case 'json': {
+        const full: Record<string, unknown> = {
+          name: n.name,
+          resource_type: n.resourceType,
+          package_name: n.packageName,
+          original_file_path: n.originalFilePath,
+          unique_id: n.uniqueId,
+          alias: n.relation?.identifier,
+          config: n.config,
+          tags: n.tags,
+          depends_on: 'dependsOn' in n ? n.dependsOn : undefined,
+        };
+        if (opts.outputKeys?.length) return JSON.stringify(Object.fromEntries(opts.outputKeys.map((k) => [k, full[k]])));
+        return JSON.stringify(full);
+      }
+      default:
+        if (n.resourceType === 'source') return `source:${n.fqn[0]}.${(n as { sourceName: string }).sourceName}.${n.name}`;
+        if (n.resourceType === 'unit_test') return `unit_test:${n.fqn.join('.')}`;
+        return n.fqn.join('.');
+    }
+  });
+}

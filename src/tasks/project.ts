@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import { loadConfig, type LoadedConfig, type LoadOptions } from '../config/index.js';
+import { buildGraph, selectNodes, type ProjectGraph } from '../graph/index.js';
+import type { TemplateEngine } from '../jinja/index.js';
+import type { Manifest, ResourceType } from '../manifest/types.js';
+import { parseProject } from '../parse/index.js';
+import { manifestJson, nullSink, writeFileAtomic, type EventSink } from '../report/index.js';
+
+export interface CommonOptions extends LoadOptions {
+  readonly select?: readonly string[];
+  readonly exclude?: readonly string[];
+  readonly resourceTypes?: readonly ResourceType[];
+  readonly indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
+  readonly emit?: EventSink;
+  readonly waitForLockSeconds?: number;
+}
+
+export interface LoadedProject {
+  readonly cfg: LoadedConfig;
+  readonly manifest: Manifest;
+  readonly engine: TemplateEngine;
+  readonly graph: ProjectGraph;
+  readonly targetDir: string;
+}
+
+/**
+ * load → parse → graph, warnings emitted, manifest.json written. Everything that can make a
+ * command exit 2 happens here, before the database is touched.
+ * @throws BmpError (config, parse, compile, graph errors)
+ */
+export async function loadProject(opts: CommonOptions): Promise<LoadedProject> {
+  const emit = opts.emit ?? nullSink;
+  const cfg = await loadConfig(opts);
+  for (const w of cfg.warnings) emit({ code: 'A001', type: 'warning', message: w.message, file: w.file, line: w.line });
+  const parsed = await parseProject(cfg);
+  for (const w of parsed.warnings) emit({ code: 'A001', type: 'warning', message: w.message, file: w.file });
+  const graph = buildGraph(parsed.manifest);
+  return { cfg, manifest: parsed.manifest, engine: parsed.engine, graph, targetDir: join(cfg.project.projectDir, cfg.project.targetPath) };
+}
+
+export async function writeManifest(project: LoadedProject, invocationId: string, compiled?: ReadonlyMap<string, string>): Promise<void> {
+  const { graph } = project;
+  await writeFileAtomic(
+    join(project.targetDir, 'manifest.json'),
+    manifestJson(project.manifest, (id) => (graph.hasNode(id) ? graph.inNeighbors(id) : []), (id) => (graph.hasNode(id) ? graph.outNeighbors(id) : []), invocationId, compiled),
+  );
+}
+
+/** Selected unique ids for a command, in topological order. */
+export function selectFor(project: LoadedProject, opts: CommonOptions, commandTypes: readonly ResourceType[]): string[] {
+  const types = opts.resourceTypes?.length ? commandTypes.filter((t) => opts.resourceTypes!.includes(t)) : commandTypes;
+  const selected = selectNodes(project.graph, {
+    select: opts.select,
+    exclude: opts.exclude,
+    resourceTypes: types,
+    indirectSelection: opts.indirectSelection,
+    projectName: project.manifest.projectName,
+  });
+  const emit = opts.emit ?? nullSink;
+  if (!selected.size && (opts.select?.length || opts.exclude?.length)) {
+    emit({ code: 'A001', type: 'warning', message: `the selection criterion '${[...(opts.select ?? [])].join(' ')}' does not match any enabled nodes` });
+  }
+  return topoSorted(project.graph, selected);
+}
+
+function topoSorted(graph: ProjectGraph, set: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  const inDeg = new Map<string, number>();
+  for (const id of set) inDeg.set(id, 0);
+  // order among the selected nodes only, following paths through unselected ones is not needed for ordering output
+  for (const id of set) for (const c of graph.outNeighbors(id)) if (set.has(c)) inDeg.set(c, inDeg.get(c)! + 1);
+  const ready = [...set].filter((id) => inDeg.get(id) === 0).sort();
+  while (ready.length) {
+    const id = ready.shift()!;
+    out.push(id);
+    for (const c of graph.outNeighbors(id)) {
+      if (!set.has(c)) continue;
+      const d = inDeg.get(c)! - 1;
+      inDeg.set(c, d);
+      if (d === 0) ready.push(c);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,208 @@
+import { join } from 'node:path';
+import { Session, schedule } from '../execute/index.js';
+import type { ExecutableNode, ResourceType } from '../manifest/types.js';
+import { nullSink, RunResultsWriter, type NodeResult } from '../report/index.js';
+import { loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
+
+export type RunCommand = 'run' | 'build' | 'test' | 'seed' | 'snapshot';
+
+export interface RunOptions extends CommonOptions {
+  readonly fullRefresh?: boolean;
+  readonly failFast?: boolean;
+  /** Set by the CLI so Ctrl-C can interrupt the session. */
+  readonly onSession?: (session: Session) => void;
+  /** Extra template globals and node runners (LLM, unit tests) installed on the session. */
+  readonly plugins?: readonly SessionPlugin[];
+}
+
+export interface SessionPlugin {
+  readonly name: string;
+  /** Globals for templates; may depend on the project. */
+  globals?(project: LoadedProject): Readonly<Record<string, unknown>>;
+  /** Called once the session is open (register runners, warm caches). */
+  setup?(session: Session, project: LoadedProject): Promise<void> | void;
+  /** Called after the run, before the session closes (flush stats). */
+  teardown?(session: Session): Promise<void> | void;
+}
+
+export interface RunOutcome {
+  readonly exitCode: 0 | 1 | 130;
+  readonly results: readonly NodeResult[];
+  readonly interrupted: boolean;
+  readonly elapsed: number;
+}
+
+const COMMAND_TYPES: Readonly<Record<RunCommand, readonly ResourceType[]>> = {
+  run: ['model'],
+  build: ['model', 'seed', 'snapshot', 'test', 'unit_test'],
+  test: ['test', 'unit_test'],
+  seed: ['seed'],
+  snapshot: ['snapshot'],
+};
+
+let defaultPlugins: readonly SessionPlugin[] = [];
+
+/** Plugins every run gets (the LLM and unit-test modules register themselves here). */
+export function registerDefaultPlugin(p: SessionPlugin): void {
+  defaultPlugins = [...defaultPlugins.filter((x) => x.name !== p.name), p];
+}
+
+/**
+ * `bmp run|build|test|seed|snapshot`: select, open the database, schedule nodes in DAG order on
+ * `threads` connections, write run_results as nodes finish.
+ * @throws BmpError for exit-2 conditions (nothing in the database is touched then).
+ */
+export async function execute(command: RunCommand, opts: RunOptions = {}): Promise<RunOutcome> {
+  const emit = opts.emit ?? nullSink;
+  const t0 = Date.now();
+  const project = await loadProject(opts);
+  // ephemeral models are inlined where they are used: nothing to run (as in dbt)
+  const ids = selectFor(project, opts, COMMAND_TYPES[command]).filter((id) => project.manifest.nodes.get(id)!.config.materialized !== 'ephemeral');
+  const plugins = [...defaultPlugins, ...(opts.plugins ?? [])];
+  const extraGlobals = Object.assign({}, ...plugins.map((p) => p.globals?.(project) ?? {}));
+  const session = await Session.open({
+    cfg: project.cfg,
+    manifest: project.manifest,
+    engine: project.engine,
+    graph: project.graph,
+    emit,
+    fullRefresh: opts.fullRefresh,
+    waitForLockSeconds: opts.waitForLockSeconds,
+    extraGlobals,
+  });
+  opts.onSession?.(session);
+  const writer = new RunResultsWriter(join(project.targetDir, 'run_results.json'), session.invocationId, { which: command, select: opts.select ?? [], exclude: opts.exclude ?? [], full_refresh: !!opts.fullRefresh, threads: project.cfg.target.threads });
+  await writeManifest(project, session.invocationId);
+  const nodes = project.manifest.nodes;
+  const counts: Record<string, number> = {};
+  for (const id of ids) {
+    const t = nodes.get(id)!.resourceType;
+    const label = t === 'test' ? 'data test' : t === 'unit_test' ? 'unit test' : t;
+    counts[label] = (counts[label] ?? 0) + 1;
+  }
+  emit({ code: 'Q001', type: 'run.start', command, total: ids.length, threads: session.conns.length, target: project.cfg.target.name, counts });
+
+  let failed = false;
+  let index = 0;
+  try {
+    for (const p of plugins) await p.setup?.(session, project);
+    if (ids.length) {
+      await session.ensureSchemas(new Set(ids.map((id) => nodes.get(id)!).filter((n) => n.relation && n.resourceType !== 'test' && n.config.materialized !== 'ephemeral').map((n) => n.relation!.schema)));
+      await runHooks(session, project, project.cfg.project.onRunStart, 'on-run-start');
+    }
+    const order = new Map(ids.map((id, i) => [id, i]));
+    const failFast = !!opts.failFast;
+    const { extraEdges, parentsOf } = command === 'build' ? buildOrdering(project, ids) : { extraEdges: [], parentsOf: undefined };
+    await schedule({
+      ids,
+      graph: project.graph,
+      extraEdges,
+      parentsOf,
+      threads: session.conns.length,
+      isStopped: () => session.isInterrupted,
+      run: async (id, worker) => {
+        const node = nodes.get(id)!;
+        const i = ++index;
+        emit({ code: 'Q002', type: 'node.start', index: i, total: ids.length, node: session.summary(node) });
+        const result = await session.runNode(node, session.conns[worker]!, worker);
+        writer.add(result);
+        emit({ code: 'Q003', type: 'node.finish', index: i, total: ids.length, node: session.summary(node), result });
+        const bad = result.status === 'error' || result.status === 'fail';
+        if (bad) failed = true;
+        // a failing test only gates what depends on its model when building
+        const gates = result.status === 'error' || (result.status === 'fail' && command === 'build');
+        return { failed: gates, stop: failFast && bad };
+      },
+      skip: (id, cause) => {
+        const node = nodes.get(id)!;
+        const causeNode = cause ? nodes.get(cause) : undefined;
+        const result: NodeResult = {
+          uniqueId: id,
+          status: 'skipped',
+          message: session.isInterrupted ? 'skipped: run interrupted' : causeNode ? `skipped because ${causeNode.resourceType} '${causeNode.name}' failed` : opts.failFast ? 'skipped: --fail-fast' : 'skipped',
+          executionTime: 0,
+          timing: [],
+          threadId: 'main',
+          adapterResponse: {},
+        };
+        writer.add(result);
+        if (!session.isInterrupted) emit({ code: 'Q003', type: 'node.finish', index: ++index, total: ids.length, node: session.summary(node), result });
+      },
+    });
+    void order;
+    if (ids.length && !session.isInterrupted) await runHooks(session, project, project.cfg.project.onRunEnd, 'on-run-end');
+    for (const p of plugins) await p.teardown?.(session);
+  } finally {
+    await writer.close();
+    await writeManifest(project, session.invocationId, session.compiledSql);
+    await session.close();
+  }
+  const results = sortResults(writer.all(), ids);
+  const elapsed = (Date.now() - t0) / 1000;
+  emit({ code: 'Z001', type: 'run.finish', command, elapsed, results, interrupted: session.isInterrupted });
+  return { exitCode: session.isInterrupted ? 130 : failed ? 1 : 0, results, interrupted: session.isInterrupted, elapsed };
+}
+
+function sortResults(results: readonly NodeResult[], ids: readonly string[]): NodeResult[] {
+  const pos = new Map(ids.map((id, i) => [id, i]));
+  return [...results].sort((a, b) => (pos.get(a.uniqueId) ?? 0) - (pos.get(b.uniqueId) ?? 0));
+}
+
+async function runHooks(session: Session, project: LoadedProject, hooks: readonly string[], label: string): Promise<void> {
+  const conn = session.conns[0];
+  if (!conn || !hooks.length) return;
+  for (const h of hooks) {
+    const sql = project.engine.render({ file: `${project.cfg.project.projectFile} (${label})`, source: h }, { target: { name: project.cfg.target.name, schema: project.cfg.target.schema, type: 'duckdb' }, var: (k: string, d?: unknown) => project.cfg.vars[k] ?? d });
+    if (sql.trim()) await conn.run(sql);
+  }
+}
+
+/**
+ * dbt build's ordering: a model's data tests gate its children (unless that would make a cycle);
+ * a model waits for its unit tests, which need nothing built.
+ */
+function buildOrdering(project: LoadedProject, ids: readonly string[]): { extraEdges: [string, string][]; parentsOf: (id: string) => readonly string[] } {
+  const { graph, manifest } = project;
+  const selected = new Set(ids);
+  const extraEdges: [string, string][] = [];
+  const unitTestsOf = new Map<string, string[]>();
+  for (const id of ids) {
+    const node = manifest.nodes.get(id) as ExecutableNode;
+    if (node.resourceType === 'unit_test') {
+      const list = unitTestsOf.get(node.dependsOn.nodes[0]!) ?? [];
+      list.push(id);
+      unitTestsOf.set(node.dependsOn.nodes[0]!, list);
+      continue;
+    }
+    if (node.resourceType !== 'test') continue;
+    const ancestors = ancestorsOf(graph, id);
+    for (const parent of graph.inNeighbors(id)) {
+      for (const child of graph.outNeighbors(parent)) {
+        const cn = manifest.nodes.get(child);
+        if (!cn || cn.resourceType === 'test' || cn.resourceType === 'unit_test' || !selected.has(child) || ancestors.has(child)) continue;
+        extraEdges.push([id, child]);
+      }
+    }
+  }
+  return {
+    extraEdges,
+    parentsOf: (id) => {
+      const node = manifest.nodes.get(id);
+      if (node?.resourceType === 'unit_test') return [];
+      const base = graph.inNeighbors(id).filter((p) => manifest.nodes.get(p)?.resourceType !== 'unit_test');
+      return [...base, ...(unitTestsOf.get(id) ?? [])];
+    },
+  };
+}
+
+function ancestorsOf(graph: LoadedProject['graph'], id: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...graph.inNeighbors(id)];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    stack.push(...graph.inNeighbors(n));
+  }
+  return seen;
+}

@@ -1,0 +1,57 @@
+import { Session } from '../execute/index.js';
+import { UsageError } from '../errors.js';
+import { nullSink } from '../report/index.js';
+import { loadProject, selectFor, type CommonOptions } from './project.js';
+
+export interface ShowResult {
+  readonly columns: readonly { name: string; type: string }[];
+  readonly rows: readonly Record<string, unknown>[];
+  readonly sql: string;
+}
+
+/**
+ * `bmp show`: run a model's compiled SQL (or `--inline` SQL, which may use ref/source) and return
+ * the first `limit` rows. Read-only: the model's SQL runs as a query, nothing is materialized.
+ */
+export async function show(opts: CommonOptions & { readonly inline?: string; readonly limit?: number } = {}): Promise<ShowResult> {
+  const project = await loadProject(opts);
+  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1 });
+  try {
+    let sql: string;
+    if (opts.inline) {
+      const node = {
+        uniqueId: `sql_operation.${project.manifest.projectName}.inline`,
+        resourceType: 'model' as const,
+        name: 'inline',
+        packageName: project.manifest.projectName,
+        originalFilePath: '<inline>',
+        path: '<inline>',
+        fqn: ['inline'],
+        description: '',
+        config: { enabled: true, materialized: 'view', tags: [], meta: {}, pre_hook: [], post_hook: [] },
+        tags: [],
+        meta: {},
+        columns: {},
+        checksum: '',
+        rawCode: opts.inline,
+        refs: [],
+        sources: [],
+        dependsOn: { nodes: [...project.manifest.nodes.keys()], macros: [] },
+      };
+      sql = (await session.compile(node, session.conns[0])).compiledSql;
+    } else {
+      const ids = selectFor(project, opts, ['model', 'seed', 'snapshot', 'test', 'analysis']);
+      if (ids.length !== 1) throw new UsageError('BMP_SHOW_SELECTION', `show needs exactly one node (-s model) or --inline, the selection matched ${ids.length}`);
+      const node = project.manifest.nodes.get(ids[0]!)!;
+      if (node.resourceType === 'seed') sql = `select * from "${node.relation!.schema}"."${node.relation!.identifier}"`;
+      else sql = (await session.compile(node, session.conns[0])).compiledSql;
+    }
+    const conn = session.conns[0];
+    if (!conn) throw new UsageError('BMP_SHOW_NO_DATABASE', `the database ${project.cfg.target.path} does not exist yet; run bmp build first`);
+    const limit = opts.limit ?? 5;
+    const result = await conn.query(limit >= 0 ? `select * from (\n${sql}\n) as bmp_show limit ${Math.floor(limit)}` : sql);
+    return { columns: result.columns, rows: result.rows, sql };
+  } finally {
+    await session.close();
+  }
+}
