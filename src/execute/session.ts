@@ -26,6 +26,8 @@ export interface SessionOptions {
   /** Extra globals for templates (LLM macros). */
   readonly extraGlobals?: Readonly<Record<string, unknown>>;
   readonly threads?: number;
+  /** Invocation flags plugins read (llmOffline, eventTimeStart/End, command). */
+  readonly flags?: Readonly<Record<string, unknown>>;
 }
 
 /** A hook other stages (LLM, unit tests) plug node runners into. */

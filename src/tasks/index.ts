@@ -1,3 +1,4 @@
+import './plugins.js';
 /** The commands as library functions; the CLI maps their outcomes to exit codes. */
 export { execute, registerDefaultPlugin, type RunCommand, type RunOptions, type RunOutcome, type SessionPlugin } from './run-task.js';
 export { compile, type CompileOutcome } from './compile-task.js';

@@ -13,12 +13,17 @@ export interface RunOptions extends CommonOptions {
   readonly onSession?: (session: Session) => void;
   /** Extra template globals and node runners (LLM, unit tests) installed on the session. */
   readonly plugins?: readonly SessionPlugin[];
+  /** Force the offline LLM provider (`--llm-offline`). */
+  readonly llmOffline?: boolean;
+  /** Microbatch backfill window (`--event-time-start/--event-time-end`), ISO timestamps. */
+  readonly eventTimeStart?: string;
+  readonly eventTimeEnd?: string;
 }
 
 export interface SessionPlugin {
   readonly name: string;
   /** Globals for templates; may depend on the project. */
-  globals?(project: LoadedProject): Readonly<Record<string, unknown>>;
+  globals?(project: LoadedProject, opts: RunOptions): Readonly<Record<string, unknown>>;
   /** Called once the session is open (register runners, warm caches). */
   setup?(session: Session, project: LoadedProject): Promise<void> | void;
   /** Called after the run, before the session closes (flush stats). */
@@ -41,6 +46,7 @@ const COMMAND_TYPES: Readonly<Record<RunCommand, readonly ResourceType[]>> = {
 };
 
 let defaultPlugins: readonly SessionPlugin[] = [];
+// Built-in plugins register themselves on import (src/tasks/plugins.ts lists them).
 
 /** Plugins every run gets (the LLM and unit-test modules register themselves here). */
 export function registerDefaultPlugin(p: SessionPlugin): void {
@@ -59,7 +65,7 @@ export async function execute(command: RunCommand, opts: RunOptions = {}): Promi
   // ephemeral models are inlined where they are used: nothing to run (as in dbt)
   const ids = selectFor(project, opts, COMMAND_TYPES[command]).filter((id) => project.manifest.nodes.get(id)!.config.materialized !== 'ephemeral');
   const plugins = [...defaultPlugins, ...(opts.plugins ?? [])];
-  const extraGlobals = Object.assign({}, ...plugins.map((p) => p.globals?.(project) ?? {}));
+  const extraGlobals = Object.assign({}, ...plugins.map((p) => p.globals?.(project, opts) ?? {}));
   const session = await Session.open({
     cfg: project.cfg,
     manifest: project.manifest,
@@ -69,6 +75,7 @@ export async function execute(command: RunCommand, opts: RunOptions = {}): Promi
     fullRefresh: opts.fullRefresh,
     waitForLockSeconds: opts.waitForLockSeconds,
     extraGlobals,
+    flags: { llmOffline: !!opts.llmOffline, eventTimeStart: opts.eventTimeStart, eventTimeEnd: opts.eventTimeEnd, command },
   });
   opts.onSession?.(session);
   const writer = new RunResultsWriter(join(project.targetDir, 'run_results.json'), session.invocationId, { which: command, select: opts.select ?? [], exclude: opts.exclude ?? [], full_refresh: !!opts.fullRefresh, threads: project.cfg.target.threads });
