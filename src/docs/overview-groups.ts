@@ -3,6 +3,10 @@
  * a canvas renderer for seconds per frame, so past a threshold the overview shows groups instead:
  * one per folder (one per source), split by topological depth into groups of at most `maxSize`
  * nodes. Clicking a group on the page opens its members as a graph.
+ *
+ * Groups are placed here too, so the page runs no layout for them: one horizontal lane per folder
+ * (lanes ordered by their first depth), one column per starting depth, parts of a split layer
+ * stacked inside their lane.
  */
 
 export interface GroupInput {
@@ -15,10 +19,18 @@ export interface GroupInput {
 
 export interface OverviewGroup {
   readonly label: string;
+  readonly folder: string;
   readonly size: number;
   /** Smallest topological depth of the members. */
   readonly depth: number;
+  /** Centre of the group's box in the overview. */
+  readonly x: number;
+  readonly y: number;
 }
+
+const COLUMN_WIDTH = 300;
+const ROW_HEIGHT = 66;
+const LANE_GAP = 34;
 
 export interface OverviewGroups {
   readonly groups: readonly OverviewGroup[];
@@ -43,14 +55,15 @@ export function computeOverviewGroups(
     if (list) list.push(n.uniqueId);
     else byFolder.set(key, [n.uniqueId]);
   }
-  const groups: OverviewGroup[] = [];
+  const drafts: Omit<OverviewGroup, 'x' | 'y'>[] = [];
   const groupOf: Record<string, number> = {};
+  let folder = '';
   const emit = (label: string, members: readonly string[]) => {
-    const index = groups.length;
-    groups.push({ label, size: members.length, depth: Math.min(...members.map((m) => depth[m] ?? 0)) });
+    const index = drafts.length;
+    drafts.push({ label, folder, size: members.length, depth: Math.min(...members.map((m) => depth[m] ?? 0)) });
     for (const m of members) groupOf[m] = index;
   };
-  for (const folder of [...byFolder.keys()].sort()) {
+  for (folder of [...byFolder.keys()].sort()) {
     const members = byFolder.get(folder)!;
     if (members.length <= maxSize) {
       emit(folder, members);
@@ -86,15 +99,43 @@ export function computeOverviewGroups(
     }
     flush();
   }
-  return { groups, groupOf };
+  return { groups: placeGroups(drafts), groupOf };
 }
 
+function placeGroups(drafts: readonly Omit<OverviewGroup, 'x' | 'y'>[]): OverviewGroup[] {
+  const columns = [...new Set(drafts.map((g) => g.depth))].sort((a, b) => a - b);
+  const column = new Map(columns.map((d, i) => [d, i]));
+  const lanes = new Map<string, { first: number; stack: Map<number, number> }>();
+  for (const g of drafts) {
+    const lane = lanes.get(g.folder) ?? { first: g.depth, stack: new Map<number, number>() };
+    lane.first = Math.min(lane.first, g.depth);
+    lane.stack.set(g.depth, (lane.stack.get(g.depth) ?? 0) + 1);
+    lanes.set(g.folder, lane);
+  }
+  const order = [...lanes.keys()].sort((a, b) => lanes.get(a)!.first - lanes.get(b)!.first || (a < b ? -1 : a > b ? 1 : 0));
+  const laneTop = new Map<string, number>();
+  let top = 0;
+  for (const f of order) {
+    laneTop.set(f, top);
+    top += Math.max(...lanes.get(f)!.stack.values()) * ROW_HEIGHT + LANE_GAP;
+  }
+  const used = new Map<string, number>();
+  return drafts.map((g) => {
+    const key = `${g.folder}\u0000${g.depth}`;
+    const row = used.get(key) ?? 0;
+    used.set(key, row + 1);
+    return { ...g, x: column.get(g.depth)! * COLUMN_WIDTH, y: laneTop.get(g.folder)! + row * ROW_HEIGHT };
+  });
+}
+
+/** `source raw`, or the file's folder without the resource folder (`models/marts/x.sql` → `marts`). */
 function folderOf(n: GroupInput): string {
   if (n.resourceType === 'source') return `source ${n.sourceName ?? n.path}`;
-  const slash = n.path.lastIndexOf('/');
-  return slash > 0 ? n.path.slice(0, slash) : n.resourceType;
+  const parts = n.path.split('/').slice(0, -1);
+  if (parts.length > 1) parts.shift();
+  return parts.length ? parts.join('/') : `${n.resourceType}s`;
 }
 
 function depthLabel(from: number, to: number): string {
-  return from === to ? `depth ${from}` : `depth ${from}–${to}`;
+  return from === to ? `depth ${from}` : `depths ${from}–${to}`;
 }

@@ -79,6 +79,7 @@ function resultRow(n) {
   if (n.test && n.test.attachedNode && BY_ID.has(n.test.attachedNode)) sub = 'on ' + displayName(BY_ID.get(n.test.attachedNode));
   else sub = n.path;
   var h = LINEAGE_TYPES[n.resourceType] ? health(n) : (RUN[n.uniqueId] ? RUN[n.uniqueId].status : null);
+  if (h === 'pass' || h === 'success') h = null;
   var color = LINEAGE_TYPES[n.resourceType] ? MAT_COLORS[matKey(n)] : '#94a3b8';
   return el('li', null, [el('button', {
     className: 'result' + (n.uniqueId === selectedId ? ' selected' : ''), type: 'button', title: n.uniqueId,
@@ -270,7 +271,9 @@ function renderHome(root) {
     root.appendChild(section('Problems in the last run', bad.length, el('div', { className: 'test-list' }, bad.slice(0, 100).map(function (k) {
       var n = BY_ID.get(k);
       return el('a', { className: 'test-row', href: hashFor(k) }, [el('span', { className: 'pill ' + statusClass(RUN[k].status), text: RUN[k].status }),
-        el('span', { className: 'mono', text: n.test ? testLabel(n) : displayName(n) }), el('span', { className: 'muted', text: RUN[k].message || '' })]);
+        el('span', { className: 'mono', text: n.test ? testLabel(n) : displayName(n) }),
+        el('span', { className: 'muted', text: n.test && n.test.attachedNode && BY_ID.has(n.test.attachedNode) ? 'on ' + displayName(BY_ID.get(n.test.attachedNode)) : '' }),
+        el('span', { className: 'muted msg', text: RUN[k].message || '' })]);
     }))));
   }
 }

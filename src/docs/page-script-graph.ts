@@ -55,7 +55,7 @@ function graphStyle(big) {
     { selector: 'node.group', style: {
       'text-wrap': 'wrap', 'height': 'data(h)', 'font-size': 11, 'line-height': 1.35, 'text-max-width': 'data(tw)'
     } },
-    { selector: 'edge.group', style: { 'width': 'data(width)', 'line-color': '#b6c2d1', 'target-arrow-color': '#b6c2d1' } },
+    { selector: 'edge.group', style: { 'width': 'data(width)', 'line-color': '#b6c2d1', 'target-arrow-color': '#b6c2d1', 'opacity': 0.7 } },
     { selector: 'node.hover', style: { 'underlay-color': '#2563eb', 'underlay-opacity': 0.18, 'underlay-padding': 5 } },
     { selector: 'edge', style: big ? {
       'curve-style': 'haystack', 'haystack-radius': 0, 'width': 1, 'line-color': '#cbd5e1', 'opacity': 0.8
@@ -210,8 +210,9 @@ function compactPositions(ids) {
     l.sort(function (a, b) { var pa = OVERVIEW.positions[a], pb = OVERVIEW.positions[b]; return (pa[0] - pb[0]) || (pa[1] - pb[1]); });
     tallest = Math.max(tallest, l.length);
   });
-  var rows = Math.max(8, Math.ceil(Math.sqrt(ids.size * 0.9)));
-  rows = Math.min(rows, tallest);
+  var box = document.getElementById('graph-wrap').getBoundingClientRect();
+  var aspect = box.width > 0 && box.height > 0 ? box.width / box.height : 2.5;
+  var rows = Math.min(tallest, Math.max(4, Math.round(Math.sqrt(ids.size * 210 / (36 * aspect)))));
   var pos = {};
   var x = 0;
   keys.forEach(function (k) {
@@ -264,7 +265,11 @@ function renderLineage() {
 /** Replace the elements of cy and lay them out: dagre when small enough, else precomputed layers. */
 function layoutInto(cy, els) {
   cy.batch(function () { cy.elements().remove(); cy.add(els); });
-  var useDagre = cy.nodes().length <= DAGRE_LIMIT;
+  // Dagre puts each rank in one column: fine for lineage, unreadable for 100 unrelated siblings.
+  var perDepth = {};
+  var widest = 0;
+  cy.nodes().forEach(function (n) { var d = OVERVIEW.depth[n.id()]; if (d !== undefined) widest = Math.max(widest, perDepth[d] = (perDepth[d] || 0) + 1); });
+  var useDagre = cy.nodes().length <= DAGRE_LIMIT && widest <= 40;
   if (useDagre) {
     cy.layout({ name: 'dagre', rankDir: 'LR', nodeSep: 12, rankSep: 64, edgeSep: 8, padding: 28, fit: true, animate: false }).run();
   } else {
@@ -317,7 +322,7 @@ function groupedOverviewElements() {
     var d = { id: 'group:' + i, group: i, label: g.label + '\n' + fmtInt(g.size) + ' nodes', w: w, tw: w - 16,
       h: 44, color: MAT_COLORS[top] || MAT_COLORS.other, tip: g.label + ': ' + fmtInt(g.size) + ' nodes \u2013 click to open' };
     if (worst[i]) { d.status = worst[i]; d.statusColor = STATUS_COLORS[worst[i]]; }
-    return { group: 'nodes', classes: 'group', data: d };
+    return { group: 'nodes', classes: 'group', data: d, position: { x: g.x, y: g.y } };
   });
   edges.forEach(function (count, key) {
     var p = key.split('>');
@@ -331,7 +336,13 @@ function ensureOverview() {
   if (GROUPED) {
     cyOverview = makeCy(document.getElementById('cy-overview'), false);
     cyOverview.add(groupedOverviewElements());
-    cyOverview.layout({ name: 'dagre', rankDir: 'LR', nodeSep: 14, rankSep: 80, padding: 28, fit: true, animate: false }).run();
+    cyOverview.fit(undefined, 28);
+    // Keep group labels readable: start at the sources (left) rather than shrinking everything.
+    if (cyOverview.zoom() < 0.5) {
+      var bb = cyOverview.elements().boundingBox();
+      cyOverview.zoom(0.5);
+      cyOverview.pan({ x: 28 - bb.x1 * 0.5, y: Math.max(28 - bb.y1 * 0.5, (cyOverview.height() - bb.h * 0.5) / 2 - bb.y1 * 0.5) });
+    }
     if (cyOverview.zoom() > 1.3) { cyOverview.zoom(1.3); cyOverview.center(); }
     return;
   }

@@ -118,6 +118,7 @@ table.grid .md p { margin: 0; }
 .test-row { display: flex; gap: 12px; align-items: center; padding: 6px 4px; border-bottom: 1px solid var(--line-2); color: var(--text); }
 .test-row:last-child { border-bottom: 0; }
 .test-row:hover { background: #f8fafc; text-decoration: none; }
+.test-row .msg { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .pill { font-size: 11px; font-weight: 600; padding: 0 8px; border-radius: 999px; background: #f1f5f9; color: var(--muted); flex: none; min-width: 52px; text-align: center; }
 .pill.ok { background: #dcfce7; color: #166534; }
 .pill.warn { background: #fef3c7; color: #92400e; }

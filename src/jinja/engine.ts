@@ -189,8 +189,9 @@ export class TemplateEngine {
     let cause: unknown = e.cause;
     while (cause && !(cause instanceof BmpError) && (cause as { cause?: unknown }).cause) cause = (cause as { cause?: unknown }).cause;
     // nunjucks counts runtime lines from 0; compile-time errors often carry no usable line.
-    let line = e.lineno ? e.lineno + 1 : undefined;
-    let column = e.colno ? e.colno + 1 : undefined;
+    const known = e.lineno !== undefined && !(e.lineno === 0 && !e.colno);
+    let line = known ? e.lineno! + 1 : undefined;
+    let column = known && e.colno !== undefined ? e.colno + 1 : undefined;
     if (!line && source) ({ line, column } = guessLine(e.message ?? '', source));
     if (err instanceof BmpError) return err.where.file ? err : rebase(err, { ...where, line: err.where.line ?? line });
     if (cause instanceof BmpError) {

@@ -40,7 +40,7 @@ export async function show(opts: CommonOptions & { readonly inline?: string; rea
       };
       sql = (await session.compile(node, session.conns[0])).compiledSql;
     } else {
-      const ids = selectFor(project, opts, ['model', 'seed', 'snapshot', 'test', 'analysis']);
+      const ids = selectFor(project, { ...opts, indirectSelection: 'empty' }, ['model', 'seed', 'snapshot', 'test', 'analysis']);
       if (ids.length !== 1) throw new UsageError('BMP_SHOW_SELECTION', `show needs exactly one node (-s model) or --inline, the selection matched ${ids.length}`);
       const node = project.manifest.nodes.get(ids[0]!)!;
       if (node.resourceType === 'seed') sql = `select * from "${node.relation!.schema}"."${node.relation!.identifier}"`;
