@@ -93,8 +93,11 @@ export function closeMatches(word: string, candidates: Iterable<string>, max = 3
     const limit = Math.max(2, Math.floor(Math.max(word.length, c.length) / 3));
     if (d <= limit) scored.push([d, c]);
   }
+  scored.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
+  // only the closest ones: a clear best match is suggested alone
+  const best = scored[0]?.[0];
   return scored
-    .sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]))
+    .filter(([d]) => d === best)
     .slice(0, max)
     .map(([, c]) => c);
 }

@@ -108,23 +108,46 @@ export function normalizeConfig(raw: RawConfig, where: ErrorLocation): Record<st
 
 /** The configs that apply to `fqn` from a project.yml tree, outermost first. */
 export function folderConfigs(tree: ConfigTree, fqn: readonly string[]): Record<string, unknown>[] {
-  const layers: Record<string, unknown>[] = [];
-  let level: ConfigTree | undefined = tree;
-  for (let depth = 0; level; depth++) {
-    const layer: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(level)) {
-      if (key.startsWith('+') || isConfigKey(key)) {
-        const norm = normalizeConfigKey(key);
-        layer[norm] = validateConfigValue(norm, value, {});
-      }
-    }
-    layers.push(layer);
-    const next: string | undefined = fqn[depth];
-    if (next === undefined) break;
-    const child: unknown = level[next];
-    level = child && typeof child === 'object' && !Array.isArray(child) && !isConfigKey(next) ? (child as ConfigTree) : undefined;
+  const folders = walkFolders(tree, fqn.slice(0, -1));
+  const name = fqn[fqn.length - 1];
+  const last = folders.level && name !== undefined ? childLevel(folders.level, name) : undefined;
+  return last ? [...folders.layers, layerOf(last)] : folders.layers;
+}
+
+// Nodes in one folder share their folder layers: computed once per folder (5,000-model projects).
+const folderCache = new WeakMap<ConfigTree, Map<string, { layers: Record<string, unknown>[]; level: ConfigTree | undefined }>>();
+
+function walkFolders(tree: ConfigTree, path: readonly string[]): { layers: Record<string, unknown>[]; level: ConfigTree | undefined } {
+  let byPath = folderCache.get(tree);
+  if (!byPath) folderCache.set(tree, (byPath = new Map()));
+  const key = path.join('\u0000');
+  const hit = byPath.get(key);
+  if (hit) return hit;
+  let result: { layers: Record<string, unknown>[]; level: ConfigTree | undefined };
+  if (!path.length) result = { layers: [layerOf(tree)], level: tree };
+  else {
+    const parent = walkFolders(tree, path.slice(0, -1));
+    const level = parent.level ? childLevel(parent.level, path[path.length - 1]!) : undefined;
+    result = { layers: level ? [...parent.layers, layerOf(level)] : parent.layers, level };
   }
-  return layers;
+  byPath.set(key, result);
+  return result;
+}
+
+function childLevel(level: ConfigTree, name: string): ConfigTree | undefined {
+  const child: unknown = level[name];
+  return child && typeof child === 'object' && !Array.isArray(child) && !isConfigKey(name) ? (child as ConfigTree) : undefined;
+}
+
+function layerOf(level: ConfigTree): Record<string, unknown> {
+  const layer: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(level)) {
+    if (key.startsWith('+') || isConfigKey(key)) {
+      const norm = normalizeConfigKey(key);
+      layer[norm] = validateConfigValue(norm, value, {});
+    }
+  }
+  return layer;
 }
 
 /** Merges config layers, later wins; tags and hooks accumulate, meta merges. */

@@ -231,7 +231,7 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
   const materialize = materializationFor(String(cfg.materialized), node.uniqueId);
   const existing = session.catalog.get(rel.schema, rel.identifier);
   const existingFresh = existing?.columnsStale ? await session.catalog.refresh(conn, rel.schema, rel.identifier) : existing;
-  const result = await materialize({
+  const { result, statements } = await conn.recording(() => materialize({
     compiled,
     relation: rel,
     existing: existingFresh,
@@ -243,10 +243,11 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
     projectDir: session.cfg.project.projectDir,
     stateSchema: '_bmp',
     columnsOf: async (sql) => (await conn.query(`describe ${sql}`)).rows.map((r, i) => ({ name: String(r['column_name']), type: String(r['column_type']), index: i })),
-  });
+  }));
   const kind = cfg.materialized === 'view' ? 'view' : 'table';
   session.catalog.markBuilt(rel.database, rel.schema, rel.identifier, kind);
-  if (compiled.compiledSql) session.sqlFiles.write(sqlArtifactPath(session.targetDir, 'run', session.opts.manifest.projectName, node), compiled.compiledSql);
+  // target/run/ holds what ran (the DDL/DML), as in dbt
+  session.sqlFiles.write(sqlArtifactPath(session.targetDir, 'run', session.opts.manifest.projectName, node), statements.filter((x) => !/^(begin|commit|rollback)/i.test(x)).join(';\n\n') + ';');
   return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, adapterResponse: { _message: result.message, code: kind }, compiled };
 };
 

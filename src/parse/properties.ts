@@ -82,16 +82,16 @@ const TOP_KEYS = new Set(['version', 'models', 'sources', 'seeds', 'snapshots', 
 export function readProperties(files: readonly SourceFile[]): Properties {
   const props: Properties = { models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], unitTests: [], macros: new Map() };
   for (const f of files) {
-    const yaml = YamlFile.parse(f.text, f.path);
+    const yaml = YamlFile.parseFast(f.text, f.path);
     const data = yaml.data as Record<string, unknown> | null;
     if (!data || typeof data !== 'object') continue;
     for (const key of Object.keys(data)) {
-      if (!TOP_KEYS.has(key)) throw new ParseError('BMP_PROPERTIES_UNKNOWN_KEY', `unknown top-level key '${key}'`, yaml.locate([key]), `properties files take ${[...TOP_KEYS].join(', ')}`);
+      if (!TOP_KEYS.has(key)) throw new ParseError('BMP_PROPERTIES_UNKNOWN_KEY', `unknown top-level key '${key}'`, yaml.lazyLocate([key]), `properties files take ${[...TOP_KEYS].join(', ')}`);
     }
     const list = (key: string): Record<string, unknown>[] => {
       const v = data[key];
       if (v === undefined || v === null) return [];
-      if (!Array.isArray(v)) throw new ParseError('BMP_PROPERTIES_INVALID', `'${key}' must be a list`, yaml.locate([key]));
+      if (!Array.isArray(v)) throw new ParseError('BMP_PROPERTIES_INVALID', `'${key}' must be a list`, yaml.lazyLocate([key]));
       return v as Record<string, unknown>[];
     };
     const named = (key: string, into: Map<string, NodePatch>) => {
@@ -116,7 +116,7 @@ export function readProperties(files: readonly SourceFile[]): Properties {
 
 function requireName(entry: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): string {
   const name = entry?.['name'];
-  if (typeof name !== 'string' || !name) throw new ParseError('BMP_PROPERTIES_INVALID', `entry has no 'name'`, yaml.locate(path));
+  if (typeof name !== 'string' || !name) throw new ParseError('BMP_PROPERTIES_INVALID', `entry has no 'name'`, yaml.lazyLocate(path));
   return name;
 }
 
@@ -133,8 +133,8 @@ function strings(v: unknown): string[] {
 
 function nodePatch(entry: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): NodePatch {
   const name = requireName(entry, yaml, path);
-  const where = yaml.locate([...path, 'name'], 'value');
-  const config = mapping(entry['config'], 'config', yaml.locate([...path, 'config']));
+  const where = yaml.lazyLocate([...path, 'name'], 'value');
+  const config = mapping(entry['config'], 'config', yaml.lazyLocate([...path, 'config']));
   const columns = Array.isArray(entry['columns']) ? (entry['columns'] as Record<string, unknown>[]) : [];
   return {
     name,
@@ -151,7 +151,7 @@ function nodePatch(entry: Record<string, unknown>, yaml: YamlFile, path: (string
         name: cname,
         description: String(c['description'] ?? ''),
         data_type: c['data_type'] === undefined ? undefined : String(c['data_type']),
-        meta: mapping(c['meta'], 'meta', yaml.locate(cpath)),
+        meta: mapping(c['meta'], 'meta', yaml.lazyLocate(cpath)),
         tags: strings(c['tags']),
         tests: testDefinitions(c, yaml, cpath),
       };
@@ -165,8 +165,8 @@ function testDefinitions(entry: Record<string, unknown>, yaml: YamlFile, path: (
   for (const key of ['tests', 'data_tests']) {
     const v = entry[key];
     if (v === undefined || v === null) continue;
-    if (!Array.isArray(v)) throw new ParseError('BMP_PROPERTIES_INVALID', `'${key}' must be a list`, yaml.locate([...path, key]));
-    v.forEach((t, i) => out.push(testDefinition(t, yaml.locate([...path, key, i]))));
+    if (!Array.isArray(v)) throw new ParseError('BMP_PROPERTIES_INVALID', `'${key}' must be a list`, yaml.lazyLocate([...path, key]));
+    v.forEach((t, i) => out.push(testDefinition(t, yaml.lazyLocate([...path, key, i]))));
   }
   return out;
 }
@@ -204,7 +204,7 @@ function testDefinition(t: unknown, where: ErrorLocation): TestDefinition {
 
 function sourcePatch(src: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): SourcePatch {
   const name = requireName(src, yaml, path);
-  const where = yaml.locate([...path, 'name'], 'value');
+  const where = yaml.lazyLocate([...path, 'name'], 'value');
   const meta = mapping(src['meta'], 'meta', where);
   const config = mapping(src['config'], 'config', where);
   const tables = Array.isArray(src['tables']) ? (src['tables'] as Record<string, unknown>[]) : [];
@@ -232,11 +232,11 @@ function sourcePatch(src: Record<string, unknown>, yaml: YamlFile, path: (string
 
 function unitTestPatch(ut: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): UnitTestPatch {
   const name = requireName(ut, yaml, path);
-  const where = yaml.locate([...path, 'name'], 'value');
+  const where = yaml.lazyLocate([...path, 'name'], 'value');
   if (typeof ut['model'] !== 'string') throw new ParseError('BMP_UNIT_TEST_INVALID', `unit test '${name}' needs a 'model'`, where);
   const given = Array.isArray(ut['given']) ? (ut['given'] as UnitTestPatch['given']) : [];
   for (const [i, g] of given.entries()) {
-    if (!g || typeof g.input !== 'string') throw new ParseError('BMP_UNIT_TEST_INVALID', `unit test '${name}': given[${i}] needs an 'input' like ref('x')`, yaml.locate([...path, 'given', i]));
+    if (!g || typeof g.input !== 'string') throw new ParseError('BMP_UNIT_TEST_INVALID', `unit test '${name}': given[${i}] needs an 'input' like ref('x')`, yaml.lazyLocate([...path, 'given', i]));
   }
   const expect = mapping(ut['expect'], 'expect', where) as UnitTestPatch['expect'];
   return {

@@ -93,6 +93,7 @@ export class Database {
 
 export class Connection {
   private inTransaction = false;
+  private recorder: string[] | undefined;
 
   constructor(
     private readonly raw: DuckDBConnection,
@@ -103,6 +104,7 @@ export class Connection {
   /** Runs one statement (or a `;`-separated batch) and returns rows changed (or the CTAS count). */
   async run(sql: string, params?: SqlParams): Promise<number> {
     this.onStatement?.(sql, this.id);
+    this.recorder?.push(sql);
     const result = await this.raw.run(sql, params as DuckDBValue[] | undefined);
     if (result.rowsChanged) return result.rowsChanged;
     // CREATE TABLE AS reports its row count as a one-row `Count` result.
@@ -113,6 +115,17 @@ export class Connection {
       if (typeof v === 'bigint' || typeof v === 'number') return Number(v);
     }
     return 0;
+  }
+
+  /** Runs `fn` and returns every statement `run()` issued meanwhile (what target/run/ shows). */
+  async recording<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+    const statements: string[] = [];
+    this.recorder = statements;
+    try {
+      return { result: await fn(), statements };
+    } finally {
+      this.recorder = undefined;
+    }
   }
 
   /** Runs a query and returns rows as plain JS objects (bigints that fit become numbers). */
