@@ -1,0 +1,87 @@
+import { DirectedGraph } from 'graphology';
+import { describe, expect, it } from 'vitest';
+import type { NodeAttributes } from '../graph/index.js';
+import { dependencyMap, schedule } from './scheduler.js';
+
+function graph(edges: [string, string][], nodes: string[] = []): DirectedGraph<NodeAttributes> {
+  const g = new DirectedGraph<NodeAttributes>();
+  for (const n of nodes) g.mergeNode(n, { node: {} as never });
+  for (const [a, b] of edges) {
+    g.mergeNode(a, { node: {} as never });
+    g.mergeNode(b, { node: {} as never });
+    g.addDirectedEdge(a, b);
+  }
+  return g;
+}
+
+describe('scheduler', () => {
+  it('waits for nearest selected ancestors through unselected nodes', () => {
+    const g = graph([['a', 'b'], ['b', 'c'], ['c', 'd']]);
+    const deps = dependencyMap(['a', 'd'], g);
+    expect([...deps.get('d')!]).toEqual(['a']);
+    expect(deps.get('a')!.size).toBe(0);
+  });
+
+  it('runs parents before children, never more than `threads` at once, and skips only descendants of a failure', async () => {
+    // a -> b -> d, a -> c -> e, f independent; c fails
+    const g = graph([['a', 'b'], ['b', 'd'], ['a', 'c'], ['c', 'e']], ['f']);
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const started: string[] = [];
+    const finished = new Set<string>();
+    const skipped: [string, string | undefined][] = [];
+    let running = 0;
+    let peak = 0;
+    await schedule({
+      ids,
+      graph: g,
+      threads: 2,
+      isStopped: () => false,
+      run: async (id) => {
+        for (const p of g.inNeighbors(id)) expect(finished.has(p)).toBe(true);
+        started.push(id);
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        finished.add(id);
+        return { failed: id === 'c' };
+      },
+      skip: (id, cause) => skipped.push([id, cause]),
+    });
+    expect(peak).toBe(2);
+    expect(started.sort()).toEqual(['a', 'b', 'c', 'd', 'f']);
+    expect(skipped).toEqual([['e', 'c']]);
+  });
+
+  it('stops handing out nodes when asked (fail-fast / interrupt) and reports the rest as skipped', async () => {
+    const g = graph([['a', 'b'], ['b', 'c']]);
+    const skipped: string[] = [];
+    await schedule({
+      ids: ['a', 'b', 'c'],
+      graph: g,
+      threads: 1,
+      isStopped: () => false,
+      run: async (id) => ({ failed: false, stop: id === 'a' }),
+      skip: (id) => skipped.push(id),
+    });
+    expect(skipped).toEqual(['b', 'c']);
+  });
+
+  it('honours extra edges (build: tests gate the children of their model)', async () => {
+    const g = graph([['m', 't'], ['m', 'child']]);
+    const order: string[] = [];
+    await schedule({
+      ids: ['m', 't', 'child'],
+      graph: g,
+      extraEdges: [['t', 'child']],
+      threads: 4,
+      isStopped: () => false,
+      run: async (id) => {
+        order.push(id);
+        return { failed: id === 't' };
+      },
+      skip: (id) => order.push(`skip:${id}`),
+    });
+    expect(order).toEqual(['m', 't', 'skip:child']);
+  });
+});
