@@ -1,4 +1,5 @@
-import nunjucks from 'nunjucks';
+import { createRequire } from 'node:module';
+import type nunjucksTypes from 'nunjucks';
 import { ConfigError, type ErrorLocation } from '../errors.js';
 import { isSecretName, registerSecret } from './secrets.js';
 
@@ -13,8 +14,17 @@ export function envVar(name: string, fallback?: unknown): string {
   throw new ConfigError('BMP_ENV_VAR_MISSING', `env var required but not provided: '${name}'`);
 }
 
-const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
-env.addGlobal('env_var', envVar);
+let yamlEnv: nunjucksTypes.Environment | undefined;
+
+/** Loaded only when a YAML value holds a template. */
+function environment(): nunjucksTypes.Environment {
+  if (!yamlEnv) {
+    const nunjucks = createRequire(import.meta.url)('nunjucks') as typeof nunjucksTypes;
+    yamlEnv = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+    yamlEnv.addGlobal('env_var', envVar);
+  }
+  return yamlEnv;
+}
 
 /**
  * Renders `{{ ... }}` in YAML string values (env_var, and `var` when vars are given). A value that is
@@ -26,7 +36,7 @@ export function renderYamlValues(value: unknown, where: (path: (string | number)
     if (!value.includes('{{') && !value.includes('{%')) return value;
     let out: string;
     try {
-      out = env.renderString(value, { var: (k: string, d?: unknown) => (vars && k in vars ? vars[k] : d) });
+      out = environment().renderString(value, { var: (k: string, d?: unknown) => (vars && k in vars ? vars[k] : d) });
     } catch (err) {
       const cause = (err as { cause?: unknown }).cause ?? err;
       if (cause instanceof ConfigError) throw new ConfigError(cause.code, cause.message, where(path));

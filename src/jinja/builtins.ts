@@ -1,4 +1,4 @@
-import nunjucks from 'nunjucks';
+import type nunjucks from 'nunjucks';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { CompileError } from '../errors.js';
 import { stripKeywords } from './relation.js';

@@ -40,6 +40,20 @@ export interface ContextHooks {
   macro(name: string): (...args: unknown[]) => unknown;
 }
 
+const parseStubs = new Map<string, (...args: unknown[]) => unknown>();
+
+/**
+ * Template globals that plugins add at run time (e.g. `llm_generate`) must exist when the parser
+ * renders a template in capture mode, before any plugin is set up: register a stand-in here.
+ */
+export function registerParseStub(name: string, stub: (...args: unknown[]) => unknown = () => ''): void {
+  parseStubs.set(name, stub);
+}
+
+export function parseStubGlobals(): Record<string, unknown> {
+  return Object.fromEntries(parseStubs);
+}
+
 function splitKwargs(args: unknown[]): { positional: unknown[]; kwargs: Record<string, unknown> } {
   const last = args[args.length - 1];
   if (last && typeof last === 'object' && '__keywords' in (last as object)) {

@@ -1,9 +1,20 @@
-import nunjucks from 'nunjucks';
+import { createRequire } from 'node:module';
+import type nunjucksTypes from 'nunjucks';
 import { BmpError, CompileError, closeMatches, type ErrorLocation } from '../errors.js';
 import { installBuiltins } from './builtins.js';
 import { findMacroBlocks, type MacroArg, type MacroBlock } from './macro-source.js';
 
-nunjucks.installJinjaCompat();
+type Nunjucks = typeof nunjucksTypes;
+let nunjucksModule: Nunjucks | undefined;
+
+/** nunjucks is loaded on first render: projects whose templates all take the static path never load it. */
+function loadNunjucks(): Nunjucks {
+  if (!nunjucksModule) {
+    nunjucksModule = createRequire(import.meta.url)('nunjucks') as Nunjucks;
+    nunjucksModule.installJinjaCompat();
+  }
+  return nunjucksModule;
+}
 
 /** Thrown by `return(value)` inside a macro; caught at the macro's boundary. */
 class MacroReturn {
@@ -40,19 +51,34 @@ export interface RenderInput {
  * other files then see the caller's context, as in dbt.
  */
 export class TemplateEngine {
-  readonly env: nunjucks.Environment;
+  private envInstance: nunjucksTypes.Environment | undefined;
   readonly macros = new Map<string, RegisteredMacro>();
   private readonly compiledMacros = new Map<string, (...args: unknown[]) => unknown>();
-  private readonly templates = new Map<string, nunjucks.Template>();
+  private readonly templates = new Map<string, nunjucksTypes.Template>();
   /** The macro being executed, innermost last (for error locations). */
   private readonly macroStack: RegisteredMacro[] = [];
 
-  constructor() {
-    this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false, dev: true });
-    installBuiltins(this.env, {
-      returnValue: (value: unknown) => {
-        throw new MacroReturn(value);
-      },
+  get env(): nunjucksTypes.Environment {
+    if (!this.envInstance) {
+      const nunjucks = loadNunjucks();
+      const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false, dev: true });
+      installBuiltins(env, {
+        returnValue: (value: unknown) => {
+          throw new MacroReturn(value);
+        },
+      });
+      this.envInstance = env;
+      for (const name of this.macros.keys()) this.defineMacroGlobal(name);
+    }
+    return this.envInstance;
+  }
+
+  private defineMacroGlobal(name: string): void {
+    const engine = this;
+    Object.defineProperty(globalsOf(this.envInstance!), name, {
+      configurable: true,
+      enumerable: true,
+      get: () => engine.macroFunction(name),
     });
   }
 
@@ -71,12 +97,7 @@ export class TemplateEngine {
       const macro: RegisteredMacro = { name, file: src.file, line: block.line, kind: block.kind, args: block.args, block };
       this.macros.set(name, macro);
       added.push(macro);
-      const engine = this;
-      Object.defineProperty(globalsOf(this.env), name, {
-        configurable: true,
-        enumerable: true,
-        get: () => engine.macroFunction(name),
-      });
+      if (this.envInstance) this.defineMacroGlobal(name);
     }
     return added;
   }
@@ -93,7 +114,7 @@ export class TemplateEngine {
       text = text.replace(/^\{%(-?)\s*test\s+/, '{%$1 macro ').replace(/\{%(-?)\s*endtest\s*(-?)%\}$/, '{%$1 endmacro $2%}');
     }
     const padded = '\n'.repeat(macro.line - 1) + text;
-    const tmpl = new nunjucks.Template(padded, this.env, macro.file, true);
+    const tmpl = new (loadNunjucks().Template)(padded, this.env, macro.file, true);
     let exported: Record<string, unknown> = {};
     try {
       (tmpl as unknown as { getExported(ctx: object, frame: null, cb: (err: Error | null, exp: Record<string, unknown>) => void): void }).getExported({}, null, (err: Error | null, exp: Record<string, unknown>) => {
@@ -150,12 +171,12 @@ export class TemplateEngine {
     });
   }
 
-  private template(input: RenderInput): nunjucks.Template {
+  private template(input: RenderInput): nunjucksTypes.Template {
     const key = `${input.file}\u0000${input.source}`;
     let tmpl = this.templates.get(key);
     if (!tmpl) {
       try {
-        tmpl = new nunjucks.Template(input.source, this.env, input.file, true);
+        tmpl = new (loadNunjucks().Template)(input.source, this.env, input.file, true);
       } catch (err) {
         throw this.toCompileError(err, { file: input.file, nodeId: input.nodeId }, input.source);
       }
@@ -255,6 +276,6 @@ function checkMacroArgs(macro: RegisteredMacro, args: unknown[]): void {
   }
 }
 
-function globalsOf(env: nunjucks.Environment): Record<string, unknown> {
+function globalsOf(env: nunjucksTypes.Environment): Record<string, unknown> {
   return (env as unknown as { globals: Record<string, unknown> }).globals;
 }

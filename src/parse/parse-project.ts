@@ -6,6 +6,7 @@ import {
   buildTemplateContext,
   emptyQueryTable,
   findDocsBlocks,
+  parseStubGlobals,
   TemplateEngine,
   TemplateRelation,
   type ContextHooks,
@@ -433,7 +434,7 @@ class ParseContext {
       hasMacro: (n) => this.engine.macros.has(n),
       macro: (n) => this.engine.macroFunction(n),
     };
-    this.engine.render({ file: where.file!, source, nodeId: where.nodeId }, buildTemplateContext(hooks));
+    this.engine.render({ file: where.file!, source, nodeId: where.nodeId }, { ...parseStubGlobals(), ...buildTemplateContext(hooks) });
     return captured;
   }
 

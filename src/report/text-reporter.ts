@@ -26,7 +26,8 @@ function dots(left: string, right: string): string {
 }
 
 function fmtRows(n: number | undefined): string {
-  return n === undefined ? '' : `${n.toLocaleString('en-US')} rows `;
+  // 1,204 (toLocaleString is slow enough to show in a 1,000-node run's profile)
+  return n === undefined ? '' : `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} rows `;
 }
 
 function statusLabel(r: NodeResult): string {

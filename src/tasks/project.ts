@@ -39,11 +39,14 @@ export async function loadProject(opts: CommonOptions): Promise<LoadedProject> {
 }
 
 export async function writeManifest(project: LoadedProject, invocationId: string, compiled?: ReadonlyMap<string, string>): Promise<void> {
-  const { graph } = project;
-  await writeFileAtomic(
-    join(project.targetDir, 'manifest.json'),
-    manifestJson(project.manifest, (id) => (graph.hasNode(id) ? graph.inNeighbors(id) : []), (id) => (graph.hasNode(id) ? graph.outNeighbors(id) : []), invocationId, compiled),
-  );
+  // parent/child lists built in one pass over the edges (graphology allocates per neighbor query)
+  const parents = new Map<string, string[]>();
+  const children = new Map<string, string[]>();
+  project.graph.forEachEdge((_e, _a, source, target) => {
+    (parents.get(target) ?? parents.set(target, []).get(target)!).push(source);
+    (children.get(source) ?? children.set(source, []).get(source)!).push(target);
+  });
+  await writeFileAtomic(join(project.targetDir, 'manifest.json'), manifestJson(project.manifest, (id) => parents.get(id) ?? [], (id) => children.get(id) ?? [], invocationId, compiled));
 }
 
 /** Selected unique ids for a command, in topological order. */

@@ -18,6 +18,10 @@ export interface RunOptions extends CommonOptions {
   /** Microbatch backfill window (`--event-time-start/--event-time-end`), ISO timestamps. */
   readonly eventTimeStart?: string;
   readonly eventTimeEnd?: string;
+  /** An already loaded project to run (watch mode parses once per change); default: load it. */
+  readonly project?: LoadedProject;
+  /** Run only these unique ids out of the selection (watch mode: the changed nodes and their descendants). */
+  readonly onlyIds?: ReadonlySet<string>;
 }
 
 export interface SessionPlugin {
@@ -37,7 +41,7 @@ export interface RunOutcome {
   readonly elapsed: number;
 }
 
-const COMMAND_TYPES: Readonly<Record<RunCommand, readonly ResourceType[]>> = {
+export const COMMAND_TYPES: Readonly<Record<RunCommand, readonly ResourceType[]>> = {
   run: ['model'],
   build: ['model', 'seed', 'snapshot', 'test', 'unit_test'],
   test: ['test', 'unit_test'],
@@ -53,6 +57,11 @@ export function registerDefaultPlugin(p: SessionPlugin): void {
   defaultPlugins = [...defaultPlugins.filter((x) => x.name !== p.name), p];
 }
 
+/** Template globals every plugin contributes (compile and show need them as much as run). */
+export function pluginGlobals(project: LoadedProject, opts: RunOptions): Record<string, unknown> {
+  return Object.assign({}, ...[...defaultPlugins, ...(opts.plugins ?? [])].map((p) => p.globals?.(project, opts) ?? {}));
+}
+
 /**
  * `bmp run|build|test|seed|snapshot`: select, open the database, schedule nodes in DAG order on
  * `threads` connections, write run_results as nodes finish.
@@ -61,11 +70,11 @@ export function registerDefaultPlugin(p: SessionPlugin): void {
 export async function execute(command: RunCommand, opts: RunOptions = {}): Promise<RunOutcome> {
   const emit = opts.emit ?? nullSink;
   const t0 = Date.now();
-  const project = await loadProject(opts);
+  const project = opts.project ?? (await loadProject(opts));
   // ephemeral models are inlined where they are used: nothing to run (as in dbt)
-  const ids = selectFor(project, opts, COMMAND_TYPES[command]).filter((id) => project.manifest.nodes.get(id)!.config.materialized !== 'ephemeral');
+  const ids = selectFor(project, opts, COMMAND_TYPES[command]).filter((id) => project.manifest.nodes.get(id)!.config.materialized !== 'ephemeral' && (!opts.onlyIds || opts.onlyIds.has(id)));
   const plugins = [...defaultPlugins, ...(opts.plugins ?? [])];
-  const extraGlobals = Object.assign({}, ...plugins.map((p) => p.globals?.(project, opts) ?? {}));
+  const extraGlobals = pluginGlobals(project, opts);
   const session = await Session.open({
     cfg: project.cfg,
     manifest: project.manifest,
@@ -79,7 +88,6 @@ export async function execute(command: RunCommand, opts: RunOptions = {}): Promi
   });
   opts.onSession?.(session);
   const writer = new RunResultsWriter(join(project.targetDir, 'run_results.json'), session.invocationId, { which: command, select: opts.select ?? [], exclude: opts.exclude ?? [], full_refresh: !!opts.fullRefresh, threads: project.cfg.target.threads });
-  await writeManifest(project, session.invocationId);
   const nodes = project.manifest.nodes;
   const counts: Record<string, number> = {};
   for (const id of ids) {

@@ -1,6 +1,8 @@
 import { Session } from '../execute/index.js';
 import { UsageError } from '../errors.js';
 import { nullSink } from '../report/index.js';
+import './plugins.js';
+import { pluginGlobals } from './run-task.js';
 import { loadProject, selectFor, type CommonOptions } from './project.js';
 
 export interface ShowResult {
@@ -15,7 +17,7 @@ export interface ShowResult {
  */
 export async function show(opts: CommonOptions & { readonly inline?: string; readonly limit?: number } = {}): Promise<ShowResult> {
   const project = await loadProject(opts);
-  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1 });
+  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'show' } });
   try {
     let sql: string;
     if (opts.inline) {

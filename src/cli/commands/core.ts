@@ -54,7 +54,8 @@ registerCommands((program, ctx, h) => {
   withAll(ls, h, h.selectionOptions);
   ls.option('--output <format>', 'selector (default), name, path or json', 'selector').option('--output-keys <keys...>', 'keys to keep with --output json');
   ls.action(async (o: Opts & { output: string; outputKeys?: string[] }) => {
-    const { list } = await import('../../tasks/index.js');
+    // only what ls needs: no session, no plugins, no DuckDB (start-up time)
+    const { list } = await import('../../tasks/list-task.js');
     if (!['selector', 'name', 'path', 'json'].includes(o.output)) throw new BmpError('BMP_CLI_ARGUMENT', `--output must be selector, name, path or json, got '${o.output}'`);
     const lib = h.libraryOptions({ ...o, logFormat: 'text' });
     const lines = await list({ ...(lib as object), emit: (e) => (e.type === 'warning' ? ctx.io.err(`[WARNING]: ${e.message}`) : undefined), output: o.output as 'name', outputKeys: o.outputKeys });
