@@ -1,4 +1,4 @@
-import { quoteLiteral, type Catalog, type QueryResult } from '../adapters/duckdb/index.js';
+import { quoteIdent, quoteLiteral, type Catalog, type QueryResult } from '../adapters/duckdb/index.js';
 import { envVar, type LoadedConfig } from '../config/index.js';
 import { CompileError, type ErrorLocation } from '../errors.js';
 import {
@@ -11,6 +11,7 @@ import {
   type QueryTable,
   type StaticCall,
   type TemplateEngine,
+  PyDate,
 } from '../jinja/index.js';
 import type { ExecutableNode, Manifest, NodeConfig, SqlNode } from '../manifest/types.js';
 import { lookupVar } from '../parse/index.js';
@@ -44,6 +45,11 @@ export interface CompileEnv {
   /** Compile-time relation rewrites (unit tests point refs at fixtures). */
   readonly refOverrides?: ReadonlyMap<string, string>;
   readonly isIncrementalOverride?: boolean;
+  /**
+   * Microbatch: the batch being built. `ref()`/`source()` of inputs that configure `event_time`
+   * render as `(select * from X where event_time >= start and event_time < end)`.
+   */
+  readonly eventTimeWindow?: { readonly start: string; readonly end: string; readonly id: string };
 }
 
 const MAX_QUERY_PASSES = 50;
@@ -120,7 +126,7 @@ export function injectCtes(sql: string, ctes: readonly string[]): string {
 }
 
 function stripTrailingSemicolon(sql: string): string {
-  return sql.replace(/;\s*$/, '');
+  return sql.replace(/;?\s*$/, '');
 }
 
 class NodeRenderer {
@@ -233,7 +239,8 @@ class NodeRenderer {
     const n = this.env.manifest.nodes.get(id) ?? this.env.manifest.sources.get(id);
     if (!n) throw new CompileError('BMP_REF_UNDEFINED', `unknown node ${id}`, this.where);
     if (n.resourceType === 'source' && n.externalLocation) {
-      return new TemplateRelation(n.relation!.database, n.relation!.schema, n.identifier, 'external', externalReader(n.externalLocation, this.env.cfg.project.projectDir));
+      const read = externalReader(n.externalLocation, this.env.cfg.project.projectDir);
+      return new TemplateRelation(n.relation!.database, n.relation!.schema, n.identifier, 'external', this.eventTimeFiltered(n, read) ?? read);
     }
     if (n.resourceType === 'model' && n.config.materialized === 'ephemeral') {
       if (!this.ephemeralRefs.includes(id)) this.ephemeralRefs.push(id);
@@ -241,7 +248,18 @@ class NodeRenderer {
     }
     const r = n.relation!;
     const kind = this.env.catalog?.get(r.schema, r.identifier)?.kind;
-    return new TemplateRelation(r.database, r.schema, r.identifier, kind);
+    const filtered = this.eventTimeFiltered(n, `${quoteIdent(r.schema)}.${quoteIdent(r.identifier)}`);
+    return new TemplateRelation(r.database, r.schema, r.identifier, kind, filtered);
+  }
+
+  /** Microbatch: an input that configures `event_time`, kept to the batch window (bounds bmp computed). */
+  private eventTimeFiltered(n: { readonly config: NodeConfig }, from: string): string | undefined {
+    const w = this.env.eventTimeWindow;
+    const col = n.config['event_time'];
+    if (!w || typeof col !== 'string' || !col) return undefined;
+    const ts = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+    if (!ts.test(w.start) || !ts.test(w.end)) throw new CompileError('BMP_EVENT_TIME_INVALID', `bad batch window ${w.start} - ${w.end}`, this.where);
+    return `(select * from ${from} where ${quoteIdent(col)} >= TIMESTAMP '${w.start}' and ${quoteIdent(col)} < TIMESTAMP '${w.end}')`;
   }
 
   private ref(name: string, pkg?: string): TemplateRelation {
@@ -275,11 +293,13 @@ class NodeRenderer {
   private isIncremental(): boolean {
     if (this.env.isIncrementalOverride !== undefined) return this.env.isIncrementalOverride;
     const cfg = this.node.config;
-    if (cfg.materialized !== 'incremental' || !this.node.relation) return false;
+    // an external model with an incremental_strategy is incremental once its view exists
+    const external = cfg.materialized === 'external' && !!cfg['incremental_strategy'];
+    if ((cfg.materialized !== 'incremental' && !external) || !this.node.relation) return false;
     if (this.env.fullRefresh && cfg['full_refresh'] !== false) return false;
     if (cfg['full_refresh'] === true) return false;
     const existing = this.env.catalog?.get(this.node.relation.schema, this.node.relation.identifier);
-    return existing?.kind === 'table';
+    return existing?.kind === (external ? 'view' : 'table');
   }
 
   private globals(): Record<string, unknown> {
@@ -311,10 +331,17 @@ class NodeRenderer {
       thisRelation: this.thisRelation(),
       execute: true,
       target: { name: t.name, schema: t.schema, type: 'duckdb', threads: t.threads, database: t.database, profile_name: t.profileName, path: t.path },
-      runStartedAt: this.env.runStartedAt,
+      runStartedAt: new PyDate(new Date(this.env.runStartedAt)),
       invocationId: this.env.invocationId,
       flags: { FULL_REFRESH: this.env.fullRefresh, WHICH: 'run' },
-      model: { unique_id: this.node.uniqueId, name: this.node.name, config: this.node.config, resource_type: this.node.resourceType, original_file_path: this.node.originalFilePath },
+      model: {
+        unique_id: this.node.uniqueId,
+        name: this.node.name,
+        config: this.node.config,
+        resource_type: this.node.resourceType,
+        original_file_path: this.node.originalFilePath,
+        ...(this.env.eventTimeWindow ? { batch: { id: this.env.eventTimeWindow.id, event_time_start: this.env.eventTimeWindow.start, event_time_end: this.env.eventTimeWindow.end } } : {}),
+      },
       hasMacro: (n) => this.env.engine.macros.has(n),
       macro: (n) => this.env.engine.macroFunction(n),
     };

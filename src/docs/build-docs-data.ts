@@ -31,6 +31,14 @@ export function isLineageType(resourceType: string): boolean {
 /**
  * Turn a manifest (plus what DuckDB, the compiler and the last run know) into the data a docs
  * site shows. Pure: reads no file and no database.
+ *
+ * @example
+ * const data = buildDocsData(manifest, {
+ *   catalog: new Map([['main.orders', [{ name: 'order_id', type: 'INTEGER' }]]]),
+ *   compiled: new Map([['model.shop.orders', 'select ...']]),
+ *   runResults: runResultsFromJson(JSON.parse(runResultsText)),
+ * });
+ * await writeDocsSite('target/docs', data);
  */
 export function buildDocsData(manifest: Manifest, opts: BuildDocsOptions = {}): DocsData {
   const all = new Map<string, ManifestNode>();
@@ -81,7 +89,7 @@ export function buildDocsData(manifest: Manifest, opts: BuildDocsOptions = {}): 
       name: n.name,
       packageName: n.packageName,
       path: n.originalFilePath,
-      description: n.description ?? '',
+      description: n.description || (n.resourceType === 'source' ? n.sourceDescription : '') || '',
       config: plainConfig(n.config as unknown as Record<string, unknown>),
       tags: [...(n.tags ?? [])],
       columns: mergeColumns(n.columns, catalogCols, columnTests.get(n.uniqueId)),
@@ -138,6 +146,19 @@ export function runResultsFromJson(json: unknown): Map<string, DocsRunResult> {
     if (typeof r.message === 'string' && r.message) entry.message = r.message;
     if (typeof r.failures === 'number') entry.failures = r.failures;
     out.set(id, entry);
+  }
+  return out;
+}
+
+/**
+ * Compiled SQL by unique id from a `run_results.json` (`compiled_code` of each result), for nodes
+ * the docs command did not compile itself.
+ */
+export function compiledFromRunResults(json: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const results = isRecord(json) && Array.isArray(json.results) ? json.results : [];
+  for (const r of results) {
+    if (isRecord(r) && typeof r.unique_id === 'string' && typeof r.compiled_code === 'string') out.set(r.unique_id, r.compiled_code);
   }
   return out;
 }

@@ -11,7 +11,7 @@
  * const file = await writeDocsSite('target/docs', data);
  * const server = await serveDocs('target/docs', { port: 8080 });
  */
-export { buildDocsData, runResultsFromJson, isLineageType, type BuildDocsOptions } from './build-docs-data.js';
+export { buildDocsData, runResultsFromJson, compiledFromRunResults, isLineageType, type BuildDocsOptions } from './build-docs-data.js';
 export { writeDocsSite, loadPageAssets } from './write-site.js';
 export { serveDocs, type DocsServer, type ServeDocsOptions } from './serve-docs.js';
 export { renderDocsHtml, escapeHtml, jsonForScript, scriptSafe, type PageAssets } from './render-html.js';

@@ -33,7 +33,7 @@ export interface LayoutSpacing {
   readonly aspect: number;
 }
 
-const DEFAULT_SPACING: LayoutSpacing = { columnWidth: 200, layerGap: 90, rowHeight: 34, aspect: 1.7 };
+const DEFAULT_SPACING: LayoutSpacing = { columnWidth: 200, layerGap: 90, rowHeight: 34, aspect: 2.4 };
 
 export function computeOverviewLayout(nodes: readonly LayoutInput[], spacing: Partial<LayoutSpacing> = {}): OverviewLayout {
   const sp = { ...DEFAULT_SPACING, ...spacing };

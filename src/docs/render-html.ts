@@ -2,8 +2,10 @@ import { isLineageType } from './build-docs-data.js';
 import { computeOverviewGroups, type OverviewGroups } from './overview-groups.js';
 import { computeOverviewLayout, type OverviewLayout } from './overview-layout.js';
 import { PAGE_SCRIPT_APP } from './page-script-app.js';
+import { PAGE_SCRIPT_DETAILS } from './page-script-details.js';
 import { PAGE_SCRIPT_GRAPH } from './page-script-graph.js';
 import { PAGE_SCRIPT_UTIL } from './page-script-util.js';
+import { PAGE_SCRIPT_VIEWS } from './page-script-views.js';
 import { PAGE_STYLE } from './page-style.js';
 import type { DocsData } from './types.js';
 
@@ -23,10 +25,18 @@ export interface PagePayload {
 }
 
 /** Above this many lineage nodes the overview shows groups, not every node. */
-export const FULL_OVERVIEW_LIMIT = 1500;
+export const FULL_OVERVIEW_LIMIT = 1000;
 
 /** The browser script of the page, as one strict-mode IIFE. */
-export const PAGE_SCRIPT = `(function () {\n'use strict';\n${PAGE_SCRIPT_UTIL}\n${PAGE_SCRIPT_GRAPH}\n${PAGE_SCRIPT_APP}\n})();\n`;
+export const PAGE_SCRIPT = [
+  "(function () {\n'use strict';",
+  PAGE_SCRIPT_UTIL,
+  PAGE_SCRIPT_GRAPH,
+  PAGE_SCRIPT_VIEWS,
+  PAGE_SCRIPT_DETAILS,
+  PAGE_SCRIPT_APP,
+  '})();\n',
+].join('\n');
 
 /**
  * Render the whole site as one self-contained HTML document: styles, cytoscape, the page script
@@ -46,6 +56,7 @@ export function renderDocsHtml(data: DocsData, assets: PageAssets, layout?: Over
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="bmp docs">
+<link rel="icon" href="${FAVICON}">
 <title>${title}</title>
 <style>${PAGE_STYLE}</style>
 </head>
@@ -95,6 +106,16 @@ export function renderDocsHtml(data: DocsData, assets: PageAssets, layout?: Over
 </html>
 `;
 }
+
+const FAVICON =
+  'data:image/svg+xml,' +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">' +
+      '<stop offset="0" stop-color="#3b82f6"/><stop offset="1" stop-color="#8b5cf6"/></linearGradient></defs>' +
+      '<rect width="32" height="32" rx="7" fill="url(#g)"/><circle cx="9" cy="16" r="3.5" fill="#fff"/>' +
+      '<circle cx="23" cy="9" r="3.5" fill="#fff"/><circle cx="23" cy="23" r="3.5" fill="#fff"/>' +
+      '<path d="M12 15l8-5M12 17l8 5" stroke="#fff" stroke-width="2"/></svg>',
+  );
 
 /** Escape text for HTML content and double- or single-quoted attribute values. */
 export function escapeHtml(text: string): string {

@@ -93,7 +93,8 @@ export function installBuiltins(env: nunjucks.Environment, hooks: BuiltinHooks):
   env.addFilter('items', (v: Record<string, unknown>) => Object.entries(v ?? {}));
 }
 
-class PyDate {
+/** A Python-datetime-like value for templates (`run_started_at.strftime('%Y-%m-%d')`). */
+export class PyDate {
   constructor(private readonly d: Date) {}
   isoformat(): string {
     return this.d.toISOString();
@@ -109,8 +110,21 @@ class PyDate {
       .replace('%M', pad(d.getUTCMinutes()))
       .replace('%S', pad(d.getUTCSeconds()));
   }
+  get year(): number {
+    return this.d.getUTCFullYear();
+  }
+  get month(): number {
+    return this.d.getUTCMonth() + 1;
+  }
+  get day(): number {
+    return this.d.getUTCDate();
+  }
+  timestamp(): number {
+    return this.d.getTime() / 1000;
+  }
   toString(): string {
-    return this.d.toISOString().replace('T', ' ').replace('Z', '');
+    // dbt renders run_started_at as '2026-11-24 18:40:11.123456+00:00'
+    return this.d.toISOString().replace('T', ' ').replace('Z', '000+00:00');
   }
 }
 

@@ -31,7 +31,8 @@ export interface ContextHooks {
   readonly thisRelation?: TemplateRelation;
   readonly execute: boolean;
   readonly target: Readonly<Record<string, unknown>>;
-  readonly runStartedAt: string;
+  /** A PyDate (strftime, isoformat) or an ISO string. */
+  readonly runStartedAt: unknown;
   readonly invocationId: string;
   readonly model?: Readonly<Record<string, unknown>>;
   readonly flags: Readonly<Record<string, unknown>>;

@@ -12,6 +12,18 @@ function loadNunjucks(): Nunjucks {
   if (!nunjucksModule) {
     nunjucksModule = createRequire(import.meta.url)('nunjucks') as Nunjucks;
     nunjucksModule.installJinjaCompat();
+    // Jinja compat maps `x.values()`/`x.items()`/`x.keys()` to dict methods on every object; an object's
+    // own method wins (agate-like `columns[0].values()` from run_query must call the column's method).
+    const runtime = (nunjucksModule as unknown as { runtime: { memberLookup: (...a: unknown[]) => unknown } }).runtime;
+    const compatLookup = runtime.memberLookup;
+    runtime.memberLookup = function (this: unknown, ...args: unknown[]) {
+      const [obj, val] = args as [Record<string, unknown> | null, string];
+      if (args.length === 2 && obj && !Array.isArray(obj) && typeof obj === 'object' && typeof obj[val] === 'function') {
+        const fn = obj[val] as (...a: unknown[]) => unknown;
+        return (...a: unknown[]) => fn.apply(obj, a);
+      }
+      return compatLookup.apply(this, args);
+    };
   }
   return nunjucksModule;
 }

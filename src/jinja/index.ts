@@ -5,3 +5,4 @@ export { makeQueryTable, emptyQueryTable, type QueryTable } from './query-table.
 export { findMacroBlocks, findDocsBlocks, parseArgs, lineOf, type MacroBlock } from './macro-source.js';
 export { analyzeStatic, renderStatic, type StaticAnalysis, type StaticCall } from './static-template.js';
 export { buildTemplateContext, registerParseStub, parseStubGlobals, type ContextHooks, type TemplateColumn } from './context.js';
+export { PyDate } from './builtins.js';
