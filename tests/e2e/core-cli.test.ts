@@ -133,6 +133,24 @@ describe('bmp CLI on a real DuckDB file', () => {
     expect(events.filter((e) => e.info.name === 'node.finish').map((e) => e.data.result.status)).toEqual(['success', 'success']);
   });
 
+  it('generates the docs site from the project, its database and the last run', () => {
+    const dir = fixture();
+    expect(bmp(['build', '--project-dir', dir]).code).toBe(0);
+    const r = bmp(['docs', 'generate', '--project-dir', dir]);
+    expect(r.code).toBe(0);
+    const html = readFileSync(join(dir, 'target/docs/index.html'), 'utf8');
+    const data = JSON.parse(/<script type="application\/json"[^>]*>([\s\S]*?)<\/script>/.exec(html)![1]!).data;
+    const totals = data.nodes.find((n: { uniqueId: string }) => n.uniqueId === 'model.basic.customer_totals');
+    expect(totals.columns.map((c: { name: string; type: string }) => [c.name, c.type])).toEqual([
+      ['customer_id', 'BIGINT'],
+      ['name', 'VARCHAR'],
+      ['total_cents', 'HUGEINT'],
+      ['orders', 'BIGINT'],
+    ]);
+    expect(totals.parents.sort()).toEqual(['model.basic.stg_customers', 'model.basic.stg_orders']);
+    expect(totals.compiledCode).toContain('__dbt__cte__stg_customers');
+  });
+
   it('answers --version, --help and debug; clean keeps the database', () => {
     const dir = fixture();
     expect(bmp(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
