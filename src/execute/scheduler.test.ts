@@ -85,3 +85,12 @@ describe('scheduler', () => {
     expect(order).toEqual(['m', 't', 'skip:child']);
   });
 });
+
+describe('deadlocks', () => {
+  it('reports nodes that can never start with the DEADLOCK cause instead of a quiet skip', async () => {
+    const g = graph([], ['a', 'b']);
+    const skipped: [string, string | undefined][] = [];
+    await schedule({ ids: ['a', 'b'], graph: g, extraEdges: [['a', 'b'], ['b', 'a']], threads: 2, isStopped: () => false, run: async () => ({ failed: false }), skip: (id, c) => skipped.push([id, c]) });
+    expect(skipped).toEqual([['a', '<deadlock>'], ['b', '<deadlock>']]);
+  });
+});

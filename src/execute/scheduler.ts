@@ -1,5 +1,8 @@
 import type { ProjectGraph } from '../graph/index.js';
 
+/** The `cause` given to `skip` for nodes that could never start (a cycle in the ordering). */
+export const DEADLOCK = '<deadlock>';
+
 export interface ScheduleOptions {
   readonly ids: readonly string[];
   readonly graph: ProjectGraph;
@@ -115,10 +118,13 @@ export async function schedule(opts: ScheduleOptions): Promise<void> {
   let inFlight = 0;
   const waiters: (() => void)[] = [];
   await Promise.all(Array.from({ length: Math.max(1, opts.threads) }, (_, w) => worker(w)));
+  // Left-overs are expected only when the run stopped (fail-fast, interrupt); otherwise the
+  // dependency map had a cycle, which must surface as an error, never as a quiet skip.
+  const stoppedEarly = stopped || opts.isStopped();
   for (const id of opts.ids) {
     if (!done.has(id)) {
       done.add(id);
-      opts.skip(id, undefined);
+      opts.skip(id, stoppedEarly ? undefined : DEADLOCK);
     }
   }
 }

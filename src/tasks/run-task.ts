@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { Session, schedule } from '../execute/index.js';
+import { ConfigError, didYouMean } from '../errors.js';
+import { DEADLOCK, Session, schedule } from '../execute/index.js';
+import { MATERIALIZATIONS } from '../materializations/index.js';
 import type { ExecutableNode, ResourceType } from '../manifest/types.js';
 import { nullSink, RunResultsWriter, type NodeResult } from '../report/index.js';
 import { loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
@@ -73,6 +75,7 @@ export async function execute(command: RunCommand, opts: RunOptions = {}): Promi
   const project = opts.project ?? (await loadProject(opts));
   // ephemeral models are inlined where they are used: nothing to run (as in dbt)
   const ids = selectFor(project, opts, COMMAND_TYPES[command]).filter((id) => project.manifest.nodes.get(id)!.config.materialized !== 'ephemeral' && (!opts.onlyIds || opts.onlyIds.has(id)));
+  checkMaterializations(project, ids);
   const plugins = [...defaultPlugins, ...(opts.plugins ?? [])];
   const extraGlobals = pluginGlobals(project, opts);
   const session = await Session.open({
@@ -130,6 +133,13 @@ export async function execute(command: RunCommand, opts: RunOptions = {}): Promi
       },
       skip: (id, cause) => {
         const node = nodes.get(id)!;
+        if (cause === DEADLOCK) {
+          failed = true;
+          const result: NodeResult = { uniqueId: id, status: 'error', message: 'internal error: this node could never start (a cycle in the execution order); please report it', executionTime: 0, timing: [], threadId: 'main', adapterResponse: {} };
+          writer.add(result);
+          emit({ code: 'Q003', type: 'node.finish', index: ++index, total: ids.length, node: session.summary(node), result });
+          return;
+        }
         const causeNode = cause ? nodes.get(cause) : undefined;
         const result: NodeResult = {
           uniqueId: id,
@@ -158,6 +168,20 @@ export async function execute(command: RunCommand, opts: RunOptions = {}): Promi
   return { exitCode: session.isInterrupted ? 130 : failed ? 1 : 0, results, interrupted: session.isInterrupted, elapsed };
 }
 
+/**
+ * A misspelled `materialized` stops the command before the database opens (exit 2), not node by node.
+ * @throws ConfigError BMP_MATERIALIZATION_UNKNOWN
+ */
+function checkMaterializations(project: LoadedProject, ids: readonly string[]): void {
+  for (const id of ids) {
+    const node = project.manifest.nodes.get(id)!;
+    if (node.resourceType !== 'model' && node.resourceType !== 'snapshot') continue;
+    const m = String(node.config.materialized);
+    if (m in MATERIALIZATIONS) continue;
+    throw new ConfigError('BMP_MATERIALIZATION_UNKNOWN', `unknown materialization '${m}'`, { file: node.originalFilePath, nodeId: id }, didYouMean(m, Object.keys(MATERIALIZATIONS)) ?? `one of ${Object.keys(MATERIALIZATIONS).join(', ')}`);
+  }
+}
+
 function sortResults(results: readonly NodeResult[], ids: readonly string[]): NodeResult[] {
   const pos = new Map(ids.map((id, i) => [id, i]));
   return [...results].sort((a, b) => (pos.get(a.uniqueId) ?? 0) - (pos.get(b.uniqueId) ?? 0));
@@ -173,29 +197,34 @@ async function runHooks(session: Session, project: LoadedProject, hooks: readonl
 }
 
 /**
- * dbt build's ordering: a model's data tests gate its children (unless that would make a cycle);
- * a model waits for its unit tests, which need nothing built.
+ * dbt build's ordering (compilation.add_test_edges): a data test gates node N when everything the
+ * test depends on is upstream of N — acyclic by construction, and a relationships test waits for
+ * both of its models. A model waits for its unit tests, which need nothing built.
  */
-function buildOrdering(project: LoadedProject, ids: readonly string[]): { extraEdges: [string, string][]; parentsOf: (id: string) => readonly string[] } {
+export function buildOrdering(project: LoadedProject, ids: readonly string[]): { extraEdges: [string, string][]; parentsOf: (id: string) => readonly string[] } {
   const { graph, manifest } = project;
-  const selected = new Set(ids);
   const extraEdges: [string, string][] = [];
   const unitTestsOf = new Map<string, string[]>();
+  const testsOn = new Map<string, string[]>();
   for (const id of ids) {
     const node = manifest.nodes.get(id) as ExecutableNode;
     if (node.resourceType === 'unit_test') {
-      const list = unitTestsOf.get(node.dependsOn.nodes[0]!) ?? [];
-      list.push(id);
-      unitTestsOf.set(node.dependsOn.nodes[0]!, list);
-      continue;
+      const model = node.dependsOn.nodes[0]!;
+      unitTestsOf.set(model, [...(unitTestsOf.get(model) ?? []), id]);
+    } else if (node.resourceType === 'test') {
+      for (const dep of node.dependsOn.nodes) testsOn.set(dep, [...(testsOn.get(dep) ?? []), id]);
     }
-    if (node.resourceType !== 'test') continue;
-    const ancestors = ancestorsOf(graph, id);
-    for (const parent of graph.inNeighbors(id)) {
-      for (const child of graph.outNeighbors(parent)) {
-        const cn = manifest.nodes.get(child);
-        if (!cn || cn.resourceType === 'test' || cn.resourceType === 'unit_test' || !selected.has(child) || ancestors.has(child)) continue;
-        extraEdges.push([id, child]);
+  }
+  if (testsOn.size) {
+    for (const id of ids) {
+      const node = manifest.nodes.get(id)!;
+      if (node.resourceType === 'test' || node.resourceType === 'unit_test') continue;
+      const upstream = ancestorsOf(graph, id);
+      const candidates = new Set<string>();
+      for (const u of upstream) for (const t of testsOn.get(u) ?? []) candidates.add(t);
+      for (const t of candidates) {
+        const deps = (manifest.nodes.get(t) as ExecutableNode & { dependsOn: { nodes: readonly string[] } }).dependsOn.nodes;
+        if (deps.every((d) => upstream.has(d))) extraEdges.push([t, id]);
       }
     }
   }
