@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { interruptAllDatabases } from '../adapters/duckdb/connection.js';
 import { main } from './main.js';
 import { registered } from './commands/index.js';
 
@@ -6,17 +7,23 @@ void registered;
 
 /**
  * Process edge: signals, stdout, exit code. First Ctrl-C (or SIGTERM) interrupts running queries and
- * rolls back what was in flight; a second exits at once.
+ * rolls back what was in flight; a second exits at once. A command with nothing to roll back
+ * (compile, show, docs) exits at the first.
  */
 let interrupts = 0;
-const ctxHolder: { interrupt?: () => void } = {};
+const ctxHolder: { interrupt?: () => boolean | void } = {};
+const exitNow = () => {
+  // process.exit waits for a DuckDB query still running (minutes, maybe): stop them first
+  interruptAllDatabases();
+  process.exit(130);
+};
 const onSignal = () => {
   interrupts++;
-  if (interrupts > 1) process.exit(130);
+  if (interrupts > 1 || !ctxHolder.interrupt) return exitNow();
   try {
-    ctxHolder.interrupt?.();
+    if (ctxHolder.interrupt() === false) exitNow();
   } catch {
-    process.exit(130);
+    exitNow();
   }
 };
 process.on('SIGINT', onSignal);
@@ -26,5 +33,7 @@ const code = await main(process.argv.slice(2), {
   out: (l) => process.stdout.write(l + '\n'),
   err: (l) => process.stderr.write(l + '\n'),
   isTTY: !!process.stdout.isTTY,
+  write: (s) => process.stdout.write(s),
+  columns: () => process.stdout.columns || 80,
 }, ctxHolder);
 process.exitCode = code;

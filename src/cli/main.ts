@@ -1,8 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { maskSecrets } from '../config/index.js';
 import { BmpError } from '../errors.js';
 import type { BmpEvent, LogFormat } from '../report/index.js';
-import { makeReporter } from '../report/index.js';
+import { makeReporter, progressLine } from '../report/index.js';
 import { GLOBAL_OPTIONS, RUN_OPTIONS, SELECTION_OPTIONS, type OptionSpec } from './options.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -11,6 +12,10 @@ export interface CliIO {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
   readonly isTTY: boolean;
+  /** Raw writes (no newline) for the live status line; without it there is none. */
+  readonly write?: (chunk: string) => void;
+  /** Terminal width. */
+  readonly columns?: () => number;
 }
 
 export interface CliContext {
@@ -102,7 +107,12 @@ export function buildProgram(ctx: CliContext): Command {
     selectionOptions: SELECTION_OPTIONS,
     runOptions: RUN_OPTIONS,
     libraryOptions: (o) => {
-      const emit = makeReporter(o.logFormat, { write: ctx.io.out, debug: !!o.debug, color: o.color && ctx.io.isTTY && !process.env['CI'] && !process.env['NO_COLOR'] });
+      const color = o.color && ctx.io.isTTY && !process.env['CI'] && !process.env['NO_COLOR'];
+      // a live status line only where a person watches a terminal: TTY, text logs, not CI
+      const live = o.logFormat === 'text' && ctx.io.isTTY && !!ctx.io.write && !process.env['CI'] && process.env['TERM'] !== 'dumb';
+      const progress = live ? progressLine({ write: ctx.io.write!, columns: ctx.io.columns, color }) : undefined;
+      const plain = makeReporter(o.logFormat, { write: progress ? progress.lines(ctx.io.out) : ctx.io.out, debug: !!o.debug, color });
+      const emit = progress ? progress.sink(plain) : plain;
       return {
         projectDir: o.projectDir,
         profilesDir: o.profilesDir,
@@ -117,6 +127,8 @@ export function buildProgram(ctx: CliContext): Command {
         failFast: o.failFast,
         waitForLockSeconds: o.waitForLock,
         llmOffline: o.llmOffline,
+        eventTimeStart: o['eventTimeStart'] as string | undefined,
+        eventTimeEnd: o['eventTimeEnd'] as string | undefined,
         emit,
       };
     },
@@ -126,9 +138,13 @@ export function buildProgram(ctx: CliContext): Command {
 }
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export async function main(argv: readonly string[], io: CliIO, signals?: { interrupt?: () => void }): Promise<number> {
+export async function main(argv: readonly string[], rawIo: CliIO, signals?: { interrupt?: () => boolean | void }): Promise<number> {
+  // values of secret env vars (env_var('..._TOKEN')) never reach the terminal, whoever prints them
+  const { write } = rawIo;
+  const io: CliIO = { ...rawIo, out: (l) => rawIo.out(maskSecrets(l)), err: (l) => rawIo.err(maskSecrets(l)), ...(write ? { write: (s: string) => write(maskSecrets(s)) } : {}) };
   const ctx: CliContext = { io, exitCode: 0 };
-  if (signals) signals.interrupt = () => ctx.onInterrupt?.();
+  // false: this command has nothing to interrupt gracefully, the process edge exits at once
+  if (signals) signals.interrupt = () => (ctx.onInterrupt ? (ctx.onInterrupt(), true) : false);
   const program = buildProgram(ctx);
   const debug = argv.includes('--debug');
   if (debug) process.env['BMP_DEBUG'] = '1';

@@ -34,8 +34,15 @@ export const SELECTION_OPTIONS: readonly OptionSpec[] = [
   { flags: '--indirect-selection <mode>', description: 'tests of selected nodes: eager (default), cautious, buildable, empty' },
 ];
 
+const eventTime = (name: string) => (v: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(v.trim())) throw new Error(`${name} must be a date or timestamp like 2024-05-01 or '2024-05-01 13:00:00', got '${v}'`);
+  return v.trim();
+};
+
 export const RUN_OPTIONS: readonly OptionSpec[] = [
   { flags: '--full-refresh', description: 'rebuild incremental models and seeds from scratch' },
+  { flags: '--event-time-start <ts>', description: 'microbatch: (re)process the batches from this time (UTC), done or not', parse: eventTime('--event-time-start') },
+  { flags: '--event-time-end <ts>', description: 'microbatch: process batches before this time (UTC); alone, run as if now were this time', parse: eventTime('--event-time-end') },
   { flags: '-x, --fail-fast', description: 'stop at the first failure' },
   { flags: '--llm-offline', description: 'use the offline LLM provider whatever the profile says' },
 ];

@@ -56,3 +56,13 @@ export function renderYamlValues(value: unknown, where: (path: (string | number)
   }
   return value;
 }
+
+/**
+ * A var whose value is a template string (`pw: "{{ env_var('DB_PASSWORD') }}"`) renders when read, as
+ * dbt's `var()` does; other values come back unchanged.
+ * @throws ConfigError BMP_ENV_VAR_MISSING / BMP_YAML_TEMPLATE, located at `where`.
+ */
+export function renderTemplatedVar(value: unknown, where: ErrorLocation, vars?: Readonly<Record<string, unknown>>): unknown {
+  if (typeof value !== 'string' || (!value.includes('{{') && !value.includes('{%'))) return value;
+  return renderYamlValues(value, () => where, vars);
+}

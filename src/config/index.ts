@@ -9,7 +9,7 @@ import { parseCliVars } from './vars.js';
 
 export * from './node-config.js';
 export * from './keys.js';
-export { envVar, renderYamlValues } from './env-render.js';
+export { envVar, renderTemplatedVar, renderYamlValues } from './env-render.js';
 export { maskSecrets, registerSecret, isSecretName } from './secrets.js';
 export { YamlFile } from './yaml-file.js';
 export { parseCliVars } from './vars.js';

@@ -92,16 +92,18 @@ export function validateConfigValue(key: string, value: unknown, where: ErrorLoc
 
 /**
  * Validates and normalizes a raw config mapping (from `config()` or YAML `config:`):
- * hyphens to underscores, types checked, unknown keys rejected with a suggestion.
+ * hyphens to underscores, types checked, unknown keys rejected with a suggestion. `locateKey`, when
+ * given, says where each key was written (errors then point at the key, not at the whole entry).
  */
-export function normalizeConfig(raw: RawConfig, where: ErrorLocation): Record<string, unknown> {
+export function normalizeConfig(raw: RawConfig, where: ErrorLocation, locateKey?: (key: string) => ErrorLocation): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     const norm = normalizeConfigKey(key);
+    const at = locateKey ? locateKey(key) : where;
     if (!(norm in NODE_CONFIG_KEYS)) {
-      throw new ConfigError('BMP_CONFIG_UNKNOWN_KEY', `unknown config '${key}'`, where, didYouMean(norm, Object.keys(NODE_CONFIG_KEYS)));
+      throw new ConfigError('BMP_CONFIG_UNKNOWN_KEY', `unknown config '${key}'`, at, didYouMean(norm, Object.keys(NODE_CONFIG_KEYS)));
     }
-    out[norm] = validateConfigValue(norm, value, where);
+    out[norm] = validateConfigValue(norm, value, at);
   }
   return out;
 }

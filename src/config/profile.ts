@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError, didYouMean } from '../errors.js';
 import { renderYamlValues } from './env-render.js';
+import { isSecretName, registerSecret } from './secrets.js';
 import { TARGET_KEYS } from './keys.js';
 import type { ConfigWarning } from './project.js';
 import { YamlFile } from './yaml-file.js';
@@ -68,6 +69,7 @@ export async function loadTarget(opts: ProfileOptions, warnings: ConfigWarning[]
   }
   const where = (p: (string | number)[]) => yaml.locate([opts.profileName, 'outputs', targetName, ...p], 'value');
   const t = renderYamlValues(rawTarget, where) as Record<string, unknown>;
+  registerSecretValues(t);
   for (const key of Object.keys(t)) {
     if (!(key in TARGET_KEYS)) {
       throw new ConfigError('BMP_PROFILE_UNKNOWN_KEY', `unknown key '${key}' in target '${targetName}'`, yaml.locate([opts.profileName, 'outputs', targetName, key]), didYouMean(key, Object.keys(TARGET_KEYS)));
@@ -102,4 +104,15 @@ export async function loadTarget(opts: ProfileOptions, warnings: ConfigWarning[]
     externalRoot: resolve(opts.projectDir, (t['external_root'] as string | undefined) ?? '.'),
     profilesFile: display,
   };
+}
+
+/** Values under secret-looking keys of a target (`llm.api_key`, `password`, `motherduck_token`) are masked in every output. */
+function registerSecretValues(value: unknown, key = ''): void {
+  if (typeof value === 'string') {
+    if (isSecretName(key)) registerSecret(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) registerSecretValues(v, key);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) registerSecretValues(v, k);
+  }
 }

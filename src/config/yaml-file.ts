@@ -64,11 +64,20 @@ export class YamlFile {
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
     const err = doc.errors[0];
     if (err) {
-      const pos = err.linePos?.[0];
       const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      // an unclosed quote or bracket is reported where the file ends: point at where it was opened
+      const opener = unclosedOpener(text, err.pos[0], message);
+      const pos = opener !== undefined ? lines.linePos(opener) : err.linePos?.[0];
       throw new ConfigError('BMP_YAML_SYNTAX', `invalid YAML: ${message}`, { file, line: pos?.line, column: pos?.col });
     }
-    return new YamlFile(file, text, doc.toJS({ maxAliasCount: 1000 }) ?? {}, { doc, lines });
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      // an alias without its anchor, or an alias bomb: the document parsed but has no value
+      throw new ConfigError('BMP_YAML_SYNTAX', `invalid YAML: ${(e as Error).message.split('\n')[0]}`, { file });
+    }
+    return new YamlFile(file, text, data ?? {}, { doc, lines });
   }
 
   static async read(path: string, displayPath = path): Promise<YamlFile> {
@@ -95,4 +104,45 @@ export class YamlFile {
     const pos = this.positions().lines.linePos(range[0]);
     return { file: this.file, line: pos.line, column: pos.col };
   }
+}
+
+/**
+ * For "Missing closing 'quote" and "... must end with a ]" errors: the offset of the quote or bracket
+ * that opened the unclosed value (a rough YAML scan: comments, quoted scalars, flow collections).
+ */
+function unclosedOpener(text: string, end: number, message: string): number | undefined {
+  const open = /Missing closing (['"])quote/.exec(message)?.[1] ?? { ']': '[', '}': '{' }[/end with an? ([\]}])/.exec(message)?.[1] ?? ''];
+  if (!open) return undefined;
+  const startsValue = (k: number) => {
+    let j = k - 1;
+    while (j >= 0 && (text[j] === ' ' || text[j] === '\t')) j--;
+    return j < 0 || '\n:-[{,?'.includes(text[j]!);
+  };
+  const stack: number[] = [];
+  let i = 0;
+  while (i < end) {
+    const c = text[i]!;
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i < end && text[i] !== '\n') i++;
+      continue;
+    }
+    if ((c === "'" || c === '"') && startsValue(i)) {
+      let j = i + 1;
+      for (; j < end; j++) {
+        if (c === '"' && text[j] === '\\') j++;
+        else if (text[j] === c) {
+          if (c === "'" && text[j + 1] === "'") j++;
+          else break;
+        }
+      }
+      if (j >= end) return open === c ? i : undefined;
+      i = j + 1;
+      continue;
+    }
+    if ((c === '[' || c === '{') && (stack.length || startsValue(i))) stack.push(i);
+    else if ((c === ']' || c === '}') && stack.length) stack.pop();
+    i++;
+  }
+  for (let k = stack.length - 1; k >= 0; k--) if (text[stack[k]!] === open) return stack[k];
+  return undefined;
 }

@@ -34,6 +34,13 @@ export interface SessionOptions {
 export type NodeRunner = (session: Session, node: ExecutableNode, conn: Connection) => Promise<Omit<NodeResult, 'timing' | 'threadId' | 'executionTime' | 'uniqueId'> & { compiled?: CompiledNode }>;
 
 /**
+ * Runs after a model, seed or snapshot compiled and before it materializes (the LLM module collects
+ * the prompts the SQL will look up and fetches the missing responses here). What it returns is added
+ * to the node's adapter_response; throwing fails the node.
+ */
+export type BeforeMaterializeHook = (session: Session, compiled: CompiledNode, conn: Connection) => Promise<Readonly<Record<string, unknown>> | undefined>;
+
+/**
  * One invocation against the database: the DuckDB instance, one connection per thread, the
  * catalog, and the compile environment.
  */
@@ -46,6 +53,7 @@ export class Session {
   private interrupted = false;
   private knownSchemas = new Set<string>();
   private readonly runners = new Map<string, NodeRunner>();
+  private readonly beforeMaterializeHooks: BeforeMaterializeHook[] = [];
 
   private constructor(
     readonly opts: SessionOptions,
@@ -100,6 +108,18 @@ export class Session {
 
   registerRunner(resourceType: string, runner: NodeRunner): void {
     this.runners.set(resourceType, runner);
+  }
+
+  /** Adds a step between compile and materialize of every relation node (see {@link BeforeMaterializeHook}). */
+  addBeforeMaterialize(hook: BeforeMaterializeHook): void {
+    this.beforeMaterializeHooks.push(hook);
+  }
+
+  /** Runs the before-materialize hooks; their figures, merged. */
+  async beforeMaterialize(compiled: CompiledNode, conn: Connection): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {};
+    for (const hook of this.beforeMaterializeHooks) Object.assign(out, await hook(this, compiled, conn));
+    return out;
   }
 
   async compile(node: ExecutableNode, conn?: Connection): Promise<CompiledNode> {
@@ -224,6 +244,7 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
   const compiled = await session.compile(node, conn);
   const cfg = compiled.config;
   if (cfg.materialized === 'ephemeral') return { status: 'success', message: 'OK (ephemeral)', adapterResponse: {}, compiled };
+  const prepared = await session.beforeMaterialize(compiled, conn);
   const rel = node.relation!;
   const env = session.compileEnv(conn);
   const preHooks = await Promise.all(cfg.pre_hook.map((h) => renderInNodeContext(node, h, env)));
@@ -243,12 +264,21 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
     projectDir: session.cfg.project.projectDir,
     stateSchema: '_bmp',
     columnsOf: async (sql) => (await conn.query(`describe ${sql}`)).rows.map((r, i) => ({ name: String(r['column_name']), type: String(r['column_type']), index: i })),
+    runStartedAt: session.runStartedAt,
+    invocationId: session.invocationId,
+    eventTimeStart: session.opts.flags?.['eventTimeStart'] as string | undefined,
+    eventTimeEnd: session.opts.flags?.['eventTimeEnd'] as string | undefined,
+    externalRoot: session.cfg.target.externalRoot,
+    // microbatch: inputs with event_time filtered to the window; ephemerals compiled afresh per window
+    compileForWindow: async (window, batchId) => (await compileNode(node, { ...session.compileEnv(conn), eventTimeWindow: { ...window, id: batchId } }, new Map())).compiledSql,
+    isCancelled: () => session.isInterrupted,
+    log: (message) => session.opts.emit({ code: 'Q004', type: 'log', message: `${node.name}: ${message}`, info: true, nodeId: node.uniqueId }),
   }));
-  const kind = cfg.materialized === 'view' ? 'view' : 'table';
+  const kind = result.kind ?? (cfg.materialized === 'view' ? 'view' : 'table');
   session.catalog.markBuilt(rel.database, rel.schema, rel.identifier, kind);
   // target/run/ holds what ran (the DDL/DML), as in dbt
   session.sqlFiles.write(sqlArtifactPath(session.targetDir, 'run', session.opts.manifest.projectName, node), statements.filter((x) => !/^(begin|commit|rollback)/i.test(x)).join(';\n\n') + ';');
-  return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, adapterResponse: { _message: result.message, code: kind }, compiled };
+  return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, adapterResponse: { _message: result.message, code: kind, ...prepared }, compiled };
 };
 
 /** Data tests: count failing rows, apply severity/warn_if/error_if, optionally store the failing rows. */

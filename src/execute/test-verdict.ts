@@ -1,18 +1,26 @@
 import { quoteIdent } from '../adapters/duckdb/index.js';
 import type { NodeConfig } from '../manifest/types.js';
 import type { NodeStatus } from '../report/index.js';
+import { meetsThreshold, parseThreshold } from '../testing/test-config.js';
+
+/**
+ * How a data test's failing rows become a verdict, as dbt's `get_test_sql` does it: `fail_calc`
+ * (default `count(*)`) over the failing rows, then `warn_if`/`error_if` thresholds and `severity`.
+ */
 
 /** The query that turns a test's failing-rows SQL into (failures, should_warn, should_error). */
 export function testVerdictSql(testSql: string, config: NodeConfig): string {
   const failCalc = (config['fail_calc'] as string | undefined) ?? 'count(*)';
   const warnIf = (config['warn_if'] as string | undefined) ?? '!=0';
   const errorIf = (config['error_if'] as string | undefined) ?? '!=0';
-  const limit = config['limit'] as number | undefined;
-  return `select ${failCalc} as failures, (${failCalc}) ${norm(warnIf)} as should_warn, (${failCalc}) ${norm(errorIf)} as should_error\nfrom (\n${testSql}\n${limit !== undefined ? `limit ${Number(limit)}` : ''}\n) as dbt_internal_test`;
+  const limit = config['limit'] as number | undefined | null;
+  return `select ${failCalc} as failures, (${failCalc}) ${norm(warnIf)} as should_warn, (${failCalc}) ${norm(errorIf)} as should_error\nfrom (\n${testSql}\n${limit !== undefined && limit !== null ? `limit ${Number(limit)}` : ''}\n) as dbt_internal_test`;
 }
 
-function norm(cond: string): string {
-  return cond.trim().replace(/^==/, '=');
+function norm(cond: unknown): string {
+  const t = parseThreshold(cond);
+  // validated at parse time; an unparsable condition is passed through for DuckDB to reject
+  return t ? `${t.op} ${t.value}` : String(cond).trim().replace(/^==/, '=');
 }
 
 /** dbt's rule: severity error → fail when error_if holds, else warn when warn_if holds. */
@@ -23,10 +31,27 @@ export function testStatus(config: NodeConfig, row: { failures: unknown; should_
   return 'pass';
 }
 
-export function failuresSchema(targetSchema: string): string {
-  return `${targetSchema}_test_failures`;
+/** The verdict for a failure count computed elsewhere (a batched scan), same rule as the SQL. */
+export function verdictFromCount(config: NodeConfig, failures: number): { failures: number; should_warn: boolean; should_error: boolean } {
+  const warnIf = parseThreshold(config['warn_if'] ?? '!=0') ?? { op: '!=', value: 0 };
+  const errorIf = parseThreshold(config['error_if'] ?? '!=0') ?? { op: '!=', value: 0 };
+  return { failures, should_warn: meetsThreshold(failures, warnIf), should_error: meetsThreshold(failures, errorIf) };
 }
 
-export function storeFailuresSql(schema: string, table: string, testSql: string): string {
+/** The human message of a test result: `Got 3 results, configured to fail if != 0`. */
+export function testMessage(config: NodeConfig, status: NodeStatus, failures: number, storedIn?: string): string {
+  if (status === 'pass') return 'PASS';
+  const cond = String(status === 'fail' ? config['error_if'] ?? '!=0' : config['warn_if'] ?? '!=0');
+  const base = `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? 'fail' : 'warn'} if ${cond}`;
+  return storedIn ? `${base}. See test failures: select * from ${storedIn}` : base;
+}
+
+export function failuresSchema(targetSchema: string, customSchema?: string): string {
+  return customSchema ? `${targetSchema}_${customSchema}` : `${targetSchema}_test_failures`;
+}
+
+/** Keeps a test's failing rows as a table (default) or a view the user can query. */
+export function storeFailuresSql(schema: string, table: string, testSql: string, as: 'table' | 'view' = 'table'): string {
+  if (as === 'view') return `create or replace view ${quoteIdent(schema)}.${quoteIdent(table)} as (\n${testSql}\n)`;
   return `create or replace table ${quoteIdent(schema)}.${quoteIdent(table)} as (\n${testSql}\n)`;
 }

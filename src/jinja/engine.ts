@@ -76,6 +76,8 @@ export class TemplateEngine {
       const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false, dev: true });
       installBuiltins(env, {
         returnValue: (value: unknown) => {
+          // outside a project macro nothing would catch it: say so where it is written
+          if (!this.macroStack.length) throw new CompileError('BMP_TEMPLATE_RETURN', 'return() works only inside a macro from the macro paths');
           throw new MacroReturn(value);
         },
       });
@@ -126,7 +128,12 @@ export class TemplateEngine {
       text = text.replace(/^\{%(-?)\s*test\s+/, '{%$1 macro ').replace(/\{%(-?)\s*endtest\s*(-?)%\}$/, '{%$1 endmacro $2%}');
     }
     const padded = '\n'.repeat(macro.line - 1) + text;
-    const tmpl = new (loadNunjucks().Template)(padded, this.env, macro.file, true);
+    let tmpl: nunjucksTypes.Template;
+    try {
+      tmpl = new (loadNunjucks().Template)(padded, this.env, macro.file, true);
+    } catch (err) {
+      throw this.toCompileError(err, { file: macro.file, line: macro.line }, padded, true);
+    }
     let exported: Record<string, unknown> = {};
     try {
       (tmpl as unknown as { getExported(ctx: object, frame: null, cb: (err: Error | null, exp: Record<string, unknown>) => void): void }).getExported({}, null, (err: Error | null, exp: Record<string, unknown>) => {
@@ -140,7 +147,7 @@ export class TemplateEngine {
     if (typeof raw !== 'function') throw new CompileError('BMP_MACRO_INVALID', `macro '${macro.block.name}' could not be loaded`, { file: macro.file, line: macro.line });
     const engine = this;
     const fn = function (this: unknown, ...args: unknown[]) {
-      checkMacroArgs(macro, args);
+      checkMacroArgs(macro, args, engine.macroStack[engine.macroStack.length - 1]);
       engine.macroStack.push(macro);
       try {
         return raw.apply(this, args);
@@ -190,7 +197,7 @@ export class TemplateEngine {
       try {
         tmpl = new (loadNunjucks().Template)(input.source, this.env, input.file, true);
       } catch (err) {
-        throw this.toCompileError(err, { file: input.file, nodeId: input.nodeId }, input.source);
+        throw this.toCompileError(err, { file: input.file, nodeId: input.nodeId }, input.source, true);
       }
       this.templates.set(key, tmpl);
     }
@@ -215,17 +222,24 @@ export class TemplateEngine {
     }
   }
 
-  /** Maps nunjucks' errors (and ours thrown from globals) to one located CompileError. */
-  toCompileError(err: unknown, where: ErrorLocation, source?: string): BmpError {
-    if (err instanceof MacroReturn) return new CompileError('BMP_TEMPLATE_RETURN', 'return() used outside a macro', where);
+  /**
+   * Maps nunjucks' errors (and ours thrown from globals) to one located CompileError. `compileTime`:
+   * the error comes from parsing the template, whose positions nunjucks already counts from 1.
+   */
+  toCompileError(err: unknown, where: ErrorLocation, source?: string, compileTime = false): BmpError {
     const e = err as { cause?: unknown; lineno?: number; colno?: number; message?: string };
     let cause: unknown = e.cause;
-    while (cause && !(cause instanceof BmpError) && (cause as { cause?: unknown }).cause) cause = (cause as { cause?: unknown }).cause;
-    // nunjucks counts runtime lines from 0; compile-time errors often carry no usable line.
+    while (cause && !(cause instanceof BmpError) && !(cause instanceof MacroReturn) && (cause as { cause?: unknown }).cause) cause = (cause as { cause?: unknown }).cause;
+    // nunjucks counts runtime lines from 0 and parse errors from 1; some errors carry no usable line.
     const known = e.lineno !== undefined && !(e.lineno === 0 && !e.colno);
-    let line = known ? e.lineno! + 1 : undefined;
-    let column = known && e.colno !== undefined ? e.colno + 1 : undefined;
+    const base = compileTime ? 0 : 1;
+    let line = known ? e.lineno! + base : undefined;
+    let column = known && e.colno !== undefined ? e.colno + base : undefined;
     if (!line && source) ({ line, column } = guessLine(e.message ?? '', source));
+    if (err instanceof MacroReturn || cause instanceof MacroReturn) return new CompileError('BMP_TEMPLATE_RETURN', 'return() works only inside a macro from the macro paths', { ...where, line, column });
+    if (/Maximum call stack size exceeded/.test(String((cause as Error | undefined)?.message ?? e.message))) {
+      return new CompileError('BMP_TEMPLATE_RECURSION', 'recursion too deep: a macro that calls itself without end?', { ...where, line, column });
+    }
     if (err instanceof BmpError) return err.where.file ? err : rebase(err, { ...where, line: err.where.line ?? line });
     if (cause instanceof BmpError) {
       return cause.where.file ? cause : rebase(cause, { ...where, line: cause.where.line ?? line, column: cause.where.column ?? column });
@@ -257,8 +271,34 @@ function guessLine(message: string, source: string): { line?: number; column?: n
     const i = lines.findIndex((l) => needle.test(l));
     if (i >= 0) return { line: i + 1 };
   }
-  if (/end of file/.test(message)) return { line: source.split('\n').length };
+  if (/end of file/.test(message)) {
+    // an unclosed block: blame the tag that opened it, else the last line
+    const kind = /parse(If|For|Macro|Call|Filter|Raw|Block|Set|With|Test)\b/i.exec(message)?.[1]?.toLowerCase();
+    const opened = unclosedBlockLine(source, kind);
+    return { line: opened ?? source.replace(/\n$/, '').split('\n').length };
+  }
   return {};
+}
+
+const BLOCK_TAGS = new Set(['if', 'for', 'macro', 'call', 'filter', 'raw', 'verbatim', 'block', 'set', 'with', 'test', 'materialization', 'snapshot', 'docs']);
+
+/** The line of the innermost block tag (of `kind`, when given) that has no end tag. */
+function unclosedBlockLine(source: string, kind?: string): number | undefined {
+  const stack: { tag: string; offset: number }[] = [];
+  const re = /\{%-?\s*(end)?([A-Za-z_]\w*)([^%]*)-?%\}/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(source))) {
+    const tag = m[2]!;
+    if (m[1]) {
+      const i = stack.map((s) => s.tag).lastIndexOf(tag);
+      if (i >= 0) stack.length = i;
+    } else if (BLOCK_TAGS.has(tag) && !(tag === 'set' && m[3]!.includes('='))) {
+      stack.push({ tag, offset: m.index });
+    }
+  }
+  const open = [...stack].reverse().find((s) => !kind || s.tag === kind);
+  if (!open) return undefined;
+  return source.slice(0, open.offset).split('\n').length;
 }
 
 function cleanMessage(message: string): string {
@@ -271,19 +311,26 @@ function cleanMessage(message: string): string {
     .trim();
 }
 
-function checkMacroArgs(macro: RegisteredMacro, args: unknown[]): void {
+/**
+ * Arity and keyword checks. The error names the call site: no file when the caller is a template
+ * (the render locates it at the calling line), the calling macro's file otherwise.
+ */
+function checkMacroArgs(macro: RegisteredMacro, args: unknown[], caller: RegisteredMacro | undefined): void {
   const last = args[args.length - 1] as Record<string, unknown> | undefined;
   const kwargs = last && typeof last === 'object' && '__keywords' in last ? last : undefined;
   const positional = kwargs ? args.length - 1 : args.length;
   const names = new Set(macro.args.map((a) => a.name));
-  const label = macro.kind === 'test' ? `test '${macro.name.replace(/^test_/, '')}'` : `macro '${macro.name}'`;
+  const label = `${macro.kind === 'test' ? `test '${macro.name.replace(/^test_/, '')}'` : `macro '${macro.name}'`} (${macro.file}:${macro.line})`;
+  const where: ErrorLocation = caller ? { file: caller.file, line: caller.line } : {};
   if (positional > macro.args.length && !names.has('varargs')) {
-    throw new CompileError('BMP_MACRO_ARGS', `${label} takes at most ${macro.args.length} argument(s) (${macro.args.map((a) => a.name).join(', ') || 'none'}), got ${positional}`, { file: macro.file, line: macro.line });
+    throw new CompileError('BMP_MACRO_ARGS', `${label} takes at most ${macro.args.length} argument(s) (${macro.args.map((a) => a.name).join(', ') || 'none'}), got ${positional}`, where);
   }
   if (kwargs) {
     for (const k of Object.keys(kwargs)) {
-      if (k === '__keywords' || names.has(k) || names.has('kwargs')) continue;
-      throw new CompileError('BMP_MACRO_ARGS', `${label} has no argument '${k}' (arguments: ${macro.args.map((a) => a.name).join(', ') || 'none'})`, { file: macro.file, line: macro.line });
+      // `caller` is what {% call %} passes; the macro uses it without declaring it (as in Jinja)
+      if (k === '__keywords' || k === 'caller' || names.has(k) || names.has('kwargs')) continue;
+      const hint = closeMatches(k, names);
+      throw new CompileError('BMP_MACRO_ARGS', `${label} has no argument '${k}' (arguments: ${macro.args.map((a) => a.name).join(', ') || 'none'})`, where, hint.length ? `did you mean '${hint[0]}'?` : undefined);
     }
   }
 }

@@ -1,15 +1,45 @@
-import { andAll, createTableAs, dropRelation, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+/**
+ * `materialized='incremental'`: the first build (and `--full-refresh`) is a CTAS; later builds put
+ * the model's rows into a temp table (the batch), run the on_schema_change step, then apply the
+ * batch with the model's strategy — all in one transaction, so a failure or a kill leaves the
+ * table exactly as it was.
+ *
+ * ### NULL keys (merge and delete+insert)
+ * `unique_key` columns are compared with `IS NOT DISTINCT FROM`, so a NULL key value equals a NULL
+ * key value: a batch row with key `(1, NULL)` replaces (delete+insert) or updates (merge) the
+ * target's `(1, NULL)` row instead of adding a second one. This differs from dbt's default merge,
+ * which compares with `=` and so inserts a fresh copy of every NULL-keyed row on every run.
+ * Rows whose whole key is NULL therefore form one identity: keep keys non-null if that is not
+ * what you want. The batch itself must hold one row per key for `merge` (bmp checks and fails
+ * with BMP_INCREMENTAL_DUPLICATE_KEY otherwise); `delete+insert` inserts every batch row.
+ */
+import { andAll, createTableAs, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
-import { clusteredSelect, partitionExpr, partitionOf, planTable, type PartitionBy } from './table.js';
-import type { Materialization, MaterializationContext, MaterializationResult } from './types.js';
-import { runInTransaction } from './view.js';
+import { ensureStateTables, relationKeyOf, stateTable, type StateTable } from '../state/index.js';
+import { microbatch } from './microbatch.js';
+import {
+  affectedPartitionsMetaStatements,
+  affectedPartitionsSql,
+  affectedRangeSql,
+  AFFECTED,
+  columnType,
+  partitionExpr,
+  partitionOf,
+  partitionOwner,
+  partitionsPredicate,
+  batchPartitionsMetaStatements,
+  type PartitionBy,
+  type PartitionRange,
+} from './partition.js';
+import { onSchemaChangeOf, planSchemaChange, type SchemaChangePlan } from './schema-change.js';
+import { buildTable, indexStatements, tableIndexes, type TableIndex } from './table.js';
+import type { EventTimeWindow, Materialization, MaterializationContext, MaterializationResult } from './types.js';
 
 export type IncrementalStrategy = 'append' | 'merge' | 'delete+insert' | 'insert_overwrite' | 'microbatch';
-export type OnSchemaChange = 'ignore' | 'fail' | 'append_new_columns' | 'sync_all_columns';
 
-const DEST = 'DBT_INTERNAL_DEST';
-const SRC = 'DBT_INTERNAL_SOURCE';
+export const DEST = 'DBT_INTERNAL_DEST';
+export const SRC = 'DBT_INTERNAL_SOURCE';
 
 export interface IncrementalPlanInput {
   readonly target: Relation;
@@ -18,64 +48,50 @@ export interface IncrementalPlanInput {
   readonly config: NodeConfig;
   readonly sourceColumns: readonly CatalogColumn[];
   readonly targetColumns: readonly CatalogColumn[];
+  /** Microbatch: the window whose target rows the batch replaces. */
+  readonly window?: EventTimeWindow;
+  /** Lower-case key columns that hold a NULL in the batch (unknown: all are treated as nullable). */
+  readonly nullableKeys?: ReadonlySet<string>;
+  /** Partitioned insert_overwrite: the span of the batch's partitions, so the delete can skip other row groups. */
+  readonly partitionRange?: PartitionRange;
 }
 
+/** `unique_key` as a list: `'a'`, `'a, b'` and `['a', 'b']` all work. */
 export function uniqueKeyOf(config: NodeConfig): string[] {
   const k = config['unique_key'];
   if (!k) return [];
   return (Array.isArray(k) ? k : [k]).flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean);
 }
 
+/** The configured strategy; without one, delete+insert when there is a unique_key, else append. */
 export function strategyOf(config: NodeConfig): IncrementalStrategy {
   const s = config['incremental_strategy'] as IncrementalStrategy | undefined;
   if (s) return s;
   return uniqueKeyOf(config).length ? 'delete+insert' : 'append';
 }
 
-/**
- * The schema-change step: which columns the insert uses and which ALTERs run first.
- * @throws CompileError BMP_SCHEMA_CHANGE when on_schema_change is 'fail' and the columns differ.
- */
-export function planSchemaChange(input: IncrementalPlanInput, nodeId?: string): { columns: string[]; statements: string[] } {
-  const mode = ((input.config['on_schema_change'] as OnSchemaChange | undefined) ?? 'ignore') as OnSchemaChange;
-  const lower = (cols: readonly CatalogColumn[]) => new Map(cols.map((c) => [c.name.toLowerCase(), c]));
-  const src = lower(input.sourceColumns);
-  const dst = lower(input.targetColumns);
-  const added = input.sourceColumns.filter((c) => !dst.has(c.name.toLowerCase()));
-  const removed = input.targetColumns.filter((c) => !src.has(c.name.toLowerCase()));
-  const changed = input.sourceColumns.filter((c) => {
-    const d = dst.get(c.name.toLowerCase());
-    return d && d.type !== c.type;
-  });
-  const target = relationSql(input.target);
-  switch (mode) {
-    case 'fail':
-      if (added.length || removed.length) {
-        const parts = [added.length ? `new columns ${added.map((c) => c.name).join(', ')}` : '', removed.length ? `missing columns ${removed.map((c) => c.name).join(', ')}` : ''].filter(Boolean);
-        throw new CompileError('BMP_SCHEMA_CHANGE', `the new batch's schema differs from ${target}: ${parts.join('; ')} (on_schema_change: fail)`, { nodeId }, "set on_schema_change to append_new_columns or sync_all_columns, or run with --full-refresh");
-      }
-      return { columns: input.targetColumns.map((c) => c.name), statements: [] };
-    case 'append_new_columns':
-      return {
-        columns: [...input.targetColumns.filter((c) => src.has(c.name.toLowerCase())).map((c) => c.name), ...added.map((c) => c.name)],
-        statements: added.map((c) => `alter table ${target} add column ${quoteIdent(c.name)} ${c.type}`),
-      };
-    case 'sync_all_columns':
-      return {
-        columns: input.sourceColumns.map((c) => c.name),
-        statements: [
-          ...added.map((c) => `alter table ${target} add column ${quoteIdent(c.name)} ${c.type}`),
-          ...removed.map((c) => `alter table ${target} drop column ${quoteIdent(c.name)}`),
-          ...changed.map((c) => `alter table ${target} alter column ${quoteIdent(c.name)} type ${c.type}`),
-        ],
-      };
-    default:
-      return { columns: input.targetColumns.filter((c) => src.has(c.name.toLowerCase())).map((c) => c.name), statements: [] };
-  }
+export function predicatesOf(config: NodeConfig): string[] {
+  const p = config['incremental_predicates'];
+  return (Array.isArray(p) ? p : p ? [p] : []).map(String);
 }
 
-function predicates(config: NodeConfig): string[] {
-  return ((config['incremental_predicates'] as string[] | undefined) ?? []).map(String);
+/** `DBT_INTERNAL_DEST."a" is not distinct from DBT_INTERNAL_SOURCE."a" and ...` */
+export function keyMatch(keys: readonly string[], nullable?: ReadonlySet<string>): string {
+  // `=` where the batch has no NULL in the column (then it means the same and DuckDB can use
+  // column statistics to skip work); `is not distinct from` otherwise
+  return keys.map((k) => `${DEST}.${quoteIdent(k)} ${!nullable || nullable.has(k.toLowerCase()) ? 'is not distinct from' : '='} ${SRC}.${quoteIdent(k)}`).join(' and ');
+}
+
+/** `TIMESTAMP '...'` for a window bound bmp computed (checked to be a plain timestamp). */
+export function timestampLiteral(ts: string): string {
+  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(ts)) throw new Error(`internal: not a timestamp: ${ts}`);
+  return `TIMESTAMP '${ts}'`;
+}
+
+/** `"event_time" >= TIMESTAMP '...' and "event_time" < TIMESTAMP '...'` */
+export function windowPredicate(column: string, w: EventTimeWindow, alias?: string): string {
+  const col = `${alias ? `${alias}.` : ''}${quoteIdent(column)}`;
+  return `${col} >= ${timestampLiteral(w.start)} and ${col} < ${timestampLiteral(w.end)}`;
 }
 
 function insertFromBatch(target: Relation, batch: string, columns: readonly string[], partition: PartitionBy | undefined): string {
@@ -84,86 +100,258 @@ function insertFromBatch(target: Relation, batch: string, columns: readonly stri
 }
 
 /**
- * The statements that apply a batch to the target for one strategy (after the schema-change step).
- * Every statement runs in the same transaction as the batch's creation.
+ * The statements that apply a batch to the target for one strategy (after the schema-change
+ * step). Every statement runs in the same transaction as the batch's creation.
+ *
+ * ### Examples
+ * merge, `unique_key: [id, kind]`, `incremental_predicates: ["DBT_INTERNAL_DEST.created_at > now() - interval 7 day"]`:
+ * ```sql
+ * merge into "main"."m" as DBT_INTERNAL_DEST
+ * using "__bmp_batch_m" as DBT_INTERNAL_SOURCE
+ * on (DBT_INTERNAL_DEST."id" is not distinct from DBT_INTERNAL_SOURCE."id" and DBT_INTERNAL_DEST."kind" is not distinct from DBT_INTERNAL_SOURCE."kind") and (DBT_INTERNAL_DEST.created_at > now() - interval 7 day)
+ * when matched then update set "v" = DBT_INTERNAL_SOURCE."v", ...
+ * when not matched then insert ("id", ...) values (DBT_INTERNAL_SOURCE."id", ...)
+ * ```
+ * insert_overwrite, `partition_by: {field: created_at, granularity: month}`:
+ * ```sql
+ * delete from "main"."m" as DBT_INTERNAL_DEST
+ * where date_trunc('month', DBT_INTERNAL_DEST."created_at") in (select distinct date_trunc('month', "created_at") from "__bmp_batch_m");
+ * insert into "main"."m" ("id", "created_at") select "id", "created_at" from "__bmp_batch_m" order by date_trunc('month', "created_at")
+ * ```
  */
 export function planIncrementalApply(strategy: IncrementalStrategy, input: IncrementalPlanInput, columns: readonly string[]): string[] {
   const { target, batch, config } = input;
   const keys = uniqueKeyOf(config);
   const partition = partitionOf(config);
-  const preds = predicates(config);
+  const preds = predicatesOf(config);
   const tgt = `${relationSql(target)} as ${DEST}`;
   const src = `${quoteIdent(batch)} as ${SRC}`;
+  const insert = insertFromBatch(target, batch, columns, partition);
   switch (strategy) {
     case 'append':
-      return [insertFromBatch(target, batch, columns, partition)];
+      return [insert];
     case 'merge': {
-      if (!keys.length) return [insertFromBatch(target, batch, columns, partition)];
-      const on = andAll([...keys.map((k) => `${DEST}.${quoteIdent(k)} = ${SRC}.${quoteIdent(k)}`), ...preds]);
+      if (!keys.length) return [insert];
       const include = (config['merge_update_columns'] as string[] | undefined)?.map((c) => c.toLowerCase());
       const exclude = new Set(((config['merge_exclude_columns'] as string[] | undefined) ?? []).map((c) => c.toLowerCase()));
-      const updates = columns.filter((c) => (!include || include.includes(c.toLowerCase())) && !exclude.has(c.toLowerCase()));
+      // key columns are equal on a match: never rewrite them (it would also churn their indexes)
+      const keySet = new Set(keys.map((k) => k.toLowerCase()));
+      const updates = columns.filter((c) => !keySet.has(c.toLowerCase()) && (!include || include.includes(c.toLowerCase())) && !exclude.has(c.toLowerCase()));
       const cols = columns.map(quoteIdent);
       return [
-        `merge into ${tgt}\nusing ${src}\non ${on}\n` +
+        `merge into ${tgt}\nusing ${src}\non ${andAll([keyMatch(keys, input.nullableKeys), ...preds])}\n` +
           (updates.length ? `when matched then update set ${updates.map((c) => `${quoteIdent(c)} = ${SRC}.${quoteIdent(c)}`).join(', ')}\n` : '') +
           `when not matched then insert (${cols.join(', ')}) values (${cols.map((c) => `${SRC}.${c}`).join(', ')})`,
       ];
     }
     case 'delete+insert': {
-      if (!keys.length) return [insertFromBatch(target, batch, columns, partition)];
-      // NULL keys match NULL keys (is not distinct from): re-loading a row whose key is NULL replaces it.
-      const match = keys.map((k) => `${DEST}.${quoteIdent(k)} is not distinct from ${SRC}.${quoteIdent(k)}`).join(' and ');
-      return [`delete from ${tgt}\nwhere exists (select 1 from ${src} where ${match})${preds.length ? ` and ${andAll(preds)}` : ''}`, insertFromBatch(target, batch, columns, partition)];
+      if (!keys.length) return [insert];
+      return [`delete from ${tgt}\nwhere exists (select 1 from ${src} where ${keyMatch(keys, input.nullableKeys)})${preds.length ? ` and ${andAll(preds)}` : ''}`, insert];
     }
     case 'insert_overwrite': {
-      if (!partition) return [`delete from ${relationSql(target)}${preds.length ? ` as ${DEST} where ${andAll(preds)}` : ''}`, insertFromBatch(target, batch, columns, undefined)];
-      return [
-        `delete from ${tgt}\nwhere ${partitionExpr(partition, DEST)} in (select distinct ${partitionExpr(partition)} from ${quoteIdent(batch)})${preds.length ? ` and ${andAll(preds)}` : ''}`,
-        insertFromBatch(target, batch, columns, partition),
-      ];
+      if (!partition) return [`delete from ${tgt}${preds.length ? ` where ${andAll(preds)}` : ''}`, insert];
+      const starts = `select distinct ${partitionExpr(partition)} from ${quoteIdent(batch)}`;
+      // rows whose partition field is NULL form the NULL partition, replaced like any other
+      const which = input.partitionRange
+        ? partitionsPredicate(partition, input.partitionRange, starts, columnType(input.targetColumns, partition.field), DEST)
+        : `(${partitionExpr(partition, DEST)} in (${starts}) or (${DEST}.${quoteIdent(partition.field)} is null and exists (select 1 from ${quoteIdent(batch)} where ${quoteIdent(partition.field)} is null)))`;
+      return [`delete from ${tgt}\nwhere ${which}${preds.length ? ` and ${andAll(preds)}` : ''}`, insert];
     }
-    case 'microbatch':
-      throw new CompileError('BMP_STRATEGY_INVALID', 'microbatch batches are applied by the microbatch runner');
+    case 'microbatch': {
+      const eventTime = config['event_time'] as string | undefined;
+      if (!eventTime || !input.window) throw new CompileError('BMP_STRATEGY_INVALID', 'microbatch needs event_time and a batch window');
+      return [`delete from ${tgt}\nwhere ${windowPredicate(eventTime, input.window, DEST)}${preds.length ? ` and ${andAll(preds)}` : ''}`, insert];
+    }
   }
+}
+
+/** Which target rows a strategy may delete or update (for the partitions it touches). */
+function touchedTargetFilter(strategy: IncrementalStrategy, input: IncrementalPlanInput): string | undefined {
+  const keys = uniqueKeyOf(input.config);
+  // incremental_predicates bound what the step may touch, and let zone maps skip the rest
+  const preds = predicatesOf(input.config);
+  if ((strategy === 'merge' || strategy === 'delete+insert') && keys.length) {
+    return andAll([`exists (select 1 from ${quoteIdent(input.batch)} as ${SRC} where ${keyMatch(keys, input.nullableKeys)})`, ...preds]);
+  }
+  if (strategy === 'microbatch' && input.window) return andAll([windowPredicate(String(input.config['event_time']), input.window, DEST), ...preds]);
+  return undefined;
 }
 
 export function batchTableName(rel: Relation): string {
   return `__bmp_batch_${rel.identifier}`;
 }
 
+/** First build, `--full-refresh`, or the relation is a view: rebuild with CTAS. */
+export function needsFullBuild(ctx: Pick<MaterializationContext, 'existing' | 'fullRefresh' | 'compiled'>): boolean {
+  const config = ctx.compiled.config;
+  if (config['full_refresh'] === true) return true;
+  return !ctx.existing || ctx.existing.kind !== 'table' || (ctx.fullRefresh && config['full_refresh'] !== false);
+}
+
 export const incremental: Materialization = async (ctx) => {
   const config = ctx.compiled.config;
   const strategy = strategyOf(config);
-  const full = !ctx.existing || ctx.existing.kind !== 'table' || (ctx.fullRefresh && config['full_refresh'] !== false) || config['full_refresh'] === true;
-  if (full) {
-    const stmts = planTable(ctx.relation, ctx.compiled.compiledSql, config, ctx.existing?.kind);
-    const ctas = stmts.findIndex((s) => s.startsWith('create or replace table'));
-    const rows = await runInTransaction(ctx, stmts, ctas);
+  if (strategy === 'microbatch') return microbatch(ctx);
+  if (needsFullBuild(ctx)) {
+    const rows = await buildTable(ctx, ctx.compiled.compiledSql);
     return { rowsAffected: rows, message: `OK created ${rows}` };
   }
-  return applyBatch(ctx, strategy, ctx.compiled.compiledSql);
+  const tables = stateTablesFor(config, strategy);
+  if (tables.length) await ensureStateTables(ctx.conn, tables, ctx.stateSchema);
+  const sql = ctx.compiled.compiledSql;
+  // indexes only get in the way of deleting strategies and of dropping/retyping columns
+  const prep = DELETING.has(strategy) || onSchemaChangeOf(config) === 'sync_all_columns' ? await prepareIndexes(ctx, strategy, sql, ctx.existing!.columns) : { strategy, dropped: [] };
+  const rows = await withIndexesDropped(ctx, prep.dropped, () => ctx.conn.transaction(() => applyBatch(ctx, prep.strategy, sql, { hooks: true, droppedIndexes: prep.dropped })));
+  return { rowsAffected: rows, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} ${rows}` };
 };
 
-/** Creates the batch as a temp table, then schema change + strategy, all in one transaction. */
-export async function applyBatch(ctx: MaterializationContext, strategy: IncrementalStrategy, batchSql: string): Promise<MaterializationResult> {
-  const batch = batchTableName(ctx.relation);
+const DELETING: ReadonlySet<IncrementalStrategy> = new Set(['delete+insert', 'insert_overwrite', 'microbatch']);
+
+/**
+ * DuckDB's indexes get in the way of two incremental steps, so bmp works around them before the
+ * step's transaction opens:
+ * - unique indexes are checked over-eagerly: a transaction that deletes a key and inserts it again
+ *   fails with "Duplicate key" on a persisted table (even if the index is dropped inside that
+ *   transaction). delete+insert on a table whose unique indexes all lie within unique_key is run as
+ *   the equivalent merge (update in place); otherwise (insert_overwrite, microbatch, other unique
+ *   indexes) the unique indexes are dropped first and rebuilt after it (see {@link withIndexesDropped});
+ * - a column cannot be dropped or retyped (sync_all_columns) while any index exists on the table.
+ * Rebuilding an index costs time in proportion to the table, not the batch.
+ */
+export async function prepareIndexes(
+  ctx: MaterializationContext,
+  strategy: IncrementalStrategy,
+  sql: string,
+  targetColumns: readonly CatalogColumn[],
+  known?: readonly TableIndex[],
+): Promise<{ strategy: IncrementalStrategy; dropped: TableIndex[] }> {
+  const indexes = known ?? (await tableIndexes(ctx.conn, ctx.relation));
+  if (!indexes.length) return { strategy, dropped: [] };
   const config = ctx.compiled.config;
-  let rows = 0;
-  await ctx.conn.transaction(async () => {
-    for (const h of ctx.preHooks) await ctx.conn.run(h);
-    await ctx.conn.run(createTableAs({ database: '', schema: '', identifier: batch }, batchSql, { temp: true }));
-    const sourceColumns = await ctx.columnsOf(`select * from ${quoteIdent(batch)}`);
-    const targetColumns = ctx.existing!.columns;
-    const input: IncrementalPlanInput = { target: ctx.relation, batch, config, sourceColumns, targetColumns };
-    const schema = planSchemaChange(input, ctx.compiled.node.uniqueId);
-    for (const s of schema.statements) await ctx.conn.run(s);
-    const apply = planIncrementalApply(strategy, input, schema.columns);
-    for (const s of apply) rows = await ctx.conn.run(s);
-    await ctx.conn.run(dropRelation({ database: '', schema: 'temp', identifier: batch }, 'table').replace(`"temp".`, ''));
-    for (const h of ctx.postHooks) await ctx.conn.run(h);
-  });
-  return { rowsAffected: rows, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} ${rows}` };
+  const sourceColumns = await ctx.columnsOf(`select * from (\n${sql}\n) as __bmp_src`);
+  const schema = planSchemaChange({ target: ctx.relation, config, sourceColumns, targetColumns }, ctx.compiled.node.uniqueId);
+  const keys = uniqueKeyOf(config).map((k) => k.toLowerCase());
+  const unique = indexes.filter((i) => i.unique);
+  let effective = strategy;
+  if (strategy === 'delete+insert' && keys.length && unique.length && unique.every((i) => i.columns.every((c) => keys.includes(c)))) effective = 'merge';
+  const dropped = indexes.filter((i) => schema.needsIndexDrop || (i.unique && DELETING.has(effective)));
+  for (const i of dropped) await ctx.conn.run(i.dropSql);
+  return { strategy: effective, dropped };
 }
 
-export { clusteredSelect };
+/**
+ * Runs the step with some indexes dropped (see {@link prepareIndexes}) and builds them again once
+ * it committed (DuckDB refuses to commit a unique index built in the same transaction that deleted
+ * and re-inserted its keys) — or once it failed, so a failure leaves the table as it was. A unique
+ * index's keys are checked inside the step's transaction, so rows that would break it roll back
+ * instead of committing. A kill between the commit and the rebuild leaves the rows right and the
+ * index missing; the next run recreates the indexes of the `indexes` config.
+ */
+export async function withIndexesDropped<T>(ctx: MaterializationContext, dropped: readonly TableIndex[], step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } finally {
+    for (const i of dropped) await ctx.conn.run(i.createSql).catch(() => undefined);
+    if (dropped.length) for (const s of indexStatements(ctx.relation, ctx.compiled.config, true)) await ctx.conn.run(s);
+  }
+}
+
+/** @throws CompileError BMP_UNIQUE_INDEX when the table now holds two rows for a key of a dropped unique index */
+async function checkUniqueIndexes(ctx: MaterializationContext, dropped: readonly TableIndex[]): Promise<void> {
+  for (const i of dropped.filter((x) => x.unique && x.columns.every((c) => /^[^()\s]+$/.test(c)))) {
+    const cols = i.columns.map(quoteIdent).join(', ');
+    const r = await ctx.conn.rows<{ n: number }>(`select count(*) as n from (select 1 from ${relationSql(ctx.relation)} group by ${cols} having count(*) > 1)`);
+    if (Number(r[0]?.n ?? 0) > 0) {
+      throw new CompileError('BMP_UNIQUE_INDEX', `the incremental step would leave ${Number(r[0]!.n)} duplicate value(s) of unique index ${i.name} (${i.columns.join(', ')})`, { nodeId: ctx.compiled.node.uniqueId });
+    }
+  }
+}
+
+async function hasPartitionMeta(ctx: MaterializationContext): Promise<boolean> {
+  const r = await ctx.conn.rows(`select 1 from ${stateTable('partitions', ctx.stateSchema)} where relation = $1 limit 1`, [relationKeyOf(ctx.relation)]);
+  return r.length > 0;
+}
+
+/** Tables the incremental step writes besides the target. */
+export function stateTablesFor(config: NodeConfig, strategy: IncrementalStrategy): StateTable[] {
+  return [...(partitionOf(config) ? (['partitions'] as const) : []), ...(strategy === 'microbatch' ? (['microbatch_intervals'] as const) : [])];
+}
+
+/**
+ * Applies one batch inside the caller's transaction: the batch as a temp table, the schema-change
+ * step, the strategy, partition metadata, indexes. Returns the rows the strategy wrote.
+ * Call {@link ensureStateTables} (see {@link stateTablesFor}) before opening the transaction.
+ */
+export async function applyBatch(
+  ctx: MaterializationContext,
+  strategy: IncrementalStrategy,
+  batchSql: string,
+  opts: { window?: EventTimeWindow; hooks?: boolean; targetColumns?: readonly CatalogColumn[]; droppedIndexes?: readonly TableIndex[]; onSchemaChange?: () => void } = {},
+): Promise<number> {
+  const batch = batchTableName(ctx.relation);
+  const config = ctx.compiled.config;
+  const partition = partitionOf(config);
+  const nodeId = ctx.compiled.node.uniqueId;
+  if (opts.hooks) for (const h of ctx.preHooks) await ctx.conn.run(h);
+  await ctx.conn.run(createTableAs({ database: '', schema: '', identifier: batch }, batchSql, { temp: true }));
+  const sourceColumns = await ctx.columnsOf(quoteIdent(batch));
+  const targetColumns = opts.targetColumns ?? ctx.existing!.columns;
+  const keys = strategy === 'merge' || strategy === 'delete+insert' ? uniqueKeyOf(config) : [];
+  const nullableKeys = keys.length ? await inspectBatchKeys(ctx, batch, keys, strategy === 'merge', nodeId) : undefined;
+  const input: IncrementalPlanInput = { target: ctx.relation, batch, config, sourceColumns, targetColumns, window: opts.window, nullableKeys };
+  const schema: SchemaChangePlan = planSchemaChange(input, nodeId);
+  for (const s of schema.statements) await ctx.conn.run(s);
+  if (schema.statements.length) opts.onSchemaChange?.();
+  let range: PartitionRange | undefined;
+  if (partition) {
+    // before the step: which partitions it can change (for the metadata), and their span
+    await ctx.conn.run(affectedPartitionsSql(ctx.relation, batch, partition, touchedTargetFilter(strategy, input)));
+    const r = (await ctx.conn.rows<{ lo: string | null; hi: string | null; has_null: boolean }>(affectedRangeSql(partition)))[0];
+    range = { lo: r?.lo ?? null, hi: r?.hi ?? null, hasNull: !!r?.has_null };
+  }
+  let rows = 0;
+  const applyInput = strategy === 'insert_overwrite' && range ? { ...input, partitionRange: range } : input;
+  for (const s of planIncrementalApply(strategy, applyInput, schema.columns)) rows = await ctx.conn.run(s);
+  if (partition && range) {
+    const owner = partitionOwner(ctx.relation, nodeId, partition, 'table', ctx.invocationId ?? '');
+    const fieldType = columnType(targetColumns, partition.field) ?? columnType(sourceColumns, partition.field);
+    // append and whole-partition overwrite: the batch alone gives the new counts (if counts were recorded)
+    const fromBatch = (strategy === 'append' || (strategy === 'insert_overwrite' && !predicatesOf(config).length)) && (await hasPartitionMeta(ctx));
+    const meta = fromBatch
+      ? batchPartitionsMetaStatements(owner, batch, partition, ctx.stateSchema, strategy === 'append')
+      : affectedPartitionsMetaStatements(ctx.relation, owner, partition, ctx.stateSchema, range, fieldType);
+    for (const m of meta) await ctx.conn.run(m.sql, m.params.length ? m.params : undefined);
+    await ctx.conn.run(`drop table if exists temp.main.${quoteIdent(AFFECTED)}`);
+  }
+  if (opts.droppedIndexes?.length) await checkUniqueIndexes(ctx, opts.droppedIndexes);
+  else for (const s of indexStatements(ctx.relation, config, true)) await ctx.conn.run(s);
+  await ctx.conn.run(`drop table if exists temp.main.${quoteIdent(batch)}`);
+  if (opts.hooks) for (const h of ctx.postHooks) await ctx.conn.run(h);
+  return rows;
+}
+
+/**
+ * Which key columns hold a NULL in the batch, and (for merge) that no two batch rows share a key.
+ * @throws CompileError BMP_INCREMENTAL_DUPLICATE_KEY when two batch rows share a unique_key (merge).
+ */
+async function inspectBatchKeys(ctx: MaterializationContext, batch: string, keys: readonly string[], unique: boolean, nodeId: string): Promise<Set<string>> {
+  const cols = keys.map(quoteIdent);
+  const nulls = cols.map((c, i) => `count(*) filter (where ${c} is null) as n${i}`);
+  const dups = unique ? `, count(*) - count(distinct row(${cols.join(', ')})) as dups` : '';
+  const r = (await ctx.conn.rows<Record<string, number>>(`select ${nulls.join(', ')}${dups} from ${quoteIdent(batch)}`))[0] ?? {};
+  if (unique && Number(r['dups'] ?? 0) > 0) {
+    const dup = await ctx.conn.rows<{ n: number; example: string | null }>(
+      `select count(*) as n, any_value(k) as example from (select concat_ws(', ', ${cols.map((c) => `coalesce(${c}::varchar, 'NULL')`).join(', ')}) as k from ${quoteIdent(batch)} group by ${cols.join(', ')} having count(*) > 1)`,
+    );
+    const n = Number(dup[0]?.n ?? 0);
+    throw new CompileError(
+      'BMP_INCREMENTAL_DUPLICATE_KEY',
+      `the new batch has ${n} unique_key value${n === 1 ? '' : 's'} (${keys.join(', ')}) on more than one row, e.g. (${dup[0]?.example ?? 'NULL'}); merge needs one row per key`,
+      { nodeId },
+      'deduplicate in the model (e.g. qualify row_number() over (partition by <key> order by <updated_at> desc) = 1)',
+    );
+  }
+  return new Set(keys.filter((_, i) => Number(r[`n${i}`] ?? 0) > 0).map((k) => k.toLowerCase()));
+}
+
+export type { MaterializationResult };

@@ -3,8 +3,10 @@
  * connection) to statements run in one transaction, so a failed build leaves the old relation.
  */
 import { CompileError } from '../errors.js';
+import { external } from './external.js';
 import { incremental } from './incremental.js';
 import { seed } from './seed.js';
+import { snapshot } from './snapshot.js';
 import { table } from './table.js';
 import type { Materialization } from './types.js';
 import { view } from './view.js';
@@ -14,6 +16,8 @@ export const MATERIALIZATIONS: Readonly<Record<string, Materialization>> = {
   table,
   incremental,
   seed,
+  external,
+  snapshot,
   ephemeral: async () => ({ message: 'OK' }),
 };
 
@@ -32,6 +36,12 @@ export function registerMaterialization(name: string, m: Materialization): void 
 
 export * from './types.js';
 export { planView } from './view.js';
-export { planTable, partitionOf, partitionExpr, clusteredSelect, indexStatements, type PartitionBy, type IndexSpec } from './table.js';
-export { planIncrementalApply, planSchemaChange, strategyOf, uniqueKeyOf, applyBatch, batchTableName, type IncrementalStrategy } from './incremental.js';
+export { planTable, buildTable, indexStatements, indexesOf, type IndexSpec } from './table.js';
+export { partitionOf, partitionExpr, partitionLabelExpr, partitionColumn, clusteredSelect, type PartitionBy, type Granularity } from './partition.js';
+export { planSchemaChange, diffColumns, type OnSchemaChange, type SchemaChangePlan } from './schema-change.js';
+export { planIncrementalApply, strategyOf, uniqueKeyOf, applyBatch, batchTableName, needsFullBuild, type IncrementalStrategy } from './incremental.js';
+export { planMicrobatch, parseEventTime, formatEventTime, truncateTo, addBatches, microbatchConfigOf, windowedSelect, type PlannedBatch, type BatchSize } from './microbatch.js';
+export { externalLayout, externalViewSql, copySql, isIncrementalExternal, type ExternalLayout } from './external.js';
+export { recoverLocation, partitionDirs } from './external-files.js';
+export { snapshotConfigOf, snapshotCreateSql, snapshotMergeSql, type SnapshotConfig } from './snapshot.js';
 export { seedSelect, describeCsvError } from './seed.js';

@@ -1,45 +1,88 @@
 import { createIndex, createTableAs, dropRelation, quoteIdent } from '../adapters/duckdb/index.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
-import type { Materialization } from './types.js';
-import { runInTransaction } from './view.js';
+import { ensureStateTables } from '../state/index.js';
+import { allPartitionsMetaStatements, clusteredSelect, partitionOf, partitionOwner } from './partition.js';
+import type { Materialization, MaterializationContext } from './types.js';
 
-export interface PartitionBy {
-  readonly field: string;
-  readonly granularity: 'hour' | 'day' | 'month' | 'year';
-}
-
+/**
+ * `indexes: [{columns: [...], unique: bool}]`. DuckDB's indexes are ART indexes: they speed up
+ * point and IN lookups (and enforce uniqueness), must fit in memory, are not used for range scans
+ * or joins, and block `ALTER TABLE ... DROP/ALTER COLUMN` and `RENAME` while they exist. bmp
+ * creates them after the load (bulk-building an ART is much faster than maintaining it row by row).
+ */
 export interface IndexSpec {
   readonly columns: readonly string[];
   readonly unique?: boolean;
 }
 
-export function partitionOf(config: NodeConfig): PartitionBy | undefined {
-  const p = config['partition_by'] as { field: string; granularity?: PartitionBy['granularity'] } | string | undefined;
-  if (!p) return undefined;
-  if (typeof p === 'string') return { field: p, granularity: 'month' };
-  return { field: p.field, granularity: p.granularity ?? 'month' };
+export function indexesOf(config: NodeConfig): IndexSpec[] {
+  return ((config['indexes'] as IndexSpec[] | undefined) ?? []).map((s) => ({ columns: s.columns.map(String), unique: !!s.unique }));
 }
 
-/** `date_trunc('month', "consolidated_at")`: the partition key expression. */
-export function partitionExpr(p: PartitionBy, alias?: string): string {
-  return `date_trunc('${p.granularity}', ${alias ? `${alias}.` : ''}${quoteIdent(p.field)})`;
+export function indexName(rel: Relation, s: IndexSpec): string {
+  return `${rel.identifier}__${s.columns.join('_')}${s.unique ? '__uniq' : ''}__idx`;
 }
 
 /**
- * Rows of a partitioned table are written sorted by partition key (then the key itself), so each
- * row group covers few partitions and DuckDB's zone maps skip the rest.
+ * ### Example
+ * ```sql
+ * create unique index "memories__id__uniq__idx" on "main"."memories" ("id")
+ * ```
  */
-export function clusteredSelect(sql: string, p: PartitionBy | undefined): string {
-  if (!p) return sql;
-  return `select * from (\n${sql}\n) as __bmp_src order by ${partitionExpr(p)}, ${quoteIdent(p.field)}`;
+export function indexStatements(rel: Relation, config: NodeConfig, ifNotExists = false): string[] {
+  return indexesOf(config).map((s) => {
+    const sql = createIndex(rel, indexName(rel, s), s.columns, !!s.unique);
+    return ifNotExists ? sql.replace(/^create (unique )?index /, (m) => `${m}if not exists `) : sql;
+  });
 }
 
-export function indexStatements(rel: Relation, config: NodeConfig): string[] {
-  const specs = (config['indexes'] as IndexSpec[] | undefined) ?? [];
-  return specs.map((s) => createIndex(rel, `${rel.identifier}__${s.columns.join('_')}${s.unique ? '__uniq' : ''}__idx`, s.columns, !!s.unique));
+/** An index as it exists on a table. */
+export interface TableIndex {
+  readonly name: string;
+  readonly unique: boolean;
+  /** Lower-case column names (best effort; expression indexes give their text). */
+  readonly columns: readonly string[];
+  /** The statement that recreates it, schema-qualified. */
+  readonly createSql: string;
+  readonly dropSql: string;
 }
 
-/** Statements for a table: CTAS (replacing a view of the same name), clustered, then its indexes. */
+/** The indexes on a table, read from duckdb_indexes(). */
+export async function tableIndexes(conn: MaterializationContext['conn'], rel: Relation): Promise<TableIndex[]> {
+  const rows = await conn.rows<{ index_name: string; is_unique: boolean; sql: string | null }>(
+    `select index_name, is_unique, sql from duckdb_indexes() where lower(schema_name) = lower($1) and lower(table_name) = lower($2) order by index_name`,
+    [rel.schema, rel.identifier],
+  );
+  return rows.flatMap((r) => {
+    const sql = r.sql ?? '';
+    const open = sql.indexOf('(', sql.toUpperCase().indexOf(' ON '));
+    const close = sql.lastIndexOf(')');
+    if (open < 0 || close < open) return [];
+    const list = sql.slice(open, close + 1);
+    const columns = list.slice(1, -1).split(',').map((c) => c.trim().replace(/^"(.*)"$/, (_, x: string) => x.replaceAll('""', '"')).toLowerCase());
+    return [{
+      name: r.index_name,
+      unique: !!r.is_unique,
+      columns,
+      createSql: `create ${r.is_unique ? 'unique ' : ''}index if not exists ${quoteIdent(r.index_name)} on ${quoteIdent(rel.schema)}.${quoteIdent(rel.identifier)} ${list}`,
+      dropSql: `drop index if exists ${quoteIdent(rel.schema)}.${quoteIdent(r.index_name)}`,
+    }];
+  });
+}
+
+/**
+ * Statements for a table: CTAS (replacing a view of the same name), clustered by the partition
+ * key when there is one, then its indexes.
+ *
+ * ### Example (`partition_by: {field: created_at, granularity: month}`)
+ * ```sql
+ * create or replace table "main"."memories" as (
+ * select * from (
+ * <model sql>
+ * ) as __bmp_src order by date_trunc('month', "created_at"), "created_at"
+ * )
+ * ```
+ */
 export function planTable(rel: Relation, sql: string, config: NodeConfig, existingKind: 'table' | 'view' | undefined): string[] {
   return [
     ...(existingKind === 'view' ? [dropRelation(rel, 'view')] : []),
@@ -48,9 +91,36 @@ export function planTable(rel: Relation, sql: string, config: NodeConfig, existi
   ];
 }
 
+/**
+ * Builds a table in one transaction: hooks, CTAS, indexes, and for a partitioned table its
+ * partition metadata. Returns the rows written.
+ */
+export async function buildTable(ctx: MaterializationContext, sql: string, extra: readonly { sql: string; params?: unknown[] }[] = []): Promise<number> {
+  const config = ctx.compiled.config;
+  const p = partitionOf(config);
+  const stmts = planTable(ctx.relation, sql, config, ctx.existing?.kind);
+  const meta = p ? allPartitionsMetaStatements(ctx.relation, partitionOwner(ctx.relation, ctx.compiled.node.uniqueId, p, 'table', ctx.invocationId ?? ''), p, ctx.stateSchema) : [];
+  if (p) await ensureStateTables(ctx.conn, ['partitions'], ctx.stateSchema);
+  let rows = 0;
+  const single = stmts.length === 1 && !meta.length && !extra.length && !ctx.preHooks.length && !ctx.postHooks.length;
+  const body = async () => {
+    for (const h of ctx.preHooks) await ctx.conn.run(h);
+    for (const s of stmts) {
+      const n = await ctx.conn.run(s);
+      if (s.startsWith('create or replace table')) rows = n;
+    }
+    for (const m of [...meta, ...extra]) await ctx.conn.run(m.sql, m.params);
+    for (const h of ctx.postHooks) await ctx.conn.run(h);
+  };
+  // one statement in autocommit is its own transaction: no BEGIN/COMMIT round trips
+  if (single) await body();
+  else await ctx.conn.transaction(body);
+  return rows;
+}
+
 export const table: Materialization = async (ctx) => {
-  const stmts = planTable(ctx.relation, ctx.compiled.compiledSql, ctx.compiled.config, ctx.existing?.kind);
-  const ctas = stmts.findIndex((s) => s.startsWith('create or replace table'));
-  const rows = await runInTransaction(ctx, stmts, ctas);
+  const rows = await buildTable(ctx, ctx.compiled.compiledSql);
   return { rowsAffected: rows, message: `OK ${rows}` };
 };
+
+

@@ -2,6 +2,12 @@ import type { Catalog, CatalogColumn, CatalogRelation, Connection } from '../ada
 import type { CompiledNode } from '../compile/index.js';
 import type { Relation } from '../manifest/types.js';
 
+/** One microbatch window `[start, end)`, as `YYYY-MM-DD HH:MM:SS` (UTC wall clock). */
+export interface EventTimeWindow {
+  readonly start: string;
+  readonly end: string;
+}
+
 /** What a materialization gets: the compiled node, the relation as it stands, a connection. */
 export interface MaterializationContext {
   readonly compiled: CompiledNode;
@@ -20,6 +26,20 @@ export interface MaterializationContext {
   readonly stateSchema: string;
   /** Reads the columns of any relation (temp included) on this connection. */
   columnsOf(sql: string): Promise<CatalogColumn[]>;
+  /** ISO time the invocation started (microbatch "now"). */
+  readonly runStartedAt?: string;
+  readonly invocationId?: string;
+  /** `--event-time-start` / `--event-time-end` (microbatch backfills). */
+  readonly eventTimeStart?: string;
+  readonly eventTimeEnd?: string;
+  /** Where external models go when they name no `location` (profile's `external_root`). */
+  readonly externalRoot?: string;
+  /** Compiles the node again with inputs filtered to one microbatch window. */
+  compileForWindow?(window: EventTimeWindow, batchId: string): Promise<string>;
+  /** True once the run was interrupted: stop between batches. */
+  isCancelled?(): boolean;
+  /** A line for the log (per-batch progress). */
+  log?(message: string): void;
 }
 
 export interface MaterializationResult {
@@ -27,6 +47,8 @@ export interface MaterializationResult {
   readonly rowsAffected?: number;
   /** `OK created table`, `INSERT 120`, ... as in dbt's adapter response. */
   readonly message: string;
+  /** What the catalog should remember the relation as (default: table, or view for views). */
+  readonly kind?: 'table' | 'view';
 }
 
 export type Materialization = (ctx: MaterializationContext) => Promise<MaterializationResult>;

@@ -1,8 +1,16 @@
 import { createHash } from 'node:crypto';
 import { finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type ProjectConfig } from '../config/index.js';
+import { ParseError, closeMatches, type ErrorLocation } from '../errors.js';
 import { analyzeStatic } from '../jinja/index.js';
 import type { RefCall, SqlNode } from '../manifest/types.js';
+import { BUILTIN_TESTS, isBuiltinTest } from '../testing/builtin-tests.js';
+import { testConfigProblem } from '../testing/test-config.js';
 import type { TestDefinition } from './properties.js';
+
+/** The user's `{% test name(...) %}` macros, registered as `test_<name>` (the template engine's macro map). */
+export interface TestMacros {
+  readonly macros: ReadonlyMap<string, { readonly block: { readonly text: string } }>;
+}
 
 export interface TestTarget {
   /** unique id of the model/seed/source/snapshot under test */
@@ -32,17 +40,27 @@ export function genericTestName(testName: string, label: string, args: Readonly<
   return { name, alias };
 }
 
-/** One test node per test definition on a model/source/seed or one of its columns. */
-export function makeGenericTest(project: ProjectConfig, target: TestTarget, def: TestDefinition, columnName: string | undefined): SqlNode {
+/**
+ * One test node per test definition on a model/source/seed or one of its columns. With `tests`
+ * (the project's test macros), the test must exist and its arguments and config must be valid.
+ * @throws ParseError BMP_TEST_UNDEFINED / BMP_TEST_ARGUMENT / BMP_TEST_CONFIG, located at the YAML entry.
+ */
+export function makeGenericTest(project: ProjectConfig, target: TestTarget, def: TestDefinition, columnName: string | undefined, tests?: TestMacros): SqlNode {
   const args: Record<string, unknown> = { ...def.args };
   if (columnName !== undefined && !('column_name' in args)) args['column_name'] = columnName;
   const { name, alias } = genericTestName(def.testName, target.testLabel, args);
   const finalName = def.customName ?? name;
+  const userMacro = tests?.macros.get(`test_${def.testName}`);
+  if (tests && !userMacro) checkBuiltinTest(def, args, finalName, target, tests);
   const hash = createHash('md5').update(`${target.uniqueId}|${finalName}|${JSON.stringify(args)}|${JSON.stringify(def.config)}`).digest('hex').slice(0, 10);
   const fqn = [project.name, ...target.fqnFolders, finalName];
   const inline = normalizeConfig(def.config, def.where);
-  const merged = mergeConfigs({ severity: 'error', store_failures: false }, ...folderConfigs(project.tests, fqn), inline);
-  const config = finalizeConfig({ ...merged, alias: merged['alias'] ?? alias }, 'test');
+  const fromMacro = userMacro ? normalizeConfig(macroConfig(userMacro.block.text), def.where) : {};
+  const merged = mergeConfigs({ severity: 'error', store_failures: false }, ...folderConfigs(project.tests, fqn), fromMacro, inline);
+  // a user-given `name:` is also the relation name of stored failures, as in dbt
+  const config = finalizeConfig({ ...merged, alias: merged['alias'] ?? def.customName ?? alias }, 'test');
+  const problem = testConfigProblem(config);
+  if (problem) throw new ParseError('BMP_TEST_CONFIG', `test '${finalName}' on ${describeTarget(target, columnName)}: ${problem}`, def.where);
   const refs: RefCall[] = target.modelRef.ref ? [{ name: target.modelRef.ref }] : [];
   const sources: (readonly [string, string])[] = target.modelRef.source ? [target.modelRef.source] : [];
   // Arguments like relationships' `to: ref('customers')` are dependencies too.
@@ -75,4 +93,93 @@ export function makeGenericTest(project: ProjectConfig, target: TestTarget, def:
     attachedNode: target.uniqueId,
     columnName: typeof args['column_name'] === 'string' ? (args['column_name'] as string) : columnName,
   } satisfies SqlNode);
+}
+
+function describeTarget(target: TestTarget, columnName: string | undefined): string {
+  const what = target.modelRef.source ? `source '${target.modelRef.source.join('.')}'` : `'${target.testLabel}'`;
+  return columnName !== undefined ? `column '${columnName}' of ${what}` : what;
+}
+
+/** Arguments each built-in test needs (besides `model`). */
+const REQUIRED_ARGS: Readonly<Record<string, readonly string[]>> = {
+  not_null: ['column_name'],
+  unique: ['column_name'],
+  accepted_values: ['column_name', 'values'],
+  not_accepted_values: ['column_name', 'values'],
+  relationships: ['column_name', 'to', 'field'],
+  relationships_where: ['column_name', 'to', 'field'],
+  accepted_range: ['column_name'],
+  expression_is_true: ['expression'],
+  unique_combination_of_columns: ['combination_of_columns'],
+  not_constant: ['column_name'],
+  not_empty_string: ['column_name'],
+  at_least_one: ['column_name'],
+  equal_rowcount: ['compare_model'],
+};
+
+function checkBuiltinTest(def: TestDefinition, args: Record<string, unknown>, name: string, target: TestTarget, tests: TestMacros): void {
+  const where: ErrorLocation = def.where;
+  const full = `${def.namespace ? `${def.namespace}.` : ''}${def.testName}`;
+  if (!isBuiltinTest(def.testName)) {
+    const custom = [...tests.macros.keys()].filter((k) => k.startsWith('test_')).map((k) => k.slice(5));
+    const close = closeMatches(def.testName, [...BUILTIN_TESTS, ...custom]);
+    throw new ParseError(
+      'BMP_TEST_UNDEFINED',
+      `unknown test '${full}' on ${describeTarget(target, args['column_name'] as string | undefined)}`,
+      where,
+      close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : `built-in tests: ${BUILTIN_TESTS.join(', ')}; or define {% test ${def.testName}(model, column_name) %} in the macro paths or tests/generic/`,
+    );
+  }
+  for (const arg of REQUIRED_ARGS[def.testName] ?? []) {
+    const v = args[arg];
+    if (v === undefined || v === null || (arg === 'values' && !Array.isArray(v))) {
+      const hint = arg === 'column_name' ? 'declare it under a column, or pass column_name' : arg === 'values' ? 'values: [a, b, c]' : undefined;
+      throw new ParseError('BMP_TEST_ARGUMENT', `test '${name}' (${full}) needs the argument '${arg}'${arg === 'values' && v !== undefined ? ' as a list' : ''}`, where, hint);
+    }
+  }
+  if (def.testName === 'accepted_range' && args['min_value'] === undefined && args['max_value'] === undefined) {
+    throw new ParseError('BMP_TEST_ARGUMENT', `test '${name}' (accepted_range) needs min_value, max_value or both`, where);
+  }
+}
+
+/** Static `{{ config(...) }}` calls in a `{% test %}` block: its defaults (e.g. severity='warn'). */
+export function macroConfig(text: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const re = /\{\{-?\s*config\s*\(([\s\S]*?)\)\s*-?\}\}/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const call = analyzeStatic(`{{ config(${m[1]}) }}`)?.segments.find((s) => typeof s !== 'string');
+    if (!call || typeof call === 'string' || call.fn !== 'config') continue;
+    const first = call.args[0];
+    Object.assign(out, first && typeof first === 'object' && !Array.isArray(first) ? first : {}, call.kwargs);
+  }
+  return out;
+}
+
+/**
+ * Tests in a properties file on a model/seed/snapshot that does not exist: a located error (dbt only
+ * warns, and the tests silently never run).
+ * @throws ParseError BMP_TEST_TARGET_MISSING
+ */
+export function checkTestsHaveTarget(kind: string, patch: { name: string; file: string; tests: readonly TestDefinition[]; columns: readonly { name: string; tests: readonly TestDefinition[] }[]; where: ErrorLocation }, existing: readonly string[]): void {
+  const first = patch.tests[0] ?? patch.columns.flatMap((c) => c.tests)[0];
+  if (!first) return;
+  const column = patch.tests.length ? undefined : patch.columns.find((c) => c.tests.length)?.name;
+  const close = closeMatches(patch.name, existing);
+  throw new ParseError(
+    'BMP_TEST_TARGET_MISSING',
+    `${patch.file} declares test '${first.testName}'${column !== undefined ? ` on column '${column}'` : ''} of ${kind} '${patch.name}', which does not exist`,
+    { ...patch.where, file: patch.where.file ?? patch.file },
+    close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : `add ${kind === 'model' ? `models/**/${patch.name}.sql` : `the ${kind}`} or remove the entry`,
+  );
+}
+
+/**
+ * A singular test's config (from project.yml `tests:` or its `config()`) must be valid too.
+ * @throws ParseError BMP_TEST_CONFIG
+ */
+export function checkSingularTest(node: SqlNode): SqlNode {
+  const problem = testConfigProblem(node.config);
+  if (problem) throw new ParseError('BMP_TEST_CONFIG', `test '${node.name}': ${problem}`, { file: node.originalFilePath, nodeId: node.uniqueId });
+  return node;
 }

@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
-import { envVar, finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type LoadedConfig, type ProjectConfig } from '../config/index.js';
-import { CompileError, ParseError, closeMatches, type ErrorLocation } from '../errors.js';
+import { envVar, renderTemplatedVar, finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type LoadedConfig, type ProjectConfig } from '../config/index.js';
+import { BmpError, CompileError, ParseError, closeMatches, type ErrorLocation } from '../errors.js';
 import {
   analyzeStatic,
   buildTemplateContext,
@@ -28,7 +28,7 @@ import type {
   UnitTestNode,
 } from '../manifest/types.js';
 import { readProjectFiles, sha256, type SourceFile } from './files.js';
-import { makeGenericTest, type TestTarget } from './generic-tests.js';
+import { checkSingularTest, checkTestsHaveTarget, makeGenericTest, type TestTarget } from './generic-tests.js';
 import { readProperties, type ColumnPatch, type NodePatch, type Properties } from './properties.js';
 import { resolveDependencies } from './resolve.js';
 
@@ -123,8 +123,9 @@ export async function parseProject(cfg: LoadedConfig): Promise<ParseResult> {
   for (const f of modelFiles) add(ctx.sqlNode('model', f, props.models.get(stem(f.path)), project.models, 'view'));
   for (const f of snapshotFiles) for (const n of ctx.snapshotNodes(f, props.snapshots)) add(n);
   for (const f of testFiles) {
-    if (genericTestRoots.some((r) => f.path.startsWith(r + '/'))) continue;
-    add(ctx.sqlNode('test', f, undefined, project.tests, 'test'));
+    // tests/generic holds {% test %} macros and tests/fixtures unit-test rows, not singular tests
+    if ([...genericTestRoots, ...project.testPaths.map((p) => `${p}/fixtures`)].some((r) => f.path.startsWith(r + '/'))) continue;
+    add(checkSingularTest(ctx.sqlNode('test', f, undefined, project.tests, 'test')));
   }
   for (const f of seedFiles) add(ctx.seedNode(f, props.seeds.get(stem(f.path))));
 
@@ -138,7 +139,9 @@ export async function parseProject(cfg: LoadedConfig): Promise<ParseResult> {
   for (const [kind, map] of [['model', props.models], ['seed', props.seeds], ['snapshot', props.snapshots]] as const) {
     for (const [name, patch] of map) {
       const id = `${kind}.${project.name}.${name}`;
-      if (!nodes.has(id) && !disabled.has(id)) warnings.push({ code: 'BMP_PATCH_UNUSED', message: `${patch.file} describes ${kind} '${name}', which does not exist`, file: patch.file });
+      if (nodes.has(id) || disabled.has(id)) continue;
+      checkTestsHaveTarget(kind, patch, [...byName.keys()]);
+      warnings.push({ code: 'BMP_PATCH_UNUSED', message: `${patch.file} describes ${kind} '${name}', which does not exist`, file: patch.file });
     }
   }
 
@@ -204,11 +207,11 @@ class ParseContext {
     const uniqueId = resourceType === 'test' ? `test.${project.name}.${name}` : `${resourceType}.${project.name}.${name}`;
     const where: ErrorLocation = { file: f.path, nodeId: uniqueId };
     const rawCode = rawOverride?.text ?? f.text;
-    const patchConfig = patch ? normalizeConfig(patch.config, patch.where) : {};
+    const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere) : {};
     const preConfig = mergeConfigs(...folderConfigs(tree, fqn), patchConfig);
     const provisional = this.relationFor(resourceType, name, finalizeConfig(preConfig, defaultMaterialized));
     const captured = this.capture(rawCode, where, preConfig, provisional, rawOverride?.line ?? 0);
-    const inFile = normalizeConfig(captured.config, where);
+    const inFile = normalizeConfig(captured.config, where, (key) => ({ ...where, line: configCallLine(rawCode, key) }));
     const merged = mergeConfigs(preConfig, inFile);
     if (patch) merged['tags'] = [...new Set([...((merged['tags'] as string[]) ?? []), ...patch.tags])];
     const config = finalizeConfig(merged, defaultMaterialized);
@@ -254,7 +257,7 @@ class ParseContext {
     const name = stem(f.path);
     const folders = dirname(f.relativeToRoot) === '.' ? [] : dirname(f.relativeToRoot).split('/');
     const fqn = [project.name, ...folders, name];
-    const patchConfig = patch ? normalizeConfig(patch.config, patch.where) : {};
+    const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere) : {};
     const config = finalizeConfig(mergeConfigs(...folderConfigs(project.seeds, fqn), patchConfig), 'seed');
     return Object.freeze({
       uniqueId: `seed.${project.name}.${name}`,
@@ -282,7 +285,7 @@ class ParseContext {
     for (const src of props.sources) {
       for (const t of src.tables) {
         const fqn = [project.name, src.name, t.name];
-        const config = finalizeConfig(mergeConfigs(...folderConfigs(project.sources, fqn), normalizeConfig(pickSourceConfig(src.config), src.where), normalizeConfig(pickSourceConfig(t.config), t.where)), 'source');
+        const config = finalizeConfig(mergeConfigs(...folderConfigs(project.sources, fqn), normalizeConfig(pickSourceConfig(src.config), src.where, src.configWhere), normalizeConfig(pickSourceConfig(t.config), t.where, t.configWhere)), 'source');
         const identifier = t.identifier ?? t.name;
         const location = t.externalLocation ?? src.externalLocation;
         yield Object.freeze({
@@ -313,8 +316,8 @@ class ParseContext {
 
   testsOf(target: TestTarget, patch: { columns: readonly ColumnPatch[]; tests: readonly import('./properties.js').TestDefinition[] }): SqlNode[] {
     const out: SqlNode[] = [];
-    for (const t of patch.tests) out.push(makeGenericTest(this.project, target, t, undefined));
-    for (const c of patch.columns) for (const t of c.tests) out.push(makeGenericTest(this.project, target, t, c.name));
+    for (const t of patch.tests) out.push(makeGenericTest(this.project, target, t, undefined, this.engine));
+    for (const c of patch.columns) for (const t of c.tests) out.push(makeGenericTest(this.project, target, t, c.name, this.engine));
     return out;
   }
 
@@ -361,6 +364,8 @@ class ParseContext {
     if (this.engine.macros.has('generate_schema_name')) {
       schema = String(this.engine.callMacro('generate_schema_name', [custom ?? null, { name, resource_type: resourceType, config }], undefined, this.baseGlobals())).trim();
     } else schema = custom ? `${target.schema}_${custom.trim()}` : target.schema;
+    // dbt's legacy snapshot config: target_schema is the schema, verbatim
+    if (resourceType === 'snapshot' && typeof config['target_schema'] === 'string' && config['target_schema']) schema = config['target_schema'];
     let identifier = config.alias ?? name;
     if (this.engine.macros.has('generate_alias_name')) {
       identifier = String(this.engine.callMacro('generate_alias_name', [config.alias ?? null, { name, resource_type: resourceType, config }], undefined, this.baseGlobals())).trim();
@@ -401,7 +406,7 @@ class ParseContext {
     if (stat) {
       for (const seg of stat.segments) {
         if (typeof seg === 'string') continue;
-        this.recordStatic(seg, captured, where);
+        this.recordStatic(seg, captured, where, source);
       }
       return captured;
     }
@@ -438,7 +443,7 @@ class ParseContext {
     return captured;
   }
 
-  private recordStatic(call: StaticCall, captured: Captured, where: ErrorLocation): void {
+  private recordStatic(call: StaticCall, captured: Captured, where: ErrorLocation, source = ''): void {
     switch (call.fn) {
       case 'ref':
         captured.refs.push(call.args.length >= 2 ? { package: String(call.args[0]), name: String(call.args[1]) } : { name: String(call.args[0]) });
@@ -450,7 +455,17 @@ class ParseContext {
         Object.assign(captured.config, call.args[0] && typeof call.args[0] === 'object' ? call.args[0] : {}, call.kwargs);
         break;
       case 'var':
-        this.var(String(call.args[0]), call.args[1], call.args.length > 1, where);
+      case 'env_var':
+        // read now, as the render path does: a missing (env) var is a parse error, a secret gets masked
+        try {
+          if (call.fn === 'var') this.var(String(call.args[0]), call.args[1], call.args.length > 1, where);
+          else envVar(String(call.args[0]), call.args[1] ?? undefined);
+        } catch (err) {
+          if (!(err instanceof BmpError) || err.where.line !== undefined) throw err;
+          const at = new RegExp(`\\b${call.fn}\\s*\\(\\s*['"]${String(call.args[0]).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`).exec(source);
+          const Ctor = err.constructor as new (code: BmpError['code'], message: string, where: ErrorLocation, hint?: string) => BmpError;
+          throw new Ctor(err.code, err.message, { ...where, ...err.where, line: at ? lineAt(source, at.index) : undefined }, err.hint);
+        }
         break;
       default:
         break;
@@ -466,10 +481,32 @@ class ParseContext {
 export function lookupVar(cfg: LoadedConfig, name: string, fallback: unknown, hasFallback: boolean | undefined, where: ErrorLocation): unknown {
   if (name in cfg.cliVars) return cfg.cliVars[name];
   const scoped = cfg.project.vars[cfg.project.name];
-  if (scoped && typeof scoped === 'object' && name in (scoped as object)) return (scoped as Record<string, unknown>)[name];
-  if (name in cfg.vars) return cfg.vars[name];
+  // a value written as a template (`pw: "{{ env_var('DB_PASSWORD') }}"`) is rendered when read, as in dbt
+  if (scoped && typeof scoped === 'object' && name in (scoped as object)) return renderTemplatedVar((scoped as Record<string, unknown>)[name], where, cfg.vars);
+  if (name in cfg.vars) return renderTemplatedVar(cfg.vars[name], where, cfg.vars);
   if (hasFallback) return fallback;
   throw new CompileError('BMP_VAR_UNDEFINED', `required var '${name}' not found in project.yml vars or --vars`, where, closeMatches(name, Object.keys(cfg.vars)).map((n) => `did you mean '${n}'?`)[0]);
+}
+
+/** The line of `key` inside a `config(...)` call of a template (else of the first `config(`), for errors. */
+function configCallLine(source: string, key: string): number | undefined {
+  const call = /\bconfig\s*\(/g;
+  const esc = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const keyRe = new RegExp(`(^|[\\s,({])(${esc}\\s*=|['"]${esc}['"]\\s*:)`);
+  let first: number | undefined;
+  let m: RegExpExecArray | null;
+  while ((m = call.exec(source))) {
+    first ??= m.index;
+    const k = keyRe.exec(source.slice(m.index, m.index + 2000));
+    if (k) return lineAt(source, m.index + k.index + k[1]!.length);
+  }
+  return first === undefined ? undefined : lineAt(source, first);
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
 }
 
 function pickSourceConfig(c: Record<string, unknown>): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { ParseError, type ErrorLocation } from '../errors.js';
+import { ParseError, didYouMean, type ErrorLocation } from '../errors.js';
 import { YamlFile } from '../config/index.js';
 import type { SourceFile } from './files.js';
 
@@ -33,6 +33,8 @@ export interface NodePatch {
   readonly meta: Record<string, unknown>;
   readonly tags: string[];
   readonly where: ErrorLocation;
+  /** Where each key under `config:` was written. */
+  readonly configWhere?: (key: string) => ErrorLocation;
 }
 
 export interface SourceTablePatch extends NodePatch {
@@ -52,6 +54,7 @@ export interface SourcePatch {
   readonly tables: SourceTablePatch[];
   readonly externalLocation?: string;
   readonly where: ErrorLocation;
+  readonly configWhere?: (key: string) => ErrorLocation;
 }
 
 export interface UnitTestPatch {
@@ -131,8 +134,28 @@ function strings(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).map(String);
 }
 
+/** dbt's property keys, to catch typos (`confg:`, `descripton:`) that would otherwise be ignored. */
+const NODE_KEYS = ['name', 'description', 'config', 'columns', 'tests', 'data_tests', 'docs', 'meta', 'tags', 'access', 'group', 'latest_version', 'versions', 'constraints', 'deprecation_date', 'time_spine', 'identifier', 'loaded_at_field', 'freshness', 'quoting', 'external', 'loader'];
+const COLUMN_KEYS = ['name', 'description', 'data_type', 'meta', 'tags', 'tests', 'data_tests', 'constraints', 'quote', 'policy_tags', 'granularity', 'config', 'docs'];
+const SOURCE_KEYS = ['name', 'description', 'database', 'schema', 'loader', 'loaded_at_field', 'meta', 'tags', 'config', 'overrides', 'freshness', 'quoting', 'tables'];
+
+/**
+ * A key that is not one of dbt's but is close to one is a typo: an error with the suggestion. Other
+ * extra keys are left alone (dbt projects carry custom ones).
+ * @throws ParseError BMP_PROPERTIES_UNKNOWN_KEY
+ */
+function checkTypos(entry: Record<string, unknown>, known: readonly string[], what: string, yaml: YamlFile, path: (string | number)[]): void {
+  if (!entry || typeof entry !== 'object') return;
+  for (const key of Object.keys(entry)) {
+    if (known.includes(key)) continue;
+    const hint = didYouMean(key, known);
+    if (hint) throw new ParseError('BMP_PROPERTIES_UNKNOWN_KEY', `unknown key '${key}' in ${what}`, yaml.lazyLocate([...path, key]), hint);
+  }
+}
+
 function nodePatch(entry: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): NodePatch {
   const name = requireName(entry, yaml, path);
+  checkTypos(entry, NODE_KEYS, `'${name}'`, yaml, path);
   const where = yaml.lazyLocate([...path, 'name'], 'value');
   const config = mapping(entry['config'], 'config', yaml.lazyLocate([...path, 'config']));
   const columns = Array.isArray(entry['columns']) ? (entry['columns'] as Record<string, unknown>[]) : [];
@@ -144,9 +167,11 @@ function nodePatch(entry: Record<string, unknown>, yaml: YamlFile, path: (string
     meta: mapping(entry['meta'], 'meta', where),
     tags: strings(entry['tags']),
     where,
+    configWhere: (key) => yaml.lazyLocate([...path, 'config', key]),
     columns: columns.map((c, ci) => {
       const cname = requireName(c, yaml, [...path, 'columns', ci]);
       const cpath = [...path, 'columns', ci];
+      checkTypos(c, COLUMN_KEYS, `column '${cname}' of '${name}'`, yaml, cpath);
       return {
         name: cname,
         description: String(c['description'] ?? ''),
@@ -204,6 +229,7 @@ function testDefinition(t: unknown, where: ErrorLocation): TestDefinition {
 
 function sourcePatch(src: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): SourcePatch {
   const name = requireName(src, yaml, path);
+  checkTypos(src, SOURCE_KEYS, `source '${name}'`, yaml, path);
   const where = yaml.lazyLocate([...path, 'name'], 'value');
   const meta = mapping(src['meta'], 'meta', where);
   const config = mapping(src['config'], 'config', where);
@@ -218,6 +244,7 @@ function sourcePatch(src: Record<string, unknown>, yaml: YamlFile, path: (string
     config,
     externalLocation: (config['external_location'] ?? meta['external_location']) as string | undefined,
     where,
+    configWhere: (key) => yaml.lazyLocate([...path, 'config', key]),
     tables: tables.map((t, i) => {
       const base = nodePatch(t, yaml, [...path, 'tables', i]);
       return {

@@ -88,7 +88,8 @@ function resolveUnitTest(
       throw new CompileError('BMP_UNIT_TEST_INPUT', `unit test '${node.name}' gives no rows for ${n.label}, an input of model '${node.model}'`, where, `add - input: ${n.label} under given:`);
     }
   }
-  return Object.freeze({ ...node, dependsOn: { nodes: [modelId, ...given], macros: [] } });
+  // `model` becomes the unique id (as UnitTestNode documents), so selection finds the model's unit tests
+  return Object.freeze({ ...node, model: modelId, dependsOn: { nodes: [modelId, ...given], macros: [] } });
 }
 
 function describe(n: ExecutableNode): string {

@@ -66,7 +66,7 @@ function nodeJson(n: ManifestNode, children: readonly string[], compiled?: strin
     base['loader'] = n.loader ?? '';
     if (n.externalLocation) base['external_location'] = n.externalLocation;
   } else if (n.resourceType === 'unit_test') {
-    base['model'] = n.model;
+    base['model'] = n.model.replace(/^model\.[^.]+\./, ''); // dbt writes the model's name
     base['given'] = n.given;
     base['expect'] = n.expect;
     base['overrides'] = n.overrides;
@@ -124,6 +124,7 @@ export function resultJson(r: NodeResult): Record<string, unknown> {
     message: r.message,
     failures: r.failures ?? null,
     compiled: r.compiledPath !== undefined,
+    compiled_path: r.compiledPath ?? null,
     compiled_code: r.compiledCode ?? null,
     relation_name: null,
   };

@@ -5,6 +5,7 @@ import { textReporter } from './text-reporter.js';
 
 export * from './events.js';
 export * from './artifacts.js';
+export { progressLine, statusLine, type ProgressLine, type ProgressOptions, type ProgressState } from './progress.js';
 
 export const REPORTERS = {
   text: textReporter,

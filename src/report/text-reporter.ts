@@ -48,6 +48,19 @@ function statusLabel(r: NodeResult): string {
   }
 }
 
+/** One line summing the LLM figures nodes reported (see src/llm/runtime.ts), or nothing. */
+function llmSummary(results: readonly NodeResult[]): string | undefined {
+  const withLlm = results.map((r) => r.adapterResponse).filter((a) => a['llm_provider'] !== undefined);
+  if (!withLlm.length) return undefined;
+  const sum = (k: string) => withLlm.reduce((s, a) => s + (Number(a[k]) || 0), 0);
+  const lookups = sum('llm_lookups');
+  const hits = sum('llm_hits');
+  const provider = String(withLlm[0]!['llm_provider']);
+  const where = provider === 'offline' ? 'offline (deterministic stand-in, not a language model)' : `${provider}${withLlm[0]!['llm_endpoint'] ? ` at ${String(withLlm[0]!['llm_endpoint'])}` : ''}`;
+  const rate = lookups ? ` (${((100 * hits) / lookups).toFixed(1)}%)` : '';
+  return `LLM ${where}: ${lookups.toLocaleString('en-US')} lookups, ${hits.toLocaleString('en-US')} hits${rate}, ${sum('llm_requests').toLocaleString('en-US')} requests, ${sum('llm_retries')} retries, ${sum('llm_seconds').toFixed(2)}s fetching`;
+}
+
 /** dbt-style human lines: `1 of 12 START sql table model main.x .... [RUN]`. */
 export function textReporter(opts: ReporterOptions): (e: BmpEvent) => void {
   const c = (code: number, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -104,6 +117,8 @@ export function textReporter(opts: ReporterOptions): (e: BmpEvent) => void {
         const count = (s: string) => e.results.filter((r) => r.status === s).length;
         out('');
         out(`Done. PASS=${count('success') + count('pass')} WARN=${count('warn')} ERROR=${count('error') + count('fail')} SKIP=${count('skipped')} TOTAL=${e.results.length}`);
+        const llm = llmSummary(e.results);
+        if (llm) out(llm);
         break;
       }
     }

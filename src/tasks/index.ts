@@ -1,6 +1,6 @@
 import './plugins.js';
 /** The commands as library functions; the CLI maps their outcomes to exit codes. */
-export { execute, registerDefaultPlugin, type RunCommand, type RunOptions, type RunOutcome, type SessionPlugin } from './run-task.js';
+export { execute, COMMAND_TYPES, registerDefaultPlugin, type RunCommand, type RunOptions, type RunOutcome, type SessionPlugin } from './run-task.js';
 export { compile, type CompileOutcome } from './compile-task.js';
 export { list, type ListOutput } from './list-task.js';
 export { show, type ShowResult } from './show-task.js';

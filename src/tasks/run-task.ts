@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { ConfigError, didYouMean } from '../errors.js';
+import { firstLine } from '../adapters/duckdb/index.js';
+import { BmpError, ConfigError, didYouMean } from '../errors.js';
 import { DEADLOCK, Session, schedule } from '../execute/index.js';
 import { MATERIALIZATIONS } from '../materializations/index.js';
 import type { ExecutableNode, ResourceType } from '../manifest/types.js';
@@ -102,11 +103,18 @@ export async function execute(command: RunCommand, opts: RunOptions = {}): Promi
 
   let failed = false;
   let index = 0;
+  let hookFailed = false;
+  const recordHook = (r: NodeResult | undefined) => {
+    if (!r) return;
+    writer.add(r);
+    failed = hookFailed = true;
+  };
   try {
     for (const p of plugins) await p.setup?.(session, project);
     if (ids.length) {
       await session.ensureSchemas(new Set(ids.map((id) => nodes.get(id)!).filter((n) => n.relation && n.resourceType !== 'test' && n.config.materialized !== 'ephemeral').map((n) => n.relation!.schema)));
-      await runHooks(session, project, project.cfg.project.onRunStart, 'on-run-start');
+      // a failed on-run-start hook is an error result (as dbt records it) and nothing else runs
+      recordHook(await runHooks(session, project, project.cfg.project.onRunStart, 'on-run-start'));
     }
     const order = new Map(ids.map((id, i) => [id, i]));
     const failFast = !!opts.failFast;
@@ -117,7 +125,7 @@ export async function execute(command: RunCommand, opts: RunOptions = {}): Promi
       extraEdges,
       parentsOf,
       threads: session.conns.length,
-      isStopped: () => session.isInterrupted,
+      isStopped: () => session.isInterrupted || hookFailed,
       run: async (id, worker) => {
         const node = nodes.get(id)!;
         const i = ++index;
@@ -155,8 +163,15 @@ export async function execute(command: RunCommand, opts: RunOptions = {}): Promi
       },
     });
     void order;
-    if (ids.length && !session.isInterrupted) await runHooks(session, project, project.cfg.project.onRunEnd, 'on-run-end');
+    if (ids.length && !session.isInterrupted && !hookFailed) recordHook(await runHooks(session, project, project.cfg.project.onRunEnd, 'on-run-end'));
     for (const p of plugins) await p.teardown?.(session);
+  } catch (err) {
+    // what Ctrl-C cut short (a hook, a plugin step) is reported as the interruption it is
+    if (!session.isInterrupted) throw err;
+    const recorded = new Set(writer.all().map((r) => r.uniqueId));
+    for (const id of ids) {
+      if (!recorded.has(id)) writer.add({ uniqueId: id, status: 'skipped', message: 'skipped: run interrupted', executionTime: 0, timing: [], threadId: 'main', adapterResponse: {} });
+    }
   } finally {
     await writer.close();
     await writeManifest(project, session.invocationId, session.compiledSql);
@@ -187,13 +202,23 @@ function sortResults(results: readonly NodeResult[], ids: readonly string[]): No
   return [...results].sort((a, b) => (pos.get(a.uniqueId) ?? 0) - (pos.get(b.uniqueId) ?? 0));
 }
 
-async function runHooks(session: Session, project: LoadedProject, hooks: readonly string[], label: string): Promise<void> {
+/** Runs on-run-start/-end hooks; a hook DuckDB rejects becomes an error result `operation.<project>.<project>-<label>-<i>`, as in dbt. */
+async function runHooks(session: Session, project: LoadedProject, hooks: readonly string[], label: string): Promise<NodeResult | undefined> {
   const conn = session.conns[0];
-  if (!conn || !hooks.length) return;
-  for (const h of hooks) {
+  if (!conn || !hooks.length) return undefined;
+  for (const [i, h] of hooks.entries()) {
     const sql = project.engine.render({ file: `${project.cfg.project.projectFile} (${label})`, source: h }, { target: { name: project.cfg.target.name, schema: project.cfg.target.schema, type: 'duckdb' }, var: (k: string, d?: unknown) => project.cfg.vars[k] ?? d });
-    if (sql.trim()) await conn.run(sql);
+    const t0 = Date.now();
+    try {
+      if (sql.trim()) await conn.run(sql);
+    } catch (err) {
+      if (session.isInterrupted || err instanceof BmpError) throw err;
+      const name = project.manifest.projectName;
+      const message = `${label} hook ${i + 1} failed: ${firstLine((err as Error).message ?? String(err))}`;
+      return { uniqueId: `operation.${name}.${name}-${label}-${i}`, status: 'error', message, executionTime: (Date.now() - t0) / 1000, timing: [], threadId: 'main', adapterResponse: {} };
+    }
   }
+  return undefined;
 }
 
 /**

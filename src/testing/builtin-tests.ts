@@ -2,17 +2,73 @@
  * The built-in generic tests as SQL that returns failing rows, matching dbt's (and dbt_utils') macros.
  * Column names are inserted as written (dbt does the same, so expressions work); values from YAML are
  * SQL literals, quoted unless `quote: false`.
+ *
+ * ### Examples
+ * ```ts
+ * builtinTestSql('not_null', '"main"."orders"', { column_name: 'id' });
+ * ```
+ * The generated SQL:
+ * ```sql
+ * select id
+ * from "main"."orders"
+ * where id is null
+ * ```
  */
 import { quoteLiteral } from '../adapters/duckdb/index.js';
 
 type Args = Readonly<Record<string, unknown>>;
 
-export const BUILTIN_TESTS = ['unique', 'not_null', 'accepted_values', 'relationships', 'accepted_range', 'expression_is_true'] as const;
+/** dbt's four, plus the dbt_utils tests dbt projects use most, under their dbt_utils names. */
+export const BUILTIN_TESTS = [
+  'unique',
+  'not_null',
+  'accepted_values',
+  'relationships',
+  'accepted_range',
+  'expression_is_true',
+  'not_accepted_values',
+  'unique_combination_of_columns',
+  'not_constant',
+  'not_empty_string',
+  'at_least_one',
+  'relationships_where',
+  'equal_rowcount',
+] as const;
+
+export function isBuiltinTest(name: string): boolean {
+  return (BUILTIN_TESTS as readonly string[]).includes(name);
+}
 
 function literal(v: unknown, quote: boolean): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return quote ? quoteLiteral(String(v)) : String(v);
+}
+
+function valueList(args: Args): string {
+  const values = (args['values'] as unknown[] | undefined) ?? [];
+  const quote = args['quote'] !== false;
+  return values.map((v) => literal(v, quote)).join(', ') || 'null';
+}
+
+/** `col >= 0 and col <= 10`, as dbt_utils' accepted_range (the `not` of it fails a row). */
+function rangeCondition(col: string | undefined, args: Args): string {
+  const inclusive = args['inclusive'] !== false;
+  const conds: string[] = [];
+  if (args['min_value'] !== undefined && args['min_value'] !== null) conds.push(`${col} ${inclusive ? '>=' : '>'} ${literal(args['min_value'], false)}`);
+  if (args['max_value'] !== undefined && args['max_value'] !== null) conds.push(`${col} ${inclusive ? '<=' : '<'} ${literal(args['max_value'], false)}`);
+  return conds.join(' and ') || 'true';
+}
+
+function expression(col: string | undefined, args: Args): string {
+  const expr = String(args['expression']);
+  return col ? `${col} ${expr}` : expr;
+}
+
+function columnsOf(args: Args): string[] {
+  const cols = args['combination_of_columns'];
+  const list = Array.isArray(cols) ? cols.map(String) : typeof cols === 'string' ? [cols] : [];
+  return args['quote_columns'] === true ? list.map((c) => `"${c.replaceAll('"', '""')}"`) : list;
 }
 
 /** Failing-rows SQL for a built-in test, or undefined when `name` is not built in. */
@@ -23,27 +79,107 @@ export function builtinTestSql(name: string, model: string, args: Args): string 
       return `select ${col}\nfrom ${model}\nwhere ${col} is null`;
     case 'unique':
       return `select ${col} as unique_field, count(*) as n_records\nfrom ${model}\nwhere ${col} is not null\ngroup by ${col}\nhaving count(*) > 1`;
-    case 'accepted_values': {
-      const values = (args['values'] as unknown[] | undefined) ?? [];
-      const quote = args['quote'] !== false;
-      return `with all_values as (\n  select ${col} as value_field, count(*) as n_records\n  from ${model}\n  group by ${col}\n)\nselect *\nfrom all_values\nwhere value_field not in (${values.map((v) => literal(v, quote)).join(', ') || 'null'})`;
-    }
+    case 'accepted_values':
+      return `with all_values as (\n  select ${col} as value_field, count(*) as n_records\n  from ${model}\n  group by ${col}\n)\nselect *\nfrom all_values\nwhere value_field not in (${valueList(args)})`;
+    case 'not_accepted_values':
+      return `with all_values as (\n  select ${col} as value_field\n  from ${model}\n)\nselect value_field\nfrom all_values\nwhere value_field in (${valueList(args)})`;
     case 'relationships': {
       const to = String(args['to']);
       const field = String(args['field']);
       return `with child as (\n  select ${col} as from_field\n  from ${model}\n  where ${col} is not null\n),\nparent as (\n  select ${field} as to_field\n  from ${to}\n)\nselect from_field\nfrom child\nleft join parent on child.from_field = parent.to_field\nwhere parent.to_field is null`;
     }
-    case 'accepted_range': {
-      const inclusive = args['inclusive'] !== false;
-      const conds: string[] = [];
-      if (args['min_value'] !== undefined) conds.push(`${col} ${inclusive ? '>=' : '>'} ${literal(args['min_value'], false)}`);
-      if (args['max_value'] !== undefined) conds.push(`${col} ${inclusive ? '<=' : '<'} ${literal(args['max_value'], false)}`);
-      return `select *\nfrom ${model}\nwhere not (${conds.join(' and ') || 'true'})`;
+    case 'relationships_where': {
+      const to = String(args['to']);
+      const field = String(args['field']);
+      const fromCond = String(args['from_condition'] ?? '1=1');
+      const toCond = String(args['to_condition'] ?? '1=1');
+      return `with left_table as (\n  select ${col} as id\n  from ${model}\n  where ${col} is not null and ${fromCond}\n),\nright_table as (\n  select ${field} as id\n  from ${to}\n  where ${field} is not null and ${toCond}\n)\nselect left_table.id, right_table.id as right_id\nfrom left_table\nleft join right_table on left_table.id = right_table.id\nwhere right_table.id is null`;
     }
-    case 'expression_is_true': {
-      const expr = String(args['expression']);
-      return `select *\nfrom ${model}\nwhere not (${col ? `${col} ${expr}` : expr})`;
+    case 'accepted_range':
+      return `select *\nfrom ${model}\nwhere not (${rangeCondition(col, args)})`;
+    case 'expression_is_true':
+      return `select *\nfrom ${model}\nwhere not (${expression(col, args)})`;
+    case 'unique_combination_of_columns': {
+      const cols = columnsOf(args).join(', ');
+      return `select ${cols}, count(*) as n_records\nfrom ${model}\ngroup by ${cols}\nhaving count(*) > 1`;
     }
+    case 'not_constant':
+      return `select count(distinct ${col}) as filler_column\nfrom ${model}\nhaving count(distinct ${col}) = 1`;
+    case 'not_empty_string':
+      return `select ${col}\nfrom ${model}\nwhere ${args['trim_whitespace'] === false ? col : `trim(${col})`} = ''`;
+    case 'at_least_one':
+      return `select *\nfrom (\n  select count(${col}) as filler_column\n  from ${model}\n) as counts\nwhere filler_column = 0`;
+    case 'equal_rowcount': {
+      const other = String(args['compare_model']);
+      return `with a as (select count(*) as count_a from ${model}),\nb as (select count(*) as count_b from ${other})\nselect count_a, count_b, abs(count_a - count_b) as diff_count\nfrom a cross join b\nwhere count_a != count_b`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Tests whose failure count a shared scan can compute as one aggregate ({@link builtinTestAggregate}). */
+export const SCAN_TESTS: readonly string[] = ['not_null', 'accepted_values', 'not_accepted_values', 'accepted_range', 'expression_is_true', 'not_empty_string', 'not_constant', 'at_least_one'];
+/**
+ * Scan tests whose aggregate is only a probe: zero exactly when the test has no failures, but not
+ * dbt's failure count otherwise (accepted_values counts distinct bad values). A non-zero probe is
+ * followed by the test's own query, so reported counts stay dbt's.
+ */
+export const PROBE_TESTS: readonly string[] = ['accepted_values'];
+/** Tests that need a grouping of their own; a batch counts them in the same statement. */
+export const GROUPED_TESTS: readonly string[] = ['unique', 'unique_combination_of_columns'];
+
+/**
+ * The condition that makes a row fail a row-wise test (not_null, accepted_values, accepted_range,
+ * expression_is_true, ...), or undefined for other tests. `count(*) filter (where <it>)` over the
+ * model is the test's failure count, except for the probes in {@link PROBE_TESTS}.
+ *
+ * ### Examples
+ * ```ts
+ * builtinTestCondition('accepted_range', { column_name: 'x', min_value: 0 }); // 'not (x >= 0)'
+ * ```
+ */
+export function builtinTestCondition(name: string, args: Args): string | undefined {
+  const col = args['column_name'] as string | undefined;
+  switch (name) {
+    case 'not_null':
+      return `${col} is null`;
+    case 'accepted_values':
+      // a probe: bad rows, where dbt counts distinct bad values; null is never "not in", as in dbt
+      return `${col} not in (${valueList(args)})`;
+    case 'not_accepted_values':
+      return `${col} in (${valueList(args)})`;
+    case 'accepted_range':
+      return `not (${rangeCondition(col, args)})`;
+    case 'expression_is_true':
+      return `not (${expression(col, args)})`;
+    case 'not_empty_string':
+      return `${args['trim_whitespace'] === false ? col : `trim(${col})`} = ''`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The failure count of a scan test as one aggregate over the model's rows: the number
+ * `select count(*) from (<builtinTestSql>)` gives (for probes, zero exactly when that is zero), so
+ * many tests can share one scan.
+ *
+ * ### Examples
+ * ```ts
+ * builtinTestAggregate('not_null', { column_name: 'status' });
+ * // count(*) filter (where status is null)
+ * ```
+ */
+export function builtinTestAggregate(name: string, args: Args): string | undefined {
+  const col = args['column_name'] as string | undefined;
+  const cond = builtinTestCondition(name, args);
+  if (cond !== undefined) return `count(*) filter (where ${cond})`;
+  switch (name) {
+    case 'not_constant':
+      return `case when count(distinct ${col}) = 1 then 1 else 0 end`;
+    case 'at_least_one':
+      return `case when count(${col}) = 0 then 1 else 0 end`;
     default:
       return undefined;
   }

@@ -7,6 +7,26 @@ import { beginTransaction, commit, rollback, quoteIdent } from './sql.js';
 export type SqlParams = readonly unknown[] | Readonly<Record<string, unknown>>;
 export type Row = Record<string, unknown>;
 
+/** Types {@link Connection.appendRows} can append a value as. */
+export type AppendType = 'VARCHAR' | 'DOUBLE' | 'INTEGER' | 'BIGINT' | 'BOOLEAN';
+
+/** Types a JS scalar function may take and return (see {@link Connection.registerScalarFunction}). */
+export type ScalarTypeName = 'VARCHAR' | 'DOUBLE' | 'BIGINT' | 'BOOLEAN';
+
+export interface ScalarFunctionDef {
+  readonly name: string;
+  readonly parameters: readonly ScalarTypeName[];
+  readonly returns: ScalarTypeName;
+  /**
+   * One call per chunk: `args[p].get(row)` reads a value (reading is the costly part: read what
+   * you need; a literal argument has the same value on every row); returns one value per row, or
+   * nothing for all NULL.
+   */
+  readonly fn: (args: readonly { get(row: number): unknown }[], rowCount: number) => readonly unknown[] | undefined | void;
+  /** Volatile functions are never folded or deduplicated by the optimizer. */
+  readonly volatile?: boolean;
+}
+
 export interface QueryResult {
   readonly columns: readonly { readonly name: string; readonly type: string }[];
   readonly rows: readonly Row[];
@@ -45,12 +65,15 @@ export class Database {
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(options.settings ?? {})) config[k] = String(v);
     if (options.readOnly && options.path !== ':memory:') config['access_mode'] = 'READ_ONLY';
-    const { DuckDBInstance } = await import('@duckdb/node-api');
+    api ??= await import('@duckdb/node-api');
+    const { DuckDBInstance } = api;
     const deadline = Date.now() + (options.waitForLockSeconds ?? 0) * 1000;
     for (;;) {
       try {
         const instance = await DuckDBInstance.create(options.path, config);
-        return new Database(instance, options);
+        const db = new Database(instance, options);
+        openDatabases.add(db);
+        return db;
       } catch (err) {
         const message = (err as Error).message ?? String(err);
         const lock = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(message);
@@ -59,11 +82,12 @@ export class Database {
             await new Promise((r) => setTimeout(r, 200));
             continue;
           }
+          const waited = options.waitForLockSeconds ? ` (still, after waiting ${options.waitForLockSeconds}s)` : '';
           throw new DatabaseError(
             'BMP_DB_LOCKED',
-            `database ${options.path} is locked by process ${lock[2]} (${lock[1]})`,
+            `database ${options.path} is locked by process ${lock[2]} (${lock[1]})${waited}`,
             { file: options.path },
-            'wait for it to finish, or pass --wait-for-lock SECONDS',
+            waited ? 'stop that process, or wait longer' : 'wait for it to finish, or pass --wait-for-lock SECONDS',
           );
         }
         throw new DatabaseError('BMP_DB_OPEN', `cannot open database ${options.path}: ${firstLine(message)}`, {
@@ -85,10 +109,22 @@ export class Database {
   }
 
   close(): void {
+    openDatabases.delete(this);
     for (const c of this.connections) c.close();
     this.connections = [];
     this.instance.closeSync();
   }
+}
+
+/** Every database open in this process (see {@link interruptAllDatabases}). */
+const openDatabases = new Set<Database>();
+
+/**
+ * Interrupts the running queries of every open database. The process edge calls it before exiting on
+ * a signal: `process.exit` waits for a running DuckDB query to finish, which can take minutes.
+ */
+export function interruptAllDatabases(): void {
+  for (const db of openDatabases) db.interruptAll();
 }
 
 export class Connection {
@@ -105,7 +141,7 @@ export class Connection {
   async run(sql: string, params?: SqlParams): Promise<number> {
     this.onStatement?.(sql, this.id);
     this.recorder?.push(sql);
-    const result = await this.raw.run(sql, params as DuckDBValue[] | undefined);
+    const result = await this.raw.run(sql, bindable(params));
     if (result.rowsChanged) return result.rowsChanged;
     // CREATE TABLE AS reports its row count as a one-row `Count` result.
     const names = result.columnNames();
@@ -131,7 +167,7 @@ export class Connection {
   /** Runs a query and returns rows as plain JS objects (bigints that fit become numbers). */
   async query(sql: string, params?: SqlParams): Promise<QueryResult> {
     this.onStatement?.(sql, this.id);
-    const reader = await this.raw.runAndReadAll(sql, params as DuckDBValue[] | undefined);
+    const reader = await this.raw.runAndReadAll(sql, bindable(params));
     const names = reader.columnNames();
     const types = reader.columnTypes().map(String);
     const rows = reader.getRowsJS().map((values) => {
@@ -167,13 +203,72 @@ export class Connection {
     }
   }
 
-  async appendRows(rel: Relation, rows: readonly (readonly unknown[])[]): Promise<void> {
-    const appender = await this.raw.createAppender(rel.identifier, rel.schema);
+  /**
+   * Appends rows through DuckDB's appender. With `types` (one per column), values are appended as
+   * that type (DuckDB casts to the column's: a VARCHAR '[1, 2]' fills a FLOAT[] column), which
+   * skips per-value type inference; nulls are fine either way. A relation whose database is
+   * `temp` is this connection's temp table.
+   */
+  async appendRows(rel: Relation, rows: readonly (readonly unknown[])[], types?: readonly AppendType[]): Promise<void> {
+    // a relation in the `temp` catalog is this connection's temp table
+    const appender = await this.raw.createAppender(rel.identifier, rel.schema, rel.database === 'temp' ? 'temp' : undefined);
     for (const r of rows) {
-      for (const v of r) appender.appendValue(v as DuckDBValue);
+      if (types) {
+        r.forEach((v, i) => {
+          if (v === null || v === undefined) return appender.appendNull();
+          switch (types[i]) {
+            case 'VARCHAR':
+              return appender.appendVarchar(String(v));
+            case 'DOUBLE':
+              return appender.appendDouble(Number(v));
+            case 'INTEGER':
+              return appender.appendInteger(Number(v));
+            case 'BIGINT':
+              return appender.appendBigInt(BigInt(v as number));
+            case 'BOOLEAN':
+              return appender.appendBoolean(!!v);
+            default:
+              return appender.appendValue(v as DuckDBValue);
+          }
+        });
+      } else {
+        for (const v of r) appender.appendValue(v as DuckDBValue);
+      }
       appender.endRow();
     }
     appender.closeSync();
+  }
+
+  /**
+   * Registers a JS scalar function, visible to every connection of the database until it closes.
+   * `fn` is called once per chunk (up to 2,048 rows) with one array per parameter and returns one
+   * value per row (or nothing: all NULL). Data reaches it as bound vectors, never as SQL text.
+   */
+  async registerScalarFunction(def: ScalarFunctionDef): Promise<void> {
+    api ??= await import('@duckdb/node-api');
+    const types = { VARCHAR: api.VARCHAR, DOUBLE: api.DOUBLE, BIGINT: api.BIGINT, BOOLEAN: api.BOOLEAN };
+    const fn = api.DuckDBScalarFunction.create({
+      name: def.name,
+      returnType: types[def.returns],
+      parameterTypes: def.parameters.map((t) => types[t]),
+      volatile: def.volatile,
+      mainFunction: (info, input, output) => {
+        try {
+          const n = input.rowCount;
+          const args = def.parameters.map((_, c) => {
+            const vec = input.getColumnVector(c);
+            return { get: (row: number) => vec.getItem(row) as unknown };
+          });
+          const out = def.fn(args, n);
+          const put = output as unknown as { setItem(i: number, v: unknown): void; flush(): void };
+          for (let i = 0; i < n; i++) put.setItem(i, out?.[i] ?? null);
+          put.flush();
+        } catch (err) {
+          info.setError((err as Error).message ?? String(err));
+        }
+      },
+    });
+    this.raw.registerScalarFunction(fn);
   }
 
   interrupt(): void {
@@ -192,6 +287,16 @@ export class Connection {
   async useSchema(schema: string): Promise<void> {
     await this.run(`use ${quoteIdent(schema)}`);
   }
+}
+
+let api: typeof import('@duckdb/node-api') | undefined;
+
+/** JS arrays bind as DuckDB lists (node-api cannot infer a type for a bare array). */
+function bindable(params: SqlParams | undefined): DuckDBValue[] | Record<string, DuckDBValue> | undefined {
+  if (!params) return undefined;
+  const conv = (v: unknown): DuckDBValue => (Array.isArray(v) ? api!.listValue(v.map(conv)) : (v as DuckDBValue));
+  if (Array.isArray(params)) return params.map(conv);
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, conv(v)]));
 }
 
 function toPlain(v: unknown): unknown {

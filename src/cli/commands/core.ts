@@ -14,7 +14,9 @@ function withAll(cmd: Command, h: CommandHelpers, ...groups: (readonly import('.
 function runLike(program: Command, ctx: CliContext, h: CommandHelpers, name: 'run' | 'build' | 'test' | 'seed' | 'snapshot', description: string): void {
   const cmd = program.command(name).description(description);
   withAll(cmd, h, h.selectionOptions, h.runOptions);
+  if (name === 'run' || name === 'build') cmd.option('--watch', 'after the run, rebuild the changed nodes and their descendants on every save (Ctrl-C to stop)');
   cmd.action(async (o: Opts) => {
+    if (o['watch'] && (name === 'run' || name === 'build')) return (await import('./watch.js')).watchCommand(ctx, h, name, o);
     const { execute } = await import('../../tasks/index.js');
     const lib = h.libraryOptions(o);
     let interrupted = false;

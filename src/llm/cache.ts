@@ -1,0 +1,176 @@
+import type { Connection } from '../adapters/duckdb/index.js';
+import type { LlmSpec } from './spec.js';
+import { CACHE_SQL, CACHE_TABLE, cacheDdl, STATE_SCHEMA } from './sql.js';
+
+/** One response to store. */
+export interface CacheEntry {
+  readonly key: string;
+  readonly spec: LlmSpec;
+  readonly specId: string;
+  /** The normalized prompt (what the key hashes and what the provider was sent). */
+  readonly prompt: string;
+  readonly response?: string;
+  readonly embedding?: readonly number[];
+  readonly durationMs: number;
+  readonly attempts: number;
+}
+
+/** `YYYY-MM-DD HH:MM:SS.mmm` in UTC: every timestamp in the cache is UTC. */
+export function utcTimestamp(d = new Date()): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** Creates `_bmp.llm_cache` and its lookup macros when missing (macros are refreshed). */
+export async function ensureCache(conn: Connection): Promise<void> {
+  for (const stmt of cacheDdl()) await conn.run(stmt);
+}
+
+/** Whether the cache table exists (without creating it). */
+export async function cacheExists(conn: Connection): Promise<boolean> {
+  const rows = await conn.rows(`select 1 from duckdb_tables() where schema_name = $1 and table_name = $2`, [STATE_SCHEMA, CACHE_TABLE]);
+  return rows.length > 0;
+}
+
+/** This connection's scratch table of what a collect pass saw (temp: never in the file). */
+const STAGE = { database: 'temp', schema: 'main', identifier: '__bmp_llm_prompts' } as const;
+const STAGE_SQL = 'temp.main.__bmp_llm_prompts';
+/** The cache key of a staged row, computed by DuckDB (the SQL twin of cacheKey()). */
+const STAGED_KEY = 'sha256(k.spec || chr(31) || k.prompt)';
+
+/**
+ * Loads the distinct (spec, normalized prompt) pairs one collect pass saw into this connection's
+ * scratch table, with their row-level `uses` and whether an earlier pass saw them (`fresh` if
+ * not). Later steps join it with the cache, so no key list travels through SQL parameters and the
+ * keys are hashed by DuckDB.
+ */
+export async function stagePrompts(conn: Connection, rows: readonly (readonly [spec: string, prompt: string, uses: number, fresh: boolean])[]): Promise<void> {
+  await conn.run(`create or replace temp table __bmp_llm_prompts (spec varchar, prompt varchar, n bigint, fresh boolean)`);
+  await conn.appendRows(STAGE, rows, ['VARCHAR', 'VARCHAR', 'BIGINT', 'BOOLEAN']);
+}
+
+/** The fresh staged prompts the cache does not hold, with their keys (only misses travel back). */
+export async function stagedMissing(conn: Connection): Promise<{ key: string; spec: string; prompt: string }[]> {
+  return conn.rows(`select ${STAGED_KEY} as key, k.spec, k.prompt from ${STAGE_SQL} as k anti join ${CACHE_SQL} as c on c.key = ${STAGED_KEY} where k.fresh`);
+}
+
+/**
+ * Adds the staged row-level uses to each entry's hit count (less one for each key in `requested`:
+ * the row that caused the request was not a hit) and marks them used now.
+ */
+export async function recordStagedHits(conn: Connection, requested: readonly string[]): Promise<void> {
+  if (requested.length) await conn.run(`update ${STAGE_SQL} as k set n = n - 1 where ${STAGED_KEY} in (select unnest($1::varchar[]))`, [requested as string[]]);
+  await conn.run(
+    `update ${CACHE_SQL} as c set hit_count = c.hit_count + k.n, last_used_at = cast($1 as timestamp) from ${STAGE_SQL} as k where c.key = ${STAGED_KEY} and k.n > 0`,
+    [utcTimestamp()],
+  );
+}
+
+/**
+ * The stored answers of the fresh staged prompts as text, by spec then prompt: the response, or an
+ * embedding as JSON (what the collect pass hands back to SQL for prompts built from other answers).
+ */
+export async function loadStagedAnswers(conn: Connection, into: Map<string, Map<string, string>>): Promise<void> {
+  const rows = await conn.rows<{ spec: string; prompt: string; response: string | null; embedding: number[] | null }>(
+    `select k.spec, k.prompt, c.response, c.embedding from ${STAGE_SQL} as k join ${CACHE_SQL} as c on c.key = ${STAGED_KEY} where k.fresh`,
+  );
+  for (const r of rows) {
+    const answer = r.response ?? (r.embedding ? JSON.stringify(r.embedding) : null);
+    if (answer === null) continue;
+    let bySpec = into.get(r.spec);
+    if (!bySpec) into.set(r.spec, (bySpec = new Map()));
+    bySpec.set(r.prompt, answer);
+  }
+}
+
+/** Appends responses (the appender binds every value; nothing is pasted into SQL). */
+export async function insertEntries(conn: Connection, entries: readonly CacheEntry[]): Promise<void> {
+  if (!entries.length) return;
+  const now = utcTimestamp();
+  await conn.appendRows(
+    { database: '', schema: STATE_SCHEMA, identifier: CACHE_TABLE },
+    entries.map((e) => [
+      e.key,
+      e.spec.kind,
+      e.spec.provider,
+      e.spec.model,
+      JSON.stringify(e.spec.options),
+      e.specId,
+      e.prompt,
+      e.response ?? null,
+      e.embedding ? JSON.stringify(e.embedding) : null,
+      Math.round(e.durationMs * 1000) / 1000,
+      e.attempts,
+      now,
+      now,
+      0,
+    ]),
+    ['VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'INTEGER', 'VARCHAR', 'VARCHAR', 'BIGINT'],
+  );
+}
+
+export interface CacheStatsRow {
+  readonly kind: string;
+  readonly provider: string;
+  readonly model: string;
+  readonly entries: number;
+  readonly hits: number;
+  /** Provider time that filled these entries, seconds. */
+  readonly fetchSeconds: number;
+  readonly firstCreated: string | null;
+  readonly lastUsed: string | null;
+}
+
+/** Entries, hits and provider time per (kind, provider, model). */
+export async function cacheStats(conn: Connection): Promise<CacheStatsRow[]> {
+  if (!(await cacheExists(conn))) return [];
+  const rows = await conn.rows(
+    `select kind, provider, model, count(*) as entries, coalesce(sum(hit_count), 0) as hits, coalesce(sum(duration_ms), 0) / 1000.0 as fetch_seconds,
+            cast(min(created_at) as varchar) as first_created, cast(max(last_used_at) as varchar) as last_used
+     from ${CACHE_SQL} group by all order by kind, provider, model`,
+  );
+  return rows.map((r) => ({
+    kind: String(r['kind']),
+    provider: String(r['provider']),
+    model: String(r['model']),
+    entries: Number(r['entries']),
+    hits: Number(r['hits']),
+    fetchSeconds: Number(r['fetch_seconds']),
+    firstCreated: (r['first_created'] as string | null) ?? null,
+    lastUsed: (r['last_used'] as string | null) ?? null,
+  }));
+}
+
+export interface PruneOptions {
+  /** Entries not used for this many days. */
+  readonly olderThanDays?: number;
+  readonly provider?: string;
+  readonly model?: string;
+  readonly kind?: string;
+  /** Keep at most this many entries (the most recently used). */
+  readonly maxEntries?: number;
+  /** Entries never read from the cache after they were fetched. */
+  readonly unused?: boolean;
+}
+
+/** Deletes the entries matching every given criterion; returns how many. `clear` is prune with none. */
+export async function pruneCache(conn: Connection, o: PruneOptions = {}): Promise<number> {
+  if (!(await cacheExists(conn))) return 0;
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const bind = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (o.olderThanDays !== undefined) where.push(`last_used_at < cast(${bind(utcTimestamp(new Date(Date.now() - o.olderThanDays * 86_400_000)))} as timestamp)`);
+  if (o.provider !== undefined) where.push(`provider = ${bind(o.provider)}`);
+  if (o.model !== undefined) where.push(`model = ${bind(o.model)}`);
+  if (o.kind !== undefined) where.push(`kind = ${bind(o.kind)}`);
+  if (o.unused) where.push('hit_count = 0');
+  const filter = where.length ? ` where ${where.map((w) => `(${w})`).join(' and ')}` : '';
+  if (o.maxEntries !== undefined) {
+    // among the entries the other criteria match, all but the most recently used maxEntries
+    const beyond = `select key from ${CACHE_SQL}${filter} order by last_used_at desc, created_at desc, key offset ${bind(Math.max(0, Math.floor(o.maxEntries)))}`;
+    return conn.run(`delete from ${CACHE_SQL} where key in (${beyond})`, params);
+  }
+  return conn.run(`delete from ${CACHE_SQL}${filter}`, params);
+}

@@ -1,0 +1,38 @@
+import type { Session } from '../execute/index.js';
+import { registerParseStub } from '../jinja/index.js';
+import { registerDefaultPlugin, type SessionPlugin } from '../tasks/run-task.js';
+import { LlmRuntime } from './runtime.js';
+import { parseLlmSettings, settingsForTarget } from './settings.js';
+import { llmTemplateGlobals } from './template.js';
+
+const runtimes = new WeakMap<Session, LlmRuntime>();
+
+/** The LLM runtime of a session (undefined before setup or without one). */
+export function runtimeOf(session: Session): LlmRuntime | undefined {
+  return runtimes.get(session);
+}
+
+/**
+ * `llm_generate`/`llm_embed` in templates, and the collect → fetch → store step before each model
+ * that calls them. Registered for every run (see src/tasks/plugins.ts).
+ */
+export const llmPlugin: SessionPlugin = {
+  name: 'llm',
+  globals(project, opts) {
+    return llmTemplateGlobals(settingsForTarget(project.cfg.target, opts.llmOffline));
+  },
+  setup(session) {
+    const settings = settingsForTarget(session.cfg.target, !!session.opts.flags?.['llmOffline']);
+    const runtime = new LlmRuntime(settings, () => session.isInterrupted, undefined, (message) => session.opts.emit({ code: 'A002', type: 'info', message }));
+    runtimes.set(session, runtime);
+    session.addBeforeMaterialize(async (_s, compiled, conn) => runtime.prepare(compiled, conn) as Promise<Readonly<Record<string, unknown>> | undefined>);
+  },
+  teardown(session) {
+    runtimes.get(session)?.close();
+  },
+};
+
+registerDefaultPlugin(llmPlugin);
+
+// parsing renders templates before any profile is read: there, the functions only need to exist
+for (const [name, fn] of Object.entries(llmTemplateGlobals(parseLlmSettings(undefined)))) registerParseStub(name, fn);

@@ -1,0 +1,99 @@
+/**
+ * The SQL of the LLM cache. Responses reach a model only by reading the cache table through the
+ * macros below; prompts and responses never enter statement text (they are bound or appended).
+ * Spec ids pasted into SQL are 32 hex digits this module made.
+ */
+import { quoteIdent } from '../adapters/duckdb/index.js';
+
+export const STATE_SCHEMA = '_bmp';
+export const CACHE_TABLE = 'llm_cache';
+export const CACHE_SQL = `${quoteIdent(STATE_SCHEMA)}.${quoteIdent(CACHE_TABLE)}`;
+
+/** What `llm_generate` renders to, up to its arguments: `"_bmp"."llm_response"('spec', (prompt))`. */
+export const RESPONSE_CALL = `${quoteIdent(STATE_SCHEMA)}.${quoteIdent('llm_response')}(`;
+/** What `llm_embed` renders to, up to its arguments. */
+export const EMBEDDING_CALL = `${quoteIdent(STATE_SCHEMA)}.${quoteIdent('llm_embedding')}(`;
+
+/** The JS function the collect pass calls (registered per database). */
+export const COLLECT_UDF = '__bmp_llm_collect';
+const COLLECT_TEXT = '__bmp_llm_collect_text';
+const COLLECT_EMBED = '__bmp_llm_collect_embedding';
+
+const SPEC_ID = /^[0-9a-f]{32}$/;
+
+function specLiteral(spec: string): string {
+  if (!SPEC_ID.test(spec)) throw new Error(`not a spec id: ${spec}`);
+  return `'${spec}'`;
+}
+
+/** `llm_generate(...)` as SQL: a lookup of the response in the cache. */
+export function responseCallSql(spec: string, promptSql: string): string {
+  return `${RESPONSE_CALL}${specLiteral(spec)}, (${promptSql}))`;
+}
+
+/** `llm_embed(...)` as SQL: a lookup of the embedding (FLOAT[], or FLOAT[dims] when known). */
+export function embeddingCallSql(spec: string, textSql: string, dims?: number): string {
+  const call = `${EMBEDDING_CALL}${specLiteral(spec)}, (${textSql}))`;
+  return dims ? `cast(${call} as float[${Math.floor(dims)}])` : call;
+}
+
+/** How many LLM call sites a compiled statement has. */
+export function countCallSites(sql: string): number {
+  return sql.split(RESPONSE_CALL).length - 1 + sql.split(EMBEDDING_CALL).length - 1;
+}
+
+/**
+ * The collect form of a compiled statement: each lookup becomes a call of the JS collector, which
+ * records (spec, prompt) and answers with the response when this run already holds it (NULL
+ * otherwise), so prompts built from other responses appear in later passes.
+ */
+export function collectSql(sql: string, collector: number): string {
+  const id = Math.floor(collector);
+  return sql.replaceAll(RESPONSE_CALL, `${COLLECT_TEXT}(${id}, `).replaceAll(EMBEDDING_CALL, `${COLLECT_EMBED}(${id}, `);
+}
+
+/** Evaluates every row and column of a query, and returns nothing but a count. */
+export function probeSql(selectSql: string): string {
+  return `select count(*) as n from (\n${selectSql}\n) as __bmp_llm_probe where __bmp_llm_probe is not null`;
+}
+
+/** The cache table and the lookup macros (idempotent). */
+export function cacheDdl(): string[] {
+  const s = quoteIdent(STATE_SCHEMA);
+  return [
+    `create schema if not exists ${s}`,
+    `create table if not exists ${CACHE_SQL} (
+  key varchar primary key,
+  kind varchar not null,
+  provider varchar not null,
+  model varchar not null,
+  options varchar not null,
+  spec varchar not null,
+  prompt varchar not null,
+  response varchar,
+  embedding float[],
+  duration_ms double,
+  attempts integer,
+  created_at timestamp not null,
+  last_used_at timestamp not null,
+  hit_count bigint not null default 0
+)`,
+    // normalization: the SQL twin of normalizePrompt() in spec.ts
+    // (not trim(): DuckDB's trim also strips Unicode spaces, JS's /^ +| +$/ only ASCII ones)
+    `create or replace macro ${s}.llm_norm(p) as regexp_replace(regexp_replace(cast(p as varchar), '[ \\t\\n\\r\\f\\v]+', ' ', 'g'), '^ +| +$', '', 'g')`,
+    `create or replace macro ${s}.llm_key(spec, p) as sha256(spec || chr(31) || ${s}.llm_norm(p))`,
+    // the key is computed in a one-row derived table of its own, so the prompt expression's columns
+    // bind to the model's row even when they are named key, prompt, response... like the cache's,
+    // and the lookup stays a hash join on key
+    `create or replace macro ${s}.llm_response(spec, p) as (select c.response from (select ${s}.llm_key(spec, p) as __bmp_key) q, ${CACHE_SQL} c where c.key = q.__bmp_key)`,
+    `create or replace macro ${s}.llm_embedding(spec, p) as (select c.embedding from (select ${s}.llm_key(spec, p) as __bmp_key) q, ${CACHE_SQL} c where c.key = q.__bmp_key)`,
+  ];
+}
+
+/** Per-connection helpers of the collect pass (temp macros: they exist only while bmp runs). */
+export function collectDdl(): string[] {
+  // the prompt is normalized here, in SQL, exactly as the lookup macros do, and appears once (a
+  // prompt built from another call's answer is not evaluated twice)
+  const udf = `${COLLECT_UDF}(cast(cid as varchar), spec, ${quoteIdent(STATE_SCHEMA)}.llm_norm(p))`;
+  return [`create or replace temp macro ${COLLECT_TEXT}(cid, spec, p) as ${udf}`, `create or replace temp macro ${COLLECT_EMBED}(cid, spec, p) as cast(${udf} as float[])`];
+}

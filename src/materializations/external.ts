@@ -1,0 +1,204 @@
+/**
+ * `materialized='external'`: the model's rows as files under `location` (relative to the project
+ * folder; default `<external_root>/<name>` for partitioned models, `<external_root>/<name>.parquet`
+ * otherwise), read back through a view of the same name. With `partition_by` the files are
+ * hive-partitioned (`COPY ... (FORMAT parquet, PARTITION_BY (...))`): the partition column is
+ * `<field>_<granularity>` holding the label (`created_at_month=2024-05`), and filtering on it prunes
+ * whole files. With `incremental_strategy: insert_overwrite` (or `append`) later runs only write the
+ * partitions in the new batch (`is_incremental()` is true once the view exists); everything else
+ * is rebuilt each run. New files go to a staging folder and are moved into place under a journal
+ * (see external-files.ts), so a kill leaves each partition old or new.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dropRelation, quoteIdent, quoteLiteral, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { CompileError } from '../errors.js';
+import type { NodeConfig, Relation } from '../manifest/types.js';
+import { deletePartitionRowsStatement, ensureStateTables, insertPartitionRowsStatement, relationKeyOf } from '../state/index.js';
+import { commitFiles, isDirectory, partitionDirs, recoverLocation, stagingPath, trashPath } from './external-files.js';
+import { strategyOf } from './incremental.js';
+import { partitionColumn, partitionExpr, partitionLabelExpr, partitionOf, partitionOwner, type PartitionBy } from './partition.js';
+import { diffColumns, onSchemaChangeOf, planSchemaChange } from './schema-change.js';
+import type { Materialization, MaterializationContext, MaterializationResult } from './types.js';
+
+export type ExternalFormat = 'parquet' | 'csv';
+
+export interface ExternalLayout {
+  /** Absolute folder (partitioned) or file path. */
+  readonly location: string;
+  readonly format: ExternalFormat;
+  readonly partition?: PartitionBy;
+}
+
+/** @throws CompileError BMP_EXTERNAL_CONFIG for an unknown format */
+export function externalLayout(config: NodeConfig, rel: Relation, projectDir: string, externalRoot?: string, nodeId?: string): ExternalLayout {
+  const format = String(config['format'] ?? 'parquet').toLowerCase();
+  if (format !== 'parquet' && format !== 'csv') throw new CompileError('BMP_EXTERNAL_CONFIG', `external format must be parquet or csv, got '${format}'`, { nodeId });
+  const partition = partitionOf(config);
+  const loc = config['location'] as string | undefined;
+  const location = loc ? (isAbsolute(loc) ? loc : resolve(projectDir, loc)) : join(externalRoot ?? projectDir, partition ? rel.identifier : `${rel.identifier}.${format}`);
+  return { location, format, partition };
+}
+
+function reader(layout: ExternalLayout, paths?: readonly string[]): string {
+  const fn = layout.format === 'parquet' ? 'read_parquet' : 'read_csv';
+  if (!layout.partition) return `${fn}(${quoteLiteral(layout.location)})`;
+  const pcol = partitionColumn(layout.partition);
+  const glob = paths ? `[${paths.map((p) => quoteLiteral(`${p}/*.${layout.format}`)).join(', ')}]` : quoteLiteral(`${layout.location}/*/*.${layout.format}`);
+  return `${fn}(${glob}, hive_partitioning = true, hive_types = {${quoteLiteral(pcol)}: VARCHAR}, union_by_name = true)`;
+}
+
+/**
+ * The view over the files.
+ *
+ * ### Example
+ * ```sql
+ * create or replace view "main"."events" as (
+ * select * from read_parquet('/p/data/events/*\/*.parquet', hive_partitioning = true, hive_types = {'created_at_month': VARCHAR}, union_by_name = true)
+ * )
+ * ```
+ */
+export function externalViewSql(rel: Relation, layout: ExternalLayout, columns?: readonly CatalogColumn[]): string {
+  const pcol = layout.partition ? partitionColumn(layout.partition) : undefined;
+  const list = columns ? [...columns.filter((c) => c.name !== pcol).map((c) => quoteIdent(c.name)), ...(pcol ? [quoteIdent(pcol)] : [])].join(', ') : '*';
+  return `create or replace view ${relationSql(rel)} as (\nselect ${list} from ${reader(layout)}\n)`;
+}
+
+/**
+ * The COPY that writes the model's rows to `dest`.
+ *
+ * ### Example
+ * ```sql
+ * copy (select *, strftime("created_at", '%Y-%m') as "created_at_month" from (<sql>) as __bmp_src order by "created_at")
+ * to '/p/data/.events.bmp-staging-<id>' (format parquet, partition_by ("created_at_month"), filename_pattern 'data_{uuid}')
+ * ```
+ */
+export function copySql(sql: string, dest: string, layout: ExternalLayout, hasPartitionColumn = false): string {
+  const fmt = layout.format === 'parquet' ? 'format parquet' : 'format csv, header true';
+  if (!layout.partition) return `copy (\n${sql}\n) to ${quoteLiteral(dest)} (${fmt})`;
+  const pcol = quoteIdent(partitionColumn(layout.partition));
+  const star = hasPartitionColumn ? `* exclude (${pcol})` : '*';
+  return `copy (select ${star}, ${partitionLabelExpr(layout.partition)} as ${pcol} from (\n${sql}\n) as __bmp_src order by ${quoteIdent(layout.partition.field)})\nto ${quoteLiteral(dest)} (${fmt}, partition_by (${pcol}), filename_pattern 'data_{uuid}')`;
+}
+
+interface PartitionCount {
+  key: string | null;
+  start: string | null;
+  count: number;
+}
+
+async function countPartitions(ctx: MaterializationContext, layout: ExternalLayout, paths?: readonly string[], root?: string): Promise<PartitionCount[]> {
+  const p = layout.partition!;
+  const base: ExternalLayout = root ? { ...layout, location: root } : layout;
+  const files = paths ?? partitionDirs(base.location).map((d) => join(base.location, d));
+  if (!files.length) return [];
+  const rows = await ctx.conn.rows<{ k: string | null; s: string | null; n: number }>(
+    `select ${quoteIdent(partitionColumn(p))} as k, strftime(min(${partitionExpr(p)}), '%Y-%m-%d %H:%M:%S') as s, count(*) as n from ${reader(base, files)} group by 1`,
+  );
+  return rows.map((r) => ({ key: r.k, start: r.s, count: Number(r.n) }));
+}
+
+export function isIncrementalExternal(config: NodeConfig): boolean {
+  return !!config['incremental_strategy'];
+}
+
+export const external: Materialization = async (ctx) => {
+  const config = ctx.compiled.config;
+  const nodeId = ctx.compiled.node.uniqueId;
+  const layout = externalLayout(config, ctx.relation, ctx.projectDir, ctx.externalRoot, nodeId);
+  const strategy = isIncrementalExternal(config) ? strategyOf(config) : undefined;
+  if (strategy && strategy !== 'insert_overwrite' && strategy !== 'append') {
+    throw new CompileError('BMP_STRATEGY_INVALID', `external models support incremental_strategy insert_overwrite or append, not '${strategy}'`, { nodeId });
+  }
+  if (strategy && !layout.partition) {
+    throw new CompileError('BMP_STRATEGY_INVALID', `an incremental external model needs partition_by (it overwrites or appends partitions)`, { nodeId });
+  }
+  mkdirSync(dirname(layout.location), { recursive: true });
+  const replayed = recoverLocation(layout.location);
+  if (layout.partition) await ensureStateTables(ctx.conn, ['partitions'], ctx.stateSchema);
+  const exists = ctx.existing?.kind === 'view' && existsSync(layout.location);
+  const full = !strategy || !exists || (ctx.fullRefresh && config['full_refresh'] !== false) || config['full_refresh'] === true;
+  return full ? fullBuild(ctx, layout) : incrementalBuild(ctx, layout, strategy!, replayed);
+};
+
+async function fullBuild(ctx: MaterializationContext, layout: ExternalLayout): Promise<MaterializationResult> {
+  const id = randomUUID().slice(0, 8);
+  const staging = stagingPath(layout.location, id);
+  const sql = ctx.compiled.compiledSql;
+  const cols = await ctx.columnsOf(`select * from (\n${sql}\n) as __bmp_src`);
+  const pcol = layout.partition ? partitionColumn(layout.partition) : undefined;
+  const rows = await ctx.conn.run(copySql(sql, staging, layout, cols.some((c) => c.name === pcol)));
+  if (layout.partition && !rows) await writeEmptyPartition(ctx, layout, staging, sql);
+  const counts = layout.partition ? await countPartitions(ctx, layout, undefined, staging) : [];
+  if (!layout.partition && !isDirectory(layout.location)) renameSync(staging, layout.location); // a file replaced by rename is atomic
+  else commitFiles({ op: 'swap-location', location: layout.location, staging, trash: trashPath(layout.location, id) });
+  await ctx.conn.transaction(async () => {
+    for (const h of ctx.preHooks) await ctx.conn.run(h);
+    if (ctx.existing?.kind === 'table') await ctx.conn.run(dropRelation(ctx.relation, 'table'));
+    await ctx.conn.run(externalViewSql(ctx.relation, layout));
+    if (layout.partition) {
+      const owner = partitionOwner(ctx.relation, ctx.compiled.node.uniqueId, layout.partition, 'external', ctx.invocationId ?? '');
+      await ctx.conn.run(deletePartitionRowsStatement(owner.relationKey, undefined, ctx.stateSchema).sql, [owner.relationKey]);
+      for (const s of insertPartitionRowsStatement(owner, counts.filter((c) => c.count > 0), ctx.stateSchema)) await ctx.conn.run(s.sql, s.params);
+    }
+    for (const h of ctx.postHooks) await ctx.conn.run(h);
+  });
+  return { rowsAffected: rows, message: `OK wrote ${rows} rows to ${layout.location}`, kind: 'view' };
+}
+
+/** Zero rows write no partition folder; an empty file keeps the view's columns readable. */
+async function writeEmptyPartition(ctx: MaterializationContext, layout: ExternalLayout, staging: string, sql: string): Promise<void> {
+  const pcol = partitionColumn(layout.partition!);
+  const dir = join(staging, `${pcol}=__HIVE_DEFAULT_PARTITION__`);
+  mkdirSync(dir, { recursive: true });
+  await ctx.conn.run(copySql(`select * from (\n${sql}\n) as __bmp_empty limit 0`, join(dir, `empty.${layout.format}`), { ...layout, partition: undefined }));
+}
+
+async function incrementalBuild(ctx: MaterializationContext, layout: ExternalLayout, strategy: 'insert_overwrite' | 'append', replayed: boolean): Promise<MaterializationResult> {
+  const p = layout.partition!;
+  const pcol = partitionColumn(p);
+  const config = ctx.compiled.config;
+  const nodeId = ctx.compiled.node.uniqueId;
+  const id = randomUUID().slice(0, 8);
+  const staging = stagingPath(layout.location, id);
+  let sql = ctx.compiled.compiledSql;
+  const sourceColumns = (await ctx.columnsOf(`select * from (\n${sql}\n) as __bmp_src`)).filter((c) => c.name !== pcol);
+  const targetColumns = (ctx.existing?.columns ?? []).filter((c) => c.name !== pcol);
+  const mode = onSchemaChangeOf(config);
+  const plan = planSchemaChange({ target: ctx.relation, config, sourceColumns, targetColumns }, nodeId);
+  const diff = diffColumns(sourceColumns, targetColumns);
+  const schemaChanged = diff.added.length + diff.removed.length + diff.changed.length > 0;
+  let viewColumns: CatalogColumn[] | undefined;
+  if (mode === 'ignore' || mode === 'fail' || (mode === 'append_new_columns' && schemaChanged)) {
+    // write the target's columns (NULL for those the batch lacks), plus new ones when appending
+    const keep = new Set(plan.columns.map((c) => c.toLowerCase()));
+    const cols = [
+      ...targetColumns.map((c) => (keep.has(c.name.toLowerCase()) ? quoteIdent(c.name) : `cast(null as ${c.type}) as ${quoteIdent(c.name)}`)),
+      ...(mode === 'append_new_columns' ? diff.added.map((c) => quoteIdent(c.name)) : []),
+    ];
+    sql = `select ${cols.join(', ')} from (\n${sql}\n) as __bmp_src`;
+  } else if (mode === 'sync_all_columns' && schemaChanged) {
+    viewColumns = sourceColumns;
+  }
+  const rows = await ctx.conn.run(copySql(sql, staging, layout));
+  const written = partitionDirs(staging);
+  const counts = strategy === 'insert_overwrite' ? await countPartitions(ctx, layout, undefined, staging) : [];
+  commitFiles({ op: strategy === 'insert_overwrite' ? 'swap-partitions' : 'append-files', location: layout.location, staging, trash: trashPath(layout.location, id), partitions: written });
+  const owner = partitionOwner(ctx.relation, nodeId, p, 'external', ctx.invocationId ?? '');
+  // after a replayed journal (a killed run) or an append, recount from the files in place
+  const recount = replayed ? await countPartitions(ctx, layout) : strategy === 'append' ? await countPartitions(ctx, layout, written.map((d) => join(layout.location, d))) : counts;
+  const keys = replayed ? undefined : recount.map((c) => c.key);
+  await ctx.conn.transaction(async () => {
+    for (const h of ctx.preHooks) await ctx.conn.run(h);
+    if (schemaChanged && mode !== 'ignore') await ctx.conn.run(externalViewSql(ctx.relation, layout, viewColumns));
+    const del = deletePartitionRowsStatement(owner.relationKey, keys, ctx.stateSchema);
+    await ctx.conn.run(del.sql, del.params);
+    for (const s of insertPartitionRowsStatement(owner, recount.filter((c) => c.count > 0), ctx.stateSchema)) await ctx.conn.run(s.sql, s.params);
+    for (const h of ctx.postHooks) await ctx.conn.run(h);
+  });
+  rmSync(staging, { recursive: true, force: true });
+  return { rowsAffected: rows, message: `${strategy === 'append' ? 'APPEND' : 'OVERWRITE'} ${rows} rows in ${written.length} partition${written.length === 1 ? '' : 's'}`, kind: 'view' };
+}
+
+

@@ -1,0 +1,83 @@
+/**
+ * `bmp partitions`: the partitions of the selected partitioned models (native tables and external
+ * models) with their row counts, from the metadata bmp keeps in `_bmp.partitions`, or counted from
+ * the relation itself with `live` (also the fallback when a model has no metadata yet). Read-only.
+ */
+import { quoteIdent, relationSql, type Connection } from '../adapters/duckdb/index.js';
+import type { SqlNode } from '../manifest/types.js';
+import { readPartitions } from './partition-meta.js';
+import { STATE_SCHEMA, relationKeyOf } from './state-tables.js';
+
+export interface PartitionInfo {
+  /** `2024-05` for a month. */
+  readonly key: string | null;
+  readonly start: string | null;
+  readonly rows: number;
+  readonly updatedAt: string | null;
+}
+
+export interface PartitionListing {
+  readonly uniqueId: string;
+  readonly name: string;
+  readonly relation: string;
+  readonly kind: 'table' | 'external';
+  readonly field: string;
+  readonly granularity: string;
+  /** Where the counts come from. */
+  readonly source: 'metadata' | 'live' | 'missing';
+  readonly partitions: readonly PartitionInfo[];
+}
+
+type Options = import('../tasks/index.js').CommonOptions & { readonly live?: boolean };
+
+const LABEL: Readonly<Record<string, string>> = { year: '%Y', month: '%Y-%m', day: '%Y-%m-%d', hour: '%Y-%m-%dT%H' };
+
+/**
+ * Lists partitions and row counts of the selected models that have `partition_by` (all of them
+ * when the selection is empty).
+ * @throws BmpError exit-2 conditions of loading the project (config, parse, selection)
+ */
+export async function listPartitions(opts: Options = {}): Promise<PartitionListing[]> {
+  // loaded lazily: tasks and execute depend on materializations, which depend on this folder
+  const { loadProject, selectFor } = await import('../tasks/index.js');
+  const { Session } = await import('../execute/index.js');
+  const { nullSink } = await import('../report/index.js');
+  const project = await loadProject(opts);
+  const ids = selectFor(project, { ...opts, indirectSelection: 'empty' }, ['model', 'snapshot']);
+  const nodes = ids
+    .map((id) => project.manifest.nodes.get(id) as SqlNode)
+    .filter((n) => n.relation && n.config['partition_by']);
+  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, flags: { command: 'partitions' } });
+  try {
+    const conn = session.conns[0];
+    const meta = conn ? await readPartitions(conn, nodes.map((n) => relationKeyOf(n.relation!)), STATE_SCHEMA) : [];
+    const out: PartitionListing[] = [];
+    for (const n of nodes) {
+      const p = n.config['partition_by'] as { field: string; granularity?: string } | string;
+      const field = typeof p === 'string' ? p : p.field;
+      const granularity = typeof p === 'string' ? 'month' : p.granularity ?? 'month';
+      const key = relationKeyOf(n.relation!);
+      const kind = n.config.materialized === 'external' ? 'external' : 'table';
+      const base = { uniqueId: n.uniqueId, name: n.name, relation: `${n.relation!.schema}.${n.relation!.identifier}`, kind, field, granularity } as const;
+      const rows = meta.filter((m) => m.relation === key);
+      const exists = !!session.catalog.get(n.relation!.schema, n.relation!.identifier);
+      if (conn && exists && (opts.live || !rows.length)) {
+        out.push({ ...base, source: 'live', partitions: await countLive(conn, relationSql(n.relation!), field, granularity) });
+      } else {
+        out.push({ ...base, source: rows.length ? 'metadata' : 'missing', partitions: rows.map((r) => ({ key: r.partitionKey, start: r.partitionStart, rows: r.rowCount, updatedAt: r.updatedAt })) });
+      }
+    }
+    return out;
+  } finally {
+    await session.close();
+  }
+}
+
+async function countLive(conn: Connection, relation: string, field: string, granularity: string): Promise<PartitionInfo[]> {
+  const f = quoteIdent(field);
+  const g = LABEL[granularity] ? granularity : 'month';
+  const rows = await conn.rows<{ k: string | null; s: string | null; n: number }>(
+    `select strftime(${f}, '${LABEL[g]}') as k, strftime(min(date_trunc('${g}', ${f})), '%Y-%m-%d %H:%M:%S') as s, count(*) as n from ${relation} group by 1 order by 2 nulls last`,
+  );
+  return rows.map((r) => ({ key: r.k, start: r.s, rows: Number(r.n), updatedAt: null }));
+}

@@ -1,0 +1,191 @@
+/**
+ * The runner of data tests (generic and singular): batched scans shared through a per-session
+ * promise cache, one verdict query per test otherwise, store_failures, and a readable error when a
+ * tested column is missing from the built relation.
+ */
+import { quoteIdent, type Connection } from '../adapters/duckdb/index.js';
+import type { CompiledNode } from '../compile/index.js';
+import { externalReader } from '../compile/index.js';
+import { failuresSchema, storeFailuresSql, testMessage, testStatus, testVerdictSql, verdictFromCount, type NodeRunner, type Session } from '../execute/index.js';
+import type { ManifestNode, SqlNode } from '../manifest/types.js';
+import { GROUPED_TESTS } from './builtin-tests.js';
+import { batchSql, type BatchGroup } from './test-batches.js';
+
+type RunOutput = Awaited<ReturnType<NodeRunner>>;
+
+type BatchOutcome = { readonly ok: true; readonly counts: ReadonlyMap<string, number>; readonly probes: ReadonlySet<string> } | { readonly ok: false; readonly error: string };
+
+/**
+ * The shared queries of one session: the first test of a group to run executes the group's query,
+ * the others await the same promise.
+ */
+export class BatchScans {
+  private readonly outcomes = new Map<string, Promise<BatchOutcome>>();
+
+  constructor(private readonly groups: ReadonlyMap<string, BatchGroup>) {}
+
+  groupOf(testId: string): BatchGroup | undefined {
+    return this.groups.get(testId);
+  }
+
+  get size(): number {
+    return new Set(this.groups.values()).size;
+  }
+
+  outcome(session: Session, group: BatchGroup, conn: Connection): Promise<BatchOutcome> {
+    let p = this.outcomes.get(group.key);
+    if (!p) {
+      p = runBatch(session, group, conn);
+      this.outcomes.set(group.key, p);
+    }
+    return p;
+  }
+}
+
+async function runBatch(session: Session, group: BatchGroup, conn: Connection): Promise<BatchOutcome> {
+  try {
+    const target = attachedNode(session, group.key);
+    if (!target?.relation) return { ok: false, error: 'no relation' };
+    const { sql: relation, kind } = relationText(session, target);
+    // a view would be computed once per reference: read it once when grouped tests add references
+    const grouped = group.members.filter((m) => GROUPED_TESTS.includes(m.testName)).length;
+    const materialize = kind !== 'table' && grouped > 0 && group.members.length > 1;
+    const { sql, columns, probes } = batchSql(relation, group.members, { materialize });
+    const rows = await conn.rows(sql);
+    const row = rows[0] ?? {};
+    const counts = new Map<string, number>();
+    for (const [id, col] of columns) counts.set(id, Number(row[col] ?? 0));
+    return { ok: true, counts, probes };
+  } catch (err) {
+    // one broken test (a missing column, a bad expression) must not fail its neighbours: each
+    // member then runs on its own and reports its own error
+    return { ok: false, error: (err as Error).message };
+  }
+}
+
+function attachedNode(session: Session, id: string): ManifestNode | undefined {
+  const m = session.opts.manifest;
+  return m.nodes.get(id) ?? m.sources.get(id);
+}
+
+function relationText(session: Session, node: ManifestNode): { sql: string; kind: 'table' | 'view' | undefined } {
+  if (node.resourceType === 'source' && node.externalLocation) return { sql: externalReader(node.externalLocation, session.cfg.project.projectDir), kind: 'view' };
+  const r = node.relation!;
+  return { sql: `${quoteIdent(r.schema)}.${quoteIdent(r.identifier)}`, kind: session.catalog.get(r.schema, r.identifier)?.kind };
+}
+
+/** The data-test runner; `scans` holds this session's batch groups. */
+export function dataTestRunner(scans: BatchScans): NodeRunner {
+  return async (session, node, conn) => {
+    const compiled = await session.compile(node, conn);
+    const group = scans.groupOf(node.uniqueId);
+    if (group) {
+      const out = await scans.outcome(session, group, conn);
+      if (out.ok) {
+        const failures = out.counts.get(node.uniqueId) ?? 0;
+        const batch = { batched: true, batch_size: group.members.length };
+        if (failures > 0 && out.probes.has(node.uniqueId)) {
+          // the shared scan only found that there are failures: count them as dbt does
+          const exact = await runSingleTest(session, node as SqlNode, compiled, conn);
+          return { ...exact, adapterResponse: { ...exact.adapterResponse, ...batch, exact_query: true } };
+        }
+        const cfg = compiled.config;
+        const status = testStatus(cfg, verdictFromCount(cfg, failures));
+        return { status, message: testMessage(cfg, status, failures), failures, adapterResponse: batch, compiled };
+      }
+    }
+    return runSingleTest(session, node as SqlNode, compiled, conn);
+  };
+}
+
+/** One test, one verdict query (dbt's way), storing its failing rows when configured. */
+export async function runSingleTest(session: Session, node: SqlNode, compiled: CompiledNode, conn: Connection): Promise<RunOutput> {
+  const cfg = compiled.config;
+  let testSql = compiled.compiledSql;
+  let storedIn: string | undefined;
+  try {
+    const storeAs = storeMode(cfg);
+    if (storeAs) {
+      const schema = failuresSchema(session.cfg.target.schema, cfg.schema);
+      const table = String(cfg.alias ?? node.name);
+      await session.ensureSchemas([schema]);
+      // a relation of the other kind under the same name (store_failures_as changed) goes first
+      const other = storeAs === 'view' ? 'table' : 'view';
+      const existing = await conn.rows<{ n: number }>(
+        `select count(*) as n from ${other === 'table' ? 'duckdb_tables()' : 'duckdb_views()'} where schema_name = $1 and ${other === 'table' ? 'table_name' : 'view_name'} = $2`,
+        [schema, table],
+      );
+      if (existing[0]?.n) await conn.run(`drop ${other} ${quoteIdent(schema)}.${quoteIdent(table)}`);
+      await conn.run(storeFailuresSql(schema, table, testSql, storeAs));
+      storedIn = `${quoteIdent(schema)}.${quoteIdent(table)}`;
+      testSql = `select * from ${storedIn}`;
+    }
+    const rows = await conn.rows<{ failures: unknown; should_warn: unknown; should_error: unknown }>(testVerdictSql(testSql, cfg));
+    const row = rows[0] ?? { failures: 0, should_warn: false, should_error: false };
+    const failures = Number(row.failures ?? 0);
+    const status = testStatus(cfg, row);
+    return { status, message: testMessage(cfg, status, failures, storedIn), failures, adapterResponse: storedIn ? { stored_failures: storedIn } : {}, compiled };
+  } catch (err) {
+    const missing = await missingColumn(session, node, conn);
+    if (missing) return { status: 'error', message: missing, adapterResponse: {}, compiled };
+    throw err;
+  }
+}
+
+function storeMode(cfg: CompiledNode['config']): 'table' | 'view' | undefined {
+  const as = cfg['store_failures_as'];
+  if (as === 'ephemeral') return undefined;
+  if (as === 'table' || as === 'view') return as;
+  return cfg['store_failures'] ? 'table' : undefined;
+}
+
+const PLAIN_IDENT = /^(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")$/;
+
+function unquote(name: string): string {
+  return name.startsWith('"') ? name.slice(1, -1).replaceAll('""', '"') : name;
+}
+
+/**
+ * When a test failed in the database, says which tested column the built relation lacks (the
+ * YAML file, the test, the column and the columns there are), or undefined when all are present.
+ */
+async function missingColumn(session: Session, node: SqlNode, conn: Connection): Promise<string | undefined> {
+  if (node.testMetadata?.testType !== 'generic' || !node.attachedNode) return undefined;
+  const checks: { column: string; target: ManifestNode | undefined }[] = [];
+  if (node.columnName && PLAIN_IDENT.test(node.columnName)) checks.push({ column: node.columnName, target: attachedNode(session, node.attachedNode) });
+  const kwargs = node.testMetadata.kwargs;
+  const field = kwargs['field'];
+  if (typeof field === 'string' && PLAIN_IDENT.test(field) && typeof kwargs['to'] === 'string') {
+    checks.push({ column: field, target: refTarget(session, kwargs['to']) });
+  }
+  const file = node.patchPath ?? node.originalFilePath;
+  for (const { column, target } of checks) {
+    if (!target?.relation || (target.resourceType === 'source' && target.externalLocation)) continue;
+    const r = target.relation;
+    let columns: readonly string[];
+    try {
+      const rel = await session.catalog.refresh(conn, r.schema, r.identifier);
+      if (!rel) return `test '${node.name}' (${file}): ${target.resourceType} '${target.name}' has no relation ${r.schema}.${r.identifier} in the database; build it first`;
+      columns = rel.columns.map((c) => c.name);
+    } catch {
+      continue;
+    }
+    const want = unquote(column);
+    if (!columns.some((c) => c.toLowerCase() === want.toLowerCase())) {
+      return `column '${want}' tested by '${node.name}' (${file}) does not exist in ${target.resourceType} '${target.name}' (${r.schema}.${r.identifier}); its columns are ${columns.join(', ')}`;
+    }
+  }
+  return undefined;
+}
+
+function refTarget(session: Session, text: string): ManifestNode | undefined {
+  const m = /^\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*$/.exec(text);
+  const s = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(text);
+  const manifest = session.opts.manifest;
+  if (m) {
+    const name = m[2] ?? m[1]!;
+    for (const n of manifest.nodes.values()) if (n.name === name && (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot')) return n;
+  }
+  if (s) return manifest.sources.get(`source.${manifest.projectName}.${s[1]}.${s[2]}`);
+  return undefined;
+}

@@ -1,0 +1,142 @@
+/**
+ * Batched scans: the column tests of one model that only count rows (not_null, accepted_values,
+ * accepted_range, expression_is_true, ...) compile to ONE query over the model, each test a
+ * `count(*) filter (where ...)` column; unique-style tests join the same statement as subqueries.
+ * Pure planning and SQL building; the runner executes a group's query once and shares the result.
+ */
+import { quoteIdent } from '../adapters/duckdb/index.js';
+import type { ExecutableNode, Manifest, SqlNode } from '../manifest/types.js';
+import { builtinTestAggregate, builtinTestCondition, builtinTestSql, GROUPED_TESTS, PROBE_TESTS, SCAN_TESTS } from './builtin-tests.js';
+
+type Args = Readonly<Record<string, unknown>>;
+
+export interface BatchMember {
+  readonly id: string;
+  /** The built-in test (`not_null`, `unique`, ...). */
+  readonly testName: string;
+  readonly args: Args;
+}
+
+/** Tests of one model that share one query. */
+export interface BatchGroup {
+  /** The unique id of the model (seed, snapshot, source) under test. */
+  readonly key: string;
+  readonly members: readonly BatchMember[];
+}
+
+export interface BatchSql {
+  readonly sql: string;
+  /** Result column of each member, by test unique id. */
+  readonly columns: ReadonlyMap<string, string>;
+  /** Members whose column is a probe: 0 means no failures, anything else needs the test's own query. */
+  readonly probes: ReadonlySet<string>;
+}
+
+/**
+ * Whether a test's failure count can come from a shared scan: a built-in scan or grouped test
+ * (not replaced by a user's `{% test %}` of the same name) with dbt's default verdict inputs (no
+ * `where`, `limit`, `fail_calc` or `store_failures`), on a model that is a relation.
+ */
+export function isBatchable(node: ExecutableNode, manifest: Manifest, hasUserTest: (name: string) => boolean): node is SqlNode {
+  if (node.resourceType !== 'test' || node.testMetadata?.testType !== 'generic' || !node.attachedNode) return false;
+  const name = node.testMetadata.name;
+  if (!SCAN_TESTS.includes(name) && !GROUPED_TESTS.includes(name)) return false;
+  if (hasUserTest(name)) return false;
+  const cfg = node.config;
+  if (cfg['where'] != null || cfg['limit'] != null) return false;
+  if (cfg['store_failures'] || (cfg['store_failures_as'] != null && cfg['store_failures_as'] !== 'ephemeral')) return false;
+  if (cfg['fail_calc'] != null && String(cfg['fail_calc']).replace(/\s+/g, '').toLowerCase() !== 'count(*)') return false;
+  const target = manifest.nodes.get(node.attachedNode) ?? manifest.sources.get(node.attachedNode);
+  if (!target?.relation) return false;
+  if (target.resourceType === 'model' && target.config.materialized === 'ephemeral') return false;
+  return true;
+}
+
+/**
+ * Groups the batchable tests among `tests` by the model they test; groups of one are left out
+ * (nothing to share). Returns each batched test's group.
+ */
+export function planBatches(tests: Iterable<ExecutableNode>, manifest: Manifest, hasUserTest: (name: string) => boolean): Map<string, BatchGroup> {
+  const byModel = new Map<string, BatchMember[]>();
+  for (const node of tests) {
+    if (!isBatchable(node, manifest, hasUserTest)) continue;
+    const key = node.attachedNode!;
+    let list = byModel.get(key);
+    if (!list) byModel.set(key, (list = []));
+    list.push({ id: node.uniqueId, testName: node.testMetadata!.name, args: node.testMetadata!.kwargs });
+  }
+  const out = new Map<string, BatchGroup>();
+  for (const [key, members] of byModel) {
+    if (members.length < 2) continue;
+    const group: BatchGroup = { key, members };
+    for (const m of members) out.set(m.id, group);
+  }
+  return out;
+}
+
+/**
+ * The one query that computes every member's failure count over `relation` (SQL text such as
+ * `"main"."orders"`). With `materialize`, the relation is read once into a materialized CTE that
+ * the scan and the grouped tests share (worth it for views, which would be computed per reference).
+ *
+ * ### Examples
+ * ```ts
+ * batchSql('"main"."orders"', [
+ *   { id: 'a', testName: 'not_null', args: { column_name: 'id' } },
+ *   { id: 'b', testName: 'unique', args: { column_name: 'id' } },
+ * ]).sql;
+ * ```
+ * The generated SQL:
+ * ```sql
+ * select *
+ * from (
+ *   select
+ *     count(*) filter (where id is null) as "t0"
+ *   from "main"."orders"
+ *   where (id is null)
+ * ) as bmp_scan,
+ * (
+ *   select count(*) as "t1" from (
+ * select id as unique_field, count(*) as n_records
+ * ...
+ * ) as bmp_failures
+ * ) as bmp_t1
+ * ```
+ */
+export function batchSql(relation: string, members: readonly BatchMember[], opts: { materialize?: boolean } = {}): BatchSql {
+  const columns = new Map<string, string>();
+  const probes = new Set(members.filter((m) => PROBE_TESTS.includes(m.testName)).map((m) => m.id));
+  const source = opts.materialize ? 'bmp_batch_source' : relation;
+  const filtered: { alias: string; cond: string }[] = [];
+  const whole: string[] = [];
+  const grouped: string[] = [];
+  members.forEach((m, i) => {
+    const alias = `t${i}`;
+    columns.set(m.id, alias);
+    const cond = builtinTestCondition(m.testName, m.args);
+    if (cond !== undefined) {
+      filtered.push({ alias, cond });
+      return;
+    }
+    const agg = builtinTestAggregate(m.testName, m.args);
+    if (agg !== undefined) {
+      whole.push(`    ${agg} as ${quoteIdent(alias)}`);
+      return;
+    }
+    const sql = builtinTestSql(m.testName, source, m.args);
+    if (sql === undefined) throw new Error(`test ${m.id} (${m.testName}) cannot be batched`);
+    grouped.push(`(\n  select count(*) as ${quoteIdent(alias)} from (\n${sql}\n  ) as bmp_failures\n) as ${quoteIdent(`bmp_${alias}`)}`);
+  });
+  const parts: string[] = [];
+  if (filtered.length) {
+    // Only rows failing some test can count: the where keeps DuckDB's pruning by statistics and
+    // zone maps (a not_null on a column without nulls reads nothing), as one query per test has.
+    const counts = filtered.map((f) => `    count(*) filter (where ${f.cond}) as ${quoteIdent(f.alias)}`);
+    parts.push(`(\n  select\n${counts.join(',\n')}\n  from ${source}\n  where ${filtered.map((f) => `(${f.cond})`).join('\n     or ')}\n) as bmp_scan`);
+  }
+  if (whole.length) parts.push(`(\n  select\n${whole.join(',\n')}\n  from ${source}\n) as bmp_whole`);
+  parts.push(...grouped);
+  const body = `select *\nfrom ${parts.join(',\n')}`;
+  const sql = opts.materialize ? `with bmp_batch_source as materialized (\n  select * from ${relation}\n)\n${body}` : body;
+  return { sql, columns, probes };
+}

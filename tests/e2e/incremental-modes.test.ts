@@ -1,0 +1,238 @@
+/**
+ * Incremental models against a real DuckDB file through the library: on_schema_change modes,
+ * indexes, merge's one-row-per-key check, incremental_predicates, partition-level overwrite that
+ * leaves other partitions physically untouched (native and external), partition metadata.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listPartitions } from '../../src/state/index.js';
+import { bmp } from '../helpers/project.js';
+import { runProject, tempProject, withDb } from './incremental-helpers.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+function project(files: Record<string, string>) {
+  const p = tempProject(files);
+  cleanups.push(p.cleanup);
+  return p;
+}
+const failures = (out: Awaited<ReturnType<typeof runProject>>) => out.results.filter((r) => r.status !== 'success').map((r) => r.message);
+
+const SHAPES = `{% if var('shape') == 1 %}
+select range::integer as id, 'v' || range as v, range * 10 as gone from range(0, 3)
+{% else %}
+select range::bigint as id, 'w' || range as v, range / 2 as extra from range(3, 5)
+{% endif %}`;
+
+function schemaProject(mode: string) {
+  return project({
+    'models/sc.sql': `{{ config(materialized='incremental', on_schema_change='${mode}', indexes=[{'columns': ['id'], 'unique': true}]) }}\n${SHAPES}`,
+  });
+}
+
+describe('on_schema_change', () => {
+  it('ignore: new columns dropped, missing ones NULL, types kept', async () => {
+    const p = schemaProject('ignore');
+    expect(failures(await runProject(p.dir, { vars: '{shape: 1}' }))).toEqual([]);
+    expect(failures(await runProject(p.dir, { vars: '{shape: 2}' }))).toEqual([]);
+    await withDb(p.db, async (sql) => {
+      expect(await sql(`select column_name, data_type from duckdb_columns() where table_name = 'sc' order by column_index`)).toEqual([
+        { column_name: 'id', data_type: 'INTEGER' },
+        { column_name: 'v', data_type: 'VARCHAR' },
+        { column_name: 'gone', data_type: 'BIGINT' },
+      ]);
+      expect(await sql('select * from main.sc order by id')).toEqual([
+        { id: 0, v: 'v0', gone: 0 },
+        { id: 1, v: 'v1', gone: 10 },
+        { id: 2, v: 'v2', gone: 20 },
+        { id: 3, v: 'w3', gone: null },
+        { id: 4, v: 'w4', gone: null },
+      ]);
+    });
+  });
+
+  it('fail: the run fails naming the differences, the table is untouched', async () => {
+    const p = schemaProject('fail');
+    await runProject(p.dir, { vars: '{shape: 1}' });
+    const out = await runProject(p.dir, { vars: '{shape: 2}' });
+    expect(out.exitCode).toBe(1);
+    expect(failures(out)[0]).toMatch(/new columns extra; missing columns gone; changed types id \(INTEGER → BIGINT\) \(on_schema_change: fail\)/);
+    await withDb(p.db, async (sql) => expect(await sql('select count(*) as n from main.sc')).toEqual([{ n: 3 }]));
+  });
+
+  it('append_new_columns: adds the new column, keeps the old one', async () => {
+    const p = schemaProject('append_new_columns');
+    await runProject(p.dir, { vars: '{shape: 1}' });
+    expect(failures(await runProject(p.dir, { vars: '{shape: 2}' }))).toEqual([]);
+    await withDb(p.db, async (sql) => {
+      expect(await sql('select id, gone, extra from main.sc order by id')).toEqual([
+        { id: 0, gone: 0, extra: null },
+        { id: 1, gone: 10, extra: null },
+        { id: 2, gone: 20, extra: null },
+        { id: 3, gone: null, extra: 1.5 },
+        { id: 4, gone: null, extra: 2 },
+      ]);
+    });
+  });
+
+  it('sync_all_columns: adds, drops and retypes (dropping and recreating the index DuckDB would refuse to keep)', async () => {
+    const p = schemaProject('sync_all_columns');
+    await runProject(p.dir, { vars: '{shape: 1}' });
+    expect(failures(await runProject(p.dir, { vars: '{shape: 2}' }))).toEqual([]);
+    await withDb(p.db, async (sql) => {
+      expect(await sql(`select column_name, data_type from duckdb_columns() where table_name = 'sc' order by column_index`)).toEqual([
+        { column_name: 'id', data_type: 'BIGINT' },
+        { column_name: 'v', data_type: 'VARCHAR' },
+        { column_name: 'extra', data_type: 'DOUBLE' },
+      ]);
+      expect(await sql(`select index_name, is_unique from duckdb_indexes() where table_name = 'sc'`)).toEqual([{ index_name: 'sc__id__uniq__idx', is_unique: true }]);
+      expect((await sql('select id from main.sc order by id')).map((r) => r['id'])).toEqual([0, 1, 2, 3, 4]);
+    });
+  });
+});
+
+describe('keys, indexes, predicates', () => {
+  it('merge refuses a batch with two rows for one key, leaving the table as it was', async () => {
+    const p = project({
+      'models/m.sql': `{{ config(materialized='incremental', incremental_strategy='merge', unique_key='id') }}
+{% if is_incremental() %} select * from (values (1, 'a'), (1, 'b')) t(id, v) {% else %} select 1 as id, 'x' as v {% endif %}`,
+    });
+    await runProject(p.dir);
+    const out = await runProject(p.dir);
+    expect(failures(out)[0]).toMatch(/the new batch has 1 unique_key value \(id\) on more than one row, e\.g\. \(1\); merge needs one row per key/);
+    await withDb(p.db, async (sql) => expect(await sql('select * from main.m')).toEqual([{ id: 1, v: 'x' }]));
+  });
+
+  it('a unique index is created after the load, kept across incremental runs, and enforced', async () => {
+    const p = project({
+      'models/u.sql': `{{ config(materialized='incremental', unique_key='id', indexes=[{'columns': ['id'], 'unique': true}, {'columns': ['v']}]) }}
+select range as id, 'v' || (range % 3) as v from range({{ var('n', 3) }})`,
+    });
+    await runProject(p.dir);
+    expect(failures(await runProject(p.dir, { vars: '{n: 5}' }))).toEqual([]);
+    await withDb(p.db, async (sql) => {
+      expect(await sql(`select index_name, is_unique from duckdb_indexes() where table_name = 'u' order by 1`)).toEqual([
+        { index_name: 'u__id__uniq__idx', is_unique: true },
+        { index_name: 'u__v__idx', is_unique: false },
+      ]);
+      expect(await sql('select count(*) as n from main.u')).toEqual([{ n: 5 }]);
+      await expect(sql('insert into main.u values (1, 0)')).rejects.toThrow(/violates unique constraint|Duplicate key/i);
+    });
+  });
+
+  it('unique indexes survive partition overwrites and delete+insert on other columns (DuckDB checks them over-eagerly)', async () => {
+    const p = project({
+      'models/ui.sql': `{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by={'field': 'created_at', 'granularity': 'month'}, indexes=[{'columns': ['id'], 'unique': true}]) }}\n${MONTHS}`,
+      'models/ud.sql': `{{ config(materialized='incremental', unique_key='id', indexes=[{'columns': ['code'], 'unique': true}]) }}
+select range as id, 'c' || (range % {{ var('mod', 1000) }}) as code, {{ var('version', 1) }} as version from range({{ var('n', 3) }})`,
+    });
+    expect(failures(await runProject(p.dir))).toEqual([]);
+    expect(failures(await runProject(p.dir, { vars: "{version: 2, months: '1, 3', n: 5}" }))).toEqual([]);
+    await withDb(p.db, async (sql) => {
+      expect(await sql(`select count(*) as n, count(*) filter (where version = 2) as v2 from main.ui`)).toEqual([{ n: 40, v2: 20 }]);
+      expect(await sql(`select count(*) as n, count(*) filter (where version = 2) as v2 from main.ud`)).toEqual([{ n: 5, v2: 5 }]);
+      expect(await sql(`select table_name, index_name from duckdb_indexes() order by 1`)).toEqual([
+        { table_name: 'ud', index_name: 'ud__code__uniq__idx' },
+        { table_name: 'ui', index_name: 'ui__id__uniq__idx' },
+      ]);
+    });
+    // rows that would break the unique index roll back; the index is back
+    const bad = await runProject(p.dir, { vars: '{version: 3, n: 5, mod: 2}', select: ['ud'] });
+    expect(failures(bad)[0]).toMatch(/would leave 2 duplicate value\(s\) of unique index ud__code__uniq__idx \(code\)/);
+    await withDb(p.db, async (sql) => {
+      expect(await sql(`select count(*) as n, max(version) as v from main.ud`)).toEqual([{ n: 5, v: 2 }]);
+      expect(await sql(`select index_name from duckdb_indexes() where table_name = 'ud'`)).toEqual([{ index_name: 'ud__code__uniq__idx' }]);
+    });
+  });
+
+  it('incremental_predicates restrict which target rows a merge may match', async () => {
+    const p = project({
+      'models/pm.sql': `{{ config(materialized='incremental', incremental_strategy='merge', unique_key='id', incremental_predicates=['DBT_INTERNAL_DEST.id >= 2']) }}
+{% if is_incremental() %} select * from (values (1, 'new'), (2, 'new')) t(id, v) {% else %} select * from (values (1, 'old'), (2, 'old')) t(id, v) {% endif %}`,
+    });
+    await runProject(p.dir);
+    expect(failures(await runProject(p.dir))).toEqual([]);
+    // id 1 is outside the predicate: not matched, so inserted again; id 2 updated
+    await withDb(p.db, async (sql) => expect(await sql('select * from main.pm order by id, v')).toEqual([
+      { id: 1, v: 'new' },
+      { id: 1, v: 'old' },
+      { id: 2, v: 'new' },
+    ]));
+  });
+});
+
+const MONTHS = `select range as id, timestamp '2024-01-15' + to_days((range % 4) * 31) as created_at, {{ var('version', 1) }} as version
+from range(0, 40)
+{% if is_incremental() %} where range % 4 in ({{ var('months', '1') }}) {% endif %}`;
+
+describe('partitioned tables', () => {
+  it('insert_overwrite on a clustered table touches only the partitions in the batch; metadata follows', async () => {
+    const p = project({ 'models/pt.sql': `{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by={'field': 'created_at', 'granularity': 'month'}) }}\n${MONTHS}` });
+    expect(failures(await runProject(p.dir))).toEqual([]);
+    const before = await withDb(p.db, (sql) => sql(`select id, version, strftime(created_at, '%Y-%m') as m from main.pt order by id`));
+    const metaBefore = await listPartitions({ projectDir: p.dir });
+    expect(metaBefore[0]!.partitions.map((x) => [x.key, x.rows])).toEqual([['2024-01', 10], ['2024-02', 10], ['2024-03', 10], ['2024-04', 10]]);
+    expect(failures(await runProject(p.dir, { vars: "{version: 2, months: '1, 3'}" }))).toEqual([]);
+    const after = await withDb(p.db, (sql) => sql(`select id, version, strftime(created_at, '%Y-%m') as m from main.pt order by id`));
+    // rows of January and March (not in the batch) were not rewritten: still version 1
+    const untouched = (rows: Record<string, unknown>[]) => rows.filter((r) => r['m'] === '2024-01' || r['m'] === '2024-03');
+    expect(untouched(after)).toEqual(untouched(before));
+    expect(after.filter((r) => r['version'] === 2).map((r) => r['m']).sort()).toEqual([...Array(10).fill('2024-02'), ...Array(10).fill('2024-04')]);
+    const meta = (await listPartitions({ projectDir: p.dir }))[0]!;
+    expect(meta.source).toBe('metadata');
+    expect(meta.partitions.map((x) => [x.key, x.rows])).toEqual([['2024-01', 10], ['2024-02', 10], ['2024-03', 10], ['2024-04', 10]]);
+    // metadata rows of untouched partitions were not rewritten
+    expect(meta.partitions.filter((x) => x.key === '2024-01' || x.key === '2024-03').map((x) => x.updatedAt)).toEqual(
+      metaBefore[0]!.partitions.filter((x) => x.key === '2024-01' || x.key === '2024-03').map((x) => x.updatedAt),
+    );
+  });
+
+  it('the table is stored clustered by partition: each month in its own contiguous rowid range', async () => {
+    const p = project({ 'models/pc.sql': `{{ config(materialized='table', partition_by={'field': 'created_at', 'granularity': 'month'}) }}\n${MONTHS}` });
+    await runProject(p.dir);
+    const ranges = await withDb(p.db, (sql) => sql(`select strftime(created_at, '%Y-%m') as m, min(rowid) as lo, max(rowid) as hi from main.pc group by 1 order by 1`));
+    expect(ranges).toEqual([
+      { m: '2024-01', lo: 0, hi: 9 },
+      { m: '2024-02', lo: 10, hi: 19 },
+      { m: '2024-03', lo: 20, hi: 29 },
+      { m: '2024-04', lo: 30, hi: 39 },
+    ]);
+  });
+
+  it('external: hive-partitioned parquet; an overwrite rewrites only the batch partitions and the view reads the result', async () => {
+    const p = project({
+      'models/ext.sql': `{{ config(materialized='external', location='lake/ext', incremental_strategy='insert_overwrite', partition_by={'field': 'created_at', 'granularity': 'month'}) }}\n${MONTHS}`,
+    });
+    expect(failures(await runProject(p.dir))).toEqual([]);
+    const lake = join(p.dir, 'lake/ext');
+    const files = () => Object.fromEntries(readdirSync(lake).sort().map((d) => [d, readdirSync(join(lake, d)).sort()]));
+    const before = files();
+    expect(Object.keys(before)).toEqual(['created_at_month=2024-01', 'created_at_month=2024-02', 'created_at_month=2024-03', 'created_at_month=2024-04']);
+    expect(failures(await runProject(p.dir, { vars: "{version: 2, months: '1, 3'}" }))).toEqual([]);
+    const after = files();
+    expect(after['created_at_month=2024-01']).toEqual(before['created_at_month=2024-01']);
+    expect(after['created_at_month=2024-03']).toEqual(before['created_at_month=2024-03']);
+    expect(after['created_at_month=2024-02']).not.toEqual(before['created_at_month=2024-02']);
+    expect(readdirSync(p.dir).filter((f) => f.includes('.bmp-'))).toEqual([]);
+    expect(readdirSync(join(p.dir, 'lake')).filter((f) => f.includes('.bmp-'))).toEqual([]);
+    await withDb(p.db, async (sql) => {
+      expect(await sql(`select created_at_month as m, count(*) as n, max(version) as v from main.ext group by 1 order by 1`)).toEqual([
+        { m: '2024-01', n: 10, v: 1 },
+        { m: '2024-02', n: 10, v: 2 },
+        { m: '2024-03', n: 10, v: 1 },
+        { m: '2024-04', n: 10, v: 2 },
+      ]);
+      expect((await sql(`select sql from duckdb_views() where view_name = 'ext'`))[0]!['sql']).toMatch(/read_parquet\('.*lake\/ext\/\*\/\*\.parquet', \(hive_partitioning = /);
+    });
+    const meta = (await listPartitions({ projectDir: p.dir }))[0]!;
+    expect(meta).toMatchObject({ kind: 'external', source: 'metadata' });
+    const cli = bmp(['partitions', '--project-dir', p.dir, '-s', 'ext']);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(/^ext \(external main\.ext, month partitions of created_at, from _bmp\.partitions\): 4 partitions, 40 rows$/m);
+    expect(cli.stdout).toMatch(/^\| 2024-02 +\| 10 +\| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \|$/m);
+    expect(meta.partitions.map((x) => [x.key, x.rows])).toEqual([['2024-01', 10], ['2024-02', 10], ['2024-03', 10], ['2024-04', 10]]);
+  });
+});

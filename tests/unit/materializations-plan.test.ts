@@ -1,0 +1,216 @@
+/**
+ * Pure planning of the materializations: exact SQL per strategy, schema-change modes, microbatch
+ * batch planning and interval coverage, external COPY/view SQL, snapshot SQL. The SQL is then run
+ * on an in-memory DuckDB where that says more than the text.
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import {
+  copySql,
+  externalViewSql,
+  parseEventTime,
+  planIncrementalApply,
+  planMicrobatch,
+  planSchemaChange,
+  snapshotConfigOf,
+  strategyOf,
+  uniqueKeyOf,
+  windowedSelect,
+} from '../../src/materializations/index.js';
+import { isCovered } from '../../src/state/index.js';
+import type { NodeConfig } from '../../src/manifest/types.js';
+
+const cfg = (c: Record<string, unknown>): NodeConfig => ({ enabled: true, materialized: 'incremental', tags: [], meta: {}, pre_hook: [], post_hook: [], ...c });
+const target = { database: 'db', schema: 'main', identifier: 'm' };
+const base = { target, batch: '__bmp_batch_m', sourceColumns: [], targetColumns: [] };
+const col = (name: string, type = 'INTEGER', index = 0) => ({ name, type, index });
+const W = { start: '2024-01-01 00:00:00', end: '2024-01-02 00:00:00' };
+
+describe('incremental strategies', () => {
+  it('defaults to delete+insert with a unique_key, append without; unique_key accepts lists and commas', () => {
+    expect(strategyOf(cfg({}))).toBe('append');
+    expect(strategyOf(cfg({ unique_key: 'id' }))).toBe('delete+insert');
+    expect(uniqueKeyOf(cfg({ unique_key: 'a, b' }))).toEqual(['a', 'b']);
+    expect(uniqueKeyOf(cfg({ unique_key: ['a', 'b'] }))).toEqual(['a', 'b']);
+  });
+
+  it('merge: null-safe composite key, predicates in ON, key columns never updated, merge_exclude_columns', () => {
+    const sql = planIncrementalApply('merge', { ...base, config: cfg({ unique_key: ['id', 'kind'], incremental_predicates: ['DBT_INTERNAL_DEST.ts > 1'], merge_exclude_columns: ['ts'] }) }, ['id', 'kind', 'ts']);
+    expect(sql).toEqual([
+      'merge into "main"."m" as DBT_INTERNAL_DEST\nusing "__bmp_batch_m" as DBT_INTERNAL_SOURCE\n' +
+        'on (DBT_INTERNAL_DEST."id" is not distinct from DBT_INTERNAL_SOURCE."id" and DBT_INTERNAL_DEST."kind" is not distinct from DBT_INTERNAL_SOURCE."kind") and (DBT_INTERNAL_DEST.ts > 1)\n' +
+
+        'when not matched then insert ("id", "kind", "ts") values (DBT_INTERNAL_SOURCE."id", DBT_INTERNAL_SOURCE."kind", DBT_INTERNAL_SOURCE."ts")',
+    ]);
+    const only = planIncrementalApply('merge', { ...base, config: cfg({ unique_key: 'id', merge_update_columns: ['kind'] }) }, ['id', 'kind', 'ts']);
+    expect(only[0]).toContain('when matched then update set "kind" = DBT_INTERNAL_SOURCE."kind"\n');
+    const all = planIncrementalApply('merge', { ...base, config: cfg({ unique_key: 'id' }) }, ['id', 'kind', 'ts']);
+    expect(all[0]).toContain('when matched then update set "kind" = DBT_INTERNAL_SOURCE."kind", "ts" = DBT_INTERNAL_SOURCE."ts"\n');
+  });
+
+  it('keys without NULLs in the batch compare with = (the same meaning, and DuckDB can prune with statistics)', () => {
+    const sql = planIncrementalApply('merge', { ...base, config: cfg({ unique_key: ['id', 'kind'] }), nullableKeys: new Set(['kind']) }, ['id', 'kind', 'v']);
+    expect(sql[0]).toContain('on (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id" and DBT_INTERNAL_DEST."kind" is not distinct from DBT_INTERNAL_SOURCE."kind")');
+  });
+
+  it('delete+insert: deletes by null-safe key, then inserts', () => {
+    expect(planIncrementalApply('delete+insert', { ...base, config: cfg({ unique_key: 'id' }) }, ['id', 'ts'])).toEqual([
+      'delete from "main"."m" as DBT_INTERNAL_DEST\nwhere exists (select 1 from "__bmp_batch_m" as DBT_INTERNAL_SOURCE where DBT_INTERNAL_DEST."id" is not distinct from DBT_INTERNAL_SOURCE."id")',
+      'insert into "main"."m" ("id", "ts")\nselect "id", "ts" from "__bmp_batch_m"',
+    ]);
+  });
+
+  it('insert_overwrite replaces the partitions of the batch (NULL partition included), inserting in partition order', () => {
+    const config = cfg({ partition_by: { field: 'ts', granularity: 'month' } });
+    expect(planIncrementalApply('insert_overwrite', { ...base, config }, ['id', 'ts'])).toEqual([
+      `delete from "main"."m" as DBT_INTERNAL_DEST\nwhere (date_trunc('month', DBT_INTERNAL_DEST."ts") in (select distinct date_trunc('month', "ts") from "__bmp_batch_m") or (DBT_INTERNAL_DEST."ts" is null and exists (select 1 from "__bmp_batch_m" where "ts" is null)))`,
+      `insert into "main"."m" ("id", "ts")\nselect "id", "ts" from "__bmp_batch_m" order by date_trunc('month', "ts")`,
+    ]);
+    // with the batch's span known, a range on the column lets zone maps skip other partitions
+    const ranged = planIncrementalApply('insert_overwrite', { ...base, config, targetColumns: [col('ts', 'TIMESTAMP')], partitionRange: { lo: '2024-02-01 00:00:00', hi: '2024-05-01 00:00:00', hasNull: true } }, ['id', 'ts']);
+    expect(ranged[0]).toBe(
+      `delete from "main"."m" as DBT_INTERNAL_DEST\nwhere (((DBT_INTERNAL_DEST."ts" >= cast(TIMESTAMP '2024-02-01 00:00:00' as TIMESTAMP) and DBT_INTERNAL_DEST."ts" < cast(TIMESTAMP '2024-05-01 00:00:00' as TIMESTAMP)) and date_trunc('month', DBT_INTERNAL_DEST."ts") in (select distinct date_trunc('month', "ts") from "__bmp_batch_m")) or DBT_INTERNAL_DEST."ts" is null)`,
+    );
+  });
+
+  it('insert_overwrite treats NULL partition values as one partition (run on DuckDB)', async () => {
+    const inst = await DuckDBInstance.create(':memory:');
+    const c = await inst.connect();
+    try {
+      await c.run(`create table main.m as select * from (values (1, null::timestamp), (2, timestamp '2024-01-05'), (3, timestamp '2024-02-05')) t(id, ts)`);
+      await c.run(`create temp table "__bmp_batch_m" as select * from (values (10, null::timestamp), (20, timestamp '2024-01-09')) t(id, ts)`);
+      for (const s of planIncrementalApply('insert_overwrite', { ...base, config: cfg({ partition_by: { field: 'ts', granularity: 'month' } }) }, ['id', 'ts'])) await c.run(s);
+      expect((await c.runAndReadAll('select id from main.m order by id')).getRowObjectsJS()).toEqual([{ id: 3 }, { id: 10 }, { id: 20 }]);
+    } finally {
+      c.closeSync();
+      inst.closeSync();
+    }
+  });
+
+  it('microbatch replaces the window of event_time', () => {
+    expect(planIncrementalApply('microbatch', { ...base, config: cfg({ event_time: 'ts' }), window: W }, ['id', 'ts'])[0]).toBe(
+      `delete from "main"."m" as DBT_INTERNAL_DEST\nwhere DBT_INTERNAL_DEST."ts" >= TIMESTAMP '2024-01-01 00:00:00' and DBT_INTERNAL_DEST."ts" < TIMESTAMP '2024-01-02 00:00:00'`,
+    );
+    expect(windowedSelect('select 1 as ts', 'ts', W)).toBe(`select * from (\nselect 1 as ts\n) as __bmp_microbatch where "ts" >= TIMESTAMP '2024-01-01 00:00:00' and "ts" < TIMESTAMP '2024-01-02 00:00:00'`);
+  });
+
+  it('NULL keys: delete+insert and merge replace the NULL-keyed row instead of adding one (run on DuckDB)', async () => {
+    const inst = await DuckDBInstance.create(':memory:');
+    const c = await inst.connect();
+    try {
+      for (const strategy of ['delete+insert', 'merge'] as const) {
+        await c.run(`create or replace table main.m as select * from (values (1, null, 'old'), (1, 'a', 'old'), (2, null, 'old')) t(id, kind, v)`);
+        await c.run(`create or replace temp table "__bmp_batch_m" as select * from (values (1, null::varchar, 'new'), (3, null, 'new')) t(id, kind, v)`);
+        for (const s of planIncrementalApply(strategy, { ...base, config: cfg({ unique_key: ['id', 'kind'] }) }, ['id', 'kind', 'v'])) await c.run(s);
+        const rows = (await c.runAndReadAll('select id, kind, v from main.m order by id, kind nulls first')).getRowObjectsJS();
+        expect(rows, strategy).toEqual([
+          { id: 1, kind: null, v: 'new' },
+          { id: 1, kind: 'a', v: 'old' },
+          { id: 2, kind: null, v: 'old' },
+          { id: 3, kind: null, v: 'new' },
+        ]);
+      }
+    } finally {
+      c.closeSync();
+      inst.closeSync();
+    }
+  });
+});
+
+describe('on_schema_change', () => {
+  const src = [col('id'), col('v', 'VARCHAR', 1), col('extra', 'DOUBLE', 2)];
+  const dst = [col('id', 'BIGINT'), col('v', 'VARCHAR', 1), col('gone', 'INTEGER', 2)];
+  const input = (mode: string) => ({ target, config: cfg({ on_schema_change: mode }), sourceColumns: src, targetColumns: dst });
+
+  it('ignore keeps the target columns the batch has', () => {
+    expect(planSchemaChange(input('ignore'))).toMatchObject({ columns: ['id', 'v'], statements: [] });
+  });
+  it('fail names what differs', () => {
+    expect(() => planSchemaChange(input('fail'), 'model.p.m')).toThrowError(/new columns extra; missing columns gone; changed types id \(BIGINT → INTEGER\)/);
+    try {
+      planSchemaChange(input('fail'));
+    } catch (e) {
+      expect((e as { code: string }).code).toBe('BMP_SCHEMA_CHANGE');
+    }
+    expect(planSchemaChange({ ...input('fail'), sourceColumns: dst }).statements).toEqual([]);
+  });
+  it('append_new_columns adds new columns only', () => {
+    expect(planSchemaChange(input('append_new_columns'))).toMatchObject({ columns: ['id', 'v', 'extra'], statements: ['alter table "main"."m" add column "extra" DOUBLE'], needsIndexDrop: false });
+  });
+  it('sync_all_columns adds, drops and retypes', () => {
+    expect(planSchemaChange(input('sync_all_columns'))).toMatchObject({
+      columns: ['id', 'v', 'extra'],
+      statements: ['alter table "main"."m" add column "extra" DOUBLE', 'alter table "main"."m" drop column "gone"', 'alter table "main"."m" alter column "id" type INTEGER'],
+      needsIndexDrop: true,
+    });
+  });
+});
+
+describe('microbatch planning', () => {
+  const d = (s: string) => parseEventTime(s, 't');
+  const plan = (o: Partial<Parameters<typeof planMicrobatch>[0]>) =>
+    planMicrobatch({ begin: d('2024-01-01'), batchSize: 'day', lookback: 1, now: d('2024-01-05 12:00'), done: [], full: false, ...o }).map((b) => `${b.start.slice(0, 10)}:${b.reason}${b.complete ? '' : '*'}`);
+
+  it('parses dates and timestamps as UTC and rejects the rest', () => {
+    expect(d('2024-05-01').toISOString()).toBe('2024-05-01T00:00:00.000Z');
+    expect(d('2024-05-01 13:30').toISOString()).toBe('2024-05-01T13:30:00.000Z');
+    expect(d('2024-05-01T13:30:00+02:00').toISOString()).toBe('2024-05-01T11:30:00.000Z');
+    expect(() => d('yesterday')).toThrowError(/date or timestamp/);
+  });
+
+  it('first build: every batch from begin, the current one incomplete', () => {
+    expect(plan({ full: true })).toEqual(['2024-01-01:full', '2024-01-02:full', '2024-01-03:full', '2024-01-04:full', '2024-01-05:full*']);
+  });
+
+  it('later runs: missing intervals, lookback, the current batch', () => {
+    const done = [{ start: '2024-01-01 00:00:00', end: '2024-01-03 00:00:00' }];
+    expect(plan({ done })).toEqual(['2024-01-03:missing', '2024-01-04:missing', '2024-01-05:current*']);
+    const all = [{ start: '2024-01-01 00:00:00', end: '2024-01-05 00:00:00' }];
+    expect(plan({ done: all })).toEqual(['2024-01-04:lookback', '2024-01-05:current*']);
+    expect(plan({ done: all, lookback: 0 })).toEqual(['2024-01-05:current*']);
+    expect(plan({ done: all, lookback: 3 })).toEqual(['2024-01-02:lookback', '2024-01-03:lookback', '2024-01-04:lookback', '2024-01-05:current*']);
+    // a failed batch in the middle is the only missing one
+    const gap = [{ start: '2024-01-01 00:00:00', end: '2024-01-02 00:00:00' }, { start: '2024-01-03 00:00:00', end: '2024-01-05 00:00:00' }];
+    expect(plan({ done: gap, lookback: 0 })).toEqual(['2024-01-02:missing', '2024-01-05:current*']);
+  });
+
+  it('backfills: start+end reprocess exactly that window; end alone runs as of end', () => {
+    const all = [{ start: '2024-01-01 00:00:00', end: '2024-01-05 00:00:00' }];
+    expect(plan({ done: all, start: d('2024-01-02'), end: d('2024-01-04') })).toEqual(['2024-01-02:backfill', '2024-01-03:backfill']);
+    expect(plan({ done: [], end: d('2024-01-03 06:00') })).toEqual(['2024-01-01:missing', '2024-01-02:missing', '2024-01-03:current*']);
+  });
+
+  it('hour and month batches', () => {
+    const h = planMicrobatch({ begin: d('2024-01-01 22:30'), batchSize: 'hour', lookback: 0, now: d('2024-01-02 01:10'), done: [], full: true });
+    expect(h.map((b) => b.id)).toEqual(['2024010122', '2024010123', '2024010200', '2024010201']);
+    const m = planMicrobatch({ begin: d('2023-12-15'), batchSize: 'month', lookback: 0, now: d('2024-02-10'), done: [], full: true });
+    expect(m.map((b) => `${b.start}..${b.end}`)).toEqual(['2023-12-01 00:00:00..2024-01-01 00:00:00', '2024-01-01 00:00:00..2024-02-01 00:00:00', '2024-02-01 00:00:00..2024-03-01 00:00:00']);
+  });
+
+  it('interval coverage is the union of recorded intervals', () => {
+    const iv = (a: string, b: string) => ({ start: `2024-01-0${a} 00:00:00`, end: `2024-01-0${b} 00:00:00` });
+    expect(isCovered(iv('2', '3'), [iv('1', '4')])).toBe(true);
+    expect(isCovered(iv('1', '4'), [iv('3', '4'), iv('1', '2'), iv('2', '3')])).toBe(true);
+    expect(isCovered(iv('1', '4'), [iv('1', '2'), iv('3', '4')])).toBe(false);
+    expect(isCovered(iv('1', '2'), [])).toBe(false);
+  });
+});
+
+describe('external and snapshot SQL', () => {
+  const layout = { location: '/data/ev', format: 'parquet' as const, partition: { field: 'ts', granularity: 'month' as const } };
+  it('COPY with PARTITION_BY into staging, and the view over hive-partitioned parquet', () => {
+    expect(copySql('select 1', '/data/.ev.bmp-staging-1', layout)).toBe(
+      `copy (select *, strftime("ts", '%Y-%m') as "ts_month" from (\nselect 1\n) as __bmp_src order by "ts")\nto '/data/.ev.bmp-staging-1' (format parquet, partition_by ("ts_month"), filename_pattern 'data_{uuid}')`,
+    );
+    expect(externalViewSql(target, layout)).toBe(
+      `create or replace view "main"."m" as (\nselect * from read_parquet('/data/ev/*/*.parquet', hive_partitioning = true, hive_types = {'ts_month': VARCHAR}, union_by_name = true)\n)`,
+    );
+  });
+
+  it('snapshot config errors name what is missing', () => {
+    expect(() => snapshotConfigOf(cfg({ strategy: 'timestamp' }))).toThrowError(/unique_key/);
+    expect(() => snapshotConfigOf(cfg({ unique_key: 'id', strategy: 'timestamp' }))).toThrowError(/updated_at/);
+    expect(() => snapshotConfigOf(cfg({ unique_key: 'id', strategy: 'check' }))).toThrowError(/check_cols/);
+    expect(snapshotConfigOf(cfg({ unique_key: 'id', strategy: 'check', check_cols: 'all', invalidate_hard_deletes: true }))).toMatchObject({ checkCols: 'all', hardDeletes: 'invalidate' });
+  });
+});

@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import type { Manifest, NodeConfig, SqlNode } from '../../src/manifest/types.js';
+import { macroConfig } from '../../src/parse/generic-tests.js';
+import { testMessage, testStatus, testVerdictSql, verdictFromCount } from '../../src/execute/test-verdict.js';
+import {
+  batchSql,
+  builtinTestAggregate,
+  builtinTestSql,
+  formatRowDiff,
+  inferType,
+  isBatchable,
+  parseCsv,
+  parseThreshold,
+  planBatches,
+  summarizeDiff,
+  testConfigProblem,
+} from '../../src/testing/index.js';
+
+const cfg = (c: Record<string, unknown> = {}): NodeConfig => ({ enabled: true, materialized: 'test', tags: [], meta: {}, pre_hook: [], post_hook: [], severity: 'error', ...c });
+
+describe('built-in test SQL', () => {
+  it('matches dbt’s macros for the core tests', () => {
+    expect(builtinTestSql('not_null', '"main"."orders"', { column_name: 'id' })).toBe('select id\nfrom "main"."orders"\nwhere id is null');
+    expect(builtinTestSql('unique', 'm', { column_name: 'id' })).toBe('select id as unique_field, count(*) as n_records\nfrom m\nwhere id is not null\ngroup by id\nhaving count(*) > 1');
+    expect(builtinTestSql('accepted_values', 'm', { column_name: 's', values: ['a', "o'k", 3] })).toContain("where value_field not in ('a', 'o''k', 3)");
+    expect(builtinTestSql('accepted_values', 'm', { column_name: 's', values: [1, 2], quote: false })).toContain('not in (1, 2)');
+    expect(builtinTestSql('accepted_range', 'm', { column_name: 'x', min_value: 0, max_value: 10 })).toBe('select *\nfrom m\nwhere not (x >= 0 and x <= 10)');
+    expect(builtinTestSql('accepted_range', 'm', { column_name: 'x', min_value: 0, inclusive: false })).toBe('select *\nfrom m\nwhere not (x > 0)');
+    expect(builtinTestSql('expression_is_true', 'm', { expression: 'a + b = c' })).toBe('select *\nfrom m\nwhere not (a + b = c)');
+    expect(builtinTestSql('expression_is_true', 'm', { column_name: 'a', expression: '>= 0' })).toBe('select *\nfrom m\nwhere not (a >= 0)');
+    expect(builtinTestSql('no_such_test', 'm', {})).toBeUndefined();
+  });
+
+  it('gives scan tests an aggregate and leaves the others out', () => {
+    expect(builtinTestAggregate('not_null', { column_name: 'id' })).toBe('count(*) filter (where id is null)');
+    // accepted_values counts distinct bad values; the batch only probes for bad rows (see PROBE_TESTS)
+    expect(builtinTestAggregate('accepted_values', { column_name: 's', values: ['a'] })).toBe("count(*) filter (where s not in ('a'))");
+    expect(builtinTestAggregate('accepted_range', { column_name: 'x', max_value: 5 })).toBe('count(*) filter (where not (x <= 5))');
+    expect(builtinTestAggregate('expression_is_true', { expression: 'a > 0' })).toBe('count(*) filter (where not (a > 0))');
+    expect(builtinTestAggregate('unique', { column_name: 'id' })).toBeUndefined();
+    expect(builtinTestAggregate('relationships', { column_name: 'id', to: 'x', field: 'id' })).toBeUndefined();
+  });
+
+  it('builds one query for a group: scan tests as filtered counts, unique as a subquery', () => {
+    const { sql, columns } = batchSql('"main"."orders"', [
+      { id: 'a', testName: 'not_null', args: { column_name: 'id' } },
+      { id: 'b', testName: 'unique', args: { column_name: 'id' } },
+      { id: 'c', testName: 'accepted_range', args: { column_name: 'amount', min_value: 0 } },
+    ]);
+    expect([...columns]).toEqual([
+      ['a', 't0'],
+      ['b', 't1'],
+      ['c', 't2'],
+    ]);
+    expect(sql).toBe(
+      [
+        'select *',
+        'from (',
+        '  select',
+        '    count(*) filter (where id is null) as "t0",',
+        '    count(*) filter (where not (amount >= 0)) as "t2"',
+        '  from "main"."orders"',
+        '  where (id is null)',
+        '     or (not (amount >= 0))',
+        ') as bmp_scan,',
+        '(',
+        '  select count(*) as "t1" from (',
+        'select id as unique_field, count(*) as n_records\nfrom "main"."orders"\nwhere id is not null\ngroup by id\nhaving count(*) > 1',
+        '  ) as bmp_failures',
+        ') as "bmp_t1"',
+      ].join('\n'),
+    );
+    // tests over all rows (not_constant, at_least_one) get a scan without the where
+    expect(batchSql('m', [{ id: 'a', testName: 'not_null', args: { column_name: 'x' } }, { id: 'b', testName: 'at_least_one', args: { column_name: 'x' } }]).sql).toBe(
+      'select *\nfrom (\n  select\n    count(*) filter (where x is null) as "t0"\n  from m\n  where (x is null)\n) as bmp_scan,\n(\n  select\n    case when count(x) = 0 then 1 else 0 end as "t1"\n  from m\n) as bmp_whole',
+    );
+    const mat = batchSql('"main"."v"', [{ id: 'a', testName: 'unique', args: { column_name: 'id' } }], { materialize: true }).sql;
+    expect(mat.startsWith('with bmp_batch_source as materialized (\n  select * from "main"."v"\n)\nselect *\nfrom (')).toBe(true);
+    expect(mat).toContain('from bmp_batch_source\nwhere id is not null');
+  });
+});
+
+describe('batch planning', () => {
+  const model = { uniqueId: 'model.p.m', resourceType: 'model', name: 'm', config: cfg({ materialized: 'view' }), relation: { database: 'db', schema: 'main', identifier: 'm' } };
+  const eph = { ...model, uniqueId: 'model.p.e', name: 'e', config: cfg({ materialized: 'ephemeral' }), relation: undefined };
+  const manifest = { nodes: new Map([[model.uniqueId, model], [eph.uniqueId, eph]]), sources: new Map() } as unknown as Manifest;
+  const test = (id: string, name: string, config: Record<string, unknown> = {}, attached = model.uniqueId): SqlNode =>
+    ({ uniqueId: id, resourceType: 'test', name: id, config: cfg(config), attachedNode: attached, testMetadata: { name, kwargs: { column_name: 'id' }, testType: 'generic' } }) as unknown as SqlNode;
+
+  it('batches default-config built-in tests of one model, and nothing else', () => {
+    const none = () => false;
+    expect(isBatchable(test('t1', 'not_null'), manifest, none)).toBe(true);
+    expect(isBatchable(test('t1', 'unique'), manifest, none)).toBe(true);
+    expect(isBatchable(test('t1', 'relationships'), manifest, none)).toBe(false);
+    expect(isBatchable(test('t1', 'not_null', { where: 'id > 0' }), manifest, none)).toBe(false);
+    expect(isBatchable(test('t1', 'not_null', { limit: 5 }), manifest, none)).toBe(false);
+    expect(isBatchable(test('t1', 'not_null', { store_failures: true }), manifest, none)).toBe(false);
+    expect(isBatchable(test('t1', 'not_null', { fail_calc: 'sum(n)' }), manifest, none)).toBe(false);
+    expect(isBatchable(test('t1', 'not_null', { fail_calc: 'COUNT( * )' }), manifest, none)).toBe(true);
+    expect(isBatchable(test('t1', 'not_null', { severity: 'warn', warn_if: '>5' }), manifest, none)).toBe(true);
+    expect(isBatchable(test('t1', 'not_null', {}, eph.uniqueId), manifest, none)).toBe(false);
+    // a user's {% test not_null %} replaces the built-in: its SQL is unknown
+    expect(isBatchable(test('t1', 'not_null'), manifest, (n) => n === 'not_null')).toBe(false);
+  });
+
+  it('groups by model and leaves single tests alone', () => {
+    const plan = planBatches([test('a', 'not_null'), test('b', 'accepted_range'), test('c', 'relationships')], manifest, () => false);
+    expect([...plan.keys()].sort()).toEqual(['a', 'b']);
+    expect(plan.get('a')).toBe(plan.get('b'));
+    expect(plan.get('a')!.members.map((m) => m.id)).toEqual(['a', 'b']);
+    expect(planBatches([test('a', 'not_null')], manifest, () => false).size).toBe(0);
+  });
+});
+
+describe('test config', () => {
+  it('parses thresholds', () => {
+    expect(parseThreshold('>10')).toEqual({ op: '>', value: 10 });
+    expect(parseThreshold(' != 0 ')).toEqual({ op: '!=', value: 0 });
+    expect(parseThreshold('==3')).toEqual({ op: '=', value: 3 });
+    expect(parseThreshold('<>2')).toEqual({ op: '!=', value: 2 });
+    expect(parseThreshold('>= 2.5')).toEqual({ op: '>=', value: 2.5 });
+    for (const bad of ['more than 10', '>', '10', '> x', '>1; drop table t', 5]) expect(parseThreshold(bad)).toBeUndefined();
+  });
+
+  it('names what is wrong', () => {
+    expect(testConfigProblem({ severity: 'warn', warn_if: '>1', error_if: '>=10', limit: 5 })).toBeUndefined();
+    expect(testConfigProblem({ severity: 'fatal' })).toMatch(/severity must be 'error' or 'warn'/);
+    expect(testConfigProblem({ warn_if: 'lots' })).toMatch(/warn_if must be a comparison/);
+    expect(testConfigProblem({ error_if: '>' })).toMatch(/error_if/);
+    expect(testConfigProblem({ limit: -1 })).toMatch(/limit/);
+    expect(testConfigProblem({ store_failures_as: 'csv' })).toMatch(/store_failures_as/);
+  });
+
+  it('applies severity, warn_if and error_if as dbt does', () => {
+    const verdict = (c: Record<string, unknown>, n: number) => testStatus(cfg(c), verdictFromCount(cfg(c), n));
+    expect(verdict({}, 0)).toBe('pass');
+    expect(verdict({}, 1)).toBe('fail');
+    expect(verdict({ severity: 'warn' }, 1)).toBe('warn');
+    expect(verdict({ severity: 'WARN' }, 100)).toBe('warn');
+    expect(verdict({ warn_if: '>5', error_if: '>10' }, 3)).toBe('pass');
+    expect(verdict({ warn_if: '>5', error_if: '>10' }, 7)).toBe('warn');
+    expect(verdict({ warn_if: '>5', error_if: '>10' }, 11)).toBe('fail');
+    expect(verdict({ severity: 'warn', error_if: '>0' }, 11)).toBe('warn');
+    expect(testMessage(cfg({ error_if: '>10' }), 'fail', 11)).toBe('Got 11 results, configured to fail if >10');
+    expect(testMessage(cfg(), 'warn', 1, '"s"."t"')).toBe('Got 1 result, configured to warn if !=0. See test failures: select * from "s"."t"');
+    expect(testVerdictSql('select 1', cfg({ warn_if: '==2', limit: 3 }))).toBe(
+      'select count(*) as failures, (count(*)) = 2 as should_warn, (count(*)) != 0 as should_error\nfrom (\nselect 1\nlimit 3\n) as dbt_internal_test',
+    );
+  });
+
+  it('reads static config() calls of a {% test %} block', () => {
+    expect(macroConfig("{% test x(model) %}{{ config(severity='warn', tags=['a']) }} select 1{% endtest %}")).toEqual({ severity: 'warn', tags: ['a'] });
+    expect(macroConfig('{% test x(model) %}select 1{% endtest %}')).toEqual({});
+  });
+});
+
+describe('unit-test fixtures', () => {
+  it('parses CSV with quotes, escapes and nulls', () => {
+    expect(parseCsv('a,b,c\n1,"x, y",\n2,"say ""hi""", z \n')).toEqual([
+      ['a', 'b', 'c'],
+      ['1', 'x, y', null],
+      ['2', 'say "hi"', 'z'],
+    ]);
+    expect(parseCsv('  id,name\n  1,Ada\n')).toEqual([
+      ['id', 'name'],
+      ['1', 'Ada'],
+    ]);
+    expect(parseCsv('a\n""\n')).toEqual([['a'], ['']]);
+  });
+
+  it('infers column types from values', () => {
+    expect(inferType([1, 2, null], false)).toBe('INTEGER');
+    expect(inferType([1, 3_000_000_000], false)).toBe('BIGINT');
+    expect(inferType([1, 2.5], false)).toBe('DOUBLE');
+    expect(inferType([true, false], false)).toBe('BOOLEAN');
+    expect(inferType(['2024-01-31'], false)).toBe('DATE');
+    expect(inferType(['2024-01-31 10:00:00', '2024-02-01'], false)).toBe('TIMESTAMP');
+    expect(inferType(['2024-01-31T10:00:00Z'], false)).toBe('TIMESTAMPTZ');
+    expect(inferType(['a', 1], false)).toBe('VARCHAR');
+    expect(inferType(['1'], false)).toBe('VARCHAR');
+    expect(inferType(['1', '-2'], true)).toBe('INTEGER');
+    expect(inferType(['1.5', '2'], true)).toBe('DOUBLE');
+    expect(inferType(['true', 'FALSE'], true)).toBe('BOOLEAN');
+    expect(inferType([[1, 2], [3]], false)).toBe('INTEGER[]');
+    expect(inferType([null], false)).toBe('INTEGER');
+  });
+
+  it('formats a row diff with every difference marked', () => {
+    const text = formatRowDiff(['id', 'total'], { matched: [['1', '5']], missing: [['2', '10']], extra: [['2', '11'], ['3', null]] });
+    expect(text.split('\n')).toEqual([
+      '     id | total',
+      '     ---+------',
+      '     1  | 5',
+      '  -  2  | 10',
+      '  +  2  | 11',
+      '  +  3  | null',
+    ]);
+    expect(summarizeDiff({ missing: 1, extra: 2 })).toBe('1 expected row missing, 2 unexpected rows');
+    const many = formatRowDiff(['n'], { matched: Array.from({ length: 60 }, (_, i) => [String(i)]), missing: [['x']], extra: [] }, 10);
+    expect(many).toContain('-  x');
+    expect(many).toContain('... 51 more rows');
+  });
+});
