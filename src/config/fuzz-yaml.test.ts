@@ -114,7 +114,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 /** Applies mutations in order; positions wrap around the current text, so every mutation applies. */
-export function mutate(text: string, mutations: readonly Mutation[]): string {
+function mutate(text: string, mutations: readonly Mutation[]): string {
   let out = text;
   for (const m of mutations) {
     const lines = out.split('\n');

@@ -1,8 +1,8 @@
 import type { Session } from '../execute/index.js';
-import { registerParseStub } from '../jinja/index.js';
 import { registerDefaultPlugin, type SessionPlugin } from '../tasks/run-task.js';
 import { LlmRuntime } from './runtime.js';
-import { parseLlmSettings, settingsForTarget } from './settings.js';
+import './parse-stubs.js';
+import { settingsForTarget } from './settings.js';
 import { llmTemplateGlobals } from './template.js';
 
 const runtimes = new WeakMap<Session, LlmRuntime>();
@@ -33,6 +33,3 @@ export const llmPlugin: SessionPlugin = {
 };
 
 registerDefaultPlugin(llmPlugin);
-
-// parsing renders templates before any profile is read: there, the functions only need to exist
-for (const [name, fn] of Object.entries(llmTemplateGlobals(parseLlmSettings(undefined)))) registerParseStub(name, fn);

@@ -1,3 +1,4 @@
+import '../llm/parse-stubs.js';
 import type { ManifestNode, ResourceType } from '../manifest/types.js';
 import { loadProject, selectFor, type CommonOptions } from './project.js';
 
