@@ -73,6 +73,15 @@ describe('bmp CLI on a real DuckDB file', () => {
     expect(byId['model.basic.customer_totals'].message).toMatch(/no_such_column/);
   });
 
+  it('names the line of a seed row with the wrong number of fields, and still loads the other seed', async () => {
+    const dir = fixture();
+    writeFileSync(join(dir, 'seeds/raw_customers.csv'), 'customer_id,name\n10,Ada\n11,Grace,extra\n12,Linus\n');
+    const r = bmp(['seed', '--project-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/line 3 of the CSV: Expected Number of Columns: 2 Found: 3 \(row: 11,Grace,extra\)/);
+    expect(await query(join(dir, 'basic.duckdb'), 'select count(*) as n from main.raw_orders')).toEqual([{ n: 4 }]);
+  });
+
   it('builds identical tables with --threads 1 and --threads 4', async () => {
     const a = fixture();
     const b = fixture();
