@@ -68,12 +68,15 @@ export class Session {
     const { target } = opts.cfg;
     const threads = opts.threads ?? target.threads;
     const onStatement = (sql: string, connection: number) => opts.emit({ code: 'E001', type: 'sql', sql, connection });
+    // relative file paths in SQL (read_csv('data/x.csv'), a user's memories file) resolve against
+    // the project folder, like every other path bmp reads, never against the shell's folder
+    const settings = { file_search_path: opts.cfg.project.projectDir, ...target.settings };
     let db: Database | undefined;
     if (opts.readOnly && target.path !== ':memory:') {
       const { existsSync } = await import('node:fs');
-      if (existsSync(target.path)) db = await Database.open({ path: target.path, readOnly: true, settings: target.settings, onStatement, waitForLockSeconds: opts.waitForLockSeconds });
+      if (existsSync(target.path)) db = await Database.open({ path: target.path, readOnly: true, settings, onStatement, waitForLockSeconds: opts.waitForLockSeconds });
     } else {
-      db = await Database.open({ path: target.path, settings: target.settings, onStatement, waitForLockSeconds: opts.waitForLockSeconds });
+      db = await Database.open({ path: target.path, settings, onStatement, waitForLockSeconds: opts.waitForLockSeconds });
     }
     const conns: Connection[] = [];
     if (db) for (let i = 0; i < Math.max(1, threads); i++) conns.push(await db.connect());

@@ -3,6 +3,7 @@ import { registerDefaultPlugin, type SessionPlugin } from '../tasks/run-task.js'
 import { LlmRuntime } from './runtime.js';
 import './parse-stubs.js';
 import { settingsForTarget } from './settings.js';
+import { CACHE_TABLE, STATE_SCHEMA } from './sql.js';
 import { llmTemplateGlobals } from './template.js';
 
 const runtimes = new WeakMap<Session, LlmRuntime>();
@@ -25,7 +26,13 @@ export const llmPlugin: SessionPlugin = {
     const settings = settingsForTarget(session.cfg.target, !!session.opts.flags?.['llmOffline']);
     const runtime = new LlmRuntime(settings, () => session.isInterrupted, undefined, (message) => session.opts.emit({ code: 'A002', type: 'info', message }));
     runtimes.set(session, runtime);
-    session.addBeforeMaterialize(async (_s, compiled, conn) => runtime.prepare(compiled, conn) as Promise<Readonly<Record<string, unknown>> | undefined>);
+    session.addBeforeMaterialize(async (_s, compiled, conn) => {
+      const figures = await runtime.prepare(compiled, conn);
+      // the cache table was just created: templates compiled later in this run must see it
+      // (adapter.get_relation('_bmp', 'llm_cache') answers from the session catalog)
+      if (figures && !session.catalog.get(STATE_SCHEMA, CACHE_TABLE)) await session.catalog.refresh(conn, STATE_SCHEMA, CACHE_TABLE);
+      return figures as Readonly<Record<string, unknown>> | undefined;
+    });
   },
   teardown(session) {
     runtimes.get(session)?.close();

@@ -1,0 +1,50 @@
+{#-
+  Accessibility of a memory at as_of (stg_memories, wm_active_context). Every score is in [0, 1].
+-#}
+
+{#- Recency: exp(-ln 2 * hours since the last access / half-life). 1 right after an access, 0.5
+    one half-life later (var recency_half_life_hours). -#}
+{% macro recency_score(hours_since_access) -%}
+  least(1.0, greatest(0.0, exp(-ln(2) * greatest(0.0, {{ hours_since_access }}) / {{ var('recency_half_life_hours') }})))
+{%- endmacro %}
+
+{#- Frequency: ln(1 + accesses) / ln(1 + saturation), capped at 1 (practice effect with
+    diminishing returns; var frequency_saturation_accesses, 100 by default, i.e. ln(101)). -#}
+{% macro frequency_score(access_count) -%}
+  least(1.0, greatest(0.0, ln(1 + greatest(0, {{ access_count }})) / ln(1 + {{ var('frequency_saturation_accesses') }})))
+{%- endmacro %}
+
+{#- Novelty: exp(-age / scale), the age term of activation (var activation_age_scale_days, 7). -#}
+{% macro novelty_score(age_seconds) -%}
+  least(1.0, greatest(0.0, exp(-greatest(0.0, {{ age_seconds }}) / ({{ var('activation_age_scale_days') }} * 86400.0))))
+{%- endmacro %}
+
+{#- Activation: novelty blended with recency and frequency (weights are vars summing to 1). -#}
+{% macro activation_score(novelty, recency, frequency) -%}
+  least(1.0, greatest(0.0,
+      {{ var('activation_weight_age') }} * {{ novelty }}
+    + {{ var('activation_weight_recency') }} * {{ recency }}
+    + {{ var('activation_weight_frequency') }} * {{ frequency }}))
+{%- endmacro %}
+
+{#- Emotional salience from valence in [-1, 1]: arousal in either direction makes an item salient;
+    neutral items keep the floor (var emotional_salience_floor). -#}
+{% macro emotional_salience(valence) -%}
+  least(1.0, greatest(0.0, {{ var('emotional_salience_floor') }} + (1 - {{ var('emotional_salience_floor') }}) * abs(coalesce({{ valence }}, 0))))
+{%- endmacro %}
+
+{#- How much of the working-memory span an item takes, in [0, 1]: its number of concepts and its
+    length, each normalised (vars wm_complexity_concepts, wm_complexity_chars), averaged. -#}
+{% macro item_complexity(concepts, content) -%}
+  least(1.0, greatest(0.0,
+      (least(1.0, len({{ concepts }}) / {{ var('wm_complexity_concepts') }})
+     + least(1.0, length(coalesce({{ content }}, '')) / {{ var('wm_complexity_chars') }})) / 2))
+{%- endmacro %}
+
+{#- Miller's law, deterministic: capacity +/- variance, decided by cognitive load in [0, 1]
+    (the mean complexity of the items competing for the span): no load gives capacity + variance
+    (9), full load capacity - variance (5). Replaces the original's random draw per row. -#}
+{% macro miller_capacity(load) -%}
+  cast({{ var('working_memory_capacity') }} + {{ var('working_memory_variance') }}
+    - round(2 * {{ var('working_memory_variance') }} * least(1.0, greatest(0.0, {{ load }}))) as integer)
+{%- endmacro %}

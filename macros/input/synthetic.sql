@@ -1,0 +1,89 @@
+{#-
+  The deterministic synthetic memory stream (raw_memories when memories_path is unset).
+  Every column of memory `id` is a pure function of the id and the vars — DuckDB's hash() of the
+  id (or of its sitting) with a salt — never of synthetic_memories, so raising N appends newer
+  memories and leaves existing rows byte-identical.
+-#}
+
+{#- A uniform number in [0, 1) drawn from `key` with `salt` (stable across runs). -#}
+{% macro synthetic_uniform(key, salt) -%}
+  ((hash({{ key }}, '{{ salt }}') % 1000003) / 1000003.0)
+{%- endmacro %}
+
+{#- The concept vocabulary, most frequent first: draws are Zipf-like (rank k with probability
+    ~ ln((k + 1) / k) / ln(V + 1), i.e. ~1/k), so a few concepts dominate and most are rare. -#}
+{% macro synthetic_vocabulary() -%}
+  ['work', 'family', 'health', 'project', 'friends', 'money', 'sleep', 'music', 'travel', 'code',
+   'food', 'exercise', 'reading', 'meeting', 'home', 'learning', 'weather', 'garden', 'writing', 'design',
+   'coffee', 'deadline', 'team', 'books', 'movies', 'running', 'cooking', 'kids', 'budget', 'email',
+   'planning', 'research', 'bug', 'release', 'interview', 'doctor', 'birthday', 'vacation', 'car', 'rent',
+   'news', 'podcast', 'language', 'piano', 'hiking', 'painting', 'chess', 'photography', 'climbing', 'yoga',
+   'meditation', 'dentist', 'taxes', 'insurance', 'neighbors', 'conference', 'mentor', 'startup', 'database', 'python',
+   'rust', 'duckdb', 'memory', 'neuroscience', 'philosophy', 'history', 'poetry', 'astronomy', 'cycling', 'swimming',
+   'camping', 'tea', 'bakery', 'market', 'bicycle', 'train', 'airport', 'museum', 'concert', 'theater',
+   'festival', 'wedding', 'funeral', 'holiday', 'school', 'exam', 'thesis', 'lecture', 'lab', 'experiment',
+   'paper', 'review', 'grant', 'patent', 'contract', 'invoice', 'client', 'customer', 'feedback', 'launch']
+{%- endmacro %}
+
+{#- A Zipf-like draw from the vocabulary: 1-based rank floor((V + 1) ^ u), u uniform. -#}
+{% macro synthetic_concept(key, salt) -%}
+  {{ synthetic_vocabulary() }}[cast(least(100, greatest(1, floor(exp({{ synthetic_uniform(key, salt) }} * ln(101))))) as integer)]
+{%- endmacro %}
+
+{#- How a note opens. -#}
+{% macro synthetic_openers() -%}
+  ['Noted', 'Talked about', 'Read about', 'Thinking about', 'Worked on', 'Remembered', 'Planned',
+   'Discussed', 'Wrote about', 'Learned about']
+{%- endmacro %}
+
+{#- How a note ends, with the emotional valence the phrase carries (the memory's valence is this
+    plus a little noise). -#}
+{% macro synthetic_details() -%}
+  [{'phrase': 'it felt important', 'valence': 0.3},
+   {'phrase': 'follow up tomorrow', 'valence': 0.0},
+   {'phrase': 'a small breakthrough', 'valence': 0.7},
+   {'phrase': 'needs more thought', 'valence': -0.1},
+   {'phrase': 'surprisingly pleasant', 'valence': 0.6},
+   {'phrase': 'a frustrating setback', 'valence': -0.7},
+   {'phrase': 'mentioned by a friend', 'valence': 0.2},
+   {'phrase': 'worth revisiting', 'valence': 0.1},
+   {'phrase': 'an open question', 'valence': 0.0},
+   {'phrase': 'a stressful moment', 'valence': -0.6},
+   {'phrase': 'a proud moment', 'valence': 0.9},
+   {'phrase': 'a sad reminder', 'valence': -0.9}]
+{%- endmacro %}
+
+{#- Where memories come from. -#}
+{% macro synthetic_sources() -%}
+  ['note', 'chat', 'email', 'journal', 'voice memo', 'web clip']
+{%- endmacro %}
+
+{#- Pick from a list literal with a uniform draw. -#}
+{% macro synthetic_pick(list_literal, n, key, salt) -%}
+  ({{ list_literal }})[1 + cast(floor({{ synthetic_uniform(key, salt) }} * {{ n }}) as integer)]
+{%- endmacro %}
+
+{#- Creation time of memory `id` (TIMESTAMP, whole seconds). Ids come in sittings of
+    synthetic_session_size; sitting j starts at origin + j * P + jitter (jitter < P / 2), where
+    P = synthetic_span_days / (synthetic_reference_memories / session size) and
+    origin = synthetic_anchor - synthetic_span_days. Inside a sitting, items are
+    synthetic_session_gap_minutes apart plus jitter (squeezed to fit half a period when the stream
+    is dense). A sitting ends before the next begins,
+    so a larger id is always newer: memories past the reference count extend the timeline after
+    the anchor at the same rate. -#}
+{% macro synthetic_created_at(id) -%}
+  {%- set session_size = var('synthetic_session_size') -%}
+  {%- set period_seconds = var('synthetic_span_days') * 86400.0 * session_size / var('synthetic_reference_memories') -%}
+  {%- set wanted_gap = var('synthetic_session_gap_minutes') * 60.0 -%}
+  {#- a sitting must fit in half a period, so dense streams squeeze the gap -#}
+  {%- set max_gap = period_seconds / (2 * session_size) -%}
+  {%- set gap_seconds = wanted_gap if wanted_gap < max_gap else max_gap -%}
+  (cast('{{ var('synthetic_anchor') }}' as timestamp)
+    - to_seconds(cast({{ var('synthetic_span_days') * 86400 }} as bigint))
+    + to_seconds(cast(floor(
+        ({{ id }} // {{ session_size }}) * {{ period_seconds }}
+      + {{ synthetic_uniform('(' ~ id ~ ') // ' ~ session_size, 'session_start') }} * {{ period_seconds }} * 0.5
+      + ({{ id }} % {{ session_size }}) * {{ gap_seconds }}
+      + {{ synthetic_uniform(id, 'slot') }} * {{ gap_seconds }} * 0.9
+      ) as bigint)))
+{%- endmacro %}

@@ -1,0 +1,112 @@
+{#-
+  memory_replay — the night after a memory's short-term phase: hippocampal replay of the ready
+  ones, and a fate for every memory. One row per memory whose night has come.
+
+  consolidated_at = the first consolidation_hour after the short-term phase ended
+  (stm_episodes.replay_scheduled_at), derived from the memory's own timestamps.
+  - replayed: ready_for_consolidation (stm_episodes); replay_cycles replays for those, none for the
+    others, which keep their short-term strength and fade
+  - replay_strength = 0.3*stm + 0.3*emotion + 0.2*co_activation/10 + 0.2*recency (vars): the drive
+    of each replay
+  - consolidated_strength = 1 - (1 - stm) * (1 - hebbian_learning_rate * replay) ^ cycles:
+    Hebbian strengthening, in [0, 1]
+  - fate from the two strengths (macros/biology/consolidation.sql): cortical_transfer |
+    hippocampal_retention | gradual_forgetting | rapid_forgetting
+  - episode_gist: a short gist of the episode the memory belongs to, from its first
+    episode_gist_members members encoded within short_term_window_hours of its start (all known
+    by the time any member's night comes), by episode_gist() (offline: extractive; with the LLM:
+    a cached summary); replayed memories only
+  - consolidation_batch: the memory's batch in its night's replay, in batches of
+    consolidation_batch_size, strongest first (NULL when not replayed)
+
+  Incremental (merge on memory_id). A memory's row is built from its final short-term row and
+  never changes. A run adds the memories whose night is after the newest night stored and not
+  after as_of; a night is always processed whole (all its memories are final by then), so rows
+  and batches are the same day by day as in one full build.
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key='memory_id',
+    incremental_strategy='merge',
+    on_schema_change='fail'
+) }}
+
+with clock as (
+    select as_of from {{ ref('pipeline_clock') }}
+),
+
+nights_come as (
+    select s.*
+    from {{ ref('stm_episodes') }} as s
+    where s.phase_complete
+      and s.replay_scheduled_at <= (select as_of from clock)
+    {% if is_incremental() %}
+      and s.replay_scheduled_at > {{ watermark(this, 'consolidated_at') }}
+    {% endif %}
+),
+
+-- the opening of each episode replayed: its first members, encoded within the short-term window of its start
+episode_openings as (
+    select
+        e.episode_id,
+        -- members 1..episode_gist_members in order (a pivot: much cheaper than an ordered string_agg)
+        concat_ws(' '
+        {%- for position in range(1, var('episode_gist_members') + 1) %},
+            max(case when e.episode_position = {{ position }} then m.content end)
+        {%- endfor %}) as episode_text
+    from {{ ref('stm_episodes') }} as e
+    -- content never changes: read it from raw_memories (a join on its id skips most of it)
+    join {{ ref('raw_memories') }} as m on m.memory_id = e.memory_id
+    where e.episode_id in (select episode_id from nights_come where ready_for_consolidation)
+      and e.episode_position <= {{ var('episode_gist_members') }}
+      and e.created_at <= e.episode_started_at + {{ hours_interval(var('short_term_window_hours')) }}
+    group by e.episode_id
+),
+
+gists as (
+    select
+        episode_id,
+        {{ episode_gist('episode_text') }} as episode_gist
+    from episode_openings
+),
+
+replayed as (
+    select
+        n.*,
+        n.ready_for_consolidation as replayed,
+        case when n.ready_for_consolidation then {{ var('replay_cycles') }} else 0 end as replay_cycles,
+        {{ replay_strength('n.stm_strength', 'n.emotional_salience', 'n.co_activation_count', 'n.recency_factor') }} as replay_strength
+    from nights_come as n
+),
+
+consolidated as (
+    select
+        *,
+        {{ hebbian_consolidation('stm_strength', 'replay_strength', 'replay_cycles') }} as consolidated_strength
+    from replayed
+)
+
+select
+    c.memory_id,
+    c.episode_id,
+    c.primary_concept,
+    c.concepts,
+    c.created_at,
+    c.replay_scheduled_at as consolidated_at,
+    c.replayed,
+    cast(c.replay_cycles as integer) as replay_cycles,
+    c.stm_strength,
+    c.emotional_salience,
+    c.co_activation_count,
+    c.recency_factor,
+    c.interference,
+    c.replay_strength,
+    c.consolidated_strength,
+    {{ memory_fate('c.consolidated_strength', 'c.replay_strength') }} as fate,
+    case when c.replayed then g.episode_gist end as episode_gist,
+    case when c.replayed then
+        {{ consolidation_batch('c.replay_scheduled_at, c.replayed', 'c.replay_strength desc, c.memory_id') }}
+    end as consolidation_batch
+from consolidated as c
+left join gists as g on g.episode_id = c.episode_id
+order by consolidated_at, consolidation_batch, memory_id

@@ -1,0 +1,173 @@
+{#-
+  related_memories — for each long-term memory, its related_memories_k most similar long-term
+  memories (pattern completion: one cue brings back related traces), by cosine similarity of
+  their embeddings (array_cosine_similarity over ltm_memories.embedding).
+
+  Blocking keeps this far from all pairs (no vector index is available offline): candidates share
+  a concept AND lie close on that concept's timeline (sorted-neighbourhood blocking). Each
+  concept's memories are numbered in time order and every memory is compared with the
+  related_candidate_window memories before it (so also with the ones after it): up to 2 x window
+  candidates per concept, over its first related_blocking_concepts concepts. Rare concepts are
+  thus compared in full, common ones by temporal neighbourhood (memories of one topic close in
+  time are the likeliest to complete each other). Candidate ids come from lag() over the concept
+  timelines (ids only, so the window stays small in memory), their embeddings from two hash
+  joins on the long-term memories, and the top k per memory from a dense_rank: time and memory
+  grow linearly with the number of memories (a few dozen candidates each; a 1M-memory build
+  stays within a 4 GB memory_limit). Only positive similarities count as related; ties break on
+  the smaller related_memory_id, so the table is deterministic.
+
+  Incremental (delete+insert on memory_id: a memory's whole top-k list is replaced). Long-term
+  memories arrive in creation order (a memory's consolidation night follows from its creation
+  time), so new ones are appended at the end of each concept's timeline. A run recomputes the
+  top k of the memories whose candidates changed — the new ones and those within
+  related_candidate_window positions before the first new one on a concept — from every
+  candidate they have, reading only the timeline positions around them (positions more than a
+  window apart are never paired). The others keep their rows, which a full build would give
+  them again: building day by day gives the table one full build gives. (A memory arriving late,
+  created before memories already related, is only placed right by --full-refresh.)
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key='memory_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail'
+) }}
+
+{%- set window_size = var('related_candidate_window') %}
+{%- set blocking_concepts = var('related_blocking_concepts') %}
+{%- set k = var('related_memories_k') %}
+
+with memories as (
+    select memory_id, concepts, created_at, consolidated_at, embedding
+    from {{ ref('ltm_memories') }}
+),
+
+-- each memory's place on the timeline of each of its first concepts
+positioned as (
+    select
+        memory_id,
+        concept,
+        consolidated_at,
+        row_number() over (partition by concept order by created_at, memory_id) as position
+    from (
+        select
+            memory_id,
+            unnest(list_slice(concepts, 1, {{ blocking_concepts }})) as concept,
+            created_at,
+            consolidated_at
+        from memories
+    )
+),
+
+{% if is_incremental() %}
+-- where each timeline changed: the first position of a memory consolidated since the last run
+changed_from as (
+    select concept, min(position) as first_new_position
+    from positioned
+    where consolidated_at > {{ watermark(this, 'memory_consolidated_at') }}
+    group by concept
+),
+
+-- memories whose candidates changed: the new ones and the window_size before them
+affected as (
+    select distinct p.memory_id
+    from positioned as p
+    join changed_from as c on c.concept = p.concept
+    where p.position >= c.first_new_position - {{ window_size }}
+),
+
+-- the positions their candidates can sit at: a window around each of their postings
+needed as (
+    select *
+    from (
+        select
+            p.*,
+            a.memory_id is not null as is_affected,
+            max(case when a.memory_id is not null then 1 else 0 end) over (
+                partition by p.concept order by p.position
+                rows between {{ window_size }} preceding and {{ window_size }} following) as near_affected
+        from positioned as p
+        left join affected as a on a.memory_id = p.memory_id
+    )
+    where near_affected = 1
+),
+{% else %}
+needed as (
+    select *, true as is_affected
+    from positioned
+),
+{% endif %}
+
+-- each memory against the window_size memories before it on each of its concepts' timelines
+-- (ids only: the window never carries embeddings, which keeps its memory small)
+pairs as (
+    select
+        memory_id,
+        position,
+        is_affected,
+        unnest([
+        {%- for i in range(1, window_size + 1) %}
+            {'related_memory_id': lag(memory_id, {{ i }}) over timeline,
+             'related_position': lag(position, {{ i }}) over timeline,
+             'related_is_affected': lag(is_affected, {{ i }}) over timeline}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+        ]) as pair
+    from needed
+    window timeline as (partition by concept order by position)
+),
+
+candidate_pairs as (
+    select
+        p.memory_id,
+        p.is_affected,
+        p.pair.related_memory_id as related_memory_id,
+        p.pair.related_is_affected as related_is_affected,
+        array_cosine_similarity(a.embedding, b.embedding) as similarity
+    from pairs as p
+    join memories as a on a.memory_id = p.memory_id
+    join memories as b on b.memory_id = p.pair.related_memory_id
+    where p.pair.related_memory_id is not null
+      -- the needed positions can have gaps: never pair across one
+      and p.position - p.pair.related_position <= {{ window_size }}
+),
+
+-- similarity is symmetric: each pair counts for both memories (for those being recomputed)
+both_ways as (
+    select memory_id, related_memory_id, similarity
+    from candidate_pairs
+    where is_affected and similarity > 0
+    union all
+    select related_memory_id, memory_id, similarity
+    from candidate_pairs
+    where related_is_affected and similarity > 0
+),
+
+-- the best k per memory: dense_rank gives a pair met on several shared concepts (the same
+-- related id and similarity, side by side) a single rank; keep one row of each
+ranked as (
+    select distinct memory_id, related_memory_id, similarity, similarity_rank
+    from (
+        select
+            *,
+            dense_rank() over (partition by memory_id order by similarity desc, related_memory_id) as similarity_rank
+        from both_ways
+    )
+    where similarity_rank <= {{ k }}
+),
+
+-- what the output shows of each memory (no embeddings: the similarity is already known)
+cues as (
+    select memory_id, concepts, consolidated_at
+    from {{ ref('ltm_memories') }}
+)
+
+select
+    r.memory_id,
+    r.related_memory_id,
+    cast(r.similarity_rank as integer) as similarity_rank,
+    cast(least(1.0, r.similarity) as double) as similarity,
+    list_filter(a.concepts, lambda c: list_contains(b.concepts, c)) as shared_concepts,
+    a.consolidated_at as memory_consolidated_at
+from ranked as r
+join cues as a on a.memory_id = r.memory_id
+join cues as b on b.memory_id = r.related_memory_id

@@ -1,0 +1,239 @@
+{#-
+  stm_episodes — each memory's short-term (hippocampal) phase: one row per memory.
+
+  The phase lasts short_term_window_hours from encoding (stm_ends_at). Facts are evaluated at
+  stm_evaluated_at = least(as_of, stm_ends_at), from events up to that time only:
+  - episode: per primary concept, a silence over episode_gap_minutes starts a new episode;
+    episode_id is the memory_id of its first member (decided by the past only, so final at
+    encoding); episode_position counts members in order.
+  - co_activation_count: other members of its episode encoded within short_term_window_hours
+    before or after it (held in short-term memory together); competition = that, capped.
+  - interference_count: items encoded within interference_window_minutes of it that mention its
+    primary concept as a side concept (similar content, other episodes); interference in [0, 1].
+  - recency_factor: exp(-ln 2 * hours since the last rehearsal / stm_recency_half_life_hours);
+    a rehearsal is an access during the phase, encoding the first one.
+  - stm_strength = least(1, recency_factor * emotional_salience * (1 + competition * gain)).
+  - ready_for_consolidation: phase complete and strong enough (see macros/biology/short_term.sql);
+    replay_scheduled_at is the first night after the phase (consolidation_hour).
+
+  Incremental (merge on memory_id). Once as_of passes stm_ends_at a row never changes again;
+  before that it is provisional and re-merged every run. A run recomputes the memories encoded
+  within short_term_window_hours of the newest stored one (every provisional row, plus a few
+  final ones, recomputed to the same values), reading a further window of older memories as
+  context: their stored episode ids continue open episodes, and they count as neighbours in the
+  windows. Every window looks back at most that far and forward at most short_term_window_hours,
+  so each row is a function of the input and its own evaluation time: building day by day gives
+  the rows one full build gives. (A memory arriving late, encoded before the recomputed range,
+  is only picked up by --full-refresh.)
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key='memory_id',
+    incremental_strategy='merge',
+    on_schema_change='fail'
+) }}
+
+{%- set stm_hours = var('short_term_window_hours') -%}
+{%- set gap_hours = var('episode_gap_minutes') / 60.0 -%}
+{%- set interference_hours = var('interference_window_minutes') / 60.0 -%}
+{#- windows never look forward past the end of the phase, so facts are final when it ends -#}
+{%- set interference_ahead_hours = interference_hours if interference_hours < stm_hours else stm_hours -%}
+{#- the context read before the recomputed rows covers every look-back -#}
+{%- set context_hours = stm_hours -%}
+{%- if gap_hours > context_hours %}{% set context_hours = gap_hours %}{% endif -%}
+{%- if interference_hours > context_hours %}{% set context_hours = interference_hours %}{% endif %}
+
+with clock as (
+    select as_of from {{ ref('pipeline_clock') }}
+),
+
+{% if is_incremental() %}
+bounds as (
+    select
+        coalesce(max(created_at), '-infinity'::timestamp) - {{ hours_interval(stm_hours) }} as recompute_after,
+        coalesce(max(created_at), '-infinity'::timestamp) - {{ hours_interval(stm_hours + context_hours) }} as context_after
+    from {{ this }}
+),
+{% endif %}
+
+memories as (
+    select
+        m.memory_id,
+        m.primary_concept,
+        m.concepts,
+        m.created_at,
+        m.last_accessed_at,
+        m.emotional_salience,
+        {% if is_incremental() %}
+        -- context: final rows already stored (a missing one is recomputed instead)
+        m.created_at <= b.recompute_after and s.memory_id is not null as is_context,
+        s.episode_id as stored_episode_id,
+        s.episode_started_at as stored_episode_started_at,
+        s.episode_position as stored_episode_position
+        {% else %}
+        false as is_context,
+        cast(null as bigint) as stored_episode_id,
+        cast(null as timestamp) as stored_episode_started_at,
+        cast(null as integer) as stored_episode_position
+        {% endif %}
+    from {{ ref('stg_memories') }} as m
+    {% if is_incremental() %}
+    cross join bounds as b
+    -- an equi-join only (a condition on `bounds` here would turn it into a nested-loop join);
+    -- stored values are used for context rows only
+    left join {{ this }} as s
+      on s.memory_id = m.memory_id
+    where m.created_at > b.context_after
+    {% endif %}
+),
+
+-- episodes: a gap over episode_gap_minutes within the primary concept starts a new one
+sequenced as (
+    select
+        *,
+        lag(created_at) over (partition by primary_concept order by created_at, memory_id) as previous_same_concept_at
+    from memories
+),
+
+anchored as (
+    select
+        *,
+        case
+            when is_context then stored_episode_id
+            when previous_same_concept_at is null
+              or created_at - previous_same_concept_at > {{ minutes_interval(var('episode_gap_minutes')) }} then memory_id
+        end as episode_anchor_id,
+        case
+            when is_context then stored_episode_started_at
+            when previous_same_concept_at is null
+              or created_at - previous_same_concept_at > {{ minutes_interval(var('episode_gap_minutes')) }} then created_at
+        end as episode_anchor_at
+    from sequenced
+),
+
+episodes as (
+    select
+        *,
+        last_value(episode_anchor_id ignore nulls) over episode_so_far as episode_id,
+        last_value(episode_anchor_at ignore nulls) over episode_so_far as episode_started_at
+    from anchored
+    window episode_so_far as (
+        partition by primary_concept order by created_at, memory_id
+        rows between unbounded preceding and current row)
+),
+
+positioned as (
+    select
+        *,
+        case
+            when is_context then stored_episode_position
+            else coalesce(max(case when is_context then stored_episode_position end) over (partition by episode_id), 0)
+                 + row_number() over (partition by episode_id, is_context order by created_at, memory_id)
+        end as episode_position,
+        -- members of the episode held in short-term memory together with this one
+        count(*) over (
+            partition by episode_id order by created_at
+            range between {{ hours_interval(stm_hours) }} preceding and {{ hours_interval(stm_hours) }} following
+        ) - 1 as co_activation_count
+    from episodes
+),
+
+-- interference: nearby items that mention this item's primary concept as a side concept.
+-- Matched by time bucket (width = the interference window; a bucket and its two neighbours cover
+-- +/- the window) and concept: an equi-join, linear in the number of memories.
+side_mentions as (
+    select
+        memory_id,
+        created_at,
+        unnest(concepts[2:]) as concept,
+        cast(floor(epoch(created_at) / {{ interference_hours * 3600 }}) as bigint) as time_bucket
+    from memories
+),
+
+primary_mentions as (
+    select
+        m.memory_id,
+        m.primary_concept as concept,
+        m.created_at,
+        cast(floor(epoch(m.created_at) / {{ interference_hours * 3600 }}) as bigint) + neighbour.shift as time_bucket
+    from memories as m
+    cross join (values (-1), (0), (1)) as neighbour(shift)
+    where not m.is_context
+),
+
+interference_counts as (
+    select
+        p.memory_id,
+        count(*) as interference_count
+    from primary_mentions as p
+    join side_mentions as s
+      on s.concept = p.concept
+     and s.time_bucket = p.time_bucket
+    where s.created_at >= p.created_at - {{ hours_interval(interference_hours) }}
+      and s.created_at <= p.created_at + {{ hours_interval(interference_ahead_hours) }}
+    group by p.memory_id
+),
+
+phased as (
+    select
+        p.*,
+        cast(coalesce(i.interference_count, 0) as integer) as interference_count,
+        p.created_at + {{ hours_interval(stm_hours) }} as stm_ends_at,
+        least(clock.as_of, p.created_at + {{ hours_interval(stm_hours) }}) as stm_evaluated_at,
+        p.created_at + {{ hours_interval(stm_hours) }} <= clock.as_of as phase_complete
+    from positioned as p
+    cross join clock
+    left join interference_counts as i
+      on i.memory_id = p.memory_id
+    where not p.is_context
+),
+
+rehearsed as (
+    select
+        *,
+        last_accessed_at > created_at and last_accessed_at <= stm_evaluated_at as rehearsed,
+        case when last_accessed_at > created_at and last_accessed_at <= stm_evaluated_at
+             then last_accessed_at else created_at end as last_rehearsal_at
+    from phased
+),
+
+scored as (
+    select
+        *,
+        {{ stm_recency_factor(hours_between('stm_evaluated_at', 'last_rehearsal_at')) }} as recency_factor,
+        {{ stm_competition('co_activation_count') }} as competition,
+        {{ interference_score('interference_count') }} as interference
+    from rehearsed
+),
+
+strengths as (
+    select
+        *,
+        {{ stm_strength('recency_factor', 'emotional_salience', 'competition') }} as stm_strength
+    from scored
+)
+
+select
+    memory_id,
+    primary_concept,
+    concepts,
+    created_at,
+    episode_id,
+    episode_started_at,
+    cast(episode_position as integer) as episode_position,
+    stm_ends_at,
+    stm_evaluated_at,
+    phase_complete,
+    rehearsed,
+    last_rehearsal_at,
+    recency_factor,
+    emotional_salience,
+    cast(co_activation_count as integer) as co_activation_count,
+    cast(competition as integer) as competition,
+    interference_count,
+    interference,
+    stm_strength,
+    {{ ready_for_consolidation('phase_complete', 'stm_strength', 'interference', 'emotional_salience') }} as ready_for_consolidation,
+    {{ next_sleep_cycle('stm_ends_at') }} as replay_scheduled_at
+from strengths
+order by created_at, memory_id

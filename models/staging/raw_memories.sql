@@ -1,0 +1,142 @@
+{#-
+  raw_memories — the memories as they arrive, before any biology.
+
+  Incremental (merge on memory_id) so that a larger stream only adds what is new:
+  - synthetic (memories_path unset): ids 0..synthetic_memories-1 from range(); an incremental run
+    generates only ids above the largest one stored. Every column is a pure function of the id
+    (macros/input/synthetic.sql), so the rows already stored are exactly what a full build would
+    write, and new ids are newer than every stored memory.
+    Timeline: synthetic_reference_memories (10,000) memories span synthetic_span_days (~13 months)
+    ending at synthetic_anchor, in sittings of synthetic_session_size items every ~7.6 hours; ids
+    past the reference count continue after the anchor at the same rate (~25 a day), so
+    N = 100,000 spans ~11 years and N = 1,000,000 ~108 years. For a denser stream over the same
+    span, raise synthetic_reference_memories together with synthetic_memories.
+    Lowering synthetic_memories needs --full-refresh (stored ids are never deleted).
+  - the user's memories (memories_path set): the whole file or table is merged each run, so edited
+    rows (a new access count) are updated. Deleted rows stay: use --full-refresh.
+
+  Column mapping for memories_path (CSV/TSV with a header, Parquet, JSON, a table in a .duckdb/.db
+  file named by memories_table, or a table/view of the target database):
+    memory_id          required; an integer, or any text (then hashed to a BIGINT; the text is
+                       kept in external_id)
+    content            required; the remembered text
+    created_at         required; anything DuckDB casts to TIMESTAMP ('2025-06-01 14:03:00',
+                       ISO 8601, a timestamp column)
+    last_accessed_at   optional, TIMESTAMP; default created_at
+    access_count       optional, integer >= 1; default 1
+    concepts           optional; a list column, or text 'a, b; c' / '["a","b"]' (split on , ; |),
+                       first = primary concept; default: the first three distinct words of four
+                       letters or more in content (extract_concepts)
+    emotional_valence  optional, number in [-1, 1] (clamped); default 0 (neutral)
+    source             optional, text; default 'import'
+  Other columns are ignored. Rows without memory_id, content or created_at are dropped.
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key='memory_id',
+    incremental_strategy='merge',
+    on_schema_change='fail'
+) }}
+
+{% set memories_path = var('memories_path', none) %}
+{% if memories_path %}
+
+with user_rows as (
+    select * from {{ memories_relation(memories_path) }}
+    -- optional columns the file may lack: an empty row set with them, unioned by name
+    union all by name
+    select null as last_accessed_at, null as access_count, null as concepts,
+           null as emotional_valence, null as source
+    where false
+),
+
+typed as (
+    select
+        coalesce(try_cast(memory_id as bigint), cast(hash(cast(memory_id as varchar)) >> 1 as bigint)) as memory_id,
+        cast(memory_id as varchar) as external_id,
+        cast(content as varchar) as content,
+        cast(created_at as timestamp) as created_at,
+        cast(last_accessed_at as timestamp) as last_accessed_at,
+        try_cast(access_count as integer) as access_count,
+        concepts,
+        try_cast(emotional_valence as double) as emotional_valence,
+        cast(source as varchar) as source
+    from user_rows
+    where memory_id is not null and content is not null and created_at is not null
+)
+
+select
+    memory_id,
+    content,
+    created_at,
+    greatest(coalesce(last_accessed_at, created_at), created_at) as last_accessed_at,
+    greatest(coalesce(access_count, 1), 1) as access_count,
+    {{ normalize_concepts('concepts', 'content') }} as concepts,
+    round(least(1.0, greatest(-1.0, coalesce(emotional_valence, 0.0))), 3) as emotional_valence,
+    coalesce(source, 'import') as source,
+    external_id
+from typed
+-- one row per memory: the most recently accessed version wins
+qualify row_number() over (partition by memory_id order by last_accessed_at desc nulls last, external_id) = 1
+
+{% else %}
+
+with ids as (
+    select range as memory_id
+    from range(0, {{ var('synthetic_memories') }})
+    {% if is_incremental() %}
+    where range > (select coalesce(max(memory_id), -1) from {{ this }})
+    {% endif %}
+),
+
+draws as (
+    select
+        memory_id,
+        memory_id // {{ var('synthetic_session_size') }} as session_id,
+        {{ synthetic_created_at('memory_id') }} as created_at,
+        -- power-law access counts: P(count >= k) = k^-alpha, capped
+        cast(least({{ var('synthetic_max_access_count') }}, floor(pow(1 - {{ synthetic_uniform('memory_id', 'access') }}, -1.0 / {{ var('synthetic_access_alpha') }}))) as integer) as access_count,
+        -- delay of the last access, log-uniform up to synthetic_max_access_delay_days
+        exp({{ synthetic_uniform('memory_id', 'delay') }} * ln(1 + {{ var('synthetic_max_access_delay_days') }} * 24.0)) - 1 as access_delay_hours,
+        -- the sitting's topic, or (off topic) any concept
+        case when {{ synthetic_uniform('memory_id', 'on_topic') }} < {{ var('synthetic_on_topic_share') }}
+             then {{ synthetic_concept('memory_id // ' ~ var('synthetic_session_size'), 'topic') }}
+             else {{ synthetic_concept('memory_id', 'primary') }} end as primary_concept,
+        -- 0 to synthetic_max_extra_concepts further concepts (fewer more likely)
+        cast(floor(({{ var('synthetic_max_extra_concepts') }} + 1) * pow({{ synthetic_uniform('memory_id', 'n_concepts') }}, 2)) as integer) as extra_concepts,
+        {% for i in range(1, var('synthetic_max_extra_concepts') + 1) -%}
+        {{ synthetic_concept('memory_id', 'extra_' ~ i) }} as extra_concept_{{ i }},
+        {% endfor -%}
+        {{ synthetic_pick(synthetic_openers(), 10, 'memory_id', 'opener') }} as opener,
+        {{ synthetic_pick(synthetic_details(), 12, 'memory_id', 'detail') }} as detail,
+        {{ synthetic_uniform('memory_id', 'valence') }} as valence_noise,
+        {{ synthetic_pick(synthetic_sources(), 6, 'memory_id', 'source') }} as source
+    from ids
+),
+
+shaped as (
+    select
+        *,
+        {%- set drawn %}[primary_concept{% for i in range(1, var('synthetic_max_extra_concepts') + 1) %}, extra_concept_{{ i }}{% endfor %}]{% endset %}
+        {{ list_distinct_ordered("list_slice(" ~ drawn ~ ", 1, 1 + extra_concepts)") }} as concepts
+    from draws
+)
+
+select
+    memory_id,
+    opener || ' ' || concepts[1]
+        || case when len(concepts) >= 2 then ' with ' || concepts[2] else '' end
+        || case when len(concepts) >= 3 then ' and ' || concepts[3] else '' end
+        || ': ' || detail.phrase || '.' as content,
+    created_at,
+    case when access_count <= 1 then created_at
+         else created_at + to_seconds(cast(floor(access_delay_hours * 3600) as bigint)) end as last_accessed_at,
+    access_count,
+    concepts,
+    round(least(1.0, greatest(-1.0, detail.valence + {{ var('synthetic_valence_noise') }} * (2 * valence_noise - 1))), 3) as emotional_valence,
+    source,
+    'synthetic-' || memory_id as external_id
+from shaped
+order by memory_id
+
+{% endif %}

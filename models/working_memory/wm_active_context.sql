@@ -1,0 +1,74 @@
+{#-
+  wm_active_context — what is held in working memory at as_of (Miller's law, 7 +/- 2).
+
+  Rebuilt each run (table): working memory is a state at as_of, not a history.
+  1. Candidates: memories accessed within working_memory_window_minutes before as_of whose
+     activation exceeds plasticity_threshold.
+  2. Ranked by activation, then recency, then frequency (memory_id breaks ties, so the result is
+     deterministic).
+  3. Cognitive load = mean complexity (concepts and length) of the top capacity + variance
+     candidates; the span is capacity + variance at no load down to capacity - variance at full
+     load (miller_capacity), and the top `span` candidates are kept. Fewer candidates than the
+     span leave free slots.
+-#}
+{{ config(materialized='table') }}
+
+with clock as (
+    select as_of from {{ ref('pipeline_clock') }}
+),
+
+candidates as (
+    select
+        m.*,
+        {{ item_complexity('m.concepts', 'm.content') }} as complexity
+    from {{ ref('stg_memories') }} as m
+    cross join clock
+    where m.last_accessed_at > clock.as_of - {{ minutes_interval(var('working_memory_window_minutes')) }}
+      and m.activation > {{ var('plasticity_threshold') }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (order by activation desc, recency desc, frequency desc, memory_id) as wm_rank
+    from candidates
+),
+
+load as (
+    select
+        coalesce(avg(complexity), 0.0) as cognitive_load,
+        count(*) as competing_items
+    from ranked
+    where wm_rank <= {{ var('working_memory_capacity') + var('working_memory_variance') }}
+),
+
+span as (
+    select
+        cognitive_load,
+        competing_items,
+        {{ miller_capacity('cognitive_load') }} as wm_capacity
+    from load
+)
+
+select
+    r.memory_id,
+    cast(r.wm_rank as integer) as wm_rank,
+    r.content,
+    r.primary_concept,
+    r.concepts,
+    r.created_at,
+    r.last_accessed_at,
+    r.access_count,
+    r.recency,
+    r.frequency,
+    r.novelty,
+    r.activation,
+    r.emotional_salience,
+    r.complexity,
+    s.cognitive_load,
+    s.wm_capacity,
+    r.as_of
+from ranked as r
+cross join span as s
+where r.wm_rank <= s.wm_capacity
+order by r.wm_rank
