@@ -1,0 +1,87 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execute } from '../../src/tasks/index.js';
+import { ROOT, removeDir } from '../helpers/project.js';
+
+/**
+ * The Biological Memory Pipeline at the repository top level, built by the real engine into temp
+ * database files (BMP_DB_PATH), on the embedded default (synthetic memories, offline LLM).
+ */
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bmp-pipeline-'));
+  for (const p of ['project.yml', 'profiles.yml', 'models', 'macros', 'tests/sql']) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
+});
+afterAll(() => removeDir(dir));
+
+async function build(db: string, command: 'build' | 'run', vars: Record<string, unknown>) {
+  process.env['BMP_DB_PATH'] = db;
+  try {
+    return await execute(command, { projectDir: dir, vars });
+  } finally {
+    delete process.env['BMP_DB_PATH'];
+  }
+}
+
+async function rows(db: string, sql: string): Promise<Record<string, unknown>[]> {
+  const inst = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
+  try {
+    const c = await inst.connect();
+    return (await c.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    inst.closeSync();
+  }
+}
+
+/** Every table and view of `main`, as sorted rows with doubles rounded (float sums depend on order). */
+async function snapshotOf(db: string): Promise<Record<string, string>> {
+  const rels = (await rows(db, "select table_name as t from duckdb_tables() where schema_name = 'main' union select view_name from duckdb_views() where schema_name = 'main' and not internal order by 1")).map((r) => String(r['t']));
+  const out: Record<string, string> = {};
+  for (const t of rels) {
+    const cols = await rows(db, `select column_name as n, data_type as d from duckdb_columns() where schema_name = 'main' and table_name = '${t}' order by column_index`);
+    const sel = cols
+      .map(({ n, d }) => (d === 'DOUBLE' || d === 'FLOAT' ? `round("${n}", 9)` : String(d).startsWith('FLOAT[') ? `list_transform("${n}"::float[], lambda x: round(x, 6))` : `"${n}"`))
+      .join(', ');
+    out[t] = JSON.stringify(await rows(db, `select ${sel} from main."${t}" order by all`));
+  }
+  return out;
+}
+
+describe('the Biological Memory Pipeline', () => {
+  it('builds on the embedded default with every data test passing and every stage holding rows', async () => {
+    const db = join(dir, 'default.duckdb');
+    const out = await build(db, 'build', {});
+    const bad = out.results.filter((r) => r.status !== 'success' && r.status !== 'pass');
+    expect(bad.map((r) => `${r.uniqueId}: ${r.status} ${r.message}`)).toEqual([]);
+    expect(out.exitCode).toBe(0);
+    const [wm] = await rows(db, 'select count(*) as n, max(wm_rank) as top from main.wm_active_context');
+    expect(Number(wm!['n'])).toBeGreaterThanOrEqual(5);
+    expect(Number(wm!['n'])).toBeLessThanOrEqual(9);
+    const health = await rows(db, 'select stage, items from main.memory_health order by stage_order');
+    expect(health.length).toBeGreaterThanOrEqual(6);
+    for (const h of health) expect(Number(h['items'])).toBeGreaterThan(0);
+  });
+
+  it('builds day by day over a moving as_of into the same tables as one full build', async () => {
+    const n = 3000;
+    const full = join(dir, 'full.duckdb');
+    expect((await build(full, 'run', { synthetic_memories: n })).exitCode).toBe(0);
+    const asOf = String((await rows(full, 'select strftime(as_of, \'%Y-%m-%d %H:%M:%S\') as a from main.pipeline_clock'))[0]!['a']);
+    const final = new Date(asOf.replace(' ', 'T') + 'Z').getTime();
+    const daily = join(dir, 'daily.duckdb');
+    const fmt = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0, 19);
+    // 71-hour steps: nights, episode windows and month boundaries fall between runs differently each time
+    for (let t = final - 11 * 24 * 3600e3; t < final; t += 71 * 3600e3) {
+      const step = await build(daily, 'run', { synthetic_memories: n, as_of: fmt(t) });
+      expect(step.exitCode).toBe(0);
+    }
+    expect((await build(daily, 'build', { synthetic_memories: n, as_of: asOf })).exitCode).toBe(0);
+    expect((await build(full, 'run', { synthetic_memories: n, as_of: asOf })).exitCode).toBe(0);
+    const [a, b] = [await snapshotOf(full), await snapshotOf(daily)];
+    expect(Object.keys(b)).toEqual(Object.keys(a));
+    for (const t of Object.keys(a)) expect(b[t], `relation ${t}`).toBe(a[t]);
+  });
+});
