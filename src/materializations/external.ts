@@ -119,6 +119,10 @@ export const external: Materialization = async (ctx) => {
   if (layout.partition) await ensureStateTables(ctx.conn, ['partitions'], ctx.stateSchema);
   const exists = ctx.existing?.kind === 'view' && existsSync(layout.location);
   const full = !strategy || !exists || (ctx.fullRefresh && config['full_refresh'] !== false) || config['full_refresh'] === true;
+  if (full && strategy && ctx.existing?.kind === 'view' && !exists && !ctx.fullRefresh && config['full_refresh'] !== true) {
+    // the SQL was compiled with is_incremental() true (the view exists): writing it as a full build would lose rows
+    throw new CompileError('BMP_EXTERNAL_MISSING', `the files of ${ctx.relation.schema}.${ctx.relation.identifier} are gone from ${layout.location}`, { nodeId }, 'run with --full-refresh to rebuild them');
+  }
   return full ? fullBuild(ctx, layout) : incrementalBuild(ctx, layout, strategy!, replayed);
 };
 

@@ -5,7 +5,8 @@
  * table exactly as it was.
  *
  * ### NULL keys (merge and delete+insert)
- * `unique_key` columns are compared with `IS NOT DISTINCT FROM`, so a NULL key value equals a NULL
+ * `unique_key` columns are compared NULL-safely (`IS NOT DISTINCT FROM`; plain `=` for a column
+ * the batch holds no NULL in, which means the same), so a NULL key value equals a NULL
  * key value: a batch row with key `(1, NULL)` replaces (delete+insert) or updates (merge) the
  * target's `(1, NULL)` row instead of adding a second one. This differs from dbt's default merge,
  * which compares with `=` and so inserts a fresh copy of every NULL-keyed row on every run.
@@ -17,6 +18,8 @@ import { andAll, createTableAs, quoteIdent, relationSql, type CatalogColumn } fr
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { ensureStateTables, relationKeyOf, stateTable, type StateTable } from '../state/index.js';
+import { DELETING, predicatesOf, strategyOf, uniqueKeyOf, type IncrementalStrategy } from './incremental-config.js';
+import { checkUniqueIndexes, prepareIndexes, withIndexesDropped } from './incremental-indexes.js';
 import { microbatch } from './microbatch.js';
 import {
   affectedPartitionsMetaStatements,
@@ -33,10 +36,8 @@ import {
   type PartitionRange,
 } from './partition.js';
 import { onSchemaChangeOf, planSchemaChange, type SchemaChangePlan } from './schema-change.js';
-import { buildTable, indexStatements, tableIndexes, type TableIndex } from './table.js';
+import { buildTable, indexStatements, type TableIndex } from './table.js';
 import type { EventTimeWindow, Materialization, MaterializationContext, MaterializationResult } from './types.js';
-
-export type IncrementalStrategy = 'append' | 'merge' | 'delete+insert' | 'insert_overwrite' | 'microbatch';
 
 export const DEST = 'DBT_INTERNAL_DEST';
 export const SRC = 'DBT_INTERNAL_SOURCE';
@@ -54,25 +55,6 @@ export interface IncrementalPlanInput {
   readonly nullableKeys?: ReadonlySet<string>;
   /** Partitioned insert_overwrite: the span of the batch's partitions, so the delete can skip other row groups. */
   readonly partitionRange?: PartitionRange;
-}
-
-/** `unique_key` as a list: `'a'`, `'a, b'` and `['a', 'b']` all work. */
-export function uniqueKeyOf(config: NodeConfig): string[] {
-  const k = config['unique_key'];
-  if (!k) return [];
-  return (Array.isArray(k) ? k : [k]).flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean);
-}
-
-/** The configured strategy; without one, delete+insert when there is a unique_key, else append. */
-export function strategyOf(config: NodeConfig): IncrementalStrategy {
-  const s = config['incremental_strategy'] as IncrementalStrategy | undefined;
-  if (s) return s;
-  return uniqueKeyOf(config).length ? 'delete+insert' : 'append';
-}
-
-export function predicatesOf(config: NodeConfig): string[] {
-  const p = config['incremental_predicates'];
-  return (Array.isArray(p) ? p : p ? [p] : []).map(String);
 }
 
 /** `DBT_INTERNAL_DEST."a" is not distinct from DBT_INTERNAL_SOURCE."a" and ...` */
@@ -205,68 +187,6 @@ export const incremental: Materialization = async (ctx) => {
   return { rowsAffected: rows, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} ${rows}` };
 };
 
-const DELETING: ReadonlySet<IncrementalStrategy> = new Set(['delete+insert', 'insert_overwrite', 'microbatch']);
-
-/**
- * DuckDB's indexes get in the way of two incremental steps, so bmp works around them before the
- * step's transaction opens:
- * - unique indexes are checked over-eagerly: a transaction that deletes a key and inserts it again
- *   fails with "Duplicate key" on a persisted table (even if the index is dropped inside that
- *   transaction). delete+insert on a table whose unique indexes all lie within unique_key is run as
- *   the equivalent merge (update in place); otherwise (insert_overwrite, microbatch, other unique
- *   indexes) the unique indexes are dropped first and rebuilt after it (see {@link withIndexesDropped});
- * - a column cannot be dropped or retyped (sync_all_columns) while any index exists on the table.
- * Rebuilding an index costs time in proportion to the table, not the batch.
- */
-export async function prepareIndexes(
-  ctx: MaterializationContext,
-  strategy: IncrementalStrategy,
-  sql: string,
-  targetColumns: readonly CatalogColumn[],
-  known?: readonly TableIndex[],
-): Promise<{ strategy: IncrementalStrategy; dropped: TableIndex[] }> {
-  const indexes = known ?? (await tableIndexes(ctx.conn, ctx.relation));
-  if (!indexes.length) return { strategy, dropped: [] };
-  const config = ctx.compiled.config;
-  const sourceColumns = await ctx.columnsOf(`select * from (\n${sql}\n) as __bmp_src`);
-  const schema = planSchemaChange({ target: ctx.relation, config, sourceColumns, targetColumns }, ctx.compiled.node.uniqueId);
-  const keys = uniqueKeyOf(config).map((k) => k.toLowerCase());
-  const unique = indexes.filter((i) => i.unique);
-  let effective = strategy;
-  if (strategy === 'delete+insert' && keys.length && unique.length && unique.every((i) => i.columns.every((c) => keys.includes(c)))) effective = 'merge';
-  const dropped = indexes.filter((i) => schema.needsIndexDrop || (i.unique && DELETING.has(effective)));
-  for (const i of dropped) await ctx.conn.run(i.dropSql);
-  return { strategy: effective, dropped };
-}
-
-/**
- * Runs the step with some indexes dropped (see {@link prepareIndexes}) and builds them again once
- * it committed (DuckDB refuses to commit a unique index built in the same transaction that deleted
- * and re-inserted its keys) — or once it failed, so a failure leaves the table as it was. A unique
- * index's keys are checked inside the step's transaction, so rows that would break it roll back
- * instead of committing. A kill between the commit and the rebuild leaves the rows right and the
- * index missing; the next run recreates the indexes of the `indexes` config.
- */
-export async function withIndexesDropped<T>(ctx: MaterializationContext, dropped: readonly TableIndex[], step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } finally {
-    for (const i of dropped) await ctx.conn.run(i.createSql).catch(() => undefined);
-    if (dropped.length) for (const s of indexStatements(ctx.relation, ctx.compiled.config, true)) await ctx.conn.run(s);
-  }
-}
-
-/** @throws CompileError BMP_UNIQUE_INDEX when the table now holds two rows for a key of a dropped unique index */
-async function checkUniqueIndexes(ctx: MaterializationContext, dropped: readonly TableIndex[]): Promise<void> {
-  for (const i of dropped.filter((x) => x.unique && x.columns.every((c) => /^[^()\s]+$/.test(c)))) {
-    const cols = i.columns.map(quoteIdent).join(', ');
-    const r = await ctx.conn.rows<{ n: number }>(`select count(*) as n from (select 1 from ${relationSql(ctx.relation)} group by ${cols} having count(*) > 1)`);
-    if (Number(r[0]?.n ?? 0) > 0) {
-      throw new CompileError('BMP_UNIQUE_INDEX', `the incremental step would leave ${Number(r[0]!.n)} duplicate value(s) of unique index ${i.name} (${i.columns.join(', ')})`, { nodeId: ctx.compiled.node.uniqueId });
-    }
-  }
-}
-
 async function hasPartitionMeta(ctx: MaterializationContext): Promise<boolean> {
   const r = await ctx.conn.rows(`select 1 from ${stateTable('partitions', ctx.stateSchema)} where relation = $1 limit 1`, [relationKeyOf(ctx.relation)]);
   return r.length > 0;
@@ -355,3 +275,5 @@ async function inspectBatchKeys(ctx: MaterializationContext, batch: string, keys
 }
 
 export type { MaterializationResult };
+export { uniqueKeyOf, strategyOf, predicatesOf, type IncrementalStrategy } from './incremental-config.js';
+export { prepareIndexes, withIndexesDropped } from './incremental-indexes.js';
