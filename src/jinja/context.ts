@@ -55,7 +55,8 @@ export function parseStubGlobals(): Record<string, unknown> {
   return Object.fromEntries(parseStubs);
 }
 
-function splitKwargs(args: unknown[]): { positional: unknown[]; kwargs: Record<string, unknown> } {
+/** Splits a template call's arguments: nunjucks passes keyword arguments as a trailing `__keywords` object. */
+export function splitKwargs(args: unknown[]): { positional: unknown[]; kwargs: Record<string, unknown> } {
   const last = args[args.length - 1];
   if (last && typeof last === 'object' && '__keywords' in (last as object)) {
     return { positional: args.slice(0, -1), kwargs: stripKeywords(last as Record<string, unknown>) };

@@ -4,5 +4,5 @@ export { TemplateRelation, stripKeywords } from './relation.js';
 export { makeQueryTable, emptyQueryTable, type QueryTable } from './query-table.js';
 export { findMacroBlocks, findDocsBlocks, parseArgs, lineOf, type MacroBlock } from './macro-source.js';
 export { analyzeStatic, renderStatic, type StaticAnalysis, type StaticCall } from './static-template.js';
-export { buildTemplateContext, registerParseStub, parseStubGlobals, type ContextHooks, type TemplateColumn } from './context.js';
+export { buildTemplateContext, splitKwargs, registerParseStub, parseStubGlobals, type ContextHooks, type TemplateColumn } from './context.js';
 export { PyDate } from './builtins.js';

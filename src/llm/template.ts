@@ -1,5 +1,5 @@
 import { CompileError, didYouMean } from '../errors.js';
-import { stripKeywords } from '../jinja/index.js';
+import { splitKwargs, stripKeywords } from '../jinja/index.js';
 import type { LlmSettings } from './settings.js';
 import { embedSpec, generateSpec, specId, type EmbedOptions, type GenerateOptions, type LlmSpec } from './spec.js';
 import { embeddingCallSql, responseCallSql } from './sql.js';
@@ -17,19 +17,12 @@ export function specById(id: string): LlmSpec | undefined {
   return specs.get(id);
 }
 
-function splitArgs(args: unknown[]): { positional: unknown[]; kwargs: Record<string, unknown> } {
-  const last = args[args.length - 1];
-  if (last && typeof last === 'object' && '__keywords' in (last as object)) {
-    return { positional: args.slice(0, -1), kwargs: stripKeywords(last as Record<string, unknown>) };
-  }
-  return { positional: args, kwargs: {} };
-}
 
 const GENERATE_ARGS = ['prompt', 'model', 'json', 'system', 'temperature', 'options'] as const;
 const EMBED_ARGS = ['text', 'dims', 'model'] as const;
 
 function bind(fn: string, names: readonly string[], args: unknown[]): Record<string, unknown> {
-  const { positional, kwargs } = splitArgs(args);
+  const { positional, kwargs } = splitKwargs(args);
   if (positional.length > names.length) throw new CompileError('BMP_LLM_ARGUMENT', `${fn}() takes at most ${names.length} arguments (${names.join(', ')}), got ${positional.length}`);
   const out: Record<string, unknown> = {};
   positional.forEach((v, i) => (out[names[i]!] = v));
