@@ -19,8 +19,22 @@ export interface StaticAnalysis {
 
 const STATIC_FNS = new Set(['ref', 'source', 'config', 'var', 'env_var']);
 
-/** Returns the segments when the template is static-simple, otherwise undefined (use nunjucks). */
+const analyses = new Map<string, StaticAnalysis | null>();
+
+/**
+ * Returns the segments when the template is static-simple, otherwise undefined (use nunjucks).
+ * Memoized: parse, compile and the runner all ask about the same template text.
+ */
 export function analyzeStatic(source: string): StaticAnalysis | undefined {
+  let hit = analyses.get(source);
+  if (hit === undefined) {
+    hit = analyze(source) ?? null;
+    analyses.set(source, hit);
+  }
+  return hit ?? undefined;
+}
+
+function analyze(source: string): StaticAnalysis | undefined {
   if (source.includes('{%') || source.includes('{#')) return undefined;
   const segments: (string | StaticCall)[] = [];
   let pos = 0;

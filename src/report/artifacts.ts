@@ -144,8 +144,12 @@ export class RunResultsWriter {
     private readonly path: string,
     private readonly invocationId: string,
     private readonly args: Readonly<Record<string, unknown>>,
-    private readonly intervalMs = 500,
-  ) {}
+    private readonly baseIntervalMs = 500,
+  ) {
+    this.intervalMs = baseIntervalMs;
+  }
+
+  private intervalMs: number;
 
   add(r: NodeResult): void {
     this.results.push(r);
@@ -158,19 +162,19 @@ export class RunResultsWriter {
   }
 
   private async write(): Promise<void> {
+    const t0 = Date.now();
+    // compact, as dbt writes it: a 1,000-node run rewrites this file several times
     const text = maskSecrets(
-      JSON.stringify(
-        {
-          metadata: metadata(this.invocationId, 'run-results'),
-          results: this.results.map(resultJson),
-          elapsed_time: (Date.now() - this.started) / 1000,
-          args: this.args,
-        },
-        null,
-        2,
-      ),
+      JSON.stringify({
+        metadata: metadata(this.invocationId, 'run-results'),
+        results: this.results.map(resultJson),
+        elapsed_time: (Date.now() - this.started) / 1000,
+        args: this.args,
+      }),
     );
     await writeFileAtomic(this.path, text);
+    // keep the rewrites a small share of the run however large it grows
+    this.intervalMs = Math.max(this.baseIntervalMs, (Date.now() - t0) * 20);
   }
 
   async close(): Promise<void> {

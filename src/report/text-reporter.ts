@@ -9,8 +9,14 @@ export interface ReporterOptions {
 
 const WIDTH = 80;
 
+let clock = { second: -1, text: '' };
+
+/** `HH:MM:SS`, formatted once per second (a 1,000-node run prints 2,000 lines). */
 function time(): string {
-  return new Date().toTimeString().slice(0, 8);
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== clock.second) clock = { second, text: new Date(now).toTimeString().slice(0, 8) };
+  return clock.text;
 }
 
 function describe(node: NodeSummary): string {

@@ -145,9 +145,10 @@ export class Connection {
     if (result.rowsChanged) return result.rowsChanged;
     // CREATE TABLE AS reports its row count as a one-row `Count` result.
     const names = result.columnNames();
-    if (names.length === 1 && names[0] === 'Count') {
-      const rows = await result.getRows();
-      const v = rows[0]?.[0];
+    if (names.length === 1 && names[0] === 'Count' && result.chunkCount > 0) {
+      // the result is materialized: read its one chunk synchronously (getRows() is another async
+      // round trip through the thread pool, which costs as much as a small CTAS)
+      const v = result.getChunk(0).getRows()[0]?.[0];
       if (typeof v === 'bigint' || typeof v === 'number') return Number(v);
     }
     return 0;
