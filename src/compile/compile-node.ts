@@ -174,7 +174,14 @@ class NodeRenderer {
       const call = analyzeStatic(`{{ ${v.trim()} }}`)?.segments.find((s) => typeof s !== 'string') as StaticCall | undefined;
       return call ? this.staticCall(call) : v;
     };
-    for (const k of Object.keys(kwargs)) kwargs[k] = resolveArg(kwargs[k]);
+    // test arguments are templates too, as in dbt: `values: ["{{ var('statuses') }}"]`
+    const renderArg = (v: unknown): unknown => {
+      if (typeof v === 'string' && (v.includes('{{') || v.includes('{%'))) {
+        return this.env.engine.render({ file: this.where.file!, source: v, nodeId: this.node.uniqueId }, this.globals());
+      }
+      return Array.isArray(v) ? v.map(renderArg) : v;
+    };
+    for (const k of Object.keys(kwargs)) kwargs[k] = resolveArg(renderArg(kwargs[k]));
     const where = this.node.config['where'] as string | undefined;
     const model = where ? new TemplateRelation(modelRel.database, modelRel.schema, modelRel.identifier, modelRel.type, `(select * from ${modelRel} where ${where})`) : modelRel;
     if (this.env.engine.macros.has(macroName)) {

@@ -42,6 +42,9 @@ export function isBatchable(node: ExecutableNode, manifest: Manifest, hasUserTes
   const name = node.testMetadata.name;
   if (!SCAN_TESTS.includes(name) && !GROUPED_TESTS.includes(name)) return false;
   if (hasUserTest(name)) return false;
+  // templated arguments are rendered per test at compile time; the shared query uses them as written
+  const templated = (v: unknown): boolean => (typeof v === 'string' ? v.includes('{{') || v.includes('{%') : Array.isArray(v) && v.some(templated));
+  if (Object.values(node.testMetadata.kwargs).some(templated)) return false;
   const cfg = node.config;
   if (cfg['where'] != null || cfg['limit'] != null) return false;
   if (cfg['store_failures'] || (cfg['store_failures_as'] != null && cfg['store_failures_as'] !== 'ephemeral')) return false;

@@ -82,6 +82,16 @@ describe('bmp CLI on a real DuckDB file', () => {
     expect(await query(join(dir, 'basic.duckdb'), 'select count(*) as n from main.raw_orders')).toEqual([{ n: 4 }]);
   });
 
+  it('renders templated test arguments with the run context (vars)', () => {
+    const dir = fixture();
+    const yml = join(dir, 'models/schema.yml');
+    writeFileSync(yml, readFileSync(yml, 'utf8').replace('values: [placed, shipped, completed, returned]', `values: [placed, shipped, completed, "{{ var('last_status', 'returned') }}"]`));
+    expect(bmp(['build', '--project-dir', dir]).code).toBe(0);
+    const r = bmp(['test', '--project-dir', dir, '-s', 'stg_orders', '--vars', '{last_status: lost}']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL accepted_values_stg_orders_status.* \[FAIL 1 in/);
+  });
+
   it('builds identical tables with --threads 1 and --threads 4', async () => {
     const a = fixture();
     const b = fixture();
