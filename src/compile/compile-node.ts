@@ -20,7 +20,7 @@ import { builtinTestSql } from '../testing/builtin-tests.js';
 export interface CompiledNode {
   readonly node: ExecutableNode;
   readonly compiledSql: string;
-  /** Config after the render (a `config()` call may set keys the parser could not see). */
+  /** The node's merged config (in-file `config()` calls are read at parse time). */
   readonly config: NodeConfig;
   /** Ephemeral models inlined as CTEs, in order. */
   readonly ephemerals: readonly string[];
@@ -93,7 +93,7 @@ export async function compileNode(node: ExecutableNode, env: CompileEnv, ephemer
   const result: CompiledNodeWithRefs = {
     node,
     compiledSql,
-    config: renderer.finalConfig(),
+    config: node.config,
     ephemerals,
     referencedEphemerals: renderer.ephemeralRefs,
     bodySql: body,
@@ -143,9 +143,6 @@ class NodeRenderer {
     this.where = { file: node.resourceType === 'test' && node.testMetadata?.testType === 'generic' ? node.patchPath ?? node.originalFilePath : node.originalFilePath, nodeId: node.uniqueId };
   }
 
-  finalConfig(): NodeConfig {
-    return Object.keys(this.configSet).length ? ({ ...this.node.config } as NodeConfig) : this.node.config;
-  }
 
   async renderTemplate(source: string): Promise<string> {
     const stat = analyzeStatic(source);

@@ -7,7 +7,7 @@ import { BmpError, CompileError } from '../errors.js';
 import type { ProjectGraph } from '../graph/index.js';
 import { analyzeStatic, type TemplateEngine } from '../jinja/index.js';
 import { describeCsvError, materializationFor } from '../materializations/index.js';
-import type { ExecutableNode, Manifest, SqlNode } from '../manifest/types.js';
+import type { ExecutableNode, Manifest } from '../manifest/types.js';
 import { sqlArtifactPath, type BmpEvent, type NodeResult, type NodeStatus, type NodeSummary } from '../report/index.js';
 import { SqlFileWriter } from './sql-files.js';
 import { failuresSchema, storeFailuresSql, testStatus, testVerdictSql } from './test-verdict.js';
@@ -305,6 +305,3 @@ export const runTest: NodeRunner = async (session, node, conn) => {
   return { status, message, failures, adapterResponse: {}, compiled };
 };
 
-export function isSqlNode(n: ExecutableNode): n is SqlNode {
-  return 'rawCode' in n;
-}

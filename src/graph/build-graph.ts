@@ -62,6 +62,20 @@ export function findCycle(graph: ProjectGraph): string[] | undefined {
   return undefined;
 }
 
+/**
+ * Parents and children of every node, built in one pass over the edges (graphology allocates an
+ * array per neighbour query; the manifest and the docs need all of them).
+ */
+export function edgeMaps(graph: ProjectGraph): { parents: Map<string, string[]>; children: Map<string, string[]> } {
+  const parents = new Map<string, string[]>();
+  const children = new Map<string, string[]>();
+  graph.forEachEdge((_e, _a, source, target) => {
+    (parents.get(target) ?? parents.set(target, []).get(target)!).push(source);
+    (children.get(source) ?? children.set(source, []).get(source)!).push(target);
+  });
+  return { parents, children };
+}
+
 /** Node ids in dependency order (Kahn), ties broken by id for stable output. */
 export function topologicalOrder(graph: ProjectGraph, subset?: ReadonlySet<string>): string[] {
   const inDeg = new Map<string, number>();

@@ -1,3 +1,3 @@
 /** graph: the DAG of nodes, cycle detection, ordering and selection. */
-export { buildGraph, findCycle, topologicalOrder, type ProjectGraph, type NodeAttributes } from './build-graph.js';
+export { buildGraph, edgeMaps, findCycle, topologicalOrder, type ProjectGraph, type NodeAttributes } from './build-graph.js';
 export * from './selector.js';

@@ -210,7 +210,7 @@ class ParseContext {
     const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere) : {};
     const preConfig = mergeConfigs(...folderConfigs(tree, fqn), patchConfig);
     const provisional = this.relationFor(resourceType, name, finalizeConfig(preConfig, defaultMaterialized));
-    const captured = this.capture(rawCode, where, preConfig, provisional, rawOverride?.line ?? 0);
+    const captured = this.capture(rawCode, where, preConfig, provisional);
     const inFile = normalizeConfig(captured.config, where, (key) => ({ ...where, line: configCallLine(rawCode, key) }));
     const merged = mergeConfigs(preConfig, inFile);
     if (patch) merged['tags'] = [...new Set([...((merged['tags'] as string[]) ?? []), ...patch.tags])];
@@ -400,7 +400,7 @@ class ParseContext {
   }
 
   /** Finds refs, sources and in-file config: statically when possible, else by a capture render. */
-  private capture(source: string, where: ErrorLocation, preConfig: Record<string, unknown>, provisional: Relation, _line: number): Captured {
+  private capture(source: string, where: ErrorLocation, preConfig: Record<string, unknown>, provisional: Relation): Captured {
     const captured: Captured = { refs: [], sources: [], config: {} };
     const stat = analyzeStatic(source);
     if (stat) {

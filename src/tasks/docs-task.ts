@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildDocsData, runResultsFromJson, writeDocsSite, type CatalogColumn } from '../docs/index.js';
 import { Session } from '../execute/index.js';
+import { edgeMaps } from '../graph/index.js';
 import { nullSink } from '../report/index.js';
 import './plugins.js';
 import { loadProject, type CommonOptions } from './project.js';
@@ -33,8 +34,7 @@ export async function generateDocs(opts: CommonOptions = {}): Promise<{ path: st
   }
   const resultsPath = join(project.targetDir, 'run_results.json');
   const runResults = existsSync(resultsPath) ? runResultsFromJson(JSON.parse(readFileSync(resultsPath, 'utf8'))) : undefined;
-  const parents = new Map<string, string[]>();
-  project.graph.forEachEdge((_e, _a, source, target) => (parents.get(target) ?? parents.set(target, []).get(target)!).push(source));
+  const { parents } = edgeMaps(project.graph);
   const data = buildDocsData(project.manifest, { catalog, compiled, runResults, parents });
   const path = await writeDocsSite(join(project.targetDir, 'docs'), data);
   return { path, nodes: data.nodes.length };

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig, type LoadedConfig, type LoadOptions } from '../config/index.js';
-import { buildGraph, selectNodes, type ProjectGraph } from '../graph/index.js';
+import { buildGraph, edgeMaps, selectNodes, topologicalOrder, type ProjectGraph } from '../graph/index.js';
 import type { TemplateEngine } from '../jinja/index.js';
 import type { Manifest, ResourceType } from '../manifest/types.js';
 import { parseProject } from '../parse/index.js';
@@ -39,13 +39,7 @@ export async function loadProject(opts: CommonOptions): Promise<LoadedProject> {
 }
 
 export async function writeManifest(project: LoadedProject, invocationId: string, compiled?: ReadonlyMap<string, string>): Promise<void> {
-  // parent/child lists built in one pass over the edges (graphology allocates per neighbor query)
-  const parents = new Map<string, string[]>();
-  const children = new Map<string, string[]>();
-  project.graph.forEachEdge((_e, _a, source, target) => {
-    (parents.get(target) ?? parents.set(target, []).get(target)!).push(source);
-    (children.get(source) ?? children.set(source, []).get(source)!).push(target);
-  });
+  const { parents, children } = edgeMaps(project.graph);
   await writeFileAtomic(join(project.targetDir, 'manifest.json'), manifestJson(project.manifest, (id) => parents.get(id) ?? [], (id) => children.get(id) ?? [], invocationId, compiled));
 }
 
@@ -63,25 +57,5 @@ export function selectFor(project: LoadedProject, opts: CommonOptions, commandTy
   if (!selected.size && (opts.select?.length || opts.exclude?.length)) {
     emit({ code: 'A001', type: 'warning', message: `the selection criterion '${[...(opts.select ?? [])].join(' ')}' does not match any enabled nodes` });
   }
-  return topoSorted(project.graph, selected);
-}
-
-function topoSorted(graph: ProjectGraph, set: ReadonlySet<string>): string[] {
-  const out: string[] = [];
-  const inDeg = new Map<string, number>();
-  for (const id of set) inDeg.set(id, 0);
-  // order among the selected nodes only, following paths through unselected ones is not needed for ordering output
-  for (const id of set) for (const c of graph.outNeighbors(id)) if (set.has(c)) inDeg.set(c, inDeg.get(c)! + 1);
-  const ready = [...set].filter((id) => inDeg.get(id) === 0).sort();
-  while (ready.length) {
-    const id = ready.shift()!;
-    out.push(id);
-    for (const c of graph.outNeighbors(id)) {
-      if (!set.has(c)) continue;
-      const d = inDeg.get(c)! - 1;
-      inDeg.set(c, d);
-      if (d === 0) ready.push(c);
-    }
-  }
-  return out;
+  return topologicalOrder(project.graph, selected);
 }

@@ -116,7 +116,6 @@ export async function execute(command: RunCommand, opts: RunOptions = {}): Promi
       // a failed on-run-start hook is an error result (as dbt records it) and nothing else runs
       recordHook(await runHooks(session, project, project.cfg.project.onRunStart, 'on-run-start'));
     }
-    const order = new Map(ids.map((id, i) => [id, i]));
     const failFast = !!opts.failFast;
     const { extraEdges, parentsOf } = command === 'build' ? buildOrdering(project, ids) : { extraEdges: [], parentsOf: undefined };
     await schedule({
@@ -162,7 +161,6 @@ export async function execute(command: RunCommand, opts: RunOptions = {}): Promi
         if (!session.isInterrupted) emit({ code: 'Q003', type: 'node.finish', index: ++index, total: ids.length, node: session.summary(node), result });
       },
     });
-    void order;
     if (ids.length && !session.isInterrupted && !hookFailed) recordHook(await runHooks(session, project, project.cfg.project.onRunEnd, 'on-run-end'));
     for (const p of plugins) await p.teardown?.(session);
   } catch (err) {
