@@ -61,7 +61,11 @@ export async function loadTarget(opts: ProfileOptions, warnings: ConfigWarning[]
     const names = Object.keys(all).filter((k) => k !== 'config');
     throw new ConfigError('BMP_PROFILE_NOT_FOUND', `profile '${opts.profileName}' not found in ${display}`, { file: display }, didYouMean(opts.profileName, names) ?? (names.length ? `profiles there: ${names.join(', ')}` : undefined));
   }
-  const targetName = opts.target ?? (profile['target'] as string | undefined) ?? 'dev';
+  const declared = profile['target'];
+  if (declared !== undefined && declared !== null && typeof declared !== 'string') {
+    throw new ConfigError('BMP_PROFILE_INVALID', `'target' in profile '${opts.profileName}' must be the name of one of its outputs`, yaml.locate([opts.profileName, 'target'], 'value'));
+  }
+  const targetName = opts.target ?? declared ?? 'dev';
   const outputs = (profile['outputs'] ?? {}) as Record<string, unknown>;
   const rawTarget = outputs[targetName];
   if (!rawTarget || typeof rawTarget !== 'object') {

@@ -1,7 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { CORE_SCHEMA, load as loadFast } from 'js-yaml';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter } from 'yaml';
 import { ConfigError, type ErrorLocation } from '../errors.js';
+
+/**
+ * The position-aware parser (`yaml`), loaded on first use: most invocations never need it (files
+ * parse with js-yaml, and locations are computed only for errors and warnings).
+ */
+export function yamlLib(): typeof import('yaml') {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
+let yamlModule: typeof import('yaml') | undefined;
 
 /** A parsed YAML file that can say on which line any value was written. */
 export class YamlFile {
@@ -36,6 +46,7 @@ export class YamlFile {
 
   private positions(): { doc: Document; lines: LineCounter } {
     if (!this.parsed) {
+      const { LineCounter, parseDocument } = yamlLib();
       const lines = new LineCounter();
       this.parsed = { doc: parseDocument(this.text, { lineCounter: lines }), lines };
     }
@@ -60,6 +71,7 @@ export class YamlFile {
 
   /** Parses YAML text; syntax errors become `ConfigError` BMP_YAML_SYNTAX at file:line:col. */
   static parse(text: string, file: string): YamlFile {
+    const { LineCounter, parseDocument } = yamlLib();
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
     const err = doc.errors[0];
@@ -81,11 +93,12 @@ export class YamlFile {
   }
 
   static async read(path: string, displayPath = path): Promise<YamlFile> {
-    return YamlFile.parse(await readFile(path, 'utf8'), displayPath);
+    return YamlFile.parseFast(await readFile(path, 'utf8'), displayPath);
   }
 
   /** Where the key (or value) at `path` was written; falls back to the file alone. */
   locate(path: readonly (string | number)[], which: 'key' | 'value' = 'key'): ErrorLocation {
+    const { isMap, isScalar, isSeq } = yamlLib();
     let node: unknown = this.doc.contents;
     let range: [number, number, number] | undefined;
     for (const seg of path) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import { Catalog, Database, firstLine, quoteIdent, type Connection, type QueryResult } from '../adapters/duckdb/index.js';
 import { compileNode, renderInNodeContext, type CompiledNode, type CompileEnv } from '../compile/index.js';
 import type { LoadedConfig } from '../config/index.js';
@@ -47,13 +47,17 @@ export type BeforeMaterializeHook = (session: Session, compiled: CompiledNode, c
 export class Session {
   readonly invocationId: string;
   readonly runStartedAt = new Date().toISOString();
-  readonly sqlFiles = new SqlFileWriter();
+  readonly sqlFiles: SqlFileWriter;
   readonly compiledSql = new Map<string, string>();
   readonly ephemeralCache = new Map<string, CompiledNode>();
   private interrupted = false;
   private knownSchemas = new Set<string>();
   private readonly runners = new Map<string, NodeRunner>();
   private readonly beforeMaterializeHooks: BeforeMaterializeHook[] = [];
+  private targetDirMemo: string | undefined;
+  private relativeTargetDirMemo: string | undefined;
+  private readonly compileEnvs = new Map<Connection | undefined, CompileEnv>();
+  private filesWritten: Promise<void> | undefined;
 
   private constructor(
     readonly opts: SessionOptions,
@@ -62,6 +66,7 @@ export class Session {
     readonly catalog: Catalog,
   ) {
     this.invocationId = opts.invocationId ?? randomUUID();
+    this.sqlFiles = new SqlFileWriter(!!opts.readOnly);
   }
 
   static async open(opts: SessionOptions): Promise<Session> {
@@ -95,6 +100,12 @@ export class Session {
 
   /** The environment every compile of this invocation shares. */
   compileEnv(conn?: Connection): CompileEnv {
+    let env = this.compileEnvs.get(conn);
+    if (!env) this.compileEnvs.set(conn, (env = this.makeCompileEnv(conn)));
+    return env;
+  }
+
+  private makeCompileEnv(conn?: Connection): CompileEnv {
     return {
       cfg: this.cfg,
       manifest: this.opts.manifest,
@@ -135,8 +146,14 @@ export class Session {
     return compiled;
   }
 
+  /** The target folder, absolute and normalized (artifact paths are concatenated onto it). */
   get targetDir(): string {
-    return join(this.cfg.project.projectDir, this.cfg.project.targetPath);
+    return (this.targetDirMemo ??= join(this.cfg.project.projectDir, this.cfg.project.targetPath));
+  }
+
+  /** The target folder as configured, normalized, for the paths artifacts record (`target/compiled/...`). */
+  private get relativeTargetDir(): string {
+    return (this.relativeTargetDirMemo ??= normalize(this.cfg.project.targetPath).replace(/[\\/]+$/, ''));
   }
 
   /** Reads back columns of relations built earlier in this run, before a template may ask for them. */
@@ -188,7 +205,7 @@ export class Session {
       }
     }
     const finished = new Date().toISOString();
-    const compiledPath = this.compiledSql.has(node.uniqueId) ? sqlArtifactPath(this.cfg.project.targetPath, 'compiled', this.opts.manifest.projectName, node) : undefined;
+    const compiledPath = this.compiledSql.has(node.uniqueId) ? sqlArtifactPath(this.relativeTargetDir, 'compiled', this.opts.manifest.projectName, node) : undefined;
     return {
       uniqueId: node.uniqueId,
       status,
@@ -236,9 +253,36 @@ export class Session {
     return this.interrupted;
   }
 
+  /**
+   * Runs `work` (writing artifacts) while DuckDB checkpoints on one of its own threads, so the
+   * checkpoint that closing would do on this thread overlaps bmp's last writes instead of following
+   * them. Best effort: when the checkpoint cannot run now, closing does it.
+   */
+  async checkpointDuring(work: () => Promise<void>): Promise<void> {
+    const conn = this.conns[0];
+    const checkpoint = conn && !this.opts.readOnly && !this.interrupted ? conn.run('checkpoint').catch(() => 0) : undefined;
+    // and the writer thread writes target/compiled and target/run meanwhile
+    this.filesWritten = this.sqlFiles.flush();
+    this.filesWritten.catch(() => undefined); // awaited (and reported) by close()
+    try {
+      await work();
+    } finally {
+      await checkpoint;
+    }
+  }
+
   async close(): Promise<void> {
-    await this.sqlFiles.flush();
-    this.db?.close();
+    // the writer thread finishes target/ while DuckDB checkpoints (if it has not already) on this one
+    const written = Promise.all([this.filesWritten, this.sqlFiles.flush()]);
+    try {
+      this.db?.close();
+    } finally {
+      try {
+        await written;
+      } finally {
+        await this.sqlFiles.close();
+      }
+    }
   }
 }
 

@@ -1,37 +1,123 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { maskSecrets } from '../config/index.js';
 
 /**
- * Buffers compiled/run SQL and writes it in batches with plain synchronous calls: for thousands of
- * small files that is several times cheaper than one promise per file, and it keeps the writes off
- * the path between a node finishing and its children starting.
+ * The writer thread: receives batches of [path, text] and writes them with blocking calls (for
+ * thousands of small files, one blocking write each is several times cheaper than promise-based
+ * writes). A CommonJS script evaluated in a worker, so it needs no file of its own in dist/.
+ */
+const WRITER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { mkdirSync, writeFileSync } = require('node:fs');
+const { dirname } = require('node:path');
+const dirs = new Set();
+parentPort.on('message', ({ id, files }) => {
+  let error;
+  try {
+    for (const [path, text] of files) {
+      const dir = dirname(path);
+      if (!dirs.has(dir)) { mkdirSync(dir, { recursive: true }); dirs.add(dir); }
+      writeFileSync(path, text);
+    }
+  } catch (err) {
+    error = String(err && err.message || err);
+  }
+  parentPort.postMessage({ id, error });
+});
+`;
+
+/**
+ * Buffers compiled/run SQL (target/compiled, target/run) and writes it off the main thread: a large
+ * project's files go in batches to a writer thread, so on a multi-core machine the writes overlap
+ * other work instead of adding to it. A small invocation (fewer files than one batch) writes
+ * synchronously at {@link flush} and never starts the thread.
  */
 export class SqlFileWriter {
   private readonly dirs = new Set<string>();
-  private buffer = new Map<string, string>();
+  private buffer: [string, string][] = [];
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private inflight: Promise<void>[] = [];
+  private nextBatch = 0;
 
-  constructor(private readonly batchSize = 2000) {}
+  /**
+   * @param stream hand batches to the writer thread as they fill (compile: the second core is free).
+   *   Without it everything is held until {@link flush} (run: DuckDB's threads need the cores, and
+   *   the session flushes while DuckDB checkpoints at close).
+   */
+  constructor(private readonly stream: boolean, private readonly batchSize = 500) {}
 
   write(path: string, sql: string): void {
-    this.buffer.set(path, sql);
-    if (this.buffer.size >= this.batchSize) this.flushSync();
+    this.buffer.push([path, maskSecrets(sql) + '\n']);
+    if (this.stream && this.buffer.length >= this.batchSize) void this.send();
   }
 
-  flushSync(): void {
-    const batch = this.buffer;
-    this.buffer = new Map();
-    for (const [path, sql] of batch) {
+  /** Waits until every file written so far is on disk. @throws Error when a write failed. */
+  async flush(): Promise<void> {
+    if (!this.worker && this.buffer.length < this.batchSize) {
+      this.writeHere(this.buffer);
+      this.buffer = [];
+      return;
+    }
+    void this.send();
+    const batches = this.inflight;
+    this.inflight = [];
+    await Promise.all(batches);
+  }
+
+  /** Hands the buffered files to the writer thread; the batch's promise settles once they are written. */
+  private send(): Promise<void> {
+    const files = this.buffer;
+    this.buffer = [];
+    if (!files.length) return Promise.resolve();
+    const worker = this.startWorker();
+    const id = this.nextBatch++;
+    worker.ref(); // keep the process alive until the batch is written
+    const batch = new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, files });
+    });
+    batch.catch(() => undefined); // awaited (and so reported) by flush()
+    this.inflight.push(batch);
+    return batch;
+  }
+
+  private startWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(WRITER_SOURCE, { eval: true });
+    worker.on('message', ({ id, error }: { id: number; error?: string }) => {
+      const p = this.pending.get(id);
+      this.pending.delete(id);
+      if (!this.pending.size) worker.unref(); // idle: never hold the process open
+      if (error) p?.reject(new Error(`cannot write SQL files under target/: ${error}`));
+      else p?.resolve();
+    });
+    worker.on('error', (err) => {
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    });
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private writeHere(files: readonly [string, string][]): void {
+    for (const [path, text] of files) {
       const dir = dirname(path);
       if (!this.dirs.has(dir)) {
         mkdirSync(dir, { recursive: true });
         this.dirs.add(dir);
       }
-      writeFileSync(path, maskSecrets(sql) + '\n');
+      writeFileSync(path, text);
     }
   }
 
-  async flush(): Promise<void> {
-    this.flushSync();
+  /** Stops the writer thread (after {@link flush}). */
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    if (w) await w.terminate();
   }
 }

@@ -1,5 +1,5 @@
 import type nunjucks from 'nunjucks';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { CompileError } from '../errors.js';
 import { stripKeywords } from './relation.js';
 
@@ -25,8 +25,8 @@ export function installBuiltins(env: nunjucks.Environment, hooks: BuiltinHooks):
       }
     },
     tojson: (v: unknown, sortKeys?: boolean) => JSON.stringify(sortKeys ? sortObject(v) : v),
-    fromyaml: (s: string) => parseYaml(s),
-    toyaml: (v: unknown) => stringifyYaml(v),
+    fromyaml: (s: string) => yaml().parse(s),
+    toyaml: (v: unknown) => yaml().stringify(v),
     zip: (...lists: unknown[][]) => {
       const n = Math.min(...lists.map((l) => l.length));
       return Array.from({ length: n }, (_, i) => lists.map((l) => l[i]));
@@ -146,4 +146,9 @@ class DoExtension {
   run(): string {
     return '';
   }
+}
+
+/** `yaml`, loaded when a template first calls fromyaml/toyaml. */
+function yaml(): typeof import('yaml') {
+  return createRequire(import.meta.url)('yaml') as typeof import('yaml');
 }

@@ -39,6 +39,8 @@ export function embeddingCallSql(spec: string, textSql: string, dims?: number): 
 
 /** How many LLM call sites a compiled statement has. */
 export function countCallSites(sql: string): number {
+  // most models call no LLM: answer them without splitting their SQL
+  if (!sql.includes(RESPONSE_CALL) && !sql.includes(EMBEDDING_CALL)) return 0;
   return sql.split(RESPONSE_CALL).length - 1 + sql.split(EMBEDDING_CALL).length - 1;
 }
 

@@ -139,6 +139,7 @@ export class RunResultsWriter {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private readonly started = Date.now();
+  private readonly serialized: string[] = [];
 
   constructor(
     private readonly path: string,
@@ -163,15 +164,12 @@ export class RunResultsWriter {
 
   private async write(): Promise<void> {
     const t0 = Date.now();
-    // compact, as dbt writes it: a 1,000-node run rewrites this file several times
-    const text = maskSecrets(
-      JSON.stringify({
-        metadata: metadata(this.invocationId, 'run-results'),
-        results: this.results.map(resultJson),
-        elapsed_time: (Date.now() - this.started) / 1000,
-        args: this.args,
-      }),
-    );
+    // compact, as dbt writes it; each result is serialized once (a 1,000-node run rewrites the file
+    // several times, and a result never changes once added)
+    for (let i = this.serialized.length; i < this.results.length; i++) this.serialized.push(JSON.stringify(resultJson(this.results[i]!)));
+    const head = JSON.stringify({ metadata: metadata(this.invocationId, 'run-results') }).slice(0, -1);
+    const tail = JSON.stringify({ elapsed_time: (Date.now() - this.started) / 1000, args: this.args }).slice(1);
+    const text = maskSecrets(`${head},"results":[${this.serialized.join(',')}],${tail}`);
     await writeFileAtomic(this.path, text);
     // keep the rewrites a small share of the run however large it grows
     this.intervalMs = Math.max(this.baseIntervalMs, (Date.now() - t0) * 20);
@@ -191,8 +189,10 @@ export class RunResultsWriter {
 
 /** compiled/ and run/ SQL paths as dbt lays them out. */
 export function sqlArtifactPath(targetDir: string, kind: 'compiled' | 'run', projectName: string, node: ManifestNode): string {
+  // concatenated, not path.join: the parts are already normal (an absolute target folder and
+  // project-relative POSIX paths), and this runs for every node on the path between two statements
   if ('testMetadata' in node && node.testMetadata?.testType === 'generic') {
-    return join(targetDir, kind, projectName, node.patchPath ?? node.originalFilePath, `${node.name}.sql`);
+    return `${targetDir}/${kind}/${projectName}/${node.patchPath ?? node.originalFilePath}/${node.name}.sql`;
   }
-  return join(targetDir, kind, projectName, node.originalFilePath);
+  return `${targetDir}/${kind}/${projectName}/${node.originalFilePath}`;
 }

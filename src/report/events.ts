@@ -40,3 +40,36 @@ export type BmpEvent =
 export type EventSink = (event: BmpEvent) => void;
 
 export const nullSink: EventSink = () => undefined;
+
+/** An {@link EventSink} that holds events until {@link IdleSink.flush} or the main thread is next idle. */
+export interface IdleSink extends EventSink {
+  /** Hands every held event to the wrapped sink, in order. */
+  flush(): void;
+}
+
+/**
+ * Reports events when the main thread is idle instead of when they happen. Between one node
+ * finishing and the next starting, printing a line costs as much as DuckDB needs for a small
+ * statement; deferred with `setImmediate`, the lines are printed (in order, a few milliseconds
+ * late at most) while the next statement runs on DuckDB's threads.
+ */
+export function idleSink(sink: EventSink): IdleSink {
+  let held: BmpEvent[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const events = held;
+    held = [];
+    for (const e of events) sink(e);
+  };
+  return Object.assign(
+    (e: BmpEvent) => {
+      held.push(e);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    { flush },
+  );
+}

@@ -4,7 +4,7 @@ import { BmpError, ConfigError, didYouMean } from '../errors.js';
 import { DEADLOCK, Session, schedule } from '../execute/index.js';
 import { MATERIALIZATIONS } from '../materializations/index.js';
 import type { ExecutableNode, ResourceType } from '../manifest/types.js';
-import { nullSink, RunResultsWriter, type NodeResult } from '../report/index.js';
+import { idleSink, nullSink, RunResultsWriter, type IdleSink, type NodeResult } from '../report/index.js';
 import { loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
 
 export type RunCommand = 'run' | 'build' | 'test' | 'seed' | 'snapshot';
@@ -71,7 +71,15 @@ export function pluginGlobals(project: LoadedProject, opts: RunOptions): Record<
  * @throws BmpError for exit-2 conditions (nothing in the database is touched then).
  */
 export async function execute(command: RunCommand, opts: RunOptions = {}): Promise<RunOutcome> {
-  const emit = opts.emit ?? nullSink;
+  const emit = idleSink(opts.emit ?? nullSink);
+  try {
+    return await executeWith(command, opts, emit);
+  } finally {
+    emit.flush();
+  }
+}
+
+async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink): Promise<RunOutcome> {
   const t0 = Date.now();
   const project = opts.project ?? (await loadProject(opts));
   // ephemeral models are inlined where they are used: nothing to run (as in dbt)
@@ -171,12 +179,15 @@ export async function execute(command: RunCommand, opts: RunOptions = {}): Promi
       if (!recorded.has(id)) writer.add({ uniqueId: id, status: 'skipped', message: 'skipped: run interrupted', executionTime: 0, timing: [], threadId: 'main', adapterResponse: {} });
     }
   } finally {
-    await writer.close();
-    await writeManifest(project, session.invocationId, session.compiledSql);
+    await session.checkpointDuring(async () => {
+      await writer.close();
+      await writeManifest(project, session.invocationId, session.compiledSql);
+    });
     await session.close();
   }
   const results = sortResults(writer.all(), ids);
   const elapsed = (Date.now() - t0) / 1000;
+  emit.flush();
   emit({ code: 'Z001', type: 'run.finish', command, elapsed, results, interrupted: session.isInterrupted });
   return { exitCode: session.isInterrupted ? 130 : failed ? 1 : 0, results, interrupted: session.isInterrupted, elapsed };
 }

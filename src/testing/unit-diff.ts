@@ -23,7 +23,8 @@ export interface RowDiff {
   readonly matched: readonly DisplayRow[];
 }
 
-const collator = new Intl.Collator('en', { numeric: true });
+// created on first use: building an ICU collator costs milliseconds at start-up
+let collator: Intl.Collator | undefined;
 
 function compareRows(a: DisplayRow, b: DisplayRow): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -32,7 +33,7 @@ function compareRows(a: DisplayRow, b: DisplayRow): number {
     if (x === y) continue;
     if (x === null) return 1;
     if (y === null) return -1;
-    const c = collator.compare(x, y);
+    const c = (collator ??= new Intl.Collator('en', { numeric: true })).compare(x, y);
     if (c) return c;
   }
   return 0;
