@@ -1,9 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { maskSecrets } from '../config/index.js';
 import { BmpError } from '../errors.js';
 import type { BmpEvent, LogFormat } from '../report/index.js';
 import { makeReporter, progressLine } from '../report/index.js';
+import { packageRoot } from './package-root.js';
 import { GLOBAL_OPTIONS, RUN_OPTIONS, SELECTION_OPTIONS, type OptionSpec } from './options.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -67,7 +69,7 @@ export function registerCommands(r: CommandRegistrar): void {
 
 export function version(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return '0.0.0';
   }

@@ -71,7 +71,7 @@ export async function loadTarget(opts: ProfileOptions, warnings: ConfigWarning[]
   if (!rawTarget || typeof rawTarget !== 'object') {
     throw new ConfigError('BMP_TARGET_NOT_FOUND', `target '${targetName}' not found in profile '${opts.profileName}'`, yaml.locate([opts.profileName, 'outputs']), didYouMean(targetName, Object.keys(outputs)) ?? `targets: ${Object.keys(outputs).join(', ') || 'none'}`);
   }
-  const where = (p: (string | number)[]) => yaml.locate([opts.profileName, 'outputs', targetName, ...p], 'value');
+  const where = (p: (string | number)[]) => yaml.lazyLocate([opts.profileName, 'outputs', targetName, ...p], 'value');
   const t = renderYamlValues(rawTarget, where) as Record<string, unknown>;
   registerSecretValues(t);
   for (const key of Object.keys(t)) {

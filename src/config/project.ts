@@ -68,7 +68,7 @@ export async function loadProjectFile(projectDir: string, warnings: ConfigWarnin
     }
   }
   // vars and hooks keep their templates for later rendering with the full context.
-  const data = renderYamlValues(raw, (p) => yaml.locate(p, 'value'), undefined, [], (p) => p[0] === 'vars' || p[0] === 'on-run-start' || p[0] === 'on-run-end' || p.includes('+pre-hook') || p.includes('+post-hook') || p.includes('pre-hook') || p.includes('post-hook')) as Record<string, unknown>;
+  const data = renderYamlValues(raw, (p) => yaml.lazyLocate(p, 'value'), undefined, [], (p) => p[0] === 'vars' || p[0] === 'on-run-start' || p[0] === 'on-run-end' || p.includes('+pre-hook') || p.includes('+post-hook') || p.includes('pre-hook') || p.includes('post-hook')) as Record<string, unknown>;
 
   const str = (key: string, required = false): string | undefined => {
     const v = data[key];
@@ -96,7 +96,7 @@ export async function loadProjectFile(projectDir: string, warnings: ConfigWarnin
     const v = data[key];
     if (v === undefined || v === null) return {};
     if (typeof v !== 'object' || Array.isArray(v)) throw new ConfigError('BMP_PROJECT_INVALID', `'${key}' must be a mapping`, yaml.locate([key], 'value'));
-    validateConfigTree(v as ConfigTree, (p) => yaml.locate([key, ...p]), key);
+    validateConfigTree(v as ConfigTree, (p) => yaml.lazyLocate([key, ...p]), key);
     return v as ConfigTree;
   };
   const hooks = (key: string): string[] => {

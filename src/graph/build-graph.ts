@@ -18,17 +18,41 @@ export function buildGraph(manifest: Manifest): ProjectGraph {
   for (const n of manifest.nodes.values()) graph.addNode(n.uniqueId, { node: n });
   for (const n of manifest.nodes.values()) {
     if (n.resourceType === 'seed') continue;
-    for (const dep of n.dependsOn.nodes) {
-      if (graph.hasNode(dep) && !graph.hasEdge(dep, n.uniqueId)) graph.addDirectedEdge(dep, n.uniqueId);
+    const deps = n.dependsOn.nodes;
+    for (let i = 0; i < deps.length; i++) {
+      const dep = deps[i]!;
+      // a node listed twice is one edge (indexOf: dependency lists are short)
+      if (deps.indexOf(dep) === i && graph.hasNode(dep)) graph.addDirectedEdge(dep, n.uniqueId);
     }
   }
-  const cycle = findCycle(graph);
+  const cycle = isAcyclic(graph) ? undefined : findCycle(graph);
   if (cycle) {
     const first = graph.getNodeAttributes(cycle[0]!).node;
     const names = cycle.map((id) => graph.getNodeAttributes(id).node.name);
     throw new GraphError('BMP_GRAPH_CYCLE', `found a cycle: ${[...names, names[0]].join(' -> ')}`, { file: first.originalFilePath, nodeId: first.uniqueId });
   }
   return graph;
+}
+
+/** Kahn's check: every node can be removed once its parents are (cheaper than finding the cycle). */
+function isAcyclic(graph: ProjectGraph): boolean {
+  const inDeg = new Map<string, number>();
+  const queue: string[] = [];
+  graph.forEachNode((id) => {
+    const d = graph.inDegree(id);
+    inDeg.set(id, d);
+    if (d === 0) queue.push(id);
+  });
+  let removed = 0;
+  for (let head = 0; head < queue.length; head++) {
+    removed++;
+    graph.forEachOutNeighbor(queue[head]!, (child) => {
+      const d = inDeg.get(child)! - 1;
+      inDeg.set(child, d);
+      if (d === 0) queue.push(child);
+    });
+  }
+  return removed === graph.order;
 }
 
 /** A cycle as a list of node ids (each depends on the previous), or undefined. Tests are left out: they can't be in cycles of interest. */
@@ -80,19 +104,21 @@ export function edgeMaps(graph: ProjectGraph): { parents: Map<string, string[]>;
 export function topologicalOrder(graph: ProjectGraph, subset?: ReadonlySet<string>): string[] {
   const inDeg = new Map<string, number>();
   const ids = subset ? [...subset] : graph.nodes();
-  const inSet = (id: string) => !subset || subset.has(id);
-  for (const id of ids) inDeg.set(id, graph.inNeighbors(id).filter(inSet).length);
-  const ready = ids.filter((id) => inDeg.get(id) === 0).sort();
-  const out: string[] = [];
-  while (ready.length) {
-    const id = ready.shift()!;
-    out.push(id);
-    for (const child of graph.outNeighbors(id)) {
-      if (!inSet(child)) continue;
+  for (const id of ids) {
+    let d = 0;
+    if (subset) graph.forEachInNeighbor(id, (p) => void (subset.has(p) && d++));
+    else d = graph.inDegree(id);
+    inDeg.set(id, d);
+  }
+  // `out` doubles as the queue: nodes are appended when ready and read in that order
+  const out = ids.filter((id) => inDeg.get(id) === 0).sort();
+  for (let head = 0; head < out.length; head++) {
+    graph.forEachOutNeighbor(out[head]!, (child) => {
+      if (subset && !subset.has(child)) return;
       const d = inDeg.get(child)! - 1;
       inDeg.set(child, d);
-      if (d === 0) ready.push(child);
-    }
+      if (d === 0) out.push(child);
+    });
   }
   return out;
 }

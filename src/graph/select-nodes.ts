@@ -258,12 +258,20 @@ export function selectNodes<A extends SelectorNodeAttributes>(
   const mode = criteria.indirectSelection ?? 'eager';
   const include = criteria.select && criteria.select.length > 0 ? parseSelection(criteria.select) : undefined;
   const exclude = parseSelection(criteria.exclude ?? []);
+  const types = criteria.resourceTypes?.length ? new Set(criteria.resourceTypes) : undefined;
+  if (!include && exclude.length === 0) {
+    // no selector: every node (of the types asked for), without indexing the tests
+    const all = new Set<string>();
+    graph.forEachNode((id, attrs) => {
+      if (!types || types.has(attrs.node.resourceType)) all.add(id);
+    });
+    return all;
+  }
   // graphology's attribute types are invariant; the selector only reads `node`.
   const index = buildIndex(graph as unknown as SelectorGraph, criteria.projectName);
 
   const included = include ? selectUnion(index, include, mode).direct : new Set(index.ids);
   const excluded = exclude.length > 0 ? selectUnion(index, exclude, 'eager').direct : new Set<string>();
-  const types = criteria.resourceTypes?.length ? new Set(criteria.resourceTypes) : undefined;
 
   const result = new Set<string>();
   for (const id of index.ids) {

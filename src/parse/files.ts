@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 
 export interface SourceFile {
   /** Absolute path. */
@@ -21,9 +21,10 @@ export interface SourceFile {
  * times cheaper than the open/stat/read/close round trips of promise-based reads.
  */
 export async function readProjectFiles(projectDir: string, roots: readonly string[], exts: readonly string[]): Promise<SourceFile[]> {
-  const found: { abs: string; root: string }[] = [];
+  const base = resolve(projectDir);
+  const found: { abs: string; absRoot: string; root: string }[] = [];
   for (const root of roots) {
-    const absRoot = join(projectDir, root);
+    const absRoot = join(base, root);
     let entries: import('node:fs').Dirent[];
     try {
       entries = readdirSync(absRoot, { recursive: true, withFileTypes: true });
@@ -32,25 +33,26 @@ export async function readProjectFiles(projectDir: string, roots: readonly strin
     }
     for (const e of entries) {
       if (!e.isFile() || !exts.some((x) => e.name.endsWith(x))) continue;
-      const abs = join(e.parentPath ?? (e as unknown as { path: string }).path, e.name);
-      if (abs.slice(absRoot.length).split(sep).some((p) => p.startsWith('.'))) continue;
-      found.push({ abs, root });
+      // readdir gives normalized absolute folders: concatenating is path.join without its cost
+      const abs = `${e.parentPath ?? (e as unknown as { path: string }).path}${sep}${e.name}`;
+      if (abs.includes(`${sep}.`, absRoot.length)) continue; // hidden files and folders
+      found.push({ abs, absRoot, root });
     }
   }
   found.sort((a, b) => (a.abs < b.abs ? -1 : a.abs > b.abs ? 1 : 0));
-  return Promise.all(
-    found.map(async ({ abs, root }) => {
-      const text = readFileSync(abs, 'utf8');
-      return {
-        absolutePath: abs,
-        path: toPosix(relative(projectDir, abs)),
-        relativeToRoot: toPosix(relative(join(projectDir, root), abs)),
-        root,
-        text,
-        checksum: sha256(text),
-      };
-    }),
-  );
+  const files: SourceFile[] = [];
+  for (const { abs, absRoot, root } of found) {
+    const text = readFileSync(abs, 'utf8');
+    files.push({
+      absolutePath: abs,
+      path: abs.startsWith(base + sep) ? toPosix(abs.slice(base.length + 1)) : toPosix(relative(base, abs)),
+      relativeToRoot: abs.startsWith(absRoot + sep) ? toPosix(abs.slice(absRoot.length + 1)) : toPosix(relative(absRoot, abs)),
+      root,
+      text,
+      checksum: sha256(text),
+    });
+  }
+  return files;
 }
 
 export function sha256(text: string): string {

@@ -209,7 +209,8 @@ class ParseContext {
     const rawCode = rawOverride?.text ?? f.text;
     const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere) : {};
     const preConfig = mergeConfigs(...folderConfigs(tree, fqn), patchConfig);
-    const provisional = this.relationFor(resourceType, name, finalizeConfig(preConfig, defaultMaterialized));
+    // `this` while capturing: only a template that renders (not the static fast path) needs it
+    const provisional = () => this.relationFor(resourceType, name, finalizeConfig(preConfig, defaultMaterialized));
     const captured = this.capture(rawCode, where, preConfig, provisional);
     const inFile = normalizeConfig(captured.config, where, (key) => ({ ...where, line: configCallLine(rawCode, key) }));
     const merged = mergeConfigs(preConfig, inFile);
@@ -400,7 +401,7 @@ class ParseContext {
   }
 
   /** Finds refs, sources and in-file config: statically when possible, else by a capture render. */
-  private capture(source: string, where: ErrorLocation, preConfig: Record<string, unknown>, provisional: Relation): Captured {
+  private capture(source: string, where: ErrorLocation, preConfig: Record<string, unknown>, provisionalRelation: () => Relation): Captured {
     const captured: Captured = { refs: [], sources: [], config: {} };
     const stat = analyzeStatic(source);
     if (stat) {
@@ -411,6 +412,7 @@ class ParseContext {
       return captured;
     }
     const target = this.cfg.target;
+    const provisional = provisionalRelation();
     const hooks: ContextHooks = {
       ref: (name, pkg) => {
         captured.refs.push(pkg ? { package: pkg, name } : { name });

@@ -24,7 +24,7 @@ function metadata(invocationId: string, kind: string) {
   };
 }
 
-function nodeJson(n: ManifestNode, children: readonly string[], compiled?: string): Record<string, unknown> {
+function nodeJson(n: ManifestNode, compiled?: string): Record<string, unknown> {
   const base: Record<string, unknown> = {
     unique_id: n.uniqueId,
     resource_type: n.resourceType,
@@ -44,7 +44,6 @@ function nodeJson(n: ManifestNode, children: readonly string[], compiled?: strin
     schema: n.relation?.schema ?? null,
     alias: n.relation?.identifier ?? null,
     relation_name: n.relation ? `"${n.relation.schema}"."${n.relation.identifier}"` : null,
-    child_nodes: children,
   };
   if ('rawCode' in n) {
     base['raw_code'] = n.rawCode;
@@ -79,9 +78,9 @@ function nodeJson(n: ManifestNode, children: readonly string[], compiled?: strin
 export function manifestJson(manifest: Manifest, parents: (id: string) => readonly string[], children: (id: string) => readonly string[], invocationId: string, compiled?: ReadonlyMap<string, string>): string {
   const nodes: Record<string, unknown> = {};
   const unitTests: Record<string, unknown> = {};
-  for (const n of manifest.nodes.values()) (n.resourceType === 'unit_test' ? unitTests : nodes)[n.uniqueId] = nodeJson(n, children(n.uniqueId), compiled?.get(n.uniqueId));
+  for (const n of manifest.nodes.values()) (n.resourceType === 'unit_test' ? unitTests : nodes)[n.uniqueId] = nodeJson(n, compiled?.get(n.uniqueId));
   const sources: Record<string, unknown> = {};
-  for (const s of manifest.sources.values()) sources[s.uniqueId] = nodeJson(s, children(s.uniqueId));
+  for (const s of manifest.sources.values()) sources[s.uniqueId] = nodeJson(s);
   const macros: Record<string, unknown> = {};
   for (const m of manifest.macros.values()) {
     macros[m.uniqueId] = { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: m.originalFilePath, line: m.line, arguments: m.args.map((a) => ({ name: a })), description: m.description };

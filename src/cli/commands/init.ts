@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../errors.js';
 import { registerCommands } from '../main.js';
+import { packageRoot } from '../package-root.js';
 
 export interface SkeletonFile {
   /** Relative to the project folder, forward slashes. */
@@ -172,7 +172,7 @@ export function initProject(dir: string, name = projectNameFor(dir)): { dir: str
 
 /** The shipped schemas folder, relative to the new project (absolute when on another drive). */
 function schemaDirFrom(projectDir: string): string | undefined {
-  const shipped = fileURLToPath(new URL('../../../schemas', import.meta.url));
+  const shipped = join(packageRoot(), 'schemas');
   if (!existsSync(shipped)) return undefined;
   const rel = relative(projectDir, shipped);
   return (rel && !rel.startsWith(sep) ? rel : shipped).split(sep).join('/');
