@@ -125,8 +125,10 @@ export function injectCtes(sql: string, ctes: readonly string[]): string {
   return `with ${ctes.join(',\n')}\n${sql}`;
 }
 
+/** `sql.replace(/;?\s*$/, '')` without the regex scanning every position of a long statement. */
 function stripTrailingSemicolon(sql: string): string {
-  return sql.replace(/;?\s*$/, '');
+  const trimmed = sql.trimEnd();
+  return trimmed.endsWith(';') ? trimmed.slice(0, -1) : trimmed;
 }
 
 class NodeRenderer {

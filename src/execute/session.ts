@@ -58,6 +58,7 @@ export class Session {
   private relativeTargetDirMemo: string | undefined;
   private readonly compileEnvs = new Map<Connection | undefined, CompileEnv>();
   private filesWritten: Promise<void> | undefined;
+  private readonly summaries = new Map<string, NodeSummary>();
 
   private constructor(
     readonly opts: SessionOptions,
@@ -234,7 +235,14 @@ export class Session {
     return runRelation;
   }
 
+  /** What events say about a node (made once per node: each run reports it twice). */
   summary(node: ExecutableNode): NodeSummary {
+    let s = this.summaries.get(node.uniqueId);
+    if (!s) this.summaries.set(node.uniqueId, (s = this.makeSummary(node)));
+    return s;
+  }
+
+  private makeSummary(node: ExecutableNode): NodeSummary {
     return {
       uniqueId: node.uniqueId,
       name: node.name,
@@ -294,8 +302,8 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
   const prepared = await session.beforeMaterialize(compiled, conn);
   const rel = node.relation!;
   const env = session.compileEnv(conn);
-  const preHooks = await Promise.all(cfg.pre_hook.map((h) => renderInNodeContext(node, h, env)));
-  const postHooks = await Promise.all(cfg.post_hook.map((h) => renderInNodeContext(node, h, env)));
+  const preHooks = cfg.pre_hook.length ? await Promise.all(cfg.pre_hook.map((h) => renderInNodeContext(node, h, env))) : [];
+  const postHooks = cfg.post_hook.length ? await Promise.all(cfg.post_hook.map((h) => renderInNodeContext(node, h, env))) : [];
   const materialize = materializationFor(String(cfg.materialized), node.uniqueId);
   const existing = session.catalog.get(rel.schema, rel.identifier);
   const existingFresh = existing?.columnsStale ? await session.catalog.refresh(conn, rel.schema, rel.identifier) : existing;
