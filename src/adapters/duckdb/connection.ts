@@ -66,7 +66,7 @@ export class Database {
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(options.settings ?? {})) config[k] = String(v);
     if (options.readOnly && options.path !== ':memory:') config['access_mode'] = 'READ_ONLY';
-    const { DuckDBInstance } = duckdb();
+    const { DuckDBInstance } = await loadDuckdb();
     const deadline = Date.now() + (options.waitForLockSeconds ?? 0) * 1000;
     for (;;) {
       try {
@@ -245,7 +245,7 @@ export class Connection {
    * value per row (or nothing: all NULL). Data reaches it as bound vectors, never as SQL text.
    */
   async registerScalarFunction(def: ScalarFunctionDef): Promise<void> {
-    const api = duckdb();
+    const api = await loadDuckdb();
     const types = { VARCHAR: api.VARCHAR, DOUBLE: api.DOUBLE, BIGINT: api.BIGINT, BOOLEAN: api.BOOLEAN };
     const fn = api.DuckDBScalarFunction.create({
       name: def.name,
@@ -292,12 +292,18 @@ export class Connection {
 let loadedDuckdb: typeof import('@duckdb/node-api') | undefined;
 
 /**
- * @duckdb/node-api, loaded on first use. Through `require`, not `import()`: the package is CommonJS,
- * and importing it from ESM makes Node lex each of its ~150 files for named exports, which costs
- * about 0.14 s of start-up on every command that opens a database.
+ * @duckdb/node-api, loaded on first use (commands that never open a database start without it). The
+ * bundled CLI inlines its JavaScript into one chunk (scripts/bundle-cli.mjs), which loads in a
+ * fraction of the time of its ~150 CommonJS files; the native binding stays a package.
  */
+async function loadDuckdb(): Promise<typeof import('@duckdb/node-api')> {
+  return (loadedDuckdb ??= await import('@duckdb/node-api'));
+}
+
+/** The module, once {@link loadDuckdb} has run (every connection exists only after that). */
 function duckdb(): typeof import('@duckdb/node-api') {
-  return (loadedDuckdb ??= createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api'));
+  if (!loadedDuckdb) throw new Error('internal error: @duckdb/node-api used before a database was opened');
+  return loadedDuckdb;
 }
 
 /**
