@@ -31,7 +31,11 @@ export interface SessionOptions {
 }
 
 /** A hook other stages (LLM, unit tests) plug node runners into. */
-export type NodeRunner = (session: Session, node: ExecutableNode, conn: Connection) => Promise<Omit<NodeResult, 'timing' | 'threadId' | 'executionTime' | 'uniqueId'> & { compiled?: CompiledNode }>;
+export type NodeRunner = (
+  session: Session,
+  node: ExecutableNode,
+  conn: Connection,
+) => Promise<Omit<NodeResult, 'timing' | 'threadId' | 'executionTime' | 'uniqueId'> & { compiled?: CompiledNode; /** Bookkeeping that may wait until the node's children have started. */ afterward?: () => void }>;
 
 /**
  * Runs after a model, seed or snapshot compiled and before it materializes (the LLM module collects
@@ -178,19 +182,25 @@ export class Session {
 
   /** Runs one node on `conn`, turning every failure into an error result (never throws for node errors). */
   async runNode(node: ExecutableNode, conn: Connection, worker: number): Promise<NodeResult> {
+    return (await this.runNodeSettled(node, conn, worker)).result();
+  }
+
+  /**
+   * Runs one node and answers as soon as its status is known; the full result (timings, paths, the
+   * runner's follow-up work such as writing target/run) is made by `result()`, which the run task
+   * calls after the node's children have started: between two statements of a chain only what
+   * decides the next one runs.
+   */
+  async runNodeSettled(node: ExecutableNode, conn: Connection, worker: number): Promise<{ readonly status: NodeStatus; result(): NodeResult }> {
     const t0 = Date.now();
-    const started = new Date().toISOString();
     let status: NodeStatus;
     let message: string;
-    let extra: Partial<NodeResult> = {};
-    let compiledAt = started;
+    let extra: Awaited<ReturnType<NodeRunner>> | undefined;
     try {
       const runner = this.runners.get(node.resourceType) ?? this.defaultRunner(node);
-      const out = await runner(this, node, conn);
-      compiledAt = new Date().toISOString();
-      status = out.status;
-      message = out.message;
-      extra = out;
+      extra = await runner(this, node, conn);
+      status = extra.status;
+      message = extra.message;
     } catch (err) {
       if (this.interrupted) {
         status = 'error';
@@ -205,24 +215,32 @@ export class Session {
         if (this.cfg && process.env['BMP_DEBUG']) message += `\n${(err as Error).stack}`;
       }
     }
-    const finished = new Date().toISOString();
-    const compiledPath = this.compiledSql.has(node.uniqueId) ? sqlArtifactPath(this.relativeTargetDir, 'compiled', this.opts.manifest.projectName, node) : undefined;
-    return {
-      uniqueId: node.uniqueId,
-      status,
-      message,
-      rowsAffected: extra.rowsAffected,
-      failures: extra.failures,
-      executionTime: (Date.now() - t0) / 1000,
-      timing: [
-        { name: 'compile', startedAt: started, completedAt: compiledAt },
-        { name: 'execute', startedAt: compiledAt, completedAt: finished },
-      ],
-      threadId: `Thread-${worker + 1}`,
-      compiledPath,
-      compiledCode: this.compiledSql.get(node.uniqueId),
-      adapterResponse: extra.adapterResponse ?? {},
+    const t1 = Date.now();
+    let made: NodeResult | undefined;
+    const result = (): NodeResult => {
+      if (made) return made;
+      extra?.afterward?.();
+      const started = new Date(t0).toISOString();
+      const finished = new Date(t1).toISOString();
+      const compiledPath = this.compiledSql.has(node.uniqueId) ? sqlArtifactPath(this.relativeTargetDir, 'compiled', this.opts.manifest.projectName, node) : undefined;
+      return (made = {
+        uniqueId: node.uniqueId,
+        status,
+        message,
+        rowsAffected: extra?.rowsAffected,
+        failures: extra?.failures,
+        executionTime: (t1 - t0) / 1000,
+        timing: [
+          { name: 'compile', startedAt: started, completedAt: finished },
+          { name: 'execute', startedAt: finished, completedAt: finished },
+        ],
+        threadId: `Thread-${worker + 1}`,
+        compiledPath,
+        compiledCode: this.compiledSql.get(node.uniqueId),
+        adapterResponse: extra?.adapterResponse ?? {},
+      });
     };
+    return { status, result };
   }
 
   private defaultRunner(node: ExecutableNode): NodeRunner {
@@ -332,8 +350,8 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
   const kind = result.kind ?? (cfg.materialized === 'view' ? 'view' : 'table');
   session.catalog.markBuilt(rel.database, rel.schema, rel.identifier, kind);
   // target/run/ holds what ran (the DDL/DML), as in dbt
-  session.sqlFiles.write(sqlArtifactPath(session.targetDir, 'run', session.opts.manifest.projectName, node), statements.filter((x) => !/^(begin|commit|rollback)/i.test(x)).join(';\n\n') + ';');
-  return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, adapterResponse: { _message: result.message, code: kind, ...prepared }, compiled };
+  const afterward = () => session.sqlFiles.write(sqlArtifactPath(session.targetDir, 'run', session.opts.manifest.projectName, node), statements.filter((x) => !/^(begin|commit|rollback)/i.test(x)).join(';\n\n') + ';');
+  return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, adapterResponse: { _message: result.message, code: kind, ...prepared }, compiled, afterward };
 };
 
 /** Data tests: count failing rows, apply severity/warn_if/error_if, optionally store the failing rows. */

@@ -43,8 +43,13 @@ export const nullSink: EventSink = () => undefined;
 
 /** An {@link EventSink} that holds events until {@link IdleSink.flush} or the main thread is next idle. */
 export interface IdleSink extends EventSink {
-  /** Hands every held event to the wrapped sink, in order. */
+  /** Hands every held event to the wrapped sink, in order (up to a place still reserved). */
   flush(): void;
+  /**
+   * Keeps a place in the order for an event made later: events emitted after it wait until it is
+   * filled (a node's finish line is made after its children started, and still printed first).
+   */
+  reserve(): EventSink;
 }
 
 /**
@@ -54,22 +59,40 @@ export interface IdleSink extends EventSink {
  * late at most) while the next statement runs on DuckDB's threads.
  */
 export function idleSink(sink: EventSink): IdleSink {
-  let held: BmpEvent[] = [];
+  // one entry per event in order; a reserved entry has no event until it is filled
+  let held: { event?: BmpEvent }[] = [];
   let scheduled = false;
   const flush = () => {
     scheduled = false;
-    const events = held;
-    held = [];
-    for (const e of events) sink(e);
+    let k = 0;
+    for (; k < held.length; k++) {
+      const e = held[k]!.event;
+      if (!e) break;
+      sink(e);
+    }
+    held = k === held.length ? [] : held.slice(k);
+  };
+  const schedule = () => {
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
   };
   return Object.assign(
-    (e: BmpEvent) => {
-      held.push(e);
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
+    (event: BmpEvent) => {
+      held.push({ event });
+      schedule();
     },
-    { flush },
+    {
+      flush,
+      reserve: (): EventSink => {
+        const entry: { event?: BmpEvent } = {};
+        held.push(entry);
+        return (event: BmpEvent) => {
+          entry.event = event;
+          schedule();
+        };
+      },
+    },
   );
 }
