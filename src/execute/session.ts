@@ -28,6 +28,16 @@ export interface SessionOptions {
   readonly threads?: number;
   /** Invocation flags plugins read (llmOffline, eventTimeStart/End, command). */
   readonly flags?: Readonly<Record<string, unknown>>;
+  /** Nodes this invocation will run: the static models among them compile while the database opens. */
+  readonly compileAhead?: readonly string[];
+}
+
+/** What a session is given before the database opens (see Session.compileAhead). */
+interface AheadOfTime {
+  readonly invocationId: string;
+  readonly runStartedAt: string;
+  readonly ephemeralCache: Map<string, CompiledNode>;
+  readonly compiled: Map<string, Promise<CompiledNode>>;
 }
 
 /** A hook other stages (LLM, unit tests) plug node runners into. */
@@ -50,10 +60,10 @@ export type BeforeMaterializeHook = (session: Session, compiled: CompiledNode, c
  */
 export class Session {
   readonly invocationId: string;
-  readonly runStartedAt = new Date().toISOString();
+  readonly runStartedAt: string;
   readonly sqlFiles: SqlFileWriter;
   readonly compiledSql = new Map<string, string>();
-  readonly ephemeralCache = new Map<string, CompiledNode>();
+  readonly ephemeralCache: Map<string, CompiledNode>;
   private interrupted = false;
   private knownSchemas = new Set<string>();
   private readonly runners = new Map<string, NodeRunner>();
@@ -63,15 +73,47 @@ export class Session {
   private readonly compileEnvs = new Map<Connection | undefined, CompileEnv>();
   private filesWritten: Promise<void> | undefined;
   private readonly summaries = new Map<string, NodeSummary>();
+  private readonly compiledAhead: Map<string, Promise<CompiledNode>>;
 
   private constructor(
     readonly opts: SessionOptions,
     readonly db: Database | undefined,
     readonly conns: Connection[],
     readonly catalog: Catalog,
+    ahead: AheadOfTime,
   ) {
-    this.invocationId = opts.invocationId ?? randomUUID();
+    this.invocationId = ahead.invocationId;
+    this.runStartedAt = ahead.runStartedAt;
+    this.ephemeralCache = ahead.ephemeralCache;
+    this.compiledAhead = ahead.compiled;
     this.sqlFiles = new SqlFileWriter(!!opts.readOnly);
+  }
+
+  /**
+   * Compiles the static models among `ids` (templates that only call literal ref/source/config/var:
+   * their SQL depends on the project alone, not on the database) while DuckDB opens the file on its
+   * own threads; the run then takes each from here instead of compiling it between two statements.
+   */
+  private static compileAhead(opts: SessionOptions, ahead: AheadOfTime): void {
+    const env: CompileEnv = {
+      cfg: opts.cfg,
+      manifest: opts.manifest,
+      engine: opts.engine,
+      runStartedAt: ahead.runStartedAt,
+      invocationId: ahead.invocationId,
+      fullRefresh: !!opts.fullRefresh,
+      log: () => undefined,
+      extraGlobals: opts.extraGlobals,
+    };
+    for (const id of opts.compileAhead ?? []) {
+      const node = opts.manifest.nodes.get(id);
+      if (!node || node.resourceType !== 'model' || !analyzeStatic(node.rawCode)) continue;
+      // an ephemeral input may need the database (run_query) to compile: leave those for later
+      if (node.dependsOn.nodes.some((d) => opts.manifest.nodes.get(d)?.config.materialized === 'ephemeral')) continue;
+      const compiled = compileNode(node, env, ahead.ephemeralCache);
+      compiled.catch(() => undefined); // a failure is raised again when the node compiles for real
+      ahead.compiled.set(id, compiled);
+    }
   }
 
   static async open(opts: SessionOptions): Promise<Session> {
@@ -81,17 +123,19 @@ export class Session {
     // relative file paths in SQL (read_csv('data/x.csv'), a user's memories file) resolve against
     // the project folder, like every other path bmp reads, never against the shell's folder
     const settings = { file_search_path: opts.cfg.project.projectDir, ...target.settings };
+    const ahead: AheadOfTime = { invocationId: opts.invocationId ?? randomUUID(), runStartedAt: new Date().toISOString(), ephemeralCache: new Map(), compiled: new Map() };
+    const whileOpening = () => Session.compileAhead(opts, ahead);
     let db: Database | undefined;
     if (opts.readOnly && target.path !== ':memory:') {
       const { existsSync } = await import('node:fs');
-      if (existsSync(target.path)) db = await Database.open({ path: target.path, readOnly: true, settings, onStatement, waitForLockSeconds: opts.waitForLockSeconds });
+      if (existsSync(target.path)) db = await Database.open({ path: target.path, readOnly: true, settings, onStatement, waitForLockSeconds: opts.waitForLockSeconds, whileOpening });
     } else {
-      db = await Database.open({ path: target.path, settings, onStatement, waitForLockSeconds: opts.waitForLockSeconds });
+      db = await Database.open({ path: target.path, settings, onStatement, waitForLockSeconds: opts.waitForLockSeconds, whileOpening });
     }
     const conns: Connection[] = [];
     if (db) for (let i = 0; i < Math.max(1, threads); i++) conns.push(await db.connect());
     const catalog = conns[0] ? await Catalog.read(conns[0]) : new Catalog();
-    const session = new Session(opts, db, conns, catalog);
+    const session = new Session(opts, db, conns, catalog, ahead);
     if (conns[0]) {
       const schemas = await conns[0].rows<{ schema_name: string }>('select schema_name from duckdb_schemas()');
       session.knownSchemas = new Set(schemas.map((s) => s.schema_name.toLowerCase()));
@@ -142,8 +186,13 @@ export class Session {
   }
 
   async compile(node: ExecutableNode, conn?: Connection): Promise<CompiledNode> {
-    if ('rawCode' in node && conn && !analyzeStatic(node.rawCode)) await this.refreshStale(conn, node);
-    const compiled = await compileNode(node, this.compileEnv(conn), this.ephemeralCache);
+    const ahead = this.compiledAhead.get(node.uniqueId);
+    this.compiledAhead.delete(node.uniqueId);
+    let compiled = ahead && (await ahead.catch(() => undefined));
+    if (!compiled) {
+      if ('rawCode' in node && conn && !analyzeStatic(node.rawCode)) await this.refreshStale(conn, node);
+      compiled = await compileNode(node, this.compileEnv(conn), this.ephemeralCache);
+    }
     if (compiled.compiledSql) {
       this.compiledSql.set(node.uniqueId, compiled.compiledSql);
       this.sqlFiles.write(sqlArtifactPath(this.targetDir, 'compiled', this.opts.manifest.projectName, node), compiled.compiledSql);

@@ -97,6 +97,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
     waitForLockSeconds: opts.waitForLockSeconds,
     extraGlobals,
     flags: { llmOffline: !!opts.llmOffline, eventTimeStart: opts.eventTimeStart, eventTimeEnd: opts.eventTimeEnd, command },
+    compileAhead: ids,
   });
   opts.onSession?.(session);
   const writer = new RunResultsWriter(join(project.targetDir, 'run_results.json'), session.invocationId, { which: command, select: opts.select ?? [], exclude: opts.exclude ?? [], full_refresh: !!opts.fullRefresh, threads: project.cfg.target.threads });

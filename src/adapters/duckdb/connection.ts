@@ -43,6 +43,8 @@ export interface OpenOptions {
   readonly waitForLockSeconds?: number;
   /** Called with every statement before it runs (for --debug logs). */
   readonly onStatement?: (sql: string, connectionId: number) => void;
+  /** Work for this thread while DuckDB opens the file on its own (called once, before waiting). */
+  readonly whileOpening?: () => void;
 }
 
 /**
@@ -68,9 +70,13 @@ export class Database {
     if (options.readOnly && options.path !== ':memory:') config['access_mode'] = 'READ_ONLY';
     const { DuckDBInstance } = await loadDuckdb();
     const deadline = Date.now() + (options.waitForLockSeconds ?? 0) * 1000;
+    let whileOpening = options.whileOpening;
     for (;;) {
       try {
-        const instance = await DuckDBInstance.create(options.path, config);
+        const creating = DuckDBInstance.create(options.path, config);
+        whileOpening?.();
+        whileOpening = undefined;
+        const instance = await creating;
         const db = new Database(instance, options);
         openDatabases.add(db);
         return db;
