@@ -22,7 +22,7 @@ const staging = join(root, 'dist', '.cli-bundle');
 
 // native (the binding), loaded by require() on first use, or carrying files read at run time;
 // @duckdb/node-api's JavaScript is bundled into the lazy chunk that opens databases
-const EXTERNAL = ['@duckdb/node-bindings', 'nunjucks', 'yaml', 'cytoscape', 'cytoscape-dagre', 'zod'];
+const EXTERNAL = ['@duckdb/node-bindings', 'nunjucks', 'yaml', 'cytoscape', 'cytoscape-dagre'];
 const isExternal = (id) => id.startsWith('node:') || EXTERNAL.some((p) => id === p || id.startsWith(`${p}/`));
 
 if (!existsSync(entry)) throw new Error(`${entry} is missing: run tsc first`);
