@@ -243,13 +243,12 @@ export class Session {
   async runNodeSettled(node: ExecutableNode, conn: Connection, worker: number): Promise<{ readonly status: NodeStatus; result(): NodeResult }> {
     const t0 = Date.now();
     let status: NodeStatus;
-    let message: string;
+    let message = '';
     let extra: Awaited<ReturnType<NodeRunner>> | undefined;
     try {
       const runner = this.runners.get(node.resourceType) ?? this.defaultRunner(node);
       extra = await runner(this, node, conn);
-      status = extra.status;
-      message = extra.message;
+      status = extra.status; // the rest of what the runner returned is read in result()
     } catch (err) {
       if (this.interrupted) {
         status = 'error';
@@ -275,7 +274,7 @@ export class Session {
       return (made = {
         uniqueId: node.uniqueId,
         status,
-        message,
+        message: extra ? extra.message : message,
         rowsAffected: extra?.rowsAffected,
         failures: extra?.failures,
         executionTime: (t1 - t0) / 1000,
@@ -400,7 +399,22 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
   session.catalog.markBuilt(rel.database, rel.schema, rel.identifier, kind);
   // target/run/ holds what ran (the DDL/DML), as in dbt
   const afterward = () => session.sqlFiles.write(sqlArtifactPath(session.targetDir, 'run', session.opts.manifest.projectName, node), statements.filter((x) => !/^(begin|commit|rollback)/i.test(x)).join(';\n\n') + ';');
-  return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, adapterResponse: { _message: result.message, code: kind, ...prepared }, compiled, afterward };
+  // message and row count are read when the result is made (a table reads its count from DuckDB's
+  // result then, off the path to the next statement)
+  return {
+    status: 'success',
+    get message() {
+      return result.message;
+    },
+    get rowsAffected() {
+      return result.rowsAffected;
+    },
+    get adapterResponse() {
+      return { _message: result.message, code: kind, ...prepared };
+    },
+    compiled,
+    afterward,
+  };
 };
 
 /** Data tests: count failing rows, apply severity/warn_if/error_if, optionally store the failing rows. */

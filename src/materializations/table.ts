@@ -96,20 +96,26 @@ export function planTable(rel: Relation, sql: string, config: NodeConfig, existi
  * partition metadata. Returns the rows written.
  */
 export async function buildTable(ctx: MaterializationContext, sql: string, extra: readonly { sql: string; params?: unknown[] }[] = []): Promise<number> {
+  return (await buildTableCounted(ctx, sql, extra))();
+}
+
+/** {@link buildTable}, answering with a function that reads the rows written (read it later). */
+export async function buildTableCounted(ctx: MaterializationContext, sql: string, extra: readonly { sql: string; params?: unknown[] }[] = []): Promise<() => number> {
   const config = ctx.compiled.config;
   const p = partitionOf(config);
   const stmts = planTable(ctx.relation, sql, config, ctx.existing?.kind);
   const meta = p ? allPartitionsMetaStatements(ctx.relation, partitionOwner(ctx.relation, ctx.compiled.node.uniqueId, p, 'table', ctx.invocationId ?? ''), p, ctx.stateSchema) : [];
   if (p) await ensureStateTables(ctx.conn, ['partitions'], ctx.stateSchema);
-  let rows = 0;
+  let rows: () => number = () => 0;
   const single = stmts.length === 1 && !meta.length && !extra.length && !ctx.preHooks.length && !ctx.postHooks.length;
   const body = async () => {
     for (const h of ctx.preHooks) await ctx.conn.run(h);
     for (const s of stmts) {
-      const n = await ctx.conn.run(s);
-      if (s.startsWith('create or replace table')) rows = n;
+      const counted = await ctx.conn.runCounted(s);
+      if (s.startsWith('create or replace table')) rows = counted;
     }
-    for (const m of [...meta, ...extra]) await ctx.conn.run(m.sql, m.params);
+    for (const m of meta) await ctx.conn.run(m.sql, m.params);
+    for (const m of extra) await ctx.conn.run(m.sql, m.params);
     for (const h of ctx.postHooks) await ctx.conn.run(h);
   };
   // one statement in autocommit is its own transaction: no BEGIN/COMMIT round trips
@@ -119,8 +125,16 @@ export async function buildTable(ctx: MaterializationContext, sql: string, extra
 }
 
 export const table: Materialization = async (ctx) => {
-  const rows = await buildTable(ctx, ctx.compiled.compiledSql);
-  return { rowsAffected: rows, message: `OK ${rows}` };
+  const rows = await buildTableCounted(ctx, ctx.compiled.compiledSql);
+  // read when the result is reported, after the next node has started
+  return {
+    get rowsAffected() {
+      return rows();
+    },
+    get message() {
+      return `OK ${rows()}`;
+    },
+  };
 };
 
 

@@ -145,18 +145,29 @@ export class Connection {
 
   /** Runs one statement (or a `;`-separated batch) and returns rows changed (or the CTAS count). */
   async run(sql: string, params?: SqlParams): Promise<number> {
+    return (await this.runCounted(sql, params))();
+  }
+
+  /**
+   * Runs one statement and returns a function that reads its row count (rows changed, or the
+   * `Count` a CREATE TABLE AS reports): reading it costs tens of microseconds, which a caller on the
+   * path between two statements can spend later.
+   */
+  async runCounted(sql: string, params?: SqlParams): Promise<() => number> {
     this.onStatement?.(sql, this.id);
     this.recorder?.push(sql);
     const result = await this.raw.run(sql, bindable(params));
-    if (result.rowsChanged) return result.rowsChanged;
-    // CREATE TABLE AS reports its row count as a one-row `Count` result.
-    const names = result.columnNames();
-    if (names.length === 1 && names[0] === 'Count' && result.chunkCount > 0) {
-      // the result is materialized: read its one chunk synchronously (getRows() is another async
-      // round trip through the thread pool, which costs as much as a small CTAS)
-      return readCount(result.getChunk(0));
-    }
-    return 0;
+    let count: number | undefined;
+    return () => {
+      if (count === undefined) {
+        try {
+          count = rowCount(result);
+        } catch {
+          count = 0; // a count that cannot be read is not worth failing a built node for
+        }
+      }
+      return count;
+    };
   }
 
   /** Runs `fn` and returns every statement `run()` issued meanwhile (what target/run/ shows). */
@@ -310,6 +321,18 @@ async function loadDuckdb(): Promise<typeof import('@duckdb/node-api')> {
 function duckdb(): typeof import('@duckdb/node-api') {
   if (!loadedDuckdb) throw new Error('internal error: @duckdb/node-api used before a database was opened');
   return loadedDuckdb;
+}
+
+function rowCount(result: import('@duckdb/node-api').DuckDBMaterializedResult): number {
+  if (result.rowsChanged) return result.rowsChanged;
+  // CREATE TABLE AS reports its row count as a one-row `Count` result.
+  const names = result.columnNames();
+  if (names.length === 1 && names[0] === 'Count' && result.chunkCount > 0) {
+    // the result is materialized: read its one chunk synchronously (getRows() is another async
+    // round trip through the thread pool, which costs as much as a small CTAS)
+    return readCount(result.getChunk(0));
+  }
+  return 0;
 }
 
 /**
