@@ -37,3 +37,6 @@ const code = await main(process.argv.slice(2), {
   columns: () => process.stdout.columns || 80,
 }, ctxHolder);
 process.exitCode = code;
+// Everything is written (the command awaited its files): exit once stdout has drained, skipping the
+// heap teardown a natural exit does (~15 ms after a 1,000-node run).
+process.stdout.write('', () => process.exit(code));
