@@ -71,7 +71,6 @@ export class Session {
   private targetDirMemo: string | undefined;
   private relativeTargetDirMemo: string | undefined;
   private readonly compileEnvs = new Map<Connection | undefined, CompileEnv>();
-  private filesWritten: Promise<void> | undefined;
   private readonly summaries = new Map<string, NodeSummary>();
   private readonly compiledAhead: Map<string, Promise<CompiledNode>>;
 
@@ -335,19 +334,18 @@ export class Session {
   async checkpointDuring(work: () => Promise<void>): Promise<void> {
     const conn = this.conns[0];
     const checkpoint = conn && !this.opts.readOnly && !this.interrupted ? conn.run('checkpoint').catch(() => 0) : undefined;
-    // and the writer thread writes target/compiled and target/run meanwhile
-    this.filesWritten = this.sqlFiles.flush();
-    this.filesWritten.catch(() => undefined); // awaited (and reported) by close()
     try {
       await work();
+      // and target/compiled + target/run are written here meanwhile (this thread would only wait)
+      if (checkpoint) this.sqlFiles.writeNow();
     } finally {
       await checkpoint;
     }
   }
 
   async close(): Promise<void> {
-    // the writer thread finishes target/ while DuckDB checkpoints (if it has not already) on this one
-    const written = Promise.all([this.filesWritten, this.sqlFiles.flush()]);
+    // what is left of target/ goes to the writer thread while DuckDB closes (checkpoints) on this one
+    const written = this.sqlFiles.flush();
     try {
       this.db?.close();
     } finally {

@@ -67,6 +67,12 @@ export class SqlFileWriter {
     await Promise.all(batches);
   }
 
+  /** Writes the buffered files on this thread now (when it would otherwise wait, e.g. for a checkpoint). */
+  writeNow(): void {
+    this.writeHere(this.buffer);
+    this.buffer = [];
+  }
+
   /** Hands the buffered files to the writer thread; the batch's promise settles once they are written. */
   private send(): Promise<void> {
     const files = this.buffer;
