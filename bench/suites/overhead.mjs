@@ -1,7 +1,7 @@
 /**
  * Overhead: `bmp run` of a 1,000-model chain (each model a small CTAS joining its two parents)
  * against a plain @duckdb/node-api script issuing the same statements (bench/baseline-raw.mjs),
- * both as whole processes on a fresh database file, interleaved, median of 5. Goal ≤ 1.15×.
+ * both as whole processes on a fresh database file, interleaved, median of 9. Goal ≤ 1.15×.
  */
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +46,7 @@ function summarizeRunResults(file, models) {
 
 export async function run(ctx) {
   const models = ctx.quick ? 200 : 1000;
-  const reps = ctx.reps(5);
+  const reps = ctx.reps(9); // the ratio moves with the shared machine's load: 9 interleaved rounds steady the medians
   const notes = [];
   const project = ctx.project('chain', models);
   const generatedSql = ctx.project('chain-sql', models);
