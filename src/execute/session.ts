@@ -45,7 +45,13 @@ export type NodeRunner = (
   session: Session,
   node: ExecutableNode,
   conn: Connection,
-) => Promise<Omit<NodeResult, 'timing' | 'threadId' | 'executionTime' | 'uniqueId'> & { compiled?: CompiledNode; /** Bookkeeping that may wait until the node's children have started. */ afterward?: () => void }>;
+) => Promise<Omit<NodeResult, 'timing' | 'threadId' | 'executionTime' | 'uniqueId'> & {
+  compiled?: CompiledNode;
+  /** When compiling ended (Date.now()): run_results splits the node's time into compile and execute there. */
+  compiledAt?: number;
+  /** Bookkeeping that may wait until the node's children have started. */
+  afterward?: () => void;
+}>;
 
 /**
  * Runs after a model, seed or snapshot compiled and before it materializes (the LLM module collects
@@ -269,6 +275,7 @@ export class Session {
       extra?.afterward?.();
       const started = new Date(t0).toISOString();
       const finished = new Date(t1).toISOString();
+      const compiledAt = extra?.compiledAt !== undefined ? new Date(extra.compiledAt).toISOString() : finished;
       const compiledPath = this.compiledSql.has(node.uniqueId) ? sqlArtifactPath(this.relativeTargetDir, 'compiled', this.opts.manifest.projectName, node) : undefined;
       return (made = {
         uniqueId: node.uniqueId,
@@ -278,8 +285,8 @@ export class Session {
         failures: extra?.failures,
         executionTime: (t1 - t0) / 1000,
         timing: [
-          { name: 'compile', startedAt: started, completedAt: finished },
-          { name: 'execute', startedAt: finished, completedAt: finished },
+          { name: 'compile', startedAt: started, completedAt: compiledAt },
+          { name: 'execute', startedAt: compiledAt, completedAt: finished },
         ],
         threadId: `Thread-${worker + 1}`,
         compiledPath,
@@ -361,6 +368,7 @@ export class Session {
 /** Models, seeds and snapshots: compile, hooks, materialize, remember the relation. */
 export const runRelation: NodeRunner = async (session, node, conn) => {
   const compiled = await session.compile(node, conn);
+  const compiledAt = Date.now();
   const cfg = compiled.config;
   if (cfg.materialized === 'ephemeral') return { status: 'success', message: 'OK (ephemeral)', adapterResponse: {}, compiled };
   const prepared = await session.beforeMaterialize(compiled, conn);
@@ -411,6 +419,7 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
       return { _message: result.message, code: kind, ...prepared };
     },
     compiled,
+    compiledAt,
     afterward,
   };
 };
@@ -418,6 +427,7 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
 /** Data tests: count failing rows, apply severity/warn_if/error_if, optionally store the failing rows. */
 export const runTest: NodeRunner = async (session, node, conn) => {
   const compiled = await session.compile(node, conn);
+  const compiledAt = Date.now();
   const cfg = compiled.config;
   let testSql = compiled.compiledSql;
   if (cfg['store_failures']) {
@@ -433,6 +443,6 @@ export const runTest: NodeRunner = async (session, node, conn) => {
   const status = testStatus(cfg, row);
   const message =
     status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? 'fail' : 'warn'} if ${String(status === 'fail' ? cfg['error_if'] ?? '!=0' : cfg['warn_if'] ?? '!=0')}`;
-  return { status, message, failures, adapterResponse: {}, compiled };
+  return { status, message, failures, adapterResponse: {}, compiled, compiledAt };
 };
 

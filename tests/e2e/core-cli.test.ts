@@ -44,6 +44,12 @@ describe('bmp CLI on a real DuckDB file', () => {
     expect(statuses['model.basic.customer_totals']).toBe('success');
     expect(statuses['test.basic.not_null_stg_orders_order_id']).toBe('pass');
     expect(results.results.find((x: { unique_id: string }) => x.unique_id.startsWith('test.basic.unique_stg_orders_order_id.')).unique_id).toMatch(/^test\.basic\.unique_stg_orders_order_id\.[0-9a-f]{10}$/);
+    // dbt's timing: compile, then execute, back to back, in order
+    for (const r of results.results as { unique_id: string; timing: { name: string; started_at: string; completed_at: string }[] }[]) {
+      expect(r.timing.map((t) => t.name), r.unique_id).toEqual(['compile', 'execute']);
+      const [c, e] = r.timing.map((t) => [Date.parse(t.started_at), Date.parse(t.completed_at)] as const);
+      expect(c![0] <= c![1] && c![1] === e![0] && e![0] <= e![1], r.unique_id).toBe(true);
+    }
 
     const again = bmp(['build', '--project-dir', dir]);
     expect(again.code).toBe(0);
@@ -150,6 +156,10 @@ describe('bmp CLI on a real DuckDB file', () => {
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(events.map((e) => e.info.name)).toContain('run.finish');
     expect(events.filter((e) => e.info.name === 'node.finish').map((e) => e.data.result.status)).toEqual(['success', 'success']);
+    // one thread: a node's finish line is made after the next node started, and still comes right after its start
+    const one = bmp(['seed', '--project-dir', dir, '--log-format', 'json', '--threads', '1']);
+    const order = one.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.info.name === 'node.start' || e.info.name === 'node.finish').map((e) => `${e.info.name}:${e.data.index}`);
+    expect(order).toEqual(['node.start:1', 'node.finish:1', 'node.start:2', 'node.finish:2']);
   });
 
   it('generates the docs site from the project, its database and the last run', () => {
