@@ -100,16 +100,7 @@ export class Session {
    * own threads; the run then takes each from here instead of compiling it between two statements.
    */
   private static compileAhead(opts: SessionOptions, ahead: AheadOfTime): void {
-    const env: CompileEnv = {
-      cfg: opts.cfg,
-      manifest: opts.manifest,
-      engine: opts.engine,
-      runStartedAt: ahead.runStartedAt,
-      invocationId: ahead.invocationId,
-      fullRefresh: !!opts.fullRefresh,
-      log: () => undefined,
-      extraGlobals: opts.extraGlobals,
-    };
+    const env = Session.projectEnv(opts, ahead);
     for (const id of opts.compileAhead ?? []) {
       const node = opts.manifest.nodes.get(id);
       if (!node || node.resourceType !== 'model' || !analyzeStatic(node.rawCode)) continue;
@@ -161,16 +152,23 @@ export class Session {
 
   private makeCompileEnv(conn?: Connection): CompileEnv {
     return {
-      cfg: this.cfg,
-      manifest: this.opts.manifest,
-      engine: this.opts.engine,
+      ...Session.projectEnv(this.opts, this),
       catalog: this.catalog,
       runQuery: conn ? (sql: string): Promise<QueryResult> => conn.query(sql) : undefined,
-      runStartedAt: this.runStartedAt,
-      invocationId: this.invocationId,
-      fullRefresh: !!this.opts.fullRefresh,
-      log: (message, info, nodeId) => this.opts.emit({ code: 'Q004', type: 'log', message, info, nodeId }),
-      extraGlobals: this.opts.extraGlobals,
+    };
+  }
+
+  /** The part of the compile environment that needs no database (what {@link compileAhead} has). */
+  private static projectEnv(opts: SessionOptions, ids: Pick<AheadOfTime, 'invocationId' | 'runStartedAt'>): CompileEnv {
+    return {
+      cfg: opts.cfg,
+      manifest: opts.manifest,
+      engine: opts.engine,
+      runStartedAt: ids.runStartedAt,
+      invocationId: ids.invocationId,
+      fullRefresh: !!opts.fullRefresh,
+      log: (message, info, nodeId) => opts.emit({ code: 'Q004', type: 'log', message, info, nodeId }),
+      extraGlobals: opts.extraGlobals,
     };
   }
 

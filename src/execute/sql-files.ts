@@ -56,11 +56,7 @@ export class SqlFileWriter {
 
   /** Waits until every file written so far is on disk. @throws Error when a write failed. */
   async flush(): Promise<void> {
-    if (!this.worker && this.buffer.length < this.batchSize) {
-      this.writeHere(this.buffer);
-      this.buffer = [];
-      return;
-    }
+    if (!this.worker && this.buffer.length < this.batchSize) return this.writeNow();
     void this.send();
     const batches = this.inflight;
     this.inflight = [];
@@ -103,6 +99,7 @@ export class SqlFileWriter {
     worker.on('error', (err) => {
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
+      if (this.worker === worker) this.worker = undefined; // a dead thread takes no more batches
     });
     worker.unref();
     this.worker = worker;

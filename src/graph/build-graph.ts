@@ -25,34 +25,14 @@ export function buildGraph(manifest: Manifest): ProjectGraph {
       if (deps.indexOf(dep) === i && graph.hasNode(dep)) graph.addDirectedEdge(dep, n.uniqueId);
     }
   }
-  const cycle = isAcyclic(graph) ? undefined : findCycle(graph);
+  // Kahn's order reaches every node exactly when there is no cycle: cheaper than looking for one
+  const cycle = topologicalOrder(graph).length === graph.order ? undefined : findCycle(graph);
   if (cycle) {
     const first = graph.getNodeAttributes(cycle[0]!).node;
     const names = cycle.map((id) => graph.getNodeAttributes(id).node.name);
     throw new GraphError('BMP_GRAPH_CYCLE', `found a cycle: ${[...names, names[0]].join(' -> ')}`, { file: first.originalFilePath, nodeId: first.uniqueId });
   }
   return graph;
-}
-
-/** Kahn's check: every node can be removed once its parents are (cheaper than finding the cycle). */
-function isAcyclic(graph: ProjectGraph): boolean {
-  const inDeg = new Map<string, number>();
-  const queue: string[] = [];
-  graph.forEachNode((id) => {
-    const d = graph.inDegree(id);
-    inDeg.set(id, d);
-    if (d === 0) queue.push(id);
-  });
-  let removed = 0;
-  for (let head = 0; head < queue.length; head++) {
-    removed++;
-    graph.forEachOutNeighbor(queue[head]!, (child) => {
-      const d = inDeg.get(child)! - 1;
-      inDeg.set(child, d);
-      if (d === 0) queue.push(child);
-    });
-  }
-  return removed === graph.order;
 }
 
 /** A cycle as a list of node ids (each depends on the previous), or undefined. Tests are left out: they can't be in cycles of interest. */

@@ -43,13 +43,13 @@ export const nullSink: EventSink = () => undefined;
 
 /** An {@link EventSink} that holds events until {@link IdleSink.flush} or the main thread is next idle. */
 export interface IdleSink extends EventSink {
-  /** Hands every held event to the wrapped sink, in order (up to a place still reserved). */
+  /** Hands every held event to the wrapped sink, in order. */
   flush(): void;
   /**
-   * Keeps a place in the order for an event made later: events emitted after it wait until it is
-   * filled (a node's finish line is made after its children started, and still printed first).
+   * Takes an event that is made when it is reported, in its place in the order: a node's finish
+   * line (and its result) is made after its children started, and is still printed first.
    */
-  reserve(): EventSink;
+  later(make: () => BmpEvent): void;
 }
 
 /**
@@ -59,40 +59,20 @@ export interface IdleSink extends EventSink {
  * late at most) while the next statement runs on DuckDB's threads.
  */
 export function idleSink(sink: EventSink): IdleSink {
-  // one entry per event in order; a reserved entry has no event until it is filled
-  let held: { event?: BmpEvent }[] = [];
+  let held: (BmpEvent | (() => BmpEvent))[] = [];
   let scheduled = false;
   const flush = () => {
     scheduled = false;
-    let k = 0;
-    for (; k < held.length; k++) {
-      const e = held[k]!.event;
-      if (!e) break;
-      sink(e);
-    }
-    held = k === held.length ? [] : held.slice(k);
+    const events = held;
+    held = [];
+    for (const e of events) sink(typeof e === 'function' ? e() : e);
   };
-  const schedule = () => {
+  const hold = (e: BmpEvent | (() => BmpEvent)) => {
+    held.push(e);
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
     }
   };
-  return Object.assign(
-    (event: BmpEvent) => {
-      held.push({ event });
-      schedule();
-    },
-    {
-      flush,
-      reserve: (): EventSink => {
-        const entry: { event?: BmpEvent } = {};
-        held.push(entry);
-        return (event: BmpEvent) => {
-          entry.event = event;
-          schedule();
-        };
-      },
-    },
-  );
+  return Object.assign((event: BmpEvent) => hold(event), { flush, later: hold });
 }

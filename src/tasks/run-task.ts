@@ -110,7 +110,6 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
   }
   emit({ code: 'Q001', type: 'run.start', command, total: ids.length, threads: session.conns.length, target: project.cfg.target.name, counts });
 
-  const reports = new DeferredWork();
   let failed = false;
   let index = 0;
   let hookFailed = false;
@@ -140,12 +139,11 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
         const i = ++index;
         emit({ code: 'Q002', type: 'node.start', index: i, total: ids.length, node: session.summary(node) });
         const settled = await session.runNodeSettled(node, session.conns[worker]!, worker);
-        // the result is recorded and reported once the children have started (its line keeps its place)
-        const report = emit.reserve();
-        reports.defer(() => {
+        // the result is made, recorded and reported once the children have started (in its place)
+        emit.later(() => {
           const result = settled.result();
           writer.add(result);
-          report({ code: 'Q003', type: 'node.finish', index: i, total: ids.length, node: session.summary(node), result });
+          return { code: 'Q003', type: 'node.finish', index: i, total: ids.length, node: session.summary(node), result };
         });
         const bad = settled.status === 'error' || settled.status === 'fail';
         if (bad) failed = true;
@@ -176,11 +174,11 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
         if (!session.isInterrupted) emit({ code: 'Q003', type: 'node.finish', index: ++index, total: ids.length, node: session.summary(node), result });
       },
     });
-    reports.drain();
+    emit.flush(); // makes the results still held, so on-run-end and the writer see every one
     if (ids.length && !session.isInterrupted && !hookFailed) recordHook(await runHooks(session, project, project.cfg.project.onRunEnd, 'on-run-end'));
     for (const p of plugins) await p.teardown?.(session);
   } catch (err) {
-    reports.drain();
+    emit.flush();
     // what Ctrl-C cut short (a hook, a plugin step) is reported as the interruption it is
     if (!session.isInterrupted) throw err;
     const recorded = new Set(writer.all().map((r) => r.uniqueId));
@@ -188,7 +186,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
       if (!recorded.has(id)) writer.add({ uniqueId: id, status: 'skipped', message: 'skipped: run interrupted', executionTime: 0, timing: [], threadId: 'main', adapterResponse: {} });
     }
   } finally {
-    reports.drain();
+    emit.flush();
     await session.checkpointDuring(async () => {
       await writer.close();
       await writeManifest(project, session.invocationId, session.compiledSql);
@@ -197,7 +195,6 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
   }
   const results = sortResults(writer.all(), ids);
   const elapsed = (Date.now() - t0) / 1000;
-  emit.flush();
   emit({ code: 'Z001', type: 'run.finish', command, elapsed, results, interrupted: session.isInterrupted });
   return { exitCode: session.isInterrupted ? 130 : failed ? 1 : 0, results, interrupted: session.isInterrupted, elapsed };
 }
@@ -293,28 +290,4 @@ function ancestorsOf(graph: LoadedProject['graph'], id: string): Set<string> {
     stack.push(...graph.inNeighbors(n));
   }
   return seen;
-}
-
-/**
- * Work queued to run when the main thread is next idle (while DuckDB runs the next statement), in
- * order, or at once on {@link drain}.
- */
-class DeferredWork {
-  private queue: (() => void)[] = [];
-  private scheduled = false;
-
-  defer(work: () => void): void {
-    this.queue.push(work);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.drain());
-    }
-  }
-
-  drain(): void {
-    this.scheduled = false;
-    const work = this.queue;
-    this.queue = [];
-    for (const w of work) w();
-  }
 }

@@ -341,7 +341,8 @@ function rowCount(result: import('@duckdb/node-api').DuckDBMaterializedResult): 
  */
 function readCount(chunk: import('@duckdb/node-api').DuckDBDataChunk): number {
   try {
-    const b = (bindings ??= createRequire(createRequire(import.meta.url).resolve('@duckdb/node-api'))('@duckdb/node-bindings') as Bindings);
+    // a dependency of bmp's own, pinned to node-api's version (package.json)
+    const b = (bindings ??= createRequire(import.meta.url)('@duckdb/node-bindings') as Bindings);
     const data = b.vector_get_data(b.data_chunk_get_vector(chunk.chunk, 0), 8);
     return Number(new DataView(data.buffer, data.byteOffset, 8).getBigInt64(0, true));
   } catch {
