@@ -1,21 +1,22 @@
-import { quoteIdent, quoteLiteral, type Catalog, type QueryResult } from '../adapters/duckdb/index.js';
+import { quoteIdent, quoteLiteral, type Catalog, type StatementResult } from '../adapters/duckdb/index.js';
 import { envVar, type LoadedConfig } from '../config/index.js';
 import { CompileError, type ErrorLocation } from '../errors.js';
 import {
   analyzeStatic,
   buildTemplateContext,
-  makeQueryTable,
   renderStatic,
   TemplateRelation,
   type ContextHooks,
-  type QueryTable,
   type StaticCall,
   type TemplateEngine,
   PyDate,
+  suspensionIn,
 } from '../jinja/index.js';
 import type { ExecutableNode, Manifest, NodeConfig, SqlNode } from '../manifest/types.js';
 import { lookupVar } from '../parse/index.js';
 import { builtinTestSql } from '../testing/builtin-tests.js';
+import { CallReplay } from './context/replay.js';
+import { statementMembers, type StoredResult } from './context/statements.js';
 
 export interface CompiledNode {
   readonly node: ExecutableNode;
@@ -32,8 +33,8 @@ export interface CompileEnv {
   readonly manifest: Manifest;
   readonly engine: TemplateEngine;
   readonly catalog?: Catalog;
-  /** Runs `run_query` SQL; absent when no database is open. */
-  readonly runQuery?: (sql: string) => Promise<QueryResult>;
+  /** Runs the SQL of `run_query` and `{% call statement %}`; absent when no database is open. */
+  readonly runStatement?: (sql: string) => Promise<StatementResult>;
   readonly runStartedAt: string;
   readonly invocationId: string;
   readonly fullRefresh: boolean;
@@ -52,12 +53,10 @@ export interface CompileEnv {
   readonly eventTimeWindow?: { readonly start: string; readonly end: string; readonly id: string };
 }
 
-const MAX_QUERY_PASSES = 50;
-
 /**
  * Compiles one node to SQL: static fast path when the template only uses literal ref/source/
- * config/var; otherwise a nunjucks render. `run_query` results are fetched between renders: each
- * pass runs the first query it has no result for, until a pass needs none (reads only).
+ * config/var; otherwise a nunjucks render. Database calls (`run_query`, statements) are answered
+ * between passes over the template (see CallReplay): each runs once, in the order written.
  * @throws CompileError located at the node's file and line.
  */
 export async function compileNode(node: ExecutableNode, env: CompileEnv, ephemeralCache = new Map<string, CompiledNode>()): Promise<CompiledNode> {
@@ -134,9 +133,12 @@ function stripTrailingSemicolon(sql: string): string {
 class NodeRenderer {
   readonly ephemeralRefs: string[] = [];
   private readonly configSet: Record<string, unknown> = {};
-  private readonly queryResults = new Map<string, QueryTable>();
-  private pendingQuery: string | undefined;
   private readonly where: ErrorLocation;
+  /** The database calls of the render in progress, and what its statements stored. */
+  private replay = new CallReplay();
+  private readonly stored = new Map<string, StoredResult>();
+  /** Log lines of the current pass: only the last pass's are reported. */
+  private logs: [string, boolean][] = [];
 
   constructor(
     private readonly node: SqlNode,
@@ -150,14 +152,22 @@ class NodeRenderer {
     const stat = analyzeStatic(source);
     if (stat) return renderStatic(stat, (c) => this.staticCall(c));
     const file = this.where.file!;
-    for (let pass = 0; pass < MAX_QUERY_PASSES; pass++) {
-      this.ephemeralRefs.length = 0;
-      this.pendingQuery = undefined;
-      const out = this.env.engine.render({ file, source, nodeId: this.node.uniqueId }, this.globals());
-      if (this.pendingQuery === undefined) return out;
-      await this.fetch(this.pendingQuery);
+    return this.passes(() => this.env.engine.render({ file, source, nodeId: this.node.uniqueId }, this.globals()));
+  }
+
+  /** Runs `render` in passes until its database calls are answered; reports the last pass's log lines. */
+  private async passes<T>(render: () => T): Promise<T> {
+    this.replay = new CallReplay();
+    try {
+      return await this.replay.run(render, () => {
+        this.ephemeralRefs.length = 0;
+        this.stored.clear();
+        this.logs = [];
+      });
+    } finally {
+      for (const [msg, info] of this.logs) this.env.log(msg, info, this.node.uniqueId);
+      this.logs = [];
     }
-    throw new CompileError('BMP_RUN_QUERY_LOOP', `run_query was called with more than ${MAX_QUERY_PASSES} different statements`, this.where);
   }
 
   /** Built-in generic tests are SQL built in TypeScript; custom ones call their `{% test %}` macro. */
@@ -174,47 +184,32 @@ class NodeRenderer {
       return call ? this.staticCall(call) : v;
     };
     // test arguments are templates too, as in dbt: `values: ["{{ var('statuses') }}"]`
-    const renderArg = (v: unknown): unknown => {
+    const renderArg = async (v: unknown): Promise<unknown> => {
       if (typeof v === 'string' && (v.includes('{{') || v.includes('{%'))) {
-        return this.env.engine.render({ file: this.where.file!, source: v, nodeId: this.node.uniqueId }, this.globals());
+        return this.passes(() => this.env.engine.render({ file: this.where.file!, source: v, nodeId: this.node.uniqueId }, this.globals()));
       }
-      return Array.isArray(v) ? v.map(renderArg) : v;
+      return Array.isArray(v) ? Promise.all(v.map(renderArg)) : v;
     };
-    for (const k of Object.keys(kwargs)) kwargs[k] = resolveArg(renderArg(kwargs[k]));
+    for (const k of Object.keys(kwargs)) kwargs[k] = resolveArg(await renderArg(kwargs[k]));
     const where = this.node.config['where'] as string | undefined;
     const model = where ? new TemplateRelation(modelRel.database, modelRel.schema, modelRel.identifier, modelRel.type, `(select * from ${modelRel} where ${where})`) : modelRel;
     if (this.env.engine.macros.has(macroName)) {
       const file = this.where.file!;
-      for (let pass = 0; pass < MAX_QUERY_PASSES; pass++) {
-        this.pendingQuery = undefined;
-        let out: unknown;
+      const out = await this.passes(() => {
         try {
-          out = this.env.engine.callMacro(macroName, [], { ...kwargs, model }, this.globals());
+          return this.env.engine.callMacro(macroName, [], { ...kwargs, model }, this.globals());
         } catch (err) {
+          if (suspensionIn(err)) throw err;
           throw this.env.engine.toCompileError(err, { file, nodeId: this.node.uniqueId });
         }
-        if (this.pendingQuery === undefined) return String(out);
-        await this.fetch(this.pendingQuery);
-      }
+      });
+      return String(out);
     }
     const sql = builtinTestSql(meta.name, String(model), kwargs);
     if (sql === undefined) {
       throw new CompileError('BMP_TEST_UNDEFINED', `unknown test '${meta.namespace ? meta.namespace + '.' : ''}${meta.name}'`, this.where, `built-in tests: unique, not_null, accepted_values, relationships, accepted_range, expression_is_true; or define {% test ${meta.name}(model, column_name) %}`);
     }
     return sql;
-  }
-
-  private async fetch(sql: string): Promise<void> {
-    if (!this.env.runQuery) {
-      this.queryResults.set(sql, makeQueryTable([], []));
-      return;
-    }
-    try {
-      const r = await this.env.runQuery(sql);
-      this.queryResults.set(sql, makeQueryTable(r.columns, r.rows as Record<string, unknown>[]));
-    } catch (err) {
-      throw new CompileError('BMP_RUN_QUERY', `run_query failed: ${(err as Error).message.split('\n')[0]}`, this.where);
-    }
   }
 
   private staticCall(c: StaticCall): unknown {
@@ -318,12 +313,7 @@ class NodeRenderer {
       var: (name, fallback, has) => this.var(name, fallback, has),
       envVar: (n, d) => envVar(n, d),
       isIncremental: () => this.isIncremental(),
-      runQuery: (sql) => {
-        const hit = this.queryResults.get(sql);
-        if (hit) return hit;
-        if (this.pendingQuery === undefined) this.pendingQuery = sql;
-        return makeQueryTable([], []);
-      },
+      runQuery: () => null,
       getRelation: (_db, schema, identifier) => {
         const rel = this.env.catalog?.get(schema, identifier);
         return rel ? new TemplateRelation(rel.database, rel.schema, rel.identifier, rel.kind) : null;
@@ -332,7 +322,7 @@ class NodeRenderer {
         const r = this.env.catalog?.get(rel.schema, rel.identifier);
         return (r?.columns ?? []).map((c) => ({ name: c.name, column: c.name, data_type: c.type, dtype: c.type, quoted: `"${c.name.replaceAll('"', '""')}"` }));
       },
-      log: (msg, info) => this.env.log(msg, info, this.node.uniqueId),
+      log: (msg, info) => void this.logs.push([msg, info]),
       doc: (name) => this.env.manifest.docs.get(`doc.${this.env.manifest.projectName}.${name}`)?.blockContents ?? '',
       thisRelation: this.thisRelation(),
       execute: true,
@@ -351,7 +341,8 @@ class NodeRenderer {
       hasMacro: (n) => this.env.engine.macros.has(n),
       macro: (n) => this.env.engine.macroFunction(n),
     };
-    return { ...buildTemplateContext(hooks), ...(this.env.extraGlobals ?? {}) };
+    const statements = statementMembers({ execute: true, run: this.env.runStatement, replay: this.replay, print: (text) => void this.logs.push([text, true]) }, this.stored);
+    return { ...buildTemplateContext(hooks), ...statements, ...(this.env.extraGlobals ?? {}) };
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join, normalize } from 'node:path';
-import { Catalog, Database, firstLine, quoteIdent, type Connection, type QueryResult } from '../adapters/duckdb/index.js';
+import { Catalog, Database, firstLine, quoteIdent, type Connection, type StatementResult } from '../adapters/duckdb/index.js';
 import { compileNode, renderInNodeContext, type CompiledNode, type CompileEnv } from '../compile/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import { BmpError, CompileError } from '../errors.js';
@@ -154,7 +154,7 @@ export class Session {
     return {
       ...Session.projectEnv(this.opts, this),
       catalog: this.catalog,
-      runQuery: conn ? (sql: string): Promise<QueryResult> => conn.query(sql) : undefined,
+      runStatement: conn ? (sql: string): Promise<StatementResult> => conn.execute(sql) : undefined,
     };
   }
 

@@ -1,6 +1,5 @@
 import { quoteIdent } from '../adapters/duckdb/index.js';
 import { CompileError } from '../errors.js';
-import type { QueryTable } from './query-table.js';
 import { stripKeywords, TemplateRelation } from './relation.js';
 
 export interface TemplateColumn {
@@ -22,7 +21,7 @@ export interface ContextHooks {
   var(name: string, fallback?: unknown, hasFallback?: boolean): unknown;
   envVar(name: string, fallback?: unknown): string;
   isIncremental(): boolean;
-  runQuery(sql: string): QueryTable | null;
+  runQuery(sql: string): unknown;
   getRelation(database: string | undefined, schema: string, identifier: string): TemplateRelation | null;
   getColumns(relation: TemplateRelation): TemplateColumn[];
   log(message: string, info: boolean): void;

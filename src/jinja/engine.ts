@@ -3,6 +3,7 @@ import type nunjucksTypes from 'nunjucks';
 import { BmpError, CompileError, closeMatches, type ErrorLocation } from '../errors.js';
 import { installBuiltins } from './builtins.js';
 import { findMacroBlocks, type MacroArg, type MacroBlock } from './macro-source.js';
+import { suspensionIn } from './suspend.js';
 
 type Nunjucks = typeof nunjucksTypes;
 let nunjucksModule: Nunjucks | undefined;
@@ -14,7 +15,16 @@ function loadNunjucks(): Nunjucks {
     nunjucksModule.installJinjaCompat();
     // Jinja compat maps `x.values()`/`x.items()`/`x.keys()` to dict methods on every object; an object's
     // own method wins (agate-like `columns[0].values()` from run_query must call the column's method).
-    const runtime = (nunjucksModule as unknown as { runtime: { memberLookup: (...a: unknown[]) => unknown } }).runtime;
+    const runtime = (nunjucksModule as unknown as { runtime: { memberLookup: (...a: unknown[]) => unknown; callWrap: (...a: unknown[]) => unknown } }).runtime;
+    // While parsing, a call on what a none or undefined value led to (`run_query(q).columns[0].values()`
+    // before anything runs) gives undefined instead of failing, as dbt's parser allows; calling an
+    // unknown name is still an error.
+    const callWrap = runtime.callWrap;
+    runtime.callWrap = function (this: unknown, ...args: unknown[]) {
+      const [obj, name, context] = args as [unknown, string, { env?: { [PARSING]?: boolean } } | undefined];
+      if ((obj === undefined || obj === null) && context?.env?.[PARSING] && /[.[]/.test(name)) return undefined;
+      return callWrap.apply(this, args);
+    };
     const compatLookup = runtime.memberLookup;
     runtime.memberLookup = function (this: unknown, ...args: unknown[]) {
       const [obj, val] = args as [Record<string, unknown> | null, string];
@@ -27,6 +37,9 @@ function loadNunjucks(): Nunjucks {
   }
   return nunjucksModule;
 }
+
+/** Set on the nunjucks Environment while a parse render runs (see the callWrap patch). */
+const PARSING = Symbol('bmp.parsing');
 
 /** Thrown by `return(value)` inside a macro; caught at the macro's boundary. */
 class MacroReturn {
@@ -169,6 +182,8 @@ export class TemplateEngine {
       try {
         return kwargs ? fn(...args, { ...kwargs, __keywords: true }) : fn(...args);
       } catch (err) {
+        const suspended = suspensionIn(err);
+        if (suspended) throw suspended;
         const m = this.macros.get(name)!;
         throw this.toCompileError(err, { file: m.file, line: m.line });
       }
@@ -179,13 +194,20 @@ export class TemplateEngine {
    * Renders a template with `globals` installed for this render only.
    * @throws CompileError with file and line on template syntax or render errors.
    */
-  render(input: RenderInput, globals: Readonly<Record<string, unknown>>): string {
+  render(input: RenderInput, globals: Readonly<Record<string, unknown>>, opts: { readonly parsing?: boolean } = {}): string {
     const tmpl = this.template(input);
     return this.withGlobals(globals, () => {
+      const env = this.env as unknown as { [PARSING]?: boolean };
+      const outer = env[PARSING];
+      env[PARSING] = !!opts.parsing;
       try {
         return tmpl.render({});
       } catch (err) {
+        const suspended = suspensionIn(err);
+        if (suspended) throw suspended;
         throw this.toCompileError(err, { file: input.file, nodeId: input.nodeId }, input.source);
+      } finally {
+        env[PARSING] = outer;
       }
     });
   }

@@ -1,8 +1,8 @@
 /** The template engine shared by parse (config/ref discovery) and compile. */
 export { TemplateEngine, type MacroSource, type RegisteredMacro, type RenderInput } from './engine.js';
 export { TemplateRelation, stripKeywords } from './relation.js';
-export { makeQueryTable, emptyQueryTable, type QueryTable } from './query-table.js';
 export { findMacroBlocks, findDocsBlocks, parseArgs, lineOf, type MacroBlock } from './macro-source.js';
 export { analyzeStatic, renderStatic, type StaticAnalysis, type StaticCall } from './static-template.js';
 export { buildTemplateContext, splitKwargs, registerParseStub, parseStubGlobals, type ContextHooks, type TemplateColumn } from './context.js';
 export { PyDate } from './builtins.js';
+export { RenderSuspended, suspensionIn } from './suspend.js';

@@ -4,7 +4,6 @@ import { BmpError, CompileError, ParseError, closeMatches, type ErrorLocation } 
 import {
   analyzeStatic,
   buildTemplateContext,
-  emptyQueryTable,
   findDocsBlocks,
   parseStubGlobals,
   TemplateEngine,
@@ -427,7 +426,7 @@ class ParseContext {
       var: (name, fallback, hasFallback) => this.var(name, fallback, hasFallback, where),
       envVar: (n, d) => envVar(n, d),
       isIncremental: () => false,
-      runQuery: () => emptyQueryTable(),
+      runQuery: () => null,
       getRelation: () => null,
       getColumns: () => [],
       log: () => undefined,
@@ -441,7 +440,7 @@ class ParseContext {
       hasMacro: (n) => this.engine.macros.has(n),
       macro: (n) => this.engine.macroFunction(n),
     };
-    this.engine.render({ file: where.file!, source, nodeId: where.nodeId }, { ...parseStubGlobals(), ...buildTemplateContext(hooks) });
+    this.engine.render({ file: where.file!, source, nodeId: where.nodeId }, { ...parseStubGlobals(), ...buildTemplateContext(hooks) }, { parsing: true });
     return captured;
   }
 

@@ -4,7 +4,7 @@
  * with `expect` as multisets over the expected columns, and a failure prints a row diff.
  */
 import { join } from 'node:path';
-import { Database, quoteIdent, type Connection, type QueryResult } from '../adapters/duckdb/index.js';
+import { Database, quoteIdent, type Connection, type StatementResult } from '../adapters/duckdb/index.js';
 import { compileNode, type CompileEnv } from '../compile/index.js';
 import { CompileError, type ErrorLocation } from '../errors.js';
 import type { NodeRunner, Session } from '../execute/index.js';
@@ -143,7 +143,7 @@ async function compileWithFixtures(session: Session, test: UnitTestNode, model: 
   const base = session.compileEnv();
   const env: CompileEnv = {
     ...base,
-    runQuery: (sql: string): Promise<QueryResult> => conn.query(sql),
+    runStatement: (sql: string): Promise<StatementResult> => conn.execute(sql),
     varOverrides: test.overrides.vars ?? {},
     refOverrides,
     isIncrementalOverride: isIncremental,

@@ -33,6 +33,22 @@ export interface QueryResult {
   readonly rows: readonly Row[];
 }
 
+/** What a statement gave (see {@link Connection.execute}). */
+export interface StatementResult {
+  /** DuckDB's statement kind: `SELECT`, `INSERT`, `CREATE`, ... */
+  readonly statementType: string;
+  /** Whether it returned a result set (a query), as opposed to a count of changed rows or nothing. */
+  readonly returnsRows: boolean;
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  /** Rows in column order (empty unless `returnsRows`). */
+  readonly rows: readonly (readonly unknown[])[];
+  readonly rowsChanged: number;
+}
+
+// DuckDB's result and statement kinds (duckdb.h's duckdb_result_type / duckdb_statement_type)
+const RESULT_QUERY = 3;
+const STATEMENT_TYPES = ['INVALID', 'SELECT', 'INSERT', 'UPDATE', 'EXPLAIN', 'DELETE', 'PREPARE', 'CREATE', 'EXECUTE', 'ALTER', 'TRANSACTION', 'COPY', 'ANALYZE', 'VARIABLE_SET', 'CREATE_FUNC', 'DROP', 'EXPORT', 'PRAGMA', 'VACUUM', 'CALL', 'SET', 'LOAD', 'RELATION', 'EXTENSION', 'LOGICAL_PLAN', 'ATTACH', 'DETACH', 'MULTI', 'COPY_DATABASE', 'UPDATE_EXTENSIONS'];
+
 export interface OpenOptions {
   /** A file path or ':memory:'. */
   readonly path: string;
@@ -193,6 +209,26 @@ export class Connection {
       return row;
     });
     return { columns: names.map((name, i) => ({ name, type: types[i]! })), rows };
+  }
+
+  /**
+   * Runs a statement a template issued (`run_query`, `{% call statement %}`) and returns what it
+   * gave: its kind, and its rows (in column order) when it returns a result set.
+   */
+  async execute(sql: string): Promise<StatementResult> {
+    this.onStatement?.(sql, this.id);
+    this.recorder?.push(sql);
+    const reader = await this.raw.runAndReadAll(sql);
+    const returnsRows = reader.returnType === RESULT_QUERY;
+    const names = returnsRows ? reader.columnNames() : [];
+    const types = returnsRows ? reader.columnTypes().map(String) : [];
+    return {
+      statementType: STATEMENT_TYPES[reader.statementType] ?? 'UNKNOWN',
+      returnsRows,
+      columns: names.map((name, i) => ({ name, type: types[i]! })),
+      rows: returnsRows ? reader.getRowsJS().map((r) => r.map(toPlain)) : [],
+      rowsChanged: reader.rowsChanged,
+    };
   }
 
   /** Rows as objects; shorthand for `query(...).rows`. */
