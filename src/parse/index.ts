@@ -2,3 +2,4 @@
 export { parseProject, lookupVar, type ParseResult } from './parse-project.js';
 export { readProjectFiles, sha256, type SourceFile } from './files.js';
 export { genericTestName } from './generic-tests.js';
+export { checkRelationCollisions } from './relation-collisions.js';

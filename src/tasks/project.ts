@@ -3,7 +3,7 @@ import { loadConfig, type LoadedConfig, type LoadOptions } from '../config/index
 import { buildGraph, edgeMaps, selectNodes, topologicalOrder, type ProjectGraph } from '../graph/index.js';
 import type { TemplateEngine } from '../jinja/index.js';
 import type { Manifest, ResourceType } from '../manifest/types.js';
-import { parseProject } from '../parse/index.js';
+import { checkRelationCollisions, parseProject } from '../parse/index.js';
 import { manifestJson, nullSink, writeFileAtomic, type EventSink } from '../report/index.js';
 
 export interface CommonOptions extends LoadOptions {
@@ -33,6 +33,8 @@ export async function loadProject(opts: CommonOptions): Promise<LoadedProject> {
   const cfg = await loadConfig(opts);
   for (const w of cfg.warnings) emit({ code: 'A001', type: 'warning', message: w.message, file: w.file, line: w.line });
   const parsed = await parseProject(cfg);
+  // over the whole manifest, whichever package each node comes from
+  checkRelationCollisions(parsed.manifest.nodes.values());
   for (const w of parsed.warnings) emit({ code: 'A001', type: 'warning', message: w.message, file: w.file });
   const graph = buildGraph(parsed.manifest);
   return { cfg, manifest: parsed.manifest, engine: parsed.engine, graph, targetDir: join(cfg.project.projectDir, cfg.project.targetPath) };
