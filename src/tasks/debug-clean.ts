@@ -1,9 +1,6 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
 import { Database } from '../adapters/duckdb/index.js';
 import { loadConfig, type LoadOptions } from '../config/index.js';
-import { UsageError } from '../errors.js';
 
 export interface DebugReport {
   readonly lines: readonly string[];
@@ -34,23 +31,4 @@ export async function debug(opts: LoadOptions = {}): Promise<DebugReport> {
   for (const w of cfg.warnings) lines.push(`warning: ${w.message}`);
   lines.push(ok ? 'All checks passed!' : 'Some checks failed.');
   return { lines, ok };
-}
-
-/** `bmp clean`: removes clean-targets (default: the target path); never the database unless listed. */
-export async function clean(opts: LoadOptions = {}): Promise<string[]> {
-  const cfg = await loadConfig(opts);
-  const dir = cfg.project.projectDir;
-  const removed: string[] = [];
-  for (const t of cfg.project.cleanTargets) {
-    const abs = resolve(dir, t);
-    const rel = relative(dir, abs);
-    if (!rel || rel.startsWith('..') || isAbsolute(rel)) {
-      throw new UsageError('BMP_CLEAN_OUTSIDE', `clean-target '${t}' is outside the project folder; refusing to delete it`, { file: cfg.project.projectFile });
-    }
-    if (existsSync(abs)) {
-      await rm(abs, { recursive: true, force: true });
-      removed.push(t);
-    }
-  }
-  return removed;
 }

@@ -4,5 +4,6 @@ export { execute, COMMAND_TYPES, registerDefaultPlugin, type RunCommand, type Ru
 export { compile, type CompileOutcome } from './compile-task.js';
 export { list, type ListOutput } from './list-task.js';
 export { show, type ShowResult } from './show-task.js';
-export { debug, clean, type DebugReport } from './debug-clean.js';
+export { debug, type DebugReport } from './debug-clean.js';
+export { clean, type CleanReport } from './clean-task.js';
 export { loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';

@@ -97,8 +97,11 @@ registerCommands((program, ctx, h) => {
     .option('--profiles-dir <dir>', 'profiles folder')
     .action(async (o: Opts) => {
       const { clean } = await import('../../tasks/index.js');
-      const removed = await clean({ projectDir: o.projectDir, profilesDir: o.profilesDir });
-      ctx.io.out(removed.length ? `Removed ${removed.join(', ')}` : 'Nothing to clean');
+      const r = await clean({ projectDir: o.projectDir, profilesDir: o.profilesDir });
+      if (r.kept.length) ctx.io.out(`Kept ${r.kept.join(' and ')}: the profile's database is never cleaned`);
+      if (r.emptied.length) ctx.io.out(`Removed everything else in ${r.emptied.join(', ')}`);
+      if (r.removed.length) ctx.io.out(`Removed ${r.removed.join(', ')}`);
+      if (!r.kept.length && !r.emptied.length && !r.removed.length) ctx.io.out('Nothing to clean');
     });
 });
 
