@@ -245,6 +245,7 @@ export class Session {
    */
   async runNodeSettled(node: ExecutableNode, conn: Connection, worker: number): Promise<{ readonly status: NodeStatus; result(): NodeResult }> {
     const t0 = Date.now();
+    const commitsBefore = conn.commits;
     let status: NodeStatus;
     let message = '';
     let extra: Awaited<ReturnType<NodeRunner>> | undefined;
@@ -254,8 +255,7 @@ export class Session {
       status = extra.status; // the rest of what the runner returned is read in result()
     } catch (err) {
       if (this.interrupted) {
-        status = 'error';
-        message = 'interrupted';
+        ({ status, message } = interruptedOutcome(err, conn.commits > commitsBefore));
       } else if (err instanceof BmpError) {
         status = 'error';
         message = `${err.message}${err.hint ? ` (${err.hint})` : ''}`;
@@ -361,6 +361,18 @@ export class Session {
       }
     }
   }
+}
+
+/**
+ * What a node cut short by Ctrl-C reports: a materialization that knows what it kept says so
+ * (BMP_INTERRUPTED: microbatches committed so far); work that committed before the interrupt
+ * stopped something after it (an index being created again) is a success that says what is left;
+ * anything else was rolled back.
+ */
+function interruptedOutcome(err: unknown, committed: boolean): { status: NodeStatus; message: string } {
+  if (err instanceof BmpError && err.code === 'BMP_INTERRUPTED') return { status: 'error', message: err.message };
+  if (committed) return { status: 'success', message: `committed before the interrupt; ${err instanceof BmpError ? err.message : `then interrupted: ${firstLine((err as Error).message ?? String(err))}`}` };
+  return { status: 'error', message: 'interrupted; its changes were rolled back' };
 }
 
 /** Models, seeds and snapshots: compile, hooks, materialize, remember the relation. */

@@ -137,6 +137,7 @@ async function fullBuild(ctx: MaterializationContext, layout: ExternalLayout): P
   const counts = layout.partition ? await countPartitions(ctx, layout, undefined, staging) : [];
   if (!layout.partition && !isDirectory(layout.location)) renameSync(staging, layout.location); // a file replaced by rename is atomic
   else commitFiles({ op: 'swap-location', location: layout.location, staging, trash: trashPath(layout.location, id) });
+  ctx.conn.markCommitted(); // the files are in place whatever happens to the bookkeeping below
   await ctx.conn.transaction(async () => {
     for (const h of ctx.preHooks) await ctx.conn.run(h);
     if (ctx.existing?.kind === 'table') await ctx.conn.run(dropRelation(ctx.relation, 'table'));
@@ -189,6 +190,7 @@ async function incrementalBuild(ctx: MaterializationContext, layout: ExternalLay
   const written = partitionDirs(staging);
   const counts = strategy === 'insert_overwrite' ? await countPartitions(ctx, layout, undefined, staging) : [];
   commitFiles({ op: strategy === 'insert_overwrite' ? 'swap-partitions' : 'append-files', location: layout.location, staging, trash: trashPath(layout.location, id), partitions: written });
+  ctx.conn.markCommitted();
   const owner = partitionOwner(ctx.relation, nodeId, p, 'external', ctx.invocationId ?? '');
   // after a replayed journal (a killed run) or an append, recount from the files in place
   const recount = replayed ? await countPartitions(ctx, layout) : strategy === 'append' ? await countPartitions(ctx, layout, written.map((d) => join(layout.location, d))) : counts;

@@ -19,7 +19,7 @@ import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { ensureStateTables, relationKeyOf, stateTable, type StateTable } from '../state/index.js';
 import { DELETING, predicatesOf, strategyOf, uniqueKeyOf, type IncrementalStrategy } from './incremental-config.js';
-import { checkUniqueIndexes, prepareIndexes, withIndexesDropped } from './incremental-indexes.js';
+import { checkUniqueIndexes, clearPendingIndexesStatements, prepareIndexes, restorePendingIndexes, withIndexesDropped } from './incremental-indexes.js';
 import { microbatch } from './microbatch.js';
 import {
   affectedPartitionsMetaStatements,
@@ -36,7 +36,8 @@ import {
   type PartitionRange,
 } from './partition.js';
 import { onSchemaChangeOf, planSchemaChange, type SchemaChangePlan } from './schema-change.js';
-import { buildTable, indexStatements, type TableIndex } from './table.js';
+import { buildTable, indexStatements } from './table.js';
+import type { TableIndex } from './table-indexes.js';
 import type { EventTimeWindow, Materialization, MaterializationContext, MaterializationResult } from './types.js';
 
 export const DEST = 'DBT_INTERNAL_DEST';
@@ -175,9 +176,10 @@ export const incremental: Materialization = async (ctx) => {
   const strategy = strategyOf(config);
   if (strategy === 'microbatch') return microbatch(ctx);
   if (needsFullBuild(ctx)) {
-    const rows = await buildTable(ctx, ctx.compiled.compiledSql);
+    const rows = await buildTable(ctx, ctx.compiled.compiledSql, clearPendingIndexesStatements(ctx));
     return { rowsAffected: rows, message: `OK created ${rows}` };
   }
+  await restorePendingIndexes(ctx);
   const tables = stateTablesFor(config, strategy);
   if (tables.length) await ensureStateTables(ctx.conn, tables, ctx.stateSchema);
   const sql = ctx.compiled.compiledSql;
@@ -276,4 +278,4 @@ async function inspectBatchKeys(ctx: MaterializationContext, batch: string, keys
 
 export type { MaterializationResult };
 export { uniqueKeyOf, strategyOf, predicatesOf, type IncrementalStrategy } from './incremental-config.js';
-export { prepareIndexes, withIndexesDropped } from './incremental-indexes.js';
+export { prepareIndexes, restorePendingIndexes, clearPendingIndexesStatements, withIndexesDropped } from './incremental-indexes.js';

@@ -15,8 +15,9 @@ import { relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
 import { BmpError, CompileError } from '../errors.js';
 import type { NodeConfig } from '../manifest/types.js';
 import { clearIntervalsStatement, ensureStateTables, isCovered, readIntervals, recordIntervalStatements, relationKeyOf, type Interval } from '../state/index.js';
-import { applyBatch, needsFullBuild, prepareIndexes, stateTablesFor, windowPredicate, withIndexesDropped } from './incremental.js';
-import { buildTable, tableIndexes, type TableIndex } from './table.js';
+import { applyBatch, clearPendingIndexesStatements, needsFullBuild, prepareIndexes, restorePendingIndexes, stateTablesFor, windowPredicate, withIndexesDropped } from './incremental.js';
+import { buildTable } from './table.js';
+import { tableIndexes, type TableIndex } from './table-indexes.js';
 import type { EventTimeWindow, MaterializationContext, MaterializationResult } from './types.js';
 
 export type BatchSize = 'hour' | 'day' | 'month' | 'year';
@@ -184,13 +185,18 @@ export async function microbatch(ctx: MaterializationContext): Promise<Materiali
     const empty = { start: formatEventTime(mb.begin), end: formatEventTime(mb.begin), id: 'empty', complete: false, reason: 'full' as const };
     batches.push(empty);
   }
+  if (!full) await restorePendingIndexes(ctx);
   let rows = 0;
+  let committed = 0;
+  // Ctrl-C stops between batches (or rolls the current one back): say what is kept
+  const interrupted = (i: number, also = '') =>
+    new BmpError('BMP_INTERRUPTED', `interrupted at batch ${i + 1} of ${batches.length}; ${committed ? `${committed} batch${committed === 1 ? ' is' : 'es are'} committed, the next run processes the rest` : 'no batch was committed, the table is as it was'}${also}`, { nodeId });
   let targetColumns: CatalogColumn[] | undefined;
   let indexes: TableIndex[] | undefined;
   const failed: { batch: PlannedBatch; message: string }[] = [];
   for (let i = 0; i < batches.length; i++) {
     const b = batches[i]!;
-    if (ctx.isCancelled?.()) throw new BmpError('BMP_INTERRUPTED', 'interrupted between microbatches', { nodeId });
+    if (ctx.isCancelled?.()) throw interrupted(i);
     const t0 = Date.now();
     try {
       const sql = ctx.compileForWindow ? await ctx.compileForWindow(b, b.id) : ctx.compiled.compiledSql;
@@ -199,7 +205,7 @@ export async function microbatch(ctx: MaterializationContext): Promise<Materiali
       const hooks = { preHooks: i === 0 ? ctx.preHooks : [], postHooks: i === batches.length - 1 ? ctx.postHooks : [] };
       let n: number;
       if (full) {
-        n = await buildTable({ ...ctx, ...hooks }, batchSql, [clearIntervalsStatement(relKey, ctx.stateSchema), ...withRows(record, -1)]);
+        n = await buildTable({ ...ctx, ...hooks }, batchSql, [clearIntervalsStatement(relKey, ctx.stateSchema), ...clearPendingIndexesStatements(ctx), ...withRows(record, -1)]);
         full = false;
         targetColumns = undefined;
         indexes = undefined;
@@ -216,11 +222,18 @@ export async function microbatch(ctx: MaterializationContext): Promise<Materiali
             return written;
           }),
         );
+        // configured indexes the table lacked exist now: read them again for the next batch
+        if (prep.dropped.some((x) => x.absent)) indexes = undefined;
       }
       rows += n;
+      committed++;
       ctx.log?.(`batch ${i + 1} of ${batches.length} [${b.start}, ${b.end}) (${b.reason}): OK ${n} rows in ${((Date.now() - t0) / 1000).toFixed(2)}s`);
     } catch (err) {
-      if (ctx.isCancelled?.()) throw err;
+      if (ctx.isCancelled?.()) {
+        // interrupted after the batch committed, while its indexes were being created again
+        if (err instanceof BmpError && err.code === 'BMP_INDEX_PENDING') throw (committed++, interrupted(i, `; ${err.message}`));
+        throw interrupted(i);
+      }
       const message = (err as Error).message.split('\n')[0]!;
       failed.push({ batch: b, message });
       ctx.log?.(`batch ${i + 1} of ${batches.length} [${b.start}, ${b.end}) failed: ${message}`);

@@ -1,8 +1,10 @@
-import { createIndex, createTableAs, dropRelation, quoteIdent } from '../adapters/duckdb/index.js';
+import { createIndex, createTableAs, dropRelation } from '../adapters/duckdb/index.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { ensureStateTables } from '../state/index.js';
 import { allPartitionsMetaStatements, clusteredSelect, partitionOf, partitionOwner } from './partition.js';
 import type { Materialization, MaterializationContext } from './types.js';
+
+export { tableIndexes, type TableIndex } from './table-indexes.js';
 
 /**
  * `indexes: [{columns: [...], unique: bool}]`. DuckDB's indexes are ART indexes: they speed up
@@ -33,40 +35,6 @@ export function indexStatements(rel: Relation, config: NodeConfig, ifNotExists =
   return indexesOf(config).map((s) => {
     const sql = createIndex(rel, indexName(rel, s), s.columns, !!s.unique);
     return ifNotExists ? sql.replace(/^create (unique )?index /, (m) => `${m}if not exists `) : sql;
-  });
-}
-
-/** An index as it exists on a table. */
-export interface TableIndex {
-  readonly name: string;
-  readonly unique: boolean;
-  /** Lower-case column names (best effort; expression indexes give their text). */
-  readonly columns: readonly string[];
-  /** The statement that recreates it, schema-qualified. */
-  readonly createSql: string;
-  readonly dropSql: string;
-}
-
-/** The indexes on a table, read from duckdb_indexes(). */
-export async function tableIndexes(conn: MaterializationContext['conn'], rel: Relation): Promise<TableIndex[]> {
-  const rows = await conn.rows<{ index_name: string; is_unique: boolean; sql: string | null }>(
-    `select index_name, is_unique, sql from duckdb_indexes() where lower(schema_name) = lower($1) and lower(table_name) = lower($2) order by index_name`,
-    [rel.schema, rel.identifier],
-  );
-  return rows.flatMap((r) => {
-    const sql = r.sql ?? '';
-    const open = sql.indexOf('(', sql.toUpperCase().indexOf(' ON '));
-    const close = sql.lastIndexOf(')');
-    if (open < 0 || close < open) return [];
-    const list = sql.slice(open, close + 1);
-    const columns = list.slice(1, -1).split(',').map((c) => c.trim().replace(/^"(.*)"$/, (_, x: string) => x.replaceAll('""', '"')).toLowerCase());
-    return [{
-      name: r.index_name,
-      unique: !!r.is_unique,
-      columns,
-      createSql: `create ${r.is_unique ? 'unique ' : ''}index if not exists ${quoteIdent(r.index_name)} on ${quoteIdent(rel.schema)}.${quoteIdent(rel.identifier)} ${list}`,
-      dropSql: `drop index if exists ${quoteIdent(rel.schema)}.${quoteIdent(r.index_name)}`,
-    }];
   });
 }
 

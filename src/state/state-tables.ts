@@ -8,7 +8,7 @@ import { quoteIdent, type Connection } from '../adapters/duckdb/index.js';
 /** The schema holding bmp's own tables. */
 export const STATE_SCHEMA = '_bmp';
 
-export type StateTable = 'microbatch_intervals' | 'partitions';
+export type StateTable = 'microbatch_intervals' | 'partitions' | 'pending_indexes';
 
 const DDL: Readonly<Record<StateTable, string>> = {
   // One row per event-time interval a microbatch model has processed, committed with the batch.
@@ -20,6 +20,15 @@ const DDL: Readonly<Record<StateTable, string>> = {
   rows_written bigint,
   invocation_id varchar,
   completed_at timestamp
+)`,
+  // One row per index an incremental step set aside (dropped, committed with this row) and has not
+  // created again yet: a kill in between leaves the row, and the model's next run restores the index.
+  pending_indexes: `(
+  relation varchar not null,
+  index_name varchar not null,
+  create_sql varchar not null,
+  invocation_id varchar,
+  dropped_at timestamp
 )`,
   // One row per partition of a partitioned table or external model, committed with the data.
   partitions: `(

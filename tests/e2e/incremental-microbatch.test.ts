@@ -5,7 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BmpEvent } from '../../src/index.js';
-import { bmp } from '../helpers/project.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bmp, bmpAsync } from '../helpers/project.js';
 import { loadEvents, runProject, tempProject, withDb, type EventRow } from './incremental-helpers.js';
 
 const cleanups: (() => void)[] = [];
@@ -21,7 +23,8 @@ select e.id, e.event_time, k.label,
   '{{ model.batch.id }}' as batch_id,
   (select count(*) from {{ source('raw', 'events') }}) as rows_in_window
 from {{ source('raw', 'events') }} as e
-left join {{ source('raw', 'kinds') }} as k on k.kind = e.kind`,
+left join {{ source('raw', 'kinds') }} as k on k.kind = e.kind
+{% if var('slow', false) and model.batch.id == '20240113' %} where (select count(*) from range(200000) a, range(200000) b where a.range * b.range = -1) = 0 {% endif %}`,
 };
 
 /** Two events a day, 10–16 January, at 06:00 and 18:00. */
@@ -96,6 +99,24 @@ describe('microbatch', () => {
     expect(after.map((r) => r['d'])).toEqual(['01-10', '01-11', '01-12', '01-13', '01-14', '01-15']);
     expect(after.filter((r) => ['01-10', '01-11', '01-12', '01-14'].includes(String(r['d'])))).toEqual(state.filter((r) => r['d'] !== '01-15'));
     await withDb(p.db, async (sql) => expect(await sql('select count(*) as n from main.mb')).toEqual([{ n: 12 }]));
+  });
+
+  it('Ctrl-C during a batch: that batch rolls back, the result says how many are committed, the next run does the rest', async () => {
+    const p = await setup();
+    const run = bmpAsync(['run', '--project-dir', p.dir, '--event-time-end', '2024-01-16 00:00:00', '--vars', '{slow: true}']);
+    const t0 = Date.now();
+    while (!/batch 3 of 6 .*OK/.test(run.output()) && Date.now() - t0 < 60_000 && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 300));
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stdout + r.stderr).toBe(130);
+    const results = JSON.parse(readFileSync(join(p.dir, 'target/run_results.json'), 'utf8')) as { results: { status: string; message: string }[] };
+    expect(results.results[0]!.status).toBe('error');
+    expect(results.results[0]!.message).toBe('interrupted at batch 4 of 6; 3 batches are committed, the next run processes the rest');
+    expect((await intervals(p.db)).map((x) => x['d'])).toEqual(['01-10', '01-11', '01-12']);
+    const next = bmp(['run', '--project-dir', p.dir, '--event-time-end', '2024-01-16 00:00:00']);
+    expect(next.code, next.stdout + next.stderr).toBe(0);
+    expect((await intervals(p.db)).map((x) => x['d'])).toEqual(['01-10', '01-11', '01-12', '01-13', '01-14', '01-15']);
   });
 
   it('--event-time-start/--event-time-end reprocess exactly that window, done or not', async () => {

@@ -152,6 +152,7 @@ export function interruptAllDatabases(): void {
 export class Connection {
   private inTransaction = false;
   private recorder: string[] | undefined;
+  private committed = 0;
 
   constructor(
     private readonly raw: DuckDBConnection,
@@ -184,6 +185,20 @@ export class Connection {
       }
       return count;
     };
+  }
+
+  /**
+   * How many units of work on this connection became durable: transactions committed, and work
+   * outside DuckDB reported by {@link markCommitted}. A node interrupted after its count grew has
+   * changes in place, which its result must say instead of claiming a rollback.
+   */
+  get commits(): number {
+    return this.committed;
+  }
+
+  /** Records that work done for this connection's node became durable outside DuckDB (files moved into place). */
+  markCommitted(): void {
+    this.committed++;
   }
 
   /** Runs `fn` and returns every statement `run()` issued meanwhile (what target/run/ shows). */
@@ -247,6 +262,7 @@ export class Connection {
     try {
       const out = await fn();
       await this.run(commit());
+      this.committed++;
       return out;
     } catch (err) {
       await this.run(rollback()).catch(() => undefined);
