@@ -5,13 +5,15 @@
 import { resolve } from 'node:path';
 import { loadTarget, type TargetConfig } from './profile.js';
 import { loadProjectFile, type ConfigWarning, type ProjectConfig } from './project.js';
+
+export { loadProjectFile };
 import { parseCliVars } from './vars.js';
 
 export * from './node-config.js';
 export * from './keys.js';
 export { envVar, renderTemplatedVar, renderYamlValues } from './env-render.js';
 export { maskSecrets, registerSecret, isSecretName } from './secrets.js';
-export { YamlFile } from './yaml-file.js';
+export { YamlFile, yamlLib } from './yaml-file.js';
 export { parseCliVars } from './vars.js';
 export type { ProjectConfig, ConfigWarning, TargetConfig };
 export type { LlmConfig } from './profile.js';

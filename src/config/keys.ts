@@ -32,7 +32,7 @@ export const PROJECT_KEYS: Readonly<Record<string, boolean>> = {
   'asset-paths': false,
   'function-paths': false,
   'log-path': false,
-  'packages-install-path': false,
+  'packages-install-path': true,
   'query-comment': false,
   'dbt-cloud': false,
   flags: false,

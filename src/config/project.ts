@@ -22,6 +22,8 @@ export interface ProjectConfig {
   readonly analysisPaths: readonly string[];
   readonly docsPaths: readonly string[];
   readonly targetPath: string;
+  /** Where `bmp deps` installs packages (`packages-install-path`, default dbt_packages). */
+  readonly packagesInstallPath: string;
   readonly cleanTargets: readonly string[];
   readonly onRunStart: readonly string[];
   readonly onRunEnd: readonly string[];
@@ -120,6 +122,7 @@ export async function loadProjectFile(projectDir: string, warnings: ConfigWarnin
     analysisPaths: list('analysis-paths', ['analyses']),
     docsPaths: list('docs-paths', []),
     targetPath,
+    packagesInstallPath: str('packages-install-path') ?? 'dbt_packages',
     cleanTargets: list('clean-targets', [targetPath]),
     onRunStart: hooks('on-run-start'),
     onRunEnd: hooks('on-run-end'),
