@@ -102,6 +102,7 @@ export async function deps(opts: DepsOptions = {}): Promise<DepsOutcome> {
     vars,
     signal: opts.signal,
     onFetch: (what) => fetched.push(what),
+    onWarning: (message, where) => emit({ code: 'A001', type: 'warning', message, file: where.file, line: where.line }),
   });
   try {
     let entries: readonly LockEntry[];
@@ -151,7 +152,7 @@ export async function deps(opts: DepsOptions = {}): Promise<DepsOutcome> {
     if (newPackagesText !== undefined) writeAtomically(join(rootDir, files.file), newPackagesText);
     if (newLock) writeAtomically(lockPath, formatLockFile(newLock));
 
-    for (const o of obtained) info(`Installed ${describeLock(o.entry)} ${o.kind === 'link' ? 'as a link' : 'into'} ${packagesLabel}${o.name}`);
+    for (const o of obtained) info(o.kind === 'link' ? `Linked ${packagesLabel}${o.name} -> ${describeLock(o.entry)}` : `Installed ${describeLock(o.entry)} into ${packagesLabel}${o.name}`);
     for (const k of keep) info(`${packagesLabel}${k.name} is up to date`);
     if (removed.length) info(`Removed ${removed.map((n) => packagesLabel + n).join(', ')} (no longer required)`);
     if (newLock) info(`${lock ? 'Updated' : 'Wrote'} ${LOCK_FILE}`);

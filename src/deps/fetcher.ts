@@ -3,7 +3,7 @@
  * in the packages path), local packages are read where they are. Each is fetched once per run: what
  * resolving fetched is what installing moves into place.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ConfigError, type ErrorLocation } from '../errors.js';
 import { renderYamlValues } from '../config/index.js';
@@ -27,6 +27,7 @@ export interface FetcherOptions {
   readonly signal?: AbortSignal;
   /** Called before each network fetch or clone (for "Fetching ..." lines and tests counting them). */
   readonly onFetch?: (what: string) => void;
+  readonly onWarning?: (message: string, where: ErrorLocation) => void;
 }
 
 /** A package's files, ready to go into the packages path. */
@@ -55,6 +56,7 @@ export class PackageFetcher implements ResolveSources {
 
   async hubVersions(pkg: string, where: ErrorLocation): Promise<Readonly<Record<string, HubVersion>>> {
     const info = await this.hub.package(pkg, where);
+    if (info.movedTo) this.opts.onWarning?.(`package ${pkg} has moved to ${info.movedTo} on the hub: update the entry (the old name may stop getting releases)`, where);
     const out: Record<string, HubVersion> = {};
     for (const [version, v] of Object.entries(info.versions)) {
       const label = `${pkg}@${version}`;
@@ -81,6 +83,8 @@ export class PackageFetcher implements ResolveSources {
       p = (async () => {
         this.opts.onFetch?.(`git ${url}${revision ? `@${revision}` : ''}`);
         const c = await checkoutGit(url, revision, subdirectory, this.scratch('git'), where, this.opts.signal);
+        // the installed package is the files, not the repository (dbt moves the clone, .git and all)
+        if (!subdirectory) rmSync(join(c.dir, '.git'), { recursive: true, force: true });
         const label = `${url}${subdirectory ? `/${subdirectory}` : ''}@${c.sha.slice(0, 7)}`;
         const result = { sha: c.sha, dir: c.dir, meta: this.meta(c.dir, label, where) };
         // the same checkout serves an install from the lock, which names the commit

@@ -180,3 +180,12 @@ export async function startFakeHub(): Promise<FakeHub> {
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
+
+/** A loopback URL nothing listens on (a port just released). */
+export async function closedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return `http://127.0.0.1:${port}/`;
+}
