@@ -4,18 +4,20 @@
  */
 import { resolve } from 'node:path';
 import { loadTarget, type TargetConfig } from './profile.js';
-import { loadProjectFile, type ConfigWarning, type ProjectConfig } from './project.js';
-
-export { loadProjectFile };
+import { buildProject, projectProfileName, readProjectFile, type ConfigWarning, type ProjectConfig } from './project.js';
 import { parseCliVars } from './vars.js';
 
 export * from './node-config.js';
 export * from './keys.js';
+export * from './warnings.js';
+export { NativeRenderer, NATIVE_FILTERS, TEXT_FILTERS, cliVarFunction, hasTemplate, templateTarget, yamlEnvVar, type YamlContext } from './native-render.js';
+export { pyLiteralEval, pyStr, pyRepr } from './py-values.js';
+export { loadProjectFile, readProjectFile, buildProject, type ProjectLoadOptions } from './project.js';
 export { envVar, renderTemplatedVar, renderYamlValues } from './env-render.js';
 export { maskSecrets, registerSecret, isSecretName } from './secrets.js';
 export { YamlFile, yamlLib } from './yaml-file.js';
 export { parseCliVars } from './vars.js';
-export type { ProjectConfig, ConfigWarning, TargetConfig };
+export type { ProjectConfig, TargetConfig };
 export type { LlmConfig } from './profile.js';
 
 export interface LoadOptions {
@@ -45,10 +47,11 @@ export interface LoadedConfig {
 export async function loadConfig(opts: LoadOptions = {}): Promise<LoadedConfig> {
   const warnings: ConfigWarning[] = [];
   const cliVars = typeof opts.vars === 'string' ? parseCliVars(opts.vars) : { ...(opts.vars ?? {}) };
-  const project = await loadProjectFile(resolve(opts.projectDir ?? '.'), warnings);
-  const target = await loadTarget(
-    { projectDir: project.projectDir, profilesDir: opts.profilesDir, profileName: project.profile, target: opts.target, threads: opts.threads },
-    warnings,
-  );
+  // as dbt: the profile name first (--vars and env_var only), then the target, then the project
+  // rendered with both (so `{{ target.name }}` works in configs)
+  const file = await readProjectFile(resolve(opts.projectDir ?? '.'), warnings);
+  const profileName = projectProfileName(file, cliVars) ?? 'default';
+  const target = await loadTarget({ projectDir: file.dir, profilesDir: opts.profilesDir, profileName, target: opts.target, threads: opts.threads, cliVars }, warnings);
+  const project = buildProject(file, warnings, { cliVars, target });
   return { project, target, vars: { ...project.vars, ...cliVars }, cliVars, warnings };
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError, didYouMean } from '../errors.js';
-import { renderYamlValues } from './env-render.js';
+import { cliVarFunction, NativeRenderer, yamlEnvVar } from './native-render.js';
 import { isSecretName, registerSecret } from './secrets.js';
 import { TARGET_KEYS } from './keys.js';
 import type { ConfigWarning } from './project.js';
@@ -37,6 +37,8 @@ export interface ProfileOptions {
   readonly profileName: string;
   readonly target?: string;
   readonly threads?: number;
+  /** `--vars`: the only vars profiles.yml templates see, as in dbt. */
+  readonly cliVars?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -72,13 +74,23 @@ export async function loadTarget(opts: ProfileOptions, warnings: ConfigWarning[]
     throw new ConfigError('BMP_TARGET_NOT_FOUND', `target '${targetName}' not found in profile '${opts.profileName}'`, yaml.locate([opts.profileName, 'outputs']), didYouMean(targetName, Object.keys(outputs)) ?? `targets: ${Object.keys(outputs).join(', ') || 'none'}`);
   }
   const where = (p: (string | number)[]) => yaml.lazyLocate([opts.profileName, 'outputs', targetName, ...p], 'value');
-  const t = renderYamlValues(rawTarget, where) as Record<string, unknown>;
+  const renderer = new NativeRenderer({ env_var: yamlEnvVar, var: cliVarFunction(opts.cliVars ?? {}, 'profiles.yml') });
+  const t = renderer.renderTree(rawTarget, where) as Record<string, unknown>;
   registerSecretValues(t);
   for (const key of Object.keys(t)) {
     if (!(key in TARGET_KEYS)) {
       throw new ConfigError('BMP_PROFILE_UNKNOWN_KEY', `unknown key '${key}' in target '${targetName}'`, yaml.locate([opts.profileName, 'outputs', targetName, key]), didYouMean(key, Object.keys(TARGET_KEYS)));
     }
-    if (!TARGET_KEYS[key]) warnings.push({ code: 'BMP_KEY_IGNORED', message: `target key '${key}' is accepted for dbt-duckdb compatibility but bmp does not act on it`, file: display });
+    if (!TARGET_KEYS[key]) {
+      warnings.push({
+        code: 'BMP_KEY_IGNORED',
+        name: 'KeyNotActedOn',
+        subject: key,
+        message: `target key '${key}' is a dbt-duckdb setting bmp accepts but does not act on: the target works without it (silence with --warn-error-options '{"silence": ["KeyNotActedOn"]}')`,
+        file: display,
+        line: yaml.locate([opts.profileName, 'outputs', targetName, key]).line,
+      });
+    }
   }
   const type = t['type'] ?? 'duckdb';
   if (type !== 'duckdb') throw new ConfigError('BMP_PROFILE_INVALID', `target type '${String(type)}' is not supported; bmp runs on duckdb`, where(['type']));

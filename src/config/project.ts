@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, didYouMean } from '../errors.js';
-import { renderYamlValues } from './env-render.js';
 import { PROJECT_KEYS } from './keys.js';
+import { cliVarFunction, NativeRenderer, templateTarget, yamlEnvVar } from './native-render.js';
 import { validateConfigTree, type ConfigTree } from './node-config.js';
+import type { TargetConfig } from './profile.js';
+import { CustomKeyReport, type ConfigWarning } from './warnings.js';
 import { YamlFile } from './yaml-file.js';
+
+export type { ConfigWarning } from './warnings.js';
 
 export interface ProjectConfig {
   readonly name: string;
@@ -34,22 +38,35 @@ export interface ProjectConfig {
   readonly tests: ConfigTree;
   readonly sources: ConfigTree;
   readonly unitTests: ConfigTree;
+  /** `flags:` (dbt 1.8+): bmp acts on `warn_error` and `warn_error_options`. */
+  readonly flags: Readonly<Record<string, unknown>>;
 }
 
-export interface ConfigWarning {
-  readonly code: string;
-  readonly message: string;
-  readonly file?: string;
-  readonly line?: number;
+/** What rendering a project file may use: `--vars` (as in dbt, the only vars visible there) and the target. */
+export interface ProjectLoadOptions {
+  readonly cliVars?: Readonly<Record<string, unknown>>;
+  /** The selected target, for `{{ target.name }}` in configs (absent: `target` is undefined). */
+  readonly target?: TargetConfig;
 }
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The flags bmp acts on; the rest of `flags:` is accepted and ignored. */
+const ACTED_FLAGS = new Set(['warn_error', 'warn_error_options']);
+const HOOK_KEYS = new Set(['pre-hook', 'post-hook', 'pre_hook', 'post_hook']);
+
+/** A project file read and its top-level keys checked, not yet rendered. */
+export interface ProjectFile {
+  readonly dir: string;
+  readonly fileName: string;
+  readonly yaml: YamlFile;
+  readonly raw: Readonly<Record<string, unknown>>;
+}
 
 /**
- * Reads `project.yml` (or `dbt_project.yml` when absent) from `projectDir`.
+ * Reads `project.yml` (or `dbt_project.yml` when absent) and checks its top-level keys.
  * @throws ConfigError BMP_PROJECT_NOT_FOUND, BMP_YAML_SYNTAX, BMP_PROJECT_UNKNOWN_KEY, BMP_PROJECT_INVALID
  */
-export async function loadProjectFile(projectDir: string, warnings: ConfigWarning[]): Promise<ProjectConfig> {
+export async function readProjectFile(projectDir: string, warnings: ConfigWarning[]): Promise<ProjectFile> {
   const dir = resolve(projectDir);
   const fileName = ['project.yml', 'dbt_project.yml'].find((f) => existsSync(join(dir, f)));
   if (!fileName) {
@@ -64,13 +81,59 @@ export async function loadProjectFile(projectDir: string, warnings: ConfigWarnin
     if (!(key in PROJECT_KEYS)) {
       throw new ConfigError('BMP_PROJECT_UNKNOWN_KEY', `unknown key '${key}'`, yaml.locate([key]), didYouMean(key, Object.keys(PROJECT_KEYS)));
     }
-    if (!PROJECT_KEYS[key]) {
+    const value = (raw as Record<string, unknown>)[key];
+    const ignoredFlags = key === 'flags' && value && typeof value === 'object' ? Object.keys(value).filter((f) => !ACTED_FLAGS.has(f)) : [];
+    if (!PROJECT_KEYS[key] || (key === 'flags' && (ignoredFlags.length || !value || !Object.keys(value as object).length))) {
       const loc = yaml.locate([key]);
-      warnings.push({ code: 'BMP_KEY_IGNORED', message: `'${key}' is accepted for dbt compatibility but bmp does not act on it`, file: fileName, line: loc.line });
+      const which = key === 'flags' && ignoredFlags.length ? `'flags' (${ignoredFlags.join(', ')})` : `'${key}'`;
+      const acted = key === 'flags' ? '; of flags, bmp acts on warn_error and warn_error_options' : '';
+      warnings.push({
+        code: 'BMP_KEY_IGNORED',
+        name: 'KeyNotActedOn',
+        subject: key,
+        message: `${which} is a dbt setting bmp accepts but does not act on${acted}: the project runs without it (silence with --warn-error-options '{"silence": ["KeyNotActedOn"]}')`,
+        file: fileName,
+        line: loc.line,
+      });
     }
   }
-  // vars and hooks keep their templates for later rendering with the full context.
-  const data = renderYamlValues(raw, (p) => yaml.lazyLocate(p, 'value'), undefined, [], (p) => p[0] === 'vars' || p[0] === 'on-run-start' || p[0] === 'on-run-end' || p.includes('+pre-hook') || p.includes('+post-hook') || p.includes('pre-hook') || p.includes('post-hook')) as Record<string, unknown>;
+  return { dir, fileName, yaml, raw: raw as Record<string, unknown> };
+}
+
+/**
+ * The profile a project names, rendered as dbt renders it before the profile is known (`--vars`
+ * and env_var only).
+ */
+export function projectProfileName(file: ProjectFile, cliVars: Readonly<Record<string, unknown>> = {}): string | undefined {
+  const renderer = new NativeRenderer({ env_var: yamlEnvVar, var: cliVarFunction(cliVars, file.fileName) });
+  const v = renderer.render(file.raw['profile'] ?? file.raw['name'], file.yaml.locate(['profile' in file.raw ? 'profile' : 'name'], 'value'));
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+/**
+ * Reads `project.yml` (or `dbt_project.yml` when absent) from `projectDir`: values rendered as
+ * dbt's native environment renders them (`--vars`, env_var, target), config trees checked.
+ * @throws ConfigError BMP_PROJECT_NOT_FOUND, BMP_YAML_SYNTAX, BMP_PROJECT_UNKNOWN_KEY, BMP_PROJECT_INVALID, BMP_CONFIG_UNKNOWN_KEY, BMP_CONFIG_INVALID_VALUE, BMP_YAML_TEMPLATE, BMP_VAR_UNDEFINED
+ */
+export async function loadProjectFile(projectDir: string, warnings: ConfigWarning[], opts: ProjectLoadOptions = {}): Promise<ProjectConfig> {
+  return buildProject(await readProjectFile(projectDir, warnings), warnings, opts);
+}
+
+/** Renders and checks a project file read by {@link readProjectFile}. */
+export function buildProject(file: ProjectFile, warnings: ConfigWarning[], opts: ProjectLoadOptions = {}): ProjectConfig {
+  const { dir, fileName, yaml, raw } = file;
+  const renderer = new NativeRenderer({
+    env_var: yamlEnvVar,
+    var: cliVarFunction(opts.cliVars ?? {}, fileName),
+    target: opts.target ? templateTarget(opts.target) : undefined,
+  });
+  // dbt renders hooks and vars later, with the full context; everything else now
+  const skip = (p: readonly (string | number)[]): boolean => {
+    const first = p[0];
+    if (first === 'vars' || first === 'on-run-start' || first === 'on-run-end' || first === 'query-comment') return true;
+    return (first === 'models' || first === 'seeds' || first === 'snapshots' || first === 'tests' || first === 'data_tests') && p.some((k) => typeof k === 'string' && HOOK_KEYS.has(k.replace(/^[+ ]+/, '')));
+  };
+  const data = renderer.renderTree(raw, (p) => yaml.lazyLocate(p, 'value'), skip) as Record<string, unknown>;
 
   const str = (key: string, required = false): string | undefined => {
     const v = data[key];
@@ -94,11 +157,12 @@ export async function loadProjectFile(projectDir: string, warnings: ConfigWarnin
   if (typeof vars !== 'object' || Array.isArray(vars)) throw new ConfigError('BMP_PROJECT_INVALID', `'vars' must be a mapping`, yaml.locate(['vars'], 'value'));
   const targetPath = str('target-path') ?? 'target';
 
+  const customKeys = new CustomKeyReport();
   const tree = (key: string): ConfigTree => {
     const v = data[key];
     if (v === undefined || v === null) return {};
     if (typeof v !== 'object' || Array.isArray(v)) throw new ConfigError('BMP_PROJECT_INVALID', `'${key}' must be a mapping`, yaml.locate([key], 'value'));
-    validateConfigTree(v as ConfigTree, (p) => yaml.lazyLocate([key, ...p]), key);
+    validateConfigTree(v as ConfigTree, (p) => yaml.lazyLocate([key, ...p]), key, { onCustomKey: customKeys.add });
     return v as ConfigTree;
   };
   const hooks = (key: string): string[] => {
@@ -107,8 +171,9 @@ export async function loadProjectFile(projectDir: string, warnings: ConfigWarnin
     const arr = Array.isArray(v) ? v : [v];
     return arr.map(String);
   };
+  const flags = data['flags'];
 
-  return {
+  const project: ProjectConfig = {
     name,
     version: str('version'),
     profile: str('profile') ?? name,
@@ -133,7 +198,10 @@ export async function loadProjectFile(projectDir: string, warnings: ConfigWarnin
     tests: { ...tree('tests'), ...tree('data_tests') },
     sources: tree('sources'),
     unitTests: tree('unit_tests'),
+    flags: flags && typeof flags === 'object' && !Array.isArray(flags) ? (flags as Record<string, unknown>) : {},
   };
+  warnings.push(...customKeys.warnings());
+  return project;
 }
 
 export function typeName(v: unknown): string {

@@ -1,5 +1,6 @@
 import type nunjucks from 'nunjucks';
 import { createRequire } from 'node:module';
+import { TEXT_FILTERS } from '../config/index.js';
 import { CompileError } from '../errors.js';
 import { stripKeywords } from './relation.js';
 
@@ -85,10 +86,9 @@ export function installBuiltins(env: nunjucks.Environment, hooks: BuiltinHooks):
   addTest('upper', (v: unknown) => typeof v === 'string' && v === v.toUpperCase());
 
   env.addFilter('tojson', (v: unknown) => JSON.stringify(v));
-  env.addFilter('as_bool', (v: unknown) => v === true || v === 'true' || v === 'True');
-  env.addFilter('as_number', (v: unknown) => Number(v));
-  env.addFilter('as_text', (v: unknown) => String(v ?? ''));
-  env.addFilter('as_native', (v: unknown) => v);
+  // dbt's as_bool/as_number/as_native/as_text: in SQL templates (dbt's text environment) they return
+  // their input; YAML values render natively in src/config/native-render.ts
+  for (const [name, fn] of Object.entries(TEXT_FILTERS)) env.addFilter(name, fn);
   env.addFilter('unique', (v: unknown[]) => [...new Set(v ?? [])]);
   env.addFilter('items', (v: Record<string, unknown>) => Object.entries(v ?? {}));
 }

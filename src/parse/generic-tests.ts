@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type ProjectConfig } from '../config/index.js';
+import { finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type ConfigCheck, type ProjectConfig } from '../config/index.js';
 import { ParseError, closeMatches, type ErrorLocation } from '../errors.js';
 import { analyzeStatic } from '../jinja/index.js';
 import type { RefCall, SqlNode } from '../manifest/types.js';
@@ -45,7 +45,7 @@ export function genericTestName(testName: string, label: string, args: Readonly<
  * (the project's test macros), the test must exist and its arguments and config must be valid.
  * @throws ParseError BMP_TEST_UNDEFINED / BMP_TEST_ARGUMENT / BMP_TEST_CONFIG, located at the YAML entry.
  */
-export function makeGenericTest(project: ProjectConfig, target: TestTarget, def: TestDefinition, columnName: string | undefined, tests?: TestMacros): SqlNode {
+export function makeGenericTest(project: ProjectConfig, target: TestTarget, def: TestDefinition, columnName: string | undefined, tests?: TestMacros, check: ConfigCheck = { resourceType: 'test' }): SqlNode {
   const args: Record<string, unknown> = { ...def.args };
   if (columnName !== undefined && !('column_name' in args)) args['column_name'] = columnName;
   const { name, alias } = genericTestName(def.testName, target.testLabel, args);
@@ -54,9 +54,9 @@ export function makeGenericTest(project: ProjectConfig, target: TestTarget, def:
   if (tests && !userMacro) checkBuiltinTest(def, args, finalName, target, tests);
   const hash = createHash('md5').update(`${target.uniqueId}|${finalName}|${JSON.stringify(args)}|${JSON.stringify(def.config)}`).digest('hex').slice(0, 10);
   const fqn = [project.name, ...target.fqnFolders, finalName];
-  const inline = normalizeConfig(def.config, def.where);
-  const fromMacro = userMacro ? normalizeConfig(macroConfig(userMacro.block.text), def.where) : {};
-  const merged = mergeConfigs({ severity: 'error', store_failures: false }, ...folderConfigs(project.tests, fqn), fromMacro, inline);
+  const inline = normalizeConfig(def.config, def.where, undefined, check);
+  const fromMacro = userMacro ? normalizeConfig(macroConfig(userMacro.block.text), def.where, undefined, check) : {};
+  const merged = mergeConfigs({ severity: 'error', store_failures: false }, ...folderConfigs(project.tests, fqn, 'test'), fromMacro, inline);
   // a user-given `name:` is also the relation name of stored failures, as in dbt
   const config = finalizeConfig({ ...merged, alias: merged['alias'] ?? def.customName ?? alias }, 'test');
   const problem = testConfigProblem(config);

@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import { envVar, renderTemplatedVar, finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type LoadedConfig, type ProjectConfig } from '../config/index.js';
+import { checkStrategyConfig, CustomKeyReport, NativeRenderer, templateTarget, warningAt, yamlEnvVar, envVar, renderTemplatedVar, finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type ConfigCheck, type ConfigResourceType, type ConfigWarning, type LoadedConfig, type ProjectConfig } from '../config/index.js';
 import { BmpError, CompileError, ParseError, closeMatches, type ErrorLocation } from '../errors.js';
 import {
   analyzeStatic,
@@ -27,14 +27,14 @@ import type {
   UnitTestNode,
 } from '../manifest/types.js';
 import { readProjectFiles, sha256, type SourceFile } from './files.js';
-import { checkSingularTest, checkTestsHaveTarget, makeGenericTest, type TestTarget } from './generic-tests.js';
+import { checkSingularTest, makeGenericTest, type TestTarget } from './generic-tests.js';
 import { readProperties, type ColumnPatch, type NodePatch, type Properties } from './properties.js';
 import { resolveDependencies } from './resolve.js';
 
 export interface ParseResult {
   readonly manifest: Manifest;
   readonly engine: TemplateEngine;
-  readonly warnings: readonly { code: string; message: string; file?: string }[];
+  readonly warnings: readonly ConfigWarning[];
 }
 
 interface Captured {
@@ -63,7 +63,7 @@ export async function parseProject(cfg: LoadedConfig): Promise<ParseResult> {
     readProjectFiles(dir, propertyRoots, ['.yml', '.yaml']),
     readProjectFiles(dir, [...new Set([...project.docsPaths, ...project.modelPaths, ...project.macroPaths])], ['.md']),
   ]);
-  const warnings: { code: string; message: string; file?: string }[] = [];
+  const warnings: ConfigWarning[] = [];
 
   const engine = new TemplateEngine();
   const macros = new Map<string, MacroDef>();
@@ -93,7 +93,13 @@ export async function parseProject(cfg: LoadedConfig): Promise<ParseResult> {
     }
   }
 
-  const props = readProperties(yamlFiles.filter((f) => !f.path.endsWith('project.yml') && !f.path.endsWith('profiles.yml')));
+  // properties files render natively, seeing every var (not only --vars), env_var and target
+  const yamlRenderer = new NativeRenderer({
+    env_var: yamlEnvVar,
+    var: (...args: unknown[]) => lookupVar(cfg, String(args[0]), args[1], args.length > 1, {}),
+    target: templateTarget(cfg.target),
+  });
+  const props = readProperties(yamlFiles.filter((f) => !f.path.endsWith('project.yml') && !f.path.endsWith('profiles.yml')), yamlRenderer);
   for (const [name, m] of props.macros) {
     const def = macros.get(`macro.${project.name}.${name}`);
     if (def) macros.set(def.uniqueId, { ...def, description: m.description });
@@ -132,15 +138,38 @@ export async function parseProject(cfg: LoadedConfig): Promise<ParseResult> {
   for (const s of ctx.sourceNodes(props)) {
     if (sources.has(s.uniqueId)) throw new ParseError('BMP_DUPLICATE_NODE', `source '${s.sourceName}.${s.name}' is declared twice`, { file: s.originalFilePath });
     if (s.config.enabled) sources.set(s.uniqueId, s);
+    else disabled.add(s.uniqueId);
   }
 
-  // Properties that describe nothing are likely typos: warn, as dbt does.
+  // Properties of nodes that do not exist or are disabled: dbt warns about the first (NoNodeForYamlKey)
+  // and disables the tests of both (warning when the node was not found, NodeNotFoundOrDisabled)
   for (const [kind, map] of [['model', props.models], ['seed', props.seeds], ['snapshot', props.snapshots]] as const) {
     for (const [name, patch] of map) {
       const id = `${kind}.${project.name}.${name}`;
-      if (nodes.has(id) || disabled.has(id)) continue;
-      checkTestsHaveTarget(kind, patch, [...byName.keys()]);
-      warnings.push({ code: 'BMP_PATCH_UNUSED', message: `${patch.file} describes ${kind} '${name}', which does not exist`, file: patch.file });
+      if (nodes.has(id)) continue;
+      const tests = ctx.disabledTestsOf({ uniqueId: id, testLabel: name, modelRef: { ref: name }, patchPath: patch.file, fqnFolders: [] }, patch);
+      for (const t of tests) disabled.add(t);
+      if (disabled.has(id)) continue;
+      warnings.push(noNodeForYamlKey(kind, name, patch, [...byName.keys()]));
+      const first = patch.tests[0] ?? patch.columns.flatMap((c) => c.tests)[0];
+      if (tests.length && first) {
+        warnings.push(
+          warningAt(
+            'NodeNotFoundOrDisabled',
+            'BMP_TEST_TARGET_MISSING',
+            `${tests.length === 1 ? `test '${first.testName}'` : `${tests.length} tests`} of ${kind} '${name}' depend${tests.length === 1 ? 's' : ''} on a node that was not found, so ${tests.length === 1 ? 'it is' : 'they are'} disabled, as dbt does: fix the name or remove the tests`,
+            first.where,
+            id,
+          ),
+        );
+      }
+    }
+  }
+  for (const [name, m] of props.macros) {
+    if (!macros.has(`macro.${project.name}.${name}`)) {
+      const close = closeMatches(name, [...macros.values()].map((d) => d.name));
+      const fix = close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}? ` : '';
+      warnings.push(warningAt('MacroNotFoundForPatch', 'BMP_PATCH_UNUSED', `properties for macro '${name}', which was not found; dbt warns and ignores the entry: ${fix}define {% macro ${name}(...) %} in the macro paths, correct the name, or remove the entry`, { file: m.file, line: m.where.line }, name));
     }
   }
 
@@ -161,18 +190,27 @@ export async function parseProject(cfg: LoadedConfig): Promise<ParseResult> {
   for (const src of props.sources) {
     for (const table of src.tables) {
       const id = `source.${project.name}.${src.name}.${table.name}`;
-      if (!sources.has(id)) continue;
       const target: TestTarget = { uniqueId: id, testLabel: `source_${src.name}_${table.name}`, modelRef: { source: [src.name, table.name] }, patchPath: src.file, fqnFolders: [src.name] };
+      if (!sources.has(id)) {
+        // a disabled source's tests are disabled; dbt says so at warning level (InvalidDisabledTargetInTestNode)
+        const tests = ctx.disabledTestsOf(target, table);
+        for (const t of tests) disabled.add(t);
+        const first = table.tests[0] ?? table.columns.flatMap((c) => c.tests)[0];
+        if (tests.length && first) {
+          warnings.push(warningAt('InvalidDisabledTargetInTestNode', 'BMP_TEST_TARGET_DISABLED', `${tests.length === 1 ? `test '${first.testName}'` : `${tests.length} tests`} of source '${src.name}.${table.name}' ${tests.length === 1 ? 'is' : 'are'} disabled because the source is disabled, as dbt does: enable the source or remove the tests`, first.where, id));
+        }
+        continue;
+      }
       for (const t of ctx.testsOf(target, table)) add(t);
     }
   }
   for (const ut of props.unitTests) add(ctx.unitTestNode(ut));
 
-  const resolved = resolveDependencies(project.name, nodes, sources, disabled);
+  const resolved = resolveDependencies(project.name, nodes, sources, disabled, (w) => warnings.push(w));
   return {
     manifest: { projectName: project.name, nodes: resolved, sources, macros, docs, macroFiles: macroTexts, disabled },
     engine,
-    warnings: [...warnings, ...ctx.warnings],
+    warnings: [...warnings, ...ctx.warnings, ...ctx.customKeys.warnings()],
   };
 }
 
@@ -187,7 +225,9 @@ function dedupe(files: SourceFile[]): SourceFile[] {
 
 /** Everything node construction needs; one per parse. */
 class ParseContext {
-  readonly warnings: { code: string; message: string; file?: string }[] = [];
+  readonly warnings: ConfigWarning[] = [];
+  /** Custom config keys, one warning each (those project.yml set were reported when it loaded). */
+  readonly customKeys: CustomKeyReport;
   private readonly project: ProjectConfig;
 
   constructor(
@@ -196,6 +236,12 @@ class ParseContext {
     private readonly docs: Map<string, DocBlock>,
   ) {
     this.project = cfg.project;
+    this.customKeys = new CustomKeyReport(cfg.warnings.filter((w) => w.name === 'CustomKeyInConfigDeprecation' && w.subject).map((w) => w.subject!));
+  }
+
+  /** How configs of one resource type are checked: its keys, its value rules, custom keys reported. */
+  check(resourceType: ConfigResourceType): ConfigCheck {
+    return { resourceType, onCustomKey: this.customKeys.add };
   }
 
   sqlNode(resourceType: 'model' | 'test' | 'snapshot', f: SourceFile, patch: NodePatch | undefined, tree: ProjectConfig['models'], defaultMaterialized: string, rawOverride?: { name: string; text: string; line: number }): SqlNode {
@@ -206,15 +252,17 @@ class ParseContext {
     const uniqueId = resourceType === 'test' ? `test.${project.name}.${name}` : `${resourceType}.${project.name}.${name}`;
     const where: ErrorLocation = { file: f.path, nodeId: uniqueId };
     const rawCode = rawOverride?.text ?? f.text;
-    const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere) : {};
-    const preConfig = mergeConfigs(...folderConfigs(tree, fqn), patchConfig);
+    const check = this.check(resourceType);
+    const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere, check) : {};
+    const preConfig = mergeConfigs(...folderConfigs(tree, fqn, resourceType), patchConfig);
     // `this` while capturing: only a template that renders (not the static fast path) needs it
     const provisional = () => this.relationFor(resourceType, name, finalizeConfig(preConfig, defaultMaterialized));
     const captured = this.capture(rawCode, where, preConfig, provisional);
-    const inFile = normalizeConfig(captured.config, where, (key) => ({ ...where, line: configCallLine(rawCode, key) }));
+    const inFile = normalizeConfig(captured.config, where, (key) => ({ ...where, line: configCallLine(rawCode, key) }), check);
     const merged = mergeConfigs(preConfig, inFile);
     if (patch) merged['tags'] = [...new Set([...((merged['tags'] as string[]) ?? []), ...patch.tags])];
     const config = finalizeConfig(merged, defaultMaterialized);
+    if (resourceType === 'model' && config.enabled) checkStrategyConfig(config, where);
     const relation = resourceType === 'test' || config.materialized === 'ephemeral' ? undefined : this.relationFor(resourceType, name, config);
     return Object.freeze({
       uniqueId,
@@ -257,8 +305,9 @@ class ParseContext {
     const name = stem(f.path);
     const folders = dirname(f.relativeToRoot) === '.' ? [] : dirname(f.relativeToRoot).split('/');
     const fqn = [project.name, ...folders, name];
-    const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere) : {};
-    const config = finalizeConfig(mergeConfigs(...folderConfigs(project.seeds, fqn), patchConfig), 'seed');
+    const check = this.check('seed');
+    const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere, check) : {};
+    const config = finalizeConfig(mergeConfigs(...folderConfigs(project.seeds, fqn, 'seed'), patchConfig), 'seed');
     return Object.freeze({
       uniqueId: `seed.${project.name}.${name}`,
       resourceType: 'seed',
@@ -285,7 +334,11 @@ class ParseContext {
     for (const src of props.sources) {
       for (const t of src.tables) {
         const fqn = [project.name, src.name, t.name];
-        const config = finalizeConfig(mergeConfigs(...folderConfigs(project.sources, fqn), normalizeConfig(pickSourceConfig(src.config), src.where, src.configWhere), normalizeConfig(pickSourceConfig(t.config), t.where, t.configWhere)), 'source');
+        const check = this.check('source');
+        const config = finalizeConfig(
+          mergeConfigs(...folderConfigs(project.sources, fqn, 'source'), normalizeConfig(pickSourceConfig(src.config), src.where, src.configWhere, check), normalizeConfig(pickSourceConfig(t.config), t.where, t.configWhere, check)),
+          'source',
+        );
         const identifier = t.identifier ?? t.name;
         const location = t.externalLocation ?? src.externalLocation;
         yield Object.freeze({
@@ -316,14 +369,34 @@ class ParseContext {
 
   testsOf(target: TestTarget, patch: { columns: readonly ColumnPatch[]; tests: readonly import('./properties.js').TestDefinition[] }): SqlNode[] {
     const out: SqlNode[] = [];
-    for (const t of patch.tests) out.push(makeGenericTest(this.project, target, t, undefined, this.engine));
-    for (const c of patch.columns) for (const t of c.tests) out.push(makeGenericTest(this.project, target, t, c.name, this.engine));
+    const check = this.check('test');
+    for (const t of patch.tests) out.push(makeGenericTest(this.project, target, t, undefined, this.engine, check));
+    for (const c of patch.columns) for (const t of c.tests) out.push(makeGenericTest(this.project, target, t, c.name, this.engine, check));
+    return out;
+  }
+
+  /**
+   * The unique ids of the tests declared on a node that does not exist or is disabled (dbt keeps
+   * them as disabled nodes). A definition that would not parse is left out: it can never run.
+   */
+  disabledTestsOf(target: TestTarget, patch: { columns: readonly ColumnPatch[]; tests: readonly import('./properties.js').TestDefinition[] }): string[] {
+    const out: string[] = [];
+    const quiet: ConfigCheck = { resourceType: 'test' };
+    const each = (t: import('./properties.js').TestDefinition, column?: string) => {
+      try {
+        out.push(makeGenericTest(this.project, target, t, column, undefined, quiet).uniqueId);
+      } catch (err) {
+        if (!(err instanceof BmpError)) throw err;
+      }
+    };
+    for (const t of patch.tests) each(t);
+    for (const c of patch.columns) for (const t of c.tests) each(t, c.name);
     return out;
   }
 
   unitTestNode(ut: Properties['unitTests'][number]): UnitTestNode {
     const project = this.project;
-    const config = finalizeConfig(mergeConfigs(...folderConfigs(project.unitTests, [project.name, ut.model, ut.name]), normalizeConfig(ut.config, ut.where)), 'unit_test');
+    const config = finalizeConfig(mergeConfigs(...folderConfigs(project.unitTests, [project.name, ut.model, ut.name], 'unit_test'), normalizeConfig(ut.config, ut.where, undefined, this.check('unit_test'))), 'unit_test');
     const rowsOf = (x: { rows?: unknown; format?: string; fixture?: string }) => {
       const format = (x.format ?? 'dict') as 'dict' | 'csv' | 'sql';
       if (!['dict', 'csv', 'sql'].includes(format)) throw new ParseError('BMP_UNIT_TEST_INVALID', `unit test '${ut.name}': format must be dict, csv or sql`, ut.where);
@@ -513,4 +586,18 @@ function lineAt(text: string, offset: number): number {
 function pickSourceConfig(c: Record<string, unknown>): Record<string, unknown> {
   const { external_location: _, ...rest } = c;
   return rest;
+}
+
+/** dbt's NoNodeForYamlKey: properties for a node that does not exist, located at the entry's name. */
+function noNodeForYamlKey(kind: 'model' | 'seed' | 'snapshot', name: string, patch: NodePatch, existing: readonly string[]): ConfigWarning {
+  const close = closeMatches(name, existing);
+  const fix = close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}? ` : '';
+  const add = kind === 'model' ? `add models/.../${name}.sql, ` : kind === 'seed' ? `add seeds/.../${name}.csv, ` : '';
+  return warningAt(
+    'NoNodeForYamlKey',
+    'BMP_PATCH_UNUSED',
+    `properties for ${kind} '${name}', which does not exist; dbt warns and ignores the entry: ${fix}${add}correct the name, or remove the entry`,
+    { file: patch.file, line: patch.where.line },
+    `${kind}.${name}`,
+  );
 }

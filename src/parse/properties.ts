@@ -1,5 +1,5 @@
 import { ParseError, didYouMean, type ErrorLocation } from '../errors.js';
-import { YamlFile } from '../config/index.js';
+import { YamlFile, type NativeRenderer } from '../config/index.js';
 import type { SourceFile } from './files.js';
 
 /** A test as written under `tests:`/`data_tests:` in properties YAML. */
@@ -75,14 +75,36 @@ export interface Properties {
   readonly snapshots: Map<string, NodePatch>;
   readonly sources: SourcePatch[];
   readonly unitTests: UnitTestPatch[];
-  readonly macros: Map<string, { description: string; file: string }>;
+  readonly macros: Map<string, { description: string; file: string; where: ErrorLocation }>;
 }
 
 const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'limit', 'tags', 'warn_if', 'error_if', 'store_failures', 'store_failures_as', 'enabled', 'meta', 'fail_calc', 'alias', 'schema', 'database']);
 const TOP_KEYS = new Set(['version', 'models', 'sources', 'seeds', 'snapshots', 'unit_tests', 'macros', 'exposures', 'metrics', 'semantic_models', 'saved_queries', 'groups', 'analyses', 'data_tests', 'functions']);
 
-/** Reads every properties YAML file (`version: 2`) under the model/seed/snapshot paths. */
-export function readProperties(files: readonly SourceFile[]): Properties {
+/** Keys whose templates dbt renders later (descriptions with doc(), test arguments) or never now (hooks). */
+const LATE_KEYS = new Set(['description', 'tests', 'data_tests']);
+const HOOK_KEYS = new Set(['pre_hook', 'post_hook', 'pre-hook', 'post-hook']);
+
+/**
+ * What dbt leaves unrendered when it reads a properties entry under `key` (its SchemaYamlRenderer):
+ * descriptions and tests (at the entry, its columns and versions), hooks under config; of a source,
+ * its description and its tables' descriptions and tests; macros entirely; of a unit test, all but
+ * its config.
+ */
+function notRenderedNow(key: string): (path: readonly (string | number)[]) => boolean {
+  const late = (p: readonly (string | number)[]) => p.some((k) => typeof k === 'string' && LATE_KEYS.has(k)) || (p[0] === 'config' && typeof p[1] === 'string' && HOOK_KEYS.has(p[1]));
+  if (key === 'sources') return (p) => (p[0] === 'tables' ? late(p.slice(2)) : late(p));
+  if (key === 'macros') return (p) => p.length > 0;
+  if (key === 'unit_tests') return (p) => p.length > 0 && p[0] !== 'config';
+  return late;
+}
+
+/**
+ * Reads every properties YAML file (`version: 2`) under the model/seed/snapshot paths. With a
+ * renderer, values are rendered as dbt renders properties files (natively; see
+ * {@link notRenderedNow} for what waits).
+ */
+export function readProperties(files: readonly SourceFile[], renderer?: NativeRenderer): Properties {
   const props: Properties = { models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], unitTests: [], macros: new Map() };
   for (const f of files) {
     const yaml = YamlFile.parseFast(f.text, f.path);
@@ -95,7 +117,9 @@ export function readProperties(files: readonly SourceFile[]): Properties {
       const v = data[key];
       if (v === undefined || v === null) return [];
       if (!Array.isArray(v)) throw new ParseError('BMP_PROPERTIES_INVALID', `'${key}' must be a list`, yaml.lazyLocate([key]));
-      return v as Record<string, unknown>[];
+      if (!renderer) return v as Record<string, unknown>[];
+      const skip = notRenderedNow(key);
+      return (v as unknown[]).map((entry, i) => renderer.renderTree(entry, (p) => yaml.lazyLocate([key, i, ...p], 'value'), skip) as Record<string, unknown>);
     };
     const named = (key: string, into: Map<string, NodePatch>) => {
       list(key).forEach((entry, i) => {
@@ -110,8 +134,8 @@ export function readProperties(files: readonly SourceFile[]): Properties {
     named('snapshots', props.snapshots);
     list('sources').forEach((src, i) => props.sources.push(sourcePatch(src, yaml, ['sources', i])));
     list('unit_tests').forEach((ut, i) => props.unitTests.push(unitTestPatch(ut, yaml, ['unit_tests', i])));
-    list('macros').forEach((m) => {
-      if (typeof m['name'] === 'string') props.macros.set(m['name'], { description: String(m['description'] ?? ''), file: f.path });
+    list('macros').forEach((m, i) => {
+      if (typeof m['name'] === 'string') props.macros.set(m['name'], { description: String(m['description'] ?? ''), file: f.path, where: yaml.lazyLocate(['macros', i, 'name'], 'value') });
     });
   }
   return props;

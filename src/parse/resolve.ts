@@ -1,16 +1,22 @@
-import { CompileError, closeMatches, type ErrorLocation } from '../errors.js';
+import { warningAt, type ConfigWarning } from '../config/index.js';
+import { BmpError, CompileError, closeMatches, type ErrorLocation } from '../errors.js';
 import { analyzeStatic } from '../jinja/index.js';
 import type { ExecutableNode, SourceNode, SqlNode, UnitTestNode } from '../manifest/types.js';
 
 /**
- * Turns each node's `ref`/`source` calls into the unique ids it depends on.
- * @throws CompileError BMP_REF_UNDEFINED / BMP_REF_DISABLED / BMP_SOURCE_UNDEFINED / BMP_UNIT_TEST_INPUT
+ * Turns each node's `ref`/`source` calls into the unique ids it depends on. A test whose target
+ * does not exist or is disabled is disabled itself, as dbt does (added to `disabled`; a target
+ * that was not found is reported to `warn` as NodeNotFoundOrDisabled, a disabled source as
+ * InvalidDisabledTargetInTestNode, a disabled model or seed silently); so is a unit test of a
+ * disabled model.
+ * @throws CompileError BMP_REF_UNDEFINED / BMP_REF_DISABLED / BMP_SOURCE_UNDEFINED / BMP_UNIT_TEST_INPUT (from nodes other than tests)
  */
 export function resolveDependencies(
   projectName: string,
   nodes: ReadonlyMap<string, ExecutableNode>,
   sources: ReadonlyMap<string, SourceNode>,
-  disabled: ReadonlySet<string>,
+  disabled: Set<string>,
+  warn: (w: ConfigWarning) => void = () => undefined,
 ): Map<string, ExecutableNode> {
   const byName = new Map<string, string>();
   for (const n of nodes.values()) {
@@ -35,20 +41,56 @@ export function resolveDependencies(
   const resolveSource = (from: ExecutableNode, src: string, table: string, rawCode?: string): string => {
     const id = `source.${projectName}.${src}.${table}`;
     if (sources.has(id)) return id;
+    if (disabled.has(id)) throw new CompileError('BMP_SOURCE_UNDEFINED', `${describe(from)} depends on source '${src}.${table}', which is disabled`, locate(from, rawCode, `source\\(\\s*['"]${escapeRe(src)}`));
     const all = [...sources.values()].map((s) => `${s.sourceName}.${s.name}`);
     const close = closeMatches(`${src}.${table}`, all);
     throw new CompileError('BMP_SOURCE_UNDEFINED', `${describe(from)} depends on source '${src}.${table}', which was not found`, locate(from, rawCode, `source\\(\\s*['"]${escapeRe(src)}`), close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : 'declare it under sources: in a properties YAML file');
+  };
+
+  /** A test whose ref/source cannot be resolved is disabled, with dbt's warning; others throw. */
+  const orDisable = (node: ExecutableNode, resolve: () => string): string | undefined => {
+    if (node.resourceType !== 'test') return resolve();
+    try {
+      return resolve();
+    } catch (err) {
+      if (!(err instanceof BmpError)) throw err;
+      disabled.add(node.uniqueId);
+      if (err.code === 'BMP_REF_DISABLED') return undefined; // dbt: debug level only
+      const disabledSource = err.code === 'BMP_SOURCE_UNDEFINED' && err.message.includes('which is disabled');
+      warn(
+        warningAt(
+          disabledSource ? 'InvalidDisabledTargetInTestNode' : 'NodeNotFoundOrDisabled',
+          disabledSource ? 'BMP_TEST_TARGET_DISABLED' : 'BMP_TEST_TARGET_MISSING',
+          `${err.message}${err.hint ? ` (${err.hint})` : ''}, so the test is disabled, as dbt does: fix the reference or remove the test`,
+          err.where,
+          node.uniqueId,
+        ),
+      );
+      return undefined;
+    }
   };
 
   for (const node of nodes.values()) {
     if (node.resourceType === 'seed') {
       out.set(node.uniqueId, node);
     } else if (node.resourceType === 'unit_test') {
-      out.set(node.uniqueId, resolveUnitTest(node, nodes, byName, projectName, resolveRef, resolveSource));
+      // dbt (since #12251): the unit tests of a disabled model are disabled
+      if (!byName.has(node.model) && disabled.has(`model.${projectName}.${node.model}`)) disabled.add(node.uniqueId);
+      else out.set(node.uniqueId, resolveUnitTest(node, nodes, byName, projectName, resolveRef, resolveSource));
     } else {
       const deps = new Set<string>();
-      for (const r of node.refs) deps.add(resolveRef(node, r.name, r.package, node.rawCode));
-      for (const [s, t] of node.sources) deps.add(resolveSource(node, s, t, node.rawCode));
+      let ok = true;
+      for (const r of node.refs) {
+        const id = orDisable(node, () => resolveRef(node, r.name, r.package, node.rawCode));
+        if (id) deps.add(id);
+        else ok = false;
+      }
+      for (const [s, t] of node.sources) {
+        const id = orDisable(node, () => resolveSource(node, s, t, node.rawCode));
+        if (id) deps.add(id);
+        else ok = false;
+      }
+      if (!ok) continue;
       for (const d of node.dependsOn.nodes) deps.add(d);
       // nodes are frozen, their dependsOn is not: filled in place rather than copying 15,000
       // nodes (each node was made by this parse and is not shared yet)

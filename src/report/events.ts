@@ -28,7 +28,8 @@ export interface NodeSummary {
 }
 
 export type BmpEvent =
-  | { readonly code: 'A001'; readonly type: 'warning'; readonly message: string; readonly file?: string; readonly line?: number }
+  /** `name`: the warning's stable name (dbt's event name where dbt has it), for --warn-error-options. */
+  | { readonly code: 'A001'; readonly type: 'warning'; readonly message: string; readonly file?: string; readonly line?: number; readonly name?: string }
   | { readonly code: 'A002'; readonly type: 'info'; readonly message: string }
   | { readonly code: 'Q001'; readonly type: 'run.start'; readonly command: string; readonly total: number; readonly threads: number; readonly target: string; readonly counts: Readonly<Record<string, number>> }
   | { readonly code: 'Q002'; readonly type: 'node.start'; readonly index: number; readonly total: number; readonly node: NodeSummary }

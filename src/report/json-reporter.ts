@@ -7,6 +7,8 @@ export function jsonReporter(opts: { write: (line: string) => void; debug: boole
     if (e.type === 'sql' && !opts.debug) return;
     if (e.type === 'log' && !e.info && !opts.debug) return;
     const level = e.type === 'warning' ? 'warn' : e.type === 'node.finish' && (e.result.status === 'error' || e.result.status === 'fail') ? 'error' : e.type === 'sql' ? 'debug' : 'info';
-    opts.write(maskSecrets(JSON.stringify({ info: { code: e.code, name: e.type, level, ts: new Date().toISOString() }, data: e })));
+    // a warning's name is its event name, as in dbt's JSON logs (what --warn-error-options takes)
+    const name = e.type === 'warning' && e.name ? e.name : e.type;
+    opts.write(maskSecrets(JSON.stringify({ info: { code: e.code, name, level, ts: new Date().toISOString() }, data: e })));
   };
 }

@@ -74,7 +74,7 @@ export function textReporter(opts: ReporterOptions): (e: BmpEvent) => void {
   return (e) => {
     switch (e.type) {
       case 'warning':
-        out(c(33, `[WARNING]${e.file ? ` ${e.file}${e.line ? `:${e.line}` : ''}` : ''}: ${e.message}`));
+        out(c(33, `[WARNING]${e.file ? ` ${e.file}${e.line ? `:${e.line}` : ''}` : ''}: ${e.message}${e.name ? ` [${e.name}]` : ''}`));
         break;
       case 'info':
         out(e.message);

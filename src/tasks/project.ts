@@ -31,11 +31,11 @@ export interface LoadedProject {
 export async function loadProject(opts: CommonOptions): Promise<LoadedProject> {
   const emit = opts.emit ?? nullSink;
   const cfg = await loadConfig(opts);
-  for (const w of cfg.warnings) emit({ code: 'A001', type: 'warning', message: w.message, file: w.file, line: w.line });
+  for (const w of cfg.warnings) emit({ code: 'A001', type: 'warning', message: w.message, file: w.file, line: w.line, name: w.name });
   const parsed = await parseProject(cfg);
   // over the whole manifest, whichever package each node comes from
   checkRelationCollisions(parsed.manifest.nodes.values());
-  for (const w of parsed.warnings) emit({ code: 'A001', type: 'warning', message: w.message, file: w.file });
+  for (const w of parsed.warnings) emit({ code: 'A001', type: 'warning', message: w.message, file: w.file, line: w.line, name: w.name });
   const graph = buildGraph(parsed.manifest);
   return { cfg, manifest: parsed.manifest, engine: parsed.engine, graph, targetDir: join(cfg.project.projectDir, cfg.project.targetPath) };
 }
@@ -57,7 +57,7 @@ export function selectFor(project: LoadedProject, opts: CommonOptions, commandTy
   });
   const emit = opts.emit ?? nullSink;
   if (!selected.size && (opts.select?.length || opts.exclude?.length)) {
-    emit({ code: 'A001', type: 'warning', message: `the selection criterion '${[...(opts.select ?? [])].join(' ')}' does not match any enabled nodes` });
+    emit({ code: 'A001', type: 'warning', name: 'NoNodesForSelectionCriteria', message: `the selection criterion '${[...(opts.select ?? [])].join(' ')}' does not match any enabled nodes` });
   }
   return topologicalOrder(project.graph, selected);
 }
