@@ -47,6 +47,8 @@ export interface ParsedOptions {
   readonly fullRefresh?: boolean;
   readonly failFast?: boolean;
   readonly llmOffline?: boolean;
+  readonly warnError?: boolean;
+  readonly warnErrorOptions?: string;
   readonly [key: string]: unknown;
 }
 
@@ -138,6 +140,8 @@ export function buildProgram(ctx: CliContext): Command {
         llmOffline: o.llmOffline,
         eventTimeStart: o['eventTimeStart'] as string | undefined,
         eventTimeEnd: o['eventTimeEnd'] as string | undefined,
+        warnError: o.warnError,
+        warnErrorOptions: o.warnErrorOptions,
         emit,
       };
     },

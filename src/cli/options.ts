@@ -24,6 +24,8 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { flags: '--debug', description: 'stack traces and the SQL of every statement' },
   { flags: '--wait-for-lock <seconds>', description: 'wait this long for another process to release the database', parse: int('--wait-for-lock') },
   { flags: '--no-color', description: 'plain output without ANSI colors' },
+  { flags: '--warn-error', description: 'treat every warning as an error (exit 2)' },
+  { flags: '--warn-error-options <json>', description: `which warnings are errors, stay warnings, or are silenced: '{"error": ["NoNodeForYamlKey"] | "all", "warn": [...], "silence": [...]}' (dbt's names; include/exclude also read)` },
 ];
 
 export const SELECTION_OPTIONS: readonly OptionSpec[] = [

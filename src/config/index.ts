@@ -10,6 +10,7 @@ import { parseCliVars } from './vars.js';
 export * from './node-config.js';
 export * from './keys.js';
 export * from './warnings.js';
+export * from './warn-error.js';
 export { NativeRenderer, NATIVE_FILTERS, TEXT_FILTERS, cliVarFunction, hasTemplate, templateTarget, yamlEnvVar, type YamlContext } from './native-render.js';
 export { pyLiteralEval, pyStr, pyRepr } from './py-values.js';
 export { loadProjectFile, readProjectFile, buildProject, type ProjectLoadOptions } from './project.js';

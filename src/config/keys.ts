@@ -265,9 +265,10 @@ const KNOWN: KeyClass = Object.freeze({ kind: 'known' });
 export function nearMisses(word: string, candidates: Iterable<string>): string[] {
   const w = word.toLowerCase();
   const scored: [number, string][] = [];
-  for (const c of candidates) {
+  for (const candidate of candidates) {
+    const c = candidate.toLowerCase();
     if (w === c) {
-      scored.push([0, c]);
+      if (word !== candidate) scored.push([0, candidate]);
       continue;
     }
     const allowed = Math.min(Math.max(1, Math.floor(c.length / 6)), Math.floor(c.length / 4));
@@ -275,7 +276,7 @@ export function nearMisses(word: string, candidates: Iterable<string>): string[]
     const startsAlike = w[0] === c[0] || (w[0] === c[1] && w[1] === c[0]);
     if (!startsAlike) continue;
     const d = osaDistance(w, c);
-    if (d >= 1 && d <= allowed) scored.push([d, c]);
+    if (d >= 1 && d <= allowed) scored.push([d, candidate]);
   }
   scored.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
   const best = scored[0]?.[0];

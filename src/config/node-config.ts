@@ -1,4 +1,4 @@
-import { ConfigError, type ErrorLocation } from '../errors.js';
+import { ConfigError, didYouMean, type ErrorLocation } from '../errors.js';
 import type { NodeConfig } from '../manifest/types.js';
 import { ADDITIVE_KEYS, CONFIG_KEYS, MERGED_KEYS, NODE_CONFIG_KEYS, classifyConfigKey, isConfigKey, nearMisses, normalizeConfigKey, type ConfigResourceType } from './keys.js';
 
@@ -144,8 +144,7 @@ function checkValue(key: string, value: unknown, where: ErrorLocation): unknown 
   if (allowed) {
     const v = typeof value === 'string' ? value.toLowerCase() : value;
     if (typeof v !== 'string' || !allowed.includes(v)) {
-      const close = typeof v === 'string' ? nearMisses(v, allowed) : [];
-      throw new ConfigError('BMP_CONFIG_INVALID_VALUE', `config '${key}' must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`, where, close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : undefined);
+      throw new ConfigError('BMP_CONFIG_INVALID_VALUE', `config '${key}' must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`, where, typeof v === 'string' ? didYouMean(v, allowed) : undefined);
     }
     return v;
   }

@@ -34,6 +34,8 @@ export const WARNING_NAMES = {
   NodeNotFoundOrDisabled: { deprecation: false },
   /** A test that depends on a disabled source; the test is disabled. dbt: same name. */
   InvalidDisabledTargetInTestNode: { deprecation: false },
+  /** A test that warns (severity warn, warn_if): under --warn-error it fails instead. dbt: same name. */
+  LogTestResult: { deprecation: false },
   /** A selection that matches nothing. dbt: same name. */
   NoNodesForSelectionCriteria: { deprecation: false },
   /** `include`/`exclude` in warn_error_options (dbt 1.8 renamed them `error`/`warn`). dbt 1.10: same name. */
@@ -48,7 +50,7 @@ export type WarningName = keyof typeof WARNING_NAMES;
 
 /** dbt's warn-level event names bmp does not emit: accepted in `--warn-error-options`, with no effect. */
 export const DBT_ONLY_WARNING_NAMES: ReadonlySet<string> = new Set([
-  'Deprecations', 'LogTestResult', 'JinjaLogWarning', 'UnusedResourceConfigPath', 'SeedIncreased', 'SeedExceedsLimitSamePath',
+  'Deprecations', 'JinjaLogWarning', 'UnusedResourceConfigPath', 'SeedIncreased', 'SeedExceedsLimitSamePath',
   'SeedExceedsLimitAndPathChanged', 'SeedExceedsLimitChecksumChanged', 'UnusedTables', 'WrongResourceSchemaFile', 'AdapterDeprecationWarning',
   'NothingToDo', 'FreshnessConfigProblem', 'MissingPlusPrefixDeprecation', 'CustomKeyInObjectDeprecation', 'CustomTopLevelKeyDeprecation',
   'DuplicateYAMLKeysDeprecation', 'GenericJSONSchemaValidationDeprecation', 'UnexpectedJinjaBlockDeprecation', 'PropertyMovedToConfigDeprecation',

@@ -157,24 +157,6 @@ export function macroConfig(text: string): Record<string, unknown> {
 }
 
 /**
- * Tests in a properties file on a model/seed/snapshot that does not exist: a located error (dbt only
- * warns, and the tests silently never run).
- * @throws ParseError BMP_TEST_TARGET_MISSING
- */
-export function checkTestsHaveTarget(kind: string, patch: { name: string; file: string; tests: readonly TestDefinition[]; columns: readonly { name: string; tests: readonly TestDefinition[] }[]; where: ErrorLocation }, existing: readonly string[]): void {
-  const first = patch.tests[0] ?? patch.columns.flatMap((c) => c.tests)[0];
-  if (!first) return;
-  const column = patch.tests.length ? undefined : patch.columns.find((c) => c.tests.length)?.name;
-  const close = closeMatches(patch.name, existing);
-  throw new ParseError(
-    'BMP_TEST_TARGET_MISSING',
-    `${patch.file} declares test '${first.testName}'${column !== undefined ? ` on column '${column}'` : ''} of ${kind} '${patch.name}', which does not exist`,
-    { ...patch.where, file: patch.where.file ?? patch.file },
-    close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : `add ${kind === 'model' ? `models/**/${patch.name}.sql` : `the ${kind}`} or remove the entry`,
-  );
-}
-
-/**
  * A singular test's config (from project.yml `tests:` or its `config()`) must be valid too.
  * @throws ParseError BMP_TEST_CONFIG
  */

@@ -206,7 +206,7 @@ export async function parseProject(cfg: LoadedConfig): Promise<ParseResult> {
   }
   for (const ut of props.unitTests) add(ctx.unitTestNode(ut));
 
-  const resolved = resolveDependencies(project.name, nodes, sources, disabled, (w) => warnings.push(w));
+  const resolved = resolveDependencies(project.name, nodes, sources, disabled, (w) => warnings.push(w), (id) => ctx.testWhere.get(id));
   return {
     manifest: { projectName: project.name, nodes: resolved, sources, macros, docs, macroFiles: macroTexts, disabled },
     engine,
@@ -228,6 +228,8 @@ class ParseContext {
   readonly warnings: ConfigWarning[] = [];
   /** Custom config keys, one warning each (those project.yml set were reported when it loaded). */
   readonly customKeys: CustomKeyReport;
+  /** Where each generic test was declared (its YAML entry), for warnings about it. */
+  readonly testWhere = new Map<string, ErrorLocation>();
   private readonly project: ProjectConfig;
 
   constructor(
@@ -370,8 +372,13 @@ class ParseContext {
   testsOf(target: TestTarget, patch: { columns: readonly ColumnPatch[]; tests: readonly import('./properties.js').TestDefinition[] }): SqlNode[] {
     const out: SqlNode[] = [];
     const check = this.check('test');
-    for (const t of patch.tests) out.push(makeGenericTest(this.project, target, t, undefined, this.engine, check));
-    for (const c of patch.columns) for (const t of c.tests) out.push(makeGenericTest(this.project, target, t, c.name, this.engine, check));
+    const make = (t: import('./properties.js').TestDefinition, column?: string) => {
+      const node = makeGenericTest(this.project, target, t, column, this.engine, check);
+      this.testWhere.set(node.uniqueId, t.where);
+      out.push(node);
+    };
+    for (const t of patch.tests) make(t);
+    for (const c of patch.columns) for (const t of c.tests) make(t, c.name);
     return out;
   }
 

@@ -17,6 +17,8 @@ export function resolveDependencies(
   sources: ReadonlyMap<string, SourceNode>,
   disabled: Set<string>,
   warn: (w: ConfigWarning) => void = () => undefined,
+  /** Where a generic test was declared (its YAML entry), for those warnings. */
+  declaredAt: (id: string) => ErrorLocation | undefined = () => undefined,
 ): Map<string, ExecutableNode> {
   const byName = new Map<string, string>();
   for (const n of nodes.values()) {
@@ -62,7 +64,7 @@ export function resolveDependencies(
           disabledSource ? 'InvalidDisabledTargetInTestNode' : 'NodeNotFoundOrDisabled',
           disabledSource ? 'BMP_TEST_TARGET_DISABLED' : 'BMP_TEST_TARGET_MISSING',
           `${err.message}${err.hint ? ` (${err.hint})` : ''}, so the test is disabled, as dbt does: fix the reference or remove the test`,
-          err.where,
+          err.where.line === undefined ? { ...err.where, ...declaredAt(node.uniqueId) } : err.where,
           node.uniqueId,
         ),
       );

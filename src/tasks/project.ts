@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadConfig, type LoadedConfig, type LoadOptions } from '../config/index.js';
+import { applyWarnPolicy, loadConfig, resolveWarnPolicy, type ConfigWarning, type LoadedConfig, type LoadOptions, type WarnErrorPolicy } from '../config/index.js';
 import { buildGraph, edgeMaps, selectNodes, topologicalOrder, type ProjectGraph } from '../graph/index.js';
 import type { TemplateEngine } from '../jinja/index.js';
 import type { Manifest, ResourceType } from '../manifest/types.js';
@@ -13,6 +13,10 @@ export interface CommonOptions extends LoadOptions {
   readonly indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   readonly emit?: EventSink;
   readonly waitForLockSeconds?: number;
+  /** `--warn-error`: every warning is an error. */
+  readonly warnError?: boolean;
+  /** `--warn-error-options`: `{"error": [...] | "all", "warn": [...], "silence": [...]}` (JSON or YAML). */
+  readonly warnErrorOptions?: string | Readonly<Record<string, unknown>>;
 }
 
 export interface LoadedProject {
@@ -21,6 +25,8 @@ export interface LoadedProject {
   readonly engine: TemplateEngine;
   readonly graph: ProjectGraph;
   readonly targetDir: string;
+  /** Which warnings are errors or silenced (--warn-error, --warn-error-options, project flags). */
+  readonly warnPolicy: WarnErrorPolicy;
 }
 
 /**
@@ -31,13 +37,15 @@ export interface LoadedProject {
 export async function loadProject(opts: CommonOptions): Promise<LoadedProject> {
   const emit = opts.emit ?? nullSink;
   const cfg = await loadConfig(opts);
-  for (const w of cfg.warnings) emit({ code: 'A001', type: 'warning', message: w.message, file: w.file, line: w.line, name: w.name });
+  const { policy, warnings: policyWarnings } = resolveWarnPolicy({ warnError: opts.warnError, warnErrorOptions: opts.warnErrorOptions, projectFlags: cfg.project.flags, projectFile: cfg.project.projectFile });
+  const show = (w: ConfigWarning) => emit({ code: 'A001', type: 'warning', message: w.message, file: w.file, line: w.line, name: w.name });
+  applyWarnPolicy(policy, [...policyWarnings, ...cfg.warnings], show);
   const parsed = await parseProject(cfg);
   // over the whole manifest, whichever package each node comes from
   checkRelationCollisions(parsed.manifest.nodes.values());
-  for (const w of parsed.warnings) emit({ code: 'A001', type: 'warning', message: w.message, file: w.file, line: w.line, name: w.name });
+  applyWarnPolicy(policy, parsed.warnings, show);
   const graph = buildGraph(parsed.manifest);
-  return { cfg, manifest: parsed.manifest, engine: parsed.engine, graph, targetDir: join(cfg.project.projectDir, cfg.project.targetPath) };
+  return { cfg, manifest: parsed.manifest, engine: parsed.engine, graph, targetDir: join(cfg.project.projectDir, cfg.project.targetPath), warnPolicy: policy };
 }
 
 export async function writeManifest(project: LoadedProject, invocationId: string, compiled?: ReadonlyMap<string, string>): Promise<void> {
@@ -57,7 +65,13 @@ export function selectFor(project: LoadedProject, opts: CommonOptions, commandTy
   });
   const emit = opts.emit ?? nullSink;
   if (!selected.size && (opts.select?.length || opts.exclude?.length)) {
-    emit({ code: 'A001', type: 'warning', name: 'NoNodesForSelectionCriteria', message: `the selection criterion '${[...(opts.select ?? [])].join(' ')}' does not match any enabled nodes` });
+    const criterion = [...(opts.select ?? [])].join(' ');
+    const warning: ConfigWarning = {
+      code: 'BMP_SELECTION_EMPTY',
+      name: 'NoNodesForSelectionCriteria',
+      message: `the selection criterion '${criterion}' does not match any enabled nodes; dbt warns and does nothing: check the selector (bmp ls -s '${criterion}')`,
+    };
+    applyWarnPolicy(project.warnPolicy, [warning], (w) => emit({ code: 'A001', type: 'warning', name: w.name, message: w.message }));
   }
   return topologicalOrder(project.graph, selected);
 }

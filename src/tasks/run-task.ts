@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { firstLine } from '../adapters/duckdb/index.js';
+import { warningOutcome, type WarnErrorPolicy } from '../config/index.js';
 import { BmpError, ConfigError, didYouMean } from '../errors.js';
 import { DEADLOCK, Session, schedule } from '../execute/index.js';
 import { MATERIALIZATIONS } from '../materializations/index.js';
@@ -138,7 +139,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
         const node = nodes.get(id)!;
         const i = ++index;
         emit({ code: 'Q002', type: 'node.start', index: i, total: ids.length, node: session.summary(node) });
-        const settled = await session.runNodeSettled(node, session.conns[worker]!, worker);
+        const settled = failWarnedTest(node, await session.runNodeSettled(node, session.conns[worker]!, worker), project.warnPolicy);
         // the result is made, recorded and reported once the children have started (in its place)
         emit.later(() => {
           const result = settled.result();
@@ -203,6 +204,22 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
  * A misspelled `materialized` stops the command before the database opens (exit 2), not node by node.
  * @throws ConfigError BMP_MATERIALIZATION_UNKNOWN
  */
+/**
+ * dbt's --warn-error on tests: a test that would warn fails instead when `LogTestResult` is an
+ * error (`--warn-error`, or named in --warn-error-options).
+ */
+function failWarnedTest<S extends { readonly status: NodeResult['status']; result(): NodeResult }>(node: ExecutableNode, settled: S, policy: WarnErrorPolicy | undefined): S | { readonly status: 'fail'; result(): NodeResult } {
+  if (node.resourceType !== 'test' || settled.status !== 'warn' || !policy || warningOutcome(policy, 'LogTestResult') !== 'error') return settled;
+  let made: NodeResult | undefined;
+  return {
+    status: 'fail',
+    result: () => {
+      const r = settled.result();
+      return (made ??= { ...r, status: 'fail', message: `${r.message} (a warning, failing because LogTestResult is an error by ${policy.source ?? '--warn-error'}, as in dbt)` });
+    },
+  };
+}
+
 function checkMaterializations(project: LoadedProject, ids: readonly string[]): void {
   for (const id of ids) {
     const node = project.manifest.nodes.get(id)!;

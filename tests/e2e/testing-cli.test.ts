@@ -123,17 +123,30 @@ describe('bmp build and bmp test', () => {
   });
 });
 
+describe('tests on a model that does not exist warn and are disabled, as in dbt (issue #19)', () => {
+  it('warns NoNodeForYamlKey and NodeNotFoundOrDisabled with file:line, runs the rest (exit 0)', () => {
+    const dir = fixture();
+    edit(dir, 'models/schema.yml', '  - name: customer_orders\n', '  - name: customer_order\n');
+    const r = bmp(['build', '--project-dir', dir]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\[WARNING\] models\/schema\.yml:\d+: properties for model 'customer_order', which does not exist; dbt warns and ignores the entry: did you mean 'customer_orders'\? add models\/\.\.\.\/customer_order\.sql, correct the name, or remove the entry \[NoNodeForYamlKey\]/);
+    expect(r.stdout).toMatch(/\[WARNING\] models\/schema\.yml:\d+: \d+ tests of model 'customer_order' depend on a node that was not found, so they are disabled, as dbt does: fix the name or remove the tests \[NodeNotFoundOrDisabled\]/);
+    // the model itself still builds; the tests of the misnamed entry are not run
+    expect(byPrefix(runResults(dir), 'model.shop.customer_orders').status).toBe('success');
+    expect(runResults(dir).filter((x) => x.unique_id.includes('customer_order_')).map((x) => x.unique_id)).toEqual([]);
+    // and --warn-error-options makes it the error it used to be
+    const strict = bmp(['test', '--project-dir', dir, '--warn-error-options', '{"error": ["NoNodeForYamlKey"]}']);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr.trim()).toMatch(/^Warning as Error \(models\/schema\.yml:\d+\): properties for model 'customer_order', which does not exist.*\[BMP_WARN_ERROR\]$/);
+  });
+});
+
 describe('bad input stops the command before anything runs (exit 2)', () => {
   const cases: [string, (dir: string) => void, RegExp][] = [
     [
       'an unknown test name',
       (d) => edit(d, 'models/schema.yml', 'tests: [unique, not_null]\n      - name: tier', 'tests: [unique, not_nul]\n      - name: tier'),
       /^Parsing Error \(models\/schema\.yml:6:\d+\): unknown test 'not_nul' on column 'customer_id' of 'stg_customers' \(did you mean 'not_null'\?\) \[BMP_TEST_UNDEFINED\]$/,
-    ],
-    [
-      'a test on a model that does not exist',
-      (d) => edit(d, 'models/schema.yml', '  - name: customer_orders\n', '  - name: customer_order\n'),
-      /^Parsing Error \(models\/schema\.yml:\d+:\d+\): models\/schema\.yml declares test 'unique' on column 'customer_id' of model 'customer_order', which does not exist \(did you mean 'customer_orders'\?\) \[BMP_TEST_TARGET_MISSING\]$/,
     ],
     [
       'a malformed warn_if',
