@@ -76,7 +76,7 @@ export function samePackage(existing: string, added: string): boolean {
  * @returns the new text and the entries removed
  */
 export function addPackageEntry(text: string, entry: Record<string, unknown>): { text: string; removed: unknown[] } {
-  const { parseDocument, isSeq, isMap } = yamlLib();
+  const { parseDocument, isSeq, isMap, visit } = yamlLib();
   const doc = parseDocument(text.trim() ? text : 'packages: []\n');
   if (!isMap(doc.contents)) throw new UsageError('BMP_CLI_ARGUMENT', 'the packages file is not a mapping: fix it before --add-package');
   let seq = doc.get('packages', true);
@@ -97,6 +97,16 @@ export function addPackageEntry(text: string, entry: Record<string, unknown>): {
     }
   }
   seq.flow = false;
-  seq.items.push(doc.createNode(entry));
+  const node = doc.createNode(entry);
+  // a version range reads as packages.yml files write it: version: [">=1.0.0", "<2.0.0"]
+  visit(node, {
+    Seq(_k, s) {
+      s.flow = true;
+    },
+    Scalar(_k, sc) {
+      if (typeof sc.value === 'string' && /^[<>=]/.test(sc.value)) sc.type = 'QUOTE_DOUBLE';
+    },
+  });
+  seq.items.push(node);
   return { text: doc.toString({ indentSeq: true }), removed };
 }

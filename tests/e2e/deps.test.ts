@@ -214,6 +214,7 @@ describe('bmp deps: the package hub and tarballs', () => {
     hub.requests.length = 0;
     for (const k of Object.keys(hub.packages)) delete hub.packages[k];
     for (const k of Object.keys(hub.files)) delete hub.files[k];
+    hub.hang.clear();
   });
   const hubEnv = () => ({ DBT_PACKAGE_HUB_URL: hub.url });
 
@@ -316,5 +317,43 @@ describe('bmp deps: the package hub and tarballs', () => {
     expect(added.stdout).toMatch(/Replacing \{"package":"acme\/utils","version":"1\.0\.0"\}/);
     expect(readFileSync(join(project, 'packages.yml'), 'utf8')).toBe('# keep me\npackages:\n  - local: ../pkg_local # mine\n  - package: acme/utils\n    version: 1.4.0\n');
     expect(readFileSync(join(project, 'dbt_packages/utils/macros/utils.sql'), 'utf8')).toContain("'1.4.0'");
+  });
+
+  it('Ctrl-C during a download installs and writes nothing (exit 130); a killed run leaves its staging folder to the next run', async () => {
+    hub.packages['acme/utils'] = { '1.0.0': { files: packageFiles('utils', { version: '1.0.0' }) }, '1.1.0': { files: packageFiles('utils', { version: '1.1.0' }) } };
+    const project = makeProject(root(), 'packages:\n  - package: acme/utils\n    version: 1.0.0\n');
+    expect((await deps(project, [], hubEnv())).code).toBe(0);
+    writeFileSync(join(project, 'packages.yml'), 'packages:\n  - package: acme/utils\n    version: 1.1.0\n');
+    const before = snapshot(project);
+    hub.hang.add('/tarballs/acme/utils/1.1.0.tar.gz');
+    const waitForDownload = async () => {
+      for (let i = 0; i < 200 && !hub.requests.includes('/tarballs/acme/utils/1.1.0.tar.gz'); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(hub.requests).toContain('/tarballs/acme/utils/1.1.0.tar.gz');
+    };
+
+    const interrupted = bmpAsync(['deps'], { cwd: project, env: hubEnv() });
+    await waitForDownload();
+    interrupted.child.kill('SIGTERM');
+    const r = await interrupted.done;
+    expect(r.code).toBe(130);
+    expect(lines(r.stderr)).toEqual([expect.stringMatching(/interrupted: nothing was installed or written \[BMP_INTERRUPTED\]/)]);
+    expect(snapshot(project)).toEqual(before);
+
+    hub.requests.length = 0;
+    const installedBefore = snapshot(join(project, 'dbt_packages'));
+    const killed = bmpAsync(['deps'], { cwd: project, env: hubEnv() });
+    await waitForDownload();
+    killed.child.kill('SIGKILL');
+    await killed.done;
+    expect(readdirSync(project).filter((n) => n.startsWith('.bmp-deps-'))).toHaveLength(1);
+    expect(snapshot(join(project, 'dbt_packages'))).toEqual(installedBefore);
+    expect(readFileSync(join(project, 'package-lock.yml'), 'utf8')).toBe(before['package-lock.yml']);
+    expect(readFileSync(join(project, 'dbt_packages/utils/macros/utils.sql'), 'utf8')).toContain("'1.0.0'");
+
+    hub.hang.clear();
+    const next = await deps(project, [], hubEnv());
+    expect(next.code).toBe(0);
+    expect(readFileSync(join(project, 'dbt_packages/utils/macros/utils.sql'), 'utf8')).toContain("'1.1.0'");
+    expect(readdirSync(project).filter((n) => n.startsWith('.bmp-deps-'))).toEqual([]);
   });
 });

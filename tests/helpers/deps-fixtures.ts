@@ -122,6 +122,8 @@ export interface FakeHub {
   readonly packages: Record<string, Record<string, HubVersionFixture>>;
   /** Extra files served at a path (tarball: URLs). */
   readonly files: Record<string, Buffer | { status: number }>;
+  /** Paths answered never (the connection stays open until the hub closes). */
+  readonly hang: Set<string>;
   close(): Promise<void>;
 }
 
@@ -133,10 +135,12 @@ export async function startFakeHub(): Promise<FakeHub> {
   const requests: string[] = [];
   const packages: FakeHub['packages'] = {};
   const files: FakeHub['files'] = {};
+  const hang = new Set<string>();
   let base = '';
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     requests.push(path);
+    if (hang.has(path)) return;
     const send = (status: number, body: string | Buffer, type = 'application/json') => {
       res.writeHead(status, { 'content-type': type });
       res.end(body);
@@ -177,7 +181,12 @@ export async function startFakeHub(): Promise<FakeHub> {
     requests,
     packages,
     files,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    hang,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
