@@ -8,7 +8,7 @@ import type { ProjectGraph } from '../graph/index.js';
 import { analyzeStatic, type TemplateEngine } from '../jinja/index.js';
 import { describeCsvError, materializationFor } from '../materializations/index.js';
 import type { ExecutableNode, Manifest } from '../manifest/types.js';
-import { sqlArtifactPath, type BmpEvent, type NodeResult, type NodeStatus, type NodeSummary } from '../report/index.js';
+import { relationName, sqlArtifactPath, type BmpEvent, type NodeResult, type NodeStatus, type NodeSummary } from '../report/index.js';
 import { SqlFileWriter } from './sql-files.js';
 import { failuresSchema, storeFailuresSql, testStatus, testVerdictSql } from './test-verdict.js';
 
@@ -289,6 +289,7 @@ export class Session {
         threadId: `Thread-${worker + 1}`,
         compiledPath,
         compiledCode: this.compiledSql.get(node.uniqueId),
+        relationName: node.relation ? relationName(node.relation) : undefined,
         adapterResponse: extra?.adapterResponse ?? {},
       });
     };

@@ -15,6 +15,8 @@ export interface NodeResult {
   readonly threadId: string;
   readonly compiledPath?: string;
   readonly compiledCode?: string;
+  /** The relation the node built or reads (`"db"."schema"."name"`), dbt's `relation_name`. */
+  readonly relationName?: string;
   /** Extra figures (LLM cache hits, batches, ...). */
   readonly adapterResponse: Readonly<Record<string, unknown>>;
 }

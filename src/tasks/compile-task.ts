@@ -25,7 +25,7 @@ export async function compile(opts: CommonOptions & { readonly inlineSql?: strin
       const node = project.manifest.nodes.get(id)!;
       await session.compile(node, session.conns[0]);
     }
-    await writeManifest(project, session.invocationId, session.compiledSql);
+    await writeManifest(project, session.invocationId, session.compiledSql, session.runStartedAt);
   } finally {
     await session.close();
   }

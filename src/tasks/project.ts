@@ -1,5 +1,6 @@
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import { applyWarnPolicy, loadConfig, resolveWarnPolicy, type ConfigWarning, type LoadedConfig, type LoadOptions, type WarnErrorPolicy } from '../config/index.js';
+import { failuresSchema } from '../execute/index.js';
 import { buildGraph, edgeMaps, selectNodes, topologicalOrder, type ProjectGraph } from '../graph/index.js';
 import type { TemplateEngine } from '../jinja/index.js';
 import type { Manifest, ResourceType } from '../manifest/types.js';
@@ -48,9 +49,25 @@ export async function loadProject(opts: CommonOptions): Promise<LoadedProject> {
   return { cfg, manifest: parsed.manifest, engine: parsed.engine, graph, targetDir: join(cfg.project.projectDir, cfg.project.targetPath), warnPolicy: policy };
 }
 
-export async function writeManifest(project: LoadedProject, invocationId: string, compiled?: ReadonlyMap<string, string>): Promise<void> {
+/** `target/manifest.json` in dbt's manifest v12 layout. */
+export async function writeManifest(project: LoadedProject, invocationId: string, compiled?: ReadonlyMap<string, string>, invocationStartedAt?: string): Promise<void> {
   const { parents, children } = edgeMaps(project.graph);
-  await writeFileAtomic(join(project.targetDir, 'manifest.json'), manifestJson(project.manifest, (id) => parents.get(id) ?? [], (id) => children.get(id) ?? [], invocationId, compiled));
+  const { target, project: cfg } = project.cfg;
+  const text = manifestJson(project.manifest, {
+    invocationId,
+    invocationStartedAt,
+    parents: (id) => parents.get(id) ?? [],
+    children: (id) => children.get(id) ?? [],
+    compiled,
+    targetPath: normalize(cfg.targetPath).replace(/[\\/]+$/, ''),
+    fallbackRelation: (n) => {
+      const custom = n.config.schema;
+      const alias = String(n.config.alias ?? n.name);
+      if (n.resourceType === 'test') return { database: target.database, schema: failuresSchema(target.schema, custom), identifier: alias };
+      return { database: target.database, schema: custom ? `${target.schema}_${custom}` : target.schema, identifier: alias };
+    },
+  });
+  await writeFileAtomic(join(project.targetDir, 'manifest.json'), text);
 }
 
 /** Selected unique ids for a command, in topological order. */

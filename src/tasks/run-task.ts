@@ -190,7 +190,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
     emit.flush();
     await session.checkpointDuring(async () => {
       await writer.close();
-      await writeManifest(project, session.invocationId, session.compiledSql);
+      await writeManifest(project, session.invocationId, session.compiledSql, session.runStartedAt);
     });
     await session.close();
   }

@@ -104,3 +104,51 @@ export class Catalog {
     return this.relations.values();
   }
 }
+
+/** One relation as `docs generate` describes it: columns with types and comments, and its statistics. */
+export interface CatalogTable {
+  readonly database: string;
+  readonly schema: string;
+  readonly name: string;
+  /** `BASE TABLE` or `VIEW`, as information_schema says. */
+  readonly type: 'BASE TABLE' | 'VIEW';
+  readonly comment: string | null;
+  /** DuckDB's row count for a table (`duckdb_tables().estimated_size`); none for views. */
+  readonly rowCount?: number;
+  /** Number of indexes on a table. */
+  readonly indexCount?: number;
+  readonly columns: readonly { readonly name: string; readonly type: string; readonly index: number; readonly comment: string | null }[];
+}
+
+/**
+ * Every table and view outside DuckDB's internal schemas, with column types, comments and the
+ * statistics DuckDB keeps (what `docs generate` writes to catalog.json). Read-only.
+ */
+export async function readCatalogTables(conn: Connection): Promise<CatalogTable[]> {
+  const rels = await conn.rows<{ database_name: string; schema_name: string; name: string; type: string; comment: string | null; rows: bigint | number | null; indexes: bigint | number | null }>(
+    `select t.database_name, t.schema_name, t.table_name as name, 'BASE TABLE' as type, t.comment, t.estimated_size as rows,
+            (select count(*) from duckdb_indexes() i where i.database_name = t.database_name and i.schema_name = t.schema_name and i.table_name = t.table_name) as indexes
+     from duckdb_tables() t where not t.temporary and not t.internal
+     union all
+     select v.database_name, v.schema_name, v.view_name, 'VIEW', v.comment, null, null from duckdb_views() v where not v.internal and not v.temporary`,
+  );
+  const cols = await conn.rows<{ database_name: string; schema_name: string; table_name: string; column_name: string; data_type: string; column_index: number; comment: string | null }>(
+    `select database_name, schema_name, table_name, column_name, data_type, column_index, comment from duckdb_columns() where not internal order by column_index`,
+  );
+  const byRel = new Map<string, CatalogTable['columns'][number][]>();
+  for (const c of cols) {
+    const key = `${c.database_name}\u0000${relationKey(c.schema_name, c.table_name)}`;
+    let list = byRel.get(key);
+    if (!list) byRel.set(key, (list = []));
+    list.push({ name: c.column_name, type: c.data_type, index: Number(c.column_index), comment: c.comment || null });
+  }
+  return rels.map((r) => ({
+    database: r.database_name,
+    schema: r.schema_name,
+    name: r.name,
+    type: r.type as CatalogTable['type'],
+    comment: r.comment || null,
+    ...(r.type === 'BASE TABLE' ? { rowCount: Number(r.rows ?? 0), indexCount: Number(r.indexes ?? 0) } : {}),
+    columns: byRel.get(`${r.database_name}\u0000${relationKey(r.schema_name, r.name)}`) ?? [],
+  }));
+}

@@ -2,11 +2,14 @@ import { registerCommands, type ParsedOptions } from '../main.js';
 
 registerCommands((program, ctx, h) => {
   const docs = program.command('docs').description('documentation site with a lineage graph');
-  const generate = docs.command('generate').description('write target/docs/index.html (opens from disk)');
-  h.addOptions(generate, h.globalOptions).action(async (o: ParsedOptions) => {
+  const generate = docs.command('generate').description('write target/manifest.json, target/catalog.json (as dbt does) and target/docs/index.html (opens from disk)');
+  h.addOptions(generate, h.globalOptions);
+  generate.option('--no-compile', 'do not compile the nodes first (manifest.json without compiled code)').option('--empty-catalog', 'write catalog.json without reading the database');
+  generate.action(async (o: ParsedOptions & { compile: boolean; emptyCatalog?: boolean }) => {
     const { generateDocs } = await import('../../tasks/docs-task.js');
-    const out = await generateDocs(h.libraryOptions(o) as never);
-    ctx.io.out(`Catalog written; docs site with ${out.nodes} nodes at ${out.path}`);
+    const out = await generateDocs({ ...(h.libraryOptions(o) as object), compile: o.compile, emptyCatalog: o.emptyCatalog });
+    ctx.io.out(`Catalog written to ${out.catalogPath} (${out.catalogEntries} relations)`);
+    ctx.io.out(`Docs site with ${out.nodes} nodes at ${out.path}`);
   });
   const serve = docs.command('serve').description('serve target/docs on 127.0.0.1');
   h.addOptions(serve, h.globalOptions);
