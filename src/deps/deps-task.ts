@@ -9,7 +9,7 @@ import { loadProjectFile, parseCliVars } from '../config/index.js';
 import { BmpError, ConfigError } from '../errors.js';
 import { nullSink, type EventSink } from '../report/index.js';
 import { addPackageEntry, packageEntry, type PackageSource } from './add-package.js';
-import { PackageFetcher, type Obtained } from './fetcher.js';
+import { PackageFetcher } from './fetcher.js';
 import { DEFAULT_HUB_URL } from './hub.js';
 import { commitInstall, INSTALLED_RECORD, isInstalled, readInstalledRecord, type Placement } from './install.js';
 import { describeLock, formatLockFile, lockKey, parseLockFile, sha1OfSpecs, type LockEntry, type LockFile } from './lock-file.js';
@@ -95,12 +95,15 @@ export async function deps(opts: DepsOptions = {}): Promise<DepsOutcome> {
   cleanStaleStaging(rootDir);
   const stagingDir = mkdtempSync(join(rootDir, `.bmp-deps-${process.pid}-`));
   const fetched: string[] = [];
+  // the first failed download stops the others (their files would be thrown away anyway)
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   const fetcher = new PackageFetcher({
     rootDir,
     stagingDir,
     hubUrl: opts.hubUrl ?? process.env['DBT_PACKAGE_HUB_URL'] ?? DEFAULT_HUB_URL,
     vars,
-    signal: opts.signal,
+    signal,
     onFetch: (what) => fetched.push(what),
     onWarning: (message, where) => emit({ code: 'A001', type: 'warning', message, file: where.file, line: where.line }),
   });
@@ -112,7 +115,9 @@ export async function deps(opts: DepsOptions = {}): Promise<DepsOutcome> {
       for (const w of result.warnings) emit({ code: 'A001', type: 'warning', message: w.message, file: w.where?.file, line: w.where?.line });
       entries = result.packages;
     } else entries = lock!.packages;
-    const newLock: LockFile | undefined = reason ? { packages: entries, sha1Hash: hash } : undefined;
+    // resolving again (--upgrade) may well arrive at the same lock: then it is left as it is
+    const lockText = reason ? formatLockFile({ packages: entries, sha1Hash: hash }) : undefined;
+    const newLock = lockText !== undefined && (!existsSync(lockPath) || readFileSync(lockPath, 'utf8') !== lockText) ? lockText : undefined;
 
     if (opts.dryRun) {
       for (const e of entries) info(`Would install ${describeLock(e)}${e.name ? ` as ${packagesLabel}${e.name}` : ''}`);
@@ -120,7 +125,7 @@ export async function deps(opts: DepsOptions = {}): Promise<DepsOutcome> {
     }
     if (opts.lock) {
       if (newPackagesText !== undefined) writeAtomically(join(rootDir, files.file), newPackagesText);
-      if (newLock) writeAtomically(lockPath, formatLockFile(newLock));
+      if (newLock) writeAtomically(lockPath, newLock);
       info(newLock ? `Wrote ${LOCK_FILE} (${entries.length} package${entries.length === 1 ? '' : 's'})` : `${LOCK_FILE} is up to date`);
       return { packages: entries.map((e) => ({ name: e.name ?? '?', source: describeLock(e), status: 'locked' as const })), removed: [], lockWritten: !!newLock, fetched };
     }
@@ -136,8 +141,7 @@ export async function deps(opts: DepsOptions = {}): Promise<DepsOutcome> {
       if (name && isInstalled(packagesDir, record, name, key, link)) keep.push({ name, key });
       else todo.push({ entry, key });
     }
-    const obtained: (Obtained & { key: string; entry: LockEntry })[] = [];
-    for (const { entry, key } of todo) obtained.push({ ...(await fetcher.obtain(entry)), key, entry });
+    const obtained = await inParallel(todo, DOWNLOADS_AT_ONCE, stop, async ({ entry, key }) => ({ ...(await fetcher.obtain(entry)), key, entry }));
     const names = new Map<string, string>();
     for (const p of [...keep.map((k) => ({ name: k.name, what: k.key })), ...obtained.map((o) => ({ name: o.name, what: describeLock(o.entry) }))]) {
       const clash = names.get(p.name);
@@ -150,7 +154,7 @@ export async function deps(opts: DepsOptions = {}): Promise<DepsOutcome> {
     if (opts.signal?.aborted) throw opts.signal.reason;
     const removed = nothingToDo ? [] : commitInstall({ packagesDir, stagingDir, place, keep });
     if (newPackagesText !== undefined) writeAtomically(join(rootDir, files.file), newPackagesText);
-    if (newLock) writeAtomically(lockPath, formatLockFile(newLock));
+    if (newLock) writeAtomically(lockPath, newLock);
 
     for (const o of obtained) info(o.kind === 'link' ? `Linked ${packagesLabel}${o.name} -> ${describeLock(o.entry)}` : `Installed ${describeLock(o.entry)} into ${packagesLabel}${o.name}`);
     for (const k of keep) info(`${packagesLabel}${k.name} is up to date`);
@@ -169,6 +173,35 @@ export async function deps(opts: DepsOptions = {}): Promise<DepsOutcome> {
   } finally {
     rmSync(stagingDir, { recursive: true, force: true });
   }
+}
+
+const DOWNLOADS_AT_ONCE = 4;
+
+/**
+ * `work` over `items`, `limit` at a time, results in the items' order. On the first failure `stop`
+ * is aborted, the rest are waited for (so nothing still writes into the staging folder) and that
+ * first error is thrown.
+ */
+async function inParallel<T, R>(items: readonly T[], limit: number, stop: AbortController, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await work(items[i]!);
+      } catch (error) {
+        if (!failure) {
+          failure = { error };
+          stop.abort(error);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
+  return results;
 }
 
 /** Writes through a temporary file and a rename, so a reader never sees half a file. */

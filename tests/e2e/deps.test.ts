@@ -240,6 +240,15 @@ describe('bmp deps: the package hub and tarballs', () => {
     expect(offline.stdout).toMatch(/2 packages: 0 installed, 2 up to date/);
     expect(snapshot(project)).toEqual(before);
     expect(hub.requests).toEqual([]);
+
+    // --upgrade resolves again; arriving at the same versions, it downloads and rewrites nothing
+    const upgrade = await deps(project, ['--upgrade'], hubEnv());
+    expect(upgrade.code).toBe(0);
+    expect(upgrade.stdout).toMatch(/Resolving packages \(--upgrade\)/);
+    expect(upgrade.stdout).not.toMatch(/package-lock\.yml$/m);
+    expect(hub.requests).toContain('/api/v1/acme/utils.json');
+    expect(hub.requests.filter((p) => p.startsWith('/tarballs/'))).toEqual([]);
+    expect(snapshot(project)).toEqual(before);
   });
 
   it('a hub that cannot be reached is one line naming the package and the URL, exit 2, nothing written', async () => {
