@@ -88,7 +88,13 @@ export async function deps(opts: DepsOptions = {}): Promise<DepsOutcome> {
   }
 
   const lockPath = join(rootDir, LOCK_FILE);
-  const lock: LockFile | undefined = existsSync(lockPath) ? parseLockFile(readYamlData(readFileSync(lockPath, 'utf8'), LOCK_FILE)) : undefined;
+  let lock: LockFile | undefined;
+  try {
+    lock = existsSync(lockPath) ? parseLockFile(readYamlData(readFileSync(lockPath, 'utf8'), LOCK_FILE)) : undefined;
+  } catch (e) {
+    // --upgrade replaces the lock: a broken one does not stand in its way
+    if (!opts.upgrade) throw e;
+  }
   const hash = sha1OfSpecs(files.specs);
   const reason = !lock ? `no ${LOCK_FILE} yet` : opts.upgrade ? '--upgrade' : lock.sha1Hash !== hash ? `${files.file} changed since ${LOCK_FILE} was written` : undefined;
 

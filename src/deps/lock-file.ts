@@ -101,7 +101,7 @@ const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 
  */
 export function parseLockFile(yaml: YamlData): LockFile {
   const data = yaml.data;
-  const bad = (message: string, path: (string | number)[]) => new ConfigError('BMP_DEPS_LOCK_INVALID', message, yaml.locate(path), 'fix it, or delete package-lock.yml and run bmp deps again');
+  const bad = (message: string, path: (string | number)[]) => new ConfigError('BMP_DEPS_LOCK_INVALID', message, yaml.locate(path), 'fix it, or run bmp deps --upgrade to write it anew');
   if (!isMap(data)) throw bad('package-lock.yml must be a mapping with packages: and sha1_hash:', []);
   const list = data['packages'] ?? [];
   if (!Array.isArray(list)) throw bad(`'packages' must be a list`, ['packages']);

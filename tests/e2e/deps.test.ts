@@ -126,6 +126,17 @@ describe('bmp deps: local packages', () => {
     }
   });
 
+  it('a broken package-lock.yml is a located error; --upgrade writes it anew', async () => {
+    const r = root();
+    writeFiles(join(r, 'pkg_a'), packageFiles('pkg_a'));
+    const project = makeProject(r, 'packages:\n  - local: ../pkg_a\n', { 'package-lock.yml': 'packages:\n  - package: acme/utils\nsha1_hash: abc\n' });
+    expectOneLineError(await deps(project), 'BMP_DEPS_LOCK_INVALID', /^Config Error \(package-lock\.yml:2:5\): entry 1 \(acme\/utils\) has no version \(fix it, or run bmp deps --upgrade/);
+    expect(existsSync(join(project, 'dbt_packages'))).toBe(false);
+    const fixed = await deps(project, ['--upgrade']);
+    expect(fixed.code).toBe(0);
+    expect(readFileSync(join(project, 'package-lock.yml'), 'utf8')).toMatch(/^packages:\n {2}- local: \.\.\/pkg_a\n/);
+  });
+
   it('says so when there are no packages', async () => {
     const project = makeProject(root(), undefined);
     const out = await deps(project);
