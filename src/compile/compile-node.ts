@@ -336,7 +336,8 @@ class NodeRenderer {
         config: this.node.config,
         resource_type: this.node.resourceType,
         original_file_path: this.node.originalFilePath,
-        ...(this.env.eventTimeWindow ? { batch: { id: this.env.eventTimeWindow.id, event_time_start: this.env.eventTimeWindow.start, event_time_end: this.env.eventTimeWindow.end } } : {}),
+        // dbt's model.batch is None outside a microbatch batch (so `model.batch.id` is undefined, not an error)
+        batch: this.env.eventTimeWindow ? { id: this.env.eventTimeWindow.id, event_time_start: this.env.eventTimeWindow.start, event_time_end: this.env.eventTimeWindow.end } : null,
       },
       hasMacro: (n) => this.env.engine.macros.has(n),
       macro: (n) => this.env.engine.macroFunction(n),

@@ -2,6 +2,10 @@ import type nunjucks from 'nunjucks';
 import { createRequire } from 'node:module';
 import { TEXT_FILTERS } from '../config/index.js';
 import { CompileError } from '../errors.js';
+import { splitArgs } from './python/methods.js';
+import { Namespace } from './python/namespace.js';
+import { iterate } from './python/operators.js';
+import { dictKey, isPlainDict, tuple } from './python/value.js';
 import { stripKeywords } from './relation.js';
 
 export interface BuiltinHooks {
@@ -10,12 +14,11 @@ export interface BuiltinHooks {
 }
 
 /**
- * The parts of Jinja (and dbt's base context) that nunjucks lacks: `{% do %}`, `return()`,
- * `none`/`sameas`/... tests, `tojson`/`fromjson`, `zip`, `dict`, `namespace`, `modules`.
+ * Jinja2's globals that nunjucks lacks or has differently (`dict`, `namespace`, `joiner`) and dbt's
+ * base context (`return()`, `tojson`/`fromjson`, `zip`, `modules`, ...). Jinja2's filters and tests
+ * are installed by filters.ts and tests.ts.
  */
 export function installBuiltins(env: nunjucks.Environment, hooks: BuiltinHooks): void {
-  env.addExtension('DoExtension', new DoExtension());
-
   const g: Record<string, unknown> = {
     return: hooks.returnValue,
     fromjson: (s: string, fallback?: unknown) => {
@@ -28,13 +31,39 @@ export function installBuiltins(env: nunjucks.Environment, hooks: BuiltinHooks):
     tojson: (v: unknown, sortKeys?: boolean) => JSON.stringify(sortKeys ? sortObject(v) : v),
     fromyaml: (s: string) => yaml().parse(s),
     toyaml: (v: unknown) => yaml().stringify(v),
-    zip: (...lists: unknown[][]) => {
-      const n = Math.min(...lists.map((l) => l.length));
-      return Array.from({ length: n }, (_, i) => lists.map((l) => l[i]));
+    zip: (...args: unknown[]) => {
+      const lists = splitArgs(args).pos.map((l) => iterate(l));
+      const n = lists.length ? Math.min(...lists.map((l) => l.length)) : 0;
+      return Array.from({ length: n }, (_, i) => tuple(lists.map((l) => l[i])));
     },
-    dict: (kw?: Record<string, unknown>) => ({ ...stripKeywords(kw ?? {}) }),
-    list: (v: Iterable<unknown> | undefined) => (v ? [...v] : []),
-    namespace: (kw?: Record<string, unknown>) => ({ ...stripKeywords(kw ?? {}) }),
+    // Python's dict(): a mapping or (key, value) pairs, then keyword arguments
+    dict: (...args: unknown[]) => {
+      const { pos, kw } = splitArgs(args);
+      const out: Record<string, unknown> = {};
+      const from = pos[0];
+      if (isPlainDict(from)) Object.assign(out, from);
+      else if (from instanceof Map) for (const [k, v] of from) out[dictKey(k)] = v;
+      else if (from !== undefined && from !== null) for (const pair of iterate(from)) {
+        const [k, v] = iterate(pair);
+        out[dictKey(k)] = v;
+      }
+      return Object.assign(out, kw ?? {});
+    },
+    list: (v: unknown) => iterate(v).slice(),
+    namespace: (...args: unknown[]) => new Namespace(...args),
+    cycler: (...items: unknown[]) => new Cycler(items),
+    lipsum,
+    // Jinja2's joiner: '' the first time it is called, then the separator
+    joiner: (sep: unknown = ', ') => {
+      let used = false;
+      return () => {
+        if (!used) {
+          used = true;
+          return '';
+        }
+        return sep;
+      };
+    },
     set: (v: Iterable<unknown> | undefined) => [...new Set(v ?? [])],
     print: (...args: unknown[]) => {
       process.stderr.write(args.map(String).join(' ') + '\n');
@@ -65,32 +94,48 @@ export function installBuiltins(env: nunjucks.Environment, hooks: BuiltinHooks):
         sub: (p: string, r: string, s: string) => s.replace(new RegExp(p, 'g'), r),
       },
     },
-    True: true,
-    False: false,
-    None: null,
-    none: null,
   };
   for (const [k, v] of Object.entries(g)) env.addGlobal(k, v);
 
-  const addTest = (name: string, fn: (...a: any[]) => boolean) => (env as unknown as { addTest(n: string, f: unknown): void }).addTest(name, fn);
-  addTest('none', (v: unknown) => v === null || v === undefined);
-  addTest('sameas', (a: unknown, b: unknown) => a === b);
-  addTest('boolean', (v: unknown) => typeof v === 'boolean');
-  addTest('true', (v: unknown) => v === true);
-  addTest('false', (v: unknown) => v === false);
-  addTest('integer', (v: unknown) => Number.isInteger(v));
-  addTest('float', (v: unknown) => typeof v === 'number' && !Number.isInteger(v));
-  addTest('sequence', (v: unknown) => Array.isArray(v) || typeof v === 'string');
-  addTest('in', (v: unknown, c: unknown) => (Array.isArray(c) || typeof c === 'string' ? c.includes(v as string) : !!c && typeof c === 'object' && String(v) in c));
-  addTest('lower', (v: unknown) => typeof v === 'string' && v === v.toLowerCase());
-  addTest('upper', (v: unknown) => typeof v === 'string' && v === v.toUpperCase());
-
-  env.addFilter('tojson', (v: unknown) => JSON.stringify(v));
   // dbt's as_bool/as_number/as_native/as_text: in SQL templates (dbt's text environment) they return
   // their input; YAML values render natively in src/config/native-render.ts
   for (const [name, fn] of Object.entries(TEXT_FILTERS)) env.addFilter(name, fn);
-  env.addFilter('unique', (v: unknown[]) => [...new Set(v ?? [])]);
-  env.addFilter('items', (v: Record<string, unknown>) => Object.entries(v ?? {}));
+}
+
+/** Jinja2's cycler: `next()` gives the current item and moves on; `current`; `reset()`. */
+class Cycler {
+  private pos = 0;
+  constructor(private readonly items: unknown[]) {
+    if (!items.length) throw new CompileError('BMP_TEMPLATE_VALUE', 'at least one item has to be provided');
+  }
+  get current(): unknown {
+    return this.items[this.pos];
+  }
+  next(): unknown {
+    const rv = this.current;
+    this.pos = (this.pos + 1) % this.items.length;
+    return rv;
+  }
+  reset(): null {
+    this.pos = 0;
+    return null;
+  }
+}
+
+const LOREM = 'a ac accumsan ad adipiscing aenean aliquam aliquet amet ante aptent arcu at auctor augue bibendum blandit class commodo condimentum congue consectetuer consequat conubia convallis cras cubilia cum curabitur curae cursus dapibus diam dictum dictumst dignissim dis dolor donec dui duis egestas eget eleifend elementum elit enim erat eros est et etiam eu euismod facilisi facilisis fames faucibus felis fermentum feugiat fringilla fusce gravida habitant habitasse hac hendrerit hymenaeos iaculis id imperdiet in inceptos integer interdum ipsum justo lacinia lacus laoreet lectus leo libero ligula litora lobortis lorem luctus maecenas magna magnis malesuada massa mattis mauris metus mi molestie mollis montes morbi mus nam nascetur natoque nec neque netus nibh nisi nisl non nonummy nostra nulla nullam nunc odio orci ornare parturient pede pellentesque penatibus per pharetra phasellus placerat platea porta porttitor posuere potenti praesent pretium primis proin pulvinar purus quam quis quisque rhoncus ridiculus risus rutrum sagittis sapien scelerisque sed sem semper senectus sit sociis sociosqu sodales sollicitudin suscipit suspendisse taciti tellus tempor tempus tincidunt torquent tortor tristique turpis ullamcorper ultrices ultricies urna ut varius vehicula vel velit venenatis vestibulum vitae vivamus viverra volutpat vulputate'.split(' ');
+
+/** Jinja2's lipsum(n=5, html=True, min=20, max=100): n paragraphs of random lorem ipsum. */
+function lipsum(...args: unknown[]): string {
+  const { pos, kw } = splitArgs(args);
+  const [n = 5, html = true, min = 20, max = 100] = [pos[0] ?? kw?.['n'], pos[1] ?? kw?.['html'], pos[2] ?? kw?.['min'], pos[3] ?? kw?.['max']] as [number?, boolean?, number?, number?];
+  const paragraphs: string[] = [];
+  for (let p = 0; p < n; p++) {
+    const count = min + Math.floor(Math.random() * (max - min + 1));
+    const words = Array.from({ length: count }, () => LOREM[Math.floor(Math.random() * LOREM.length)]!);
+    words[0] = words[0]!.charAt(0).toUpperCase() + words[0]!.slice(1);
+    paragraphs.push(`${words.join(' ')}.`);
+  }
+  return html ? paragraphs.map((p) => `<p>${p}</p>`).join('\n') : paragraphs.join('\n\n');
 }
 
 /** A Python-datetime-like value for templates (`run_started_at.strftime('%Y-%m-%d')`). */
@@ -132,20 +177,6 @@ function sortObject(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortObject);
   if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortObject((v as Record<string, unknown>)[k])]));
   return v;
-}
-
-/** `{% do expr %}`: evaluates an expression for its side effect and outputs nothing. */
-class DoExtension {
-  readonly tags = ['do'];
-  parse(parser: any, nodes: any): unknown {
-    const tok = parser.nextToken();
-    const expr = parser.parseExpression();
-    parser.advanceAfterBlockEnd(tok.value);
-    return new nodes.CallExtension(this, 'run', new nodes.NodeList(tok.lineno, tok.colno, [expr]), null);
-  }
-  run(): string {
-    return '';
-  }
 }
 
 /** `yaml`, loaded when a template first calls fromyaml/toyaml. */

@@ -24,7 +24,7 @@ describe('TemplateEngine', () => {
       'macros/r.sql': `{% macro cols(n, prefix='c') %}{% set out = [] %}{% for i in range(n) %}{% do out.append(prefix ~ i) %}{% endfor %}{{ return(out) }}{% endmacro %}`,
     });
     expect(e.render({ file: 'm.sql', source: "{{ cols(3, prefix='x') | join(', ') }}" }, {})).toBe('x0, x1, x2');
-    expect(e.render({ file: 'm.sql', source: "{% set d = {'a': 1} %}{% for k, v in d.items() %}{{ k }}={{ v }}{% endfor %}{{ none is none }}" }, {})).toBe('a=1true');
+    expect(e.render({ file: 'm.sql', source: "{% set d = {'a': 1} %}{% for k, v in d.items() %}{{ k }}={{ v }}{% endfor %}{{ none is none }}" }, {})).toBe('a=1True');
   });
 
   it('reports undefined macros with a suggestion and the line', () => {

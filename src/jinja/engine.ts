@@ -2,44 +2,29 @@ import { createRequire } from 'node:module';
 import type nunjucksTypes from 'nunjucks';
 import { BmpError, CompileError, closeMatches, type ErrorLocation } from '../errors.js';
 import { installBuiltins } from './builtins.js';
+import { installJinjaFilters } from './filters.js';
 import { findMacroBlocks, type MacroArg, type MacroBlock } from './macro-source.js';
 import { suspensionIn } from './suspend.js';
+import { createPyRuntime, markTemplateCallable, type PyRuntime } from './python/runtime.js';
+import { makeJinjaSyntax, type JinjaSyntax, type NunjucksModule } from './syntax/index.js';
+import { installJinjaTests } from './tests.js';
 
 type Nunjucks = typeof nunjucksTypes;
-let nunjucksModule: Nunjucks | undefined;
+interface Loaded {
+  readonly nunjucks: Nunjucks;
+  /** nunjucks' Template with Jinja2's lexer, parser, compiler and Python runtime. */
+  readonly jinja: JinjaSyntax;
+}
+let loaded: Loaded | undefined;
 
 /** nunjucks is loaded on first render: projects whose templates all take the static path never load it. */
-function loadNunjucks(): Nunjucks {
-  if (!nunjucksModule) {
-    nunjucksModule = createRequire(import.meta.url)('nunjucks') as Nunjucks;
-    nunjucksModule.installJinjaCompat();
-    // Jinja compat maps `x.values()`/`x.items()`/`x.keys()` to dict methods on every object; an object's
-    // own method wins (agate-like `columns[0].values()` from run_query must call the column's method).
-    const runtime = (nunjucksModule as unknown as { runtime: { memberLookup: (...a: unknown[]) => unknown; callWrap: (...a: unknown[]) => unknown } }).runtime;
-    // While parsing, a call on what a none or undefined value led to (`run_query(q).columns[0].values()`
-    // before anything runs) gives undefined instead of failing, as dbt's parser allows; calling an
-    // unknown name is still an error.
-    const callWrap = runtime.callWrap;
-    runtime.callWrap = function (this: unknown, ...args: unknown[]) {
-      const [obj, name, context] = args as [unknown, string, { env?: { [PARSING]?: boolean } } | undefined];
-      if ((obj === undefined || obj === null) && context?.env?.[PARSING] && /[.[]/.test(name)) return undefined;
-      return callWrap.apply(this, args);
-    };
-    const compatLookup = runtime.memberLookup;
-    runtime.memberLookup = function (this: unknown, ...args: unknown[]) {
-      const [obj, val] = args as [Record<string, unknown> | null, string];
-      if (args.length === 2 && obj && !Array.isArray(obj) && typeof obj === 'object' && typeof obj[val] === 'function') {
-        const fn = obj[val] as (...a: unknown[]) => unknown;
-        return (...a: unknown[]) => fn.apply(obj, a);
-      }
-      return compatLookup.apply(this, args);
-    };
+function loadNunjucks(): Loaded {
+  if (!loaded) {
+    const nunjucks = createRequire(import.meta.url)('nunjucks') as Nunjucks;
+    loaded = { nunjucks, jinja: makeJinjaSyntax(nunjucks as unknown as NunjucksModule) };
   }
-  return nunjucksModule;
+  return loaded;
 }
-
-/** Set on the nunjucks Environment while a parse render runs (see the callWrap patch). */
-const PARSING = Symbol('bmp.parsing');
 
 /** Thrown by `return(value)` inside a macro; caught at the macro's boundary. */
 class MacroReturn {
@@ -59,6 +44,9 @@ export interface RegisteredMacro {
   readonly kind: 'macro' | 'test';
   readonly args: readonly MacroArg[];
   readonly block: MacroBlock;
+  /** Jinja2: the body reads `varargs` / `kwargs`, so extra positional / keyword arguments are taken. */
+  readonly catchVarargs: boolean;
+  readonly catchKwargs: boolean;
 }
 
 export interface RenderInput {
@@ -66,6 +54,16 @@ export interface RenderInput {
   readonly file: string;
   readonly source: string;
   readonly nodeId?: string;
+}
+
+export interface RenderOptions {
+  /**
+   * A parse render, with dbt's parse-time Undefined: reading an attribute or item of an undefined
+   * value, or calling what an attribute or item lookup gave, is undefined instead of an error
+   * (templates are rendered at parse to find refs and config, with a context that cannot answer
+   * everything yet). Calling an unknown name is still an error.
+   */
+  readonly parsing?: boolean;
 }
 
 /**
@@ -85,8 +83,10 @@ export class TemplateEngine {
 
   get env(): nunjucksTypes.Environment {
     if (!this.envInstance) {
-      const nunjucks = loadNunjucks();
+      const { nunjucks } = loadNunjucks();
+      // dbt's Jinja2 environment: no autoescape, trim_blocks/lstrip_blocks off, no trailing newline kept
       const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false, dev: true });
+      (env as unknown as { py: PyRuntime }).py = createPyRuntime();
       installBuiltins(env, {
         returnValue: (value: unknown) => {
           // outside a project macro nothing would catch it: say so where it is written
@@ -94,6 +94,8 @@ export class TemplateEngine {
           throw new MacroReturn(value);
         },
       });
+      installJinjaFilters(env as unknown as Parameters<typeof installJinjaFilters>[0]);
+      installJinjaTests(env as unknown as Parameters<typeof installJinjaTests>[0]);
       this.envInstance = env;
       for (const name of this.macros.keys()) this.defineMacroGlobal(name);
     }
@@ -121,7 +123,9 @@ export class TemplateEngine {
       if (prev) {
         throw new CompileError('BMP_MACRO_DUPLICATE', `macro '${block.name}' is defined twice: ${prev.file}:${prev.line} and ${src.file}:${block.line}`, { file: src.file, line: block.line });
       }
-      const macro: RegisteredMacro = { name, file: src.file, line: block.line, kind: block.kind, args: block.args, block };
+      const catchVarargs = block.args.some((a) => a.name === 'varargs') || /\bvarargs\b/.test(block.text);
+      const catchKwargs = block.args.some((a) => a.name === 'kwargs') || /\bkwargs\b/.test(block.text);
+      const macro: RegisteredMacro = { name, file: src.file, line: block.line, kind: block.kind, args: block.args, block, catchVarargs, catchKwargs };
       this.macros.set(name, macro);
       added.push(macro);
       if (this.envInstance) this.defineMacroGlobal(name);
@@ -143,7 +147,7 @@ export class TemplateEngine {
     const padded = '\n'.repeat(macro.line - 1) + text;
     let tmpl: nunjucksTypes.Template;
     try {
-      tmpl = new (loadNunjucks().Template)(padded, this.env, macro.file, true);
+      tmpl = this.newTemplate(padded, macro.file);
     } catch (err) {
       throw this.toCompileError(err, { file: macro.file, line: macro.line }, padded, true);
     }
@@ -171,6 +175,7 @@ export class TemplateEngine {
         engine.macroStack.pop();
       }
     };
+    markTemplateCallable(fn, macro.block.name);
     this.compiledMacros.set(name, fn);
     return fn;
   }
@@ -194,22 +199,29 @@ export class TemplateEngine {
    * Renders a template with `globals` installed for this render only.
    * @throws CompileError with file and line on template syntax or render errors.
    */
-  render(input: RenderInput, globals: Readonly<Record<string, unknown>>, opts: { readonly parsing?: boolean } = {}): string {
+  render(input: RenderInput, globals: Readonly<Record<string, unknown>>, opts: RenderOptions = {}): string {
     const tmpl = this.template(input);
-    return this.withGlobals(globals, () => {
-      const env = this.env as unknown as { [PARSING]?: boolean };
-      const outer = env[PARSING];
-      env[PARSING] = !!opts.parsing;
-      try {
-        return tmpl.render({});
-      } catch (err) {
-        const suspended = suspensionIn(err);
-        if (suspended) throw suspended;
-        throw this.toCompileError(err, { file: input.file, nodeId: input.nodeId }, input.source);
-      } finally {
-        env[PARSING] = outer;
-      }
-    });
+    const py = (this.env as unknown as { py: PyRuntime }).py;
+    const lenient = py.lenient;
+    py.lenient = !!opts.parsing;
+    try {
+      return this.withGlobals(globals, () => {
+        try {
+          return tmpl.render({});
+        } catch (err) {
+          const suspended = suspensionIn(err);
+          if (suspended) throw suspended;
+          throw this.toCompileError(err, { file: input.file, nodeId: input.nodeId }, input.source);
+        }
+      });
+    } finally {
+      py.lenient = lenient;
+    }
+  }
+
+  /** A template with Jinja2's semantics, compiled now (syntax errors are thrown here). */
+  private newTemplate(source: string, file: string): nunjucksTypes.Template {
+    return new (loadNunjucks().jinja.Template)(source, this.env as never, file, true) as unknown as nunjucksTypes.Template;
   }
 
   private template(input: RenderInput): nunjucksTypes.Template {
@@ -217,7 +229,7 @@ export class TemplateEngine {
     let tmpl = this.templates.get(key);
     if (!tmpl) {
       try {
-        tmpl = new (loadNunjucks().Template)(input.source, this.env, input.file, true);
+        tmpl = this.newTemplate(input.source, input.file);
       } catch (err) {
         throw this.toCompileError(err, { file: input.file, nodeId: input.nodeId }, input.source, true);
       }
@@ -273,7 +285,7 @@ export class TemplateEngine {
       const hint = closeMatches(fn.replace(/^.*\./, ''), this.macros.keys());
       return new CompileError('BMP_MACRO_UNDEFINED', `'${fn}' is undefined: no macro or function by that name`, { ...where, line, column }, hint.length ? `did you mean ${hint.map((h) => `'${h}'`).join(' or ')}?` : undefined);
     }
-    const code = /expected|unexpected|unknown block tag|parse/i.test(msg) && !e.cause ? 'BMP_TEMPLATE_SYNTAX' : 'BMP_TEMPLATE_RENDER';
+    const code = ((compileTime && known) || /expected|unexpected|unknown block tag|parse/i.test(msg)) && !e.cause ? 'BMP_TEMPLATE_SYNTAX' : 'BMP_TEMPLATE_RENDER';
     return new CompileError(code, msg, { ...where, line, column });
   }
 }
@@ -323,12 +335,12 @@ function unclosedBlockLine(source: string, kind?: string): number | undefined {
   return source.slice(0, open.offset).split('\n').length;
 }
 
+/** The message without nunjucks' `(file) [Line n, Column m]` lines (the location is reported separately). */
 function cleanMessage(message: string): string {
   return message
-    .replace(/^\([^)]*\)( \[Line \d+(, Column \d+)?\])?\s*/g, '')
-    .replace(/\s*\([^)]*\)( \[Line \d+(, Column \d+)?\])?\s*/g, ' ')
+    .replace(/^[ \t]*\([^()\n]*\)( \[Line \d+(, Column \d+)?\])?[ \t]*$/gm, '')
     .replace(/Template render error:?\s*/g, '')
-    .replace(/^Error: /, '')
+    .replace(/^\s*(Error|TypeError|RangeError|ReferenceError|SyntaxError): /, '')
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -344,13 +356,13 @@ function checkMacroArgs(macro: RegisteredMacro, args: unknown[], caller: Registe
   const names = new Set(macro.args.map((a) => a.name));
   const label = `${macro.kind === 'test' ? `test '${macro.name.replace(/^test_/, '')}'` : `macro '${macro.name}'`} (${macro.file}:${macro.line})`;
   const where: ErrorLocation = caller ? { file: caller.file, line: caller.line } : {};
-  if (positional > macro.args.length && !names.has('varargs')) {
+  if (positional > macro.args.length && !macro.catchVarargs) {
     throw new CompileError('BMP_MACRO_ARGS', `${label} takes at most ${macro.args.length} argument(s) (${macro.args.map((a) => a.name).join(', ') || 'none'}), got ${positional}`, where);
   }
   if (kwargs) {
     for (const k of Object.keys(kwargs)) {
       // `caller` is what {% call %} passes; the macro uses it without declaring it (as in Jinja)
-      if (k === '__keywords' || k === 'caller' || names.has(k) || names.has('kwargs')) continue;
+      if (k === '__keywords' || k === 'caller' || names.has(k) || macro.catchKwargs) continue;
       const hint = closeMatches(k, names);
       throw new CompileError('BMP_MACRO_ARGS', `${label} has no argument '${k}' (arguments: ${macro.args.map((a) => a.name).join(', ') || 'none'})`, where, hint.length ? `did you mean '${hint[0]}'?` : undefined);
     }

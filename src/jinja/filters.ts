@@ -4,6 +4,7 @@
  * {@link installJinjaFilters}; nunjucks' own filters that Jinja2 lacks (`dump`, `nl2br`) are removed.
  */
 import { typeError, undefinedError, valueError } from './python/errors.js';
+import { roundHalfEven } from './python/decimal.js';
 import { percentFormat } from './python/format.js';
 import { bind, pySort, splitArgs, STR_METHODS } from './python/methods.js';
 import { chars, compare, eq, iterate, len } from './python/operators.js';
@@ -284,7 +285,7 @@ export function installJinjaFilters(env: FilterEnvironment): void {
       if (m === 'common') {
         const isIntValue = typeof value === 'boolean' || typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value));
         if (isIntValue) return p >= 0 ? (typeof value === 'boolean' ? Number(value) : value) : Math.round(Number(n) / 10 ** -p) * 10 ** -p;
-        return float(pyRound(n, p));
+        return float(roundHalfEven(n, p));
       }
       const f = m === 'ceil' ? Math.ceil : Math.floor;
       return float(f(n * 10 ** p) / 10 ** p);
@@ -426,13 +427,12 @@ function dictItems(value: unknown): unknown[] {
   throw typeError(`expected a dict, got ${typeName(value)}`);
 }
 
-/** groupby's (grouper, list) named tuple. */
+/** groupby's (grouper, list) named tuple (it prints as a plain tuple). */
 function groupTuple(grouper: unknown, list: unknown[]): unknown[] {
   const t = tuple([grouper, list]);
   Object.defineProperties(t, {
     grouper: { value: grouper, enumerable: false },
     list: { value: list, enumerable: false },
-    __repr__: { value: () => `_GroupTuple(grouper=${repr(grouper)}, list=${repr(list)})`, enumerable: false },
   });
   return t;
 }
@@ -475,25 +475,6 @@ function parseIntText(text: string, base: number): number | bigint | undefined {
   }
   const r = sign * v;
   return r >= BigInt(Number.MIN_SAFE_INTEGER) && r <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r) : r;
-}
-
-/** Python's round(x, n) on a float: the nearest, ties (exact in binary) to the even digit. */
-export function pyRound(x: number, n: number): number {
-  if (!Number.isFinite(x)) return x;
-  if (n < 0) {
-    const f = 10 ** -n;
-    return pyRound(x / f, 0) * f;
-  }
-  const digits = Math.min(n, 100);
-  const exact = Math.abs(x).toFixed(Math.min(100, digits + 30));
-  const rest = exact.slice(exact.indexOf('.') + 1 + digits);
-  const rounded = Number(x.toFixed(digits));
-  if (/^50*$/.test(rest)) {
-    // a tie: toFixed rounds away from zero, Python to even
-    const scaled = Math.abs(rounded) * 10 ** digits;
-    if (Math.round(scaled) % 2 === 1) return Number((rounded - Math.sign(x) * 10 ** -digits).toFixed(digits));
-  }
-  return rounded;
 }
 
 /** Python's json.dumps (ensure_ascii, default separators) for template values. */

@@ -1,8 +1,10 @@
 /**
  * The static fast path (dbt's static parser idea): most models only call `ref`, `source`, `config`
  * and `var` with literal arguments. Those are read without nunjucks — no template compile — and
- * rendered by string assembly, with exactly the output nunjucks would give.
+ * rendered by string assembly, with exactly the output the Jinja2 engine would give (values printed
+ * as Python prints them, the template's one trailing newline dropped).
  */
+import { str } from './python/repr.js';
 
 export type Literal = string | number | boolean | null | Literal[] | { [k: string]: Literal };
 
@@ -34,8 +36,10 @@ export function analyzeStatic(source: string): StaticAnalysis | undefined {
   return hit ?? undefined;
 }
 
-function analyze(source: string): StaticAnalysis | undefined {
-  if (source.includes('{%') || source.includes('{#')) return undefined;
+function analyze(text: string): StaticAnalysis | undefined {
+  if (text.includes('{%') || text.includes('{#')) return undefined;
+  // Jinja2's keep_trailing_newline=False (dbt's setting): one trailing newline is not output
+  const source = text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') || text.endsWith('\r') ? text.slice(0, -1) : text;
   const segments: (string | StaticCall)[] = [];
   let pos = 0;
   for (;;) {
@@ -57,15 +61,12 @@ function analyze(source: string): StaticAnalysis | undefined {
   return { segments };
 }
 
-/** Renders static segments, calling `call` for each call and stringifying as nunjucks does. */
+/** Renders static segments, calling `call` for each call and printing values as Python's str() does. */
 export function renderStatic(analysis: StaticAnalysis, call: (c: StaticCall) => unknown): string {
   let out = '';
   for (const seg of analysis.segments) {
     if (typeof seg === 'string') out += seg;
-    else {
-      const v = call(seg);
-      out += v === null || v === undefined ? '' : String(v);
-    }
+    else out += str(call(seg));
   }
   return out;
 }
@@ -135,6 +136,8 @@ class LiteralParser {
     if (t === 'True' || t === 'true') return true;
     if (t === 'False' || t === 'false') return false;
     if (t === 'None' || t === 'none') return null;
+    // an integral float (1.0) is a float to the engine and prints "1.0": leave it to the engine
+    if (t.includes('.') && Number.isInteger(Number(t))) return undefined;
     return Number(t);
   }
   string(q: string): string | undefined {
@@ -143,10 +146,9 @@ class LiteralParser {
     while (this.i < this.s.length) {
       const c = this.s[this.i++]!;
       if (c === q) return out;
-      if (c === '\\') {
-        const n = this.s[this.i++];
-        out += n === 'n' ? '\n' : n === 't' ? '\t' : (n ?? '');
-      } else out += c;
+      // escapes (Python's, with unknown ones kept) are left to the engine's lexer
+      if (c === '\\') return undefined;
+      out += c;
     }
     return undefined;
   }

@@ -81,8 +81,8 @@ const exit2: readonly Exit2Case[] = [
   { name: 'missing-ref', message: /^Compilation Error in model orders \(models\/orders\.sql:3\): model 'orders' depends on 'stg_order', which was not found \(did you mean 'stg_orders'\?\) \[BMP_REF_UNDEFINED\]$/ },
   { name: 'missing-source', message: /^Compilation Error in model orders \(models\/orders\.sql:2\): model 'orders' depends on source 'raw\.order', which was not found \(did you mean 'raw\.orders'\?\) \[BMP_SOURCE_UNDEFINED\]$/ },
   // templates and macros
-  { name: 'template-syntax', message: /^Compilation Error in model orders \(models\/orders\.sql:3\): .*expected elif, else, or endif, got end of file \[BMP_TEMPLATE_SYNTAX\]$/ },
-  { name: 'template-syntax-expression', message: /^Compilation Error in model orders \(models\/orders\.sql:3:24\): .*expected comma after expression \[BMP_TEMPLATE_SYNTAX\]$/ },
+  { name: 'template-syntax', message: /^Compilation Error in model orders \(models\/orders\.sql:3:\d+\): unexpected end of template: 'if' at line 3 is never closed \(expected 'elif' or 'else' or 'endif'\) \[BMP_TEMPLATE_SYNTAX\]$/ },
+  { name: 'template-syntax-expression', message: /^Compilation Error in model orders \(models\/orders\.sql:3:24\): unexpected '}', expected '\)' \[BMP_TEMPLATE_SYNTAX\]$/ },
   { name: 'macro-wrong-args', message: /^Compilation Error in model orders \(models\/orders\.sql:2:\d+\): macro 'cents' \(macros\/cents\.sql:1\) takes at most 1 argument\(s\) \(column\), got 2 \[BMP_MACRO_ARGS\]$/ },
   { name: 'macro-unknown-kwarg', message: /^Compilation Error in model orders \(models\/orders\.sql:2:\d+\): macro 'cents' \(macros\/cents\.sql:1\) has no argument 'scal' \(arguments: column, scale\) \(did you mean 'scale'\?\) \[BMP_MACRO_ARGS\]$/ },
   { name: 'missing-var', message: /^Compilation Error in model orders \(models\/orders\.sql:3\): required var 'start_dat' not found in project\.yml vars or --vars \(did you mean 'start_date'\?\) \[BMP_VAR_UNDEFINED\]$/ },

@@ -3,6 +3,7 @@
  * filter) and `str.format()` with its format-spec mini-language.
  */
 import { typeError, valueError } from './errors.js';
+import { toExponentialHalfEven, toFixedHalfEven } from './decimal.js';
 import { repr, str } from './repr.js';
 import { floatRepr, intRepr, isPlainDict, isTuple, PyFloat, toNumber, typeName } from './value.js';
 
@@ -251,32 +252,30 @@ function floatBody(x: number, spec: Spec): string {
 }
 
 function fixed(x: number, digits: number, alt: boolean): string {
-  const s = x.toFixed(Math.min(digits, 100));
+  const s = toFixedHalfEven(x, digits);
   return alt && digits === 0 ? `${s}.` : s;
 }
 
+function expText(exp: number): string {
+  return `e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+}
+
 function expo(x: number, digits: number, alt: boolean): string {
-  const [m, e] = x.toExponential(Math.min(digits, 100)).split('e') as [string, string];
-  const exp = Number(e);
-  return `${m}${alt && digits === 0 ? '.' : ''}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  const { mantissa, exp } = toExponentialHalfEven(x, digits);
+  return `${mantissa}${alt && digits === 0 ? '.' : ''}${expText(exp)}`;
 }
 
 /** `%g`: precision significant digits, fixed or exponent notation by the exponent, trailing zeros dropped. */
 function general(x: number, precision: number | undefined, alt: boolean): string {
   const p = precision === undefined ? 6 : precision === 0 ? 1 : precision;
   if (x === 0) return alt ? `0.${'0'.repeat(p - 1)}` : '0';
-  const exp = Number(x.toExponential(p - 1).split('e')[1]);
-  let s: string;
+  const { mantissa, exp } = toExponentialHalfEven(x, p - 1);
   if (exp >= -4 && exp < p) {
-    s = x.toFixed(p - 1 - exp);
-    if (!alt && s.includes('.')) s = s.replace(/\.?0+$/, '');
-  } else {
-    const [m, e] = x.toExponential(p - 1).split('e') as [string, string];
-    const mant = alt ? m : m.includes('.') ? m.replace(/\.?0+$/, '') : m;
-    const ev = Number(e);
-    s = `${mant}e${ev < 0 ? '-' : '+'}${String(Math.abs(ev)).padStart(2, '0')}`;
+    const s = toFixedHalfEven(x, p - 1 - exp);
+    return !alt && s.includes('.') ? s.replace(/\.?0+$/, '') : s;
   }
-  return s;
+  const m = alt || !mantissa.includes('.') ? mantissa : mantissa.replace(/\.?0+$/, '');
+  return `${m}${expText(exp)}`;
 }
 
 function group(body: string, sep: string, type: string): string {

@@ -90,9 +90,7 @@ function splitWhitespace(s: string, maxsplit: number): string[] {
     while (i < n && isWs(s[i]!)) i++;
     if (i >= n) break;
     if (maxsplit >= 0 && out.length === maxsplit) {
-      let end = n;
-      while (end > i && isWs(s[end - 1]!)) end--;
-      out.push(s.slice(i, end));
+      out.push(s.slice(i));
       break;
     }
     let j = i;
@@ -110,9 +108,7 @@ function rsplitWhitespace(s: string, maxsplit: number): string[] {
     while (j > 0 && isWs(s[j - 1]!)) j--;
     if (j <= 0) break;
     if (maxsplit >= 0 && out.length === maxsplit) {
-      let start = 0;
-      while (start < j && isWs(s[start]!)) start++;
-      out.push(s.slice(start, j));
+      out.push(s.slice(0, j));
       break;
     }
     let i = j;
@@ -182,7 +178,7 @@ const LINE_BREAKS = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/g;
 
 export const STR_METHODS: Record<string, Method> = {
   capitalize: (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1).toLowerCase() : s),
-  casefold: (s: string) => s.toLowerCase(),
+  casefold: (s: string) => s.toUpperCase().toLowerCase(),
   center: (s: string, a) => {
     const [w, f] = bind('center', ['width', 'fillchar'], 1, a);
     return pad(s, optInt('center', w, 0), f, 'center', 'center');

@@ -24,8 +24,9 @@ function strSlow(v: unknown): string {
   if (v === null) return 'None';
   if (v instanceof PyFloat) return floatRepr(v.value);
   if (Array.isArray(v) || isPlainDict(v) || v instanceof Map || v instanceof Set) return repr(v);
-  const o = v as { __str__?: () => unknown };
+  const o = v as { __str__?: () => unknown; __repr__?: () => unknown };
   if (typeof o.__str__ === 'function') return String(o.__str__());
+  if (typeof o.__repr__ === 'function') return String(o.__repr__());
   if (v instanceof Date) return dateStr(v);
   return String(v);
 }

@@ -7,6 +7,7 @@
  * Undefined): reading an attribute or item of an undefined value, or calling what a lookup gave,
  * is undefined again instead of an error; calling an unknown name still raises.
  */
+import { CompileError } from '../../errors.js';
 import { noAttribute, typeError, undefinedError, valueError } from './errors.js';
 import { DICT_METHODS, makeListMethods, MAP_METHODS, type Method, numberAttr, STR_METHODS, TUPLE_METHOD_NAMES } from './methods.js';
 import { Namespace } from './namespace.js';
@@ -299,6 +300,10 @@ export function createPyRuntime(): PyRuntime {
       (ns as unknown as Record<string, unknown>)[attr] = value;
     },
     macro: makeMacro,
+    /** An unknown filter or test reached inside a condition (the compile deferred the error). */
+    fail: (message: string) => {
+      throw new CompileError('BMP_TEMPLATE_SYNTAX', message);
+    },
   });
   return rt;
 }

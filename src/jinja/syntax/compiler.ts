@@ -57,12 +57,15 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
     declare compile: (node: N, scope?: unknown) => void;
 
     declare known: KnownNames | undefined;
+    /** Inside `if` bodies and conditional expressions (see checkName). */
+    declare conditional: number;
 
     init(templateName: string, known?: KnownNames): void {
       super.init(templateName, false);
       this.consts = [];
       this.temps = [];
       this.known = known;
+      this.conditional = 0;
     }
 
     getCode(): string {
@@ -103,6 +106,23 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
       return buf;
     }
 
+    /**
+     * Jinja2's scoping: a name assigned anywhere in a scope is that scope's from its start, holding
+     * the outer value until assigned (so `{% if c %}{% set x = 1 %}{% endif %}{{ x }}` reads the
+     * outer x when c is false, and each loop iteration starts from the outer values again).
+     */
+    private enterScope(scope: Scope, body: N): void {
+      const names = new Set<string>();
+      assignedNames(body, names);
+      for (const name of names) {
+        if (scope.vars.has(name)) continue;
+        const outer = scope.parent?.lookup(name);
+        const id = this.tmp();
+        scope.vars.set(name, id);
+        this._emitLine(`${id} = ${outer ?? `context.lookup(${JSON.stringify(name)})`};`);
+      }
+    }
+
     _compileExpression(node: N, scope: Scope): void {
       this.compile(node, scope);
     }
@@ -116,6 +136,7 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
       this._emitLine(`var lineno = ${node.lineno}, colno = ${node.colno}, output = "";`);
       this._emitLine('try {');
       this.openFunction();
+      this.enterScope(scope, node);
       for (const child of node.children as N[]) this.compile(child, scope);
       this._emitLine('cb(null, output);');
       this.closeFunction();
@@ -326,12 +347,30 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
       this._emit(')');
     }
 
-    private checkName(kind: 'filters' | 'tests', node: N): void {
-      if (this.known && !Object.hasOwn(this.known[kind], node.name)) this.fail(`no ${kind.slice(0, -1)} named '${node.name}'`, node.lineno, node.colno);
+    /**
+     * An unknown filter or test fails the compile, as in Jinja2; inside a condition (an `if` block or
+     * a conditional expression) it fails only if reached (Jinja2 3's rule, for code guarded by
+     * `is filter`). Returns false when the call is to be replaced by that runtime error.
+     */
+    private checkName(kind: 'filters' | 'tests', node: N): boolean {
+      if (!this.known || Object.hasOwn(this.known[kind], node.name)) return true;
+      const message = `no ${kind.slice(0, -1)} named '${node.name}'`;
+      if (!this.conditional) this.fail(message, node.lineno, node.colno);
+      this._emit(`py.fail(${JSON.stringify(message)})`);
+      return false;
+    }
+
+    private inConditional(fn: () => void): void {
+      this.conditional = (this.conditional ?? 0) + 1;
+      try {
+        fn();
+      } finally {
+        this.conditional--;
+      }
     }
 
     compileFilterCall(node: N, scope: Scope, input?: string): void {
-      this.checkName('filters', node);
+      if (!this.checkName('filters', node)) return;
       this._emit(`py.filter(env, context, ${JSON.stringify(node.name)}, `);
       this.args(node, scope, undefined, () => {
         if (node.target) this.compile(node.target, scope);
@@ -344,7 +383,7 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
     /** A filter chain whose innermost filter has no value (`{% filter %}`, block `set`) applied to `input`. */
     private filterChain(node: N, scope: Scope, input: string): void {
       if (node.target) {
-        this.checkName('filters', node);
+        if (!this.checkName('filters', node)) return;
         this._emit(`py.filter(env, context, ${JSON.stringify(node.name)}, `);
         this.args(node, scope, undefined, () => this.filterChain(node.target, scope, input));
         this._emit(')');
@@ -352,7 +391,7 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
     }
 
     compileTestCall(node: N, scope: Scope): void {
-      this.checkName('tests', node);
+      if (!this.checkName('tests', node)) return;
       this._emit(`py.test(env, context, ${JSON.stringify(node.name)}, `);
       this.args(node, scope, undefined, () => this.compile(node.target, scope));
       this._emit(')');
@@ -479,10 +518,12 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
       this._emit('(');
       this.cond(node.cond, scope);
       this._emit(' ? ');
-      this.compile(node.body, scope);
-      this._emit(' : ');
-      if (node.else_) this.compile(node.else_, scope);
-      else this._emit('undefined');
+      this.inConditional(() => {
+        this.compile(node.body, scope);
+        this._emit(' : ');
+        if (node.else_) this.compile(node.else_, scope);
+        else this._emit('undefined');
+      });
       this._emit(')');
     }
 
@@ -523,11 +564,13 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
       this._emit('if (');
       this.cond(node.cond, scope);
       this._emitLine(') {');
-      this.compile(node.body, scope);
-      if (node.else_) {
-        this._emitLine('} else {');
-        this.compile(node.else_, scope);
-      }
+      this.inConditional(() => {
+        this.compile(node.body, scope);
+        if (node.else_) {
+          this._emitLine('} else {');
+          this.compile(node.else_, scope);
+        }
+      });
       this._emitLine('}');
     }
 
@@ -546,7 +589,9 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
     }
 
     compileInlineBlock(node: N, scope: Scope): void {
-      this.compile(node.body, new Scope(scope));
+      const inner = new Scope(scope);
+      this.enterScope(inner, node.body);
+      this.compile(node.body, inner);
     }
 
     compileAssign(node: N, scope: Scope): void {
@@ -618,12 +663,17 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
         return t;
       });
       (node.targets as N[]).forEach((t, i) => this.bind(t, values[i]!, inner, scope));
+      this.enterScope(inner, node.body);
       this.compile(node.body, inner);
     }
 
     compileFilterBlock(node: N, scope: Scope): void {
       this.line(node);
-      const buf = this.withBuffer(() => this.compile(node.body, new Scope(scope)));
+      const inner = new Scope(scope);
+      const buf = this.withBuffer(() => {
+        this.enterScope(inner, node.body);
+        this.compile(node.body, inner);
+      });
       this._emit(`${this.buffer} += py.str(`);
       this.filterChain(node.filter, scope, buf);
       this._emitLine(');');
@@ -686,11 +736,14 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
       this._emitLine(`for (${i} = 0; ${i} < ${items}.length; ${i}++) {`);
       if (loop) this._emitLine(`${loop}.index0 = ${i};`);
       this.bind(node.target, `${items}[${i}]`, body, scope);
+      this.enterScope(body, node.body);
       this.compile(node.body, body);
       this._emitLine('}');
       if (node.else_) {
         this._emitLine(`if (${items}.length === 0) {`);
-        this.compile(node.else_, new Scope(scope));
+        const elseScope = new Scope(scope);
+        this.enterScope(elseScope, node.else_);
+        this.compile(node.else_, elseScope);
         this._emitLine('}');
       }
     }
@@ -724,6 +777,7 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
         else this._emit('undefined');
         this._emitLine(';');
       });
+      this.enterScope(inner, bodyNode);
       this.compile(bodyNode, inner);
       this._emitLine(`return ${this.buffer};`);
       this.buffer = prev;
@@ -762,6 +816,32 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
   }
 
   return JinjaCompiler;
+}
+
+/** Names the statements assign with `set` in their own scope (not in loops, macros, call or filter blocks, with). */
+function assignedNames(node: N | null | undefined, out: Set<string>): void {
+  if (!node) return;
+  switch (node.typename) {
+    case 'Root':
+    case 'NodeList':
+      for (const c of node.children as N[]) assignedNames(c, out);
+      return;
+    case 'If':
+      assignedNames(node.body, out);
+      assignedNames(node.else_, out);
+      return;
+    case 'Assign':
+    case 'AssignBlock':
+      targetNames(node.target, out);
+      return;
+  }
+  // a macro's name is bound where the macro is defined (compileMacroDef): looking it up at the
+  // scope's start would ask the engine for the macro being compiled
+}
+
+function targetNames(target: N, out: Set<string>): void {
+  if (target.typename === 'Symbol') out.add(target.value);
+  else if (target.typename === 'Tuple') for (const c of target.children as N[]) targetNames(c, out);
 }
 
 /** True when the subtree reads the name (Jinja2's check for `loop`, `caller`, `varargs`, `kwargs`). */

@@ -1,0 +1,50 @@
+/**
+ * Python's list, tuple, dict and number methods as templates call them (Python, "Built-in Types":
+ * "Mutable Sequence Types", "Mapping Types — dict"), usually through `{% do %}` (Jinja2's
+ * `jinja2.ext.do`, which dbt enables).
+ */
+import { c, e, type Case } from './case.js';
+
+export const cases: Case[] = [
+  c('list.append adds at the end; it returns None', '{% set l = [1] %}{% do l.append(2) %}{{ l }}', '[1, 2]'),
+  c('list.append prints None when output directly', '{% set l = [] %}{{ l.append(1) }}', 'None'),
+  c('list.extend adds every item', '{% set l = [1] %}{% do l.extend([2, 3]) %}{{ l }}', '[1, 2, 3]'),
+  c('list.insert at an index (negative from the end)', '{% set l = [1, 3] %}{% do l.insert(1, 2) %}{% do l.insert(-1, 9) %}{{ l }}', '[1, 2, 9, 3]'),
+  c('list.pop removes and returns the last item', '{% set l = [1, 2, 3] %}{{ l.pop() }} {{ l }}', '3 [1, 2]'),
+  c('list.pop with an index', '{% set l = [1, 2, 3] %}{{ l.pop(0) }} {{ l }}', '1 [2, 3]'),
+  e('list.pop from an empty list', '{{ [].pop() }}', 'BMP_TEMPLATE_VALUE', 'pop from empty list'),
+  c('list.remove removes the first equal item', '{% set l = [1, 2, 1] %}{% do l.remove(1) %}{{ l }}', '[2, 1]'),
+  e('list.remove of a missing item', '{% set l = [1] %}{% do l.remove(5) %}', 'BMP_TEMPLATE_VALUE', 'list.remove(x): x not in list'),
+  c('list.index and list.count', "{% set l = ['a', 'b', 'a'] %}{{ l.index('b') }} {{ l.count('a') }}", '1 2'),
+  e('list.index of a missing item', '{{ [1].index(2) }}', 'BMP_TEMPLATE_VALUE', '2 is not in list'),
+  c('list.sort sorts in place', '{% set l = [3, 1, 2] %}{% do l.sort() %}{{ l }}', '[1, 2, 3]'),
+  c('list.sort(reverse=True)', '{% set l = [3, 1, 2] %}{% do l.sort(reverse=true) %}{{ l }}', '[3, 2, 1]'),
+  c('list.reverse reverses in place', '{% set l = [1, 2, 3] %}{% do l.reverse() %}{{ l }}', '[3, 2, 1]'),
+  c('list.copy is a shallow copy', '{% set a = [1] %}{% set b = a.copy() %}{% do b.append(2) %}{{ a }} {{ b }}', '[1] [1, 2]'),
+  c('list.clear', '{% set l = [1, 2] %}{% do l.clear() %}{{ l }}', '[]'),
+  c('lists are shared by reference (append through another name)', '{% set a = [] %}{% set b = a %}{% do b.append(1) %}{{ a }}', '[1]'),
+  c('tuple.count and tuple.index', '{{ (1, 2, 1).count(1) }} {{ (1, 2).index(2) }}', '2 1'),
+  e('a tuple has no append', '{{ (1,).append(2) }}', 'BMP_TEMPLATE_UNDEFINED', "'tuple object' has no attribute 'append'"),
+  c('dict.items() for key/value loops', "{% for k, v in {'a': 1, 'b': 2}.items() %}{{ k }}={{ v }};{% endfor %}", 'a=1;b=2;'),
+  c('dict.keys() and dict.values()', "{% set d = {'a': 1, 'b': 2} %}{{ d.keys()|list }} {{ d.values()|list }}", "['a', 'b'] [1, 2]"),
+  c('dict.get with and without a default (the default default is None)', "{% set d = {'a': 1} %}{{ d.get('a') }} {{ d.get('b') }} {{ d.get('b', 0) }}", '1 None 0'),
+  c('dict.update with a dict', "{% set d = {'a': 1} %}{% do d.update({'b': 2}) %}{{ d }}", "{'a': 1, 'b': 2}"),
+  c('dict.update with keyword arguments', "{% set d = {} %}{% do d.update(x=1, y=2) %}{{ d }}", "{'x': 1, 'y': 2}"),
+  c('dict.update with an expression key (dbt_utils union_relations)', "{% set d = {} %}{% set col = {'name': 'id'} %}{% do d.update({col.name: col}) %}{{ d }}", "{'id': {'name': 'id'}}"),
+  c('dict.pop removes and returns; a default when absent', "{% set d = {'a': 1} %}{{ d.pop('a') }} {{ d.pop('z', 'none') }} {{ d }}", '1 none {}'),
+  e('dict.pop of a missing key without default', "{{ {}.pop('z') }}", 'BMP_TEMPLATE_VALUE', "KeyError: 'z'"),
+  c('dict.setdefault', "{% set d = {} %}{{ d.setdefault('a', []) }}{% do d.setdefault('a', [1]).append(2) %} {{ d }}", "[] {'a': [2]}"),
+  c('dict.copy is shallow and independent', "{% set a = {'x': 1} %}{% set b = a.copy() %}{% do b.update(y=2) %}{{ a }} {{ b }}", "{'x': 1} {'x': 1, 'y': 2}"),
+  c('dict.popitem removes the last inserted item', "{% set d = {'a': 1, 'b': 2} %}{{ d.popitem() }} {{ d }}", "('b', 2) {'a': 1}"),
+  c('dict.clear', "{% set d = {'a': 1} %}{% do d.clear() %}{{ d }}", '{}'),
+  c('dict assignment by subscript is not Jinja2 syntax: update through a method instead', "{% set d = {} %}{% do d.update({'k': 'v'}) %}{{ d['k'] }}", 'v'),
+  c('float.is_integer', '{{ (2.0).is_integer() }} {{ (2.5).is_integer() }}', 'True False'),
+  c('int.real and bit_length', '{{ (5).real }} {{ (5).bit_length() }}', '5 3'),
+  c('a list method on a variable', "{% do items.append('c') %}{{ items }}", "['a', 'b', 'c']", { items: ['a', 'b'] }),
+  c('dict methods on a dict from the context', "{{ cfg.get('materialized', 'view') }} {{ cfg.get('schema', 'main') }}", 'table main', { cfg: { materialized: 'table' } }),
+  c('iterating a dict gives its keys', "{% for k in {'b': 1, 'a': 2} %}{{ k }}{% endfor %}", 'ba'),
+  c('iterating a string gives its characters', "{% for ch in 'abc' %}{{ ch }}-{% endfor %}", 'a-b-c-'),
+  e('unpacking needs the right number of values', '{% for a, b in [[1, 2, 3]] %}{% endfor %}', 'BMP_TEMPLATE_VALUE', 'too many values to unpack (expected 2)'),
+  c('set with tuple unpacking', '{% set a, b = 1, 2 %}{{ a }}{{ b }}', '12'),
+  c('for with nested unpacking', '{% for (a, b), c in [((1, 2), 3)] %}{{ a }}{{ b }}{{ c }}{% endfor %}', '123'),
+];
