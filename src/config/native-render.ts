@@ -52,7 +52,17 @@ const RENDER_CHARS = /\{[{%#]/;
 
 /** True when a string holds template syntax (`{{`, `{%`, `{#`). */
 export function hasTemplate(value: string): boolean {
-  return RENDER_CHARS.test(value);
+  return value.includes('{') && RENDER_CHARS.test(value);
+}
+
+/** True when any string in a parsed YAML value holds template syntax. */
+function holdsTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return hasTemplate(value);
+  if (Array.isArray(value)) return value.some(holdsTemplate);
+  if (value && typeof value === 'object') {
+    for (const k in value) if (holdsTemplate((value as Record<string, unknown>)[k])) return true;
+  }
+  return false;
 }
 
 type Nunjucks = typeof nunjucksTypes & {
@@ -137,6 +147,8 @@ export class NativeRenderer {
    * leaves a key path unrendered (hooks, vars, descriptions and tests, as dbt does).
    */
   renderTree(value: unknown, where: (path: (string | number)[]) => ErrorLocation, skip?: (path: readonly (string | number)[]) => boolean, path: (string | number)[] = []): unknown {
+    // most of a large properties file holds no template: nothing to walk key by key
+    if (!path.length && !holdsTemplate(value)) return value;
     if (skip?.(path)) return value;
     if (typeof value === 'string') return this.render(value, where(path));
     if (Array.isArray(value)) {
