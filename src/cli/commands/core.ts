@@ -60,7 +60,7 @@ registerCommands((program, ctx, h) => {
     const { list } = await import('../../tasks/list-task.js');
     if (!['selector', 'name', 'path', 'json'].includes(o.output)) throw new BmpError('BMP_CLI_ARGUMENT', `--output must be selector, name, path or json, got '${o.output}'`);
     const lib = h.libraryOptions({ ...o, logFormat: 'text' });
-    const lines = await list({ ...(lib as object), emit: (e) => (e.type === 'warning' ? ctx.io.err(`[WARNING]: ${e.message}`) : undefined), output: o.output as 'name', outputKeys: o.outputKeys });
+    const lines = await list({ ...(lib as object), emit: (e) => (e.type === 'warning' ? ctx.io.err(`[WARNING]${e.file ? ` ${e.file}${e.line ? `:${e.line}` : ''}` : ''}: ${e.message}${e.name ? ` [${e.name}]` : ''}`) : undefined), output: o.output as 'name', outputKeys: o.outputKeys });
     for (const l of lines) ctx.io.out(l);
   });
 
