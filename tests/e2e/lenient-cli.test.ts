@@ -178,6 +178,18 @@ describe('--warn-error and --warn-error-options promote warnings by name (exit 2
     expect(typo.stderr.trim()).toBe("Usage Error: --warn-error-options: 'NoNodeForYamlKeys' is not a warning name (did you mean 'NoNodeForYamlKey'?) [BMP_WARN_ERROR_OPTIONS]");
   });
 
+  it('the JSON log names each warning as dbt does (info.name), and a selection matching nothing can be an error', () => {
+    const dir = fixture();
+    const r = run(dir, ['compile', '--log-format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { info: { name: string; level: string }; data: { file?: string; line?: number } });
+    const noNode = events.find((e) => e.info.name === 'NoNodeForYamlKey')!;
+    expect(noNode).toMatchObject({ info: { level: 'warn' }, data: { file: 'models/schema.yml', line: 28 } });
+    const none = run(dir, ['build', '-s', 'no_such_model', '--warn-error-options', '{"error": ["NoNodesForSelectionCriteria"], "silence": ["CustomKeyInConfigDeprecation"]}']);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim()).toMatch(/^Warning as Error: the selection criterion 'no_such_model' does not match any enabled nodes; .*\[NoNodesForSelectionCriteria\] .*\[BMP_WARN_ERROR\]$/);
+  });
+
   it('a warning test fails when LogTestResult is an error (exit 1), as dbt does with --warn-error', () => {
     const dir = fixture();
     edit(dir, 'models/schema.yml', '        data_tests: [unique, not_null]\n', "        data_tests:\n          - unique\n          - not_null\n          - accepted_values:\n              values: [1, 2]\n              config: {severity: warn}\n");
