@@ -5,12 +5,11 @@
  * after building what does not depend on it.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bmp, query, removeDir, ROOT, type CliResult } from '../helpers/project.js';
+import { bmp, copyFixture, query, removeDir, ROOT, type CliResult } from '../helpers/project.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -19,8 +18,7 @@ afterAll(() => {
 
 /** A fresh copy of tests/fixtures/bad/<name> in a temp folder. */
 function fixture(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `bmp-bad-${name}-`));
-  cpSync(join(ROOT, 'tests/fixtures/bad', name), dir, { recursive: true });
+  const dir = copyFixture(`bad/${name}`);
   dirs.push(dir);
   return dir;
 }

@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BmpEvent } from '../../src/index.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bmp, bmpAsync } from '../helpers/project.js';
-import { loadEvents, runProject, tempProject, withDb, type EventRow } from './incremental-helpers.js';
+import { bmp, bmpAsync, tempProject } from '../helpers/project.js';
+import { loadEvents, runProject, withDb, type EventRow } from '../helpers/incremental.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -35,8 +35,8 @@ function days(): EventRow[] {
 }
 
 async function setup() {
-  const p = tempProject(FILES);
-  cleanups.push(p.cleanup);
+  const p = tempProject(FILES, { name: 'inc' });
+  cleanups.push(p.remove);
   await loadEvents(p.db, days());
   await withDb(p.db, (sql) => sql(`create table raw.kinds as select 'a' as kind, 'Alpha' as label`));
   return p;
@@ -140,8 +140,8 @@ describe('microbatch', () => {
   });
 
   it('a bad --event-time-end is a usage error (exit 2) that creates nothing', () => {
-    const p = tempProject(FILES);
-    cleanups.push(p.cleanup);
+    const p = tempProject(FILES, { name: 'inc' });
+    cleanups.push(p.remove);
     const r = bmp(['run', '--project-dir', p.dir, '--event-time-end', 'next tuesday']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--event-time-end must be a date or timestamp/);

@@ -7,16 +7,16 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listPartitions } from '../../src/state/index.js';
-import { bmp } from '../helpers/project.js';
-import { runProject, tempProject, withDb } from './incremental-helpers.js';
+import { bmp, tempProject } from '../helpers/project.js';
+import { runProject, withDb } from '../helpers/incremental.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 function project(files: Record<string, string>) {
-  const p = tempProject(files);
-  cleanups.push(p.cleanup);
+  const p = tempProject(files, { name: 'inc' });
+  cleanups.push(p.remove);
   return p;
 }
 const failures = (out: Awaited<ReturnType<typeof runProject>>) => out.results.filter((r) => r.status !== 'success').map((r) => r.message);

@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recoverLocation, partitionDirs } from '../../src/materializations/index.js';
-import { bmp, bmpAsync } from '../helpers/project.js';
-import { tempProject, withDb } from './incremental-helpers.js';
+import { bmp, bmpAsync, tempProject } from '../helpers/project.js';
+import { withDb } from '../helpers/incremental.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -45,8 +45,8 @@ const BIG = `select range as id, md5(range::varchar) as payload, timestamp '2024
 from range({{ var('n', 100000) }})`;
 
 function project(model: string) {
-  const p = tempProject({ 'models/big.sql': model });
-  cleanups.push(p.cleanup);
+  const p = tempProject({ 'models/big.sql': model }, { name: 'inc' });
+  cleanups.push(p.remove);
   return p;
 }
 
@@ -109,8 +109,8 @@ describe('a killed build leaves the previous relation intact', () => {
 
 describe('external file journal', () => {
   it('a kill after the journal was written is rolled forward: each partition old or new, never missing after recovery', () => {
-    const p = tempProject({});
-    cleanups.push(p.cleanup);
+    const p = tempProject({}, { name: 'inc' });
+    cleanups.push(p.remove);
     const loc = join(p.dir, 'lake/t');
     const staging = join(p.dir, 'lake/.t.bmp-staging-1');
     const trash = join(p.dir, 'lake/.t.bmp-trash-1');
@@ -134,8 +134,8 @@ describe('external file journal', () => {
   });
 
   it('staging without a journal (killed while writing) is discarded', () => {
-    const p = tempProject({});
-    cleanups.push(p.cleanup);
+    const p = tempProject({}, { name: 'inc' });
+    cleanups.push(p.remove);
     const loc = join(p.dir, 'lake/t');
     mkdirSync(join(loc, 'm=1'), { recursive: true });
     writeFileSync(join(loc, 'm=1', 'old.parquet'), 'old');

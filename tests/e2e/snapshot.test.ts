@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { execute } from '../../src/index.js';
-import { bmp } from '../helpers/project.js';
-import { tempProject, withDb } from './incremental-helpers.js';
+import { bmp, tempProject } from '../helpers/project.js';
+import { withDb } from '../helpers/incremental.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -26,8 +26,8 @@ function project() {
       snap('cust_check', "strategy='check', check_cols=['name', 'tier'], hard_deletes='invalidate'"),
       snap('cust_new', "strategy='timestamp', updated_at='updated_at', hard_deletes='new_record'"),
     ].join('\n'),
-  });
-  cleanups.push(p.cleanup);
+  }, { name: 'inc' });
+  cleanups.push(p.remove);
   return p;
 }
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeResult } from '../../src/report/index.js';
-import { tempProject, type TempProject } from './testing-project.js';
+import { tempProject, type TempProject } from '../helpers/project.js';
 
 let project: TempProject;
 let results: readonly NodeResult[];
@@ -165,7 +165,7 @@ beforeAll(async () => {
     'macros/run_date.sql': '{% macro run_date() %}current_date{% endmacro %}',
     'tests/fixtures/two_orders.csv': 'customer_id,amount\n1,5\n2,\n',
     'models/schema.yml': `version: 2\nsources:\n  - name: shop\n    tables:\n      - name: orders\n${UNIT_TESTS}`,
-  });
+  }, { threads: 2 });
   ({ results } = await project.run('test', { select: ['test_type:unit'] }));
 });
 afterAll(() => project?.remove());

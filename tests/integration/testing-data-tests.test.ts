@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeResult } from '../../src/report/index.js';
-import { tempProject, type TempProject } from './testing-project.js';
+import { tempProject, type TempProject } from '../helpers/project.js';
 
 const COLUMNS = '(id, status, amount, parent_id, varied, note)';
 const GOOD = `select * from (values
@@ -124,7 +124,7 @@ beforeAll(async () => {
       '              - accepted_range: {name: source_range, min_value: 2}',
       '',
     ].join('\n'),
-  });
+  }, { threads: 2 });
   ({ results, exitCode } = await project.run('build'));
   runResults = project.runResults();
 });

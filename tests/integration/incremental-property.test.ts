@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { listPartitions } from '../../src/state/index.js';
-import { dumpModels, eventsProject, fmt, loadEvents, MODELS, runProject, type EventRow } from './incremental-helpers.js';
+import { dumpModels, eventsProject, fmt, loadEvents, MODELS, runProject, type EventRow } from '../helpers/incremental.js';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2024, 0, 20, 13, 0, 0);
@@ -48,7 +48,7 @@ describe('incremental builds equal a full refresh', () => {
           const rebuilt = await dumpModels(p.db);
           for (const m of MODELS) expect(incremental[m], m).toBe(rebuilt[m]);
         } finally {
-          p.cleanup();
+          p.remove();
         }
       }),
       { numRuns: Number(process.env['BMP_PROPERTY_RUNS'] ?? 8), endOnFailure: true },

@@ -1,10 +1,7 @@
-/** Shared by the incremental end-to-end tests: a fixture copy, source rows, table dumps. */
+/** Shared by the incremental tests (integration and e2e): the events fixture, source rows, table dumps. */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { execute, type RunOptions } from '../../src/index.js';
-import { copyFixture, removeDir } from '../helpers/project.js';
+import { tempProject, type TempProject } from './project.js';
 
 export interface EventRow {
   readonly id: number;
@@ -58,26 +55,11 @@ export async function runProject(dir: string, opts: RunOptions = {}): Promise<Aw
   return execute('run', { projectDir: dir, ...opts });
 }
 
-export function eventsProject(): { dir: string; db: string; cleanup: () => void } {
-  const dir = copyFixture('incremental-events');
-  return { dir, db: join(dir, 'events.duckdb'), cleanup: () => removeDir(dir) };
+/** A copy of tests/fixtures/incremental-events (database events.duckdb). */
+export function eventsProject(): TempProject {
+  return tempProject({}, { fixture: 'incremental-events', name: 'events' });
 }
 
 export function fmt(d: Date): string {
   return d.toISOString().slice(0, 19).replace('T', ' ');
-}
-
-/** A throwaway project with the given models (and optional extra files) in a temp folder. */
-export function tempProject(files: Readonly<Record<string, string>>, opts: { threads?: number } = {}): { dir: string; db: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'bmp-inc-'));
-  const all: Record<string, string> = {
-    'project.yml': 'name: inc\nprofile: inc\nmodel-paths: [models]\nsnapshot-paths: [snapshots]\n',
-    'profiles.yml': `inc:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: inc.duckdb\n      threads: ${opts.threads ?? 1}\n`,
-    ...files,
-  };
-  for (const [rel, text] of Object.entries(all)) {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-  return { dir, db: join(dir, 'inc.duckdb'), cleanup: () => removeDir(dir) };
 }
