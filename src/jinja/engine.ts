@@ -77,7 +77,8 @@ export class TemplateEngine {
   private envInstance: nunjucksTypes.Environment | undefined;
   readonly macros = new Map<string, RegisteredMacro>();
   private readonly compiledMacros = new Map<string, (...args: unknown[]) => unknown>();
-  private readonly templates = new Map<string, nunjucksTypes.Template>();
+  /** Compiled templates by source, then by file. */
+  private readonly templates = new Map<string, Map<string, nunjucksTypes.Template>>();
   /** The macro being executed, innermost last (for error locations). */
   private readonly macroStack: RegisteredMacro[] = [];
 
@@ -96,6 +97,10 @@ export class TemplateEngine {
       });
       installJinjaFilters(env as unknown as Parameters<typeof installJinjaFilters>[0]);
       installJinjaTests(env as unknown as Parameters<typeof installJinjaTests>[0]);
+      // every render adds and removes its globals (withGlobals): a prototype-less object is a hash
+      // table in V8, where that costs less than reshaping a fast-properties object each time
+      const env2 = env as unknown as { globals: Record<string, unknown> };
+      env2.globals = Object.assign(Object.create(null) as Record<string, unknown>, env2.globals);
       this.envInstance = env;
       for (const name of this.macros.keys()) this.defineMacroGlobal(name);
     }
@@ -225,15 +230,18 @@ export class TemplateEngine {
   }
 
   private template(input: RenderInput): nunjucksTypes.Template {
-    const key = `${input.file}\u0000${input.source}`;
-    let tmpl = this.templates.get(key);
+    // keyed by the source string itself (V8 keeps a string's hash), then by file: a key built by
+    // concatenation would be a new string, hashed in full, on every render
+    let byFile = this.templates.get(input.source);
+    let tmpl = byFile?.get(input.file);
     if (!tmpl) {
       try {
         tmpl = this.newTemplate(input.source, input.file);
       } catch (err) {
         throw this.toCompileError(err, { file: input.file, nodeId: input.nodeId }, input.source, true);
       }
-      this.templates.set(key, tmpl);
+      if (!byFile) this.templates.set(input.source, (byFile = new Map()));
+      byFile.set(input.file, tmpl);
     }
     return tmpl;
   }

@@ -53,6 +53,15 @@ describe('macros from macro files', () => {
   });
 });
 
+describe('objects from JavaScript', () => {
+  it('a namespace object made with getters or a Proxy answers attributes and items; Object.prototype members are not keys', () => {
+    const byGetter = Object.defineProperty({}, 'm', { get: () => () => 'g', enumerable: false });
+    const byProxy = new Proxy({}, { get: (_t, k) => (k === 'm' ? () => 'p' : undefined) });
+    const out = new TemplateEngine().render({ file: 'm.sql', source: "{{ a.m() }} {{ b.m() }} {{ b['m']() }} [{{ a.toString }}{{ a['constructor'] }}]" }, { a: byGetter, b: byProxy });
+    expect(out).toBe('g p p []');
+  });
+});
+
 describe('parse-time rendering (dbt parse-time Undefined)', () => {
   const source = "{{ config(materialized='table') }}select {{ model.config.meta.owner }}{{ run_query('x').columns[0].values() }}";
   it('lookups and calls on what the parse context cannot answer are undefined', () => {

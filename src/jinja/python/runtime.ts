@@ -130,7 +130,8 @@ export function createPyRuntime(): PyRuntime {
       return Object.hasOwn(LIST_METHODS, name) ? LIST_METHODS[name] : undefined;
     }
     if (isPlainDict(obj)) {
-      if (typeof obj[name] === 'function' && Object.hasOwn(obj, name)) return undefined;
+      // a function the object holds under that name wins (JavaScript objects with methods)
+      if (typeof dictValue(obj, name) === 'function') return undefined;
       return Object.hasOwn(DICT_METHODS, name) ? DICT_METHODS[name] : undefined;
     }
     if (obj instanceof Map) return Object.hasOwn(MAP_METHODS, name) ? MAP_METHODS[name] : undefined;
@@ -164,7 +165,7 @@ export function createPyRuntime(): PyRuntime {
       const v = arrayAttribute(obj, name);
       return v === undefined ? undefined : bindIfFunction(obj, v);
     }
-    if (isPlainDict(obj)) return Object.hasOwn(obj, name) ? bindIfFunction(obj, obj[name]) : undefined;
+    if (isPlainDict(obj)) return bindIfFunction(obj, dictValue(obj, name));
     if (obj instanceof Map) return obj.get(name);
     if (obj instanceof PyFloat) return numberAttr(obj, name);
     if (name.startsWith('_')) return undefined;
@@ -184,8 +185,8 @@ export function createPyRuntime(): PyRuntime {
       return typeof key === 'string' ? getattr(obj, key, what) : undefined;
     }
     if (isPlainDict(obj)) {
-      const k = dictKey(key);
-      if (Object.hasOwn(obj, k)) return obj[k];
+      const v = dictValue(obj, dictKey(key));
+      if (v !== undefined) return v;
       return typeof key === 'string' ? getattr(obj, key, what) : undefined;
     }
     switch (typeof obj) {
@@ -308,6 +309,16 @@ export function createPyRuntime(): PyRuntime {
   return rt;
 }
 
+/**
+ * A dict's value for a key: its own property, or what a getter or a Proxy gives for it (how
+ * JavaScript code may build namespaces of macros), never a member of Object.prototype.
+ */
+function dictValue(d: Record<string, unknown>, key: string): unknown {
+  if (Object.hasOwn(d, key)) return d[key];
+  const v = d[key];
+  return v === OBJECT_PROTO[key] ? undefined : v;
+}
+
 const ARRAY_PROTO = Array.prototype as unknown as Record<string, unknown>;
 
 /**
@@ -333,9 +344,11 @@ function bindIfFunction(obj: unknown, v: unknown): unknown {
 function unbox(args: unknown[]): void {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
+    if (typeof a !== 'object' || a === null) continue;
     if (a instanceof PyFloat) args[i] = a.value;
-    else if (a !== null && typeof a === 'object' && i === args.length - 1 && Object.hasOwn(a, '__keywords')) {
-      for (const [k, v] of Object.entries(a)) if (v instanceof PyFloat) (a as Record<string, unknown>)[k] = v.value;
+    else if (i === args.length - 1 && Object.hasOwn(a, '__keywords')) {
+      const kw = a as Record<string, unknown>;
+      for (const k in kw) if (kw[k] instanceof PyFloat) kw[k] = (kw[k] as PyFloat).value;
     }
   }
 }
