@@ -8,9 +8,13 @@
  * JavaScript go into the bundle; native code and packages loaded on demand or carrying assets stay
  * external.
  *
+ * It also bundles the docs page (src/docs/page/main.ts with cytoscape and cytoscape-dagre) into one
+ * minified browser script, dist/docs/page.js, which `bmp docs generate` inlines into index.html as
+ * it is (src/docs/write-site.ts): the page is built here, never at run time.
+ *
  *   node scripts/bundle-cli.mjs      (run by `npm run build` after tsc)
  */
-import { chmodSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
@@ -22,7 +26,7 @@ const staging = join(root, 'dist', '.cli-bundle');
 
 // native (the binding), loaded by require() on first use, or carrying files read at run time;
 // @duckdb/node-api's JavaScript is bundled into the lazy chunk that opens databases
-const EXTERNAL = ['@duckdb/node-bindings', 'nunjucks', 'yaml', 'cytoscape', 'cytoscape-dagre'];
+const EXTERNAL = ['@duckdb/node-bindings', 'nunjucks', 'yaml'];
 const isExternal = (id) => id.startsWith('node:') || EXTERNAL.some((p) => id === p || id.startsWith(`${p}/`));
 
 if (!existsSync(entry)) throw new Error(`${entry} is missing: run tsc first`);
@@ -45,3 +49,21 @@ renameSync(join(staging, 'chunks'), join(cliDir, 'chunks'));
 renameSync(join(staging, 'bin.js'), entry);
 rmSync(staging, { recursive: true, force: true });
 chmodSync(entry, 0o755);
+
+// The docs page: browser modules (type-checked by src/docs/page/tsconfig.json in `npm run typecheck`
+// and `npm run build`) and cytoscape in one IIFE. The MIT notice of cytoscape goes in front, as its
+// own minified build carries it; cytoscape-dagre's /*! notice is kept by the minifier.
+const pageOut = join(root, 'dist', 'docs', 'page.js');
+const cytoscapeDir = join(root, 'node_modules', 'cytoscape');
+const cytoscapeNotice = `/*! cytoscape ${readJson(join(cytoscapeDir, 'package.json')).version} | ${readFileSync(join(cytoscapeDir, 'LICENSE'), 'utf8').trim().replaceAll('*/', '* /')} */`;
+const page = await rolldown({
+  input: join(root, 'src', 'docs', 'page', 'main.ts'),
+  platform: 'browser',
+  tsconfig: join(root, 'src', 'docs', 'page', 'tsconfig.json'),
+  resolve: { extensionAlias: { '.js': ['.ts', '.js'] } },
+  logLevel: 'warn',
+});
+const { output } = await page.generate({ format: 'iife', strict: true, minify: true, banner: cytoscapeNotice });
+await page.close();
+mkdirSync(dirname(pageOut), { recursive: true });
+writeFileSync(pageOut, output[0].code);

@@ -1,5 +1,6 @@
 import type { ColumnInfo, Manifest, ManifestNode } from '../manifest/types.js';
 import { isSqlNode } from '../manifest/types.js';
+import { isLineageType } from './lineage.js';
 import type { CatalogColumn, DocsColumn, DocsData, DocsNode, DocsRunResult, DocsTestInfo } from './types.js';
 
 export interface BuildDocsOptions {
@@ -21,12 +22,6 @@ export interface BuildDocsOptions {
   readonly generatedAt?: Date | string;
 }
 
-/** Resource types drawn in the lineage graph; tests hang off the nodes they test instead. */
-const LINEAGE_TYPES: ReadonlySet<string> = new Set(['model', 'seed', 'source', 'snapshot', 'analysis']);
-
-export function isLineageType(resourceType: string): boolean {
-  return LINEAGE_TYPES.has(resourceType);
-}
 
 /**
  * Turn a manifest (plus what DuckDB, the compiler and the last run know) into the data a docs

@@ -11,9 +11,10 @@
  * const file = await writeDocsSite('target/docs', data);
  * const server = await serveDocs('target/docs', { port: 8080 });
  */
-export { buildDocsData, runResultsFromJson, compiledFromRunResults, isLineageType, type BuildDocsOptions } from './build-docs-data.js';
-export { writeDocsSite, loadPageAssets } from './write-site.js';
+export { buildDocsData, runResultsFromJson, compiledFromRunResults, type BuildDocsOptions } from './build-docs-data.js';
+export { isLineageType, LINEAGE_TYPES } from './lineage.js';
+export { writeDocsSite, loadPageAssets, pageBundlePath, PAGE_BUNDLE } from './write-site.js';
 export { serveDocs, type DocsServer, type ServeDocsOptions } from './serve-docs.js';
 export { renderDocsHtml, escapeHtml, jsonForScript, scriptSafe, type PageAssets } from './render-html.js';
 export { computeOverviewLayout, type OverviewLayout, type LayoutInput } from './overview-layout.js';
-export type { DocsData, DocsNode, DocsColumn, DocsRunResult, DocsTestInfo, CatalogColumn } from './types.js';
+export type { DocsData, DocsNode, DocsColumn, DocsRunResult, DocsTestInfo, CatalogColumn, PagePayload } from './types.js';

@@ -1,46 +1,26 @@
-import { isLineageType } from './build-docs-data.js';
-import { computeOverviewGroups, type OverviewGroups } from './overview-groups.js';
+import { isLineageType } from './lineage.js';
+import { computeOverviewGroups } from './overview-groups.js';
 import { computeOverviewLayout, type OverviewLayout } from './overview-layout.js';
-import { PAGE_SCRIPT_APP } from './page-script-app.js';
-import { PAGE_SCRIPT_DETAILS } from './page-script-details.js';
-import { PAGE_SCRIPT_GRAPH } from './page-script-graph.js';
-import { PAGE_SCRIPT_UTIL } from './page-script-util.js';
-import { PAGE_SCRIPT_VIEWS } from './page-script-views.js';
 import { PAGE_STYLE } from './page-style.js';
-import type { DocsData } from './types.js';
+import type { DocsData, PagePayload } from './types.js';
 
-/** The third-party browser scripts the page inlines. */
+export type { PagePayload } from './types.js';
+
+/** The browser script the page inlines. */
 export interface PageAssets {
-  /** cytoscape's UMD build (defines `window.cytoscape`). */
-  readonly cytoscape: string;
-  /** cytoscape-dagre's UMD build (registers the `dagre` layout on `window.cytoscape`). */
-  readonly cytoscapeDagre: string;
-}
-
-/** What the page script reads from the `bmp-docs-data` JSON block. */
-export interface PagePayload {
-  readonly data: DocsData;
-  /** Layered positions of every lineage node; groups when the project is too big to draw whole. */
-  readonly overview: Pick<OverviewLayout, 'positions' | 'depth'> & Partial<OverviewGroups>;
+  /**
+   * The page bundle the build writes to dist/docs/page.js (the modules in page/ with cytoscape and
+   * cytoscape-dagre, one IIFE); {@link loadPageAssets} reads it.
+   */
+  readonly script: string;
 }
 
 /** Above this many lineage nodes the overview shows groups, not every node. */
 export const FULL_OVERVIEW_LIMIT = 1000;
 
-/** The browser script of the page, as one strict-mode IIFE. */
-export const PAGE_SCRIPT = [
-  "(function () {\n'use strict';",
-  PAGE_SCRIPT_UTIL,
-  PAGE_SCRIPT_GRAPH,
-  PAGE_SCRIPT_VIEWS,
-  PAGE_SCRIPT_DETAILS,
-  PAGE_SCRIPT_APP,
-  '})();\n',
-].join('\n');
-
 /**
- * Render the whole site as one self-contained HTML document: styles, cytoscape, the page script
- * and the data are all inlined, so it works from `file://` with no network. Pure.
+ * Render the whole site as one self-contained HTML document: styles, the page script (with
+ * cytoscape) and the data are all inlined, so it works from `file://` with no network. Pure.
  */
 export function renderDocsHtml(data: DocsData, assets: PageAssets, layout?: OverviewLayout): string {
   const lineage = data.nodes.filter((n) => isLineageType(n.resourceType));
@@ -99,9 +79,7 @@ export function renderDocsHtml(data: DocsData, assets: PageAssets, layout?: Over
 </div>
 <noscript><p style="padding:24px">This page needs JavaScript.</p></noscript>
 <script type="application/json" id="bmp-docs-data">${jsonForScript(payload)}</script>
-<script>${scriptSafe(assets.cytoscape)}</script>
-<script>${scriptSafe(assets.cytoscapeDagre)}</script>
-<script>${scriptSafe(PAGE_SCRIPT)}</script>
+<script>${scriptSafe(assets.script)}</script>
 </body>
 </html>
 `;

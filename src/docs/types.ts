@@ -1,7 +1,9 @@
 /**
  * The data a docs site is made of. Everything here is plain JSON, inlined into the page, so the
- * site opens from disk with no server and no network.
+ * site opens from disk with no server and no network. The page (page/) imports these types too.
  */
+import type { OverviewGroups } from './overview-groups.js';
+import type { OverviewLayout } from './overview-layout.js';
 
 /** The last run of one node, as read from `run_results.json`. */
 export interface DocsRunResult {
@@ -76,4 +78,11 @@ export interface DocsData {
 export interface CatalogColumn {
   readonly name: string;
   readonly type: string;
+}
+
+/** What the page script reads from the `bmp-docs-data` JSON block. */
+export interface PagePayload {
+  readonly data: DocsData;
+  /** Layered positions of every lineage node; groups when the project is too big to draw whole. */
+  readonly overview: Pick<OverviewLayout, 'positions' | 'depth'> & Partial<OverviewGroups>;
 }

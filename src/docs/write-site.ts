@@ -1,29 +1,45 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { isLineageType } from './build-docs-data.js';
+import { fileURLToPath } from 'node:url';
+import { isLineageType } from './lineage.js';
 import { computeOverviewLayout } from './overview-layout.js';
 import { renderDocsHtml, type PageAssets } from './render-html.js';
 import type { DocsData } from './types.js';
 
+/** Where the build (scripts/bundle-cli.mjs) writes the page bundle, relative to the package root. */
+export const PAGE_BUNDLE = 'dist/docs/page.js';
+
+/**
+ * The page bundle's path: {@link PAGE_BUNDLE} under the nearest folder with a package.json above
+ * this module, which is the package root whether it runs from src/docs (tests), dist/docs (the
+ * library) or dist/cli/chunks (the bundled CLI).
+ */
+export function pageBundlePath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}: cannot find ${PAGE_BUNDLE}`);
+    dir = up;
+  }
+  return join(dir, PAGE_BUNDLE);
+}
+
 let assetsPromise: Promise<PageAssets> | undefined;
 
-/** Read cytoscape's and cytoscape-dagre's minified browser builds from node_modules (once per process). */
+/** Read the page bundle the build produced (once per process); no bundling happens at run time. */
 export function loadPageAssets(): Promise<PageAssets> {
   assetsPromise ??= (async () => {
-    const require = createRequire(import.meta.url);
-    const cytoscapePath = require.resolve('cytoscape/dist/cytoscape.min.js');
-    const dagrePath = join(dirname(require.resolve('cytoscape-dagre/package.json')), 'dist', 'cytoscape-dagre.min.js');
-    const [cytoscape, cytoscapeDagre] = await Promise.all([readFile(cytoscapePath, 'utf8'), readFile(dagrePath, 'utf8')]);
-    return { cytoscape: stripSourceMap(cytoscape), cytoscapeDagre: stripSourceMap(cytoscapeDagre) };
+    const path = pageBundlePath();
+    try {
+      return { script: await readFile(path, 'utf8') };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      throw new Error(`the docs page bundle ${path} is missing: this bmp was not built (run \`npm run build\`)`);
+    }
   })();
   assetsPromise.catch(() => (assetsPromise = undefined));
   return assetsPromise;
-}
-
-/** The `.map` files are not copied next to the page; a dangling reference only makes devtools complain. */
-function stripSourceMap(js: string): string {
-  return js.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
 }
 
 /**

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * End-to-end tests spawn dist/cli/bin.js: rebuild (and bundle) it once so it matches the sources under test.
+ * The e2e project's global setup (vitest.config.ts): end-to-end tests spawn dist/cli/bin.js and load
+ * dist/docs/page.js, so rebuild and bundle both once, to match the sources under test.
  * tsc emits even when types are off (the build in `npm ci`/`npm run typecheck` is where types fail),
  * so a type error elsewhere does not stop unrelated tests from running against fresh JavaScript.
  */
@@ -12,7 +13,7 @@ export default function setup(): void {
   const r = spawnSync(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) process.stderr.write(`warning: tsc reported errors (tests run on the emitted JavaScript):\n${r.stdout.split('\n').slice(0, 10).join('\n')}\n`);
   if (!existsSync(`${root}/dist/cli/bin.js`)) throw new Error('dist/cli/bin.js was not built');
-  // and bundle the CLI as `npm run build` does, so the tests run what ships
+  // and bundle the CLI and the docs page as `npm run build` does, so the tests run what ships
   const b = spawnSync(process.execPath, [`${root}/scripts/bundle-cli.mjs`], { cwd: root, encoding: 'utf8' });
-  if (b.status !== 0) throw new Error(`bundling the CLI failed:\n${b.stderr}`);
+  if (b.status !== 0) throw new Error(`bundling the CLI and the docs page failed:\n${b.stderr}`);
 }
