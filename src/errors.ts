@@ -27,12 +27,16 @@ export class BmpError extends Error {
     return [file, line, line !== undefined ? column : undefined].filter((p) => p !== undefined).join(':');
   }
 
-  /** The one-line message the CLI prints (line breaks in names or quoted engine messages become spaces). */
-  format(): string {
+  /**
+   * The one-line message the CLI prints (line breaks in names or quoted engine messages become
+   * spaces). `mask` is applied to each part before that, so a secret holding a line break is still
+   * recognised.
+   */
+  format(mask: (text: string) => string = (t) => t): string {
     const loc = this.location;
     const node = this.where.nodeId ? ` in ${describeNode(this.where.nodeId)}` : '';
-    const hint = this.hint ? ` (${this.hint})` : '';
-    return `${this.kind}${node}${loc ? ` (${loc})` : ''}: ${this.message}${hint} [${this.code}]`.replace(/\s*[\r\n]+\s*/g, ' ');
+    const hint = this.hint ? ` (${mask(this.hint)})` : '';
+    return `${this.kind}${node}${loc ? ` (${loc})` : ''}: ${mask(this.message)}${hint} [${this.code}]`.replace(/\s*[\r\n]+\s*/g, ' ');
   }
 
   protected get kind(): string {

@@ -171,7 +171,7 @@ export async function main(argv: readonly string[], rawIo: CliIO, signals?: { in
       return EXIT.usage;
     }
     if (err instanceof BmpError) {
-      io.err(err.format());
+      io.err(err.format(maskSecrets));
       if (debug) io.err(err.stack ?? '');
       return err.code === 'BMP_INTERRUPTED' ? EXIT.interrupted : EXIT.usage;
     }

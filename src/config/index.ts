@@ -15,7 +15,7 @@ export { NativeRenderer, NATIVE_FILTERS, TEXT_FILTERS, cliVarFunction, hasTempla
 export { pyLiteralEval, pyStr, pyRepr } from './py-values.js';
 export { loadProjectFile, readProjectFile, buildProject, type ProjectLoadOptions } from './project.js';
 export { envVar, renderTemplatedVar, renderYamlValues } from './env-render.js';
-export { maskSecrets, registerSecret, isSecretName } from './secrets.js';
+export { maskSecrets, maskSecretsDeep, registerSecret, isSecretName, secretReplacer, stringifyMasked } from './secrets.js';
 export { YamlFile, yamlLib } from './yaml-file.js';
 export { parseCliVars } from './vars.js';
 export type { ProjectConfig, TargetConfig };

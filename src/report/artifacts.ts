@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { maskSecrets } from '../config/index.js';
+import { maskSecrets, secretReplacer } from '../config/index.js';
 import type { ManifestNode } from '../manifest/types.js';
 import type { NodeResult } from './events.js';
 
@@ -85,9 +85,11 @@ export class RunResultsWriter {
     const t0 = Date.now();
     // compact, as dbt writes it; each result is serialized once (a 1,000-node run rewrites the file
     // several times, and a result never changes once added)
-    for (let i = this.serialized.length; i < this.results.length; i++) this.serialized.push(JSON.stringify(resultJson(this.results[i]!)));
-    const head = JSON.stringify({ metadata: artifactMetadata('run-results', 'v6', this.invocationId, this.startedAt) }).slice(0, -1);
-    const tail = JSON.stringify({ elapsed_time: (Date.now() - this.started) / 1000, args: this.args }).slice(1);
+    // (secrets masked in each string before it is escaped)
+    const replacer = secretReplacer();
+    for (let i = this.serialized.length; i < this.results.length; i++) this.serialized.push(JSON.stringify(resultJson(this.results[i]!), replacer));
+    const head = JSON.stringify({ metadata: artifactMetadata('run-results', 'v6', this.invocationId, this.startedAt) }, replacer).slice(0, -1);
+    const tail = JSON.stringify({ elapsed_time: (Date.now() - this.started) / 1000, args: this.args }, replacer).slice(1);
     const text = maskSecrets(`${head},"results":[${this.serialized.join(',')}],${tail}`);
     await writeFileAtomic(this.path, text);
     // keep the rewrites a small share of the run however large it grows

@@ -4,7 +4,7 @@
  * and column comments, and the statistics DuckDB keeps.
  */
 import type { CatalogTable } from '../adapters/duckdb/index.js';
-import { maskSecrets } from '../config/index.js';
+import { stringifyMasked } from '../config/index.js';
 import type { Manifest, Relation } from '../manifest/types.js';
 import { artifactMetadata } from './artifacts.js';
 
@@ -49,12 +49,10 @@ export function catalogJson(manifest: Manifest, tables: readonly CatalogTable[],
     const t = s.relation && !s.externalLocation ? find(s.relation) : undefined;
     if (t) sources[s.uniqueId] = tableJson(t, s.uniqueId);
   }
-  return maskSecrets(
-    JSON.stringify({
+  return stringifyMasked({
       metadata: artifactMetadata('catalog', 'v1', meta.invocationId, meta.invocationStartedAt),
       nodes,
       sources,
       errors: meta.errors?.length ? meta.errors : null,
-    }),
-  );
+    });
 }

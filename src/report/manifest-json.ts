@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { quoteIdent } from '../adapters/duckdb/index.js';
-import { maskSecrets } from '../config/index.js';
+import { stringifyMasked } from '../config/index.js';
 import { findMacroBlocks } from '../jinja/index.js';
 import { macroCalls, macroResolver, type MacroResolver } from '../manifest/macro-deps.js';
 import type { ColumnInfo, ExecutableNode, MacroDef, Manifest, ManifestNode, NodeConfig, Relation, SeedNode, SourceNode, SqlNode, UnitTestNode, UnitTestRows } from '../manifest/types.js';
@@ -418,8 +418,7 @@ class ManifestWriter {
       const g = n.config['group'];
       if (typeof g === 'string') (groupMap[g] ??= []).push(n.uniqueId);
     }
-    return maskSecrets(
-      JSON.stringify({
+    return stringifyMasked({
         metadata: {
           ...artifactMetadata('manifest', 'v12', opts.invocationId, opts.invocationStartedAt),
           project_name: manifest.projectName,
@@ -444,8 +443,7 @@ class ManifestWriter {
         saved_queries: extra?.saved_queries ?? {},
         semantic_models: extra?.semantic_models ?? {},
         unit_tests: unitTests,
-      }),
-    );
+      });
   }
 }
 

@@ -1,4 +1,4 @@
-import { maskSecrets } from '../config/index.js';
+import { maskSecrets, maskSecretsDeep } from '../config/index.js';
 import type { BmpEvent, NodeResult, NodeSummary } from './events.js';
 
 export interface ReporterOptions {
@@ -71,7 +71,9 @@ function llmSummary(results: readonly NodeResult[]): string | undefined {
 export function textReporter(opts: ReporterOptions): (e: BmpEvent) => void {
   const c = (code: number, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const out = (s: string) => opts.write(maskSecrets(`${time()}  ${s}`));
-  return (e) => {
+  return (event) => {
+    // masked before formatting (which collapses whitespace and indents), not only after
+    const e = maskSecretsDeep(event);
     switch (e.type) {
       case 'warning':
         out(c(33, `[WARNING]${e.file ? ` ${e.file}${e.line ? `:${e.line}` : ''}` : ''}: ${e.message}${e.name ? ` [${e.name}]` : ''}`));

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCatalogTables, type CatalogTable } from '../adapters/duckdb/index.js';
+import { maskSecretsDeep } from '../config/index.js';
 import { buildDocsData, runResultsFromJson, writeDocsSite, type CatalogColumn } from '../docs/index.js';
 import { Session } from '../execute/index.js';
 import { edgeMaps } from '../graph/index.js';
@@ -55,7 +56,8 @@ export async function generateDocs(opts: CommonOptions & { readonly compile?: bo
   const resultsPath = join(project.targetDir, 'run_results.json');
   const runResults = existsSync(resultsPath) ? runResultsFromJson(JSON.parse(readFileSync(resultsPath, 'utf8'))) : undefined;
   const { parents } = edgeMaps(project.graph);
-  const data = buildDocsData(project.manifest, { catalog, compiled, runResults, parents });
+  // every string of the page, masked before it is escaped into HTML and JSON
+  const data = maskSecretsDeep(buildDocsData(project.manifest, { catalog, compiled, runResults, parents }));
   const path = await writeDocsSite(join(project.targetDir, 'docs'), data);
   return { path, nodes: data.nodes.length, catalogPath, manifestPath: join(project.targetDir, 'manifest.json'), catalogEntries: Object.keys(parsed.nodes).length + Object.keys(parsed.sources).length };
 }

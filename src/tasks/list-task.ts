@@ -1,4 +1,5 @@
 import '../llm/parse-stubs.js';
+import { stringifyMasked } from '../config/index.js';
 import type { ManifestNode, ResourceType } from '../manifest/types.js';
 import { loadProject, selectFor, type CommonOptions } from './project.js';
 
@@ -29,8 +30,8 @@ export async function list(opts: CommonOptions & { readonly output?: ListOutput;
           tags: n.tags,
           depends_on: 'dependsOn' in n ? n.dependsOn : undefined,
         };
-        if (opts.outputKeys?.length) return JSON.stringify(Object.fromEntries(opts.outputKeys.map((k) => [k, full[k]])));
-        return JSON.stringify(full);
+        if (opts.outputKeys?.length) return stringifyMasked(Object.fromEntries(opts.outputKeys.map((k) => [k, full[k]])));
+        return stringifyMasked(full);
       }
       default:
         if (n.resourceType === 'source') return `source:${n.fqn[0]}.${(n as { sourceName: string }).sourceName}.${n.name}`;

@@ -1,5 +1,5 @@
 /**
- * Values of secret env vars (names with SECRET, PASSWORD, TOKEN or API_KEY) and secret-looking profile
+ * Values of secret env vars (names with SECRET, PASSWORD, TOKEN, API_KEY, *_KEY_ID, *_ACCESS_KEY*; dbt's DBT_ENV_SECRET_*) and secret-looking profile
  * keys (the LLM api_key) never reach the terminal or target/: compiled and run SQL, manifest.json,
  * run_results.json, text and JSON logs, --debug SQL, error lines. The data itself is untouched.
  */
@@ -147,6 +147,63 @@ describe('secrets are masked everywhere bmp writes', () => {
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/depends on '\*\*\*\*\*', which was not found/);
     expectNoSecret('stderr', r2.stderr + r2.stdout);
+  });
+
+  it('values with quotes, backslashes, newlines, < and & are masked before any encoding, in every output; dbt\'s secret name patterns count', async () => {
+    const awkward = {
+      DB_PASSWORD: 'pw"q\\b',
+      SERVICE_SECRET: 's<e&c>\nret',
+      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE123',
+      AWS_SECRET_ACCESS_KEY: 'aws/sec+ret==',
+      DBT_ENV_SECRET_GIT_CREDENTIAL: 'git-cred-4455',
+      PARTNER_ACCESS_KEY_V2: 'pak-v2-6677',
+      LEGACY_KEY_ID: 'kid-8899',
+      GITHUB_TOKEN: 'ghp_\u2028x</script>',
+    } as const;
+    const lit = (name: string) => `'{{ env_var("${name}") | replace("'", "''") }}'`;
+    const dir = project({
+      'project.yml': 'name: sec\nprofile: sec\nmodels:\n  sec:\n    +materialized: table\n',
+      'models/static_token.sql': 'select 1 as x\n',
+      'models/rendered.sql': Object.keys(awkward).map((n, i) => `${i ? ', ' : 'select '}${lit(n)} as c${i}`).join('') + `\n{{ log('values: ' ~ env_var('DB_PASSWORD') ~ env_var('SERVICE_SECRET'), info=True) }}\n`,
+      'models/hooked/hooked.sql': 'select 1 as x\n',
+      'models/broken.sql': `select cast(${lit('DB_PASSWORD')} || ${lit('SERVICE_SECRET')} as integer) as n\n`,
+      'tests/token_is_set.sql': `select * from {{ ref('rendered') }} where c0 <> ${lit('DB_PASSWORD')}\n`,
+    });
+    const env2 = { ...env, ...awkward };
+    const cli = (args: readonly string[]) => bmp([...args, '--project-dir', dir], { env: env2 });
+    const outputs = [cli(['build', '--log-format', 'json', '--debug']), cli(['build', '--debug']), cli(['docs', 'generate']), cli(['compile']), cli(['show', '-s', 'rendered'])];
+    expect(outputs[0]!.code).toBe(1);
+    expect(outputs[2]!.code, outputs[2]!.stdout + outputs[2]!.stderr).toBe(0);
+
+    // every way a value can be written: raw, JSON-escaped, HTML-script-escaped, with collapsed whitespace
+    const forms = (v: string) => [v, JSON.stringify(v).slice(1, -1), JSON.stringify(v).slice(1, -1).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), v.replace(/\s+/g, ' ')];
+    const leaks = (text: string) => Object.entries(awkward).flatMap(([name, v]) => (forms(v).some((f) => text.includes(f)) ? [name] : []));
+    /** Every string inside a JSON value (decoded), so escaping cannot hide a value. */
+    const strings = (x: unknown): string[] => (typeof x === 'string' ? [x] : Array.isArray(x) ? x.flatMap(strings) : x && typeof x === 'object' ? Object.entries(x).flatMap(([k, v]) => [k, ...strings(v)]) : []);
+
+    for (const r of outputs) expect(leaks(r.stdout + r.stderr)).toEqual([]);
+    for (const line of outputs[0]!.stdout.split('\n').filter(Boolean)) expect(leaks(strings(JSON.parse(line)).join('\n'))).toEqual([]);
+    for (const f of filesUnder(join(dir, 'target'))) {
+      const text = readFileSync(f, 'utf8');
+      expect(leaks(text), f).toEqual([]);
+      if (f.endsWith('.json')) expect(leaks(strings(JSON.parse(text)).join('\n')), f).toEqual([]);
+    }
+    const html = readFileSync(join(dir, 'target/docs/index.html'), 'utf8');
+    const data = JSON.parse(/<script type="application\/json"[^>]*>([\s\S]*?)<\/script>/.exec(html)![1]!);
+    expect(leaks(strings(data).join('\n'))).toEqual([]);
+    // masked where they were, not dropped
+    expect(strings(data).join('\n')).toContain("'*****' as c0");
+    expect(outputs[1]!.stdout).toMatch(/values: \*\*\*\*\*\*\*\*\*\*/);
+    // the data is untouched
+    const db = join(dir, 'sec.duckdb');
+    expect(await query(db, 'select c0, c1, c7 from main.rendered')).toEqual([{ c0: awkward.DB_PASSWORD, c1: awkward.SERVICE_SECRET, c7: awkward.GITHUB_TOKEN }]);
+
+    // the one-line error (line breaks become spaces) masks a value holding a line break
+    writeFileSync(join(dir, 'models/raise.sql'), "{{ exceptions.raise_compiler_error('bad ' ~ env_var('SERVICE_SECRET') ~ ' and ' ~ env_var('DB_PASSWORD')) }}\n");
+    const err = cli(['ls']);
+    expect(err.code).toBe(2);
+    expect(err.stderr.trim()).toMatch(/: bad \*\*\*\*\* and \*\*\*\*\* \[BMP_RAISED\]$/);
+    expect(leaks(err.stderr + err.stdout)).toEqual([]);
   });
 
   it('secret-looking profile keys (the LLM api_key) are masked even when written literally', async () => {

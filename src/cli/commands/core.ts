@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { maskSecrets } from '../../config/index.js';
 import { BmpError } from '../../errors.js';
 import { registerCommands, type CliContext, type CommandHelpers, type ParsedOptions } from '../main.js';
 
@@ -71,7 +72,7 @@ registerCommands((program, ctx, h) => {
     const { show: run } = await import('../../tasks/index.js');
     const res = await run({ ...(h.libraryOptions(o) as object), inline: o.inline, limit: o.limit });
     if (o.output === 'json') {
-      ctx.io.out(JSON.stringify({ show: res.rows }, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)));
+      ctx.io.out(JSON.stringify({ show: res.rows }, (_k, v) => (typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? maskSecrets(v) : v)));
       return;
     }
     for (const l of formatTable(res.columns.map((c) => c.name), res.rows)) ctx.io.out(l);
@@ -107,7 +108,8 @@ registerCommands((program, ctx, h) => {
 
 /** A plain text grid like dbt show's. */
 export function formatTable(columns: readonly string[], rows: readonly Record<string, unknown>[]): string[] {
-  const cell = (v: unknown) => (v === null || v === undefined ? 'null' : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)) : String(v));
+  // masked before it is cut to width (a cut secret would no longer be recognised)
+  const cell = (v: unknown) => maskSecrets(v === null || v === undefined ? 'null' : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)) : String(v));
   const data = rows.map((r) => columns.map((c) => cell(r[c]).slice(0, 60)));
   const widths = columns.map((c, i) => Math.max(c.length, ...data.map((d) => d[i]!.length)));
   const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { maskSecrets } from '../../config/index.js';
 import { BmpError } from '../../errors.js';
 import { registerCommands, type CliContext, type CommandHelpers, type ParsedOptions } from '../main.js';
 
@@ -17,7 +18,7 @@ export async function watchCommand(ctx: CliContext, h: CommandHelpers, command: 
     ...(lib as object),
     onError: (err) => {
       if (err instanceof BmpError) {
-        ctx.io.err(err.format());
+        ctx.io.err(err.format(maskSecrets));
         if (o.debug) ctx.io.err(err.stack ?? '');
       } else {
         ctx.io.err(`Internal Error: ${(err as Error)?.message ?? String(err)}${o.debug ? `\n${(err as Error)?.stack}` : ' (run with --debug for the stack trace)'}`);
