@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { maskSecrets } from '../config/index.js';
@@ -10,7 +10,7 @@ import { maskSecrets } from '../config/index.js';
  */
 const WRITER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { mkdirSync, rmSync, writeFileSync } = require('node:fs');
 const { dirname } = require('node:path');
 const dirs = new Set();
 parentPort.on('message', ({ id, files }) => {
@@ -19,7 +19,7 @@ parentPort.on('message', ({ id, files }) => {
     for (const [path, text] of files) {
       const dir = dirname(path);
       if (!dirs.has(dir)) { mkdirSync(dir, { recursive: true }); dirs.add(dir); }
-      writeFileSync(path, text);
+      try { writeFileSync(path, text); } catch (err) { rmSync(path, { force: true }); throw err; }
     }
   } catch (err) {
     error = String(err && err.message || err);
@@ -113,7 +113,12 @@ export class SqlFileWriter {
         mkdirSync(dir, { recursive: true });
         this.dirs.add(dir);
       }
-      writeFileSync(path, text);
+      try {
+        writeFileSync(path, text);
+      } catch (err) {
+        rmSync(path, { force: true }); // no half-written file (a full disk)
+        throw err;
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { maskSecrets, secretReplacer } from '../config/index.js';
 import type { ManifestNode } from '../manifest/types.js';
@@ -12,8 +12,13 @@ export const DBT_VERSION = '1.10.0';
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined); // a full disk leaves no half-written temp file
+    throw err;
+  }
 }
 
 /**

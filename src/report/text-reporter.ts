@@ -110,6 +110,10 @@ export function textReporter(opts: ReporterOptions): (e: BmpEvent) => void {
         out('');
         out(`Finished running ${e.results.length} node${e.results.length === 1 ? '' : 's'} in ${e.elapsed.toFixed(2)}s.${e.interrupted ? ' (interrupted)' : ''}`);
         const problems = e.results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn');
+        if (e.artifactsError) {
+          out('');
+          out(c(31, `Error: ${e.artifactsError}`));
+        }
         if (problems.length) {
           out('');
           out(c(problems.some((p) => p.status !== 'warn') ? 31 : 33, problems.some((p) => p.status !== 'warn') ? 'Completed with errors:' : 'Completed with warnings:'));
@@ -118,7 +122,7 @@ export function textReporter(opts: ReporterOptions): (e: BmpEvent) => void {
             out(`${p.status === 'warn' ? 'Warning' : p.status === 'fail' ? 'Failure' : 'Error'} in ${p.uniqueId.split('.').slice(0, 1)} ${p.uniqueId.split('.').slice(2).join('.')}${p.compiledPath ? ` (${p.compiledPath})` : ''}`);
             out(`  ${p.message}`);
           }
-        } else if (!e.interrupted) {
+        } else if (!e.interrupted && !e.artifactsError) {
           out('');
           out(c(32, 'Completed successfully'));
         }

@@ -3,6 +3,7 @@ import type { ResourceType } from '../manifest/types.js';
 import { nullSink } from '../report/index.js';
 import './plugins.js';
 import { pluginGlobals } from './run-task.js';
+import { ensureTargetWritable } from './target-dir.js';
 import { loadProject, selectFor, writeManifest, type CommonOptions } from './project.js';
 
 export interface CompileOutcome {
@@ -18,6 +19,7 @@ export async function compile(opts: CommonOptions & { readonly inlineSql?: strin
   const project = await loadProject(opts);
   const types: ResourceType[] = ['model', 'test', 'snapshot', 'analysis'];
   const ids = selectFor(project, opts, types);
+  ensureTargetWritable(project);
   const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'compile' } });
   const errors: { uniqueId: string; message: string }[] = [];
   try {

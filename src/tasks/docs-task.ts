@@ -9,6 +9,7 @@ import { catalogJson, nullSink, writeFileAtomic } from '../report/index.js';
 import './plugins.js';
 import { loadProject, writeManifest, type CommonOptions } from './project.js';
 import { pluginGlobals } from './run-task.js';
+import { ensureTargetWritable } from './target-dir.js';
 
 export interface DocsOutcome {
   /** bmp's own docs site (target/docs/index.html). */
@@ -30,6 +31,7 @@ export interface DocsOutcome {
  */
 export async function generateDocs(opts: CommonOptions & { readonly compile?: boolean; readonly emptyCatalog?: boolean } = {}): Promise<DocsOutcome> {
   const project = await loadProject(opts);
+  ensureTargetWritable(project);
   const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'docs' } });
   const compiled = new Map<string, string>();
   let tables: CatalogTable[] = [];

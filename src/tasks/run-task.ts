@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { firstLine } from '../adapters/duckdb/index.js';
 import { warningOutcome, type WarnErrorPolicy } from '../config/index.js';
@@ -7,6 +8,7 @@ import { MATERIALIZATIONS } from '../materializations/index.js';
 import type { ExecutableNode, ResourceType } from '../manifest/types.js';
 import { idleSink, nullSink, RunResultsWriter, type IdleSink, type NodeResult } from '../report/index.js';
 import { loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
+import { ensureTargetWritable } from './target-dir.js';
 
 export type RunCommand = 'run' | 'build' | 'test' | 'seed' | 'snapshot';
 
@@ -43,6 +45,8 @@ export interface RunOutcome {
   readonly results: readonly NodeResult[];
   readonly interrupted: boolean;
   readonly elapsed: number;
+  /** Set when the build finished but run_results.json, manifest.json or target/ SQL could not be written (exit 1). */
+  readonly artifactsError?: string;
 }
 
 export const COMMAND_TYPES: Readonly<Record<RunCommand, readonly ResourceType[]>> = {
@@ -88,6 +92,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
   checkMaterializations(project, ids);
   const plugins = [...defaultPlugins, ...(opts.plugins ?? [])];
   const extraGlobals = pluginGlobals(project, opts);
+  ensureTargetWritable(project);
   const session = await Session.open({
     cfg: project.cfg,
     manifest: project.manifest,
@@ -112,6 +117,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
   emit({ code: 'Q001', type: 'run.start', command, total: ids.length, threads: session.conns.length, target: project.cfg.target.name, counts });
 
   let failed = false;
+  const artifacts = artifactWrites();
   let index = 0;
   let hookFailed = false;
   const recordHook = (r: NodeResult | undefined) => {
@@ -188,16 +194,44 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
     }
   } finally {
     emit.flush();
-    await session.checkpointDuring(async () => {
-      await writer.close();
-      await writeManifest(project, session.invocationId, session.compiledSql, session.runStartedAt);
-    });
-    await session.close();
+    // the build is done: an artifact that cannot be written (a full disk) fails the run, it does not
+    // make it look as if nothing ran
+    await artifacts.attempt(undefined, () =>
+      session.checkpointDuring(async () => {
+        await artifacts.attempt(join(project.targetDir, 'run_results.json'), () => writer.close());
+        await artifacts.attempt(join(project.targetDir, 'manifest.json'), () => writeManifest(project, session.invocationId, session.compiledSql, session.runStartedAt));
+      }),
+    );
+    await artifacts.attempt(undefined, () => session.close());
   }
   const results = sortResults(writer.all(), ids);
   const elapsed = (Date.now() - t0) / 1000;
-  emit({ code: 'Z001', type: 'run.finish', command, elapsed, results, interrupted: session.isInterrupted });
-  return { exitCode: session.isInterrupted ? 130 : failed ? 1 : 0, results, interrupted: session.isInterrupted, elapsed };
+  const artifactsError = artifacts.describe(results);
+  if (artifactsError) failed = true;
+  emit({ code: 'Z001', type: 'run.finish', command, elapsed, results, interrupted: session.isInterrupted, artifactsError });
+  return { exitCode: session.isInterrupted ? 130 : failed ? 1 : 0, results, interrupted: session.isInterrupted, elapsed, artifactsError };
+}
+
+/** Artifact writes after a build: the first failure is kept, and a file that could not be rewritten is removed (never left stale). */
+function artifactWrites() {
+  let first: string | undefined;
+  return {
+    async attempt(path: string | undefined, write: () => Promise<void>): Promise<void> {
+      try {
+        await write();
+      } catch (err) {
+        first ??= (err as Error).message ?? String(err);
+        if (path) await rm(path, { force: true }).catch(() => undefined);
+      }
+    },
+    /** The run's failure line, naming what the run built; undefined when every write succeeded. */
+    describe(results: readonly NodeResult[]): string | undefined {
+      if (first === undefined) return undefined;
+      const built = results.filter((r) => r.status === 'success').map((r) => r.uniqueId);
+      const names = built.length > 8 ? `${built.slice(0, 8).join(', ')} and ${built.length - 8} more` : built.join(', ');
+      return `the run's artifacts could not be written under target/: ${first}; ${built.length ? `the database holds what this run built: ${names}` : 'this run built nothing'}`;
+    },
+  };
 }
 
 /**
