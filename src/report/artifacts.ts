@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { maskSecrets, secretReplacer } from '../config/index.js';
@@ -118,7 +119,16 @@ export function sqlArtifactPath(targetDir: string, kind: 'compiled' | 'run', pro
   // concatenated, not path.join: the parts are already normal (an absolute target folder and
   // project-relative POSIX paths), and this runs for every node on the path between two statements
   if ('testMetadata' in node && node.testMetadata?.testType === 'generic') {
-    return `${targetDir}/${kind}/${projectName}/${node.patchPath ?? node.originalFilePath}/${node.name}.sql`;
+    return `${targetDir}/${kind}/${projectName}/${node.patchPath ?? node.originalFilePath}/${testFileStem(node.name)}.sql`;
   }
   return `${targetDir}/${kind}/${projectName}/${node.originalFilePath}`;
+}
+
+/**
+ * A generic test's name holds its arguments (an accepted_values list can pass the 255 bytes a file
+ * name may have): from 64 characters on, the file is named as dbt names it, the first 30
+ * characters and the MD5 of the full name. The full name stays in unique_id and run_results.
+ */
+export function testFileStem(name: string): string {
+  return name.length < 64 ? name : `${name.slice(0, 30)}_${createHash('md5').update(name).digest('hex')}`;
 }

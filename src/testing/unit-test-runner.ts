@@ -10,6 +10,7 @@ import { CompileError, type ErrorLocation } from '../errors.js';
 import type { NodeRunner, Session } from '../execute/index.js';
 import { analyzeStatic } from '../jinja/index.js';
 import type { ManifestNode, SqlNode, UnitTestNode } from '../manifest/types.js';
+import { testFileStem } from '../report/index.js';
 import { fixtureColumns, loadFixture, readFixture, type FixtureColumn, type FixtureData } from './unit-fixtures.js';
 import { formatRowDiff, summarizeDiff, type DisplayRow } from './unit-diff.js';
 
@@ -38,7 +39,7 @@ export const runUnitTest: NodeRunner = async (session, node, userConn) => {
     }
     const compiledSql = await compileWithFixtures(session, test, model, conn, refOverrides);
     // dbt's place for it: target/compiled/<project>/<properties file>/<unit test>.sql
-    session.sqlFiles.write(join(session.targetDir, 'compiled', manifest.projectName, test.originalFilePath, `${test.name}.sql`), compiledSql);
+    session.sqlFiles.write(join(session.targetDir, 'compiled', manifest.projectName, test.originalFilePath, `${testFileStem(test.name)}.sql`), compiledSql);
     try {
       await conn.run(`create table ${quoteIdent(SCHEMA)}.actual as (\n${compiledSql}\n)`);
     } catch (err) {

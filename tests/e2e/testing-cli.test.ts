@@ -1,5 +1,6 @@
 /** `bmp test` and `bmp build` through the real CLI on a copy of tests/fixtures/testing-shop. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bmp, copyFixture, query, removeDir } from '../helpers/project.js';
@@ -176,4 +177,31 @@ describe('bad input stops the command before anything runs (exit 2)', () => {
       }
     });
   }
+
+  it('a generic test whose name passes 255 bytes (accepted_values with 14 values): a hashed file name as dbt uses, the full name in run_results', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bmp-longtest-'));
+    dirs.push(dir);
+    const values = Array.from({ length: 14 }, (_, i) => `a_rather_long_status_value_number_${i}`);
+    const files: Record<string, string> = {
+      'project.yml': 'name: lt\nprofile: lt\n',
+      'profiles.yml': 'lt:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: lt.duckdb\n',
+      'models/orders.sql': `select '${values[3]}' as status\n`,
+      'models/schema.yml': `version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: status\n        data_tests:\n          - accepted_values:\n              values: [${values.join(', ')}]\n`,
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(join(dir, rel, '..'), { recursive: true });
+      writeFileSync(join(dir, rel), text);
+    }
+    const r = bmp(['build', '--project-dir', dir]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/PASS=2 /);
+    const full = `accepted_values_orders_status__${values.join('__')}`;
+    expect(Buffer.byteLength(full)).toBeGreaterThan(255);
+    const result = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).results.find((x: { unique_id: string }) => x.unique_id.startsWith('test.'));
+    expect(result.unique_id).toMatch(new RegExp(`^test\\.lt\\.${full}\\.[0-9a-f]{10}$`));
+    expect(result.status).toBe('pass');
+    // target/compiled/lt/models/schema.yml/<first 30 characters>_<md5 of the full name>.sql
+    expect(result.compiled_path).toMatch(/^target\/compiled\/lt\/models\/schema\.yml\/accepted_values_orders_status__[0-9a-f]{32}\.sql$/);
+    expect(existsSync(join(dir, result.compiled_path))).toBe(true);
+  });
 });
