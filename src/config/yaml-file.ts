@@ -37,7 +37,25 @@ export class YamlFile {
     } catch {
       return YamlFile.parse(text, file); // the careful parser gives the located message
     }
-    return new YamlFile(file, text, data ?? {});
+    const yaml = new YamlFile(file, text, data ?? {});
+    // js-yaml shares an alias's value instead of copying it, so a billion laughs parses in
+    // milliseconds and explodes later, in whatever walks the value: bound it here
+    if (MAYBE_ALIAS.test(text) && expandedSize(data, MAX_EXPANDED_VALUES) > MAX_EXPANDED_VALUES) throw yaml.aliasLimitError();
+    return yaml;
+  }
+
+  /** @returns ConfigError BMP_YAML_ALIAS_LIMIT located at the first alias of the file */
+  private aliasLimitError(): ConfigError {
+    const { visit } = yamlLib();
+    let at: number | undefined;
+    visit(this.doc, {
+      Alias(_key, node) {
+        at = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const pos = at === undefined ? undefined : this.positions().lines.linePos(at);
+    return new ConfigError('BMP_YAML_ALIAS_LIMIT', `invalid YAML: its aliases expand to more than ${MAX_EXPANDED_VALUES.toLocaleString('en-US')} values (an alias bomb?)`, { file: this.file, line: pos?.line, column: pos?.col });
   }
 
   private get doc(): Document {
@@ -86,7 +104,9 @@ export class YamlFile {
     try {
       data = doc.toJS({ maxAliasCount: 1000 });
     } catch (e) {
-      // an alias without its anchor, or an alias bomb: the document parsed but has no value
+      const yaml = new YamlFile(file, text, {}, { doc, lines });
+      if (/alias count/i.test((e as Error).message)) throw yaml.aliasLimitError();
+      // an alias without its anchor: the document parsed but has no value
       throw new ConfigError('BMP_YAML_SYNTAX', `invalid YAML: ${(e as Error).message.split('\n')[0]}`, { file });
     }
     return new YamlFile(file, text, data ?? {}, { doc, lines });
@@ -117,6 +137,35 @@ export class YamlFile {
     const pos = this.positions().lines.linePos(range[0]);
     return { file: this.file, line: pos.line, column: pos.col };
   }
+}
+
+/** A YAML file whose aliases would expand to more values than this is refused (a real one holds far fewer). */
+const MAX_EXPANDED_VALUES = 1_000_000;
+
+/** `*name` where an alias may stand (a cheap test; a false match only costs {@link expandedSize}). */
+const MAYBE_ALIAS = /(?:^|[\s[{,:?-])\*[^\s,[\]{}]/m;
+
+/**
+ * How many values `data` holds once every alias is copied out, counting each shared object each
+ * time it is reached (memoized, so linear in the distinct objects); stops counting past `limit`.
+ * A value that contains itself (a recursive alias) counts as unbounded.
+ */
+function expandedSize(data: unknown, limit: number): number {
+  const memo = new Map<object, number>();
+  const size = (x: unknown): number => {
+    if (x === null || typeof x !== 'object') return 1;
+    const known = memo.get(x);
+    if (known !== undefined) return known < 0 ? Infinity : known;
+    memo.set(x, -1);
+    let n = 1;
+    for (const v of Array.isArray(x) ? x : Object.values(x)) {
+      n += size(v);
+      if (n > limit) break;
+    }
+    memo.set(x, n);
+    return n;
+  };
+  return size(data);
 }
 
 /**

@@ -57,6 +57,8 @@ const exit2: readonly Exit2Case[] = [
   // YAML syntax: file:line:col, at the opening of an unclosed value
   { name: 'yaml-syntax-project', message: /^Config Error \(project\.yml:5:20\): invalid YAML: Nested mappings are not allowed in compact mappings \[BMP_YAML_SYNTAX\]$/ },
   { name: 'yaml-syntax-properties', message: /^Config Error \(models\/schema\.yml:4:18\): invalid YAML: Missing closing 'quote \[BMP_YAML_SYNTAX\]$/ },
+  // an alias bomb (a billion laughs): bounded as --vars is, located at the alias that expands
+  { name: 'yaml-alias-bomb', message: /^Config Error \(models\/schema\.yml:7:14\): invalid YAML: its aliases expand to more than 1,000,000 values \(an alias bomb\?\) \[BMP_YAML_ALIAS_LIMIT\]$/ },
   { name: 'yaml-syntax-profiles', message: /^Config Error \(profiles\.yml:6:13\): invalid YAML: Flow sequence .* end with a \] \[BMP_YAML_SYNTAX\]$/ },
   // unknown or misspelled keys, with a suggestion
   { name: 'unknown-project-key', message: /^Config Error \(project\.yml:3:1\): unknown key 'model-path' \(did you mean 'model-paths'\?\) \[BMP_PROJECT_UNKNOWN_KEY\]$/ },
