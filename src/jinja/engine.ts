@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type nunjucksTypes from 'nunjucks';
 import { BmpError, CompileError, closeMatches, type ErrorLocation } from '../errors.js';
+import { checkRenderedSize, renderedTooLarge, RenderBudget } from './limits.js';
 import { installBuiltins } from './builtins.js';
 import { installJinjaFilters } from './filters.js';
 import { findMacroBlocks, type MacroArg, type MacroBlock } from './macro-source.js';
@@ -81,6 +82,9 @@ export class TemplateEngine {
   private readonly templates = new Map<string, Map<string, nunjucksTypes.Template>>();
   /** The macro being executed, innermost last (for error locations). */
   private readonly macroStack: RegisteredMacro[] = [];
+  /** What the current top-level render may still spend (see limits.ts); renders nest through macros. */
+  private budget = new RenderBudget();
+  private renderDepth = 0;
 
   get env(): nunjucksTypes.Environment {
     if (!this.envInstance) {
@@ -97,6 +101,8 @@ export class TemplateEngine {
       });
       installJinjaFilters(env as unknown as Parameters<typeof installJinjaFilters>[0]);
       installJinjaTests(env as unknown as Parameters<typeof installJinjaTests>[0]);
+      // bounded: a billion-item range() would end the process in a V8 out-of-memory crash
+      env.addGlobal('range', (start: number, stop?: number, step?: number) => this.budget.range(start, stop, step));
       // every render adds and removes its globals (withGlobals): a prototype-less object is a hash
       // table in V8, where that costs less than reshaping a fast-properties object each time
       const env2 = env as unknown as { globals: Record<string, unknown> };
@@ -209,10 +215,11 @@ export class TemplateEngine {
     const py = (this.env as unknown as { py: PyRuntime }).py;
     const lenient = py.lenient;
     py.lenient = !!opts.parsing;
+    if (this.renderDepth++ === 0) this.budget = new RenderBudget();
     try {
       return this.withGlobals(globals, () => {
         try {
-          return tmpl.render({});
+          return checkRenderedSize(tmpl.render({}));
         } catch (err) {
           const suspended = suspensionIn(err);
           if (suspended) throw suspended;
@@ -220,6 +227,7 @@ export class TemplateEngine {
         }
       });
     } finally {
+      this.renderDepth--;
       py.lenient = lenient;
     }
   }
@@ -279,6 +287,7 @@ export class TemplateEngine {
     let column = known && e.colno !== undefined ? e.colno + base : undefined;
     if (!line && source) ({ line, column } = guessLine(e.message ?? '', source));
     if (err instanceof MacroReturn || cause instanceof MacroReturn) return new CompileError('BMP_TEMPLATE_RETURN', 'return() works only inside a macro from the macro paths', { ...where, line, column });
+    if (/Invalid string length/.test(String((cause as Error | undefined)?.message ?? e.message))) return rebase(renderedTooLarge(), { ...where, line, column });
     if (/Maximum call stack size exceeded/.test(String((cause as Error | undefined)?.message ?? e.message))) {
       return new CompileError('BMP_TEMPLATE_RECURSION', 'recursion too deep: a macro that calls itself without end?', { ...where, line, column });
     }

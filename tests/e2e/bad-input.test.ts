@@ -87,6 +87,10 @@ const exit2: readonly Exit2Case[] = [
   { name: 'macro-unknown-kwarg', message: /^Compilation Error in model orders \(models\/orders\.sql:2:\d+\): macro 'cents' \(macros\/cents\.sql:1\) has no argument 'scal' \(arguments: column, scale\) \(did you mean 'scale'\?\) \[BMP_MACRO_ARGS\]$/ },
   { name: 'missing-var', message: /^Compilation Error in model orders \(models\/orders\.sql:3\): required var 'start_dat' not found in project\.yml vars or --vars \(did you mean 'start_date'\?\) \[BMP_VAR_UNDEFINED\]$/ },
   { name: 'missing-env-var', message: /^Config Error in model orders \(models\/orders\.sql:2\): env var required but not provided: 'BMP_TEST_SURELY_UNSET' \[BMP_ENV_VAR_MISSING\]$/ },
+  // templates that would exhaust memory: bounded, located
+  { name: 'range-too-large', message: /^Compilation Error in model orders \(models\/orders\.sql:2(:\d+)?\): range\(\) would produce 1000000000 items; at most 100000 are allowed \[BMP_TEMPLATE_LIMIT\]$/ },
+  { name: 'range-total-too-large', message: /^Compilation Error in model orders \(models\/orders\.sql:3(:\d+)?\): the loops of this template run range\(\) for more than 1000000 items in all \[BMP_TEMPLATE_LIMIT\]$/ },
+  { name: 'template-output-too-large', message: /^Compilation Error in model orders \(models\/orders\.sql(:\d+)*\): the rendered template is larger than 50,000,000 characters \[BMP_TEMPLATE_LIMIT\]$/ },
   // duplicates
   { name: 'duplicate-model', message: /^Parsing Error in model orders \(models\/(staging|marts)\/orders\.sql\): two resources are named 'orders': models\/(marts|staging)\/orders\.sql and models\/(staging|marts)\/orders\.sql .*\[BMP_DUPLICATE_NODE\]$/ },
   // two nodes writing one relation, compared as DuckDB resolves names (case-insensitive); dbt names both files
