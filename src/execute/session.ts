@@ -71,6 +71,7 @@ export class Session {
   readonly compiledSql = new Map<string, string>();
   readonly ephemeralCache: Map<string, CompiledNode>;
   private interrupted = false;
+  private checkpointFailure: string | undefined;
   private knownSchemas = new Set<string>();
   private readonly runners = new Map<string, NodeRunner>();
   private readonly beforeMaterializeHooks: BeforeMaterializeHook[] = [];
@@ -332,6 +333,11 @@ export class Session {
     return this.interrupted;
   }
 
+  /** Why the checkpoint of {@link checkpointDuring} failed (a full disk), if it did. */
+  get checkpointError(): string | undefined {
+    return this.checkpointFailure;
+  }
+
   /**
    * Runs `work` (writing artifacts) while DuckDB checkpoints on one of its own threads, so the
    * checkpoint that closing would do on this thread overlaps bmp's last writes instead of following
@@ -339,7 +345,12 @@ export class Session {
    */
   async checkpointDuring(work: () => Promise<void>): Promise<void> {
     const conn = this.conns[0];
-    const checkpoint = conn && !this.opts.readOnly && !this.interrupted ? conn.run('checkpoint').catch(() => 0) : undefined;
+    const checkpoint = conn && !this.opts.readOnly && !this.interrupted
+      ? conn.run('checkpoint').catch((err: Error) => {
+          this.checkpointFailure = firstLine(err.message ?? String(err));
+          return 0;
+        })
+      : undefined;
     try {
       await work();
       // and target/compiled + target/run are written here meanwhile (this thread would only wait)

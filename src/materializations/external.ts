@@ -16,7 +16,7 @@ import { dropRelation, quoteIdent, quoteLiteral, relationSql, type CatalogColumn
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { deletePartitionRowsStatement, ensureStateTables, insertPartitionRowsStatement, relationKeyOf } from '../state/index.js';
-import { commitFiles, isDirectory, partitionDirs, recoverLocation, stagingPath, trashPath } from './external-files.js';
+import { commitFiles, isDirectory, journalPath, partitionDirs, recoverLocation, stagingPath, trashPath } from './external-files.js';
 import { strategyOf } from './incremental.js';
 import { partitionColumn, partitionExpr, partitionLabelExpr, partitionOf, partitionOwner, type PartitionBy } from './partition.js';
 import { diffColumns, onSchemaChangeOf, planSchemaChange } from './schema-change.js';
@@ -126,17 +126,34 @@ export const external: Materialization = async (ctx) => {
   return full ? fullBuild(ctx, layout) : incrementalBuild(ctx, layout, strategy!, replayed);
 };
 
+/**
+ * Writes the new files to `staging` and moves them into place. A failure before the journal exists
+ * (a full disk during COPY) removes the staging folder at once instead of leaving it for the next
+ * run; once the journal is written, staging belongs to it (the next run replays the moves).
+ */
+async function staged<T>(layout: ExternalLayout, staging: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!existsSync(journalPath(layout.location))) rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+}
+
 async function fullBuild(ctx: MaterializationContext, layout: ExternalLayout): Promise<MaterializationResult> {
   const id = randomUUID().slice(0, 8);
   const staging = stagingPath(layout.location, id);
   const sql = ctx.compiled.compiledSql;
   const cols = await ctx.columnsOf(`select * from (\n${sql}\n) as __bmp_src`);
   const pcol = layout.partition ? partitionColumn(layout.partition) : undefined;
-  const rows = await ctx.conn.run(copySql(sql, staging, layout, cols.some((c) => c.name === pcol)));
-  if (layout.partition && !rows) await writeEmptyPartition(ctx, layout, staging, sql);
-  const counts = layout.partition ? await countPartitions(ctx, layout, undefined, staging) : [];
-  if (!layout.partition && !isDirectory(layout.location)) renameSync(staging, layout.location); // a file replaced by rename is atomic
-  else commitFiles({ op: 'swap-location', location: layout.location, staging, trash: trashPath(layout.location, id) });
+  const { rows, counts } = await staged(layout, staging, async () => {
+    const rows = await ctx.conn.run(copySql(sql, staging, layout, cols.some((c) => c.name === pcol)));
+    if (layout.partition && !rows) await writeEmptyPartition(ctx, layout, staging, sql);
+    const counts = layout.partition ? await countPartitions(ctx, layout, undefined, staging) : [];
+    if (!layout.partition && !isDirectory(layout.location)) renameSync(staging, layout.location); // a file replaced by rename is atomic
+    else commitFiles({ op: 'swap-location', location: layout.location, staging, trash: trashPath(layout.location, id) });
+    return { rows, counts };
+  });
   ctx.conn.markCommitted(); // the files are in place whatever happens to the bookkeeping below
   await ctx.conn.transaction(async () => {
     for (const h of ctx.preHooks) await ctx.conn.run(h);
@@ -186,10 +203,13 @@ async function incrementalBuild(ctx: MaterializationContext, layout: ExternalLay
   } else if (mode === 'sync_all_columns' && schemaChanged) {
     viewColumns = sourceColumns;
   }
-  const rows = await ctx.conn.run(copySql(sql, staging, layout));
-  const written = partitionDirs(staging);
-  const counts = strategy === 'insert_overwrite' ? await countPartitions(ctx, layout, undefined, staging) : [];
-  commitFiles({ op: strategy === 'insert_overwrite' ? 'swap-partitions' : 'append-files', location: layout.location, staging, trash: trashPath(layout.location, id), partitions: written });
+  const { rows, written, counts } = await staged(layout, staging, async () => {
+    const rows = await ctx.conn.run(copySql(sql, staging, layout));
+    const written = partitionDirs(staging);
+    const counts = strategy === 'insert_overwrite' ? await countPartitions(ctx, layout, undefined, staging) : [];
+    commitFiles({ op: strategy === 'insert_overwrite' ? 'swap-partitions' : 'append-files', location: layout.location, staging, trash: trashPath(layout.location, id), partitions: written });
+    return { rows, written, counts };
+  });
   ctx.conn.markCommitted();
   const owner = partitionOwner(ctx.relation, nodeId, p, 'external', ctx.invocationId ?? '');
   // after a replayed journal (a killed run) or an append, recount from the files in place

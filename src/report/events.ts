@@ -38,7 +38,7 @@ export type BmpEvent =
   | { readonly code: 'Q003'; readonly type: 'node.finish'; readonly index: number; readonly total: number; readonly node: NodeSummary; readonly result: NodeResult }
   | { readonly code: 'Q004'; readonly type: 'log'; readonly message: string; readonly nodeId?: string; readonly info: boolean }
   | { readonly code: 'E001'; readonly type: 'sql'; readonly sql: string; readonly connection: number }
-  | { readonly code: 'Z001'; readonly type: 'run.finish'; readonly command: string; readonly elapsed: number; readonly results: readonly NodeResult[]; readonly interrupted: boolean; readonly artifactsError?: string };
+  | { readonly code: 'Z001'; readonly type: 'run.finish'; readonly command: string; readonly elapsed: number; readonly results: readonly NodeResult[]; readonly interrupted: boolean; readonly finishErrors?: readonly string[] };
 
 export type EventSink = (event: BmpEvent) => void;
 

@@ -110,9 +110,9 @@ export function textReporter(opts: ReporterOptions): (e: BmpEvent) => void {
         out('');
         out(`Finished running ${e.results.length} node${e.results.length === 1 ? '' : 's'} in ${e.elapsed.toFixed(2)}s.${e.interrupted ? ' (interrupted)' : ''}`);
         const problems = e.results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn');
-        if (e.artifactsError) {
+        for (const failure of e.finishErrors ?? []) {
           out('');
-          out(c(31, `Error: ${e.artifactsError}`));
+          out(c(31, `Error: ${failure}`));
         }
         if (problems.length) {
           out('');
@@ -122,7 +122,7 @@ export function textReporter(opts: ReporterOptions): (e: BmpEvent) => void {
             out(`${p.status === 'warn' ? 'Warning' : p.status === 'fail' ? 'Failure' : 'Error'} in ${p.uniqueId.split('.').slice(0, 1)} ${p.uniqueId.split('.').slice(2).join('.')}${p.compiledPath ? ` (${p.compiledPath})` : ''}`);
             out(`  ${p.message}`);
           }
-        } else if (!e.interrupted && !e.artifactsError) {
+        } else if (!e.interrupted && !e.finishErrors?.length) {
           out('');
           out(c(32, 'Completed successfully'));
         }

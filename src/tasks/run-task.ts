@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { firstLine } from '../adapters/duckdb/index.js';
@@ -45,8 +46,11 @@ export interface RunOutcome {
   readonly results: readonly NodeResult[];
   readonly interrupted: boolean;
   readonly elapsed: number;
-  /** Set when the build finished but run_results.json, manifest.json or target/ SQL could not be written (exit 1). */
-  readonly artifactsError?: string;
+  /**
+   * What failed after the build (exit 1): artifacts that could not be written, a final checkpoint
+   * that could not update the database file.
+   */
+  readonly finishErrors?: readonly string[];
 }
 
 export const COMMAND_TYPES: Readonly<Record<RunCommand, readonly ResourceType[]>> = {
@@ -206,10 +210,22 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
   }
   const results = sortResults(writer.all(), ids);
   const elapsed = (Date.now() - t0) / 1000;
-  const artifactsError = artifacts.describe(results);
-  if (artifactsError) failed = true;
-  emit({ code: 'Z001', type: 'run.finish', command, elapsed, results, interrupted: session.isInterrupted, artifactsError });
-  return { exitCode: session.isInterrupted ? 130 : failed ? 1 : 0, results, interrupted: session.isInterrupted, elapsed, artifactsError };
+  const finishErrors = [artifacts.describe(results), checkpointFailure(session, project.cfg.target.path)].filter((e): e is string => !!e);
+  if (finishErrors.length) failed = true;
+  emit({ code: 'Z001', type: 'run.finish', command, elapsed, results, interrupted: session.isInterrupted, finishErrors });
+  return { exitCode: session.isInterrupted ? 130 : failed ? 1 : 0, results, interrupted: session.isInterrupted, elapsed, finishErrors };
+}
+
+/**
+ * A final checkpoint that failed (a full disk) leaves the committed changes in the WAL only: DuckDB
+ * applies it the next time it opens the file, but the run must not look finished.
+ */
+function checkpointFailure(session: Session, dbPath: string): string | undefined {
+  const reason = session.checkpointError;
+  const wal = `${dbPath}.wal`;
+  if (!reason || !existsSync(wal)) return undefined;
+  const mb = (statSync(wal).size / 1e6).toFixed(1);
+  return `the database file could not be updated at the end of the run (checkpoint failed: ${reason}); the changes this run committed are kept in ${wal} (${mb} MB), which DuckDB applies the next time it opens the database`;
 }
 
 /** Artifact writes after a build: the first failure is kept, and a file that could not be rewritten is removed (never left stale). */

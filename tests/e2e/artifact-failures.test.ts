@@ -2,7 +2,8 @@
  * target/ that cannot be written. Checked before the first statement: a read-only target folder or
  * project stops the command with one line and exit 2, the database untouched. A disk that fills up
  * after the build is a failure of the run (exit 1) that names what was built, removes its temp files
- * and leaves no stale run_results.json. The file systems are real: a tmpfs mounted read-only or
+ * and leaves no stale run_results.json; so is a final checkpoint that cannot update the database
+ * file. A full disk under an external model's files leaves no staging folder. The file systems are real: a tmpfs mounted read-only or
  * nearly full, in a private mount namespace of the test's own (`unshare -m`, root only), so nothing
  * outlives the test.
  */
@@ -98,5 +99,43 @@ describe.skipIf(!canMount)('target/ that cannot be written', () => {
     expect(left).not.toContain('run_results.json');
     // the database has the build
     expect(await query(db, 'select v from main.narrow')).toEqual([{ v: 'v1' }]);
+  });
+
+  it('a final checkpoint that fails (the database disk full): exit 1 saying the changes are in the WAL, not "Completed successfully"', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'models/wide.sql'), 'select 1 as id\n');
+    writeFileSync(join(dir, 'models/narrow.sql'), "{{ config(materialized='incremental') }}\nselect range + {{ var('off', 0) }} as id, md5(range::varchar) as payload from range({{ var('n', 10) }})\n");
+    writeFileSync(join(dir, 'profiles.yml'), 'art:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: db/art.duckdb\n');
+    mkdirSync(join(dir, 'db'));
+    // the database on a 40 MB tmpfs: a first run, then a filler leaving 5 MB, enough for the WAL of
+    // 100,000 appended rows but not for the checkpoint that writes them into the file
+    const setup = [
+      `mount -t tmpfs -o size=40m tmpfs "${dir}/db"`,
+      `"${process.execPath}" "${BIN}" run --project-dir "${dir}" > /dev/null`,
+      `used=$(du -k "${dir}/db" | cut -f1)`,
+      `head -c $(( (40960 - used - 5000) * 1024 )) /dev/zero > "${dir}/db/filler"`,
+    ].join('\n');
+    const after = `ls -A "${dir}/db"; rm "${dir}/db/filler"; "${process.execPath}" "${BIN}" run --project-dir "${dir}" -s wide > /dev/null; echo "next=$?"; ls -A "${dir}/db"; "${process.execPath}" "${BIN}" show --project-dir "${dir}" --inline 'select count(*) as n from narrow'`;
+    const r = inNamespace(setup, ['run', '--project-dir', dir, '--vars', '{n: 100000, off: 10}'], after);
+    expect(r.code, r.out + r.err + r.after).toBe(1);
+    expect(r.out).toMatch(/OK created sql incremental model main\.narrow/);
+    expect(r.out).toMatch(/Error: the database file could not be updated at the end of the run \(checkpoint failed: .*\); the changes this run committed are kept in .*art\.duckdb\.wal \([\d.]+ MB\), which DuckDB applies the next time it opens the database/);
+    expect(r.out).not.toMatch(/Completed successfully/);
+    expect(r.after.split('\n')).toContain('art.duckdb.wal');
+    // with room again, the next open applies the WAL: every row is there
+    expect(r.after).toMatch(/next=0/);
+    expect(r.after).toMatch(/\| 100010 \|/);
+  });
+
+  it('a full disk under an external model: the node fails, no staging folder is left behind', () => {
+    const dir = project();
+    writeFileSync(join(dir, 'models/wide.sql'), "{{ config(materialized='external', location='out/wide', partition_by={'field': 'created_at', 'granularity': 'day'}) }}\nselect range as id, md5(range::varchar) as payload, timestamp '2024-01-01' + to_hours(range % 240) as created_at from range(200000)\n");
+    writeFileSync(join(dir, 'models/narrow.sql'), 'select 1 as id\n');
+    mkdirSync(join(dir, 'out'));
+    const r = inNamespace(`mount -t tmpfs -o size=256k tmpfs "${dir}/out"`, ['run', '--project-dir', dir], `ls -A "${dir}/out"; echo listed`);
+    expect(r.code, r.out + r.err).toBe(1);
+    expect(r.out).toMatch(/ERROR creating sql external model main\.wide/);
+    expect(r.out).toMatch(/OK created sql table model main\.narrow/);
+    expect(r.after.trim()).toBe('listed');
   });
 });
