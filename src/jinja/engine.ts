@@ -6,7 +6,7 @@ import { installBuiltins } from './builtins.js';
 import { installJinjaFilters } from './filters.js';
 import { findMacroBlocks, type MacroArg, type MacroBlock } from './macro-source.js';
 import { suspensionIn } from './suspend.js';
-import { createPyRuntime, markTemplateCallable, type PyRuntime } from './python/runtime.js';
+import { createPyRuntime, macroTraceOf, markTemplateCallable, type PyRuntime } from './python/runtime.js';
 import { makeJinjaSyntax, type JinjaSyntax, type NunjucksModule } from './syntax/index.js';
 import { installJinjaTests } from './tests.js';
 
@@ -277,6 +277,16 @@ export class TemplateEngine {
    * the error comes from parsing the template, whose positions nunjucks already counts from 1.
    */
   toCompileError(err: unknown, where: ErrorLocation, source?: string, compileTime = false): BmpError {
+    const located = this.locate(err, where, source, compileTime);
+    // an error raised inside macros: say which, innermost first, with the line in each macro's file
+    const trace = macroTraceOf(err);
+    if (!trace.length || located.message.includes(' (in macro ')) return located;
+    const chain = trace.map((f, i) => `${i ? 'called from ' : 'in '}macro '${f.macro}' at ${f.file}:${f.line}`).join(', ');
+    const Ctor = located.constructor as new (code: BmpError['code'], message: string, where: ErrorLocation, hint?: string) => BmpError;
+    return new Ctor(located.code, `${located.message} (${chain})`, located.where, located.hint);
+  }
+
+  private locate(err: unknown, where: ErrorLocation, source?: string, compileTime = false): BmpError {
     const e = err as { cause?: unknown; lineno?: number; colno?: number; message?: string };
     let cause: unknown = e.cause;
     while (cause && !(cause instanceof BmpError) && !(cause instanceof MacroReturn) && (cause as { cause?: unknown }).cause) cause = (cause as { cause?: unknown }).cause;

@@ -118,6 +118,17 @@ describe('errors: one code per kind, located at the line', () => {
     });
   }
 
+  it('an error raised inside macros names them, innermost first, with the line in each macro file', () => {
+    const e = engineWith({
+      'macros/inner.sql': '{% macro inner(x) %}\n  select\n  {{ x.nope.deeper }}\n{% endmacro %}',
+      'macros/outer.sql': '\n\n{% macro outer() %}{{ inner({}) }}{% endmacro %}',
+    });
+    const err = errorOf(() => e.render({ file: 'models/m.sql', source: 'select 1\n{{ outer() }}' }, {}));
+    expect(err.code).toBe('BMP_TEMPLATE_UNDEFINED');
+    expect(err.where).toMatchObject({ file: 'models/m.sql', line: 2 });
+    expect(err.message).toBe("'x.nope' is undefined (reading .deeper) (in macro 'inner' at macros/inner.sql:3, called from macro 'outer' at macros/outer.sql:3)");
+  });
+
   it('an error inside a loop body reports the line of the failing statement on every iteration', () => {
     const err = errorOf(() => new TemplateEngine().render({ file: 'x.sql', source: '{% for i in [1, 0] %}\n{{ 1 }}\n{{ 1 // i }}\n{% endfor %}' }, {}));
     expect(err.where.line).toBe(3);

@@ -15,6 +15,25 @@ import * as ops from './operators.js';
 import { repr, str } from './repr.js';
 import { dictKey, isPlainDict, isTuple, PyFloat, truthy, tuple, typeName } from './value.js';
 
+/** Where an error raised inside macros happened: innermost macro first. */
+export const MACRO_TRACE: unique symbol = Symbol.for('bmp.py.macroTrace');
+
+export interface MacroFrame {
+  readonly macro: string;
+  readonly file: string;
+  /** 1-based line in `file`. */
+  readonly line: number;
+}
+
+/** The macros an error passed through, innermost first (empty when it was raised outside macros). */
+export function macroTraceOf(err: unknown): readonly MacroFrame[] {
+  for (let e = err, depth = 0; e && depth < 20; e = (e as { cause?: unknown }).cause, depth++) {
+    const trace = (e as Record<symbol, MacroFrame[] | undefined>)[MACRO_TRACE];
+    if (trace) return trace;
+  }
+  return [];
+}
+
 /** Marks functions that take template values as they are (macros): others get plain numbers. */
 export const TEMPLATE_CALLABLE: unique symbol = Symbol.for('bmp.py.templateCallable');
 /** A macro argument that was not passed. */
@@ -301,6 +320,14 @@ export function createPyRuntime(): PyRuntime {
       (ns as unknown as Record<string, unknown>)[attr] = value;
     },
     macro: makeMacro,
+    /** An error leaving a macro's body: records the macro and the line it was at (errors only; return() passes). */
+    inMacro: (err: unknown, macro: string, file: string, lineno: number) => {
+      if (err instanceof Error && Object.isExtensible(err)) {
+        const trace = ((err as unknown as Record<symbol, MacroFrame[] | undefined>)[MACRO_TRACE] ??= []);
+        trace.push({ macro, file, line: lineno + 1 });
+      }
+      return err;
+    },
     /** An unknown filter or test reached inside a condition (the compile deferred the error). */
     fail: (message: string) => {
       throw new CompileError('BMP_TEMPLATE_SYNTAX', message);

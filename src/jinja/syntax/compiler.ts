@@ -50,6 +50,7 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
 
   class JinjaCompiler extends NunjucksCompiler {
     declare codebuf: string[];
+    declare templateName: string | undefined;
     declare buffer: string;
     declare consts: string[];
     /** Variables to declare, per generated function (innermost last). */
@@ -769,6 +770,9 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
       this.openFunction();
       const prev = this.buffer;
       this.buffer = this.tmp();
+      // an error raised in a macro's body records the macro and its line (the engine names them)
+      const traced = name !== 'caller';
+      if (traced) this._emitLine('try {');
       this._emitLine(`${this.buffer} = "";`);
       params.forEach((p, k) => {
         const d = defaults[k];
@@ -780,6 +784,7 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
       this.enterScope(inner, bodyNode);
       this.compile(bodyNode, inner);
       this._emitLine(`return ${this.buffer};`);
+      if (traced) this._emitLine(`} catch (e) { throw py.inMacro(e, ${JSON.stringify(name)}, ${JSON.stringify(this.templateName ?? '')}, lineno); }`);
       this.buffer = prev;
       this.closeFunction();
       this._emit('})');
