@@ -9,12 +9,14 @@ import {
   type ContextHooks,
   type StaticCall,
   type TemplateEngine,
+  type RegisteredMacro,
   PyDate,
   suspensionIn,
 } from '../jinja/index.js';
 import type { ExecutableNode, Manifest, NodeConfig, SqlNode } from '../manifest/types.js';
+import { resolveDocId, resolveRefId, resolveSourceId } from '../manifest/lookup.js';
 import { lookupVar } from '../parse/index.js';
-import { builtinTestSql } from '../testing/builtin-tests.js';
+import { builtinTestSql, isBuiltinTest } from '../testing/builtin-tests.js';
 import { CallReplay } from './context/replay.js';
 import { statementMembers, type StoredResult } from './context/statements.js';
 
@@ -41,6 +43,8 @@ export interface CompileEnv {
   readonly log: (message: string, info: boolean, nodeId?: string) => void;
   /** Extra globals (LLM macros, ...) installed into every render. */
   readonly extraGlobals?: Readonly<Record<string, unknown>>;
+  /** Macros replaced for one compile (unit tests' `overrides: macros:`; `name` or `pkg.name` → value). */
+  readonly macroOverrides?: Readonly<Record<string, unknown>>;
   /** Overrides of vars for one compile (unit tests). */
   readonly varOverrides?: Readonly<Record<string, unknown>>;
   /** Compile-time relation rewrites (unit tests point refs at fixtures). */
@@ -92,7 +96,7 @@ export async function compileNode(node: ExecutableNode, env: CompileEnv, ephemer
   const result: CompiledNodeWithRefs = {
     node,
     compiledSql,
-    config: node.config,
+    config: node.resourceType === 'test' ? renderer.testConfig() : node.config,
     ephemerals,
     referencedEphemerals: renderer.ephemeralRefs,
     bodySql: body,
@@ -103,6 +107,28 @@ export async function compileNode(node: ExecutableNode, env: CompileEnv, ephemer
 interface CompiledNodeWithRefs extends CompiledNode {
   readonly referencedEphemerals?: readonly string[];
   readonly bodySql?: string;
+}
+
+/** What a `{% materialization %}` macro returned: the relations it built (dbt's `{'relations': [...]}`). */
+export interface MaterializationOutcome {
+  readonly relations: readonly TemplateRelation[];
+}
+
+/**
+ * Runs a materialization written in Jinja (`{% materialization name, adapter='duckdb' %}` from the
+ * project or a package) for a compiled node: the macro renders in the node's context with `sql` /
+ * `compiled_code` set to the compiled SQL and `pre_hooks`/`post_hooks` as dbt gives them; every
+ * `{% call statement() %}` it makes runs on the environment's connection, once each, in order.
+ * @throws CompileError when the macro fails to render or returns no relations.
+ */
+export async function renderMaterialization(node: SqlNode, compiledSql: string, macro: RegisteredMacro, env: CompileEnv, hooks: { readonly pre: readonly string[]; readonly post: readonly string[] }): Promise<MaterializationOutcome> {
+  const renderer = new NodeRenderer(node, env);
+  const out = await renderer.materialization(macro, compiledSql, hooks);
+  const relations = out && typeof out === 'object' && Array.isArray((out as { relations?: unknown }).relations) ? ((out as { relations: unknown[] }).relations.filter((r) => r instanceof TemplateRelation) as TemplateRelation[]) : undefined;
+  if (!relations) {
+    throw new CompileError('BMP_MATERIALIZATION_RETURN', `materialization '${macro.block.name}' must end with {{ return({'relations': [...]}) }} naming what it built`, { file: macro.file, line: macro.line, nodeId: node.uniqueId });
+  }
+  return { relations };
 }
 
 /** Renders a hook (or any snippet) with the node's template context: `{{ this }}` is the node's relation. */
@@ -133,6 +159,19 @@ function stripTrailingSemicolon(sql: string): string {
 class NodeRenderer {
   readonly ephemeralRefs: string[] = [];
   private readonly configSet: Record<string, unknown> = {};
+
+  /**
+   * A test's config with what its macros set by `config()` while rendering (dbt_utils' equality sets
+   * `fail_calc`): keys the project or properties already set keep their value, as in dbt.
+   */
+  testConfig(): NodeConfig {
+    const extra: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this.configSet)) {
+      const k = key.replace(/-/g, '_');
+      if (value !== undefined && (this.node.config as Record<string, unknown>)[k] === undefined) extra[k] = value;
+    }
+    return Object.keys(extra).length ? Object.freeze({ ...this.node.config, ...extra }) : this.node.config;
+  }
   private readonly where: ErrorLocation;
   /** The database calls of the render in progress, and what its statements stored. */
   private replay = new CallReplay();
@@ -152,7 +191,7 @@ class NodeRenderer {
     const stat = analyzeStatic(source);
     if (stat) return renderStatic(stat, (c) => this.staticCall(c));
     const file = this.where.file!;
-    return this.passes(() => this.env.engine.render({ file, source, nodeId: this.node.uniqueId }, this.globals()));
+    return this.passes(() => this.env.engine.render({ file, source, nodeId: this.node.uniqueId, packageName: this.node.packageName }, this.globals(), { macroOverrides: this.env.macroOverrides }));
   }
 
   /** Runs `render` in passes until its database calls are answered; reports the last pass's log lines. */
@@ -170,13 +209,28 @@ class NodeRenderer {
     }
   }
 
+  /** A `{% materialization %}` macro, called in passes until its statements have all run. */
+  async materialization(macro: RegisteredMacro, compiledSql: string, hooks: { readonly pre: readonly string[]; readonly post: readonly string[] }): Promise<unknown> {
+    const hook = (sql: string) => ({ sql, transaction: true });
+    const extra = { sql: compiledSql, compiled_code: compiledSql, pre_hooks: hooks.pre.map(hook), post_hooks: hooks.post.map(hook) };
+    return this.passes(() => {
+      try {
+        return this.env.engine.callMacro(macro, [], undefined, { ...this.globals(), ...extra }, this.node.packageName);
+      } catch (err) {
+        if (suspensionIn(err)) throw err;
+        throw this.env.engine.toCompileError(err, { file: macro.file, nodeId: this.node.uniqueId });
+      }
+    });
+  }
+
   /** Built-in generic tests are SQL built in TypeScript; custom ones call their `{% test %}` macro. */
   async genericTest(): Promise<string> {
     const meta = this.node.testMetadata!;
     const target = this.env.manifest.nodes.get(this.node.attachedNode!) ?? this.env.manifest.sources.get(this.node.attachedNode!);
     if (!target) throw new CompileError('BMP_TEST_TARGET', `test '${this.node.name}' is attached to a missing node`, this.where);
     const modelRel = this.relationOf(target.uniqueId);
-    const macroName = `test_${meta.name}`;
+    const testMacro = this.env.engine.registry.findTest(meta.name, meta.namespace, this.node.packageName);
+    const builtin = isBuiltinTest(meta.name) && this.env.engine.registry.isGlobalDefault(testMacro, this.node.packageName);
     const kwargs = { ...meta.kwargs };
     const resolveArg = (v: unknown): unknown => {
       if (typeof v !== 'string' || !/^\s*(ref|source)\s*\(/.test(v)) return v;
@@ -186,18 +240,18 @@ class NodeRenderer {
     // test arguments are templates too, as in dbt: `values: ["{{ var('statuses') }}"]`
     const renderArg = async (v: unknown): Promise<unknown> => {
       if (typeof v === 'string' && (v.includes('{{') || v.includes('{%'))) {
-        return this.passes(() => this.env.engine.render({ file: this.where.file!, source: v, nodeId: this.node.uniqueId }, this.globals()));
+        return this.passes(() => this.env.engine.render({ file: this.where.file!, source: v, nodeId: this.node.uniqueId, packageName: this.node.packageName }, this.globals()));
       }
       return Array.isArray(v) ? Promise.all(v.map(renderArg)) : v;
     };
     for (const k of Object.keys(kwargs)) kwargs[k] = resolveArg(await renderArg(kwargs[k]));
     const where = this.node.config['where'] as string | undefined;
     const model = where ? new TemplateRelation(modelRel.database, modelRel.schema, modelRel.identifier, modelRel.type, `(select * from ${modelRel} where ${where})`) : modelRel;
-    if (this.env.engine.macros.has(macroName)) {
+    if (testMacro && !builtin) {
       const file = this.where.file!;
       const out = await this.passes(() => {
         try {
-          return this.env.engine.callMacro(macroName, [], { ...kwargs, model }, this.globals());
+          return this.env.engine.callMacro(testMacro, [], { ...kwargs, model }, this.globals(), this.node.packageName);
         } catch (err) {
           if (suspensionIn(err)) throw err;
           throw this.env.engine.toCompileError(err, { file, nodeId: this.node.uniqueId });
@@ -231,7 +285,7 @@ class NodeRenderer {
 
   private var(name: string, fallback: unknown, hasFallback: boolean | undefined): unknown {
     if (this.env.varOverrides && name in this.env.varOverrides) return this.env.varOverrides[name];
-    return lookupVar(this.env.cfg, name, fallback, hasFallback, this.where);
+    return lookupVar(this.env.cfg, name, fallback, hasFallback, this.where, this.node.packageName);
   }
 
   private relationOf(id: string): TemplateRelation {
@@ -263,23 +317,17 @@ class NodeRenderer {
     return `(select * from ${from} where ${quoteIdent(col)} >= TIMESTAMP '${w.start}' and ${quoteIdent(col)} < TIMESTAMP '${w.end}')`;
   }
 
+  /** The same lookup as the parser's (a ref it did not see, e.g. in a branch not taken then, resolves too). */
   private ref(name: string, pkg?: string): TemplateRelation {
-    const id = this.node.dependsOn.nodes.find((d) => {
-      const n = this.env.manifest.nodes.get(d);
-      return n && n.name === name && (!pkg || n.packageName === pkg);
-    });
-    if (!id) {
-      // A ref the parser did not see (e.g. inside a branch not taken at parse time).
-      const found = [...this.env.manifest.nodes.values()].find((n) => n.name === name && (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot'));
-      if (!found) throw new CompileError('BMP_REF_UNDEFINED', `ref('${name}') was not found`, this.where);
-      return this.relationOf(found.uniqueId);
-    }
+    const m = this.env.manifest;
+    const id = resolveRefId(m.refIndex, m.projectName, this.node.packageName, name, pkg);
+    if (!id) throw new CompileError('BMP_REF_UNDEFINED', `ref(${pkg ? `'${pkg}', ` : ''}'${name}') was not found`, this.where);
     return this.relationOf(id);
   }
 
   private source(src: string, table: string): TemplateRelation {
-    const id = `source.${this.env.manifest.projectName}.${src}.${table}`;
-    if (!this.env.manifest.sources.has(id)) throw new CompileError('BMP_SOURCE_UNDEFINED', `source('${src}', '${table}') was not found`, this.where);
+    const id = resolveSourceId(this.env.manifest, this.node.packageName, src, table);
+    if (!id) throw new CompileError('BMP_SOURCE_UNDEFINED', `source('${src}', '${table}') was not found`, this.where);
     return this.relationOf(id);
   }
 
@@ -323,7 +371,10 @@ class NodeRenderer {
         return (r?.columns ?? []).map((c) => ({ name: c.name, column: c.name, data_type: c.type, dtype: c.type, quoted: `"${c.name.replaceAll('"', '""')}"` }));
       },
       log: (msg, info) => void this.logs.push([msg, info]),
-      doc: (name) => this.env.manifest.docs.get(`doc.${this.env.manifest.projectName}.${name}`)?.blockContents ?? '',
+      doc: (name) => {
+        const id = resolveDocId(this.env.manifest, this.node.packageName, name);
+        return id ? this.env.manifest.docs.get(id)!.blockContents : '';
+      },
       thisRelation: this.thisRelation(),
       execute: true,
       target: { name: t.name, schema: t.schema, type: 'duckdb', threads: t.threads, database: t.database, profile_name: t.profileName, path: t.path },
@@ -339,11 +390,10 @@ class NodeRenderer {
         // dbt's model.batch is None outside a microbatch batch (so `model.batch.id` is undefined, not an error)
         batch: this.env.eventTimeWindow ? { id: this.env.eventTimeWindow.id, event_time_start: this.env.eventTimeWindow.start, event_time_end: this.env.eventTimeWindow.end } : null,
       },
-      hasMacro: (n) => this.env.engine.macros.has(n),
-      macro: (n) => this.env.engine.macroFunction(n),
+      dispatch: (name, namespace) => this.env.engine.dispatch(name, namespace),
     };
     const statements = statementMembers({ execute: true, run: this.env.runStatement, replay: this.replay, print: (text) => void this.logs.push([text, true]) }, this.stored);
-    return { ...buildTemplateContext(hooks), ...statements, ...(this.env.extraGlobals ?? {}) };
+    return { ...buildTemplateContext(hooks), ...statements, project_name: this.env.manifest.projectName, ...(this.env.extraGlobals ?? {}) };
   }
 }
 

@@ -4,7 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { loadTarget, type TargetConfig } from './profile.js';
-import { buildProject, projectProfileName, readProjectFile, type ConfigWarning, type ProjectConfig } from './project.js';
+import { loadPackages } from './packages.js';
+import { buildProject, projectProfileName, readProjectFile, type ConfigWarning, type DispatchEntry, type ProjectConfig } from './project.js';
 import { parseCliVars } from './vars.js';
 
 export * from './node-config.js';
@@ -18,7 +19,8 @@ export { envVar, renderTemplatedVar, renderYamlValues } from './env-render.js';
 export { maskSecrets, maskSecretsDeep, registerSecret, isSecretName, secretReplacer, stringifyMasked } from './secrets.js';
 export { YamlFile, yamlLib } from './yaml-file.js';
 export { parseCliVars } from './vars.js';
-export type { ProjectConfig, TargetConfig };
+export type { ProjectConfig, TargetConfig, DispatchEntry };
+export { GLOBAL_NAMESPACE } from './packages.js';
 export type { LlmConfig } from './profile.js';
 
 export interface LoadOptions {
@@ -36,6 +38,8 @@ export interface LoadedConfig {
   /** project vars overridden key by key by --vars. */
   readonly vars: Readonly<Record<string, unknown>>;
   readonly cliVars: Readonly<Record<string, unknown>>;
+  /** The installed packages (each a project of its own), sorted by name. */
+  readonly packages: readonly ProjectConfig[];
   readonly warnings: readonly ConfigWarning[];
 }
 
@@ -54,5 +58,6 @@ export async function loadConfig(opts: LoadOptions = {}): Promise<LoadedConfig> 
   const profileName = projectProfileName(file, cliVars) ?? 'default';
   const target = await loadTarget({ projectDir: file.dir, profilesDir: opts.profilesDir, profileName, target: opts.target, threads: opts.threads, cliVars }, warnings);
   const project = buildProject(file, warnings, { cliVars, target });
-  return { project, target, vars: { ...project.vars, ...cliVars }, cliVars, warnings };
+  const packages = await loadPackages(project, warnings, { cliVars, target });
+  return { project, target, vars: { ...project.vars, ...cliVars }, cliVars, packages, warnings };
 }

@@ -36,7 +36,7 @@ export const PROJECT_KEYS: Readonly<Record<string, boolean>> = {
   'query-comment': false,
   'dbt-cloud': false,
   flags: true,
-  dispatch: false,
+  dispatch: true,
   'restrict-access': false,
   quoting: false,
   metrics: false,

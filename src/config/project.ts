@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, didYouMean } from '../errors.js';
+import { ConfigError, didYouMean, type ErrorLocation } from '../errors.js';
 import { PROJECT_KEYS } from './keys.js';
 import { cliVarFunction, NativeRenderer, templateTarget, yamlEnvVar } from './native-render.js';
 import { validateConfigTree, type ConfigTree } from './node-config.js';
@@ -40,6 +40,22 @@ export interface ProjectConfig {
   readonly unitTests: ConfigTree;
   /** `flags:` (dbt 1.8+): bmp acts on `warn_error` and `warn_error_options`. */
   readonly flags: Readonly<Record<string, unknown>>;
+  /** `dispatch:` search orders, by macro namespace (read from the root project only, as in dbt). */
+  readonly dispatch: readonly DispatchEntry[];
+}
+
+/** One `dispatch:` entry: where `adapter.dispatch(name, macro_namespace)` looks, in order. */
+export interface DispatchEntry {
+  readonly macroNamespace: string;
+  readonly searchOrder: readonly string[];
+}
+
+/** How a project file is read: the root project's, or an installed package's. */
+export interface ProjectFileOptions {
+  /** Loading an installed package: keys dbt accepts and bmp ignores are not worth a warning there. */
+  readonly asPackage?: boolean;
+  /** The folder shown in error locations, relative to the root project (`dbt_packages/dbt_utils`). */
+  readonly displayDir?: string;
 }
 
 /** What rendering a project file may use: `--vars` (as in dbt, the only vars visible there) and the target. */
@@ -58,6 +74,8 @@ const HOOK_KEYS = new Set(['pre-hook', 'post-hook', 'pre_hook', 'post_hook']);
 export interface ProjectFile {
   readonly dir: string;
   readonly fileName: string;
+  /** The file as errors name it (a package's under its folder: `dbt_packages/x/dbt_project.yml`). */
+  readonly shownName: string;
   readonly yaml: YamlFile;
   readonly raw: Readonly<Record<string, unknown>>;
 }
@@ -66,16 +84,17 @@ export interface ProjectFile {
  * Reads `project.yml` (or `dbt_project.yml` when absent) and checks its top-level keys.
  * @throws ConfigError BMP_PROJECT_NOT_FOUND, BMP_YAML_SYNTAX, BMP_PROJECT_UNKNOWN_KEY, BMP_PROJECT_INVALID
  */
-export async function readProjectFile(projectDir: string, warnings: ConfigWarning[]): Promise<ProjectFile> {
+export async function readProjectFile(projectDir: string, warnings: ConfigWarning[], options: ProjectFileOptions = {}): Promise<ProjectFile> {
   const dir = resolve(projectDir);
   const fileName = ['project.yml', 'dbt_project.yml'].find((f) => existsSync(join(dir, f)));
   if (!fileName) {
     throw new ConfigError('BMP_PROJECT_NOT_FOUND', `no project.yml or dbt_project.yml in ${dir}`, { file: dir }, 'pass --project-dir, or run `bmp init`');
   }
-  const yaml = await YamlFile.read(join(dir, fileName), fileName);
+  const shown = `${options.displayDir ? `${options.displayDir}/` : ''}${fileName}`;
+  const yaml = await YamlFile.read(join(dir, fileName), shown);
   const raw = yaml.data;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError('BMP_PROJECT_INVALID', `${fileName} must be a mapping of keys`, { file: fileName });
+    throw new ConfigError('BMP_PROJECT_INVALID', `${shown} must be a mapping of keys`, { file: shown });
   }
   for (const key of Object.keys(raw)) {
     if (!(key in PROJECT_KEYS)) {
@@ -83,6 +102,7 @@ export async function readProjectFile(projectDir: string, warnings: ConfigWarnin
     }
     const value = (raw as Record<string, unknown>)[key];
     const ignoredFlags = key === 'flags' && value && typeof value === 'object' ? Object.keys(value).filter((f) => !ACTED_FLAGS.has(f)) : [];
+    if (options.asPackage) continue; // keys a package's author wrote for dbt are not the user's to fix
     if (!PROJECT_KEYS[key] || (key === 'flags' && (ignoredFlags.length || !value || !Object.keys(value as object).length))) {
       const loc = yaml.locate([key]);
       const which = key === 'flags' && ignoredFlags.length ? `'flags' (${ignoredFlags.join(', ')})` : `'${key}'`;
@@ -92,12 +112,12 @@ export async function readProjectFile(projectDir: string, warnings: ConfigWarnin
         name: 'KeyNotActedOn',
         subject: key,
         message: `${which} is a dbt setting bmp accepts but does not act on${acted}: the project runs without it (silence with --warn-error-options '{"silence": ["KeyNotActedOn"]}')`,
-        file: fileName,
+        file: shown,
         line: loc.line,
       });
     }
   }
-  return { dir, fileName, yaml, raw: raw as Record<string, unknown> };
+  return { dir, fileName, shownName: shown, yaml, raw: raw as Record<string, unknown> };
 }
 
 /**
@@ -124,7 +144,7 @@ export function buildProject(file: ProjectFile, warnings: ConfigWarning[], opts:
   const { dir, fileName, yaml, raw } = file;
   const renderer = new NativeRenderer({
     env_var: yamlEnvVar,
-    var: cliVarFunction(opts.cliVars ?? {}, fileName),
+    var: cliVarFunction(opts.cliVars ?? {}, file.shownName),
     target: opts.target ? templateTarget(opts.target) : undefined,
   });
   // dbt renders hooks and vars later, with the full context; everything else now
@@ -138,7 +158,7 @@ export function buildProject(file: ProjectFile, warnings: ConfigWarning[], opts:
   const str = (key: string, required = false): string | undefined => {
     const v = data[key];
     if (v === undefined || v === null) {
-      if (required) throw new ConfigError('BMP_PROJECT_INVALID', `'${key}' is required`, { file: fileName });
+      if (required) throw new ConfigError('BMP_PROJECT_INVALID', `'${key}' is required`, { file: file.shownName });
       return undefined;
     }
     if (typeof v !== 'string' && typeof v !== 'number') throw new ConfigError('BMP_PROJECT_INVALID', `'${key}' must be a string, got ${typeName(v)}`, yaml.locate([key], 'value'));
@@ -199,9 +219,28 @@ export function buildProject(file: ProjectFile, warnings: ConfigWarning[], opts:
     sources: tree('sources'),
     unitTests: tree('unit_tests'),
     flags: flags && typeof flags === 'object' && !Array.isArray(flags) ? (flags as Record<string, unknown>) : {},
+    dispatch: dispatchEntries(data['dispatch'], (p) => yaml.locate(['dispatch', ...p], 'value')),
   };
   warnings.push(...customKeys.warnings());
   return project;
+}
+
+/**
+ * `dispatch: [{macro_namespace: dbt_utils, search_order: [my_project, dbt_utils]}]`.
+ * @throws ConfigError BMP_PROJECT_INVALID for any other shape.
+ */
+function dispatchEntries(value: unknown, locate: (path: (string | number)[]) => ErrorLocation): DispatchEntry[] {
+  if (value === undefined || value === null) return [];
+  const shape = 'a list of {macro_namespace: <package>, search_order: [<package>, ...]}';
+  if (!Array.isArray(value)) throw new ConfigError('BMP_PROJECT_INVALID', `'dispatch' must be ${shape}`, locate([]));
+  return value.map((entry: unknown, i) => {
+    const e = entry as { macro_namespace?: unknown; search_order?: unknown } | null;
+    const order = e?.search_order;
+    if (!e || typeof e !== 'object' || typeof e.macro_namespace !== 'string' || !Array.isArray(order) || !order.every((x) => typeof x === 'string')) {
+      throw new ConfigError('BMP_PROJECT_INVALID', `'dispatch' entry ${i + 1} must be {macro_namespace: <package>, search_order: [<package>, ...]}`, locate([i]));
+    }
+    return { macroNamespace: e.macro_namespace, searchOrder: order as string[] };
+  });
 }
 
 export function typeName(v: unknown): string {

@@ -53,7 +53,7 @@ function manifest(): Manifest {
   for (const n of [seed, stg, eph, fct, unit, ...tests]) nodes.set(n.uniqueId, n);
   return {
     projectName: 'p', nodes, sources: new Map([[src.uniqueId, src]]), macros: new Map(), docs: new Map(),
-    macroFiles: new Map(), disabled: new Set(),
+    macroFiles: new Map(), disabled: new Set(), refIndex: new Map(),
   };
 }
 

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { join, normalize } from 'node:path';
 import { Catalog, Database, firstLine, quoteIdent, type Connection, type StatementResult } from '../adapters/duckdb/index.js';
-import { compileNode, renderInNodeContext, type CompiledNode, type CompileEnv } from '../compile/index.js';
+import { compileNode, renderInNodeContext, renderMaterialization, type CompiledNode, type CompileEnv } from '../compile/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import { BmpError, CompileError } from '../errors.js';
 import type { ProjectGraph } from '../graph/index.js';
-import { analyzeStatic, type TemplateEngine } from '../jinja/index.js';
-import { describeCsvError, materializationFor } from '../materializations/index.js';
-import type { ExecutableNode, Manifest } from '../manifest/types.js';
+import { analyzeStatic, type RegisteredMacro, type TemplateEngine } from '../jinja/index.js';
+import { describeCsvError, MATERIALIZATIONS, materializationFor } from '../materializations/index.js';
+import type { ExecutableNode, Manifest, SqlNode } from '../manifest/types.js';
 import { relationName, sqlArtifactPath, type BmpEvent, type NodeResult, type NodeStatus, type NodeSummary } from '../report/index.js';
 import { SqlFileWriter } from './sql-files.js';
 import { failuresSchema, storeFailuresSql, testStatus, testVerdictSql } from './test-verdict.js';
@@ -398,6 +398,9 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
   const env = session.compileEnv(conn);
   const preHooks = cfg.pre_hook.length ? await Promise.all(cfg.pre_hook.map((h) => renderInNodeContext(node, h, env))) : [];
   const postHooks = cfg.post_hook.length ? await Promise.all(cfg.post_hook.map((h) => renderInNodeContext(node, h, env))) : [];
+  // a materialization written in Jinja by the project (any name) or a package (a new name)
+  const custom = jinjaMaterializationOf(session, String(cfg.materialized));
+  if (custom && 'rawCode' in node) return runJinjaMaterialization(session, node, compiled, custom, conn, { pre: preHooks, post: postHooks }, prepared, compiledAt);
   const materialize = materializationFor(String(cfg.materialized), node.uniqueId);
   const existing = session.catalog.get(rel.schema, rel.identifier);
   const existingFresh = existing?.columnsStale ? await session.catalog.refresh(conn, rel.schema, rel.identifier) : existing;
@@ -445,6 +448,33 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
     afterward,
   };
 };
+
+/** The `{% materialization %}` macro a node's `materialized` names, if the project or a package defines one. */
+export function jinjaMaterializationOf(session: Pick<Session, 'opts'>, name: string): RegisteredMacro | undefined {
+  return session.opts.engine.registry.findMaterialization(name, name in MATERIALIZATIONS);
+}
+
+/**
+ * A model built by a materialization written in Jinja: its statements run in one transaction (so a
+ * failure leaves what was there), the relations it returns are remembered as built.
+ */
+async function runJinjaMaterialization(
+  session: Session,
+  node: SqlNode,
+  compiled: CompiledNode,
+  macro: RegisteredMacro,
+  conn: Connection,
+  hooks: { readonly pre: readonly string[]; readonly post: readonly string[] },
+  prepared: Record<string, unknown>,
+  compiledAt: number,
+): Promise<Awaited<ReturnType<NodeRunner>>> {
+  const env = session.compileEnv(conn);
+  const { result, statements } = await conn.recording(() => conn.transaction(() => renderMaterialization(node, compiled.compiledSql, macro, env, hooks)));
+  for (const r of result.relations) session.catalog.markBuilt(r.database, r.schema, r.identifier, r.type === 'view' ? 'view' : 'table');
+  const afterward = () => session.sqlFiles.write(sqlArtifactPath(session.targetDir, 'run', session.opts.manifest.projectName, node), statements.filter((x) => !/^(begin|commit|rollback)/i.test(x)).join(';\n\n') + ';');
+  const name = String(compiled.config.materialized);
+  return { status: 'success', message: `OK (${name})`, adapterResponse: { _message: `OK (${name})`, code: name, ...prepared }, compiled, compiledAt, afterward };
+}
 
 /** Data tests: count failing rows, apply severity/warn_if/error_if, optionally store the failing rows. */
 export const runTest: NodeRunner = async (session, node, conn) => {

@@ -35,9 +35,8 @@ export interface ContextHooks {
   readonly invocationId: string;
   readonly model?: Readonly<Record<string, unknown>>;
   readonly flags: Readonly<Record<string, unknown>>;
-  /** Macro lookup for `adapter.dispatch`. */
-  hasMacro(name: string): boolean;
-  macro(name: string): (...args: unknown[]) => unknown;
+  /** `adapter.dispatch(name, macro_namespace)`: the macro its search order finds (TemplateEngine.dispatch). */
+  dispatch(name: string, namespace?: string): (...args: unknown[]) => unknown;
 }
 
 const parseStubs = new Map<string, (...args: unknown[]) => unknown>();
@@ -93,9 +92,11 @@ export function buildTemplateContext(hooks: ContextHooks): Record<string, unknow
     },
     get_columns_in_relation: (rel: TemplateRelation) => hooks.getColumns(rel),
     quote: (s: string) => quoteIdent(s),
-    dispatch: (name: string) => {
-      for (const candidate of [`duckdb__${name}`, `default__${name}`, name]) if (hooks.hasMacro(candidate)) return hooks.macro(candidate);
-      throw new CompileError('BMP_MACRO_UNDEFINED', `adapter.dispatch: no macro duckdb__${name} or default__${name}`);
+    dispatch: (...args: unknown[]) => {
+      const { positional, kwargs } = splitKwargs(args);
+      const name = kwargs['macro_name'] ?? positional[0];
+      const namespace = kwargs['macro_namespace'] ?? positional[1];
+      return hooks.dispatch(String(name), namespace === undefined || namespace === null ? undefined : String(namespace));
     },
     type: () => 'duckdb',
     check_schema_exists: (_db: string, schema: string) => hooks.getRelation(undefined, schema, '') !== null,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompileError } from '../errors.js';
 import { TemplateEngine } from './engine.js';
+import { MacroRegistry } from './macro-registry.js';
 import { analyzeStatic, renderStatic } from './static-template.js';
 
 function engineWith(files: Record<string, string>): TemplateEngine {
@@ -78,5 +79,70 @@ describe('static fast path', () => {
     expect(analyzeStatic('{{ ref(name) }}')).toBeUndefined();
     expect(analyzeStatic('{{ my_macro() }}')).toBeUndefined();
     expect(analyzeStatic('{{- ref("a") }}')).toBeUndefined();
+  });
+});
+
+describe('TemplateEngine with packages', () => {
+  function engineWithPackages(): TemplateEngine {
+    const registry = new MacroRegistry('shop', { packages: ['utils', 'dates'], dispatch: [{ macroNamespace: 'dates', searchOrder: ['dates'] }] });
+    const e = new TemplateEngine(registry);
+    e.addMacroFile({ file: 'macros/root.sql', text: "{% macro label(x) %}root:{{ x }}{% endmacro %}{% macro duckdb__kind() %}root-kind{% endmacro %}" });
+    e.addMacroFile({ file: 'dbt_packages/utils/macros/u.sql', text: "{% macro label(x) %}utils:{{ x }}{% endmacro %}{% macro helper(x) %}[{{ x }}]{% endmacro %}{% macro wrap(x) %}{{ helper(x) }}{% endmacro %}{% macro kind() %}{{ return(adapter.dispatch('kind', 'utils')()) }}{% endmacro %}{% macro default__kind() %}utils-kind{% endmacro %}" }, 'utils');
+    e.addMacroFile({ file: 'dbt_packages/dates/macros/d.sql', text: "{% macro helper(x) %}<{{ x }}>{% endmacro %}{% macro kind() %}{{ return(adapter.dispatch('kind', 'dates')()) }}{% endmacro %}{% macro default__kind() %}dates-kind{% endmacro %}{% macro broken( %}never called{% endmacro %}" }, 'dates');
+    e.addMacroFile({ file: 'bmp:x.sql', text: "{% macro dateadd(n) %}{{ return(adapter.dispatch('dateadd', 'dbt')(n)) }}{% endmacro %}{% macro default__dateadd(n) %}+{{ n }}{% endmacro %}" }, 'dbt');
+    return e;
+  }
+  const adapterOf = (e: TemplateEngine) => ({ adapter: { dispatch: (n: string, ns?: string) => e.dispatch(n, ns) } });
+
+  it('calls a package macro through its namespace and keeps same-named macros apart', () => {
+    const e = engineWithPackages();
+    expect(e.render({ file: 'm.sql', source: "{{ utils.label('a') }} {{ label('b') }} {{ utils.helper(1) }} {{ dates.helper(1) }}" }, {})).toBe('utils:a root:b [1] <1>');
+  });
+
+  it("resolves a package macro's unqualified calls in the root project, then its own package, then dbt", () => {
+    const e = engineWithPackages();
+    // wrap (utils) calls helper: utils' own, though dates has one too and the root node renders
+    expect(e.render({ file: 'm.sql', source: '{{ utils.wrap(2) }}' }, {})).toBe('[2]');
+    // a package template: the root project's label wins over the package's own
+    expect(e.render({ file: 'dbt_packages/utils/models/x.sql', source: "{{ label('c') }} {{ helper(3) }} {{ dateadd(1) }}", packageName: 'utils' }, adapterOf(e))).toBe('root:c [3] +1');
+    expect(() => e.render({ file: 'm.sql', source: '{{ helper(4) }}' }, {})).toThrow(/'helper' is undefined/);
+  });
+
+  it('dispatches with the default order (root, namespace) or the configured one', () => {
+    const e = engineWithPackages();
+    const g = adapterOf(e);
+    expect(e.render({ file: 'm.sql', source: '{{ utils.kind() }}' }, g)).toBe('root-kind');
+    expect(e.render({ file: 'm.sql', source: '{{ dates.kind() }}' }, g)).toBe('dates-kind'); // search_order: [dates]
+    expect(e.render({ file: 'm.sql', source: '{{ dbt.dateadd(5) }}' }, g)).toBe('+5');
+    expect(() => e.render({ file: 'm.sql', source: "{{ adapter.dispatch('nope', 'utils')() }}" }, g)).toThrow(/no macro named 'nope' found within namespace 'utils'; searched for 'shop.duckdb__nope', 'shop.default__nope', 'utils.duckdb__nope', 'utils.default__nope'/);
+  });
+
+  it('compiles a macro only when first called, once', () => {
+    const e = engineWithPackages();
+    expect(e.render({ file: 'm.sql', source: "{{ utils.label('a') }}{{ utils.label('b') }}" }, {})).toBe('utils:autils:b');
+    expect(e.compiledMacroCount).toBe(1);
+    // dates.broken has a syntax error; nothing parsed it, so nothing failed
+    try {
+      e.render({ file: 'm.sql', source: '{{ dates.broken() }}' }, {});
+      expect.unreachable();
+    } catch (err) {
+      expect((err as CompileError).code).toBe('BMP_TEMPLATE_SYNTAX');
+      expect((err as CompileError).where.file).toBe('dbt_packages/dates/macros/d.sql');
+    }
+  });
+
+  it('lets a render replace macros (unit tests) everywhere they are callable', () => {
+    const e = engineWithPackages();
+    const out = e.render({ file: 'm.sql', source: "{{ label('x') }} {{ utils.label('y') }}" }, {}, { macroOverrides: { label: () => 'L', 'utils.label': () => 'U' } });
+    expect(out).toBe('L U');
+    expect(e.render({ file: 'm.sql', source: "{{ label('x') }}" }, {})).toBe('root:x');
+  });
+});
+
+describe('macro names', () => {
+  it('calls macros whose names start with an underscore, unqualified and through a namespace', () => {
+    const e = new TemplateEngine(new MacroRegistry('shop', { packages: ['utils'] }));
+    e.addMacroFile({ file: 'dbt_packages/utils/macros/u.sql', text: '{% macro _private(x) %}<{{ x }}>{% endmacro %}{% macro public(x) %}{{ utils._private(x) }}{{ _private(x) }}{% endmacro %}' }, 'utils');
+    expect(e.render({ file: 'm.sql', source: '{{ utils.public(1) }} {{ utils._private(2) }}' }, {})).toBe('<1><1> <2>');
   });
 });

@@ -4,7 +4,7 @@ import { BmpError, CompileError, closeMatches, type ErrorLocation } from '../err
 import { checkRenderedSize, renderedTooLarge, RenderBudget } from './limits.js';
 import { installBuiltins } from './builtins.js';
 import { installJinjaFilters } from './filters.js';
-import { findMacroBlocks, type MacroArg, type MacroBlock } from './macro-source.js';
+import { GLOBAL_PACKAGE, MacroRegistry, type MacroSource, type RegisteredMacro } from './macro-registry.js';
 import { suspensionIn } from './suspend.js';
 import { createPyRuntime, macroTraceOf, markTemplateCallable, type PyRuntime } from './python/runtime.js';
 import { makeJinjaSyntax, type JinjaSyntax, type NunjucksModule } from './syntax/index.js';
@@ -32,29 +32,15 @@ class MacroReturn {
   constructor(readonly value: unknown) {}
 }
 
-export interface MacroSource {
-  /** Path shown in errors, relative to the project folder. */
-  readonly file: string;
-  readonly text: string;
-}
-
-export interface RegisteredMacro {
-  readonly name: string;
-  readonly file: string;
-  readonly line: number;
-  readonly kind: 'macro' | 'test';
-  readonly args: readonly MacroArg[];
-  readonly block: MacroBlock;
-  /** Jinja2: the body reads `varargs` / `kwargs`, so extra positional / keyword arguments are taken. */
-  readonly catchVarargs: boolean;
-  readonly catchKwargs: boolean;
-}
+export type { MacroSource, RegisteredMacro } from './macro-registry.js';
 
 export interface RenderInput {
   /** Path shown in errors, relative to the project folder. */
   readonly file: string;
   readonly source: string;
   readonly nodeId?: string;
+  /** The package the template belongs to (its unqualified macro names resolve from there); default the root project. */
+  readonly packageName?: string;
 }
 
 export interface RenderOptions {
@@ -65,26 +51,66 @@ export interface RenderOptions {
    * everything yet). Calling an unknown name is still an error.
    */
   readonly parsing?: boolean;
+  /** Macros replaced for this render (unit tests' `overrides: macros:`): `name` or `pkg.name` → value. */
+  readonly macroOverrides?: Readonly<Record<string, unknown>>;
+}
+
+type Globals = Record<string, unknown>;
+
+/** What templates of each package see besides the render's context (built on first render). */
+interface Layers {
+  /** dbt's global macros and every package's namespace object (`dbt_utils.star`), over the base globals. */
+  readonly global: Globals;
+  /** A package's own macros, over `global`. */
+  readonly own: Map<string, Globals>;
+  /** What a package's templates see: the root project's macros, over its own (root first). */
+  readonly view: Map<string, Globals>;
+  /** Package name → its namespace object. */
+  readonly namespaces: Map<string, Globals>;
+  /** Package name → an Environment whose globals are that package's view. */
+  readonly envs: Map<string, nunjucksTypes.Environment>;
 }
 
 /**
- * One nunjucks Environment per invocation, with every macro of the project callable by name.
+ * One nunjucks Environment per invocation, with every macro of the project and its packages
+ * callable by name (see {@link MacroRegistry} for how names resolve).
  *
  * Rendering is synchronous, so the per-render context (ref, this, config, ...) is installed into the
  * environment's globals for the duration of a render and restored afterwards; macros defined in
- * other files then see the caller's context, as in dbt.
+ * other files then see the caller's context, as in dbt. Macros shadow context members of the same
+ * name (dbt's rule: a project may override `ref`). Each package's templates see the globals through
+ * a view that puts the root project's macros first, then the package's own, then dbt's and the
+ * package namespaces; a macro is compiled the first time it is called, in its package's view.
  */
 export class TemplateEngine {
   private envInstance: nunjucksTypes.Environment | undefined;
-  readonly macros = new Map<string, RegisteredMacro>();
-  private readonly compiledMacros = new Map<string, (...args: unknown[]) => unknown>();
-  /** Compiled templates by source, then by file. */
+  private layers: Layers | undefined;
+  readonly registry: MacroRegistry;
+  private readonly compiledMacros = new Map<RegisteredMacro, (...args: unknown[]) => unknown>();
+  /** Compiled templates by source, then by package and file. */
   private readonly templates = new Map<string, Map<string, nunjucksTypes.Template>>();
-  /** The macro being executed, innermost last (for error locations). */
+  /** The macro being executed, innermost last (for error locations and the calling package). */
   private readonly macroStack: RegisteredMacro[] = [];
+  /** The package of each template being rendered, innermost last. */
+  private readonly renderStack: string[] = [];
   /** What the current top-level render may still spend (see limits.ts); renders nest through macros. */
   private budget = new RenderBudget();
   private renderDepth = 0;
+
+  constructor(registry?: MacroRegistry) {
+    this.registry = registry ?? new MacroRegistry();
+    this.registry.onAdd = (m) => this.expose(m);
+  }
+
+  /** How many macros have been compiled so far (each is compiled once, on its first call). */
+  get compiledMacroCount(): number {
+    return this.compiledMacros.size;
+  }
+
+  /** The root project's macros by name. */
+  get macros(): ReadonlyMap<string, RegisteredMacro> {
+    return this.registry.macrosOf(this.registry.rootPackage);
+  }
 
   get env(): nunjucksTypes.Environment {
     if (!this.envInstance) {
@@ -108,59 +134,134 @@ export class TemplateEngine {
       const env2 = env as unknown as { globals: Record<string, unknown> };
       env2.globals = Object.assign(Object.create(null) as Record<string, unknown>, env2.globals);
       this.envInstance = env;
-      for (const name of this.macros.keys()) this.defineMacroGlobal(name);
     }
     return this.envInstance;
   }
 
-  private defineMacroGlobal(name: string): void {
-    const engine = this;
-    Object.defineProperty(globalsOf(this.envInstance!), name, {
-      configurable: true,
-      enumerable: true,
-      get: () => engine.macroFunction(name),
-    });
+  /** The environment a package's templates compile in (its globals are the package's view). */
+  private envFor(packageName: string): nunjucksTypes.Environment {
+    const layers = this.buildLayers();
+    let env = layers.envs.get(packageName);
+    if (!env) {
+      env = Object.create(this.env) as nunjucksTypes.Environment;
+      (env as unknown as { globals: Globals }).globals = this.viewOf(packageName);
+      layers.envs.set(packageName, env);
+    }
+    return env;
+  }
+
+  private buildLayers(): Layers {
+    if (this.layers) return this.layers;
+    const global = Object.create(globalsOf(this.env)) as Globals;
+    this.layers = { global, own: new Map(), view: new Map(), namespaces: new Map(), envs: new Map() };
+    for (const pkg of this.registry.packageNames()) for (const m of this.registry.macrosOf(pkg).values()) this.expose(m);
+    return this.layers;
+  }
+
+  private ownLayer(packageName: string): Globals {
+    const layers = this.layers!;
+    if (packageName === GLOBAL_PACKAGE) return layers.global;
+    let own = layers.own.get(packageName);
+    if (!own) {
+      own = Object.create(layers.global) as Globals;
+      layers.own.set(packageName, own);
+      for (const m of this.registry.macrosOf(packageName).values()) this.defineMacro(own, m);
+    }
+    return own;
+  }
+
+  private viewOf(packageName: string): Globals {
+    const layers = this.layers!;
+    let view = layers.view.get(packageName);
+    if (!view) {
+      const root = this.registry.rootPackage;
+      if (packageName === root) view = this.ownLayer(root);
+      else {
+        view = Object.create(this.ownLayer(packageName)) as Globals;
+        for (const m of this.registry.macrosOf(root).values()) this.defineMacro(view, m);
+      }
+      layers.view.set(packageName, view);
+    }
+    return view;
+  }
+
+  private namespaceOf(packageName: string): Globals {
+    const layers = this.layers!;
+    let ns = layers.namespaces.get(packageName);
+    if (!ns) {
+      ns = {};
+      layers.namespaces.set(packageName, ns);
+      Object.defineProperty(layers.global, packageName, { configurable: true, enumerable: true, value: ns });
+    }
+    return ns;
+  }
+
+  /** Makes a registered macro visible to the layers already built (and its namespace). */
+  private expose(m: RegisteredMacro): void {
+    const layers = this.layers;
+    if (!layers) return;
+    this.defineMacro(this.namespaceOf(m.packageName), m);
+    if (m.packageName === GLOBAL_PACKAGE) this.defineMacro(layers.global, m);
+    else if (layers.own.has(m.packageName)) this.defineMacro(layers.own.get(m.packageName)!, m);
+    if (m.packageName === this.registry.rootPackage) {
+      for (const [pkg, view] of layers.view) if (pkg !== m.packageName) this.defineMacro(view, m);
+    }
+  }
+
+  private defineMacro(target: Globals, m: RegisteredMacro): void {
+    Object.defineProperty(target, m.name, { configurable: true, enumerable: true, get: () => this.macroFunction(m) });
   }
 
   /**
-   * Registers the macros of a file. Each macro becomes a global, compiled on first call.
-   * @throws CompileError BMP_MACRO_DUPLICATE when a name is defined twice.
+   * Registers the macros of a file (under the root project unless `packageName` says otherwise).
+   * Each macro is compiled on first call.
+   * @throws CompileError BMP_MACRO_DUPLICATE when the package already defines a name.
    */
-  addMacroFile(src: MacroSource): RegisteredMacro[] {
-    const added: RegisteredMacro[] = [];
-    for (const block of findMacroBlocks(src.text)) {
-      const name = block.kind === 'test' ? `test_${block.name}` : block.name;
-      const prev = this.macros.get(name);
-      if (prev) {
-        throw new CompileError('BMP_MACRO_DUPLICATE', `macro '${block.name}' is defined twice: ${prev.file}:${prev.line} and ${src.file}:${block.line}`, { file: src.file, line: block.line });
-      }
-      const catchVarargs = block.args.some((a) => a.name === 'varargs') || /\bvarargs\b/.test(block.text);
-      const catchKwargs = block.args.some((a) => a.name === 'kwargs') || /\bkwargs\b/.test(block.text);
-      const macro: RegisteredMacro = { name, file: src.file, line: block.line, kind: block.kind, args: block.args, block, catchVarargs, catchKwargs };
-      this.macros.set(name, macro);
-      added.push(macro);
-      if (this.envInstance) this.defineMacroGlobal(name);
-    }
-    return added;
+  addMacroFile(src: MacroSource, packageName: string = this.registry.rootPackage): RegisteredMacro[] {
+    return this.registry.addFile(packageName, src);
   }
 
-  /** The callable for a macro (compiling it on first use), wrapped to honour `return()` and check arguments. */
-  macroFunction(name: string): (...args: unknown[]) => unknown {
-    const cached = this.compiledMacros.get(name);
-    if (cached) return cached;
-    const macro = this.macros.get(name);
-    if (!macro) throw new CompileError('BMP_MACRO_UNDEFINED', `macro '${name}' is not defined`);
-    // Keep line numbers: pad with the newlines that preceded the block in its file.
-    let text = macro.block.text;
-    if (macro.kind === 'test') {
-      text = text.replace(/^\{%(-?)\s*test\s+/, '{%$1 macro ').replace(/\{%(-?)\s*endtest\s*(-?)%\}$/, '{%$1 endmacro $2%}');
+  /** The calling package: that of the innermost macro running, else of the template being rendered. */
+  get currentPackage(): string {
+    return this.macroStack[this.macroStack.length - 1]?.packageName ?? this.renderStack[this.renderStack.length - 1] ?? this.registry.rootPackage;
+  }
+
+  /**
+   * `adapter.dispatch(name, macro_namespace)`: the macro the search order finds, as a callable.
+   * @throws CompileError BMP_MACRO_UNDEFINED naming every candidate tried.
+   */
+  dispatch(name: string, namespace?: string): (...args: unknown[]) => unknown {
+    const { macro, searched } = this.registry.dispatchTarget(String(name), namespace ?? undefined, this.currentPackage);
+    if (!macro) {
+      throw new CompileError('BMP_MACRO_UNDEFINED', `adapter.dispatch: no macro named '${name}' found${namespace ? ` within namespace '${namespace}'` : ''}; searched for ${searched.map((s) => `'${s}'`).join(', ')}`);
     }
-    const padded = '\n'.repeat(macro.line - 1) + text;
+    return this.macroFunction(macro);
+  }
+
+  /** The callable for a macro by name as the root project sees it (compiling it on first use). */
+  macroFunction(macro: RegisteredMacro | string): (...args: unknown[]) => unknown {
+    if (typeof macro === 'string') {
+      const found = this.registry.resolve(macro);
+      if (!found) throw new CompileError('BMP_MACRO_UNDEFINED', `macro '${macro}' is not defined`);
+      macro = found;
+    }
+    const cached = this.compiledMacros.get(macro);
+    if (cached) return cached;
+    const m = macro;
+    // Keep line numbers: pad with the newlines that preceded the block in its file.
+    let text = m.block.text;
+    if (m.kind === 'test') {
+      text = text.replace(/^\{%(-?)\s*test\s+/, '{%$1 macro ').replace(/\{%(-?)\s*endtest\s*(-?)%\}$/, '{%$1 endmacro $2%}');
+    } else if (m.kind === 'materialization') {
+      text = text.replace(/^\{%(-?)\s*materialization\s+[^%]*?(-?)%\}/, `{%$1 macro ${m.name}() $2%}`).replace(/\{%(-?)\s*endmaterialization\s*(-?)%\}$/, '{%$1 endmacro $2%}');
+    }
+    const exportName = m.kind === 'materialization' ? m.name : m.block.name;
+    const padded = '\n'.repeat(m.line - 1) + text;
     let tmpl: nunjucksTypes.Template;
     try {
-      tmpl = this.newTemplate(padded, macro.file);
+      tmpl = this.newTemplate(padded, m.file, m.packageName);
     } catch (err) {
-      throw this.toCompileError(err, { file: macro.file, line: macro.line }, padded, true);
+      throw this.toCompileError(err, { file: m.file, line: m.line }, padded, true);
     }
     let exported: Record<string, unknown> = {};
     try {
@@ -169,14 +270,14 @@ export class TemplateEngine {
         exported = exp;
       });
     } catch (err) {
-      throw this.toCompileError(err, { file: macro.file, line: macro.line });
+      throw this.toCompileError(err, { file: m.file, line: m.line });
     }
-    const raw = exported[macro.block.name] as ((...args: unknown[]) => unknown) | undefined;
-    if (typeof raw !== 'function') throw new CompileError('BMP_MACRO_INVALID', `macro '${macro.block.name}' could not be loaded`, { file: macro.file, line: macro.line });
+    const raw = exported[exportName] as ((...args: unknown[]) => unknown) | undefined;
+    if (typeof raw !== 'function') throw new CompileError('BMP_MACRO_INVALID', `macro '${m.block.name}' could not be loaded`, { file: m.file, line: m.line });
     const engine = this;
     const fn = function (this: unknown, ...args: unknown[]) {
-      checkMacroArgs(macro, args, engine.macroStack[engine.macroStack.length - 1]);
-      engine.macroStack.push(macro);
+      checkMacroArgs(m, args, engine.macroStack[engine.macroStack.length - 1], engine.registry.rootPackage);
+      engine.macroStack.push(m);
       try {
         return raw.apply(this, args);
       } catch (err) {
@@ -186,21 +287,25 @@ export class TemplateEngine {
         engine.macroStack.pop();
       }
     };
-    markTemplateCallable(fn, macro.block.name);
-    this.compiledMacros.set(name, fn);
+    markTemplateCallable(fn, m.block.name);
+    this.compiledMacros.set(m, fn);
     return fn;
   }
 
-  /** Calls a macro from TypeScript with positional args (and optional keyword args). */
-  callMacro(name: string, args: unknown[], kwargs?: Record<string, unknown>, globals?: Readonly<Record<string, unknown>>): unknown {
-    return this.withGlobals(globals ?? {}, () => {
-      const fn = this.macroFunction(name);
+  /**
+   * Calls a macro from TypeScript with positional args (and optional keyword args); a name is
+   * resolved as the root project sees it.
+   */
+  callMacro(macro: RegisteredMacro | string, args: unknown[], kwargs?: Record<string, unknown>, globals?: Readonly<Record<string, unknown>>, packageName?: string): unknown {
+    const m = typeof macro === 'string' ? this.registry.resolve(macro) : macro;
+    if (!m) throw new CompileError('BMP_MACRO_UNDEFINED', `macro '${String(macro)}' is not defined`);
+    return this.withGlobals(globals ?? {}, packageName ?? m.packageName, () => {
+      const fn = this.macroFunction(m);
       try {
         return kwargs ? fn(...args, { ...kwargs, __keywords: true }) : fn(...args);
       } catch (err) {
         const suspended = suspensionIn(err);
         if (suspended) throw suspended;
-        const m = this.macros.get(name)!;
         throw this.toCompileError(err, { file: m.file, line: m.line });
       }
     });
@@ -211,13 +316,14 @@ export class TemplateEngine {
    * @throws CompileError with file and line on template syntax or render errors.
    */
   render(input: RenderInput, globals: Readonly<Record<string, unknown>>, opts: RenderOptions = {}): string {
-    const tmpl = this.template(input);
+    const pkg = input.packageName ?? this.registry.rootPackage;
+    const tmpl = this.template(input, pkg);
     const py = (this.env as unknown as { py: PyRuntime }).py;
     const lenient = py.lenient;
     py.lenient = !!opts.parsing;
     if (this.renderDepth++ === 0) this.budget = new RenderBudget();
-    try {
-      return this.withGlobals(globals, () => {
+    const run = () =>
+      this.withGlobals(globals, pkg, () => {
         try {
           return checkRenderedSize(tmpl.render({}));
         } catch (err) {
@@ -226,44 +332,79 @@ export class TemplateEngine {
           throw this.toCompileError(err, { file: input.file, nodeId: input.nodeId }, input.source);
         }
       });
+    try {
+      const overrides = opts.macroOverrides;
+      return overrides && Object.keys(overrides).length ? this.withMacroOverrides(overrides, pkg, run) : run();
     } finally {
       this.renderDepth--;
       py.lenient = lenient;
     }
   }
 
-  /** A template with Jinja2's semantics, compiled now (syntax errors are thrown here). */
-  private newTemplate(source: string, file: string): nunjucksTypes.Template {
-    return new (loadNunjucks().jinja.Template)(source, this.env as never, file, true) as unknown as nunjucksTypes.Template;
+  /**
+   * Replaces macros for one render (unit tests' `overrides: macros:`): `name` everywhere it is
+   * callable without a namespace, `pkg.name` in that package's namespace.
+   */
+  private withMacroOverrides<T>(overrides: Readonly<Record<string, unknown>>, pkg: string, fn: () => T): T {
+    this.buildLayers();
+    this.viewOf(pkg);
+    const layers = this.layers!;
+    const saved: [Globals, string, PropertyDescriptor | undefined][] = [];
+    const set = (target: Globals, key: string, value: unknown) => {
+      saved.push([target, key, Object.getOwnPropertyDescriptor(target, key)]);
+      Object.defineProperty(target, key, { value, configurable: true, enumerable: true, writable: true });
+    };
+    for (const [name, value] of Object.entries(overrides)) {
+      const dot = name.lastIndexOf('.');
+      if (dot > 0) set(this.namespaceOf(name.slice(0, dot)), name.slice(dot + 1), value);
+      else for (const view of new Set([...layers.view.values(), ...layers.own.values(), layers.global])) set(view, name, value);
+    }
+    try {
+      return fn();
+    } finally {
+      for (let i = saved.length - 1; i >= 0; i--) {
+        const [target, k, d] = saved[i]!;
+        if (d) Object.defineProperty(target, k, d);
+        else delete target[k];
+      }
+    }
   }
 
-  private template(input: RenderInput): nunjucksTypes.Template {
-    // keyed by the source string itself (V8 keeps a string's hash), then by file: a key built by
-    // concatenation would be a new string, hashed in full, on every render
+  /** A template with Jinja2's semantics in a package's view, compiled now (syntax errors are thrown here). */
+  private newTemplate(source: string, file: string, pkg: string): nunjucksTypes.Template {
+    return new (loadNunjucks().jinja.Template)(source, this.envFor(pkg) as never, file, true) as unknown as nunjucksTypes.Template;
+  }
+
+  private template(input: RenderInput, pkg: string): nunjucksTypes.Template {
+    // keyed by the source string itself (V8 keeps a string's hash), then by package and file: a key
+    // built by concatenating the source would be a new string, hashed in full, on every render
+    const where = pkg === this.registry.rootPackage ? input.file : `${pkg}\u0000${input.file}`;
     let byFile = this.templates.get(input.source);
-    let tmpl = byFile?.get(input.file);
+    let tmpl = byFile?.get(where);
     if (!tmpl) {
       try {
-        tmpl = this.newTemplate(input.source, input.file);
+        tmpl = this.newTemplate(input.source, input.file, pkg);
       } catch (err) {
         throw this.toCompileError(err, { file: input.file, nodeId: input.nodeId }, input.source, true);
       }
       if (!byFile) this.templates.set(input.source, (byFile = new Map()));
-      byFile.set(input.file, tmpl);
+      byFile.set(where, tmpl);
     }
     return tmpl;
   }
 
-  private withGlobals<T>(globals: Readonly<Record<string, unknown>>, fn: () => T): T {
+  private withGlobals<T>(globals: Readonly<Record<string, unknown>>, pkg: string, fn: () => T): T {
     const g = globalsOf(this.env);
     const saved: [string, PropertyDescriptor | undefined][] = [];
     for (const [k, v] of Object.entries(globals)) {
       saved.push([k, Object.getOwnPropertyDescriptor(g, k)]);
       Object.defineProperty(g, k, { value: v, configurable: true, enumerable: true, writable: true });
     }
+    this.renderStack.push(pkg);
     try {
       return fn();
     } finally {
+      this.renderStack.pop();
       for (let i = saved.length - 1; i >= 0; i--) {
         const [k, d] = saved[i]!;
         if (d) Object.defineProperty(g, k, d);
@@ -309,7 +450,7 @@ export class TemplateEngine {
     const undefinedCall = /Unable to call `([^`]+)`, which is undefined or falsey/.exec(msg);
     if (undefinedCall) {
       const fn = undefinedCall[1]!;
-      const hint = closeMatches(fn.replace(/^.*\./, ''), this.macros.keys());
+      const hint = closeMatches(fn.replace(/^.*\./, ''), this.registry.visibleNames(this.currentPackage));
       return new CompileError('BMP_MACRO_UNDEFINED', `'${fn}' is undefined: no macro or function by that name`, { ...where, line, column }, hint.length ? `did you mean ${hint.map((h) => `'${h}'`).join(' or ')}?` : undefined);
     }
     const code = ((compileTime && known) || /expected|unexpected|unknown block tag|parse/i.test(msg)) && !e.cause ? 'BMP_TEMPLATE_SYNTAX' : 'BMP_TEMPLATE_RENDER';
@@ -376,12 +517,13 @@ function cleanMessage(message: string): string {
  * Arity and keyword checks. The error names the call site: no file when the caller is a template
  * (the render locates it at the calling line), the calling macro's file otherwise.
  */
-function checkMacroArgs(macro: RegisteredMacro, args: unknown[], caller: RegisteredMacro | undefined): void {
+function checkMacroArgs(macro: RegisteredMacro, args: unknown[], caller: RegisteredMacro | undefined, rootPackage: string): void {
   const last = args[args.length - 1] as Record<string, unknown> | undefined;
   const kwargs = last && typeof last === 'object' && '__keywords' in last ? last : undefined;
   const positional = kwargs ? args.length - 1 : args.length;
   const names = new Set(macro.args.map((a) => a.name));
-  const label = `${macro.kind === 'test' ? `test '${macro.name.replace(/^test_/, '')}'` : `macro '${macro.name}'`} (${macro.file}:${macro.line})`;
+  const qualified = macro.packageName === rootPackage ? macro.name : `${macro.packageName}.${macro.name}`;
+  const label = `${macro.kind === 'test' ? `test '${qualified.replace(/(^|\.)test_/, '$1')}'` : `macro '${qualified}'`} (${macro.file}:${macro.line})`;
   const where: ErrorLocation = caller ? { file: caller.file, line: caller.line } : {};
   if (positional > macro.args.length && !macro.catchVarargs) {
     throw new CompileError('BMP_MACRO_ARGS', `${label} takes at most ${macro.args.length} argument(s) (${macro.args.map((a) => a.name).join(', ') || 'none'}), got ${positional}`, where);

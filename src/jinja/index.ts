@@ -1,5 +1,6 @@
 /** The template engine shared by parse (config/ref discovery) and compile. */
-export { TemplateEngine, type MacroSource, type RegisteredMacro, type RenderInput, type RenderOptions } from './engine.js';
+export { TemplateEngine, type RenderInput, type RenderOptions } from './engine.js';
+export { MacroRegistry, GLOBAL_PACKAGE, DISPATCH_PREFIXES, registeredName, type MacroSource, type RegisteredMacro, type DispatchOrder } from './macro-registry.js';
 export { TemplateRelation, stripKeywords } from './relation.js';
 export { findMacroBlocks, findDocsBlocks, parseArgs, lineOf, type MacroBlock } from './macro-source.js';
 export { analyzeStatic, renderStatic, type StaticAnalysis, type StaticCall } from './static-template.js';

@@ -3,8 +3,11 @@
  * template files by scanning text (no render), with their line numbers and argument lists.
  */
 export interface MacroBlock {
-  readonly kind: 'macro' | 'test';
+  readonly kind: 'macro' | 'test' | 'materialization';
+  /** The name as written (`star`; for a materialization, its name: `table`). */
   readonly name: string;
+  /** Materializations: the adapter they are for (`duckdb`), or `default`. */
+  readonly adapter?: string;
   readonly args: readonly MacroArg[];
   /** 1-based line of the `{% macro` tag. */
   readonly line: number;
@@ -32,7 +35,10 @@ export function findMacroBlocks(text: string): MacroBlock[] {
     const end = findBlockEnd(text, BLOCK_START.lastIndex, kind);
     if (end < 0) break;
     BLOCK_START.lastIndex = end;
-    if (kind === 'materialization') continue;
+    if (kind === 'materialization') {
+      blocks.push({ kind, name: m[2]!, adapter: materializationAdapter(text, m.index + m[0].length), args: [], line: lineOf(text, start), text: text.slice(start, end), offset: start });
+      continue;
+    }
     const argsText = m[3] === '(' ? balancedParens(text, m.index + m[0].length - 1) : '';
     blocks.push({
       kind,
@@ -44,6 +50,14 @@ export function findMacroBlocks(text: string): MacroBlock[] {
     });
   }
   return blocks;
+}
+
+/** `adapter='duckdb'` or `default` in `{% materialization name, ... %}`, read from `from` to the tag's end. */
+function materializationAdapter(text: string, from: number): string {
+  const close = text.indexOf('%}', from);
+  const rest = text.slice(from, close < 0 ? undefined : close);
+  const adapter = /\badapter\s*=\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]/.exec(rest);
+  return adapter ? adapter[1]! : 'default';
 }
 
 function findBlockEnd(text: string, from: number, kind: string): number {

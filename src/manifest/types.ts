@@ -3,6 +3,8 @@
  * Everything here is plain readonly data; later stages return new values instead of mutating.
  */
 
+import type { RefIndex } from './lookup.js';
+
 export type ResourceType = 'model' | 'seed' | 'test' | 'source' | 'snapshot' | 'unit_test' | 'analysis';
 
 export type Materialization =
@@ -53,8 +55,13 @@ export interface NodeBase {
   readonly resourceType: ResourceType;
   readonly name: string;
   readonly packageName: string;
-  /** Path relative to the project folder, with forward slashes (`models/stg/x.sql`). */
+  /**
+   * Path relative to the root project folder, with forward slashes (`models/stg/x.sql`; a package's
+   * files are under its folder: `dbt_packages/dbt_utils/models/x.sql`).
+   */
   readonly originalFilePath: string;
+  /** For a package's nodes: the package folder relative to the root project (`dbt_packages/dbt_utils`). */
+  readonly packagePath?: string;
   /** Path relative to the resource folder it was found in (`stg/x.sql`). */
   readonly path: string;
   readonly fqn: readonly string[];
@@ -148,9 +155,11 @@ export interface Relation {
 }
 
 export interface MacroDef {
-  readonly uniqueId: string; // macro.<project>.<name>
+  readonly uniqueId: string; // macro.<package>.<name>
   readonly name: string;
   readonly packageName: string;
+  /** Where the package lives, relative to the root project (undefined for the root and for bmp's own macros). */
+  readonly packagePath?: string;
   readonly originalFilePath: string;
   /** 1-based line in the file where `{% macro` starts. */
   readonly line: number;
@@ -176,6 +185,8 @@ export interface Manifest {
   readonly macroFiles: ReadonlyMap<string, string>;
   /** Disabled nodes, by unique id (refs to them give a specific error). */
   readonly disabled: ReadonlySet<string>;
+  /** What `ref()` can name, by package (see manifest/lookup.ts). */
+  readonly refIndex: RefIndex;
 }
 
 export function isSqlNode(n: ManifestNode): n is SqlNode {

@@ -3,13 +3,32 @@ import { finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type Conf
 import { ParseError, closeMatches, type ErrorLocation } from '../errors.js';
 import { analyzeStatic } from '../jinja/index.js';
 import type { RefCall, SqlNode } from '../manifest/types.js';
-import { BUILTIN_TESTS, isBuiltinTest } from '../testing/builtin-tests.js';
+import { BUILTIN_TEST_CONFIG, BUILTIN_TESTS, isBuiltinTest } from '../testing/builtin-tests.js';
 import { testConfigProblem } from '../testing/test-config.js';
 import type { TestDefinition } from './properties.js';
 
-/** The user's `{% test name(...) %}` macros, registered as `test_<name>` (the template engine's macro map). */
-export interface TestMacros {
-  readonly macros: ReadonlyMap<string, { readonly block: { readonly text: string } }>;
+/** A `{% test %}` macro as the registry holds it. */
+export interface TestMacro {
+  readonly packageName: string;
+  readonly block: { readonly text: string };
+}
+
+/** The registry's `{% test %}` macros as a test definition sees them. */
+export interface TestLookup {
+  /** The `test_<name>` macro a test definition means (namespace as written), if any. */
+  find(testName: string, namespace?: string): TestMacro | undefined;
+  /** Whether that macro is dbt's own, not overridden (bmp builds it in TypeScript). */
+  isDefault(macro: TestMacro | undefined): boolean;
+  /** Test names callable without a namespace (for "did you mean"). */
+  names(): Iterable<string>;
+}
+
+/** Where a test is declared: its project (name, `tests:` configs), and the root's `tests:` configs for a package. */
+export interface TestScope {
+  readonly project: Pick<ProjectConfig, 'name' | 'tests'>;
+  /** The root project's `tests:` tree, applied last to a package's tests. */
+  readonly rootTests?: ProjectConfig['tests'];
+  readonly packagePath?: string;
 }
 
 export interface TestTarget {
@@ -41,22 +60,26 @@ export function genericTestName(testName: string, label: string, args: Readonly<
 }
 
 /**
- * One test node per test definition on a model/source/seed or one of its columns. With `tests`
- * (the project's test macros), the test must exist and its arguments and config must be valid.
+ * One test node per test definition on a model/source/seed or one of its columns. With `findTest`
+ * (the registry's test lookup), the test must exist and its arguments and config must be valid; a
+ * test macro of dbt's own namespace that bmp builds in TypeScript is checked as a built-in.
  * @throws ParseError BMP_TEST_UNDEFINED / BMP_TEST_ARGUMENT / BMP_TEST_CONFIG, located at the YAML entry.
  */
-export function makeGenericTest(project: ProjectConfig, target: TestTarget, def: TestDefinition, columnName: string | undefined, tests?: TestMacros, check: ConfigCheck = { resourceType: 'test' }): SqlNode {
+export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestDefinition, columnName: string | undefined, tests?: TestLookup, check: ConfigCheck = { resourceType: 'test' }): SqlNode {
+  const { project } = scope;
   const args: Record<string, unknown> = { ...def.args };
   if (columnName !== undefined && !('column_name' in args)) args['column_name'] = columnName;
-  const { name, alias } = genericTestName(def.testName, target.testLabel, args);
+  // a namespaced test is named after its package too, as dbt names it (`dbt_utils_equality_orders_...`)
+  const { name, alias } = genericTestName(def.namespace ? `${def.namespace}_${def.testName}` : def.testName, target.testLabel, args);
   const finalName = def.customName ?? name;
-  const userMacro = tests?.macros.get(`test_${def.testName}`);
+  const found = tests?.find(def.testName, def.namespace);
+  const userMacro = found && !(isBuiltinTest(def.testName) && tests?.isDefault(found)) ? found : undefined;
   if (tests && !userMacro) checkBuiltinTest(def, args, finalName, target, tests);
   const hash = createHash('md5').update(`${target.uniqueId}|${finalName}|${JSON.stringify(args)}|${JSON.stringify(def.config)}`).digest('hex').slice(0, 10);
   const fqn = [project.name, ...target.fqnFolders, finalName];
   const inline = normalizeConfig(def.config, def.where, undefined, check);
-  const fromMacro = userMacro ? normalizeConfig(macroConfig(userMacro.block.text), def.where, undefined, check) : {};
-  const merged = mergeConfigs({ severity: 'error', store_failures: false }, ...folderConfigs(project.tests, fqn, 'test'), fromMacro, inline);
+  const fromMacro = userMacro ? normalizeConfig(macroConfig(userMacro.block.text), def.where, undefined, check) : (BUILTIN_TEST_CONFIG[def.testName] ?? {});
+  const merged = mergeConfigs({ severity: 'error', store_failures: false }, ...folderConfigs(project.tests, fqn, 'test'), fromMacro, inline, ...(scope.rootTests ? folderConfigs(scope.rootTests, fqn, 'test') : []));
   // a user-given `name:` is also the relation name of stored failures, as in dbt
   const config = finalizeConfig({ ...merged, alias: merged['alias'] ?? def.customName ?? alias }, 'test');
   const problem = testConfigProblem(config);
@@ -76,6 +99,7 @@ export function makeGenericTest(project: ProjectConfig, target: TestTarget, def:
     name: finalName,
     packageName: project.name,
     originalFilePath: target.patchPath,
+    ...(scope.packagePath !== undefined && { packagePath: scope.packagePath }),
     path: `${finalName}.sql`,
     fqn,
     description: '',
@@ -117,12 +141,11 @@ const REQUIRED_ARGS: Readonly<Record<string, readonly string[]>> = {
   equal_rowcount: ['compare_model'],
 };
 
-function checkBuiltinTest(def: TestDefinition, args: Record<string, unknown>, name: string, target: TestTarget, tests: TestMacros): void {
+function checkBuiltinTest(def: TestDefinition, args: Record<string, unknown>, name: string, target: TestTarget, tests: TestLookup): void {
   const where: ErrorLocation = def.where;
   const full = `${def.namespace ? `${def.namespace}.` : ''}${def.testName}`;
   if (!isBuiltinTest(def.testName)) {
-    const custom = [...tests.macros.keys()].filter((k) => k.startsWith('test_')).map((k) => k.slice(5));
-    const close = closeMatches(def.testName, [...BUILTIN_TESTS, ...custom]);
+    const close = closeMatches(def.testName, [...new Set([...BUILTIN_TESTS, ...tests.names()])]);
     throw new ParseError(
       'BMP_TEST_UNDEFINED',
       `unknown test '${full}' on ${describeTarget(target, args['column_name'] as string | undefined)}`,

@@ -1,6 +1,7 @@
 import { warningAt, type ConfigWarning } from '../config/index.js';
 import { BmpError, CompileError, closeMatches, type ErrorLocation } from '../errors.js';
 import { analyzeStatic } from '../jinja/index.js';
+import { resolveRefId, resolveSourceId, type RefIndex } from '../manifest/lookup.js';
 import type { ExecutableNode, SourceNode, SqlNode, UnitTestNode } from '../manifest/types.js';
 
 /**
@@ -8,42 +9,50 @@ import type { ExecutableNode, SourceNode, SqlNode, UnitTestNode } from '../manif
  * does not exist or is disabled is disabled itself, as dbt does (added to `disabled`; a target
  * that was not found is reported to `warn` as NodeNotFoundOrDisabled, a disabled source as
  * InvalidDisabledTargetInTestNode, a disabled model or seed silently); so is a unit test of a
- * disabled model.
+ * disabled model. Refs and sources resolve across the root project and its packages
+ * (manifest/lookup.ts: the named package, else the root, the node's package, any).
  * @throws CompileError BMP_REF_UNDEFINED / BMP_REF_DISABLED / BMP_SOURCE_UNDEFINED / BMP_UNIT_TEST_INPUT (from nodes other than tests)
  */
 export function resolveDependencies(
-  projectName: string,
+  rootPackage: string,
   nodes: ReadonlyMap<string, ExecutableNode>,
   sources: ReadonlyMap<string, SourceNode>,
   disabled: Set<string>,
   warn: (w: ConfigWarning) => void = () => undefined,
   /** Where a generic test was declared (its YAML entry), for those warnings. */
   declaredAt: (id: string) => ErrorLocation | undefined = () => undefined,
-): Map<string, ExecutableNode> {
-  const byName = new Map<string, string>();
+): { resolved: Map<string, ExecutableNode>; refIndex: RefIndex } {
+  const refIndex = new Map<string, Map<string, string>>();
   for (const n of nodes.values()) {
-    if (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot') byName.set(n.name, n.uniqueId);
+    if (n.resourceType !== 'model' && n.resourceType !== 'seed' && n.resourceType !== 'snapshot') continue;
+    let names = refIndex.get(n.packageName);
+    if (!names) refIndex.set(n.packageName, (names = new Map()));
+    names.set(n.name, n.uniqueId);
   }
-  const refTargets = [...byName.keys()];
+  const refTargets = () => [...new Set([...refIndex.values()].flatMap((m) => [...m.keys()]))];
   const out = new Map<string, ExecutableNode>();
+  const sourceLookup = { projectName: rootPackage, sources };
 
   const resolveRef = (from: ExecutableNode, name: string, pkg: string | undefined, rawCode?: string): string => {
-    const id = byName.get(name);
-    if (id && (!pkg || pkg === projectName)) return id;
+    const id = resolveRefId(refIndex, rootPackage, from.packageName, name, pkg);
+    if (id) return id;
     const where = locate(from, rawCode, `ref\\(\\s*['"]${escapeRe(pkg ?? name)}`);
     for (const kind of ['model', 'seed', 'snapshot']) {
-      if (disabled.has(`${kind}.${projectName}.${name}`)) {
-        throw new CompileError('BMP_REF_DISABLED', `${describe(from)} depends on ${kind} '${name}', which is disabled`, where);
+      for (const p of pkg ? [pkg] : [rootPackage, from.packageName]) {
+        if (disabled.has(`${kind}.${p}.${name}`)) {
+          throw new CompileError('BMP_REF_DISABLED', `${describe(from)} depends on ${kind} '${p === rootPackage ? name : `${p}.${name}`}', which is disabled`, where);
+        }
       }
     }
-    const close = closeMatches(name, refTargets);
-    throw new CompileError('BMP_REF_UNDEFINED', `${describe(from)} depends on '${pkg ? `${pkg}.` : ''}${name}', which was not found`, where, close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : undefined);
+    const close = closeMatches(name, refTargets());
+    const hint = pkg && !refIndex.has(pkg) ? `no installed package or project is named '${pkg}'` : close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : undefined;
+    throw new CompileError('BMP_REF_UNDEFINED', `${describe(from)} depends on '${pkg ? `${pkg}.` : ''}${name}', which was not found`, where, hint);
   };
 
   const resolveSource = (from: ExecutableNode, src: string, table: string, rawCode?: string): string => {
-    const id = `source.${projectName}.${src}.${table}`;
-    if (sources.has(id)) return id;
-    if (disabled.has(id)) throw new CompileError('BMP_SOURCE_UNDEFINED', `${describe(from)} depends on source '${src}.${table}', which is disabled`, locate(from, rawCode, `source\\(\\s*['"]${escapeRe(src)}`));
+    const id = resolveSourceId(sourceLookup, from.packageName, src, table);
+    if (id) return id;
+    if ([rootPackage, from.packageName].some((p) => disabled.has(`source.${p}.${src}.${table}`))) throw new CompileError('BMP_SOURCE_UNDEFINED', `${describe(from)} depends on source '${src}.${table}', which is disabled`, locate(from, rawCode, `source\\(\\s*['"]${escapeRe(src)}`));
     const all = [...sources.values()].map((s) => `${s.sourceName}.${s.name}`);
     const close = closeMatches(`${src}.${table}`, all);
     throw new CompileError('BMP_SOURCE_UNDEFINED', `${describe(from)} depends on source '${src}.${table}', which was not found`, locate(from, rawCode, `source\\(\\s*['"]${escapeRe(src)}`), close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : 'declare it under sources: in a properties YAML file');
@@ -77,8 +86,8 @@ export function resolveDependencies(
       out.set(node.uniqueId, node);
     } else if (node.resourceType === 'unit_test') {
       // dbt (since #12251): the unit tests of a disabled model are disabled
-      if (!byName.has(node.model) && disabled.has(`model.${projectName}.${node.model}`)) disabled.add(node.uniqueId);
-      else out.set(node.uniqueId, resolveUnitTest(node, nodes, byName, projectName, resolveRef, resolveSource));
+      if (!refIndex.get(node.packageName)?.has(node.model) && disabled.has(`model.${node.packageName}.${node.model}`)) disabled.add(node.uniqueId);
+      else out.set(node.uniqueId, resolveUnitTest(node, nodes, refIndex, rootPackage, sourceLookup, resolveRef, resolveSource));
     } else {
       const deps = new Set<string>();
       let ok = true;
@@ -100,21 +109,22 @@ export function resolveDependencies(
       out.set(node.uniqueId, node);
     }
   }
-  return out;
+  return { resolved: out, refIndex };
 }
 
 function resolveUnitTest(
   node: UnitTestNode,
   nodes: ReadonlyMap<string, ExecutableNode>,
-  byName: Map<string, string>,
-  projectName: string,
+  refIndex: RefIndex,
+  rootPackage: string,
+  sourceLookup: Parameters<typeof resolveSourceId>[0],
   resolveRef: (from: ExecutableNode, name: string, pkg?: string) => string,
   resolveSource: (from: ExecutableNode, s: string, t: string) => string,
 ): UnitTestNode {
-  const modelId = byName.get(node.model);
+  const modelId = refIndex.get(node.packageName)?.get(node.model);
   const where: ErrorLocation = { file: node.originalFilePath, nodeId: node.uniqueId };
   if (!modelId || !modelId.startsWith('model.')) {
-    throw new CompileError('BMP_UNIT_TEST_MODEL', `unit test '${node.name}' tests model '${node.model}', which was not found`, where, closeMatches(node.model, byName.keys()).map((c) => `did you mean '${c}'?`)[0]);
+    throw new CompileError('BMP_UNIT_TEST_MODEL', `unit test '${node.name}' tests model '${node.model}', which was not found`, where, closeMatches(node.model, refIndex.get(node.packageName)?.keys() ?? []).map((c) => `did you mean '${c}'?`)[0]);
   }
   const model = nodes.get(modelId) as SqlNode;
   const given = new Set<string>();
@@ -127,11 +137,11 @@ function resolveUnitTest(
     else if (call.fn === 'source') given.add(resolveSource(node, String(call.args[0]), String(call.args[1])));
   }
   const needed = [
-    ...model.refs.map((r) => ({ id: byName.get(r.name)!, label: `ref('${r.name}')` })),
-    ...model.sources.map(([s, t]) => ({ id: `source.${projectName}.${s}.${t}`, label: `source('${s}', '${t}')` })),
+    ...model.refs.map((r) => ({ id: resolveRefId(refIndex, rootPackage, model.packageName, r.name, r.package), label: r.package ? `ref('${r.package}', '${r.name}')` : `ref('${r.name}')` })),
+    ...model.sources.map(([s, t]) => ({ id: resolveSourceId(sourceLookup, model.packageName, s, t), label: `source('${s}', '${t}')` })),
   ];
   for (const n of needed) {
-    if (!given.has(n.id)) {
+    if (!n.id || !given.has(n.id)) {
       throw new CompileError('BMP_UNIT_TEST_INPUT', `unit test '${node.name}' gives no rows for ${n.label}, an input of model '${node.model}'`, where, `add - input: ${n.label} under given:`);
     }
   }

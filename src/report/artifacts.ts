@@ -117,11 +117,19 @@ export class RunResultsWriter {
 /** compiled/ and run/ SQL paths as dbt lays them out. */
 export function sqlArtifactPath(targetDir: string, kind: 'compiled' | 'run', projectName: string, node: ManifestNode): string {
   // concatenated, not path.join: the parts are already normal (an absolute target folder and
-  // project-relative POSIX paths), and this runs for every node on the path between two statements
+  // project-relative POSIX paths), and this runs for every node on the path between two statements;
+  // a package's node goes under its package's name and its path in the package, as in dbt
+  const pkg = node.packagePath === undefined ? projectName : node.packageName;
   if ('testMetadata' in node && node.testMetadata?.testType === 'generic') {
-    return `${targetDir}/${kind}/${projectName}/${node.patchPath ?? node.originalFilePath}/${testFileStem(node.name)}.sql`;
+    return `${targetDir}/${kind}/${pkg}/${inPackage(node, node.patchPath ?? node.originalFilePath)}/${testFileStem(node.name)}.sql`;
   }
-  return `${targetDir}/${kind}/${projectName}/${node.originalFilePath}`;
+  return `${targetDir}/${kind}/${pkg}/${inPackage(node, node.originalFilePath)}`;
+}
+
+/** A root-relative path as dbt records it: relative to the node's package folder (the same path for the root project's). */
+export function inPackage(node: { readonly packagePath?: string }, path: string): string {
+  const prefix = node.packagePath;
+  return prefix !== undefined && path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1) : path;
 }
 
 /**

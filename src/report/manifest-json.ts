@@ -10,7 +10,7 @@ import { stringifyMasked } from '../config/index.js';
 import { findMacroBlocks } from '../jinja/index.js';
 import { macroCalls, macroResolver, type MacroResolver } from '../manifest/macro-deps.js';
 import type { ColumnInfo, ExecutableNode, MacroDef, Manifest, ManifestNode, NodeConfig, Relation, SeedNode, SourceNode, SqlNode, UnitTestNode, UnitTestRows } from '../manifest/types.js';
-import { artifactMetadata, sqlArtifactPath } from './artifacts.js';
+import { artifactMetadata, inPackage, sqlArtifactPath } from './artifacts.js';
 
 export interface ManifestJsonOptions {
   readonly invocationId: string;
@@ -186,8 +186,8 @@ class ManifestWriter {
     }
   }
 
-  private patchPath(n: { patchPath?: string; packageName: string }): string | null {
-    return n.patchPath ? `${n.packageName}://${n.patchPath}` : null;
+  private patchPath(n: { patchPath?: string; packageName: string; packagePath?: string }): string | null {
+    return n.patchPath ? `${n.packageName}://${inPackage(n, n.patchPath)}` : null;
   }
 
   /** Fields every node kind has. */
@@ -199,7 +199,7 @@ class ManifestWriter {
       resource_type: n.resourceType,
       package_name: n.packageName,
       path: n.path,
-      original_file_path: n.originalFilePath,
+      original_file_path: inPackage(n, n.originalFilePath),
       unique_id: n.uniqueId,
       fqn: n.fqn,
       alias,
@@ -311,7 +311,7 @@ class ManifestWriter {
       resource_type: 'unit_test',
       package_name: n.packageName,
       path: n.path,
-      original_file_path: n.originalFilePath,
+      original_file_path: inPackage(n, n.originalFilePath),
       unique_id: n.uniqueId,
       fqn: n.fqn,
       description: n.description,
@@ -336,8 +336,8 @@ class ManifestWriter {
       name: s.name,
       resource_type: 'source',
       package_name: s.packageName,
-      path: s.path,
-      original_file_path: s.originalFilePath,
+      path: inPackage(s, s.path),
+      original_file_path: inPackage(s, s.originalFilePath),
       unique_id: s.uniqueId,
       fqn: s.fqn,
       source_name: s.sourceName,
@@ -372,8 +372,8 @@ class ManifestWriter {
       name: m.name,
       resource_type: 'macro',
       package_name: m.packageName,
-      path: m.originalFilePath,
-      original_file_path: m.originalFilePath,
+      path: inPackage(m, m.originalFilePath),
+      original_file_path: inPackage(m, m.originalFilePath),
       unique_id: m.uniqueId,
       macro_sql: sql,
       depends_on: { macros: deps },
@@ -402,7 +402,7 @@ class ManifestWriter {
     for (const m of manifest.macros.values()) macros[m.uniqueId] = this.macro(m);
     const docs: Record<string, unknown> = {};
     for (const d of manifest.docs.values()) {
-      docs[d.uniqueId] = { name: d.name, resource_type: 'doc', package_name: manifest.projectName, path: d.originalFilePath, original_file_path: d.originalFilePath, unique_id: d.uniqueId, block_contents: d.blockContents };
+      docs[d.uniqueId] = { name: d.name, resource_type: 'doc', package_name: d.uniqueId.split('.')[1] ?? manifest.projectName, path: d.originalFilePath, original_file_path: d.originalFilePath, unique_id: d.uniqueId, block_contents: d.blockContents };
     }
     const overview = `doc.${manifest.projectName}.__overview__`;
     if (!docs[overview]) docs[overview] = { name: '__overview__', resource_type: 'doc', package_name: manifest.projectName, path: 'overview.md', original_file_path: 'overview.md', unique_id: overview, block_contents: OVERVIEW };

@@ -275,8 +275,8 @@ function checkMaterializations(project: LoadedProject, ids: readonly string[]): 
     const node = project.manifest.nodes.get(id)!;
     if (node.resourceType !== 'model' && node.resourceType !== 'snapshot') continue;
     const m = String(node.config.materialized);
-    if (m in MATERIALIZATIONS) continue;
-    throw new ConfigError('BMP_MATERIALIZATION_UNKNOWN', `unknown materialization '${m}'`, { file: node.originalFilePath, nodeId: id }, didYouMean(m, Object.keys(MATERIALIZATIONS)) ?? `one of ${Object.keys(MATERIALIZATIONS).join(', ')}`);
+    if (m in MATERIALIZATIONS || project.engine.registry.findMaterialization(m, false)) continue;
+    throw new ConfigError('BMP_MATERIALIZATION_UNKNOWN', `unknown materialization '${m}'`, { file: node.originalFilePath, nodeId: id }, didYouMean(m, Object.keys(MATERIALIZATIONS)) ?? `one of ${Object.keys(MATERIALIZATIONS).join(', ')}, or a {% materialization ${m}, adapter='duckdb' %} in the macro paths`);
   }
 }
 

@@ -65,6 +65,12 @@ function expression(col: string | undefined, args: Args): string {
   return col ? `${col} ${expr}` : expr;
 }
 
+/** `group_by_columns` (dbt_utils' at_least_one, not_constant, equal_rowcount), as written. */
+export function groupByColumns(args: Args): string[] {
+  const cols = args['group_by_columns'];
+  return Array.isArray(cols) ? cols.map(String) : typeof cols === 'string' && cols ? [cols] : [];
+}
+
 function columnsOf(args: Args): string[] {
   const cols = args['combination_of_columns'];
   const list = Array.isArray(cols) ? cols.map(String) : typeof cols === 'string' ? [cols] : [];
@@ -82,7 +88,8 @@ export function builtinTestSql(name: string, model: string, args: Args): string 
     case 'accepted_values':
       return `with all_values as (\n  select ${col} as value_field, count(*) as n_records\n  from ${model}\n  group by ${col}\n)\nselect *\nfrom all_values\nwhere value_field not in (${valueList(args)})`;
     case 'not_accepted_values':
-      return `with all_values as (\n  select ${col} as value_field\n  from ${model}\n)\nselect value_field\nfrom all_values\nwhere value_field in (${valueList(args)})`;
+      // one row per distinct bad value, as dbt_utils counts them
+      return `with all_values as (\n  select distinct ${col} as value_field\n  from ${model}\n)\nselect value_field\nfrom all_values\nwhere value_field in (${valueList(args)})`;
     case 'relationships': {
       const to = String(args['to']);
       const field = String(args['field']);
@@ -103,29 +110,52 @@ export function builtinTestSql(name: string, model: string, args: Args): string 
       const cols = columnsOf(args).join(', ');
       return `select ${cols}, count(*) as n_records\nfrom ${model}\ngroup by ${cols}\nhaving count(*) > 1`;
     }
-    case 'not_constant':
-      return `select count(distinct ${col}) as filler_column\nfrom ${model}\nhaving count(distinct ${col}) = 1`;
+    case 'not_constant': {
+      // with group_by_columns: one failing row per group whose values are all the same
+      const gb = groupByColumns(args);
+      const select = gb.length ? `${gb.join(', ')}, ` : '';
+      const group = gb.length ? `\ngroup by ${gb.join(', ')}` : '';
+      return `select ${select}count(distinct ${col}) as filler_column\nfrom ${model}${group}\nhaving count(distinct ${col}) = 1`;
+    }
     case 'not_empty_string':
       return `select ${col}\nfrom ${model}\nwhere ${args['trim_whitespace'] === false ? col : `trim(${col})`} = ''`;
-    case 'at_least_one':
+    case 'at_least_one': {
+      // with group_by_columns: one failing row per group without a single non-null value
+      const gb = groupByColumns(args);
+      if (gb.length) return `select ${gb.join(', ')}, count(${col}) as filler_column\nfrom ${model}\ngroup by ${gb.join(', ')}\nhaving count(${col}) = 0`;
       return `select *\nfrom (\n  select count(${col}) as filler_column\n  from ${model}\n) as counts\nwhere filler_column = 0`;
+    }
     case 'equal_rowcount': {
+      // the failures are the summed differences (fail_calc, see BUILTIN_TEST_CONFIG); with
+      // group_by_columns, per group present on both sides, as dbt_utils joins them
       const other = String(args['compare_model']);
-      return `with a as (select count(*) as count_a from ${model}),\nb as (select count(*) as count_b from ${other})\nselect count_a, count_b, abs(count_a - count_b) as diff_count\nfrom a cross join b\nwhere count_a != count_b`;
+      const gb = groupByColumns(args);
+      if (!gb.length) return `with a as (select count(*) as count_a from ${model}),\nb as (select count(*) as count_b from ${other})\nselect count_a, count_b, abs(count_a - count_b) as diff_count\nfrom a cross join b\nwhere count_a != count_b`;
+      const cols = gb.join(', ');
+      const on = gb.map((c) => `a.${c} = b.${c}`).join(' and ');
+      return `with a as (select ${cols}, count(*) as count_a from ${model} group by ${cols}),\nb as (select ${cols}, count(*) as count_b from ${other} group by ${cols})\nselect ${gb.map((c) => `a.${c}`).join(', ')}, count_a, count_b, abs(count_a - count_b) as diff_count\nfrom a join b on ${on}\nwhere count_a != count_b`;
     }
     default:
       return undefined;
   }
 }
 
+/**
+ * Config a built-in test carries itself, as a `{% test %}` macro's `config()` would: the project and
+ * the properties file override it.
+ */
+export const BUILTIN_TEST_CONFIG: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  equal_rowcount: { fail_calc: 'sum(coalesce(diff_count, 0))' },
+};
+
 /** Tests whose failure count a shared scan can compute as one aggregate ({@link builtinTestAggregate}). */
 export const SCAN_TESTS: readonly string[] = ['not_null', 'accepted_values', 'not_accepted_values', 'accepted_range', 'expression_is_true', 'not_empty_string', 'not_constant', 'at_least_one'];
 /**
  * Scan tests whose aggregate is only a probe: zero exactly when the test has no failures, but not
- * dbt's failure count otherwise (accepted_values counts distinct bad values). A non-zero probe is
+ * dbt's failure count otherwise ((not_)accepted_values count distinct bad values). A non-zero probe is
  * followed by the test's own query, so reported counts stay dbt's.
  */
-export const PROBE_TESTS: readonly string[] = ['accepted_values'];
+export const PROBE_TESTS: readonly string[] = ['accepted_values', 'not_accepted_values'];
 /** Tests that need a grouping of their own; a batch counts them in the same statement. */
 export const GROUPED_TESTS: readonly string[] = ['unique', 'unique_combination_of_columns'];
 
@@ -148,6 +178,7 @@ export function builtinTestCondition(name: string, args: Args): string | undefin
       // a probe: bad rows, where dbt counts distinct bad values; null is never "not in", as in dbt
       return `${col} not in (${valueList(args)})`;
     case 'not_accepted_values':
+      // a probe too: dbt_utils counts distinct bad values
       return `${col} in (${valueList(args)})`;
     case 'accepted_range':
       return `not (${rangeCondition(col, args)})`;

@@ -6,7 +6,7 @@
  */
 import { quoteIdent } from '../adapters/duckdb/index.js';
 import type { ExecutableNode, Manifest, SqlNode } from '../manifest/types.js';
-import { builtinTestAggregate, builtinTestCondition, builtinTestSql, GROUPED_TESTS, PROBE_TESTS, SCAN_TESTS } from './builtin-tests.js';
+import { builtinTestAggregate, builtinTestCondition, builtinTestSql, groupByColumns, GROUPED_TESTS, PROBE_TESTS, SCAN_TESTS } from './builtin-tests.js';
 
 type Args = Readonly<Record<string, unknown>>;
 
@@ -34,14 +34,16 @@ export interface BatchSql {
 
 /**
  * Whether a test's failure count can come from a shared scan: a built-in scan or grouped test
- * (not replaced by a user's `{% test %}` of the same name) with dbt's default verdict inputs (no
+ * (not replaced by a `{% test %}` macro the test resolves to: the project's or a package's) with dbt's default verdict inputs (no
  * `where`, `limit`, `fail_calc` or `store_failures`), on a model that is a relation.
  */
-export function isBatchable(node: ExecutableNode, manifest: Manifest, hasUserTest: (name: string) => boolean): node is SqlNode {
+export function isBatchable(node: ExecutableNode, manifest: Manifest, hasUserTest: (name: string, node: SqlNode) => boolean): node is SqlNode {
   if (node.resourceType !== 'test' || node.testMetadata?.testType !== 'generic' || !node.attachedNode) return false;
   const name = node.testMetadata.name;
   if (!SCAN_TESTS.includes(name) && !GROUPED_TESTS.includes(name)) return false;
-  if (hasUserTest(name)) return false;
+  if (hasUserTest(name, node)) return false;
+  // per-group answers (dbt_utils' group_by_columns) need the test's own query
+  if (groupByColumns(node.testMetadata.kwargs).length) return false;
   // templated arguments are rendered per test at compile time; the shared query uses them as written
   const templated = (v: unknown): boolean => (typeof v === 'string' ? v.includes('{{') || v.includes('{%') : Array.isArray(v) && v.some(templated));
   if (Object.values(node.testMetadata.kwargs).some(templated)) return false;
@@ -59,7 +61,7 @@ export function isBatchable(node: ExecutableNode, manifest: Manifest, hasUserTes
  * Groups the batchable tests among `tests` by the model they test; groups of one are left out
  * (nothing to share). Returns each batched test's group.
  */
-export function planBatches(tests: Iterable<ExecutableNode>, manifest: Manifest, hasUserTest: (name: string) => boolean): Map<string, BatchGroup> {
+export function planBatches(tests: Iterable<ExecutableNode>, manifest: Manifest, hasUserTest: (name: string, node: SqlNode) => boolean): Map<string, BatchGroup> {
   const byModel = new Map<string, BatchMember[]>();
   for (const node of tests) {
     if (!isBatchable(node, manifest, hasUserTest)) continue;

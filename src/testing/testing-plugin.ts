@@ -31,7 +31,12 @@ export const testingPlugin: SessionPlugin = {
     selectedTests.delete(project);
     const tests: ExecutableNode[] = [];
     for (const node of manifest.nodes.values()) if (node.resourceType === 'test' && (!selected || selected.has(node.uniqueId))) tests.push(node);
-    const plan = planBatches(tests, manifest, (name) => project.engine.macros.has(`test_${name}`));
+    // a test that resolves to a project's or package's macro runs that macro, never bmp's version
+    const registry = project.engine.registry;
+    const plan = planBatches(tests, manifest, (name, node) => {
+      const macro = registry.findTest(name, node.testMetadata?.namespace, node.packageName);
+      return !registry.isGlobalDefault(macro, node.packageName);
+    });
     session.registerRunner('test', dataTestRunner(new BatchScans(plan)));
     session.registerRunner('unit_test', runUnitTest);
   },

@@ -132,15 +132,8 @@ async function compileWithFixtures(session: Session, test: UnitTestNode, model: 
   const macros = { ...(test.overrides.macros ?? {}) };
   const isIncremental = 'is_incremental' in macros ? Boolean(macros['is_incremental']) : false;
   delete macros['is_incremental'];
-  const overrideGlobals: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(macros)) {
-    const parts = name.split('.');
-    if (parts.length === 1) overrideGlobals[name] = () => value;
-    else {
-      const ns = (overrideGlobals[parts[0]!] ??= {}) as Record<string, unknown>;
-      ns[parts.slice(1).join('.')] = () => value;
-    }
-  }
+  const macroOverrides: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(macros)) macroOverrides[name] = () => value;
   const base = session.compileEnv();
   const env: CompileEnv = {
     ...base,
@@ -148,7 +141,7 @@ async function compileWithFixtures(session: Session, test: UnitTestNode, model: 
     varOverrides: test.overrides.vars ?? {},
     refOverrides,
     isIncrementalOverride: isIncremental,
-    extraGlobals: { ...(base.extraGlobals ?? {}), ...overrideGlobals },
+    macroOverrides,
   };
   const compiled = await compileNode(model, env, new Map());
   return compiled.compiledSql;

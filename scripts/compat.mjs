@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+/**
+ * `npm run compat`: runs bmp on the integration projects of the real dbt packages in
+ * ../shared/compat (dbt_utils 1.3.3, dbt_date 0.21.0) and writes what passed and what failed, with
+ * every failure's reason, into docs/COMPATIBILITY.md (between the `compat:packages` markers).
+ *
+ * For each package: unpack its archive into a scratch folder, install it into its integration
+ * project's dbt_packages/ (with `bmp deps` when this bmp has it, which reads the project's
+ * `packages.yml` = `local: ../`; otherwise as `dbt deps` lays a local package out: a link to the
+ * package folder), then `bmp build` and read target/run_results.json. dbt_utils' integration
+ * profile targets postgres, so it gets a DuckDB profile of the same name; dbt_date's targets DuckDB
+ * already. Nothing here is part of `npm test`; without ../shared/compat it says so and exits 0.
+ *
+ *   npm run build && npm run compat            # measure, rewrite the table
+ *   npm run compat -- --no-write --keep        # print only; keep the scratch folder
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
+const DOC = join(ROOT, 'docs', 'COMPATIBILITY.md');
+const START = '<!-- compat:packages:start -->';
+const END = '<!-- compat:packages:end -->';
+const args = new Set(process.argv.slice(2));
+
+/** The integration projects measured: archive, the package's name, a DuckDB profile when the project has none. */
+const PROJECTS = [
+  { archive: 'dbt_utils-1.3.3.tar.gz', name: 'dbt_utils', label: 'dbt_utils 1.3.3', profile: 'integration_tests' },
+  { archive: 'dbt_date-0.21.0.tar.gz', name: 'dbt_date', label: 'dbt_date 0.21.0' },
+];
+
+function compatDir() {
+  const candidates = [join(ROOT, '..', 'shared', 'compat')];
+  // from a git worktree, ../shared is next to the main checkout
+  const common = spawnSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: ROOT, encoding: 'utf8' });
+  if (common.status === 0 && common.stdout.trim()) candidates.push(join(common.stdout.trim(), '..', '..', 'shared', 'compat'));
+  return candidates.find((c) => existsSync(join(c, 'packages')));
+}
+
+function run(cmd, argv, opts = {}) {
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' }, ...opts });
+  return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+const bmp = (argv) => run(process.execPath, [BIN, ...argv]);
+/** Whether this build has `bmp deps` (it lists the command in its help). */
+const hasDeps = () => /^\s+deps\b/m.test(bmp(['--help']).stdout);
+
+function install(project, pkgDir, name) {
+  if (hasDeps()) {
+    const r = bmp(['deps', '--project-dir', project]);
+    if (r.code === 0) return 'bmp deps';
+    throw new Error(`bmp deps failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+  }
+  mkdirSync(join(project, 'dbt_packages'), { recursive: true });
+  symlinkSync(pkgDir, join(project, 'dbt_packages', name), 'dir');
+  return 'unpacked where dbt deps puts a local package (this bmp has no `deps` command yet)';
+}
+
+const firstLine = (text) => String(text ?? '').trim().split('\n').find((l) => l.trim()) ?? '';
+
+function measure(compat, scratch, p) {
+  const dir = join(scratch, p.name);
+  mkdirSync(dir, { recursive: true });
+  const tar = run('tar', ['xzf', join(compat, 'packages', p.archive), '-C', dir, '--strip-components=1']);
+  if (tar.code !== 0) throw new Error(`tar: ${tar.stderr}`);
+  const project = join(dir, 'integration_tests');
+  const deps = install(project, dir, p.name);
+  const argv = ['build', '--project-dir', project];
+  if (p.profile) {
+    const profiles = join(scratch, `${p.name}-profiles`);
+    mkdirSync(profiles, { recursive: true });
+    writeFileSync(join(profiles, 'profiles.yml'), `${p.profile}:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: ${join(scratch, `${p.name}.duckdb`)}\n      threads: 4\n`);
+    argv.push('--profiles-dir', profiles);
+  }
+  const t0 = Date.now();
+  const build = bmp(argv);
+  const seconds = (Date.now() - t0) / 1000;
+  const resultsFile = join(project, 'target', 'run_results.json');
+  const results = build.code !== 2 && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')).results : [];
+  return { ...p, deps, exitCode: build.code, seconds, stopped: build.code === 2 ? firstLine(build.stderr || build.stdout) : undefined, results };
+}
+
+const KINDS = [['model', 'models'], ['seed', 'seeds'], ['test', 'tests']];
+const PASSED = new Set(['success', 'pass', 'warn']);
+
+function summarize(m) {
+  const counts = {};
+  for (const [kind] of KINDS) counts[kind] = { passed: 0, total: 0 };
+  for (const r of m.results) {
+    const kind = r.unique_id.split('.')[0];
+    if (!counts[kind]) continue;
+    counts[kind].total++;
+    if (PASSED.has(r.status)) counts[kind].passed++;
+  }
+  const failures = m.results.filter((r) => !PASSED.has(r.status)).map((r) => ({ id: r.unique_id, status: r.status, reason: firstLine(r.message).replace(/\|/g, '\\|') }));
+  return { counts, failures };
+}
+
+const pct = (c) => (c.total ? `${c.passed}/${c.total} (${((100 * c.passed) / c.total).toFixed(1)}%)` : '0/0');
+
+function markdown(measured, when) {
+  const lines = [START, '### Measured: the integration projects of dbt_utils and dbt_date', '', `Measured by \`npm run compat\` (scripts/compat.mjs) on ${when} with this repository's build: each package's own integration project, its package installed into dbt_packages/, then \`bmp build\`. Passed = models and seeds built, tests passed (or warned, as configured).`, ''];
+  lines.push('| integration project | installed with | exit code | models passed | seeds passed | tests passed | build time |', '| --- | --- | --- | --- | --- | --- | --- |');
+  for (const m of measured) {
+    const { counts } = summarize(m);
+    lines.push(`| ${m.label} | ${m.deps} | ${m.exitCode} | ${pct(counts.model)} | ${pct(counts.seed)} | ${pct(counts.test)} | ${m.seconds.toFixed(1)} s |`);
+  }
+  for (const m of measured) {
+    const { failures } = summarize(m);
+    lines.push('', `**${m.label}**: ${m.stopped ? `the build stopped before running anything: \`${m.stopped.replace(/`/g, "'")}\`` : failures.length ? `${failures.length} node(s) did not pass:` : 'every node passed.'}`);
+    if (!m.stopped && failures.length) {
+      lines.push('', '| node | status | reason |', '| --- | --- | --- |');
+      for (const f of failures) lines.push(`| \`${f.id}\` | ${f.status} | ${f.reason || '(no message)'} |`);
+    }
+  }
+  lines.push('', END);
+  return lines.join('\n');
+}
+
+function writeDoc(section) {
+  const text = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Compatibility with dbt\n\n## Packages\n';
+  let out;
+  if (text.includes(START) && text.includes(END)) out = text.slice(0, text.indexOf(START)) + section + text.slice(text.indexOf(END) + END.length);
+  else if (/^## Packages\s*$/m.test(text)) {
+    // at the end of the Packages section, before the next `## ` heading
+    const at = text.search(/^## Packages\s*$/m);
+    const next = text.slice(at + 1).search(/^## /m);
+    const cut = next < 0 ? text.length : at + 1 + next;
+    out = `${text.slice(0, cut).trimEnd()}\n\n${section}\n\n${text.slice(cut)}`;
+  } else out = `${text.trimEnd()}\n\n## Packages\n\n${section}\n`;
+  writeFileSync(DOC, out);
+}
+
+const compat = compatDir();
+if (!compat) {
+  console.log('compat: ../shared/compat is absent (it holds the dbt_utils and dbt_date archives); nothing measured.');
+  process.exit(0);
+}
+if (!existsSync(BIN)) {
+  console.error('compat: dist/cli/bin.js is missing: run `npm run build` first.');
+  process.exit(1);
+}
+const scratch = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'bmp-compat-'));
+try {
+  const measured = PROJECTS.map((p) => measure(compat, scratch, p));
+  for (const m of measured) {
+    const { counts, failures } = summarize(m);
+    console.log(`${m.label}: exit ${m.exitCode}, models ${pct(counts.model)}, seeds ${pct(counts.seed)}, tests ${pct(counts.test)}${m.stopped ? ` — stopped: ${m.stopped}` : ''}`);
+    for (const f of failures) console.log(`  ${f.status} ${f.id}: ${f.reason}`);
+  }
+  if (!args.has('--no-write')) {
+    writeDoc(markdown(measured, new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC'));
+    console.log(`wrote ${DOC}`);
+  }
+} finally {
+  if (args.has('--keep')) console.log(`kept ${scratch}`);
+  else rmSync(scratch, { recursive: true, force: true });
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { CompileError } from '../errors.js';
+import { GLOBAL_PACKAGE, MacroRegistry } from './macro-registry.js';
+
+function registry(files: Record<string, Record<string, string>>, dispatch: { macroNamespace: string; searchOrder: string[] }[] = []): MacroRegistry {
+  const r = new MacroRegistry('shop', { dispatch, packages: Object.keys(files).filter((p) => p !== 'shop' && p !== GLOBAL_PACKAGE) });
+  for (const [pkg, byFile] of Object.entries(files)) for (const [file, text] of Object.entries(byFile)) r.addFile(pkg, { file, text });
+  return r;
+}
+
+const where = (m: { packageName: string; name: string } | undefined) => (m ? `${m.packageName}.${m.name}` : undefined);
+
+describe('MacroRegistry', () => {
+  const r = registry({
+    shop: { 'macros/a.sql': '{% macro shared() %}{% endmacro %}{% macro duckdb__pick() %}{% endmacro %}{% test unique(model, column_name) %}{% endtest %}' },
+    utils: { 'dbt_packages/utils/macros/u.sql': '{% macro shared() %}{% endmacro %}{% macro only_utils() %}{% endmacro %}{% macro default__pick() %}{% endmacro %}{% test equality(model) %}{% endtest %}' },
+    dates: { 'dbt_packages/dates/macros/d.sql': '{% macro only_dates() %}{% endmacro %}{% macro default__pick() %}{% endmacro %}{% test equality(model) %}{% endtest %}' },
+    dbt: { 'bmp:x.sql': '{% macro shared() %}{% endmacro %}{% macro dateadd() %}{% endmacro %}{% macro default__dateadd() %}{% endmacro %}{% test unique(model, column_name) %}{% endtest %}' },
+  });
+
+  it('resolves an unqualified name in the root project, then the calling package, then dbt', () => {
+    expect(where(r.resolve('shared', 'utils'))).toBe('shop.shared');
+    expect(where(r.resolve('only_utils', 'utils'))).toBe('utils.only_utils');
+    expect(where(r.resolve('only_utils', 'shop'))).toBeUndefined(); // a package's macro needs its namespace elsewhere
+    expect(where(r.resolve('only_dates', 'utils'))).toBeUndefined();
+    expect(where(r.resolve('dateadd', 'dates'))).toBe('dbt.dateadd');
+  });
+
+  it('keeps the same name in two packages apart, and rejects it twice in one', () => {
+    expect(where(r.get('utils', 'shared'))).toBe('utils.shared');
+    expect(where(r.get('dbt', 'shared'))).toBe('dbt.shared');
+    try {
+      r.addFile('utils', { file: 'dbt_packages/utils/macros/v.sql', text: '\n{% macro shared() %}{% endmacro %}' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(CompileError);
+      expect((err as CompileError).code).toBe('BMP_MACRO_DUPLICATE');
+      expect((err as CompileError).message).toBe("macro 'shared' is defined twice in package 'utils': dbt_packages/utils/macros/u.sql:1 and dbt_packages/utils/macros/v.sql:2");
+      expect((err as CompileError).where).toMatchObject({ file: 'dbt_packages/utils/macros/v.sql', line: 2 });
+    }
+  });
+
+  it("dispatches along the project's search order, duckdb__ before default__", () => {
+    // default order for an installed package: the root project, then the package
+    expect(r.dispatchOrder('utils')).toEqual(['shop', 'utils']);
+    expect(where(r.dispatchTarget('pick', 'utils', 'shop').macro)).toBe('shop.duckdb__pick');
+    expect(where(r.dispatchTarget('pick', 'dates', 'shop').macro)).toBe('shop.duckdb__pick');
+    const configured = registry({ utils: { 'u.sql': '{% macro default__pick() %}{% endmacro %}' }, dates: { 'd.sql': '{% macro duckdb__pick() %}{% endmacro %}' } }, [{ macroNamespace: 'utils', searchOrder: ['dates', 'utils'] }]);
+    expect(where(configured.dispatchTarget('pick', 'utils', 'shop').macro)).toBe('dates.duckdb__pick');
+    expect(configured.dispatchTarget('nothing', 'utils', 'shop')).toEqual({ searched: ['dates.duckdb__nothing', 'dates.default__nothing', 'utils.duckdb__nothing', 'utils.default__nothing'] });
+    // no namespace (or an unknown one): the caller's unqualified lookup
+    expect(r.dispatchOrder(undefined)).toEqual([undefined]);
+    expect(where(r.dispatchTarget('pick', undefined, 'dates').macro)).toBe('shop.duckdb__pick');
+    expect(where(r.dispatchTarget('dateadd', 'dbt', 'shop').macro)).toBe('dbt.default__dateadd');
+  });
+
+  it('finds generic tests by namespace, else root, calling package, other packages, dbt', () => {
+    expect(where(r.findTest('equality', 'dates'))).toBe('dates.test_equality');
+    expect(where(r.findTest('equality', undefined, 'dates'))).toBe('dates.test_equality');
+    expect(where(r.findTest('equality', undefined, 'shop'))).toBe('dates.test_equality'); // first installed package by name
+    expect(where(r.findTest('unique', undefined, 'utils'))).toBe('shop.test_unique');
+    expect(where(r.findTest('unique', 'dbt'))).toBe('dbt.test_unique');
+    expect(r.findTest('equality', 'nowhere')).toBeUndefined();
+  });
+
+  it("tells dbt's own macros from overridden ones", () => {
+    expect(r.isGlobalDefault(undefined)).toBe(true);
+    expect(r.isGlobalDefault(r.get('dbt', 'dateadd'))).toBe(true);
+    expect(r.isGlobalDefault(r.get('shop', 'test_unique'))).toBe(false);
+    const overridden = registry({ shop: { 'o.sql': '{% macro default__dateadd() %}{% endmacro %}' }, dbt: { 'x.sql': '{% macro dateadd() %}{% endmacro %}{% macro default__dateadd() %}{% endmacro %}' } });
+    expect(overridden.isGlobalDefault(overridden.get('dbt', 'dateadd'))).toBe(false);
+  });
+
+  it('finds materializations: root first, duckdb before default; packages only for new names', () => {
+    const m = registry({
+      shop: { 'm.sql': "{% materialization table, default %}{% endmaterialization %}{% materialization mine, adapter='duckdb' %}{% endmaterialization %}" },
+      utils: { 'u.sql': "{% materialization view, default %}{% endmaterialization %}{% materialization mine, default %}{% endmaterialization %}{% materialization theirs, default %}{% endmaterialization %}" },
+    });
+    expect(where(m.findMaterialization('table', true))).toBe('shop.materialization_table_default');
+    expect(m.findMaterialization('view', true)).toBeUndefined(); // a package cannot replace a built-in one
+    expect(where(m.findMaterialization('mine', false))).toBe('shop.materialization_mine_duckdb');
+    expect(where(m.findMaterialization('theirs', false))).toBe('utils.materialization_theirs_default');
+  });
+});

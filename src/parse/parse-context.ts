@@ -1,0 +1,442 @@
+import { basename, dirname } from 'node:path';
+import { checkStrategyConfig, envVar, finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type ConfigCheck, type ConfigResourceType, type ConfigTree, type ConfigWarning, type CustomKeyReport, type LoadedConfig, type ProjectConfig } from '../config/index.js';
+import { BmpError, ParseError, closeMatches, type ErrorLocation } from '../errors.js';
+import { analyzeStatic, buildTemplateContext, parseStubGlobals, TemplateRelation, type ContextHooks, type RegisteredMacro, type StaticCall, type TemplateEngine } from '../jinja/index.js';
+import { resolveDocId } from '../manifest/lookup.js';
+import type { ColumnInfo, DocBlock, NodeConfig, RefCall, Relation, ResourceType, SeedNode, SourceNode, SqlNode, UnitTestNode } from '../manifest/types.js';
+import { sha256, type SourceFile } from './files.js';
+import { makeGenericTest, type TestMacro, type TestTarget } from './generic-tests.js';
+import type { ColumnPatch, NodePatch, Properties, TestDefinition } from './properties.js';
+import { lookupVar } from './vars.js';
+
+interface Captured {
+  refs: RefCall[];
+  sources: [string, string][];
+  config: Record<string, unknown>;
+}
+
+type Section = 'models' | 'seeds' | 'snapshots' | 'tests' | 'sources' | 'unitTests';
+
+export function stem(path: string): string {
+  return basename(path).replace(/\.[^.]+$/, '');
+}
+
+/**
+ * Everything node construction needs for one project of the parse: the root project or an installed
+ * package. A package's nodes get its name (`model.dbt_utils.x`), its own project.yml configs, and
+ * then the root project's configs for them, which win over everything the package says (dbt's order).
+ */
+export class ParseContext {
+  readonly warnings: ConfigWarning[] = [];
+  /** Where each generic test was declared (its YAML entry), for warnings about it. */
+  readonly testWhere = new Map<string, ErrorLocation>();
+  private readonly root: ProjectConfig;
+  private readonly isRoot: boolean;
+
+  constructor(
+    private readonly cfg: LoadedConfig,
+    private readonly engine: TemplateEngine,
+    private readonly docs: ReadonlyMap<string, DocBlock>,
+    private readonly project: ProjectConfig,
+    /** Custom config keys, one warning each across the projects of the parse. */
+    private readonly customKeys: CustomKeyReport,
+    /** The package folder relative to the root project, for a package. */
+    private readonly packagePath?: string,
+  ) {
+    this.root = cfg.project;
+    this.isRoot = project === cfg.project;
+  }
+
+  /** How configs of one resource type are checked: its keys, its value rules, custom keys reported. */
+  check(resourceType: ConfigResourceType): ConfigCheck {
+    return { resourceType, onCustomKey: this.customKeys.add };
+  }
+
+  get packageName(): string {
+    return this.project.name;
+  }
+
+  /** The project's own configs for `fqn` (outermost first). */
+  private ownLayers(section: Section, fqn: readonly string[], resourceType: ConfigResourceType): Record<string, unknown>[] {
+    return folderConfigs(this.project[section] as ConfigTree, fqn, resourceType);
+  }
+
+  /** The root project's configs for a package node; they apply last. */
+  private rootLayers(section: Section, fqn: readonly string[], resourceType: ConfigResourceType): Record<string, unknown>[] {
+    return this.isRoot ? [] : folderConfigs(this.root[section] as ConfigTree, fqn, resourceType);
+  }
+
+  private folders(f: SourceFile): string[] {
+    return dirname(f.relativeToRoot) === '.' ? [] : dirname(f.relativeToRoot).split('/');
+  }
+
+  sqlNode(resourceType: 'model' | 'test' | 'snapshot', f: SourceFile, patch: NodePatch | undefined, section: 'models' | 'tests' | 'snapshots', defaultMaterialized: string, rawOverride?: { name: string; text: string; line: number }): SqlNode {
+    const pkg = this.project.name;
+    const name = rawOverride?.name ?? stem(f.path);
+    const fqn = [pkg, ...this.folders(f), name];
+    const uniqueId = `${resourceType}.${pkg}.${name}`;
+    const where: ErrorLocation = { file: f.path, nodeId: uniqueId };
+    const rawCode = rawOverride?.text ?? f.text;
+    const check = this.check(resourceType);
+    const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere, check) : {};
+    const preConfig = mergeConfigs(...this.ownLayers(section, fqn, resourceType), patchConfig);
+    const rootConfig = mergeConfigs(...this.rootLayers(section, fqn, resourceType));
+    // `this` while capturing: only a template that renders (not the static fast path) needs it
+    const provisional = () => this.relationFor(resourceType, name, finalizeConfig(mergeConfigs(preConfig, rootConfig), defaultMaterialized));
+    const captured = this.capture(rawCode, where, mergeConfigs(preConfig), rootConfig, provisional);
+    const inFile = normalizeConfig(captured.config, where, (key) => ({ ...where, line: configCallLine(rawCode, key) }), check);
+    const merged = mergeConfigs(preConfig, inFile, rootConfig);
+    if (patch) merged['tags'] = [...new Set([...((merged['tags'] as string[]) ?? []), ...patch.tags])];
+    const config = finalizeConfig(merged, defaultMaterialized);
+    if (resourceType === 'model' && config.enabled) checkStrategyConfig(config, where);
+    const relation = resourceType === 'test' || config.materialized === 'ephemeral' ? undefined : this.relationFor(resourceType, name, config);
+    return Object.freeze({
+      uniqueId,
+      resourceType,
+      name,
+      packageName: pkg,
+      originalFilePath: f.path,
+      ...(this.packagePath !== undefined && { packagePath: this.packagePath }),
+      path: f.relativeToRoot,
+      fqn,
+      description: this.describe(patch?.description ?? '', patch?.file),
+      config,
+      tags: config.tags,
+      meta: { ...(patch?.meta ?? {}), ...config.meta },
+      columns: this.columns(patch?.columns ?? [], patch?.file),
+      patchPath: patch?.file,
+      relation,
+      checksum: f.checksum,
+      rawCode,
+      refs: captured.refs,
+      sources: captured.sources,
+      dependsOn: { nodes: [], macros: [] },
+      testMetadata: resourceType === 'test' ? { name, kwargs: {}, testType: 'singular' } : undefined,
+    } satisfies SqlNode);
+  }
+
+  snapshotNodes(f: SourceFile, patches: Map<string, NodePatch>): SqlNode[] {
+    const out: SqlNode[] = [];
+    const re = /\{%-?\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}([\s\S]*?)\{%-?\s*endsnapshot\s*-?%\}/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(f.text))) {
+      const line = f.text.slice(0, m.index).split('\n').length;
+      const body = '\n'.repeat(line - 1) + m[2]!;
+      out.push(this.sqlNode('snapshot', f, patches.get(m[1]!), 'snapshots', 'snapshot', { name: m[1]!, text: body, line }));
+    }
+    return out;
+  }
+
+  seedNode(f: SourceFile, patch: NodePatch | undefined): SeedNode {
+    const pkg = this.project.name;
+    const name = stem(f.path);
+    const fqn = [pkg, ...this.folders(f), name];
+    const check = this.check('seed');
+    const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere, check) : {};
+    const config = finalizeConfig(mergeConfigs(...this.ownLayers('seeds', fqn, 'seed'), patchConfig, ...this.rootLayers('seeds', fqn, 'seed')), 'seed');
+    return Object.freeze({
+      uniqueId: `seed.${pkg}.${name}`,
+      resourceType: 'seed',
+      name,
+      packageName: pkg,
+      originalFilePath: f.path,
+      ...(this.packagePath !== undefined && { packagePath: this.packagePath }),
+      path: f.relativeToRoot,
+      fqn,
+      description: this.describe(patch?.description ?? '', patch?.file),
+      config: { ...config, materialized: 'seed' },
+      tags: config.tags,
+      meta: config.meta,
+      columns: this.columns(patch?.columns ?? [], patch?.file),
+      patchPath: patch?.file,
+      relation: this.relationFor('seed', name, config),
+      checksum: f.checksum,
+      absolutePath: f.absolutePath,
+      dependsOn: { nodes: [], macros: [] },
+    } satisfies SeedNode);
+  }
+
+  *sourceNodes(props: Properties): Generator<SourceNode> {
+    const pkg = this.project.name;
+    for (const src of props.sources) {
+      for (const t of src.tables) {
+        const fqn = [pkg, src.name, t.name];
+        const check = this.check('source');
+        const config = finalizeConfig(
+          mergeConfigs(
+            ...this.ownLayers('sources', fqn, 'source'),
+            normalizeConfig(pickSourceConfig(src.config), src.where, src.configWhere, check),
+            normalizeConfig(pickSourceConfig(t.config), t.where, t.configWhere, check),
+            ...this.rootLayers('sources', fqn, 'source'),
+          ),
+          'source',
+        );
+        const identifier = t.identifier ?? t.name;
+        const location = t.externalLocation ?? src.externalLocation;
+        yield Object.freeze({
+          uniqueId: `source.${pkg}.${src.name}.${t.name}`,
+          resourceType: 'source',
+          name: t.name,
+          packageName: pkg,
+          originalFilePath: src.file,
+          ...(this.packagePath !== undefined && { packagePath: this.packagePath }),
+          path: src.file,
+          fqn,
+          description: this.describe(t.description, src.file),
+          sourceName: src.name,
+          sourceDescription: this.describe(src.description, src.file),
+          config,
+          tags: [...new Set([...config.tags, ...t.tags])],
+          meta: { ...src.meta, ...t.meta },
+          columns: this.columns(t.columns, src.file),
+          patchPath: src.file,
+          relation: { database: src.database ?? this.cfg.target.database, schema: src.schema ?? src.name, identifier },
+          checksum: sha256(JSON.stringify([src.name, t.name, identifier, location])),
+          identifier,
+          externalLocation: location ? location.replaceAll('{name}', t.name).replaceAll('{identifier}', identifier) : undefined,
+          loader: t.loader,
+        } satisfies SourceNode);
+      }
+    }
+  }
+
+  private testScope() {
+    return { project: this.project, rootTests: this.isRoot ? undefined : this.root.tests, packagePath: this.packagePath };
+  }
+
+  testsOf(target: TestTarget, patch: { columns: readonly ColumnPatch[]; tests: readonly TestDefinition[] }): SqlNode[] {
+    const out: SqlNode[] = [];
+    const registry = this.engine.registry;
+    const pkg = this.project.name;
+    const tests = {
+      find: (name: string, namespace?: string) => registry.findTest(name, namespace, pkg),
+      isDefault: (macro: TestMacro | undefined) => registry.isGlobalDefault(macro as RegisteredMacro | undefined, pkg),
+      names: () => [...registry.visibleNames(pkg)].filter((n) => n.startsWith('test_')).map((n) => n.slice(5)),
+    };
+    const check = this.check('test');
+    const make = (t: TestDefinition, column?: string) => {
+      const node = makeGenericTest(this.testScope(), target, t, column, tests, check);
+      this.testWhere.set(node.uniqueId, t.where);
+      out.push(node);
+    };
+    for (const t of patch.tests) make(t);
+    for (const c of patch.columns) for (const t of c.tests) make(t, c.name);
+    return out;
+  }
+
+  /**
+   * The unique ids of the tests declared on a node that does not exist or is disabled (dbt keeps
+   * them as disabled nodes). A definition that would not parse is left out: it can never run.
+   */
+  disabledTestsOf(target: TestTarget, patch: { columns: readonly ColumnPatch[]; tests: readonly TestDefinition[] }): string[] {
+    const out: string[] = [];
+    const quiet: ConfigCheck = { resourceType: 'test' };
+    const each = (t: TestDefinition, column?: string) => {
+      try {
+        out.push(makeGenericTest(this.testScope(), target, t, column, undefined, quiet).uniqueId);
+      } catch (err) {
+        if (!(err instanceof BmpError)) throw err;
+      }
+    };
+    for (const t of patch.tests) each(t);
+    for (const c of patch.columns) for (const t of c.tests) each(t, c.name);
+    return out;
+  }
+
+  unitTestNode(ut: Properties['unitTests'][number]): UnitTestNode {
+    const pkg = this.project.name;
+    const fqn = [pkg, ut.model, ut.name];
+    const config = finalizeConfig(mergeConfigs(...this.ownLayers('unitTests', fqn, 'unit_test'), normalizeConfig(ut.config, ut.where, undefined, this.check('unit_test')), ...this.rootLayers('unitTests', fqn, 'unit_test')), 'unit_test');
+    const rowsOf = (x: { rows?: unknown; format?: string; fixture?: string }) => {
+      const format = (x.format ?? 'dict') as 'dict' | 'csv' | 'sql';
+      if (!['dict', 'csv', 'sql'].includes(format)) throw new ParseError('BMP_UNIT_TEST_INVALID', `unit test '${ut.name}': format must be dict, csv or sql`, ut.where);
+      return format === 'dict'
+        ? { format, rows: (x.rows as Record<string, unknown>[] | undefined) ?? [], fixture: x.fixture }
+        : format === 'csv'
+          ? { format, csv: typeof x.rows === 'string' ? x.rows : undefined, fixture: x.fixture }
+          : { format, sql: typeof x.rows === 'string' ? x.rows : undefined, fixture: x.fixture };
+    };
+    return Object.freeze({
+      uniqueId: `unit_test.${pkg}.${ut.model}.${ut.name}`,
+      resourceType: 'unit_test',
+      name: ut.name,
+      packageName: pkg,
+      originalFilePath: ut.file,
+      ...(this.packagePath !== undefined && { packagePath: this.packagePath }),
+      path: ut.file,
+      fqn,
+      description: ut.description,
+      config,
+      tags: config.tags,
+      meta: config.meta,
+      columns: {},
+      patchPath: ut.file,
+      checksum: sha256(JSON.stringify(ut)),
+      model: ut.model,
+      given: ut.given.map((g) => ({ input: g.input.trim(), rows: rowsOf(g) })),
+      expect: rowsOf(ut.expect),
+      overrides: ut.overrides as UnitTestNode['overrides'],
+      dependsOn: { nodes: [], macros: [] },
+    } satisfies UnitTestNode);
+  }
+
+  /**
+   * dbt's generate_schema_name / generate_alias_name: the root project's macro, else the node's
+   * package's, else dbt's default (computed here without rendering anything).
+   */
+  relationFor(resourceType: ResourceType, name: string, config: NodeConfig): Relation {
+    const target = this.cfg.target;
+    const custom = config.schema;
+    const node = { name, resource_type: resourceType, config, package_name: this.project.name };
+    let schema: string;
+    const registry = this.engine.registry;
+    const schemaMacro = registry.resolve('generate_schema_name', this.project.name);
+    if (schemaMacro && !registry.isGlobalDefault(schemaMacro, this.project.name)) {
+      schema = String(this.engine.callMacro(schemaMacro, [custom ?? null, node], undefined, this.baseGlobals(), this.project.name)).trim();
+    } else schema = custom ? `${target.schema}_${custom.trim()}` : target.schema;
+    // dbt's legacy snapshot config: target_schema is the schema, verbatim
+    if (resourceType === 'snapshot' && typeof config['target_schema'] === 'string' && config['target_schema']) schema = config['target_schema'];
+    let identifier = config.alias ?? name;
+    const aliasMacro = registry.resolve('generate_alias_name', this.project.name);
+    if (aliasMacro && !registry.isGlobalDefault(aliasMacro, this.project.name)) {
+      identifier = String(this.engine.callMacro(aliasMacro, [config.alias ?? null, node], undefined, this.baseGlobals(), this.project.name)).trim();
+    }
+    return { database: target.database, schema, identifier };
+  }
+
+  private baseGlobals(): Record<string, unknown> {
+    const t = this.cfg.target;
+    return {
+      target: { name: t.name, schema: t.schema, type: 'duckdb', threads: t.threads, database: t.database, profile_name: t.profileName, path: t.path },
+      var: Object.assign((name: string, ...rest: unknown[]) => this.var(name, rest[0], rest.length > 0, {}), { has_var: (n: string) => this.var(n, undefined, true, {}) !== undefined }),
+      env_var: (name: string, fallback?: unknown) => envVar(name, fallback),
+      project_name: this.root.name,
+    };
+  }
+
+  /** Renders `{{ doc('x') }}` in descriptions. */
+  describe(text: string, file?: string): string {
+    if (!text.includes('{{')) return text;
+    return this.engine.render({ file: file ?? 'description', source: text, packageName: this.project.name }, { doc: (...a: string[]) => this.doc(a, file) });
+  }
+
+  private doc(args: readonly string[], file?: string): string {
+    const [pkg, name] = args.length >= 2 ? [args[0], args[1]!] : [undefined, args[0]!];
+    const id = resolveDocId({ projectName: this.root.name, docs: this.docs }, this.project.name, name, pkg);
+    const d = id ? this.docs.get(id) : undefined;
+    if (!d) {
+      const names = [...this.docs.values()].map((x) => x.name);
+      throw new ParseError('BMP_DOC_UNDEFINED', `doc('${name}') is not defined in any {% docs %} block`, { file }, closeMatches(name, names).map((n) => `did you mean '${n}'?`)[0]);
+    }
+    return d.blockContents;
+  }
+
+  private columns(cols: readonly ColumnPatch[], file?: string): Record<string, ColumnInfo> {
+    const out: Record<string, ColumnInfo> = {};
+    for (const c of cols) out[c.name] = { name: c.name, description: this.describe(c.description, file), data_type: c.data_type, meta: c.meta, tags: c.tags };
+    return out;
+  }
+
+  /** Finds refs, sources and in-file config: statically when possible, else by a capture render. */
+  private capture(source: string, where: ErrorLocation, preConfig: Record<string, unknown>, rootConfig: Record<string, unknown>, provisionalRelation: () => Relation): Captured {
+    const captured: Captured = { refs: [], sources: [], config: {} };
+    const stat = analyzeStatic(source);
+    if (stat) {
+      for (const seg of stat.segments) {
+        if (typeof seg === 'string') continue;
+        this.recordStatic(seg, captured, where, source);
+      }
+      return captured;
+    }
+    const target = this.cfg.target;
+    const provisional = provisionalRelation();
+    const hooks: ContextHooks = {
+      ref: (name, pkg) => {
+        captured.refs.push(pkg ? { package: pkg, name } : { name });
+        return new TemplateRelation(target.database, target.schema, name);
+      },
+      source: (s, t) => {
+        captured.sources.push([s, t]);
+        return new TemplateRelation(target.database, s, t);
+      },
+      onConfig: (c) => Object.assign(captured.config, c),
+      configValue: (k) => rootConfig[k] ?? captured.config[k] ?? preConfig[k],
+      var: (name, fallback, hasFallback) => this.var(name, fallback, hasFallback, where),
+      envVar: (n, d) => envVar(n, d),
+      isIncremental: () => false,
+      runQuery: () => null,
+      getRelation: () => null,
+      getColumns: () => [],
+      log: () => undefined,
+      doc: (n) => this.doc([n], where.file),
+      thisRelation: new TemplateRelation(provisional.database, provisional.schema, provisional.identifier),
+      execute: false,
+      target: this.baseGlobals()['target'] as Record<string, unknown>,
+      runStartedAt: new Date().toISOString(),
+      invocationId: '',
+      flags: {},
+      dispatch: (name, namespace) => this.engine.dispatch(name, namespace),
+    };
+    this.engine.render({ file: where.file!, source, nodeId: where.nodeId, packageName: this.project.name }, { ...parseStubGlobals(), ...buildTemplateContext(hooks), project_name: this.root.name }, { parsing: true });
+    return captured;
+  }
+
+  private recordStatic(call: StaticCall, captured: Captured, where: ErrorLocation, source = ''): void {
+    switch (call.fn) {
+      case 'ref':
+        captured.refs.push(call.args.length >= 2 ? { package: String(call.args[0]), name: String(call.args[1]) } : { name: String(call.args[0]) });
+        break;
+      case 'source':
+        captured.sources.push([String(call.args[0]), String(call.args[1])]);
+        break;
+      case 'config':
+        Object.assign(captured.config, call.args[0] && typeof call.args[0] === 'object' ? call.args[0] : {}, call.kwargs);
+        break;
+      case 'var':
+      case 'env_var':
+        // read now, as the render path does: a missing (env) var is a parse error, a secret gets masked
+        try {
+          if (call.fn === 'var') this.var(String(call.args[0]), call.args[1], call.args.length > 1, where);
+          else envVar(String(call.args[0]), call.args[1] ?? undefined);
+        } catch (err) {
+          if (!(err instanceof BmpError) || err.where.line !== undefined) throw err;
+          const at = new RegExp(`\\b${call.fn}\\s*\\(\\s*['"]${String(call.args[0]).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`).exec(source);
+          const Ctor = err.constructor as new (code: BmpError['code'], message: string, where: ErrorLocation, hint?: string) => BmpError;
+          throw new Ctor(err.code, err.message, { ...where, ...err.where, line: at ? lineAt(source, at.index) : undefined }, err.hint);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  var(name: string, fallback: unknown, hasFallback: boolean | undefined, where: ErrorLocation): unknown {
+    return lookupVar(this.cfg, name, fallback, hasFallback, where, this.project.name);
+  }
+}
+
+/** The line of `key` inside a `config(...)` call of a template (else of the first `config(`), for errors. */
+function configCallLine(source: string, key: string): number | undefined {
+  const call = /\bconfig\s*\(/g;
+  const esc = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const keyRe = new RegExp(`(^|[\\s,({])(${esc}\\s*=|['"]${esc}['"]\\s*:)`);
+  let first: number | undefined;
+  let m: RegExpExecArray | null;
+  while ((m = call.exec(source))) {
+    first ??= m.index;
+    const k = keyRe.exec(source.slice(m.index, m.index + 2000));
+    if (k) return lineAt(source, m.index + k.index + k[1]!.length);
+  }
+  return first === undefined ? undefined : lineAt(source, first);
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function pickSourceConfig(c: Record<string, unknown>): Record<string, unknown> {
+  const { external_location: _, ...rest } = c;
+  return rest;
+}

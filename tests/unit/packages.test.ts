@@ -1,0 +1,150 @@
+/**
+ * Packages in process: overriding what dbt lets a project override (tests, materializations, schema
+ * names, a package's macros), var precedence, and the errors a broken package layout gives.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { BmpError } from '../../src/errors.js';
+import { loadProject } from '../../src/tasks/index.js';
+import { tempProject, type TempProject } from './testing-project.js';
+
+const PKG = (name: string, extra = '') => `name: ${name}\nversion: 1.0.0\nconfig-version: 2\n${extra}`;
+
+let p: TempProject | undefined;
+afterEach(() => {
+  p?.remove();
+  p = undefined;
+});
+
+async function loadError(project: TempProject): Promise<BmpError> {
+  try {
+    await loadProject({ projectDir: project.dir });
+  } catch (err) {
+    if (err instanceof BmpError) return err;
+    throw err;
+  }
+  throw new Error('expected the project to fail to load');
+}
+
+describe('vars across packages', () => {
+  it('--vars, then the root scoped to the package, the root global, the package scoped, the package global', async () => {
+    p = tempProject({
+      'project.yml': 'name: p\nprofile: p\nvars:\n  b: root-global-b\n  c: root-global-c\n  pk:\n    a: root-scoped-a\n    b: root-scoped-b\n',
+      'dbt_packages/pk/dbt_project.yml': PKG('pk', 'vars:\n  a: pkg-a\n  b: pkg-b\n  c: pkg-c\n  d: pkg-d\n  e: pkg-e\n  pk:\n    d: pkg-scoped-d\n'),
+      'dbt_packages/pk/models/vars_seen.sql': "select '{{ var('a') }}' as a, '{{ var('b') }}' as b, '{{ var('c') }}' as c, '{{ var('d') }}' as d, '{{ var('e') }}' as e, '{{ var('z', 'fallback') }}' as z",
+      'models/root_seen.sql': "select '{{ var('b') }}' as b, '{{ var('a', 'none') }}' as a",
+    });
+    const out = await p.run('run', { vars: '{e: cli-e}' });
+    expect(out.exitCode).toBe(0);
+    expect(await p.query('select * from main.vars_seen')).toEqual([{ a: 'root-scoped-a', b: 'root-scoped-b', c: 'root-global-c', d: 'pkg-scoped-d', e: 'cli-e', z: 'fallback' }]);
+    // the root project does not see a package's vars
+    expect(await p.query('select * from main.root_seen')).toEqual([{ b: 'root-global-b', a: 'none' }]);
+  });
+});
+
+describe('overrides', () => {
+  it("a root {% test unique %} replaces dbt's for every test; a default__ implementation does through dispatch", async () => {
+    p = tempProject({
+      'models/m.sql': 'select * from (values (1), (1), (2)) t(id)',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        tests: [unique, not_null]\n',
+      // unique now never fails; not_null's implementation reports every row
+      'macros/tests.sql': "{% test unique(model, column_name) %}select 1 where false{% endtest %}\n{% macro default__test_not_null(model, column_name) %}select * from {{ model }}{% endmacro %}",
+    });
+    const out = await p.run('build');
+    expect([out.byName('unique_m_id').status, out.byName('not_null_m_id').status, out.byName('not_null_m_id').failures]).toEqual(['pass', 'fail', 3]);
+    expect(out.results.every((r) => !(r.adapterResponse as { batched?: boolean }).batched)).toBe(true);
+  });
+
+  it("a root generate_schema_name applies to a package's nodes; the package's own does not beat the root's", async () => {
+    p = tempProject({
+      'macros/schema.sql': "{% macro generate_schema_name(custom, node) %}{{ 'pkg_' ~ custom if custom else target.schema }}{% endmacro %}",
+      'project.yml': 'name: p\nprofile: p\nmodels:\n  pk:\n    +schema: stuff\n',
+      'dbt_packages/pk/dbt_project.yml': PKG('pk'),
+      'dbt_packages/pk/macros/schema.sql': "{% macro generate_schema_name(custom, node) %}ignored{% endmacro %}",
+      'dbt_packages/pk/models/pm.sql': 'select 1 as x',
+    });
+    const project = await loadProject({ projectDir: p.dir });
+    expect(project.manifest.nodes.get('model.pk.pm')!.relation!.schema).toBe('pkg_stuff');
+  });
+
+  it('a root {% materialization %} replaces a built-in one; a package cannot', async () => {
+    p = tempProject({
+      'macros/view.sql': "{% materialization view, default %}{% call statement('main') %}create or replace table {{ this }} as ({{ sql }}){% endcall %}{{ return({'relations': [this.incorporate(type='table')]}) }}{% endmaterialization %}",
+      'models/a.sql': "{{ config(materialized='view') }} select 1 as x",
+      'dbt_packages/pk/dbt_project.yml': PKG('pk'),
+      'dbt_packages/pk/macros/table.sql': "{% materialization table, default %}{{ exceptions.raise_compiler_error('never used') }}{% endmaterialization %}",
+      'models/b.sql': "{{ config(materialized='table') }} select 2 as x",
+    });
+    expect((await p.run('run')).exitCode).toBe(0);
+    expect(await p.query("select table_name, table_type from information_schema.tables where table_schema = 'main' order by 1")).toEqual([
+      { table_name: 'a', table_type: 'BASE TABLE' },
+      { table_name: 'b', table_type: 'BASE TABLE' },
+    ]);
+  });
+
+  it("a package test's config() (fail_calc) decides its failure count", async () => {
+    p = tempProject({
+      'models/m.sql': 'select * from (values (1), (2)) t(id)',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    tests:\n      - pk.enough_rows: {minimum: 5}\n',
+      'dbt_packages/pk/dbt_project.yml': PKG('pk'),
+      'dbt_packages/pk/macros/t.sql': "{% test enough_rows(model, minimum) %}{{ return(adapter.dispatch('test_enough_rows', 'pk')(model, minimum)) }}{% endtest %}\n{% macro default__test_enough_rows(model, minimum) %}{{ config(fail_calc='max(missing)') }}select {{ minimum }} - count(*) as missing from {{ model }} having count(*) < {{ minimum }}{% endmacro %}",
+    });
+    const out = await p.run('build');
+    expect([out.byName('pk_enough_rows_m_5').status, out.byName('pk_enough_rows_m_5').failures]).toEqual(['fail', 3]);
+  });
+
+  it('a materialization the project does not define is an error before anything runs', async () => {
+    p = tempProject({ 'models/a.sql': "{{ config(materialized='logged') }} select 1 as x" });
+    await expect(p.run('run')).rejects.toThrow(/unknown materialization 'logged'/);
+  });
+});
+
+describe('bad package layouts', () => {
+  it('two installed packages with the same name', async () => {
+    p = tempProject({ 'dbt_packages/one/dbt_project.yml': PKG('same'), 'dbt_packages/two/dbt_project.yml': PKG('same') });
+    const err = await loadError(p);
+    expect([err.code, err.message]).toEqual(['BMP_PACKAGE_DUPLICATE', "two installed packages are named 'same': dbt_packages/one and dbt_packages/two"]);
+  });
+
+  it("a package named like the root project, or like dbt's namespace", async () => {
+    p = tempProject({ 'dbt_packages/x/dbt_project.yml': PKG('dbt') });
+    expect((await loadError(p)).message).toBe("the installed package in dbt_packages/x is named 'dbt', which is dbt's own macro namespace");
+  });
+
+  it("a broken package project file is located in the package", async () => {
+    p = tempProject({ 'dbt_packages/x/dbt_project.yml': 'name: [x\n' });
+    const err = await loadError(p);
+    expect(err.code).toBe('BMP_YAML_SYNTAX');
+    expect(err.where.file).toBe('dbt_packages/x/dbt_project.yml');
+  });
+
+  it("a ref to a package's model the root disabled, and to a package that is not installed", async () => {
+    p = tempProject({
+      'project.yml': 'name: p\nprofile: p\nmodels:\n  pk:\n    +enabled: false\n',
+      'dbt_packages/pk/dbt_project.yml': PKG('pk'),
+      'dbt_packages/pk/models/pm.sql': 'select 1 as x',
+      'models/m.sql': "select * from {{ ref('pk', 'pm') }}",
+    });
+    expect((await loadError(p)).message).toBe("model 'm' depends on model 'pk.pm', which is disabled");
+    p.write('models/m.sql', "select * from {{ ref('nopkg', 'pm') }}");
+    const err = await loadError(p);
+    expect([err.code, err.hint]).toEqual(['BMP_REF_UNDEFINED', "no installed package or project is named 'nopkg'"]);
+  });
+
+  it('a macro defined twice in one package, while the same name in two packages is fine', async () => {
+    p = tempProject({
+      'macros/a.sql': '{% macro twice() %}1{% endmacro %}',
+      'dbt_packages/pk/dbt_project.yml': PKG('pk'),
+      'dbt_packages/pk/macros/a.sql': '{% macro twice() %}2{% endmacro %}',
+    });
+    await expect(loadProject({ projectDir: p.dir })).resolves.toBeDefined();
+    p.write('dbt_packages/pk/macros/b.sql', '{% macro twice() %}3{% endmacro %}');
+    const err = await loadError(p);
+    expect([err.code, err.where.file]).toEqual(['BMP_MACRO_DUPLICATE', 'dbt_packages/pk/macros/b.sql']);
+  });
+
+  it("dispatch: that is not a list of namespaces and search orders", async () => {
+    p = tempProject({ 'project.yml': 'name: p\nprofile: p\ndispatch:\n  - macro_namespace: pk\n    search_order: pk\n' });
+    const err = await loadError(p);
+    expect([err.code, err.message, err.where.line]).toEqual(['BMP_PROJECT_INVALID', "'dispatch' entry 1 must be {macro_namespace: <package>, search_order: [<package>, ...]}", 4]);
+  });
+});
