@@ -108,7 +108,8 @@ function markdown(measured, when) {
   lines.push('| integration project | installed with | exit code | models passed | seeds passed | tests passed | build time |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const m of measured) {
     const { counts } = summarize(m);
-    lines.push(`| ${m.label} | ${m.deps} | ${m.exitCode} | ${pct(counts.model)} | ${pct(counts.seed)} | ${pct(counts.test)} | ${m.seconds.toFixed(1)} s |`);
+    const cell = (c) => (m.stopped ? 'none ran' : pct(c));
+    lines.push(`| ${m.label} | ${m.deps} | ${m.exitCode} | ${cell(counts.model)} | ${cell(counts.seed)} | ${cell(counts.test)} | ${m.seconds.toFixed(1)} s |`);
   }
   for (const m of measured) {
     const { failures } = summarize(m);
@@ -150,7 +151,7 @@ try {
   const measured = PROJECTS.map((p) => measure(compat, scratch, p));
   for (const m of measured) {
     const { counts, failures } = summarize(m);
-    console.log(`${m.label}: exit ${m.exitCode}, models ${pct(counts.model)}, seeds ${pct(counts.seed)}, tests ${pct(counts.test)}${m.stopped ? ` — stopped: ${m.stopped}` : ''}`);
+    console.log(m.stopped ? `${m.label}: exit ${m.exitCode}, nothing ran — stopped: ${m.stopped}` : `${m.label}: exit ${m.exitCode}, models ${pct(counts.model)}, seeds ${pct(counts.seed)}, tests ${pct(counts.test)}`);
     for (const f of failures) console.log(`  ${f.status} ${f.id}: ${f.reason}`);
   }
   if (!args.has('--no-write')) {
