@@ -174,7 +174,7 @@ describe('helpers and overrides', () => {
     const render = (t: string, config: Record<string, unknown> = {}) => e.render({ file: 'm.sql', source: t }, { ...globals(e, config), rel }).trim();
     expect(render('{{ get_where_subquery(rel) }}')).toBe('"main"."orders"');
     expect(render('{{ get_where_subquery(rel) }}', { where: 'x > 1' })).toBe('(select * from "main"."orders" where x > 1) dbt_subquery');
-    expect(render('{{ should_full_refresh() }}|{{ should_store_failures() }}', { full_refresh: true })).toBe('true|false');
+    expect(render('{{ should_full_refresh() }}|{{ should_store_failures() }}', { full_refresh: true })).toBe('True|False'); // printed as Jinja2 prints Python's booleans
     expect(render('{{ make_temp_relation(rel) }}')).toBe('"main"."orders__dbt_tmp"');
     expect(render("{{ get_create_table_as_sql(false, rel, 'select 1') }}")).toBe('create or replace table "main"."orders" as (\nselect 1\n)');
     expect(render("{{ get_create_view_as_sql(rel, 'select 1') }}")).toBe('create or replace view "main"."orders" as (\nselect 1\n)');
