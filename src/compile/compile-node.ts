@@ -131,6 +131,20 @@ export async function renderMaterialization(node: SqlNode, compiledSql: string, 
   return { relations };
 }
 
+/**
+ * Whether compiling the node renders a template (which may read the catalog: columns of relations
+ * built earlier in the run), as opposed to the static fast path or a test bmp builds in TypeScript.
+ */
+export function rendersTemplate(node: ExecutableNode, engine: TemplateEngine): boolean {
+  if (!('rawCode' in node)) return false;
+  const meta = node.testMetadata;
+  if (node.resourceType === 'test' && meta?.testType === 'generic') {
+    const registry = engine.registry;
+    return !(isBuiltinTest(meta.name) && registry.isGlobalDefault(registry.findTest(meta.name, meta.namespace, node.packageName), node.packageName));
+  }
+  return !analyzeStatic(node.rawCode);
+}
+
 /** Renders a hook (or any snippet) with the node's template context: `{{ this }}` is the node's relation. */
 export async function renderInNodeContext(node: ExecutableNode, source: string, env: CompileEnv): Promise<string> {
   if (!source.includes('{{') && !source.includes('{%')) return source;
@@ -158,6 +172,8 @@ function stripTrailingSemicolon(sql: string): string {
 
 class NodeRenderer {
   readonly ephemeralRefs: string[] = [];
+  /** Ephemeral models a generic test refers to outside its render (its model, its ref() arguments): kept across passes. */
+  private readonly pinnedEphemerals: string[] = [];
   private readonly configSet: Record<string, unknown> = {};
 
   /**
@@ -200,6 +216,7 @@ class NodeRenderer {
     try {
       return await this.replay.run(render, () => {
         this.ephemeralRefs.length = 0;
+        this.ephemeralRefs.push(...this.pinnedEphemerals);
         this.stored.clear();
         this.logs = [];
       });
@@ -228,7 +245,7 @@ class NodeRenderer {
     const meta = this.node.testMetadata!;
     const target = this.env.manifest.nodes.get(this.node.attachedNode!) ?? this.env.manifest.sources.get(this.node.attachedNode!);
     if (!target) throw new CompileError('BMP_TEST_TARGET', `test '${this.node.name}' is attached to a missing node`, this.where);
-    const modelRel = this.relationOf(target.uniqueId);
+    const modelRel = this.pinning(() => this.relationOf(target.uniqueId));
     const testMacro = this.env.engine.registry.findTest(meta.name, meta.namespace, this.node.packageName);
     const builtin = isBuiltinTest(meta.name) && this.env.engine.registry.isGlobalDefault(testMacro, this.node.packageName);
     const kwargs = { ...meta.kwargs };
@@ -244,7 +261,10 @@ class NodeRenderer {
       }
       return Array.isArray(v) ? Promise.all(v.map(renderArg)) : v;
     };
-    for (const k of Object.keys(kwargs)) kwargs[k] = resolveArg(await renderArg(kwargs[k]));
+    for (const k of Object.keys(kwargs)) {
+      const rendered = await renderArg(kwargs[k]);
+      kwargs[k] = this.pinning(() => resolveArg(rendered));
+    }
     const where = this.node.config['where'] as string | undefined;
     const model = where ? new TemplateRelation(modelRel.database, modelRel.schema, modelRel.identifier, modelRel.type, `(select * from ${modelRel} where ${where})`) : modelRel;
     if (testMacro && !builtin) {
@@ -264,6 +284,14 @@ class NodeRenderer {
       throw new CompileError('BMP_TEST_UNDEFINED', `unknown test '${meta.namespace ? meta.namespace + '.' : ''}${meta.name}'`, this.where, `built-in tests: unique, not_null, accepted_values, relationships, accepted_range, expression_is_true; or define {% test ${meta.name}(model, column_name) %}`);
     }
     return sql;
+  }
+
+  /** Runs `fn`, keeping the ephemeral models it refers to for every later render pass. */
+  private pinning<T>(fn: () => T): T {
+    const before = this.ephemeralRefs.length;
+    const out = fn();
+    for (const id of this.ephemeralRefs.slice(before)) if (!this.pinnedEphemerals.includes(id)) this.pinnedEphemerals.push(id);
+    return out;
   }
 
   private staticCall(c: StaticCall): unknown {

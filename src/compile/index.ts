@@ -1,2 +1,2 @@
 /** compile: node + manifest + vars + target → SQL. Ephemeral models become CTEs here. */
-export { compileNode, renderMaterialization, type MaterializationOutcome, renderInNodeContext, injectCtes, cteName, externalReader, type CompiledNode, type CompileEnv } from './compile-node.js';
+export { compileNode, rendersTemplate, renderMaterialization, type MaterializationOutcome, renderInNodeContext, injectCtes, cteName, externalReader, type CompiledNode, type CompileEnv } from './compile-node.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join, normalize } from 'node:path';
 import { Catalog, Database, firstLine, quoteIdent, type Connection, type StatementResult } from '../adapters/duckdb/index.js';
-import { compileNode, renderInNodeContext, renderMaterialization, type CompiledNode, type CompileEnv } from '../compile/index.js';
+import { compileNode, renderInNodeContext, renderMaterialization, rendersTemplate, type CompiledNode, type CompileEnv } from '../compile/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import { BmpError, CompileError } from '../errors.js';
 import type { ProjectGraph } from '../graph/index.js';
@@ -194,7 +194,7 @@ export class Session {
     this.compiledAhead.delete(node.uniqueId);
     let compiled = ahead && (await ahead.catch(() => undefined));
     if (!compiled) {
-      if ('rawCode' in node && conn && !analyzeStatic(node.rawCode)) await this.refreshStale(conn, node);
+      if (conn && rendersTemplate(node, this.opts.engine)) await this.refreshStale(conn, node);
       compiled = await compileNode(node, this.compileEnv(conn), this.ephemeralCache);
     }
     if (compiled.compiledSql) {

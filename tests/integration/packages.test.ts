@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BmpError } from '../../src/errors.js';
 import { loadProject } from '../../src/tasks/index.js';
-import { tempProject, type TempProject } from './testing-project.js';
+import { tempProject, type TempProject } from '../helpers/project.js';
 
 const PKG = (name: string, extra = '') => `name: ${name}\nversion: 1.0.0\nconfig-version: 2\n${extra}`;
 
@@ -90,6 +90,19 @@ describe('overrides', () => {
     });
     const out = await p.run('build');
     expect([out.byName('pk_enough_rows_m_5').status, out.byName('pk_enough_rows_m_5').failures]).toEqual(['fail', 3]);
+  });
+
+  it("a package test on an ephemeral model gets its CTE, and reads the columns of models built in the same run", async () => {
+    p = tempProject({
+      'models/eph.sql': "{{ config(materialized='ephemeral') }} select 1 as id, 'a' as name",
+      'models/built.sql': 'select 1 as id, 2 as extra',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: eph\n    tests:\n      - pk.same_columns: {other: ref(\'built\')}\n  - name: built\n    tests:\n      - pk.same_columns: {other: ref(\'eph\')}\n',
+      'dbt_packages/pk/dbt_project.yml': PKG('pk'),
+      // fails (one row) when the other relation's column count differs from built's, which it reads from the database
+      'dbt_packages/pk/macros/t.sql': "{% test same_columns(model, other) %}{% set cols = adapter.get_columns_in_relation(ref('built')) %}select * from (select count(*) as n from {{ model }}) m, (select count(*) as k from {{ other }}) o where {{ cols | length }} != 2{% endtest %}",
+    });
+    const out = await p.run('build');
+    expect([out.byName('pk_same_columns_eph_ref_built_').status, out.byName('pk_same_columns_built_ref_eph_').status]).toEqual(['pass', 'pass']);
   });
 
   it('a materialization the project does not define is an error before anything runs', async () => {

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compatDir } from '../helpers/compat.js';
-import { tempProject, type TempProject } from '../unit/testing-project.js';
+import { tempProject, type TempProject } from '../helpers/project.js';
 
 const COMPAT = compatDir();
 const ARCHIVE = COMPAT ? join(COMPAT, 'packages', 'dbt_utils-1.3.3.tar.gz') : '';
