@@ -60,7 +60,8 @@ export function installJinjaFilters(env: FilterEnvironment): void {
     const testArgs = rest.slice(off + 1);
     const kwArgs = kw ? [{ ...kw, __keywords: true }] : [];
     const check = testName === undefined ? (v: unknown) => truthy(v) : (v: unknown) => callTest(String(testName), [v, ...testArgs, ...kwArgs]);
-    return iterate(seq).filter((item) => check(get(item)) === keep);
+    // Jinja2 iterates only a truthy sequence: `none | select(...)` is empty
+    return (truthy(seq) ? iterate(seq) : []).filter((item) => check(get(item)) === keep);
   };
 
   const minmax = (name: string, args: unknown[], wantMax: boolean): unknown => {
@@ -243,7 +244,8 @@ export function installJinjaFilters(env: FilterEnvironment): void {
     map: (...a) => {
       const { pos, kw } = splitArgs(a);
       const [value, ...rest] = pos;
-      const items = iterate(value);
+      // Jinja2's map yields nothing for a falsy value (`none | map('lower')`), it does not fail
+      const items = truthy(value) ? iterate(value) : [];
       if (!rest.length && kw && Object.hasOwn(kw, 'attribute')) {
         const { attribute, default: dflt, ...others } = kw;
         const extra = Object.keys(others);

@@ -72,6 +72,7 @@ export const cases: Case[] = [
   c('filter round: ties are decided on the binary value (2.675 -> 2.67)', '{{ 2.675|round(2) }}', '2.67'),
   c('filter safe: marks as safe (no escaping happens anyway)', "{{ '<b>'|safe }}", '<b>'),
   c('filter select: items passing a test', '{{ [1, 2, 3, 4]|select("odd")|list }}', '[1, 3]'),
+  c('filter map and select on none: nothing, no error (Jinja2 iterates only a truthy value)', "{{ none|map('lower')|list }} {{ 'a' in none|map('lower') }} {{ none|select|list }}", '[] False []'),
   c('filter select with a test argument', "{{ [1, 2, 3, 6]|select('divisibleby', 3)|list }}", '[3, 6]'),
   c('filter select without a test: the true items', "{{ [0, 1, '', 'a']|select|list }}", "[1, 'a']"),
   c('filter selectattr: items whose attribute passes a test', "{{ users|selectattr('city', 'equalto', 'Oslo')|map(attribute='name')|list }}", "['ann', 'cid']", { users }),
