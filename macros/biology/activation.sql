@@ -19,7 +19,10 @@
   least(1.0, greatest(0.0, exp(-greatest(0.0, {{ age_seconds }}) / ({{ var('activation_age_scale_days') }} * 86400.0))))
 {%- endmacro %}
 
-{#- Activation: novelty blended with recency and frequency (weights are vars summing to 1). -#}
+{#- Activation: recency of the last access blended with frequency and novelty (weights are vars
+    summing to 1). Recency dominates: what was just attended is active whatever its age, so a long-term
+    memory that was just retrieved can enter working memory (Cowan 1999's embedded processes;
+    Anderson & Schooler 1991: need follows recency and frequency of use). -#}
 {% macro activation_score(novelty, recency, frequency) -%}
   least(1.0, greatest(0.0,
       {{ var('activation_weight_age') }} * {{ novelty }}
@@ -41,10 +44,12 @@
      + least(1.0, length(coalesce({{ content }}, '')) / {{ var('wm_complexity_chars') }})) / 2))
 {%- endmacro %}
 
-{#- Miller's law, deterministic: capacity +/- variance, decided by cognitive load in [0, 1]
-    (the mean complexity of the items competing for the span): no load gives capacity + variance
-    (9), full load capacity - variance (5). Replaces the original's random draw per row. -#}
-{% macro miller_capacity(load) -%}
+{#- The working-memory span, deterministic: capacity +/- variance, decided by cognitive load in
+    [0, 1] (the mean complexity of the items competing for the span): no load gives capacity +
+    variance, full load capacity - variance. The items are whole notes (chunks), so the defaults
+    are Cowan's 4 +/- 1 (Cowan 2001) rather than Miller's 7 +/- 2 for simple items (Miller 1956);
+    complex items take more of it (Alvarez & Cavanagh 2004). Replaces the original's random draw. -#}
+{% macro working_memory_span(load) -%}
   cast({{ var('working_memory_capacity') }} + {{ var('working_memory_variance') }}
     - round(2 * {{ var('working_memory_variance') }} * least(1.0, greatest(0.0, {{ load }}))) as integer)
 {%- endmacro %}

@@ -3,7 +3,9 @@
 -#}
 
 {#- How fresh the trace is at the evaluation time: exp(-ln 2 * hours since the last rehearsal /
-    half-life) (var stm_recency_half_life_hours). Encoding counts as the first rehearsal. -#}
+    half-life) (var stm_recency_half_life_hours). Encoding counts as the first rehearsal. A trace is
+    evaluated when it is replayed (its first night), so time awake before sleep weakens it
+    (Jenkins & Dallenbach 1924; sleep soon after learning helps, Gais, Lucas & Born 2006). -#}
 {% macro stm_recency_factor(hours_since_rehearsal) -%}
   least(1.0, greatest(0.0, exp(-ln(2) * greatest(0.0, {{ hours_since_rehearsal }}) / {{ var('stm_recency_half_life_hours') }})))
 {%- endmacro %}
@@ -15,21 +17,39 @@
 {%- endmacro %}
 
 {#- Interference from similar items close in time in other episodes:
-    1 - exp(-count * interference_per_item), 0 with none, toward 1 with many. -#}
+    1 - exp(-count * interference_per_item), 0 with none, toward 1 with many (McGeoch 1932;
+    Underwood 1957). -#}
 {% macro interference_score(interference_count) -%}
   least(1.0, greatest(0.0, 1 - exp(-{{ interference_count }} * {{ var('interference_per_item') }})))
 {%- endmacro %}
 
-{#- stm_strength = least(1, recency_factor * emotional_salience * (1 + competition * gain)). -#}
-{% macro stm_strength(recency_factor, emotional_salience, competition) -%}
-  least(1.0, greatest(0.0, {{ recency_factor }} * {{ emotional_salience }} * (1 + {{ competition }} * {{ var('competition_gain') }})))
+{#- stm_strength = least(1, recency_factor * (1 + competition * gain) * (1 - interference)): a
+    fresh trace, bound to its episode, weakened by competing similar traces. Emotion is not part of
+    it: arousal acts on consolidation (consolidation_probability), not on the trace itself. -#}
+{% macro stm_strength(recency_factor, competition, interference) -%}
+  least(1.0, greatest(0.0, {{ recency_factor }} * (1 + {{ competition }} * {{ var('competition_gain') }}) * (1 - {{ interference }})))
 {%- endmacro %}
 
-{#- Ready for consolidation once the short-term phase is complete, when the trace is strong
-    enough and not swamped by interference, or when it is emotional enough to be kept anyway
-    (flashbulb memory). -#}
-{% macro ready_for_consolidation(phase_complete, stm_strength, interference, emotional_salience) -%}
+{#- Probability that the trace is tagged for consolidation on its first night (synaptic tagging
+    and capture, Frey & Morris 1997; behavioural tagging, Redondo & Morris 2011):
+    1 - exp(-consolidation_drive * stm_strength * emotional_salience). Emotional arousal scales it
+    (amygdala modulation, McGaugh 2004) within bounds: neutral items keep salience
+    emotional_salience_floor, so they are consolidated too, only less often. -#}
+{% macro consolidation_probability(stm_strength, emotional_salience) -%}
+  least(1.0, greatest(0.0, 1 - exp(-{{ var('consolidation_drive') }} * {{ stm_strength }} * {{ emotional_salience }})))
+{%- endmacro %}
+
+{#- Ready for consolidation once the short-term phase is complete: tagged (a fixed per-memory draw
+    under consolidation_probability) and not swamped by interference, or so emotional that it is
+    kept anyway (flashbulb memory, Brown & Kulik 1977). -#}
+{% macro ready_for_consolidation(phase_complete, probability, draw, interference, emotional_salience) -%}
   ({{ phase_complete }} and (
-      ({{ stm_strength }} >= {{ var('stm_consolidation_threshold') }} and {{ interference }} <= {{ var('stm_max_interference') }})
+      ({{ draw }} < {{ probability }} and {{ interference }} <= {{ var('stm_max_interference') }})
       or {{ emotional_salience }} >= {{ var('flashbulb_salience') }}))
+{%- endmacro %}
+
+{#- A uniform number in [0, 1) fixed for each `key` and `salt`: the pipeline's only chance, so a
+    memory's draw is the same in every run (a build is reproducible, day by day == one build). -#}
+{% macro stable_draw(key, salt) -%}
+  ((hash({{ key }}, '{{ salt }}') % 1000003) / 1000003.0)
 {%- endmacro %}

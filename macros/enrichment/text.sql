@@ -7,8 +7,9 @@
   - var llm_enrichment true: bmp's LLM functions, llm_embed(text, dims=...) and
     llm_generate(prompt) — responses cached in the target database (_bmp.llm_cache), provider
     from profiles.yml (`llm:`; the offline provider unless configured otherwise).
-  Return types are kept: FLOAT[embedding_dimensions] (the same on every row; a model's
-  embeddings must have that many dimensions) and VARCHAR.
+  Embeddings are FLOAT[embedding_dimensions] from the LLM (the same on every row; a model's
+  embeddings must have that many dimensions) or a BIT string of hashed features offline; compare
+  them with memory_similarity(), which knows which. Gists are VARCHAR.
 -#}
 
 {#- Words that carry no topic. -#}
@@ -33,22 +34,39 @@
   list_transform([{{ list_expr }}], lambda l: list_filter(l, lambda x, i: list_position(l, x) = i))[1]
 {%- endmacro %}
 
-{#- The embedding of a text: offline, a hashed set of words (the hashing trick): word w sets
-    dimension hash(w) mod n of an n-dimensional 0/1 vector, n = var('embedding_dimensions'),
-    FLOAT[n]. The cosine of two of them is ~ shared words / sqrt(words1 * words2) (the Ochiai
-    coefficient; hash collisions add a little). Built as a BIT string and cast, without a lambda
-    per dimension, which keeps it at microseconds per row. A text without words gets the zero
-    vector (similarity NULL). -#}
-{% macro memory_embedding(text) -%}
-  {%- set dims = var('embedding_dimensions') -%}
+{#- The embedding of a memory, from its text and its concepts.
+    - llm_enrichment: the LLM's embedding of the text, FLOAT[embedding_dimensions].
+    - offline: a set of hashed features as a BIT string of hashed_embedding_bits bits (the hashing
+      trick): each word of the text sets bit hash(word) mod n, and each concept sets
+      embedding_concept_weight further bits (hash of concept#1, concept#2, ...), so what a memory is
+      about weighs more than its wording. Built with bit operations only (no per-dimension lambda,
+      no float array): microseconds per row, 1/32 of the size of a float vector per bit. -#}
+{% macro memory_embedding(text, concepts) -%}
   {%- if var('llm_enrichment', false) -%}
-  {{ llm_embed(text, dims=dims) }}
+  {{ llm_embed(text, dims=var('embedding_dimensions')) }}
   {%- else -%}
-  {%- set zero = "cast(repeat('0', " ~ dims ~ ") as bit)" -%}
-  cast(string_split(cast(list_reduce(
-    list_prepend({{ zero }}, list_transform({{ text_tokens(text) }},
-      lambda tok: set_bit({{ zero }}, cast(hash(tok) % {{ dims }} as integer), 1))),
-    lambda a, b: a | b) as varchar), '') as float[{{ dims }}])
+  {%- set bits = var('hashed_embedding_bits') -%}
+  {%- set zero = "cast(repeat('0', " ~ bits ~ ") as bit)" -%}
+  list_reduce(
+    list_prepend({{ zero }}, list_transform(
+      list_concat({{ text_tokens(text) }}
+      {%- for i in range(1, var('embedding_concept_weight') + 1) %},
+        list_transform(coalesce({{ concepts }}, []), lambda c: c || '#{{ i }}')
+      {%- endfor %}),
+      lambda tok: set_bit({{ zero }}, cast(hash(tok) % {{ bits }} as integer), 1))),
+    lambda a, b: a | b)
+  {%- endif -%}
+{%- endmacro %}
+
+{#- The similarity of two embeddings, in [0, 1] for offline ones (NULL when either is empty):
+    - llm_enrichment: cosine similarity of the vectors;
+    - offline: the cosine of the two 0/1 feature sets, shared / sqrt(features1 * features2) (the
+      Ochiai coefficient), from bit counts. -#}
+{% macro memory_similarity(a, b) -%}
+  {%- if var('llm_enrichment', false) -%}
+  array_cosine_similarity({{ a }}, {{ b }})
+  {%- else -%}
+  (bit_count({{ a }} & {{ b }}) / nullif(sqrt(bit_count({{ a }}) * bit_count({{ b }})), 0))
   {%- endif -%}
 {%- endmacro %}
 

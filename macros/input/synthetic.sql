@@ -10,24 +10,38 @@
   ((hash({{ key }}, '{{ salt }}') % 1000003) / 1000003.0)
 {%- endmacro %}
 
-{#- The concept vocabulary, most frequent first: draws are Zipf-like (rank k with probability
-    ~ ln((k + 1) / k) / ln(V + 1), i.e. ~1/k), so a few concepts dominate and most are rare. -#}
-{% macro synthetic_vocabulary() -%}
-  ['work', 'family', 'health', 'project', 'friends', 'money', 'sleep', 'music', 'travel', 'code',
-   'food', 'exercise', 'reading', 'meeting', 'home', 'learning', 'weather', 'garden', 'writing', 'design',
-   'coffee', 'deadline', 'team', 'books', 'movies', 'running', 'cooking', 'kids', 'budget', 'email',
-   'planning', 'research', 'bug', 'release', 'interview', 'doctor', 'birthday', 'vacation', 'car', 'rent',
-   'news', 'podcast', 'language', 'piano', 'hiking', 'painting', 'chess', 'photography', 'climbing', 'yoga',
-   'meditation', 'dentist', 'taxes', 'insurance', 'neighbors', 'conference', 'mentor', 'startup', 'database', 'python',
-   'rust', 'duckdb', 'memory', 'neuroscience', 'philosophy', 'history', 'poetry', 'astronomy', 'cycling', 'swimming',
-   'camping', 'tea', 'bakery', 'market', 'bicycle', 'train', 'airport', 'museum', 'concert', 'theater',
-   'festival', 'wedding', 'funeral', 'holiday', 'school', 'exam', 'thesis', 'lecture', 'lab', 'experiment',
-   'paper', 'review', 'grant', 'patent', 'contract', 'invoice', 'client', 'customer', 'feedback', 'launch']
+{#- The latent themes of the synthetic stream: ten areas of a life, each with ten concepts (most
+    frequent first) and a few settings the notes about it mention. A memory is drawn from one theme,
+    so concepts of a theme co-occur and its text reflects it: structure that the semantic network
+    and related memories have to find (the theme itself is kept in raw_memories.theme as ground
+    truth for measuring them, never read by the stages). -#}
+{% macro synthetic_themes() -%}
+  [{'theme': 'work', 'concepts': ['work', 'meeting', 'deadline', 'team', 'email', 'planning', 'interview', 'client', 'customer', 'feedback'],
+    'settings': ['at the office', 'on the team call', 'before the standup']},
+   {'theme': 'technology', 'concepts': ['project', 'code', 'bug', 'release', 'database', 'python', 'startup', 'rust', 'duckdb', 'launch'],
+    'settings': ['in the repository', 'during the sprint', 'on the build server']},
+   {'theme': 'family', 'concepts': ['family', 'home', 'kids', 'garden', 'birthday', 'rent', 'neighbors', 'wedding', 'holiday', 'funeral'],
+    'settings': ['at home', 'over dinner with the family', 'at the weekend']},
+   {'theme': 'health', 'concepts': ['health', 'sleep', 'exercise', 'running', 'doctor', 'yoga', 'meditation', 'dentist', 'swimming', 'cycling'],
+    'settings': ['at the gym', 'after a long walk', 'at the clinic']},
+   {'theme': 'money', 'concepts': ['money', 'budget', 'car', 'taxes', 'insurance', 'contract', 'invoice', 'grant', 'patent', 'mentor'],
+    'settings': ['with the bank', 'going through the paperwork', 'at the accountant']},
+   {'theme': 'learning', 'concepts': ['learning', 'reading', 'books', 'research', 'school', 'lecture', 'exam', 'thesis', 'lab', 'experiment'],
+    'settings': ['in the library', 'at the seminar', 'over my notes']},
+   {'theme': 'arts', 'concepts': ['music', 'writing', 'design', 'movies', 'piano', 'painting', 'photography', 'poetry', 'concert', 'theater'],
+    'settings': ['in the studio', 'at the gallery', 'on the stage']},
+   {'theme': 'travel', 'concepts': ['travel', 'weather', 'vacation', 'hiking', 'train', 'airport', 'camping', 'climbing', 'bicycle', 'museum'],
+    'settings': ['on the road', 'at the station', 'in the mountains']},
+   {'theme': 'social', 'concepts': ['friends', 'food', 'coffee', 'cooking', 'tea', 'market', 'bakery', 'festival', 'conference', 'review'],
+    'settings': ['at the cafe', 'with friends in town', 'at the market square']},
+   {'theme': 'ideas', 'concepts': ['news', 'podcast', 'language', 'history', 'philosophy', 'memory', 'chess', 'neuroscience', 'astronomy', 'paper'],
+    'settings': ['on a long evening', 'in a quiet hour', 'while reading the news']}]
 {%- endmacro %}
 
-{#- A Zipf-like draw from the vocabulary: 1-based rank floor((V + 1) ^ u), u uniform. -#}
-{% macro synthetic_concept(key, salt) -%}
-  {{ synthetic_vocabulary() }}[cast(least(100, greatest(1, floor(exp({{ synthetic_uniform(key, salt) }} * ln(101))))) as integer)]
+{#- A Zipf-like 1-based rank among n: floor((n + 1) ^ u) with u uniform, so rank k has probability
+    ln((k + 1) / k) / ln(n + 1), i.e. ~1/k: a few dominate, most are rare. -#}
+{% macro synthetic_zipf_rank(n, key, salt) -%}
+  cast(least({{ n }}, greatest(1, floor(exp({{ synthetic_uniform(key, salt) }} * ln({{ n + 1 }}))))) as integer)
 {%- endmacro %}
 
 {#- How a note opens. -#}

@@ -4,20 +4,24 @@
 
   consolidated_at = the first consolidation_hour after the short-term phase ended
   (stm_episodes.replay_scheduled_at), derived from the memory's own timestamps.
-  - replayed: ready_for_consolidation (stm_episodes); replay_cycles replays for those, none for the
-    others, which keep their short-term strength and fade
-  - replay_strength = 0.3*stm + 0.3*emotion + 0.2*co_activation/10 + 0.2*recency (vars): the drive
-    of each replay
+  - replayed: ready_for_consolidation (stm_episodes); the others are not replayed and keep their
+    fading short-term trace
+  - replay_strength = 0.3*stm + 0.3*emotion + 0.2*co_activation/10 + 0.2*recency (vars): the
+    priority of each replay
+  - replay_cycles: ceil(replay_cycles var * replay_strength), at least 1, for replayed memories
+    (prioritized replay), 0 for the others
   - consolidated_strength = 1 - (1 - stm) * (1 - hebbian_learning_rate * replay) ^ cycles:
     Hebbian strengthening, in [0, 1]
-  - fate from the two strengths (macros/biology/consolidation.sql): cortical_transfer |
-    hippocampal_retention | gradual_forgetting | rapid_forgetting
+  - importance (emotion, co-activation, concepts) and transfer_rate = systems_consolidation_rate
+    * importance: how fast later nights move the memory to the cortex (macros/biology/forgetting.sql)
+  - fate (macros/biology/consolidation.sql): hippocampal_retention when replayed (it enters
+    long-term memory), else gradual_forgetting or rapid_forgetting by its short-term strength
   - episode_gist: a short gist of the episode the memory belongs to, from its first
     episode_gist_members members encoded within short_term_window_hours of its start (all known
     by the time any member's night comes), by episode_gist() (offline: extractive; with the LLM:
     a cached summary); replayed memories only
-  - consolidation_batch: the memory's batch in its night's replay, in batches of
-    consolidation_batch_size, strongest first (NULL when not replayed)
+  - consolidation_batch: the sleep cycle of its night in which it is replayed, 1 to
+    sleep_cycles_per_night, strongest first (NULL when not replayed)
 
   Incremental (merge on memory_id). A memory's row is built from its final short-term row and
   never changes. A run adds the memories whose night is after the newest night stored and not
@@ -74,8 +78,9 @@ replayed as (
     select
         n.*,
         n.ready_for_consolidation as replayed,
-        case when n.ready_for_consolidation then {{ var('replay_cycles') }} else 0 end as replay_cycles,
-        {{ replay_strength('n.stm_strength', 'n.emotional_salience', 'n.co_activation_count', 'n.recency_factor') }} as replay_strength
+        {{ replay_strength('n.stm_strength', 'n.emotional_salience', 'n.co_activation_count', 'n.recency_factor') }} as replay_strength,
+        {{ first_night_replays('n.ready_for_consolidation', replay_strength('n.stm_strength', 'n.emotional_salience', 'n.co_activation_count', 'n.recency_factor')) }} as replay_cycles,
+        {{ memory_importance('n.emotional_salience', 'n.co_activation_count', 'n.concepts') }} as importance
     from nights_come as n
 ),
 
@@ -100,12 +105,15 @@ select
     c.co_activation_count,
     c.recency_factor,
     c.interference,
+    c.consolidation_probability,
     c.replay_strength,
     c.consolidated_strength,
-    {{ memory_fate('c.consolidated_strength', 'c.replay_strength') }} as fate,
+    c.importance,
+    {{ transfer_rate('c.importance') }} as transfer_rate,
+    {{ memory_fate('c.replayed', 'c.stm_strength') }} as fate,
     case when c.replayed then g.episode_gist end as episode_gist,
     case when c.replayed then
-        {{ consolidation_batch('c.replay_scheduled_at, c.replayed', 'c.replay_strength desc, c.memory_id') }}
+        {{ sleep_cycle('c.replay_scheduled_at, c.replayed', 'c.replay_strength desc, c.memory_id') }}
     end as consolidation_batch
 from consolidated as c
 left join gists as g on g.episode_id = c.episode_id

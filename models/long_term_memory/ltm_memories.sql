@@ -1,19 +1,28 @@
 {#-
-  ltm_memories — long-term memories: replayed memories moved to the cortex (fate
-  cortical_transfer) or kept by the hippocampus for further replay (hippocampal_retention).
+  ltm_memories — long-term memories: every memory that has been replayed at least once.
 
-  - stability = consolidated strength (times hippocampal_stability_factor for hippocampal ones)
-  - importance = emotion, co-activation and concept richness (importance_weight_* vars)
-  - decay_resistance = exp(-synaptic_decay_rate * age_days) * stability, with age_days the age
-    of the memory when it was consolidated (a fact that never changes); its value at as_of is
-    ltm_retention.retention
-  - embedding: memory_embedding(content), used by related_memories (offline: hashed bag of
-    words; with the LLM: a cached embedding)
+  A memory enters long-term memory held by the hippocampus, on the night it is first replayed:
+  - its first night (memory_replay.replayed; fate hippocampal_retention), or
+  - reconsolidation: a memory not replayed on its first night but accessed after it was retrieved,
+    so it was still there, and is replayed the night after the retrieval (Nader, Schafe & LeDoux
+    2000); the input records the last access only, so that is the night after the last access
+    (fate reconsolidation). Nothing enters without replay.
+  Where it is held later (hippocampus or neocortex) and how well it is retained move with as_of:
+  memory_retention / ltm_retention.
 
-  Incremental, partitioned by month of consolidated_at (the night of its replay, derived from
-  the memory's own timestamps, not from as_of), insert_overwrite: a run selects every long-term
-  memory from the first day of the newest stored month on, so each month in the batch is
-  complete, and bmp replaces those months whole. Older months are complete and untouched.
+  - stability = consolidated strength when it entered (its short-term strength for reconsolidation)
+  - importance (emotion, co-activation, concepts) and transfer_rate = systems_consolidation_rate *
+    importance: how fast later nights' replay moves it to the cortex; cortical_takeover_days: when
+    its cortical trace overtakes the hippocampal one, absent further retrievals
+  - embedding: memory_embedding(content, concepts), used by related_memories (offline: hashed
+    words and concepts as a BIT string; with the LLM: a cached embedding)
+
+  Incremental, partitioned by month of consolidated_at (the night it entered, derived from the
+  memory's own timestamps, not from as_of), insert_overwrite: a run selects every long-term memory
+  from the first day of the newest stored month on, so each month in the batch is complete, and
+  bmp replaces those months whole. Older months are complete and untouched. (A reconsolidation
+  enters on a night after its last access, which is after the previous run's as_of whenever the
+  access was unknown to that run, so it always falls in the newest month or later.)
   Indexed on memory_id for point lookups. Not a UNIQUE index: DuckDB checks unique indexes
   over-eagerly, so deleting a month and re-inserting its rows in one transaction (what a partition
   overwrite is) would fail with a duplicate key; uniqueness is a data test instead.
@@ -26,25 +35,40 @@
     on_schema_change='fail'
 ) }}
 
-with transferred as (
-    select r.*
+with clock as (
+    select as_of from {{ ref('pipeline_clock') }}
+),
+
+entered as (
+    -- replayed on the first night
+    select r.*, r.consolidated_at as entered_at, r.fate as entry
     from {{ ref('memory_replay') }} as r
-    where r.fate in ('cortical_transfer', 'hippocampal_retention')
+    where r.replayed
     {% if is_incremental() %}
       and r.consolidated_at >= {{ newest_partition_start(this, 'consolidated_at') }}
+    {% endif %}
+    union all by name
+    -- retrieved after a first night without replay: replayed the night after the retrieval
+    select r.*, {{ next_sleep_cycle('m.last_accessed_at') }} as entered_at, 'reconsolidation' as entry
+    from {{ ref('memory_replay') }} as r
+    join {{ ref('stg_memories') }} as m on m.memory_id = r.memory_id
+    cross join clock
+    where not r.replayed
+      and m.last_accessed_at > r.consolidated_at
+      and {{ next_sleep_cycle('m.last_accessed_at') }} <= clock.as_of
+    {% if is_incremental() %}
+      and {{ next_sleep_cycle('m.last_accessed_at') }} >= {{ newest_partition_start(this, 'consolidated_at') }}
     {% endif %}
 ),
 
 described as (
     select
-        t.*,
+        e.*,
         m.content,
-        {{ ltm_stability('t.consolidated_strength', 't.fate') }} as stability,
-        {{ ltm_importance('t.emotional_salience', 't.co_activation_count', 't.concepts') }} as importance,
-        {{ days_between('t.consolidated_at', 't.created_at') }} as age_at_consolidation_days
-    from transferred as t
+        m.theme
+    from entered as e
     -- content never changes: read it from raw_memories (a join on its id skips most of it)
-    join {{ ref('raw_memories') }} as m on m.memory_id = t.memory_id
+    join {{ ref('raw_memories') }} as m on m.memory_id = e.memory_id
 )
 
 select
@@ -53,21 +77,24 @@ select
     primary_concept,
     concepts,
     content,
+    theme,
     created_at,
-    consolidated_at,
-    {{ month_partition('consolidated_at') }} as consolidation_month,
-    fate,
-    case when fate = 'cortical_transfer' then 'neocortex' else 'hippocampus' end as memory_store,
+    consolidated_at as first_night_at,
+    entered_at as consolidated_at,
+    {{ month_partition('entered_at') }} as consolidation_month,
+    entry as fate,
     stm_strength,
     replay_strength,
+    replay_cycles,
     consolidated_strength,
     emotional_salience,
     co_activation_count,
-    stability,
+    consolidated_strength as stability,
     importance,
-    age_at_consolidation_days,
-    {{ decay_resistance('stability', 'age_at_consolidation_days') }} as decay_resistance,
+    transfer_rate,
+    {{ cortical_takeover_days('transfer_rate') }} as cortical_takeover_days,
+    {{ days_between('entered_at', 'created_at') }} as age_at_consolidation_days,
     episode_gist,
-    {{ memory_embedding('content') }} as embedding
+    {{ memory_embedding('content', 'concepts') }} as embedding
 from described
-order by consolidated_at, memory_id
+order by entered_at, memory_id

@@ -1,27 +1,25 @@
 {#-
-  ltm_retention — how well each long-term memory is retained at as_of (a view: it decays with
-  as_of, in closed form, never by a per-run multiplication).
-  retention = exp(-synaptic_decay_rate * age_days) * stability, the decay resistance of
-  ltm_memories evaluated at the memory's age now instead of at its consolidation.
+  ltm_retention — the long-term memories at as_of (memory_retention's rows in long-term memory):
+  how well each is retained (recall probability) and where it is held, both moving with as_of in
+  closed form (macros/biology/forgetting.sql), never by a per-run multiplication.
 -#}
 {{ config(materialized='view') }}
 
-with clock as (
-    select as_of from {{ ref('pipeline_clock') }}
-)
-
 select
-    l.memory_id,
-    l.primary_concept,
-    l.fate,
-    l.memory_store,
-    l.consolidated_at,
-    l.consolidation_month,
-    l.stability,
-    l.importance,
-    {{ days_between('clock.as_of', 'l.created_at') }} as age_days,
-    {{ days_between('clock.as_of', 'l.consolidated_at') }} as days_since_consolidation,
-    {{ decay_resistance('l.stability', days_between('clock.as_of', 'l.created_at')) }} as retention,
-    clock.as_of
-from {{ ref('ltm_memories') }} as l
-cross join clock
+    memory_id,
+    primary_concept,
+    ltm_entry as fate,
+    memory_store,
+    entered_at as consolidated_at,
+    {{ month_partition('entered_at') }} as consolidation_month,
+    stability,
+    importance,
+    transfer_rate,
+    age_days,
+    {{ days_between('as_of', 'entered_at') }} as days_since_consolidation,
+    retention,
+    hippocampal_share,
+    expected_replays,
+    as_of
+from {{ ref('memory_retention') }}
+where in_long_term_memory

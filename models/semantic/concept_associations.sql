@@ -106,24 +106,62 @@ traces as (
 strengths as (
     select
         t.*,
-        {{ clamp01(synaptic_decay('t.hebbian_trace', days_between('clock.as_of', 't.last_co_activated_at'))) }} as association_strength,
+        {{ synaptic_decay('t.hebbian_trace', days_between('clock.as_of', 't.last_co_activated_at')) }} as trace_now,
         clock.as_of
     from traces as t
     cross join clock
 ),
 
-scaled as (
+-- the sliding threshold: what each pair would share by chance given both concepts' activity
+thresholded as (
     select
         *,
-        {{ homeostatic_scale('avg(association_strength) over (partition by source_concept)') }} as homeostatic_scale
+        {{ chance_trace('sum(trace_now) over (partition by source_concept)',
+                        'sum(trace_now) over (partition by target_concept)',
+                        'sum(trace_now) over ()') }} as chance_trace
     from strengths
 ),
+
+driven as (
+    select
+        *,
+        greatest(0.0, trace_now - coalesce(chance_trace, 0.0)) as hebbian_drive,
+        {{ soft_bounded('greatest(0.0, trace_now - coalesce(chance_trace, 0.0))') }} as association_strength
+    from thresholded
+),
+
+-- synaptic scaling: one gain per source concept, found by homeostasis_iterations Newton steps on
+-- ln(gain) (clamped to +/-3 per step) until the mean efficacy of its surviving links (drive above
+-- chance, scaled weight at least weak_connection_threshold) reaches homeostasis_target;
+-- 0 iterations leave the gain at 1 (no homeostasis)
+{%- set surviving = "hebbian_drive > 0 and " ~ soft_bounded('hebbian_drive', 'exp(log_gain)') ~ " >= " ~ var('weak_connection_threshold') %}
+scaled_0 as (
+    select *, 0.0 as log_gain from driven
+),
+{%- for i in range(1, var('homeostasis_iterations') + 1) %}
+scaled_{{ i }} as (
+    select
+        * exclude (log_gain, mean_w, slope),
+        log_gain - greatest(-3.0, least(3.0,
+            coalesce((mean_w - {{ var('homeostasis_target') }}) / nullif(slope, 0), 0.0))) as log_gain
+    from (
+        select
+            *,
+            avg({{ soft_bounded('hebbian_drive', 'exp(log_gain)') }}) filter (where {{ surviving }})
+                over (partition by source_concept) as mean_w,
+            avg({{ soft_bounded('hebbian_drive', 'exp(log_gain)') }} * (1 - {{ soft_bounded('hebbian_drive', 'exp(log_gain)') }}))
+                filter (where {{ surviving }}) over (partition by source_concept) as slope
+        from scaled_{{ i - 1 }}
+    )
+),
+{%- endfor %}
 
 weighted as (
     select
         *,
-        {{ clamp01('association_strength * homeostatic_scale') }} as weight
-    from scaled
+        exp(log_gain) as homeostatic_scale,
+        {{ soft_bounded('hebbian_drive', 'exp(log_gain)') }} as weight
+    from scaled_{{ var('homeostasis_iterations') }}
 )
 
 select
@@ -133,10 +171,12 @@ select
     first_co_activated_at,
     last_co_activated_at,
     hebbian_trace,
+    chance_trace,
+    hebbian_drive,
     association_strength,
     homeostatic_scale,
     weight,
-    weight < {{ var('weak_connection_threshold') }} as is_pruned,
+    hebbian_drive = 0 or weight < {{ var('weak_connection_threshold') }} as is_pruned,
     as_of
 from weighted
 order by source_concept, target_concept

@@ -122,7 +122,7 @@ candidate_pairs as (
         p.is_affected,
         p.pair.related_memory_id as related_memory_id,
         p.pair.related_is_affected as related_is_affected,
-        array_cosine_similarity(a.embedding, b.embedding) as similarity
+        {{ memory_similarity("a.embedding", "b.embedding") }} as similarity
     from pairs as p
     join memories as a on a.memory_id = p.memory_id
     join memories as b on b.memory_id = p.pair.related_memory_id

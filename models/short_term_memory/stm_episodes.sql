@@ -8,13 +8,19 @@
     encoding); episode_position counts members in order.
   - co_activation_count: other members of its episode encoded within short_term_window_hours
     before or after it (held in short-term memory together); competition = that, capped.
-  - interference_count: items encoded within interference_window_minutes of it that mention its
-    primary concept as a side concept (similar content, other episodes); interference in [0, 1].
-  - recency_factor: exp(-ln 2 * hours since the last rehearsal / stm_recency_half_life_hours);
-    a rehearsal is an access during the phase, encoding the first one.
-  - stm_strength = least(1, recency_factor * emotional_salience * (1 + competition * gain)).
-  - ready_for_consolidation: phase complete and strong enough (see macros/biology/short_term.sql);
-    replay_scheduled_at is the first night after the phase (consolidation_hour).
+  - interference_count: items of other episodes encoded within interference_window_minutes of it
+    that share its concepts, once per shared concept (similar content competes, McGeoch 1932;
+    earlier similar items interfere proactively, Underwood 1957); interference in [0, 1].
+  - recency_factor: exp(-ln 2 * hours from the last rehearsal to the first night's replay /
+    stm_recency_half_life_hours) (to as_of while the phase lasts); a rehearsal is an access during
+    the phase, encoding the first one. Time awake before sleep weakens the trace.
+  - stm_strength = least(1, recency_factor * (1 + competition * gain) * (1 - interference)).
+  - consolidation_probability = 1 - exp(-consolidation_drive * stm_strength * emotional_salience):
+    emotion scales the chance of consolidation, it does not gate it.
+  - ready_for_consolidation: phase complete, tagged (a fixed per-memory draw under the
+    probability) and interference <= stm_max_interference, or flashbulb (see
+    macros/biology/short_term.sql); replay_scheduled_at is the first night after the phase
+    (consolidation_hour).
 
   Incremental (merge on memory_id). Once as_of passes stm_ends_at a row never changes again;
   before that it is provisional and re-merged every run. A run recomputes the memories encoded
@@ -138,25 +144,29 @@ positioned as (
     from episodes
 ),
 
--- interference: nearby items that mention this item's primary concept as a side concept.
--- Matched by time bucket (width = the interference window; a bucket and its two neighbours cover
--- +/- the window) and concept: an equi-join, linear in the number of memories.
-side_mentions as (
+-- interference: items of other episodes encoded within interference_window_minutes that share
+-- concepts with this item, each counted once per shared concept (more similar, more
+-- interference). Matched by time bucket (width = the window; a bucket and its two neighbours
+-- cover +/- the window) and concept: an equi-join, linear in the number of memories.
+mentions as (
     select
         memory_id,
+        episode_id,
         created_at,
-        unnest(concepts[2:]) as concept,
+        is_context,
+        unnest(concepts) as concept,
         cast(floor(epoch(created_at) / {{ interference_hours * 3600 }}) as bigint) as time_bucket
-    from memories
+    from positioned
 ),
 
-primary_mentions as (
+probes as (
     select
         m.memory_id,
-        m.primary_concept as concept,
+        m.episode_id,
+        m.concept,
         m.created_at,
-        cast(floor(epoch(m.created_at) / {{ interference_hours * 3600 }}) as bigint) + neighbour.shift as time_bucket
-    from memories as m
+        m.time_bucket + neighbour.shift as time_bucket
+    from mentions as m
     cross join (values (-1), (0), (1)) as neighbour(shift)
     where not m.is_context
 ),
@@ -165,11 +175,12 @@ interference_counts as (
     select
         p.memory_id,
         count(*) as interference_count
-    from primary_mentions as p
-    join side_mentions as s
+    from probes as p
+    join mentions as s
       on s.concept = p.concept
      and s.time_bucket = p.time_bucket
-    where s.created_at >= p.created_at - {{ hours_interval(interference_hours) }}
+    where s.episode_id <> p.episode_id
+      and s.created_at >= p.created_at - {{ hours_interval(interference_hours) }}
       and s.created_at <= p.created_at + {{ hours_interval(interference_ahead_hours) }}
     group by p.memory_id
 ),
@@ -193,14 +204,16 @@ rehearsed as (
         *,
         last_accessed_at > created_at and last_accessed_at <= stm_evaluated_at as rehearsed,
         case when last_accessed_at > created_at and last_accessed_at <= stm_evaluated_at
-             then last_accessed_at else created_at end as last_rehearsal_at
+             then last_accessed_at else created_at end as last_rehearsal_at,
+        {{ next_sleep_cycle('stm_ends_at') }} as replay_scheduled_at
     from phased
 ),
 
 scored as (
     select
         *,
-        {{ stm_recency_factor(hours_between('stm_evaluated_at', 'last_rehearsal_at')) }} as recency_factor,
+        -- freshness when the trace is replayed (its first night), or now while the phase lasts
+        {{ stm_recency_factor(hours_between('case when phase_complete then replay_scheduled_at else stm_evaluated_at end', 'last_rehearsal_at')) }} as recency_factor,
         {{ stm_competition('co_activation_count') }} as competition,
         {{ interference_score('interference_count') }} as interference
     from rehearsed
@@ -209,8 +222,15 @@ scored as (
 strengths as (
     select
         *,
-        {{ stm_strength('recency_factor', 'emotional_salience', 'competition') }} as stm_strength
+        {{ stm_strength('recency_factor', 'competition', 'interference') }} as stm_strength
     from scored
+),
+
+tagged as (
+    select
+        *,
+        {{ consolidation_probability('stm_strength', 'emotional_salience') }} as consolidation_probability
+    from strengths
 )
 
 select
@@ -233,7 +253,8 @@ select
     interference_count,
     interference,
     stm_strength,
-    {{ ready_for_consolidation('phase_complete', 'stm_strength', 'interference', 'emotional_salience') }} as ready_for_consolidation,
-    {{ next_sleep_cycle('stm_ends_at') }} as replay_scheduled_at
-from strengths
+    consolidation_probability,
+    {{ ready_for_consolidation('phase_complete', 'consolidation_probability', stable_draw('memory_id', 'consolidation'), 'interference', 'emotional_salience') }} as ready_for_consolidation,
+    replay_scheduled_at
+from tagged
 order by created_at, memory_id

@@ -46,7 +46,7 @@ with user_rows as (
     -- optional columns the file may lack: an empty row set with them, unioned by name
     union all by name
     select null as last_accessed_at, null as access_count, null as concepts,
-           null as emotional_valence, null as source
+           null as emotional_valence, null as source, null as theme
     where false
 ),
 
@@ -60,7 +60,8 @@ typed as (
         try_cast(access_count as integer) as access_count,
         concepts,
         try_cast(emotional_valence as double) as emotional_valence,
-        cast(source as varchar) as source
+        cast(source as varchar) as source,
+        cast(theme as varchar) as theme
     from user_rows
     where memory_id is not null and content is not null and created_at is not null
 )
@@ -74,7 +75,8 @@ select
     {{ normalize_concepts('concepts', 'content') }} as concepts,
     round(least(1.0, greatest(-1.0, coalesce(emotional_valence, 0.0))), 3) as emotional_valence,
     coalesce(source, 'import') as source,
-    external_id
+    external_id,
+    theme
 from typed
 -- one row per memory: the most recently accessed version wins
 qualify row_number() over (partition by memory_id order by last_accessed_at desc nulls last, external_id) = 1
@@ -92,34 +94,51 @@ with ids as (
 draws as (
     select
         memory_id,
-        memory_id // {{ var('synthetic_session_size') }} as session_id,
         {{ synthetic_created_at('memory_id') }} as created_at,
         -- power-law access counts: P(count >= k) = k^-alpha, capped
         cast(least({{ var('synthetic_max_access_count') }}, floor(pow(1 - {{ synthetic_uniform('memory_id', 'access') }}, -1.0 / {{ var('synthetic_access_alpha') }}))) as integer) as access_count,
         -- delay of the last access, log-uniform up to synthetic_max_access_delay_days
         exp({{ synthetic_uniform('memory_id', 'delay') }} * ln(1 + {{ var('synthetic_max_access_delay_days') }} * 24.0)) - 1 as access_delay_hours,
-        -- the sitting's topic, or (off topic) any concept
-        case when {{ synthetic_uniform('memory_id', 'on_topic') }} < {{ var('synthetic_on_topic_share') }}
-             then {{ synthetic_concept('memory_id // ' ~ var('synthetic_session_size'), 'topic') }}
-             else {{ synthetic_concept('memory_id', 'primary') }} end as primary_concept,
-        -- 0 to synthetic_max_extra_concepts further concepts (fewer more likely)
+        -- on topic: the sitting's focal theme and concept; off topic: any theme (Zipf-like over
+        -- themes, and over concepts within a theme)
+        {{ synthetic_uniform('memory_id', 'on_topic') }} < {{ var('synthetic_on_topic_share') }} as on_topic,
+        case when on_topic
+             then {{ synthetic_zipf_rank(10, 'memory_id // ' ~ var('synthetic_session_size'), 'theme') }}
+             else {{ synthetic_zipf_rank(10, 'memory_id', 'theme') }} end as theme_rank,
+        case when on_topic
+             then {{ synthetic_zipf_rank(10, 'memory_id // ' ~ var('synthetic_session_size'), 'focus') }}
+             else {{ synthetic_zipf_rank(10, 'memory_id', 'primary') }} end as primary_rank,
+        -- 0 to synthetic_max_extra_concepts further concepts (fewer more likely), each from the
+        -- memory's own theme with probability synthetic_theme_coherence, else from any theme
         cast(floor(({{ var('synthetic_max_extra_concepts') }} + 1) * pow({{ synthetic_uniform('memory_id', 'n_concepts') }}, 2)) as integer) as extra_concepts,
         {% for i in range(1, var('synthetic_max_extra_concepts') + 1) -%}
-        {{ synthetic_concept('memory_id', 'extra_' ~ i) }} as extra_concept_{{ i }},
+        case when {{ synthetic_uniform('memory_id', 'coherent_' ~ i) }} < {{ var('synthetic_theme_coherence') }}
+             then theme_rank
+             else {{ synthetic_zipf_rank(10, 'memory_id', 'extra_theme_' ~ i) }} end as extra_theme_{{ i }},
+        {{ synthetic_zipf_rank(10, 'memory_id', 'extra_' ~ i) }} as extra_rank_{{ i }},
         {% endfor -%}
         {{ synthetic_pick(synthetic_openers(), 10, 'memory_id', 'opener') }} as opener,
         {{ synthetic_pick(synthetic_details(), 12, 'memory_id', 'detail') }} as detail,
+        1 + cast(floor({{ synthetic_uniform('memory_id', 'setting') }} * 3) as integer) as setting_rank,
         {{ synthetic_uniform('memory_id', 'valence') }} as valence_noise,
         {{ synthetic_pick(synthetic_sources(), 6, 'memory_id', 'source') }} as source
     from ids
 ),
 
+themed as (
+    select
+        *,
+        {{ synthetic_themes() }} as themes,
+        themes[theme_rank] as theme_row
+    from draws
+),
+
 shaped as (
     select
         *,
-        {%- set drawn %}[primary_concept{% for i in range(1, var('synthetic_max_extra_concepts') + 1) %}, extra_concept_{{ i }}{% endfor %}]{% endset %}
+        {%- set drawn %}[theme_row.concepts[primary_rank]{% for i in range(1, var('synthetic_max_extra_concepts') + 1) %}, themes[extra_theme_{{ i }}].concepts[extra_rank_{{ i }}]{% endfor %}]{% endset %}
         {{ list_distinct_ordered("list_slice(" ~ drawn ~ ", 1, 1 + extra_concepts)") }} as concepts
-    from draws
+    from themed
 )
 
 select
@@ -127,6 +146,7 @@ select
     opener || ' ' || concepts[1]
         || case when len(concepts) >= 2 then ' with ' || concepts[2] else '' end
         || case when len(concepts) >= 3 then ' and ' || concepts[3] else '' end
+        || ' ' || theme_row.settings[setting_rank]
         || ': ' || detail.phrase || '.' as content,
     created_at,
     case when access_count <= 1 then created_at
@@ -135,7 +155,8 @@ select
     concepts,
     round(least(1.0, greatest(-1.0, detail.valence + {{ var('synthetic_valence_noise') }} * (2 * valence_noise - 1))), 3) as emotional_valence,
     source,
-    'synthetic-' || memory_id as external_id
+    'synthetic-' || memory_id as external_id,
+    theme_row.theme as theme
 from shaped
 order by memory_id
 

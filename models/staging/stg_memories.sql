@@ -9,7 +9,8 @@
   - recency   = exp(-ln 2 * hours_since_access / recency_half_life_hours)
     frequency = least(1, ln(1 + access_count) / ln(1 + frequency_saturation_accesses))
     novelty   = exp(-age_seconds / (activation_age_scale_days * 86400))
-    activation = clamp(w_age * novelty + w_recency * recency + w_frequency * frequency)
+    activation = clamp(w_recency * recency + w_frequency * frequency + w_age * novelty): recency
+                 of use dominates, so a just-retrieved old memory is as active as a new one
   Downstream stage tables read only the time-invariant columns (ids, content, creation time,
   concepts, valence) plus last_accessed_at compared against their own evaluation time.
 -#}
@@ -31,6 +32,7 @@ known as (
         r.emotional_valence,
         r.source,
         r.external_id,
+        r.theme,
         clock.as_of
     from {{ ref('raw_memories') }} as r
     cross join clock
@@ -66,6 +68,7 @@ select
     {{ emotional_salience('emotional_valence') }} as emotional_salience,
     source,
     external_id,
+    theme,
     age_seconds,
     hours_since_access,
     recency,

@@ -1,5 +1,5 @@
 {#-
-  wm_active_context — what is held in working memory at as_of (Miller's law, 7 +/- 2).
+  wm_active_context — what is held in working memory at as_of (Cowan's 4 +/- 1 chunks by default; Miller's 7 +/- 2 for simple items).
 
   Rebuilt each run (table): working memory is a state at as_of, not a history.
   1. Candidates: memories accessed within working_memory_window_minutes before as_of whose
@@ -8,7 +8,7 @@
      deterministic).
   3. Cognitive load = mean complexity (concepts and length) of the top capacity + variance
      candidates; the span is capacity + variance at no load down to capacity - variance at full
-     load (miller_capacity), and the top `span` candidates are kept. Fewer candidates than the
+     load (working_memory_span), and the top `span` candidates are kept. Fewer candidates than the
      span leave free slots.
 -#}
 {{ config(materialized='table') }}
@@ -46,7 +46,7 @@ span as (
     select
         cognitive_load,
         competing_items,
-        {{ miller_capacity('cognitive_load') }} as wm_capacity
+        {{ working_memory_span('cognitive_load') }} as wm_capacity
     from load
 )
 

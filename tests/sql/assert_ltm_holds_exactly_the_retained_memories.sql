@@ -1,10 +1,12 @@
--- Long-term memory holds exactly the replayed memories fated to the cortex or kept by the
--- hippocampus, each once, with the fate and consolidation time memory_replay gave it — what a
--- partition overwrite that lost or duplicated a month would break.
+-- Long-term memory holds exactly the memories replayed at least once, each once: those replayed on
+-- their first night (entering that night), and those retrieved after a first night without
+-- replay (entering by reconsolidation the night after the last access), as memory_retention
+-- computes them at as_of — what a partition overwrite that lost or duplicated a month, or an
+-- incremental run that missed a reconsolidation, would break.
 with expected as (
-    select memory_id, fate, consolidated_at
-    from {{ ref('memory_replay') }}
-    where fate in ('cortical_transfer', 'hippocampal_retention')
+    select memory_id, ltm_entry as fate, entered_at as consolidated_at
+    from {{ ref('memory_retention') }}
+    where in_long_term_memory
 ),
 stored as (
     select memory_id, fate, consolidated_at, count(*) over (partition by memory_id) as copies

@@ -1,0 +1,83 @@
+{#-
+  Forgetting and systems consolidation in closed form: the memory chain model (Murre & Chessa 2011;
+  Murre, Chessa & Meeter 2013), evaluated at as_of from a memory's own timestamps (memory_retention).
+
+  A memory's trace is a sum of stores, each an exponential with its own time constant:
+    short-term   s(t) = short_term_intensity * exp(-t_since_last_access / short_term_time_constant)
+    hippocampal  h(t) = mu1 * exp(-a1 u)                       (u = days since it entered the chain)
+    neocortical  c(t) = mu1 * mu2 / (a1 - a2) * (exp(-a2 u) - exp(-a1 u))
+  with a1 = 1 / hippocampal_time_constant_days, a2 = 1 / cortical_time_constant_days and mu2 the
+  memory's transfer_rate: the closed form of dh/dt = -a1 h (the hippocampal trace fades) and
+  dc/dt = mu2 h - a2 c (replay of the hippocampal trace on later nights trains the cortex, which
+  forgets slowly). A trace that was never replayed has no cortical part and fades with
+  unconsolidated_time_constant_days. Recall probability = 1 - exp(-(s + h + c + ...)).
+
+  Because the long-lived cortical store takes over from the fast ones, the hazard -d ln R / dt falls
+  with age (Jost's law; the power-law shape of forgetting, Wixted & Ebbesen 1991, emerges from such
+  sums and from the spread of parameters across memories, Murre & Chessa 2011), and the hippocampal
+  share of a trace falls over weeks to years (systems consolidation; McClelland et al. 1995,
+  Frankland & Bontempi 2005).
+
+  Retrievals: every access after the first night is a learning event at its own time, feeding its
+  own chain (and replayed the following night: reconsolidation). The input records an access count
+  and the last access, so the accesses are taken as evenly spaced between encoding and the last
+  access; the sum over them is a geometric series, in closed form (spaced_sum). Each adds
+  retrieval_intensity * spacing_benefit(gap): accesses in quick succession add little (massed
+  practice), spaced ones nearly the full amount (the spacing effect, Cepeda et al. 2006).
+-#}
+
+{#- A trace of intensity `mu` `days` after it was laid down in a store with time constant `tau_days`. -#}
+{% macro decayed(mu, days, tau_days) -%}
+  ({{ mu }} * exp(-greatest(0.0, {{ days }}) / ({{ tau_days }})))
+{%- endmacro %}
+
+{#- The hippocampal part of a chain started `days` ago with intensity `mu`. -#}
+{% macro hippocampal_trace(mu, days) -%}
+  {{ decayed(mu, days, var('hippocampal_time_constant_days')) }}
+{%- endmacro %}
+
+{#- The rate factor mu2 / (a1 - a2) of the cortical part (a1, a2 the stores' decay rates per day). -#}
+{% macro transfer_gain(transfer) -%}
+  ({{ transfer }} / (1.0 / {{ var('hippocampal_time_constant_days') }} - 1.0 / {{ var('cortical_time_constant_days') }}))
+{%- endmacro %}
+
+{#- The neocortical part of a chain started `days` ago with intensity `mu` and transfer rate `transfer`. -#}
+{% macro cortical_trace(mu, transfer, days) -%}
+  ({{ mu }} * {{ transfer_gain(transfer) }}
+    * ({{ decayed('1.0', days, var('cortical_time_constant_days')) }} - {{ decayed('1.0', days, var('hippocampal_time_constant_days')) }}))
+{%- endmacro %}
+
+{#- sum_{k=0}^{count-1} exp(-(since_last + k * gap) / tau): `count` events `gap` days apart, the
+    latest `since_last` days ago, each decayed in a store with time constant `tau_days`. A geometric
+    series: exp(-since_last / tau) * (1 - exp(-count * gap / tau)) / (1 - exp(-gap / tau)); count
+    * exp(-since_last / tau) when the events are (nearly) simultaneous. Every exponent is <= 0. -#}
+{% macro spaced_sum(count, gap_days, since_last_days, tau_days) -%}
+  (case
+     when {{ count }} <= 0 then 0.0
+     when {{ gap_days }} / {{ tau_days }} < 1e-9 then {{ count }} * exp(-greatest(0.0, {{ since_last_days }}) / {{ tau_days }})
+     else exp(-greatest(0.0, {{ since_last_days }}) / {{ tau_days }})
+          * (1 - exp(-{{ count }} * {{ gap_days }} / {{ tau_days }})) / (1 - exp(-{{ gap_days }} / {{ tau_days }}))
+   end)
+{%- endmacro %}
+
+{#- How much one retrieval adds, given the gap since the previous one: 1 - exp(-gap /
+    spacing_time_constant_days). Retrieving what is still fresh adds little (deficient processing of
+    massed repetitions); retrieving after a delay adds nearly the full retrieval_intensity. -#}
+{% macro spacing_benefit(gap_days) -%}
+  (1 - exp(-greatest(0.0, {{ gap_days }}) / {{ var('spacing_time_constant_days') }}))
+{%- endmacro %}
+
+{#- Recall probability from the summed trace intensity (memory chain model): 1 - exp(-intensity). -#}
+{% macro recall_probability(intensity) -%}
+  least(1.0, greatest(0.0, 1 - exp(-({{ intensity }}))))
+{%- endmacro %}
+
+{#- Days after a chain starts until its cortical part exceeds its hippocampal part (the memory
+    becomes hippocampus-independent, absent further retrievals): ln(1 + (a1 - a2) / mu2) / (a1 - a2);
+    NULL without transfer. -#}
+{% macro cortical_takeover_days(transfer) -%}
+  (case when {{ transfer }} > 0 then
+     ln(1 + (1.0 / {{ var('hippocampal_time_constant_days') }} - 1.0 / {{ var('cortical_time_constant_days') }}) / {{ transfer }})
+       / (1.0 / {{ var('hippocampal_time_constant_days') }} - 1.0 / {{ var('cortical_time_constant_days') }})
+   end)
+{%- endmacro %}
