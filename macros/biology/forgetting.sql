@@ -6,7 +6,8 @@
     short-term   s(t) = short_term_intensity * exp(-t_since_last_access / short_term_time_constant)
     hippocampal  h(t) = mu1 * exp(-a1 u)                       (u = days since it entered the chain)
     neocortical  c(t) = mu1 * mu2 / (a1 - a2) * (exp(-a2 u) - exp(-a1 u))
-  with a1 = 1 / hippocampal_time_constant_days, a2 = 1 / cortical_time_constant_days and mu2 the
+  with a1 = 1 / hippocampal_time_constant (longer for emotional memories), a2 = 1 /
+  cortical_time_constant_days and mu2 the
   memory's transfer_rate: the closed form of dh/dt = -a1 h (the hippocampal trace fades) and
   dc/dt = mu2 h - a2 c (replay of the hippocampal trace on later nights trains the cortex, which
   forgets slowly). A trace that was never replayed has no cortical part and fades with
@@ -31,20 +32,28 @@
   ({{ mu }} * exp(-greatest(0.0, {{ days }}) / ({{ tau_days }})))
 {%- endmacro %}
 
-{#- The hippocampal part of a chain started `days` ago with intensity `mu`. -#}
-{% macro hippocampal_trace(mu, days) -%}
-  {{ decayed(mu, days, var('hippocampal_time_constant_days')) }}
+{#- The time constant of a memory's hippocampal trace: hippocampal_time_constant_days, lengthened
+    by emotional arousal, 1 + emotional_binding_gain * (salience - emotional_salience_floor):
+    emotional memories are forgotten more slowly, so their advantage grows with delay (the
+    emotional binding account, Yonelinas & Ritchey 2015; amygdala modulation, McGaugh 2004). -#}
+{% macro hippocampal_time_constant(emotional_salience) -%}
+  ({{ var('hippocampal_time_constant_days') }} * (1 + {{ var('emotional_binding_gain') }} * greatest(0.0, {{ emotional_salience }} - {{ var('emotional_salience_floor') }})))
 {%- endmacro %}
 
-{#- The rate factor mu2 / (a1 - a2) of the cortical part (a1, a2 the stores' decay rates per day). -#}
-{% macro transfer_gain(transfer) -%}
-  ({{ transfer }} / (1.0 / {{ var('hippocampal_time_constant_days') }} - 1.0 / {{ var('cortical_time_constant_days') }}))
+{#- The hippocampal part of a chain started `days` ago with intensity `mu` (time constant `tau1`). -#}
+{% macro hippocampal_trace(mu, days, tau1) -%}
+  {{ decayed(mu, days, tau1) }}
+{%- endmacro %}
+
+{#- The rate factor mu2 / (a1 - a2) of the cortical part (a1 = 1 / tau1, a2 the cortical rate). -#}
+{% macro transfer_gain(transfer, tau1) -%}
+  ({{ transfer }} / (1.0 / ({{ tau1 }}) - 1.0 / {{ var('cortical_time_constant_days') }}))
 {%- endmacro %}
 
 {#- The neocortical part of a chain started `days` ago with intensity `mu` and transfer rate `transfer`. -#}
-{% macro cortical_trace(mu, transfer, days) -%}
-  ({{ mu }} * {{ transfer_gain(transfer) }}
-    * ({{ decayed('1.0', days, var('cortical_time_constant_days')) }} - {{ decayed('1.0', days, var('hippocampal_time_constant_days')) }}))
+{% macro cortical_trace(mu, transfer, days, tau1) -%}
+  ({{ mu }} * {{ transfer_gain(transfer, tau1) }}
+    * ({{ decayed('1.0', days, var('cortical_time_constant_days')) }} - {{ decayed('1.0', days, tau1) }}))
 {%- endmacro %}
 
 {#- sum_{k=0}^{count-1} exp(-(since_last + k * gap) / tau): `count` events `gap` days apart, the
@@ -75,9 +84,9 @@
 {#- Days after a chain starts until its cortical part exceeds its hippocampal part (the memory
     becomes hippocampus-independent, absent further retrievals): ln(1 + (a1 - a2) / mu2) / (a1 - a2);
     NULL without transfer. -#}
-{% macro cortical_takeover_days(transfer) -%}
+{% macro cortical_takeover_days(transfer, tau1) -%}
   (case when {{ transfer }} > 0 then
-     ln(1 + (1.0 / {{ var('hippocampal_time_constant_days') }} - 1.0 / {{ var('cortical_time_constant_days') }}) / {{ transfer }})
-       / (1.0 / {{ var('hippocampal_time_constant_days') }} - 1.0 / {{ var('cortical_time_constant_days') }})
+     ln(1 + (1.0 / ({{ tau1 }}) - 1.0 / {{ var('cortical_time_constant_days') }}) / {{ transfer }})
+       / (1.0 / ({{ tau1 }}) - 1.0 / {{ var('cortical_time_constant_days') }})
    end)
 {%- endmacro %}

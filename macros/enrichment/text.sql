@@ -8,25 +8,30 @@
     llm_generate(prompt) — responses cached in the target database (_bmp.llm_cache), provider
     from profiles.yml (`llm:`; the offline provider unless configured otherwise).
   Embeddings are FLOAT[embedding_dimensions] from the LLM (the same on every row; a model's
-  embeddings must have that many dimensions) or a BIT string of hashed features offline; compare
-  them with memory_similarity(), which knows which. Gists are VARCHAR.
+  embeddings must have that many dimensions) or a struct of bit words of hashed features offline;
+  compare them with memory_similarity(), which knows which. Gists are VARCHAR.
 -#}
 
-{#- Words that carry no topic. -#}
-{% macro stopwords() -%}
-  ['the', 'and', 'for', 'with', 'about', 'that', 'this', 'from', 'was', 'were', 'are', 'but', 'not',
+{#- Words that carry no topic (the items of a list, comma-separated). -#}
+{% macro stopword_items() -%}
+  'the', 'and', 'for', 'with', 'about', 'that', 'this', 'from', 'was', 'were', 'are', 'but', 'not',
    'you', 'your', 'have', 'has', 'had', 'its', 'into', 'more', 'some', 'than', 'then', 'there',
    'their', 'they', 'what', 'when', 'which', 'while', 'will', 'would', 'could', 'should', 'been',
    'also', 'just', 'very', 'our', 'out', 'all', 'any', 'can', 'did', 'does', 'each', 'how', 'she',
    'her', 'him', 'his', 'who', 'why', 'one', 'two', 'too', 'off', 'over', 'under', 'again', 'after',
    'before', 'because', 'being', 'both', 'down', 'during', 'few', 'here', 'most', 'other', 'same',
-   'such', 'only', 'own', 'these', 'those', 'through', 'until', 'upon']
+   'such', 'only', 'own', 'these', 'those', 'through', 'until', 'upon'
+{%- endmacro %}
+
+{#- Words that carry no topic (a list literal). -#}
+{% macro stopwords() -%}
+  [{{ stopword_items() }}]
 {%- endmacro %}
 
 {#- Lower-case word tokens of a text, stopwords and words under 3 letters removed (VARCHAR[]). -#}
 {% macro text_tokens(text) -%}
   list_filter(regexp_split_to_array(lower(coalesce({{ text }}, '')), '[^a-z0-9]+'),
-              lambda tok: length(tok) >= 3 and not list_contains({{ stopwords() }}, tok))
+              lambda tok: length(tok) >= 3 and tok not in ({{ stopword_items() }}))
 {%- endmacro %}
 
 {#- A list without repeats, first occurrences kept in order (list_distinct does not keep order). -#}
@@ -36,37 +41,43 @@
 
 {#- The embedding of a memory, from its text and its concepts.
     - llm_enrichment: the LLM's embedding of the text, FLOAT[embedding_dimensions].
-    - offline: a set of hashed features as a BIT string of hashed_embedding_bits bits (the hashing
-      trick): each word of the text sets bit hash(word) mod n, and each concept sets
-      embedding_concept_weight further bits (hash of concept#1, concept#2, ...), so what a memory is
-      about weighs more than its wording. Built with bit operations only (no per-dimension lambda,
-      no float array): microseconds per row, 1/32 of the size of a float vector per bit. -#}
+    - offline: a set of hashed features (the hashing trick) packed in hashed_embedding_words
+      127-bit integers, STRUCT(w1 HUGEINT, w2 HUGEINT, ...): each word of the text is one feature
+      and each concept embedding_concept_weight features (concept#1, concept#2, ...), so what a
+      memory is about weighs more than its wording; feature f sets bit (hash(f) // words) % 127 of
+      word hash(f) % words + 1. Integer bit operations only: no per-dimension lambda, no float
+      array, 16 bytes a word. -#}
 {% macro memory_embedding(text, concepts) -%}
   {%- if var('llm_enrichment', false) -%}
   {{ llm_embed(text, dims=var('embedding_dimensions')) }}
   {%- else -%}
-  {%- set bits = var('hashed_embedding_bits') -%}
-  {%- set zero = "cast(repeat('0', " ~ bits ~ ") as bit)" -%}
-  list_reduce(
-    list_prepend({{ zero }}, list_transform(
+  {%- set words = var('hashed_embedding_words') -%}
+  list_transform([list_transform(
       list_concat({{ text_tokens(text) }}
       {%- for i in range(1, var('embedding_concept_weight') + 1) %},
         list_transform(coalesce({{ concepts }}, []), lambda c: c || '#{{ i }}')
       {%- endfor %}),
-      lambda tok: set_bit({{ zero }}, cast(hash(tok) % {{ bits }} as integer), 1))),
-    lambda a, b: a | b)
+      lambda tok: hash(tok))],
+    lambda hs: struct_pack(
+    {%- for w in range(1, words + 1) %}
+      w{{ w }} := coalesce(list_bit_or(list_transform(list_filter(hs, lambda h: h % {{ words }} = {{ w - 1 }}),
+        lambda h: cast(1 as hugeint) << cast((h // {{ words }}) % 127 as hugeint))), cast(0 as hugeint)){% if not loop.last %},{% endif %}
+    {%- endfor %}))[1]
   {%- endif -%}
 {%- endmacro %}
 
 {#- The similarity of two embeddings, in [0, 1] for offline ones (NULL when either is empty):
     - llm_enrichment: cosine similarity of the vectors;
-    - offline: the cosine of the two 0/1 feature sets, shared / sqrt(features1 * features2) (the
+    - offline: the cosine of the two feature sets, shared / sqrt(features1 * features2) (the
       Ochiai coefficient), from bit counts. -#}
 {% macro memory_similarity(a, b) -%}
   {%- if var('llm_enrichment', false) -%}
   array_cosine_similarity({{ a }}, {{ b }})
   {%- else -%}
-  (bit_count({{ a }} & {{ b }}) / nullif(sqrt(bit_count({{ a }}) * bit_count({{ b }})), 0))
+  {%- set words = range(1, var('hashed_embedding_words') + 1) -%}
+  (({% for w in words %}{% if not loop.first %} + {% endif %}cast(bit_count({{ a }}.w{{ w }} & {{ b }}.w{{ w }}) as double){% endfor %})
+   / nullif(sqrt(({% for w in words %}{% if not loop.first %} + {% endif %}cast(bit_count({{ a }}.w{{ w }}) as double){% endfor %})
+               * ({% for w in words %}{% if not loop.first %} + {% endif %}cast(bit_count({{ b }}.w{{ w }}) as double){% endfor %})), 0))
   {%- endif -%}
 {%- endmacro %}
 

@@ -54,6 +54,7 @@ timed as (
     select
         *,
         {{ transfer_rate('importance') }} as transfer_rate,
+        {{ hippocampal_time_constant('emotional_salience') }} as hippocampal_tau_days,
         {{ days_between('as_of', 'created_at') }} as age_days,
         {{ days_between('as_of', 'last_accessed_at') }} as days_since_access,
         {{ days_between('as_of', 'first_night_at') }} as days_since_first_night,
@@ -93,18 +94,18 @@ stores as (
         {{ decayed(var('short_term_intensity'), 'days_since_access', var('short_term_time_constant_hours') ~ ' / 24.0') }} as short_term_intensity,
         -- the encoding: consolidated on the first night (hippocampal chain), or fading unconsolidated
         case when replayed
-             then {{ hippocampal_trace(var('hippocampal_intensity') ~ ' * consolidated_strength', 'days_since_first_night') }}
+             then {{ hippocampal_trace(var('hippocampal_intensity') ~ ' * consolidated_strength', 'days_since_first_night', 'hippocampal_tau_days') }}
              else {{ decayed(var('hippocampal_intensity') ~ ' * stm_strength', 'age_days', var('unconsolidated_time_constant_days')) }}
         end as encoding_hippocampal,
         case when replayed
-             then {{ cortical_trace(var('hippocampal_intensity') ~ ' * consolidated_strength', 'transfer_rate', 'days_since_first_night') }}
+             then {{ cortical_trace(var('hippocampal_intensity') ~ ' * consolidated_strength', 'transfer_rate', 'days_since_first_night', 'hippocampal_tau_days') }}
              else 0.0
         end as encoding_cortical,
         -- the retrievals after the first night, each a chain of its own
-        retrieval_gain * {{ spaced_sum('retrievals_after_night', 'retrieval_gap_days', 'days_since_access', var('hippocampal_time_constant_days')) }} as retrieval_hippocampal,
-        retrieval_gain * {{ transfer_gain('transfer_rate') }}
+        retrieval_gain * {{ spaced_sum('retrievals_after_night', 'retrieval_gap_days', 'days_since_access', 'hippocampal_tau_days') }} as retrieval_hippocampal,
+        retrieval_gain * {{ transfer_gain('transfer_rate', 'hippocampal_tau_days') }}
             * ({{ spaced_sum('retrievals_after_night', 'retrieval_gap_days', 'days_since_access', var('cortical_time_constant_days')) }}
-             - {{ spaced_sum('retrievals_after_night', 'retrieval_gap_days', 'days_since_access', var('hippocampal_time_constant_days')) }}) as retrieval_cortical
+             - {{ spaced_sum('retrievals_after_night', 'retrieval_gap_days', 'days_since_access', 'hippocampal_tau_days') }}) as retrieval_cortical
     from membership
 )
 
@@ -126,6 +127,7 @@ select
     consolidated_strength as stability,
     importance,
     transfer_rate,
+    hippocampal_tau_days,
     retrievals_after_night,
     retrieval_gap_days,
     age_days,
@@ -144,9 +146,8 @@ select
     end as memory_store,
     first_night_replays + retrievals_after_night
       + case when replayed
-             then transfer_rate / {{ var('cortical_learning_rate') }} * {{ var('hippocampal_time_constant_days') }}
-                  * (1 - exp(-greatest(0.0, days_since_first_night) / {{ var('hippocampal_time_constant_days') }}))
+             then transfer_rate / {{ var('cortical_learning_rate') }} * hippocampal_tau_days
+                  * (1 - exp(-greatest(0.0, days_since_first_night) / hippocampal_tau_days))
              else 0.0 end as expected_replays,
     as_of
 from stores
-order by memory_id

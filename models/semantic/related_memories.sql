@@ -38,23 +38,25 @@
 {%- set k = var('related_memories_k') %}
 
 with memories as (
-    select memory_id, concepts, created_at, consolidated_at, embedding
+    select memory_id, concepts, consolidated_at, embedding
     from {{ ref('ltm_memories') }}
 ),
 
--- each memory's place on the timeline of each of its first concepts
+-- each memory's place on the timeline of each of its first concepts, in the order memories
+-- entered long-term memory (a reconsolidated memory joins the current context)
 positioned as (
     select
         memory_id,
         concept,
         consolidated_at,
-        row_number() over (partition by concept order by created_at, memory_id) as position
+        embedding,
+        row_number() over (partition by concept order by consolidated_at, memory_id) as position
     from (
         select
             memory_id,
             unnest(list_slice(concepts, 1, {{ blocking_concepts }})) as concept,
-            created_at,
-            consolidated_at
+            consolidated_at,
+            embedding
         from memories
     )
 ),
@@ -98,61 +100,53 @@ needed as (
 ),
 {% endif %}
 
--- each memory against the window_size memories before it on each of its concepts' timelines
--- (ids only: the window never carries embeddings, which keeps its memory small)
-pairs as (
-    select
-        memory_id,
-        position,
-        is_affected,
-        unnest([
-        {%- for i in range(1, window_size + 1) %}
-            {'related_memory_id': lag(memory_id, {{ i }}) over timeline,
-             'related_position': lag(position, {{ i }}) over timeline,
-             'related_is_affected': lag(is_affected, {{ i }}) over timeline}{% if not loop.last %},{% endif %}
-        {%- endfor %}
-        ]) as pair
-    from needed
-    window timeline as (partition by concept order by position)
-),
-
-candidate_pairs as (
-    select
-        p.memory_id,
-        p.is_affected,
-        p.pair.related_memory_id as related_memory_id,
-        p.pair.related_is_affected as related_is_affected,
-        {{ memory_similarity("a.embedding", "b.embedding") }} as similarity
-    from pairs as p
-    join memories as a on a.memory_id = p.memory_id
-    join memories as b on b.memory_id = p.pair.related_memory_id
-    where p.pair.related_memory_id is not null
-      -- the needed positions can have gaps: never pair across one
-      and p.position - p.pair.related_position <= {{ window_size }}
-),
-
--- similarity is symmetric: each pair counts for both memories (for those being recomputed)
-both_ways as (
-    select memory_id, related_memory_id, similarity
-    from candidate_pairs
-    where is_affected and similarity > 0
-    union all
-    select related_memory_id, memory_id, similarity
-    from candidate_pairs
-    where related_is_affected and similarity > 0
-),
-
--- the best k per memory: dense_rank gives a pair met on several shared concepts (the same
--- related id and similarity, side by side) a single rank; keep one row of each
-ranked as (
-    select distinct memory_id, related_memory_id, similarity, similarity_rank
+-- each memory against the window_size memories before and after it on each of its concepts'
+-- timelines: the similarities are computed inside the window (lag/lead of the embedding: a few
+-- bytes offline), and only the row's best k candidates leave it (sorted by similarity, then the
+-- smaller id). Positions more than a window apart are never paired (the needed positions can
+-- have gaps in an incremental run).
+row_best as (
+    select memory_id, is_affected, best
     from (
         select
-            *,
-            dense_rank() over (partition by memory_id order by similarity desc, related_memory_id) as similarity_rank
-        from both_ways
+            memory_id,
+            is_affected,
+            list_slice(list_sort(list_filter([
+            {%- for fn in ['lag', 'lead'] %}{% set outer = loop %}
+            {%- for i in range(1, window_size + 1) %}
+                {'key': -coalesce({{ memory_similarity('embedding', fn ~ '(embedding, ' ~ i ~ ') over timeline') }}, 0),
+                 'related_memory_id': {{ fn }}(memory_id, {{ i }}) over timeline,
+                 'gap': abs(position - {{ fn }}(position, {{ i }}) over timeline)}{% if not (outer.last and loop.last) %},{% endif %}
+            {%- endfor %}
+            {%- endfor %}
+            ], lambda c: c.related_memory_id is not null and c.key < 0 and c.gap <= {{ window_size }})), 1, {{ k }}) as best
+        from needed
+        window timeline as (partition by concept order by position)
     )
-    where similarity_rank <= {{ k }}
+    where is_affected and len(best) > 0
+),
+
+-- the best k per memory over its concepts: a pair met on several shared concepts appears once
+-- per concept, side by side after sorting, and is kept once
+ranked as (
+    select
+        memory_id,
+        best[similarity_rank].related_memory_id as related_memory_id,
+        -best[similarity_rank].key as similarity,
+        similarity_rank
+    from (
+        select memory_id, best, unnest(range(1, len(best) + 1)) as similarity_rank
+        from (
+            select
+                memory_id,
+                list_slice(list_filter(merged, lambda c, i: i = 1 or c.related_memory_id <> merged[i - 1].related_memory_id), 1, {{ k }}) as best
+            from (
+                select memory_id, list_sort(flatten(list(best))) as merged
+                from row_best
+                group by memory_id
+            )
+        )
+    )
 ),
 
 -- what the output shows of each memory (no embeddings: the similarity is already known)

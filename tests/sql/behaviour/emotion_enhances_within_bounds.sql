@@ -6,9 +6,10 @@
 -- Measures (rows when violated):
 --  1. at the first consolidation night, P(kept | |valence| < 0.1) >= 0.2 and
 --     P(kept | |valence| >= 0.6) / P(kept | |valence| < 0.1) within [1.1, 3];
---  2. the ratio of mean retention (0 when not in long-term memory) of emotional (|v| >= 0.6) to
+--  2. among memories never re-accessed (as in the laboratory studies: no retrieval practice), the
+--     ratio of mean retention (0 when not in long-term memory) of emotional (|v| >= 0.6) to
 --     neutral (|v| < 0.1) memories at remote ages (>= 180 days) is at least 1.1 times the ratio
---     at recent ages (2-30 days).
+--     at recent ages (2-90 days).
 {%- set min_neutral = 0.2 %}
 {%- set min_ratio = 1.1 %}
 {%- set max_ratio = 3.0 %}
@@ -18,7 +19,7 @@ with kept as (
         abs(m.emotional_valence) as arousal,
         (r.fate in ('cortical_transfer', 'hippocampal_retention'))::int as kept,
         coalesce(l.retention, 0.0) as retention,
-        l.age_days is null as not_in_ltm,
+        m.access_count = 1 as never_reaccessed,
         {{ days_between('c.as_of', 'm.created_at') }} as age_days
     from {{ ref('memory_replay') }} as r
     join {{ ref('stg_memories') }} as m on m.memory_id = r.memory_id
@@ -34,13 +35,14 @@ first_night as (
 ),
 by_delay as (
     select
-        avg(retention) filter (where arousal >= 0.6 and age_days between 2 and 30)
-          / nullif(avg(retention) filter (where arousal < 0.1 and age_days between 2 and 30), 0) as recent_ratio,
+        avg(retention) filter (where arousal >= 0.6 and age_days between 2 and 90)
+          / nullif(avg(retention) filter (where arousal < 0.1 and age_days between 2 and 90), 0) as recent_ratio,
         avg(retention) filter (where arousal >= 0.6 and age_days >= 180)
           / nullif(avg(retention) filter (where arousal < 0.1 and age_days >= 180), 0) as remote_ratio,
-        count(*) filter (where arousal < 0.1 and age_days between 2 and 30) as n_recent,
+        count(*) filter (where arousal < 0.1 and age_days between 2 and 90) as n_recent,
         count(*) filter (where arousal < 0.1 and age_days >= 180) as n_remote
     from kept
+    where never_reaccessed
 )
 select 'neutral memories rarely kept' as violation, p_neutral as value, p_emotional / nullif(p_neutral, 0) as ratio
 from first_night
