@@ -15,7 +15,13 @@
  *    several runs on both, and the ratio (goal: pipeline ≤ 1.5× the plain copy).
  *
  * The queries run after the full build (before the incremental one), so they see N memories.
+ *
+ * Same-run baseline: with BMP_PIPELINE_BASELINE=<git ref> (e.g. the commit before a change to the
+ * pipeline), that ref's project files (git archive of project.yml profiles.yml models macros
+ * tests/sql) are built too, each size right before the current project's build, by the same bmp
+ * binary: whole-process wall time, CPU time (user + system) and peak RSS of both, side by side.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,12 +36,12 @@ const SEED_MS = { wm: 0.62, batch: 1.18, month: 0.32, agg: 3.03, concurrent: 5.0
 /** The queries; {t:name} is replaced by the pipeline's table or its plain copy. Vars: project.yml defaults. */
 const QUERIES = {
   wm: {
-    label: 'working-memory lookup (top 7 by activation among memories accessed in the 60 min before as_of)',
+    label: 'working-memory lookup (top 4 by activation among memories accessed in the 60 min before as_of)',
     tables: ['stg_memories'],
     sql: `select s.memory_id, s.activation
       from {t:stg_memories} as s, {t:pipeline_clock} as c
       where s.last_accessed_at > c.as_of - interval 60 minute and s.last_accessed_at <= c.as_of
-      order by s.activation desc, s.memory_id limit 7`,
+      order by s.activation desc, s.memory_id limit 4`,
   },
   batch: {
     label: 'consolidation batch (first 3 batches of 100 ready memories, strongest first, mean strengths)',
@@ -150,6 +156,22 @@ function copyProject(repoDir, dir) {
   cpSync(join(repoDir, 'tests/sql'), join(dir, 'tests/sql'), { recursive: true });
 }
 
+/** The pipeline's project files at a git ref, written into `dir` (the same-run baseline). */
+function exportProject(repoDir, ref, dir) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const tar = execFileSync('git', ['-C', repoDir, 'archive', '--format=tar', ref, 'project.yml', 'profiles.yml', 'models', 'macros', 'tests/sql'], { maxBuffer: 256 * 1024 * 1024 });
+  execFileSync('tar', ['-x', '-C', dir], { input: tar });
+}
+
+/** Peak RSS (MB) and CPU seconds from a /usr/bin/time -f '%M %U %S' file. */
+function usage(file) {
+  const [kb, user, sys] = readFileSync(file, 'utf8').trim().split('\n').pop().split(/\s+/).map(Number);
+  return { peakMb: kb / 1024, cpuS: user + sys };
+}
+
+const fmtMb = (mb) => (mb >= 1024 ? `${(mb / 1024).toFixed(2)} GB` : `${mb.toFixed(0)} MB`);
+
 function modelTimes(file) {
   const rr = JSON.parse(readFileSync(file, 'utf8'));
   const models = {};
@@ -176,6 +198,7 @@ export async function run(ctx) {
   const helperFile = join(ctx.workDir, 'pipeline-queries.mjs');
   writeFileSync(helperFile, HELPER(ctx.repoDir));
   const b = ctx.bmp.display;
+  const baselineRef = process.env.BMP_PIPELINE_BASELINE;
   for (const n of sizes) {
     const dir = join(ctx.workDir, `pipeline-${fmtN(n)}`);
     const db = join(dir, 'biological_memory.duckdb');
@@ -184,27 +207,49 @@ export async function run(ctx) {
     const mem = join(dir, 'peak-rss.txt');
     commands.push(
       `D=${dir}; export BMP_DB_PATH=$D/biological_memory.duckdb   # fresh copy of project.yml profiles.yml models macros tests/sql`,
-      `/usr/bin/time -f %M -o $D/peak-rss.txt ${b} build --project-dir $D --vars '{synthetic_memories: ${n}}'`,
+      `/usr/bin/time -f '%M %U %S' -o $D/peak-rss.txt ${b} build --project-dir $D --vars '{synthetic_memories: ${n}}'`,
       `node ${helperFile} $BMP_DB_PATH $D/scratch_plain.duckdb ${qruns}`,
       `${b} build --project-dir $D --vars '{synthetic_memories: ${n2}}'   # incremental, +1%`,
     );
+    if (baselineRef) {
+      commands.push(
+        `git archive ${baselineRef} project.yml profiles.yml models macros tests/sql | tar -x -C $D-baseline   # BMP_PIPELINE_BASELINE`,
+        `BMP_DB_PATH=$D-baseline/biological_memory.duckdb /usr/bin/time -f '%M %U %S' ${b} build --project-dir $D-baseline --vars '{synthetic_memories: ${n}}'`,
+      );
+    }
     if (!ctx.bmp.available) continue;
+    const label = fmtN(n);
+    let base = null;
+    if (baselineRef) {
+      const bdir = `${dir}-baseline`;
+      exportProject(ctx.repoDir, baselineRef, bdir);
+      ctx.log(`  ${label}: full build of the baseline (${baselineRef})`);
+      const bmem = join(bdir, 'usage.txt');
+      const run = await ctx.time(`pipeline-${label}-baseline`, '/usr/bin/time', ['-f', '%M %U %S', '-o', bmem, ctx.bmp.cmd, ...ctx.bmp.args, 'build', '--project-dir', bdir, '--vars', `{synthetic_memories: ${n}}`], { cwd: bdir, env: { ...process.env, BMP_DB_PATH: join(bdir, 'biological_memory.duckdb') } });
+      if (!run.ok) throw new Error(`bmp build of the baseline (${label}) failed: ${ctx.describeFailure(run)}`);
+      base = { ms: run.ms, ...usage(bmem), times: modelTimes(join(bdir, 'target/run_results.json')) };
+      rmSync(bdir, { recursive: true, force: true });
+    }
     copyProject(ctx.repoDir, dir);
     const env = { ...process.env, BMP_DB_PATH: db };
-    const label = fmtN(n);
     ctx.log(`  ${label}: full build`);
-    const full = await ctx.time(`pipeline-${label}-full`, '/usr/bin/time', ['-f', '%M', '-o', mem, ctx.bmp.cmd, ...ctx.bmp.args, 'build', '--project-dir', dir, '--vars', `{synthetic_memories: ${n}}`], { cwd: dir, env });
+    const full = await ctx.time(`pipeline-${label}-full`, '/usr/bin/time', ['-f', '%M %U %S', '-o', mem, ctx.bmp.cmd, ...ctx.bmp.args, 'build', '--project-dir', dir, '--vars', `{synthetic_memories: ${n}}`], { cwd: dir, env });
     const fullTimes = modelTimes(join(dir, 'target/run_results.json'));
     if (!full.ok) throw new Error(`bmp build (${label}) failed: ${ctx.describeFailure(full)}`);
-    const peakMb = Number(readFileSync(mem, 'utf8').trim().split('\n').pop()) / 1024;
+    const { peakMb, cpuS } = usage(mem);
     rows.push({
-      measure: `${label}: full \`bmp build\` (whole process; peak RSS)`,
-      value: `${ctx.fmt.ms(full.ms)}; ${peakMb >= 1024 ? `${(peakMb / 1024).toFixed(2)} GB` : `${peakMb.toFixed(0)} MB`}`,
-      baseline: `models: ${ctx.fmt.ms(fullTimes.sum)} (sum of execution_time)`,
-      ratio: '—',
+      measure: `${label}: full \`bmp build\` (whole process; CPU; peak RSS)`,
+      value: `${ctx.fmt.ms(full.ms)}; CPU ${cpuS.toFixed(1)} s; ${fmtMb(peakMb)}`,
+      baseline: base
+        ? `${baselineRef}: ${ctx.fmt.ms(base.ms)}; CPU ${base.cpuS.toFixed(1)} s; ${fmtMb(base.peakMb)} (same run, just before)`
+        : `models: ${ctx.fmt.ms(fullTimes.sum)} (sum of execution_time)`,
+      ratio: base ? `${(full.ms / base.ms).toFixed(2)}× wall, ${(cpuS / base.cpuS).toFixed(2)}× CPU, ${(peakMb / base.peakMb).toFixed(2)}× RSS` : '—',
       goal: '—',
       met: null,
     });
+    if (base) {
+      notes.push(`${label} baseline (${baselineRef}) full build: ${base.times.total} nodes, ${base.times.failures} not success/pass; per model: ${Object.entries(base.times.models).sort((a, c) => c[1] - a[1]).map(([m, t]) => `${m} ${fmtQ(t)}`).join(', ')}.`);
+    }
     const top = Object.entries(fullTimes.models).sort((a, c) => c[1] - a[1]);
     notes.push(`${label} full build, per model (execution_time): ${top.map(([m, t]) => `${m} ${fmtQ(t)}`).join(', ')}; ${fullTimes.total} nodes, ${fullTimes.failures} not success/pass.`);
 
@@ -246,7 +291,7 @@ export async function run(ctx) {
   notes.push(
     'Queries run in one child process with @duckdb/node-api: the pipeline\'s database opened read-only, and a scratch copy of the file with `create table plain_x as select * from x order by random()` for stg_memories, memory_replay, ltm_memories and pipeline_clock, opened read-only too; pipeline and plain runs are interleaved after one warm-up each. ' +
       'stg_memories and raw_memories are views (the activation scores depend on as_of), so the working-memory lookup on the pipeline computes the scores when read while the plain copy holds them materialised: that ratio measures the view, not a layout. ' +
-      'The vars are project.yml\'s defaults (window 60 min, capacity 7, batch size 100). The seed\'s figures were on unknown hardware and its own tables; ours are on this machine (shared, 2 cores): compare orders of magnitude, not digits.',
+      'The vars are project.yml\'s defaults (window 60 min, capacity 4: Cowan\'s span for chunks; the batch query keeps the seed\'s batches of 100). The seed\'s figures were on unknown hardware and its own tables; ours are on this machine (shared, 2 cores): compare orders of magnitude, not digits.',
     'The incremental ratio compares against the first (full) build of the same run from an empty database, both as the sum of the models\' execution_time in target/run_results.json (tests excluded).',
   );
   return {

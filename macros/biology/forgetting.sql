@@ -32,12 +32,21 @@
   ({{ mu }} * exp(-greatest(0.0, {{ days }}) / ({{ tau_days }})))
 {%- endmacro %}
 
-{#- The time constant of a memory's hippocampal trace: hippocampal_time_constant_days, lengthened
-    by emotional arousal, 1 + emotional_binding_gain * (salience - emotional_salience_floor):
-    emotional memories are forgotten more slowly, so their advantage grows with delay (the
-    emotional binding account, Yonelinas & Ritchey 2015; amygdala modulation, McGaugh 2004). -#}
-{% macro hippocampal_time_constant(emotional_salience) -%}
-  ({{ var('hippocampal_time_constant_days') }} * (1 + {{ var('emotional_binding_gain') }} * greatest(0.0, {{ emotional_salience }} - {{ var('emotional_salience_floor') }})))
+{#- The time constant of a memory's hippocampal trace (days):
+    hippocampal_time_constant_days * (1 + emotional_binding_gain * (salience - emotional_salience_floor)) / g.
+    Emotional arousal lengthens it: emotional memories are forgotten more slowly, so their
+    advantage grows with delay (the emotional binding account, Yonelinas & Ritchey 2015; amygdala
+    modulation, McGaugh 2004). g is the memory's own decay-rate multiplier, gamma-distributed
+    across memories with mean 1 and shape hippocampal_decay_shape (the mean of that many
+    exponential draws fixed per memory; shape 0: g = 1 for all), at least 0.05: items differ in how
+    fast they are forgotten, and exponentials with such spread rates add up to a power law
+    (Murre & Chessa 2011; Anderson & Tweney 1997). -#}
+{% macro hippocampal_time_constant(emotional_salience, memory_id) -%}
+  {%- set shape = var('hippocampal_decay_shape') -%}
+  ({{ var('hippocampal_time_constant_days') }} * (1 + {{ var('emotional_binding_gain') }} * greatest(0.0, {{ emotional_salience }} - {{ var('emotional_salience_floor') }}))
+   {%- if shape > 0 %}
+   / greatest(0.05, ({% for j in range(1, shape + 1) %}{% if not loop.first %} + {% endif %}-ln(1 - {{ stable_draw(memory_id, 'hippocampal_decay_' ~ j) }}){% endfor %}) / {{ shape }})
+   {%- endif %})
 {%- endmacro %}
 
 {#- The hippocampal part of a chain started `days` ago with intensity `mu` (time constant `tau1`). -#}

@@ -10,32 +10,40 @@
   ((hash({{ key }}, '{{ salt }}') % 1000003) / 1000003.0)
 {%- endmacro %}
 
-{#- The latent themes of the synthetic stream: ten areas of a life, each with ten concepts (most
-    frequent first) and a few settings the notes about it mention. A memory is drawn from one theme,
-    so concepts of a theme co-occur and its text reflects it: structure that the semantic network
-    and related memories have to find (the theme itself is kept in raw_memories.theme as ground
-    truth for measuring them, never read by the stages). -#}
-{% macro synthetic_themes() -%}
-  [{'theme': 'work', 'concepts': ['work', 'meeting', 'deadline', 'team', 'email', 'planning', 'interview', 'client', 'customer', 'feedback'],
-    'settings': ['at the office', 'on the team call', 'before the standup']},
-   {'theme': 'technology', 'concepts': ['project', 'code', 'bug', 'release', 'database', 'python', 'startup', 'rust', 'duckdb', 'launch'],
-    'settings': ['in the repository', 'during the sprint', 'on the build server']},
-   {'theme': 'family', 'concepts': ['family', 'home', 'kids', 'garden', 'birthday', 'rent', 'neighbors', 'wedding', 'holiday', 'funeral'],
-    'settings': ['at home', 'over dinner with the family', 'at the weekend']},
-   {'theme': 'health', 'concepts': ['health', 'sleep', 'exercise', 'running', 'doctor', 'yoga', 'meditation', 'dentist', 'swimming', 'cycling'],
-    'settings': ['at the gym', 'after a long walk', 'at the clinic']},
-   {'theme': 'money', 'concepts': ['money', 'budget', 'car', 'taxes', 'insurance', 'contract', 'invoice', 'grant', 'patent', 'mentor'],
-    'settings': ['with the bank', 'going through the paperwork', 'at the accountant']},
-   {'theme': 'learning', 'concepts': ['learning', 'reading', 'books', 'research', 'school', 'lecture', 'exam', 'thesis', 'lab', 'experiment'],
-    'settings': ['in the library', 'at the seminar', 'over my notes']},
-   {'theme': 'arts', 'concepts': ['music', 'writing', 'design', 'movies', 'piano', 'painting', 'photography', 'poetry', 'concert', 'theater'],
-    'settings': ['in the studio', 'at the gallery', 'on the stage']},
-   {'theme': 'travel', 'concepts': ['travel', 'weather', 'vacation', 'hiking', 'train', 'airport', 'camping', 'climbing', 'bicycle', 'museum'],
-    'settings': ['on the road', 'at the station', 'in the mountains']},
-   {'theme': 'social', 'concepts': ['friends', 'food', 'coffee', 'cooking', 'tea', 'market', 'bakery', 'festival', 'conference', 'review'],
-    'settings': ['at the cafe', 'with friends in town', 'at the market square']},
-   {'theme': 'ideas', 'concepts': ['news', 'podcast', 'language', 'history', 'philosophy', 'memory', 'chess', 'neuroscience', 'astronomy', 'paper'],
-    'settings': ['on a long evening', 'in a quiet hour', 'while reading the news']}]
+{#- The latent themes of the synthetic stream: ten areas of a life (most frequent first), each with
+    ten concepts (most frequent first) and three settings its notes mention. A memory is drawn from
+    one theme, so concepts of a theme co-occur and its text reflects it: structure that the
+    semantic network and related memories have to find (the theme itself is kept in
+    raw_memories.theme as ground truth for measuring them, never read by the stages). Flat lists,
+    indexed by theme rank t and rank k within it: concept (t - 1) * 10 + k, setting (t - 1) * 3 + k. -#}
+{% macro synthetic_theme_names() -%}
+  ['work', 'technology', 'family', 'health', 'money', 'learning', 'arts', 'travel', 'social', 'ideas']
+{%- endmacro %}
+
+{% macro synthetic_theme_concepts() -%}
+  ['work', 'meeting', 'deadline', 'team', 'email', 'planning', 'interview', 'client', 'customer', 'feedback',
+   'project', 'code', 'bug', 'release', 'database', 'python', 'startup', 'rust', 'duckdb', 'launch',
+   'family', 'home', 'kids', 'garden', 'birthday', 'rent', 'neighbors', 'wedding', 'holiday', 'funeral',
+   'health', 'sleep', 'exercise', 'running', 'doctor', 'yoga', 'meditation', 'dentist', 'swimming', 'cycling',
+   'money', 'budget', 'car', 'taxes', 'insurance', 'contract', 'invoice', 'grant', 'patent', 'mentor',
+   'learning', 'reading', 'books', 'research', 'school', 'lecture', 'exam', 'thesis', 'lab', 'experiment',
+   'music', 'writing', 'design', 'movies', 'piano', 'painting', 'photography', 'poetry', 'concert', 'theater',
+   'travel', 'weather', 'vacation', 'hiking', 'train', 'airport', 'camping', 'climbing', 'bicycle', 'museum',
+   'friends', 'food', 'coffee', 'cooking', 'tea', 'market', 'bakery', 'festival', 'conference', 'review',
+   'news', 'podcast', 'language', 'history', 'philosophy', 'memory', 'chess', 'neuroscience', 'astronomy', 'paper']
+{%- endmacro %}
+
+{% macro synthetic_theme_settings() -%}
+  ['at the office', 'on the team call', 'before the standup',
+   'in the repository', 'during the sprint', 'on the build server',
+   'at home', 'over dinner with the family', 'at the weekend',
+   'at the gym', 'after a long walk', 'at the clinic',
+   'with the bank', 'going through the paperwork', 'at the accountant',
+   'in the library', 'at the seminar', 'over my notes',
+   'in the studio', 'at the gallery', 'on the stage',
+   'on the road', 'at the station', 'in the mountains',
+   'at the cafe', 'with friends in town', 'at the market square',
+   'on a long evening', 'in a quiet hour', 'while reading the news']
 {%- endmacro %}
 
 {#- A Zipf-like 1-based rank among n: floor((n + 1) ^ u) with u uniform, so rank k has probability

@@ -92,8 +92,8 @@ select
     consolidated_strength as stability,
     importance,
     transfer_rate,
-    {{ hippocampal_time_constant('emotional_salience') }} as hippocampal_tau_days,
-    {{ cortical_takeover_days('transfer_rate', hippocampal_time_constant('emotional_salience')) }} as cortical_takeover_days,
+    {{ hippocampal_time_constant('emotional_salience', 'memory_id') }} as hippocampal_tau_days,
+    {{ cortical_takeover_days('transfer_rate', hippocampal_time_constant('emotional_salience', 'memory_id')) }} as cortical_takeover_days,
     {{ days_between('entered_at', 'created_at') }} as age_at_consolidation_days,
     episode_gist,
     {{ memory_embedding('content', 'concepts') }} as embedding

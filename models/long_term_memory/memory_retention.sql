@@ -54,7 +54,7 @@ timed as (
     select
         *,
         {{ transfer_rate('importance') }} as transfer_rate,
-        {{ hippocampal_time_constant('emotional_salience') }} as hippocampal_tau_days,
+        {{ hippocampal_time_constant('emotional_salience', 'memory_id') }} as hippocampal_tau_days,
         {{ days_between('as_of', 'created_at') }} as age_days,
         {{ days_between('as_of', 'last_accessed_at') }} as days_since_access,
         {{ days_between('as_of', 'first_night_at') }} as days_since_first_night,

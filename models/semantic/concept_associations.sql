@@ -8,12 +8,20 @@
     the last co-activation, sum_i hebbian_learning_rate * stability_i * exp(-synaptic_decay_rate
     * days(last - t_i)), over the memories i linking the pair (the closed form of
     w' = w * (1 - decay) + rate * co_activation; macros/biology/semantic.sql).
-  The network at as_of (recomputed for every pair each run; there are at most vocabulary^2):
-    association_strength = clamp(trace decayed from the last co-activation to as_of)
-    homeostatic_scale    = (homeostasis_target / mean strength of the source's associations)
-                           ^ homeostasis_rate   (synaptic scaling, not the original hard cap)
-    weight               = clamp(association_strength * homeostatic_scale)
-    is_pruned            = weight < weak_connection_threshold
+  The network at as_of (recomputed for every pair each run; there are at most vocabulary^2),
+  macros/biology/semantic.sql:
+    chance_trace         = bcm_threshold_factor * (source's total trace) * (target's total trace)
+                           / (total trace): a BCM-like sliding threshold, what the pair would
+                           share by chance given how active each concept is
+    hebbian_drive        = max(0, trace decayed to as_of - chance_trace)
+    association_strength = drive / (drive + association_half_saturation): soft-bound Hebbian
+                           efficacy, below 1 for any drive (no clamp: the order of strong links
+                           is kept)
+    homeostatic_scale    = one gain per source concept, found by homeostasis_iterations Newton
+                           steps, so that the mean weight of its surviving links is
+                           homeostasis_target (synaptic scaling to a set point, Turrigiano 2008)
+    weight               = gain * drive / (gain * drive + association_half_saturation)
+    is_pruned            = no drive above chance, or weight < weak_connection_threshold
   A pruned pair keeps its trace (a silent synapse), so a later co-activation continues from it
   exactly as a full build would; semantic_network shows the surviving associations.
 

@@ -1,30 +1,30 @@
 {#-
   related_memories — for each long-term memory, its related_memories_k most similar long-term
-  memories (pattern completion: one cue brings back related traces), by cosine similarity of
-  their embeddings (array_cosine_similarity over ltm_memories.embedding).
+  memories (pattern completion: one cue brings back related traces), by the similarity of their
+  embeddings (memory_similarity: offline, the cosine of their hashed word-and-concept sets, in
+  which concepts weigh embedding_concept_weight times a word, so what memories are about counts
+  more than how they are worded; with the LLM, the cosine of its vectors).
 
   Blocking keeps this far from all pairs (no vector index is available offline): candidates share
   a concept AND lie close on that concept's timeline (sorted-neighbourhood blocking). Each
-  concept's memories are numbered in time order and every memory is compared with the
-  related_candidate_window memories before it (so also with the ones after it): up to 2 x window
-  candidates per concept, over its first related_blocking_concepts concepts. Rare concepts are
-  thus compared in full, common ones by temporal neighbourhood (memories of one topic close in
-  time are the likeliest to complete each other). Candidate ids come from lag() over the concept
-  timelines (ids only, so the window stays small in memory), their embeddings from two hash
-  joins on the long-term memories, and the top k per memory from a dense_rank: time and memory
-  grow linearly with the number of memories (a few dozen candidates each; a 1M-memory build
-  stays within a 4 GB memory_limit). Only positive similarities count as related; ties break on
-  the smaller related_memory_id, so the table is deterministic.
+  concept's memories are numbered in the order they entered long-term memory (a memory brought
+  back by reconsolidation joins the current context, Howard & Kahana 2002) and every memory is
+  compared with the related_candidate_window memories before and after it, over its first
+  related_blocking_concepts concepts. Rare concepts are thus compared in full, common ones by
+  temporal neighbourhood. The similarities are computed inside the timeline window (lag/lead of
+  the embedding: 16 bytes a word offline) and each row keeps only its best k (sorted by similarity,
+  then the smaller id); a memory's rows are merged into its top k. No table of pairs is built and
+  nothing larger than a memory's few candidates is ever sorted: time and memory grow linearly with
+  the number of memories. Only positive similarities count as related; ties break on the smaller
+  related_memory_id, so the table is deterministic.
 
   Incremental (delete+insert on memory_id: a memory's whole top-k list is replaced). Long-term
-  memories arrive in creation order (a memory's consolidation night follows from its creation
-  time), so new ones are appended at the end of each concept's timeline. A run recomputes the
-  top k of the memories whose candidates changed — the new ones and those within
-  related_candidate_window positions before the first new one on a concept — from every
-  candidate they have, reading only the timeline positions around them (positions more than a
-  window apart are never paired). The others keep their rows, which a full build would give
-  them again: building day by day gives the table one full build gives. (A memory arriving late,
-  created before memories already related, is only placed right by --full-refresh.)
+  memories enter on the newest night, so new ones are appended at the end of each concept's
+  timeline. A run recomputes the top k of the memories whose candidates changed — the new ones and
+  those within related_candidate_window positions before the first new one on a concept — from
+  every candidate they have, reading only the timeline positions around them (positions more than
+  a window apart are never paired). The others keep their rows, which a full build would give
+  them again: building day by day gives the table one full build gives.
 -#}
 {{ config(
     materialized='incremental',

@@ -11,6 +11,11 @@
     past the reference count continue after the anchor at the same rate (~25 a day), so
     N = 100,000 spans ~11 years and N = 1,000,000 ~108 years. For a denser stream over the same
     span, raise synthetic_reference_memories together with synthetic_memories.
+    Content has latent structure: each sitting is about one of ten themes (work, technology,
+    family, health, money, learning, arts, travel, social, ideas; macros/input/synthetic.sql) and
+    a focal concept of it; a memory's further concepts mostly come from its own theme, and its
+    text names its concepts and a setting of its theme. The theme is kept in `theme` as ground
+    truth for measuring the semantic network and related memories; no stage reads it.
     Lowering synthetic_memories needs --full-refresh (stored ids are never deleted).
   - the user's memories (memories_path set): the whole file or table is merged each run, so edited
     rows (a new access count) are updated. Deleted rows stay: use --full-refresh.
@@ -29,6 +34,7 @@
                        letters or more in content (extract_concepts)
     emotional_valence  optional, number in [-1, 1] (clamped); default 0 (neutral)
     source             optional, text; default 'import'
+    theme              optional, text: a known topic, kept for measuring only; default NULL
   Other columns are ignored. Rows without memory_id, content or created_at are dropped.
 -#}
 {{ config(
@@ -125,20 +131,12 @@ draws as (
     from ids
 ),
 
-themed as (
-    select
-        *,
-        {{ synthetic_themes() }} as themes,
-        themes[theme_rank] as theme_row
-    from draws
-),
-
 shaped as (
     select
         *,
-        {%- set drawn %}[theme_row.concepts[primary_rank]{% for i in range(1, var('synthetic_max_extra_concepts') + 1) %}, themes[extra_theme_{{ i }}].concepts[extra_rank_{{ i }}]{% endfor %}]{% endset %}
+        {%- set drawn %}[{{ synthetic_theme_concepts() }}[(theme_rank - 1) * 10 + primary_rank]{% for i in range(1, var('synthetic_max_extra_concepts') + 1) %}, {{ synthetic_theme_concepts() }}[(extra_theme_{{ i }} - 1) * 10 + extra_rank_{{ i }}]{% endfor %}]{% endset %}
         {{ list_distinct_ordered("list_slice(" ~ drawn ~ ", 1, 1 + extra_concepts)") }} as concepts
-    from themed
+    from draws
 )
 
 select
@@ -146,7 +144,7 @@ select
     opener || ' ' || concepts[1]
         || case when len(concepts) >= 2 then ' with ' || concepts[2] else '' end
         || case when len(concepts) >= 3 then ' and ' || concepts[3] else '' end
-        || ' ' || theme_row.settings[setting_rank]
+        || ' ' || {{ synthetic_theme_settings() }}[(theme_rank - 1) * 3 + setting_rank]
         || ': ' || detail.phrase || '.' as content,
     created_at,
     case when access_count <= 1 then created_at
@@ -156,7 +154,7 @@ select
     round(least(1.0, greatest(-1.0, detail.valence + {{ var('synthetic_valence_noise') }} * (2 * valence_noise - 1))), 3) as emotional_valence,
     source,
     'synthetic-' || memory_id as external_id,
-    theme_row.theme as theme
+    {{ synthetic_theme_names() }}[theme_rank] as theme
 from shaped
 order by memory_id
 
