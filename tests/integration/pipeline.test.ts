@@ -81,6 +81,10 @@ describe('the Biological Memory Pipeline', () => {
     }
     expect((await build(daily, 'build', { synthetic_memories: n, as_of: asOf })).exitCode).toBe(0);
     expect((await build(full, 'run', { synthetic_memories: n, as_of: asOf })).exitCode).toBe(0);
+    // the daily window must exercise both ways into long-term memory: first nights and
+    // reconsolidation after a retrieval (a memory entering months after it was created)
+    const entries = await rows(daily, `select fate, count(*) as n from main.ltm_memories where consolidated_at > timestamp '${fmt(final - 11 * 24 * 3600e3)}' group by fate`);
+    expect(Object.fromEntries(entries.map((e) => [e['fate'], Number(e['n']) > 0]))).toEqual({ hippocampal_retention: true, reconsolidation: true });
     const [a, b] = [await snapshotOf(full), await snapshotOf(daily)];
     expect(Object.keys(b)).toEqual(Object.keys(a));
     for (const t of Object.keys(a)) expect(b[t], `relation ${t}`).toBe(a[t]);
