@@ -138,7 +138,7 @@ export async function parseProject(cfg: LoadedConfig): Promise<ParseResult> {
     for (const f of fs.tests) {
       // tests/generic holds {% test %} macros and tests/fixtures unit-test rows, not singular tests
       if ([...fs.genericTestRoots, ...fs.fixtureRoots].some((r) => f.path.startsWith(r + '/'))) continue;
-      add(checkSingularTest(ctx.sqlNode('test', f, undefined, 'tests', 'test')));
+      add(checkSingularTest(ctx.sqlNode('test', f, props.singularTests.get(stem(f.path)), 'tests', 'test')));
     }
     for (const f of fs.seeds) add(ctx.seedNode(f, props.seeds.get(stem(f.path))));
 
@@ -150,14 +150,15 @@ export async function parseProject(cfg: LoadedConfig): Promise<ParseResult> {
 
     // Properties of nodes that do not exist or are disabled: dbt warns about the first (NoNodeForYamlKey)
     // and disables the tests of both (warning when the node was not found, NodeNotFoundOrDisabled)
-    for (const [kind, map] of [['model', props.models], ['seed', props.seeds], ['snapshot', props.snapshots]] as const) {
+    for (const [kind, map] of [['model', props.models], ['seed', props.seeds], ['snapshot', props.snapshots], ['test', props.singularTests]] as const) {
       for (const [name, patch] of map) {
         const id = `${kind}.${project.name}.${name}`;
         if (nodes.has(id)) continue;
         const tests = ctx.disabledTestsOf({ uniqueId: id, testLabel: name, modelRef: { ref: name }, patchPath: patch.file, fqnFolders: [] }, patch);
         for (const t of tests) disabled.add(t);
         if (disabled.has(id)) continue;
-        warnings.push(noNodeForYamlKey(kind, name, patch, [...byName.keys()]));
+        const existing = kind === 'test' ? [...nodes.values()].filter((n) => n.resourceType === 'test' && n.packageName === project.name).map((n) => n.name) : [...byName.keys()];
+        warnings.push(noNodeForYamlKey(kind, name, patch, existing));
         const first = patch.tests[0] ?? patch.columns.flatMap((c) => c.tests)[0];
         if (tests.length && first) {
           warnings.push(
@@ -231,10 +232,10 @@ function dedupe(files: SourceFile[]): SourceFile[] {
 
 
 /** dbt's NoNodeForYamlKey: properties for a node that does not exist, located at the entry's name. */
-function noNodeForYamlKey(kind: 'model' | 'seed' | 'snapshot', name: string, patch: NodePatch, existing: readonly string[]): ConfigWarning {
+function noNodeForYamlKey(kind: 'model' | 'seed' | 'snapshot' | 'test', name: string, patch: NodePatch, existing: readonly string[]): ConfigWarning {
   const close = closeMatches(name, existing);
   const fix = close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}? ` : '';
-  const add = kind === 'model' ? `add models/.../${name}.sql, ` : kind === 'seed' ? `add seeds/.../${name}.csv, ` : '';
+  const add = kind === 'model' ? `add models/.../${name}.sql, ` : kind === 'seed' ? `add seeds/.../${name}.csv, ` : kind === 'test' ? `add tests/.../${name}.sql, ` : '';
   return warningAt(
     'NoNodeForYamlKey',
     'BMP_PATCH_UNUSED',

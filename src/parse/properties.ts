@@ -76,6 +76,8 @@ export interface Properties {
   readonly sources: SourcePatch[];
   readonly unitTests: UnitTestPatch[];
   readonly macros: Map<string, { description: string; file: string; where: ErrorLocation }>;
+  /** Top-level `data_tests:` entries: properties (description, config, meta) of singular tests, by name. */
+  readonly singularTests: Map<string, NodePatch>;
 }
 
 const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'limit', 'tags', 'warn_if', 'error_if', 'store_failures', 'store_failures_as', 'enabled', 'meta', 'fail_calc', 'alias', 'schema', 'database']);
@@ -105,7 +107,7 @@ function notRenderedNow(key: string): (path: readonly (string | number)[]) => bo
  * {@link notRenderedNow} for what waits).
  */
 export function readProperties(files: readonly SourceFile[], renderer?: NativeRenderer): Properties {
-  const props: Properties = { models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], unitTests: [], macros: new Map() };
+  const props: Properties = { models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], unitTests: [], macros: new Map(), singularTests: new Map() };
   for (const f of files) {
     const yaml = YamlFile.parseFast(f.text, f.path);
     const data = yaml.data as Record<string, unknown> | null;
@@ -132,6 +134,7 @@ export function readProperties(files: readonly SourceFile[], renderer?: NativeRe
     named('models', props.models);
     named('seeds', props.seeds);
     named('snapshots', props.snapshots);
+    named('data_tests', props.singularTests);
     list('sources').forEach((src, i) => props.sources.push(sourcePatch(src, yaml, ['sources', i])));
     list('unit_tests').forEach((ut, i) => props.unitTests.push(unitTestPatch(ut, yaml, ['unit_tests', i])));
     list('macros').forEach((m, i) => {

@@ -1,5 +1,6 @@
--- Miller's law: working memory never holds more than capacity + variance items (7 + 2), its span
--- stays within capacity +/- variance, and it never holds more than its span.
+-- The span (Cowan's 4 +/- 1 chunks by default, Miller's 7 +/- 2 for simple items): working memory
+-- never holds more than capacity + variance items, its span stays within capacity +/- variance,
+-- and it never holds more than its span.
 -- Returns one row per violation.
 with held as (
     select count(*) as items, min(wm_capacity) as min_span, max(wm_capacity) as max_span
