@@ -44,19 +44,21 @@ with memories as (
 
 -- each memory's place on the timeline of each of its first concepts, in the order memories
 -- entered long-term memory (a reconsolidated memory joins the current context)
+-- (a full build carries the embeddings along; an incremental run fetches them only for the
+-- positions it needs)
 positioned as (
     select
         memory_id,
         concept,
         consolidated_at,
-        embedding,
+        {% if not is_incremental() %}embedding,{% endif %}
         row_number() over (partition by concept order by consolidated_at, memory_id) as position
     from (
         select
             memory_id,
             unnest(list_slice(concepts, 1, {{ blocking_concepts }})) as concept,
-            consolidated_at,
-            embedding
+            consolidated_at{% if not is_incremental() %},
+            embedding{% endif %}
         from memories
     )
 ),
@@ -80,7 +82,7 @@ affected as (
 
 -- the positions their candidates can sit at: a window around each of their postings
 needed as (
-    select *
+    select n.*, m.embedding
     from (
         select
             p.*,
@@ -90,8 +92,9 @@ needed as (
                 rows between {{ window_size }} preceding and {{ window_size }} following) as near_affected
         from positioned as p
         left join affected as a on a.memory_id = p.memory_id
-    )
-    where near_affected = 1
+    ) as n
+    join memories as m on m.memory_id = n.memory_id
+    where n.near_affected = 1
 ),
 {% else %}
 needed as (
