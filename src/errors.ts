@@ -80,6 +80,25 @@ export class DatabaseError extends BmpError {
   }
 }
 
+/**
+ * DuckDB rejected SQL a command ran outside a run's nodes (`bmp show`): the CLI prints the summary
+ * line, then DuckDB's details (`LINE 2: ...`, the caret, candidate names) indented, and exits 1.
+ */
+export class SqlError extends BmpError {
+  constructor(
+    code: `BMP_${string}`,
+    message: string,
+    where: ErrorLocation = {},
+    readonly details?: string,
+  ) {
+    super(code, message, where);
+  }
+
+  protected override get kind() {
+    return 'Database Error';
+  }
+}
+
 /** Raised from the template context by `exceptions.raise_compiler_error`. */
 export class TemplateRaisedError extends CompileError {}
 

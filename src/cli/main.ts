@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { maskSecrets } from '../config/index.js';
-import { BmpError } from '../errors.js';
+import { BmpError, SqlError } from '../errors.js';
 import type { BmpEvent, LogFormat } from '../report/index.js';
 import { makeReporter, progressLine } from '../report/index.js';
 import { depsCommand } from './commands/deps.js';
@@ -172,10 +172,16 @@ export async function main(argv: readonly string[], rawIo: CliIO, signals?: { in
     }
     if (err instanceof BmpError) {
       io.err(err.format(maskSecrets));
+      if (err instanceof SqlError) for (const line of detailLines(err.details)) io.err(line);
       if (debug) io.err(err.stack ?? '');
-      return err.code === 'BMP_INTERRUPTED' ? EXIT.interrupted : EXIT.usage;
+      return err.code === 'BMP_INTERRUPTED' ? EXIT.interrupted : err instanceof SqlError ? EXIT.failed : EXIT.usage;
     }
     io.err(`Internal Error: ${(err as Error).message ?? String(err)}${debug ? `\n${(err as Error).stack}` : ' (run with --debug for the stack trace)'}`);
     return EXIT.usage;
   }
+}
+
+/** DuckDB's details under a one-line error, indented, blank lines dropped. */
+function detailLines(details: string | undefined): string[] {
+  return (details ?? '').split('\n').filter((l) => l.trim()).map((l) => `  ${l}`);
 }

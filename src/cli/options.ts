@@ -1,6 +1,8 @@
 /**
  * Every CLI option, declared once as data (Vitest's cli-config idea) and fed to commander.
  */
+import { didYouMean } from '../errors.js';
+
 export interface OptionSpec {
   readonly flags: string;
   readonly description: string;
@@ -14,11 +16,17 @@ const int = (name: string) => (v: string) => {
   return n;
 };
 
+const positiveInt = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${v}'`);
+  return n;
+};
+
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { flags: '--project-dir <dir>', description: 'folder holding project.yml (or dbt_project.yml)' },
   { flags: '--profiles-dir <dir>', description: 'folder holding profiles.yml (default: the project folder, then ~/.bmp)' },
   { flags: '-t, --target <name>', description: 'profile output to use (default: the profile\'s target)' },
-  { flags: '--threads <n>', description: 'nodes run in parallel (default: the target\'s threads)', parse: int('--threads') },
+  { flags: '--threads <n>', description: 'nodes run in parallel (default: the target\'s threads)', parse: positiveInt('--threads') },
   { flags: '--vars <yaml>', description: "override project vars key by key, e.g. '{working_memory_capacity: 9}'" },
   { flags: '--log-format <format>', description: 'text (default) or json (one object per event)', default: 'text' },
   { flags: '--debug', description: 'stack traces and the SQL of every statement' },
@@ -28,11 +36,19 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { flags: '--warn-error-options <json>', description: `which warnings are errors, stay warnings, or are silenced: '{"error": ["NoNodeForYamlKey"] | "all", "warn": [...], "silence": [...]}' (dbt's names; include/exclude also read)` },
 ];
 
+/** dbt's resource types (`--resource-type`); those bmp has no nodes of select nothing. */
+const RESOURCE_TYPES = ['model', 'seed', 'snapshot', 'test', 'unit_test', 'source', 'analysis', 'exposure', 'metric', 'semantic_model', 'saved_query', 'all', 'default'];
+
+function resourceType(v: string, previous: unknown): string[] {
+  if (!RESOURCE_TYPES.includes(v)) throw new Error(`unknown resource type '${v}' (${didYouMean(v, RESOURCE_TYPES) ?? `one of ${RESOURCE_TYPES.join(', ')}`})`);
+  return [...((previous as string[] | undefined) ?? []), v];
+}
+
 export const SELECTION_OPTIONS: readonly OptionSpec[] = [
   { flags: '-s, --select <selector...>', description: 'dbt selection syntax: name, +name, name+, @name, tag:x, path:x, config.k:v; space = union, comma = intersection' },
   { flags: '-m, --models <selector...>', description: 'alias of --select (older dbt)' },
   { flags: '--exclude <selector...>', description: 'nodes to leave out (same syntax)' },
-  { flags: '--resource-type <type...>', description: 'only these resource types (model, seed, snapshot, test, unit_test, source)' },
+  { flags: '--resource-type <type...>', description: 'only these resource types (model, seed, snapshot, test, unit_test, source, analysis; all)', parse: resourceType },
   { flags: '--indirect-selection <mode>', description: 'tests of selected nodes: eager (default), cautious, buildable, empty' },
 ];
 
@@ -48,3 +64,27 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { flags: '-x, --fail-fast', description: 'stop at the first failure' },
   { flags: '--llm-offline', description: 'use the offline LLM provider whatever the profile says' },
 ];
+
+/** `show --limit`: rows to print, -1 for all. */
+export const LIMIT_OPTION: OptionSpec = {
+  flags: '--limit <n>',
+  description: 'rows to print (-1 for all)',
+  default: 5,
+  parse: (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < -1) throw new Error(`--limit must be an integer (-1 for all rows), got '${v}'`);
+    return n;
+  },
+};
+
+/** `docs serve --port`: 0 picks a free port. */
+export const PORT_OPTION: OptionSpec = {
+  flags: '--port <port>',
+  description: 'port (0: any free one)',
+  default: 8080,
+  parse: (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be a port number from 0 to 65535, got '${v}'`);
+    return n;
+  },
+};

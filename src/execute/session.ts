@@ -263,7 +263,8 @@ export class Session {
       } else {
         status = 'error';
         const msg = (err as Error).message ?? String(err);
-        message = node.resourceType === 'seed' ? describeCsvError(msg) : firstLine(msg);
+        // DuckDB's whole message: `LINE n` with its caret, candidate bindings, "did you mean"
+        message = node.resourceType === 'seed' ? describeCsvError(msg) : msg.trim();
         if (this.cfg && process.env['BMP_DEBUG']) message += `\n${(err as Error).stack}`;
       }
     }

@@ -30,7 +30,7 @@ export function buildGraph(manifest: Manifest): ProjectGraph {
   if (cycle) {
     const first = graph.getNodeAttributes(cycle[0]!).node;
     const names = cycle.map((id) => graph.getNodeAttributes(id).node.name);
-    throw new GraphError('BMP_GRAPH_CYCLE', `found a cycle: ${[...names, names[0]].join(' -> ')}`, { file: first.originalFilePath, nodeId: first.uniqueId });
+    throw new GraphError('BMP_GRAPH_CYCLE', describeCycle(names), { file: first.originalFilePath, nodeId: first.uniqueId });
   }
   return graph;
 }
@@ -101,4 +101,12 @@ export function topologicalOrder(graph: ProjectGraph, subset?: ReadonlySet<strin
     });
   }
   return out;
+}
+
+/** `a -> b -> c -> a`; a long cycle (10,000 models) shows its first and last five and its length. */
+export function describeCycle(names: readonly string[]): string {
+  if (names.length <= 12) return `found a cycle: ${[...names, names[0]].join(' -> ')}`;
+  const head = names.slice(0, 5).join(' -> ');
+  const tail = [...names.slice(-5), names[0]].join(' -> ');
+  return `found a cycle of ${names.length} nodes: ${head} -> ... (${names.length - 10} more) -> ${tail}`;
 }

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createTableAs, dropRelation, quoteLiteral } from '../adapters/duckdb/index.js';
+import { ParseError } from '../errors.js';
 import type { SeedNode } from '../manifest/types.js';
 import type { Materialization } from './types.js';
 import { indexStatements } from './table.js';
@@ -39,6 +40,9 @@ export function seedDiagnosticSelect(node: SeedNode): string | undefined {
 
 export const seed: Materialization = async (ctx) => {
   const node = ctx.compiled.node as SeedNode;
+  // DuckDB reads an empty file as a table with one column `column0`: a seed needs its header
+  const size = statSync(node.absolutePath).size;
+  if (size === 0 || (size < 4096 && !readFileSync(node.absolutePath, 'utf8').trim())) throw new ParseError('BMP_SEED_EMPTY', `${node.originalFilePath} is empty: a seed needs a header row`, { file: node.originalFilePath, nodeId: node.uniqueId });
   const stmts = [
     ...(ctx.existing?.kind === 'view' ? [dropRelation(ctx.relation, 'view')] : []),
     createTableAs(ctx.relation, seedSelect(node)),
@@ -52,6 +56,8 @@ export const seed: Materialization = async (ctx) => {
       for (const h of ctx.postHooks) await ctx.conn.run(h);
     });
   } catch (err) {
+    // DuckDB blames the header row for a file that is not UTF-8: find the line that is not
+    if (/not utf-8 encoded/i.test((err as Error).message ?? '')) throw notUtf8(node);
     const diagnostic = /sniffing file/i.test((err as Error).message ?? '') ? seedDiagnosticSelect(node) : undefined;
     // throws DuckDB's "CSV Error on Line N" when the file really is malformed
     if (diagnostic) await ctx.conn.query(`select count(*) from (${diagnostic})`, [node.absolutePath]);
@@ -59,6 +65,25 @@ export const seed: Materialization = async (ctx) => {
   }
   return { rowsAffected: rows, message: `INSERT ${rows}` };
 };
+
+/** The seed's first line that is not valid UTF-8 (latin-1 files, mostly). */
+function notUtf8(node: SeedNode): ParseError {
+  const bytes = readFileSync(node.absolutePath);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i < bytes.length && bytes[i] !== 10) continue;
+    try {
+      decoder.decode(bytes.subarray(start, i));
+    } catch {
+      break;
+    }
+    line++;
+    start = i + 1;
+  }
+  return new ParseError('BMP_SEED_ENCODING', `${node.originalFilePath} is not UTF-8: line ${line} holds a byte sequence that is not UTF-8`, { file: node.originalFilePath, line, nodeId: node.uniqueId }, 'save the file as UTF-8');
+}
 
 /** DuckDB's CSV errors, reduced to one line naming the row. */
 export function describeCsvError(message: string): string {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 
 export interface SourceFile {
@@ -25,18 +25,35 @@ export async function readProjectFiles(projectDir: string, roots: readonly strin
   const found: { abs: string; absRoot: string; root: string }[] = [];
   for (const root of roots) {
     const absRoot = join(base, root);
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = readdirSync(absRoot, { recursive: true, withFileTypes: true });
-    } catch {
-      continue; // a missing folder is an empty one, as in dbt
-    }
-    for (const e of entries) {
-      if (!e.isFile() || !exts.some((x) => e.name.endsWith(x))) continue;
-      // readdir gives normalized absolute folders: concatenating is path.join without its cost
-      const abs = `${e.parentPath ?? (e as unknown as { path: string }).path}${sep}${e.name}`;
-      if (abs.includes(`${sep}.`, absRoot.length)) continue; // hidden files and folders
-      found.push({ abs, absRoot, root });
+    // symbolic links are followed, as dbt does: a linked folder is listed in turn (once per real
+    // folder, so a link back up the tree ends)
+    const folders = [absRoot];
+    const seen = new Set<string>();
+    for (let i = 0; i < folders.length; i++) {
+      const folder = folders[i]!;
+      let entries: import('node:fs').Dirent[];
+      try {
+        const real = realpathSync(folder);
+        if (seen.has(real)) continue;
+        seen.add(real);
+        entries = readdirSync(folder, { recursive: true, withFileTypes: true });
+      } catch {
+        continue; // a missing folder is an empty one, as in dbt
+      }
+      for (const e of entries) {
+        const link = e.isSymbolicLink();
+        if (!link && !e.isFile()) continue;
+        // readdir gives normalized absolute folders: concatenating is path.join without its cost
+        const abs = `${e.parentPath ?? (e as unknown as { path: string }).path}${sep}${e.name}`;
+        if (abs.includes(`${sep}.`, absRoot.length)) continue; // hidden files and folders
+        if (link) {
+          const target = statOrUndefined(abs);
+          if (target?.isDirectory()) folders.push(abs);
+          if (!target?.isFile()) continue;
+        }
+        if (!exts.some((x) => e.name.endsWith(x))) continue;
+        found.push({ abs, absRoot, root });
+      }
     }
   }
   found.sort((a, b) => (a.abs < b.abs ? -1 : a.abs > b.abs ? 1 : 0));
@@ -61,4 +78,12 @@ export function sha256(text: string): string {
 
 export function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined; // a dangling link
+  }
 }

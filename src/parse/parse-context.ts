@@ -220,7 +220,8 @@ export class ParseContext {
       out.push(node);
     };
     for (const t of patch.tests) make(t);
-    for (const c of patch.columns) for (const t of c.tests) make(t, c.name);
+    // a column with `quote: true` is quoted in its tests, as dbt does (its name is not an expression)
+    for (const c of patch.columns) for (const t of c.tests) make(t, c.quote ? `"${c.name.replaceAll('"', '""')}"` : c.name);
     return out;
   }
 

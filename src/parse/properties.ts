@@ -21,6 +21,8 @@ export interface ColumnPatch {
   readonly meta: Record<string, unknown>;
   readonly tags: string[];
   readonly tests: TestDefinition[];
+  /** `quote: true`: the name is quoted where tests use it. */
+  readonly quote?: boolean;
 }
 
 export interface NodePatch {
@@ -206,6 +208,7 @@ function nodePatch(entry: Record<string, unknown>, yaml: YamlFile, path: (string
         meta: mapping(c['meta'], 'meta', yaml.lazyLocate(cpath)),
         tags: strings(c['tags']),
         tests: testDefinitions(c, yaml, cpath),
+        quote: c['quote'] === true,
       };
     }),
     tests: testDefinitions(entry, yaml, path),

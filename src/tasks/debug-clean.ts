@@ -23,7 +23,13 @@ export async function debug(opts: LoadOptions = {}): Promise<DebugReport> {
       const v = await conn.rows<{ v: string }>('select version() as v');
       lines.push(`connection: OK (DuckDB ${v[0]?.v})`);
       db.close();
-    } else lines.push('connection: OK (no database file yet)');
+    } else {
+      // no file yet: check the settings on an in-memory database, so a typo in `settings:` fails
+      // here rather than at the first run
+      const db = await Database.open({ path: ':memory:', settings: cfg.target.settings });
+      db.close();
+      lines.push('connection: OK (no database file yet; settings accepted)');
+    }
   } catch (err) {
     ok = false;
     lines.push(`connection: FAILED: ${(err as Error).message}`);

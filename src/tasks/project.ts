@@ -72,7 +72,11 @@ export async function writeManifest(project: LoadedProject, invocationId: string
 
 /** Selected unique ids for a command, in topological order. */
 export function selectFor(project: LoadedProject, opts: CommonOptions, commandTypes: readonly ResourceType[]): string[] {
-  const types = opts.resourceTypes?.length ? commandTypes.filter((t) => opts.resourceTypes!.includes(t)) : commandTypes;
+  // dbt's `all` and `default` are every type the command handles
+  const asked = opts.resourceTypes?.filter((t) => (t as string) !== 'all' && (t as string) !== 'default');
+  const types = asked?.length && asked.length === opts.resourceTypes!.length ? commandTypes.filter((t) => asked.includes(t)) : commandTypes;
+  // types the command has none of select nothing (an empty list would mean "no filter")
+  if (!types.length) return [];
   const selected = selectNodes(project.graph, {
     select: opts.select,
     exclude: opts.exclude,

@@ -1,5 +1,5 @@
 import { Session } from '../execute/index.js';
-import { UsageError } from '../errors.js';
+import { SqlError, UsageError } from '../errors.js';
 import { nullSink } from '../report/index.js';
 import './plugins.js';
 import { pluginGlobals } from './run-task.js';
@@ -20,6 +20,7 @@ export async function show(opts: CommonOptions & { readonly inline?: string; rea
   const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'show' } });
   try {
     let sql: string;
+    let shownId = `sql_operation.${project.manifest.projectName}.inline`;
     if (opts.inline) {
       const node = {
         uniqueId: `sql_operation.${project.manifest.projectName}.inline`,
@@ -45,13 +46,21 @@ export async function show(opts: CommonOptions & { readonly inline?: string; rea
       const ids = selectFor(project, { ...opts, indirectSelection: 'empty' }, ['model', 'seed', 'snapshot', 'test', 'analysis']);
       if (ids.length !== 1) throw new UsageError('BMP_SHOW_SELECTION', `show needs exactly one node (-s model) or --inline, the selection matched ${ids.length}`);
       const node = project.manifest.nodes.get(ids[0]!)!;
+      shownId = node.uniqueId;
       if (node.resourceType === 'seed') sql = `select * from "${node.relation!.schema}"."${node.relation!.identifier}"`;
       else sql = (await session.compile(node, session.conns[0])).compiledSql;
     }
     const conn = session.conns[0];
     if (!conn) throw new UsageError('BMP_SHOW_NO_DATABASE', `the database ${project.cfg.target.path} does not exist yet; run bmp build first`);
     const limit = opts.limit ?? 5;
-    const result = await conn.query(limit >= 0 ? `select * from (\n${sql}\n) as bmp_show limit ${Math.floor(limit)}` : sql);
+    let result: Awaited<ReturnType<typeof conn.query>>;
+    try {
+      result = await conn.query(limit >= 0 ? `select * from (\n${sql}\n) as bmp_show limit ${Math.floor(limit)}` : sql);
+    } catch (err) {
+      // DuckDB rejected the SQL: a failure of what was shown (exit 1), not an internal error
+      const [summary, ...details] = String((err as Error).message ?? err).split('\n');
+      throw new SqlError('BMP_SQL_ERROR', summary!.trim(), { nodeId: shownId }, details.join('\n'));
+    }
     return { columns: result.columns, rows: result.rows, sql };
   } finally {
     await session.close();

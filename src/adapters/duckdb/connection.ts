@@ -1,5 +1,7 @@
 // Loaded on first open so commands that never touch the database (ls, parse errors) start fast.
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { DatabaseError } from '../../errors.js';
 import type { Relation } from '../../manifest/types.js';
@@ -84,6 +86,12 @@ export class Database {
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(options.settings ?? {})) config[k] = String(v);
     if (options.readOnly && options.path !== ':memory:') config['access_mode'] = 'READ_ONLY';
+    const file = isFilePath(options.path);
+    if (file) {
+      checkNotSqlite(options.path);
+      // `path: target/dev.duckdb` on a fresh clone: create the folders, as dbt-duckdb does
+      if (!options.readOnly) mkdirSync(dirname(options.path), { recursive: true });
+    }
     const { DuckDBInstance } = await loadDuckdb();
     const deadline = Date.now() + (options.waitForLockSeconds ?? 0) * 1000;
     let whileOpening = options.whileOpening;
@@ -135,6 +143,34 @@ export class Database {
     for (const c of this.connections) c.close();
     this.connections = [];
     this.instance.closeSync();
+  }
+}
+
+/** A path on disk, as opposed to `:memory:` or a URL (`md:`, `s3://...`). */
+function isFilePath(path: string): boolean {
+  return path !== ':memory:' && !/^[a-z][a-z0-9+.-]*:/i.test(path);
+}
+
+/**
+ * DuckDB takes a SQLite file for an attachment it needs the sqlite extension for (downloaded at run
+ * time: offline, "Failed to download extension"); say what the file is instead.
+ * @throws DatabaseError BMP_DB_OPEN when `path` holds a SQLite database
+ */
+function checkNotSqlite(path: string): void {
+  let head: Buffer;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      head = Buffer.alloc(16);
+      readSync(fd, head, 0, 16, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return; // no file yet (or unreadable: DuckDB says why)
+  }
+  if (head.toString('latin1') === 'SQLite format 3\0') {
+    throw new DatabaseError('BMP_DB_OPEN', `cannot open database ${path}: ${path} is a SQLite database, not a DuckDB one`, { file: path }, 'point the profile\'s path at a DuckDB file; a SQLite file can be attached from a model or hook');
   }
 }
 

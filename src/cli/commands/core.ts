@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { maskSecrets } from '../../config/index.js';
 import { BmpError } from '../../errors.js';
 import { registerCommands, type CliContext, type CommandHelpers, type ParsedOptions } from '../main.js';
+import { LIMIT_OPTION } from '../options.js';
 
 type Opts = ParsedOptions;
 
@@ -67,7 +68,8 @@ registerCommands((program, ctx, h) => {
 
   const show = program.command('show').description("run a model's compiled SQL (or --inline SQL) and print the first rows");
   withAll(show, h, h.selectionOptions);
-  show.option('--inline <sql>', 'SQL to run (may use ref() and source())').option('--limit <n>', 'rows to print (-1 for all)', (v) => Number(v), 5).option('--output <format>', 'text (default) or json', 'text');
+  h.addOptions(show, [LIMIT_OPTION]);
+  show.option('--inline <sql>', 'SQL to run (may use ref() and source())').option('--output <format>', 'text (default) or json', 'text');
   show.action(async (o: Opts & { inline?: string; limit: number; output: string }) => {
     const { show: run } = await import('../../tasks/index.js');
     const res = await run({ ...(h.libraryOptions(o) as object), inline: o.inline, limit: o.limit });

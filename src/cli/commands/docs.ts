@@ -1,4 +1,5 @@
 import { registerCommands, type ParsedOptions } from '../main.js';
+import { PORT_OPTION } from '../options.js';
 
 registerCommands((program, ctx, h) => {
   const docs = program.command('docs').description('documentation site with a lineage graph');
@@ -13,7 +14,7 @@ registerCommands((program, ctx, h) => {
   });
   const serve = docs.command('serve').description('serve target/docs on 127.0.0.1');
   h.addOptions(serve, h.globalOptions);
-  serve.option('--port <port>', 'port', (v) => Number(v), 8080).action(async (o: ParsedOptions & { port: number }) => {
+  h.addOptions(serve, [PORT_OPTION]).action(async (o: ParsedOptions & { port: number }) => {
     const { serveDocs } = await import('../../docs/index.js');
     const { loadConfig } = await import('../../config/index.js');
     const cfg = await loadConfig({ projectDir: o.projectDir, profilesDir: o.profilesDir, target: o.target });

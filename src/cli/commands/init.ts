@@ -184,6 +184,8 @@ registerCommands((program, ctx) => {
     .description('create a new project (project.yml, profiles.yml, example models, tests, a macro, a seed) in a new folder')
     .argument('[name]', 'folder to create; the project is named after it (default: the current folder)')
     .action((name: string | undefined) => {
+      // `bmp init ''` (an unset shell variable) must not mean the current folder
+      if (name !== undefined && !name.trim()) throw new UsageError('BMP_CLI_ARGUMENT', 'the project name is empty', {}, 'bmp init NAME creates the folder NAME');
       const dir = name ?? '.';
       const r = initProject(dir);
       ctx.io.out(`Created project '${r.name}' in ${r.dir}:`);
