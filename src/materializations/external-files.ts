@@ -90,19 +90,33 @@ function applyJournal(j: Journal): void {
 function cleanup(j: Journal): void {
   rmSync(j.trash, { recursive: true, force: true });
   rmSync(j.staging, { recursive: true, force: true });
-  rmSync(journalPath(j.location), { force: true });
 }
 
-/** Commits staged files: journal, moves, clean-up. */
+/**
+ * Commits staged files: journal, moves, clean-up. The journal stays until the caller has committed
+ * the bookkeeping of these files ({@link forgetJournal}): a kill in between leaves it, and whoever
+ * opens the model next knows the partition counts are stale (see reconcileExternal).
+ */
 export function commitFiles(j: Journal): void {
   writeJournal(j);
   applyJournal(j);
   cleanup(j);
 }
 
+/** Whether a journal of `location` is waiting: its files moved, their bookkeeping maybe not committed. */
+export function hasJournal(location: string): boolean {
+  return existsSync(journalPath(location));
+}
+
+/** Drops the journal once the files' bookkeeping is committed. */
+export function forgetJournal(location: string): void {
+  rmSync(journalPath(location), { force: true });
+}
+
 /**
- * Finishes what a killed run left: replays a committed journal, deletes uncommitted staging and
- * trash folders of this location. Returns true when a journal was replayed (metadata is stale).
+ * Finishes what a killed run left: replays a committed journal (the journal itself stays until
+ * {@link forgetJournal}), deletes uncommitted staging and trash folders of this location. Returns
+ * true when a journal was found (the partition counts are stale).
  */
 export function recoverLocation(location: string): boolean {
   let replayed = false;

@@ -10,13 +10,13 @@
  * (see external-files.ts), so a kill leaves each partition old or new.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { dropRelation, quoteIdent, quoteLiteral, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { deletePartitionRowsStatement, ensureStateTables, insertPartitionRowsStatement, relationKeyOf } from '../state/index.js';
-import { commitFiles, isDirectory, journalPath, partitionDirs, recoverLocation, stagingPath, trashPath } from './external-files.js';
+import { commitFiles, forgetJournal, hasJournal, isDirectory, journalPath, partitionDirs, recoverLocation, stagingPath, trashPath } from './external-files.js';
 import { strategyOf } from './incremental.js';
 import { partitionColumn, partitionExpr, partitionLabelExpr, partitionOf, partitionOwner, type PartitionBy } from './partition.js';
 import { diffColumns, onSchemaChangeOf, planSchemaChange } from './schema-change.js';
@@ -135,8 +135,60 @@ async function staged<T>(layout: ExternalLayout, staging: string, write: () => P
   try {
     return await write();
   } catch (err) {
-    if (!existsSync(journalPath(layout.location))) rmSync(staging, { recursive: true, force: true });
+    if (!journalNames(layout.location, staging)) rmSync(staging, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/** Whether the journal of `location` is the one that commits `staging`. */
+function journalNames(location: string, staging: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(journalPath(location), 'utf8')) as { staging?: string }).staging === staging;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Puts an external model's partition counts right after a run was killed between moving its files
+ * into place (the journal) and committing their bookkeeping: finishes the moves, counts every
+ * partition from the files, commits the counts, then forgets the journal. Nothing to do (false)
+ * when no journal waits.
+ */
+export async function reconcileExternal(
+  conn: MaterializationContext['conn'],
+  node: { readonly uniqueId: string; readonly relation: Relation; readonly config: NodeConfig },
+  env: { readonly projectDir: string; readonly externalRoot?: string; readonly stateSchema: string; readonly invocationId: string },
+): Promise<boolean> {
+  const layout = layoutOrUndefined(node, env.projectDir, env.externalRoot);
+  if (!layout || !hasJournal(layout.location)) return false;
+  recoverLocation(layout.location);
+  if (layout.partition) {
+    await ensureStateTables(conn, ['partitions'], env.stateSchema);
+    const counts = await countPartitions({ conn } as MaterializationContext, layout);
+    const owner = partitionOwner(node.relation, node.uniqueId, layout.partition, 'external', env.invocationId);
+    await conn.transaction(async () => {
+      const del = deletePartitionRowsStatement(owner.relationKey, undefined, env.stateSchema);
+      await conn.run(del.sql, del.params);
+      for (const st of insertPartitionRowsStatement(owner, counts.filter((c) => c.count > 0), env.stateSchema)) await conn.run(st.sql, st.params);
+    });
+  }
+  forgetJournal(layout.location);
+  return true;
+}
+
+/** Whether an external model has a journal waiting (its partition counts may be stale); finishes its file moves. */
+export function finishPendingFiles(node: { readonly uniqueId: string; readonly relation: Relation; readonly config: NodeConfig }, projectDir: string, externalRoot?: string): boolean {
+  const layout = layoutOrUndefined(node, projectDir, externalRoot);
+  return !!layout && hasJournal(layout.location) && recoverLocation(layout.location);
+}
+
+/** The layout, or undefined for a config the model's own build will report. */
+function layoutOrUndefined(node: { readonly uniqueId: string; readonly relation: Relation; readonly config: NodeConfig }, projectDir: string, externalRoot?: string): ExternalLayout | undefined {
+  try {
+    return externalLayout(node.config, node.relation, projectDir, externalRoot, node.uniqueId);
+  } catch {
+    return undefined;
   }
 }
 
@@ -166,6 +218,7 @@ async function fullBuild(ctx: MaterializationContext, layout: ExternalLayout): P
     }
     for (const h of ctx.postHooks) await ctx.conn.run(h);
   });
+  forgetJournal(layout.location);
   return { rowsAffected: rows, message: `OK wrote ${rows} rows to ${layout.location}`, kind: 'view' };
 }
 
@@ -223,6 +276,7 @@ async function incrementalBuild(ctx: MaterializationContext, layout: ExternalLay
     for (const s of insertPartitionRowsStatement(owner, recount.filter((c) => c.count > 0), ctx.stateSchema)) await ctx.conn.run(s.sql, s.params);
     for (const h of ctx.postHooks) await ctx.conn.run(h);
   });
+  forgetJournal(layout.location);
   rmSync(staging, { recursive: true, force: true });
   return { rowsAffected: rows, message: `${strategy === 'append' ? 'APPEND' : 'OVERWRITE'} ${rows} rows in ${written.length} partition${written.length === 1 ? '' : 's'}`, kind: 'view' };
 }

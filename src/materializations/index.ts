@@ -41,7 +41,7 @@ export { partitionOf, partitionExpr, partitionLabelExpr, partitionColumn, cluste
 export { planSchemaChange, diffColumns, type OnSchemaChange, type SchemaChangePlan } from './schema-change.js';
 export { planIncrementalApply, strategyOf, uniqueKeyOf, applyBatch, batchTableName, needsFullBuild, type IncrementalStrategy } from './incremental.js';
 export { planMicrobatch, parseEventTime, formatEventTime, truncateTo, addBatches, microbatchConfigOf, windowedSelect, type PlannedBatch, type BatchSize } from './microbatch.js';
-export { externalLayout, externalViewSql, copySql, isIncrementalExternal, type ExternalLayout } from './external.js';
+export { externalLayout, externalViewSql, copySql, isIncrementalExternal, reconcileExternal, finishPendingFiles, type ExternalLayout } from './external.js';
 export { recoverLocation, partitionDirs } from './external-files.js';
 export { snapshotConfigOf, snapshotCreateSql, snapshotMergeSql, type SnapshotConfig } from './snapshot.js';
 export { seedSelect, describeCsvError } from './seed.js';

@@ -47,6 +47,7 @@ export async function listPartitions(opts: Options = {}): Promise<PartitionListi
   const nodes = ids
     .map((id) => project.manifest.nodes.get(id) as SqlNode)
     .filter((n) => n.relation && n.config['partition_by']);
+  const { finishPendingFiles } = await import('../materializations/index.js');
   const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, flags: { command: 'partitions' } });
   try {
     const conn = session.conns[0];
@@ -61,7 +62,10 @@ export async function listPartitions(opts: Options = {}): Promise<PartitionListi
       const base = { uniqueId: n.uniqueId, name: n.name, relation: `${n.relation!.schema}.${n.relation!.identifier}`, kind, field, granularity } as const;
       const rows = meta.filter((m) => m.relation === key);
       const exists = !!session.catalog.get(n.relation!.schema, n.relation!.identifier);
-      if (conn && exists && (opts.live || !rows.length)) {
+      // a run killed between moving an external model's files and committing their counts: the
+      // metadata is stale until the next writable open; count the (now whole) files instead
+      const stale = kind === 'external' && finishPendingFiles(n as { uniqueId: string; relation: NonNullable<SqlNode['relation']>; config: SqlNode['config'] }, project.cfg.project.projectDir, project.cfg.target.externalRoot);
+      if (conn && exists && (opts.live || !rows.length || stale)) {
         out.push({ ...base, source: 'live', partitions: await countLive(conn, relationSql(n.relation!), field, granularity) });
       } else {
         out.push({ ...base, source: rows.length ? 'metadata' : 'missing', partitions: rows.map((r) => ({ key: r.partitionKey, start: r.partitionStart, rows: r.rowCount, updatedAt: r.updatedAt })) });

@@ -5,7 +5,7 @@ import { firstLine } from '../adapters/duckdb/index.js';
 import { warningOutcome, type WarnErrorPolicy } from '../config/index.js';
 import { BmpError, ConfigError, didYouMean } from '../errors.js';
 import { DEADLOCK, Session, schedule } from '../execute/index.js';
-import { MATERIALIZATIONS } from '../materializations/index.js';
+import { MATERIALIZATIONS, reconcileExternal } from '../materializations/index.js';
 import type { ExecutableNode, ResourceType } from '../manifest/types.js';
 import { idleSink, nullSink, RunResultsWriter, type IdleSink, type NodeResult } from '../report/index.js';
 import { loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
@@ -110,6 +110,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
     compileAhead: ids,
   });
   opts.onSession?.(session);
+  await reconcileExternalModels(project, session);
   const writer = new RunResultsWriter(join(project.targetDir, 'run_results.json'), session.invocationId, { which: command, select: opts.select ?? [], exclude: opts.exclude ?? [], full_refresh: !!opts.fullRefresh, threads: project.cfg.target.threads });
   const nodes = project.manifest.nodes;
   const counts: Record<string, number> = {};
@@ -248,6 +249,23 @@ function artifactWrites() {
       return `the run's artifacts could not be written under target/: ${first}; ${built.length ? `the database holds what this run built: ${names}` : 'this run built nothing'}`;
     },
   };
+}
+
+/**
+ * External models whose last run was killed between moving their files into place and committing
+ * their partition counts (a journal waits): counted again from the files now, whether or not this
+ * run builds them, so the bookkeeping agrees with the files from the next open on.
+ */
+async function reconcileExternalModels(project: LoadedProject, session: Session): Promise<void> {
+  const conn = session.conns[0];
+  if (!conn) return;
+  for (const node of project.manifest.nodes.values()) {
+    if (node.config.materialized !== 'external' || !node.relation) continue;
+    const env = { projectDir: project.cfg.project.projectDir, externalRoot: project.cfg.target.externalRoot, stateSchema: '_bmp', invocationId: session.invocationId };
+    if (await reconcileExternal(conn, { uniqueId: node.uniqueId, relation: node.relation, config: node.config }, env)) {
+      session.opts.emit({ code: 'Q004', type: 'log', message: `${node.name}: partition counts recounted from the files (an earlier run stopped before committing them)`, info: true, nodeId: node.uniqueId });
+    }
+  }
 }
 
 /**
