@@ -3,7 +3,7 @@
  * dbt_packages/ (laid out as `dbt deps` leaves them). util_pkg brings a model, a seed, macros with a
  * dispatch and generic tests; other_pkg reuses a model name and a macro name of the others.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bmp, copyFixture, query, removeDir } from '../helpers/project.js';
@@ -87,5 +87,23 @@ describe('a project with installed packages', () => {
     const ls = bmp(['ls', '--project-dir', dir, '-s', 'package:util_pkg', '--output', 'name']);
     expect(ls.code).toBe(0);
     expect(ls.stdout.trim().split('\n').sort()).toEqual(['util_calendar', 'util_codes']);
+  });
+});
+
+describe('a package node and a root node writing one relation', () => {
+  it('is refused at load (exit 2), naming both, whatever package each comes from', () => {
+    const d = copyFixture('packages');
+    try {
+      // other_pkg's `orders` without its schema: it would replace the root project's main.orders
+      writeFileSync(join(d, 'dbt_packages/other_pkg/dbt_project.yml'), 'name: other_pkg\nversion: 1.0.0\n');
+      const r = bmp(['build', '--project-dir', d]);
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      expect(r.stderr.trim()).toMatch(/^Parsing Error in model orders \(.*\): two resources would write the relation main\.orders: model\.(shop|other_pkg)\.orders \(.*orders\.sql\) and model\.(shop|other_pkg)\.orders \(.*orders\.sql\) \(change the alias or schema of one of them\) \[BMP_RELATION_COLLISION\]$/);
+      expect(r.stderr).toMatch(/model\.shop\.orders/);
+      expect(r.stderr).toMatch(/model\.other_pkg\.orders/);
+      expect(existsSync(join(d, 'shop.duckdb'))).toBe(false);
+    } finally {
+      removeDir(d);
+    }
   });
 });
