@@ -263,8 +263,7 @@ export class Session {
       } else {
         status = 'error';
         const msg = (err as Error).message ?? String(err);
-        // DuckDB's whole message: `LINE n` with its caret, candidate bindings, "did you mean"
-        message = node.resourceType === 'seed' ? describeCsvError(msg) : msg.trim();
+        message = node.resourceType === 'seed' ? describeCsvError(msg) : withIndentedDetails(msg);
         if (this.cfg && process.env['BMP_DEBUG']) message += `\n${(err as Error).stack}`;
       }
     }
@@ -374,6 +373,16 @@ export class Session {
       }
     }
   }
+}
+
+/**
+ * DuckDB's whole message, its first line the summary and the rest (`LINE n` with its caret,
+ * candidate bindings, "did you mean") indented under it, blank lines dropped: printed under the
+ * node's error as it is, kept so in run_results.json.
+ */
+function withIndentedDetails(message: string): string {
+  const [summary, ...details] = message.trim().split('\n');
+  return [summary!.trim(), ...details.filter((l) => l.trim()).map((l) => `    ${l.trimEnd()}`)].join('\n');
 }
 
 /**

@@ -8,8 +8,6 @@ export interface ReporterOptions {
 }
 
 const WIDTH = 80;
-/** Detail lines printed under an error's summary (run_results keeps them all). */
-const MAX_DETAIL_LINES = 20;
 
 let clock = { second: -1, text: '' };
 
@@ -122,10 +120,7 @@ export function textReporter(opts: ReporterOptions): (e: BmpEvent) => void {
           for (const p of problems) {
             out('');
             out(`${p.status === 'warn' ? 'Warning' : p.status === 'fail' ? 'Failure' : 'Error'} in ${p.uniqueId.split('.').slice(0, 1)} ${p.uniqueId.split('.').slice(2).join('.')}${p.compiledPath ? ` (${p.compiledPath})` : ''}`);
-            // the summary line, then DuckDB's details (LINE n, the caret, candidates) indented under it
-            const [first, ...details] = p.message.split('\n');
-            out(`  ${first}`);
-            for (const d of details.filter((l) => l.trim()).slice(0, MAX_DETAIL_LINES)) out(`    ${d}`);
+            out(`  ${p.message}`);
           }
         } else if (!e.interrupted && !e.finishErrors?.length) {
           out('');

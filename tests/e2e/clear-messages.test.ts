@@ -83,9 +83,9 @@ describe('15: DuckDB errors keep their details', () => {
     expect(lines[at - 1]).toMatch(/^Error in model bad \(target\/compiled\/p\/models\/bad\.sql\)$/);
     // blank lines dropped; the caret keeps its column under the indented LINE
     expect(lines.slice(at + 1, at + 4)).toEqual(['    Candidate bindings: "amount"', '    LINE 2: select amont', expect.stringMatching(/^ {4} {15}\^$/)]);
-    // run_results keeps DuckDB's whole message
+    // run_results keeps DuckDB's whole message, laid out the same way
     const results = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; message: string }[] };
-    expect(results.results.find((x) => x.unique_id === 'model.p.bad')!.message).toMatch(/^Binder Error: .*\nCandidate bindings: "amount"\n[\s\S]*LINE 2: select amont/);
+    expect(results.results.find((x) => x.unique_id === 'model.p.bad')!.message).toMatch(/^Binder Error: .*\n {4}Candidate bindings: "amount"\n {4}LINE 2: select amont\n {4} +\^$/);
   });
 });
 
