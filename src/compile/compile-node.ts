@@ -1,24 +1,13 @@
-import { quoteIdent, quoteLiteral, type Catalog, type StatementResult } from '../adapters/duckdb/index.js';
-import { envVar, type LoadedConfig } from '../config/index.js';
+import { quoteIdent, quoteLiteral, type Catalog } from '../adapters/duckdb/index.js';
+import { envVar, projectVars, resolveVar, type LoadedConfig } from '../config/index.js';
 import { CompileError, type ErrorLocation } from '../errors.js';
-import {
-  analyzeStatic,
-  buildTemplateContext,
-  renderStatic,
-  TemplateRelation,
-  type ContextHooks,
-  type StaticCall,
-  type TemplateEngine,
-  type RegisteredMacro,
-  PyDate,
-  suspensionIn,
-} from '../jinja/index.js';
+import { analyzeStatic, renderStatic, suspensionIn, TemplateRelation, type RegisteredMacro, type StaticCall, type TemplateEngine } from '../jinja/index.js';
 import type { ExecutableNode, Manifest, NodeConfig, SqlNode } from '../manifest/types.js';
 import { resolveDocId, resolveRefId, resolveSourceId } from '../manifest/lookup.js';
-import { lookupVar } from '../parse/index.js';
 import { builtinTestSql, isBuiltinTest } from '../testing/builtin-tests.js';
+import { BufferedOutput, contextFor, type ContextEnv, type ContextKind, type ContextOutput, type NodeScope } from './context/index.js';
 import { CallReplay } from './context/replay.js';
-import { statementMembers, type StoredResult } from './context/statements.js';
+import type { StoredResult } from './context/statements.js';
 
 export interface CompiledNode {
   readonly node: ExecutableNode;
@@ -29,20 +18,19 @@ export interface CompiledNode {
   readonly ephemerals: readonly string[];
 }
 
-/** What compiling needs beyond the node. One per invocation, shared by all nodes. */
+/** What compiling needs beyond the node. One per invocation (and connection), shared by all nodes. */
 export interface CompileEnv {
   readonly cfg: LoadedConfig;
   readonly manifest: Manifest;
   readonly engine: TemplateEngine;
+  /** The template context's environment: the invocation's members and the database calls reach. */
+  readonly context: ContextEnv;
   readonly catalog?: Catalog;
-  /** Runs the SQL of `run_query` and `{% call statement %}`; absent when no database is open. */
-  readonly runStatement?: (sql: string) => Promise<StatementResult>;
-  readonly runStartedAt: string;
-  readonly invocationId: string;
   readonly fullRefresh: boolean;
-  readonly log: (message: string, info: boolean, nodeId?: string) => void;
-  /** Extra globals (LLM macros, ...) installed into every render. */
-  readonly extraGlobals?: Readonly<Record<string, unknown>>;
+  /** Where a node's template output (log, print, exceptions.warn) goes. */
+  readonly output: (nodeId: string | undefined) => ContextOutput;
+  /** The kind of context models get (`unit_test` when a unit test compiles its model). */
+  readonly contextKind?: 'compile' | 'unit_test';
   /** Macros replaced for one compile (unit tests' `overrides: macros:`; `name` or `pkg.name` → value). */
   readonly macroOverrides?: Readonly<Record<string, unknown>>;
   /** Overrides of vars for one compile (unit tests). */
@@ -151,6 +139,53 @@ export async function renderInNodeContext(node: ExecutableNode, source: string, 
   return new NodeRenderer(node as SqlNode, env).renderTemplate(source);
 }
 
+/**
+ * Renders an on-run-start/-end hook or an operation (no node): `ref`/`source` resolve by name,
+ * the database is live, `extra` adds members (`results`, `schemas` at on-run-end).
+ */
+export async function renderOperation(kind: 'hook' | 'operation', source: string, env: CompileEnv, file: string, extra?: Readonly<Record<string, unknown>>): Promise<string> {
+  if (!source.includes('{{') && !source.includes('{%')) return source;
+  const { replay, stored, output, scope } = operationScope(env, file, extra);
+  try {
+    return await replay.run(
+      () => env.engine.render({ file, source }, contextFor(kind, env.context, scope)),
+      () => {
+        stored.clear();
+        output.clear();
+      },
+    );
+  } finally {
+    output.drain(env.output(undefined));
+  }
+}
+
+/** Calls a project macro as an operation (`bmp run-operation`): keyword arguments, the database live. */
+export async function callOperation(macro: string, kwargs: Readonly<Record<string, unknown>>, env: CompileEnv): Promise<unknown> {
+  const m = env.engine.macros.get(macro);
+  if (!m) throw new CompileError('BMP_MACRO_UNDEFINED', `macro '${macro}' is not defined`);
+  const { replay, stored, output, scope } = operationScope(env, m.file);
+  try {
+    return await replay.run(
+      () => env.engine.callMacro(m, [], { ...kwargs }, contextFor('operation', env.context, scope)),
+      () => {
+        stored.clear();
+        output.clear();
+      },
+    );
+  } finally {
+    output.drain(env.output(undefined));
+  }
+}
+
+function operationScope(env: CompileEnv, file: string, extra?: Readonly<Record<string, unknown>>) {
+  const replay = new CallReplay();
+  const stored = new Map<string, StoredResult>();
+  const output = new BufferedOutput();
+  const where: ErrorLocation = { file };
+  const scope: NodeScope = { replay, stored, output, extra, where, var: (n, d, has) => resolveVar(projectVars(env.cfg), n, d, has, where) };
+  return { replay, stored, output, scope };
+}
+
 export function cteName(name: string): string {
   return `__dbt__cte__${name}`;
 }
@@ -192,19 +227,22 @@ class NodeRenderer {
   /** The database calls of the render in progress, and what its statements stored. */
   private replay = new CallReplay();
   private readonly stored = new Map<string, StoredResult>();
-  /** Log lines of the current pass: only the last pass's are reported. */
-  private logs: [string, boolean][] = [];
+  /** What the current pass logged: only the last pass's lines are reported. */
+  private readonly output = new BufferedOutput();
+  private readonly kind: ContextKind;
+  private modelMemo: Record<string, unknown> | undefined;
 
   constructor(
     private readonly node: SqlNode,
     private readonly env: CompileEnv,
   ) {
     this.where = { file: node.resourceType === 'test' && node.testMetadata?.testType === 'generic' ? node.patchPath ?? node.originalFilePath : node.originalFilePath, nodeId: node.uniqueId };
+    this.kind = node.resourceType === 'test' ? 'test' : env.contextKind ?? 'compile';
   }
 
 
   async renderTemplate(source: string): Promise<string> {
-    const stat = analyzeStatic(source);
+    const stat = this.env.context.shared.staticPathAllowed ? analyzeStatic(source) : undefined;
     if (stat) return renderStatic(stat, (c) => this.staticCall(c));
     const file = this.where.file!;
     return this.passes(() => this.env.engine.render({ file, source, nodeId: this.node.uniqueId, packageName: this.node.packageName }, this.globals(), { macroOverrides: this.env.macroOverrides }));
@@ -218,11 +256,10 @@ class NodeRenderer {
         this.ephemeralRefs.length = 0;
         this.ephemeralRefs.push(...this.pinnedEphemerals);
         this.stored.clear();
-        this.logs = [];
+        this.output.clear();
       });
     } finally {
-      for (const [msg, info] of this.logs) this.env.log(msg, info, this.node.uniqueId);
-      this.logs = [];
+      this.output.drain(this.env.output(this.node.uniqueId));
     }
   }
 
@@ -312,8 +349,7 @@ class NodeRenderer {
   }
 
   private var(name: string, fallback: unknown, hasFallback: boolean | undefined): unknown {
-    if (this.env.varOverrides && name in this.env.varOverrides) return this.env.varOverrides[name];
-    return lookupVar(this.env.cfg, name, fallback, hasFallback, this.where, this.node.packageName);
+    return resolveVar(projectVars(this.env.cfg, this.env.varOverrides, this.node.packageName), name, fallback, !!hasFallback, this.where);
   }
 
   private relationOf(id: string): TemplateRelation {
@@ -379,49 +415,34 @@ class NodeRenderer {
     return existing?.kind === (external ? 'view' : 'table');
   }
 
+  /** The node as `model`: its manifest dict, with `batch` (none outside a microbatch batch, as in dbt). */
+  private model(): Record<string, unknown> {
+    if (this.modelMemo) return this.modelMemo;
+    const dict = this.env.context.shared.dicts.node(this.node);
+    const w = this.env.eventTimeWindow;
+    return (this.modelMemo = { ...dict, batch: w ? { id: w.id, event_time_start: w.start, event_time_end: w.end } : null });
+  }
+
   private globals(): Record<string, unknown> {
-    const t = this.env.cfg.target;
-    const hooks: ContextHooks = {
+    return contextFor(this.kind, this.env.context, {
+      node: this.node,
+      model: this.model(),
+      this: this.thisRelation(),
       ref: (name, pkg) => this.ref(name, pkg),
-      source: (s, t2) => this.source(s, t2),
-      onConfig: (c) => Object.assign(this.configSet, c),
+      source: (s, t) => this.source(s, t),
+      setConfig: (c) => Object.assign(this.configSet, c),
       configValue: (k) => this.configSet[k] ?? (this.node.config as Record<string, unknown>)[k],
       var: (name, fallback, has) => this.var(name, fallback, has),
-      envVar: (n, d) => envVar(n, d),
       isIncremental: () => this.isIncremental(),
-      runQuery: () => null,
-      getRelation: (_db, schema, identifier) => {
-        const rel = this.env.catalog?.get(schema, identifier);
-        return rel ? new TemplateRelation(rel.database, rel.schema, rel.identifier, rel.kind) : null;
-      },
-      getColumns: (rel) => {
-        const r = this.env.catalog?.get(rel.schema, rel.identifier);
-        return (r?.columns ?? []).map((c) => ({ name: c.name, column: c.name, data_type: c.type, dtype: c.type, quoted: `"${c.name.replaceAll('"', '""')}"` }));
-      },
-      log: (msg, info) => void this.logs.push([msg, info]),
       doc: (name) => {
         const id = resolveDocId(this.env.manifest, this.node.packageName, name);
         return id ? this.env.manifest.docs.get(id)!.blockContents : '';
       },
-      thisRelation: this.thisRelation(),
-      execute: true,
-      target: { name: t.name, schema: t.schema, type: 'duckdb', threads: t.threads, database: t.database, profile_name: t.profileName, path: t.path },
-      runStartedAt: new PyDate(new Date(this.env.runStartedAt)),
-      invocationId: this.env.invocationId,
-      flags: { FULL_REFRESH: this.env.fullRefresh, WHICH: 'run' },
-      model: {
-        unique_id: this.node.uniqueId,
-        name: this.node.name,
-        config: this.node.config,
-        resource_type: this.node.resourceType,
-        original_file_path: this.node.originalFilePath,
-        // dbt's model.batch is None outside a microbatch batch (so `model.batch.id` is undefined, not an error)
-        batch: this.env.eventTimeWindow ? { id: this.env.eventTimeWindow.id, event_time_start: this.env.eventTimeWindow.start, event_time_end: this.env.eventTimeWindow.end } : null,
-      },
-      dispatch: (name, namespace) => this.env.engine.dispatch(name, namespace),
-    };
-    const statements = statementMembers({ execute: true, run: this.env.runStatement, replay: this.replay, print: (text) => void this.logs.push([text, true]) }, this.stored);
-    return { ...buildTemplateContext(hooks), ...statements, project_name: this.env.manifest.projectName, ...(this.env.extraGlobals ?? {}) };
+      replay: this.replay,
+      stored: this.stored,
+      output: this.output,
+      where: this.where,
+    });
   }
 }
 

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import type nunjucksTypes from 'nunjucks';
-import { ConfigError, type ErrorLocation } from '../errors.js';
+import { BmpError, ConfigError, type ErrorLocation } from '../errors.js';
 import { isSecretName, registerSecret } from './secrets.js';
+import type { VarLookup } from './vars.js';
 
 /** `env_var('NAME', default)` as dbt defines it: a string, or an error when unset without default. */
 export function envVar(name: string, fallback?: unknown): string {
@@ -30,16 +31,17 @@ function environment(): nunjucksTypes.Environment {
  * Renders `{{ ... }}` in YAML string values (env_var, and `var` when vars are given). A value that is
  * only a template and renders to a number or boolean becomes that type, as dbt's native rendering does.
  */
-export function renderYamlValues(value: unknown, where: (path: (string | number)[]) => ErrorLocation, vars?: Readonly<Record<string, unknown>>, path: (string | number)[] = [], skip?: (path: (string | number)[]) => boolean): unknown {
+export function renderYamlValues(value: unknown, where: (path: (string | number)[]) => ErrorLocation, vars?: VarLookup | Readonly<Record<string, unknown>>, path: (string | number)[] = [], skip?: (path: (string | number)[]) => boolean): unknown {
   if (skip?.(path)) return value;
   if (typeof value === 'string') {
     if (!value.includes('{{') && !value.includes('{%')) return value;
     let out: string;
     try {
-      out = environment().renderString(value, { var: (k: string, d?: unknown) => (vars && k in vars ? vars[k] : d) });
+      const lookup: VarLookup = typeof vars === 'function' ? vars : (k, d) => (vars && k in vars ? vars[k] : d);
+      out = environment().renderString(value, { var: (k: string, ...rest: unknown[]) => lookup(k, rest[0], rest.length > 0) });
     } catch (err) {
       const cause = (err as { cause?: unknown }).cause ?? err;
-      if (cause instanceof ConfigError) throw new ConfigError(cause.code, cause.message, where(path));
+      if (cause instanceof BmpError) throw new ConfigError(cause.code, cause.message, where(path), cause.hint);
       throw new ConfigError('BMP_YAML_TEMPLATE', `cannot render ${JSON.stringify(value)}: ${(err as Error).message.split('\n').pop()?.trim()}`, where(path));
     }
     const whole = /^\s*\{\{[^}]*\}\}\s*$/.test(value);
@@ -62,7 +64,7 @@ export function renderYamlValues(value: unknown, where: (path: (string | number)
  * dbt's `var()` does; other values come back unchanged.
  * @throws ConfigError BMP_ENV_VAR_MISSING / BMP_YAML_TEMPLATE, located at `where`.
  */
-export function renderTemplatedVar(value: unknown, where: ErrorLocation, vars?: Readonly<Record<string, unknown>>): unknown {
+export function renderTemplatedVar(value: unknown, where: ErrorLocation, vars?: VarLookup): unknown {
   if (typeof value !== 'string' || (!value.includes('{{') && !value.includes('{%'))) return value;
   return renderYamlValues(value, () => where, vars);
 }

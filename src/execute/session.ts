@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { join, normalize } from 'node:path';
-import { Catalog, Database, firstLine, quoteIdent, type Connection, type StatementResult } from '../adapters/duckdb/index.js';
-import { compileNode, renderInNodeContext, renderMaterialization, rendersTemplate, type CompiledNode, type CompileEnv } from '../compile/index.js';
+import { Catalog, Database, DuckDbTemplateDatabase, firstLine, quoteIdent, type Connection } from '../adapters/duckdb/index.js';
+import { compileNode, InvocationContext, makeInvocation, renderInNodeContext, renderMaterialization, rendersTemplate, type CompiledNode, type CompileEnv, type ContextOutput, type Invocation } from '../compile/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import { BmpError, CompileError } from '../errors.js';
 import type { ProjectGraph } from '../graph/index.js';
@@ -22,7 +21,10 @@ export interface SessionOptions {
   /** Open the database read-only (compile, show, docs); a missing file means no database. */
   readonly readOnly?: boolean;
   readonly waitForLockSeconds?: number;
-  readonly invocationId?: string;
+  /** The invocation templates see (command, id, start time); default: a new one of `flags.command`. */
+  readonly invocation?: Invocation;
+  /** The unique ids the command selected (`selected_resources`); default: `compileAhead`. */
+  readonly selected?: readonly string[];
   /** Extra globals for templates (LLM macros). */
   readonly extraGlobals?: Readonly<Record<string, unknown>>;
   readonly threads?: number;
@@ -36,6 +38,8 @@ export interface SessionOptions {
 interface AheadOfTime {
   readonly invocationId: string;
   readonly runStartedAt: string;
+  /** The template context's invocation-wide members. */
+  readonly context: InvocationContext;
   readonly ephemeralCache: Map<string, CompiledNode>;
   readonly compiled: Map<string, Promise<CompiledNode>>;
 }
@@ -80,6 +84,9 @@ export class Session {
   private readonly compileEnvs = new Map<Connection | undefined, CompileEnv>();
   private readonly summaries = new Map<string, NodeSummary>();
   private readonly compiledAhead: Map<string, Promise<CompiledNode>>;
+  readonly context: InvocationContext;
+  /** An in-memory database for templates' queries when there is no database file (compile, show). */
+  private scratch: Promise<{ db: Database; conn: Connection }> | undefined;
 
   private constructor(
     readonly opts: SessionOptions,
@@ -92,6 +99,7 @@ export class Session {
     this.runStartedAt = ahead.runStartedAt;
     this.ephemeralCache = ahead.ephemeralCache;
     this.compiledAhead = ahead.compiled;
+    this.context = ahead.context;
     this.sqlFiles = new SqlFileWriter(!!opts.readOnly);
   }
 
@@ -120,7 +128,9 @@ export class Session {
     // relative file paths in SQL (read_csv('data/x.csv'), a user's memories file) resolve against
     // the project folder, like every other path bmp reads, never against the shell's folder
     const settings = { file_search_path: opts.cfg.project.projectDir, ...target.settings };
-    const ahead: AheadOfTime = { invocationId: opts.invocationId ?? randomUUID(), runStartedAt: new Date().toISOString(), ephemeralCache: new Map(), compiled: new Map() };
+    const invocation = opts.invocation ?? makeInvocation(String(opts.flags?.['command'] ?? 'run'));
+    const context = new InvocationContext(opts.cfg, opts.engine, invocation, opts.manifest, opts.selected ?? opts.compileAhead ?? []);
+    const ahead: AheadOfTime = { invocationId: invocation.invocationId, runStartedAt: invocation.startedAt.toISOString(), context, ephemeralCache: new Map(), compiled: new Map() };
     const whileOpening = () => Session.compileAhead(opts, ahead);
     let db: Database | undefined;
     if (opts.readOnly && target.path !== ':memory:') {
@@ -152,24 +162,29 @@ export class Session {
   }
 
   private makeCompileEnv(conn?: Connection): CompileEnv {
-    return {
-      ...Session.projectEnv(this.opts, this),
-      catalog: this.catalog,
-      runStatement: conn ? (sql: string): Promise<StatementResult> => conn.execute(sql) : undefined,
-    };
+    const base = Session.projectEnv(this.opts, this);
+    const connection = conn ? async () => conn : () => this.scratchConnection();
+    return { ...base, catalog: this.catalog, context: { ...base.context, database: new DuckDbTemplateDatabase(connection, this.catalog) } };
+  }
+
+  /** A connection to an in-memory database, opened the first time a template queries without a database file. */
+  private async scratchConnection(): Promise<Connection> {
+    this.scratch ??= (async () => {
+      const db = await Database.open({ path: ':memory:' });
+      return { db, conn: await db.connect() };
+    })();
+    return (await this.scratch).conn;
   }
 
   /** The part of the compile environment that needs no database (what {@link compileAhead} has). */
-  private static projectEnv(opts: SessionOptions, ids: Pick<AheadOfTime, 'invocationId' | 'runStartedAt'>): CompileEnv {
+  private static projectEnv(opts: SessionOptions, ahead: Pick<AheadOfTime, 'context'>): CompileEnv {
     return {
       cfg: opts.cfg,
       manifest: opts.manifest,
       engine: opts.engine,
-      runStartedAt: ids.runStartedAt,
-      invocationId: ids.invocationId,
+      context: { shared: ahead.context, extraGlobals: opts.extraGlobals },
       fullRefresh: !!opts.fullRefresh,
-      log: (message, info, nodeId) => opts.emit({ code: 'Q004', type: 'log', message, info, nodeId }),
-      extraGlobals: opts.extraGlobals,
+      output: (nodeId) => templateOutput(opts.emit, nodeId),
     };
   }
 
@@ -364,6 +379,7 @@ export class Session {
     // what is left of target/ goes to the writer thread while DuckDB closes (checkpoints) on this one
     const written = this.sqlFiles.flush();
     try {
+      if (this.scratch) (await this.scratch.catch(() => undefined))?.db.close();
       this.db?.close();
     } finally {
       try {
@@ -395,6 +411,15 @@ function interruptedOutcome(err: unknown, committed: boolean): { status: NodeSta
   if (err instanceof BmpError && err.code === 'BMP_INTERRUPTED') return { status: 'error', message: err.message };
   if (committed) return { status: 'success', message: `committed before the interrupt; ${err instanceof BmpError ? err.message : `then interrupted: ${firstLine((err as Error).message ?? String(err))}`}` };
   return { status: 'error', message: 'interrupted; its changes were rolled back' };
+}
+
+/** Template output (log, print, exceptions.warn) as events. */
+function templateOutput(emit: (e: BmpEvent) => void, nodeId: string | undefined): ContextOutput {
+  return {
+    log: (message, info) => emit({ code: 'Q004', type: 'log', message, info, nodeId }),
+    print: (message) => emit({ code: 'Q004', type: 'log', message, info: true, nodeId }),
+    warn: (message) => emit({ code: 'A001', type: 'warning', message, name: 'JinjaLogWarning' }),
+  };
 }
 
 /** Models, seeds and snapshots: compile, hooks, materialize, remember the relation. */

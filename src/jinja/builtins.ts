@@ -1,11 +1,10 @@
 import type nunjucks from 'nunjucks';
-import { createRequire } from 'node:module';
 import { TEXT_FILTERS } from '../config/index.js';
 import { CompileError } from '../errors.js';
 import { splitArgs } from './python/methods.js';
 import { Namespace } from './python/namespace.js';
 import { iterate } from './python/operators.js';
-import { dictKey, isPlainDict, tuple } from './python/value.js';
+import { dictKey, isPlainDict } from './python/value.js';
 import { stripKeywords } from './relation.js';
 
 export interface BuiltinHooks {
@@ -14,28 +13,14 @@ export interface BuiltinHooks {
 }
 
 /**
- * Jinja2's globals that nunjucks lacks or has differently (`dict`, `namespace`, `joiner`) and dbt's
- * base context (`return()`, `tojson`/`fromjson`, `zip`, `modules`, ...). Jinja2's filters and tests
- * are installed by filters.ts and tests.ts.
+ * Jinja2's globals that nunjucks lacks or has differently (`dict`, `namespace`, `joiner`, `cycler`,
+ * `lipsum`) and `return()`. dbt's context members (`tojson`, `zip`, `modules`, `exceptions`, ...) come
+ * with the template context (compile/context). Jinja2's filters and tests are installed by filters.ts
+ * and tests.ts.
  */
 export function installBuiltins(env: nunjucks.Environment, hooks: BuiltinHooks): void {
   const g: Record<string, unknown> = {
     return: hooks.returnValue,
-    fromjson: (s: string, fallback?: unknown) => {
-      try {
-        return JSON.parse(s);
-      } catch {
-        return fallback ?? null;
-      }
-    },
-    tojson: (v: unknown, sortKeys?: boolean) => JSON.stringify(sortKeys ? sortObject(v) : v),
-    fromyaml: (s: string) => yaml().parse(s),
-    toyaml: (v: unknown) => yaml().stringify(v),
-    zip: (...args: unknown[]) => {
-      const lists = splitArgs(args).pos.map((l) => iterate(l));
-      const n = lists.length ? Math.min(...lists.map((l) => l.length)) : 0;
-      return Array.from({ length: n }, (_, i) => tuple(lists.map((l) => l[i])));
-    },
     // Python's dict(): a mapping or (key, value) pairs, then keyword arguments
     dict: (...args: unknown[]) => {
       const { pos, kw } = splitArgs(args);
@@ -63,36 +48,6 @@ export function installBuiltins(env: nunjucks.Environment, hooks: BuiltinHooks):
         }
         return sep;
       };
-    },
-    set: (v: Iterable<unknown> | undefined) => [...new Set(v ?? [])],
-    print: (...args: unknown[]) => {
-      process.stderr.write(args.map(String).join(' ') + '\n');
-      return '';
-    },
-    exceptions: {
-      raise_compiler_error: (msg: string) => {
-        throw new CompileError('BMP_RAISED', String(msg));
-      },
-      warn: (msg: string) => {
-        process.stderr.write(`Warning: ${msg}\n`);
-        return '';
-      },
-      raise_not_implemented: (msg: string) => {
-        throw new CompileError('BMP_RAISED', `not implemented: ${msg}`);
-      },
-    },
-    modules: {
-      datetime: {
-        datetime: {
-          now: () => new PyDate(new Date()),
-          utcnow: () => new PyDate(new Date()),
-        },
-      },
-      re: {
-        match: (p: string, s: string) => new RegExp('^(?:' + p + ')').exec(s),
-        search: (p: string, s: string) => new RegExp(p).exec(s),
-        sub: (p: string, r: string, s: string) => s.replace(new RegExp(p, 'g'), r),
-      },
     },
   };
   for (const [k, v] of Object.entries(g)) env.addGlobal(k, v);
@@ -136,50 +91,4 @@ function lipsum(...args: unknown[]): string {
     paragraphs.push(`${words.join(' ')}.`);
   }
   return html ? paragraphs.map((p) => `<p>${p}</p>`).join('\n') : paragraphs.join('\n\n');
-}
-
-/** A Python-datetime-like value for templates (`run_started_at.strftime('%Y-%m-%d')`). */
-export class PyDate {
-  constructor(private readonly d: Date) {}
-  isoformat(): string {
-    return this.d.toISOString();
-  }
-  strftime(fmt: string): string {
-    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-    const d = this.d;
-    return fmt
-      .replace('%Y', String(d.getUTCFullYear()))
-      .replace('%m', pad(d.getUTCMonth() + 1))
-      .replace('%d', pad(d.getUTCDate()))
-      .replace('%H', pad(d.getUTCHours()))
-      .replace('%M', pad(d.getUTCMinutes()))
-      .replace('%S', pad(d.getUTCSeconds()));
-  }
-  get year(): number {
-    return this.d.getUTCFullYear();
-  }
-  get month(): number {
-    return this.d.getUTCMonth() + 1;
-  }
-  get day(): number {
-    return this.d.getUTCDate();
-  }
-  timestamp(): number {
-    return this.d.getTime() / 1000;
-  }
-  toString(): string {
-    // dbt renders run_started_at as '2026-11-24 18:40:11.123456+00:00'
-    return this.d.toISOString().replace('T', ' ').replace('Z', '000+00:00');
-  }
-}
-
-function sortObject(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortObject);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortObject((v as Record<string, unknown>)[k])]));
-  return v;
-}
-
-/** `yaml`, loaded when a template first calls fromyaml/toyaml. */
-function yaml(): typeof import('yaml') {
-  return createRequire(import.meta.url)('yaml') as typeof import('yaml');
 }

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileNode, type CompileEnv } from '../compile/index.js';
+import { compileNode, InvocationContext, makeInvocation, type CompileEnv } from '../compile/index.js';
 import { loadConfig } from '../config/index.js';
 import { BmpError } from '../errors.js';
 import { buildGraph } from '../graph/index.js';
@@ -135,7 +135,8 @@ async function compileAll(dir: string): Promise<Map<string, string>> {
   const cfg = await loadConfig({ projectDir: dir });
   const { manifest, engine } = await parseProject(cfg);
   buildGraph(manifest);
-  const env: CompileEnv = { cfg, manifest, engine, runStartedAt: '2024-01-01T00:00:00Z', invocationId: 'fuzz', fullRefresh: false, log: () => undefined };
+  const context = new InvocationContext(cfg, engine, makeInvocation('compile', {}, 'fuzz', new Date('2024-01-01T00:00:00Z')), manifest);
+  const env: CompileEnv = { cfg, manifest, engine, context: { shared: context }, fullRefresh: false, output: () => ({ log: () => undefined, print: () => undefined, warn: () => undefined }) };
   const out = new Map<string, string>();
   for (const node of manifest.nodes.values()) out.set(node.uniqueId, (await compileNode(node, env)).compiledSql);
   return out;

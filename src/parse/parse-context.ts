@@ -1,7 +1,8 @@
 import { basename, dirname } from 'node:path';
 import { checkStrategyConfig, envVar, finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type ConfigCheck, type ConfigResourceType, type ConfigTree, type ConfigWarning, type CustomKeyReport, type LoadedConfig, type ProjectConfig } from '../config/index.js';
 import { BmpError, ParseError, closeMatches, type ErrorLocation } from '../errors.js';
-import { analyzeStatic, buildTemplateContext, parseStubGlobals, TemplateRelation, type ContextHooks, type RegisteredMacro, type StaticCall, type TemplateEngine } from '../jinja/index.js';
+import { contextFor, type ContextEnv, type ContextOutput } from '../compile/context/index.js';
+import { analyzeStatic, TemplateRelation, type RegisteredMacro, type StaticCall, type TemplateEngine } from '../jinja/index.js';
 import { resolveDocId } from '../manifest/lookup.js';
 import type { ColumnInfo, DocBlock, NodeConfig, RefCall, Relation, ResourceType, SeedNode, SourceNode, SqlNode, UnitTestNode } from '../manifest/types.js';
 import { sha256, type SourceFile } from './files.js';
@@ -40,6 +41,10 @@ export class ParseContext {
     private readonly project: ProjectConfig,
     /** Custom config keys, one warning each across the projects of the parse. */
     private readonly customKeys: CustomKeyReport,
+    /** The template context's environment (parse kind: nothing runs). */
+    private readonly env: ContextEnv,
+    /** Where log(), print() and exceptions.warn() of parse renders go. */
+    private readonly output: ContextOutput,
     /** The package folder relative to the root project, for a package. */
     private readonly packagePath?: string,
   ) {
@@ -83,7 +88,8 @@ export class ParseContext {
     const rootConfig = mergeConfigs(...this.rootLayers(section, fqn, resourceType));
     // `this` while capturing: only a template that renders (not the static fast path) needs it
     const provisional = () => this.relationFor(resourceType, name, finalizeConfig(mergeConfigs(preConfig, rootConfig), defaultMaterialized));
-    const captured = this.capture(rawCode, where, mergeConfigs(preConfig), rootConfig, provisional);
+    const partialModel = () => ({ unique_id: uniqueId, name, resource_type: resourceType, package_name: pkg, original_file_path: f.path, path: f.relativeToRoot, fqn, config: preConfig, raw_code: rawCode, language: 'sql' });
+    const captured = this.capture(rawCode, where, mergeConfigs(preConfig), rootConfig, provisional, partialModel);
     const inFile = normalizeConfig(captured.config, where, (key) => ({ ...where, line: configCallLine(rawCode, key) }), check);
     const merged = mergeConfigs(preConfig, inFile, rootConfig);
     if (patch) merged['tags'] = [...new Set([...((merged['tags'] as string[]) ?? []), ...patch.tags])];
@@ -293,32 +299,29 @@ export class ParseContext {
     const registry = this.engine.registry;
     const schemaMacro = registry.resolve('generate_schema_name', this.project.name);
     if (schemaMacro && !registry.isGlobalDefault(schemaMacro, this.project.name)) {
-      schema = String(this.engine.callMacro(schemaMacro, [custom ?? null, node], undefined, this.baseGlobals(), this.project.name)).trim();
+      schema = String(this.engine.callMacro(schemaMacro, [custom ?? null, node], undefined, this.macroGlobals(), this.project.name)).trim();
     } else schema = custom ? `${target.schema}_${custom.trim()}` : target.schema;
     // dbt's legacy snapshot config: target_schema is the schema, verbatim
     if (resourceType === 'snapshot' && typeof config['target_schema'] === 'string' && config['target_schema']) schema = config['target_schema'];
     let identifier = config.alias ?? name;
     const aliasMacro = registry.resolve('generate_alias_name', this.project.name);
     if (aliasMacro && !registry.isGlobalDefault(aliasMacro, this.project.name)) {
-      identifier = String(this.engine.callMacro(aliasMacro, [config.alias ?? null, node], undefined, this.baseGlobals(), this.project.name)).trim();
+      identifier = String(this.engine.callMacro(aliasMacro, [config.alias ?? null, node], undefined, this.macroGlobals(), this.project.name)).trim();
     }
     return { database: target.database, schema, identifier };
   }
 
-  private baseGlobals(): Record<string, unknown> {
-    const t = this.cfg.target;
-    return {
-      target: { name: t.name, schema: t.schema, type: 'duckdb', threads: t.threads, database: t.database, profile_name: t.profileName, path: t.path },
-      var: Object.assign((name: string, ...rest: unknown[]) => this.var(name, rest[0], rest.length > 0, {}), { has_var: (n: string) => this.var(n, undefined, true, {}) !== undefined }),
-      env_var: (name: string, fallback?: unknown) => envVar(name, fallback),
-      project_name: this.root.name,
-    };
+  /** The parse context for macros bmp calls itself (generate_schema_name, generate_alias_name). */
+  private macroGlobals(): Record<string, unknown> {
+    return (this.macroContext ??= contextFor('parse', this.env, { output: this.output, var: (n, d, has) => this.var(n, d, has, {}) }));
   }
+  private macroContext: Record<string, unknown> | undefined;
 
   /** Renders `{{ doc('x') }}` in descriptions. */
   describe(text: string, file?: string): string {
     if (!text.includes('{{')) return text;
-    return this.engine.render({ file: file ?? 'description', source: text, packageName: this.project.name }, { doc: (...a: string[]) => this.doc(a, file) });
+    const context = contextFor('docs', this.env, { output: this.output, doc: (n, pkg) => this.doc(pkg === undefined ? [n] : [pkg, n], file), var: (n, d, has) => this.var(n, d, has, { file }), where: { file } });
+    return this.engine.render({ file: file ?? 'description', source: text, packageName: this.project.name }, context);
   }
 
   private doc(args: readonly string[], file?: string): string {
@@ -339,9 +342,9 @@ export class ParseContext {
   }
 
   /** Finds refs, sources and in-file config: statically when possible, else by a capture render. */
-  private capture(source: string, where: ErrorLocation, preConfig: Record<string, unknown>, rootConfig: Record<string, unknown>, provisionalRelation: () => Relation): Captured {
+  private capture(source: string, where: ErrorLocation, preConfig: Record<string, unknown>, rootConfig: Record<string, unknown>, provisionalRelation: () => Relation, model: () => Record<string, unknown>): Captured {
     const captured: Captured = { refs: [], sources: [], config: {} };
-    const stat = analyzeStatic(source);
+    const stat = this.env.shared.staticPathAllowed ? analyzeStatic(source) : undefined;
     if (stat) {
       for (const seg of stat.segments) {
         if (typeof seg === 'string') continue;
@@ -351,7 +354,8 @@ export class ParseContext {
     }
     const target = this.cfg.target;
     const provisional = provisionalRelation();
-    const hooks: ContextHooks = {
+    const context = contextFor('parse', this.env, {
+      model: model(),
       ref: (name, pkg) => {
         captured.refs.push(pkg ? { package: pkg, name } : { name });
         return new TemplateRelation(target.database, target.schema, name);
@@ -360,25 +364,15 @@ export class ParseContext {
         captured.sources.push([s, t]);
         return new TemplateRelation(target.database, s, t);
       },
-      onConfig: (c) => Object.assign(captured.config, c),
+      setConfig: (c) => Object.assign(captured.config, c),
       configValue: (k) => rootConfig[k] ?? captured.config[k] ?? preConfig[k],
       var: (name, fallback, hasFallback) => this.var(name, fallback, hasFallback, where),
-      envVar: (n, d) => envVar(n, d),
-      isIncremental: () => false,
-      runQuery: () => null,
-      getRelation: () => null,
-      getColumns: () => [],
-      log: () => undefined,
-      doc: (n) => this.doc([n], where.file),
-      thisRelation: new TemplateRelation(provisional.database, provisional.schema, provisional.identifier),
-      execute: false,
-      target: this.baseGlobals()['target'] as Record<string, unknown>,
-      runStartedAt: new Date().toISOString(),
-      invocationId: '',
-      flags: {},
-      dispatch: (name, namespace) => this.engine.dispatch(name, namespace),
-    };
-    this.engine.render({ file: where.file!, source, nodeId: where.nodeId, packageName: this.project.name }, { ...parseStubGlobals(), ...buildTemplateContext(hooks), project_name: this.root.name }, { parsing: true });
+      doc: (n, pkg) => this.doc(pkg === undefined ? [n] : [pkg, n], where.file),
+      this: new TemplateRelation(provisional.database, provisional.schema, provisional.identifier),
+      output: this.output,
+      where,
+    });
+    this.engine.render({ file: where.file!, source, nodeId: where.nodeId, packageName: this.project.name }, context, { parsing: true });
     return captured;
   }
 

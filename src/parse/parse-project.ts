@@ -2,7 +2,8 @@ import { relative } from 'node:path';
 import { GLOBAL_MACRO_FILES } from '../adapters/duckdb/index.js';
 import { CustomKeyReport, NativeRenderer, templateTarget, warningAt, yamlEnvVar, type ConfigWarning, type LoadedConfig, type ProjectConfig } from '../config/index.js';
 import { ParseError, closeMatches } from '../errors.js';
-import { findDocsBlocks, GLOBAL_PACKAGE, MacroRegistry, TemplateEngine, type RegisteredMacro } from '../jinja/index.js';
+import { InvocationContext, makeInvocation, type ContextEnv, type ContextOutput, type Invocation } from '../compile/context/index.js';
+import { findDocsBlocks, GLOBAL_PACKAGE, MacroRegistry, parseStubGlobals, TemplateEngine, type RegisteredMacro } from '../jinja/index.js';
 import type { DocBlock, ExecutableNode, MacroDef, Manifest, SourceNode } from '../manifest/types.js';
 import { readProjectFiles, toPosix, type SourceFile } from './files.js';
 import { checkSingularTest, type TestTarget } from './generic-tests.js';
@@ -59,12 +60,22 @@ async function readFilesOf(rootDir: string, project: ProjectConfig): Promise<Pro
  * registered here (a text scan): each is compiled the first time something calls it.
  * @throws ParseError / CompileError / ConfigError, each with file and line.
  */
-export async function parseProject(cfg: LoadedConfig): Promise<ParseResult> {
+export interface ParseOptions {
+  /** The invocation the parse belongs to (its id, start time and command reach templates). */
+  readonly invocation?: Invocation;
+  /** Where `log()`, `print()` and `exceptions.warn()` of templates rendered at parse go. */
+  readonly output?: ContextOutput;
+}
+
+const SILENT: ContextOutput = { log: () => undefined, print: () => undefined, warn: () => undefined };
+
+export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): Promise<ParseResult> {
   const root = cfg.project;
   const rootDir = root.projectDir;
   const projects = [root, ...cfg.packages];
   const registry = new MacroRegistry(root.name, { dispatch: root.dispatch, packages: cfg.packages.map((p) => p.name) });
   const engine = new TemplateEngine(registry);
+  const contextEnv: ContextEnv = { shared: new InvocationContext(cfg, engine, opts.invocation ?? makeInvocation('parse')), extraGlobals: parseStubGlobals() };
   const [filesets] = await Promise.all([Promise.all(projects.map((p) => readFilesOf(rootDir, p)))]);
   const warnings: ConfigWarning[] = [];
 
@@ -113,7 +124,7 @@ export async function parseProject(cfg: LoadedConfig): Promise<ParseResult> {
       const def = macros.get(`macro.${project.name}.${name}`);
       if (def) macros.set(def.uniqueId, { ...def, description: m.description });
     }
-    const ctx = new ParseContext(cfg, engine, docs, project, customKeys, fs.packagePath);
+    const ctx = new ParseContext(cfg, engine, docs, project, customKeys, contextEnv, opts.output ?? SILENT, fs.packagePath);
     contexts.push(ctx);
     // names of models, seeds and snapshots are unique within a package (two packages may share one)
     const byName = new Map<string, { id: string; file: string }>();

@@ -472,4 +472,19 @@ export function manifestJson(manifest: Manifest, opts: ManifestJsonOptions): str
   return new ManifestWriter(manifest, opts).write();
 }
 
+/** The dicts manifest.json holds for single nodes and macros (what templates see in `graph` and `model`). */
+export interface ManifestDicts {
+  node(n: ManifestNode): Record<string, unknown>;
+  macro(m: MacroDef): Record<string, unknown>;
+}
+
+/** Makes manifest.json's dict of any one node or macro, on demand. */
+export function manifestDicts(manifest: Manifest, opts: Pick<ManifestJsonOptions, 'targetPath' | 'fallbackRelation' | 'compiled'>): ManifestDicts {
+  const w = new ManifestWriter(manifest, { invocationId: '', parents: () => [], children: () => [], ...opts });
+  return {
+    node: (n) => (n.resourceType === 'source' ? w.source(n) : n.resourceType === 'seed' ? w.seed(n) : n.resourceType === 'unit_test' ? w.unitTest(n) : w.sqlNode(n)),
+    macro: (m) => w.macro(m),
+  };
+}
+
 export type { ManifestNode };

@@ -39,16 +39,17 @@ const LABEL: Readonly<Record<string, string>> = { year: '%Y', month: '%Y-%m', da
  */
 export async function listPartitions(opts: Options = {}): Promise<PartitionListing[]> {
   // loaded lazily: tasks and execute depend on materializations, which depend on this folder
-  const { loadProject, selectFor } = await import('../tasks/index.js');
+  const { invocationFor, loadProject, selectFor } = await import('../tasks/index.js');
   const { Session } = await import('../execute/index.js');
   const { nullSink } = await import('../report/index.js');
-  const project = await loadProject(opts);
+  const invocation = invocationFor('partitions', opts);
+  const project = await loadProject({ ...opts, invocation });
   const ids = selectFor(project, { ...opts, indirectSelection: 'empty' }, ['model', 'snapshot']);
   const nodes = ids
     .map((id) => project.manifest.nodes.get(id) as SqlNode)
     .filter((n) => n.relation && n.config['partition_by']);
   const { finishPendingFiles } = await import('../materializations/index.js');
-  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, flags: { command: 'partitions' } });
+  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, flags: { command: 'partitions' }, invocation });
   try {
     const conn = session.conns[0];
     const meta = conn ? await readPartitions(conn, nodes.map((n) => relationKeyOf(n.relation!)), STATE_SCHEMA) : [];

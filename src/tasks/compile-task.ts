@@ -4,7 +4,7 @@ import { nullSink } from '../report/index.js';
 import './plugins.js';
 import { pluginGlobals } from './run-task.js';
 import { ensureTargetWritable } from './target-dir.js';
-import { loadProject, selectFor, writeManifest, type CommonOptions } from './project.js';
+import { invocationFor, loadProject, selectFor, writeManifest, type CommonOptions } from './project.js';
 
 export interface CompileOutcome {
   readonly compiled: ReadonlyMap<string, string>;
@@ -16,11 +16,12 @@ export interface CompileOutcome {
  * the file exists) for run_query and is_incremental(); never creates or changes a relation.
  */
 export async function compile(opts: CommonOptions & { readonly inlineSql?: string } = {}): Promise<CompileOutcome> {
-  const project = await loadProject(opts);
+  const invocation = invocationFor('compile', opts);
+  const project = await loadProject({ ...opts, invocation });
   const types: ResourceType[] = ['model', 'test', 'snapshot', 'analysis'];
   const ids = selectFor(project, opts, types);
   ensureTargetWritable(project);
-  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'compile' } });
+  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'compile' }, invocation, selected: ids });
   const errors: { uniqueId: string; message: string }[] = [];
   try {
     for (const id of ids) {

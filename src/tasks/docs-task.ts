@@ -7,7 +7,7 @@ import { Session } from '../execute/index.js';
 import { edgeMaps } from '../graph/index.js';
 import { catalogJson, nullSink, writeFileAtomic } from '../report/index.js';
 import './plugins.js';
-import { loadProject, writeManifest, type CommonOptions } from './project.js';
+import { invocationFor, loadProject, writeManifest, type CommonOptions } from './project.js';
 import { pluginGlobals } from './run-task.js';
 import { ensureTargetWritable } from './target-dir.js';
 
@@ -30,9 +30,10 @@ export interface DocsOutcome {
  * compiling; `emptyCatalog` (`--empty-catalog`) writes a catalog without reading the database.
  */
 export async function generateDocs(opts: CommonOptions & { readonly compile?: boolean; readonly emptyCatalog?: boolean } = {}): Promise<DocsOutcome> {
-  const project = await loadProject(opts);
+  const invocation = invocationFor('generate', opts);
+  const project = await loadProject({ ...opts, invocation });
   ensureTargetWritable(project);
-  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'docs' } });
+  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'docs' }, invocation, selected: [...project.manifest.nodes.keys()] });
   const compiled = new Map<string, string>();
   let tables: CatalogTable[] = [];
   try {

@@ -6,4 +6,4 @@ export { list, type ListOutput } from './list-task.js';
 export { show, type ShowResult } from './show-task.js';
 export { debug, type DebugReport } from './debug-clean.js';
 export { clean, type CleanReport } from './clean-task.js';
-export { loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
+export { invocationFor, loadProject, selectFor, templateOutput, writeManifest, type CommonOptions, type LoadedProject } from './project.js';

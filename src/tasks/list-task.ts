@@ -1,13 +1,13 @@
 import '../llm/parse-stubs.js';
 import { stringifyMasked } from '../config/index.js';
 import type { ManifestNode, ResourceType } from '../manifest/types.js';
-import { loadProject, selectFor, type CommonOptions } from './project.js';
+import { invocationFor, loadProject, selectFor, type CommonOptions } from './project.js';
 
 export type ListOutput = 'selector' | 'name' | 'path' | 'json';
 
 /** `bmp ls`: the selected nodes, one per line (dbt's formats). */
 export async function list(opts: CommonOptions & { readonly output?: ListOutput; readonly outputKeys?: readonly string[] } = {}): Promise<string[]> {
-  const project = await loadProject(opts);
+  const project = await loadProject({ ...opts, invocation: invocationFor('list', opts) });
   const all: ResourceType[] = ['model', 'seed', 'snapshot', 'source', 'test', 'unit_test', 'analysis'];
   const ids = selectFor(project, opts, all);
   const nodes = ids.map((id) => (project.graph.getNodeAttributes(id).node as ManifestNode));

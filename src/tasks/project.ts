@@ -1,6 +1,7 @@
 import { join, normalize } from 'node:path';
 import { applyWarnPolicy, loadConfig, resolveWarnPolicy, type ConfigWarning, type LoadedConfig, type LoadOptions, type WarnErrorPolicy } from '../config/index.js';
 import { failuresSchema } from '../execute/index.js';
+import { makeInvocation, type ContextOutput, type Invocation } from '../compile/context/index.js';
 import { buildGraph, edgeMaps, selectNodes, topologicalOrder, type ProjectGraph } from '../graph/index.js';
 import type { TemplateEngine } from '../jinja/index.js';
 import type { Manifest, ResourceType } from '../manifest/types.js';
@@ -18,6 +19,8 @@ export interface CommonOptions extends LoadOptions {
   readonly warnError?: boolean;
   /** `--warn-error-options`: `{"error": [...] | "all", "warn": [...], "silence": [...]}` (JSON or YAML). */
   readonly warnErrorOptions?: string | Readonly<Record<string, unknown>>;
+  /** The invocation (command, id, start time) templates see; default: made by the task. */
+  readonly invocation?: Invocation;
 }
 
 export interface LoadedProject {
@@ -28,6 +31,42 @@ export interface LoadedProject {
   readonly targetDir: string;
   /** Which warnings are errors or silenced (--warn-error, --warn-error-options, project flags). */
   readonly warnPolicy: WarnErrorPolicy;
+  /** The invocation the project was parsed for. */
+  readonly invocation: Invocation;
+}
+
+/** The invocation of `command` with these options (the one given in `opts`, if any). */
+export function invocationFor(command: string, opts: CommonOptions & { readonly fullRefresh?: boolean; readonly failFast?: boolean; readonly eventTimeStart?: string; readonly eventTimeEnd?: string }): Invocation {
+  if (opts.invocation) return opts.invocation;
+  return makeInvocation(command, {
+    select: opts.select,
+    exclude: opts.exclude,
+    fullRefresh: opts.fullRefresh,
+    failFast: opts.failFast,
+    threads: opts.threads,
+    target: opts.target,
+    projectDir: opts.projectDir,
+    profilesDir: opts.profilesDir,
+    vars: opts.vars,
+    resourceTypes: opts.resourceTypes,
+    indirectSelection: opts.indirectSelection,
+    eventTimeStart: opts.eventTimeStart,
+    eventTimeEnd: opts.eventTimeEnd,
+  });
+}
+
+/** Template output (log, print, exceptions.warn) as events. */
+export function templateOutput(emit: EventSink, nodeId?: string, policy?: WarnErrorPolicy): ContextOutput {
+  return {
+    log: (message, info) => emit({ code: 'Q004', type: 'log', message, info, nodeId }),
+    print: (message) => emit({ code: 'Q004', type: 'log', message, info: true, nodeId }),
+    // dbt's JinjaLogWarning: an error under --warn-error (or --warn-error-options naming it)
+    warn: (message) => {
+      const warning: ConfigWarning = { code: 'BMP_TEMPLATE_WARNING', name: 'JinjaLogWarning', message };
+      if (policy) applyWarnPolicy(policy, [warning], (w) => emit({ code: 'A001', type: 'warning', message: w.message, name: w.name }));
+      else emit({ code: 'A001', type: 'warning', message, name: warning.name });
+    },
+  };
 }
 
 /**
@@ -37,16 +76,17 @@ export interface LoadedProject {
  */
 export async function loadProject(opts: CommonOptions): Promise<LoadedProject> {
   const emit = opts.emit ?? nullSink;
+  const invocation = opts.invocation ?? invocationFor('parse', opts);
   const cfg = await loadConfig(opts);
   const { policy, warnings: policyWarnings } = resolveWarnPolicy({ warnError: opts.warnError, warnErrorOptions: opts.warnErrorOptions, projectFlags: cfg.project.flags, projectFile: cfg.project.projectFile });
   const show = (w: ConfigWarning) => emit({ code: 'A001', type: 'warning', message: w.message, file: w.file, line: w.line, name: w.name });
   applyWarnPolicy(policy, [...policyWarnings, ...cfg.warnings], show);
-  const parsed = await parseProject(cfg);
+  const parsed = await parseProject(cfg, { invocation, output: templateOutput(emit, undefined, policy) });
   // over the whole manifest, whichever package each node comes from
   checkRelationCollisions(parsed.manifest.nodes.values());
   applyWarnPolicy(policy, parsed.warnings, show);
   const graph = buildGraph(parsed.manifest);
-  return { cfg, manifest: parsed.manifest, engine: parsed.engine, graph, targetDir: join(cfg.project.projectDir, cfg.project.targetPath), warnPolicy: policy };
+  return { cfg, manifest: parsed.manifest, engine: parsed.engine, graph, targetDir: join(cfg.project.projectDir, cfg.project.targetPath), warnPolicy: policy, invocation };
 }
 
 /** `target/manifest.json` in dbt's manifest v12 layout. */

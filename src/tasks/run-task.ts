@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { firstLine } from '../adapters/duckdb/index.js';
 import { warningOutcome, type WarnErrorPolicy } from '../config/index.js';
 import { BmpError, ConfigError, didYouMean } from '../errors.js';
+import { renderOperation } from '../compile/index.js';
 import { DEADLOCK, Session, schedule } from '../execute/index.js';
 import { MATERIALIZATIONS, reconcileExternal } from '../materializations/index.js';
 import type { ExecutableNode, ResourceType } from '../manifest/types.js';
 import { idleSink, nullSink, RunResultsWriter, type IdleSink, type NodeResult } from '../report/index.js';
-import { loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
+import { invocationFor, loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
 import { ensureTargetWritable } from './target-dir.js';
 
 export type RunCommand = 'run' | 'build' | 'test' | 'seed' | 'snapshot';
@@ -90,7 +91,8 @@ export async function execute(command: RunCommand, opts: RunOptions = {}): Promi
 
 async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink): Promise<RunOutcome> {
   const t0 = Date.now();
-  const project = opts.project ?? (await loadProject(opts));
+  const invocation = invocationFor(command, opts);
+  const project = opts.project ?? (await loadProject({ ...opts, invocation }));
   // ephemeral models are inlined where they are used: nothing to run (as in dbt)
   const ids = selectFor(project, opts, COMMAND_TYPES[command]).filter((id) => project.manifest.nodes.get(id)!.config.materialized !== 'ephemeral' && (!opts.onlyIds || opts.onlyIds.has(id)));
   checkMaterializations(project, ids);
@@ -107,6 +109,8 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
     waitForLockSeconds: opts.waitForLockSeconds,
     extraGlobals,
     flags: { llmOffline: !!opts.llmOffline, eventTimeStart: opts.eventTimeStart, eventTimeEnd: opts.eventTimeEnd, command },
+    invocation,
+    selected: ids,
     compileAhead: ids,
   });
   opts.onSession?.(session);
@@ -187,7 +191,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
       },
     });
     emit.flush(); // makes the results still held, so on-run-end and the writer see every one
-    if (ids.length && !session.isInterrupted && !hookFailed) recordHook(await runHooks(session, project, project.cfg.project.onRunEnd, 'on-run-end'));
+    if (ids.length && !session.isInterrupted && !hookFailed) recordHook(await runHooks(session, project, project.cfg.project.onRunEnd, 'on-run-end', onRunEndMembers(project, ids, writer.all(), session)));
     for (const p of plugins) await p.teardown?.(session);
   } catch (err) {
     emit.flush();
@@ -303,12 +307,42 @@ function sortResults(results: readonly NodeResult[], ids: readonly string[]): No
   return [...results].sort((a, b) => (pos.get(a.uniqueId) ?? 0) - (pos.get(b.uniqueId) ?? 0));
 }
 
+/**
+ * What on-run-end hooks see besides the usual context, as in dbt: `results` (one per node run:
+ * status, message, timing, the node's dict), `schemas` and `database_schemas` (where the run built).
+ */
+function onRunEndMembers(project: LoadedProject, ids: readonly string[], results: readonly NodeResult[], session: Session): Record<string, unknown> {
+  const nodes = project.manifest.nodes;
+  const built = ids.map((id) => nodes.get(id)!).filter((n) => n.relation && n.resourceType !== 'test' && n.resourceType !== 'unit_test');
+  const schemas = [...new Set(built.map((n) => n.relation!.schema))];
+  return {
+    results: results.map((r) => {
+      const node = nodes.get(r.uniqueId);
+      return {
+        unique_id: r.uniqueId,
+        status: r.status,
+        message: r.message,
+        execution_time: r.executionTime,
+        failures: r.failures ?? null,
+        rows_affected: r.rowsAffected ?? null,
+        adapter_response: r.adapterResponse,
+        thread_id: r.threadId,
+        timing: r.timing.map((t) => ({ name: t.name, started_at: t.startedAt, completed_at: t.completedAt })),
+        node: node ? session.context.dicts.node(node) : { unique_id: r.uniqueId },
+      };
+    }),
+    schemas,
+    database_schemas: [...new Set(built.map((n) => `${n.relation!.database}\u0000${n.relation!.schema}`))].map((k) => k.split('\u0000')),
+  };
+}
+
 /** Runs on-run-start/-end hooks; a hook DuckDB rejects becomes an error result `operation.<project>.<project>-<label>-<i>`, as in dbt. */
-async function runHooks(session: Session, project: LoadedProject, hooks: readonly string[], label: string): Promise<NodeResult | undefined> {
+async function runHooks(session: Session, project: LoadedProject, hooks: readonly string[], label: string, extra?: Record<string, unknown>): Promise<NodeResult | undefined> {
   const conn = session.conns[0];
   if (!conn || !hooks.length) return undefined;
   for (const [i, h] of hooks.entries()) {
-    const sql = project.engine.render({ file: `${project.cfg.project.projectFile} (${label})`, source: h }, { target: { name: project.cfg.target.name, schema: project.cfg.target.schema, type: 'duckdb' }, var: (k: string, d?: unknown) => project.cfg.vars[k] ?? d });
+    // the whole template context (env_var, run_started_at, run_query, ...); a missing var is an error, as in dbt
+    const sql = await renderOperation('hook', h, session.compileEnv(conn), `${project.cfg.project.projectFile} (${label})`, extra);
     const t0 = Date.now();
     try {
       if (sql.trim()) await conn.run(sql);

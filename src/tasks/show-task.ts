@@ -3,7 +3,7 @@ import { SqlError, UsageError } from '../errors.js';
 import { nullSink } from '../report/index.js';
 import './plugins.js';
 import { pluginGlobals } from './run-task.js';
-import { loadProject, selectFor, type CommonOptions } from './project.js';
+import { invocationFor, loadProject, selectFor, type CommonOptions } from './project.js';
 
 export interface ShowResult {
   readonly columns: readonly { name: string; type: string }[];
@@ -16,8 +16,9 @@ export interface ShowResult {
  * the first `limit` rows. Read-only: the model's SQL runs as a query, nothing is materialized.
  */
 export async function show(opts: CommonOptions & { readonly inline?: string; readonly limit?: number } = {}): Promise<ShowResult> {
-  const project = await loadProject(opts);
-  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'show' } });
+  const invocation = invocationFor('show', opts);
+  const project = await loadProject({ ...opts, invocation });
+  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'show' }, invocation });
   try {
     let sql: string;
     let shownId = `sql_operation.${project.manifest.projectName}.inline`;

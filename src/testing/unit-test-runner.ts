@@ -4,7 +4,7 @@
  * with `expect` as multisets over the expected columns, and a failure prints a row diff.
  */
 import { join } from 'node:path';
-import { Database, quoteIdent, type Connection, type StatementResult } from '../adapters/duckdb/index.js';
+import { Catalog, Database, DuckDbTemplateDatabase, quoteIdent, type Connection } from '../adapters/duckdb/index.js';
 import { compileNode, type CompileEnv } from '../compile/index.js';
 import { CompileError, type ErrorLocation } from '../errors.js';
 import type { NodeRunner, Session } from '../execute/index.js';
@@ -137,7 +137,9 @@ async function compileWithFixtures(session: Session, test: UnitTestNode, model: 
   const base = session.compileEnv();
   const env: CompileEnv = {
     ...base,
-    runStatement: (sql: string): Promise<StatementResult> => conn.execute(sql),
+    // the model's queries (run_query, adapter.*) see the unit test's own database of fixtures
+    context: { ...base.context, database: new DuckDbTemplateDatabase(async () => conn, new Catalog()) },
+    contextKind: 'unit_test',
     varOverrides: test.overrides.vars ?? {},
     refOverrides,
     isIncrementalOverride: isIncremental,

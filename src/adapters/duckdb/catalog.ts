@@ -100,6 +100,12 @@ export class Catalog {
     this.relations.delete(relationKey(schema, identifier));
   }
 
+  /** Forgets every relation of a schema (it was dropped). */
+  forgetSchema(schema: string): void {
+    const prefix = `${schema.toLowerCase()}.`;
+    for (const key of [...this.relations.keys()]) if (key.startsWith(prefix)) this.relations.delete(key);
+  }
+
   all(): IterableIterator<CatalogRelation> {
     return this.relations.values();
   }

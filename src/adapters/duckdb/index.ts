@@ -6,3 +6,4 @@ export * from './connection.js';
 export * from './catalog.js';
 export * from './sql.js';
 export { GLOBAL_MACRO_FILES, type GlobalMacroFile } from './global-macros/index.js';
+export * from './template-database.js';

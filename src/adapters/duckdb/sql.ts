@@ -62,3 +62,21 @@ export function commit(): string {
 export function rollback(): string {
   return 'rollback';
 }
+
+export function dropSchema(schema: string): string {
+  return `drop schema if exists ${quoteIdent(schema)} cascade`;
+}
+
+export function renameRelation(rel: Relation, kind: RelationKind, newIdentifier: string): string {
+  return `alter ${kind} ${relationSql(rel)} rename to ${quoteIdent(newIdentifier)}`;
+}
+
+export function truncateTable(rel: Relation): string {
+  return `truncate ${relationSql(rel)}`;
+}
+
+/** The columns a query returns, without running it (`column_name`, `column_type`). */
+export function describeQuery(selectSql: string): string {
+  const body = selectSql.trim().replace(/;\s*$/, '');
+  return `describe (\n${body}\n)`;
+}

@@ -65,3 +65,13 @@ describe('AgateTable (run_query / load_result(...).table)', () => {
     expect(printed[1]!.split('\n')).toHaveLength(4);
   });
 });
+
+describe('AgateTable column names', () => {
+  it('a column named like an index (`select 1`) stays reachable by position only', () => {
+    const t = AgateTable.fromResult([{ name: '1', type: 'INTEGER' }, { name: 'length', type: 'INTEGER' }], [[5, 6]]);
+    expect(t.columns.length).toBe(2);
+    expect(t.columns[0]!.values()).toEqual([5]);
+    expect(t.rows[0]!.length).toBe(2);
+    expect(t.rows[0]!.get('length')).toBe(6);
+  });
+});

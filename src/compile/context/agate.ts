@@ -98,7 +98,7 @@ export class AgateTable extends Array<AgateRow> {
     const table = Object.setPrototypeOf(rows.slice(), AgateTable.prototype) as AgateTable;
     const cols = names.map((name, i) => makeColumn(name, types[i]!, i, rows.map((r) => r[i])));
     const byName = cols as AgateColumn[] & Record<string, AgateColumn>;
-    for (const c of cols) if (!RESERVED.has(c.name) && !(c.name in byName)) Object.defineProperty(byName, c.name, { value: c, enumerable: false });
+    for (const c of cols) if (!RESERVED.has(c.name) && !/^\d+$/.test(c.name) && !(c.name in byName)) Object.defineProperty(byName, c.name, { value: c, enumerable: false });
     Object.defineProperties(table, {
       column_names: { value: Object.freeze([...names]), enumerable: false },
       column_types: { value: Object.freeze([...types]), enumerable: false },

@@ -46,12 +46,22 @@ export function mul(a: unknown, b: unknown): unknown {
 }
 
 export function div(a: unknown, b: unknown): unknown {
+  if ((a !== null && typeof a === 'object' && !(a instanceof PyFloat)) || (b !== null && typeof b === 'object' && !(b instanceof PyFloat))) {
+    const r = dunder('/', a, b);
+    if (r instanceof Error) throw r;
+    if (r !== NONE_FOUND) return r;
+  }
   const [x, y] = numbers('/', a, b);
   if (Number(y) === 0) throw valueError('division by zero');
   return float(Number(x) / Number(y));
 }
 
 export function floordiv(a: unknown, b: unknown): unknown {
+  if ((a !== null && typeof a === 'object' && !(a instanceof PyFloat)) || (b !== null && typeof b === 'object' && !(b instanceof PyFloat))) {
+    const r = dunder('//', a, b);
+    if (r instanceof Error) throw r;
+    if (r !== NONE_FOUND) return r;
+  }
   const [x, y] = numbers('//', a, b);
   if (typeof x === 'bigint' || typeof y === 'bigint') return bigFloorDiv(BigInt(x), BigInt(y));
   const floats = isFloat(a) || isFloat(b);
@@ -140,7 +150,35 @@ function numbers(op: string, a: unknown, b: unknown): [Num, Num] {
   return [x, y];
 }
 
+/** Python's NotImplemented: what an operator method returns for operands it does not take. */
+export const NotImplemented: unique symbol = Symbol.for('bmp.py.NotImplemented') as never;
+
+const DUNDERS: Readonly<Record<string, readonly [string, string]>> = { '+': ['__add__', '__radd__'], '-': ['__sub__', '__rsub__'], '*': ['__mul__', '__rmul__'], '/': ['__truediv__', '__rtruediv__'], '//': ['__floordiv__', '__rfloordiv__'] };
+const NONE_FOUND = Symbol('none found');
+
+/** Objects that define Python's operator methods (datetime + timedelta): a.__add__(b), else b.__radd__(a). */
+function dunder(op: string, a: unknown, b: unknown): unknown {
+  const [own, reflected] = DUNDERS[op] ?? [];
+  if (!own) return NONE_FOUND;
+  const fa = a !== null && typeof a === 'object' ? (a as Record<string, unknown>)[own] : undefined;
+  if (typeof fa === 'function') {
+    const r = (fa as (x: unknown) => unknown).call(a, b);
+    if (r !== NotImplemented) return r;
+  }
+  const fb = b !== null && typeof b === 'object' ? (b as Record<string, unknown>)[reflected!] : undefined;
+  if (typeof fb === 'function') {
+    const r = (fb as (x: unknown) => unknown).call(b, a);
+    if (r !== NotImplemented) return r;
+  }
+  return typeof fa === 'function' || typeof fb === 'function' ? typeError(`unsupported operand type(s) for ${OP_NAMES[op] ?? op}: '${typeName(a)}' and '${typeName(b)}'`) : NONE_FOUND;
+}
+
 function arith(op: '+' | '-' | '*', a: unknown, b: unknown): unknown {
+  if ((a !== null && typeof a === 'object') || (b !== null && typeof b === 'object')) {
+    const r = dunder(op, a, b);
+    if (r instanceof Error) throw r;
+    if (r !== NONE_FOUND) return r;
+  }
   const [x, y] = numbers(op, a, b);
   if (typeof x === 'bigint' || typeof y === 'bigint') {
     const [bx, by] = [BigInt(x), BigInt(y)];

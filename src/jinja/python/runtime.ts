@@ -362,6 +362,9 @@ function arrayAttribute(arr: unknown[], name: string): unknown {
 
 function bindIfFunction(obj: unknown, v: unknown): unknown {
   if (typeof v !== 'function') return v;
+  // a callable with members of its own (`api.Column`, `modules.datetime.datetime`): binding it would
+  // hide them (`api.Column.create`), and it needs no `this`
+  if (Object.keys(v).length) return v;
   const bound = (...a: unknown[]) => (v as (...x: unknown[]) => unknown).apply(obj, a);
   if ((v as unknown as Record<symbol, unknown>)[TEMPLATE_CALLABLE]) markTemplateCallable(bound);
   return bound;

@@ -1,0 +1,113 @@
+/**
+ * DuckDB's answers to what templates ask (`adapter.get_relation`, `get_columns_in_relation`,
+ * `create_schema`, `run_query`, ...): the template context's TemplateDatabase, implemented over one
+ * connection and the session's catalog. What the catalog knows is answered at once; anything else,
+ * and everything after a template ran a statement that may have changed the catalog, is read
+ * from DuckDB.
+ */
+import type { Catalog, CatalogRelation } from './catalog.js';
+import type { Connection, StatementResult } from './connection.js';
+import { createSchema, describeQuery, dropRelation, dropSchema, renameRelation, truncateTable } from './sql.js';
+
+type Kind = 'table' | 'view';
+
+export interface TemplateRelationInfo {
+  readonly database: string;
+  readonly schema: string;
+  readonly identifier: string;
+  readonly kind: Kind;
+}
+
+const READ_ONLY_STATEMENTS = new Set(['SELECT', 'EXPLAIN', 'PRAGMA', 'CALL', 'RELATION', 'TRANSACTION', 'SET', 'VARIABLE_SET']);
+
+export class DuckDbTemplateDatabase {
+  readonly type = 'duckdb';
+  /** Set once a template ran a statement that may have changed what exists: the catalog is not trusted then. */
+  private changed = false;
+
+  /** `connection` is asked for on first use (a lazily opened in-memory database when there is no file). */
+  constructor(
+    private readonly connection: () => Promise<Connection>,
+    private readonly catalog: Catalog,
+  ) {}
+
+  async execute(sql: string): Promise<StatementResult> {
+    const result = await (await this.connection()).execute(sql);
+    if (!READ_ONLY_STATEMENTS.has(result.statementType)) this.changed = true;
+    return result;
+  }
+
+  relation(schema: string, identifier: string): TemplateRelationInfo | undefined | Promise<TemplateRelationInfo | undefined> {
+    const known = this.known(schema, identifier);
+    if (known) return infoOf(known);
+    return this.read(schema, identifier).then((r) => (r ? infoOf(r) : undefined));
+  }
+
+  columns(schema: string, identifier: string): readonly { name: string; type: string }[] | Promise<readonly { name: string; type: string }[]> {
+    const known = this.known(schema, identifier);
+    if (known && !known.columnsStale) return known.columns.map((c) => ({ name: c.name, type: c.type }));
+    return this.read(schema, identifier).then((r) => (r?.columns ?? []).map((c) => ({ name: c.name, type: c.type })));
+  }
+
+  async relations(schema: string): Promise<readonly TemplateRelationInfo[]> {
+    const conn = await this.connection();
+    const rows = await conn.rows<{ database_name: string; schema_name: string; name: string; kind: Kind }>(
+      `select database_name, schema_name, table_name as name, 'table' as kind from duckdb_tables() where not temporary and lower(schema_name) = lower($1)
+       union all
+       select database_name, schema_name, view_name, 'view' from duckdb_views() where not internal and not temporary and lower(schema_name) = lower($1)
+       order by 3`,
+      [schema],
+    );
+    return rows.map((r) => ({ database: r.database_name, schema: r.schema_name, identifier: r.name, kind: r.kind }));
+  }
+
+  async schemas(): Promise<readonly string[]> {
+    const rows = await (await this.connection()).rows<{ schema_name: string }>("select distinct schema_name from duckdb_schemas() where schema_name not in ('information_schema', 'pg_catalog') and database_name not in ('system', 'temp') order by 1");
+    return rows.map((r) => r.schema_name);
+  }
+
+  async queryColumns(sql: string): Promise<readonly { name: string; type: string }[]> {
+    const rows = await (await this.connection()).rows<{ column_name: string; column_type: string }>(describeQuery(sql));
+    return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
+  }
+
+  async createSchema(schema: string): Promise<void> {
+    await (await this.connection()).run(createSchema(schema));
+  }
+
+  async dropSchema(schema: string): Promise<void> {
+    await (await this.connection()).run(dropSchema(schema));
+    this.catalog.forgetSchema(schema);
+  }
+
+  async dropRelation(schema: string, identifier: string, kind: Kind | undefined): Promise<void> {
+    const k = kind ?? (await this.relation(schema, identifier))?.kind;
+    if (!k) return;
+    await (await this.connection()).run(dropRelation({ database: '', schema, identifier }, k));
+    this.catalog.forget(schema, identifier);
+  }
+
+  async renameRelation(schema: string, identifier: string, kind: Kind | undefined, newIdentifier: string): Promise<void> {
+    const k = kind ?? (await this.relation(schema, identifier))?.kind ?? 'table';
+    const conn = await this.connection();
+    await conn.run(renameRelation({ database: '', schema, identifier }, k, newIdentifier));
+    this.catalog.forget(schema, identifier);
+    await this.catalog.refresh(conn, schema, newIdentifier);
+  }
+
+  async truncateRelation(schema: string, identifier: string): Promise<void> {
+    await (await this.connection()).run(truncateTable({ database: '', schema, identifier }));
+  }
+
+  private known(schema: string, identifier: string): CatalogRelation | undefined {
+    return this.changed ? undefined : this.catalog.get(schema, identifier);
+  }
+
+  private async read(schema: string, identifier: string): Promise<CatalogRelation | undefined> {
+    return this.catalog.refresh(await this.connection(), schema, identifier);
+  }
+}
+
+function infoOf(r: CatalogRelation): TemplateRelationInfo {
+  return { database: r.database, schema: r.schema, identifier: r.identifier, kind: r.kind };
+}
