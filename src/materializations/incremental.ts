@@ -14,7 +14,7 @@
  * what you want. The batch itself must hold one row per key for `merge` (bmp checks and fails
  * with BMP_INCREMENTAL_DUPLICATE_KEY otherwise); `delete+insert` inserts every batch row.
  */
-import { andAll, createTableAs, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { andAll, createTableAs, insertInto, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { ensureStateTables, relationKeyOf, stateTable, type StateTable } from '../state/index.js';
@@ -63,6 +63,17 @@ export function keyMatch(keys: readonly string[], nullable?: ReadonlySet<string>
   // `=` where the batch has no NULL in the column (then it means the same and DuckDB can use
   // column statistics to skip work); `is not distinct from` otherwise
   return keys.map((k) => `${DEST}.${quoteIdent(k)} ${!nullable || nullable.has(k.toLowerCase()) ? 'is not distinct from' : '='} ${SRC}.${quoteIdent(k)}`).join(' and ');
+}
+
+/**
+ * The target rows whose key is in the batch: `(DEST."a", DEST."b") in (select "a", "b" from batch)`,
+ * a semi join that lets the batch's key ranges skip target row groups; `exists` with
+ * {@link keyMatch} when a key column holds a NULL in the batch (`in` never matches NULL).
+ */
+export function keyIn(keys: readonly string[], batch: string, nullable?: ReadonlySet<string>): string {
+  if (!nullable || keys.some((k) => nullable.has(k.toLowerCase()))) return `exists (select 1 from ${quoteIdent(batch)} as ${SRC} where ${keyMatch(keys, nullable)})`;
+  const dest = keys.map((k) => `${DEST}.${quoteIdent(k)}`);
+  return `${keys.length === 1 ? dest[0] : `(${dest.join(', ')})`} in (select ${keys.map(quoteIdent).join(', ')} from ${quoteIdent(batch)})`;
 }
 
 /** `TIMESTAMP '...'` for a window bound bmp computed (checked to be a plain timestamp). */
@@ -129,7 +140,10 @@ export function planIncrementalApply(strategy: IncrementalStrategy, input: Incre
     }
     case 'delete+insert': {
       if (!keys.length) return [insert];
-      return [`delete from ${tgt}\nwhere exists (select 1 from ${src} where ${keyMatch(keys, input.nullableKeys)})${preds.length ? ` and ${andAll(preds)}` : ''}`, insert];
+      // a join, not `exists (...)`: DuckDB plans it as a hash join whose batch-side key ranges
+      // filter the target's scan (a correlated EXISTS is decorrelated into IS NOT DISTINCT FROM,
+      // which reads every target row)
+      return [`delete from ${tgt}\nusing ${src}\nwhere ${andAll([keyMatch(keys, input.nullableKeys), ...preds])}`, insert];
     }
     case 'insert_overwrite': {
       if (!partition) return [`delete from ${tgt}${preds.length ? ` where ${andAll(preds)}` : ''}`, insert];
@@ -153,9 +167,7 @@ function touchedTargetFilter(strategy: IncrementalStrategy, input: IncrementalPl
   const keys = uniqueKeyOf(input.config);
   // incremental_predicates bound what the step may touch, and let zone maps skip the rest
   const preds = predicatesOf(input.config);
-  if ((strategy === 'merge' || strategy === 'delete+insert') && keys.length) {
-    return andAll([`exists (select 1 from ${quoteIdent(input.batch)} as ${SRC} where ${keyMatch(keys, input.nullableKeys)})`, ...preds]);
-  }
+  if ((strategy === 'merge' || strategy === 'delete+insert') && keys.length) return andAll([keyIn(keys, input.batch, input.nullableKeys), ...preds]);
   if (strategy === 'microbatch' && input.window) return andAll([windowPredicate(String(input.config['event_time']), input.window, DEST), ...preds]);
   return undefined;
 }
@@ -185,9 +197,58 @@ export const incremental: Materialization = async (ctx) => {
   const sql = ctx.compiled.compiledSql;
   // indexes only get in the way of deleting strategies and of dropping/retyping columns
   const prep = DELETING.has(strategy) || onSchemaChangeOf(config) === 'sync_all_columns' ? await prepareIndexes(ctx, strategy, sql, ctx.existing!.columns) : { strategy, dropped: [] };
-  const rows = await withIndexesDropped(ctx, prep.dropped, () => ctx.conn.transaction(() => applyBatch(ctx, prep.strategy, sql, { hooks: true, droppedIndexes: prep.dropped })));
+  const rows = await withIndexesDropped(ctx, prep.dropped, () => applyStep(ctx, prep.strategy, sql, prep.dropped));
   return { rowsAffected: rows, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} ${rows}` };
 };
+
+/**
+ * One incremental step, atomically. A step that only inserts (append, or merge/delete+insert
+ * without unique_key) into an unpartitioned table whose columns need no ALTER skips the batch table:
+ * the model's SELECT is described, then inserted by one INSERT, which is atomic on its own (no
+ * transaction unless hooks or index statements run beside it). Every other step puts the batch in a
+ * temp table first ({@link applyBatch}).
+ */
+async function applyStep(ctx: MaterializationContext, strategy: IncrementalStrategy, sql: string, dropped: readonly TableIndex[]): Promise<number> {
+  const config = ctx.compiled.config;
+  const batched = () => applyBatch(ctx, strategy, sql, { droppedIndexes: dropped });
+  if (!insertsOnly(strategy, config) || partitionOf(config)) return ctx.conn.transaction(() => applyBatch(ctx, strategy, sql, { hooks: true, droppedIndexes: dropped }));
+  const indexes = dropped.length ? [] : indexStatements(ctx.relation, config, true);
+  if (!ctx.preHooks.length && !ctx.postHooks.length && !indexes.length) {
+    const columns = await directColumns(ctx, sql);
+    return columns ? ctx.conn.run(insertInto(ctx.relation, columns, sql)) : ctx.conn.transaction(batched);
+  }
+  return ctx.conn.transaction(async () => {
+    // pre-hooks first: the model's SELECT may read what they create
+    for (const h of ctx.preHooks) await ctx.conn.run(h);
+    const columns = await directColumns(ctx, sql);
+    let rows: number;
+    if (columns) {
+      rows = await ctx.conn.run(insertInto(ctx.relation, columns, sql));
+      for (const s of indexes) await ctx.conn.run(s);
+    } else {
+      rows = await batched();
+    }
+    for (const h of ctx.postHooks) await ctx.conn.run(h);
+    return rows;
+  });
+}
+
+/** Whether a strategy's step is a plain insert of the batch. */
+function insertsOnly(strategy: IncrementalStrategy, config: NodeConfig): boolean {
+  return strategy === 'append' || ((strategy === 'merge' || strategy === 'delete+insert') && !uniqueKeyOf(config).length);
+}
+
+/**
+ * The columns an insert straight from the model's SELECT writes (on_schema_change applied to its
+ * described columns), or undefined when the step must ALTER the table first (then the batch is
+ * computed before the ALTERs, as the SELECT may read the target).
+ * @throws CompileError BMP_SCHEMA_CHANGE (on_schema_change: fail)
+ */
+async function directColumns(ctx: MaterializationContext, sql: string): Promise<string[] | undefined> {
+  const sourceColumns = await ctx.columnsOf(`select * from (\n${sql}\n) as __bmp_src`);
+  const plan = planSchemaChange({ target: ctx.relation, config: ctx.compiled.config, sourceColumns, targetColumns: ctx.existing!.columns }, ctx.compiled.node.uniqueId);
+  return plan.statements.length ? undefined : plan.columns;
+}
 
 async function hasPartitionMeta(ctx: MaterializationContext): Promise<boolean> {
   const r = await ctx.conn.rows(`select 1 from ${stateTable('partitions', ctx.stateSchema)} where relation = $1 limit 1`, [relationKeyOf(ctx.relation)]);

@@ -1,6 +1,6 @@
 /**
  * SIGKILL a real `bmp` process in the middle of a build: during a CTAS (full refresh), during a
- * MERGE, during a native partition overwrite, during an external partition overwrite. The
+ * MERGE, during an append's INSERT (autocommit), during a native partition overwrite, during an external partition overwrite. The
  * previous relation must be intact row for row, and the next run must produce the right result.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -75,6 +75,18 @@ describe('a killed build leaves the previous relation intact', () => {
     });
     expect(bmp(['run', '--project-dir', p.dir, '--vars', '{version: 2, n: 150000}']).code).toBe(0);
     await withDb(p.db, async (sql) => expect(await sql('select count(*) as n, count(*) filter (where version = 2) as v2 from main.big')).toEqual([{ n: 150000, v2: 150000 }]));
+  });
+
+  it('during an append straight from the model (one INSERT in autocommit, no batch table)', async () => {
+    const p = project(`{{ config(materialized='incremental', incremental_strategy='append') }}\n${BIG}\n{% if is_incremental() %} where range >= (select count(*) from {{ this }}) {% endif %}`);
+    expect(bmp(['run', '--project-dir', p.dir]).code).toBe(0);
+    await withDb(p.db, (sql) => sql('create table main.before as select * from main.big'));
+    const k = await killDuring(['run', '--project-dir', p.dir, '--vars', '{version: 2, n: 3000000}'], /insert into "main"\."big"/, 400);
+    expect(k.signal).toBe('SIGKILL');
+    expect(k.output).not.toMatch(/INSERT \d/);
+    await withDb(p.db, async (sql) => expect(await sql(diff('main.big', 'main.before'))).toEqual([{ d: 0 }]));
+    expect(bmp(['run', '--project-dir', p.dir, '--vars', '{version: 2, n: 150000}']).code).toBe(0);
+    await withDb(p.db, async (sql) => expect(await sql('select count(*) as n, count(*) filter (where version = 2) as v2 from main.big')).toEqual([{ n: 150000, v2: 50000 }]));
   });
 
   it('during a partition overwrite of a clustered table (metadata included)', async () => {

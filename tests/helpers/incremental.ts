@@ -12,7 +12,7 @@ export interface EventRow {
   readonly loadedSeq: number;
 }
 
-export const MODELS = ['ev_append', 'ev_merge', 'ev_merge_composite', 'ev_delete_insert', 'ev_overwrite', 'ev_microbatch', 'ev_external'] as const;
+export const MODELS = ['ev_append', 'ev_append_plain', 'ev_append_hooked', 'ev_merge', 'ev_merge_composite', 'ev_merge_partitioned', 'ev_delete_insert', 'ev_delete_insert_id', 'ev_overwrite', 'ev_microbatch', 'ev_external'] as const;
 
 /** Opens the file, runs `fn`, closes (so the library can take the lock afterwards). */
 export async function withDb<T>(path: string, fn: (sql: (q: string) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T> {

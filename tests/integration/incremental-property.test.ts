@@ -1,6 +1,8 @@
 /**
- * For every strategy (append, merge single and composite key, delete+insert with NULL keys,
- * insert_overwrite on a month-partitioned table, microbatch, and an incremental external model),
+ * For every strategy (append partitioned, unpartitioned — inserted straight from the model's SELECT —
+ * and with hooks and an index; merge single and composite key, unpartitioned and partitioned;
+ * delete+insert with NULL keys and with a non-null key; insert_overwrite on a month-partitioned
+ * table, microbatch, and an incremental external model),
  * building in N increments gives the same rows as one full refresh. fast-check picks the split of
  * the data into increments, with rows that arrive late (event times before already loaded rows,
  * across month boundaries) and rows that update earlier keys.

@@ -7,6 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import {
   copySql,
+  keyIn,
   externalViewSql,
   parseEventTime,
   planIncrementalApply,
@@ -53,11 +54,39 @@ describe('incremental strategies', () => {
     expect(sql[0]).toContain('on (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id" and DBT_INTERNAL_DEST."kind" is not distinct from DBT_INTERNAL_SOURCE."kind")');
   });
 
-  it('delete+insert: deletes by null-safe key, then inserts', () => {
+  it('delete+insert: deletes by null-safe key (a join with the batch), then inserts', () => {
     expect(planIncrementalApply('delete+insert', { ...base, config: cfg({ unique_key: 'id' }) }, ['id', 'ts'])).toEqual([
-      'delete from "main"."m" as DBT_INTERNAL_DEST\nwhere exists (select 1 from "__bmp_batch_m" as DBT_INTERNAL_SOURCE where DBT_INTERNAL_DEST."id" is not distinct from DBT_INTERNAL_SOURCE."id")',
+      'delete from "main"."m" as DBT_INTERNAL_DEST\nusing "__bmp_batch_m" as DBT_INTERNAL_SOURCE\nwhere (DBT_INTERNAL_DEST."id" is not distinct from DBT_INTERNAL_SOURCE."id")',
       'insert into "main"."m" ("id", "ts")\nselect "id", "ts" from "__bmp_batch_m"',
     ]);
+    const keyed = planIncrementalApply('delete+insert', { ...base, config: cfg({ unique_key: ['id', 'kind'], incremental_predicates: ['DBT_INTERNAL_DEST.ts > 1'] }), nullableKeys: new Set() }, ['id', 'kind', 'ts']);
+    expect(keyed[0]).toBe(
+      'delete from "main"."m" as DBT_INTERNAL_DEST\nusing "__bmp_batch_m" as DBT_INTERNAL_SOURCE\nwhere (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id" and DBT_INTERNAL_DEST."kind" = DBT_INTERNAL_SOURCE."kind") and (DBT_INTERNAL_DEST.ts > 1)',
+    );
+  });
+
+  it('delete+insert deletes each target row once, however many batch rows share its key (run on DuckDB)', async () => {
+    const inst = await DuckDBInstance.create(':memory:');
+    const c = await inst.connect();
+    try {
+      await c.run(`create table main.m as select * from (values (1, 'old'), (2, 'old')) t(id, ts)`);
+      await c.run(`create temp table "__bmp_batch_m" as select * from (values (1, 'a'), (1, 'b')) t(id, ts)`);
+      const [del, ins] = planIncrementalApply('delete+insert', { ...base, config: cfg({ unique_key: 'id' }), nullableKeys: new Set() }, ['id', 'ts']);
+      expect(Number((await c.run(del!)).rowsChanged)).toBe(1);
+      await c.run(ins!);
+      expect((await c.runAndReadAll('select id, ts from main.m order by all')).getRowObjectsJS()).toEqual([{ id: 1, ts: 'a' }, { id: 1, ts: 'b' }, { id: 2, ts: 'old' }]);
+    } finally {
+      c.closeSync();
+      inst.closeSync();
+    }
+  });
+
+  it('the target rows whose key is in the batch: a semi join (`in`), or `exists` when the batch has a NULL key', () => {
+    expect(keyIn(['id'], '__bmp_batch_m', new Set())).toBe('DBT_INTERNAL_DEST."id" in (select "id" from "__bmp_batch_m")');
+    expect(keyIn(['id', 'kind'], '__bmp_batch_m', new Set())).toBe('(DBT_INTERNAL_DEST."id", DBT_INTERNAL_DEST."kind") in (select "id", "kind" from "__bmp_batch_m")');
+    expect(keyIn(['id', 'kind'], '__bmp_batch_m', new Set(['kind']))).toBe(
+      'exists (select 1 from "__bmp_batch_m" as DBT_INTERNAL_SOURCE where DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id" and DBT_INTERNAL_DEST."kind" is not distinct from DBT_INTERNAL_SOURCE."kind")',
+    );
   });
 
   it('insert_overwrite replaces the partitions of the batch (NULL partition included), inserting in partition order', () => {

@@ -39,9 +39,22 @@ export function dropRelation(rel: Relation, kind: RelationKind): string {
   return `drop ${kind} if exists ${relationSql(rel)}`;
 }
 
-export function insertInto(target: Relation, columns: readonly string[], fromSql: string): string {
+/**
+ * Inserts the named columns of a query's rows (a subquery, so the query may end in a comment).
+ * A single INSERT reads the table as it was before the statement, so a query that looks at the
+ * target (`where seq > (select max(seq) from target)`) sees none of the rows it adds.
+ *
+ * ### Example
+ * ```sql
+ * insert into "main"."events" ("id", "ts")
+ * select "id", "ts" from (
+ * select * from raw.events where seq > 10
+ * ) as __bmp_src
+ * ```
+ */
+export function insertInto(target: Relation, columns: readonly string[], selectSql: string): string {
   const cols = columns.map(quoteIdent).join(', ');
-  return `insert into ${relationSql(target)} (${cols})\nselect ${cols} from (${fromSql})`;
+  return `insert into ${relationSql(target)} (${cols})\nselect ${cols} from (\n${selectSql}\n) as __bmp_src`;
 }
 
 /** A wrapper for the optional `where` of statement builders: `a and b`. */
