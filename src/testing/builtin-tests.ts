@@ -215,3 +215,27 @@ export function builtinTestAggregate(name: string, args: Args): string | undefin
       return undefined;
   }
 }
+
+/**
+ * A grouped test ({@link GROUPED_TESTS}) as one aggregate over the model's rows that is zero exactly
+ * when the test has no failures (a probe: not dbt's count otherwise), or undefined for other tests.
+ * Lets a single pass over a view answer `unique` without grouping the view's rows a second time.
+ *
+ * ### Examples
+ * ```ts
+ * builtinTestProbe('unique', { column_name: 'id' }); // 'count(id) - count(distinct id)'
+ * ```
+ */
+export function builtinTestProbe(name: string, args: Args): string | undefined {
+  const col = args['column_name'] as string | undefined;
+  switch (name) {
+    case 'unique':
+      // NULLs are not compared, as in the test's `where col is not null`
+      return `count(${col}) - count(distinct ${col})`;
+    case 'unique_combination_of_columns':
+      // a row of NULLs is one value, as `group by` makes it one group
+      return `count(*) - count(distinct row(${columnsOf(args).join(', ')}))`;
+    default:
+      return undefined;
+  }
+}

@@ -8,7 +8,6 @@ import type { CompiledNode } from '../compile/index.js';
 import { externalReader } from '../compile/index.js';
 import { failuresSchema, storeFailuresSql, testMessage, testStatus, testVerdictSql, verdictFromCount, type NodeRunner, type Session } from '../execute/index.js';
 import type { ManifestNode, SqlNode } from '../manifest/types.js';
-import { GROUPED_TESTS } from './builtin-tests.js';
 import { batchSql, type BatchGroup } from './test-batches.js';
 
 type RunOutput = Awaited<ReturnType<NodeRunner>>;
@@ -47,10 +46,9 @@ async function runBatch(session: Session, group: BatchGroup, conn: Connection): 
     const target = attachedNode(session, group.key);
     if (!target?.relation) return { ok: false, error: 'no relation' };
     const { sql: relation, kind } = relationText(session, target);
-    // a view would be computed once per reference: read it once when grouped tests add references
-    const grouped = group.members.filter((m) => GROUPED_TESTS.includes(m.testName)).length;
-    const materialize = kind !== 'table' && grouped > 0 && group.members.length > 1;
-    const { sql, columns, probes } = batchSql(relation, group.members, { materialize });
+    // a view is computed anew for every reference (and a filter pushed into it computes its
+    // columns twice): read it in a single pass
+    const { sql, columns, probes } = batchSql(relation, group.members, { singleScan: kind !== 'table' });
     const rows = await conn.rows(sql);
     const row = rows[0] ?? {};
     const counts = new Map<string, number>();

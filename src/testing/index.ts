@@ -3,7 +3,7 @@
  * one model in one query), the data-test and unit-test runners, and the session plugin that
  * installs them.
  */
-export { BUILTIN_TESTS, isBuiltinTest, builtinTestSql, builtinTestAggregate, builtinTestCondition, SCAN_TESTS, GROUPED_TESTS, PROBE_TESTS } from './builtin-tests.js';
+export { BUILTIN_TESTS, isBuiltinTest, builtinTestSql, builtinTestAggregate, builtinTestCondition, builtinTestProbe, SCAN_TESTS, GROUPED_TESTS, PROBE_TESTS } from './builtin-tests.js';
 export { parseThreshold, meetsThreshold, testConfigProblem, type Threshold } from './test-config.js';
 export { isBatchable, planBatches, batchSql, type BatchGroup, type BatchMember, type BatchSql } from './test-batches.js';
 export { BatchScans, dataTestRunner, runSingleTest } from './data-test-runner.js';

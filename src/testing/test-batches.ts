@@ -6,7 +6,7 @@
  */
 import { quoteIdent } from '../adapters/duckdb/index.js';
 import type { ExecutableNode, Manifest, SqlNode } from '../manifest/types.js';
-import { builtinTestAggregate, builtinTestCondition, builtinTestSql, groupByColumns, GROUPED_TESTS, PROBE_TESTS, SCAN_TESTS } from './builtin-tests.js';
+import { builtinTestAggregate, builtinTestCondition, builtinTestProbe, builtinTestSql, groupByColumns, GROUPED_TESTS, PROBE_TESTS, SCAN_TESTS } from './builtin-tests.js';
 
 type Args = Readonly<Record<string, unknown>>;
 
@@ -81,8 +81,15 @@ export function planBatches(tests: Iterable<ExecutableNode>, manifest: Manifest,
 
 /**
  * The one query that computes every member's failure count over `relation` (SQL text such as
- * `"main"."orders"`). With `materialize`, the relation is read once into a materialized CTE that
- * the scan and the grouped tests share (worth it for views, which would be computed per reference).
+ * `"main"."orders"`).
+ *
+ * By default (for tables) the row-wise tests share one scan whose `where` keeps only rows failing
+ * some test, so DuckDB can skip row groups by statistics and zone maps, and each grouped test
+ * (`unique`, ...) adds a subquery of its own. With `singleScan` (for views, which DuckDB computes
+ * anew for every reference) the relation is read exactly once: one aggregate per test over all its
+ * rows, no `where` (pushed into a view, a filter on a computed column computes it a second time) and
+ * grouped tests as probes (`count(x) - count(distinct x)`: zero exactly when nothing repeats; the
+ * runner then asks a non-zero probe's own query for dbt's count).
  *
  * ### Examples
  * ```ts
@@ -107,11 +114,18 @@ export function planBatches(tests: Iterable<ExecutableNode>, manifest: Manifest,
  * ) as bmp_failures
  * ) as bmp_t1
  * ```
+ * With `{ singleScan: true }`:
+ * ```sql
+ * select
+ *     count(*) filter (where id is null) as "t0",
+ *     count(id) - count(distinct id) as "t1"
+ * from "main"."orders_view"
+ * ```
  */
-export function batchSql(relation: string, members: readonly BatchMember[], opts: { materialize?: boolean } = {}): BatchSql {
+export function batchSql(relation: string, members: readonly BatchMember[], opts: { singleScan?: boolean } = {}): BatchSql {
+  if (opts.singleScan) return singleScanSql(relation, members);
   const columns = new Map<string, string>();
   const probes = new Set(members.filter((m) => PROBE_TESTS.includes(m.testName)).map((m) => m.id));
-  const source = opts.materialize ? 'bmp_batch_source' : relation;
   const filtered: { alias: string; cond: string }[] = [];
   const whole: string[] = [];
   const grouped: string[] = [];
@@ -128,7 +142,7 @@ export function batchSql(relation: string, members: readonly BatchMember[], opts
       whole.push(`    ${agg} as ${quoteIdent(alias)}`);
       return;
     }
-    const sql = builtinTestSql(m.testName, source, m.args);
+    const sql = builtinTestSql(m.testName, relation, m.args);
     if (sql === undefined) throw new Error(`test ${m.id} (${m.testName}) cannot be batched`);
     grouped.push(`(\n  select count(*) as ${quoteIdent(alias)} from (\n${sql}\n  ) as bmp_failures\n) as ${quoteIdent(`bmp_${alias}`)}`);
   });
@@ -137,11 +151,25 @@ export function batchSql(relation: string, members: readonly BatchMember[], opts
     // Only rows failing some test can count: the where keeps DuckDB's pruning by statistics and
     // zone maps (a not_null on a column without nulls reads nothing), as one query per test has.
     const counts = filtered.map((f) => `    count(*) filter (where ${f.cond}) as ${quoteIdent(f.alias)}`);
-    parts.push(`(\n  select\n${counts.join(',\n')}\n  from ${source}\n  where ${filtered.map((f) => `(${f.cond})`).join('\n     or ')}\n) as bmp_scan`);
+    parts.push(`(\n  select\n${counts.join(',\n')}\n  from ${relation}\n  where ${filtered.map((f) => `(${f.cond})`).join('\n     or ')}\n) as bmp_scan`);
   }
-  if (whole.length) parts.push(`(\n  select\n${whole.join(',\n')}\n  from ${source}\n) as bmp_whole`);
+  if (whole.length) parts.push(`(\n  select\n${whole.join(',\n')}\n  from ${relation}\n) as bmp_whole`);
   parts.push(...grouped);
-  const body = `select *\nfrom ${parts.join(',\n')}`;
-  const sql = opts.materialize ? `with bmp_batch_source as materialized (\n  select * from ${relation}\n)\n${body}` : body;
-  return { sql, columns, probes };
+  return { sql: `select *\nfrom ${parts.join(',\n')}`, columns, probes };
+}
+
+/** {@link batchSql} with `singleScan`: every member one aggregate of a single pass over `relation`. */
+function singleScanSql(relation: string, members: readonly BatchMember[]): BatchSql {
+  const columns = new Map<string, string>();
+  const probes = new Set<string>();
+  const aggregates = members.map((m, i) => {
+    const alias = `t${i}`;
+    columns.set(m.id, alias);
+    const probe = builtinTestProbe(m.testName, m.args);
+    if (PROBE_TESTS.includes(m.testName) || probe !== undefined) probes.add(m.id);
+    const agg = probe ?? builtinTestAggregate(m.testName, m.args);
+    if (agg === undefined) throw new Error(`test ${m.id} (${m.testName}) cannot be batched`);
+    return `    ${agg} as ${quoteIdent(alias)}`;
+  });
+  return { sql: `select\n${aggregates.join(',\n')}\nfrom ${relation}`, columns, probes };
 }

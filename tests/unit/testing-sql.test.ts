@@ -74,9 +74,29 @@ describe('built-in test SQL', () => {
     expect(batchSql('m', [{ id: 'a', testName: 'not_null', args: { column_name: 'x' } }, { id: 'b', testName: 'at_least_one', args: { column_name: 'x' } }]).sql).toBe(
       'select *\nfrom (\n  select\n    count(*) filter (where x is null) as "t0"\n  from m\n  where (x is null)\n) as bmp_scan,\n(\n  select\n    case when count(x) = 0 then 1 else 0 end as "t1"\n  from m\n) as bmp_whole',
     );
-    const mat = batchSql('"main"."v"', [{ id: 'a', testName: 'unique', args: { column_name: 'id' } }], { materialize: true }).sql;
-    expect(mat.startsWith('with bmp_batch_source as materialized (\n  select * from "main"."v"\n)\nselect *\nfrom (')).toBe(true);
-    expect(mat).toContain('from bmp_batch_source\nwhere id is not null');
+  });
+
+  it('a view in a single pass: one aggregate per test, no where, grouped tests and accepted_values as probes', () => {
+    const { sql, columns, probes } = batchSql('"main"."v"', [
+      { id: 'a', testName: 'not_null', args: { column_name: 'id' } },
+      { id: 'b', testName: 'unique', args: { column_name: 'id' } },
+      { id: 'c', testName: 'accepted_values', args: { column_name: 'kind', values: ['x'] } },
+      { id: 'd', testName: 'unique_combination_of_columns', args: { combination_of_columns: ['id', 'kind'] } },
+      { id: 'e', testName: 'at_least_one', args: { column_name: 'kind' } },
+    ], { singleScan: true });
+    expect(sql).toBe(
+      [
+        'select',
+        '    count(*) filter (where id is null) as "t0",',
+        '    count(id) - count(distinct id) as "t1",',
+        "    count(*) filter (where kind not in ('x')) as \"t2\",",
+        '    count(*) - count(distinct row(id, kind)) as "t3",',
+        '    case when count(kind) = 0 then 1 else 0 end as "t4"',
+        'from "main"."v"',
+      ].join('\n'),
+    );
+    expect([...columns.values()]).toEqual(['t0', 't1', 't2', 't3', 't4']);
+    expect([...probes].sort()).toEqual(['b', 'c', 'd']);
   });
 });
 
