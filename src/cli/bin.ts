@@ -29,13 +29,38 @@ const onSignal = () => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
+// Lines to a file or pipe are gathered and written once per turn of the event loop: a run prints
+// two lines per node, and each write to a file or pipe is a synchronous system call on the path
+// between two statements. A terminal gets each line at once. Stderr, raw writes and the exit
+// write what is pending first, so the order of everything printed is kept.
+let pending = '';
+const flushOut = () => {
+  if (!pending) return;
+  const text = pending;
+  pending = '';
+  process.stdout.write(text);
+};
+const gather = !process.stdout.isTTY;
+process.on('exit', flushOut);
 const code = await main(process.argv.slice(2), {
-  out: (l) => process.stdout.write(l + '\n'),
-  err: (l) => process.stderr.write(l + '\n'),
+  out: gather
+    ? (l) => {
+        if (!pending) setImmediate(flushOut);
+        pending += l + '\n';
+      }
+    : (l) => process.stdout.write(l + '\n'),
+  err: (l) => {
+    flushOut();
+    process.stderr.write(l + '\n');
+  },
   isTTY: !!process.stdout.isTTY,
-  write: (s) => process.stdout.write(s),
+  write: (s) => {
+    flushOut();
+    process.stdout.write(s);
+  },
   columns: () => process.stdout.columns || 80,
 }, ctxHolder);
+flushOut();
 process.exitCode = code;
 // Everything is written (the command awaited its files): exit once stdout has drained, skipping the
 // heap teardown a natural exit does (~15 ms after a 1,000-node run).

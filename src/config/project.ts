@@ -126,7 +126,7 @@ export async function readProjectFile(projectDir: string, warnings: ConfigWarnin
  */
 export function projectProfileName(file: ProjectFile, cliVars: Readonly<Record<string, unknown>> = {}): string | undefined {
   const renderer = new NativeRenderer({ env_var: yamlEnvVar, var: cliVarFunction(cliVars, file.fileName) });
-  const v = renderer.render(file.raw['profile'] ?? file.raw['name'], file.yaml.locate(['profile' in file.raw ? 'profile' : 'name'], 'value'));
+  const v = renderer.render(file.raw['profile'] ?? file.raw['name'], file.yaml.lazyLocate(['profile' in file.raw ? 'profile' : 'name'], 'value'));
   return v === undefined || v === null ? undefined : String(v);
 }
 
