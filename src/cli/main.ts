@@ -1,11 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { maskSecrets } from '../config/index.js';
 import { BmpError, SqlError } from '../errors.js';
-import type { BmpEvent, LogFormat } from '../report/index.js';
-import { makeReporter, progressLine } from '../report/index.js';
+import type { BmpEvent, LineFormat, Logger, LogEventName } from '../report/index.js';
+import { createLogger, DBT_VERSION, logEvent, progressLine } from '../report/index.js';
 import { depsCommand } from './commands/deps.js';
+import { GLOBAL_FLAGS, resolveGlobalFlags, withEnvDefaults, type GlobalFlags } from './global-flags.js';
 import { packageRoot } from './package-root.js';
 import { GLOBAL_OPTIONS, RUN_OPTIONS, SELECTION_OPTIONS, type OptionSpec } from './options.js';
 
@@ -26,6 +28,22 @@ export interface CliContext {
   /** Holds what Ctrl-C must interrupt. */
   onInterrupt?: () => void;
   exitCode: number;
+  /** The invocation's id (every log line and artifact carries it). */
+  readonly invocationId: string;
+  /** Global flags, resolved once the command is known (command line, then DBT_/BMP_ variables, then defaults). */
+  flags?: GlobalFlags;
+  /** The invocation's logger (console and log file), made once the command is known. */
+  logger?: Logger;
+  /** The command as dbt names it (`run`, `docs generate`). */
+  command?: string;
+  /** The logger's sink wrapped by the live status line, when there is one. */
+  progressSink?: (e: BmpEvent) => void;
+  /**
+   * A command's own output (a list, a preview, a summary): a plain line on the console, or dbt's
+   * structured event with `--log-format json`; always in the log file. `always` prints it under
+   * `--quiet` too (ls, show: what the command is for).
+   */
+  output(name: LogEventName, msg: string, data?: Readonly<Record<string, unknown>>, always?: boolean): void;
 }
 
 /** Options every command receives, after commander parsed them. */
@@ -35,10 +53,8 @@ export interface ParsedOptions {
   readonly target?: string;
   readonly threads?: number;
   readonly vars?: string;
-  readonly logFormat: LogFormat;
-  readonly debug?: boolean;
+  readonly targetPath?: string;
   readonly waitForLock?: number;
-  readonly color: boolean;
   readonly select?: string[];
   readonly models?: string[];
   readonly exclude?: string[];
@@ -59,9 +75,17 @@ export interface CommandHelpers {
   globalOptions: readonly OptionSpec[];
   selectionOptions: readonly OptionSpec[];
   runOptions: readonly OptionSpec[];
-  /** Library options from parsed CLI options (project dir, vars, selection, event sink). */
-  libraryOptions(o: ParsedOptions): Record<string, unknown> & { emit: (e: BmpEvent) => void };
+  /**
+   * Library options from parsed CLI options (project dir, vars, selection, event sink), with the
+   * global flags and the DBT_/BMP_ variables dbt reads for command options.
+   */
+  libraryOptions(o: ParsedOptions): Record<string, unknown> & { emit: (e: BmpEvent) => void; invocationId: string };
 }
+
+/** Commands whose console log opens with dbt's "Running with ..." line (the others print only their output). */
+const REPORTS_VERSION = new Set(['run', 'build', 'test', 'seed', 'snapshot', 'compile', 'parse', 'retry', 'clone', 'run-operation', 'source freshness', 'docs generate', 'dev']);
+/** Commands that write no log file (dbt writes none for clean; init has no project yet). */
+const NO_LOG_FILE = new Set(['clean', 'init']);
 
 const registrars: CommandRegistrar[] = [];
 
@@ -92,6 +116,15 @@ export function buildProgram(ctx: CliContext): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s.replace(/\n$/, '')), writeErr: (s) => ctx.io.err(s.replace(/\n$/, '')) });
+  // dbt's global flags: recognised before or after the command (commander gives them to the program)
+  for (const f of GLOBAL_FLAGS) {
+    const opt = new Option(f.flags, f.description);
+    if (f.choices) opt.choices(f.choices);
+    program.addOption(opt);
+    if (f.kind === 'boolean') program.addOption(new Option(f.flags.replace(/^(-\w, )?--/, '--no-'), `(turns ${f.flags.replace(/^-\w, /, '')} off)`).hideHelp());
+  }
+  program.addOption(new Option('--no-color', 'plain output without ANSI colors (as --no-use-colors)'));
+  program.hook('preAction', (_root, action) => startInvocation(ctx, program, action));
   const addOptions = (cmd: Command, specs: readonly OptionSpec[]) => {
     for (const s of specs) {
       const opt = new Option(s.flags, s.description);
@@ -106,7 +139,6 @@ export function buildProgram(ctx: CliContext): Command {
           }
         });
       }
-      if (s.flags.startsWith('--log-format')) opt.choices(['text', 'json']);
       if (s.flags.startsWith('--indirect-selection')) opt.choices(['eager', 'cautious', 'buildable', 'empty']);
       cmd.addOption(opt);
     }
@@ -117,32 +149,31 @@ export function buildProgram(ctx: CliContext): Command {
     globalOptions: GLOBAL_OPTIONS,
     selectionOptions: SELECTION_OPTIONS,
     runOptions: RUN_OPTIONS,
-    libraryOptions: (o) => {
-      const color = o.color && ctx.io.isTTY && !process.env['CI'] && !process.env['NO_COLOR'];
-      // a live status line only where a person watches a terminal: TTY, text logs, not CI
-      const live = o.logFormat === 'text' && ctx.io.isTTY && !!ctx.io.write && !process.env['CI'] && process.env['TERM'] !== 'dumb';
-      const progress = live ? progressLine({ write: ctx.io.write!, columns: ctx.io.columns, color }) : undefined;
-      const plain = makeReporter(o.logFormat, { write: progress ? progress.lines(ctx.io.out) : ctx.io.out, debug: !!o.debug, color });
-      const emit = progress ? progress.sink(plain) : plain;
+    libraryOptions: (parsed) => {
+      const o = withEnvDefaults(parsed, process.env);
+      const flags = ctx.flags ?? resolveGlobalFlags({}, process.env);
+      const logger = ctx.logger ?? startLogger(ctx, flags, o.projectDir);
       return {
         projectDir: o.projectDir,
         profilesDir: o.profilesDir,
         target: o.target,
         threads: o.threads,
         vars: o.vars,
+        targetPath: o.targetPath,
         select: [...(o.select ?? []), ...(o.models ?? [])],
         exclude: o.exclude,
         resourceTypes: o.resourceType,
         indirectSelection: o.indirectSelection,
         fullRefresh: o.fullRefresh,
-        failFast: o.failFast,
+        failFast: o.failFast ?? flags.failFast,
         waitForLockSeconds: o.waitForLock,
         llmOffline: o.llmOffline,
         eventTimeStart: o['eventTimeStart'] as string | undefined,
         eventTimeEnd: o['eventTimeEnd'] as string | undefined,
-        warnError: o.warnError,
-        warnErrorOptions: o.warnErrorOptions,
-        emit,
+        warnError: o.warnError ?? flags.warnError,
+        warnErrorOptions: o.warnErrorOptions ?? flags.warnErrorOptions,
+        invocationId: ctx.invocationId,
+        emit: ctx.progressSink ?? logger.emit,
       };
     },
   };
@@ -150,33 +181,140 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/** The command's name as dbt prints it: `run`, `docs generate`, `source freshness`. */
+function commandName(action: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = action; c && c.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** Before the command runs: resolve the global flags, open the logger, say which bmp runs. */
+function startInvocation(ctx: CliContext, program: Command, action: Command): void {
+  const flags = resolveGlobalFlags(program.opts(), process.env);
+  ctx.flags = flags;
+  ctx.command = commandName(action);
+  if (flags.debug) process.env['BMP_DEBUG'] = '1';
+  const projectDir = (action.opts()['projectDir'] as string | undefined) ?? withEnvDefaults({} as { projectDir?: string }, process.env).projectDir;
+  const logger = startLogger(ctx, flags, projectDir);
+  const versionEvent = logEvent('MainReportVersion', `Running with bmp=${version()} (dbt=${DBT_VERSION} artifacts and logs)`, () => ({ version: `=${version()}`, log_version: 3 }));
+  logger.log(versionEvent, { console: REPORTS_VERSION.has(ctx.command) });
+  const args: Record<string, string> = { which: ctx.command };
+  for (const [k, v] of Object.entries({ ...program.opts(), ...action.opts() })) args[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = typeof v === 'string' ? v : JSON.stringify(v);
+  logger.log(logEvent('MainReportArgs', `running bmp with arguments ${JSON.stringify(args)}`, () => ({ args })));
+}
+
+/** The logger for the flags (the console always; the log file where there is a project or --log-path). */
+function startLogger(ctx: CliContext, flags: GlobalFlags, projectDir: string | undefined): Logger {
+  const dir = resolve(projectDir ?? '.');
+  const hasProject = existsSync(join(dir, 'project.yml')) || existsSync(join(dir, 'dbt_project.yml'));
+  const logDir = flags.logPath ? resolve(flags.logPath) : hasProject && !NO_LOG_FILE.has(ctx.command ?? '') ? join(dir, 'logs') : undefined;
+  const color = flags.useColors ?? (ctx.io.isTTY && !process.env['CI'] && !process.env['NO_COLOR']);
+  const format: LineFormat = flags.logFormat;
+  // a live status line only where a person watches a terminal: TTY, text logs, not CI, not quiet
+  const live = format === 'text' && !flags.quiet && ctx.io.isTTY && !!ctx.io.write && !process.env['CI'] && process.env['TERM'] !== 'dumb';
+  const progress = live ? progressLine({ write: ctx.io.write!, columns: ctx.io.columns, color }) : undefined;
+  const extra: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (k.startsWith('DBT_ENV_CUSTOM_ENV_') && v !== undefined) extra[k.slice('DBT_ENV_CUSTOM_ENV_'.length)] = v;
+  const logger = createLogger({
+    invocationId: ctx.invocationId,
+    console: { format, level: flags.debug ? 'debug' : flags.logLevel, color: format === 'text' && color, write: progress ? progress.lines(ctx.io.out) : ctx.io.out, quiet: flags.quiet },
+    file: logDir ? { path: join(logDir, 'dbt.log'), format: flags.logFormatFile, level: flags.logLevelFile, color: flags.useColorsFile } : undefined,
+    print: flags.print,
+    extra,
+  });
+  ctx.logger = logger;
+  ctx.progressSink = progress ? progress.sink(logger.emit) : undefined;
+  return logger;
+}
+
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function main(argv: readonly string[], rawIo: CliIO, signals?: { interrupt?: () => boolean | void }): Promise<number> {
   // values of secret env vars (env_var('..._TOKEN')) never reach the terminal, whoever prints them
   const { write } = rawIo;
   const io: CliIO = { ...rawIo, out: (l) => rawIo.out(maskSecrets(l)), err: (l) => rawIo.err(maskSecrets(l)), ...(write ? { write: (s: string) => write(maskSecrets(s)) } : {}) };
-  const ctx: CliContext = { io, exitCode: 0 };
+  const started = Date.now();
+  const ctx: CliContext = {
+    io,
+    exitCode: 0,
+    invocationId: randomUUID(),
+    output(name, msg, data = { msg }, always = false) {
+      const logger = ctx.logger;
+      const event = logEvent(name, msg, () => data, { always });
+      if (!logger || logger.consoleFormat !== 'json') {
+        if (always || !ctx.flags?.quiet) io.out(msg);
+        logger?.log(event, { console: false });
+      } else logger.log(event);
+    },
+  };
   // false: this command has nothing to interrupt gracefully, the process edge exits at once
   if (signals) signals.interrupt = () => (ctx.onInterrupt ? (ctx.onInterrupt(), true) : false);
   const program = buildProgram(ctx);
-  const debug = argv.includes('--debug');
-  if (debug) process.env['BMP_DEBUG'] = '1';
+  const code = await runProgram(program, argv, ctx);
+  const logger = ctx.logger ?? (wantsJson(argv) ? startLogger(ctx, resolveFlagsLeniently(), undefined) : undefined);
+  if (logger) {
+    if (code === EXIT.interrupted) logger.log(logEvent('MainKeyboardInterrupt', 'ctrl-c', () => ({})));
+    const completedAt = new Date().toISOString();
+    const elapsed = (Date.now() - started) / 1000;
+    const success = code === 0;
+    logger.log(logEvent('CommandCompleted', `Command \`bmp ${ctx.command ?? argv[0] ?? ''}\` ${success ? 'succeeded' : 'failed'} at ${completedAt.slice(11, 19)} after ${elapsed.toFixed(2)} seconds`, () => ({ command: `bmp ${ctx.command ?? ''}`, success, completed_at: completedAt, elapsed })));
+    logger.flush();
+  }
+  return code;
+}
+
+/** The flags for logging an error commander raised before the flags were resolved: JSON on the console. */
+function resolveFlagsLeniently(): GlobalFlags {
+  let flags: GlobalFlags;
+  try {
+    flags = resolveGlobalFlags({}, process.env);
+  } catch {
+    flags = resolveGlobalFlags({}, {});
+  }
+  return { ...flags, logFormat: 'json' };
+}
+
+/** `--log-format json` (or DBT_LOG_FORMAT=json) on a command line commander could not parse. */
+function wantsJson(argv: readonly string[]): boolean {
+  const i = argv.indexOf('--log-format');
+  const v = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--log-format='))?.slice('--log-format='.length);
+  return (v ?? process.env['BMP_LOG_FORMAT'] ?? process.env['DBT_LOG_FORMAT'])?.toLowerCase() === 'json';
+}
+
+async function runProgram(program: Command, argv: readonly string[], ctx: CliContext): Promise<number> {
+  const { io } = ctx;
+  const debug = () => ctx.flags?.debug ?? argv.includes('--debug');
+  /** An error that stops the command: plain text on stderr, or dbt's MainEncounteredError with --log-format json; always in the log file. */
+  const fail = (text: string, stack?: string) => {
+    const logger = ctx.logger ?? (wantsJson(argv) ? startLogger(ctx, resolveFlagsLeniently(), undefined) : undefined);
+    const event = logEvent('MainEncounteredError', `Encountered an error:\n${text}`, () => ({ exc: text }));
+    const trace = stack ? logEvent('MainStackTrace', stack, () => ({ stack_trace: stack })) : undefined;
+    if (logger?.consoleFormat === 'json') {
+      logger.log(event);
+      if (trace) logger.log(trace, { console: debug() });
+      return;
+    }
+    io.err(text);
+    if (stack && debug()) io.err(stack);
+    logger?.log(event, { console: false });
+    if (trace) logger?.log(trace, { console: false });
+  };
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return ctx.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      if (err.code === 'bmp.invalidArgument') io.err(`Usage Error: ${err.message} [BMP_CLI_ARGUMENT]`);
+      if (err.code === 'bmp.invalidArgument') fail(`Usage Error: ${err.message} [BMP_CLI_ARGUMENT]`);
+      else if (wantsJson(argv)) fail(`Usage Error: ${err.message.replace(/^error: /, '')} [BMP_CLI_ARGUMENT]`);
       return EXIT.usage;
     }
     if (err instanceof BmpError) {
-      io.err(err.format(maskSecrets));
-      if (err instanceof SqlError) for (const line of detailLines(err.details)) io.err(line);
-      if (debug) io.err(err.stack ?? '');
+      // DuckDB's details (LINE n and its caret, candidate bindings) indented under the summary
+      fail([err.format(maskSecrets), ...(err instanceof SqlError ? detailLines(err.details) : [])].join('\n'), err.stack);
       return err.code === 'BMP_INTERRUPTED' ? EXIT.interrupted : err instanceof SqlError ? EXIT.failed : EXIT.usage;
     }
-    io.err(`Internal Error: ${(err as Error).message ?? String(err)}${debug ? `\n${(err as Error).stack}` : ' (run with --debug for the stack trace)'}`);
+    const message = (err as Error)?.message ?? String(err);
+    fail(`Internal Error: ${message}${debug() ? '' : ' (run with --debug for the stack trace)'}`, (err as Error)?.stack);
     return EXIT.usage;
   }
 }

@@ -28,12 +28,8 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { flags: '-t, --target <name>', description: 'profile output to use (default: the profile\'s target)' },
   { flags: '--threads <n>', description: 'nodes run in parallel (default: the target\'s threads)', parse: positiveInt('--threads') },
   { flags: '--vars <yaml>', description: "override project vars key by key, e.g. '{working_memory_capacity: 9}'" },
-  { flags: '--log-format <format>', description: 'text (default) or json (one object per event)', default: 'text' },
-  { flags: '--debug', description: 'stack traces and the SQL of every statement' },
   { flags: '--wait-for-lock <seconds>', description: 'wait this long for another process to release the database', parse: int('--wait-for-lock') },
-  { flags: '--no-color', description: 'plain output without ANSI colors' },
-  { flags: '--warn-error', description: 'treat every warning as an error (exit 2)' },
-  { flags: '--warn-error-options <json>', description: `which warnings are errors, stay warnings, or are silenced: '{"error": ["NoNodeForYamlKey"] | "all", "warn": [...], "silence": [...]}' (dbt's names; include/exclude also read)` },
+  { flags: '--target-path <dir>', description: 'where artifacts and compiled SQL go (default: target-path in project.yml, else target)' },
 ];
 
 /** dbt's resource types (`--resource-type`); those bmp has no nodes of select nothing. */
@@ -61,7 +57,6 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { flags: '--full-refresh', description: 'rebuild incremental models and seeds from scratch' },
   { flags: '--event-time-start <ts>', description: 'microbatch: (re)process the batches from this time (UTC), done or not', parse: eventTime('--event-time-start') },
   { flags: '--event-time-end <ts>', description: 'microbatch: process batches before this time (UTC); alone, run as if now were this time', parse: eventTime('--event-time-end') },
-  { flags: '-x, --fail-fast', description: 'stop at the first failure' },
   { flags: '--llm-offline', description: 'use the offline LLM provider whatever the profile says' },
 ];
 

@@ -30,6 +30,8 @@ export interface LoadOptions {
   readonly threads?: number;
   /** `--vars` as YAML text or an object. */
   readonly vars?: string | Readonly<Record<string, unknown>>;
+  /** `--target-path`: overrides project.yml's `target-path` for this invocation. */
+  readonly targetPath?: string;
 }
 
 export interface LoadedConfig {
@@ -57,7 +59,8 @@ export async function loadConfig(opts: LoadOptions = {}): Promise<LoadedConfig> 
   const file = await readProjectFile(resolve(opts.projectDir ?? '.'), warnings);
   const profileName = projectProfileName(file, cliVars) ?? 'default';
   const target = await loadTarget({ projectDir: file.dir, profilesDir: opts.profilesDir, profileName, target: opts.target, threads: opts.threads, cliVars }, warnings);
-  const project = buildProject(file, warnings, { cliVars, target });
+  const built = buildProject(file, warnings, { cliVars, target });
+  const project = opts.targetPath ? { ...built, targetPath: opts.targetPath } : built;
   const packages = await loadPackages(project, warnings, { cliVars, target });
   return { project, target, vars: { ...project.vars, ...cliVars }, cliVars, packages, warnings };
 }

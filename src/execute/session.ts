@@ -330,12 +330,18 @@ export class Session {
   }
 
   private makeSummary(node: ExecutableNode): NodeSummary {
+    const rel = node.relation;
     return {
       uniqueId: node.uniqueId,
       name: node.name,
       resourceType: node.resourceType,
       materialized: String(node.config.materialized),
-      relation: node.relation ? `${node.relation.schema}.${node.relation.identifier}` : undefined,
+      relation: rel ? `${rel.schema}.${rel.identifier}` : undefined,
+      path: node.path,
+      meta: node.meta,
+      relationParts: rel,
+      relationName: rel ? relationName(rel) : undefined,
+      attachedNode: 'attachedNode' in node ? node.attachedNode : undefined,
     };
   }
 

@@ -1,6 +1,7 @@
 /**
- * Everything the core reports is an event; the text and JSON reporters render the same events
- * (dbt's events/types.py idea). Codes are stage-prefixed: A load, I parse, Q node run, E adapter, Z summary.
+ * Everything the core reports is an event; the text and JSON reporters and the log file render the
+ * same events, each as the dbt log events that mean the same thing (see log-events.ts). The `code`
+ * of a BmpEvent is bmp's internal kind; logs carry dbt's codes instead.
  */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'runtime error';
 
@@ -26,15 +27,35 @@ export interface NodeSummary {
   readonly name: string;
   readonly resourceType: string;
   readonly materialized: string;
+  /** `schema.identifier`, as the console prints it. */
   readonly relation?: string;
+  /** Path relative to the resource folder (dbt's `node_path`). */
+  readonly path?: string;
+  readonly meta?: Readonly<Record<string, unknown>>;
+  readonly relationParts?: { readonly database: string; readonly schema: string; readonly identifier: string };
+  /** `"db"."schema"."identifier"`. */
+  readonly relationName?: string;
+  /** The node a test is attached to. */
+  readonly attachedNode?: string;
 }
 
 export type BmpEvent =
-  /** `name`: the warning's stable name (dbt's event name where dbt has it), for --warn-error-options. */
-  | { readonly code: 'A001'; readonly type: 'warning'; readonly message: string; readonly file?: string; readonly line?: number; readonly name?: string }
+  | {
+      readonly code: 'A001';
+      readonly type: 'warning';
+      readonly message: string;
+      readonly file?: string;
+      readonly line?: number;
+      /** The warning's stable name (dbt's event name where dbt has it), for --warn-error-options and logs. */
+      readonly name?: string;
+      /** bmp's code for the warning (`BMP_PATCH_UNUSED`), when it has one. */
+      readonly warnCode?: string;
+      /** Set when the warning is a selector that matched nothing (dbt's NoNodesForSelectionCriteria). */
+      readonly selector?: string;
+    }
   | { readonly code: 'A002'; readonly type: 'info'; readonly message: string }
   | { readonly code: 'Q001'; readonly type: 'run.start'; readonly command: string; readonly total: number; readonly threads: number; readonly target: string; readonly counts: Readonly<Record<string, number>> }
-  | { readonly code: 'Q002'; readonly type: 'node.start'; readonly index: number; readonly total: number; readonly node: NodeSummary }
+  | { readonly code: 'Q002'; readonly type: 'node.start'; readonly index: number; readonly total: number; readonly node: NodeSummary; readonly thread?: string }
   | { readonly code: 'Q003'; readonly type: 'node.finish'; readonly index: number; readonly total: number; readonly node: NodeSummary; readonly result: NodeResult }
   | { readonly code: 'Q004'; readonly type: 'log'; readonly message: string; readonly nodeId?: string; readonly info: boolean }
   | { readonly code: 'E001'; readonly type: 'sql'; readonly sql: string; readonly connection: number }

@@ -21,6 +21,8 @@ export interface CommonOptions extends LoadOptions {
   readonly warnErrorOptions?: string | Readonly<Record<string, unknown>>;
   /** The invocation (command, id, start time) templates see; default: made by the task. */
   readonly invocation?: Invocation;
+  /** The invocation's id (the CLI makes it first, so its logs carry it); default: a new one. */
+  readonly invocationId?: string;
 }
 
 export interface LoadedProject {
@@ -52,7 +54,7 @@ export function invocationFor(command: string, opts: CommonOptions & { readonly 
     indirectSelection: opts.indirectSelection,
     eventTimeStart: opts.eventTimeStart,
     eventTimeEnd: opts.eventTimeEnd,
-  });
+  }, opts.invocationId);
 }
 
 /** Template output (log, print, exceptions.warn) as events. */
@@ -79,7 +81,7 @@ export async function loadProject(opts: CommonOptions): Promise<LoadedProject> {
   const invocation = opts.invocation ?? invocationFor('parse', opts);
   const cfg = await loadConfig(opts);
   const { policy, warnings: policyWarnings } = resolveWarnPolicy({ warnError: opts.warnError, warnErrorOptions: opts.warnErrorOptions, projectFlags: cfg.project.flags, projectFile: cfg.project.projectFile });
-  const show = (w: ConfigWarning) => emit({ code: 'A001', type: 'warning', message: w.message, file: w.file, line: w.line, name: w.name });
+  const show = (w: ConfigWarning) => emit({ code: 'A001', type: 'warning', message: w.message, file: w.file, line: w.line, name: w.name, warnCode: w.code });
   applyWarnPolicy(policy, [...policyWarnings, ...cfg.warnings], show);
   const parsed = await parseProject(cfg, { invocation, output: templateOutput(emit, undefined, policy) });
   // over the whole manifest, whichever package each node comes from
@@ -132,7 +134,7 @@ export function selectFor(project: LoadedProject, opts: CommonOptions, commandTy
       name: 'NoNodesForSelectionCriteria',
       message: `the selection criterion '${criterion}' does not match any enabled nodes; dbt warns and does nothing: check the selector (bmp ls -s '${criterion}')`,
     };
-    applyWarnPolicy(project.warnPolicy, [warning], (w) => emit({ code: 'A001', type: 'warning', name: w.name, message: w.message }));
+    applyWarnPolicy(project.warnPolicy, [warning], (w) => emit({ code: 'A001', type: 'warning', name: w.name, message: w.message, selector: criterion }));
   }
   return topologicalOrder(project.graph, selected);
 }

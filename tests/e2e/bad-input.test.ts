@@ -130,7 +130,7 @@ describe('exit 2: one located line, no stack trace, the database untouched', () 
     expect(folders).toEqual(covered);
   });
 
-  it('--debug adds the stack trace, --log-format json does not change the error line', () => {
+  it('--debug adds the stack trace; with --log-format json the error is dbt\'s MainEncounteredError line on stdout', () => {
     const dir = fixture('missing-ref');
     const debug = run(dir, ['run', '--debug']);
     expect(debug.code).toBe(2);
@@ -138,7 +138,11 @@ describe('exit 2: one located line, no stack trace, the database untouched', () 
     expect(debug.stderr).toMatch(/^\s+at /m);
     const json = run(dir, ['run', '--log-format', 'json']);
     expect(json.code).toBe(2);
-    expect(json.stderr.trim()).toMatch(/^Compilation Error in model orders \(models\/orders\.sql:3\).*\[BMP_REF_UNDEFINED\]$/);
+    expect(json.stderr).toBe('');
+    const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const error = events.find((e) => e.info.name === 'MainEncounteredError');
+    expect(error.info).toMatchObject({ code: 'Z002', level: 'error' });
+    expect(error.data.exc).toMatch(/^Compilation Error in model orders \(models\/orders\.sql:3\).*\[BMP_REF_UNDEFINED\]$/);
   });
 
   it('the same errors stop compile and ls, which never create the database', () => {

@@ -154,12 +154,12 @@ describe('bmp CLI on a real DuckDB file', () => {
     const r = bmp(['seed', '--project-dir', dir, '--log-format', 'json']);
     expect(r.code).toBe(0);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(events.map((e) => e.info.name)).toContain('run.finish');
-    expect(events.filter((e) => e.info.name === 'node.finish').map((e) => e.data.result.status)).toEqual(['success', 'success']);
+    expect(events.map((e) => e.info.name)).toContain('StatsLine');
+    expect(events.filter((e) => e.info.name === 'LogSeedResult').map((e) => e.data.status)).toEqual(['success', 'success']);
     // one thread: a node's finish line is made after the next node started, and still comes right after its start
     const one = bmp(['seed', '--project-dir', dir, '--log-format', 'json', '--threads', '1']);
-    const order = one.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.info.name === 'node.start' || e.info.name === 'node.finish').map((e) => `${e.info.name}:${e.data.index}`);
-    expect(order).toEqual(['node.start:1', 'node.finish:1', 'node.start:2', 'node.finish:2']);
+    const order = one.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.info.name === 'LogStartLine' || e.info.name === 'LogSeedResult').map((e) => `${e.info.name}:${e.data.index}`);
+    expect(order).toEqual(['LogStartLine:1', 'LogSeedResult:1', 'LogStartLine:2', 'LogSeedResult:2']);
   });
 
   it('generates the docs site from the project, its database and the last run', () => {

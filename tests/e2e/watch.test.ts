@@ -22,12 +22,12 @@ function start(args: string[]): { cli: Cli; dir: string } {
   return { cli, dir };
 }
 
-/** Waits until `count` occurrences of `pattern` are in the output (stdout + stderr); returns the output. */
+/** Waits until `count` lines of the output (stdout + stderr) match `pattern`; returns the output. */
 async function waitFor(cli: Cli, pattern: RegExp, count = 1): Promise<string> {
-  const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
   for (;;) {
     const out = cli.output();
-    if ((out.match(global)?.length ?? 0) >= count) return out;
+    // lines, not occurrences: a JSON log line carries its message twice (info.msg and data.msg), as dbt's do
+    if (out.split('\n').filter((l) => pattern.test(l)).length >= count) return out;
     if (cli.child.exitCode !== null) throw new Error(`bmp exited (${cli.child.exitCode}) before printing ${pattern}:\n${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -103,7 +103,7 @@ describe('bmp run --watch', () => {
     let out = await waitFor(cli, WAITING);
     const lines = out.trim().split('\n');
     expect(lines.every((l) => JSON.parse(l).info.code)).toBe(true);
-    expect(out).toMatch(/"name":"run.finish"/);
+    expect(out).toMatch(/"name":"StatsLine"/);
 
     // outside the selection: nothing runs
     edit(dir, 'models/marts/customer_totals.sql', (t) => `${t}\n-- edited`);
@@ -113,7 +113,7 @@ describe('bmp run --watch', () => {
     out = await waitFor(cli, WAITING, 2);
     let c = cycle(out, 1);
     expect(c).toMatch(/customer_totals changed; no selected node depends on it/);
-    expect(c).not.toMatch(/"name":"run.start"/);
+    expect(c).not.toMatch(/"name":"FoundStats"/);
     expect(c).not.toMatch(/notes\.txt|scratch\.sql/);
 
     // the selected model: it runs alone (run = models only, its tests are not run)
@@ -121,7 +121,7 @@ describe('bmp run --watch', () => {
     out = await waitFor(cli, WAITING, 3);
     c = cycle(out, 2);
     expect(c).toMatch(/stg_orders changed: rebuilding 1 node\b/);
-    const finished = c.split('\n').filter((l) => l.includes('"name":"node.finish"')).map((l) => JSON.parse(l).data.node.name);
+    const finished = c.split('\n').filter((l) => l.includes('"name":"LogModelResult"')).map((l) => JSON.parse(l).data.node_info.node_name);
     expect(finished).toEqual(['stg_orders']);
 
     // a deleted model: nothing to run, still watching

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { maskSecrets } from '../../config/index.js';
 import { BmpError } from '../../errors.js';
+import type { BmpEvent } from '../../report/index.js';
 import { registerCommands, type CliContext, type CommandHelpers, type ParsedOptions } from '../main.js';
 import { LIMIT_OPTION } from '../options.js';
 
@@ -51,7 +52,8 @@ registerCommands((program, ctx, h) => {
   withAll(compile, h, h.selectionOptions).action(async (o: Opts) => {
     const { compile: run } = await import('../../tasks/index.js');
     const out = await run(h.libraryOptions(o) as never);
-    ctx.io.out(`Compiled ${out.compiled.size} node${out.compiled.size === 1 ? '' : 's'} to ${o.projectDir ?? '.'}/target/compiled`);
+    const msg = `Compiled ${out.compiled.size} node${out.compiled.size === 1 ? '' : 's'} to ${o.projectDir ?? '.'}/${o.targetPath ?? 'target'}/compiled`;
+    ctx.output('Note', msg);
   });
 
   const ls = program.command('ls').alias('list').description('print the selected nodes, one per line');
@@ -61,9 +63,12 @@ registerCommands((program, ctx, h) => {
     // only what ls needs: no session, no plugins, no DuckDB (start-up time)
     const { list } = await import('../../tasks/list-task.js');
     if (!['selector', 'name', 'path', 'json'].includes(o.output)) throw new BmpError('BMP_CLI_ARGUMENT', `--output must be selector, name, path or json, got '${o.output}'`);
-    const lib = h.libraryOptions({ ...o, logFormat: 'text' });
-    const lines = await list({ ...(lib as object), emit: (e) => (e.type === 'warning' ? ctx.io.err(`[WARNING]${e.file ? ` ${e.file}${e.line ? `:${e.line}` : ''}` : ''}: ${e.message}${e.name ? ` [${e.name}]` : ''}`) : undefined), output: o.output as 'name', outputKeys: o.outputKeys });
-    for (const l of lines) ctx.io.out(l);
+    const lib = h.libraryOptions(o);
+    // warnings go to stderr, so stdout holds the list alone (JSON log lines: all on stdout, as dbt)
+    const warn = (e: BmpEvent) =>
+      ctx.logger?.consoleFormat === 'json' ? lib.emit(e) : e.type === 'warning' && ctx.io.err(`[WARNING]${e.file ? ` ${e.file}${e.line ? `:${e.line}` : ''}` : ''}: ${e.message}${e.name ? ` [${e.name}]` : ''}`);
+    const lines = await list({ ...(lib as object), emit: warn, output: o.output as 'name', outputKeys: o.outputKeys });
+    for (const l of lines) ctx.output('ListCmdOut', l, { msg: l }, true);
   });
 
   const show = program.command('show').description("run a model's compiled SQL (or --inline SQL) and print the first rows");
@@ -73,11 +78,10 @@ registerCommands((program, ctx, h) => {
   show.action(async (o: Opts & { inline?: string; limit: number; output: string }) => {
     const { show: run } = await import('../../tasks/index.js');
     const res = await run({ ...(h.libraryOptions(o) as object), inline: o.inline, limit: o.limit });
-    if (o.output === 'json') {
-      ctx.io.out(JSON.stringify({ show: res.rows }, (_k, v) => (typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? maskSecrets(v) : v)));
-      return;
-    }
-    for (const l of formatTable(res.columns.map((c) => c.name), res.rows)) ctx.io.out(l);
+    const preview = o.output === 'json' ? JSON.stringify(res.rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? maskSecrets(v) : v)) : formatTable(res.columns.map((c) => c.name), res.rows).join('\n');
+    const data = { node_name: o.inline ? 'inline_query' : (o.select ?? [])[0] ?? '', preview, is_inline: !!o.inline, output_format: o.output, unique_id: '', quiet: !!ctx.flags?.quiet };
+    if (o.output === 'json') ctx.output('ShowNode', JSON.stringify({ show: JSON.parse(preview) }), data, true);
+    else ctx.output('ShowNode', preview, data, true);
   });
 
   program
@@ -89,7 +93,7 @@ registerCommands((program, ctx, h) => {
     .action(async (o: Opts) => {
       const { debug } = await import('../../tasks/index.js');
       const r = await debug({ projectDir: o.projectDir, profilesDir: o.profilesDir, target: o.target });
-      for (const l of r.lines) ctx.io.out(l);
+      for (const l of r.lines) ctx.output('DebugCmdOut', l);
       ctx.exitCode = r.ok ? 0 : 1;
     });
 
@@ -101,10 +105,10 @@ registerCommands((program, ctx, h) => {
     .action(async (o: Opts) => {
       const { clean } = await import('../../tasks/index.js');
       const r = await clean({ projectDir: o.projectDir, profilesDir: o.profilesDir });
-      if (r.kept.length) ctx.io.out(`Kept ${r.kept.join(' and ')}: the profile's database is never cleaned`);
-      if (r.emptied.length) ctx.io.out(`Removed everything else in ${r.emptied.join(', ')}`);
-      if (r.removed.length) ctx.io.out(`Removed ${r.removed.join(', ')}`);
-      if (!r.kept.length && !r.emptied.length && !r.removed.length) ctx.io.out('Nothing to clean');
+      if (r.kept.length) ctx.output('Note', `Kept ${r.kept.join(' and ')}: the profile's database is never cleaned`);
+      if (r.emptied.length) ctx.output('ConfirmCleanPath', `Removed everything else in ${r.emptied.join(', ')}`, { path: r.emptied.join(', ') });
+      if (r.removed.length) ctx.output('ConfirmCleanPath', `Removed ${r.removed.join(', ')}`, { path: r.removed.join(', ') });
+      if (!r.kept.length && !r.emptied.length && !r.removed.length) ctx.output('FinishedCleanPaths', 'Nothing to clean', {});
     });
 });
 

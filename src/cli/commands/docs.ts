@@ -9,8 +9,8 @@ registerCommands((program, ctx, h) => {
   generate.action(async (o: ParsedOptions & { compile: boolean; emptyCatalog?: boolean }) => {
     const { generateDocs } = await import('../../tasks/docs-task.js');
     const out = await generateDocs({ ...(h.libraryOptions(o) as object), compile: o.compile, emptyCatalog: o.emptyCatalog });
-    ctx.io.out(`Catalog written to ${out.catalogPath} (${out.catalogEntries} relations)`);
-    ctx.io.out(`Docs site with ${out.nodes} nodes at ${out.path}`);
+    ctx.output('CatalogWritten', `Catalog written to ${out.catalogPath} (${out.catalogEntries} relations)`, { path: out.catalogPath });
+    ctx.output('Note', `Docs site with ${out.nodes} nodes at ${out.path}`);
   });
   const serve = docs.command('serve').description('serve target/docs on 127.0.0.1');
   h.addOptions(serve, h.globalOptions);

@@ -188,9 +188,9 @@ registerCommands((program, ctx) => {
       if (name !== undefined && !name.trim()) throw new UsageError('BMP_CLI_ARGUMENT', 'the project name is empty', {}, 'bmp init NAME creates the folder NAME');
       const dir = name ?? '.';
       const r = initProject(dir);
-      ctx.io.out(`Created project '${r.name}' in ${r.dir}:`);
-      for (const f of r.files) ctx.io.out(`  ${f}`);
-      ctx.io.out('');
-      ctx.io.out(`Next: ${name ? `cd ${name} && ` : ''}bmp build`);
+      ctx.output('Note', `Created project '${r.name}' in ${r.dir}:`, undefined, true);
+      for (const f of r.files) ctx.output('Note', `  ${f}`, undefined, true);
+      ctx.output('Note', '', undefined, true);
+      ctx.output('Note', `Next: ${name ? `cd ${name} && ` : ''}bmp build`, undefined, true);
     });
 });

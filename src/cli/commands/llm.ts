@@ -35,11 +35,11 @@ registerCommands((program, ctx, h) => {
       return;
     }
     if (!r.exists) {
-      ctx.io.out(`No LLM cache in ${r.database} yet (a build that calls llm_generate or llm_embed creates ${r.table}).`);
+      ctx.output('Note', `No LLM cache in ${r.database} yet (a build that calls llm_generate or llm_embed creates ${r.table}).`, undefined, true);
       return;
     }
     const pct = r.hitRate === null ? 'n/a' : `${(100 * r.hitRate).toFixed(1)}%`;
-    ctx.io.out(`${r.table} in ${r.database}: ${r.entries.toLocaleString('en-US')} entries, ${r.hits.toLocaleString('en-US')} hits (hit rate ${pct}), ${r.fetchSeconds.toFixed(2)}s of provider time cached`);
+    ctx.output('Note', `${r.table} in ${r.database}: ${r.entries.toLocaleString('en-US')} entries, ${r.hits.toLocaleString('en-US')} hits (hit rate ${pct}), ${r.fetchSeconds.toFixed(2)}s of provider time cached`, undefined, true);
     const rows = r.groups.map((g) => ({
       kind: g.kind,
       provider: g.provider === 'offline' ? 'offline (not a model)' : g.provider,
@@ -50,7 +50,7 @@ registerCommands((program, ctx, h) => {
       first_created: g.firstCreated ?? '',
       last_used: g.lastUsed ?? '',
     }));
-    for (const line of formatTable(['kind', 'provider', 'model', 'entries', 'hits', 'provider_s', 'first_created', 'last_used'], rows)) ctx.io.out(line);
+    for (const line of formatTable(['kind', 'provider', 'model', 'entries', 'hits', 'provider_s', 'first_created', 'last_used'], rows)) ctx.output('Note', line, undefined, true);
   });
 
   const filters = (cmd: Command) =>
@@ -67,13 +67,13 @@ registerCommands((program, ctx, h) => {
   prune.action(async (o: CacheOpts) => {
     const { llmCachePrune } = await import('../../llm/cache-task.js');
     const r = await llmCachePrune({ ...location(o), olderThanDays: o.olderThan, provider: o.provider, model: o.model, kind: o.kind, maxEntries: o.maxEntries, unused: o.unused });
-    ctx.io.out(`Deleted ${r.deleted.toLocaleString('en-US')} LLM cache entr${r.deleted === 1 ? 'y' : 'ies'} from ${r.database}`);
+    ctx.output('Note', `Deleted ${r.deleted.toLocaleString('en-US')} LLM cache entr${r.deleted === 1 ? 'y' : 'ies'} from ${r.database}`, undefined, true);
   });
 
   const clear = filters(locationOptions(cache.command('clear').description('delete every entry (or every entry of a provider, model or kind)'), h));
   clear.action(async (o: CacheOpts) => {
     const { llmCachePrune } = await import('../../llm/cache-task.js');
     const r = await llmCachePrune({ ...location(o), provider: o.provider, model: o.model, kind: o.kind, all: true });
-    ctx.io.out(`Deleted ${r.deleted.toLocaleString('en-US')} LLM cache entr${r.deleted === 1 ? 'y' : 'ies'} from ${r.database}`);
+    ctx.output('Note', `Deleted ${r.deleted.toLocaleString('en-US')} LLM cache entr${r.deleted === 1 ? 'y' : 'ies'} from ${r.database}`, undefined, true);
   });
 });

@@ -16,16 +16,16 @@ registerCommands((program, ctx, h) => {
       return;
     }
     if (!listings.length) {
-      ctx.io.out('No partitioned models in the selection (configure partition_by).');
+      ctx.output('Note', 'No partitioned models in the selection (configure partition_by).', undefined, true);
       return;
     }
     for (const l of listings) {
       const total = l.partitions.reduce((s, p) => s + p.rows, 0);
       const from = l.source === 'live' ? 'counted live' : l.source === 'metadata' ? 'from _bmp.partitions' : 'not built yet';
-      ctx.io.out(`${l.name} (${l.kind} ${l.relation}, ${l.granularity} partitions of ${l.field}, ${from}): ${l.partitions.length} partition${l.partitions.length === 1 ? '' : 's'}, ${total} rows`);
+      ctx.output('Note', `${l.name} (${l.kind} ${l.relation}, ${l.granularity} partitions of ${l.field}, ${from}): ${l.partitions.length} partition${l.partitions.length === 1 ? '' : 's'}, ${total} rows`, undefined, true);
       if (l.partitions.length) {
         const rows = l.partitions.map((p) => ({ partition: p.key ?? 'null', rows: p.rows, updated_at: p.updatedAt ?? '' }));
-        for (const line of formatTable(l.source === 'live' ? ['partition', 'rows'] : ['partition', 'rows', 'updated_at'], rows)) ctx.io.out(line);
+        for (const line of formatTable(l.source === 'live' ? ['partition', 'rows'] : ['partition', 'rows', 'updated_at'], rows)) ctx.output('Note', line, undefined, true);
       }
     }
   });

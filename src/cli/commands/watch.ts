@@ -19,9 +19,9 @@ export async function watchCommand(ctx: CliContext, h: CommandHelpers, command: 
     onError: (err) => {
       if (err instanceof BmpError) {
         ctx.io.err(err.format(maskSecrets));
-        if (o.debug) ctx.io.err(err.stack ?? '');
+        if (ctx.flags?.debug) ctx.io.err(err.stack ?? '');
       } else {
-        ctx.io.err(`Internal Error: ${(err as Error)?.message ?? String(err)}${o.debug ? `\n${(err as Error)?.stack}` : ' (run with --debug for the stack trace)'}`);
+        ctx.io.err(`Internal Error: ${(err as Error)?.message ?? String(err)}${ctx.flags?.debug ? `\n${(err as Error)?.stack}` : ' (run with --debug for the stack trace)'}`);
       }
     },
   } as Parameters<typeof watchProject>[1]);
