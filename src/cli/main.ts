@@ -84,8 +84,8 @@ export interface CommandHelpers {
 
 /** Commands whose console log opens with dbt's "Running with ..." line (the others print only their output). */
 const REPORTS_VERSION = new Set(['run', 'build', 'test', 'seed', 'snapshot', 'compile', 'parse', 'retry', 'clone', 'run-operation', 'source freshness', 'docs generate', 'dev']);
-/** Commands that write no log file (dbt writes none for clean; init has no project yet). */
-const NO_LOG_FILE = new Set(['clean', 'init']);
+/** Commands that write no log file (dbt writes none for clean; init has no project yet; deps promises to write nothing but packages). */
+const NO_LOG_FILE = new Set(['clean', 'init', 'deps']);
 
 const registrars: CommandRegistrar[] = [];
 

@@ -269,7 +269,7 @@ export function toLogEvents(e: BmpEvent, summaries?: (uniqueId: string) => NodeS
     case 'warning': {
       const at = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}` : '';
       // the console says [WARNING] (dbt's warning tag); the event's msg is the warning itself
-      const text = `[WARNING]${at ? ` ${at}` : ''}: ${e.message}`;
+      const text = `[WARNING]${at ? ` ${at}` : ''}: ${e.message}${e.name ? ` [${e.name}]` : ''}`;
       const msg = at ? `${at}: ${e.message}` : e.message;
       if (e.selector !== undefined || e.name === 'NoNodesForSelectionCriteria') return [logEvent('NoNodesForSelectionCriteria', msg, () => ({ spec_raw: e.selector ?? '' }), { colored: (c) => c(33, text) })];
       // a warning named as a dbt event (or a bmp-only one) is logged under that name; others are BmpWarning

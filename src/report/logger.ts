@@ -120,8 +120,8 @@ export function createLogger(opts: LoggerOptions): Logger {
       return `${separator}${debugTime(now)} [${e.level.padEnd(5)}] [${thread}]: ${text}`;
     }
     if (e.name === 'PrintEvent') return text;
-    const t = hms(now.getTime());
-    return text.includes('\n') ? text.split('\n').map((l) => `${t}  ${l}`).join('\n') : `${t}  ${text}`;
+    // as dbt: the time opens the event's first line; the lines of a multi-line message follow as they are
+    return `${hms(now.getTime())}  ${text}`;
   };
 
   const log = (e: LogEvent, where: { console?: boolean; file?: boolean } = {}) => {
