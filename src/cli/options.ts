@@ -45,6 +45,7 @@ export const SELECTION_OPTIONS: readonly OptionSpec[] = [
   { flags: '-m, --models <selector...>', description: 'alias of --select (older dbt)' },
   { flags: '--exclude <selector...>', description: 'nodes to leave out (same syntax)' },
   { flags: '--resource-type <type...>', description: 'only these resource types (model, seed, snapshot, test, unit_test, source, analysis; all)', parse: resourceType },
+  { flags: '--selector <name>', description: 'a selection named in selectors.yml (instead of --select/--exclude)' },
   { flags: '--indirect-selection <mode>', description: 'tests of selected nodes: eager (default), cautious, buildable, empty' },
 ];
 
@@ -57,6 +58,8 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { flags: '--full-refresh', description: 'rebuild incremental models and seeds from scratch' },
   { flags: '--event-time-start <ts>', description: 'microbatch: (re)process the batches from this time (UTC), done or not', parse: eventTime('--event-time-start') },
   { flags: '--event-time-end <ts>', description: 'microbatch: process batches before this time (UTC); alone, run as if now were this time', parse: eventTime('--event-time-end') },
+  { flags: '--empty', description: 'build every model from empty inputs (refs and sources read zero rows): checks the SQL and the schema' },
+  { flags: '--store-failures', description: "store every test's failing rows in the database (as store_failures: true does)" },
   { flags: '--llm-offline', description: 'use the offline LLM provider whatever the profile says' },
 ];
 

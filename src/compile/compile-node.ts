@@ -43,6 +43,8 @@ export interface CompileEnv {
    * render as `(select * from X where event_time >= start and event_time < end)`.
    */
   readonly eventTimeWindow?: { readonly start: string; readonly end: string; readonly id: string };
+  /** `--empty`: refs and sources read no rows (`(select * from x where false limit 0)`), as dbt's. */
+  readonly empty?: boolean;
 }
 
 /**
@@ -359,6 +361,7 @@ class NodeRenderer {
     if (!n) throw new CompileError('BMP_REF_UNDEFINED', `unknown node ${id}`, this.where);
     if (n.resourceType === 'source' && n.externalLocation) {
       const read = externalReader(n.externalLocation, this.env.cfg.project.projectDir);
+      if (this.env.empty) return new TemplateRelation(n.relation!.database, n.relation!.schema, n.identifier, 'external', `(select * from ${read} where false limit 0)`);
       return new TemplateRelation(n.relation!.database, n.relation!.schema, n.identifier, 'external', this.eventTimeFiltered(n, read) ?? read);
     }
     if (n.resourceType === 'model' && n.config.materialized === 'ephemeral') {
@@ -367,6 +370,7 @@ class NodeRenderer {
     }
     const r = n.relation!;
     const kind = this.env.catalog?.get(r.schema, r.identifier)?.kind;
+    if (this.env.empty) return new TemplateRelation(r.database, r.schema, r.identifier, kind, `(select * from ${quoteIdent(r.schema)}.${quoteIdent(r.identifier)} where false limit 0)`);
     const filtered = this.eventTimeFiltered(n, `${quoteIdent(r.schema)}.${quoteIdent(r.identifier)}`);
     return new TemplateRelation(r.database, r.schema, r.identifier, kind, filtered);
   }

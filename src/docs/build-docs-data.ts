@@ -111,6 +111,25 @@ export function buildDocsData(manifest: Manifest, opts: BuildDocsOptions = {}): 
     if (n.resourceType === 'unit_test') extra.rawCode = unitTestText(n);
     nodes.push({ ...base, ...extra });
   }
+  // exposures, metrics, semantic models, saved queries and groups: pages of their own (never run,
+  // not in the lineage graph), listing what they depend on
+  for (const r of manifest.resources?.values() ?? []) {
+    nodes.push({
+      uniqueId: r.uniqueId,
+      resourceType: r.resourceType,
+      name: r.label ?? r.name,
+      packageName: r.packageName,
+      path: r.originalFilePath,
+      description: r.description,
+      config: plainConfig((r.properties['config'] as Record<string, unknown> | undefined) ?? {}),
+      tags: Array.isArray(r.properties['tags']) ? (r.properties['tags'] as string[]) : [],
+      columns: [],
+      parents: r.dependsOn.filter((p) => all.has(p) || manifest.resources?.has(p)),
+      children: [],
+      testIds: [],
+      rawCode: JSON.stringify(r.properties, null, 2),
+    });
+  }
   nodes.sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : a.uniqueId > b.uniqueId ? 1 : 0));
 
   const data: { -readonly [K in keyof DocsData]: DocsData[K] } = {

@@ -32,6 +32,10 @@ export interface SessionOptions {
   readonly flags?: Readonly<Record<string, unknown>>;
   /** Nodes this invocation will run: the static models among them compile while the database opens. */
   readonly compileAhead?: readonly string[];
+  /** `--empty`: every model is built from empty inputs (see CompileEnv.empty). */
+  readonly empty?: boolean;
+  /** `--store-failures`: every data test stores its failing rows. */
+  readonly storeFailures?: boolean;
 }
 
 /** What a session is given before the database opens (see Session.compileAhead). */
@@ -185,6 +189,7 @@ export class Session {
       context: { shared: ahead.context, extraGlobals: opts.extraGlobals },
       fullRefresh: !!opts.fullRefresh,
       output: (nodeId) => templateOutput(opts.emit, nodeId),
+      empty: !!opts.empty,
     };
   }
 

@@ -115,6 +115,9 @@ export interface SourceNode extends NodeBase {
   /** When set, the source is a file read with read_csv/read_parquet and not a table. */
   readonly externalLocation?: string;
   readonly loader?: string;
+  /** The column `source freshness` reads (`max(loaded_at_field)`). */
+  readonly loadedAtField?: string;
+  /** `{warn_after: {count, period}, error_after: {...}, filter}`, as written; null turns it off. */
   readonly freshness?: unknown;
 }
 
@@ -175,6 +178,25 @@ export interface DocBlock {
   readonly blockContents: string;
 }
 
+/**
+ * An exposure, group, metric, semantic model or saved query: parsed into the manifest (dbt's
+ * sections of the same names) and shown in the docs; never run.
+ */
+export interface ProjectResource {
+  readonly uniqueId: string;
+  readonly resourceType: 'exposure' | 'group' | 'metric' | 'semantic_model' | 'saved_query';
+  readonly name: string;
+  readonly label?: string;
+  readonly description: string;
+  readonly packageName: string;
+  readonly originalFilePath: string;
+  readonly fqn: readonly string[];
+  /** Unique ids it depends on: models, seeds, snapshots, sources, semantic models, metrics. */
+  readonly dependsOn: readonly string[];
+  /** Its other fields, in dbt's manifest shape (type, owner, type_params, ...). */
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
 export interface Manifest {
   readonly projectName: string;
   readonly nodes: ReadonlyMap<string, ExecutableNode>;
@@ -187,6 +209,8 @@ export interface Manifest {
   readonly disabled: ReadonlySet<string>;
   /** What `ref()` can name, by package (see manifest/lookup.ts). */
   readonly refIndex: RefIndex;
+  /** Exposures, groups, metrics, semantic models and saved queries, by unique id. */
+  readonly resources?: ReadonlyMap<string, ProjectResource>;
 }
 
 export function isSqlNode(n: ManifestNode): n is SqlNode {

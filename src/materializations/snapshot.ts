@@ -31,6 +31,10 @@ export interface SnapshotConfig {
   readonly updatedAt?: string;
   readonly checkCols: readonly string[] | 'all';
   readonly hardDeletes: HardDeletes;
+  /** The meta columns' names (dbt 1.9 `snapshot_meta_column_names`), by their default name. */
+  readonly columns: Readonly<Record<(typeof SNAPSHOT_META)[number], string>>;
+  /** dbt 1.9 `dbt_valid_to_current`: the SQL expression current versions carry instead of NULL. */
+  readonly validToCurrent?: string;
 }
 
 export const SNAPSHOT_META = ['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to', 'dbt_is_deleted'] as const;
@@ -54,7 +58,25 @@ export function snapshotConfigOf(config: NodeConfig, nodeId?: string): SnapshotC
   }
   const hd = String(config['hard_deletes'] ?? (config['invalidate_hard_deletes'] === true ? 'invalidate' : 'ignore')) as HardDeletes;
   if (!['ignore', 'invalidate', 'new_record'].includes(hd)) fail(`hard_deletes must be ignore, invalidate or new_record, got '${hd}'`);
-  return { uniqueKey, strategy, updatedAt, checkCols, hardDeletes: hd };
+  const names = config['snapshot_meta_column_names'];
+  if (names !== undefined && names !== null && (typeof names !== 'object' || Array.isArray(names))) fail('snapshot_meta_column_names must be a mapping like {dbt_valid_from: valid_from}');
+  const columns = Object.fromEntries(SNAPSHOT_META.map((m) => [m, String((names as Record<string, unknown> | undefined)?.[m] ?? m)])) as SnapshotConfig['columns'];
+  for (const key of Object.keys((names as object | undefined) ?? {})) {
+    if (!(SNAPSHOT_META as readonly string[]).includes(key)) fail(`snapshot_meta_column_names takes ${SNAPSHOT_META.join(', ')}; got '${key}'`);
+  }
+  const current = config['dbt_valid_to_current'];
+  return { uniqueKey, strategy, updatedAt, checkCols, hardDeletes: hd, columns, ...(current !== undefined && current !== null ? { validToCurrent: String(current) } : {}) };
+}
+
+/** `alias.valid_to is null` (or, with dbt_valid_to_current, equal to it): the current version. */
+function isCurrent(cfg: SnapshotConfig, alias?: string): string {
+  const col = `${alias ? `${alias}.` : ''}${quoteIdent(cfg.columns.dbt_valid_to)}`;
+  return cfg.validToCurrent ? `(${col} is null or ${col} = (${cfg.validToCurrent}))` : `${col} is null`;
+}
+
+/** What a current version's valid_to holds: NULL, or dbt_valid_to_current. */
+function currentValidTo(cfg: SnapshotConfig): string {
+  return cfg.validToCurrent ? `(${cfg.validToCurrent})` : 'null';
 }
 
 const SRC_TABLE = '__bmp_snapshot_source';
@@ -88,10 +110,13 @@ const match = (keys: readonly string[], l: string, r: string) => keys.map((k) =>
  */
 export function snapshotCreateSql(rel: Relation, sql: string, cfg: SnapshotConfig, now: string): string {
   const upd = cfg.strategy === 'timestamp' ? quoteIdent(cfg.updatedAt!) : tsLiteral(now);
-  const deleted = cfg.hardDeletes === 'new_record' ? ', false as dbt_is_deleted' : '';
+  const c = cfg.columns;
+  const deleted = cfg.hardDeletes === 'new_record' ? `, false as ${quoteIdent(c.dbt_is_deleted)}` : '';
+  // the first versions are current: valid_to NULL (typed as updated_at), or dbt_valid_to_current
+  const validTo = cfg.validToCurrent ? `coalesce(nullif(${upd}, ${upd}), (${cfg.validToCurrent}))` : `nullif(${upd}, ${upd})`;
   return createTableAs(
     rel,
-    `select *, ${scdId(cfg.uniqueKey, upd)} as dbt_scd_id,\n  ${upd} as dbt_updated_at, ${upd} as dbt_valid_from, nullif(${upd}, ${upd}) as dbt_valid_to${deleted}\nfrom (\n${sql}\n) as __bmp_src`,
+    `select *, ${scdId(cfg.uniqueKey, upd)} as ${quoteIdent(c.dbt_scd_id)},\n  ${upd} as ${quoteIdent(c.dbt_updated_at)}, ${upd} as ${quoteIdent(c.dbt_valid_from)}, ${validTo} as ${quoteIdent(c.dbt_valid_to)}${deleted}\nfrom (\n${sql}\n) as __bmp_src`,
     { replace: false },
   );
 }
@@ -105,27 +130,29 @@ export function snapshotMergeSql(rel: Relation, cfg: SnapshotConfig, sourceColum
   const t = relationSql(rel);
   const keys = cfg.uniqueKey;
   const nowLit = tsLiteral(now);
+  const m = Object.fromEntries(SNAPSHOT_META.map((k) => [k, quoteIdent(cfg.columns[k])])) as Record<(typeof SNAPSHOT_META)[number], string>;
   const checkCols = cfg.checkCols === 'all' ? sourceColumns : cfg.checkCols;
   const changed =
     cfg.strategy === 'timestamp'
-      ? `d.dbt_valid_from < s.__bmp_updated_at`
+      ? `d.${m.dbt_valid_from} < s.__bmp_updated_at`
       : `not (${checkCols.map((c) => `d.${quoteIdent(c)} is not distinct from s.${quoteIdent(c)}`).join(' and ') || 'true'})`;
-  const wasDeleted = hasDeletedColumn ? ' or coalesce(d.dbt_is_deleted, false)' : '';
+  const wasDeleted = hasDeletedColumn ? ` or coalesce(d.${m.dbt_is_deleted}, false)` : '';
   const cols = sourceColumns.map(quoteIdent);
+  const meta = `${m.dbt_scd_id}, ${m.dbt_updated_at}, ${m.dbt_valid_from}, ${m.dbt_valid_to}`;
   const out = [
-    `create or replace temp table ${CHANGES} as\nselect s.* from ${SRC_TABLE} as s\nleft join (select * from ${t} where dbt_valid_to is null) as d on ${match(keys, 'd', 's')}\nwhere d.dbt_scd_id is null or ${changed}${wasDeleted}`,
-    `update ${t} as d set dbt_valid_to = c.__bmp_updated_at\nfrom ${CHANGES} as c\nwhere ${match(keys, 'd', 'c')} and d.dbt_valid_to is null`,
-    `insert into ${t} (${cols.join(', ')}, dbt_scd_id, dbt_updated_at, dbt_valid_from, dbt_valid_to${hasDeletedColumn ? ', dbt_is_deleted' : ''})\nselect ${cols.map((c) => `c.${c}`).join(', ')}, ${scdId(keys, 'c.__bmp_updated_at', 'c')}, c.__bmp_updated_at, c.__bmp_updated_at, null${hasDeletedColumn ? ', false' : ''}\nfrom ${CHANGES} as c`,
+    `create or replace temp table ${CHANGES} as\nselect s.* from ${SRC_TABLE} as s\nleft join (select * from ${t} as d where ${isCurrent(cfg, 'd')}) as d on ${match(keys, 'd', 's')}\nwhere d.${m.dbt_scd_id} is null or ${changed}${wasDeleted}`,
+    `update ${t} as d set ${m.dbt_valid_to} = c.__bmp_updated_at\nfrom ${CHANGES} as c\nwhere ${match(keys, 'd', 'c')} and ${isCurrent(cfg, 'd')}`,
+    `insert into ${t} (${cols.join(', ')}, ${meta}${hasDeletedColumn ? `, ${m.dbt_is_deleted}` : ''})\nselect ${cols.map((c) => `c.${c}`).join(', ')}, ${scdId(keys, 'c.__bmp_updated_at', 'c')}, c.__bmp_updated_at, c.__bmp_updated_at, ${currentValidTo(cfg)}${hasDeletedColumn ? ', false' : ''}\nfrom ${CHANGES} as c`,
   ];
   if (cfg.hardDeletes !== 'ignore') {
-    const notDeleted = hasDeletedColumn ? ' and not coalesce(d.dbt_is_deleted, false)' : '';
+    const notDeleted = hasDeletedColumn ? ` and not coalesce(d.${m.dbt_is_deleted}, false)` : '';
     out.push(
-      `create or replace temp table ${GONE} as\nselect d.* from ${t} as d\nwhere d.dbt_valid_to is null${notDeleted} and not exists (select 1 from ${SRC_TABLE} as s where ${match(keys, 'd', 's')})`,
-      `update ${t} as d set dbt_valid_to = ${nowLit}\nwhere d.dbt_scd_id in (select dbt_scd_id from ${GONE}) and d.dbt_valid_to is null`,
+      `create or replace temp table ${GONE} as\nselect d.* from ${t} as d\nwhere ${isCurrent(cfg, 'd')}${notDeleted} and not exists (select 1 from ${SRC_TABLE} as s where ${match(keys, 'd', 's')})`,
+      `update ${t} as d set ${m.dbt_valid_to} = ${nowLit}\nwhere d.${m.dbt_scd_id} in (select ${m.dbt_scd_id} from ${GONE}) and ${isCurrent(cfg, 'd')}`,
     );
     if (cfg.hardDeletes === 'new_record') {
       out.push(
-        `insert into ${t} (${cols.join(', ')}, dbt_scd_id, dbt_updated_at, dbt_valid_from, dbt_valid_to, dbt_is_deleted)\nselect ${cols.map((c) => `g.${c}`).join(', ')}, ${scdId(keys, nowLit, 'g')}, ${nowLit}, ${nowLit}, null, true\nfrom ${GONE} as g`,
+        `insert into ${t} (${cols.join(', ')}, ${meta}, ${m.dbt_is_deleted})\nselect ${cols.map((c) => `g.${c}`).join(', ')}, ${scdId(keys, nowLit, 'g')}, ${nowLit}, ${nowLit}, ${currentValidTo(cfg)}, true\nfrom ${GONE} as g`,
       );
     }
     out.push(`drop table if exists temp.main.${GONE}`);
@@ -162,9 +189,9 @@ export const snapshot: Materialization = async (ctx) => {
     const targetCols = await ctx.columnsOf(t);
     const have = new Set(targetCols.map((c) => c.name.toLowerCase()));
     for (const c of srcCols) if (!have.has(c.name.toLowerCase())) await ctx.conn.run(`alter table ${t} add column ${quoteIdent(c.name)} ${c.type}`);
-    const hasDeleted = have.has('dbt_is_deleted');
-    if (cfg.hardDeletes === 'new_record' && !hasDeleted) await ctx.conn.run(`alter table ${t} add column dbt_is_deleted boolean default false`);
-    const stmts = snapshotMergeSql(ctx.relation, cfg, userColumns(srcCols), now, hasDeleted || cfg.hardDeletes === 'new_record');
+    const hasDeleted = have.has(cfg.columns.dbt_is_deleted.toLowerCase());
+    if (cfg.hardDeletes === 'new_record' && !hasDeleted) await ctx.conn.run(`alter table ${t} add column ${quoteIdent(cfg.columns.dbt_is_deleted)} boolean default false`);
+    const stmts = snapshotMergeSql(ctx.relation, cfg, userColumns(srcCols, cfg), now, hasDeleted || cfg.hardDeletes === 'new_record');
     for (const s of stmts) {
       const n = await ctx.conn.run(s);
       if (s.startsWith('insert')) inserted += n;
@@ -175,8 +202,8 @@ export const snapshot: Materialization = async (ctx) => {
   return { rowsAffected: inserted, message: `OK snapshotted ${inserted} new versions`, kind: 'table' };
 };
 
-function userColumns(cols: readonly CatalogColumn[]): string[] {
-  const meta = new Set<string>(SNAPSHOT_META);
+function userColumns(cols: readonly CatalogColumn[], cfg: SnapshotConfig): string[] {
+  const meta = new Set<string>([...SNAPSHOT_META, ...Object.values(cfg.columns).map((c) => c.toLowerCase())]);
   return cols.map((c) => c.name).filter((n) => !meta.has(n.toLowerCase()));
 }
 

@@ -62,30 +62,34 @@ export class ParseContext {
   }
 
   /** The project's own configs for `fqn` (outermost first). */
-  private ownLayers(section: Section, fqn: readonly string[], resourceType: ConfigResourceType): Record<string, unknown>[] {
+  private ownLayers(section: Section | null, fqn: readonly string[], resourceType: ConfigResourceType): Record<string, unknown>[] {
+    if (section === null) return [];
     return folderConfigs(this.project[section] as ConfigTree, fqn, resourceType);
   }
 
   /** The root project's configs for a package node; they apply last. */
-  private rootLayers(section: Section, fqn: readonly string[], resourceType: ConfigResourceType): Record<string, unknown>[] {
-    return this.isRoot ? [] : folderConfigs(this.root[section] as ConfigTree, fqn, resourceType);
+  private rootLayers(section: Section | null, fqn: readonly string[], resourceType: ConfigResourceType): Record<string, unknown>[] {
+    return this.isRoot || section === null ? [] : folderConfigs(this.root[section] as ConfigTree, fqn, resourceType);
   }
 
   private folders(f: SourceFile): string[] {
     return dirname(f.relativeToRoot) === '.' ? [] : dirname(f.relativeToRoot).split('/');
   }
 
-  sqlNode(resourceType: 'model' | 'test' | 'snapshot', f: SourceFile, patch: NodePatch | undefined, section: 'models' | 'tests' | 'snapshots', defaultMaterialized: string, rawOverride?: { name: string; text: string; line: number }): SqlNode {
+  /** A SQL node; `section` null for analyses (project.yml configures none, as in dbt). */
+  sqlNode(resourceType: 'model' | 'test' | 'snapshot' | 'analysis', f: SourceFile, patch: NodePatch | undefined, section: 'models' | 'tests' | 'snapshots' | null, defaultMaterialized: string, rawOverride?: { name: string; text: string; line: number }): SqlNode {
     const pkg = this.project.name;
     const name = rawOverride?.name ?? stem(f.path);
     const fqn = [pkg, ...this.folders(f), name];
     const uniqueId = `${resourceType}.${pkg}.${name}`;
     const where: ErrorLocation = { file: f.path, nodeId: uniqueId };
     const rawCode = rawOverride?.text ?? f.text;
-    const check = this.check(resourceType);
+    // an analysis takes a model's configs (it is compiled like one, never built)
+    const configType = resourceType === 'analysis' ? 'model' : resourceType;
+    const check = this.check(configType);
     const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere, check) : {};
-    const preConfig = mergeConfigs(...this.ownLayers(section, fqn, resourceType), patchConfig);
-    const rootConfig = mergeConfigs(...this.rootLayers(section, fqn, resourceType));
+    const preConfig = mergeConfigs(...this.ownLayers(section, fqn, configType), patchConfig);
+    const rootConfig = mergeConfigs(...this.rootLayers(section, fqn, configType));
     // `this` while capturing: only a template that renders (not the static fast path) needs it
     const provisional = () => this.relationFor(resourceType, name, finalizeConfig(mergeConfigs(preConfig, rootConfig), defaultMaterialized));
     const partialModel = () => ({ unique_id: uniqueId, name, resource_type: resourceType, package_name: pkg, original_file_path: f.path, path: f.relativeToRoot, fqn, config: preConfig, raw_code: rawCode, language: 'sql' });
@@ -95,7 +99,7 @@ export class ParseContext {
     if (patch) merged['tags'] = [...new Set([...((merged['tags'] as string[]) ?? []), ...patch.tags])];
     const config = finalizeConfig(merged, defaultMaterialized);
     if (resourceType === 'model' && config.enabled) checkStrategyConfig(config, where);
-    const relation = resourceType === 'test' || config.materialized === 'ephemeral' ? undefined : this.relationFor(resourceType, name, config);
+    const relation = resourceType === 'test' || resourceType === 'analysis' || config.materialized === 'ephemeral' ? undefined : this.relationFor(resourceType, name, config);
     return Object.freeze({
       uniqueId,
       resourceType,
@@ -119,6 +123,24 @@ export class ParseContext {
       dependsOn: { nodes: [], macros: [] },
       testMetadata: resourceType === 'test' ? { name, kwargs: {}, testType: 'singular' } : undefined,
     } satisfies SqlNode);
+  }
+
+  /**
+   * A snapshot declared in a properties file (dbt 1.9): `relation: ref('orders')` (or a source) is
+   * what it snapshots; its config comes from `config:`.
+   * @throws ParseError BMP_SNAPSHOT_RELATION when `relation` is not a ref() or source() call
+   */
+  yamlSnapshot(patch: NodePatch): SqlNode {
+    const relation = String(patch.relation ?? '').trim();
+    if (!/^(ref|source)\s*\(.*\)$/s.test(relation)) {
+      throw new ParseError('BMP_SNAPSHOT_RELATION', `snapshot '${patch.name}': relation must be ref('...') or source('...', '...'), got ${JSON.stringify(patch.relation)}`, patch.where, "e.g. relation: ref('orders')");
+    }
+    const prefix = this.packagePath !== undefined ? `${this.packagePath}/` : '';
+    const root = this.project.snapshotPaths.concat(this.project.modelPaths).map((r) => prefix + r).find((r) => patch.file.startsWith(`${r}/`)) ?? '';
+    const relativeToRoot = root ? patch.file.slice(root.length + 1) : patch.file;
+    const text = `select * from {{ ${relation} }}`;
+    const file: SourceFile = { absolutePath: `${this.cfg.project.projectDir}/${patch.file}`, path: patch.file, relativeToRoot, root, text, checksum: sha256(`${patch.file}|${patch.name}|${relation}`) };
+    return this.sqlNode('snapshot', file, patch, 'snapshots', 'snapshot', { name: patch.name, text, line: patch.where.line ?? 1 });
   }
 
   snapshotNodes(f: SourceFile, patches: Map<string, NodePatch>): SqlNode[] {
@@ -201,6 +223,8 @@ export class ParseContext {
           identifier,
           externalLocation: location ? location.replaceAll('{name}', t.name).replaceAll('{identifier}', identifier) : undefined,
           loader: t.loader,
+          loadedAtField: t.loadedAtField ?? src.loadedAtField,
+          freshness: t.freshness !== undefined ? t.freshness : src.freshness,
         } satisfies SourceNode);
       }
     }

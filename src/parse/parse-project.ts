@@ -4,12 +4,13 @@ import { CustomKeyReport, NativeRenderer, templateTarget, warningAt, yamlEnvVar,
 import { ParseError, closeMatches } from '../errors.js';
 import { InvocationContext, makeInvocation, type ContextEnv, type ContextOutput, type Invocation } from '../compile/context/index.js';
 import { findDocsBlocks, GLOBAL_PACKAGE, MacroRegistry, parseStubGlobals, TemplateEngine, type RegisteredMacro } from '../jinja/index.js';
-import type { DocBlock, ExecutableNode, MacroDef, Manifest, SourceNode } from '../manifest/types.js';
+import type { DocBlock, ExecutableNode, MacroDef, Manifest, ProjectResource, SourceNode } from '../manifest/types.js';
 import { readProjectFiles, toPosix, type SourceFile } from './files.js';
 import { checkSingularTest, type TestTarget } from './generic-tests.js';
 import { ParseContext, stem } from './parse-context.js';
-import { readProperties, type NodePatch } from './properties.js';
+import { readProperties, type NodePatch, type Properties } from './properties.js';
 import { resolveDependencies } from './resolve.js';
+import { parseResources } from './semantic-resources.js';
 import { lookupVar } from './vars.js';
 
 export { lookupVar };
@@ -34,6 +35,10 @@ interface ProjectFiles {
   readonly snapshots: SourceFile[];
   readonly yaml: SourceFile[];
   readonly md: SourceFile[];
+  readonly analyses: SourceFile[];
+  readonly python: SourceFile[];
+  /** Where properties files are read (fqn of exposures, metrics, ...). */
+  readonly propertyRoots: readonly string[];
 }
 
 async function readFilesOf(rootDir: string, project: ProjectConfig): Promise<ProjectFiles> {
@@ -41,7 +46,7 @@ async function readFilesOf(rootDir: string, project: ProjectConfig): Promise<Pro
   const at = (paths: readonly string[]) => (rel ? paths.map((p) => `${rel}/${p}`) : [...paths]);
   const genericTestRoots = at(project.testPaths.map((p) => `${p}/generic`));
   const propertyRoots = [...new Set([...project.modelPaths, ...project.seedPaths, ...project.snapshotPaths, ...project.macroPaths, ...project.testPaths, ...project.analysisPaths])];
-  const [models, macros, seeds, tests, snapshots, yaml, md] = await Promise.all([
+  const [models, macros, seeds, tests, snapshots, yaml, md, analyses, python] = await Promise.all([
     readProjectFiles(rootDir, at(project.modelPaths), ['.sql']),
     readProjectFiles(rootDir, [...at(project.macroPaths), ...genericTestRoots], ['.sql', '.jinja']),
     readProjectFiles(rootDir, at(project.seedPaths), ['.csv']),
@@ -49,8 +54,10 @@ async function readFilesOf(rootDir: string, project: ProjectConfig): Promise<Pro
     readProjectFiles(rootDir, at(project.snapshotPaths), ['.sql']),
     readProjectFiles(rootDir, at(propertyRoots), ['.yml', '.yaml']),
     readProjectFiles(rootDir, at([...new Set([...project.docsPaths, ...project.modelPaths, ...project.macroPaths])]), ['.md']),
+    readProjectFiles(rootDir, at(project.analysisPaths), ['.sql']),
+    readProjectFiles(rootDir, at(project.modelPaths), ['.py']),
   ]);
-  return { project, packagePath: rel || undefined, genericTestRoots, fixtureRoots: at(project.testPaths.map((p) => `${p}/fixtures`)), models, macros, seeds, tests, snapshots, yaml, md };
+  return { project, packagePath: rel || undefined, genericTestRoots, fixtureRoots: at(project.testPaths.map((p) => `${p}/fixtures`)), models, macros, seeds, tests, snapshots, yaml, md, analyses, python, propertyRoots: at(propertyRoots) };
 }
 
 /**
@@ -77,6 +84,7 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
   const engine = new TemplateEngine(registry);
   const contextEnv: ContextEnv = { shared: new InvocationContext(cfg, engine, opts.invocation ?? makeInvocation('parse')), extraGlobals: parseStubGlobals() };
   const [filesets] = await Promise.all([Promise.all(projects.map((p) => readFilesOf(rootDir, p)))]);
+  for (const fs of filesets) checkNoPythonModels(fs.python);
   const warnings: ConfigWarning[] = [];
 
   // macros and docs of every project first: any template may call any package's macros
@@ -109,6 +117,8 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
   const disabled = new Set<string>();
   const sources = new Map<string, SourceNode>();
   const contexts: ParseContext[] = [];
+  const resources = new Map<string, ProjectResource>();
+  const rawResources: { fs: ProjectFiles; raw: Properties['resources'] }[] = [];
   // custom config keys are reported once per parse (those project.yml set were reported when it loaded)
   const customKeys = new CustomKeyReport(cfg.warnings.filter((w) => w.name === 'CustomKeyInConfigDeprecation' && w.subject).map((w) => w.subject!));
   for (const fs of filesets) {
@@ -146,6 +156,10 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
 
     for (const f of fs.models) add(ctx.sqlNode('model', f, props.models.get(stem(f.path)), 'models', 'view'));
     for (const f of fs.snapshots) for (const n of ctx.snapshotNodes(f, props.snapshots)) add(n);
+    // dbt 1.9: snapshots declared in YAML (`relation:` and `config:`), with no {% snapshot %} block
+    for (const patch of props.snapshots.values()) if (patch.relation !== undefined && !nodes.has(`snapshot.${project.name}.${patch.name}`)) add(ctx.yamlSnapshot(patch));
+    // analyses are compiled (target/compiled), never run
+    for (const f of fs.analyses) add(ctx.sqlNode('analysis', f, undefined, null, 'view'));
     for (const f of fs.tests) {
       // tests/generic holds {% test %} macros and tests/fixtures unit-test rows, not singular tests
       if ([...fs.genericTestRoots, ...fs.fixtureRoots].some((r) => f.path.startsWith(r + '/'))) continue;
@@ -225,15 +239,38 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
       }
     }
     for (const ut of props.unitTests) add(ctx.unitTestNode(ut));
+    if (props.resources.length) rawResources.push({ fs, raw: props.resources });
+  }
+  // exposures, groups, metrics, semantic models and saved queries (every node known): checked and resolved, never run
+  for (const { fs, raw } of rawResources) {
+    for (const [id, r] of parseResources(raw, { projectName: fs.project.name, nodes, sources, roots: fs.propertyRoots })) resources.set(id, r);
   }
 
   const testWhere = (id: string) => contexts.map((c) => c.testWhere.get(id)).find((w) => w !== undefined);
   const { resolved, refIndex } = resolveDependencies(root.name, nodes, sources, disabled, (w) => warnings.push(w), testWhere);
   return {
-    manifest: { projectName: root.name, nodes: resolved, sources, macros, docs, macroFiles: macroTexts, disabled, refIndex },
+    manifest: { projectName: root.name, nodes: resolved, sources, macros, docs, macroFiles: macroTexts, disabled, refIndex, resources: resources.size ? resources : undefined },
     engine,
     warnings: [...warnings, ...contexts.flatMap((c) => c.warnings), ...customKeys.warnings()],
   };
+}
+
+/**
+ * Python models (`models/**.py`) are dbt's, not bmp's: a located error rather than a model that
+ * silently never runs.
+ * @throws ParseError BMP_PYTHON_MODEL
+ */
+function checkNoPythonModels(files: readonly SourceFile[]): void {
+  const f = files[0];
+  if (!f) return;
+  const at = /^def\s+model\s*\(/m.exec(f.text);
+  const line = at ? f.text.slice(0, at.index).split('\n').length : 1;
+  throw new ParseError(
+    'BMP_PYTHON_MODEL',
+    `Python models are not supported: '${stem(f.path)}' is a .py model, and bmp runs SQL models on DuckDB${files.length > 1 ? ` (${files.length} .py files under the model paths)` : ''}`,
+    { file: f.path, line },
+    'write it as a .sql model, or move the file out of the model paths',
+  );
 }
 
 function dedupe(files: SourceFile[]): SourceFile[] {

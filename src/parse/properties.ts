@@ -37,12 +37,17 @@ export interface NodePatch {
   readonly where: ErrorLocation;
   /** Where each key under `config:` was written. */
   readonly configWhere?: (key: string) => ErrorLocation;
+  /** A snapshot declared in YAML (dbt 1.9): what it snapshots, `ref('x')` or `source('a', 'b')`. */
+  readonly relation?: string;
 }
 
 export interface SourceTablePatch extends NodePatch {
   readonly identifier?: string;
   readonly externalLocation?: string;
   readonly loader?: string;
+  readonly loadedAtField?: string;
+  /** `freshness:` as written; `null` turns the source's freshness off for this table. */
+  readonly freshness?: unknown;
 }
 
 export interface SourcePatch {
@@ -57,6 +62,8 @@ export interface SourcePatch {
   readonly externalLocation?: string;
   readonly where: ErrorLocation;
   readonly configWhere?: (key: string) => ErrorLocation;
+  readonly loadedAtField?: string;
+  readonly freshness?: unknown;
 }
 
 export interface UnitTestPatch {
@@ -80,6 +87,17 @@ export interface Properties {
   readonly macros: Map<string, { description: string; file: string; where: ErrorLocation }>;
   /** Top-level `data_tests:` entries: properties (description, config, meta) of singular tests, by name. */
   readonly singularTests: Map<string, NodePatch>;
+  /** Exposures, metrics, semantic models, saved queries and groups, as written (see semantic-resources.ts). */
+  readonly resources: RawResource[];
+}
+
+/** One entry of `exposures:`, `metrics:`, `semantic_models:`, `saved_queries:` or `groups:`. */
+export interface RawResource {
+  readonly kind: 'exposures' | 'metrics' | 'semantic_models' | 'saved_queries' | 'groups';
+  readonly entry: Readonly<Record<string, unknown>>;
+  readonly file: string;
+  /** Where a key of the entry (or the entry itself, for []) was written. */
+  readonly locate: (path: readonly (string | number)[]) => ErrorLocation;
 }
 
 const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'limit', 'tags', 'warn_if', 'error_if', 'store_failures', 'store_failures_as', 'enabled', 'meta', 'fail_calc', 'alias', 'schema', 'database']);
@@ -109,7 +127,7 @@ function notRenderedNow(key: string): (path: readonly (string | number)[]) => bo
  * {@link notRenderedNow} for what waits).
  */
 export function readProperties(files: readonly SourceFile[], renderer?: NativeRenderer): Properties {
-  const props: Properties = { models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], unitTests: [], macros: new Map(), singularTests: new Map() };
+  const props: Properties = { models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], unitTests: [], macros: new Map(), singularTests: new Map(), resources: [] };
   for (const f of files) {
     const yaml = YamlFile.parseFast(f.text, f.path);
     const data = yaml.data as Record<string, unknown> | null;
@@ -142,6 +160,12 @@ export function readProperties(files: readonly SourceFile[], renderer?: NativeRe
     list('macros').forEach((m, i) => {
       if (typeof m['name'] === 'string') props.macros.set(m['name'], { description: String(m['description'] ?? ''), file: f.path, where: yaml.lazyLocate(['macros', i, 'name'], 'value') });
     });
+    for (const kind of ['exposures', 'metrics', 'semantic_models', 'saved_queries', 'groups'] as const) {
+      list(kind).forEach((entry, i) => {
+        if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw new ParseError('BMP_PROPERTIES_INVALID', `each entry of '${kind}' must be a mapping`, yaml.lazyLocate([kind, i]));
+        props.resources.push({ kind, entry, file: f.path, locate: (path) => yaml.lazyLocate([kind, i, ...path]) });
+      });
+    }
   }
   return props;
 }
@@ -164,7 +188,7 @@ function strings(v: unknown): string[] {
 }
 
 /** dbt's property keys, to catch typos (`confg:`, `descripton:`) that would otherwise be ignored. */
-const NODE_KEYS = ['name', 'description', 'config', 'columns', 'tests', 'data_tests', 'docs', 'meta', 'tags', 'access', 'group', 'latest_version', 'versions', 'constraints', 'deprecation_date', 'time_spine', 'identifier', 'loaded_at_field', 'freshness', 'quoting', 'external', 'loader'];
+const NODE_KEYS = ['name', 'description', 'config', 'columns', 'tests', 'data_tests', 'docs', 'meta', 'tags', 'access', 'group', 'latest_version', 'versions', 'constraints', 'deprecation_date', 'time_spine', 'identifier', 'loaded_at_field', 'freshness', 'quoting', 'external', 'loader', 'relation'];
 const COLUMN_KEYS = ['name', 'description', 'data_type', 'meta', 'tags', 'tests', 'data_tests', 'constraints', 'quote', 'policy_tags', 'granularity', 'config', 'docs'];
 const SOURCE_KEYS = ['name', 'description', 'database', 'schema', 'loader', 'loaded_at_field', 'meta', 'tags', 'config', 'overrides', 'freshness', 'quoting', 'tables'];
 
@@ -197,6 +221,7 @@ function nodePatch(entry: Record<string, unknown>, yaml: YamlFile, path: (string
     tags: strings(entry['tags']),
     where,
     configWhere: (key) => yaml.lazyLocate([...path, 'config', key]),
+    ...(entry['relation'] !== undefined ? { relation: String(entry['relation']) } : {}),
     columns: columns.map((c, ci) => {
       const cname = requireName(c, yaml, [...path, 'columns', ci]);
       const cpath = [...path, 'columns', ci];
@@ -282,9 +307,18 @@ function sourcePatch(src: Record<string, unknown>, yaml: YamlFile, path: (string
         identifier: t['identifier'] === undefined ? undefined : String(t['identifier']),
         externalLocation: (base.config['external_location'] ?? base.meta['external_location']) as string | undefined,
         loader: t['loader'] as string | undefined,
+        ...freshnessOf(t, base.config),
       };
     }),
+    ...freshnessOf(src, config),
   };
+}
+
+/** `loaded_at_field` and `freshness` of a source or table, top-level or (dbt 1.9) under config. */
+function freshnessOf(entry: Record<string, unknown>, config: Record<string, unknown>): { loadedAtField?: string; freshness?: unknown } {
+  const field = entry['loaded_at_field'] ?? config['loaded_at_field'];
+  const freshness = 'freshness' in entry ? entry['freshness'] : 'freshness' in config ? config['freshness'] : undefined;
+  return { ...(typeof field === 'string' ? { loadedAtField: field } : {}), ...(freshness !== undefined ? { freshness } : {}) };
 }
 
 function unitTestPatch(ut: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): UnitTestPatch {

@@ -59,7 +59,31 @@ export type BmpEvent =
   | { readonly code: 'Q003'; readonly type: 'node.finish'; readonly index: number; readonly total: number; readonly node: NodeSummary; readonly result: NodeResult }
   | { readonly code: 'Q004'; readonly type: 'log'; readonly message: string; readonly nodeId?: string; readonly info: boolean }
   | { readonly code: 'E001'; readonly type: 'sql'; readonly sql: string; readonly connection: number }
+  | { readonly code: 'Q005'; readonly type: 'freshness.start'; readonly index: number; readonly total: number; readonly source: FreshnessSubject }
+  | {
+      readonly code: 'Q006';
+      readonly type: 'freshness.finish';
+      readonly index: number;
+      readonly total: number;
+      readonly source: FreshnessSubject;
+      readonly status: FreshnessStatus;
+      readonly executionTime: number;
+      readonly message: string;
+    }
+  | { readonly code: 'Q007'; readonly type: 'freshness.done'; readonly elapsed: number; readonly counts: Readonly<Record<FreshnessStatus, number>> }
   | { readonly code: 'Z001'; readonly type: 'run.finish'; readonly command: string; readonly elapsed: number; readonly results: readonly NodeResult[]; readonly interrupted: boolean; readonly finishErrors?: readonly string[] };
+
+/** `source freshness` verdicts, as dbt names them. */
+export type FreshnessStatus = 'pass' | 'warn' | 'error' | 'runtime error';
+
+/** The source a freshness event is about. */
+export interface FreshnessSubject {
+  readonly uniqueId: string;
+  readonly sourceName: string;
+  readonly name: string;
+  readonly path: string;
+  readonly relationParts?: { readonly database: string; readonly schema: string; readonly identifier: string };
+}
 
 export type EventSink = (event: BmpEvent) => void;
 

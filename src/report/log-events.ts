@@ -80,6 +80,7 @@ export const EVENT_CATALOGUE = {
   // rather than a guess that might be another event's
   CustomKeyInConfigDeprecation: { code: 'B101', level: 'warn' },
   WEOIncludeExcludeDeprecation: { code: 'B102', level: 'warn' },
+  SelectExcludeIgnoredWithSelectorWarning: { code: 'B103', level: 'warn' },
   // bmp-only: meanings dbt has no event for
   BmpWarning: { code: 'B001', level: 'warn' },
   KeyNotActedOn: { code: 'B004', level: 'warn' },
@@ -167,6 +168,11 @@ export function nodeInfo(node: NodeSummary, status: string, startedAt?: string, 
       ? { database: node.relationParts.database, schema: node.relationParts.schema, alias: node.relationParts.identifier, relation_name: node.relationName ?? '' }
       : { database: '', schema: '', alias: '', relation_name: '' },
   };
+}
+
+/** node_info of a source (freshness events). */
+function sourceInfo(s: { uniqueId: string; name: string; path: string; relationParts?: { database: string; schema: string; identifier: string } }, status: string): Record<string, unknown> {
+  return nodeInfo({ uniqueId: s.uniqueId, name: s.name, resourceType: 'source', materialized: '', path: s.path, relationParts: s.relationParts }, status);
 }
 
 /** dbt's `run_result` inside NodeFinished. */
@@ -314,6 +320,24 @@ export function toLogEvents(e: BmpEvent, summaries?: (uniqueId: string) => NodeS
       return [logEvent('SQLQuery', `On connection ${e.connection}: ${e.sql.replace(/\s+/g, ' ').slice(0, 2000)}`, () => ({ conn_name: `connection ${e.connection}`, sql: e.sql, node_info: {} }))];
     case 'run.finish':
       return runFinishEvents(e, summaries);
+    case 'freshness.start': {
+      const line = fancyLine(`${e.index} of ${e.total} START freshness of ${e.source.sourceName}.${e.source.name}`, '[RUN]');
+      return [logEvent('LogStartLine', line, () => ({ node_info: sourceInfo(e.source, 'started'), description: `freshness of ${e.source.sourceName}.${e.source.name}`, index: e.index, total: e.total }))];
+    }
+    case 'freshness.finish': {
+      const info = e.status === 'runtime error' ? 'ERROR' : e.status === 'error' ? 'ERROR STALE' : e.status === 'warn' ? 'WARN' : 'PASS';
+      const label = `[${info} in ${e.executionTime.toFixed(2)}s]`;
+      const left = `${e.index} of ${e.total} ${info} freshness of ${e.source.sourceName}.${e.source.name}`;
+      const color = e.status === 'pass' ? 32 : e.status === 'warn' ? 33 : 31;
+      const level: LogLevel = e.status === 'pass' ? 'info' : e.status === 'warn' ? 'warn' : 'error';
+      const out = [
+        logEvent('LogFreshnessResult', fancyLine(left, label), () => ({ status: e.status, node_info: sourceInfo(e.source, e.status), index: e.index, total: e.total, execution_time: e.executionTime, source_name: e.source.sourceName, table_name: e.source.name }), { level, colored: (c) => fancyLine(left, c(color, label)) }),
+      ];
+      if (e.status === 'runtime error') out.push(logEvent('RunResultError', `  ${e.message}`, () => ({ msg: e.message, node_info: sourceInfo(e.source, e.status) })));
+      return out;
+    }
+    case 'freshness.done':
+      return [blank(), logEvent('FreshnessCheckComplete', 'Done.', () => ({}))];
     default:
       return [];
   }

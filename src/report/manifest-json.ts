@@ -329,7 +329,7 @@ class ManifestWriter {
   source(s: SourceNode): Record<string, unknown> {
     const rel = s.relation!;
     const freshness = freshnessJson(s.freshness);
-    const loadedAt = (s as SourceNode & { loadedAtField?: string }).loadedAtField ?? null;
+    const loadedAt = s.loadedAtField ?? null;
     return {
       database: rel.database,
       schema: rel.schema,
@@ -365,6 +365,20 @@ class ManifestWriter {
     };
   }
 
+  /** The manifest sections of exposures, groups, metrics, semantic models and saved queries. */
+  private resources(): ExtraResources {
+    const out = { exposures: {}, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} } as Record<keyof ExtraResources, Record<string, unknown>>;
+    const section = { exposure: 'exposures', metric: 'metrics', group: 'groups', semantic_model: 'semantic_models', saved_query: 'saved_queries' } as const;
+    for (const r of this.manifest.resources?.values() ?? []) {
+      const common = { name: r.name, resource_type: r.resourceType, package_name: r.packageName, path: r.originalFilePath, original_file_path: r.originalFilePath, unique_id: r.uniqueId };
+      out[section[r.resourceType]][r.uniqueId] =
+        r.resourceType === 'group'
+          ? { ...common, ...r.properties }
+          : { ...common, fqn: r.fqn, description: r.description, ...r.properties, depends_on: { macros: EMPTY, nodes: r.dependsOn }, created_at: this.createdAt };
+    }
+    return out;
+  }
+
   macro(m: MacroDef): Record<string, unknown> {
     const sql = this.macroText.get(`${m.originalFilePath}\u0000${m.name}`) ?? '';
     const deps = macroCalls(sql, this.resolve).filter((id) => id !== m.uniqueId);
@@ -387,6 +401,14 @@ class ManifestWriter {
     };
   }
 
+  /** Any node or source, in its manifest.json shape. */
+  any(n: ManifestNode): Record<string, unknown> {
+    if (n.resourceType === 'source') return this.source(n);
+    if (n.resourceType === 'unit_test') return this.unitTest(n);
+    if (n.resourceType === 'seed') return this.seed(n);
+    return this.sqlNode(n);
+  }
+
   write(): string {
     const { manifest, opts } = this;
     const nodes: Record<string, unknown> = {};
@@ -406,12 +428,21 @@ class ManifestWriter {
     }
     const overview = `doc.${manifest.projectName}.__overview__`;
     if (!docs[overview]) docs[overview] = { name: '__overview__', resource_type: 'doc', package_name: manifest.projectName, path: 'overview.md', original_file_path: 'overview.md', unique_id: overview, block_contents: OVERVIEW };
-    const extra = opts.extraResources;
+    const extra = opts.extraResources ?? this.resources();
     const parentMap: Record<string, readonly string[]> = {};
-    const childMap: Record<string, readonly string[]> = {};
+    const childMap: Record<string, string[] | readonly string[]> = {};
     for (const id of [...manifest.nodes.keys(), ...manifest.sources.keys()]) {
       parentMap[id] = opts.parents(id);
       childMap[id] = opts.children(id);
+    }
+    // exposures, metrics, semantic models and saved queries are in dbt's parent and child maps too
+    for (const r of manifest.resources?.values() ?? []) {
+      if (r.resourceType === 'group') continue;
+      parentMap[r.uniqueId] = r.dependsOn;
+      childMap[r.uniqueId] ??= [];
+    }
+    for (const r of manifest.resources?.values() ?? []) {
+      for (const p of r.dependsOn) childMap[p] = [...(childMap[p] ?? []), r.uniqueId];
     }
     const groupMap: Record<string, string[]> = {};
     for (const n of manifest.nodes.values()) {
@@ -485,6 +516,15 @@ export function manifestDicts(manifest: Manifest, opts: Pick<ManifestJsonOptions
     node: (n) => (n.resourceType === 'source' ? w.source(n) : n.resourceType === 'seed' ? w.seed(n) : n.resourceType === 'unit_test' ? w.unitTest(n) : w.sqlNode(n)),
     macro: (m) => w.macro(m),
   };
+}
+
+/**
+ * Nodes and sources as manifest.json holds them (dbt's fields), for `ls --output json --output-keys`.
+ * @example dbtNodes(manifest, [node], opts)[0]!['description']
+ */
+export function dbtNodes(manifest: Manifest, nodes: readonly ManifestNode[], opts: ManifestJsonOptions): Record<string, unknown>[] {
+  const writer = new ManifestWriter(manifest, opts);
+  return nodes.map((n) => writer.any(n));
 }
 
 export type { ManifestNode };

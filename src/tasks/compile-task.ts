@@ -1,29 +1,38 @@
+import { compileNode } from '../compile/index.js';
 import { Session } from '../execute/index.js';
 import type { ResourceType } from '../manifest/types.js';
 import { nullSink } from '../report/index.js';
+import { inlineNode } from './inline-node.js';
 import './plugins.js';
 import { pluginGlobals } from './run-task.js';
 import { ensureTargetWritable } from './target-dir.js';
-import { invocationFor, loadProject, selectFor, writeManifest, type CommonOptions } from './project.js';
+import { invocationFor, loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
 
 export interface CompileOutcome {
   readonly compiled: ReadonlyMap<string, string>;
   readonly errors: readonly { uniqueId: string; message: string }[];
+  /** `--inline`: the inline SQL, compiled (dbt prints it). */
+  readonly inline?: string;
+  /** When the selection is one model or analysis: its name and compiled SQL (dbt prints it). */
+  readonly single?: { readonly name: string; readonly uniqueId: string; readonly sql: string };
 }
 
 /**
- * `bmp compile`: render every selected node to target/compiled. Opens the database read-only (when
- * the file exists) for run_query and is_incremental(); never creates or changes a relation.
+ * `bmp compile`: render every selected node to target/compiled (or, with `inlineSql`, only that
+ * SQL). Opens the database read-only (when the file exists) for run_query and is_incremental();
+ * never creates or changes a relation.
  */
 export async function compile(opts: CommonOptions & { readonly inlineSql?: string } = {}): Promise<CompileOutcome> {
   const invocation = invocationFor('compile', opts);
   const project = await loadProject({ ...opts, invocation });
   const types: ResourceType[] = ['model', 'test', 'snapshot', 'analysis'];
-  const ids = selectFor(project, opts, types);
+  const ids = opts.inlineSql !== undefined ? [] : selectFor(project, opts, types);
   ensureTargetWritable(project);
   const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'compile' }, invocation, selected: ids });
   const errors: { uniqueId: string; message: string }[] = [];
+  let inline: string | undefined;
   try {
+    if (opts.inlineSql !== undefined) inline = (await compileNode(inlineNode(project, opts.inlineSql), session.compileEnv(session.conns[0]))).compiledSql;
     for (const id of ids) {
       const node = project.manifest.nodes.get(id)!;
       await session.compile(node, session.conns[0]);
@@ -32,5 +41,20 @@ export async function compile(opts: CommonOptions & { readonly inlineSql?: strin
   } finally {
     await session.close();
   }
-  return { compiled: session.compiledSql, errors };
+  return { compiled: session.compiledSql, errors, inline, single: singleNode(project, ids, session.compiledSql) };
+}
+
+function singleNode(project: LoadedProject, ids: readonly string[], compiled: ReadonlyMap<string, string>): CompileOutcome['single'] {
+  const shown = ids.map((id) => project.manifest.nodes.get(id)!).filter((n) => n.resourceType === 'model' || n.resourceType === 'analysis');
+  if (shown.length !== 1) return undefined;
+  const n = shown[0]!;
+  return { name: n.name, uniqueId: n.uniqueId, sql: compiled.get(n.uniqueId) ?? '' };
+}
+
+/** `bmp parse`: load and parse the project (every error it can find without the database) and write target/manifest.json. */
+export async function parse(opts: CommonOptions = {}): Promise<{ readonly manifestPath: string; readonly nodes: number }> {
+  const project = await loadProject(opts);
+  const { randomUUID } = await import('node:crypto');
+  await writeManifest(project, opts.invocationId ?? randomUUID(), undefined, new Date().toISOString());
+  return { manifestPath: `${project.targetDir}/manifest.json`, nodes: project.manifest.nodes.size + project.manifest.sources.size };
 }

@@ -1,7 +1,8 @@
 import '../llm/parse-stubs.js';
 import { stringifyMasked } from '../config/index.js';
 import type { ManifestNode, ResourceType } from '../manifest/types.js';
-import { invocationFor, loadProject, selectFor, type CommonOptions } from './project.js';
+import { dbtNodes } from '../report/index.js';
+import { invocationFor, loadProject, manifestOptions, selectFor, type CommonOptions } from './project.js';
 
 export type ListOutput = 'selector' | 'name' | 'path' | 'json';
 
@@ -12,6 +13,11 @@ export async function list(opts: CommonOptions & { readonly output?: ListOutput;
   const ids = selectFor(project, opts, all);
   const nodes = ids.map((id) => (project.graph.getNodeAttributes(id).node as ManifestNode));
   const output = opts.output ?? 'selector';
+  // --output-keys: any key of the node as manifest.json has it (description, columns, fqn, ...)
+  const keys = opts.outputKeys?.flatMap((k) => k.split(/[\s,]+/)).filter(Boolean) ?? [];
+  if (output === 'json' && keys.length) {
+    return dbtNodes(project.manifest, nodes, manifestOptions(project, '')).map((full) => stringifyMasked(Object.fromEntries(keys.filter((k) => k in full).map((k) => [k, full[k]]))));
+  }
   return nodes.map((n) => {
     switch (output) {
       case 'name':
@@ -30,7 +36,7 @@ export async function list(opts: CommonOptions & { readonly output?: ListOutput;
           tags: n.tags,
           depends_on: 'dependsOn' in n ? n.dependsOn : undefined,
         };
-        if (opts.outputKeys?.length) return stringifyMasked(Object.fromEntries(opts.outputKeys.map((k) => [k, full[k]])));
+        if (n.resourceType === 'source') full['source_name'] = n.sourceName;
         return stringifyMasked(full);
       }
       default:

@@ -2,11 +2,11 @@ import { join, normalize } from 'node:path';
 import { applyWarnPolicy, loadConfig, resolveWarnPolicy, type ConfigWarning, type LoadedConfig, type LoadOptions, type WarnErrorPolicy } from '../config/index.js';
 import { failuresSchema } from '../execute/index.js';
 import { makeInvocation, type ContextOutput, type Invocation } from '../compile/context/index.js';
-import { buildGraph, edgeMaps, selectNodes, topologicalOrder, type ProjectGraph } from '../graph/index.js';
+import { buildGraph, edgeMaps, evaluateSelector, readSelectorsFile, selectNodes, topologicalOrder, type ProjectGraph, type SelectorsFile } from '../graph/index.js';
 import type { TemplateEngine } from '../jinja/index.js';
 import type { Manifest, ResourceType } from '../manifest/types.js';
 import { checkRelationCollisions, parseProject } from '../parse/index.js';
-import { manifestJson, nullSink, writeFileAtomic, type EventSink } from '../report/index.js';
+import { manifestJson, nullSink, writeFileAtomic, type EventSink, type ManifestJsonOptions } from '../report/index.js';
 
 export interface CommonOptions extends LoadOptions {
   readonly select?: readonly string[];
@@ -23,6 +23,8 @@ export interface CommonOptions extends LoadOptions {
   readonly invocation?: Invocation;
   /** The invocation's id (the CLI makes it first, so its logs carry it); default: a new one. */
   readonly invocationId?: string;
+  /** `--selector`: a selection named in selectors.yml (instead of --select/--exclude). */
+  readonly selector?: string;
 }
 
 export interface LoadedProject {
@@ -35,6 +37,8 @@ export interface LoadedProject {
   readonly warnPolicy: WarnErrorPolicy;
   /** The invocation the project was parsed for. */
   readonly invocation: Invocation;
+  /** selectors.yml, when the project has one. */
+  readonly selectors?: SelectorsFile;
 }
 
 /** The invocation of `command` with these options (the one given in `opts`, if any). */
@@ -88,14 +92,17 @@ export async function loadProject(opts: CommonOptions): Promise<LoadedProject> {
   checkRelationCollisions(parsed.manifest.nodes.values());
   applyWarnPolicy(policy, parsed.warnings, show);
   const graph = buildGraph(parsed.manifest);
-  return { cfg, manifest: parsed.manifest, engine: parsed.engine, graph, targetDir: join(cfg.project.projectDir, cfg.project.targetPath), warnPolicy: policy, invocation };
+  const selectors = readSelectorsFile(cfg.project.projectDir);
+  return { cfg, manifest: parsed.manifest, engine: parsed.engine, graph, targetDir: join(cfg.project.projectDir, cfg.project.targetPath), warnPolicy: policy, invocation, selectors };
 }
 
-/** `target/manifest.json` in dbt's manifest v12 layout. */
-export async function writeManifest(project: LoadedProject, invocationId: string, compiled?: ReadonlyMap<string, string>, invocationStartedAt?: string): Promise<void> {
+/** What the manifest writer needs from a loaded project. */
+export function manifestOptions(project: LoadedProject, invocationId: string, compiled?: ReadonlyMap<string, string>, invocationStartedAt?: string): ManifestJsonOptions {
   const { parents, children } = edgeMaps(project.graph);
   const { target, project: cfg } = project.cfg;
-  const text = manifestJson(project.manifest, {
+  const selectors = project.selectors ? Object.fromEntries([...project.selectors.selectors.values()].map((d) => [d.name, { name: d.name, description: d.description, definition: d.definition, ...(d.default ? { default: true } : {}) }])) : undefined;
+  return {
+    selectors,
     invocationId,
     invocationStartedAt,
     parents: (id) => parents.get(id) ?? [],
@@ -108,8 +115,12 @@ export async function writeManifest(project: LoadedProject, invocationId: string
       if (n.resourceType === 'test') return { database: target.database, schema: failuresSchema(target.schema, custom), identifier: alias };
       return { database: target.database, schema: custom ? `${target.schema}_${custom}` : target.schema, identifier: alias };
     },
-  });
-  await writeFileAtomic(join(project.targetDir, 'manifest.json'), text);
+  };
+}
+
+/** `target/manifest.json` in dbt's manifest v12 layout. */
+export async function writeManifest(project: LoadedProject, invocationId: string, compiled?: ReadonlyMap<string, string>, invocationStartedAt?: string): Promise<void> {
+  await writeFileAtomic(join(project.targetDir, 'manifest.json'), manifestJson(project.manifest, manifestOptions(project, invocationId, compiled, invocationStartedAt)));
 }
 
 /** Selected unique ids for a command, in topological order. */
@@ -119,14 +130,19 @@ export function selectFor(project: LoadedProject, opts: CommonOptions, commandTy
   const types = asked?.length && asked.length === opts.resourceTypes!.length ? commandTypes.filter((t) => asked.includes(t)) : commandTypes;
   // types the command has none of select nothing (an empty list would mean "no filter")
   if (!types.length) return [];
-  const selected = selectNodes(project.graph, {
-    select: opts.select,
-    exclude: opts.exclude,
-    resourceTypes: types,
-    indirectSelection: opts.indirectSelection,
-    projectName: project.manifest.projectName,
-  });
   const emit = opts.emit ?? nullSink;
+  const criteria = { resourceTypes: types, indirectSelection: opts.indirectSelection, projectName: project.manifest.projectName };
+  // --selector, or the default selector of selectors.yml when the command selects nothing itself
+  const selectorName = opts.selector ?? (!opts.select?.length && !opts.exclude?.length ? project.selectors?.defaultSelector : undefined);
+  if (selectorName) {
+    if (opts.selector && (opts.select?.length || opts.exclude?.length)) {
+      emit({ code: 'A001', type: 'warning', name: 'SelectExcludeIgnoredWithSelectorWarning', message: `--select and --exclude are ignored: --selector '${opts.selector}' decides the selection, as in dbt` });
+    }
+    if (!opts.selector) emit({ code: 'A002', type: 'info', message: `Using default selector ${selectorName}` });
+    const ids = evaluateSelector(project.selectors, selectorName, (spec) => selectNodes(project.graph, { ...criteria, select: [spec] }));
+    return topologicalOrder(project.graph, ids);
+  }
+  const selected = selectNodes(project.graph, { ...criteria, select: opts.select, exclude: opts.exclude });
   if (!selected.size && (opts.select?.length || opts.exclude?.length)) {
     const criterion = [...(opts.select ?? [])].join(' ');
     const warning: ConfigWarning = {

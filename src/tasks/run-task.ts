@@ -30,6 +30,10 @@ export interface RunOptions extends CommonOptions {
   readonly project?: LoadedProject;
   /** Run only these unique ids out of the selection (watch mode: the changed nodes and their descendants). */
   readonly onlyIds?: ReadonlySet<string>;
+  /** `--empty`: build every model from empty inputs (dbt's --empty). */
+  readonly empty?: boolean;
+  /** `--store-failures`: every data test stores its failing rows. */
+  readonly storeFailures?: boolean;
 }
 
 export interface SessionPlugin {
@@ -111,6 +115,8 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
     flags: { llmOffline: !!opts.llmOffline, eventTimeStart: opts.eventTimeStart, eventTimeEnd: opts.eventTimeEnd, command },
     invocation,
     selected: ids,
+    empty: opts.empty,
+    storeFailures: opts.storeFailures,
     compileAhead: ids,
   });
   opts.onSession?.(session);
@@ -359,7 +365,8 @@ async function runHooks(session: Session, project: LoadedProject, hooks: readonl
 /**
  * dbt build's ordering (compilation.add_test_edges): a data test gates node N when everything the
  * test depends on is upstream of N — acyclic by construction, and a relationships test waits for
- * both of its models. A model waits for its unit tests, which need nothing built.
+ * both of its models. A model waits for its unit tests, which wait for the model's parents (their
+ * columns type the fixtures).
  */
 export function buildOrdering(project: LoadedProject, ids: readonly string[]): { extraEdges: [string, string][]; parentsOf: (id: string) => readonly string[] } {
   const { graph, manifest } = project;
@@ -392,7 +399,9 @@ export function buildOrdering(project: LoadedProject, ids: readonly string[]): {
     extraEdges,
     parentsOf: (id) => {
       const node = manifest.nodes.get(id);
-      if (node?.resourceType === 'unit_test') return [];
+      // a unit test reads its model's inputs' columns from the database: it waits for what the model
+      // waits for (never for the model itself, which waits for its unit tests)
+      if (node?.resourceType === 'unit_test') return graph.inNeighbors(node.model).filter((p) => manifest.nodes.get(p)?.resourceType !== 'unit_test');
       const base = graph.inNeighbors(id).filter((p) => manifest.nodes.get(p)?.resourceType !== 'unit_test');
       return [...base, ...(unitTestsOf.get(id) ?? [])];
     },

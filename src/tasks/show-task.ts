@@ -1,5 +1,8 @@
 import { Session } from '../execute/index.js';
+import { relationSql } from '../adapters/duckdb/index.js';
+import { compileNode } from '../compile/index.js';
 import { SqlError, UsageError } from '../errors.js';
+import { inlineNode } from './inline-node.js';
 import { nullSink } from '../report/index.js';
 import './plugins.js';
 import { pluginGlobals } from './run-task.js';
@@ -9,6 +12,8 @@ export interface ShowResult {
   readonly columns: readonly { name: string; type: string }[];
   readonly rows: readonly Record<string, unknown>[];
   readonly sql: string;
+  /** The node shown (its name); none for --inline. */
+  readonly node?: string;
 }
 
 /**
@@ -22,33 +27,16 @@ export async function show(opts: CommonOptions & { readonly inline?: string; rea
   try {
     let sql: string;
     let shownId = `sql_operation.${project.manifest.projectName}.inline`;
+    let label: string | undefined;
     if (opts.inline) {
-      const node = {
-        uniqueId: `sql_operation.${project.manifest.projectName}.inline`,
-        resourceType: 'model' as const,
-        name: 'inline',
-        packageName: project.manifest.projectName,
-        originalFilePath: '<inline>',
-        path: '<inline>',
-        fqn: ['inline'],
-        description: '',
-        config: { enabled: true, materialized: 'view', tags: [], meta: {}, pre_hook: [], post_hook: [] },
-        tags: [],
-        meta: {},
-        columns: {},
-        checksum: '',
-        rawCode: opts.inline,
-        refs: [],
-        sources: [],
-        dependsOn: { nodes: [...project.manifest.nodes.keys()], macros: [] },
-      };
-      sql = (await session.compile(node, session.conns[0])).compiledSql;
+      sql = (await compileNode(inlineNode(project, opts.inline), session.compileEnv(session.conns[0]))).compiledSql;
     } else {
       const ids = selectFor(project, { ...opts, indirectSelection: 'empty' }, ['model', 'seed', 'snapshot', 'test', 'analysis']);
       if (ids.length !== 1) throw new UsageError('BMP_SHOW_SELECTION', `show needs exactly one node (-s model) or --inline, the selection matched ${ids.length}`);
       const node = project.manifest.nodes.get(ids[0]!)!;
       shownId = node.uniqueId;
-      if (node.resourceType === 'seed') sql = `select * from "${node.relation!.schema}"."${node.relation!.identifier}"`;
+      label = node.name;
+      if (node.resourceType === 'seed') sql = `select * from ${relationSql(node.relation!)}`;
       else sql = (await session.compile(node, session.conns[0])).compiledSql;
     }
     const conn = session.conns[0];
@@ -62,8 +50,9 @@ export async function show(opts: CommonOptions & { readonly inline?: string; rea
       const [summary, ...details] = String((err as Error).message ?? err).split('\n');
       throw new SqlError('BMP_SQL_ERROR', summary!.trim(), { nodeId: shownId }, details.join('\n'));
     }
-    return { columns: result.columns, rows: result.rows, sql };
+    return { columns: result.columns, rows: result.rows, sql, node: label };
   } finally {
     await session.close();
   }
 }
+

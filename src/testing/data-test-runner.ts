@@ -102,7 +102,7 @@ export async function runSingleTest(session: Session, node: SqlNode, compiled: C
   let testSql = compiled.compiledSql;
   let storedIn: string | undefined;
   try {
-    const storeAs = storeMode(cfg);
+    const storeAs = storeMode(cfg, !!session.opts.storeFailures);
     if (storeAs) {
       const schema = failuresSchema(session.cfg.target.schema, cfg.schema);
       const table = String(cfg.alias ?? node.name);
@@ -130,11 +130,12 @@ export async function runSingleTest(session: Session, node: SqlNode, compiled: C
   }
 }
 
-function storeMode(cfg: CompiledNode['config']): 'table' | 'view' | undefined {
+/** Where a test's failing rows go: its store_failures_as, else a table when store_failures (or --store-failures) says so. */
+function storeMode(cfg: CompiledNode['config'], flag: boolean): 'table' | 'view' | undefined {
   const as = cfg['store_failures_as'];
   if (as === 'ephemeral') return undefined;
   if (as === 'table' || as === 'view') return as;
-  return cfg['store_failures'] ? 'table' : undefined;
+  return cfg['store_failures'] || flag ? 'table' : undefined;
 }
 
 const PLAIN_IDENT = /^(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")$/;

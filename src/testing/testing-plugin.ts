@@ -33,7 +33,8 @@ export const testingPlugin: SessionPlugin = {
     for (const node of manifest.nodes.values()) if (node.resourceType === 'test' && (!selected || selected.has(node.uniqueId))) tests.push(node);
     // a test that resolves to a project's or package's macro runs that macro, never bmp's version
     const registry = project.engine.registry;
-    const plan = planBatches(tests, manifest, (name, node) => {
+    // --store-failures: every test stores its own rows, so none shares a scan
+    const plan = planBatches(session.opts.storeFailures ? [] : tests, manifest, (name, node) => {
       const macro = registry.findTest(name, node.testMetadata?.namespace, node.packageName);
       return !registry.isGlobalDefault(macro, node.packageName);
     });

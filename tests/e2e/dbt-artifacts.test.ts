@@ -61,6 +61,9 @@ describe.skipIf(!compat)('dbt artifact schemas', () => {
       const docs = bmp(['docs', 'generate', '--project-dir', dir]);
       expect(docs.code, `${name}: ${docs.stdout}${docs.stderr}`).toBe(0);
     }
+    // sources.json: the interop project's source has a freshness (a warning: exit 0)
+    const fresh = bmp(['source', 'freshness', '--project-dir', projects.get('interop')!]);
+    expect(fresh.code, fresh.stdout + fresh.stderr).toBe(0);
   }, 240_000);
 
   afterAll(() => {
@@ -83,6 +86,10 @@ describe.skipIf(!compat)('dbt artifact schemas', () => {
       for (const artifact of ['manifest.json', 'run_results.json', 'catalog.json'] as const) check(artifact, dir);
     });
   }
+
+  it('interop: sources.json (source freshness) validates', () => {
+    check('sources.json', projects.get('interop')!);
+  });
 
   it('a schema rejects what it should (the validation can fail)', () => {
     const data = read(projects.get('interop')!, 'manifest.json');

@@ -53,3 +53,29 @@ describe('build ordering', () => {
     for (const id of ids) visit(id);
   });
 });
+
+describe('build ordering of unit tests', () => {
+  it("a unit test waits for its model's parents; the model waits for the unit test", () => {
+    const g = new DirectedGraph<NodeAttributes>();
+    const nodes = new Map<string, unknown>();
+    const add = (id: string, type: string, deps: string[], extra: Record<string, unknown> = {}) => {
+      const node = { uniqueId: id, resourceType: type, dependsOn: { nodes: deps }, config: { materialized: 'table' }, ...extra };
+      nodes.set(id, node);
+      g.addNode(id, { node: node as never });
+    };
+    add('s.raw', 'seed', []);
+    add('m.stg', 'model', ['s.raw']);
+    add('m.mart', 'model', ['m.stg']);
+    add('u.mart', 'unit_test', ['m.mart', 'm.stg'], { model: 'm.mart' });
+    for (const [id, n] of nodes) for (const d of (n as { dependsOn: { nodes: string[] } }).dependsOn.nodes) g.addDirectedEdge(d, id);
+    const p = { graph: g, manifest: { nodes } } as unknown as LoadedProject;
+    const ids = [...nodes.keys()];
+    const { extraEdges, parentsOf } = buildOrdering(p, ids);
+    const deps = dependencyMap(ids, g, extraEdges, parentsOf);
+    expect([...deps.get('u.mart')!]).toEqual(['m.stg']);
+    expect([...deps.get('m.mart')!].sort()).toEqual(['m.stg', 'u.mart']);
+    // selected alone with its model, the unit test still waits for nothing that is not run
+    const only = dependencyMap(['u.mart', 'm.mart'], g, [], buildOrdering(p, ['u.mart', 'm.mart']).parentsOf);
+    expect([...only.get('u.mart')!]).toEqual([]);
+  });
+});

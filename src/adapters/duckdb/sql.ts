@@ -93,3 +93,18 @@ export function describeQuery(selectSql: string): string {
   const body = selectSql.trim().replace(/;\s*$/, '');
   return `describe (\n${body}\n)`;
 }
+
+/**
+ * A source's freshness: the newest `loaded_at_field` value and the time now, both also as epoch
+ * seconds (a naive TIMESTAMP counts as UTC, as dbt reads it). The field and the filter are SQL the
+ * user wrote in the source's properties, as in dbt.
+ *
+ * ### Example
+ * ```sql
+ * select epoch(max(_loaded_at)) as max_loaded_epoch, epoch(now()) as now_epoch, count(_loaded_at) as loaded
+ * from "raw"."orders" where _loaded_at > now() - interval 30 day
+ * ```
+ */
+export function freshnessSql(from: string, loadedAtField: string, filter?: string): string {
+  return `select epoch(max(${loadedAtField})) as max_loaded_epoch, epoch(now()) as now_epoch, count(${loadedAtField}) as loaded\nfrom ${from}${filter ? `\nwhere ${filter}` : ''}`;
+}

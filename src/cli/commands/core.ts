@@ -49,9 +49,22 @@ registerCommands((program, ctx, h) => {
   runLike(program, ctx, h, 'snapshot', 'run snapshot (SCD type 2) nodes');
 
   const compile = program.command('compile').description('render every selected node to target/compiled (read-only)');
-  withAll(compile, h, h.selectionOptions).action(async (o: Opts) => {
+  withAll(compile, h, h.selectionOptions);
+  compile.option('--inline <sql>', 'compile this SQL (it may use ref(), source() and macros) instead of the project, and print it').option('--output <format>', 'text (default) or json, for the printed SQL', 'text');
+  compile.action(async (o: Opts) => {
     const { compile: run } = await import('../../tasks/index.js');
-    const out = await run(h.libraryOptions(o) as never);
+    const out = await run({ ...(h.libraryOptions(o) as object), inlineSql: o['inline'] as string | undefined });
+    // dbt prints the compiled SQL of --inline and of a selection of one model
+    const format = (o['output'] as string | undefined) === 'json' ? 'json' : 'text';
+    if (out.inline !== undefined) {
+      const data = { node_name: 'inline_query', compiled: out.inline, is_inline: true, output_format: format, unique_id: '', quiet: !!ctx.flags?.quiet };
+      ctx.output('CompiledNode', format === 'json' ? JSON.stringify({ compiled: out.inline }, null, 2) : `Compiled inline node is:\n${out.inline}`, data, true);
+      return;
+    }
+    if (out.single) {
+      const data = { node_name: out.single.name, compiled: out.single.sql, is_inline: false, output_format: format, unique_id: out.single.uniqueId, quiet: !!ctx.flags?.quiet };
+      ctx.output('CompiledNode', format === 'json' ? JSON.stringify({ node: out.single.name, compiled: out.single.sql }, null, 2) : `Compiled node '${out.single.name}' is:\n${out.single.sql}`, data, true);
+    }
     const msg = `Compiled ${out.compiled.size} node${out.compiled.size === 1 ? '' : 's'} to ${o.projectDir ?? '.'}/${o.targetPath ?? 'target'}/compiled`;
     ctx.output('Note', msg);
   });
@@ -77,11 +90,13 @@ registerCommands((program, ctx, h) => {
   show.option('--inline <sql>', 'SQL to run (may use ref() and source())').option('--output <format>', 'text (default) or json', 'text');
   show.action(async (o: Opts & { inline?: string; limit: number; output: string }) => {
     const { show: run } = await import('../../tasks/index.js');
+    // SQL DuckDB rejects is a SqlError: a failure of what was shown (exit 1), with DuckDB's details
     const res = await run({ ...(h.libraryOptions(o) as object), inline: o.inline, limit: o.limit });
     const preview = o.output === 'json' ? JSON.stringify(res.rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? maskSecrets(v) : v)) : formatTable(res.columns.map((c) => c.name), res.rows).join('\n');
-    const data = { node_name: o.inline ? 'inline_query' : (o.select ?? [])[0] ?? '', preview, is_inline: !!o.inline, output_format: o.output, unique_id: '', quiet: !!ctx.flags?.quiet };
-    if (o.output === 'json') ctx.output('ShowNode', JSON.stringify({ show: JSON.parse(preview) }), data, true);
-    else ctx.output('ShowNode', preview, data, true);
+    const data = { node_name: res.node ?? 'inline_query', preview, is_inline: !!o.inline, output_format: o.output, unique_id: '', quiet: !!ctx.flags?.quiet };
+    // dbt's ShowNode: a header, then the table (or {"node": ..., "show": [...]} with --output json)
+    if (o.output === 'json') ctx.output('ShowNode', JSON.stringify(res.node ? { node: res.node, show: JSON.parse(preview) } : { show: JSON.parse(preview) }), data, true);
+    else ctx.output('ShowNode', `${res.node ? `Previewing node '${res.node}':` : 'Previewing inline node:'}\n${preview}`, data, true);
   });
 
   program

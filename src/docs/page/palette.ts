@@ -20,11 +20,12 @@ export const STATUS_LABELS: Readonly<Record<Health, string>> = { pass: 'tests pa
 
 export const TYPE_LABELS: Readonly<Record<string, string>> = {
   model: 'Model', source: 'Source', seed: 'Seed', snapshot: 'Snapshot', test: 'Test',
-  unit_test: 'Unit test', analysis: 'Analysis',
+  unit_test: 'Unit test', analysis: 'Analysis', exposure: 'Exposure', metric: 'Metric', semantic_model: 'Semantic model',
+  saved_query: 'Saved query', group: 'Group',
 };
 
 /** The order of resource types in the node list and the home page. */
-export const TYPE_ORDER: readonly string[] = ['model', 'source', 'seed', 'snapshot', 'analysis', 'test', 'unit_test'];
+export const TYPE_ORDER: readonly string[] = ['model', 'source', 'seed', 'snapshot', 'analysis', 'test', 'unit_test', 'exposure', 'metric', 'semantic_model', 'saved_query', 'group'];
 
 /** Colour of a node that is not drawn in the lineage graph (tests). */
 export const OFF_GRAPH_COLOR = '#94a3b8';

@@ -54,7 +54,9 @@ describe('search', () => {
     expect(r.hits.map((h) => h.e.n.uniqueId)).toEqual(index.map((e) => e.n.uniqueId));
     expect(r.counts).toEqual({ all: 6, model: 2, source: 1, seed: 1, test: 2 });
     expect(filterOf(node('analysis.p.a'))).toBe('analysis');
-    expect(filterOf(node('exposure.p.e'))).toBe('all');
+    // exposures, metrics, semantic models, saved queries and groups share one filter
+    expect(filterOf(node('exposure.p.e'))).toBe('exposure');
+    expect(filterOf(node('metric.p.m'))).toBe('exposure');
   });
 
   it('with terms: best first (ties keep list order), case-insensitive; the type filter limits hits, not counts', () => {

@@ -24,6 +24,7 @@ export const FILTERS: readonly Filter[] = [
   { key: 'source', label: 'Sources', types: ['source'] }, { key: 'seed', label: 'Seeds', types: ['seed'] },
   { key: 'snapshot', label: 'Snapshots', types: ['snapshot'] }, { key: 'test', label: 'Tests', types: ['test', 'unit_test'] },
   { key: 'analysis', label: 'Analyses', types: ['analysis'] },
+  { key: 'exposure', label: 'Exposures & metrics', types: ['exposure', 'metric', 'semantic_model', 'saved_query', 'group'] },
 ];
 
 /** The search index, in list order: by resource type, then name. */

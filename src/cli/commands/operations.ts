@@ -1,0 +1,43 @@
+/**
+ * `bmp run-operation`, `bmp source freshness` and `bmp parse`: plain registrar functions that
+ * cli/main.ts names in its command list (nothing registers itself by being imported).
+ */
+import type { CommandRegistrar, ParsedOptions } from '../main.js';
+
+/** `bmp run-operation <macro> [--args '{...}']`: exit 1 when the macro fails. */
+export const runOperationCommand: CommandRegistrar = (program, ctx, h) => {
+  const cmd = program.command('run-operation').argument('<macro>', 'the macro to call (name or package.name)').description('call a macro with the database open (its queries run, its log() lines print)');
+  h.addOptions(cmd, h.globalOptions);
+  cmd.option('--args <yaml>', "keyword arguments for the macro, a YAML mapping: '{days: 7}'");
+  cmd.action(async (macro: string, o: ParsedOptions & { args?: string }) => {
+    const { runOperation } = await import('../../tasks/operation-task.js');
+    const out = await runOperation(macro, { ...h.libraryOptions(o), args: o.args });
+    if (out.result.status === 'error') ctx.output('RunningOperationCaughtError', `Encountered an error while running operation: ${out.result.message}`, { exc: out.result.message });
+    ctx.exitCode = out.exitCode;
+  });
+};
+
+/** `bmp source freshness [-s source:x] [-o path]`: exit 1 when a source is stale past error_after or cannot be checked. */
+export const sourceCommand: CommandRegistrar = (program, ctx, h) => {
+  const source = program.command('source').description('commands about sources');
+  const freshness = source.command('freshness').description("how old each selected source's newest row is, against its freshness: warn_after / error_after (writes target/sources.json)");
+  h.addOptions(freshness, h.globalOptions);
+  h.addOptions(freshness, h.selectionOptions);
+  freshness.option('-o, --output <path>', 'where to write sources.json (default: target/sources.json)');
+  freshness.action(async (o: ParsedOptions & { output?: string }) => {
+    const { sourceFreshness } = await import('../../tasks/freshness-task.js');
+    const out = await sourceFreshness({ ...h.libraryOptions(o), output: o.output });
+    ctx.exitCode = out.exitCode;
+  });
+};
+
+/** `bmp parse`: parse the project and write target/manifest.json (exit 2 on any parse error). */
+export const parseCommand: CommandRegistrar = (program, ctx, h) => {
+  const cmd = program.command('parse').description('parse the project (every error found without the database) and write target/manifest.json');
+  h.addOptions(cmd, h.globalOptions);
+  cmd.action(async (o: ParsedOptions) => {
+    const { parse } = await import('../../tasks/compile-task.js');
+    const out = await parse(h.libraryOptions(o));
+    ctx.output('Note', `Parsed ${out.nodes} nodes; manifest written to ${out.manifestPath}`);
+  });
+};
