@@ -141,6 +141,7 @@ export const ENV_OPTIONS: readonly { readonly key: string; readonly env: string;
   { key: 'indirectSelection', env: 'INDIRECT_SELECTION', kind: 'string' },
   { key: 'storeFailures', env: 'STORE_FAILURES', kind: 'boolean' },
   { key: 'state', env: 'STATE', kind: 'string' },
+  { key: 'deferState', env: 'DEFER_STATE', kind: 'string' },
   { key: 'defer', env: 'DEFER', kind: 'boolean' },
   { key: 'favorState', env: 'FAVOR_STATE', kind: 'boolean' },
   { key: 'empty', env: 'EMPTY', kind: 'boolean' },

@@ -7,7 +7,7 @@ import { BmpError, SqlError } from '../errors.js';
 import type { BmpEvent, LineFormat, Logger, LogEventName } from '../report/index.js';
 import { createLogger, DBT_VERSION, logEvent, progressLine } from '../report/index.js';
 import { depsCommand } from './commands/deps.js';
-import { parseCommand, runOperationCommand, sourceCommand } from './commands/operations.js';
+import { cloneCommand, parseCommand, retryCommand, runOperationCommand, sourceCommand } from './commands/operations.js';
 import { GLOBAL_FLAGS, resolveGlobalFlags, withEnvDefaults, type GlobalFlags } from './global-flags.js';
 import { packageRoot } from './package-root.js';
 import { GLOBAL_OPTIONS, RUN_OPTIONS, SELECTION_OPTIONS, type OptionSpec } from './options.js';
@@ -94,7 +94,7 @@ const registrars: CommandRegistrar[] = [];
  * Commands named here rather than registered by being imported (reviews/architecture.md P1); the
  * registrars above move into this list when that refactor lands.
  */
-const COMMANDS: readonly CommandRegistrar[] = [depsCommand, runOperationCommand, sourceCommand, parseCommand];
+const COMMANDS: readonly CommandRegistrar[] = [depsCommand, runOperationCommand, sourceCommand, parseCommand, retryCommand, cloneCommand];
 
 /** Commands are registered by modules under src/cli/commands (one file per command family). */
 export function registerCommands(r: CommandRegistrar): void {
@@ -166,6 +166,10 @@ export function buildProgram(ctx: CliContext): Command {
         resourceTypes: o.resourceType,
         indirectSelection: o.indirectSelection,
         selector: o['selector'] as string | undefined,
+        state: o['state'] as string | undefined,
+        deferState: o['deferState'] as string | undefined,
+        defer: o['defer'] as boolean | undefined,
+        favorState: o['favorState'] as boolean | undefined,
         empty: o['empty'] as boolean | undefined,
         storeFailures: o['storeFailures'] as boolean | undefined,
         fullRefresh: o.fullRefresh,

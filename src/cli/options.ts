@@ -46,6 +46,12 @@ export const SELECTION_OPTIONS: readonly OptionSpec[] = [
   { flags: '--exclude <selector...>', description: 'nodes to leave out (same syntax)' },
   { flags: '--resource-type <type...>', description: 'only these resource types (model, seed, snapshot, test, unit_test, source, analysis; all)', parse: resourceType },
   { flags: '--selector <name>', description: 'a selection named in selectors.yml (instead of --select/--exclude)' },
+  { flags: '--state <dir>', description: "a previous run's artifacts (manifest.json, run_results.json), for state:modified, state:new, result:error ... and --defer" },
+  { flags: '--defer-state <dir>', description: 'the artifacts --defer reads, when not those of --state' },
+  { flags: '--defer', description: "refs to nodes this run does not build read the --state run's relations when they do not exist here" },
+  { flags: '--no-defer', description: '(turns --defer off)' },
+  { flags: '--favor-state', description: "with --defer: read the --state run's relations even when the node exists here" },
+  { flags: '--no-favor-state', description: '(turns --favor-state off)' },
   { flags: '--indirect-selection <mode>', description: 'tests of selected nodes: eager (default), cautious, buildable, empty' },
 ];
 

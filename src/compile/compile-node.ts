@@ -1,13 +1,23 @@
-import { quoteIdent, quoteLiteral, type Catalog } from '../adapters/duckdb/index.js';
+import { quoteIdent, quoteLiteral, relationSql, type Catalog } from '../adapters/duckdb/index.js';
 import { envVar, projectVars, resolveVar, type LoadedConfig } from '../config/index.js';
 import { CompileError, type ErrorLocation } from '../errors.js';
 import { analyzeStatic, renderStatic, suspensionIn, TemplateRelation, type RegisteredMacro, type StaticCall, type TemplateEngine } from '../jinja/index.js';
-import type { ExecutableNode, Manifest, NodeConfig, SqlNode } from '../manifest/types.js';
+import type { ExecutableNode, Manifest, NodeConfig, Relation, SqlNode } from '../manifest/types.js';
 import { resolveDocId, resolveRefId, resolveSourceId } from '../manifest/lookup.js';
 import { builtinTestSql, isBuiltinTest } from '../testing/builtin-tests.js';
 import { BufferedOutput, contextFor, type ContextEnv, type ContextKind, type ContextOutput, type NodeScope } from './context/index.js';
 import { CallReplay } from './context/replay.js';
 import type { StoredResult } from './context/statements.js';
+
+/** Where `--defer` sends refs (see CompileEnv.defer). */
+export interface DeferTo {
+  /** The state's relation of each node, by unique id. */
+  readonly relations: ReadonlyMap<string, Relation>;
+  /** Nodes this invocation builds: never deferred. */
+  readonly selected: ReadonlySet<string>;
+  /** `--favor-state`: defer even when the node exists in this target. */
+  readonly favorState: boolean;
+}
 
 export interface CompiledNode {
   readonly node: ExecutableNode;
@@ -45,6 +55,11 @@ export interface CompileEnv {
   readonly eventTimeWindow?: { readonly start: string; readonly end: string; readonly id: string };
   /** `--empty`: refs and sources read no rows (`(select * from x where false limit 0)`), as dbt's. */
   readonly empty?: boolean;
+  /**
+   * `--defer`: a ref to a node this invocation does not build reads the state's relation when the
+   * node has none in this target (or always, with `favorState`).
+   */
+  readonly defer?: DeferTo;
 }
 
 /**
@@ -370,9 +385,22 @@ class NodeRenderer {
     }
     const r = n.relation!;
     const kind = this.env.catalog?.get(r.schema, r.identifier)?.kind;
+    const deferred = n.resourceType !== 'source' ? this.deferredRelation(id, kind !== undefined) : undefined;
+    if (deferred) return deferred;
     if (this.env.empty) return new TemplateRelation(r.database, r.schema, r.identifier, kind, `(select * from ${quoteIdent(r.schema)}.${quoteIdent(r.identifier)} where false limit 0)`);
     const filtered = this.eventTimeFiltered(n, `${quoteIdent(r.schema)}.${quoteIdent(r.identifier)}`);
     return new TemplateRelation(r.database, r.schema, r.identifier, kind, filtered);
+  }
+
+  /** `--defer`: the state's relation for a node not built here (and, unless favor-state, absent here). */
+  private deferredRelation(id: string, existsHere: boolean): TemplateRelation | undefined {
+    const d = this.env.defer;
+    if (!d || d.selected.has(id) || (existsHere && !d.favorState)) return undefined;
+    const s = d.relations.get(id);
+    if (!s) return undefined;
+    // the state's database when it is another one (attached), else schema.identifier as usual
+    const sql = s.database && s.database !== this.env.cfg.target.database ? relationSql(s, true) : relationSql(s);
+    return new TemplateRelation(s.database, s.schema, s.identifier, undefined, this.env.empty ? `(select * from ${sql} where false limit 0)` : sql);
   }
 
   /** Microbatch: an input that configures `event_time`, kept to the batch window (bounds bmp computed). */

@@ -1,6 +1,6 @@
 import { join, normalize } from 'node:path';
 import { Catalog, Database, DuckDbTemplateDatabase, firstLine, quoteIdent, type Connection } from '../adapters/duckdb/index.js';
-import { compileNode, InvocationContext, makeInvocation, renderInNodeContext, renderMaterialization, rendersTemplate, type CompiledNode, type CompileEnv, type ContextOutput, type Invocation } from '../compile/index.js';
+import { compileNode, InvocationContext, makeInvocation, renderInNodeContext, renderMaterialization, rendersTemplate, type CompiledNode, type CompileEnv, type ContextOutput, type DeferTo, type Invocation } from '../compile/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import { BmpError, CompileError } from '../errors.js';
 import type { ProjectGraph } from '../graph/index.js';
@@ -36,6 +36,8 @@ export interface SessionOptions {
   readonly empty?: boolean;
   /** `--store-failures`: every data test stores its failing rows. */
   readonly storeFailures?: boolean;
+  /** `--defer`: refs to nodes not built here read the state's relations (see CompileEnv.defer). */
+  readonly defer?: DeferTo;
 }
 
 /** What a session is given before the database opens (see Session.compileAhead). */
@@ -190,6 +192,7 @@ export class Session {
       fullRefresh: !!opts.fullRefresh,
       output: (nodeId) => templateOutput(opts.emit, nodeId),
       empty: !!opts.empty,
+      defer: opts.defer,
     };
   }
 

@@ -7,7 +7,7 @@
 import type { AbstractGraph } from 'graphology-types';
 
 import type { ManifestNode, ResourceType } from '../manifest/types.js';
-import { type MatchContext, type SelectorMethod, SELECTOR_METHODS } from './selector-methods.js';
+import { type MatchContext, type SelectorMethod, type StateLookup, SELECTOR_METHODS } from './selector-methods.js';
 import { type SelectorSpec, parseSelection } from './selector-spec.js';
 
 /** How tests attached to selected nodes are added (dbt's `--indirect-selection`). */
@@ -25,6 +25,8 @@ export interface SelectionCriteria {
   readonly indirectSelection?: IndirectSelection;
   /** The root project's name, which `package:this` stands for. */
   readonly projectName?: string;
+  /** The `--state` comparison, for `state:` and `result:` selectors. */
+  readonly state?: StateLookup;
 }
 
 /** Node attributes the selector reads: every graph node carries its manifest node. */
@@ -52,9 +54,10 @@ interface SelectionIndex {
   readonly testParents: ReadonlyMap<string, readonly string[]>;
   readonly sources: readonly string[];
   readonly projectName?: string;
+  readonly state?: StateLookup;
 }
 
-function buildIndex(graph: SelectorGraph, projectName: string | undefined): SelectionIndex {
+function buildIndex(graph: SelectorGraph, projectName: string | undefined, state?: StateLookup): SelectionIndex {
   const ids = graph.nodes();
   const testsByParent = new Map<string, string[]>();
   const testParents = new Map<string, readonly string[]>();
@@ -72,7 +75,7 @@ function buildIndex(graph: SelectorGraph, projectName: string | undefined): Sele
       else testsByParent.set(p, [id]);
     }
   }
-  return { graph, ids, testsByParent, testParents, sources, ...(projectName !== undefined && { projectName }) };
+  return { graph, ids, testsByParent, testParents, sources, ...(projectName !== undefined && { projectName }), ...(state && { state }) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,6 +203,7 @@ function matchSpec(index: SelectionIndex, spec: SelectorSpec): Set<string> {
   const ctx: MatchContext = {
     args: spec.methodArgs,
     ...(index.projectName !== undefined && { projectName: index.projectName }),
+    ...(index.state !== undefined && { state: index.state }),
   };
   const out = new Set<string>();
   for (const id of index.ids) {
@@ -268,7 +272,7 @@ export function selectNodes<A extends SelectorNodeAttributes>(
     return all;
   }
   // graphology's attribute types are invariant; the selector only reads `node`.
-  const index = buildIndex(graph as unknown as SelectorGraph, criteria.projectName);
+  const index = buildIndex(graph as unknown as SelectorGraph, criteria.projectName, criteria.state);
 
   const included = include ? selectUnion(index, include, mode).direct : new Set(index.ids);
   const excluded = exclude.length > 0 ? selectUnion(index, exclude, 'eager').direct : new Set<string>();

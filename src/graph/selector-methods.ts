@@ -17,12 +17,25 @@ import {
   stem,
 } from './selector-match.js';
 
+/**
+ * What `state:` and `result:` compare against: the `--state` folder's manifest.json and
+ * run_results.json (see tasks/state.ts, which builds it).
+ */
+export interface StateLookup {
+  /** Ids `state:<value>` selects: new, old, unmodified, modified and modified.<body|configs|relation|persisted_descriptions|macros|contract>. */
+  state(value: string): ReadonlySet<string>;
+  /** Ids whose result in the state's run_results.json is `value` (error, fail, warn, success, pass, skipped). */
+  result(value: string): ReadonlySet<string>;
+}
+
 /** Everything a method may need besides the node and the value. */
 export interface MatchContext {
   /** Dotted arguments after the method name: `config.meta.owner:x` → `['meta', 'owner']`. */
   readonly args: readonly string[];
   /** The root project's name, for `package:this`. */
   readonly projectName?: string;
+  /** The previous state (`--state DIR`), for `state:` and `result:`. */
+  readonly state?: StateLookup;
 }
 
 /** One selector method: a matcher, plus checks run once when the selector is parsed. */
@@ -115,6 +128,22 @@ function unsupported(method: string, needs: string): SelectorMethod {
 }
 
 const matchesNothing: SelectorMethod = { match: () => false };
+
+/** `state:` values dbt knows. */
+export const STATE_VALUES = ['new', 'old', 'unmodified', 'modified', 'modified.body', 'modified.configs', 'modified.relation', 'modified.persisted_descriptions', 'modified.macros', 'modified.contract'] as const;
+/** `result:` values: the statuses run_results.json records. */
+export const RESULT_VALUES = ['success', 'error', 'fail', 'warn', 'pass', 'skipped'] as const;
+
+/** `state:` / `result:`: membership in what the state comparison found; without --state, an error saying so. */
+function stateMethod(method: string, values: readonly string[], ids: (state: StateLookup, value: string) => ReadonlySet<string>): SelectorMethod {
+  return {
+    check: oneOf(values, `${method} selector`),
+    match: (node, value, ctx) => {
+      if (!ctx.state) throw new UsageError('BMP_STATE_REQUIRED', `the selector '${method}:${value}' compares with a previous run: give --state DIR (the folder holding its manifest.json)`);
+      return ids(ctx.state, value).has(node.uniqueId);
+    },
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // The table
@@ -241,8 +270,8 @@ export const SELECTOR_METHODS = {
   metric: matchesNothing,
   semantic_model: matchesNothing,
   saved_query: matchesNothing,
-  state: unsupported('state', 'a previous manifest (--state)'),
-  result: unsupported('result', 'previous run results (--state)'),
+  state: stateMethod('state', STATE_VALUES, (st, v) => st.state(v)),
+  result: stateMethod('result', RESULT_VALUES, (st, v) => st.result(v)),
   source_status: unsupported('source_status', 'source freshness results'),
 } as const satisfies Record<string, SelectorMethod>;
 

@@ -113,12 +113,16 @@ describe('parseSelector', () => {
     expect(thrown(() => parseSelector('zzzzzzzz:x')).hint).toBeUndefined();
   });
 
-  it.each(['state:modified', 'result:error', 'source_status:fresher'])(
-    'rejects %s with BMP_SELECTOR_UNSUPPORTED_METHOD',
-    (text) => {
-      expect(thrown(() => parseSelector(text)).code).toBe('BMP_SELECTOR_UNSUPPORTED_METHOD');
-    },
-  );
+  it.each(['source_status:fresher'])('rejects %s with BMP_SELECTOR_UNSUPPORTED_METHOD', (text) => {
+    expect(thrown(() => parseSelector(text)).code).toBe('BMP_SELECTOR_UNSUPPORTED_METHOD');
+  });
+
+  it('reads state: and result: values (they need --state at selection time), and rejects unknown ones', () => {
+    expect(parseSelector('state:modified.body').value).toBe('modified.body');
+    expect(parseSelector('result:error').value).toBe('error');
+    expect(thrown(() => parseSelector('state:changed')).code).toBe('BMP_SELECTOR_INVALID');
+    expect(thrown(() => parseSelector('result:broken')).code).toBe('BMP_SELECTOR_INVALID');
+  });
 
   it('accepts every valid enumerated value', () => {
     for (const t of ['generic', 'schema', 'singular', 'data', 'unit']) expect(parseSelector(`test_type:${t}`).value).toBe(t);

@@ -11,5 +11,5 @@ export {
   type SelectorGraph,
   type SelectorNodeAttributes,
 } from './select-nodes.js';
-export { SELECTOR_METHODS, type MatchContext, type MethodName, type SelectorMethod } from './selector-methods.js';
+export { SELECTOR_METHODS, STATE_VALUES, RESULT_VALUES, type MatchContext, type MethodName, type SelectorMethod, type StateLookup } from './selector-methods.js';
 export { fnmatch } from './selector-match.js';

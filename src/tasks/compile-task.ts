@@ -6,7 +6,7 @@ import { inlineNode } from './inline-node.js';
 import './plugins.js';
 import { pluginGlobals } from './run-task.js';
 import { ensureTargetWritable } from './target-dir.js';
-import { invocationFor, loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
+import { deferFor, invocationFor, loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
 
 export interface CompileOutcome {
   readonly compiled: ReadonlyMap<string, string>;
@@ -28,7 +28,7 @@ export async function compile(opts: CommonOptions & { readonly inlineSql?: strin
   const types: ResourceType[] = ['model', 'test', 'snapshot', 'analysis'];
   const ids = opts.inlineSql !== undefined ? [] : selectFor(project, opts, types);
   ensureTargetWritable(project);
-  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'compile' }, invocation, selected: ids });
+  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'compile' }, invocation, selected: ids, defer: deferFor(project, opts, ids) });
   const errors: { uniqueId: string; message: string }[] = [];
   let inline: string | undefined;
   try {

@@ -1,4 +1,4 @@
-import { join, normalize } from 'node:path';
+import { join, normalize, resolve } from 'node:path';
 import { applyWarnPolicy, loadConfig, resolveWarnPolicy, type ConfigWarning, type LoadedConfig, type LoadOptions, type WarnErrorPolicy } from '../config/index.js';
 import { failuresSchema } from '../execute/index.js';
 import { makeInvocation, type ContextOutput, type Invocation } from '../compile/context/index.js';
@@ -6,6 +6,9 @@ import { buildGraph, edgeMaps, evaluateSelector, readSelectorsFile, selectNodes,
 import type { TemplateEngine } from '../jinja/index.js';
 import type { Manifest, ResourceType } from '../manifest/types.js';
 import { checkRelationCollisions, parseProject } from '../parse/index.js';
+import type { DeferTo } from '../compile/index.js';
+import { UsageError } from '../errors.js';
+import { loadState, type ProjectState } from './state.js';
 import { manifestJson, nullSink, writeFileAtomic, type EventSink, type ManifestJsonOptions } from '../report/index.js';
 
 export interface CommonOptions extends LoadOptions {
@@ -25,6 +28,14 @@ export interface CommonOptions extends LoadOptions {
   readonly invocationId?: string;
   /** `--selector`: a selection named in selectors.yml (instead of --select/--exclude). */
   readonly selector?: string;
+  /** `--state DIR`: a previous run's artifacts, for state:/result: selectors and --defer. */
+  readonly state?: string;
+  /** `--defer-state DIR`: the artifacts --defer reads, when not --state's. */
+  readonly deferState?: string;
+  /** `--defer`: refs to nodes this invocation does not build read the state's relations when absent here. */
+  readonly defer?: boolean;
+  /** `--favor-state`: with --defer, read the state's relations even when the node exists here. */
+  readonly favorState?: boolean;
 }
 
 export interface LoadedProject {
@@ -39,6 +50,10 @@ export interface LoadedProject {
   readonly invocation: Invocation;
   /** selectors.yml, when the project has one. */
   readonly selectors?: SelectorsFile;
+  /** The `--state` comparison, when given. */
+  readonly state?: ProjectState;
+  /** The artifacts --defer reads (`--defer-state`, else `--state`). */
+  readonly deferState?: ProjectState;
 }
 
 /** The invocation of `command` with these options (the one given in `opts`, if any). */
@@ -93,7 +108,12 @@ export async function loadProject(opts: CommonOptions): Promise<LoadedProject> {
   applyWarnPolicy(policy, parsed.warnings, show);
   const graph = buildGraph(parsed.manifest);
   const selectors = readSelectorsFile(cfg.project.projectDir);
-  return { cfg, manifest: parsed.manifest, engine: parsed.engine, graph, targetDir: join(cfg.project.projectDir, cfg.project.targetPath), warnPolicy: policy, invocation, selectors };
+  const loaded: LoadedProject = { cfg, manifest: parsed.manifest, engine: parsed.engine, graph, targetDir: join(cfg.project.projectDir, cfg.project.targetPath), warnPolicy: policy, invocation, selectors };
+  if (!opts.state && !opts.deferState) return loaded;
+  // read before this invocation writes anything (--state may be the target folder itself)
+  const state = opts.state ? loadState(resolve(opts.state), parsed.manifest, manifestOptions(loaded, '')) : undefined;
+  const deferState = opts.deferState ? loadState(resolve(opts.deferState), parsed.manifest, manifestOptions(loaded, '')) : state;
+  return { ...loaded, state, deferState };
 }
 
 /** What the manifest writer needs from a loaded project. */
@@ -131,7 +151,7 @@ export function selectFor(project: LoadedProject, opts: CommonOptions, commandTy
   // types the command has none of select nothing (an empty list would mean "no filter")
   if (!types.length) return [];
   const emit = opts.emit ?? nullSink;
-  const criteria = { resourceTypes: types, indirectSelection: opts.indirectSelection, projectName: project.manifest.projectName };
+  const criteria = { resourceTypes: types, indirectSelection: opts.indirectSelection, projectName: project.manifest.projectName, state: project.state?.lookup };
   // --selector, or the default selector of selectors.yml when the command selects nothing itself
   const selectorName = opts.selector ?? (!opts.select?.length && !opts.exclude?.length ? project.selectors?.defaultSelector : undefined);
   if (selectorName) {
@@ -153,4 +173,14 @@ export function selectFor(project: LoadedProject, opts: CommonOptions, commandTy
     applyWarnPolicy(project.warnPolicy, [warning], (w) => emit({ code: 'A001', type: 'warning', name: w.name, message: w.message, selector: criterion }));
   }
   return topologicalOrder(project.graph, selected);
+}
+
+/**
+ * Where `--defer` sends refs, for an invocation that builds `ids`.
+ * @throws UsageError BMP_STATE_REQUIRED when --defer has no --state (or --defer-state) to read
+ */
+export function deferFor(project: LoadedProject, opts: CommonOptions, ids: Iterable<string>): DeferTo | undefined {
+  if (!opts.defer) return undefined;
+  if (!project.deferState) throw new UsageError('BMP_STATE_REQUIRED', '--defer reads the relations of a previous run: give --state DIR (or --defer-state DIR), the folder holding its manifest.json');
+  return { relations: project.deferState.relations, selected: new Set(ids), favorState: !!opts.favorState };
 }

@@ -9,8 +9,8 @@ import { DEADLOCK, Session, schedule } from '../execute/index.js';
 import { MATERIALIZATIONS, reconcileExternal } from '../materializations/index.js';
 import type { ExecutableNode, ResourceType } from '../manifest/types.js';
 import { idleSink, nullSink, RunResultsWriter, type IdleSink, type NodeResult } from '../report/index.js';
-import { invocationFor, loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
 import { ensureTargetWritable } from './target-dir.js';
+import { deferFor, invocationFor, loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
 
 export type RunCommand = 'run' | 'build' | 'test' | 'seed' | 'snapshot';
 
@@ -100,6 +100,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
   // ephemeral models are inlined where they are used: nothing to run (as in dbt)
   const ids = selectFor(project, opts, COMMAND_TYPES[command]).filter((id) => project.manifest.nodes.get(id)!.config.materialized !== 'ephemeral' && (!opts.onlyIds || opts.onlyIds.has(id)));
   checkMaterializations(project, ids);
+  const defer = deferFor(project, opts, ids);
   const plugins = [...defaultPlugins, ...(opts.plugins ?? [])];
   const extraGlobals = pluginGlobals(project, opts);
   ensureTargetWritable(project);
@@ -117,7 +118,9 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
     selected: ids,
     empty: opts.empty,
     storeFailures: opts.storeFailures,
-    compileAhead: ids,
+    defer,
+    // deferring decides per ref whether the relation exists here: compile once the catalog is read
+    compileAhead: defer ? [] : ids,
   });
   opts.onSession?.(session);
   await reconcileExternalModels(project, session);

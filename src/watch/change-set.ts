@@ -124,7 +124,7 @@ function fingerprint(n: ManifestNode): string {
 }
 
 /** Macro names whose block was added, removed or edited. */
-function changedMacroNames(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Set<string> {
+export function changedMacroNames(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Set<string> {
   const names = new Set<string>();
   for (const [name, text] of after) if (before.get(name) !== text) names.add(name);
   for (const name of before.keys()) if (!after.has(name)) names.add(name);
@@ -132,7 +132,7 @@ function changedMacroNames(before: ReadonlyMap<string, string>, after: ReadonlyM
 }
 
 /** Adds every macro whose text calls a name in the set, until nothing new is found. */
-function closeOverCallers(names: Set<string>, blocks: ReadonlyMap<string, string>): void {
+export function closeOverCallers(names: Set<string>, blocks: ReadonlyMap<string, string>): void {
   for (;;) {
     const re = callPattern([...names].filter((n) => !n.startsWith('test:')));
     if (!re) return;
@@ -156,7 +156,7 @@ function codeOf(n: ManifestNode): string {
 }
 
 /** JSON with object keys sorted, so equal values give equal text whatever their key order. */
-function stableJson(v: unknown): string {
+export function stableJson(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) =>
     x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : typeof x === 'bigint' ? x.toString() : x,
   );

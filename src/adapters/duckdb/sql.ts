@@ -108,3 +108,16 @@ export function describeQuery(selectSql: string): string {
 export function freshnessSql(from: string, loadedAtField: string, filter?: string): string {
   return `select epoch(max(${loadedAtField})) as max_loaded_epoch, epoch(now()) as now_epoch, count(${loadedAtField}) as loaded\nfrom ${from}${filter ? `\nwhere ${filter}` : ''}`;
 }
+
+/**
+ * `bmp clone`: a view in this target over a relation of another run (DuckDB has no zero-copy table
+ * clone across schemas or files, so the clone reads the original, as dbt's fallback does).
+ *
+ * ### Example
+ * ```sql
+ * create or replace view "dev"."orders" as select * from "prod"."orders"
+ * ```
+ */
+export function cloneAsView(target: Relation, from: string): string {
+  return `create or replace view ${relationSql(target)} as select * from ${from}`;
+}

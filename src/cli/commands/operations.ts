@@ -41,3 +41,29 @@ export const parseCommand: CommandRegistrar = (program, ctx, h) => {
     ctx.output('Note', `Parsed ${out.nodes} nodes; manifest written to ${out.manifestPath}`);
   });
 };
+
+/** `bmp retry`: the last run's errors, failures and skipped nodes, again, with the same command. */
+export const retryCommand: CommandRegistrar = (program, ctx, h) => {
+  const cmd = program.command('retry').description("run again what the last run (target/run_results.json) left in error, failed or skipped, with the same command");
+  h.addOptions(cmd, h.globalOptions);
+  h.addOptions(cmd, h.runOptions);
+  cmd.option('--state <dir>', 'read run_results.json there instead of the target folder');
+  cmd.action(async (o: ParsedOptions & { state?: string }) => {
+    const { retry } = await import('../../tasks/retry-clone.js');
+    const out = await retry({ ...h.libraryOptions(o), state: o.state } as never);
+    ctx.exitCode = out.exitCode;
+  });
+};
+
+/** `bmp clone --state DIR`: views in this target over the state run's relations. */
+export const cloneCommand: CommandRegistrar = (program, ctx, h) => {
+  const cmd = program.command('clone').description("make the selected models, seeds and snapshots of a previous run (--state) available in this target, as views over its relations");
+  h.addOptions(cmd, h.globalOptions);
+  h.addOptions(cmd, h.selectionOptions);
+  cmd.option('--full-refresh', 'clone over relations that already exist in this target');
+  cmd.action(async (o: ParsedOptions) => {
+    const { clone } = await import('../../tasks/retry-clone.js');
+    const out = await clone(h.libraryOptions(o) as never);
+    ctx.exitCode = out.exitCode;
+  });
+};
