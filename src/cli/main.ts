@@ -157,6 +157,7 @@ export function buildProgram(ctx: CliContext): Command {
       return {
         projectDir: o.projectDir,
         profilesDir: o.profilesDir,
+        profile: o['profile'] as string | undefined,
         target: o.target,
         threads: o.threads,
         vars: o.vars,

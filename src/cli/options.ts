@@ -25,6 +25,7 @@ const positiveInt = (name: string) => (v: string) => {
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { flags: '--project-dir <dir>', description: 'folder holding project.yml (or dbt_project.yml)' },
   { flags: '--profiles-dir <dir>', description: 'folder holding profiles.yml (default: the project folder, then ~/.bmp)' },
+  { flags: '--profile <name>', description: "the profile to load instead of the project's `profile`" },
   { flags: '-t, --target <name>', description: 'profile output to use (default: the profile\'s target)' },
   { flags: '--threads <n>', description: 'nodes run in parallel (default: the target\'s threads)', parse: positiveInt('--threads') },
   { flags: '--vars <yaml>', description: "override project vars key by key, e.g. '{working_memory_capacity: 9}'" },
@@ -61,7 +62,7 @@ const eventTime = (name: string) => (v: string) => {
 };
 
 export const RUN_OPTIONS: readonly OptionSpec[] = [
-  { flags: '--full-refresh', description: 'rebuild incremental models and seeds from scratch' },
+  { flags: '-f, --full-refresh', description: 'rebuild incremental models and seeds from scratch' },
   { flags: '--event-time-start <ts>', description: 'microbatch: (re)process the batches from this time (UTC), done or not', parse: eventTime('--event-time-start') },
   { flags: '--event-time-end <ts>', description: 'microbatch: process batches before this time (UTC); alone, run as if now were this time', parse: eventTime('--event-time-end') },
   { flags: '--empty', description: 'build every model from empty inputs (refs and sources read zero rows): checks the SQL and the schema' },

@@ -32,6 +32,8 @@ export interface LoadOptions {
   readonly vars?: string | Readonly<Record<string, unknown>>;
   /** `--target-path`: overrides project.yml's `target-path` for this invocation. */
   readonly targetPath?: string;
+  /** `--profile`: the profile to load instead of project.yml's `profile`. */
+  readonly profile?: string;
 }
 
 export interface LoadedConfig {
@@ -57,7 +59,7 @@ export async function loadConfig(opts: LoadOptions = {}): Promise<LoadedConfig> 
   // as dbt: the profile name first (--vars and env_var only), then the target, then the project
   // rendered with both (so `{{ target.name }}` works in configs)
   const file = await readProjectFile(resolve(opts.projectDir ?? '.'), warnings);
-  const profileName = projectProfileName(file, cliVars) ?? 'default';
+  const profileName = opts.profile ?? projectProfileName(file, cliVars) ?? 'default';
   const target = await loadTarget({ projectDir: file.dir, profilesDir: opts.profilesDir, profileName, target: opts.target, threads: opts.threads, cliVars }, warnings);
   const built = buildProject(file, warnings, { cliVars, target });
   const project = opts.targetPath ? { ...built, targetPath: opts.targetPath } : built;

@@ -431,7 +431,8 @@ function interruptedOutcome(err: unknown, committed: boolean): { status: NodeSta
 function templateOutput(emit: (e: BmpEvent) => void, nodeId: string | undefined): ContextOutput {
   return {
     log: (message, info) => emit({ code: 'Q004', type: 'log', message, info, nodeId }),
-    print: (message) => emit({ code: 'Q004', type: 'log', message, info: true, nodeId }),
+    // dbt's PrintEvent: shown under --quiet, dropped by --no-print
+    print: (message) => emit({ code: 'Q004', type: 'log', message, info: true, nodeId, print: true }),
     warn: (message) => emit({ code: 'A001', type: 'warning', message, name: 'JinjaLogWarning' }),
   };
 }

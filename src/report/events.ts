@@ -57,7 +57,7 @@ export type BmpEvent =
   | { readonly code: 'Q001'; readonly type: 'run.start'; readonly command: string; readonly total: number; readonly threads: number; readonly target: string; readonly counts: Readonly<Record<string, number>> }
   | { readonly code: 'Q002'; readonly type: 'node.start'; readonly index: number; readonly total: number; readonly node: NodeSummary; readonly thread?: string }
   | { readonly code: 'Q003'; readonly type: 'node.finish'; readonly index: number; readonly total: number; readonly node: NodeSummary; readonly result: NodeResult }
-  | { readonly code: 'Q004'; readonly type: 'log'; readonly message: string; readonly nodeId?: string; readonly info: boolean }
+  | { readonly code: 'Q004'; readonly type: 'log'; readonly message: string; readonly nodeId?: string; readonly info: boolean; readonly print?: boolean }
   | { readonly code: 'E001'; readonly type: 'sql'; readonly sql: string; readonly connection: number }
   | { readonly code: 'Q005'; readonly type: 'freshness.start'; readonly index: number; readonly total: number; readonly source: FreshnessSubject }
   | {

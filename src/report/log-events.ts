@@ -312,6 +312,7 @@ export function toLogEvents(e: BmpEvent, summaries?: (uniqueId: string) => NodeS
       ];
     }
     case 'log': {
+      if (e.print) return [logEvent('PrintEvent', e.message, () => ({ msg: e.message }), { always: true })];
       const node = e.nodeId ? summaries?.(e.nodeId) : undefined;
       const data = () => ({ node_info: node ? nodeInfo(node, 'executing') : {}, msg: e.message });
       return [e.info ? logEvent('JinjaLogInfo', e.message, data) : logEvent('JinjaLogDebug', e.message, data)];

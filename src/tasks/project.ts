@@ -80,7 +80,8 @@ export function invocationFor(command: string, opts: CommonOptions & { readonly 
 export function templateOutput(emit: EventSink, nodeId?: string, policy?: WarnErrorPolicy): ContextOutput {
   return {
     log: (message, info) => emit({ code: 'Q004', type: 'log', message, info, nodeId }),
-    print: (message) => emit({ code: 'Q004', type: 'log', message, info: true, nodeId }),
+    // dbt's PrintEvent: shown under --quiet, dropped by --no-print
+    print: (message) => emit({ code: 'Q004', type: 'log', message, info: true, nodeId, print: true }),
     // dbt's JinjaLogWarning: an error under --warn-error (or --warn-error-options naming it)
     warn: (message) => {
       const warning: ConfigWarning = { code: 'BMP_TEMPLATE_WARNING', name: 'JinjaLogWarning', message };

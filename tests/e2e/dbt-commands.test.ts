@@ -220,6 +220,24 @@ describe('on a fresh project', () => {
     expect(missing.stderr).toMatch(/exposure 'revenue_dashboard' depends on 'ordrs', which was not found \(did you mean 'orders'\?\) \[BMP_RESOURCE_REF\]/);
   });
 
+  it("dbt's option spellings: -m/--models, -f, --indirect-selection, --profile, --profiles-dir, --version", () => {
+    const dir = fixture();
+    expect(bmp(['ls', '-m', 'orders', '--resource-type', 'model', '--project-dir', dir]).stdout.trim()).toBe('jaffle.marts.orders');
+    expect(bmp(['ls', '--models', 'orders', '--resource-type', 'model', '--project-dir', dir]).stdout.trim()).toBe('jaffle.marts.orders');
+    expect(bmp(['ls', '-s', 'orders', '--indirect-selection', 'empty', '--project-dir', dir]).stdout.trim()).toBe('jaffle.marts.orders');
+    expect(bmp(['ls', '-s', 'orders', '--project-dir', dir]).stdout.trim().split('\n').length).toBeGreaterThan(1);
+    expect(bmp(['seed', '-f', '--project-dir', dir]).code).toBe(0);
+    // --profile picks another profile of profiles.yml; --profiles-dir another profiles.yml
+    const other = join(dir, 'other-profiles');
+    mkdirSync(other);
+    writeFileSync(join(other, 'profiles.yml'), 'elsewhere:\n  target: x\n  outputs:\n    x: {type: duckdb, path: elsewhere.duckdb}\n');
+    expect(bmp(['seed', '--profiles-dir', other, '--profile', 'elsewhere', '--project-dir', dir]).code).toBe(0);
+    expect(existsSync(join(dir, 'elsewhere.duckdb'))).toBe(true);
+    const missing = bmp(['seed', '--profile', 'nope', '--project-dir', dir]);
+    expect(missing.code).toBe(2);
+    expect(bmp(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
   it('the default selector of selectors.yml applies when nothing is selected', () => {
     const dir = fixture();
     mkdirSync(join(dir, 'extra'), { recursive: true });

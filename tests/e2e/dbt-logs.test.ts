@@ -196,6 +196,18 @@ describe('console level and global flags', () => {
     expect(warn.stdout).toBe('');
   });
 
+  it('print() is dbt\'s PrintEvent: shown under -q, dropped by --no-print (and DBT_PRINT=false)', () => {
+    const dir = fixture();
+    writeFileSync(join(dir, 'models/printing.sql'), "{{ print('hello from print') }}\nselect 1 as x\n");
+    const count = (out: string) => out.split('\n').filter((l) => l === 'hello from print').length;
+    expect(count(bmp(['run', '-s', 'printing', '--project-dir', dir]).stdout)).toBe(1);
+    expect(bmp(['-q', 'run', '-s', 'printing', '--project-dir', dir]).stdout).toBe('hello from print\n');
+    expect(count(bmp(['--no-print', 'run', '-s', 'printing', '--project-dir', dir]).stdout)).toBe(0);
+    expect(count(bmp(['run', '-s', 'printing', '--project-dir', dir], { env: { DBT_PRINT: 'false' } }).stdout)).toBe(0);
+    const events = lines(bmp(['run', '-s', 'printing', '--project-dir', dir, '--log-format', 'json']).stdout);
+    expect(events.find((e) => e.info.name === 'PrintEvent')).toMatchObject({ info: { code: 'Z052', msg: 'hello from print' } });
+  });
+
   it('global flags work before the command and through DBT_ variables; BMP_ wins over DBT_; the command line over both', () => {
     const dir = fixture();
     const before = bmp(['--log-format', 'json', 'seed', '--project-dir', dir]);
@@ -213,6 +225,20 @@ describe('console level and global flags', () => {
     const bad = bmp(['seed', '--project-dir', dir], { env: { DBT_QUIET: 'maybe' } });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/DBT_QUIET="maybe" is not a boolean.*\[BMP_CLI_ARGUMENT\]/);
+  });
+
+  it("dbt's flags that have nothing to change in bmp are accepted; --use-colors, --log-format debug, --fail-fast before the command", () => {
+    const dir = fixture();
+    const noEffect = ['--partial-parse', '--no-partial-parse', '--static-parser', '--use-experimental-parser', '--version-check', '--write-json', '--populate-cache', '--cache-selected-only', '--introspect', '--log-cache-events', '--send-anonymous-usage-stats', '--printer-width', '120'];
+    const r = bmp([...noEffect, 'seed', '--project-dir', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(bmp(['--use-colors', 'seed', '--project-dir', dir]).stdout).toMatch(/\x1b\[32m/);
+    expect(bmp(['--no-use-colors', 'seed', '--project-dir', dir]).stdout).not.toMatch(/\x1b\[/);
+    expect(bmp(['--log-format', 'debug', 'seed', '--project-dir', dir]).stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{6} \[info \] \[MainThread\]: Running with bmp=/m);
+    writeFileSync(join(dir, 'models/marts/orders.sql'), 'select no_such_column');
+    const fast = bmp(['-x', 'build', '--project-dir', dir]);
+    expect(fast.code).toBe(1);
+    expect(fast.stdout).toMatch(/skipped: --fail-fast|SKIP/);
   });
 
   it('DBT_PROJECT_DIR and DBT_TARGET_PATH (and --target-path) as dbt reads them', () => {

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { basename, delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { registerCommands } from '../main.js';
 import { packageRoot } from '../package-root.js';
@@ -178,6 +178,40 @@ function schemaDirFrom(projectDir: string): string | undefined {
   return (rel && !rel.startsWith(sep) ? rel : shipped).split(sep).join('/');
 }
 
+/** A path as a shell reads it: as is when plain, else quoted (POSIX single quotes; double quotes on Windows). */
+export function shellQuote(path: string): string {
+  if (/^[A-Za-z0-9_./:@%+=,-]+$/.test(path)) return path;
+  return process.platform === 'win32' ? `"${path.replace(/"/g, '""')}"` : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * How to run this bmp again from a shell, so printed next steps work as printed: `bmp` when that
+ * name on the PATH is this installation (`npx bmp` when the PATH has it from a node_modules/.bin,
+ * as under npx), else node with this script's path.
+ */
+export function bmpCommand(): string {
+  const self = process.argv[1];
+  if (!self) return 'bmp';
+  let real: string;
+  try {
+    real = realpathSync(self);
+  } catch {
+    return 'bmp';
+  }
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (!dir) continue;
+    for (const exe of process.platform === 'win32' ? ['bmp.cmd', 'bmp.exe', 'bmp'] : ['bmp']) {
+      try {
+        // a node_modules/.bin on the PATH is npx's (or npm run's), there only while it runs: npx again
+        if (realpathSync(join(dir, exe)) === real) return /node_modules[\\/]\.bin[\\/]?$/.test(dir) ? 'npx bmp' : 'bmp';
+      } catch {
+        // not there
+      }
+    }
+  }
+  return `node ${shellQuote(real)}`;
+}
+
 registerCommands((program, ctx) => {
   program
     .command('init')
@@ -191,6 +225,6 @@ registerCommands((program, ctx) => {
       ctx.output('Note', `Created project '${r.name}' in ${r.dir}:`, undefined, true);
       for (const f of r.files) ctx.output('Note', `  ${f}`, undefined, true);
       ctx.output('Note', '', undefined, true);
-      ctx.output('Note', `Next: ${name ? `cd ${name} && ` : ''}bmp build`, undefined, true);
+      ctx.output('Note', `Next: ${name ? `cd ${shellQuote(name)} && ` : ''}${bmpCommand()} build`, undefined, true);
     });
 });
