@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
-import { quoteIdent } from '../adapters/duckdb/index.js';
+import { GLOBAL_MACRO_FILES, quoteIdent } from '../adapters/duckdb/index.js';
 import { stringifyMasked } from '../config/index.js';
 import { findMacroBlocks } from '../jinja/index.js';
 import { macroCalls, macroResolver, type MacroResolver } from '../manifest/macro-deps.js';
@@ -181,7 +181,9 @@ class ManifestWriter {
     private readonly opts: ManifestJsonOptions,
   ) {
     this.resolve = macroResolver(manifest.macros, manifest.projectName);
-    for (const [file, text] of manifest.macroFiles) {
+    // dbt's global macros (package `dbt`) have their text too, as dbt writes its own macros'
+    const files: [string, string][] = [...GLOBAL_MACRO_FILES.map((f): [string, string] => [f.file, f.text]), ...manifest.macroFiles];
+    for (const [file, text] of files) {
       for (const b of findMacroBlocks(text)) this.macroText.set(`${file}\u0000${b.kind === 'test' ? `test_${b.name}` : b.name}`, b.text);
     }
   }

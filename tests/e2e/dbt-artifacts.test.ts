@@ -53,7 +53,7 @@ describe.skipIf(!compat)('dbt artifact schemas', () => {
       validators.set(artifact, ajv.compile(schema));
     }
     projects.set('flagship', copyFlagship());
-    for (const name of ['interop', 'basic', 'testing-shop', 'compile', 'llm-basic', 'incremental-events']) projects.set(name, copyFixture(name));
+    for (const name of ['interop', 'basic', 'testing-shop', 'compile', 'llm-basic', 'incremental-events', 'packages']) projects.set(name, copyFixture(name));
     for (const [name, dir] of projects) {
       const built = bmp(['build', '--project-dir', dir]);
       // incremental-events holds a model that fails on purpose; every other project builds cleanly
@@ -80,7 +80,7 @@ describe.skipIf(!compat)('dbt artifact schemas', () => {
     expect(ok).toBe(true);
   };
 
-  for (const name of ['flagship', 'interop', 'basic', 'testing-shop', 'compile', 'llm-basic', 'incremental-events']) {
+  for (const name of ['flagship', 'interop', 'basic', 'testing-shop', 'compile', 'llm-basic', 'incremental-events', 'packages']) {
     it(`${name}: manifest.json, run_results.json and catalog.json validate`, () => {
       const dir = projects.get(name)!;
       for (const artifact of ['manifest.json', 'run_results.json', 'catalog.json'] as const) check(artifact, dir);
@@ -129,6 +129,21 @@ describe.skipIf(!compat)('dbt artifact schemas', () => {
     expect(m.docs['doc.jaffle.customer_id']).toMatchObject({ resource_type: 'doc', package_name: 'jaffle', path: 'models/docs.md' });
     expect(m.unit_tests['unit_test.jaffle.customers.customers_sum_orders']).toMatchObject({ model: 'customers', given: [{ input: "ref('stg_customers')", format: 'dict' }, { input: "ref('orders')", format: 'dict' }] });
     expect(m.sources['source.jaffle.raw.customers']).toMatchObject({ source_name: 'raw', relation_name: '"jaffle"."raw"."customers"', loader: '' });
+  });
+
+  it("packages: each node and macro carries its package (paths inside it), dbt's global macros their text", () => {
+    const dir = projects.get('packages')!;
+    const m = read(dir, 'manifest.json');
+    expect(m.nodes['model.util_pkg.util_calendar']).toMatchObject({ package_name: 'util_pkg', original_file_path: 'models/util_calendar.sql', fqn: ['util_pkg', 'util_calendar'] });
+    expect(m.nodes['model.util_pkg.util_calendar'].depends_on.macros).toContain('macro.dbt.date_spine');
+    expect(m.nodes['model.other_pkg.orders'].package_name).toBe('other_pkg');
+    expect(m.nodes['model.shop.orders'].depends_on.macros).toContain('macro.util_pkg.cents_to_dollars');
+    expect(m.nodes['model.shop.calendar_copy'].depends_on.nodes).toEqual(['model.util_pkg.util_calendar']);
+    expect(m.child_map['model.util_pkg.util_calendar']).toContain('model.shop.calendar_copy');
+    expect(m.macros['macro.util_pkg.cents_to_dollars']).toMatchObject({ package_name: 'util_pkg', resource_type: 'macro' });
+    expect(m.macros['macro.dbt.date_spine'].macro_sql).toMatch(/^\{% macro date_spine\(/);
+    const c = read(dir, 'catalog.json');
+    expect(Object.keys(c.nodes)).toEqual(expect.arrayContaining(['model.util_pkg.util_calendar', 'seed.util_pkg.util_codes', 'model.other_pkg.orders']));
   });
 
   it('run_results: relation names and compiled code per node, no bmp-only fields', () => {
