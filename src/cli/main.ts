@@ -5,76 +5,12 @@ import { maskSecrets } from '../config/index.js';
 import { BmpError, SqlError } from '../errors.js';
 import type { BmpEvent, LogFormat } from '../report/index.js';
 import { makeReporter, progressLine } from '../report/index.js';
-import { depsCommand } from './commands/deps.js';
+import { COMMANDS } from './commands/index.js';
+import { EXIT, type CliContext, type CliIO, type CommandHelpers, type CommandRegistrar } from './command.js';
 import { packageRoot } from './package-root.js';
 import { GLOBAL_OPTIONS, RUN_OPTIONS, SELECTION_OPTIONS, type OptionSpec } from './options.js';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
-
-export interface CliIO {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-  readonly isTTY: boolean;
-  /** Raw writes (no newline) for the live status line; without it there is none. */
-  readonly write?: (chunk: string) => void;
-  /** Terminal width. */
-  readonly columns?: () => number;
-}
-
-export interface CliContext {
-  readonly io: CliIO;
-  /** Holds what Ctrl-C must interrupt. */
-  onInterrupt?: () => void;
-  exitCode: number;
-}
-
-/** Options every command receives, after commander parsed them. */
-export interface ParsedOptions {
-  readonly projectDir?: string;
-  readonly profilesDir?: string;
-  readonly target?: string;
-  readonly threads?: number;
-  readonly vars?: string;
-  readonly logFormat: LogFormat;
-  readonly debug?: boolean;
-  readonly waitForLock?: number;
-  readonly color: boolean;
-  readonly select?: string[];
-  readonly models?: string[];
-  readonly exclude?: string[];
-  readonly resourceType?: string[];
-  readonly indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
-  readonly fullRefresh?: boolean;
-  readonly failFast?: boolean;
-  readonly llmOffline?: boolean;
-  readonly warnError?: boolean;
-  readonly warnErrorOptions?: string;
-  readonly [key: string]: unknown;
-}
-
-export type CommandRegistrar = (program: Command, ctx: CliContext, helpers: CommandHelpers) => void;
-
-export interface CommandHelpers {
-  addOptions(cmd: Command, specs: readonly OptionSpec[]): Command;
-  globalOptions: readonly OptionSpec[];
-  selectionOptions: readonly OptionSpec[];
-  runOptions: readonly OptionSpec[];
-  /** Library options from parsed CLI options (project dir, vars, selection, event sink). */
-  libraryOptions(o: ParsedOptions): Record<string, unknown> & { emit: (e: BmpEvent) => void };
-}
-
-const registrars: CommandRegistrar[] = [];
-
-/**
- * Commands named here rather than registered by being imported (reviews/architecture.md P1); the
- * registrars above move into this list when that refactor lands.
- */
-const COMMANDS: readonly CommandRegistrar[] = [depsCommand];
-
-/** Commands are registered by modules under src/cli/commands (one file per command family). */
-export function registerCommands(r: CommandRegistrar): void {
-  registrars.push(r);
-}
+export { EXIT, type CliContext, type CliIO, type CommandHelpers, type CommandRegistrar, type ParsedOptions } from './command.js';
 
 export function version(): string {
   try {
@@ -84,8 +20,8 @@ export function version(): string {
   }
 }
 
-/** Builds the program; exported so tests can parse argv without spawning. */
-export function buildProgram(ctx: CliContext): Command {
+/** Builds the program from `commands` (default: every command, src/cli/commands/index.ts); exported so tests can parse argv without spawning. */
+export function buildProgram(ctx: CliContext, commands: readonly CommandRegistrar[] = COMMANDS): Command {
   const program = new Command('bmp')
     .description('dbt-style SQL transformations on DuckDB')
     .version(version(), '-v, --version')
@@ -138,6 +74,7 @@ export function buildProgram(ctx: CliContext): Command {
         failFast: o.failFast,
         waitForLockSeconds: o.waitForLock,
         llmOffline: o.llmOffline,
+        debug: !!o.debug,
         eventTimeStart: o['eventTimeStart'] as string | undefined,
         eventTimeEnd: o['eventTimeEnd'] as string | undefined,
         warnError: o.warnError,
@@ -146,7 +83,7 @@ export function buildProgram(ctx: CliContext): Command {
       };
     },
   };
-  for (const r of [...registrars, ...COMMANDS]) r(program, ctx, helpers);
+  for (const r of commands) r(program, ctx, helpers);
   return program;
 }
 
@@ -160,7 +97,6 @@ export async function main(argv: readonly string[], rawIo: CliIO, signals?: { in
   if (signals) signals.interrupt = () => (ctx.onInterrupt ? (ctx.onInterrupt(), true) : false);
   const program = buildProgram(ctx);
   const debug = argv.includes('--debug');
-  if (debug) process.env['BMP_DEBUG'] = '1';
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return ctx.exitCode;

@@ -1,9 +1,8 @@
-import { Session } from '../execute/index.js';
+import { pluginTemplateGlobals, Session } from '../execute/index.js';
 import type { ResourceType } from '../manifest/types.js';
 import { nullSink } from '../report/index.js';
-import './plugins.js';
-import { pluginGlobals } from './run-task.js';
 import { ensureTargetWritable } from './target-dir.js';
+import { defaultPlugins } from './plugins.js';
 import { invocationFor, loadProject, selectFor, writeManifest, type CommonOptions } from './project.js';
 
 export interface CompileOutcome {
@@ -17,11 +16,12 @@ export interface CompileOutcome {
  */
 export async function compile(opts: CommonOptions & { readonly inlineSql?: string } = {}): Promise<CompileOutcome> {
   const invocation = invocationFor('compile', opts);
-  const project = await loadProject({ ...opts, invocation });
+  const plugins = opts.plugins ?? defaultPlugins();
+  const project = await loadProject({ ...opts, invocation, plugins });
   const types: ResourceType[] = ['model', 'test', 'snapshot', 'analysis'];
   const ids = selectFor(project, opts, types);
   ensureTargetWritable(project);
-  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'compile' }, invocation, selected: ids });
+  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation }), invocation, selected: ids });
   const errors: { uniqueId: string; message: string }[] = [];
   try {
     for (const id of ids) {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { registerCommands } from '../main.js';
+import type { CommandRegistrar } from '../command.js';
 import { packageRoot } from '../package-root.js';
 
 export interface SkeletonFile {
@@ -178,7 +178,8 @@ function schemaDirFrom(projectDir: string): string | undefined {
   return (rel && !rel.startsWith(sep) ? rel : shipped).split(sep).join('/');
 }
 
-registerCommands((program, ctx) => {
+/** Registers init command(s) (named in src/cli/commands/index.ts). */
+export const initCommand: CommandRegistrar = (program, ctx) => {
   program
     .command('init')
     .description('create a new project (project.yml, profiles.yml, example models, tests, a macro, a seed) in a new folder')
@@ -193,4 +194,4 @@ registerCommands((program, ctx) => {
       ctx.io.out('');
       ctx.io.out(`Next: ${name ? `cd ${name} && ` : ''}bmp build`);
     });
-});
+};

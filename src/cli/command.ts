@@ -1,0 +1,63 @@
+/**
+ * What a CLI command module is given: the program to add its commands to, the CLI context (output,
+ * interrupt, exit code) and helpers (shared options, library options from parsed flags). Command
+ * modules export a {@link CommandRegistrar}; src/cli/commands/index.ts names them all in COMMANDS.
+ */
+import type { Command } from 'commander';
+import type { BmpEvent } from '../report/index.js';
+import type { LogFormat } from '../report/index.js';
+import type { OptionSpec } from './options.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+export interface CliIO {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly isTTY: boolean;
+  /** Raw writes (no newline) for the live status line; without it there is none. */
+  readonly write?: (chunk: string) => void;
+  /** Terminal width. */
+  readonly columns?: () => number;
+}
+
+export interface CliContext {
+  readonly io: CliIO;
+  /** Holds what Ctrl-C must interrupt. */
+  onInterrupt?: () => void;
+  exitCode: number;
+}
+
+/** Options every command receives, after commander parsed them. */
+export interface ParsedOptions {
+  readonly projectDir?: string;
+  readonly profilesDir?: string;
+  readonly target?: string;
+  readonly threads?: number;
+  readonly vars?: string;
+  readonly logFormat: LogFormat;
+  readonly debug?: boolean;
+  readonly waitForLock?: number;
+  readonly color: boolean;
+  readonly select?: string[];
+  readonly models?: string[];
+  readonly exclude?: string[];
+  readonly resourceType?: string[];
+  readonly indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
+  readonly fullRefresh?: boolean;
+  readonly failFast?: boolean;
+  readonly llmOffline?: boolean;
+  readonly warnError?: boolean;
+  readonly warnErrorOptions?: string;
+  readonly [key: string]: unknown;
+}
+
+export type CommandRegistrar = (program: Command, ctx: CliContext, helpers: CommandHelpers) => void;
+
+export interface CommandHelpers {
+  addOptions(cmd: Command, specs: readonly OptionSpec[]): Command;
+  globalOptions: readonly OptionSpec[];
+  selectionOptions: readonly OptionSpec[];
+  runOptions: readonly OptionSpec[];
+  /** Library options from parsed CLI options (project dir, vars, selection, event sink). */
+  libraryOptions(o: ParsedOptions): Record<string, unknown> & { emit: (e: BmpEvent) => void };
+}
