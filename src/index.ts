@@ -12,8 +12,11 @@ export const build = (opts?: RunOptions): Promise<RunOutcome> => execute('build'
 export const test = (opts?: RunOptions): Promise<RunOutcome> => execute('test', opts);
 export const seed = (opts?: RunOptions): Promise<RunOutcome> => execute('seed', opts);
 export const snapshot = (opts?: RunOptions): Promise<RunOutcome> => execute('snapshot', opts);
-export { execute, compile, list, show, debug, clean, loadProject, registerDefaultPlugin } from './tasks/index.js';
-export type { RunOptions, RunOutcome, CommonOptions, SessionPlugin, LoadedProject } from './tasks/index.js';
+export { execute, compile, list, show, debug, clean, loadProject, defaultPlugins } from './tasks/index.js';
+export type { RunOptions, RunOutcome, CommonOptions, LoadedProject } from './tasks/index.js';
+export type { BmpPlugin, PluginRun, RunContext, NodeRunner, BeforeMaterializeHook, TemplatePhase } from './execute/index.js';
+export { testingPlugin } from './testing/index.js';
+export { llmPlugin } from './llm/index.js';
 export { BmpError, ConfigError, CompileError, ParseError, GraphError, UsageError, DatabaseError } from './errors.js';
 export type { BmpEvent, NodeResult, EventSink } from './report/index.js';
 export { loadConfig } from './config/index.js';

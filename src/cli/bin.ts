@@ -1,9 +1,6 @@
 #!/usr/bin/env node
 import { interruptAllDatabases } from '../adapters/duckdb/connection.js';
 import { main } from './main.js';
-import { registered } from './commands/index.js';
-
-void registered;
 
 /**
  * Process edge: signals, stdout, exit code. First Ctrl-C (or SIGTERM) interrupts running queries and

@@ -6,100 +6,18 @@ import { maskSecrets } from '../config/index.js';
 import { BmpError, SqlError } from '../errors.js';
 import type { BmpEvent, LineFormat, Logger, LogEventName } from '../report/index.js';
 import { createLogger, DBT_VERSION, logEvent, progressLine } from '../report/index.js';
-import { depsCommand } from './commands/deps.js';
-import { cloneCommand, parseCommand, retryCommand, runOperationCommand, sourceCommand } from './commands/operations.js';
+import { COMMANDS } from './commands/index.js';
+import { EXIT, type CliContext, type CliIO, type CommandHelpers, type CommandRegistrar } from './command.js';
 import { GLOBAL_FLAGS, resolveGlobalFlags, withEnvDefaults, type GlobalFlags } from './global-flags.js';
 import { packageRoot } from './package-root.js';
 import { GLOBAL_OPTIONS, RUN_OPTIONS, SELECTION_OPTIONS, type OptionSpec } from './options.js';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
-
-export interface CliIO {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-  readonly isTTY: boolean;
-  /** Raw writes (no newline) for the live status line; without it there is none. */
-  readonly write?: (chunk: string) => void;
-  /** Terminal width. */
-  readonly columns?: () => number;
-}
-
-export interface CliContext {
-  readonly io: CliIO;
-  /** Holds what Ctrl-C must interrupt. */
-  onInterrupt?: () => void;
-  exitCode: number;
-  /** The invocation's id (every log line and artifact carries it). */
-  readonly invocationId: string;
-  /** Global flags, resolved once the command is known (command line, then DBT_/BMP_ variables, then defaults). */
-  flags?: GlobalFlags;
-  /** The invocation's logger (console and log file), made once the command is known. */
-  logger?: Logger;
-  /** The command as dbt names it (`run`, `docs generate`). */
-  command?: string;
-  /** The logger's sink wrapped by the live status line, when there is one. */
-  progressSink?: (e: BmpEvent) => void;
-  /**
-   * A command's own output (a list, a preview, a summary): a plain line on the console, or dbt's
-   * structured event with `--log-format json`; always in the log file. `always` prints it under
-   * `--quiet` too (ls, show: what the command is for).
-   */
-  output(name: LogEventName, msg: string, data?: Readonly<Record<string, unknown>>, always?: boolean): void;
-}
-
-/** Options every command receives, after commander parsed them. */
-export interface ParsedOptions {
-  readonly projectDir?: string;
-  readonly profilesDir?: string;
-  readonly target?: string;
-  readonly threads?: number;
-  readonly vars?: string;
-  readonly targetPath?: string;
-  readonly waitForLock?: number;
-  readonly select?: string[];
-  readonly models?: string[];
-  readonly exclude?: string[];
-  readonly resourceType?: string[];
-  readonly indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
-  readonly fullRefresh?: boolean;
-  readonly failFast?: boolean;
-  readonly llmOffline?: boolean;
-  readonly warnError?: boolean;
-  readonly warnErrorOptions?: string;
-  readonly [key: string]: unknown;
-}
-
-export type CommandRegistrar = (program: Command, ctx: CliContext, helpers: CommandHelpers) => void;
-
-export interface CommandHelpers {
-  addOptions(cmd: Command, specs: readonly OptionSpec[]): Command;
-  globalOptions: readonly OptionSpec[];
-  selectionOptions: readonly OptionSpec[];
-  runOptions: readonly OptionSpec[];
-  /**
-   * Library options from parsed CLI options (project dir, vars, selection, event sink), with the
-   * global flags and the DBT_/BMP_ variables dbt reads for command options.
-   */
-  libraryOptions(o: ParsedOptions): Record<string, unknown> & { emit: (e: BmpEvent) => void; invocationId: string };
-}
+export { EXIT, type CliContext, type CliIO, type CommandHelpers, type CommandRegistrar, type ParsedOptions } from './command.js';
 
 /** Commands whose console log opens with dbt's "Running with ..." line (the others print only their output). */
 const REPORTS_VERSION = new Set(['run', 'build', 'test', 'seed', 'snapshot', 'compile', 'parse', 'retry', 'clone', 'run-operation', 'source freshness', 'docs generate', 'dev']);
 /** Commands that write no log file (dbt writes none for clean; init has no project yet; deps promises to write nothing but packages). */
 const NO_LOG_FILE = new Set(['clean', 'init', 'deps']);
-
-const registrars: CommandRegistrar[] = [];
-
-/**
- * Commands named here rather than registered by being imported (reviews/architecture.md P1); the
- * registrars above move into this list when that refactor lands.
- */
-const COMMANDS: readonly CommandRegistrar[] = [depsCommand, runOperationCommand, sourceCommand, parseCommand, retryCommand, cloneCommand];
-
-/** Commands are registered by modules under src/cli/commands (one file per command family). */
-export function registerCommands(r: CommandRegistrar): void {
-  registrars.push(r);
-}
 
 export function version(): string {
   try {
@@ -109,8 +27,8 @@ export function version(): string {
   }
 }
 
-/** Builds the program; exported so tests can parse argv without spawning. */
-export function buildProgram(ctx: CliContext): Command {
+/** Builds the program from `commands` (default: every command, src/cli/commands/index.ts); exported so tests can parse argv without spawning. */
+export function buildProgram(ctx: CliContext, commands: readonly CommandRegistrar[] = COMMANDS): Command {
   const program = new Command('bmp')
     .description('dbt-style SQL transformations on DuckDB')
     .version(version(), '-v, --version')
@@ -177,6 +95,7 @@ export function buildProgram(ctx: CliContext): Command {
         failFast: o.failFast ?? flags.failFast,
         waitForLockSeconds: o.waitForLock,
         llmOffline: o.llmOffline,
+        debug: flags.debug,
         eventTimeStart: o['eventTimeStart'] as string | undefined,
         eventTimeEnd: o['eventTimeEnd'] as string | undefined,
         warnError: o.warnError ?? flags.warnError,
@@ -186,7 +105,7 @@ export function buildProgram(ctx: CliContext): Command {
       };
     },
   };
-  for (const r of [...registrars, ...COMMANDS]) r(program, ctx, helpers);
+  for (const r of commands) r(program, ctx, helpers);
   return program;
 }
 
@@ -202,7 +121,6 @@ function startInvocation(ctx: CliContext, program: Command, action: Command): vo
   const flags = resolveGlobalFlags(program.opts(), process.env);
   ctx.flags = flags;
   ctx.command = commandName(action);
-  if (flags.debug) process.env['BMP_DEBUG'] = '1';
   const projectDir = (action.opts()['projectDir'] as string | undefined) ?? withEnvDefaults({} as { projectDir?: string }, process.env).projectDir;
   const logger = startLogger(ctx, flags, projectDir);
   const versionEvent = logEvent('MainReportVersion', `Running with bmp=${version()} (dbt=${DBT_VERSION} artifacts and logs)`, () => ({ version: `=${version()}`, log_version: 3 }));

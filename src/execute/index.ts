@@ -1,4 +1,5 @@
-/** execute: the scheduler and the session that runs nodes against DuckDB. */
+/** execute: the scheduler, the plugin contract and the session that runs nodes against DuckDB. */
 export { schedule, dependencyMap, DEADLOCK, type ScheduleOptions } from './scheduler.js';
-export { Session, runRelation, runTest, type SessionOptions, type NodeRunner, type BeforeMaterializeHook } from './session.js';
+export { Session, runRelation, type SessionOptions } from './session.js';
+export { pluginTemplateGlobals, type BmpPlugin, type PluginRun, type RunContext, type NodeRunner, type BeforeMaterializeHook, type TemplatePhase, type TemplateGlobalsInput } from './plugin.js';
 export { testVerdictSql, testStatus, testMessage, verdictFromCount, failuresSchema, storeFailuresSql } from './test-verdict.js';

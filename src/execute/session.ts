@@ -1,15 +1,15 @@
 import { join, normalize } from 'node:path';
 import { Catalog, Database, DuckDbTemplateDatabase, firstLine, quoteIdent, type Connection } from '../adapters/duckdb/index.js';
-import { compileNode, InvocationContext, makeInvocation, renderInNodeContext, renderMaterialization, rendersTemplate, type CompiledNode, type CompileEnv, type ContextOutput, type DeferTo, type Invocation } from '../compile/index.js';
+import { compileNode, InvocationContext, renderInNodeContext, renderMaterialization, rendersTemplate, type CompiledNode, type CompileEnv, type ContextOutput, type DeferTo, type Invocation } from '../compile/index.js';
 import type { LoadedConfig } from '../config/index.js';
-import { BmpError, CompileError } from '../errors.js';
+import { BmpError } from '../errors.js';
 import type { ProjectGraph } from '../graph/index.js';
 import { analyzeStatic, type RegisteredMacro, type TemplateEngine } from '../jinja/index.js';
 import { describeCsvError, MATERIALIZATIONS, materializationFor } from '../materializations/index.js';
 import type { ExecutableNode, Manifest, SqlNode } from '../manifest/types.js';
 import { relationName, sqlArtifactPath, type BmpEvent, type NodeResult, type NodeStatus, type NodeSummary } from '../report/index.js';
+import type { BeforeMaterializeHook, NodeRunner, PluginRun } from './plugin.js';
 import { SqlFileWriter } from './sql-files.js';
-import { failuresSchema, storeFailuresSql, testStatus, testVerdictSql } from './test-verdict.js';
 
 export interface SessionOptions {
   readonly cfg: LoadedConfig;
@@ -21,15 +21,13 @@ export interface SessionOptions {
   /** Open the database read-only (compile, show, docs); a missing file means no database. */
   readonly readOnly?: boolean;
   readonly waitForLockSeconds?: number;
-  /** The invocation templates see (command, id, start time); default: a new one of `flags.command`. */
-  readonly invocation?: Invocation;
+  /** The invocation: command, id, start time, typed flags (templates see it as `flags`, `invocation_id`). */
+  readonly invocation: Invocation;
   /** The unique ids the command selected (`selected_resources`); default: `compileAhead`. */
   readonly selected?: readonly string[];
   /** Extra globals for templates (LLM macros). */
   readonly extraGlobals?: Readonly<Record<string, unknown>>;
   readonly threads?: number;
-  /** Invocation flags plugins read (llmOffline, eventTimeStart/End, command). */
-  readonly flags?: Readonly<Record<string, unknown>>;
   /** Nodes this invocation will run: the static models among them compile while the database opens. */
   readonly compileAhead?: readonly string[];
   /** `--empty`: every model is built from empty inputs (see CompileEnv.empty). */
@@ -50,26 +48,6 @@ interface AheadOfTime {
   readonly compiled: Map<string, Promise<CompiledNode>>;
 }
 
-/** A hook other stages (LLM, unit tests) plug node runners into. */
-export type NodeRunner = (
-  session: Session,
-  node: ExecutableNode,
-  conn: Connection,
-) => Promise<Omit<NodeResult, 'timing' | 'threadId' | 'executionTime' | 'uniqueId'> & {
-  compiled?: CompiledNode;
-  /** When compiling ended (Date.now()): run_results splits the node's time into compile and execute there. */
-  compiledAt?: number;
-  /** Bookkeeping that may wait until the node's children have started. */
-  afterward?: () => void;
-}>;
-
-/**
- * Runs after a model, seed or snapshot compiled and before it materializes (the LLM module collects
- * the prompts the SQL will look up and fetches the missing responses here). What it returns is added
- * to the node's adapter_response; throwing fails the node.
- */
-export type BeforeMaterializeHook = (session: Session, compiled: CompiledNode, conn: Connection) => Promise<Readonly<Record<string, unknown>> | undefined>;
-
 /**
  * One invocation against the database: the DuckDB instance, one connection per thread, the
  * catalog, and the compile environment.
@@ -85,6 +63,7 @@ export class Session {
   private knownSchemas = new Set<string>();
   private readonly runners = new Map<string, NodeRunner>();
   private readonly beforeMaterializeHooks: BeforeMaterializeHook[] = [];
+  private readonly teardowns: (() => Promise<void> | void)[] = [];
   private targetDirMemo: string | undefined;
   private relativeTargetDirMemo: string | undefined;
   private readonly compileEnvs = new Map<Connection | undefined, CompileEnv>();
@@ -134,7 +113,7 @@ export class Session {
     // relative file paths in SQL (read_csv('data/x.csv'), a user's memories file) resolve against
     // the project folder, like every other path bmp reads, never against the shell's folder
     const settings = { file_search_path: opts.cfg.project.projectDir, ...target.settings };
-    const invocation = opts.invocation ?? makeInvocation(String(opts.flags?.['command'] ?? 'run'));
+    const invocation = opts.invocation;
     const context = new InvocationContext(opts.cfg, opts.engine, invocation, opts.manifest, opts.selected ?? opts.compileAhead ?? []);
     const ahead: AheadOfTime = { invocationId: invocation.invocationId, runStartedAt: invocation.startedAt.toISOString(), context, ephemeralCache: new Map(), compiled: new Map() };
     const whileOpening = () => Session.compileAhead(opts, ahead);
@@ -196,19 +175,22 @@ export class Session {
     };
   }
 
-  registerRunner(resourceType: string, runner: NodeRunner): void {
-    this.runners.set(resourceType, runner);
+  /** Installs what a plugin's setup returned, for this session only (runners, the before-materialize step, teardown). */
+  use(run: PluginRun): void {
+    for (const [type, runner] of Object.entries(run.runners ?? {})) if (runner) this.runners.set(type, runner);
+    if (run.beforeMaterialize) this.beforeMaterializeHooks.push(run.beforeMaterialize);
+    if (run.teardown) this.teardowns.push(() => run.teardown?.());
   }
 
-  /** Adds a step between compile and materialize of every relation node (see {@link BeforeMaterializeHook}). */
-  addBeforeMaterialize(hook: BeforeMaterializeHook): void {
-    this.beforeMaterializeHooks.push(hook);
+  /** Runs the teardown of every plugin run installed with {@link use}, in order. */
+  async teardownPlugins(): Promise<void> {
+    for (const t of this.teardowns.splice(0)) await t();
   }
 
   /** Runs the before-materialize hooks; their figures, merged. */
   async beforeMaterialize(compiled: CompiledNode, conn: Connection): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
-    for (const hook of this.beforeMaterializeHooks) Object.assign(out, await hook(this, compiled, conn));
+    for (const hook of this.beforeMaterializeHooks) Object.assign(out, await hook(compiled, conn));
     return out;
   }
 
@@ -287,7 +269,7 @@ export class Session {
         status = 'error';
         const msg = (err as Error).message ?? String(err);
         message = node.resourceType === 'seed' ? describeCsvError(msg) : withIndentedDetails(msg);
-        if (this.cfg && process.env['BMP_DEBUG']) message += `\n${(err as Error).stack}`;
+        if (this.opts.invocation.options.debug) message += `\n${(err as Error).stack}`;
       }
     }
     const t1 = Date.now();
@@ -321,10 +303,9 @@ export class Session {
   }
 
   private defaultRunner(node: ExecutableNode): NodeRunner {
-    if (node.resourceType === 'test') return runTest;
-    if (node.resourceType === 'unit_test') {
+    if (node.resourceType === 'test' || node.resourceType === 'unit_test') {
       return async () => {
-        throw new CompileError('BMP_UNIT_TEST_RUNNER', 'unit tests need the testing module');
+        throw new BmpError('BMP_NO_RUNNER', `no runner for ${node.resourceType === 'test' ? 'data tests' : 'unit tests'}: the testing plugin is not among the invocation's plugins`, { nodeId: node.uniqueId }, 'pass plugins: defaultPlugins() (or a list that includes testingPlugin())');
       };
     }
     return runRelation;
@@ -468,8 +449,8 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
     columnsOf: async (sql) => (await conn.query(`describe ${sql}`)).rows.map((r, i) => ({ name: String(r['column_name']), type: String(r['column_type']), index: i })),
     runStartedAt: session.runStartedAt,
     invocationId: session.invocationId,
-    eventTimeStart: session.opts.flags?.['eventTimeStart'] as string | undefined,
-    eventTimeEnd: session.opts.flags?.['eventTimeEnd'] as string | undefined,
+    eventTimeStart: session.opts.invocation.options.eventTimeStart,
+    eventTimeEnd: session.opts.invocation.options.eventTimeEnd,
     externalRoot: session.cfg.target.externalRoot,
     // microbatch: inputs with event_time filtered to the window; ephemerals compiled afresh per window
     compileForWindow: async (window, batchId) => (await compileNode(node, { ...session.compileEnv(conn), eventTimeWindow: { ...window, id: batchId } }, new Map())).compiledSql,
@@ -525,26 +506,3 @@ async function runJinjaMaterialization(
   const name = String(compiled.config.materialized);
   return { status: 'success', message: `OK (${name})`, adapterResponse: { _message: `OK (${name})`, code: name, ...prepared }, compiled, compiledAt, afterward };
 }
-
-/** Data tests: count failing rows, apply severity/warn_if/error_if, optionally store the failing rows. */
-export const runTest: NodeRunner = async (session, node, conn) => {
-  const compiled = await session.compile(node, conn);
-  const compiledAt = Date.now();
-  const cfg = compiled.config;
-  let testSql = compiled.compiledSql;
-  if (cfg['store_failures']) {
-    const schema = failuresSchema(session.cfg.target.schema);
-    const table = String(cfg.alias ?? node.name);
-    await session.ensureSchemas([schema]);
-    await conn.run(storeFailuresSql(schema, table, testSql));
-    testSql = `select * from ${quoteIdent(schema)}.${quoteIdent(table)}`;
-  }
-  const rows = await conn.rows<{ failures: unknown; should_warn: unknown; should_error: unknown }>(testVerdictSql(testSql, cfg));
-  const row = rows[0] ?? { failures: 0, should_warn: false, should_error: false };
-  const failures = Number(row.failures ?? 0);
-  const status = testStatus(cfg, row);
-  const message =
-    status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? 'fail' : 'warn'} if ${String(status === 'fail' ? cfg['error_if'] ?? '!=0' : cfg['warn_if'] ?? '!=0')}`;
-  return { status, message, failures, adapterResponse: {}, compiled, compiledAt };
-};
-

@@ -4,6 +4,6 @@ export { MacroRegistry, GLOBAL_PACKAGE, DISPATCH_PREFIXES, registeredName, type 
 export { TemplateRelation, stripKeywords, type RelationType, type RelationPolicy } from './relation.js';
 export { findMacroBlocks, findDocsBlocks, parseArgs, lineOf, type MacroBlock } from './macro-source.js';
 export { analyzeStatic, renderStatic, type StaticAnalysis, type StaticCall } from './static-template.js';
-export { splitKwargs, registerParseStub, parseStubGlobals } from './context.js';
+export { splitKwargs } from './context.js';
 export { RenderSuspended, suspensionIn } from './suspend.js';
 export { tuple } from './python/value.js';

@@ -17,11 +17,11 @@
  * from {{ ref('stg_memories') }}
  * ```
  */
-export { llmPlugin, runtimeOf } from './plugin.js';
+export { llmPlugin } from './plugin.js';
 export { LlmRuntime, type NodeLlmFigures, type RunTotals } from './runtime.js';
 export { parseLlmSettings, settingsForTarget, describeProvider, normalizeBaseUrl, OFFLINE_DIMS, OFFLINE_MODEL, type LlmSettings, type ProviderName } from './settings.js';
 export { generateSpec, embedSpec, specId, specJson, normalizePrompt, cacheKey, type LlmSpec, type LlmKind } from './spec.js';
-export { llmTemplateGlobals } from './template.js';
+export { llmTemplateGlobals, LlmSpecs } from './template.js';
 export { createProvider, OllamaProvider, OfflineProvider, type LlmProvider, type LlmResponse } from './provider.js';
 export { offlineGenerate, offlineGist, offlineConcepts, offlineEmbedding, OFFLINE_LABEL } from './offline.js';
 export { ensureCache, cacheExists, cacheStats, pruneCache, type CacheStatsRow, type PruneOptions } from './cache.js';

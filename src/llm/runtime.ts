@@ -8,7 +8,7 @@ import { createProvider, type LlmProvider } from './provider.js';
 import { describeProvider, type LlmSettings } from './settings.js';
 import { CACHE_SQL, collectDdl, collectSql, COLLECT_UDF, countCallSites, probeSql } from './sql.js';
 import { Collector, type Collected } from './collector.js';
-import { specById } from './template.js';
+import type { LlmSpecs } from './template.js';
 
 /** Call sites can feed each other (a prompt built from another response); this bounds the passes. */
 const MAX_PASSES = 6;
@@ -66,6 +66,8 @@ export class LlmRuntime {
 
   constructor(
     readonly settings: LlmSettings,
+    /** The specs templates of this run registered (their ids are in the SQL). */
+    private readonly specs: LlmSpecs,
     private readonly isInterrupted: () => boolean = () => false,
     provider?: LlmProvider,
     /** Told once, when the first model needs the LLM (to say which provider answers). */
@@ -206,7 +208,7 @@ export class LlmRuntime {
       items = [];
       for (const item of all) {
         const [key, c] = item;
-        const spec = specById(c.specId);
+        const spec = this.specs.byId(c.specId);
         if (this.inflight.has(key) || !spec) {
           (items as (readonly [string, Collected])[]).push(item);
           continue;
@@ -242,7 +244,7 @@ export class LlmRuntime {
           // queued by a node that failed meanwhile: ask again, once
           if (err instanceof Cancelled && !queue.signal.aborted && !this.stop.signal.aborted && round === 0) continue;
           if (err instanceof RequestFailed && !err.aborted && !failure) {
-            failure = { reason: err.reason, attempts: err.attempts, model: specById(c.specId)?.model ?? '?' };
+            failure = { reason: err.reason, attempts: err.attempts, model: this.specs.byId(c.specId)?.model ?? '?' };
             queue.abort(new Cancelled('another request of this node failed'));
           }
           throw err;
@@ -276,7 +278,7 @@ export class LlmRuntime {
    * @param signal aborts while queued: the node gave up (or the run was interrupted).
    */
   private request(key: string, c: Collected, signal: AbortSignal, retries: { n: number }): Promise<void> {
-    const spec = specById(c.specId);
+    const spec = this.specs.byId(c.specId);
     if (!spec) return Promise.reject(new Error(`unknown LLM spec ${c.specId}`));
     return this.limiter.run(async () => {
       if (this.stop.signal.aborted) throw new Cancelled('interrupted');

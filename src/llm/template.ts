@@ -4,17 +4,22 @@ import type { LlmSettings } from './settings.js';
 import { embedSpec, generateSpec, specId, type EmbedOptions, type GenerateOptions, type LlmSpec } from './spec.js';
 import { embeddingCallSql, responseCallSql } from './sql.js';
 
-/** Specs by id, filled as templates render; the collect pass reads them back. Specs are pure values. */
-const specs = new Map<string, LlmSpec>();
+/**
+ * Specs by id, filled as templates render; the run's collect pass reads them back. One per plugin
+ * instance (so per invocation); specs are pure values keyed by their content.
+ */
+export class LlmSpecs {
+  private readonly specs = new Map<string, LlmSpec>();
 
-export function registerSpec(spec: LlmSpec): string {
-  const id = specId(spec);
-  if (!specs.has(id)) specs.set(id, spec);
-  return id;
-}
+  register(spec: LlmSpec): string {
+    const id = specId(spec);
+    if (!this.specs.has(id)) this.specs.set(id, spec);
+    return id;
+  }
 
-export function specById(id: string): LlmSpec | undefined {
-  return specs.get(id);
+  byId(id: string): LlmSpec | undefined {
+    return this.specs.get(id);
+  }
 }
 
 
@@ -52,7 +57,7 @@ function optionalString(fn: string, name: string, v: unknown): string | undefine
  * - `llm_embed(text, dims=none, model=none)` → FLOAT[dims] (FLOAT[] when dims is unknown).
  * @throws CompileError BMP_LLM_ARGUMENT for unknown or malformed arguments.
  */
-export function llmTemplateGlobals(settings: LlmSettings): Record<string, (...args: unknown[]) => string> {
+export function llmTemplateGlobals(settings: LlmSettings, specs: LlmSpecs = new LlmSpecs()): Record<string, (...args: unknown[]) => string> {
   return {
     llm_generate: (...args: unknown[]) => {
       const a = bind('llm_generate', GENERATE_ARGS, args);
@@ -67,7 +72,7 @@ export function llmTemplateGlobals(settings: LlmSettings): Record<string, (...ar
         temperature,
         options,
       };
-      return responseCallSql(registerSpec(generateSpec(settings, o)), String(a['prompt']));
+      return responseCallSql(specs.register(generateSpec(settings, o)), String(a['prompt']));
     },
     llm_embed: (...args: unknown[]) => {
       const a = bind('llm_embed', EMBED_ARGS, args);
@@ -76,7 +81,7 @@ export function llmTemplateGlobals(settings: LlmSettings): Record<string, (...ar
       const o: EmbedOptions = { model: optionalString('llm_embed', 'model', a['model']), dims };
       const spec = embedSpec(settings, o);
       const known = spec.options['dims'] as number | undefined;
-      return embeddingCallSql(registerSpec(spec), String(a['text']), known);
+      return embeddingCallSql(specs.register(spec), String(a['text']), known);
     },
   };
 }

@@ -11,7 +11,7 @@ import { table } from './table.js';
 import type { Materialization } from './types.js';
 import { view } from './view.js';
 
-export const MATERIALIZATIONS: Readonly<Record<string, Materialization>> = {
+export const MATERIALIZATIONS: Readonly<Record<string, Materialization>> = Object.freeze({
   view,
   table,
   incremental,
@@ -19,7 +19,7 @@ export const MATERIALIZATIONS: Readonly<Record<string, Materialization>> = {
   external,
   snapshot,
   ephemeral: async () => ({ message: 'OK' }),
-};
+});
 
 /** @throws CompileError BMP_MATERIALIZATION_UNKNOWN */
 export function materializationFor(name: string, nodeId?: string): Materialization {
@@ -28,10 +28,6 @@ export function materializationFor(name: string, nodeId?: string): Materializati
     throw new CompileError('BMP_MATERIALIZATION_UNKNOWN', `unknown materialization '${name}'`, { nodeId }, `one of ${Object.keys(MATERIALIZATIONS).join(', ')}`);
   }
   return m;
-}
-
-export function registerMaterialization(name: string, m: Materialization): void {
-  (MATERIALIZATIONS as Record<string, Materialization>)[name] = m;
 }
 
 export * from './types.js';

@@ -3,7 +3,7 @@ import { GLOBAL_MACRO_FILES } from '../adapters/duckdb/index.js';
 import { CustomKeyReport, NativeRenderer, templateTarget, warningAt, yamlEnvVar, type ConfigWarning, type LoadedConfig, type ProjectConfig } from '../config/index.js';
 import { ParseError, closeMatches } from '../errors.js';
 import { InvocationContext, makeInvocation, type ContextEnv, type ContextOutput, type Invocation } from '../compile/context/index.js';
-import { findDocsBlocks, GLOBAL_PACKAGE, MacroRegistry, parseStubGlobals, TemplateEngine, type RegisteredMacro } from '../jinja/index.js';
+import { findDocsBlocks, GLOBAL_PACKAGE, MacroRegistry, TemplateEngine, type RegisteredMacro } from '../jinja/index.js';
 import type { DocBlock, ExecutableNode, MacroDef, Manifest, ProjectResource, SourceNode } from '../manifest/types.js';
 import { readProjectFiles, toPosix, type SourceFile } from './files.js';
 import { checkSingularTest, type TestTarget } from './generic-tests.js';
@@ -72,6 +72,8 @@ export interface ParseOptions {
   readonly invocation?: Invocation;
   /** Where `log()`, `print()` and `exceptions.warn()` of templates rendered at parse go. */
   readonly output?: ContextOutput;
+  /** Template globals plugins add (stand-ins at parse: `llm_generate` only needs to exist). */
+  readonly globals?: Readonly<Record<string, unknown>>;
 }
 
 const SILENT: ContextOutput = { log: () => undefined, print: () => undefined, warn: () => undefined };
@@ -82,7 +84,7 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
   const projects = [root, ...cfg.packages];
   const registry = new MacroRegistry(root.name, { dispatch: root.dispatch, packages: cfg.packages.map((p) => p.name) });
   const engine = new TemplateEngine(registry);
-  const contextEnv: ContextEnv = { shared: new InvocationContext(cfg, engine, opts.invocation ?? makeInvocation('parse')), extraGlobals: parseStubGlobals() };
+  const contextEnv: ContextEnv = { shared: new InvocationContext(cfg, engine, opts.invocation ?? makeInvocation('parse')), extraGlobals: opts.globals };
   const [filesets] = await Promise.all([Promise.all(projects.map((p) => readFilesOf(rootDir, p)))]);
   for (const fs of filesets) checkNoPythonModels(fs.python);
   const warnings: ConfigWarning[] = [];

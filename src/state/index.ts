@@ -13,4 +13,3 @@ export {
   type PartitionOwner,
   type ParamStatement,
 } from './partition-meta.js';
-export { listPartitions, type PartitionListing, type PartitionInfo } from './list-partitions.js';

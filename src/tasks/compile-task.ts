@@ -1,11 +1,10 @@
 import { compileNode } from '../compile/index.js';
-import { Session } from '../execute/index.js';
+import { pluginTemplateGlobals, Session } from '../execute/index.js';
 import type { ResourceType } from '../manifest/types.js';
 import { nullSink } from '../report/index.js';
 import { inlineNode } from './inline-node.js';
-import './plugins.js';
-import { pluginGlobals } from './run-task.js';
 import { ensureTargetWritable } from './target-dir.js';
+import { defaultPlugins } from './plugins.js';
 import { deferFor, invocationFor, loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
 
 export interface CompileOutcome {
@@ -24,11 +23,12 @@ export interface CompileOutcome {
  */
 export async function compile(opts: CommonOptions & { readonly inlineSql?: string } = {}): Promise<CompileOutcome> {
   const invocation = invocationFor('compile', opts);
-  const project = await loadProject({ ...opts, invocation });
+  const plugins = opts.plugins ?? defaultPlugins();
+  const project = await loadProject({ ...opts, invocation, plugins });
   const types: ResourceType[] = ['model', 'test', 'snapshot', 'analysis'];
   const ids = opts.inlineSql !== undefined ? [] : selectFor(project, opts, types);
   ensureTargetWritable(project);
-  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'compile' }, invocation, selected: ids, defer: deferFor(project, opts, ids) });
+  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation }), invocation, selected: ids, defer: deferFor(project, opts, ids) });
   const errors: { uniqueId: string; message: string }[] = [];
   let inline: string | undefined;
   try {

@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { readCatalogTables, type CatalogTable } from '../adapters/duckdb/index.js';
 import { maskSecretsDeep } from '../config/index.js';
 import { buildDocsData, runResultsFromJson, writeDocsSite, type CatalogColumn } from '../docs/index.js';
-import { Session } from '../execute/index.js';
+import { pluginTemplateGlobals, Session } from '../execute/index.js';
 import { edgeMaps } from '../graph/index.js';
 import { catalogJson, nullSink, writeFileAtomic } from '../report/index.js';
-import './plugins.js';
+import { defaultPlugins } from './plugins.js';
 import { invocationFor, loadProject, writeManifest, type CommonOptions } from './project.js';
-import { pluginGlobals } from './run-task.js';
 import { ensureTargetWritable } from './target-dir.js';
 
 export interface DocsOutcome {
@@ -31,9 +30,10 @@ export interface DocsOutcome {
  */
 export async function generateDocs(opts: CommonOptions & { readonly compile?: boolean; readonly emptyCatalog?: boolean } = {}): Promise<DocsOutcome> {
   const invocation = invocationFor('generate', opts);
-  const project = await loadProject({ ...opts, invocation });
+  const plugins = opts.plugins ?? defaultPlugins();
+  const project = await loadProject({ ...opts, invocation, plugins });
   ensureTargetWritable(project);
-  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'docs' }, invocation, selected: [...project.manifest.nodes.keys()] });
+  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation }), invocation, selected: [...project.manifest.nodes.keys()] });
   const compiled = new Map<string, string>();
   let tables: CatalogTable[] = [];
   try {

@@ -55,7 +55,7 @@ export async function sourceFreshness(opts: CommonOptions & { readonly output?: 
     const project = await loadProject({ ...opts, emit, invocation });
     const ids = selectFor(project, { ...opts, emit }, ['source']);
     const sources = ids.map((id) => project.manifest.sources.get(id)).filter((s): s is SourceNode => !!s && !!freshnessOf(s));
-    const session = await Session.open({ invocation, cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit, readOnly: true, threads: 1, flags: { command: 'source freshness' } });
+    const session = await Session.open({ invocation, cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit, readOnly: true, threads: 1 });
     const results: FreshnessResult[] = [];
     try {
       for (const [i, s] of sources.entries()) {

@@ -1,4 +1,3 @@
-import '../llm/parse-stubs.js';
 import { stringifyMasked } from '../config/index.js';
 import type { ManifestNode, ResourceType } from '../manifest/types.js';
 import { dbtNodes } from '../report/index.js';

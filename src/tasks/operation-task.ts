@@ -3,10 +3,9 @@ import { firstLine } from '../adapters/duckdb/index.js';
 import { callOperation } from '../compile/compile-node.js';
 import { YamlFile } from '../config/index.js';
 import { BmpError, ConfigError, UsageError, didYouMean } from '../errors.js';
-import { Session } from '../execute/index.js';
+import { pluginTemplateGlobals, Session } from '../execute/index.js';
 import { nullSink, RunResultsWriter, type NodeResult } from '../report/index.js';
-import './plugins.js';
-import { pluginGlobals } from './run-task.js';
+import { defaultPlugins } from './plugins.js';
 import { invocationFor, loadProject, type CommonOptions } from './project.js';
 
 export interface OperationOutcome {
@@ -40,7 +39,8 @@ export function parseOperationArgs(text: string | undefined): Record<string, unk
 export async function runOperation(macro: string, opts: CommonOptions & { readonly args?: string | Readonly<Record<string, unknown>> } = {}): Promise<OperationOutcome> {
   const args = typeof opts.args === 'string' || opts.args === undefined ? parseOperationArgs(opts.args) : opts.args;
   const invocation = invocationFor('run-operation', opts);
-  const project = await loadProject({ ...opts, invocation });
+  const plugins = opts.plugins ?? defaultPlugins();
+  const project = await loadProject({ ...opts, invocation, plugins });
   const dot = macro.lastIndexOf('.');
   const pkg = dot > 0 ? macro.slice(0, dot) : project.manifest.projectName;
   const name = dot > 0 ? macro.slice(dot + 1) : macro;
@@ -49,7 +49,7 @@ export async function runOperation(macro: string, opts: CommonOptions & { readon
   if (!def) {
     throw new UsageError('BMP_MACRO_UNDEFINED', `run-operation: no macro named '${macro}' in the project`, {}, didYouMean(name, known.map((m) => m.name)) ?? 'run-operation calls a {% macro %} from the macro paths');
   }
-  const session = await Session.open({ invocation, cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'run-operation' } });
+  const session = await Session.open({ invocation, cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, threads: 1, extraGlobals: pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation }) });
   const uniqueId = def.uniqueId;
   const started = new Date();
   let result: NodeResult;

@@ -1,6 +1,6 @@
 import { join, normalize, resolve } from 'node:path';
 import { applyWarnPolicy, loadConfig, resolveWarnPolicy, type ConfigWarning, type LoadedConfig, type LoadOptions, type WarnErrorPolicy } from '../config/index.js';
-import { failuresSchema } from '../execute/index.js';
+import { failuresSchema, pluginTemplateGlobals, type BmpPlugin } from '../execute/index.js';
 import { makeInvocation, type ContextOutput, type Invocation } from '../compile/context/index.js';
 import { buildGraph, edgeMaps, evaluateSelector, readSelectorsFile, selectNodes, topologicalOrder, type ProjectGraph, type SelectorsFile } from '../graph/index.js';
 import type { TemplateEngine } from '../jinja/index.js';
@@ -10,6 +10,7 @@ import type { DeferTo } from '../compile/index.js';
 import { UsageError } from '../errors.js';
 import { loadState, type ProjectState } from './state.js';
 import { manifestJson, nullSink, writeFileAtomic, type EventSink, type ManifestJsonOptions } from '../report/index.js';
+import { defaultPlugins } from './plugins.js';
 
 export interface CommonOptions extends LoadOptions {
   readonly select?: readonly string[];
@@ -36,6 +37,12 @@ export interface CommonOptions extends LoadOptions {
   readonly defer?: boolean;
   /** `--favor-state`: with --defer, read the state's relations even when the node exists here. */
   readonly favorState?: boolean;
+  /** The plugins of this invocation (template globals, node runners); default: `defaultPlugins()`. */
+  readonly plugins?: readonly BmpPlugin[];
+  /** `--debug`: stack traces with errors, `flags.DEBUG` in templates. */
+  readonly debug?: boolean;
+  /** `--llm-offline`: the offline LLM provider answers, whatever the profile names. */
+  readonly llmOffline?: boolean;
 }
 
 export interface LoadedProject {
@@ -73,6 +80,8 @@ export function invocationFor(command: string, opts: CommonOptions & { readonly 
     indirectSelection: opts.indirectSelection,
     eventTimeStart: opts.eventTimeStart,
     eventTimeEnd: opts.eventTimeEnd,
+    debug: opts.debug,
+    llmOffline: opts.llmOffline,
   }, opts.invocationId);
 }
 
@@ -103,7 +112,8 @@ export async function loadProject(opts: CommonOptions): Promise<LoadedProject> {
   const { policy, warnings: policyWarnings } = resolveWarnPolicy({ warnError: opts.warnError, warnErrorOptions: opts.warnErrorOptions, projectFlags: cfg.project.flags, projectFile: cfg.project.projectFile });
   const show = (w: ConfigWarning) => emit({ code: 'A001', type: 'warning', message: w.message, file: w.file, line: w.line, name: w.name, warnCode: w.code });
   applyWarnPolicy(policy, [...policyWarnings, ...cfg.warnings], show);
-  const parsed = await parseProject(cfg, { invocation, output: templateOutput(emit, undefined, policy) });
+  const globals = pluginTemplateGlobals(opts.plugins ?? defaultPlugins(), 'parse', { cfg, invocation });
+  const parsed = await parseProject(cfg, { invocation, output: templateOutput(emit, undefined, policy), globals });
   // over the whole manifest, whichever package each node comes from
   checkRelationCollisions(parsed.manifest.nodes.values());
   applyWarnPolicy(policy, parsed.warnings, show);

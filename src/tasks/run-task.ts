@@ -5,10 +5,11 @@ import { firstLine } from '../adapters/duckdb/index.js';
 import { warningOutcome, type WarnErrorPolicy } from '../config/index.js';
 import { BmpError, ConfigError, didYouMean } from '../errors.js';
 import { renderOperation } from '../compile/index.js';
-import { DEADLOCK, Session, schedule } from '../execute/index.js';
+import { DEADLOCK, pluginTemplateGlobals, Session, schedule } from '../execute/index.js';
 import { MATERIALIZATIONS, reconcileExternal } from '../materializations/index.js';
 import type { ExecutableNode, ResourceType } from '../manifest/types.js';
 import { idleSink, nullSink, RunResultsWriter, type IdleSink, type NodeResult } from '../report/index.js';
+import { defaultPlugins } from './plugins.js';
 import { ensureTargetWritable } from './target-dir.js';
 import { deferFor, invocationFor, loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
 
@@ -19,10 +20,6 @@ export interface RunOptions extends CommonOptions {
   readonly failFast?: boolean;
   /** Set by the CLI so Ctrl-C can interrupt the session. */
   readonly onSession?: (session: Session) => void;
-  /** Extra template globals and node runners (LLM, unit tests) installed on the session. */
-  readonly plugins?: readonly SessionPlugin[];
-  /** Force the offline LLM provider (`--llm-offline`). */
-  readonly llmOffline?: boolean;
   /** Microbatch backfill window (`--event-time-start/--event-time-end`), ISO timestamps. */
   readonly eventTimeStart?: string;
   readonly eventTimeEnd?: string;
@@ -34,16 +31,6 @@ export interface RunOptions extends CommonOptions {
   readonly empty?: boolean;
   /** `--store-failures`: every data test stores its failing rows. */
   readonly storeFailures?: boolean;
-}
-
-export interface SessionPlugin {
-  readonly name: string;
-  /** Globals for templates; may depend on the project. */
-  globals?(project: LoadedProject, opts: RunOptions): Readonly<Record<string, unknown>>;
-  /** Called once the session is open (register runners, warm caches). */
-  setup?(session: Session, project: LoadedProject): Promise<void> | void;
-  /** Called after the run, before the session closes (flush stats). */
-  teardown?(session: Session): Promise<void> | void;
 }
 
 export interface RunOutcome {
@@ -66,19 +53,6 @@ export const COMMAND_TYPES: Readonly<Record<RunCommand, readonly ResourceType[]>
   snapshot: ['snapshot'],
 };
 
-let defaultPlugins: readonly SessionPlugin[] = [];
-// Built-in plugins register themselves on import (src/tasks/plugins.ts lists them).
-
-/** Plugins every run gets (the LLM and unit-test modules register themselves here). */
-export function registerDefaultPlugin(p: SessionPlugin): void {
-  defaultPlugins = [...defaultPlugins.filter((x) => x.name !== p.name), p];
-}
-
-/** Template globals every plugin contributes (compile and show need them as much as run). */
-export function pluginGlobals(project: LoadedProject, opts: RunOptions): Record<string, unknown> {
-  return Object.assign({}, ...[...defaultPlugins, ...(opts.plugins ?? [])].map((p) => p.globals?.(project, opts) ?? {}));
-}
-
 /**
  * `bmp run|build|test|seed|snapshot`: select, open the database, schedule nodes in DAG order on
  * `threads` connections, write run_results as nodes finish.
@@ -96,13 +70,13 @@ export async function execute(command: RunCommand, opts: RunOptions = {}): Promi
 async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink): Promise<RunOutcome> {
   const t0 = Date.now();
   const invocation = invocationFor(command, opts);
-  const project = opts.project ?? (await loadProject({ ...opts, invocation }));
+  const plugins = opts.plugins ?? defaultPlugins();
+  const project = opts.project ?? (await loadProject({ ...opts, invocation, plugins }));
   // ephemeral models are inlined where they are used: nothing to run (as in dbt)
   const ids = selectFor(project, opts, COMMAND_TYPES[command]).filter((id) => project.manifest.nodes.get(id)!.config.materialized !== 'ephemeral' && (!opts.onlyIds || opts.onlyIds.has(id)));
   checkMaterializations(project, ids);
   const defer = deferFor(project, opts, ids);
-  const plugins = [...defaultPlugins, ...(opts.plugins ?? [])];
-  const extraGlobals = pluginGlobals(project, opts);
+  const extraGlobals = pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation });
   ensureTargetWritable(project);
   const session = await Session.open({
     cfg: project.cfg,
@@ -113,7 +87,6 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
     fullRefresh: opts.fullRefresh,
     waitForLockSeconds: opts.waitForLockSeconds,
     extraGlobals,
-    flags: { llmOffline: !!opts.llmOffline, eventTimeStart: opts.eventTimeStart, eventTimeEnd: opts.eventTimeEnd, command },
     invocation,
     selected: ids,
     empty: opts.empty,
@@ -144,7 +117,10 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
     failed = hookFailed = true;
   };
   try {
-    for (const p of plugins) await p.setup?.(session, project);
+    for (const p of plugins) {
+      const run = await p.setup?.({ invocation, selected: ids, cfg: project.cfg, manifest: project.manifest, engine: project.engine, session });
+      if (run) session.use(run);
+    }
     if (ids.length) {
       await session.ensureSchemas(new Set(ids.map((id) => nodes.get(id)!).filter((n) => n.relation && n.resourceType !== 'test' && n.config.materialized !== 'ephemeral').map((n) => n.relation!.schema)));
       // a failed on-run-start hook is an error result (as dbt records it) and nothing else runs
@@ -201,7 +177,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
     });
     emit.flush(); // makes the results still held, so on-run-end and the writer see every one
     if (ids.length && !session.isInterrupted && !hookFailed) recordHook(await runHooks(session, project, project.cfg.project.onRunEnd, 'on-run-end', onRunEndMembers(project, ids, writer.all(), session)));
-    for (const p of plugins) await p.teardown?.(session);
+    await session.teardownPlugins();
   } catch (err) {
     emit.flush();
     // what Ctrl-C cut short (a hook, a plugin step) is reported as the interruption it is

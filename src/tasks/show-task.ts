@@ -1,11 +1,10 @@
-import { Session } from '../execute/index.js';
 import { relationSql } from '../adapters/duckdb/index.js';
 import { compileNode } from '../compile/index.js';
+import { pluginTemplateGlobals, Session } from '../execute/index.js';
 import { SqlError, UsageError } from '../errors.js';
 import { inlineNode } from './inline-node.js';
 import { nullSink } from '../report/index.js';
-import './plugins.js';
-import { pluginGlobals } from './run-task.js';
+import { defaultPlugins } from './plugins.js';
 import { invocationFor, loadProject, selectFor, type CommonOptions } from './project.js';
 
 export interface ShowResult {
@@ -22,8 +21,9 @@ export interface ShowResult {
  */
 export async function show(opts: CommonOptions & { readonly inline?: string; readonly limit?: number } = {}): Promise<ShowResult> {
   const invocation = invocationFor('show', opts);
-  const project = await loadProject({ ...opts, invocation });
-  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginGlobals(project, opts), flags: { command: 'show' }, invocation });
+  const plugins = opts.plugins ?? defaultPlugins();
+  const project = await loadProject({ ...opts, invocation, plugins });
+  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation }), invocation });
   try {
     let sql: string;
     let shownId = `sql_operation.${project.manifest.projectName}.inline`;

@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listPartitions } from '../../src/state/index.js';
+import { listPartitions } from '../../src/tasks/index.js';
 import { bmp, tempProject } from '../helpers/project.js';
 import { runProject, withDb } from '../helpers/incremental.js';
 

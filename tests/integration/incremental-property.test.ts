@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { listPartitions } from '../../src/state/index.js';
+import { listPartitions } from '../../src/tasks/index.js';
 import { dumpModels, eventsProject, fmt, loadEvents, MODELS, runProject, type EventRow } from '../helpers/incremental.js';
 
 const DAY = 86_400_000;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { maskSecrets } from '../../config/index.js';
 import { BmpError } from '../../errors.js';
 import type { BmpEvent } from '../../report/index.js';
-import { registerCommands, type CliContext, type CommandHelpers, type ParsedOptions } from '../main.js';
+import type { CliContext, CommandHelpers, CommandRegistrar, ParsedOptions } from '../command.js';
 import { LIMIT_OPTION } from '../options.js';
 
 type Opts = ParsedOptions;
@@ -41,7 +41,8 @@ function runLike(program: Command, ctx: CliContext, h: CommandHelpers, name: 'ru
   });
 }
 
-registerCommands((program, ctx, h) => {
+/** Registers core command(s) (named in src/cli/commands/index.ts). */
+export const coreCommands: CommandRegistrar = (program, ctx, h) => {
   runLike(program, ctx, h, 'run', 'compile and materialize the selected models in DAG order');
   runLike(program, ctx, h, 'build', 'seeds, models, snapshots and tests together in DAG order');
   runLike(program, ctx, h, 'test', 'run the data tests and unit tests of the selection');
@@ -125,7 +126,7 @@ registerCommands((program, ctx, h) => {
       if (r.removed.length) ctx.output('ConfirmCleanPath', `Removed ${r.removed.join(', ')}`, { path: r.removed.join(', ') });
       if (!r.kept.length && !r.emptied.length && !r.removed.length) ctx.output('FinishedCleanPaths', 'Nothing to clean', {});
     });
-});
+};
 
 /** A plain text grid like dbt show's. */
 export function formatTable(columns: readonly string[], rows: readonly Record<string, unknown>[]): string[] {

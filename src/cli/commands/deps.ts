@@ -4,7 +4,7 @@
  */
 import { Option } from 'commander';
 import { BmpError } from '../../errors.js';
-import type { CommandRegistrar, ParsedOptions } from '../main.js';
+import type { CommandRegistrar, ParsedOptions } from '../command.js';
 
 interface DepsCliOptions extends ParsedOptions {
   readonly lock?: boolean;

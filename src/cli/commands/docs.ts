@@ -1,7 +1,8 @@
-import { registerCommands, type ParsedOptions } from '../main.js';
+import type { CommandRegistrar, ParsedOptions } from '../command.js';
 import { PORT_OPTION } from '../options.js';
 
-registerCommands((program, ctx, h) => {
+/** Registers docs command(s) (named in src/cli/commands/index.ts). */
+export const docsCommands: CommandRegistrar = (program, ctx, h) => {
   const docs = program.command('docs').description('documentation site with a lineage graph');
   const generate = docs.command('generate').description('write target/manifest.json, target/catalog.json (as dbt does) and target/docs/index.html (opens from disk)');
   h.addOptions(generate, h.globalOptions);
@@ -26,4 +27,4 @@ registerCommands((program, ctx, h) => {
       };
     });
   });
-});
+};

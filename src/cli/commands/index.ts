@@ -1,9 +1,15 @@
-/** Importing this registers every command family. Add new ones here. */
-import './core.js';
-import './docs.js';
-import './watch.js';
-import './init.js';
-import './partitions.js';
-import './llm.js';
+/**
+ * The one module that names the CLI's commands, in the order `bmp --help` lists them. Each command
+ * module exports a registrar; adding a command is one line here.
+ */
+import type { CommandRegistrar } from '../command.js';
+import { coreCommands } from './core.js';
+import { depsCommand } from './deps.js';
+import { docsCommands } from './docs.js';
+import { initCommand } from './init.js';
+import { llmCommands } from './llm.js';
+import { cloneCommand, parseCommand, retryCommand, runOperationCommand, sourceCommand } from './operations.js';
+import { partitionsCommand } from './partitions.js';
+import { devCommand } from './watch.js';
 
-export const registered = true;
+export const COMMANDS: readonly CommandRegistrar[] = [coreCommands, docsCommands, devCommand, initCommand, partitionsCommand, llmCommands, depsCommand, runOperationCommand, sourceCommand, parseCommand, retryCommand, cloneCommand];

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { registerCommands } from '../main.js';
+import type { CommandRegistrar } from '../command.js';
 import { packageRoot } from '../package-root.js';
 
 export interface SkeletonFile {
@@ -212,7 +212,8 @@ export function bmpCommand(): string {
   return `node ${shellQuote(real)}`;
 }
 
-registerCommands((program, ctx) => {
+/** Registers init command(s) (named in src/cli/commands/index.ts). */
+export const initCommand: CommandRegistrar = (program, ctx) => {
   program
     .command('init')
     .description('create a new project (project.yml, profiles.yml, example models, tests, a macro, a seed) in a new folder')
@@ -227,4 +228,4 @@ registerCommands((program, ctx) => {
       ctx.output('Note', '', undefined, true);
       ctx.output('Note', `Next: ${name ? `cd ${shellQuote(name)} && ` : ''}${bmpCommand()} build`, undefined, true);
     });
-});
+};

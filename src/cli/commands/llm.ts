@@ -1,7 +1,7 @@
 /** `bmp llm cache stats|prune|clear`: inspect and manage the LLM response cache (_bmp.llm_cache). */
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { registerCommands, type CommandHelpers, type ParsedOptions } from '../main.js';
+import type { CommandHelpers, CommandRegistrar, ParsedOptions } from '../command.js';
 import { formatTable } from './core.js';
 
 const LOCATION = ['--project-dir', '--profiles-dir', '--target', '--wait-for-lock', '--debug', '--no-color'];
@@ -20,7 +20,8 @@ function number(name: string, integer: boolean) {
 
 type CacheOpts = ParsedOptions & { olderThan?: number; provider?: string; model?: string; kind?: string; maxEntries?: number; unused?: boolean; output?: string };
 
-registerCommands((program, ctx, h) => {
+/** Registers llm command(s) (named in src/cli/commands/index.ts). */
+export const llmCommands: CommandRegistrar = (program, ctx, h) => {
   const llm = program.command('llm').description('the LLM response cache kept in the target database');
   const cache = llm.command('cache').description('inspect and manage _bmp.llm_cache');
   const location = (o: CacheOpts) => ({ projectDir: o.projectDir, profilesDir: o.profilesDir, target: o.target, waitForLockSeconds: o.waitForLock });
@@ -76,4 +77,4 @@ registerCommands((program, ctx, h) => {
     const r = await llmCachePrune({ ...location(o), provider: o.provider, model: o.model, kind: o.kind, all: true });
     ctx.output('Note', `Deleted ${r.deleted.toLocaleString('en-US')} LLM cache entr${r.deleted === 1 ? 'y' : 'ies'} from ${r.database}`, undefined, true);
   });
-});
+};

@@ -2,7 +2,7 @@
  * `bmp run-operation`, `bmp source freshness` and `bmp parse`: plain registrar functions that
  * cli/main.ts names in its command list (nothing registers itself by being imported).
  */
-import type { CommandRegistrar, ParsedOptions } from '../main.js';
+import type { CommandRegistrar, ParsedOptions } from '../command.js';
 
 /** `bmp run-operation <macro> [--args '{...}']`: exit 1 when the macro fails. */
 export const runOperationCommand: CommandRegistrar = (program, ctx, h) => {

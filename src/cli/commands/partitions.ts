@@ -1,14 +1,15 @@
 /** `bmp partitions`: partitions and row counts of partitioned models (native and external). */
-import { registerCommands, type ParsedOptions } from '../main.js';
+import type { CommandRegistrar, ParsedOptions } from '../command.js';
 import { formatTable } from './core.js';
 
-registerCommands((program, ctx, h) => {
+/** Registers partitions command(s) (named in src/cli/commands/index.ts). */
+export const partitionsCommand: CommandRegistrar = (program, ctx, h) => {
   const cmd = program.command('partitions').description('list the partitions of partitioned models (partition_by) and their row counts');
   h.addOptions(cmd, h.globalOptions);
   h.addOptions(cmd, h.selectionOptions);
   cmd.option('--live', 'count rows from the relations instead of the metadata bmp keeps in _bmp.partitions').option('--output <format>', 'text (default) or json', 'text');
   cmd.action(async (o: ParsedOptions & { live?: boolean; output: string }) => {
-    const { listPartitions } = await import('../../state/index.js');
+    const { listPartitions } = await import('../../tasks/partitions-task.js');
     const lib = h.libraryOptions({ ...o, logFormat: 'text' });
     const listings = await listPartitions({ ...(lib as object), emit: (e) => (e.type === 'warning' ? ctx.io.err(`[WARNING]: ${e.message}`) : undefined), live: !!o.live });
     if (o.output === 'json') {
@@ -29,4 +30,4 @@ registerCommands((program, ctx, h) => {
       }
     }
   });
-});
+};

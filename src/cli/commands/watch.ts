@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { maskSecrets } from '../../config/index.js';
 import { BmpError } from '../../errors.js';
-import { registerCommands, type CliContext, type CommandHelpers, type ParsedOptions } from '../main.js';
+import type { CliContext, CommandHelpers, CommandRegistrar, ParsedOptions } from '../command.js';
 
 /**
  * `bmp run --watch`, `bmp build --watch` and `bmp dev` (= `build --watch`): run once, then rebuild
@@ -33,10 +33,11 @@ export async function watchCommand(ctx: CliContext, h: CommandHelpers, command: 
   ctx.exitCode = summary.interrupted ? 130 : 0;
 }
 
-registerCommands((program: Command, ctx, h) => {
+/** Registers watch command(s) (named in src/cli/commands/index.ts). */
+export const devCommand: CommandRegistrar = (program: Command, ctx, h) => {
   const dev = program.command('dev').description('build --watch: build the selection, then rebuild changed nodes and their descendants on every save');
   h.addOptions(dev, h.globalOptions);
   h.addOptions(dev, h.selectionOptions);
   h.addOptions(dev, h.runOptions);
   dev.action((o: ParsedOptions) => watchCommand(ctx, h, 'build', o));
-});
+};

@@ -22,6 +22,8 @@ export interface InvocationOptions {
   readonly storeFailures?: boolean;
   readonly debug?: boolean;
   readonly logFormat?: string;
+  /** `--llm-offline`: the offline LLM provider answers whatever the profile names. */
+  readonly llmOffline?: boolean;
 }
 
 export interface Invocation {

@@ -3,10 +3,13 @@
  * models) with their row counts, from the metadata bmp keeps in `_bmp.partitions`, or counted from
  * the relation itself with `live` (also the fallback when a model has no metadata yet). Read-only.
  */
-import { quoteIdent, relationSql, type Connection } from '../adapters/duckdb/index.js';
+import { relationSql, type Connection } from '../adapters/duckdb/index.js';
+import { Session } from '../execute/index.js';
+import { finishPendingFiles, partitionExpr, partitionLabelExpr, partitionOf, type PartitionBy } from '../materializations/index.js';
 import type { SqlNode } from '../manifest/types.js';
-import { readPartitions } from './partition-meta.js';
-import { STATE_SCHEMA, relationKeyOf } from './state-tables.js';
+import { nullSink } from '../report/index.js';
+import { readPartitions, relationKeyOf, STATE_SCHEMA } from '../state/index.js';
+import { invocationFor, loadProject, selectFor, type CommonOptions } from './project.js';
 
 export interface PartitionInfo {
   /** `2024-05` for a month. */
@@ -28,9 +31,7 @@ export interface PartitionListing {
   readonly partitions: readonly PartitionInfo[];
 }
 
-type Options = import('../tasks/index.js').CommonOptions & { readonly live?: boolean };
-
-const LABEL: Readonly<Record<string, string>> = { year: '%Y', month: '%Y-%m', day: '%Y-%m-%d', hour: '%Y-%m-%dT%H' };
+type Options = CommonOptions & { readonly live?: boolean };
 
 /**
  * Lists partitions and row counts of the selected models that have `partition_by` (all of them
@@ -38,26 +39,20 @@ const LABEL: Readonly<Record<string, string>> = { year: '%Y', month: '%Y-%m', da
  * @throws BmpError exit-2 conditions of loading the project (config, parse, selection)
  */
 export async function listPartitions(opts: Options = {}): Promise<PartitionListing[]> {
-  // loaded lazily: tasks and execute depend on materializations, which depend on this folder
-  const { invocationFor, loadProject, selectFor } = await import('../tasks/index.js');
-  const { Session } = await import('../execute/index.js');
-  const { nullSink } = await import('../report/index.js');
   const invocation = invocationFor('partitions', opts);
   const project = await loadProject({ ...opts, invocation });
   const ids = selectFor(project, { ...opts, indirectSelection: 'empty' }, ['model', 'snapshot']);
   const nodes = ids
     .map((id) => project.manifest.nodes.get(id) as SqlNode)
     .filter((n) => n.relation && n.config['partition_by']);
-  const { finishPendingFiles } = await import('../materializations/index.js');
-  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, flags: { command: 'partitions' }, invocation });
+  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, invocation });
   try {
     const conn = session.conns[0];
     const meta = conn ? await readPartitions(conn, nodes.map((n) => relationKeyOf(n.relation!)), STATE_SCHEMA) : [];
     const out: PartitionListing[] = [];
     for (const n of nodes) {
-      const p = n.config['partition_by'] as { field: string; granularity?: string } | string;
-      const field = typeof p === 'string' ? p : p.field;
-      const granularity = typeof p === 'string' ? 'month' : p.granularity ?? 'month';
+      const p = partitionOf(n.config)!;
+      const { field, granularity } = p;
       const key = relationKeyOf(n.relation!);
       const kind = n.config.materialized === 'external' ? 'external' : 'table';
       const base = { uniqueId: n.uniqueId, name: n.name, relation: `${n.relation!.schema}.${n.relation!.identifier}`, kind, field, granularity } as const;
@@ -67,7 +62,7 @@ export async function listPartitions(opts: Options = {}): Promise<PartitionListi
       // metadata is stale until the next writable open; count the (now whole) files instead
       const stale = kind === 'external' && finishPendingFiles(n as { uniqueId: string; relation: NonNullable<SqlNode['relation']>; config: SqlNode['config'] }, project.cfg.project.projectDir, project.cfg.target.externalRoot);
       if (conn && exists && (opts.live || !rows.length || stale)) {
-        out.push({ ...base, source: 'live', partitions: await countLive(conn, relationSql(n.relation!), field, granularity) });
+        out.push({ ...base, source: 'live', partitions: await countLive(conn, relationSql(n.relation!), p) });
       } else {
         out.push({ ...base, source: rows.length ? 'metadata' : 'missing', partitions: rows.map((r) => ({ key: r.partitionKey, start: r.partitionStart, rows: r.rowCount, updatedAt: r.updatedAt })) });
       }
@@ -78,11 +73,9 @@ export async function listPartitions(opts: Options = {}): Promise<PartitionListi
   }
 }
 
-async function countLive(conn: Connection, relation: string, field: string, granularity: string): Promise<PartitionInfo[]> {
-  const f = quoteIdent(field);
-  const g = LABEL[granularity] ? granularity : 'month';
+async function countLive(conn: Connection, relation: string, p: PartitionBy): Promise<PartitionInfo[]> {
   const rows = await conn.rows<{ k: string | null; s: string | null; n: number }>(
-    `select strftime(${f}, '${LABEL[g]}') as k, strftime(min(date_trunc('${g}', ${f})), '%Y-%m-%d %H:%M:%S') as s, count(*) as n from ${relation} group by 1 order by 2 nulls last`,
+    `select ${partitionLabelExpr(p)} as k, strftime(min(${partitionExpr(p)}), '%Y-%m-%d %H:%M:%S') as s, count(*) as n from ${relation} group by 1 order by 2 nulls last`,
   );
   return rows.map((r) => ({ key: r.k, start: r.s, rows: Number(r.n), updatedAt: null }));
 }
