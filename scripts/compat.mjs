@@ -96,7 +96,7 @@ const KINDS = [['model', 'models'], ['seed', 'seeds'], ['test', 'tests']];
 const EXPLAINED = [
   {
     message: /Catalog Error: Table with name "information_schema\.tables" does not exist because schema "information_schema" does not exist/,
-    why: "the package's SQL reads `<database>.information_schema.tables`; DuckDB has information_schema only in its `system` catalog, so a database-qualified information_schema does not exist in any DuckDB",
+    why: "the package's SQL reads `<database>.information_schema.tables`; DuckDB (1.5, the version bmp runs) has information_schema only in its `system` catalog, so `<database>.information_schema` does not exist",
   },
   {
     id: /^test\.dbt_utils_integration_tests\.dbt_utils_equality_data_test_equality_floats_a_ref_data_test_equality_floats_b___8\./,
