@@ -96,7 +96,7 @@ const KINDS = [['model', 'models'], ['seed', 'seeds'], ['test', 'tests']];
 const EXPLAINED = [
   {
     message: /Catalog Error: Table with name "information_schema\.tables" does not exist because schema "information_schema" does not exist/,
-    why: "the package's SQL reads `<database>.information_schema.tables`; DuckDB (1.5, the version bmp runs) has information_schema only in its `system` catalog, so `<database>.information_schema` does not exist",
+    why: "the package's SQL reads `<database>.information_schema.tables`; DuckDB (1.5, the version bmp runs) has information_schema only in its `system` catalog, so `<database>.information_schema` does not exist (dbt-duckdb sends the same SQL: it overrides neither dbt_utils' macro nor the dispatch)",
   },
   {
     id: /^test\.dbt_utils_integration_tests\.dbt_utils_equality_data_test_equality_floats_a_ref_data_test_equality_floats_b___8\./,
@@ -106,7 +106,7 @@ const EXPLAINED = [
   {
     id: /^test\.dbt_utils_integration_tests\.assert_equal_test_width_bucket_actual__expected\./,
     message: /^Got 1 result, configured to fail if !=0$/,
-    why: "the seed's `min_value`/`max_value` are `float` (4 bytes in DuckDB): DuckDB casts the FLOAT bucket width 100000 to `numeric(28,6)` as 99999.997952, so `mod(400000, width)` is not 0 and the amount on a bucket edge lands one bucket low (with 8-byte floats, as in Postgres, the same SQL gives the expected bucket)",
+    why: "the seed's `min_value`/`max_value` are `float` (4 bytes in DuckDB): DuckDB casts the FLOAT bucket width 100000 to `numeric(28,6)` as 99999.997952, so `mod(400000, width)` is not 0 and the amount on a bucket edge lands one bucket low (with 8-byte floats, as in Postgres, the same SQL gives the expected bucket; dbt-duckdb's `type_numeric` is the same `numeric(28,6)`)",
   },
 ];
 
