@@ -4,7 +4,7 @@ import { CompileError, type ErrorLocation } from '../errors.js';
 import { analyzeStatic, renderStatic, suspensionIn, TemplateRelation, type RegisteredMacro, type StaticCall, type TemplateEngine } from '../jinja/index.js';
 import type { ExecutableNode, Manifest, NodeConfig, Relation, SqlNode } from '../manifest/types.js';
 import { resolveDocId, resolveRefId, resolveSourceId } from '../manifest/lookup.js';
-import { builtinTestSql, isBuiltinTest } from '../testing/builtin-tests.js';
+import { builtinTestSql, isBuiltinTest } from '../data-tests/index.js';
 import { BufferedOutput, contextFor, type ContextEnv, type ContextKind, type ContextOutput, type NodeScope } from './context/index.js';
 import { CallReplay } from './context/replay.js';
 import type { StoredResult } from './context/statements.js';

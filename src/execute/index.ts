@@ -2,4 +2,3 @@
 export { schedule, dependencyMap, DEADLOCK, type ScheduleOptions } from './scheduler.js';
 export { Session, runRelation, type SessionOptions } from './session.js';
 export { pluginTemplateGlobals, type BmpPlugin, type PluginRun, type RunContext, type NodeRunner, type BeforeMaterializeHook, type TemplatePhase, type TemplateGlobalsInput } from './plugin.js';
-export { testVerdictSql, testStatus, testMessage, verdictFromCount, failuresSchema, storeFailuresSql } from './test-verdict.js';

@@ -1,5 +1,6 @@
 import { quoteIdent } from '../adapters/duckdb/index.js';
 import type { Relation } from '../manifest/types.js';
+import { MAPPING } from './python/value.js';
 
 export type RelationType = 'table' | 'view' | 'cte' | 'external' | 'materialized_view';
 
@@ -31,6 +32,8 @@ export class TemplateRelation {
   readonly include_policy: RelationPolicy;
   readonly quote_policy: RelationPolicy;
   readonly quote_character = '"';
+  /** dbt's Relation is a Mapping of its fields (`relation is mapping`, `relation.get('metadata')`). */
+  readonly [MAPPING] = true;
 
   constructor(
     readonly database: string,
@@ -66,6 +69,24 @@ export class TemplateRelation {
   /** `{database, schema, identifier}`. */
   get path(): Readonly<Record<'database' | 'schema' | 'identifier', string>> {
     return { database: this.database, schema: this.schema, identifier: this.identifier };
+  }
+
+  /** The class name packages check for (`relation.get('metadata').get('type').endswith('Relation')`). */
+  get metadata(): Readonly<Record<'type', string>> {
+    return { type: 'DuckDBRelation' };
+  }
+
+  /** The Mapping view of the relation: its fields, as `relation['schema']` reads them. */
+  keys(): string[] {
+    return [...RELATION_FIELDS];
+  }
+  items(): Array<[string, unknown]> {
+    return RELATION_FIELDS.map((k) => [k, this[k]]);
+  }
+  get(...args: unknown[]): unknown {
+    const kw = keywordArgs(args, ['key', 'default']);
+    const key = String(kw['key']);
+    return (RELATION_FIELDS as readonly string[]).includes(key) ? this[key as (typeof RELATION_FIELDS)[number]] : (kw['default'] ?? null);
   }
 
   toString(): string {
@@ -131,6 +152,9 @@ export class TemplateRelation {
     return new TemplateRelation(this.database, this.schema, this.identifier, this.type, this.rendered, { include: opts.include ?? this.include_policy, quote: opts.quote ?? this.quote_policy });
   }
 }
+
+/** The fields of dbt's Relation as a Mapping (what `keys()`/`get()` answer). */
+const RELATION_FIELDS = ['path', 'type', 'quote_character', 'include_policy', 'quote_policy', 'metadata', 'database', 'schema', 'identifier'] as const;
 
 /** `include(database=False)` / `include(False, True, True)` → the parts given. */
 function policyArgs(args: unknown[]): Partial<RelationPolicy> {

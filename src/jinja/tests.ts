@@ -8,7 +8,7 @@ import { bind } from './python/methods.js';
 import { compare, contains, eq } from './python/operators.js';
 import { str } from './python/repr.js';
 import { TEMPLATE_CALLABLE } from './python/runtime.js';
-import { isDict, isFloat, isInt, PyFloat, toNumber } from './python/value.js';
+import { isDict, isFloat, isInt, isMappingLike, PyFloat, toNumber } from './python/value.js';
 
 type Test = (...args: unknown[]) => boolean;
 
@@ -78,7 +78,7 @@ export function installJinjaTests(env: TestEnvironment): void {
     lt: ltTest,
     lessthan: ltTest,
     '<': ltTest,
-    mapping: one('mapping', (v) => isDict(v)),
+    mapping: one('mapping', (v) => isMappingLike(v)),
     ne: neTest,
     '!=': neTest,
     none: one('none', (v) => v === null),

@@ -20,7 +20,6 @@ import type { NodeConfig, Relation } from '../manifest/types.js';
 import { ensureStateTables, relationKeyOf, stateTable, type StateTable } from '../state/index.js';
 import { DELETING, predicatesOf, strategyOf, uniqueKeyOf, type IncrementalStrategy } from './incremental-config.js';
 import { checkUniqueIndexes, clearPendingIndexesStatements, prepareIndexes, restorePendingIndexes, withIndexesDropped } from './incremental-indexes.js';
-import { microbatch } from './microbatch.js';
 import {
   affectedPartitionsMetaStatements,
   affectedPartitionsSql,
@@ -183,10 +182,10 @@ export function needsFullBuild(ctx: Pick<MaterializationContext, 'existing' | 'f
   return !ctx.existing || ctx.existing.kind !== 'table' || (ctx.fullRefresh && config['full_refresh'] !== false);
 }
 
+/** The incremental materialization for every strategy but microbatch (which runs batch by batch, microbatch.ts; index.ts picks). */
 export const incremental: Materialization = async (ctx) => {
   const config = ctx.compiled.config;
   const strategy = strategyOf(config);
-  if (strategy === 'microbatch') return microbatch(ctx);
   if (needsFullBuild(ctx)) {
     const rows = await buildTable(ctx, ctx.compiled.compiledSql, clearPendingIndexesStatements(ctx));
     return { rowsAffected: rows, message: `OK created ${rows}` };

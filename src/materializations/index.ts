@@ -4,7 +4,8 @@
  */
 import { CompileError } from '../errors.js';
 import { external } from './external.js';
-import { incremental } from './incremental.js';
+import { incremental, strategyOf } from './incremental.js';
+import { microbatch } from './microbatch.js';
 import { seed } from './seed.js';
 import { snapshot } from './snapshot.js';
 import { table } from './table.js';
@@ -14,7 +15,7 @@ import { view } from './view.js';
 export const MATERIALIZATIONS: Readonly<Record<string, Materialization>> = Object.freeze({
   view,
   table,
-  incremental,
+  incremental: (ctx) => (strategyOf(ctx.compiled.config) === 'microbatch' ? microbatch(ctx) : incremental(ctx)),
   seed,
   external,
   snapshot,

@@ -3,8 +3,7 @@ import { finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type Conf
 import { ParseError, closeMatches, type ErrorLocation } from '../errors.js';
 import { analyzeStatic } from '../jinja/index.js';
 import type { RefCall, SqlNode } from '../manifest/types.js';
-import { BUILTIN_TEST_CONFIG, BUILTIN_TESTS, isBuiltinTest } from '../testing/builtin-tests.js';
-import { testConfigProblem } from '../testing/test-config.js';
+import { BUILTIN_TEST_CONFIG, BUILTIN_TESTS, isBuiltinTest, testConfigProblem } from '../data-tests/index.js';
 import type { TestDefinition } from './properties.js';
 
 /** A `{% test %}` macro as the registry holds it. */

@@ -1,6 +1,7 @@
 import { join, normalize, resolve } from 'node:path';
 import { applyWarnPolicy, loadConfig, resolveWarnPolicy, type ConfigWarning, type LoadedConfig, type LoadOptions, type WarnErrorPolicy } from '../config/index.js';
-import { failuresSchema, pluginTemplateGlobals, type BmpPlugin } from '../execute/index.js';
+import { failuresSchema } from '../data-tests/index.js';
+import { pluginTemplateGlobals, type BmpPlugin } from '../execute/index.js';
 import { makeInvocation, type ContextOutput, type Invocation } from '../compile/context/index.js';
 import { buildGraph, edgeMaps, evaluateSelector, readSelectorsFile, selectNodes, topologicalOrder, type ProjectGraph, type SelectorsFile } from '../graph/index.js';
 import type { TemplateEngine } from '../jinja/index.js';

@@ -1,10 +1,8 @@
 /**
- * testing: dbt's testing model. Built-in generic tests as SQL, batched scans (many column tests of
- * one model in one query), the data-test and unit-test runners, and the session plugin that
- * installs them.
+ * testing: running tests. Batched scans (many column tests of one model in one query), the data-test
+ * and unit-test runners, and the plugin that installs them. What a test means (the built-in tests'
+ * SQL, thresholds, verdicts) is in src/data-tests.
  */
-export { BUILTIN_TESTS, isBuiltinTest, builtinTestSql, builtinTestAggregate, builtinTestCondition, builtinTestProbe, SCAN_TESTS, GROUPED_TESTS, PROBE_TESTS } from './builtin-tests.js';
-export { parseThreshold, meetsThreshold, testConfigProblem, type Threshold } from './test-config.js';
 export { isBatchable, planBatches, batchSql, type BatchGroup, type BatchMember, type BatchSql } from './test-batches.js';
 export { BatchScans, dataTestRunner, runSingleTest } from './data-test-runner.js';
 export { runUnitTest } from './unit-test-runner.js';

@@ -6,7 +6,7 @@
  */
 import { quoteIdent } from '../adapters/duckdb/index.js';
 import type { ExecutableNode, Manifest, SqlNode } from '../manifest/types.js';
-import { builtinTestAggregate, builtinTestCondition, builtinTestProbe, builtinTestSql, groupByColumns, GROUPED_TESTS, PROBE_TESTS, SCAN_TESTS } from './builtin-tests.js';
+import { builtinTestAggregate, builtinTestCondition, builtinTestProbe, builtinTestSql, groupByColumns, GROUPED_TESTS, PROBE_TESTS, SCAN_TESTS } from '../data-tests/index.js';
 
 type Args = Readonly<Record<string, unknown>>;
 

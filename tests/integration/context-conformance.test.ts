@@ -77,6 +77,8 @@ const CASES: Case[] = [
   c('Relation attributes: database, schema, identifier, name', "{% set r = api.Relation.create(database='d', schema='s', identifier='t') %}{{ r.database }}.{{ r.schema }}.{{ r.identifier }}.{{ r.name }}", 'd.s.t.t'),
   c('Relation.is_table / is_view / is_cte follow type', T("api.Relation.create(schema='s', identifier='t', type='table').is_table"), 'T'),
   c('Relation.incorporate(path=...) replaces parts', "{{ api.Relation.create(schema='s', identifier='t').incorporate(path={'schema': 'x'}) }}", '"x"."t"'),
+  c("Relation is a Mapping of its fields (dbt's relation dataclass): `is mapping`, .get(key, default), metadata.type names the class", "{% set r = api.Relation.create(schema='s', identifier='t', type='view') %}" + T('r is mapping') + "{{ r.get('type') }} {{ r.get('metadata', {}).get('type', '') }} {{ r.get('nope', 'd') }} {{ r['schema'] }}", 'Tview DuckDBRelation d s'),
+  c("set(): Python sets compare by members, not order (dbt-jinja-functions/set)", "{{ set(['a', 'b']) == set(['b', 'a']) }}", 'True'),
   // api.Column (dbt-classes#column)
   c('Column.translate_type maps the STRING label', "{{ api.Column.translate_type('string') }}", 'TEXT'),
   c('Column.string_type(size)', '{{ api.Column.string_type(64) }}', 'character varying(64)'),

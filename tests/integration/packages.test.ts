@@ -111,6 +111,34 @@ describe('overrides', () => {
   });
 });
 
+describe('what package macros lean on (a package written here, used as dbt_utils and dbt_date use theirs)', () => {
+  it('relations are Mappings, column-name sets compare by members, result columns iterate as a mapping, pytz localizes in UTC', async () => {
+    p = tempProject({
+      'dbt_packages/hp/dbt_project.yml': PKG('hp'),
+      'dbt_packages/hp/macros/helpers.sql': [
+        // refuses anything that is not a relation the way packages check for one
+        "{% macro must_be_relation(obj) %}{% if not (obj is mapping and obj.get('metadata', {}).get('type', '').endswith('Relation')) %}{{ exceptions.raise_compiler_error('not a relation: ' ~ obj) }}{% endif %}{% endmacro %}",
+        // a test: one row when the two relations do not have the same column names (in any order)
+        "{% test same_column_names(model, other) %}{% do hp.must_be_relation(model) %}{% set a = set(adapter.get_columns_in_relation(model) | map(attribute='quoted') | map('lower')) %}{% set b = set(adapter.get_columns_in_relation(other) | map(attribute='quoted') | map('lower')) %}select 1 as differs where {{ 'false' if a == b else 'true' }}{% endtest %}",
+        // {column: values} of a query, read through table.columns.items()
+        "{% macro columns_of(query) %}{% call statement('q', fetch_result=True) %}{{ query }}{% endcall %}{% set out = {} %}{% if execute %}{% for name, col in load_result('q').table.columns.items() %}{% do out.update({name: col.values() | list}) %}{% endfor %}{% endif %}{{ return(out) }}{% endmacro %}",
+        "{% macro utc_midnight(day) %}{{ return(modules.pytz.timezone('UTC').localize(modules.datetime.datetime.strptime(day, '%Y-%m-%d')).isoformat()) }}{% endmacro %}",
+      ].join('\n'),
+      'models/wide.sql': 'select 1 as a, 2 as b',
+      'models/wide_reordered.sql': 'select 2 as b, 1 as a',
+      'models/narrow.sql': 'select 1 as a',
+      'models/seen.sql': "{% set d = hp.columns_of('select 1 as x, 2 as y union all select 3, 4 order by 1') %}select '{{ d['x'] | join(',') }}|{{ d['y'] | join(',') }}|{{ d.keys() | list | join(',') }}' as cols, '{{ hp.utc_midnight('2026-09-01') }}' as utc",
+      'models/not_a_relation.sql': "{% if execute %}{% do hp.must_be_relation('main.wide') %}{% endif %}select 1 as x",
+      'models/schema.yml': "version: 2\nmodels:\n  - name: wide\n    tests:\n      - hp.same_column_names: {other: ref('wide_reordered'), name: same_reordered}\n      - hp.same_column_names: {other: ref('narrow'), name: same_narrow}\n",
+    });
+    const out = await p.run('build');
+    expect([out.byName('same_reordered').status, out.byName('same_narrow').status, out.byName('same_narrow').failures]).toEqual(['pass', 'fail', 1]);
+    expect(await p.query('select * from main.seen')).toEqual([{ cols: '1,3|2,4|x,y', utc: '2026-09-01T00:00:00+00:00' }]);
+    expect(out.byName('not_a_relation').status).toBe('error');
+    expect(out.byName('not_a_relation').message).toContain('not a relation: main.wide');
+  });
+});
+
 describe('bad package layouts', () => {
   it('two installed packages with the same name', async () => {
     p = tempProject({ 'dbt_packages/one/dbt_project.yml': PKG('same'), 'dbt_packages/two/dbt_project.yml': PKG('same') });

@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, type Connection } from '../../src/adapters/duckdb/index.js';
-import { testStatus, testVerdictSql, verdictFromCount } from '../../src/execute/test-verdict.js';
+import { builtinTestSql, testStatus, testVerdictSql, verdictFromCount } from '../../src/data-tests/index.js';
 import type { NodeConfig } from '../../src/manifest/types.js';
-import { batchSql, builtinTestSql, type BatchMember } from '../../src/testing/index.js';
+import { batchSql, type BatchMember } from '../../src/testing/index.js';
 
 let db: Database;
 let conn: Connection;

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest, NodeConfig, SqlNode } from '../../src/manifest/types.js';
 import { macroConfig } from '../../src/parse/generic-tests.js';
-import { testMessage, testStatus, testVerdictSql, verdictFromCount } from '../../src/execute/test-verdict.js';
-import {
-  batchSql,
-  builtinTestAggregate,
-  builtinTestSql,
-  formatRowDiff,
-  inferType,
-  isBatchable,
-  parseCsv,
-  parseThreshold,
-  planBatches,
-  summarizeDiff,
-  testConfigProblem,
-} from '../../src/testing/index.js';
+import { builtinTestAggregate, builtinTestSql, parseThreshold, testConfigProblem, testMessage, testStatus, testVerdictSql, verdictFromCount } from '../../src/data-tests/index.js';
+import { batchSql, formatRowDiff, inferType, isBatchable, parseCsv, planBatches, summarizeDiff } from '../../src/testing/index.js';
 
 const cfg = (c: Record<string, unknown> = {}): NodeConfig => ({ enabled: true, materialized: 'test', tags: [], meta: {}, pre_hook: [], post_hook: [], severity: 'error', ...c });
 

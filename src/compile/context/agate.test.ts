@@ -39,6 +39,13 @@ describe('AgateTable (run_query / load_result(...).table)', () => {
     expect(t.columns[0]!.values_sorted()).toEqual([1, 2, 3]);
     expect(t.column_types.map((c) => c.name)).toEqual(['Integer', 'Text', 'Number']);
     expect(t.columns[0]!.data_type).toBe(AgateType.Integer);
+    // agate's MappedSequence: table.columns is also a mapping (dbt_utils.get_query_results_as_dict iterates .items())
+    const cols = t.columns as unknown as { keys(): string[]; items(): [string, { values(): unknown[] }][]; get(k: string, d?: unknown): unknown; values(): unknown[] };
+    expect(cols.keys()).toEqual(['id', 'name', 'score']);
+    expect(cols.items().map(([n, c]) => [n, c.values()])).toEqual([['id', [2, 1, 3]], ['name', ['b', 'a', 'c']], ['score', [1.5, null, 2.5]]]);
+    expect(cols.get('name')).toBe(t.columns[1]);
+    expect(cols.get('nope', 'd')).toBe('d');
+    expect(cols.values()).toEqual([t.columns[0], t.columns[1], t.columns[2]]);
     expect(AgateType.ofDuckDb('TIMESTAMP WITH TIME ZONE')).toBe(AgateType.DateTime);
     expect(AgateType.ofDuckDb('DATE')).toBe(AgateType.Date);
   });

@@ -99,6 +99,14 @@ export class AgateTable extends Array<AgateRow> {
     const cols = names.map((name, i) => makeColumn(name, types[i]!, i, rows.map((r) => r[i])));
     const byName = cols as AgateColumn[] & Record<string, AgateColumn>;
     for (const c of cols) if (!RESERVED.has(c.name) && !/^\d+$/.test(c.name) && !(c.name in byName)) Object.defineProperty(byName, c.name, { value: c, enumerable: false });
+    // agate's MappedSequence: the columns also answer as a mapping of name → column
+    Object.defineProperties(byName, {
+      keys: { value: () => [...names], enumerable: false },
+      values: { value: () => [...cols], enumerable: false },
+      items: { value: () => cols.map((c) => [c.name, c]), enumerable: false },
+      get: { value: (key: string | number, fallback: unknown = null) => (typeof key === 'number' ? cols[key] : cols.find((c) => c.name === key)) ?? fallback, enumerable: false },
+      dict: { value: () => Object.fromEntries(cols.map((c) => [c.name, c])), enumerable: false },
+    });
     Object.defineProperties(table, {
       column_names: { value: Object.freeze([...names]), enumerable: false },
       column_types: { value: Object.freeze([...types]), enumerable: false },

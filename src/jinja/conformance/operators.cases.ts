@@ -71,6 +71,7 @@ export const cases: Case[] = [
   c('Python ==: lists compare item by item', '{{ [1, 2] == [1, 2] }} {{ [1, 2] == [2, 1] }}', 'True False'),
   c('Python ==: dicts compare by items, not order', "{{ {'a': 1, 'b': 2} == {'b': 2, 'a': 1} }}", 'True'),
   c('Python ==: a list never equals a tuple', '{{ [1] == (1,) }}', 'False'),
+  c('Python ==: sets compare by members, not order (dbt_utils.equality compares column sets)', '{{ a == b }} {{ a != b }} {{ a == c }} {{ a == [1, 2] }}', 'True False False False', { a: new Set([1, 2]), b: new Set([2, 1]), c: new Set([1]) }),
   c('Python ==: 1 == 1.0 == True', '{{ 1 == 1.0 }} {{ 1 == true }}', 'True True'),
   c("Python ==: a str never equals an int", "{{ '1' == 1 }}", 'False'),
   c('TDD Comparisons: != ', "{{ 'a' != 'b' }} {{ [1] != [1] }}", 'True False'),

@@ -235,6 +235,12 @@ function eqSlow(a: unknown, b: unknown): boolean {
     const mb = new Map(eb.map(([k, v]) => [dictKey(k), v]));
     return ea.every(([k, v]) => mb.has(dictKey(k)) && eq(v, mb.get(dictKey(k))));
   }
+  if (a instanceof Set || b instanceof Set) {
+    // Python's set ==: the same members, in any order
+    if (!(a instanceof Set && b instanceof Set) || a.size !== b.size) return false;
+    for (const x of a) if (!b.has(x) && ![...b].some((y) => eq(x, y))) return false;
+    return true;
+  }
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   const o = a as { __eq__?: (x: unknown) => unknown };
   if (typeof o.__eq__ === 'function') return !!o.__eq__(b);

@@ -26,6 +26,18 @@ export const TUPLE: unique symbol = Symbol.for('bmp.py.tuple');
 /** Marks an array as a dict view: `'dict_items'`, `'dict_keys'` or `'dict_values'` (for its repr). */
 export const VIEW: unique symbol = Symbol.for('bmp.py.view');
 
+/**
+ * Marks a class instance that Python code would see as a Mapping (dbt's Relation is one: its
+ * dataclass implements `Mapping`, so `relation is mapping` holds and `relation.get(...)` works). The
+ * instance provides its own `get`/`keys`/`items`; only the `mapping` test reads the mark.
+ */
+export const MAPPING: unique symbol = Symbol.for('bmp.py.mapping');
+
+/** A dict, or an object marked with {@link MAPPING}. */
+export function isMappingLike(v: unknown): boolean {
+  return isDict(v) || (v !== null && typeof v === 'object' && (v as Record<symbol, unknown>)[MAPPING] === true);
+}
+
 /** An integral float (`2.0`): prints with `.0`; arithmetic treats it as its number. */
 export class PyFloat {
   constructor(readonly value: number) {}

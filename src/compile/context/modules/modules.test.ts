@@ -96,7 +96,14 @@ describe('modules.pytz', () => {
     expect(String(summer.astimezone(PyTimezone.utc))).toBe('2024-07-15 16:00:00+00:00');
     expect(String(ny.normalize(new PyDateTime(2024, 3, 10, 7, 30, 0, 0, PyTimezone.utc)))).toBe('2024-03-10 03:30:00-04:00');
     expect((ny as unknown as { zone: string }).zone).toBe('America/New_York');
-    expect(tz['utc']).toBe(PyTimezone.utc);
+    expect(String((tz['utc'] as { utcoffset(): unknown }).utcoffset())).toBe('0:00:00');
+    // pytz's utc and fixed offsets localize and normalize like its named zones (dbt_date localizes in 'UTC')
+    const utc = tz.timezone('UTC');
+    expect(utc.localize(new PyDateTime(2024, 1, 15, 12)).isoformat()).toBe('2024-01-15T12:00:00+00:00');
+    expect(utc.normalize(winter).isoformat()).toBe('2024-01-15T17:00:00+00:00');
+    const plus90 = (tz['FixedOffset'] as (m: number) => typeof utc)(90);
+    expect(plus90.localize(new PyDateTime(2024, 1, 15, 12)).isoformat()).toBe('2024-01-15T12:00:00+01:30');
+    expect(() => utc.localize(winter)).toThrow(/Not naive/);
     expect((tz['all_timezones'] as string[]).includes('Europe/Paris')).toBe(true);
     expect(() => tz.timezone('Not/AZone')).toThrow("'Not/AZone'");
   });

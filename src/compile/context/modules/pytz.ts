@@ -96,11 +96,24 @@ export class PytzZone implements TzInfo {
   }
 }
 
+/** pytz's fixed-offset zones (`utc`, `FixedOffset(n)`): a fixed offset that also has `localize` and `normalize`. */
+export class PytzFixedZone extends PyTimezone {
+  static override readonly utc = new PytzFixedZone(new PyTimeDelta(0), 'UTC');
+  localize(dt: PyDateTime): PyDateTime {
+    if (!(dt instanceof PyDateTime)) throw new TypeError('localize() takes a datetime');
+    if (dt.tzinfo) throw new Error('Not naive datetime (tzinfo is already set)');
+    return dt.replace({ tzinfo: this, __keywords: true });
+  }
+  normalize(dt: PyDateTime): PyDateTime {
+    return dt.astimezone(this);
+  }
+}
+
 export function pytzModule(): Record<string, unknown> {
   const zones = new Map<string, TzInfo>();
   const timezone = (name: unknown) => {
     const zone = String(name);
-    if (zone.toUpperCase() === 'UTC') return PyTimezone.utc;
+    if (zone.toUpperCase() === 'UTC') return PytzFixedZone.utc;
     let tz = zones.get(zone);
     if (!tz) zones.set(zone, (tz = new PytzZone(zone)));
     return tz;
@@ -109,9 +122,9 @@ export function pytzModule(): Record<string, unknown> {
   const allZones = () => (all ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')].sort());
   return {
     timezone,
-    utc: PyTimezone.utc,
-    UTC: PyTimezone.utc,
-    FixedOffset: (minutes: number) => new PyTimezone(new PyTimeDelta({ minutes: Number(minutes), __keywords: true })),
+    utc: PytzFixedZone.utc,
+    UTC: PytzFixedZone.utc,
+    FixedOffset: (minutes: number) => new PytzFixedZone(new PyTimeDelta({ minutes: Number(minutes), __keywords: true })),
     get all_timezones() {
       return allZones();
     },

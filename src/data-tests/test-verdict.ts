@@ -1,7 +1,7 @@
 import { quoteIdent } from '../adapters/duckdb/index.js';
 import type { NodeConfig } from '../manifest/types.js';
 import type { NodeStatus } from '../report/index.js';
-import { meetsThreshold, parseThreshold } from '../testing/test-config.js';
+import { meetsThreshold, parseThreshold } from './test-config.js';
 
 /**
  * How a data test's failing rows become a verdict, as dbt's `get_test_sql` does it: `fail_calc`
