@@ -11,7 +11,7 @@ import type { StateLookup } from '../graph/index.js';
 import { findMacroBlocks } from '../jinja/index.js';
 import type { Manifest, ManifestNode, Relation } from '../manifest/types.js';
 import { dbtNodes, type ManifestJsonOptions } from '../report/index.js';
-import { changedMacroNames, closeOverCallers, stableJson } from '../watch/change-set.js';
+import { changedMacroNames, closeOverCallers, stableJson } from '../manifest/change.js';
 
 type Json = Record<string, any>;
 

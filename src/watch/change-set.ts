@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { findMacroBlocks } from '../jinja/index.js';
 import type { ManifestNode } from '../manifest/types.js';
 import type { LoadedProject } from '../tasks/index.js';
+import { callPattern, changedMacroNames, closeOverCallers, stableJson } from '../manifest/change.js';
 
 /**
  * What watch mode remembers of the last project it ran, to tell which nodes a save changed.
@@ -123,41 +124,8 @@ function fingerprint(n: ManifestNode): string {
   return createHash('sha256').update(stableJson([n.checksum, n.config, n.relation ?? null, parents, test])).digest('hex');
 }
 
-/** Macro names whose block was added, removed or edited. */
-export function changedMacroNames(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Set<string> {
-  const names = new Set<string>();
-  for (const [name, text] of after) if (before.get(name) !== text) names.add(name);
-  for (const name of before.keys()) if (!after.has(name)) names.add(name);
-  return names;
-}
-
-/** Adds every macro whose text calls a name in the set, until nothing new is found. */
-export function closeOverCallers(names: Set<string>, blocks: ReadonlyMap<string, string>): void {
-  for (;;) {
-    const re = callPattern([...names].filter((n) => !n.startsWith('test:')));
-    if (!re) return;
-    let grew = false;
-    for (const [name, text] of blocks) {
-      if (names.has(name) || !re.test(text)) continue;
-      names.add(name);
-      grew = true;
-    }
-    if (!grew) return;
-  }
-}
-
-function callPattern(names: readonly string[]): RegExp | undefined {
-  return names.length ? new RegExp(`(?<![A-Za-z0-9_])(?:${names.join('|')})\\s*\\(`) : undefined;
-}
-
 /** The template text of a node that may call macros: its SQL and its config (hooks, where clauses). */
 function codeOf(n: ManifestNode): string {
   return ('rawCode' in n ? n.rawCode : '') + JSON.stringify(n.config);
 }
 
-/** JSON with object keys sorted, so equal values give equal text whatever their key order. */
-export function stableJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : typeof x === 'bigint' ? x.toString() : x,
-  );
-}
