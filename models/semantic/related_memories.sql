@@ -36,6 +36,12 @@
 {%- set window_size = var('related_candidate_window') %}
 {%- set blocking_concepts = var('related_blocking_concepts') %}
 {%- set k = var('related_memories_k') %}
+{#- a posting's slot: its concept's place in the memory's blocking concepts, 0 when the memory has
+    only one (its posting's best k are then the memory's, without the merge) #}
+{%- macro slots(concepts) -%}
+unnest(case when len(list_slice({{ concepts }}, 1, {{ blocking_concepts }})) = 1 then [0]
+            else range(1, len(list_slice({{ concepts }}, 1, {{ blocking_concepts }})) + 1) end)
+{%- endmacro %}
 
 with memories as (
     select memory_id, concepts, consolidated_at, embedding
@@ -57,7 +63,7 @@ positioned as (
         select
             memory_id,
             unnest(list_slice(concepts, 1, {{ blocking_concepts }})) as concept,
-            unnest(range(1, len(list_slice(concepts, 1, {{ blocking_concepts }})) + 1)) as slot,
+            {{ slots('concepts') }} as slot,
             consolidated_at
         from memories
     )
@@ -130,7 +136,7 @@ needed as (
         select
             memory_id,
             unnest(list_slice(concepts, 1, {{ blocking_concepts }})) as concept,
-            unnest(range(1, len(list_slice(concepts, 1, {{ blocking_concepts }})) + 1)) as slot,
+            {{ slots('concepts') }} as slot,
             consolidated_at,
             seq,
             embedding
@@ -199,6 +205,7 @@ posting_best_{{ j }} as (
 
 -- a memory's best k over its concepts: its postings side by side (one per slot), then the same
 -- passes; a pair met on several shared concepts has the same key each time and counts once
+-- (memories with one blocking concept skip this: their posting's best k are theirs)
 {%- set slot_keys = [] %}
 {%- for s in range(1, blocking_concepts + 1) %}{% for j in range(1, k + 1) %}{% do slot_keys.append('s' ~ s ~ '_' ~ j) %}{% endfor %}{% endfor %}
 memory_best_0 as (
@@ -208,6 +215,7 @@ memory_best_0 as (
         max(best_{{ j }}) filter (where slot = {{ s }}) as s{{ s }}_{{ j }}
         {%- endfor %}{% endfor %}
     from posting_best_{{ k }}
+    where slot > 0
     group by memory_id
 ),
 {%- for j in range(1, k + 1) %}
@@ -217,14 +225,28 @@ memory_best_{{ j }} as (
 ),
 {%- endfor %}
 
+memory_best as (
+    select memory_id{% for j in range(1, k + 1) %}, top_{{ j }}{% endfor %}
+    from memory_best_{{ k }}
+    union all
+    select memory_id{% for j in range(1, k + 1) %}, best_{{ j }}{% endfor %}
+    from posting_best_{{ k }}
+    where slot = 0
+),
+
+-- the cue's own columns joined once per memory (before its k rows are unnested)
 ranked as (
-    select memory_id, similarity_rank, {{ key_seq('key') }} as related_seq
+    select *
     from (
         select
-            memory_id,
-            unnest([{% for j in range(1, k + 1) %}top_{{ j }}{% if not loop.last %}, {% endif %}{% endfor %}]) as key,
+            r.memory_id,
+            a.concepts,
+            a.consolidated_at,
+            a.embedding,
+            unnest([{% for j in range(1, k + 1) %}r.top_{{ j }}{% if not loop.last %}, {% endif %}{% endfor %}]) as key,
             unnest(range(1, {{ k + 1 }})) as similarity_rank
-        from memory_best_{{ k }}
+        from memory_best as r
+        join numbered as a on a.memory_id = r.memory_id
     )
     where key is not null
 )
@@ -234,9 +256,8 @@ select
     r.memory_id,
     b.memory_id as related_memory_id,
     cast(r.similarity_rank as integer) as similarity_rank,
-    cast(least(1.0, {{ memory_similarity('a.embedding', 'b.embedding') }}) as double) as similarity,
-    list_filter(a.concepts, lambda c: list_contains(b.concepts, c)) as shared_concepts,
-    a.consolidated_at as memory_consolidated_at
+    cast(least(1.0, {{ memory_similarity('r.embedding', 'b.embedding') }}) as double) as similarity,
+    list_filter(r.concepts, lambda c: list_contains(b.concepts, c)) as shared_concepts,
+    r.consolidated_at as memory_consolidated_at
 from ranked as r
-join numbered as a on a.memory_id = r.memory_id
-join numbered as b on b.seq = r.related_seq
+join numbered as b on b.seq = {{ key_seq('r.key') }}
