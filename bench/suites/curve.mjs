@@ -29,6 +29,8 @@ import { pathToFileURL } from 'node:url';
 export const name = 'curve';
 export const title = 'The Biological Memory Pipeline from 10k to 10M memories';
 export const order = 55;
+/** About an hour on 2 cores (the 10M build): only when named, `--suite curve`. */
+export const explicit = true;
 
 const STAGES = ['raw_memories', 'stm_episodes', 'memory_replay', 'ltm_memories', 'memory_retention', 'concept_associations', 'related_memories', 'wm_active_context'];
 
