@@ -328,7 +328,7 @@ export async function run(ctx) {
   }
   notes.push(
     'Queries run in one child process with @duckdb/node-api: the pipeline\'s database opened read-only, and a scratch copy of the file with `create table plain_x as select * from x order by random()` for stg_memories, memory_replay, ltm_memories and pipeline_clock, opened read-only too; pipeline and plain runs are interleaved after one warm-up each. ' +
-      'stg_memories and raw_memories are views (the activation scores depend on as_of), so the working-memory lookup on the pipeline computes the scores when read while the plain copy holds them materialised: that ratio measures the view, not a layout. ' +
+      'The working-memory lookup reads memory_accesses (the access states the input records, stored in access-time order; docs/PIPELINE.md, "Layout and scale") and computes the scores when read for the window\'s rows, at as_of or any instant: at as_of it is compared with stg_memories materialised at as_of (scores precomputed, random order), at the 5 other instants (5 minutes after the memories at 10%, 30%, 50%, 70%, 90% of the stream, one per run in turn) with the same query on a random-order copy of memory_accesses. ' +
       'The vars are project.yml\'s defaults (window 60 min, capacity 4: Cowan\'s span for chunks; the batch query keeps the seed\'s batches of 100). The seed\'s figures were on unknown hardware and its own tables; ours are on this machine (shared, 2 cores): compare orders of magnitude, not digits.',
     'The incremental ratio compares against the first (full) build of the same run from an empty database, both as the sum of the models\' execution_time in target/run_results.json (tests excluded).',
   );
