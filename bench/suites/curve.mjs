@@ -25,6 +25,7 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { HELPER as QUERY_HELPER, QUERIES, SEED_MS } from './pipeline.mjs';
 
 export const name = 'curve';
 export const title = 'The Biological Memory Pipeline from 10k to 10M memories';
@@ -172,6 +173,9 @@ export async function run(ctx) {
   mkdirSync(base, { recursive: true });
   const helperFile = join(base, 'curve-helper.mjs');
   writeFileSync(helperFile, HELPER(ctx.repoDir));
+  const queryFile = join(base, 'pipeline-queries.mjs');
+  writeFileSync(queryFile, QUERY_HELPER(ctx.repoDir));
+  const qruns = ctx.reps(7);
   const k = 5;
   const b = ctx.bmp.display;
   const points = [];
@@ -187,6 +191,7 @@ export async function run(ctx) {
     commands.push(
       `/usr/bin/time -f '%M %U %S' ${b} build --project-dir $D --vars '{synthetic_memories: ${n}}'   # N = ${n}`,
       `node ${helperFile} $BMP_DB_PATH ${sample} ${k} ${STAGES.join(',')}   # rows per stage, recall on ${sample} cues`,
+      `node ${queryFile} $BMP_DB_PATH $D/scratch_plain.duckdb ${qruns}   # the seed's queries vs plain copies (bench/suites/pipeline.mjs)`,
     );
     if (!ctx.bmp.available) continue;
     copyProject(ctx.repoDir, dir);
@@ -215,6 +220,24 @@ export async function run(ctx) {
       met: n === 1_000_000 ? p.wallS <= 15 && p.peakMb <= 2048 : n === 10_000_000 && points.find((q) => q.n === 1_000_000) ? p.wallS <= 12 * points.find((q) => q.n === 1_000_000).wallS && p.ok : null,
     });
     notes.push(`${label}: per model (execution_time): ${top.map(([m, t]) => `${m} ${fmtS(t)}`).join(', ')}, …; tests ${fmtS(rr.testSeconds)} (sum); rows ${Object.entries(fig.rows).map(([t, c]) => `${t} ${c.toLocaleString('en-US')}`).join(', ')}; database ${fmtMb(dbBytes / 1048576)}${rr.bad.length ? `; not success/pass: ${rr.bad.slice(0, 5).join('; ')}` : ''}.`);
+    ctx.log(`  ${label}: the seed's queries (${qruns} runs each)`);
+    const scratch = join(dir, 'scratch_plain.duckdb');
+    const q = await ctx.time(`curve-${label}-queries`, ctx.node, [queryFile, db, scratch, String(qruns)], { cwd: dir, timeoutMs: 3600 * 1000 });
+    rmSync(scratch, { force: true });
+    rmSync(scratch + '.wal', { force: true });
+    if (q.ok) {
+      const qf = JSON.parse(readFileSync(q.stdoutFile, 'utf8').trim().split('\n').pop());
+      const parts = Object.entries(qf.queries).map(([id, r]) => `${id} ${(r.pipeline / r.plain).toFixed(2)}× (${r.pipeline.toFixed(2)} vs ${r.plain.toFixed(2)} ms)`);
+      const worst = Math.max(...Object.values(qf.queries).map((r) => r.pipeline / r.plain));
+      rows.push({
+        measure: `${label}: the seed's queries on the pipeline's tables (bench/suites/pipeline.mjs; median of ${qruns}) ÷ a plain random-order copy`,
+        value: parts.join('; '),
+        baseline: `plain copy of the same rows in random order (same run); the seed claimed ${SEED_MS.wm}–${SEED_MS.concurrent} ms at 10k`,
+        ratio: `worst ${worst.toFixed(2)}×`,
+        goal: '≤ 1.5× plain',
+        met: worst <= 1.5,
+      });
+    }
     if (fig.recall) {
       const rc = fig.recall;
       rows.push({

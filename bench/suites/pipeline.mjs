@@ -31,7 +31,7 @@ export const title = 'The Biological Memory Pipeline at 10k and 1M memories';
 export const order = 50;
 
 const GOAL = 1.5;
-const SEED_MS = { wm: 0.62, wmAny: 0.62, batch: 1.18, month: 0.32, agg: 3.03, concurrent: 5.0 };
+export const SEED_MS = { wm: 0.62, wmAny: 0.62, batch: 1.18, month: 0.32, agg: 3.03, concurrent: 5.0 };
 
 /** Activation at {T} of a memory_accesses row (macros/biology/activation.sql at project.yml's defaults). */
 const ACTIVATION = `least(1.0, greatest(0.0,
@@ -42,7 +42,7 @@ const ACTIVATION = `least(1.0, greatest(0.0,
 /** The queries; {t:name} is replaced by the pipeline's table or its plain copy, {T} by the instant
  *  (as_of, or for `instants` each of 5 instants in turn), ${ACTIVATION} by the formula above. A
  *  query with plainSql runs that on the plain copy. Vars: project.yml defaults. */
-const QUERIES = {
+export const QUERIES = {
   wm: {
     label: 'working-memory lookup at as_of (top 4 by activation among memories accessed in the 60 min before as_of)',
     tables: ['memory_accesses', 'stg_memories'],
