@@ -16,6 +16,7 @@
  *   export const name = 'overhead';        // the --suite name and the BENCHMARKS.md section id
  *   export const title = '…';              // optional section heading
  *   export const order = 10;               // optional; lower runs first (default 100)
+ *   export const explicit = true;          // optional; runs only when named with --suite (long runs)
  *   export async function run(ctx) {       // → the section's content
  *     return {
  *       title, description,                 // optional markdown
@@ -148,7 +149,7 @@ async function main() {
   }
   const unknown = opts.suites.filter((n) => !suites.some((s) => s.name === n));
   if (unknown.length) throw new Error(`unknown suite ${unknown.join(', ')}; known: ${suites.map((s) => s.name).join(', ')}`);
-  const selected = opts.suites.length ? suites.filter((s) => opts.suites.includes(s.name)) : suites;
+  const selected = opts.suites.length ? suites.filter((s) => opts.suites.includes(s.name)) : suites.filter((s) => !s.explicit);
 
   const workDir = opts.workDir ?? process.env.BMP_BENCH_DIR ?? '/dev/shm/bmp-bench';
   mkdirSync(workDir, { recursive: true });

@@ -9,7 +9,10 @@
  * `packages.yml` = `local: ../`; otherwise as `dbt deps` lays a local package out: a link to the
  * package folder), then `bmp build` and read target/run_results.json. dbt_utils' integration
  * profile targets postgres, so it gets a DuckDB profile of the same name; dbt_date's targets DuckDB
- * already. Nothing here is part of `npm test`; without ../shared/compat it says so and exits 0.
+ * already. Then the proof that bmp's own versions of dbt_utils' common tests (batched into shared
+ * scans) answer as dbt_utils' macros do: the same models and tests built without packages and with
+ * dbt_utils installed, every test's status and failure count compared. Nothing here is part of
+ * `npm test`; without ../shared/compat it says so and exits 0.
  *
  *   npm run build && npm run compat            # measure, rewrite the table
  *   npm run compat -- --no-write --keep        # print only; keep the scratch folder
@@ -136,7 +139,7 @@ function summarize(m) {
 
 const pct = (c) => (c.total ? `${c.passed}/${c.total} (${((100 * c.passed) / c.total).toFixed(1)}%)` : '0/0');
 
-function markdown(measured, when) {
+function markdown(measured, eq, when) {
   const lines = [START, '### Measured: the integration projects of dbt_utils and dbt_date', '', `Measured by \`npm run compat\` (scripts/compat.mjs) on ${when} with this repository's build: each package's own integration project, its package installed into dbt_packages/, then \`bmp build\`. Passed = models and seeds built, tests passed (or warned, as configured).`, ''];
   lines.push('| integration project | installed with | exit code | models passed | seeds passed | tests passed | build time |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const m of measured) {
@@ -152,6 +155,7 @@ function markdown(measured, when) {
       for (const f of failures) lines.push(`| \`${f.id}\` | ${f.status} | ${f.reason || '(no message)'} | ${f.why ? f.why.replace(/\|/g, '\\|') : '**not explained**'} |`);
     }
   }
+  lines.push(...equivalenceMarkdown(eq));
   lines.push('', END);
   return lines.join('\n');
 }
@@ -168,6 +172,111 @@ function writeDoc(section) {
     out = `${text.slice(0, cut).trimEnd()}\n\n${section}\n\n${text.slice(cut)}`;
   } else out = `${text.trimEnd()}\n\n## Packages\n\n${section}\n`;
   writeFileSync(DOC, out);
+}
+
+/*
+ * bmp computes dbt_utils' common tests itself (batched into shared scans where it can) when the
+ * project does not install dbt_utils. The same models and tests, built once without packages (bmp's
+ * built-ins) and once with dbt_utils installed (dbt_utils' own test macros), must give every test the
+ * same status and failure count. Edge cases on purpose: nulls, duplicates, repeated bad values, a
+ * group with no values, groups on one side only, whitespace-only strings.
+ */
+const EQ_ROWS = `select * from (values
+  (1, 'a', 10, 1, 7, null, ' ', 'g1'),
+  (1, 'a', 20, 2, 7, 'n', '', 'g1'),
+  (2, 'x', -5, 9, 7, null, 'v', 'g2'),
+  (null, 'x', 500, null, 8, null, 'w', 'g2'),
+  (3, '', 30, 8, 7, null, null, 'g3'),
+  (4, 'y', null, 3, 7, 'm', 'u', 'g4')
+) as t(id, status, amount, parent_id, varied, note, label, grp)`;
+
+const EQ_TESTS = `version: 2
+models:
+  - name: subject
+    tests:
+      - expression_is_true: {expression: "amount >= 0"}
+      - unique_combination_of_columns: {combination_of_columns: [id, status]}
+      - unique_combination_of_columns: {combination_of_columns: [id, status, amount], name: ucc_passing}
+      - equal_rowcount: {compare_model: ref('parents'), group_by_columns: [grp], name: er_grouped}
+    columns:
+      - name: status
+        tests:
+          - not_accepted_values: {values: ['x', 'y']}
+          - not_empty_string
+      - name: label
+        tests:
+          - not_empty_string: {trim_whitespace: false, name: nes_untrimmed}
+          - not_empty_string: {name: nes_trimmed}
+      - name: amount
+        tests:
+          - accepted_range: {min_value: 0, max_value: 100}
+          - accepted_range: {min_value: 10, max_value: 30, inclusive: false, name: ar_exclusive}
+          - accepted_range: {min_value: -10, name: ar_min_only}
+          - expression_is_true: {expression: "< 100", name: eit_column}
+      - name: varied
+        tests:
+          - not_constant
+          - not_constant: {group_by_columns: [grp], name: nc_grouped}
+      - name: note
+        tests:
+          - at_least_one
+          - at_least_one: {group_by_columns: [grp], name: alo_grouped}
+          - at_least_one: {group_by_columns: [status, grp], name: alo_grouped_two}
+      - name: parent_id
+        tests:
+          - relationships_where: {to: ref('parents'), field: id, from_condition: "amount > 0"}
+          - relationships_where: {to: ref('parents'), field: id, to_condition: "id < 3", name: rw_to_condition}
+  - name: empty_subject
+    columns:
+      - name: note
+        tests: [at_least_one, not_constant]
+`;
+
+function equivalence(compat, scratch) {
+  const project = (label, withDbtUtils) => {
+    const dir = join(scratch, `equivalence-${label}`);
+    const files = {
+      'dbt_project.yml': 'name: eq\nprofile: eq\n',
+      'profiles.yml': `eq:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${join(dir, 'eq.duckdb')}\n      threads: 1\n`,
+      'models/subject.sql': EQ_ROWS,
+      'models/empty_subject.sql': 'select cast(null as varchar) as note where false',
+      'models/parents.sql': "select * from (values (1, 'g1'), (2, 'g1'), (3, 'g2'), (5, 'g5')) as t(id, grp)",
+      'models/schema.yml': EQ_TESTS,
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    if (withDbtUtils) {
+      const into = join(dir, 'dbt_packages', 'dbt_utils');
+      mkdirSync(into, { recursive: true });
+      const tar = run('tar', ['xzf', join(compat, 'packages', 'dbt_utils-1.3.3.tar.gz'), '-C', into, '--strip-components=1']);
+      if (tar.code !== 0) throw new Error(`tar: ${tar.stderr}`);
+    }
+    const build = bmp(['build', '--project-dir', dir, '--profiles-dir', dir]);
+    const file = join(dir, 'target', 'run_results.json');
+    if (!existsSync(file)) throw new Error(`equivalence build (${label}) wrote no run_results.json: ${firstLine(build.stderr || build.stdout)}`);
+    const tests = JSON.parse(readFileSync(file, 'utf8')).results.filter((r) => r.unique_id.startsWith('test.'));
+    return new Map(tests.map((r) => [r.unique_id.split('.')[2], { answer: `${r.status} ${r.failures ?? ''}`.trim(), batched: !!r.adapter_response?.batched }]));
+  };
+  const mine = project('builtin', false);
+  const theirs = project('dbt_utils', true);
+  const names = [...new Set([...mine.keys(), ...theirs.keys()])].sort();
+  const rows = names.map((name) => ({ name, mine: mine.get(name), theirs: theirs.get(name) }));
+  return {
+    rows,
+    same: rows.filter((r) => r.mine && r.theirs && r.mine.answer === r.theirs.answer).length,
+    batched: rows.filter((r) => r.mine?.batched).length,
+    packageBatched: rows.filter((r) => r.theirs?.batched).length,
+  };
+}
+
+function equivalenceMarkdown(eq) {
+  const lines = ['', "### bmp's built-in tests against dbt_utils' macros, on the same data", ''];
+  lines.push(`The same three models and ${eq.rows.length} tests, built once without packages (bmp computes dbt_utils' common tests itself, ${eq.batched} of them in shared scans) and once with dbt_utils 1.3.3 installed (its own test macros, ${eq.packageBatched} batched): **${eq.same} of ${eq.rows.length} tests give the same status and failure count**.`, '');
+  lines.push('| test | bmp built-in | dbt_utils 1.3.3 | same |', '| --- | --- | --- | --- |');
+  for (const r of eq.rows) lines.push(`| \`${r.name}\` | ${r.mine ? `${r.mine.answer}${r.mine.batched ? ' (batched)' : ''}` : 'absent'} | ${r.theirs?.answer ?? 'absent'} | ${r.mine && r.theirs && r.mine.answer === r.theirs.answer ? 'yes' : '**NO**'} |`);
+  return lines;
 }
 
 const compat = compatDir();
@@ -187,8 +296,11 @@ try {
     console.log(m.stopped ? `${m.label}: exit ${m.exitCode}, nothing ran — stopped: ${m.stopped}` : `${m.label}: exit ${m.exitCode}, models ${pct(counts.model)}, seeds ${pct(counts.seed)}, tests ${pct(counts.test)}`);
     for (const f of failures) console.log(`  ${f.status} ${f.id}: ${f.reason}${f.why ? '' : '  [not explained]'}`);
   }
+  const eq = equivalence(compat, scratch);
+  console.log(`equivalence: ${eq.same}/${eq.rows.length} tests give the same answer with bmp's built-ins (${eq.batched} batched) and with dbt_utils' macros`);
+  for (const r of eq.rows.filter((x) => !(x.mine && x.theirs && x.mine.answer === x.theirs.answer))) console.log(`  DIFFERENT ${r.name}: bmp ${r.mine?.answer ?? 'absent'}, dbt_utils ${r.theirs?.answer ?? 'absent'}`);
   if (!args.has('--no-write')) {
-    writeDoc(markdown(measured, new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC'));
+    writeDoc(markdown(measured, eq, new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC'));
     console.log(`wrote ${DOC}`);
   }
 } finally {

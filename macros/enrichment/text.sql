@@ -69,16 +69,29 @@
 {#- The similarity of two embeddings, in [0, 1] for offline ones (NULL when either is empty):
     - llm_enrichment: cosine similarity of the vectors;
     - offline: the cosine of the two feature sets, shared / sqrt(features1 * features2) (the
-      Ochiai coefficient), from bit counts. -#}
+      Ochiai coefficient), from bit counts, computed as sqrt(shared^2 / (features1 * features2)):
+      every step before the square root is exact in a DOUBLE, so mathematically equal
+      similarities are equal doubles (ties are ties, whichever memories they come from). -#}
 {% macro memory_similarity(a, b) -%}
   {%- if var('llm_enrichment', false) -%}
   array_cosine_similarity({{ a }}, {{ b }})
   {%- else -%}
-  {%- set words = range(1, var('hashed_embedding_words') + 1) -%}
-  (({% for w in words %}{% if not loop.first %} + {% endif %}cast(bit_count({{ a }}.w{{ w }} & {{ b }}.w{{ w }}) as double){% endfor %})
-   / nullif(sqrt(({% for w in words %}{% if not loop.first %} + {% endif %}cast(bit_count({{ a }}.w{{ w }}) as double){% endfor %})
-               * ({% for w in words %}{% if not loop.first %} + {% endif %}cast(bit_count({{ b }}.w{{ w }}) as double){% endfor %})), 0))
+  {{ feature_cosine(feature_overlap(a, b), feature_count(a), feature_count(b)) }}
   {%- endif -%}
+{%- endmacro %}
+
+{#- Offline embeddings: the features two embeddings share, and the features of one (INTEGER). -#}
+{% macro feature_overlap(a, b) -%}
+  ({% for w in range(1, var('hashed_embedding_words') + 1) %}{% if not loop.first %} + {% endif %}cast(bit_count({{ a }}.w{{ w }} & {{ b }}.w{{ w }}) as integer){% endfor %})
+{%- endmacro %}
+
+{% macro feature_count(a) -%}
+  ({% for w in range(1, var('hashed_embedding_words') + 1) %}{% if not loop.first %} + {% endif %}cast(bit_count({{ a }}.w{{ w }}) as integer){% endfor %})
+{%- endmacro %}
+
+{#- The cosine of two feature sets from their overlap and sizes: sqrt(shared^2 / (n1 * n2)). -#}
+{% macro feature_cosine(shared, n1, n2) -%}
+  sqrt(cast({{ shared }} * {{ shared }} as double) / nullif(cast({{ n1 }} * {{ n2 }} as double), 0))
 {%- endmacro %}
 
 {#- A short gist of an episode's text: offline, extractive (its first episode_gist_words words,

@@ -97,5 +97,6 @@ select
     {{ days_between('entered_at', 'created_at') }} as age_at_consolidation_days,
     episode_gist,
     {{ memory_embedding('content', 'concepts') }} as embedding
+-- no ORDER BY: the partitioned materialization stores the rows clustered by month and
+-- consolidated_at (one sort, not two)
 from described
-order by entered_at, memory_id

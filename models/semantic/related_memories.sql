@@ -36,34 +36,39 @@
 {%- set window_size = var('related_candidate_window') %}
 {%- set blocking_concepts = var('related_blocking_concepts') %}
 {%- set k = var('related_memories_k') %}
+{#- a posting's slot: its concept's place in the memory's blocking concepts, 0 when the memory has
+    only one (its posting's best k are then the memory's, without the merge) #}
+{%- macro slots(concepts) -%}
+unnest(case when len(list_slice({{ concepts }}, 1, {{ blocking_concepts }})) = 1 then [0]
+            else range(1, len(list_slice({{ concepts }}, 1, {{ blocking_concepts }})) + 1) end)
+{%- endmacro %}
 
 with memories as (
     select memory_id, concepts, consolidated_at, embedding
     from {{ ref('ltm_memories') }}
 ),
 
+{% if is_incremental() %}
 -- each memory's place on the timeline of each of its first concepts, in the order memories
--- entered long-term memory (a reconsolidated memory joins the current context)
--- (a full build carries the embeddings along; an incremental run fetches them only for the
--- positions it needs)
+-- entered long-term memory (a reconsolidated memory joins the current context); the embeddings
+-- are fetched only for the positions the run needs
 positioned as (
     select
         memory_id,
         concept,
+        slot,
         consolidated_at,
-        {% if not is_incremental() %}embedding,{% endif %}
         row_number() over (partition by concept order by consolidated_at, memory_id) as position
     from (
         select
             memory_id,
             unnest(list_slice(concepts, 1, {{ blocking_concepts }})) as concept,
-            consolidated_at{% if not is_incremental() %},
-            embedding{% endif %}
+            {{ slots('concepts') }} as slot,
+            consolidated_at
         from memories
     )
 ),
 
-{% if is_incremental() %}
 -- where each timeline changed: the first position of a memory consolidated since the last run
 changed_from as (
     select concept, min(position) as first_new_position
@@ -81,8 +86,8 @@ affected as (
 ),
 
 -- the positions their candidates can sit at: a window around each of their postings
-needed as (
-    select n.*, m.embedding
+near as (
+    select *
     from (
         select
             p.*,
@@ -92,79 +97,167 @@ needed as (
                 rows between {{ window_size }} preceding and {{ window_size }} following) as near_affected
         from positioned as p
         left join affected as a on a.memory_id = p.memory_id
-    ) as n
-    join memories as m on m.memory_id = n.memory_id
-    where n.near_affected = 1
+    )
+    where near_affected = 1
+),
+
+-- the memories met, numbered in memory_id order (the tie-break of equal similarities)
+numbered as (
+    select m.*, row_number() over (order by m.memory_id) as seq
+    from memories as m
+    where m.memory_id in (select memory_id from near)
+),
+
+needed as (
+    select n.memory_id, n.concept, n.slot, n.position, n.is_affected, m.seq, m.embedding
+    from near as n
+    join numbered as m on m.memory_id = n.memory_id
 ),
 {% else %}
-needed as (
-    select *, true as is_affected
-    from positioned
+-- every memory, numbered in memory_id order (the tie-break of equal similarities)
+numbered as (
+    select *, row_number() over (order by memory_id) as seq
+    from memories
 ),
-{% endif %}
 
--- each memory against the window_size memories before and after it on each of its concepts'
--- timelines: the similarities are computed inside the window (lag/lead of the embedding: a few
--- bytes offline), and only the row's best k candidates leave it (sorted by similarity, then the
--- smaller id). Positions more than a window apart are never paired (the needed positions can
--- have gaps in an incremental run).
-row_best as (
-    select memory_id, is_affected, best
+-- each memory's place on the timeline of each of its first concepts (slot: the concept's place
+-- in its list), in the order memories entered long-term memory (a reconsolidated memory joins
+-- the current context)
+needed as (
+    select
+        memory_id,
+        concept,
+        slot,
+        row_number() over (partition by concept order by consolidated_at, memory_id) as position,
+        true as is_affected,
+        seq,
+        embedding
     from (
         select
             memory_id,
-            is_affected,
-            list_slice(list_sort(list_filter([
-            {%- for fn in ['lag', 'lead'] %}{% set outer = loop %}
-            {%- for i in range(1, window_size + 1) %}
-                {'key': -coalesce({{ memory_similarity('embedding', fn ~ '(embedding, ' ~ i ~ ') over timeline') }}, 0),
-                 'related_memory_id': {{ fn }}(memory_id, {{ i }}) over timeline,
-                 'gap': abs(position - {{ fn }}(position, {{ i }}) over timeline)}{% if not (outer.last and loop.last) %},{% endif %}
-            {%- endfor %}
-            {%- endfor %}
-            ], lambda c: c.related_memory_id is not null and c.key < 0 and c.gap <= {{ window_size }})), 1, {{ k }}) as best
-        from needed
-        window timeline as (partition by concept order by position)
+            unnest(list_slice(concepts, 1, {{ blocking_concepts }})) as concept,
+            {{ slots('concepts') }} as slot,
+            consolidated_at,
+            seq,
+            embedding
+        from numbered
     )
-    where is_affected and len(best) > 0
 ),
+{% endif %}
 
--- the best k per memory over its concepts: a pair met on several shared concepts appears once
--- per concept, side by side after sorting, and is kept once
-ranked as (
+-- each pair once: every posting against the window_size postings after it on its timeline
+-- (lead of the embedding: a few bytes offline); positions more than a window apart are never
+-- paired (the needed positions can have gaps in an incremental run)
+forward as (
     select
         memory_id,
-        best[similarity_rank].related_memory_id as related_memory_id,
-        -best[similarity_rank].key as similarity,
-        similarity_rank
+        concept,
+        slot,
+        position,
+        is_affected,
+        seq
+        {%- for i in range(1, window_size + 1) %},
+        lead(seq, {{ i }}) over timeline as next_seq_{{ i }},
+        case when lead(position, {{ i }}) over timeline - position <= {{ window_size }} then
+            {%- if var('llm_enrichment', false) %}
+            {{ memory_similarity('embedding', 'lead(embedding, ' ~ i ~ ') over timeline') }}
+            {%- else %}
+            {#- offline: the feature counts of both sides computed once per posting #}
+            {{ feature_cosine(feature_overlap('embedding', 'lead(embedding, ' ~ i ~ ') over timeline'), 'features', 'lead(features, ' ~ i ~ ') over timeline') }}
+            {%- endif %}
+        end as next_similarity_{{ i }}
+        {%- endfor %}
     from (
-        select memory_id, best, unnest(range(1, len(best) + 1)) as similarity_rank
-        from (
-            select
-                memory_id,
-                list_slice(list_filter(merged, lambda c, i: i = 1 or c.related_memory_id <> merged[i - 1].related_memory_id), 1, {{ k }}) as best
-            from (
-                select memory_id, list_sort(flatten(list(best))) as merged
-                from row_best
-                group by memory_id
-            )
-        )
+        select *, {% if var('llm_enrichment', false) %}null{% else %}{{ feature_count('embedding') }}{% endif %} as features
+        from needed
     )
+    window timeline as (partition by concept order by position)
 ),
 
--- what the output shows of each memory (no embeddings: the similarity is already known)
-cues as (
-    select memory_id, concepts, consolidated_at
-    from {{ ref('ltm_memories') }}
+-- each posting's candidates as keys (score and seq in one BIGINT, macros/performance/top_k.sql):
+-- the window_size after it (computed above) and the window_size before it (the same pairs,
+-- read back from the posting i places earlier)
+{%- set candidate_keys = [] %}
+{%- for i in range(1, window_size + 1) %}{% do candidate_keys.append('after_' ~ i) %}{% do candidate_keys.append('before_' ~ i) %}{% endfor %}
+candidates as (
+    select
+        memory_id,
+        slot,
+        is_affected
+        {%- for i in range(1, window_size + 1) %},
+        {{ score_seq_key('next_similarity_' ~ i, 'next_seq_' ~ i) }} as after_{{ i }},
+        {{ score_seq_key('lag(next_similarity_' ~ i ~ ', ' ~ i ~ ') over timeline', 'lag(seq, ' ~ i ~ ') over timeline') }} as before_{{ i }}
+        {%- endfor %}
+    from forward
+    window timeline as (partition by concept order by position)
+),
+
+-- the posting's best k keys, one pass each (scalar: no list is built or sorted)
+posting_best_0 as (
+    select * from candidates where is_affected
+),
+{%- for j in range(1, k + 1) %}
+posting_best_{{ j }} as (
+    select *, {{ top_key_pass(candidate_keys, j, 'best_' ~ (j - 1)) }} as best_{{ j }}
+    from posting_best_{{ j - 1 }}
+),
+{%- endfor %}
+
+-- a memory's best k over its concepts: its postings side by side (one per slot), then the same
+-- passes; a pair met on several shared concepts has the same key each time and counts once
+-- (memories with one blocking concept skip this: their posting's best k are theirs)
+{%- set slot_keys = [] %}
+{%- for s in range(1, blocking_concepts + 1) %}{% for j in range(1, k + 1) %}{% do slot_keys.append('s' ~ s ~ '_' ~ j) %}{% endfor %}{% endfor %}
+memory_best_0 as (
+    select
+        memory_id
+        {%- for s in range(1, blocking_concepts + 1) %}{% for j in range(1, k + 1) %},
+        max(best_{{ j }}) filter (where slot = {{ s }}) as s{{ s }}_{{ j }}
+        {%- endfor %}{% endfor %}
+    from posting_best_{{ k }}
+    where slot > 0
+    group by memory_id
+),
+{%- for j in range(1, k + 1) %}
+memory_best_{{ j }} as (
+    select *, {{ top_key_pass(slot_keys, j, 'top_' ~ (j - 1)) }} as top_{{ j }}
+    from memory_best_{{ j - 1 }}
+),
+{%- endfor %}
+
+memory_best as (
+    select memory_id{% for j in range(1, k + 1) %}, top_{{ j }}{% endfor %}
+    from memory_best_{{ k }}
+    union all
+    select memory_id{% for j in range(1, k + 1) %}, best_{{ j }}{% endfor %}
+    from posting_best_{{ k }}
+    where slot = 0
+),
+
+-- the cue's own columns joined once per memory (before its k rows are unnested)
+ranked as (
+    select *
+    from (
+        select
+            r.memory_id,
+            a.concepts,
+            a.consolidated_at,
+            a.embedding,
+            unnest([{% for j in range(1, k + 1) %}r.top_{{ j }}{% if not loop.last %}, {% endif %}{% endfor %}]) as key,
+            unnest(range(1, {{ k + 1 }})) as similarity_rank
+        from memory_best as r
+        join numbered as a on a.memory_id = r.memory_id
+    )
+    where key is not null
 )
 
+-- the similarity itself is recomputed from the two embeddings (exact, not the key's rounding)
 select
     r.memory_id,
-    r.related_memory_id,
+    b.memory_id as related_memory_id,
     cast(r.similarity_rank as integer) as similarity_rank,
-    cast(least(1.0, r.similarity) as double) as similarity,
-    list_filter(a.concepts, lambda c: list_contains(b.concepts, c)) as shared_concepts,
-    a.consolidated_at as memory_consolidated_at
+    cast(least(1.0, {{ memory_similarity('r.embedding', 'b.embedding') }}) as double) as similarity,
+    list_filter(r.concepts, lambda c: list_contains(b.concepts, c)) as shared_concepts,
+    r.consolidated_at as memory_consolidated_at
 from ranked as r
-join cues as a on a.memory_id = r.memory_id
-join cues as b on b.memory_id = r.related_memory_id
+join numbered as b on b.seq = {{ key_seq('r.key') }}

@@ -155,7 +155,8 @@ select
     source,
     'synthetic-' || memory_id as external_id,
     {{ synthetic_theme_names() }}[theme_rank] as theme
+-- no ORDER BY: range() yields the ids in order and every step above keeps it (insertion order is
+-- preserved), so the table is stored in memory_id (= created_at) order without a sort
 from shaped
-order by memory_id
 
 {% endif %}

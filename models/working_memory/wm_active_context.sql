@@ -3,7 +3,8 @@
 
   Rebuilt each run (table): working memory is a state at as_of, not a history.
   1. Candidates: memories accessed within working_memory_window_minutes before as_of whose
-     activation exceeds plasticity_threshold.
+     activation exceeds plasticity_threshold (working_memory_lookup over memory_accesses, the
+     access history clustered by access time: only the window's rows are read and scored).
   2. Ranked by activation, then recency, then frequency (memory_id breaks ties, so the result is
      deterministic).
   3. Cognitive load = mean complexity (concepts and length) of the top capacity + variance
@@ -17,14 +18,10 @@ with clock as (
     select as_of from {{ ref('pipeline_clock') }}
 ),
 
+-- the lookup at as_of (macros/biology/working_memory.sql): memory_accesses is clustered by access
+-- time, so only the window's rows are scored
 candidates as (
-    select
-        m.*,
-        {{ item_complexity('m.concepts', 'm.content') }} as complexity
-    from {{ ref('stg_memories') }} as m
-    cross join clock
-    where m.last_accessed_at > clock.as_of - {{ minutes_interval(var('working_memory_window_minutes')) }}
-      and m.activation > {{ var('plasticity_threshold') }}
+    {{ working_memory_lookup('(select as_of from clock)') }}
 ),
 
 ranked as (
@@ -53,9 +50,9 @@ span as (
 select
     r.memory_id,
     cast(r.wm_rank as integer) as wm_rank,
-    r.content,
-    r.primary_concept,
-    r.concepts,
+    m.content,
+    m.concepts[1] as primary_concept,
+    m.concepts,
     r.created_at,
     r.last_accessed_at,
     r.access_count,
@@ -63,12 +60,15 @@ select
     r.frequency,
     r.novelty,
     r.activation,
-    r.emotional_salience,
+    {{ emotional_salience('m.emotional_valence') }} as emotional_salience,
     r.complexity,
     s.cognitive_load,
     s.wm_capacity,
-    r.as_of
+    clock.as_of
 from ranked as r
 cross join span as s
+cross join clock
+-- content and concepts of the few items kept
+join {{ ref('raw_memories') }} as m on m.memory_id = r.memory_id
 where r.wm_rank <= s.wm_capacity
 order by r.wm_rank

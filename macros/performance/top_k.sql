@@ -1,0 +1,37 @@
+{#-
+  Top-k by a score, ties broken on a sequence number, with scalar expressions only
+  (related_memories). Each candidate becomes one BIGINT key, larger for a better candidate:
+
+      key = floor(score^2 * 2^33) * 2^29 + (2^29 - 1 - seq)
+
+  the squared score (in (0, 1]) in the high 34 bits and the sequence number reversed in the low
+  29 (so among equal scores the smaller seq wins; seq < 2^29, i.e. up to 536 million ranked
+  items). The squared score's resolution is 2^-33 (~1.2e-10), finer than the gap between the
+  squares of any two distinct offline similarities (shared / sqrt(n1 * n2) with at most 254
+  features each: the squares differ by at least 1 / 254^4, ~2.4e-10), so the order of offline
+  similarities is exact; LLM cosines closer than that tie and fall to seq. NULL when the score is
+  NULL or not positive.
+  The best k of a set of keys are then found with greatest() over columns (top_k_keys): k passes,
+  each taking the largest key below the previous one, so repeated keys (a pair met twice) count
+  once — no list is built or sorted (DuckDB sorts lists one by one, which is what made this slow).
+-#}
+
+{% macro score_seq_key(score, seq) -%}
+  case when {{ score }} > 0
+       then cast(floor(least(1.0, {{ score }}) * least(1.0, {{ score }}) * 8589934592.0) as bigint) * 536870912
+            + (536870911 - {{ seq }})
+  end
+{%- endmacro %}
+
+{#- The sequence number of a key. -#}
+{% macro key_seq(key) -%}
+  (536870911 - ({{ key }} & 536870911))
+{%- endmacro %}
+
+{#- The j-th largest distinct value among the SQL expressions `keys` (a Jinja list of column
+    names), NULL where fewer: for j > 1 the largest below `previous` (the (j-1)-th, a column of
+    the same row). Chain the passes in nested selects (one column per pass), not by lateral
+    aliases, which DuckDB would expand into one ever larger expression. -#}
+{% macro top_key_pass(keys, j, previous) -%}
+  greatest({% for key in keys %}{% if j == 1 %}{{ key }}{% else %}case when {{ key }} < {{ previous }} then {{ key }} end{% endif %}{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}
