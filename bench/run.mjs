@@ -28,8 +28,9 @@
  *
  * `ctx` (see makeContext below) gives: repoDir, workDir (a tmpfs; generate projects there), quick,
  * reps(n) (the repetition count to use, honouring --reps/--quick), log(), bmp (probe result:
- * available, reason, cmd, args, display), time(label, cmd, args, opts) → { ms, ok, code, … } for one
- * process, measure({...}) for repeated runs, project(kind, models) → a cached generated project,
+ * available, reason, cmd, args, display), time(label, cmd, args, opts) → { ms, cpuMs, peakKb, ok, code, … }
+ * for one process (cpuMs: user + system CPU time, peakKb: peak RSS, both from GNU time when installed),
+ * measure({...}) for repeated runs (→ { stats, cpuStats, … }), project(kind, models) → a cached generated project,
  * dataform() → the Dataform CLI (installed on first use), show(cmd, args) for the commands list,
  * fmt.{ms, stats, ratio}, summarize(samples), describeFailure(result).
  * A suite must not fail when bmp is missing: it measures its baselines and says bmp was skipped.
@@ -122,15 +123,20 @@ function makeContext(opts, bmp, workDir) {
      */
     measure: async ({ label, cmd, args, reps, warmup = 0, before, ...o }) => {
       const samples = [];
+      const cpu = [];
       let last = null;
+      const cpuStats = () => (cpu.length === samples.length && cpu.length ? summarize(cpu) : null);
       for (let k = 0; k < warmup + reps; k++) {
         if (before) await before();
         last = await time(label, cmd, args, o);
-        if (!last.ok) return { stats: samples.length ? summarize(samples) : null, failure: describeFailure(last), last };
-        if (k >= warmup) samples.push(last.ms);
-        log(`    ${label}: ${fmtMs(last.ms)}${k < warmup ? ' (warm-up)' : ''}`);
+        if (!last.ok) return { stats: samples.length ? summarize(samples) : null, cpuStats: cpuStats(), failure: describeFailure(last), last };
+        if (k >= warmup) {
+          samples.push(last.ms);
+          if (last.cpuMs !== undefined) cpu.push(last.cpuMs);
+        }
+        log(`    ${label}: ${fmtMs(last.ms)}${last.cpuMs !== undefined ? ` (CPU ${fmtMs(last.cpuMs)})` : ''}${k < warmup ? ' (warm-up)' : ''}`);
       }
-      return { stats: summarize(samples), failure: null, last };
+      return { stats: summarize(samples), cpuStats: cpuStats(), failure: null, last };
     },
     summarize,
     describeFailure,

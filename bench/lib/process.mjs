@@ -1,9 +1,25 @@
-/** Timing whole processes: spawn, wall time with process.hrtime, stdout/stderr to log files. */
+/**
+ * Timing whole processes: spawn, wall time with process.hrtime, CPU time (user + system) and peak
+ * RSS from GNU time when /usr/bin/time exists, stdout/stderr to log files.
+ */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 let serial = 0;
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** `{ cpuMs, peakKb }` from a GNU time file written with `-f '%U %S %M'` (its last line). */
+function readUsage(file) {
+  try {
+    const last = readFileSync(file, 'utf8').trim().split('\n').pop() ?? '';
+    const [user, sys, kb] = last.trim().split(/\s+/).map(Number);
+    if (![user, sys, kb].every(Number.isFinite)) return {};
+    return { cpuMs: (user + sys) * 1000, peakKb: kb };
+  } catch {
+    return {};
+  }
+}
 
 /**
  * Runs one process to completion and returns its wall time. stdout and stderr go to files (never
@@ -11,16 +27,24 @@ let serial = 0;
  *
  * @param {string} cmd
  * @param {string[]} args
+ * CPU time is what load disturbs least on a shared machine (wall time measures the other tenants
+ * too); `cpuMs` and `peakKb` are undefined without GNU time or with `usage: false`.
+ *
  * @param {{ cwd?: string, env?: object, logDir: string, label?: string, stdoutFile?: string,
- *           timeoutMs?: number }} opts
- * @returns {Promise<{ ms: number, code: number|null, signal: string|null, ok: boolean,
- *           stdoutFile: string, stderrFile: string, timedOut: boolean }>}
+ *           timeoutMs?: number, usage?: boolean }} opts
+ * @returns {Promise<{ ms: number, cpuMs?: number, peakKb?: number, code: number|null,
+ *           signal: string|null, ok: boolean, stdoutFile: string, stderrFile: string, timedOut: boolean }>}
  */
 export function timeProcess(cmd, args, opts) {
   mkdirSync(opts.logDir, { recursive: true });
   const base = join(opts.logDir, `${String(++serial).padStart(4, '0')}-${(opts.label ?? 'proc').replace(/[^\w.-]+/g, '_')}`);
   const stdoutFile = opts.stdoutFile ?? `${base}.out`;
   const stderrFile = `${base}.err`;
+  const usageFile = GNU_TIME && opts.usage !== false ? `${base}.time` : undefined;
+  if (usageFile) {
+    args = ['-f', '%U %S %M', '-o', usageFile, cmd, ...args];
+    cmd = GNU_TIME;
+  }
   const out = openSync(stdoutFile, 'w');
   const err = openSync(stderrFile, 'w');
   return new Promise((resolvePromise, reject) => {
@@ -53,7 +77,8 @@ export function timeProcess(cmd, args, opts) {
       if (timer) clearTimeout(timer);
       closeSync(out);
       closeSync(err);
-      resolvePromise({ ms, code, signal, ok: code === 0 && !timedOut, stdoutFile, stderrFile, timedOut });
+      const usage = usageFile ? readUsage(usageFile) : {};
+      resolvePromise({ ms, ...usage, code, signal, ok: code === 0 && !timedOut, stdoutFile, stderrFile, timedOut });
     });
   });
 }
