@@ -6,7 +6,7 @@
  * query recomputes it) and as a table. Goal ≤ 0.3× (the issue's aim).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 export const name = 'tests';
 export const title = 'Tests: batched scans vs one query per test';
@@ -142,8 +142,15 @@ function writeProject(dir, rows, materialized) {
 
 function failuresFromRunResults(dir) {
   const rr = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8'));
+  // keyed as the baseline keys its queries: by compiled file name (a long test name's file is
+  // shortened with a hash, as dbt does), found through the manifest's compiled_path
+  const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
+  const fileOf = (id) => {
+    const path = manifest.nodes?.[id]?.compiled_path;
+    return path ? basename(path).replace(/\.sql$/, '') : id.split('.')[2];
+  };
   const out = {};
-  for (const r of rr.results) if (r.unique_id.startsWith('test.')) out[r.unique_id.split('.')[2]] = r.failures;
+  for (const r of rr.results) if (r.unique_id.startsWith('test.')) out[fileOf(r.unique_id)] = r.failures;
   return { out, batched: rr.results.filter((r) => r.adapter_response?.batched).length };
 }
 
