@@ -15,6 +15,11 @@ export class BmpError extends Error {
     message: string,
     readonly where: ErrorLocation = {},
     readonly hint?: string,
+    /**
+     * Lines printed indented under the one-line message (DuckDB's `LINE n` and caret, the chain of
+     * macro calls an error passed through); kept under the message in run results.
+     */
+    readonly details?: string,
   ) {
     super(message);
     this.name = new.target.name;
@@ -85,13 +90,8 @@ export class DatabaseError extends BmpError {
  * line, then DuckDB's details (`LINE 2: ...`, the caret, candidate names) indented, and exits 1.
  */
 export class SqlError extends BmpError {
-  constructor(
-    code: `BMP_${string}`,
-    message: string,
-    where: ErrorLocation = {},
-    readonly details?: string,
-  ) {
-    super(code, message, where);
+  constructor(code: `BMP_${string}`, message: string, where: ErrorLocation = {}, details?: string) {
+    super(code, message, where, undefined, details);
   }
 
   protected override get kind() {

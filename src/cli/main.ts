@@ -236,8 +236,8 @@ async function runProgram(program: Command, argv: readonly string[], ctx: CliCon
       return EXIT.usage;
     }
     if (err instanceof BmpError) {
-      // DuckDB's details (LINE n and its caret, candidate bindings) indented under the summary
-      fail([err.format(maskSecrets), ...(err instanceof SqlError ? detailLines(err.details) : [])].join('\n'), err.stack);
+      // the error's details (DuckDB's LINE n and caret, the chain of macro calls) indented under the summary
+      fail([err.format(maskSecrets), ...detailLines(err.details)].join('\n'), err.stack);
       return err.code === 'BMP_INTERRUPTED' ? EXIT.interrupted : err instanceof SqlError ? EXIT.failed : EXIT.usage;
     }
     const message = (err as Error)?.message ?? String(err);
@@ -246,7 +246,7 @@ async function runProgram(program: Command, argv: readonly string[], ctx: CliCon
   }
 }
 
-/** DuckDB's details under a one-line error, indented, blank lines dropped. */
+/** An error's details (DuckDB's, a chain of macro calls) under its one-line message, indented, blank lines dropped. */
 function detailLines(details: string | undefined): string[] {
   return (details ?? '').split('\n').filter((l) => l.trim()).map((l) => `  ${l}`);
 }

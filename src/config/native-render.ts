@@ -134,8 +134,8 @@ export class NativeRenderer {
       const cause = this.thrown ?? err;
       if (cause instanceof BmpError) {
         // the same error, located at the YAML value
-        const Ctor = cause.constructor as new (code: BmpError['code'], message: string, where: ErrorLocation, hint?: string) => BmpError;
-        throw new Ctor(cause.code, cause.message, { ...cause.where, file: where.file, line: where.line ?? cause.where.line, column: where.column, nodeId: where.nodeId ?? cause.where.nodeId }, cause.hint);
+        const Ctor = cause.constructor as new (code: BmpError['code'], message: string, where: ErrorLocation, hint?: string, details?: string) => BmpError;
+        throw new Ctor(cause.code, cause.message, { ...cause.where, file: where.file, line: where.line ?? cause.where.line, column: where.column, nodeId: where.nodeId ?? cause.where.nodeId }, cause.hint, cause.details);
       }
       const message = (err as Error).message.split('\n').filter((l) => l.trim()).pop()?.trim().replace(/^Error: /, '') ?? String(err);
       throw new ConfigError('BMP_YAML_TEMPLATE', `cannot render ${JSON.stringify(value)}: ${message}`, where);

@@ -265,6 +265,8 @@ export class Session {
       } else if (err instanceof BmpError) {
         status = 'error';
         message = `${err.message}${err.hint ? ` (${err.hint})` : ''}`;
+        // the chain of macro calls (or DuckDB's details) under the message, as the CLI prints them
+        if (err.details) message = withIndentedDetails(`${message}\n${err.details}`);
       } else {
         status = 'error';
         const msg = (err as Error).message ?? String(err);

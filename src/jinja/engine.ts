@@ -276,7 +276,7 @@ export class TemplateEngine {
     if (typeof raw !== 'function') throw new CompileError('BMP_MACRO_INVALID', `macro '${m.block.name}' could not be loaded`, { file: m.file, line: m.line });
     const engine = this;
     const fn = function (this: unknown, ...args: unknown[]) {
-      checkMacroArgs(m, args, engine.macroStack[engine.macroStack.length - 1], engine.registry.rootPackage);
+      checkMacroArgs(m, args, engine.registry.rootPackage);
       engine.macroStack.push(m);
       try {
         return raw.apply(this, args);
@@ -418,13 +418,15 @@ export class TemplateEngine {
    * the error comes from parsing the template, whose positions nunjucks already counts from 1.
    */
   toCompileError(err: unknown, where: ErrorLocation, source?: string, compileTime = false): BmpError {
-    const located = this.locate(err, where, source, compileTime);
-    // an error raised inside macros: say which, innermost first, with the line in each macro's file
+    let located = this.locate(err, where, source, compileTime);
+    // the node being rendered is named even when the error points into a macro's file
+    if (where.nodeId && !located.where.nodeId) located = rebase(located, { ...located.where, nodeId: where.nodeId });
+    // an error raised inside macros: the chain of calls under the message, innermost first, with the
+    // line in each macro's file (frames an inner render already listed are not on this error)
     const trace = macroTraceOf(err);
-    if (!trace.length || located.message.includes(' (in macro ')) return located;
-    const chain = trace.map((f, i) => `${i ? 'called from ' : 'in '}macro '${f.macro}' at ${f.file}:${f.line}`).join(', ');
-    const Ctor = located.constructor as new (code: BmpError['code'], message: string, where: ErrorLocation, hint?: string) => BmpError;
-    return new Ctor(located.code, `${located.message} (${chain})`, located.where, located.hint);
+    if (!trace.length) return located;
+    const chain = trace.map((f, i) => `${i ? 'called from ' : 'in '}${f.macro === 'caller' ? 'the body of a {% call %} block' : `macro '${f.macro}'`} (${f.file}:${f.line})`).join('\n');
+    return rebase(located, located.where, located.details ? `${located.details}\n${chain}` : chain);
   }
 
   private locate(err: unknown, where: ErrorLocation, source?: string, compileTime = false): BmpError {
@@ -458,9 +460,9 @@ export class TemplateEngine {
   }
 }
 
-function rebase(err: BmpError, where: ErrorLocation): BmpError {
-  const Ctor = err.constructor as new (code: BmpError['code'], message: string, where: ErrorLocation, hint?: string) => BmpError;
-  return new Ctor(err.code, err.message, where, err.hint);
+function rebase(err: BmpError, where: ErrorLocation, details = err.details): BmpError {
+  const Ctor = err.constructor as new (code: BmpError['code'], message: string, where: ErrorLocation, hint?: string, details?: string) => BmpError;
+  return new Ctor(err.code, err.message, where, err.hint, details);
 }
 
 /** For errors nunjucks raises without a line: find the offending filter/tag, or blame the end of file. */
@@ -514,17 +516,17 @@ function cleanMessage(message: string): string {
 }
 
 /**
- * Arity and keyword checks. The error names the call site: no file when the caller is a template
- * (the render locates it at the calling line), the calling macro's file otherwise.
+ * Arity and keyword checks. The error carries no file: the render locates it at the node's line
+ * and the chain of macro calls names the calling macro's line.
  */
-function checkMacroArgs(macro: RegisteredMacro, args: unknown[], caller: RegisteredMacro | undefined, rootPackage: string): void {
+function checkMacroArgs(macro: RegisteredMacro, args: unknown[], rootPackage: string): void {
   const last = args[args.length - 1] as Record<string, unknown> | undefined;
   const kwargs = last && typeof last === 'object' && '__keywords' in last ? last : undefined;
   const positional = kwargs ? args.length - 1 : args.length;
   const names = new Set(macro.args.map((a) => a.name));
   const qualified = macro.packageName === rootPackage ? macro.name : `${macro.packageName}.${macro.name}`;
   const label = `${macro.kind === 'test' ? `test '${qualified.replace(/(^|\.)test_/, '$1')}'` : `macro '${qualified}'`} (${macro.file}:${macro.line})`;
-  const where: ErrorLocation = caller ? { file: caller.file, line: caller.line } : {};
+  const where: ErrorLocation = {};
   if (positional > macro.args.length && !macro.catchVarargs) {
     throw new CompileError('BMP_MACRO_ARGS', `${label} takes at most ${macro.args.length} argument(s) (${macro.args.map((a) => a.name).join(', ') || 'none'}), got ${positional}`, where);
   }

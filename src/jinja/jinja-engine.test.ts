@@ -126,7 +126,29 @@ describe('errors: one code per kind, located at the line', () => {
     const err = errorOf(() => e.render({ file: 'models/m.sql', source: 'select 1\n{{ outer() }}' }, {}));
     expect(err.code).toBe('BMP_TEMPLATE_UNDEFINED');
     expect(err.where).toMatchObject({ file: 'models/m.sql', line: 2 });
-    expect(err.message).toBe("'x.nope' is undefined (reading .deeper) (in macro 'inner' at macros/inner.sql:3, called from macro 'outer' at macros/outer.sql:3)");
+    expect(err.message).toBe("'x.nope' is undefined (reading .deeper)");
+    expect(err.details).toBe("in macro 'inner' (macros/inner.sql:3)\ncalled from macro 'outer' (macros/outer.sql:3)");
+  });
+
+  it('an error in the body of a {% call %} block names the body, the macro that called caller() and the line of the {% call %}', () => {
+    const e = engineWith({
+      'macros/wrap.sql': '{% macro wrap() %}\n  {{ caller() }}\n{% endmacro %}',
+      'macros/user.sql': '{% macro user() %}\n  {% call wrap() %}\n    {{ [].pop() }}\n  {% endcall %}\n{% endmacro %}',
+    });
+    const err = errorOf(() => e.render({ file: 'models/m.sql', nodeId: 'model.p.m', source: '{{ user() }}' }, {}));
+    expect(err.where).toMatchObject({ file: 'models/m.sql', line: 1, nodeId: 'model.p.m' });
+    expect(err.details).toBe("in the body of a {% call %} block (macros/user.sql:3)\ncalled from macro 'wrap' (macros/wrap.sql:2)\ncalled from macro 'user' (macros/user.sql:2)");
+  });
+
+  it('wrong arguments to a macro called from a macro: located at the model, the chain names the calling line', () => {
+    const e = engineWith({
+      'macros/callee.sql': '{% macro callee(a) %}{{ a }}{% endmacro %}',
+      'macros/caller.sql': '{% macro calling() %}\n\n  {{ callee(1, 2) }}\n{% endmacro %}',
+    });
+    const err = errorOf(() => e.render({ file: 'models/m.sql', nodeId: 'model.p.m', source: 'select\n{{ calling() }}' }, {}));
+    expect(err.code).toBe('BMP_MACRO_ARGS');
+    expect(err.where).toMatchObject({ file: 'models/m.sql', line: 2, nodeId: 'model.p.m' });
+    expect(err.details).toBe("in macro 'calling' (macros/caller.sql:3)");
   });
 
   it('an error inside a loop body reports the line of the failing statement on every iteration', () => {

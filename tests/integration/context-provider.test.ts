@@ -255,7 +255,8 @@ describe('base members (dbt: base context)', () => {
     const err = await render('compile', 'select 1\n{{ outer_macro() }}').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BmpError);
     expect((err as BmpError).where).toMatchObject({ file: 'models/m.sql', line: 2, nodeId: 'model.p.m' });
-    expect((err as BmpError).message).toBe("boom from inner (in macro 'inner_macro' at macros/chain.sql:7, called from macro 'outer_macro' at macros/chain.sql:2)");
+    expect((err as BmpError).message).toBe('boom from inner');
+    expect((err as BmpError).details).toBe("in macro 'inner_macro' (macros/chain.sql:7)\ncalled from macro 'outer_macro' (macros/chain.sql:2)");
     expect((err as BmpError).format()).toContain('in model m (models/m.sql:2:');
   });
 

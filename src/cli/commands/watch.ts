@@ -19,6 +19,7 @@ export async function watchCommand(ctx: CliContext, h: CommandHelpers, command: 
     onError: (err) => {
       if (err instanceof BmpError) {
         ctx.io.err(err.format(maskSecrets));
+        for (const line of (err.details ?? '').split('\n')) if (line.trim()) ctx.io.err(`  ${line}`);
         if (ctx.flags?.debug) ctx.io.err(err.stack ?? '');
       } else {
         ctx.io.err(`Internal Error: ${(err as Error)?.message ?? String(err)}${ctx.flags?.debug ? `\n${(err as Error)?.stack}` : ' (run with --debug for the stack trace)'}`);

@@ -770,9 +770,13 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
       this.openFunction();
       const prev = this.buffer;
       this.buffer = this.tmp();
-      // an error raised in a macro's body records the macro and its line (the engine names them)
-      const traced = name !== 'caller';
-      if (traced) this._emitLine('try {');
+      // an error raised in a macro's body records the macro and its line (the engine names them); a
+      // call block's body shares its template's line counter, so it puts back the line of the
+      // {% call %} when it ends: the enclosing macro's frame then names the call, not the body
+      const isCaller = name === 'caller';
+      const savedLine = isCaller ? this.tmp() : undefined;
+      if (savedLine) this._emitLine(`${savedLine} = lineno;`);
+      this._emitLine('try {');
       this._emitLine(`${this.buffer} = "";`);
       params.forEach((p, k) => {
         const d = defaults[k];
@@ -784,7 +788,7 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
       this.enterScope(inner, bodyNode);
       this.compile(bodyNode, inner);
       this._emitLine(`return ${this.buffer};`);
-      if (traced) this._emitLine(`} catch (e) { throw py.inMacro(e, ${JSON.stringify(name)}, ${JSON.stringify(this.templateName ?? '')}, lineno); }`);
+      this._emitLine(`} catch (e) { throw py.inMacro(e, ${JSON.stringify(name)}, ${JSON.stringify(this.templateName ?? '')}, lineno); }${savedLine ? ` finally { lineno = ${savedLine}; }` : ''}`);
       this.buffer = prev;
       this.closeFunction();
       this._emit('})');
