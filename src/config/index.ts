@@ -7,12 +7,13 @@ import { loadTarget, type TargetConfig } from './profile.js';
 import { loadPackages } from './packages.js';
 import { buildProject, projectProfileName, readProjectFile, type ConfigWarning, type DispatchEntry, type ProjectConfig } from './project.js';
 import { parseCliVars } from './vars.js';
+import type { YamlTemplateSyntax } from './native-render.js';
 
 export * from './node-config.js';
 export * from './keys.js';
 export * from './warnings.js';
 export * from './warn-error.js';
-export { NativeRenderer, NATIVE_FILTERS, TEXT_FILTERS, cliVarFunction, hasTemplate, templateTarget, yamlEnvVar, type YamlContext } from './native-render.js';
+export { NativeRenderer, NATIVE_FILTERS, TEXT_FILTERS, cliVarFunction, hasTemplate, templateTarget, yamlEnvVar, type YamlContext, type YamlTemplate, type YamlTemplateSyntax } from './native-render.js';
 export { pyLiteralEval, pyStr, pyRepr } from './py-values.js';
 export { loadProjectFile, readProjectFile, buildProject, type ProjectLoadOptions } from './project.js';
 export { envVar, renderTemplatedVar, renderYamlValues } from './env-render.js';
@@ -34,6 +35,11 @@ export interface LoadOptions {
   readonly targetPath?: string;
   /** `--profile`: the profile to load instead of project.yml's `profile`. */
   readonly profile?: string;
+  /**
+   * The template language of YAML values in project.yml and profiles.yml, handed down by the
+   * template layer (Jinja2's semantics); plain nunjucks when absent.
+   */
+  readonly yamlSyntax?: YamlTemplateSyntax;
 }
 
 export interface LoadedConfig {
@@ -59,10 +65,11 @@ export async function loadConfig(opts: LoadOptions = {}): Promise<LoadedConfig> 
   // as dbt: the profile name first (--vars and env_var only), then the target, then the project
   // rendered with both (so `{{ target.name }}` works in configs)
   const file = await readProjectFile(resolve(opts.projectDir ?? '.'), warnings);
-  const profileName = opts.profile ?? projectProfileName(file, cliVars) ?? 'default';
-  const target = await loadTarget({ projectDir: file.dir, profilesDir: opts.profilesDir, profileName, target: opts.target, threads: opts.threads, cliVars }, warnings);
-  const built = buildProject(file, warnings, { cliVars, target });
+  const yamlSyntax = opts.yamlSyntax;
+  const profileName = opts.profile ?? projectProfileName(file, cliVars, yamlSyntax) ?? 'default';
+  const target = await loadTarget({ projectDir: file.dir, profilesDir: opts.profilesDir, profileName, target: opts.target, threads: opts.threads, cliVars, yamlSyntax }, warnings);
+  const built = buildProject(file, warnings, { cliVars, target, yamlSyntax });
   const project = opts.targetPath ? { ...built, targetPath: opts.targetPath } : built;
-  const packages = await loadPackages(project, warnings, { cliVars, target });
+  const packages = await loadPackages(project, warnings, { cliVars, target, yamlSyntax });
   return { project, target, vars: { ...project.vars, ...cliVars }, cliVars, packages, warnings };
 }

@@ -83,6 +83,21 @@ interface NjNode {
 /** What a template can call: the context of one YAML file kind. */
 export type YamlContext = Readonly<Record<string, unknown>>;
 
+/** A compiled YAML value template. */
+export interface YamlTemplate {
+  render(context: object): string;
+}
+
+/**
+ * The template language YAML values are written in, handed down by the layer that owns it (the
+ * template engine's Jinja2 semantics: `'a'.upper()`, `'%s' % x`, list `+`); without one, plain
+ * nunjucks. `compile` parses `source`, lets `transform` rewrite the syntax tree with the node
+ * classes it is made of, adds `filters`, and compiles.
+ */
+export interface YamlTemplateSyntax {
+  compile(source: string, transform: (root: unknown, nodes: Record<string, new (...args: unknown[]) => unknown>) => void, filters: Readonly<Record<string, (v: unknown) => unknown>>): YamlTemplate;
+}
+
 /**
  * Renders YAML values the way dbt's native environment does, with a given context (`env_var`,
  * `var`, `target`, ...). One per file kind and invocation; compiled templates are kept per text.
@@ -91,12 +106,15 @@ export type YamlContext = Readonly<Record<string, unknown>>;
 export class NativeRenderer {
   private env?: nunjucksTypes.Environment;
   private nj?: Nunjucks;
-  private readonly templates = new Map<string, nunjucksTypes.Template>();
+  private readonly templates = new Map<string, YamlTemplate>();
   private readonly context: YamlContext;
   /** What a context function threw during the current render (nunjucks keeps only its message). */
   private thrown: unknown;
 
-  constructor(context: YamlContext) {
+  constructor(
+    context: YamlContext,
+    private readonly syntax?: YamlTemplateSyntax,
+  ) {
     const wrapped: Record<string, unknown> = {};
     for (const [name, v] of Object.entries(context)) {
       wrapped[name] =
@@ -137,7 +155,7 @@ export class NativeRenderer {
         const Ctor = cause.constructor as new (code: BmpError['code'], message: string, where: ErrorLocation, hint?: string, details?: string) => BmpError;
         throw new Ctor(cause.code, cause.message, { ...cause.where, file: where.file, line: where.line ?? cause.where.line, column: where.column, nodeId: where.nodeId ?? cause.where.nodeId }, cause.hint, cause.details);
       }
-      const message = (err as Error).message.split('\n').filter((l) => l.trim()).pop()?.trim().replace(/^Error: /, '') ?? String(err);
+      const message = (err as Error).message.split('\n').filter((l) => l.trim()).pop()?.trim().replace(/^(Compile)?Error: /, '') ?? String(err);
       throw new ConfigError('BMP_YAML_TEMPLATE', `cannot render ${JSON.stringify(value)}: ${message}`, where);
     }
   }
@@ -170,16 +188,17 @@ export class NativeRenderer {
     return value;
   }
 
-  private template(source: string): nunjucksTypes.Template {
+  private template(source: string): YamlTemplate {
     let t = this.templates.get(source);
     if (!t) {
-      t = this.compile(source);
+      // Jinja drops one trailing newline of a template (keep_trailing_newline=False)
+      t = this.syntax ? this.syntax.compile(source.replace(/\r?\n$/, ''), (root, nodes) => instrument(root as NjNode, nodes as Nunjucks['nodes']), NATIVE_FILTERS) : this.compile(source);
       this.templates.set(source, t);
     }
     return t;
   }
 
-  private compile(source: string): nunjucksTypes.Template {
+  private compile(source: string): YamlTemplate {
     const nj = (this.nj ??= createRequire(import.meta.url)('nunjucks') as Nunjucks);
     if (!this.env) {
       this.env = new nj.Environment(null, { autoescape: false, throwOnUndefined: false });

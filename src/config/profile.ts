@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError, didYouMean } from '../errors.js';
-import { cliVarFunction, NativeRenderer, yamlEnvVar } from './native-render.js';
+import { cliVarFunction, NativeRenderer, yamlEnvVar, type YamlTemplateSyntax } from './native-render.js';
 import { isSecretName, registerSecret } from './secrets.js';
 import { TARGET_KEYS } from './keys.js';
 import type { ConfigWarning } from './project.js';
@@ -39,6 +39,8 @@ export interface ProfileOptions {
   readonly threads?: number;
   /** `--vars`: the only vars profiles.yml templates see, as in dbt. */
   readonly cliVars?: Readonly<Record<string, unknown>>;
+  /** The template language of YAML values (the template engine's); plain nunjucks when absent. */
+  readonly yamlSyntax?: YamlTemplateSyntax;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function loadTarget(opts: ProfileOptions, warnings: ConfigWarning[]
     throw new ConfigError('BMP_TARGET_NOT_FOUND', `target '${targetName}' not found in profile '${opts.profileName}'`, yaml.locate([opts.profileName, 'outputs']), didYouMean(targetName, Object.keys(outputs)) ?? `targets: ${Object.keys(outputs).join(', ') || 'none'}`);
   }
   const where = (p: (string | number)[]) => yaml.lazyLocate([opts.profileName, 'outputs', targetName, ...p], 'value');
-  const renderer = new NativeRenderer({ env_var: yamlEnvVar, var: cliVarFunction(opts.cliVars ?? {}, 'profiles.yml') });
+  const renderer = new NativeRenderer({ env_var: yamlEnvVar, var: cliVarFunction(opts.cliVars ?? {}, 'profiles.yml') }, opts.yamlSyntax);
   const t = renderer.renderTree(rawTarget, where) as Record<string, unknown>;
   registerSecretValues(t);
   for (const key of Object.keys(t)) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, didYouMean, type ErrorLocation } from '../errors.js';
 import { PROJECT_KEYS } from './keys.js';
-import { cliVarFunction, NativeRenderer, templateTarget, yamlEnvVar } from './native-render.js';
+import { cliVarFunction, NativeRenderer, templateTarget, yamlEnvVar, type YamlTemplateSyntax } from './native-render.js';
 import { validateConfigTree, type ConfigTree } from './node-config.js';
 import type { TargetConfig } from './profile.js';
 import { CustomKeyReport, type ConfigWarning } from './warnings.js';
@@ -61,6 +61,8 @@ export interface ProjectFileOptions {
 /** What rendering a project file may use: `--vars` (as in dbt, the only vars visible there) and the target. */
 export interface ProjectLoadOptions {
   readonly cliVars?: Readonly<Record<string, unknown>>;
+  /** The template language of YAML values (the template engine's); plain nunjucks when absent. */
+  readonly yamlSyntax?: YamlTemplateSyntax;
   /** The selected target, for `{{ target.name }}` in configs (absent: `target` is undefined). */
   readonly target?: TargetConfig;
 }
@@ -124,8 +126,8 @@ export async function readProjectFile(projectDir: string, warnings: ConfigWarnin
  * The profile a project names, rendered as dbt renders it before the profile is known (`--vars`
  * and env_var only).
  */
-export function projectProfileName(file: ProjectFile, cliVars: Readonly<Record<string, unknown>> = {}): string | undefined {
-  const renderer = new NativeRenderer({ env_var: yamlEnvVar, var: cliVarFunction(cliVars, file.fileName) });
+export function projectProfileName(file: ProjectFile, cliVars: Readonly<Record<string, unknown>> = {}, yamlSyntax?: YamlTemplateSyntax): string | undefined {
+  const renderer = new NativeRenderer({ env_var: yamlEnvVar, var: cliVarFunction(cliVars, file.fileName) }, yamlSyntax);
   const v = renderer.render(file.raw['profile'] ?? file.raw['name'], file.yaml.lazyLocate(['profile' in file.raw ? 'profile' : 'name'], 'value'));
   return v === undefined || v === null ? undefined : String(v);
 }
@@ -146,7 +148,7 @@ export function buildProject(file: ProjectFile, warnings: ConfigWarning[], opts:
     env_var: yamlEnvVar,
     var: cliVarFunction(opts.cliVars ?? {}, file.shownName),
     target: opts.target ? templateTarget(opts.target) : undefined,
-  });
+  }, opts.yamlSyntax);
   // dbt renders hooks and vars later, with the full context; everything else now
   const skip = (p: readonly (string | number)[]): boolean => {
     const first = p[0];

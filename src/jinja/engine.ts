@@ -18,6 +18,11 @@ interface Loaded {
 }
 let loaded: Loaded | undefined;
 
+/** nunjucks and Jinja2's syntax on it, loaded on first use (shared by every engine of the process). */
+export function jinjaModules(): Loaded {
+  return loadNunjucks();
+}
+
 /** nunjucks is loaded on first render: projects whose templates all take the static path never load it. */
 function loadNunjucks(): Loaded {
   if (!loaded) {

@@ -3,7 +3,7 @@ import { GLOBAL_MACRO_FILES } from '../adapters/duckdb/index.js';
 import { CustomKeyReport, NativeRenderer, templateTarget, warningAt, yamlEnvVar, type ConfigWarning, type LoadedConfig, type ProjectConfig } from '../config/index.js';
 import { ParseError, closeMatches } from '../errors.js';
 import { InvocationContext, makeInvocation, type ContextEnv, type ContextOutput, type Invocation } from '../compile/context/index.js';
-import { findDocsBlocks, GLOBAL_PACKAGE, MacroRegistry, TemplateEngine, type RegisteredMacro } from '../jinja/index.js';
+import { findDocsBlocks, GLOBAL_PACKAGE, jinjaYamlSyntax, MacroRegistry, TemplateEngine, type RegisteredMacro } from '../jinja/index.js';
 import type { DocBlock, ExecutableNode, MacroDef, Manifest, ProjectResource, SourceNode } from '../manifest/types.js';
 import { readProjectFiles, toPosix, type SourceFile } from './files.js';
 import { checkSingularTest, type TestTarget } from './generic-tests.js';
@@ -123,6 +123,8 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
   const rawResources: { fs: ProjectFiles; raw: Properties['resources'] }[] = [];
   // custom config keys are reported once per parse (those project.yml set were reported when it loaded)
   const customKeys = new CustomKeyReport(cfg.warnings.filter((w) => w.name === 'CustomKeyInConfigDeprecation' && w.subject).map((w) => w.subject!));
+  // YAML values are Jinja2 templates, as SQL files are (one environment for every file)
+  const yamlSyntax = jinjaYamlSyntax();
   for (const fs of filesets) {
     const { project } = fs;
     // properties files render natively, seeing every var the project's nodes see, env_var and target
@@ -130,7 +132,7 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
       env_var: yamlEnvVar,
       var: (...args: unknown[]) => lookupVar(cfg, String(args[0]), args[1], args.length > 1, {}, project.name),
       target: templateTarget(cfg.target),
-    });
+    }, yamlSyntax);
     const props = readProperties(fs.yaml.filter((f) => !f.path.endsWith('project.yml') && !f.path.endsWith('profiles.yml')), yamlRenderer);
     for (const [name, m] of props.macros) {
       const def = macros.get(`macro.${project.name}.${name}`);

@@ -4,7 +4,7 @@ import { failuresSchema } from '../data-tests/index.js';
 import { pluginTemplateGlobals, type BmpPlugin } from '../execute/index.js';
 import { makeInvocation, type ContextOutput, type Invocation } from '../compile/context/index.js';
 import { buildGraph, edgeMaps, evaluateSelector, readSelectorsFile, selectNodes, topologicalOrder, type ProjectGraph, type SelectorsFile } from '../graph/index.js';
-import type { TemplateEngine } from '../jinja/index.js';
+import { jinjaYamlSyntax, type TemplateEngine } from '../jinja/index.js';
 import type { Manifest, ResourceType } from '../manifest/types.js';
 import { checkRelationCollisions, parseProject } from '../parse/index.js';
 import type { DeferTo } from '../compile/index.js';
@@ -109,7 +109,8 @@ export function templateOutput(emit: EventSink, nodeId?: string, policy?: WarnEr
 export async function loadProject(opts: CommonOptions): Promise<LoadedProject> {
   const emit = opts.emit ?? nullSink;
   const invocation = opts.invocation ?? invocationFor('parse', opts);
-  const cfg = await loadConfig(opts);
+  // project.yml's and profiles.yml's values are rendered with the template engine's Jinja2 semantics
+  const cfg = await loadConfig({ ...opts, yamlSyntax: jinjaYamlSyntax() });
   const { policy, warnings: policyWarnings } = resolveWarnPolicy({ warnError: opts.warnError, warnErrorOptions: opts.warnErrorOptions, projectFlags: cfg.project.flags, projectFile: cfg.project.projectFile });
   const show = (w: ConfigWarning) => emit({ code: 'A001', type: 'warning', message: w.message, file: w.file, line: w.line, name: w.name, warnCode: w.code });
   applyWarnPolicy(policy, [...policyWarnings, ...cfg.warnings], show);

@@ -102,7 +102,7 @@ const CASES: Case[] = [
   // graph, selected_resources, model, this (dbt-jinja-functions/graph, selected_resources, model, this)
   c('graph.nodes maps unique ids to node dicts', "{{ graph.nodes['model.cc.m1'].name }}", 'm1'),
   c('graph.nodes is empty while parsing', '{{ graph.nodes | length }}', '0', 'parse'),
-  c('graph.sources is a mapping', '{{ graph.sources | length }}', '0'),
+  c('graph.sources maps unique ids to source dicts', "{{ graph.sources | length }} {{ graph.sources['source.cc.raw.orders'].name }}", '1 orders'),
   c('selected_resources lists the selected unique ids', "{{ selected_resources | join(',') }}", 'model.cc.m1'),
   c('selected_resources is empty while parsing', '{{ selected_resources | length }}', '0', 'parse'),
   // var, env_var (dbt-jinja-functions/var, env_var)
@@ -127,6 +127,17 @@ const CASES: Case[] = [
   c('zip: the default when an argument is not iterable', "{{ zip(12, ['a'], default='none') }}", 'none'),
   e('zip_strict: an error when an argument is not iterable', '{{ zip_strict(12, [1]) }}', 'BMP_TEMPLATE_TYPE'),
   c('set: unique elements', '{{ set([1, 2, 2, 3]) | length }}', '3'),
+  c("set: members equal as Python's hash says (1, 1.0 and True are one)", '{{ set([1, 1.0, True]) | length }}', '1'),
+  c('set: tuples are equal by their items', '{{ set([(1, 2), (1, 2)]) | length }}', '1'),
+  c('set: in tests membership', "{{ 'T' if 'b' in set(['a', 'b']) }}{{ 'F' if 'c' not in set(['a']) }}", 'TF'),
+  c('set: == compares members, in any order', T('set([1, 2]) == set([2, 1])') + T('set([1]) == set([1, 2])'), 'TF'),
+  c('set.add and set.discard change the set', "{% set s = set([1]) %}{% do s.add(2) %}{% do s.add(1) %}{% do s.discard(1) %}{{ s }}", '{2}'),
+  c('set.union / intersection / difference / symmetric_difference', "{% set s = set(['a', 'b']) %}{{ s.union(['c']) | sort | join }} {{ s.intersection(['b', 'c']) | join }} {{ s.difference(['a']) | join }} {{ s.symmetric_difference(['b', 'c']) | sort | join }}", 'abc b b ac'),
+  c('set.issubset / issuperset / isdisjoint', T("set([1]).issubset([1, 2])") + T("set([1, 2]).issuperset([2])") + T("set([1]).isdisjoint([2])"), 'TTT'),
+  c('set - set is the difference; <= is subset', "{{ set([1, 2, 3]) - set([2]) }} " + T('set([1]) <= set([1, 2])'), '{1, 3} T'),
+  c('set: the empty set prints as set()', '{{ set([]) }}', 'set()'),
+  e('set.remove of a missing member is a KeyError', '{% do set([1]).remove(2) %}', 'BMP_TEMPLATE_VALUE'),
+  e('set_strict: a list of lists is unhashable (TypeError)', '{{ set_strict([[1]]) }}', 'BMP_TEMPLATE_TYPE'),
   c('set: the default when not iterable', "{{ set(1234, default='dflt') }}", 'dflt'),
   e('set_strict: an error when not iterable', '{{ set_strict(1234) }}', 'BMP_TEMPLATE_TYPE'),
   c('local_md5: the hex md5 of a string (RFC 1321 digest of "hello")', "{{ local_md5('hello') }}", '5d41402abc4b2a76b9719d911017c592'),
@@ -155,12 +166,46 @@ const CASES: Case[] = [
   c('target.schema', '{{ target.schema }}', 'main'),
   c('target.type', '{{ target.type }}', 'duckdb'),
   c('project_name', '{{ project_name }}', 'cc'),
+  // the rest of the adapter's documented methods (dbt-jinja-functions/adapter)
+  c('adapter.drop_relation drops the relation', "{% do run_query('create table main.c_drop (x int)') %}{% do adapter.drop_relation(api.Relation.create(schema='main', identifier='c_drop', type='table')) %}" + T("adapter.get_relation(none, 'main', 'c_drop') is none"), 'T'),
+  c('adapter.rename_relation renames from_relation to to_relation', "{% do run_query('create table main.c_from (x int)') %}{% do adapter.rename_relation(api.Relation.create(schema='main', identifier='c_from', type='table'), api.Relation.create(schema='main', identifier='c_to', type='table')) %}" + T("adapter.get_relation(none, 'main', 'c_from') is none") + T("adapter.get_relation(none, 'main', 'c_to') is not none"), 'TT'),
+  c('adapter.truncate_relation removes every row', "{% do run_query('create table main.c_trunc as select 1 as x') %}{% do adapter.truncate_relation(api.Relation.create(schema='main', identifier='c_trunc', type='table')) %}{{ run_query('select count(*) from main.c_trunc').columns[0].values()[0] }}", '0'),
+  c('adapter.quote_as_configured quotes an identifier as the quoting config says (quoted by default)', "{{ adapter.quote_as_configured('my col', 'identifier') }}", '"my col"'),
+  c('adapter.dispatch: the adapter-prefixed implementation before default__', "{{ adapter.dispatch('cc_pick')() }}", 'duckdb'),
+  c('adapter.dispatch: default__ when there is no adapter-specific one', "{{ adapter.dispatch('cc_only_default')() }}", 'default'),
+  // agate tables (dbt-classes, run_query's agate.Table)
+  c('run_query: a whole number from a DOUBLE column is a Python float (prints 1.0)', "{{ run_query('select 1.0::double as f, 2::integer as i').rows[0] | list }}", '[1.0, 2]'),
+  c('run_query: float values keep their float-ness in arithmetic', "{{ run_query('select 3::double as f').columns[0].values()[0] / 2 }} {{ run_query('select 4::double as f').columns[0].values()[0] + 1 }}", '1.5 5.0'),
+  c('run_query: values_distinct of a float column counts equal values once', "{{ run_query('select 1::double as f union all select 1::double').columns[0].values_distinct() | length }}", '1'),
+  c('run_query: Table.column_names', "{{ run_query('select 1 as a, 2 as b').column_names | join(',') }}", 'a,b'),
+  // graph, model, this (dbt-jinja-functions/graph, model, this)
+  c('graph.macros maps unique ids to macro dicts', "{{ graph.macros['macro.cc.cc_ret'].name }}", 'cc_ret'),
+  c('graph.nodes: a node dict carries config', "{{ graph.nodes['model.cc.m1'].config.materialized }}", 'view'),
+  c('model is the node being rendered, as a dict (name, unique_id, resource_type)', '{{ model.name }} {{ model.unique_id }} {{ model.resource_type }}', 'm1 model.cc.m1 model'),
+  c('model.config holds the node config', "{{ model.config.materialized }}", 'view'),
+  c('this is the relation of the node', '{{ this }}', '"main"."m1"'),
+  // return (dbt-jinja-functions/return)
+  c('return: a macro hands back a value (a list), not text', '{{ cc_ret() | length }} {{ cc_ret()[1] }}', '2 b'),
+  e('return outside a macro is an error', '{{ return(1) }}', 'BMP_TEMPLATE_RETURN'),
+  // builtins (dbt-jinja-functions/builtins)
+  c('builtins.source is the builtin source', "{{ builtins.source('raw', 'orders') }}", '"raw"."orders"'),
+  c('builtins.config.get reads the node config', "{{ builtins.config.get('materialized') }}", 'view'),
+  c('source: schema defaults to the source name', "{{ source('raw', 'orders').schema }}.{{ source('raw', 'orders').identifier }}", 'raw.orders'),
+  // run_started_at (a Python datetime)
+  c('run_started_at.isoformat()', '{{ run_started_at.isoformat() }}', '2024-06-01T12:30:00+00:00'),
+  // tojson / toyaml / fromyaml arguments (dbt-jinja-functions/toyaml, fromyaml)
+  c('toyaml: sort_keys=True orders the keys', "{{ toyaml({'b': 1, 'a': 2}, sort_keys=True) | replace('\\n', ';') }}", 'a: 2;b: 1;'),
+  c('fromyaml: the default on invalid YAML', "{{ fromyaml('a: [', 'dflt') }}", 'dflt'),
+  // parse vs execute (dbt-jinja-functions/execute)
+  c('execute: code under {% if execute %} never runs at parse, so it cannot fail there', "{% if execute %}{{ run_query('select * from no_such_relation').columns[0].values()[0] }}{% endif %}ok", 'ok', 'parse'),
+  c('run_query at parse: none, and reading from it is undefined, not an error', "[{% set r = run_query('select 1') %}{{ r.columns[0].values() if r else 'none' }}]", '[none]', 'parse'),
 ];
 
 let dir: string;
 let db: Database;
 let conn: Connection;
 let env: ContextEnv;
+let manifest: Awaited<ReturnType<typeof parseProject>>['manifest'];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bmp-context-conformance-'));
@@ -168,13 +213,22 @@ beforeAll(async () => {
     'project.yml': 'name: cc\nprofile: cc\nvars: {colour: blue}\n',
     'profiles.yml': 'cc:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: cc.duckdb}\n',
     'models/m1.sql': 'select 1 as id',
+    'models/sources.yml': 'sources:\n  - name: raw\n    tables:\n      - name: orders\n',
+    'macros/cc.sql': [
+      "{% macro cc_ret() %}{{ return(['a', 'b']) }}{% endmacro %}",
+      "{% macro default__cc_pick() %}default{% endmacro %}",
+      "{% macro duckdb__cc_pick() %}duckdb{% endmacro %}",
+      "{% macro default__cc_only_default() %}default{% endmacro %}",
+    ].join('\n'),
   };
   for (const [p, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, p)), { recursive: true });
     writeFileSync(join(dir, p), text);
   }
   const cfg = await loadConfig({ projectDir: dir });
-  const { manifest, engine } = await parseProject(cfg);
+  const parsed = await parseProject(cfg);
+  manifest = parsed.manifest;
+  const engine = parsed.engine;
   db = await Database.open({ path: ':memory:' });
   conn = await db.connect();
   await conn.run("create table main.c_t (id integer, label varchar); create view main.c_v as select id from main.c_t");
@@ -192,7 +246,7 @@ async function render(k: Case): Promise<string> {
   const stored = new Map<string, StoredResult>();
   const output = new BufferedOutput();
   const kind = k.kind ?? 'compile';
-  const scope = kind === 'hook' || kind === 'operation' ? {} : { this: new TemplateRelation('cc', 'main', 'm1') };
+  const scope = kind === 'hook' || kind === 'operation' ? {} : { this: new TemplateRelation('cc', 'main', 'm1'), node: kind === 'parse' ? undefined : manifest.nodes.get('model.cc.m1') };
   return replay.run(
     () => env.shared.engine.render({ file: 'case.sql', source: k.template }, contextFor(kind, env, { ...scope, replay, stored, output }), { parsing: kind === 'parse' }),
     () => {

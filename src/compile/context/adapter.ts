@@ -25,7 +25,7 @@ export interface AdapterScope {
   /** `adapter.dispatch(name, macro_namespace)`, supplied by the macro layer. */
   readonly dispatch: (...args: unknown[]) => unknown;
   /** Engine values → template values, per agate type. */
-  readonly convert?: (value: unknown, type: AgateType) => unknown;
+  readonly convert?: (value: unknown, type: AgateType, engineType: string) => unknown;
 }
 
 /** A relation argument: a Relation, or anything with schema/identifier (a node dict, a dict). */

@@ -11,6 +11,8 @@
  *   `order_by`, `distinct`, `rename`.
  */
 
+import { PyFloat } from '../../jinja/index.js';
+
 /** agate's column types (`column.data_type`); dbt adds an Integer type for whole numbers. */
 export class AgateType {
   private constructor(readonly name: 'Text' | 'Number' | 'Integer' | 'Boolean' | 'Date' | 'DateTime' | 'TimeDelta') {}
@@ -87,10 +89,10 @@ export class AgateTable extends Array<AgateRow> {
    * A table from column specs and rows of values in column order. `convert` turns an engine value
    * into the template's (dates into datetime objects, ...).
    */
-  static fromResult(columns: readonly AgateColumnSpec[], rows: readonly (readonly unknown[])[], printer?: PrintSink, convert?: (value: unknown, type: AgateType) => unknown): AgateTable {
+  static fromResult(columns: readonly AgateColumnSpec[], rows: readonly (readonly unknown[])[], printer?: PrintSink, convert?: (value: unknown, type: AgateType, engineType: string) => unknown): AgateTable {
     const names = columns.map((c) => c.name);
     const types = columns.map((c) => AgateType.ofDuckDb(c.type));
-    const madeRows = rows.map((r) => makeRow(names, types.map((t, i) => (convert ? convert(r[i] ?? null, t) : r[i] ?? null))));
+    const madeRows = rows.map((r) => makeRow(names, types.map((t, i) => (convert ? convert(r[i] ?? null, t, columns[i]!.type) : r[i] ?? null))));
     return AgateTable.fromRows(names, types, madeRows, printer);
   }
 
@@ -243,7 +245,17 @@ function makeColumn(name: string, type: AgateType, index: number, values: unknow
     data_type: { value: type, enumerable: false },
     index: { value: index, enumerable: false },
     values: { value: () => values.slice(), enumerable: false },
-    values_distinct: { value: () => [...new Set(values)], enumerable: false },
+    values_distinct: {
+      // a float column's whole numbers are boxed (PyFloat): equal values are one, as in agate
+      value: () => {
+        const seen = new Set<unknown>();
+        return values.filter((v) => {
+          const k = v instanceof PyFloat ? v.value : v;
+          return !seen.has(k) && !!seen.add(k);
+        });
+      },
+      enumerable: false,
+    },
     values_without_nulls: { value: present, enumerable: false },
     values_sorted: { value: () => present().sort(compareValues), enumerable: false },
   });

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { BmpError, CompileError, TemplateRaisedError } from '../../errors.js';
-import { suspensionIn, tuple } from '../../jinja/index.js';
+import { PySet, suspensionIn, tuple } from '../../jinja/index.js';
 import { kwargsOf } from './kwargs.js';
 import { datetimeModule } from './modules/datetime.js';
 import { itertoolsModule } from './modules/itertools.js';
@@ -164,14 +164,14 @@ export function baseMembers(out: ContextOutput): Record<string, unknown> {
     set: (...a: unknown[]) => {
       const kw = kwargsOf(a, ['value', 'default']);
       try {
-        return new Set(iterable(kw['value']));
+        return new PySet(iterable(kw['value']));
       } catch {
         return kw['default'] ?? null;
       }
     },
     set_strict: (value: unknown) => {
       try {
-        return new Set(iterable(value));
+        return new PySet(iterable(value));
       } catch (err) {
         throw new CompileError('BMP_TEMPLATE_TYPE', (err as Error).message);
       }

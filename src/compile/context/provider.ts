@@ -15,7 +15,7 @@
  */
 import { envVar, projectVars, resolveVar, type LoadedConfig, type VarLookup } from '../../config/index.js';
 import { CompileError, type ErrorLocation } from '../../errors.js';
-import { TemplateRelation, stripKeywords, type TemplateEngine } from '../../jinja/index.js';
+import { PyFloat, TemplateRelation, stripKeywords, type TemplateEngine } from '../../jinja/index.js';
 import type { Manifest, ManifestNode } from '../../manifest/types.js';
 import { manifestDicts, type ManifestDicts } from '../../report/index.js';
 import { adapterObject, relationApi } from './adapter.js';
@@ -202,8 +202,14 @@ function splitArgs(args: unknown[]): { positional: unknown[]; kwargs: Record<str
   return { positional: args, kwargs: {} };
 }
 
-/** Values DuckDB returns, as templates see them: dates and timestamps become datetime objects. */
-export function templateValue(value: unknown, type: AgateType): unknown {
+const FLOAT_TYPE = /^(DOUBLE|FLOAT|REAL|FLOAT4|FLOAT8)$/i;
+
+/**
+ * Values DuckDB returns, as templates see them: dates and timestamps become datetime objects, and a
+ * whole number from a floating-point column stays a float (Python prints `1.0`, not `1`).
+ */
+export function templateValue(value: unknown, type: AgateType, engineType = ''): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) && FLOAT_TYPE.test(engineType) ? new PyFloat(value) : value;
   if (value instanceof Date) {
     if (type === AgateType.Date) return new PyDate(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate());
     return PyDateTime.fromJsDate(value, null);

@@ -40,7 +40,7 @@ export interface StatementScope {
   readonly replay?: CallReplay;
   readonly print?: PrintSink;
   /** Engine values → template values, per agate type (dates become datetime objects, ...). */
-  readonly convert?: (value: unknown, type: AgateType) => unknown;
+  readonly convert?: (value: unknown, type: AgateType, engineType: string) => unknown;
 }
 
 /**

@@ -2,7 +2,7 @@
  * How values print. Jinja2 prints an expression with Python's str() (Template Designer
  * Documentation, "Variables"); containers print their items' repr() (Python, "Built-in Types").
  */
-import { c, type Case } from './case.js';
+import { c, e, type Case } from './case.js';
 
 export const cases: Case[] = [
   c('TDD Literals: none is the None object; str(None) is "None"', '{{ none }}', 'None'),
@@ -58,4 +58,15 @@ export const cases: Case[] = [
   c('TDD Global Functions: cycler.next() gives the current item and moves on; current is the next one', "{% set c = cycler('a', 'b') %}{{ c.next() }}{{ c.next() }}{{ c.next() }}{{ c.current }}", 'abab'),
   c('TDD Global Functions: joiner gives nothing the first time, then the separator', "{% set j = joiner('|') %}{% for x in 'abc' %}{{ j() }}{{ x }}{% endfor %}", 'a|b|c'),
   c('TDD Global Functions: dict() from keywords, a dict or pairs', "{{ dict(a=1) }} {{ dict({'a': 1}, b=2) }} {{ dict([('a', 1)]) }}", "{'a': 1} {'a': 1, 'b': 2} {'a': 1}"),
+  // dict keys are values of any hashable type (Python, "Mapping Types — dict")
+  c('Python dict: an int key keeps its type and prints as an int', "{{ {1: 'a'} }}", "{1: 'a'}"),
+  c('Python dict: item access by an int key', "{{ {1: 'a', 2: 'b'}[2] }}", 'b'),
+  c("Python dict: 1 and '1' are different keys", "{{ {1: 'a', '1': 'b'} | length }} {{ {1: 'a', '1': 'b'}['1'] }}", '2 b'),
+  c('Python dict: equal keys (1, 1.0, True) are one key: the first key, the last value', "{{ {1: 'a', 1.0: 'b', True: 'c'} }}", "{1: 'c'}"),
+  c('Python dict: tuple keys', "{{ {(1, 2): 'a'}[(1, 2)] }}", 'a'),
+  c('Python dict: None as a key', "{{ {none: 'n'}[none] }}", 'n'),
+  c('Python dict: items() of int keys gives ints', "{% for k, v in {1: 'a', 2: 'b'}.items() %}{{ k * 10 }}{{ v }}{% endfor %}", '10a20b'),
+  c("Python dict ==: keys compare by value and type ({1: 'a'} != {'1': 'a'})", "{{ {1: 'a'} == {1: 'a'} }} {{ {1: 'a'} == {'1': 'a'} }}", 'True False'),
+  c('Python dict: in tests the keys', "{{ 1 in {1: 'a'} }} {{ '1' in {1: 'a'} }}", 'True False'),
+  e("Python TypeError: a list cannot be a dict key (unhashable)", "{{ {[1]: 2} }}", 'BMP_TEMPLATE_TYPE', "unhashable type: 'list'"),
 ];

@@ -7,6 +7,7 @@
  */
 import { typeError, undefinedError, unsupported, valueError } from './errors.js';
 import { percentFormat } from './format.js';
+import { hashKey, setDifference, setEq, setHas } from './set.js';
 import { dictKey, float, isDict, isFloat, isPlainDict, isTuple, PyFloat, toNumber, tuple, typeName } from './value.js';
 
 // ------------------------------------------------------------------------------------------------
@@ -32,6 +33,7 @@ export function sub(a: unknown, b: unknown): unknown {
     const r = a - b;
     return Number.isInteger(r) && !(Number.isInteger(a) && Number.isInteger(b)) ? new PyFloat(r) : r;
   }
+  if (a instanceof Set && b instanceof Set) return setDifference(a, b);
   return arith('-', a, b);
 }
 
@@ -228,18 +230,16 @@ function eqSlow(a: unknown, b: unknown): boolean {
     for (const k of ka) if (!Object.hasOwn(b, k) || !eq(a[k], b[k])) return false;
     return true;
   }
+  // Python's set ==: the same members, in any order
+  if (a instanceof Set || b instanceof Set) return a instanceof Set && b instanceof Set && setEq(a, b);
   if (a instanceof Map || b instanceof Map) {
     const ea = dictEntries(a);
     const eb = dictEntries(b);
     if (!ea || !eb || ea.length !== eb.length) return false;
-    const mb = new Map(eb.map(([k, v]) => [dictKey(k), v]));
-    return ea.every(([k, v]) => mb.has(dictKey(k)) && eq(v, mb.get(dictKey(k))));
-  }
-  if (a instanceof Set || b instanceof Set) {
-    // Python's set ==: the same members, in any order
-    if (!(a instanceof Set && b instanceof Set) || a.size !== b.size) return false;
-    for (const x of a) if (!b.has(x) && ![...b].some((y) => eq(x, y))) return false;
-    return true;
+    // keys compare as Python's do: 1 and '1' differ, 1 and 1.0 are one key
+    const key = (k: unknown) => hashKey(k) ?? k;
+    const mb = new Map(eb.map(([k, v]) => [key(k), v]));
+    return ea.every(([k, v]) => mb.has(key(k)) && eq(v, mb.get(key(k))));
   }
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   const o = a as { __eq__?: (x: unknown) => unknown };
@@ -278,6 +278,11 @@ export function compare(op: '<' | '<=' | '>' | '>=', a: unknown, b: unknown): bo
     return cmp(op, a.length, b.length);
   }
   if (a instanceof Date && b instanceof Date) return cmp(op, a.getTime(), b.getTime());
+  if (a instanceof Set && b instanceof Set) {
+    // subset and superset, proper or not
+    const [small, big] = op === '<' || op === '<=' ? [a, b] : [b, a];
+    return [...small].every((x) => setHas(big, x)) && (op === '<=' || op === '>=' || small.size < big.size);
+  }
   const method = { '<': '__lt__', '<=': '__le__', '>': '__gt__', '>=': '__ge__' }[op];
   const f = (a as Record<string, unknown>)[method];
   if (a !== null && typeof a === 'object' && typeof f === 'function') return !!(f as (x: unknown) => unknown).call(a, b);
@@ -320,11 +325,7 @@ export function contains(container: unknown, item: unknown): boolean {
     for (const k of container.keys()) if (eq(k, item)) return true;
     return false;
   }
-  if (container instanceof Set) {
-    if (container.has(item)) return true;
-    for (const k of container) if (eq(k, item)) return true;
-    return false;
-  }
+  if (container instanceof Set) return setHas(container, item);
   if (container === undefined) throw undefinedError(undefined, "right operand of 'in'");
   if (container !== null && typeof container === 'object') {
     const o = container as { __contains__?: (x: unknown) => unknown };

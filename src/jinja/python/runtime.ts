@@ -11,6 +11,7 @@ import { CompileError } from '../../errors.js';
 import { noAttribute, typeError, undefinedError, valueError } from './errors.js';
 import { DICT_METHODS, makeListMethods, MAP_METHODS, type Method, numberAttr, STR_METHODS, TUPLE_METHOD_NAMES } from './methods.js';
 import { Namespace } from './namespace.js';
+import { hashKey, makeSetMethods } from './set.js';
 import * as ops from './operators.js';
 import { repr, str } from './repr.js';
 import { dictKey, isPlainDict, isTuple, PyFloat, truthy, tuple, typeName } from './value.js';
@@ -139,6 +140,7 @@ export function createPyRuntime(): PyRuntime {
   };
 
   const LIST_METHODS = makeListMethods((fn, args) => call(undefined, fn, 'key', args));
+  const SET_METHODS = makeSetMethods(ops.iterate);
 
   /** The Python method `name` of a builtin value, if it has one. */
   const builtinMethod = (obj: unknown, name: string): Method | undefined => {
@@ -154,6 +156,7 @@ export function createPyRuntime(): PyRuntime {
       return Object.hasOwn(DICT_METHODS, name) ? DICT_METHODS[name] : undefined;
     }
     if (obj instanceof Map) return Object.hasOwn(MAP_METHODS, name) ? MAP_METHODS[name] : undefined;
+    if (obj instanceof Set) return Object.hasOwn(SET_METHODS, name) ? SET_METHODS[name] : undefined;
     return undefined;
   };
 
@@ -269,8 +272,28 @@ export function createPyRuntime(): PyRuntime {
     getitem,
     call,
     callMethod,
-    /** `{a: 1, (k): v}` with keys computed: a dict keyed by each key's str(). */
+    /**
+     * `{a: 1, (k): v}` with keys computed: a plain object when every key is a str, else a Map whose
+     * keys are the values themselves (`{1: 'a'}` prints as Python does, `1` and `'1'` stay apart),
+     * equal keys (`1`, `1.0`, `True`) being one key as in Python.
+     */
     dict: (flat: unknown[]) => {
+      for (let i = 0; i < flat.length; i += 2) {
+        if (typeof flat[i] === 'string') continue;
+        const m = new Map<unknown, unknown>();
+        const keys = new Map<string, unknown>();
+        for (let j = 0; j < flat.length; j += 2) {
+          const k = flat[j];
+          const h = hashKey(k);
+          if (h === undefined) m.set(k, flat[j + 1]);
+          else if (keys.has(h)) m.set(keys.get(h), flat[j + 1]);
+          else {
+            keys.set(h, k);
+            m.set(k, flat[j + 1]);
+          }
+        }
+        return m;
+      }
       const out: Record<string, unknown> = {};
       for (let i = 0; i < flat.length; i += 2) {
         const k = dictKey(flat[i]);

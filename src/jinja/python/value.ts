@@ -128,6 +128,7 @@ export function typeName(v: unknown): string {
   if (v instanceof PyFloat) return 'float';
   if (Array.isArray(v)) return isTuple(v) ? 'tuple' : 'list';
   if (isDict(v)) return 'dict';
+  if (v instanceof Set) return 'set';
   if (v instanceof Date) return 'datetime';
   const ctor = (v as { constructor?: { name?: string } }).constructor;
   return ctor?.name || 'object';

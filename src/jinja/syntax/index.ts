@@ -7,7 +7,7 @@
 import type { PyRuntime } from '../python/runtime.js';
 import { type KnownNames, makeCompiler } from './compiler.js';
 import { JinjaLexer, TemplateSyntaxError } from './lexer.js';
-import { makeNodes, type NunjucksNodes } from './nodes.js';
+import { makeNodes, type JinjaNodes, type NunjucksNodes } from './nodes.js';
 import { makeParser } from './parser.js';
 
 /** The parts of the nunjucks module we build on. */
@@ -28,8 +28,11 @@ export interface JinjaEnvironment extends KnownNames {
 export interface JinjaSyntax {
   /** nunjucks' Template with Jinja2 semantics; construct as nunjucks' (`src, env, path, eagerCompile`). */
   readonly Template: new (src: string, env: JinjaEnvironment, path?: string, eagerCompile?: boolean) => { render(ctx: object): string };
-  /** The JavaScript a template compiles to (for tests and debugging). */
-  compileToCode(src: string, path?: string, extensions?: unknown[], known?: KnownNames): string;
+  /**
+   * The JavaScript a template compiles to (for tests and debugging); `transform` may rewrite the
+   * syntax tree first (it gets the node classes the tree is made of).
+   */
+  compileToCode(src: string, path?: string, extensions?: unknown[], known?: KnownNames, transform?: (root: unknown, nodes: NunjucksNodes & JinjaNodes) => void): string;
 }
 
 export function makeJinjaSyntax(nj: NunjucksModule): JinjaSyntax {
@@ -37,12 +40,14 @@ export function makeJinjaSyntax(nj: NunjucksModule): JinjaSyntax {
   const Parser = makeParser(nj.parser.Parser, nodes);
   const Compiler = makeCompiler(nj.compiler.Compiler, nodes);
 
-  const compileToCode = (src: string, path = 'template', extensions: unknown[] = [], known?: KnownNames): string => {
+  const compileToCode = (src: string, path = 'template', extensions: unknown[] = [], known?: KnownNames, transform?: (root: unknown, nodes: NunjucksNodes & JinjaNodes) => void): string => {
     try {
       const parser = new Parser(new JinjaLexer(src));
       parser.extensions = extensions;
       const compiler = new Compiler(path, known);
-      compiler.compile(parser.parseAsRoot());
+      const root = parser.parseAsRoot();
+      transform?.(root, { ...nj.nodes, ...nodes });
+      compiler.compile(root);
       return compiler.getCode();
     } catch (err) {
       // the lexer counts from 0; nunjucks' parse errors from 1
