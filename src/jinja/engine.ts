@@ -398,23 +398,34 @@ export class TemplateEngine {
     return tmpl;
   }
 
+  /**
+   * Runs `fn` with `globals` visible to every template and macro as members of the render. They
+   * are not written into the shared globals (defining and deleting some sixty properties on an
+   * object that is the prototype of every package's view cost more than the render itself): the
+   * render gets a layer of its own, over the enclosing render's layer (nested renders see both, the
+   * inner winning) or the builtins, and the package views' common base points at it for the
+   * duration. Macros of the same name still shadow these members.
+   */
   private withGlobals<T>(globals: Readonly<Record<string, unknown>>, pkg: string, fn: () => T): T {
-    const g = globalsOf(this.env);
-    const saved: [string, PropertyDescriptor | undefined][] = [];
-    for (const [k, v] of Object.entries(globals)) {
-      saved.push([k, Object.getOwnPropertyDescriptor(g, k)]);
-      Object.defineProperty(g, k, { value: v, configurable: true, enumerable: true, writable: true });
+    const layers = this.buildLayers();
+    const base = layers.global;
+    const below = Object.getPrototypeOf(base) as Globals;
+    const keys = Object.keys(globals);
+    let layer: Globals | undefined;
+    if (keys.length) {
+      layer = Object.create(below) as Globals;
+      for (const k of keys) {
+        if (k === '__proto__') Object.defineProperty(layer, k, { value: globals[k], configurable: true, enumerable: true, writable: true });
+        else layer[k] = globals[k];
+      }
+      Object.setPrototypeOf(base, layer);
     }
     this.renderStack.push(pkg);
     try {
       return fn();
     } finally {
       this.renderStack.pop();
-      for (let i = saved.length - 1; i >= 0; i--) {
-        const [k, d] = saved[i]!;
-        if (d) Object.defineProperty(g, k, d);
-        else delete g[k];
-      }
+      if (layer) Object.setPrototypeOf(base, below);
     }
   }
 
