@@ -1,0 +1,48 @@
+/**
+ * YAML values of project.yml and properties files are rendered with the template engine's Jinja2
+ * semantics (Python's str methods, `%` formatting, list `+`), as dbt's native environment renders
+ * them, through the whole load and parse of a project.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempProject, type TempProject } from '../helpers/project.js';
+
+let p: TempProject;
+let node: { tags: string[]; alias: string; config: { meta: Record<string, unknown> } };
+beforeAll(async () => {
+  p = tempProject({
+    'project.yml': [
+      'name: p',
+      'profile: p',
+      'models:',
+      '  p:',
+      "    +tags: \"{{ env_var('BMP_YAML_JINJA_UNSET', 'nightly').upper() }}\"",
+      '    +meta:',
+      "      owner: \"{{ 'team_%s' % target.name }}\"",
+      "      parts: \"{{ target.name.split('e') }}\"",
+      '',
+    ].join('\n'),
+    'models/m.sql': 'select 1 as id',
+    'models/schema.yml': "models:\n  - name: m\n    config:\n      alias: \"{{ 'M_%d' % 7 }}\"\n",
+  });
+  const out = await p.run('run');
+  expect(out.exitCode).toBe(0);
+  node = JSON.parse(readFileSync(join(p.dir, 'target/manifest.json'), 'utf8')).nodes['model.p.m'];
+});
+afterAll(() => p.remove());
+
+describe('YAML values with Jinja2 semantics through load and parse', () => {
+  it("project.yml: str methods ('x'.upper()) and % formatting", () => {
+    expect(node.tags).toEqual(['NIGHTLY']);
+    expect(node.config.meta['owner']).toBe('team_dev');
+  });
+
+  it('project.yml: a single expression keeps its Python value (a list from split)', () => {
+    expect(node.config.meta['parts']).toEqual(['d', 'v']);
+  });
+
+  it("a properties file's config: % formatting", () => {
+    expect(node.alias).toBe('M_7');
+  });
+});
