@@ -3,7 +3,8 @@
  * Render time per template, for comparing two builds of bmp's template engine (say main's dist/ and
  * a branch's) in the same run on the same machine: the flagship pipeline's models (with its macros,
  * a compile-like context and its project.yml vars) and a few dbt-style templates (loops, filters,
- * macros, methods). Each template is compiled once, then rendered `--reps` times; the report is
+ * macros, methods) with dbt's compile context (contextFor, made per render as a compile makes it per
+ * node). Each template is compiled once, then rendered `--reps` times; the report is
  * the median of `--rounds` rounds of mean CPU microseconds per render, per template and in total.
  *
  *   node bench/jinja-render.mjs [--dist dist] [--dist /work/main/dist ...] [--reps 2000] [--rounds 7]
@@ -48,39 +49,24 @@ function sqlFiles(dir) {
   return out;
 }
 
-/** An engine of one dist with the flagship's macros, and the render context. */
+/**
+ * An engine of one dist with the flagship's macros, and the render context: the flagship project
+ * parsed by that dist, and dbt's compile context for one of its models (ref/source answer by name).
+ */
 async function setup(dist) {
-  const { TemplateEngine } = await import(pathToFileURL(join(dist, 'jinja', 'engine.js')).href);
-  const { buildTemplateContext } = await import(pathToFileURL(join(dist, 'jinja', 'context.js')).href);
-  const { TemplateRelation } = await import(pathToFileURL(join(dist, 'jinja', 'relation.js')).href);
-  const yaml = (await import(pathToFileURL(join(root, 'node_modules', 'js-yaml', 'dist', 'js-yaml.mjs')).href)).default;
-  const vars = { ...yaml.load(readFileSync(join(root, 'project.yml'), 'utf8')).vars, min_amount: 10, region: 'eu' };
-  const engine = new TemplateEngine();
-  for (const f of sqlFiles(join(root, 'macros'))) engine.addMacroFile({ file: relative(root, f), text: readFileSync(f, 'utf8') });
+  const imp = (p) => import(pathToFileURL(join(dist, p)).href);
+  const { loadConfig } = await imp('config/index.js');
+  const { parseProject } = await imp('parse/index.js');
+  const { contextFor, InvocationContext, BufferedOutput, makeInvocation } = await imp('compile/context/index.js');
+  const { TemplateRelation } = await imp('jinja/index.js');
+  const cfg = await loadConfig({ projectDir: root, vars: { min_amount: 10, region: 'eu' } });
+  const { manifest, engine } = await parseProject(cfg);
+  const shared = new InvocationContext(cfg, engine, makeInvocation('compile', {}, 'bench', new Date()), manifest, []);
+  const node = [...manifest.nodes.values()].find((n) => n.resourceType === 'model');
   const rel = (n) => new TemplateRelation('db', 'main', n, 'table');
-  const hooks = {
-    ref: rel,
-    source: (s, t) => new TemplateRelation('db', s, t, 'table'),
-    onConfig: () => undefined,
-    configValue: () => undefined,
-    var: (name, fallback, has) => (name in vars ? vars[name] : has ? fallback : null),
-    envVar: (_n, d) => d ?? '',
-    isIncremental: () => true,
-    runQuery: () => null,
-    getRelation: () => null,
-    getColumns: () => [],
-    log: () => undefined,
-    doc: () => '',
-    thisRelation: rel('this_model'),
-    execute: true,
-    target: { name: 'dev', schema: 'main', type: 'duckdb' },
-    runStartedAt: '2025-01-01T00:00:00Z',
-    invocationId: 'bench',
-    flags: {},
-    hasMacro: (n) => engine.macros.has(n),
-    macro: (n) => engine.macroFunction(n),
-  };
-  const globals = { ...buildTemplateContext(hooks), columns: Array.from({ length: 12 }, (_, i) => ({ name: `Col_${i}` })), statuses: ['new', 'paid', 'shipped'] };
+  const extra = { columns: Array.from({ length: 12 }, (_, i) => ({ name: `Col_${i}` })), statuses: ['new', 'paid', 'shipped'] };
+  const globals = () =>
+    contextFor('compile', { shared, extraGlobals: extra }, { node, model: shared.dicts.node(node), this: rel('this_model'), ref: (n) => rel(n), source: (s, t) => new TemplateRelation('db', s, t, 'table'), setConfig: () => undefined, isIncremental: () => true, output: new BufferedOutput() });
   return { engine, globals };
 }
 
@@ -89,7 +75,7 @@ const templates = Object.fromEntries([...sqlFiles(join(root, 'models')).map((f) 
 const engines = [];
 for (const d of dists) engines.push(await setup(d));
 // compile every template and warm each engine up on all of them before timing any
-for (const { engine, globals } of engines) for (const [name, source] of Object.entries(templates)) for (let i = 0; i < 200; i++) engine.render({ file: name, source }, globals);
+for (const { engine, globals } of engines) for (const [name, source] of Object.entries(templates)) for (let i = 0; i < 200; i++) engine.render({ file: name, source }, globals());
 const samples = Object.fromEntries(Object.keys(templates).map((n) => [n, engines.map(() => [])]));
 for (let r = 0; r < rounds; r++) {
   for (const [name, source] of Object.entries(templates)) {
@@ -98,7 +84,8 @@ for (let r = 0; r < rounds; r++) {
       const input = { file: name, source };
       // CPU time of this process (user + system): other processes on a loaded machine barely move it
       const t0 = process.cpuUsage();
-      for (let k = 0; k < reps; k++) engine.render(input, globals);
+      // each render gets its node's context, as a compile does (the context is part of the cost)
+      for (let k = 0; k < reps; k++) engine.render(input, globals());
       const t = process.cpuUsage(t0);
       samples[name][i].push((t.user + t.system) / reps);
     });
