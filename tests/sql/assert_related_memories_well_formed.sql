@@ -1,25 +1,41 @@
 -- related_memories: (memory_id, related_memory_id) unique, never a memory with itself, ranks
 -- 1..n per memory with n <= related_memories_k, similarity not increasing with rank, and the
--- two memories share a concept (blocking). Returns the offending rows. One window (ranks in
--- order: a rank that is not its position is a gap or a repeat) and one aggregate (repeated pairs).
-with ranked as (
+-- two memories share a concept (blocking). Returns the offending memories with what is wrong.
+-- One aggregate per memory, no sort: the ranks are 1..n exactly when there are n rows and the
+-- bit set of their ranks is bits 1..n; the similarities and related ids are then pivoted by rank
+-- (one row per rank) and compared side by side.
+{%- set k = var('related_memories_k') %}
+with per_memory as (
     select
-        *,
-        row_number() over by_rank as position,
-        count(*) over (partition by memory_id) as related_count,
-        lag(similarity) over by_rank as previous_similarity
+        memory_id,
+        count(*) as related_count,
+        bit_or(case when similarity_rank between 1 and 62 then cast(1 as bigint) << similarity_rank else cast(1 as bigint) << 63 end) as rank_bits,
+        bool_or(memory_id = related_memory_id) as with_itself,
+        bool_or(coalesce(len(shared_concepts), 0) = 0) as nothing_shared
+        {%- for j in range(1, k + 1) %},
+        max(similarity) filter (where similarity_rank = {{ j }}) as similarity_{{ j }},
+        max(related_memory_id) filter (where similarity_rank = {{ j }}) as related_{{ j }}
+        {%- endfor %}
     from {{ ref('related_memories') }}
-    window by_rank as (partition by memory_id order by similarity_rank)
+    group by memory_id
 )
-select 'malformed' as violation, memory_id, related_memory_id, similarity_rank, similarity, related_count
-from ranked
-where similarity_rank <> position
-   or related_count > {{ var('related_memories_k') }}
-   or similarity > previous_similarity
-   or memory_id = related_memory_id
-   or len(shared_concepts) = 0
-union all
-select 'pair repeated', memory_id, related_memory_id, null, null, count(*)
-from {{ ref('related_memories') }}
-group by memory_id, related_memory_id
-having count(*) > 1
+select *
+from (
+    select
+        memory_id,
+        related_count,
+        case
+            when related_count > {{ k }} then 'more than related_memories_k'
+            when rank_bits <> (cast(1 as bigint) << (related_count + 1)) - 2 then 'ranks are not 1..n'
+            when with_itself then 'related to itself'
+            when nothing_shared then 'no shared concept'
+            {%- for j in range(2, k + 1) %}
+            when similarity_{{ j }} > similarity_{{ j - 1 }} then 'similarity increases at rank {{ j }}'
+            {%- endfor %}
+            {%- for i in range(1, k + 1) %}{% for j in range(i + 1, k + 1) %}
+            when related_{{ i }} = related_{{ j }} then 'pair repeated'
+            {%- endfor %}{% endfor %}
+        end as violation
+    from per_memory
+)
+where violation is not null
