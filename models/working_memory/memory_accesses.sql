@@ -28,7 +28,7 @@
 ) }}
 
 with memories as (
-    select memory_id, created_at, last_accessed_at, access_count, concepts, content
+    select memory_id, created_at, last_accessed_at, access_count, {{ item_complexity('concepts', 'content') }} as complexity
     from {{ ref('raw_memories') }}
     {% if is_incremental() and not var('memories_path', none) %}
     where memory_id > (select coalesce(max(memory_id), -1) from {{ this }})
@@ -37,11 +37,11 @@ with memories as (
 
 states as (
     select memory_id, last_accessed_at as accessed_at, access_count, true as is_last_access,
-           created_at, last_accessed_at, {{ item_complexity('concepts', 'content') }} as complexity
+           created_at, last_accessed_at, complexity
     from memories
     union all
     select memory_id, created_at, 1, false,
-           created_at, last_accessed_at, {{ item_complexity('concepts', 'content') }}
+           created_at, last_accessed_at, complexity
     from memories
     where last_accessed_at > created_at
 )
