@@ -5,18 +5,18 @@
 {#- Recency: exp(-ln 2 * hours since the last access / half-life). 1 right after an access, 0.5
     one half-life later (var recency_half_life_hours). -#}
 {% macro recency_score(hours_since_access) -%}
-  least(1.0, greatest(0.0, exp(-ln(2) * greatest(0.0, {{ hours_since_access }}) / {{ var('recency_half_life_hours') }})))
+  {% call clamp01() %}exp(-ln(2) * greatest(0.0, {{ hours_since_access }}) / {{ var('recency_half_life_hours') }}){% endcall %}
 {%- endmacro %}
 
 {#- Frequency: ln(1 + accesses) / ln(1 + saturation), capped at 1 (practice effect with
     diminishing returns; var frequency_saturation_accesses, 100 by default, i.e. ln(101)). -#}
 {% macro frequency_score(access_count) -%}
-  least(1.0, greatest(0.0, ln(1 + greatest(0, {{ access_count }})) / ln(1 + {{ var('frequency_saturation_accesses') }})))
+  {% call clamp01() %}ln(1 + greatest(0, {{ access_count }})) / ln(1 + {{ var('frequency_saturation_accesses') }}){% endcall %}
 {%- endmacro %}
 
 {#- Novelty: exp(-age / scale), the age term of activation (var activation_age_scale_days, 7). -#}
 {% macro novelty_score(age_seconds) -%}
-  least(1.0, greatest(0.0, exp(-greatest(0.0, {{ age_seconds }}) / ({{ var('activation_age_scale_days') }} * 86400.0))))
+  {% call clamp01() %}exp(-greatest(0.0, {{ age_seconds }}) / ({{ var('activation_age_scale_days') }} * 86400.0)){% endcall %}
 {%- endmacro %}
 
 {#- Activation: recency of the last access blended with frequency and novelty (weights are vars
@@ -24,24 +24,26 @@
     memory that was just retrieved can enter working memory (Cowan 1999's embedded processes;
     Anderson & Schooler 1991: need follows recency and frequency of use). -#}
 {% macro activation_score(novelty, recency, frequency) -%}
-  least(1.0, greatest(0.0,
+  {% call clamp01() %}
       {{ var('activation_weight_age') }} * {{ novelty }}
     + {{ var('activation_weight_recency') }} * {{ recency }}
-    + {{ var('activation_weight_frequency') }} * {{ frequency }}))
+    + {{ var('activation_weight_frequency') }} * {{ frequency }}
+  {%- endcall %}
 {%- endmacro %}
 
 {#- Emotional salience from valence in [-1, 1]: arousal in either direction makes an item salient;
     neutral items keep the floor (var emotional_salience_floor). -#}
 {% macro emotional_salience(valence) -%}
-  least(1.0, greatest(0.0, {{ var('emotional_salience_floor') }} + (1 - {{ var('emotional_salience_floor') }}) * abs(coalesce({{ valence }}, 0))))
+  {% call clamp01() %}{{ var('emotional_salience_floor') }} + (1 - {{ var('emotional_salience_floor') }}) * abs(coalesce({{ valence }}, 0)){% endcall %}
 {%- endmacro %}
 
 {#- How much of the working-memory span an item takes, in [0, 1]: its number of concepts and its
     length, each normalised (vars wm_complexity_concepts, wm_complexity_chars), averaged. -#}
 {% macro item_complexity(concepts, content) -%}
-  least(1.0, greatest(0.0,
+  {% call clamp01() %}
       (least(1.0, len({{ concepts }}) / {{ var('wm_complexity_concepts') }})
-     + least(1.0, length(coalesce({{ content }}, '')) / {{ var('wm_complexity_chars') }})) / 2))
+     + least(1.0, length(coalesce({{ content }}, '')) / {{ var('wm_complexity_chars') }})) / 2
+  {%- endcall %}
 {%- endmacro %}
 
 {#- The working-memory span, deterministic: capacity +/- variance, decided by cognitive load in
@@ -51,5 +53,5 @@
     complex items take more of it (Alvarez & Cavanagh 2004). Replaces the original's random draw. -#}
 {% macro working_memory_span(load) -%}
   cast({{ var('working_memory_capacity') }} + {{ var('working_memory_variance') }}
-    - round(2 * {{ var('working_memory_variance') }} * least(1.0, greatest(0.0, {{ load }}))) as integer)
+    - round(2 * {{ var('working_memory_variance') }} * {{ clamp01(load) }}) as integer)
 {%- endmacro %}

@@ -6,11 +6,12 @@
     co-activation scale are vars); co-activation is capped at its scale so the sum stays in [0, 1].
     The priority of a memory in its first night's replay. -#}
 {% macro replay_strength(stm_strength, emotional_salience, co_activation_count, recency_factor) -%}
-  least(1.0, greatest(0.0,
+  {% call clamp01() %}
       {{ var('replay_weight_stm') }} * {{ stm_strength }}
     + {{ var('replay_weight_emotion') }} * {{ emotional_salience }}
     + {{ var('replay_weight_co_activation') }} * least({{ co_activation_count }}, {{ var('replay_co_activation_scale') }}) / {{ var('replay_co_activation_scale') }}
-    + {{ var('replay_weight_recency') }} * {{ recency_factor }}))
+    + {{ var('replay_weight_recency') }} * {{ recency_factor }}
+  {%- endcall %}
 {%- endmacro %}
 
 {#- Replays (sharp-wave ripples) a memory gets on its first night: graded by its replay strength,
@@ -26,8 +27,9 @@
     as w0 + (1 - w0) * (1 - (1 - rate * replay) ^ cycles) so that no replay leaves w0 exactly.
     Bounded in [0, 1] by construction. -#}
 {% macro hebbian_consolidation(stm_strength, replay_strength, cycles) -%}
-  least(1.0, greatest(0.0,
-    {{ stm_strength }} + (1 - {{ stm_strength }}) * (1 - pow(1 - {{ var('hebbian_learning_rate') }} * {{ replay_strength }}, {{ cycles }}))))
+  {% call clamp01() %}
+    {{ stm_strength }} + (1 - {{ stm_strength }}) * (1 - pow(1 - {{ var('hebbian_learning_rate') }} * {{ replay_strength }}, {{ cycles }}))
+  {%- endcall %}
 {%- endmacro %}
 
 {#- The outcome of a memory's first night: a replayed memory enters long-term memory, held by the
@@ -49,10 +51,11 @@
     It sets how often the memory is replayed on later nights (transfer_rate): memories that matter
     are consolidated preferentially (Wilhelm et al. 2011; Stickgold & Walker 2013). -#}
 {% macro memory_importance(emotional_salience, co_activation_count, concepts) -%}
-  least(1.0, greatest(0.0,
+  {% call clamp01() %}
       {{ var('importance_weight_emotion') }} * {{ emotional_salience }}
     + {{ var('importance_weight_co_activation') }} * least({{ co_activation_count }}, {{ var('replay_co_activation_scale') }}) / {{ var('replay_co_activation_scale') }}
-    + {{ var('importance_weight_concepts') }} * least(1.0, len({{ concepts }}) / {{ var('wm_complexity_concepts') }})))
+    + {{ var('importance_weight_concepts') }} * least(1.0, len({{ concepts }}) / {{ var('wm_complexity_concepts') }})
+  {%- endcall %}
 {%- endmacro %}
 
 {#- Systems consolidation rate of a memory (per day): later nights replay the memory and each

@@ -87,7 +87,7 @@
 
 {#- Recall probability from the summed trace intensity (memory chain model): 1 - exp(-intensity). -#}
 {% macro recall_probability(intensity) -%}
-  least(1.0, greatest(0.0, 1 - exp(-({{ intensity }}))))
+  {% call clamp01() %}1 - exp(-({{ intensity }})){% endcall %}
 {%- endmacro %}
 
 {#- Days after a chain starts until its cortical part exceeds its hippocampal part (the memory

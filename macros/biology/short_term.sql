@@ -7,7 +7,7 @@
     evaluated when it is replayed (its first night), so time awake before sleep weakens it
     (Jenkins & Dallenbach 1924; sleep soon after learning helps, Gais, Lucas & Born 2006). -#}
 {% macro stm_recency_factor(hours_since_rehearsal) -%}
-  least(1.0, greatest(0.0, exp(-ln(2) * greatest(0.0, {{ hours_since_rehearsal }}) / {{ var('stm_recency_half_life_hours') }})))
+  {% call clamp01() %}exp(-ln(2) * greatest(0.0, {{ hours_since_rehearsal }}) / {{ var('stm_recency_half_life_hours') }}){% endcall %}
 {%- endmacro %}
 
 {#- Co-active members of the same episode bind with the item (pattern completion); capped at
@@ -20,14 +20,14 @@
     1 - exp(-count * interference_per_item), 0 with none, toward 1 with many (McGeoch 1932;
     Underwood 1957). -#}
 {% macro interference_score(interference_count) -%}
-  least(1.0, greatest(0.0, 1 - exp(-{{ interference_count }} * {{ var('interference_per_item') }})))
+  {% call clamp01() %}1 - exp(-{{ interference_count }} * {{ var('interference_per_item') }}){% endcall %}
 {%- endmacro %}
 
 {#- stm_strength = least(1, recency_factor * (1 + competition * gain) * (1 - interference)): a
     fresh trace, bound to its episode, weakened by competing similar traces. Emotion is not part of
     it: arousal acts on consolidation (consolidation_probability), not on the trace itself. -#}
 {% macro stm_strength(recency_factor, competition, interference) -%}
-  least(1.0, greatest(0.0, {{ recency_factor }} * (1 + {{ competition }} * {{ var('competition_gain') }}) * (1 - {{ interference }})))
+  {% call clamp01() %}{{ recency_factor }} * (1 + {{ competition }} * {{ var('competition_gain') }}) * (1 - {{ interference }}){% endcall %}
 {%- endmacro %}
 
 {#- Probability that the trace is tagged for consolidation on its first night (synaptic tagging
@@ -36,7 +36,7 @@
     (amygdala modulation, McGaugh 2004) within bounds: neutral items keep salience
     emotional_salience_floor, so they are consolidated too, only less often. -#}
 {% macro consolidation_probability(stm_strength, emotional_salience) -%}
-  least(1.0, greatest(0.0, 1 - exp(-{{ var('consolidation_drive') }} * {{ stm_strength }} * {{ emotional_salience }})))
+  {% call clamp01() %}1 - exp(-{{ var('consolidation_drive') }} * {{ stm_strength }} * {{ emotional_salience }}){% endcall %}
 {%- endmacro %}
 
 {#- Ready for consolidation once the short-term phase is complete: tagged (a fixed per-memory draw

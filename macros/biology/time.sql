@@ -47,8 +47,3 @@
   (date_trunc('day', {{ ts }} - {{ hours_interval(var('consolidation_hour')) }})
     + {{ hours_interval(24 + var('consolidation_hour')) }})
 {%- endmacro %}
-
-{#- Clamp a score to [0, 1]. -#}
-{% macro clamp01(expr) -%}
-  least(1.0, greatest(0.0, {{ expr }}))
-{%- endmacro %}

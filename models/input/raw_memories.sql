@@ -20,22 +20,8 @@
   - the user's memories (memories_path set): the whole file or table is merged each run, so edited
     rows (a new access count) are updated. Deleted rows stay: use --full-refresh.
 
-  Column mapping for memories_path (CSV/TSV with a header, Parquet, JSON, a table in a .duckdb/.db
-  file named by memories_table, or a table/view of the target database):
-    memory_id          required; an integer, or any text (then hashed to a BIGINT; the text is
-                       kept in external_id)
-    content            required; the remembered text
-    created_at         required; anything DuckDB casts to TIMESTAMP ('2025-06-01 14:03:00',
-                       ISO 8601, a timestamp column)
-    last_accessed_at   optional, TIMESTAMP; default created_at
-    access_count       optional, integer >= 1; default 1
-    concepts           optional; a list column, or text 'a, b; c' / '["a","b"]' (split on , ; |),
-                       first = primary concept; default: the first three distinct words of four
-                       letters or more in content (extract_concepts)
-    emotional_valence  optional, number in [-1, 1] (clamped); default 0 (neutral)
-    source             optional, text; default 'import'
-    theme              optional, text: a known topic, kept for measuring only; default NULL
-  Other columns are ignored. Rows without memory_id, content or created_at are dropped.
+  The columns a memories_path input may have, and how each is read: the memories_input_columns
+  docs block (models/docs.md), shown with this model in `bmp docs`.
 -#}
 {{ config(
     materialized='incremental',
