@@ -46,7 +46,16 @@ interface AheadOfTime {
   readonly context: InvocationContext;
   readonly ephemeralCache: Map<string, CompiledNode>;
   readonly compiled: Map<string, Promise<CompiledNode>>;
+  /** Nodes the run has taken (compiled ahead or by itself): not compiled ahead any more. */
+  readonly claimed: Set<string>;
+  /** Set when the session closes or is interrupted: compiling ahead stops. */
+  stopped: boolean;
 }
+
+/** How long one turn of compiling ahead may keep the main thread between two statements. */
+const AHEAD_SLICE_MS = 0.5;
+/** How long compiling ahead may take while DuckDB opens the database file. */
+const AHEAD_FIRST_SLICE_MS = 5;
 
 /**
  * One invocation against the database: the DuckDB instance, one connection per thread, the
@@ -68,7 +77,7 @@ export class Session {
   private relativeTargetDirMemo: string | undefined;
   private readonly compileEnvs = new Map<Connection | undefined, CompileEnv>();
   private readonly summaries = new Map<string, NodeSummary>();
-  private readonly compiledAhead: Map<string, Promise<CompiledNode>>;
+  private readonly ahead: AheadOfTime;
   readonly context: InvocationContext;
   /** An in-memory database for templates' queries when there is no database file (compile, show). */
   private scratch: Promise<{ db: Database; conn: Connection }> | undefined;
@@ -83,27 +92,41 @@ export class Session {
     this.invocationId = ahead.invocationId;
     this.runStartedAt = ahead.runStartedAt;
     this.ephemeralCache = ahead.ephemeralCache;
-    this.compiledAhead = ahead.compiled;
+    this.ahead = ahead;
     this.context = ahead.context;
     this.sqlFiles = new SqlFileWriter(!!opts.readOnly);
   }
 
   /**
    * Compiles the static models among `ids` (templates that only call literal ref/source/config/var:
-   * their SQL depends on the project alone, not on the database) while DuckDB opens the file on its
-   * own threads; the run then takes each from here instead of compiling it between two statements.
+   * their SQL depends on the project alone, not on the database) ahead of the run: what fits in a
+   * few milliseconds while DuckDB opens the file, then one slice of half a millisecond per turn of
+   * the event loop, which runs while the main thread waits for DuckDB's statement (so compiling a
+   * large project no longer delays the first statement). The run takes each node from here; a node
+   * it reaches before its turn it compiles itself, and that node is skipped here.
    */
   private static compileAhead(opts: SessionOptions, ahead: AheadOfTime): void {
     const env = Session.projectEnv(opts, ahead);
-    for (const id of opts.compileAhead ?? []) {
+    const ids = opts.compileAhead ?? [];
+    let k = 0;
+    const compileOne = (id: string): void => {
+      if (ahead.claimed.has(id)) return;
       const node = opts.manifest.nodes.get(id);
-      if (!node || node.resourceType !== 'model' || !analyzeStatic(node.rawCode)) continue;
+      if (!node || node.resourceType !== 'model' || !analyzeStatic(node.rawCode)) return;
       // an ephemeral input may need the database (run_query) to compile: leave those for later
-      if (node.dependsOn.nodes.some((d) => opts.manifest.nodes.get(d)?.config.materialized === 'ephemeral')) continue;
+      if (node.dependsOn.nodes.some((d) => opts.manifest.nodes.get(d)?.config.materialized === 'ephemeral')) return;
       const compiled = compileNode(node, env, ahead.ephemeralCache);
       compiled.catch(() => undefined); // a failure is raised again when the node compiles for real
       ahead.compiled.set(id, compiled);
-    }
+    };
+    const slice = (ms: number): void => {
+      if (ahead.stopped) return;
+      const until = performance.now() + ms;
+      do compileOne(ids[k++]!);
+      while (k < ids.length && performance.now() < until);
+      if (k < ids.length) setImmediate(() => slice(AHEAD_SLICE_MS));
+    };
+    if (ids.length) slice(AHEAD_FIRST_SLICE_MS);
   }
 
   static async open(opts: SessionOptions): Promise<Session> {
@@ -115,18 +138,24 @@ export class Session {
     const settings = { file_search_path: opts.cfg.project.projectDir, ...target.settings };
     const invocation = opts.invocation;
     const context = new InvocationContext(opts.cfg, opts.engine, invocation, opts.manifest, opts.selected ?? opts.compileAhead ?? []);
-    const ahead: AheadOfTime = { invocationId: invocation.invocationId, runStartedAt: invocation.startedAt.toISOString(), context, ephemeralCache: new Map(), compiled: new Map() };
+    const ahead: AheadOfTime = { invocationId: invocation.invocationId, runStartedAt: invocation.startedAt.toISOString(), context, ephemeralCache: new Map(), compiled: new Map(), claimed: new Set(), stopped: false };
     const whileOpening = () => Session.compileAhead(opts, ahead);
     let db: Database | undefined;
-    if (opts.readOnly && target.path !== ':memory:') {
-      const { existsSync } = await import('node:fs');
-      if (existsSync(target.path)) db = await Database.open({ path: target.path, readOnly: true, settings, onStatement, waitForLockSeconds: opts.waitForLockSeconds, whileOpening });
-    } else {
-      db = await Database.open({ path: target.path, settings, onStatement, waitForLockSeconds: opts.waitForLockSeconds, whileOpening });
-    }
     const conns: Connection[] = [];
-    if (db) for (let i = 0; i < Math.max(1, threads); i++) conns.push(await db.connect());
-    const catalog = conns[0] ? await Catalog.read(conns[0]) : new Catalog();
+    let catalog: Catalog;
+    try {
+      if (opts.readOnly && target.path !== ':memory:') {
+        const { existsSync } = await import('node:fs');
+        if (existsSync(target.path)) db = await Database.open({ path: target.path, readOnly: true, settings, onStatement, waitForLockSeconds: opts.waitForLockSeconds, whileOpening });
+      } else {
+        db = await Database.open({ path: target.path, settings, onStatement, waitForLockSeconds: opts.waitForLockSeconds, whileOpening });
+      }
+      if (db) for (let i = 0; i < Math.max(1, threads); i++) conns.push(await db.connect());
+      catalog = conns[0] ? await Catalog.read(conns[0]) : new Catalog();
+    } catch (err) {
+      ahead.stopped = true; // no run will take what is compiled ahead
+      throw err;
+    }
     const session = new Session(opts, db, conns, catalog, ahead);
     if (conns[0]) {
       const schemas = await conns[0].rows<{ schema_name: string }>('select schema_name from duckdb_schemas()');
@@ -195,8 +224,9 @@ export class Session {
   }
 
   async compile(node: ExecutableNode, conn?: Connection): Promise<CompiledNode> {
-    const ahead = this.compiledAhead.get(node.uniqueId);
-    this.compiledAhead.delete(node.uniqueId);
+    const ahead = this.ahead.compiled.get(node.uniqueId);
+    this.ahead.compiled.delete(node.uniqueId);
+    this.ahead.claimed.add(node.uniqueId);
     let compiled = ahead && (await ahead.catch(() => undefined));
     if (!compiled) {
       if (conn && rendersTemplate(node, this.opts.engine)) await this.refreshStale(conn, node);
@@ -338,6 +368,7 @@ export class Session {
 
   interrupt(): void {
     this.interrupted = true;
+    this.ahead.stopped = true;
     this.db?.interruptAll();
   }
 
@@ -373,6 +404,7 @@ export class Session {
   }
 
   async close(): Promise<void> {
+    this.ahead.stopped = true;
     // what is left of target/ goes to the writer thread while DuckDB closes (checkpoints) on this one
     const written = this.sqlFiles.flush();
     try {

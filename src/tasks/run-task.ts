@@ -176,7 +176,9 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
       },
     });
     emit.flush(); // makes the results still held, so on-run-end and the writer see every one
-    if (ids.length && !session.isInterrupted && !hookFailed) recordHook(await runHooks(session, project, project.cfg.project.onRunEnd, 'on-run-end', onRunEndMembers(project, ids, writer.all(), session)));
+    // on-run-end's members (a dict per result and node) only when there is a hook to read them:
+    // building them for a large run takes long enough to delay the final checkpoint
+    if (ids.length && !session.isInterrupted && !hookFailed && project.cfg.project.onRunEnd.length) recordHook(await runHooks(session, project, project.cfg.project.onRunEnd, 'on-run-end', onRunEndMembers(project, ids, writer.all(), session)));
     await session.teardownPlugins();
   } catch (err) {
     emit.flush();

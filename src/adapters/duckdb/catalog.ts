@@ -39,10 +39,14 @@ export class Catalog {
        select database_name, schema_name, view_name, 'view' from duckdb_views() where not internal and not temporary ${filter}`,
       params,
     );
-    const cols = await conn.rows<{ schema_name: string; table_name: string; column_name: string; data_type: string; column_index: number }>(
-      `select schema_name, table_name, column_name, data_type, column_index from duckdb_columns() where not internal ${filter} order by column_index`,
-      params,
-    );
+    // no relation, no columns: the first duckdb_columns() of a process binds every internal view
+    // (~30 ms of CPU), which a run on a new database file need not pay
+    const cols = rels.length
+      ? await conn.rows<{ schema_name: string; table_name: string; column_name: string; data_type: string; column_index: number }>(
+          `select schema_name, table_name, column_name, data_type, column_index from duckdb_columns() where not internal ${filter} order by column_index`,
+          params,
+        )
+      : [];
     const byRel = new Map<string, CatalogColumn[]>();
     for (const c of cols) {
       const key = relationKey(c.schema_name, c.table_name);
