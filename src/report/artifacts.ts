@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { maskSecrets, secretReplacer } from '../config/index.js';
 import type { ManifestNode } from '../manifest/types.js';
@@ -15,6 +15,42 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     await writeFile(tmp, text);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined); // a full disk leaves no half-written temp file
+    throw err;
+  }
+}
+
+/** About how much text {@link writePiecesAtomic} gathers before each write. */
+const WRITE_BATCH_CHARS = 1 << 20;
+
+/**
+ * Writes text given in pieces (a large artifact serialized as it is written) atomically, as
+ * {@link writeFileAtomic}: into a temp file, in batches of about a megabyte, renamed at the end.
+ * A failure (or an exception from `pieces`) removes the temp file and leaves `path` as it was.
+ */
+export async function writePiecesAtomic(path: string, pieces: Iterable<string>): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    const file = await open(tmp, 'w');
+    try {
+      let batch: string[] = [];
+      let size = 0;
+      for (const piece of pieces) {
+        batch.push(piece);
+        size += piece.length;
+        if (size >= WRITE_BATCH_CHARS) {
+          await file.write(batch.join(''));
+          batch = [];
+          size = 0;
+        }
+      }
+      if (batch.length) await file.write(batch.join(''));
+    } finally {
+      await file.close();
+    }
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined); // a full disk leaves no half-written temp file

@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { GLOBAL_MACRO_FILES, quoteIdent } from '../adapters/duckdb/index.js';
-import { stringifyMasked } from '../config/index.js';
+import { maskSecrets, secretReplacer, stringifyMasked } from '../config/index.js';
 import { findMacroBlocks } from '../jinja/index.js';
 import { macroCalls, macroResolver, type MacroResolver } from '../manifest/macro-deps.js';
 import type { ColumnInfo, ExecutableNode, MacroDef, Manifest, ManifestNode, NodeConfig, Relation, SeedNode, SourceNode, SqlNode, UnitTestNode, UnitTestRows } from '../manifest/types.js';
-import { artifactMetadata, inPackage, sqlArtifactPath } from './artifacts.js';
+import { artifactMetadata, inPackage, sqlArtifactPath, writePiecesAtomic } from './artifacts.js';
 
 export interface ManifestJsonOptions {
   readonly invocationId: string;
@@ -411,14 +411,36 @@ class ManifestWriter {
     return this.sqlNode(n);
   }
 
-  write(): string {
+  /**
+   * manifest.json's text in pieces, in dbt's key order: `nodes` (nearly all of the file) one node
+   * at a time, so neither every node's dict nor the whole text has to be held at once; the other
+   * sections are small and serialized whole. Secrets are masked in each piece (a piece is whole
+   * JSON values with their keys).
+   */
+  *pieces(): Generator<string> {
     const { manifest, opts } = this;
-    const nodes: Record<string, unknown> = {};
+    const metadata = {
+      ...artifactMetadata('manifest', 'v12', opts.invocationId, opts.invocationStartedAt),
+      project_name: manifest.projectName,
+      project_id: createHash('md5').update(manifest.projectName).digest('hex'),
+      user_id: null,
+      send_anonymous_usage_stats: false,
+      adapter_type: 'duckdb',
+      quoting: { database: true, schema: true, identifier: true, column: null },
+    };
+    const replacer = secretReplacer();
+    yield `{"metadata":${stringifyMasked(metadata)},"nodes":{`;
     const unitTests: Record<string, unknown> = {};
+    let first = true;
     for (const n of manifest.nodes.values()) {
-      if (n.resourceType === 'unit_test') unitTests[n.uniqueId] = this.unitTest(n);
-      else if (n.resourceType === 'seed') nodes[n.uniqueId] = this.seed(n);
-      else nodes[n.uniqueId] = this.sqlNode(n);
+      if (n.resourceType === 'unit_test') {
+        unitTests[n.uniqueId] = this.unitTest(n);
+        continue;
+      }
+      const dict = n.resourceType === 'seed' ? this.seed(n) : this.sqlNode(n);
+      const piece = `${first ? '' : ','}${JSON.stringify(n.uniqueId)}:${JSON.stringify(dict, replacer)}`;
+      first = false;
+      yield replacer ? maskSecrets(piece) : piece;
     }
     const sources: Record<string, unknown> = {};
     for (const s of manifest.sources.values()) sources[s.uniqueId] = this.source(s);
@@ -451,32 +473,23 @@ class ManifestWriter {
       const g = n.config['group'];
       if (typeof g === 'string') (groupMap[g] ??= []).push(n.uniqueId);
     }
-    return stringifyMasked({
-        metadata: {
-          ...artifactMetadata('manifest', 'v12', opts.invocationId, opts.invocationStartedAt),
-          project_name: manifest.projectName,
-          project_id: createHash('md5').update(manifest.projectName).digest('hex'),
-          user_id: null,
-          send_anonymous_usage_stats: false,
-          adapter_type: 'duckdb',
-          quoting: { database: true, schema: true, identifier: true, column: null },
-        },
-        nodes,
-        sources,
-        macros,
-        docs,
-        exposures: extra?.exposures ?? {},
-        metrics: extra?.metrics ?? {},
-        groups: extra?.groups ?? {},
-        selectors: opts.selectors ?? {},
-        disabled: Object.fromEntries([...manifest.disabled].map((id) => [id, []])),
-        parent_map: parentMap,
-        child_map: childMap,
-        group_map: groupMap,
-        saved_queries: extra?.saved_queries ?? {},
-        semantic_models: extra?.semantic_models ?? {},
-        unit_tests: unitTests,
-      });
+    const rest = stringifyMasked({
+      sources,
+      macros,
+      docs,
+      exposures: extra?.exposures ?? {},
+      metrics: extra?.metrics ?? {},
+      groups: extra?.groups ?? {},
+      selectors: opts.selectors ?? {},
+      disabled: Object.fromEntries([...manifest.disabled].map((id) => [id, []])),
+      parent_map: parentMap,
+      child_map: childMap,
+      group_map: groupMap,
+      saved_queries: extra?.saved_queries ?? {},
+      semantic_models: extra?.semantic_models ?? {},
+      unit_tests: unitTests,
+    });
+    yield `},${rest.slice(1)}`;
   }
 }
 
@@ -502,7 +515,16 @@ export function freshnessJson(f: unknown): { warn_after: unknown; error_after: u
  * @example manifestJson(project.manifest, { invocationId, parents, children, targetPath: 'target', testSchema })
  */
 export function manifestJson(manifest: Manifest, opts: ManifestJsonOptions): string {
-  return new ManifestWriter(manifest, opts).write();
+  return [...new ManifestWriter(manifest, opts).pieces()].join('');
+}
+
+/**
+ * Writes manifest.json to `path` (atomically, as {@link writeFileAtomic}) as it is serialized, a
+ * node at a time: the same text as {@link manifestJson} without holding every node's dict or the
+ * whole text (about 34 MB at 5,000 models and 10,000 tests) at once.
+ */
+export async function writeManifestJson(path: string, manifest: Manifest, opts: ManifestJsonOptions): Promise<void> {
+  await writePiecesAtomic(path, new ManifestWriter(manifest, opts).pieces());
 }
 
 /** The dicts manifest.json holds for single nodes and macros (what templates see in `graph` and `model`). */

@@ -10,7 +10,7 @@ import { checkRelationCollisions, parseProject } from '../parse/index.js';
 import type { DeferTo } from '../compile/index.js';
 import { UsageError } from '../errors.js';
 import { loadState, type ProjectState } from './state.js';
-import { manifestJson, nullSink, writeFileAtomic, type EventSink, type ManifestJsonOptions } from '../report/index.js';
+import { nullSink, writeManifestJson, type EventSink, type ManifestJsonOptions } from '../report/index.js';
 import { defaultPlugins } from './plugins.js';
 
 export interface CommonOptions extends LoadOptions {
@@ -153,7 +153,7 @@ export function manifestOptions(project: LoadedProject, invocationId: string, co
 
 /** `target/manifest.json` in dbt's manifest v12 layout. */
 export async function writeManifest(project: LoadedProject, invocationId: string, compiled?: ReadonlyMap<string, string>, invocationStartedAt?: string): Promise<void> {
-  await writeFileAtomic(join(project.targetDir, 'manifest.json'), manifestJson(project.manifest, manifestOptions(project, invocationId, compiled, invocationStartedAt)));
+  await writeManifestJson(join(project.targetDir, 'manifest.json'), project.manifest, manifestOptions(project, invocationId, compiled, invocationStartedAt));
 }
 
 /** Selected unique ids for a command, in topological order. */
