@@ -106,10 +106,12 @@ function runResults(file) {
   const bad = [];
   for (const r of rr.results ?? []) {
     const id = String(r.unique_id);
-    if (!['success', 'pass'].includes(r.status)) bad.push(`${id}: ${r.status}`);
+    if (!['success', 'pass'].includes(r.status)) bad.push(`${id}: ${r.status}${r.status === 'skipped' ? '' : ` (${String(r.message ?? '').slice(0, 120)})`}`);
     if (id.startsWith('model.')) models[id.split('.').pop()] = Number(r.execution_time);
     else { tests++; testSeconds += Number(r.execution_time); }
   }
+  // failures and errors first, then what they made skip
+  bad.sort((a, c) => Number(a.endsWith(': skipped')) - Number(c.endsWith(': skipped')));
   return { models, tests, testSeconds, bad, total: (rr.results ?? []).length };
 }
 
@@ -179,6 +181,7 @@ export async function run(ctx) {
   const k = 5;
   const b = ctx.bmp.display;
   const points = [];
+  let stageTable = '';
   const rows = [];
   const notes = [];
   const commands = [`D=${base}/pipeline-N; export BMP_DB_PATH=$D/biological_memory.duckdb   # fresh copy of project.yml profiles.yml models macros tests/sql, empty database`];
@@ -255,16 +258,16 @@ export async function run(ctx) {
     writeFileSync(join(ctx.repoDir, 'docs/pipeline-curve.svg'), curveSvg(points, stageNames));
     const per = ['model', ...points.map((p) => fmtN(p.n))];
     const allModels = [...new Set(points.flatMap((p) => Object.keys(p.models)))].sort((a, c) => (points[points.length - 1].models[c] ?? 0) - (points[points.length - 1].models[a] ?? 0));
+    stageTable =
+      'Time per stage (execution_time, s; rows) — the curve: ![growth curve](pipeline-curve.svg) (docs/pipeline-curve.svg, written by this suite)\n\n' +
+      `| ${per.join(' | ')} |\n| ${per.map(() => '---').join(' | ')} |\n` +
+      allModels.map((m) => `| ${m} | ${points.map((p) => (p.models[m] ?? 0).toFixed(2) + (p.rows[m] != null ? ` (${p.rows[m].toLocaleString('en-US')} rows)` : '')).join(' | ')} |`).join('\n');
     notes.push(
-      'Time per stage (execution_time, s) and rows per stage:\n\n' +
-        `  | ${per.join(' | ')} |\n  | ${per.map(() => '---').join(' | ')} |\n` +
-        allModels.map((m) => `  | ${m} | ${points.map((p) => (p.models[m] ?? 0).toFixed(2) + (p.rows[m] != null ? ` (${p.rows[m].toLocaleString('en-US')} rows)` : '')).join(' | ')} |`).join('\n'),
-      '![growth curve](pipeline-curve.svg) — docs/pipeline-curve.svg, written by this suite.',
       'The recall sample: cues drawn by hash(memory_id) among the long-term memories; the exact top k compares each with every other long-term memory by the same similarity (no blocking, ties on the smaller id), so it is quadratic and sampled. related_memories only compares memories that share a concept within related_candidate_window places on that concept\'s timeline (linear cost): what it misses are equally similar memories far away in time.',
     );
   }
   return {
-    description: `Full \`bmp build\` (models and every data test) of growing synthetic streams with the default profile (memory_limit 4GB, DuckDB spilling to \`<database>.tmp\`), each from an empty database; wall and CPU time and peak RSS of the whole process (GNU time), in projects under ${base}.`,
+    description: `Full \`bmp build\` (models and every data test) of growing synthetic streams with the default profile (memory_limit 4GB, DuckDB spilling to \`<database>.tmp\`), each from an empty database; wall and CPU time and peak RSS of the whole process (GNU time), in projects under ${base}.` + (stageTable ? `\n\n${stageTable}` : ''),
     rows,
     notes,
     commands,
