@@ -1,4 +1,4 @@
-import { ConfigError, didYouMean, type ErrorLocation } from '../errors.js';
+import { ConfigError, didYouMean, didYouMeanOf, type ErrorLocation } from '../errors.js';
 import type { NodeConfig } from '../manifest/types.js';
 import { ADDITIVE_KEYS, CONFIG_KEYS, MERGED_KEYS, NODE_CONFIG_KEYS, classifyConfigKey, isConfigKey, nearMisses, normalizeConfigKey, type ConfigResourceType } from './keys.js';
 
@@ -114,7 +114,7 @@ function legacyClass(norm: string): ReturnType<typeof classifyConfigKey> {
 /** `did you mean '+materialized'?`, keeping the `+` the user wrote. */
 function suggestion(key: string, suggestions: readonly string[]): string {
   const plus = key.startsWith('+') ? '+' : '';
-  return `did you mean ${suggestions.map((s) => `'${plus}${s}'`).join(' or ')}?`;
+  return didYouMeanOf(suggestions.map((s) => `${plus}${s}`)) ?? '';
 }
 
 /**

@@ -53,9 +53,9 @@ describe('--warn-error and --warn-error-options (dbt 1.8+)', () => {
   it('shows kept warnings, then fails on the first promoted one with its location', () => {
     const shown: string[] = [];
     const ws: ConfigWarning[] = [
-      { code: 'A', name: 'CustomKeyInConfigDeprecation', message: 'custom', file: 'a.sql', line: 1 },
-      { code: 'B', name: 'NoNodeForYamlKey', message: 'no node', file: 'schema.yml', line: 4 },
-      { code: 'C', name: 'KeyNotActedOn', message: 'ignored' },
+      { code: 'BMP_CONFIG_CUSTOM_KEY', name: 'CustomKeyInConfigDeprecation', message: 'custom', file: 'a.sql', line: 1 },
+      { code: 'BMP_PROPERTIES_UNKNOWN_KEY', name: 'NoNodeForYamlKey', message: 'no node', file: 'schema.yml', line: 4 },
+      { code: 'BMP_KEY_IGNORED', name: 'KeyNotActedOn', message: 'ignored' },
     ];
     const p = policy({ warnErrorOptions: '{"error": ["NoNodeForYamlKey"]}' });
     let err: unknown;

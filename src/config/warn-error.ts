@@ -5,7 +5,7 @@
  * `include`/`exclude` are read as `error`/`warn` (with dbt 1.10's WEOIncludeExcludeDeprecation).
  * `Deprecations` names every deprecation warning at once.
  */
-import { BmpError, UsageError, type ErrorLocation } from '../errors.js';
+import { BmpError, didYouMeanOf, UsageError, type ErrorLocation } from '../errors.js';
 import { nearMisses } from './keys.js';
 import { DBT_ONLY_WARNING_NAMES, WARNING_NAMES, warningAt, type ConfigWarning } from './warnings.js';
 import { YamlFile } from './yaml-file.js';
@@ -81,7 +81,7 @@ export function parseWarnErrorOptions(input: unknown, what: string, where: Error
   const opts = value as Record<string, unknown>;
   const warnings: ConfigWarning[] = [];
   for (const key of Object.keys(opts)) {
-    if (!['error', 'warn', 'silence', 'include', 'exclude'].includes(key)) fail(`unknown key '${key}'`, `keys: error, warn, silence${nearMisses(key, ['error', 'warn', 'silence']).map((k) => ` (did you mean '${k}'?)`).join('')}`);
+    if (!['error', 'warn', 'silence', 'include', 'exclude'].includes(key)) fail(`unknown key '${key}'`, `keys: error, warn, silence${nearMisses(key, ['error', 'warn', 'silence']).map((k) => ` (${didYouMeanOf([k])})`).join('')}`);
   }
   const pick = (primary: string, alt: string): unknown => {
     const a = opts[primary];
@@ -114,7 +114,7 @@ function checkName(name: string, what: string, where: ErrorLocation, warnings: C
   if (name in WARNING_NAMES || DBT_ONLY_WARNING_NAMES.has(name)) return;
   const close = nearMisses(name, [...Object.keys(WARNING_NAMES), ...DBT_ONLY_WARNING_NAMES]);
   if (close.length) {
-    throw new UsageError('BMP_WARN_ERROR_OPTIONS', `${what}: '${name}' is not a warning name`, where, `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?`);
+    throw new UsageError('BMP_WARN_ERROR_OPTIONS', `${what}: '${name}' is not a warning name`, where, didYouMeanOf(close));
   }
   warnings.push(warningAt('UnknownWarningName', 'BMP_WARN_ERROR_OPTIONS_NAME', `${what} names '${name}', a warning neither bmp nor dbt emits (dbt would reject it as not a valid error name): check the spelling, or remove it`, where, name));
 }

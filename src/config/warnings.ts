@@ -3,13 +3,13 @@
  * same, so `--warn-error-options` written for dbt works), says where (file:line), what dbt does
  * in the same case, and what to do.
  */
-import type { ErrorLocation } from '../errors.js';
+import type { ErrorCode, ErrorLocation } from '../errors.js';
 import type { ConfigResourceType } from './keys.js';
 import type { CustomKeyUse } from './node-config.js';
 
 export interface ConfigWarning {
   /** bmp's code, e.g. BMP_CONFIG_CUSTOM_KEY. */
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
   readonly file?: string;
   readonly line?: number;
@@ -122,6 +122,6 @@ function customKeyWarning(use: CustomKeyUse, more: number): ConfigWarning {
 }
 
 /** A warning located at `where`. */
-export function warningAt(name: WarningName, code: string, message: string, where: ErrorLocation, subject?: string): ConfigWarning {
+export function warningAt(name: WarningName, code: ErrorCode, message: string, where: ErrorLocation, subject?: string): ConfigWarning {
   return { code, name, message, file: where.file, line: where.line, subject };
 }

@@ -9,7 +9,7 @@
  * revised until they no longer change (a package's newly chosen version may require different things).
  */
 import { posix, relative, resolve as resolvePath, sep } from 'node:path';
-import { ConfigError, type ErrorLocation } from '../errors.js';
+import { ConfigError, type ErrorCode, type ErrorLocation } from '../errors.js';
 import { describeLock, type LockEntry } from './lock-file.js';
 import { conflictingPair, pickVersion, sortVersions } from './semver.js';
 import type { GitSpec, HubSpec, PackageSpec } from './spec.js';
@@ -85,7 +85,7 @@ export function packageKey(spec: PackageSpec, baseDir: string): string {
   }
 }
 
-const depError = (code: `BMP_${string}`, message: string, where: ErrorLocation, hint?: string) => new ConfigError(code, message, where, hint);
+const depError = (code: ErrorCode, message: string, where: ErrorLocation, hint?: string) => new ConfigError(code, message, where, hint);
 
 /**
  * Resolves the root's specs and their transitive packages to pinned lock entries.

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type nunjucksTypes from 'nunjucks';
-import { BmpError, CompileError, closeMatches, type ErrorLocation } from '../errors.js';
+import { BmpError, CompileError, closeMatches, didYouMeanOf, type ErrorLocation } from '../errors.js';
 import { checkRenderedSize, renderedTooLarge, RenderBudget } from './limits.js';
 import { installBuiltins } from './builtins.js';
 import { installJinjaFilters } from './filters.js';
@@ -469,7 +469,7 @@ export class TemplateEngine {
     if (undefinedCall) {
       const fn = undefinedCall[1]!;
       const hint = closeMatches(fn.replace(/^.*\./, ''), this.registry.visibleNames(this.currentPackage));
-      return new CompileError('BMP_MACRO_UNDEFINED', `'${fn}' is undefined: no macro or function by that name`, { ...where, line, column }, hint.length ? `did you mean ${hint.map((h) => `'${h}'`).join(' or ')}?` : undefined);
+      return new CompileError('BMP_MACRO_UNDEFINED', `'${fn}' is undefined: no macro or function by that name`, { ...where, line, column }, didYouMeanOf(hint));
     }
     const code = ((compileTime && known) || /expected|unexpected|unknown block tag|parse/i.test(msg)) && !e.cause ? 'BMP_TEMPLATE_SYNTAX' : 'BMP_TEMPLATE_RENDER';
     return new CompileError(code, msg, { ...where, line, column });
@@ -551,7 +551,7 @@ function checkMacroArgs(macro: RegisteredMacro, args: unknown[], rootPackage: st
       // `caller` is what {% call %} passes; the macro uses it without declaring it (as in Jinja)
       if (k === '__keywords' || k === 'caller' || names.has(k) || macro.catchKwargs) continue;
       const hint = closeMatches(k, names);
-      throw new CompileError('BMP_MACRO_ARGS', `${label} has no argument '${k}' (arguments: ${macro.args.map((a) => a.name).join(', ') || 'none'})`, where, hint.length ? `did you mean '${hint[0]}'?` : undefined);
+      throw new CompileError('BMP_MACRO_ARGS', `${label} has no argument '${k}' (arguments: ${macro.args.map((a) => a.name).join(', ') || 'none'})`, where, didYouMeanOf(hint.slice(0, 1)));
     }
   }
 }

@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 import { finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type ConfigCheck, type ProjectConfig } from '../config/index.js';
-import { ParseError, closeMatches, type ErrorLocation } from '../errors.js';
+import { ParseError, closeMatches, didYouMeanOf, type ErrorLocation } from '../errors.js';
 import { analyzeStatic } from '../jinja/index.js';
 import type { RefCall, SqlNode } from '../manifest/types.js';
 import { BUILTIN_TEST_CONFIG, BUILTIN_TESTS, isBuiltinTest, testConfigProblem } from '../data-tests/index.js';
@@ -156,7 +156,7 @@ function checkBuiltinTest(def: TestDefinition, args: Record<string, unknown>, na
       'BMP_TEST_UNDEFINED',
       `unknown test '${full}' on ${describeTarget(target, args['column_name'] as string | undefined)}`,
       where,
-      close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : `built-in tests: ${BUILTIN_TESTS.join(', ')}; or define {% test ${def.testName}(model, column_name) %} in the macro paths or tests/generic/`,
+      didYouMeanOf(close) ?? `built-in tests: ${BUILTIN_TESTS.join(', ')}; or define {% test ${def.testName}(model, column_name) %} in the macro paths or tests/generic/`,
     );
   }
   for (const arg of REQUIRED_ARGS[def.testName] ?? []) {

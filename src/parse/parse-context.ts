@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { checkStrategyConfig, envVar, finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type ConfigCheck, type ConfigResourceType, type ConfigTree, type ConfigWarning, type CustomKeyReport, type LoadedConfig, type ProjectConfig } from '../config/index.js';
-import { BmpError, ParseError, closeMatches, type ErrorLocation } from '../errors.js';
+import { BmpError, ParseError, closeMatches, didYouMeanOf, type ErrorLocation } from '../errors.js';
 import { contextFor, type ContextEnv, type ContextOutput } from '../compile/context/index.js';
 import { analyzeStatic, TemplateRelation, type RegisteredMacro, type StaticCall, type TemplateEngine } from '../jinja/index.js';
 import { resolveDocId } from '../manifest/lookup.js';
@@ -369,7 +369,7 @@ export class ParseContext {
     const d = id ? this.docs.get(id) : undefined;
     if (!d) {
       const names = [...this.docs.values()].map((x) => x.name);
-      throw new ParseError('BMP_DOC_UNDEFINED', `doc('${name}') is not defined in any {% docs %} block`, { file }, closeMatches(name, names).map((n) => `did you mean '${n}'?`)[0]);
+      throw new ParseError('BMP_DOC_UNDEFINED', `doc('${name}') is not defined in any {% docs %} block`, { file }, didYouMeanOf(closeMatches(name, names).slice(0, 1)));
     }
     return d.blockContents;
   }

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { GLOBAL_MACRO_FILES } from '../adapters/duckdb/index.js';
 import { CustomKeyReport, NativeRenderer, templateTarget, warningAt, yamlEnvVar, type ConfigWarning, type LoadedConfig, type ProjectConfig } from '../config/index.js';
-import { ParseError, closeMatches } from '../errors.js';
+import { ParseError, closeMatches, didYouMeanOf } from '../errors.js';
 import { InvocationContext, makeInvocation, type ContextEnv, type ContextOutput, type Invocation } from '../compile/context/index.js';
 import { findDocsBlocks, GLOBAL_PACKAGE, jinjaYamlSyntax, MacroRegistry, TemplateEngine, type RegisteredMacro } from '../jinja/index.js';
 import type { DocBlock, ExecutableNode, MacroDef, Manifest, ProjectResource, SourceNode } from '../manifest/types.js';
@@ -205,7 +205,7 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
     for (const [name, m] of props.macros) {
       if (!macros.has(`macro.${project.name}.${name}`)) {
         const close = closeMatches(name, [...macros.values()].filter((d) => d.packageName === project.name).map((d) => d.name));
-        const fix = close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}? ` : '';
+        const fix = close.length ? `${didYouMeanOf(close)} ` : '';
         warnings.push(warningAt('MacroNotFoundForPatch', 'BMP_PATCH_UNUSED', `properties for macro '${name}', which was not found; dbt warns and ignores the entry: ${fix}define {% macro ${name}(...) %} in the macro paths, correct the name, or remove the entry`, { file: m.file, line: m.where.line }, name));
       }
     }
@@ -286,7 +286,7 @@ function dedupe(files: SourceFile[]): SourceFile[] {
 /** dbt's NoNodeForYamlKey: properties for a node that does not exist, located at the entry's name. */
 function noNodeForYamlKey(kind: 'model' | 'seed' | 'snapshot' | 'test', name: string, patch: NodePatch, existing: readonly string[]): ConfigWarning {
   const close = closeMatches(name, existing);
-  const fix = close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}? ` : '';
+  const fix = close.length ? `${didYouMeanOf(close)} ` : '';
   const add = kind === 'model' ? `add models/.../${name}.sql, ` : kind === 'seed' ? `add seeds/.../${name}.csv, ` : kind === 'test' ? `add tests/.../${name}.sql, ` : '';
   return warningAt(
     'NoNodeForYamlKey',

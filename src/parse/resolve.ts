@@ -1,5 +1,5 @@
 import { warningAt, type ConfigWarning } from '../config/index.js';
-import { BmpError, CompileError, closeMatches, type ErrorLocation } from '../errors.js';
+import { BmpError, CompileError, closeMatches, didYouMeanOf, type ErrorLocation } from '../errors.js';
 import { analyzeStatic } from '../jinja/index.js';
 import { resolveRefId, resolveSourceId, type RefIndex } from '../manifest/lookup.js';
 import type { ExecutableNode, SourceNode, SqlNode, UnitTestNode } from '../manifest/types.js';
@@ -45,7 +45,7 @@ export function resolveDependencies(
       }
     }
     const close = closeMatches(name, refTargets());
-    const hint = pkg && !refIndex.has(pkg) ? `no installed package or project is named '${pkg}'` : close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : undefined;
+    const hint = pkg && !refIndex.has(pkg) ? `no installed package or project is named '${pkg}'` : didYouMeanOf(close);
     throw new CompileError('BMP_REF_UNDEFINED', `${describe(from)} depends on '${pkg ? `${pkg}.` : ''}${name}', which was not found`, where, hint);
   };
 
@@ -55,7 +55,7 @@ export function resolveDependencies(
     if ([rootPackage, from.packageName].some((p) => disabled.has(`source.${p}.${src}.${table}`))) throw new CompileError('BMP_SOURCE_UNDEFINED', `${describe(from)} depends on source '${src}.${table}', which is disabled`, locate(from, rawCode, `source\\(\\s*['"]${escapeRe(src)}`));
     const all = [...sources.values()].map((s) => `${s.sourceName}.${s.name}`);
     const close = closeMatches(`${src}.${table}`, all);
-    throw new CompileError('BMP_SOURCE_UNDEFINED', `${describe(from)} depends on source '${src}.${table}', which was not found`, locate(from, rawCode, `source\\(\\s*['"]${escapeRe(src)}`), close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : 'declare it under sources: in a properties YAML file');
+    throw new CompileError('BMP_SOURCE_UNDEFINED', `${describe(from)} depends on source '${src}.${table}', which was not found`, locate(from, rawCode, `source\\(\\s*['"]${escapeRe(src)}`), didYouMeanOf(close) ?? 'declare it under sources: in a properties YAML file');
   };
 
   /** A test whose ref/source cannot be resolved is disabled, with dbt's warning; others throw. */
@@ -124,7 +124,7 @@ function resolveUnitTest(
   const modelId = refIndex.get(node.packageName)?.get(node.model);
   const where: ErrorLocation = { file: node.originalFilePath, nodeId: node.uniqueId };
   if (!modelId || !modelId.startsWith('model.')) {
-    throw new CompileError('BMP_UNIT_TEST_MODEL', `unit test '${node.name}' tests model '${node.model}', which was not found`, where, closeMatches(node.model, refIndex.get(node.packageName)?.keys() ?? []).map((c) => `did you mean '${c}'?`)[0]);
+    throw new CompileError('BMP_UNIT_TEST_MODEL', `unit test '${node.name}' tests model '${node.model}', which was not found`, where, didYouMeanOf(closeMatches(node.model, refIndex.get(node.packageName)?.keys() ?? []).slice(0, 1)));
   }
   const model = nodes.get(modelId) as SqlNode;
   const given = new Set<string>();

@@ -5,7 +5,7 @@
  * references resolved to unique ids, with a located error otherwise.
  */
 import { dirname } from 'node:path';
-import { ParseError, closeMatches, type ErrorLocation } from '../errors.js';
+import { ParseError, closeMatches, didYouMeanOf, type ErrorLocation } from '../errors.js';
 import { analyzeStatic } from '../jinja/index.js';
 import type { ExecutableNode, ProjectResource, SourceNode } from '../manifest/types.js';
 import type { RawResource } from './properties.js';
@@ -99,7 +99,7 @@ class ResourceParser {
     const found = candidates.find((n) => n.packageName === (pkg ?? this.lookup.projectName)) ?? candidates[0];
     if (!found) {
       const close = closeMatches(name, [...this.lookup.nodes.values()].filter((n) => n.resourceType === 'model').map((n) => n.name));
-      throw new ParseError('BMP_RESOURCE_REF', `${what} depends on '${name}', which was not found`, r.locate(path), close.length ? `did you mean '${close[0]}'?` : undefined);
+      throw new ParseError('BMP_RESOURCE_REF', `${what} depends on '${name}', which was not found`, r.locate(path), didYouMeanOf(close.slice(0, 1)));
     }
     return { id: found.uniqueId, call: 'ref', args };
   }

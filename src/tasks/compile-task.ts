@@ -1,5 +1,5 @@
 import { compileNode } from '../compile/index.js';
-import { pluginTemplateGlobals, Session } from '../execute/index.js';
+import { openSession, pluginTemplateGlobals } from '../execute/index.js';
 import type { ResourceType } from '../manifest/types.js';
 import { nullSink } from '../report/index.js';
 import { inlineNode } from './inline-node.js';
@@ -28,7 +28,7 @@ export async function compile(opts: CommonOptions & { readonly inlineSql?: strin
   const types: ResourceType[] = ['model', 'test', 'snapshot', 'analysis'];
   const ids = opts.inlineSql !== undefined ? [] : selectFor(project, opts, types);
   ensureTargetWritable(project);
-  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation }), invocation, selected: ids, defer: deferFor(project, opts, ids) });
+  const session = await openSession(project, invocation, 'read', { emit: opts.emit ?? nullSink, threads: 1, extraGlobals: pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation }), selected: ids, defer: deferFor(project, opts, ids) });
   const errors: { uniqueId: string; message: string }[] = [];
   let inline: string | undefined;
   try {

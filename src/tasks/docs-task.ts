@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readCatalogTables, type CatalogTable } from '../adapters/duckdb/index.js';
 import { maskSecretsDeep } from '../config/index.js';
 import { buildDocsData, runResultsFromJson, writeDocsSite, type CatalogColumn } from '../docs/index.js';
-import { pluginTemplateGlobals, Session } from '../execute/index.js';
+import { openSession, pluginTemplateGlobals } from '../execute/index.js';
 import { edgeMaps } from '../graph/index.js';
 import { catalogJson, nullSink, writeFileAtomic } from '../report/index.js';
 import { defaultPlugins } from './plugins.js';
@@ -33,7 +33,7 @@ export async function generateDocs(opts: CommonOptions & { readonly compile?: bo
   const plugins = opts.plugins ?? defaultPlugins();
   const project = await loadProject({ ...opts, invocation, plugins });
   ensureTargetWritable(project);
-  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation }), invocation, selected: [...project.manifest.nodes.keys()] });
+  const session = await openSession(project, invocation, 'read', { emit: opts.emit ?? nullSink, threads: 1, extraGlobals: pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation }), selected: [...project.manifest.nodes.keys()] });
   const compiled = new Map<string, string>();
   let tables: CatalogTable[] = [];
   try {

@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import { firstLine, freshnessSql, relationSql } from '../adapters/duckdb/index.js';
-import { Session } from '../execute/index.js';
+import { openSession, type Session } from '../execute/index.js';
 import type { SourceNode } from '../manifest/types.js';
 import { artifactMetadata, freshnessJson, idleSink, nullSink, writeFileAtomic, type FreshnessStatus, type FreshnessSubject } from '../report/index.js';
 import { invocationFor, loadProject, selectFor, type CommonOptions } from './project.js';
@@ -55,7 +55,7 @@ export async function sourceFreshness(opts: CommonOptions & { readonly output?: 
     const project = await loadProject({ ...opts, emit, invocation });
     const ids = selectFor(project, { ...opts, emit }, ['source']);
     const sources = ids.map((id) => project.manifest.sources.get(id)).filter((s): s is SourceNode => !!s && !!freshnessOf(s));
-    const session = await Session.open({ invocation, cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit, readOnly: true, threads: 1 });
+    const session = await openSession(project, invocation, 'read', { emit, threads: 1 });
     const results: FreshnessResult[] = [];
     try {
       for (const [i, s] of sources.entries()) {

@@ -3,7 +3,7 @@ import { firstLine } from '../adapters/duckdb/index.js';
 import { callOperation } from '../compile/compile-node.js';
 import { YamlFile } from '../config/index.js';
 import { BmpError, ConfigError, UsageError, didYouMean } from '../errors.js';
-import { pluginTemplateGlobals, Session } from '../execute/index.js';
+import { pluginTemplateGlobals, openSession } from '../execute/index.js';
 import { nullSink, RunResultsWriter, type NodeResult } from '../report/index.js';
 import { defaultPlugins } from './plugins.js';
 import { invocationFor, loadProject, type CommonOptions } from './project.js';
@@ -49,7 +49,7 @@ export async function runOperation(macro: string, opts: CommonOptions & { readon
   if (!def) {
     throw new UsageError('BMP_MACRO_UNDEFINED', `run-operation: no macro named '${macro}' in the project`, {}, didYouMean(name, known.map((m) => m.name)) ?? 'run-operation calls a {% macro %} from the macro paths');
   }
-  const session = await Session.open({ invocation, cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, threads: 1, extraGlobals: pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation }) });
+  const session = await openSession(project, invocation, 'write', { emit: opts.emit ?? nullSink, threads: 1, extraGlobals: pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation }) });
   const uniqueId = def.uniqueId;
   const started = new Date();
   let result: NodeResult;

@@ -4,7 +4,7 @@
  * the relation itself with `live` (also the fallback when a model has no metadata yet). Read-only.
  */
 import { relationSql, type Connection } from '../adapters/duckdb/index.js';
-import { Session } from '../execute/index.js';
+import { openSession } from '../execute/index.js';
 import { finishPendingFiles, partitionExpr, partitionLabelExpr, partitionOf, type PartitionBy } from '../materializations/index.js';
 import type { SqlNode } from '../manifest/types.js';
 import { nullSink } from '../report/index.js';
@@ -45,7 +45,7 @@ export async function listPartitions(opts: Options = {}): Promise<PartitionListi
   const nodes = ids
     .map((id) => project.manifest.nodes.get(id) as SqlNode)
     .filter((n) => n.relation && n.config['partition_by']);
-  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, invocation });
+  const session = await openSession(project, invocation, 'read', { emit: opts.emit ?? nullSink, threads: 1 });
   try {
     const conn = session.conns[0];
     const meta = conn ? await readPartitions(conn, nodes.map((n) => relationKeyOf(n.relation!)), STATE_SCHEMA) : [];

@@ -2,7 +2,7 @@ import { join, normalize, resolve } from 'node:path';
 import { applyWarnPolicy, loadConfig, resolveWarnPolicy, type ConfigWarning, type LoadedConfig, type LoadOptions, type WarnErrorPolicy } from '../config/index.js';
 import { failuresSchema } from '../data-tests/index.js';
 import { pluginTemplateGlobals, type BmpPlugin } from '../execute/index.js';
-import { makeInvocation, type ContextOutput, type Invocation } from '../compile/context/index.js';
+import { makeInvocation, type ContextOutput, type Invocation, type InvocationCommand } from '../compile/context/index.js';
 import { buildGraph, edgeMaps, evaluateSelector, readSelectorsFile, selectNodes, topologicalOrder, type ProjectGraph, type SelectorsFile } from '../graph/index.js';
 import { jinjaYamlSyntax, type TemplateEngine } from '../jinja/index.js';
 import type { Manifest, ResourceType } from '../manifest/types.js';
@@ -65,7 +65,7 @@ export interface LoadedProject {
 }
 
 /** The invocation of `command` with these options (the one given in `opts`, if any). */
-export function invocationFor(command: string, opts: CommonOptions & { readonly fullRefresh?: boolean; readonly failFast?: boolean; readonly eventTimeStart?: string; readonly eventTimeEnd?: string }): Invocation {
+export function invocationFor(command: InvocationCommand, opts: CommonOptions & { readonly fullRefresh?: boolean; readonly failFast?: boolean; readonly eventTimeStart?: string; readonly eventTimeEnd?: string }): Invocation {
   if (opts.invocation) return opts.invocation;
   return makeInvocation(command, {
     select: opts.select,

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cloneAsView, firstLine, relationSql } from '../adapters/duckdb/index.js';
 import { UsageError } from '../errors.js';
-import { Session } from '../execute/index.js';
+import { openSession } from '../execute/index.js';
 import { idleSink, nullSink, RunResultsWriter, type NodeResult } from '../report/index.js';
 import { COMMAND_TYPES, execute, type RunCommand, type RunOptions, type RunOutcome } from './run-task.js';
 import { invocationFor, loadProject, selectFor, writeManifest, type CommonOptions } from './project.js';
@@ -48,7 +48,7 @@ export async function clone(opts: CommonOptions & { readonly fullRefresh?: boole
     const project = await loadProject({ ...opts, emit, invocation });
     const state = project.state!;
     const ids = selectFor(project, { ...opts, emit }, ['model', 'seed', 'snapshot']).filter((id) => project.manifest.nodes.get(id)?.relation && state.relations.has(id));
-    const session = await Session.open({ invocation, cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit, threads: 1 });
+    const session = await openSession(project, invocation, 'write', { emit, threads: 1 });
     const writer = new RunResultsWriter(join(project.targetDir, 'run_results.json'), session.invocationId, { which: 'clone', select: opts.select ?? [], state: opts.state, full_refresh: !!opts.fullRefresh });
     const results: NodeResult[] = [];
     let failed = false;

@@ -5,7 +5,7 @@ import { firstLine } from '../adapters/duckdb/index.js';
 import { warningOutcome, type WarnErrorPolicy } from '../config/index.js';
 import { BmpError, ConfigError, didYouMean } from '../errors.js';
 import { renderOperation } from '../compile/index.js';
-import { DEADLOCK, pluginTemplateGlobals, Session, schedule } from '../execute/index.js';
+import { DEADLOCK, openSession, pluginTemplateGlobals, schedule, type Session } from '../execute/index.js';
 import { MATERIALIZATIONS, reconcileExternal } from '../materializations/index.js';
 import type { ExecutableNode, ResourceType } from '../manifest/types.js';
 import { idleSink, nullSink, RunResultsWriter, type IdleSink, type NodeResult } from '../report/index.js';
@@ -78,16 +78,11 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
   const defer = deferFor(project, opts, ids);
   const extraGlobals = pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation });
   ensureTargetWritable(project);
-  const session = await Session.open({
-    cfg: project.cfg,
-    manifest: project.manifest,
-    engine: project.engine,
-    graph: project.graph,
+  const session = await openSession(project, invocation, 'write', {
     emit,
     fullRefresh: opts.fullRefresh,
     waitForLockSeconds: opts.waitForLockSeconds,
     extraGlobals,
-    invocation,
     selected: ids,
     empty: opts.empty,
     storeFailures: opts.storeFailures,

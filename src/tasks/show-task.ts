@@ -1,6 +1,6 @@
 import { relationSql } from '../adapters/duckdb/index.js';
 import { compileNode } from '../compile/index.js';
-import { pluginTemplateGlobals, Session } from '../execute/index.js';
+import { openSession, pluginTemplateGlobals } from '../execute/index.js';
 import { SqlError, UsageError } from '../errors.js';
 import { inlineNode } from './inline-node.js';
 import { nullSink } from '../report/index.js';
@@ -23,7 +23,7 @@ export async function show(opts: CommonOptions & { readonly inline?: string; rea
   const invocation = invocationFor('show', opts);
   const plugins = opts.plugins ?? defaultPlugins();
   const project = await loadProject({ ...opts, invocation, plugins });
-  const session = await Session.open({ cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, emit: opts.emit ?? nullSink, readOnly: true, threads: 1, extraGlobals: pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation }), invocation });
+  const session = await openSession(project, invocation, 'read', { emit: opts.emit ?? nullSink, threads: 1, extraGlobals: pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation }) });
   try {
     let sql: string;
     let shownId = `sql_operation.${project.manifest.projectName}.inline`;

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { BmpError, CompileError, TemplateRaisedError } from '../../errors.js';
+import { BmpError, CompileError, TemplateRaisedError, type ErrorCode } from '../../errors.js';
 import { PySet, suspensionIn, tuple } from '../../jinja/index.js';
 import { kwargsOf } from './kwargs.js';
 import { datetimeModule } from './modules/datetime.js';
@@ -79,7 +79,7 @@ function yamlLib(): typeof import('yaml') {
 
 /** The raise helpers of `exceptions` (dbt's exceptions namespace), warnings through `out`. */
 export function exceptionsObject(out: ContextOutput): Readonly<Record<string, unknown>> {
-  const raise = (code: `BMP_${string}`, msg: string): never => {
+  const raise = (code: ErrorCode, msg: string): never => {
     throw new TemplateRaisedError(code, msg);
   };
   const nameOf = (x: unknown) => (x && typeof x === 'object' && 'name' in x ? String((x as { name: unknown }).name) : String(x));

@@ -1,6 +1,6 @@
 /** The template context: one provider for every kind of render (see provider.ts). */
 export { contextFor, refByName, sourceByName, templateValue, BufferedOutput, InvocationContext, type ContextEnv, type ContextKind, type NodeScope } from './provider.js';
-export { makeInvocation, flagsOf, invocationArgs, type Invocation, type InvocationOptions } from './invocation.js';
+export { makeInvocation, flagsOf, invocationArgs, type Invocation, type InvocationCommand, type InvocationOptions } from './invocation.js';
 export { targetContext, type TargetContext } from './target.js';
 export { CallReplay, MAX_TEMPLATE_CALLS } from './replay.js';
 export { AgateTable, AgateType } from './agate.js';

@@ -26,9 +26,17 @@ export interface InvocationOptions {
   readonly llmOffline?: boolean;
 }
 
+/**
+ * The commands an invocation can be, by dbt's names for `flags.WHICH` (`generate` is `docs generate`,
+ * `freshness` is `source freshness`, `list` is `ls`), plus bmp's own `partitions`.
+ */
+export type InvocationCommand =
+  | 'build' | 'clean' | 'clone' | 'compile' | 'debug' | 'deps' | 'freshness' | 'generate' | 'init' | 'list'
+  | 'parse' | 'partitions' | 'retry' | 'run' | 'run-operation' | 'seed' | 'serve' | 'show' | 'snapshot' | 'test';
+
 export interface Invocation {
-  /** The command (`run`, `build`, `test`, `compile`, `docs`, `show`, `ls`, `run-operation`, ...): `flags.WHICH`. */
-  readonly command: string;
+  /** The command: `flags.WHICH`. */
+  readonly command: InvocationCommand;
   readonly invocationId: string;
   /** When the invocation started (with microseconds, as dbt's datetime has them). */
   readonly startedAt: Date;
@@ -37,7 +45,7 @@ export interface Invocation {
 }
 
 /** A new invocation of `command` (id and start time fixed now). */
-export function makeInvocation(command: string, options: InvocationOptions = {}, invocationId: string = randomUUID(), startedAt?: Date): Invocation {
+export function makeInvocation(command: InvocationCommand, options: InvocationOptions = {}, invocationId: string = randomUUID(), startedAt?: Date): Invocation {
   const at = startedAt ?? new Date();
   // the clock's microseconds past the millisecond a Date keeps (none for a given start time)
   const micros = startedAt ? 0 : Number(process.hrtime.bigint() % 1000n);

@@ -1,0 +1,105 @@
+/**
+ * The database side of an invocation: the DuckDB instance, one connection per thread, the catalog
+ * read once and kept up to date as nodes build, the schemas known to exist, and interruption.
+ */
+import { existsSync } from 'node:fs';
+import { Catalog, Database, firstLine, quoteIdent, type Connection } from '../adapters/duckdb/index.js';
+import type { TargetConfig } from '../config/index.js';
+import type { BmpEvent } from '../report/index.js';
+
+/** `read`: compile, show, docs (a missing file means no database); `write`: commands that build. */
+export type WarehouseMode = 'read' | 'write';
+
+export interface WarehouseOptions {
+  readonly threads: number;
+  readonly emit: (e: BmpEvent) => void;
+  /** Relative file paths in SQL resolve against it (DuckDB's file_search_path). */
+  readonly projectDir: string;
+  readonly waitForLockSeconds?: number;
+  /** Work to do while DuckDB opens the file on its own threads (compiling static models). */
+  readonly whileOpening?: () => void;
+}
+
+export class Warehouse {
+  private interrupted = false;
+  private checkpointFailure: string | undefined;
+
+  private constructor(
+    readonly mode: WarehouseMode,
+    /** Undefined when a read-only command finds no database file. */
+    readonly db: Database | undefined,
+    readonly conns: readonly Connection[],
+    readonly catalog: Catalog,
+    private readonly knownSchemas: Set<string>,
+  ) {}
+
+  static async open(target: TargetConfig, mode: WarehouseMode, o: WarehouseOptions): Promise<Warehouse> {
+    const onStatement = (sql: string, connection: number) => o.emit({ code: 'E001', type: 'sql', sql, connection });
+    // relative file paths in SQL (read_csv('data/x.csv'), a user's memories file) resolve against
+    // the project folder, like every other path bmp reads, never against the shell's folder
+    const settings = { file_search_path: o.projectDir, ...target.settings };
+    let db: Database | undefined;
+    if (mode === 'read' && target.path !== ':memory:') {
+      if (existsSync(target.path)) db = await Database.open({ path: target.path, readOnly: true, settings, onStatement, waitForLockSeconds: o.waitForLockSeconds, whileOpening: o.whileOpening });
+    } else {
+      db = await Database.open({ path: target.path, settings, onStatement, waitForLockSeconds: o.waitForLockSeconds, whileOpening: o.whileOpening });
+    }
+    const conns: Connection[] = [];
+    if (db) for (let i = 0; i < Math.max(1, o.threads); i++) conns.push(await db.connect());
+    const catalog = conns[0] ? await Catalog.read(conns[0]) : new Catalog();
+    const schemas = conns[0] ? await conns[0].rows<{ schema_name: string }>('select schema_name from duckdb_schemas()') : [];
+    return new Warehouse(mode, db, conns, catalog, new Set(schemas.map((s) => s.schema_name.toLowerCase())));
+  }
+
+  /** Creates the schemas not known to exist yet (once each per invocation). */
+  async ensureSchemas(schemas: Iterable<string>): Promise<void> {
+    const conn = this.conns[0];
+    if (!conn) return;
+    for (const s of schemas) {
+      if (this.knownSchemas.has(s.toLowerCase())) continue;
+      await conn.run(`create schema if not exists ${quoteIdent(s)}`);
+      this.knownSchemas.add(s.toLowerCase());
+    }
+  }
+
+  /** Stops what runs on every connection (Ctrl-C). */
+  interrupt(): void {
+    this.interrupted = true;
+    this.db?.interruptAll();
+  }
+
+  get isInterrupted(): boolean {
+    return this.interrupted;
+  }
+
+  /** Why the checkpoint of {@link checkpointDuring} failed (a full disk), if it did. */
+  get checkpointError(): string | undefined {
+    return this.checkpointFailure;
+  }
+
+  /**
+   * Runs `work` while DuckDB checkpoints on one of its own threads, so the checkpoint that closing
+   * would do on this thread overlaps bmp's last writes instead of following them. Best effort:
+   * when the checkpoint cannot run now, closing does it. `alongside` runs once work is done, only
+   * when a checkpoint is running (this thread would otherwise just wait for it).
+   */
+  async checkpointDuring(work: () => Promise<void>, alongside?: () => void): Promise<void> {
+    const conn = this.conns[0];
+    const checkpoint = conn && this.mode === 'write' && !this.interrupted
+      ? conn.run('checkpoint').catch((err: Error) => {
+          this.checkpointFailure = firstLine(err.message ?? String(err));
+          return 0;
+        })
+      : undefined;
+    try {
+      await work();
+      if (checkpoint) alongside?.();
+    } finally {
+      await checkpoint;
+    }
+  }
+
+  close(): void {
+    this.db?.close();
+  }
+}
