@@ -319,7 +319,7 @@ class NodeRenderer {
       const rendered = await renderArg(kwargs[k]);
       kwargs[k] = this.pinning(() => resolveArg(rendered));
     }
-    const where = this.node.config['where'] as string | undefined;
+    const where = this.node.config.where;
     const model = where ? new TemplateRelation(modelRel.database, modelRel.schema, modelRel.identifier, modelRel.type, `(select * from ${modelRel} where ${where})`) : modelRel;
     if (testMacro && !builtin) {
       const file = this.where.file!;

@@ -10,9 +10,9 @@ import { meetsThreshold, parseThreshold } from './test-config.js';
 
 /** The query that turns a test's failing-rows SQL into (failures, should_warn, should_error). */
 export function testVerdictSql(testSql: string, config: NodeConfig): string {
-  const failCalc = (config['fail_calc'] as string | undefined) ?? 'count(*)';
-  const warnIf = (config['warn_if'] as string | undefined) ?? '!=0';
-  const errorIf = (config['error_if'] as string | undefined) ?? '!=0';
+  const failCalc = (config.fail_calc) ?? 'count(*)';
+  const warnIf = (config.warn_if) ?? '!=0';
+  const errorIf = (config.error_if) ?? '!=0';
   const limit = config['limit'] as number | undefined | null;
   return `select ${failCalc} as failures, (${failCalc}) ${norm(warnIf)} as should_warn, (${failCalc}) ${norm(errorIf)} as should_error\nfrom (\n${testSql}\n${limit !== undefined && limit !== null ? `limit ${Number(limit)}` : ''}\n) as dbt_internal_test`;
 }

@@ -29,6 +29,42 @@ export interface NodeConfig {
   readonly meta: Readonly<Record<string, unknown>>;
   readonly pre_hook: readonly string[];
   readonly post_hook: readonly string[];
+  // What load-time validation (config/node-config.ts checkValue) guarantees for the keys bmp acts
+  // on: enums lower-cased, string-or-list keys as lists, partition_by as a mapping.
+  readonly full_refresh?: boolean;
+  readonly store_failures?: boolean;
+  readonly invalidate_hard_deletes?: boolean;
+  readonly quote_columns?: boolean;
+  readonly concurrent_batches?: boolean;
+  readonly sql_header?: string;
+  readonly event_time?: string;
+  readonly updated_at?: string;
+  readonly fail_calc?: string;
+  readonly where?: string;
+  readonly location?: string;
+  readonly format?: string;
+  readonly delimiter?: string;
+  readonly target_schema?: string;
+  readonly unique_key?: readonly string[];
+  readonly merge_update_columns?: readonly string[];
+  readonly merge_exclude_columns?: readonly string[];
+  readonly incremental_predicates?: readonly string[];
+  readonly incremental_strategy?: 'append' | 'merge' | 'delete+insert' | 'insert_overwrite' | 'microbatch';
+  readonly on_schema_change?: 'ignore' | 'fail' | 'append_new_columns' | 'sync_all_columns';
+  readonly severity?: 'error' | 'warn';
+  readonly batch_size?: 'hour' | 'day' | 'month' | 'year';
+  readonly strategy?: 'timestamp' | 'check';
+  readonly hard_deletes?: 'ignore' | 'invalidate' | 'new_record';
+  readonly store_failures_as?: 'table' | 'view' | 'ephemeral';
+  /** A comparison like `>10` or `!=0`. */
+  readonly warn_if?: string;
+  readonly error_if?: string;
+  readonly limit?: number;
+  readonly lookback?: number;
+  readonly partition_by?: { readonly field: string; readonly granularity?: 'hour' | 'day' | 'month' | 'year' };
+  readonly indexes?: readonly { readonly columns: readonly string[]; readonly unique?: boolean }[];
+  readonly column_types?: Readonly<Record<string, string>>;
+  /** Custom keys (`meta`-like, dbt allows any) and keys bmp only passes through. */
   readonly [key: string]: unknown;
 }
 

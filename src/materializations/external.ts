@@ -36,7 +36,7 @@ export function externalLayout(config: NodeConfig, rel: Relation, projectDir: st
   const format = String(config['format'] ?? 'parquet').toLowerCase();
   if (format !== 'parquet' && format !== 'csv') throw new CompileError('BMP_EXTERNAL_CONFIG', `external format must be parquet or csv, got '${format}'`, { nodeId });
   const partition = partitionOf(config);
-  const loc = config['location'] as string | undefined;
+  const loc = config.location;
   const location = loc ? (isAbsolute(loc) ? loc : resolve(projectDir, loc)) : join(externalRoot ?? projectDir, partition ? rel.identifier : `${rel.identifier}.${format}`);
   return { location, format, partition };
 }

@@ -154,7 +154,7 @@ export function planIncrementalApply(strategy: IncrementalStrategy, input: Incre
       return [`delete from ${tgt}\nwhere ${which}${preds.length ? ` and ${andAll(preds)}` : ''}`, insert];
     }
     case 'microbatch': {
-      const eventTime = config['event_time'] as string | undefined;
+      const eventTime = config.event_time;
       if (!eventTime || !input.window) throw new CompileError('BMP_STRATEGY_INVALID', 'microbatch needs event_time and a batch window');
       return [`delete from ${tgt}\nwhere ${windowPredicate(eventTime, input.window, DEST)}${preds.length ? ` and ${andAll(preds)}` : ''}`, insert];
     }

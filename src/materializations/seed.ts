@@ -12,7 +12,7 @@ import { runInTransaction } from './view.js';
  */
 export function seedSelect(node: SeedNode): string {
   const types = node.config['column_types'] as Record<string, string> | undefined;
-  const delimiter = node.config['delimiter'] as string | undefined;
+  const delimiter = node.config.delimiter;
   // An explicit delimiter keeps the sniffer from falling back to one column when a row is malformed.
   const opts = ['header = true', 'auto_detect = true', `delim = ${quoteLiteral(delimiter ?? ',')}`];
   if (types && Object.keys(types).length) {
@@ -26,7 +26,7 @@ export function seedSelect(node: SeedNode): string {
  * header's columns as VARCHAR and no sniffing makes it name the offending line.
  */
 export function seedDiagnosticSelect(node: SeedNode): string | undefined {
-  const delimiter = (node.config['delimiter'] as string | undefined) ?? ',';
+  const delimiter = (node.config.delimiter) ?? ',';
   let header: string;
   try {
     header = readFileSync(node.absolutePath, 'utf8').split(/\r?\n/, 1)[0] ?? '';

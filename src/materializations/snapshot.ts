@@ -48,7 +48,7 @@ export function snapshotConfigOf(config: NodeConfig, nodeId?: string): SnapshotC
   if (!uniqueKey.length) fail('a snapshot needs unique_key');
   const strategy = String(config['strategy'] ?? '') as SnapshotStrategy;
   if (strategy !== 'timestamp' && strategy !== 'check') fail(`a snapshot needs strategy: timestamp or check${config['strategy'] ? `, got '${String(config['strategy'])}'` : ''}`);
-  const updatedAt = config['updated_at'] as string | undefined;
+  const updatedAt = config.updated_at;
   if (strategy === 'timestamp' && !updatedAt) fail('strategy timestamp needs updated_at');
   const raw = config['check_cols'];
   let checkCols: readonly string[] | 'all' = 'all';

@@ -356,7 +356,7 @@ class ManifestWriter {
       meta: s.meta,
       source_meta: NO_MAP,
       tags: s.tags,
-      config: { ...s.config, enabled: s.config.enabled, event_time: (s.config['event_time'] as string | undefined) ?? null, freshness },
+      config: { ...s.config, enabled: s.config.enabled, event_time: (s.config.event_time) ?? null, freshness },
       patch_path: null,
       unrendered_config: unrenderedConfig(s.config),
       relation_name: s.externalLocation ? null : relationName(rel),

@@ -93,7 +93,7 @@ async function knownColumns(session: Session, conn: Connection, userConn: Connec
   }
   if (input.resourceType === 'seed') {
     const types = input.config['column_types'] as Record<string, string> | undefined;
-    const delimiter = input.config['delimiter'] as string | undefined;
+    const delimiter = input.config.delimiter;
     const opts = ['header = true', 'auto_detect = true'];
     if (types && Object.keys(types).length) opts.push(`types = {${Object.entries(types).map(([k, v]) => `'${k.replaceAll("'", "''")}': '${v.replaceAll("'", "''")}'`).join(', ')}}`);
     if (delimiter) opts.push(`delim = '${delimiter.replaceAll("'", "''")}'`);
