@@ -82,7 +82,7 @@ export function search(index: readonly SearchEntry[], query: string, typeFilter:
     const s = terms.length ? matchScore(e, terms) : 0;
     if (s < 0) continue;
     const f = filterOf(e.n);
-    counts.all++;
+    counts['all'] = (counts['all'] ?? 0) + 1;
     counts[f] = (counts[f] || 0) + 1;
     if (typeFilter === 'all' || typeFilter === f) hits.push({ e, s });
   }
