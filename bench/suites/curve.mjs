@@ -22,10 +22,10 @@
  * BMP_CURVE_PAIRS / long-term memories cues (~4,000 at 100k, ~400 at 1M, ~40 at 10M; the table
  * states the number).
  */
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HELPER as QUERY_HELPER, QUERIES, SEED_MS } from './pipeline.mjs';
+import { copyProject, fmtMb, fmtN, HELPER as QUERY_HELPER, QUERIES, SEED_MS, usage } from './pipeline.mjs';
 
 export const name = 'curve';
 export const title = 'The Biological Memory Pipeline from 10k to 10M memories';
@@ -83,21 +83,6 @@ inst.closeSync();
 console.log(JSON.stringify(out));
 `;
 
-function copyProject(repoDir, dir) {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, 'tests'), { recursive: true });
-  copyFileSync(join(repoDir, 'project.yml'), join(dir, 'project.yml'));
-  copyFileSync(join(repoDir, 'profiles.yml'), join(dir, 'profiles.yml'));
-  cpSync(join(repoDir, 'models'), join(dir, 'models'), { recursive: true });
-  cpSync(join(repoDir, 'macros'), join(dir, 'macros'), { recursive: true });
-  cpSync(join(repoDir, 'tests/sql'), join(dir, 'tests/sql'), { recursive: true });
-}
-
-function usage(file) {
-  const [kb, user, sys] = readFileSync(file, 'utf8').trim().split('\n').pop().split(/\s+/).map(Number);
-  return { peakMb: kb / 1024, cpuS: user + sys };
-}
-
 function runResults(file) {
   const rr = JSON.parse(readFileSync(file, 'utf8'));
   const models = {};
@@ -115,9 +100,7 @@ function runResults(file) {
   return { models, tests, testSeconds, bad, total: (rr.results ?? []).length };
 }
 
-const fmtN = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
 const fmtS = (s) => (s < 10 ? s.toFixed(2) : s.toFixed(1)) + ' s';
-const fmtMb = (mb) => (mb >= 1024 ? `${(mb / 1024).toFixed(2)} GB` : `${mb.toFixed(0)} MB`);
 
 /** A log-log plot of the curve: whole-build wall and CPU time, the slowest stages, peak RSS. */
 export function curveSvg(points, stages) {

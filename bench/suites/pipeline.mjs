@@ -184,7 +184,8 @@ plain.closeSync();
 console.log(JSON.stringify(out));
 `;
 
-function copyProject(repoDir, dir) {
+/** The pipeline's project files of this checkout, copied into `dir` (the curve suite builds the same copy). */
+export function copyProject(repoDir, dir) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'tests'), { recursive: true });
   copyFileSync(join(repoDir, 'project.yml'), join(dir, 'project.yml'));
@@ -203,12 +204,12 @@ function exportProject(repoDir, ref, dir) {
 }
 
 /** Peak RSS (MB) and CPU seconds from a /usr/bin/time -f '%M %U %S' file. */
-function usage(file) {
+export function usage(file) {
   const [kb, user, sys] = readFileSync(file, 'utf8').trim().split('\n').pop().split(/\s+/).map(Number);
   return { peakMb: kb / 1024, cpuS: user + sys };
 }
 
-const fmtMb = (mb) => (mb >= 1024 ? `${(mb / 1024).toFixed(2)} GB` : `${mb.toFixed(0)} MB`);
+export const fmtMb = (mb) => (mb >= 1024 ? `${(mb / 1024).toFixed(2)} GB` : `${mb.toFixed(0)} MB`);
 
 function modelTimes(file) {
   const rr = JSON.parse(readFileSync(file, 'utf8'));
@@ -224,7 +225,7 @@ function modelTimes(file) {
   return { models, sum, failures, total: (rr.results ?? []).length };
 }
 
-const fmtN = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+export const fmtN = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
 const fmtQ = (ms) => (ms < 10 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`);
 
 export async function run(ctx) {
