@@ -101,15 +101,7 @@ export class ParseContext {
     if (resourceType === 'model' && config.enabled) checkStrategyConfig(config, where);
     const relation = resourceType === 'test' || resourceType === 'analysis' || config.materialized === 'ephemeral' ? undefined : this.relationFor(resourceType, name, config);
     return Object.freeze({
-      uniqueId,
-      resourceType,
-      name,
-      packageName: pkg,
-      originalFilePath: f.path,
-      ...(this.packagePath !== undefined && { packagePath: this.packagePath }),
-      path: f.relativeToRoot,
-      fqn,
-      description: this.describe(patch?.description ?? '', patch?.file),
+      ...this.fileIdentity(resourceType, name, fqn, f, patch),
       config,
       tags: config.tags,
       meta: { ...(patch?.meta ?? {}), ...config.meta },
@@ -155,6 +147,22 @@ export class ParseContext {
     return out;
   }
 
+  /** What a node read from a file says about where it comes from: ids, names, paths and its YAML description. */
+  private fileIdentity<T extends string>(resourceType: T, name: string, fqn: readonly string[], f: SourceFile, patch: NodePatch | undefined) {
+    const pkg = this.project.name;
+    return {
+      uniqueId: `${resourceType}.${pkg}.${name}`,
+      resourceType,
+      name,
+      packageName: pkg,
+      originalFilePath: f.path,
+      ...(this.packagePath !== undefined && { packagePath: this.packagePath }),
+      path: f.relativeToRoot,
+      fqn,
+      description: this.describe(patch?.description ?? '', patch?.file),
+    };
+  }
+
   seedNode(f: SourceFile, patch: NodePatch | undefined): SeedNode {
     const pkg = this.project.name;
     const name = stem(f.path);
@@ -163,15 +171,7 @@ export class ParseContext {
     const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere, check) : {};
     const config = finalizeConfig(mergeConfigs(...this.ownLayers('seeds', fqn, 'seed'), patchConfig, ...this.rootLayers('seeds', fqn, 'seed')), 'seed');
     return Object.freeze({
-      uniqueId: `seed.${pkg}.${name}`,
-      resourceType: 'seed',
-      name,
-      packageName: pkg,
-      originalFilePath: f.path,
-      ...(this.packagePath !== undefined && { packagePath: this.packagePath }),
-      path: f.relativeToRoot,
-      fqn,
-      description: this.describe(patch?.description ?? '', patch?.file),
+      ...this.fileIdentity('seed', name, fqn, f, patch),
       config: { ...config, materialized: 'seed' },
       tags: config.tags,
       meta: config.meta,
