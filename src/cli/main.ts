@@ -34,7 +34,8 @@ export function buildProgram(ctx: CliContext, commands: readonly CommandRegistra
     .version(version(), '-v, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => ctx.io.out(s.replace(/\n$/, '')), writeErr: (s) => ctx.io.err(s.replace(/\n$/, '')) });
+    // commander's own parse errors are not printed here: runProgram reports them as bmp's one-line Usage Error
+    .configureOutput({ writeOut: (s) => ctx.io.out(s.replace(/\n$/, '')), writeErr: (s) => ctx.io.err(s.replace(/\n$/, '')), outputError: () => {} });
   // dbt's global flags: recognised before or after the command (commander gives them to the program)
   for (const f of GLOBAL_FLAGS) {
     const opt = new Option(f.flags, f.description);
@@ -231,8 +232,7 @@ async function runProgram(program: Command, argv: readonly string[], ctx: CliCon
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      if (err.code === 'bmp.invalidArgument') fail(`Usage Error: ${err.message} [BMP_CLI_ARGUMENT]`);
-      else if (wantsJson(argv)) fail(`Usage Error: ${err.message.replace(/^error: /, '')} [BMP_CLI_ARGUMENT]`);
+      fail(`Usage Error: ${usageMessage(err.message)} [BMP_CLI_ARGUMENT]`);
       return EXIT.usage;
     }
     if (err instanceof BmpError) {
@@ -244,6 +244,17 @@ async function runProgram(program: Command, argv: readonly string[], ctx: CliCon
     fail(`Internal Error: ${message}${debug() ? '' : ' (run with --debug for the stack trace)'}`, (err as Error)?.stack);
     return EXIT.usage;
   }
+}
+
+/** commander's message on one line: `error: unknown command 'runn'\n(Did you mean run?)` → `unknown command 'runn' (did you mean run?)`. */
+function usageMessage(message: string): string {
+  return message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ')
+    .replace(/\(Did you mean/g, '(did you mean');
 }
 
 /** An error's details (DuckDB's, a chain of macro calls) under its one-line message, indented, blank lines dropped. */
