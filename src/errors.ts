@@ -93,6 +93,11 @@ export class BmpError extends Error {
   protected get kind(): string {
     return 'Error';
   }
+
+  /** The kind of error as dbt titles it (`Compilation Error`, `Database Error`, ...). */
+  get title(): string {
+    return this.kind;
+  }
 }
 
 function describeNode(uniqueId: string): string {

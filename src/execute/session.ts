@@ -181,6 +181,8 @@ export class Session {
     const commitsBefore = conn.commits;
     let status: NodeStatus;
     let message = '';
+    let errorTitle: string | undefined;
+    let errorLocation: string | undefined;
     let extra: Awaited<ReturnType<NodeRunner>> | undefined;
     try {
       const runner = this.runners.get(node.resourceType) ?? this.defaultRunner(node);
@@ -191,11 +193,16 @@ export class Session {
         ({ status, message } = interruptedOutcome(err, conn.commits > commitsBefore));
       } else if (err instanceof BmpError) {
         status = 'error';
+        errorTitle = err.title;
+        errorLocation = err.location;
         message = `${err.message}${err.hint ? ` (${err.hint})` : ''}`;
         // the chain of macro calls (or DuckDB's details) under the message, as the CLI prints them
         if (err.details) message = withIndentedDetails(`${message}\n${err.details}`);
       } else {
         status = 'error';
+        // DuckDB rejected the node's SQL (or, for a seed, its rows): dbt's "Database Error in model x"
+        errorTitle = 'Database Error';
+        if (node.resourceType === 'seed') errorLocation = node.originalFilePath;
         const msg = (err as Error).message ?? String(err);
         message = node.resourceType === 'seed' ? describeCsvError(msg) : withIndentedDetails(msg);
         if (this.opts.invocation.options.debug) message += `\n${(err as Error).stack}`;
@@ -224,6 +231,8 @@ export class Session {
         threadId: `Thread-${worker + 1}`,
         compiledPath,
         compiledCode: this.artifacts.compiledSql.get(node.uniqueId),
+        errorTitle: status === 'error' ? errorTitle : undefined,
+        errorLocation: status === 'error' ? errorLocation : undefined,
         relationName: node.relation ? relationName(node.relation) : undefined,
         adapterResponse: extra?.adapterResponse ?? {},
       });

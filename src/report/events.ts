@@ -16,6 +16,9 @@ export interface NodeResult {
   readonly threadId: string;
   readonly compiledPath?: string;
   readonly compiledCode?: string;
+  /** For an error: its kind as dbt titles it (`Compilation Error`, `Database Error`) and where it happened (`models/x.sql:3:4`, or the compiled file for DuckDB's errors, whose LINE n counts compiled lines). */
+  readonly errorTitle?: string;
+  readonly errorLocation?: string;
   /** The relation the node built or reads (`"db"."schema"."name"`), dbt's `relation_name`. */
   readonly relationName?: string;
   /** Extra figures (LLM cache hits, batches, ...). */

@@ -263,7 +263,9 @@ function problemEvents(p: NodeResult, node: NodeSummary | undefined): LogEvent[]
       logEvent('RunResultError', `  ${p.message}`, () => ({ msg: p.message, node_info: info() })),
     ];
   }
-  return [logEvent('RunResultError', `Error in ${type} ${name}${where}\n  ${p.message}`, () => ({ msg: `Error in ${type} ${name}${where}\n  ${p.message}`, node_info: info() }))];
+  const located = p.errorLocation ? ` (${p.errorLocation})` : where;
+  const line = `${p.errorTitle ?? 'Error'} in ${type} ${name}${located}\n  ${p.message}`;
+  return [logEvent('RunResultError', line, () => ({ msg: line, node_info: info() }))];
 }
 
 /**

@@ -165,7 +165,7 @@ describe('exit 1: a node fails while running, the rest still runs', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/ERROR creating sql table model main\.orders/);
-    expect(r.stdout).toMatch(/Error in model orders \(target\/compiled\/bad\/models\/orders\.sql\)\n.*Binder Error: Referenced column "no_such_column" not found/);
+    expect(r.stdout).toMatch(/Database Error in model orders \(target\/compiled\/bad\/models\/orders\.sql\)\n.*Binder Error: Referenced column "no_such_column" not found/);
     expect(r.stdout).toMatch(/SKIP .*order_report/);
     expect(r.stdout).toMatch(/PASS=2 WARN=0 ERROR=1 SKIP=1 TOTAL=4/);
     expect(r.stdout).not.toMatch(/^\s+at /m);
@@ -185,7 +185,7 @@ describe('exit 1: a node fails while running, the rest still runs', () => {
     const r = run(dir, ['seed']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/Error in seed payments\n.*line 4 of the CSV: .*Could not convert string "12x" to 'INTEGER'.*\(row: 3,12x\)/);
+    expect(r.stdout).toMatch(/Database Error in seed payments \(seeds\/payments\.csv\)\n.*line 4 of the CSV: .*Could not convert string "12x" to 'INTEGER'.*\(row: 3,12x\)/);
     expect(r.stdout).toMatch(/PASS=1 WARN=0 ERROR=1 SKIP=0 TOTAL=2/);
     const db = join(dir, 'bad.duckdb');
     expect(await query(db, 'select id, name from main.customers order by id')).toEqual([

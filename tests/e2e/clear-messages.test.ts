@@ -80,7 +80,7 @@ describe('15: DuckDB errors keep their details', () => {
     const lines = r.stdout.split('\n').map((l) => l.replace(/^\d\d:\d\d:\d\d {2}/, ''));
     const at = lines.findIndex((l) => /^ {2}Binder Error: Referenced column "amont" not found in FROM clause!$/.test(l));
     expect(at, r.stdout).toBeGreaterThan(0);
-    expect(lines[at - 1]).toMatch(/^Error in model bad \(target\/compiled\/p\/models\/bad\.sql\)$/);
+    expect(lines[at - 1]).toMatch(/^Database Error in model bad \(target\/compiled\/p\/models\/bad\.sql\)$/);
     // blank lines dropped; the caret keeps its column under the indented LINE
     expect(lines.slice(at + 1, at + 4)).toEqual(['    Candidate bindings: "amount"', '    LINE 2: select amont', expect.stringMatching(/^ {4} {15}\^$/)]);
     // run_results keeps DuckDB's whole message, laid out the same way
@@ -116,8 +116,8 @@ describe('16: files and arguments', () => {
     writeFileSync(join(dir, 'seeds/latin.csv'), Buffer.concat([Buffer.from('id,name\n1,plain\n2,caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
     const r = run(dir, ['seed']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/Error in seed latin\n.* {2}seeds\/latin\.csv is not UTF-8: line 3 holds a byte sequence that is not UTF-8 \(save the file as UTF-8\)/);
-    expect(r.stdout).toMatch(/Error in seed empty\n.* {2}seeds\/empty\.csv is empty: a seed needs a header row/);
+    expect(r.stdout).toMatch(/Parsing Error in seed latin \(seeds\/latin\.csv:3\)\n.* {2}seeds\/latin\.csv is not UTF-8: line 3 holds a byte sequence that is not UTF-8 \(save the file as UTF-8\)/);
+    expect(r.stdout).toMatch(/Parsing Error in seed empty \(seeds\/empty\.csv\)\n.* {2}seeds\/empty\.csv is empty: a seed needs a header row/);
     expect(await query(join(dir, 'p.duckdb'), "select count(*) as n from duckdb_tables() where table_name in ('empty', 'latin')")).toEqual([{ n: 0 }]);
   });
 

@@ -91,7 +91,7 @@ describe('a failing run_query inside a macro while running (bmp run, exit 1)', (
     try {
       const out = bmp(['run', '--project-dir', p.dir], { env: { HOME: p.dir } });
       expect(out.code).toBe(1);
-      expect(out.stdout).toMatch(/Error in model m_query[^\n]*\n[^\n]*run_query failed: [^\n]*no_such_table[^\n]*\n {4}in macro 'inner' \(macros\/chain\.sql:14\)\n {4}called from macro 'outer' \(macros\/chain\.sql:3\)\n/);
+      expect(out.stdout).toMatch(/Compilation Error in model m_query \(models\/m_query\.sql:1:\d+\)\n[^\n]*run_query failed: [^\n]*no_such_table[^\n]*\n {4}in macro 'inner' \(macros\/chain\.sql:14\)\n {4}called from macro 'outer' \(macros\/chain\.sql:3\)\n/);
       const result = p.runResults().results.find((r) => r.unique_id === 'model.p.m_query')!;
       expect(result.status).toBe('error');
       expect(result.message).toContain("in macro 'inner' (macros/chain.sql:14)\n    called from macro 'outer' (macros/chain.sql:3)");
