@@ -6,6 +6,8 @@
  * process.exitCode = outcome.exitCode;
  */
 import { execute, type RunOptions, type RunOutcome } from './tasks/index.js';
+import { loadConfig as loadConfigWith, type LoadedConfig, type LoadOptions } from './config/index.js';
+import { jinjaYamlSyntax } from './jinja/index.js';
 
 export const run = (opts?: RunOptions): Promise<RunOutcome> => execute('run', opts);
 export const build = (opts?: RunOptions): Promise<RunOutcome> => execute('build', opts);
@@ -19,5 +21,6 @@ export { testingPlugin } from './testing/index.js';
 export { llmPlugin } from './llm/index.js';
 export { BmpError, ConfigError, CompileError, ParseError, GraphError, UsageError, DatabaseError } from './errors.js';
 export type { BmpEvent, NodeResult, EventSink } from './report/index.js';
-export { loadConfig } from './config/index.js';
+/** The project and profile as commands see them: YAML values rendered with Jinja2's semantics unless `yamlSyntax` says otherwise. */
+export const loadConfig = (opts: LoadOptions = {}): Promise<LoadedConfig> => loadConfigWith({ yamlSyntax: jinjaYamlSyntax(), ...opts });
 export type * from './manifest/types.js';

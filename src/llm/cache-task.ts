@@ -4,6 +4,7 @@ import { loadConfig, type LoadOptions } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { cacheExists, cacheStats, pruneCache, type CacheStatsRow, type PruneOptions } from './cache.js';
 import { CACHE_SQL } from './sql.js';
+import { jinjaYamlSyntax } from '../jinja/index.js';
 
 export interface CacheTaskOptions extends LoadOptions {
   readonly waitForLockSeconds?: number;
@@ -28,7 +29,7 @@ export interface CacheStatsReport {
  * @throws ConfigError (project/profile), DatabaseError BMP_DB_LOCKED
  */
 export async function llmCacheStats(opts: CacheTaskOptions = {}): Promise<CacheStatsReport> {
-  const cfg = await loadConfig(opts);
+  const cfg = await loadConfig({ ...opts, yamlSyntax: jinjaYamlSyntax() });
   const path = cfg.target.path;
   const empty: CacheStatsReport = { database: path, exists: false, table: CACHE_SQL, groups: [], entries: 0, hits: 0, hitRate: null, fetchSeconds: 0 };
   if (path !== ':memory:' && !existsSync(path)) return empty;
@@ -55,7 +56,7 @@ export async function llmCachePrune(opts: CacheTaskOptions & PruneOptions & { re
   if (!criteria.length && !opts.all) {
     throw new UsageError('BMP_LLM_PRUNE_CRITERIA', 'prune needs a criterion', {}, 'give --older-than DAYS, --max-entries N, --unused, --provider, --model or --kind; `bmp llm cache clear` empties the cache');
   }
-  const cfg = await loadConfig(opts);
+  const cfg = await loadConfig({ ...opts, yamlSyntax: jinjaYamlSyntax() });
   const path = cfg.target.path;
   if (path !== ':memory:' && !existsSync(path)) return { database: path, deleted: 0 };
   const db = await Database.open({ path, settings: cfg.target.settings, waitForLockSeconds: opts.waitForLockSeconds });

@@ -3,6 +3,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { loadConfig, type LoadOptions } from '../config/index.js';
 import { UsageError } from '../errors.js';
+import { jinjaYamlSyntax } from '../jinja/index.js';
 
 export interface CleanReport {
   /** clean-targets removed whole, as written in the project file. */
@@ -21,7 +22,7 @@ export interface CleanReport {
  *   BMP_CLEAN_PROTECTED (a model, macro, seed, test, snapshot, analysis or docs path, or a folder holding one)
  */
 export async function clean(opts: LoadOptions = {}): Promise<CleanReport> {
-  const cfg = await loadConfig(opts);
+  const cfg = await loadConfig({ ...opts, yamlSyntax: jinjaYamlSyntax() });
   const { project } = cfg;
   const dir = project.projectDir;
   const where = { file: project.projectFile };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Database } from '../adapters/duckdb/index.js';
 import { loadConfig, type LoadOptions } from '../config/index.js';
+import { jinjaYamlSyntax } from '../jinja/index.js';
 
 export interface DebugReport {
   readonly lines: readonly string[];
@@ -11,7 +12,7 @@ export interface DebugReport {
 export async function debug(opts: LoadOptions = {}): Promise<DebugReport> {
   const lines: string[] = [];
   let ok = true;
-  const cfg = await loadConfig(opts);
+  const cfg = await loadConfig({ ...opts, yamlSyntax: jinjaYamlSyntax() });
   lines.push(`bmp version: 0.1.0`, `node: ${process.version}`, `project: ${cfg.project.name} (${cfg.project.projectDir}/${cfg.project.projectFile})`);
   lines.push(`profile: ${cfg.target.profileName} from ${cfg.target.profilesFile}`, `target: ${cfg.target.name} (type duckdb, schema ${cfg.target.schema}, threads ${cfg.target.threads})`);
   lines.push(`database: ${cfg.target.path}${cfg.target.path !== ':memory:' && !existsSync(cfg.target.path) ? ' (will be created on first run)' : ''}`);

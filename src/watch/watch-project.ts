@@ -6,6 +6,7 @@ import { nullSink, type EventSink } from '../report/index.js';
 import { COMMAND_TYPES, execute, loadProject, selectFor, type LoadedProject, type RunOptions } from '../tasks/index.js';
 import { changedNodes, snapshotProject, type ProjectSnapshot } from './change-set.js';
 import { FileWatcher } from './file-watcher.js';
+import { jinjaYamlSyntax } from '../jinja/index.js';
 
 export type WatchCommand = 'run' | 'build';
 
@@ -53,7 +54,7 @@ export async function watchProject(command: WatchCommand, opts: WatchOptions): P
   let roots = DEFAULT_ROOTS;
   let ignore = ['target'];
   try {
-    const cfg = await loadConfig(opts);
+    const cfg = await loadConfig({ ...opts, yamlSyntax: jinjaYamlSyntax() });
     roots = rootsOf(cfg.project);
     ignore = [cfg.project.targetPath];
   } catch (err) {

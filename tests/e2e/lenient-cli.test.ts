@@ -205,3 +205,21 @@ describe('--warn-error and --warn-error-options promote warnings by name (exit 2
     expect(t.message).toMatch(/failing because LogTestResult is an error by --warn-error-options/);
   });
 });
+
+describe('every command renders project and profile YAML with the same Jinja2 semantics as run', () => {
+  it("debug, clean and llm cache stats open the database a Python-style profile names ('%s' % ...)", () => {
+    const dir = fixture();
+    edit(dir, 'profiles.yml', 'path: lenient.duckdb', `path: "{{ '%s.duckdb' % 'python_style' }}"`);
+    expect(run(dir, ['seed']).code).toBe(0);
+    expect(existsSync(join(dir, 'python_style.duckdb'))).toBe(true);
+    const debug = run(dir, ['debug']);
+    expect(debug.code, debug.stdout + debug.stderr).toBe(0);
+    expect(debug.stdout).toMatch(/database: .*python_style\.duckdb$/m);
+    const stats = run(dir, ['llm', 'cache', 'stats']);
+    expect(stats.stdout + stats.stderr).toMatch(/python_style\.duckdb/);
+    expect(stats.stdout + stats.stderr).not.toMatch(/\bnan\b|NaN/);
+    const clean = run(dir, ['clean']);
+    expect(clean.code).toBe(0);
+    expect(existsSync(join(dir, 'python_style.duckdb'))).toBe(true);
+  });
+});

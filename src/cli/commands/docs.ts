@@ -18,7 +18,8 @@ export const docsCommands: CommandRegistrar = (program, ctx, h) => {
   h.addOptions(serve, [PORT_OPTION]).action(async (o: ParsedOptions & { port: number }) => {
     const { serveDocs } = await import('../../docs/index.js');
     const { loadConfig } = await import('../../config/index.js');
-    const cfg = await loadConfig({ projectDir: o.projectDir, profilesDir: o.profilesDir, target: o.target });
+    const { jinjaYamlSyntax } = await import('../../jinja/index.js');
+    const cfg = await loadConfig({ projectDir: o.projectDir, profilesDir: o.profilesDir, target: o.target, vars: o.vars, yamlSyntax: jinjaYamlSyntax() });
     const server = await serveDocs(`${cfg.project.projectDir}/${cfg.project.targetPath}/docs`, { port: o.port, host: '127.0.0.1' });
     ctx.io.out(`Serving docs at ${server.url} (Ctrl-C to stop)`);
     await new Promise<void>((resolve) => {
