@@ -65,6 +65,8 @@ function install(project, pkgDir, name) {
 }
 
 const firstLine = (text) => String(text ?? '').trim().split('\n').find((l) => l.trim()) ?? '';
+/** A result's message on one table line: the summary, then its details (DuckDB's LINE n, the chain of macro calls) after ' · '. */
+const wholeMessage = (text) => String(text ?? '').split('\n').map((l) => l.trim()).filter(Boolean).join(' · ');
 
 function measure(compat, scratch, p) {
   const dir = join(scratch, p.name);
@@ -133,7 +135,7 @@ function summarize(m) {
     if (PASSED.has(r.status)) counts[kind].passed++;
   }
   const cell = (text) => String(text).replace(/\|/g, '\\|');
-  const failures = m.results.filter((r) => !PASSED.has(r.status)).map((r) => ({ id: r.unique_id, status: r.status, reason: cell(firstLine(r.message)), why: explain(r) }));
+  const failures = m.results.filter((r) => !PASSED.has(r.status)).map((r) => ({ id: r.unique_id, status: r.status, reason: cell(wholeMessage(r.message)), why: explain(r) }));
   return { counts, failures };
 }
 
