@@ -9,7 +9,6 @@ import { deferFor, invocationFor, loadProject, selectFor, writeManifest, type Co
 
 export interface CompileOutcome {
   readonly compiled: ReadonlyMap<string, string>;
-  readonly errors: readonly { uniqueId: string; message: string }[];
   /** `--inline`: the inline SQL, compiled (dbt prints it). */
   readonly inline?: string;
   /** When the selection is one model or analysis: its name and compiled SQL (dbt prints it). */
@@ -19,7 +18,7 @@ export interface CompileOutcome {
 /**
  * `bmp compile`: render every selected node to target/compiled (or, with `inlineSql`, only that
  * SQL). Opens the database read-only (when the file exists) for run_query and is_incremental();
- * never creates or changes a relation.
+ * never creates or changes a relation. The first node that fails to compile stops it (exit 2, as dbt).
  */
 export async function compile(opts: CommonOptions & { readonly inlineSql?: string } = {}): Promise<CompileOutcome> {
   const invocation = invocationFor('compile', opts);
@@ -29,7 +28,6 @@ export async function compile(opts: CommonOptions & { readonly inlineSql?: strin
   const ids = opts.inlineSql !== undefined ? [] : selectFor(project, opts, types);
   ensureTargetWritable(project);
   const session = await openSession(project, invocation, 'read', { emit: opts.emit ?? nullSink, threads: 1, extraGlobals: pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation }), selected: ids, defer: deferFor(project, opts, ids) });
-  const errors: { uniqueId: string; message: string }[] = [];
   let inline: string | undefined;
   try {
     if (opts.inlineSql !== undefined) inline = (await compileNode(inlineNode(project, opts.inlineSql), session.compileEnv(session.conns[0]))).compiledSql;
@@ -41,7 +39,7 @@ export async function compile(opts: CommonOptions & { readonly inlineSql?: strin
   } finally {
     await session.close();
   }
-  return { compiled: session.compiledSql, errors, inline, single: singleNode(project, ids, session.compiledSql) };
+  return { compiled: session.compiledSql, inline, single: singleNode(project, ids, session.compiledSql) };
 }
 
 function singleNode(project: LoadedProject, ids: readonly string[], compiled: ReadonlyMap<string, string>): CompileOutcome['single'] {
