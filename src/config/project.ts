@@ -175,7 +175,8 @@ export function buildProject(file: ProjectFile, warnings: ConfigWarning[], opts:
   };
   const name = str('name', true)!;
   if (!NAME_RE.test(name)) throw new ConfigError('BMP_PROJECT_INVALID', `project name '${name}' must be letters, digits and underscores`, yaml.locate(['name'], 'value'));
-  const vars = data['vars'] ?? {};
+  // vars keep YAML's integral floats (`1.0`), which print as Python prints them
+  const vars = data['vars'] === undefined || data['vars'] === null ? {} : yaml.withFloats(['vars']);
   if (typeof vars !== 'object' || Array.isArray(vars)) throw new ConfigError('BMP_PROJECT_INVALID', `'vars' must be a mapping`, yaml.locate(['vars'], 'value'));
   const targetPath = str('target-path') ?? 'target';
 

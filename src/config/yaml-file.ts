@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { CORE_SCHEMA, load as loadFast } from 'js-yaml';
+import * as jsYaml from 'js-yaml';
+import { CORE_SCHEMA, load as loadFast, Type } from 'js-yaml';
 import { createRequire } from 'node:module';
 import type { Document, LineCounter } from 'yaml';
 import { ConfigError, type ErrorLocation } from '../errors.js';
+import { PyFloat } from '../manifest/py-float.js';
 
 /**
  * The position-aware parser (`yaml`), loaded on first use: most invocations never need it (files
@@ -116,6 +118,17 @@ export class YamlFile {
     return YamlFile.parseFast(await readFile(path, 'utf8'), displayPath);
   }
 
+  /**
+   * The value at `path` with YAML's integral floats kept as {@link PyFloat}s (`1.0` stays a float, as
+   * in Python, so `{{ var('x') }}` prints `1.0`). Only vars need this: elsewhere a float is used as
+   * a number. The file is parsed again only when it holds something that may be an integral float.
+   */
+  withFloats(path: readonly string[]): unknown {
+    const pick = (data: unknown) => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), data);
+    if (!MAYBE_INTEGRAL_FLOAT.test(this.text)) return pick(this.data);
+    return pick(loadFast(this.text, { filename: this.file, schema: FLOAT_KEEPING_SCHEMA }));
+  }
+
   /** Where the key (or value) at `path` was written; falls back to the file alone. */
   locate(path: readonly (string | number)[], which: 'key' | 'value' = 'key'): ErrorLocation {
     const { isMap, isScalar, isSeq } = yamlLib();
@@ -208,3 +221,23 @@ function unclosedOpener(text: string, end: number, message: string): number | un
   for (let k = stack.length - 1; k >= 0; k--) if (text[stack[k]!] === open) return stack[k];
   return undefined;
 }
+
+/** A digit then `.`, or an exponent: text that may hold an integral float (`1.0`, `2.`, `1e3`). */
+const MAYBE_INTEGRAL_FLOAT = /\d\.|\d[eE][-+]?\d/;
+
+/** js-yaml's own float type (exported at runtime, missing from its typings), so both parsers agree on what a float is. */
+const coreFloat = (jsYaml as unknown as { types: { float: { resolve(data: string): boolean; construct(data: string): unknown } } }).types.float;
+
+/** YAML 1.2 core, except that a float whose value is integral becomes a {@link PyFloat}. */
+const FLOAT_KEEPING_SCHEMA = CORE_SCHEMA.extend({
+  implicit: [
+    new Type('tag:yaml.org,2002:float', {
+      kind: 'scalar',
+      resolve: (data: string) => coreFloat.resolve(data),
+      construct: (data: string) => {
+        const n = coreFloat.construct(data) as number;
+        return Number.isInteger(n) ? new PyFloat(n) : n;
+      },
+    }),
+  ],
+});

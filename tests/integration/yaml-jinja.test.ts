@@ -46,3 +46,20 @@ describe('YAML values with Jinja2 semantics through load and parse', () => {
     expect(node.alias).toBe('M_7');
   });
 });
+
+describe("vars keep YAML's floats as Python floats", () => {
+  it("project vars and --vars: 1.0 prints 1.0 (an int stays an int, a quoted '1.0' a str)", async () => {
+    const q = tempProject({
+      'project.yml': "name: q\nprofile: q\nvars: {f: 1.0, i: 3, s: '1.0', nested: {x: [2.0, 2]}, half: 0.5}\n",
+      'models/v.sql': "select {{ var('f') }} as f, {{ var('i') }} as i, '{{ var('s') }}' as s, $${{ var('nested') }}$$ as n, {{ var('f') * 2 }} as f2, {{ var('half') }} as h, {{ var('c', 0) }} as c",
+    }, { name: 'q' });
+    try {
+      expect((await q.run('run', { vars: '{c: 4.0}' })).exitCode).toBe(0);
+      const sql = readFileSync(join(q.dir, 'target/compiled/q/models/v.sql'), 'utf8').trim();
+      expect(sql).toBe("select 1.0 as f, 3 as i, '1.0' as s, $${'x': [2.0, 2]}$$ as n, 2.0 as f2, 0.5 as h, 4.0 as c");
+      expect(await q.query('select typeof(f) as tf, typeof(i) as ti, n from v')).toEqual([{ tf: 'DECIMAL(2,1)', ti: 'INTEGER', n: "{'x': [2.0, 2]}" }]);
+    } finally {
+      q.remove();
+    }
+  });
+});

@@ -20,6 +20,10 @@
  * one number type: `1.0`, `4 / 2` and `2.5 | round` are PyFloats so they print `1.0`, `2.0`, `3.0`.
  */
 
+import { PyFloat, floatRepr } from '../../manifest/py-float.js';
+
+export { PyFloat, floatRepr };
+
 /** Marks an array as a Python tuple (non-enumerable: JSON and JS code see a plain array). */
 export const TUPLE: unique symbol = Symbol.for('bmp.py.tuple');
 
@@ -36,20 +40,6 @@ export const MAPPING: unique symbol = Symbol.for('bmp.py.mapping');
 /** A dict, or an object marked with {@link MAPPING}. */
 export function isMappingLike(v: unknown): boolean {
   return isDict(v) || (v !== null && typeof v === 'object' && (v as Record<symbol, unknown>)[MAPPING] === true);
-}
-
-/** An integral float (`2.0`): prints with `.0`; arithmetic treats it as its number. */
-export class PyFloat {
-  constructor(readonly value: number) {}
-  valueOf(): number {
-    return this.value;
-  }
-  toString(): string {
-    return floatRepr(this.value);
-  }
-  toJSON(): number {
-    return this.value;
-  }
 }
 
 /** Makes `items` a tuple (in place) and returns it. */
@@ -159,26 +149,6 @@ export function truthy(v: unknown): boolean {
   if (typeof o.__bool__ === 'function') return !!o.__bool__();
   if (typeof o.__len__ === 'function') return Number(o.__len__()) > 0;
   return true;
-}
-
-/** Python's float repr: shortest round-trip digits, exponent outside [1e-4, 1e16). */
-export function floatRepr(n: number): string {
-  // in [1e-4, 1e16) both languages write the shortest round-trip digits in fixed notation
-  const a = n < 0 ? -n : n;
-  if (a >= 1e-4 && a < 1e16) {
-    const s = String(n);
-    return Number.isInteger(n) ? `${s}.0` : s;
-  }
-  if (Number.isNaN(n)) return 'nan';
-  if (n === Infinity) return 'inf';
-  if (n === -Infinity) return '-inf';
-  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
-  const [mant, expText] = n.toExponential().split('e') as [string, string];
-  const exp = Number(expText);
-  if (exp < -4 || exp >= 16) return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  // rounding put the value on a boundary (9.99999e15 and the like): fixed notation
-  const s = String(n);
-  return s.includes('.') || s.includes('e') ? s : `${s}.0`;
 }
 
 /** An int's decimal digits (exact for bigints and for numbers beyond 1e21, which String writes with an exponent). */
