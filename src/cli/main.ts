@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { maskSecrets } from '../config/index.js';
-import { BmpError, SqlError } from '../errors.js';
+import { BmpError, didYouMeanOf, SqlError } from '../errors.js';
 import type { BmpEvent, LineFormat, Logger, LogEventName } from '../report/index.js';
 import { createLogger, DBT_VERSION, logEvent, progressLine } from '../report/index.js';
 import { COMMANDS } from './commands/index.js';
@@ -246,15 +246,12 @@ async function runProgram(program: Command, argv: readonly string[], ctx: CliCon
   }
 }
 
-/** commander's message on one line: `error: unknown command 'runn'\n(Did you mean run?)` → `unknown command 'runn' (did you mean run?)`. */
+/** commander's message on one line, its suggestion in bmp's words: `error: unknown command 'runn'\n(Did you mean run?)` → `unknown command 'runn' (did you mean 'run'?)`. */
 function usageMessage(message: string): string {
-  return message
-    .replace(/^error: /, '')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .join(' ')
-    .replace(/\(Did you mean/g, '(did you mean');
+  const [first = '', ...rest] = message.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const suggested = /^\((?:\w+ ){3}(.+)\?\)$/.exec(rest.join(' ')); // commander's suggestion line: three words, then the candidates
+  if (suggested) return `${first} (${didYouMeanOf(suggested[1]!.split(/,? or |, /))})`;
+  return [first, ...rest].join(' ');
 }
 
 /** An error's details (DuckDB's, a chain of macro calls) under its one-line message, indented, blank lines dropped. */

@@ -138,7 +138,8 @@ describe('16: files and arguments', () => {
     ['docs serve --port 99999', ['docs', 'serve', '--port', '99999'], /^Usage Error: --port must be a port number from 0 to 65535, got '99999' \[BMP_CLI_ARGUMENT\]$/],
     // commander's own parse errors get the same one-line form (its suggestion folded onto the line)
     ['an unknown option', ['run', '--bogus'], /^Usage Error: unknown option '--bogus' \[BMP_CLI_ARGUMENT\]$/],
-    ['a misspelt command', ['runn'], /^Usage Error: unknown command 'runn' \(did you mean run\?\) \[BMP_CLI_ARGUMENT\]$/],
+    ['a misspelt option', ['run', '--full-refrsh'], /^Usage Error: unknown option '--full-refrsh' \(did you mean '--full-refresh'\?\) \[BMP_CLI_ARGUMENT\]$/],
+    ['a misspelt command', ['runn'], /^Usage Error: unknown command 'runn' \(did you mean 'run'\?\) \[BMP_CLI_ARGUMENT\]$/],
   ];
   for (const [what, args, message] of usage) {
     it(`${what}: one line, exit 2`, () => {
