@@ -31,6 +31,7 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
     compiled,
     relation: rel,
     existing: existingFresh,
+    adapter: conn.adapter,
     conn,
     catalog: session.catalog,
     fullRefresh: !!session.opts.fullRefresh,

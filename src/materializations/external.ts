@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { dropRelation, quoteIdent, quoteLiteral, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { createViewAs, quoteIdent, quoteLiteral, type CatalogColumn } from '../adapters/duckdb/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { deletePartitionRowsStatement, ensureStateTables, insertPartitionRowsStatement, relationKeyOf } from '../state/index.js';
@@ -60,9 +60,14 @@ function reader(layout: ExternalLayout, paths?: readonly string[]): string {
  * ```
  */
 export function externalViewSql(rel: Relation, layout: ExternalLayout, columns?: readonly CatalogColumn[]): string {
+  return createViewAs(rel, externalViewSelect(layout, columns));
+}
+
+/** The SELECT of an external model's view: the files' columns (`columns`, in that order, when given), the partition column last. */
+export function externalViewSelect(layout: ExternalLayout, columns?: readonly CatalogColumn[]): string {
   const pcol = layout.partition ? partitionColumn(layout.partition) : undefined;
   const list = columns ? [...columns.filter((c) => c.name !== pcol).map((c) => quoteIdent(c.name)), ...(pcol ? [quoteIdent(pcol)] : [])].join(', ') : '*';
-  return `create or replace view ${relationSql(rel)} as (\nselect ${list} from ${reader(layout)}\n)`;
+  return `select ${list} from ${reader(layout)}`;
 }
 
 /**
@@ -207,17 +212,11 @@ async function fullBuild(ctx: MaterializationContext, layout: ExternalLayout): P
     return { rows, counts };
   });
   ctx.conn.markCommitted(); // the files are in place whatever happens to the bookkeeping below
-  await ctx.conn.transaction(async () => {
-    for (const h of ctx.preHooks) await ctx.conn.run(h);
-    if (ctx.existing?.kind === 'table') await ctx.conn.run(dropRelation(ctx.relation, 'table'));
-    await ctx.conn.run(externalViewSql(ctx.relation, layout));
-    if (layout.partition) {
-      const owner = partitionOwner(ctx.relation, ctx.compiled.node.uniqueId, layout.partition, 'external', ctx.invocationId ?? '');
-      await ctx.conn.run(deletePartitionRowsStatement(owner.relationKey, undefined, ctx.stateSchema).sql, [owner.relationKey]);
-      for (const s of insertPartitionRowsStatement(owner, counts.filter((c) => c.count > 0), ctx.stateSchema)) await ctx.conn.run(s.sql, s.params);
-    }
-    for (const h of ctx.postHooks) await ctx.conn.run(h);
-  });
+  const owner = layout.partition ? partitionOwner(ctx.relation, ctx.compiled.node.uniqueId, layout.partition, 'external', ctx.invocationId ?? '') : undefined;
+  await ctx.adapter.atomically(ctx, [
+    ctx.adapter.replaceView(ctx.relation, externalViewSelect(layout), { existingKind: ctx.existing?.kind }),
+    ctx.adapter.statements(owner ? [deletePartitionRowsStatement(owner.relationKey, undefined, ctx.stateSchema), ...insertPartitionRowsStatement(owner, counts.filter((c) => c.count > 0), ctx.stateSchema)] : []),
+  ]);
   forgetJournal(layout.location);
   return { rowsAffected: rows, message: `OK wrote ${rows} rows to ${layout.location}`, kind: 'view' };
 }
@@ -268,14 +267,10 @@ async function incrementalBuild(ctx: MaterializationContext, layout: ExternalLay
   // after a replayed journal (a killed run) or an append, recount from the files in place
   const recount = replayed ? await countPartitions(ctx, layout) : strategy === 'append' ? await countPartitions(ctx, layout, written.map((d) => join(layout.location, d))) : counts;
   const keys = replayed ? undefined : recount.map((c) => c.key);
-  await ctx.conn.transaction(async () => {
-    for (const h of ctx.preHooks) await ctx.conn.run(h);
-    if (schemaChanged && mode !== 'ignore') await ctx.conn.run(externalViewSql(ctx.relation, layout, viewColumns));
-    const del = deletePartitionRowsStatement(owner.relationKey, keys, ctx.stateSchema);
-    await ctx.conn.run(del.sql, del.params);
-    for (const s of insertPartitionRowsStatement(owner, recount.filter((c) => c.count > 0), ctx.stateSchema)) await ctx.conn.run(s.sql, s.params);
-    for (const h of ctx.postHooks) await ctx.conn.run(h);
-  });
+  await ctx.adapter.atomically(ctx, [
+    ...(schemaChanged && mode !== 'ignore' ? [ctx.adapter.replaceView(ctx.relation, externalViewSelect(layout, viewColumns))] : []),
+    ctx.adapter.statements([deletePartitionRowsStatement(owner.relationKey, keys, ctx.stateSchema), ...insertPartitionRowsStatement(owner, recount.filter((c) => c.count > 0), ctx.stateSchema)]),
+  ]);
   forgetJournal(layout.location);
   rmSync(staging, { recursive: true, force: true });
   return { rowsAffected: rows, message: `${strategy === 'append' ? 'APPEND' : 'OVERWRITE'} ${rows} rows in ${written.length} partition${written.length === 1 ? '' : 's'}`, kind: 'view' };

@@ -3,11 +3,12 @@
  * without ever losing an index to a failure, Ctrl-C or a kill.
  */
 import { firstLine, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { statementSql } from '../adapters/index.js';
 import { BmpError, CompileError } from '../errors.js';
 import { ensureStateTables, relationKeyOf, stateTable } from '../state/index.js';
 import { DELETING, uniqueKeyOf, type IncrementalStrategy } from './incremental-config.js';
 import { planSchemaChange } from './schema-change.js';
-import { indexesOf, indexName, indexStatements } from './table.js';
+import { indexesOf, indexName } from './table.js';
 import { indexKeyList, splitKeys, tableIndexes, type TableIndex } from './table-indexes.js';
 import type { MaterializationContext } from './types.js';
 
@@ -60,8 +61,9 @@ export async function prepareIndexes(
 
 function absentUniqueIndexes(ctx: MaterializationContext, existing: readonly TableIndex[]): SetAsideIndex[] {
   const have = new Set(existing.map((i) => i.name.toLowerCase()));
-  const statements = indexStatements(ctx.relation, ctx.compiled.config, true);
-  return indexesOf(ctx.compiled.config).flatMap((spec, n) => {
+  const specs = indexesOf(ctx.compiled.config);
+  const statements = ctx.adapter.createIndexes(ctx.relation, specs, { ifNotExists: true }).statements.map(statementSql);
+  return specs.flatMap((spec, n) => {
     const name = indexName(ctx.relation, spec);
     if (!spec.unique || have.has(name.toLowerCase())) return [];
     return [{ name, unique: true, columns: spec.columns.map((c) => c.toLowerCase()), keySql: spec.columns.map(quoteIdent), createSql: statements[n]!, dropSql: '', absent: true }];
@@ -118,7 +120,7 @@ async function restoreIndexes(ctx: MaterializationContext, indexes: readonly Set
   await ctx.conn.transaction(async () => {
     // an index on a column sync_all_columns dropped is gone with the column
     for (const i of indexes) if (keysExist(i.keySql, columns)) await ctx.conn.run(i.createSql);
-    for (const s of indexStatements(ctx.relation, ctx.compiled.config, true)) await ctx.conn.run(s);
+    await ctx.adapter.run(ctx.adapter.createIndexes(ctx.relation, indexesOf(ctx.compiled.config), { ifNotExists: true }));
     if (recorded.length) await ctx.conn.run(`delete from ${stateTable('pending_indexes', ctx.stateSchema)} where relation = $1 and index_name in (select unnest($2::varchar[]))`, [relationKeyOf(ctx.relation), recorded]);
   });
 }

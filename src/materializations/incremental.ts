@@ -14,7 +14,7 @@
  * what you want. The batch itself must hold one row per key for `merge` (bmp checks and fails
  * with BMP_INCREMENTAL_DUPLICATE_KEY otherwise); `delete+insert` inserts every batch row.
  */
-import { andAll, createTableAs, insertInto, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { andAll, createTableAs, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { ensureStateTables, relationKeyOf, stateTable, type StateTable } from '../state/index.js';
@@ -35,7 +35,7 @@ import {
   type PartitionRange,
 } from './partition.js';
 import { onSchemaChangeOf, planSchemaChange, type SchemaChangePlan } from './schema-change.js';
-import { buildTable, indexStatements } from './table.js';
+import { buildTable, indexesOf } from './table.js';
 import type { TableIndex } from './table-indexes.js';
 import type { EventTimeWindow, Materialization, MaterializationContext, MaterializationResult } from './types.js';
 
@@ -210,25 +210,20 @@ export const incremental: Materialization = async (ctx) => {
 async function applyStep(ctx: MaterializationContext, strategy: IncrementalStrategy, sql: string, dropped: readonly TableIndex[]): Promise<number> {
   const config = ctx.compiled.config;
   const batched = () => applyBatch(ctx, strategy, sql, { droppedIndexes: dropped });
-  if (!insertsOnly(strategy, config) || partitionOf(config)) return ctx.conn.transaction(() => applyBatch(ctx, strategy, sql, { hooks: true, droppedIndexes: dropped }));
-  const indexes = dropped.length ? [] : indexStatements(ctx.relation, config, true);
+  if (!insertsOnly(strategy, config) || partitionOf(config)) return ctx.adapter.atomically(ctx, batched);
+  const indexes = dropped.length ? [] : indexesOf(config);
   if (!ctx.preHooks.length && !ctx.postHooks.length && !indexes.length) {
+    // no hooks: describing the SELECT needs no transaction, and one INSERT is atomic by itself
     const columns = await directColumns(ctx, sql);
-    return columns ? ctx.conn.run(insertInto(ctx.relation, columns, sql)) : ctx.conn.transaction(batched);
+    return columns ? (await ctx.adapter.atomically(ctx, ctx.adapter.insertInto(ctx.relation, columns, sql)))() : ctx.adapter.atomically(ctx, batched);
   }
-  return ctx.conn.transaction(async () => {
-    // pre-hooks first: the model's SELECT may read what they create
-    for (const h of ctx.preHooks) await ctx.conn.run(h);
+  // pre-hooks first: the model's SELECT may read what they create
+  return ctx.adapter.atomically(ctx, async () => {
     const columns = await directColumns(ctx, sql);
-    let rows: number;
-    if (columns) {
-      rows = await ctx.conn.run(insertInto(ctx.relation, columns, sql));
-      for (const s of indexes) await ctx.conn.run(s);
-    } else {
-      rows = await batched();
-    }
-    for (const h of ctx.postHooks) await ctx.conn.run(h);
-    return rows;
+    if (!columns) return batched();
+    const rows = await ctx.adapter.run(ctx.adapter.insertInto(ctx.relation, columns, sql));
+    await ctx.adapter.run(ctx.adapter.createIndexes(ctx.relation, indexes, { ifNotExists: true }));
+    return rows();
   });
 }
 
@@ -268,13 +263,12 @@ export async function applyBatch(
   ctx: MaterializationContext,
   strategy: IncrementalStrategy,
   batchSql: string,
-  opts: { window?: EventTimeWindow; hooks?: boolean; targetColumns?: readonly CatalogColumn[]; droppedIndexes?: readonly TableIndex[]; onSchemaChange?: () => void } = {},
+  opts: { window?: EventTimeWindow; targetColumns?: readonly CatalogColumn[]; droppedIndexes?: readonly TableIndex[]; onSchemaChange?: () => void } = {},
 ): Promise<number> {
   const batch = batchTableName(ctx.relation);
   const config = ctx.compiled.config;
   const partition = partitionOf(config);
   const nodeId = ctx.compiled.node.uniqueId;
-  if (opts.hooks) for (const h of ctx.preHooks) await ctx.conn.run(h);
   await ctx.conn.run(createTableAs({ database: '', schema: '', identifier: batch }, batchSql, { temp: true }));
   const sourceColumns = await ctx.columnsOf(quoteIdent(batch));
   const targetColumns = opts.targetColumns ?? ctx.existing!.columns;
@@ -306,9 +300,8 @@ export async function applyBatch(
     await ctx.conn.run(`drop table if exists temp.main.${quoteIdent(AFFECTED)}`);
   }
   if (opts.droppedIndexes?.length) await checkUniqueIndexes(ctx, opts.droppedIndexes);
-  else for (const s of indexStatements(ctx.relation, config, true)) await ctx.conn.run(s);
+  else await ctx.adapter.run(ctx.adapter.createIndexes(ctx.relation, indexesOf(config), { ifNotExists: true }));
   await ctx.conn.run(`drop table if exists temp.main.${quoteIdent(batch)}`);
-  if (opts.hooks) for (const h of ctx.postHooks) await ctx.conn.run(h);
   return rows;
 }
 

@@ -32,8 +32,7 @@ export function materializationFor(name: string, nodeId?: string): Materializati
 }
 
 export * from './types.js';
-export { planView } from './view.js';
-export { planTable, buildTable, indexStatements, indexesOf, type IndexSpec } from './table.js';
+export { buildTable, indexesOf, indexName, type IndexSpec } from './table.js';
 export { partitionOf, partitionExpr, partitionLabelExpr, partitionColumn, clusteredSelect, type PartitionBy, type Granularity } from './partition.js';
 export { planSchemaChange, diffColumns, type OnSchemaChange, type SchemaChangePlan } from './schema-change.js';
 export { planIncrementalApply, keyIn, strategyOf, uniqueKeyOf, applyBatch, batchTableName, needsFullBuild, type IncrementalStrategy } from './incremental.js';

@@ -216,8 +216,8 @@ export async function microbatch(ctx: MaterializationContext): Promise<Materiali
         indexes ??= await tableIndexes(ctx.conn, ctx.relation);
         const prep = await prepareIndexes(bctx, 'microbatch', batchSql, targetColumns, indexes);
         n = await withIndexesDropped(bctx, prep.dropped, () =>
-          ctx.conn.transaction(async () => {
-            const written = await applyBatch(bctx, 'microbatch', batchSql, { window: b, hooks: true, targetColumns, droppedIndexes: prep.dropped, onSchemaChange: () => ((targetColumns = undefined), (indexes = undefined)) });
+          ctx.adapter.atomically(bctx, async () => {
+            const written = await applyBatch(bctx, 'microbatch', batchSql, { window: b, targetColumns, droppedIndexes: prep.dropped, onSchemaChange: () => ((targetColumns = undefined), (indexes = undefined)) });
             for (const s of withRows(record, written)) await ctx.conn.run(s.sql, s.params);
             return written;
           }),

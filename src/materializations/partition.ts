@@ -4,16 +4,13 @@
  * covers few partitions and DuckDB's zone maps skip the rest), partition-level insert_overwrite,
  * and partition metadata (`_bmp.partitions`) that bmp keeps in the same transaction as the data.
  */
-import { quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { clusteredSelect, partitionExpr, partitionLabelExpr, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+import type { Granularity, PartitionBy } from '../adapters/index.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { relationKeyOf, replacePartitionStatements, stateTable, type ParamStatement, type PartitionOwner } from '../state/index.js';
 
-export type Granularity = 'hour' | 'day' | 'month' | 'year';
-
-export interface PartitionBy {
-  readonly field: string;
-  readonly granularity: Granularity;
-}
+export type { Granularity, PartitionBy };
+export { clusteredSelect, partitionExpr, partitionLabelExpr };
 
 /** `partition_by` config: `{field, granularity}` (granularity defaults to month) or a column name. */
 export function partitionOf(config: NodeConfig): PartitionBy | undefined {
@@ -23,35 +20,9 @@ export function partitionOf(config: NodeConfig): PartitionBy | undefined {
   return { field: p.field, granularity: p.granularity ?? 'month' };
 }
 
-/** `date_trunc('month', "consolidated_at")`: a row's partition start. */
-export function partitionExpr(p: PartitionBy, alias?: string): string {
-  return `date_trunc('${p.granularity}', ${alias ? `${alias}.` : ''}${quoteIdent(p.field)})`;
-}
-
-const LABEL_FORMAT: Readonly<Record<Granularity, string>> = { year: '%Y', month: '%Y-%m', day: '%Y-%m-%d', hour: '%Y-%m-%dT%H' };
-
-/** `strftime("consolidated_at", '%Y-%m')`: a row's partition label (`2024-05`), the hive folder value. */
-export function partitionLabelExpr(p: PartitionBy, alias?: string): string {
-  return `strftime(${alias ? `${alias}.` : ''}${quoteIdent(p.field)}, '${LABEL_FORMAT[p.granularity]}')`;
-}
-
 /** The name of the hive partition column of an external model: `consolidated_at_month`. */
 export function partitionColumn(p: PartitionBy): string {
   return `${p.field}_${p.granularity}`;
-}
-
-/**
- * Rows of a partitioned table are written sorted by partition key (then the key itself), so each
- * row group covers few partitions and DuckDB's zone maps skip the rest.
- *
- * ### Example
- * ```sql
- * select * from (<model sql>) as __bmp_src order by date_trunc('month', "created_at"), "created_at"
- * ```
- */
-export function clusteredSelect(sql: string, p: PartitionBy | undefined): string {
-  if (!p) return sql;
-  return `select * from (\n${sql}\n) as __bmp_src order by ${partitionExpr(p)}, ${quoteIdent(p.field)}`;
 }
 
 export function partitionOwner(rel: Relation, nodeId: string, p: PartitionBy, kind: 'table' | 'external', invocationId: string): PartitionOwner {

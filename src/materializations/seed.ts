@@ -1,10 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
-import { createTableAs, dropRelation, quoteLiteral } from '../adapters/duckdb/index.js';
+import { quoteLiteral } from '../adapters/duckdb/index.js';
 import { ParseError } from '../errors.js';
 import type { SeedNode } from '../manifest/types.js';
 import type { Materialization } from './types.js';
-import { indexStatements } from './table.js';
-import { runInTransaction } from './view.js';
+import { indexesOf } from './table.js';
 
 /**
  * The SELECT that reads a seed CSV. The file path is bound as a parameter ($1), never pasted;
@@ -43,18 +42,10 @@ export const seed: Materialization = async (ctx) => {
   // DuckDB reads an empty file as a table with one column `column0`: a seed needs its header
   const size = statSync(node.absolutePath).size;
   if (size === 0 || (size < 4096 && !readFileSync(node.absolutePath, 'utf8').trim())) throw new ParseError('BMP_SEED_EMPTY', `${node.originalFilePath} is empty: a seed needs a header row`, { file: node.originalFilePath, nodeId: node.uniqueId });
-  const stmts = [
-    ...(ctx.existing?.kind === 'view' ? [dropRelation(ctx.relation, 'view')] : []),
-    createTableAs(ctx.relation, seedSelect(node)),
-  ];
+  const build = ctx.adapter.replaceTable(ctx.relation, seedSelect(node), { existingKind: ctx.existing?.kind, indexes: indexesOf(node.config), params: [node.absolutePath] });
   let rows = 0;
   try {
-    await ctx.conn.transaction(async () => {
-      for (const h of ctx.preHooks) await ctx.conn.run(h);
-      for (const s of stmts) rows = await ctx.conn.run(s, s.includes('$1') ? [node.absolutePath] : undefined);
-      for (const s of indexStatements(ctx.relation, node.config)) await ctx.conn.run(s);
-      for (const h of ctx.postHooks) await ctx.conn.run(h);
-    });
+    rows = (await ctx.adapter.atomically(ctx, build))();
   } catch (err) {
     // DuckDB blames the header row for a file that is not UTF-8: find the line that is not
     if (/not utf-8 encoded/i.test((err as Error).message ?? '')) throw notUtf8(node);
@@ -93,5 +84,3 @@ export function describeCsvError(message: string): string {
   if (!line) return message.split('\n')[0]!;
   return `line ${line[1]} of the CSV: ${conv?.[1] ?? message.split('\n')[0]}${orig ? ` (row: ${orig[1]!.slice(0, 120)})` : ''}`;
 }
-
-export { runInTransaction };

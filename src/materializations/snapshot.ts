@@ -19,7 +19,7 @@ import { createTableAs, quoteIdent, relationSql, type CatalogColumn } from '../a
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { uniqueKeyOf } from './incremental.js';
-import { indexStatements } from './table.js';
+import { indexesOf } from './table.js';
 import type { Materialization } from './types.js';
 
 export type SnapshotStrategy = 'timestamp' | 'check';
@@ -170,18 +170,15 @@ export const snapshot: Materialization = async (ctx) => {
   const t = relationSql(ctx.relation);
   if (!ctx.existing || ctx.existing.kind !== 'table') {
     let rows = 0;
-    await ctx.conn.transaction(async () => {
-      for (const h of ctx.preHooks) await ctx.conn.run(h);
+    await ctx.adapter.atomically(ctx, async () => {
       await checkUniqueSource(ctx.conn, `(${sql})`, cfg, nodeId);
       rows = await ctx.conn.run(snapshotCreateSql(ctx.relation, sql, cfg, now));
-      for (const s of indexStatements(ctx.relation, config)) await ctx.conn.run(s);
-      for (const h of ctx.postHooks) await ctx.conn.run(h);
+      await ctx.adapter.run(ctx.adapter.createIndexes(ctx.relation, indexesOf(config)));
     });
     return { rowsAffected: rows, message: `OK snapshotted ${rows}`, kind: 'table' };
   }
   let inserted = 0;
-  await ctx.conn.transaction(async () => {
-    for (const h of ctx.preHooks) await ctx.conn.run(h);
+  await ctx.adapter.atomically(ctx, async () => {
     const upd = cfg.strategy === 'timestamp' ? quoteIdent(cfg.updatedAt!) : tsLiteral(now);
     await ctx.conn.run(createTableAs({ database: '', schema: '', identifier: SRC_TABLE }, `select *, ${upd} as __bmp_updated_at from (\n${sql}\n) as __bmp_src`, { temp: true }));
     const srcCols = (await ctx.columnsOf(quoteIdent(SRC_TABLE))).filter((c) => c.name !== '__bmp_updated_at');
@@ -196,8 +193,7 @@ export const snapshot: Materialization = async (ctx) => {
       const n = await ctx.conn.run(s);
       if (s.startsWith('insert')) inserted += n;
     }
-    for (const s of indexStatements(ctx.relation, config, true)) await ctx.conn.run(s);
-    for (const h of ctx.postHooks) await ctx.conn.run(h);
+    await ctx.adapter.run(ctx.adapter.createIndexes(ctx.relation, indexesOf(config), { ifNotExists: true }));
   });
   return { rowsAffected: inserted, message: `OK snapshotted ${inserted} new versions`, kind: 'table' };
 };

@@ -1,4 +1,5 @@
 import type { Catalog, CatalogColumn, CatalogRelation, Connection } from '../adapters/duckdb/index.js';
+import type { EngineAdapter } from '../adapters/index.js';
 import type { CompiledNode } from '../compile/index.js';
 import type { Relation } from '../manifest/types.js';
 
@@ -14,6 +15,9 @@ export interface MaterializationContext {
   readonly relation: Relation;
   /** The relation as it exists before this build, if it does. */
   readonly existing: CatalogRelation | undefined;
+  /** What the materialization asks the database for (intents, and {@link EngineAdapter.atomically} with the hooks). */
+  readonly adapter: EngineAdapter;
+  /** The connection, for the steps not yet behind the adapter (docs/ARCHITECTURE.md, "What is not behind it yet"). */
   readonly conn: Connection;
   readonly catalog: Catalog;
   readonly fullRefresh: boolean;

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { DatabaseError } from '../../errors.js';
 import type { Relation } from '../../manifest/types.js';
+import { DuckDbAdapter } from './adapter.js';
 import { beginTransaction, commit, rollback, quoteIdent } from './sql.js';
 
 export type SqlParams = readonly unknown[] | Readonly<Record<string, unknown>>;
@@ -189,12 +190,18 @@ export class Connection {
   private inTransaction = false;
   private recorder: string[] | undefined;
   private committed = 0;
+  private engine: DuckDbAdapter | undefined;
 
   constructor(
     private readonly raw: DuckDBConnection,
     readonly id: number,
     private readonly onStatement?: (sql: string, connectionId: number) => void,
   ) {}
+
+  /** What materializations ask this connection for, in intents (one adapter per connection). */
+  get adapter(): DuckDbAdapter {
+    return (this.engine ??= new DuckDbAdapter(this));
+  }
 
   /** Runs one statement (or a `;`-separated batch) and returns rows changed (or the CTAS count). */
   async run(sql: string, params?: SqlParams): Promise<number> {

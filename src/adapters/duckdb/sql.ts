@@ -3,6 +3,9 @@
  * statement text (callers bind values). Materializations compose these into statement lists.
  */
 import type { Relation } from '../../manifest/types.js';
+import type { RelationKind } from '../engine.js';
+
+export type { RelationKind };
 
 /** Quote an identifier: `my "col"` → `"my ""col"""`. */
 export function quoteIdent(name: string): string {
@@ -20,7 +23,6 @@ export function relationSql(rel: Relation, withDatabase = false): string {
   return parts.map(quoteIdent).join('.');
 }
 
-export type RelationKind = 'table' | 'view';
 
 export function createSchema(schema: string): string {
   return `create schema if not exists ${quoteIdent(schema)}`;
@@ -62,8 +64,14 @@ export function andAll(predicates: readonly string[]): string {
   return predicates.length ? predicates.map((p) => `(${p})`).join(' and ') : 'true';
 }
 
-export function createIndex(rel: Relation, name: string, columns: readonly string[], unique: boolean): string {
-  return `create ${unique ? 'unique ' : ''}index ${quoteIdent(name)} on ${relationSql(rel)} (${columns.map(quoteIdent).join(', ')})`;
+/**
+ * ### Example
+ * ```sql
+ * create unique index if not exists "memories__id__uniq__idx" on "main"."memories" ("id")
+ * ```
+ */
+export function createIndex(rel: Relation, name: string, columns: readonly string[], unique: boolean, ifNotExists = false): string {
+  return `create ${unique ? 'unique ' : ''}index ${ifNotExists ? 'if not exists ' : ''}${quoteIdent(name)} on ${relationSql(rel)} (${columns.map(quoteIdent).join(', ')})`;
 }
 
 export function beginTransaction(): string {

@@ -1,0 +1,137 @@
+/**
+ * DuckDB's {@link EngineAdapter}: intents said in DuckDB SQL, run on one {@link Connection}. One per
+ * connection ({@link Connection.adapter}), so a build allocates none.
+ *
+ * DuckDB facts it encodes: `create or replace table ... as` and `create or replace view` are atomic
+ * on their own and transactional; a table and a view cannot share a name (the other kind is
+ * dropped first, in the same transaction); ART indexes are built after the load, which is much
+ * faster than maintaining them row by row.
+ */
+import type { Relation } from '../../manifest/types.js';
+import {
+  indexName,
+  statementSql,
+  type EngineAdapter,
+  type EngineCapabilities,
+  type EngineColumn,
+  type Hooks,
+  type IndexSpec,
+  type RelationKind,
+  type ReplaceOptions,
+  type ReplaceTableOptions,
+  type RowCount,
+  type Statement,
+  type Step,
+} from '../engine.js';
+import type { Connection } from './connection.js';
+import { clusteredSelect } from './partition-sql.js';
+import { createIndex, createTableAs, createViewAs, describeQuery, dropRelation, insertInto, quoteIdent, relationSql } from './sql.js';
+
+const NONE: RowCount = () => 0;
+
+export class DuckDbAdapter implements EngineAdapter {
+  readonly name = 'duckdb';
+  readonly capabilities: EngineCapabilities = Object.freeze({ merge: true, indexes: true, transactionalDdl: true, replaceTable: true });
+
+  constructor(private readonly conn: Connection) {}
+
+  quote(identifier: string): string {
+    return quoteIdent(identifier);
+  }
+
+  relation(rel: Relation): string {
+    return relationSql(rel);
+  }
+
+  atomically(hooks: Hooks, work: Step | readonly Step[]): Promise<RowCount>;
+  atomically<T>(hooks: Hooks, work: () => Promise<T>): Promise<T>;
+  async atomically<T>(hooks: Hooks, work: Step | readonly Step[] | (() => Promise<T>)): Promise<RowCount | T> {
+    const conn = this.conn;
+    if (typeof work === 'function') {
+      if (!hooks.preHooks.length && !hooks.postHooks.length) return conn.transaction(work);
+      return conn.transaction(async () => {
+        for (const h of hooks.preHooks) await conn.runCounted(h);
+        const out = await work();
+        for (const h of hooks.postHooks) await conn.runCounted(h);
+        return out;
+      });
+    }
+    const steps: readonly Step[] = isStep(work) ? [work] : work;
+    // one statement in autocommit is its own transaction: no BEGIN/COMMIT round trips
+    if (!hooks.preHooks.length && !hooks.postHooks.length && statementCount(steps) === 1) return this.run(steps.find((s) => s.statements.length)!);
+    return conn.transaction(async () => {
+      for (const h of hooks.preHooks) await conn.runCounted(h);
+      let rows = NONE;
+      for (const s of steps) {
+        const n = await this.run(s);
+        if (s.counts !== undefined) rows = n;
+      }
+      for (const h of hooks.postHooks) await conn.runCounted(h);
+      return rows;
+    });
+  }
+
+  async run(step: Step): Promise<RowCount> {
+    let rows = NONE;
+    const list = step.statements;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      // the count is read when asked: off the path to the next statement
+      const n = typeof s === 'string' ? await this.conn.runCounted(s) : await this.conn.runCounted(s.sql, s.params.length ? s.params : undefined);
+      if (i === step.counts) rows = n;
+    }
+    return rows;
+  }
+
+  replaceView(rel: Relation, select: string, o?: ReplaceOptions): Step {
+    const create = createViewAs(rel, select);
+    return { statements: o?.existingKind === 'table' ? [dropRelation(rel, 'table'), create] : [create] };
+  }
+
+  replaceTable(rel: Relation, select: string, o?: ReplaceTableOptions): Step {
+    const ctas = createTableAs(rel, clusteredSelect(select, o?.clusterBy));
+    const statements: Statement[] = o?.existingKind === 'view' ? [dropRelation(rel, 'view')] : [];
+    const counts = statements.length;
+    statements.push(o?.params?.length ? { sql: ctas, params: o.params } : ctas);
+    if (o?.indexes?.length) for (const s of createIndexStatements(rel, o.indexes, false)) statements.push(s);
+    return { statements, counts };
+  }
+
+  insertInto(target: Relation, columns: readonly string[], select: string): Step {
+    return { statements: [insertInto(target, columns, select)], counts: 0 };
+  }
+
+  createIndexes(rel: Relation, indexes: readonly IndexSpec[], o?: { ifNotExists?: boolean }): Step {
+    return { statements: createIndexStatements(rel, indexes, !!o?.ifNotExists) };
+  }
+
+  dropRelation(rel: Relation, kind: RelationKind): Step {
+    return { statements: [dropRelation(rel, kind)] };
+  }
+
+  statements(list: readonly Statement[]): Step {
+    return { statements: list };
+  }
+
+  async describe(source: Relation | { readonly query: string }): Promise<EngineColumn[]> {
+    const sql = 'query' in source ? describeQuery(source.query) : `describe ${relationSql(source)}`;
+    return (await this.conn.rows<{ column_name: string; column_type: string }>(sql)).map((r, i) => ({ name: String(r.column_name), type: String(r.column_type), index: i }));
+  }
+}
+
+function statementCount(steps: readonly Step[]): number {
+  let n = 0;
+  for (const s of steps) n += s.statements.length;
+  return n;
+}
+
+function isStep(work: Step | readonly Step[]): work is Step {
+  return 'statements' in work;
+}
+
+/** `create [unique] index [if not exists] "t__a_b__idx" on "s"."t" ("a", "b")`, one per index. */
+export function createIndexStatements(rel: Relation, indexes: readonly IndexSpec[], ifNotExists: boolean): string[] {
+  return indexes.map((s) => createIndex(rel, indexName(rel, s), s.columns, !!s.unique, ifNotExists));
+}
+
+export { statementSql };

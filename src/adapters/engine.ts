@@ -1,0 +1,142 @@
+/**
+ * The engine boundary: what materializations ask a database for, in intents ("replace this table
+ * with this query", "insert these columns from this query"), and one way to make a node's work
+ * atomic with its hooks. An engine is one folder under `src/adapters/` implementing
+ * {@link EngineAdapter}; DuckDB's is `src/adapters/duckdb/adapter.ts`. docs/ARCHITECTURE.md, "The
+ * engine boundary", says what a second engine has to provide.
+ *
+ * Intents that only build statements return a {@link Step} (pure: the exact SQL is testable without
+ * a database, and {@link EngineAdapter.atomically} sees every statement a node's build issues, so it
+ * can leave out BEGIN/COMMIT when one statement with no hooks is already atomic). Intents that read
+ * the database (`describe`) run at once.
+ */
+import type { Relation } from '../manifest/types.js';
+
+/** A statement with bound values (`$1`, ...): data never goes into statement text. */
+export interface BoundStatement {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+/** One statement: SQL text, or SQL with bound values. */
+export type Statement = string | BoundStatement;
+
+/**
+ * What an intent issues, built but not run. `counts` is the index of the statement whose row count
+ * is the rows the build wrote (a CTAS, an INSERT), when one is.
+ */
+export interface Step {
+  readonly statements: readonly Statement[];
+  readonly counts?: number;
+}
+
+/** Rows written, read when asked (reading a count costs time a caller can spend later). */
+export type RowCount = () => number;
+
+/** A node's rendered hooks, run in the same transaction as its build (a materialization context is one). */
+export interface Hooks {
+  readonly preHooks: readonly string[];
+  readonly postHooks: readonly string[];
+}
+
+/** `indexes: [{columns: [...], unique: bool}]` as a table is to have them. */
+export interface IndexSpec {
+  readonly columns: readonly string[];
+  readonly unique?: boolean;
+}
+
+export type Granularity = 'hour' | 'day' | 'month' | 'year';
+
+/** `partition_by`: rows are kept together by `granularity` of `field`. */
+export interface PartitionBy {
+  readonly field: string;
+  readonly granularity: Granularity;
+}
+
+/** A column as the engine describes it (0-based position). */
+export interface EngineColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly index: number;
+}
+
+export type RelationKind = 'table' | 'view';
+
+/** What an engine can do, so callers branch on capability, not on the engine's name. */
+export interface EngineCapabilities {
+  /** `MERGE INTO` (else merge is delete+insert). */
+  readonly merge: boolean;
+  /** Secondary indexes (`indexes:` config). */
+  readonly indexes: boolean;
+  /** DDL takes part in transactions (a failed build leaves the previous relation). */
+  readonly transactionalDdl: boolean;
+  /** One statement replaces a table (`create or replace table ... as`), atomic on its own. */
+  readonly replaceTable: boolean;
+}
+
+export interface ReplaceOptions {
+  /** What the relation is now, if it exists: a relation of the other kind is dropped first. */
+  readonly existingKind?: RelationKind;
+}
+
+export interface ReplaceTableOptions extends ReplaceOptions {
+  /** Rows written in partition order, so each storage block covers few partitions. */
+  readonly clusterBy?: PartitionBy;
+  /** Indexes created after the load. */
+  readonly indexes?: readonly IndexSpec[];
+  /** Values bound to the query's `$1`, ... (a seed's file path). */
+  readonly params?: readonly unknown[];
+}
+
+/**
+ * What a materialization asks of a database. Methods returning a {@link Step} only build
+ * statements; {@link EngineAdapter.atomically} runs them (or a body that runs them with
+ * {@link EngineAdapter.run}) with the node's hooks, all or nothing.
+ */
+export interface EngineAdapter {
+  /** The engine's name, as the dispatch prefix of its macros (`duckdb`). */
+  readonly name: string;
+  readonly capabilities: EngineCapabilities;
+  /** An identifier, quoted and escaped. */
+  quote(identifier: string): string;
+  /** A relation rendered and escaped, as SQL names it (`"schema"."name"`). */
+  relation(rel: Relation): string;
+  /**
+   * Runs pre-hooks, `work` and post-hooks as one unit: all of it takes effect or none does.
+   * Given steps, answers the rows of the step that counts; when the steps are one statement and
+   * there are no hooks, that statement runs alone (it is atomic by itself: no BEGIN/COMMIT round
+   * trips). Given a function, runs it in a transaction (joining one already open) and answers
+   * what it answers; the function issues its statements with {@link run}.
+   */
+  atomically(hooks: Hooks, work: Step | readonly Step[]): Promise<RowCount>;
+  atomically<T>(hooks: Hooks, work: () => Promise<T>): Promise<T>;
+  /** Runs a step now (inside a body given to {@link atomically}), answering the rows of its counted statement. */
+  run(step: Step): Promise<RowCount>;
+  /** Replaces `rel` with a view over `select`. */
+  replaceView(rel: Relation, select: string, o?: ReplaceOptions): Step;
+  /** Replaces `rel` with a table holding the rows of `select` (then its indexes); counts the rows. */
+  replaceTable(rel: Relation, select: string, o?: ReplaceTableOptions): Step;
+  /** Inserts `columns` of the rows of `select` into `target`; counts them. */
+  insertInto(target: Relation, columns: readonly string[], select: string): Step;
+  /** Creates `indexes` on `rel` (`ifNotExists`: keeps one that exists). */
+  createIndexes(rel: Relation, indexes: readonly IndexSpec[], o?: { ifNotExists?: boolean }): Step;
+  /** Drops `rel` if it exists. */
+  dropRelation(rel: Relation, kind: RelationKind): Step;
+  /** Statements the caller built (bookkeeping rows with bound values), run as one step. */
+  statements(list: readonly Statement[]): Step;
+  /** The columns of a relation, or of the rows a query returns (without running it). */
+  describe(source: Relation | { readonly query: string }): Promise<EngineColumn[]>;
+}
+
+/**
+ * The name bmp gives a configured index: `memories__id__uniq__idx` (how a later run recognizes
+ * the indexes it made).
+ */
+export function indexName(rel: Relation, s: IndexSpec): string {
+  return `${rel.identifier}__${s.columns.join('_')}${s.unique ? '__uniq' : ''}__idx`;
+}
+
+/** The SQL text of a statement. */
+export function statementSql(s: Statement): string {
+  return typeof s === 'string' ? s : s.sql;
+}

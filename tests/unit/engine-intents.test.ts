@@ -1,0 +1,164 @@
+/**
+ * Materializations decide, the engine speaks: with a recording engine in place of DuckDB (no
+ * database), each materialization must ask for the intents its kind means — a view replaces the
+ * relation with a view, a table with a table (clustered, indexed), an append inserts the described
+ * columns — and hand them, with the node's hooks, to one `atomically`. A second engine implements
+ * the same interface (src/adapters/engine.ts); these tests are what it must satisfy from the
+ * materializations' side.
+ */
+import { describe, expect, it } from 'vitest';
+import { Catalog, type CatalogColumn, type CatalogRelation, type Connection } from '../../src/adapters/duckdb/index.js';
+import type { EngineAdapter, EngineColumn, Hooks, IndexSpec, RelationKind, ReplaceOptions, ReplaceTableOptions, RowCount, Statement, Step } from '../../src/adapters/index.js';
+import type { CompiledNode } from '../../src/compile/index.js';
+import type { NodeConfig, Relation, SqlNode } from '../../src/manifest/types.js';
+import { materializationFor, type MaterializationContext } from '../../src/materializations/index.js';
+
+/** A step that names its intent instead of holding SQL. */
+interface IntentStep extends Step {
+  readonly intent: readonly unknown[];
+}
+
+type Call = { readonly atomically: { readonly pre: readonly string[]; readonly post: readonly string[] }; readonly work: readonly (readonly unknown[])[] | 'body'; readonly ran: (readonly unknown[])[] };
+
+/** An engine that records what it is asked: every `atomically` with its hooks, the intents given or run inside it. */
+class RecordingEngine implements EngineAdapter {
+  readonly name = 'recording';
+  readonly capabilities = { merge: true, indexes: true, transactionalDdl: true, replaceTable: true };
+  readonly calls: Call[] = [];
+  private current: Call | undefined;
+  constructor(private readonly describeAs: EngineColumn[] = []) {}
+
+  quote(identifier: string): string {
+    return `[${identifier}]`;
+  }
+  relation(rel: Relation): string {
+    return `[${rel.schema}].[${rel.identifier}]`;
+  }
+  atomically(hooks: Hooks, work: Step | readonly Step[]): Promise<RowCount>;
+  atomically<T>(hooks: Hooks, work: () => Promise<T>): Promise<T>;
+  async atomically<T>(hooks: Hooks, work: Step | readonly Step[] | (() => Promise<T>)): Promise<RowCount | T> {
+    if (this.current) throw new Error('atomically inside atomically');
+    const steps = typeof work === 'function' ? undefined : 'statements' in work ? [work] : work;
+    const call: Call = { atomically: { pre: [...hooks.preHooks], post: [...hooks.postHooks] }, work: steps ? steps.map((s) => (s as IntentStep).intent) : 'body', ran: [] };
+    this.calls.push(call);
+    if (typeof work !== 'function') return () => 7;
+    this.current = call;
+    try {
+      return await work();
+    } finally {
+      this.current = undefined;
+    }
+  }
+  async run(step: Step): Promise<RowCount> {
+    if (!this.current) throw new Error(`${String((step as IntentStep).intent[0])} run outside atomically`);
+    this.current.ran.push((step as IntentStep).intent);
+    return () => 5;
+  }
+  private step(...intent: unknown[]): IntentStep {
+    return { statements: [String(intent[0])], intent, counts: 0 };
+  }
+  replaceView(rel: Relation, select: string, o?: ReplaceOptions): Step {
+    return this.step('replaceView', rel.identifier, select, o?.existingKind);
+  }
+  replaceTable(rel: Relation, select: string, o?: ReplaceTableOptions): Step {
+    return this.step('replaceTable', rel.identifier, select, { existingKind: o?.existingKind, clusterBy: o?.clusterBy, indexes: o?.indexes });
+  }
+  insertInto(target: Relation, columns: readonly string[], select: string): Step {
+    return this.step('insertInto', target.identifier, columns, select);
+  }
+  createIndexes(rel: Relation, indexes: readonly IndexSpec[], o?: { ifNotExists?: boolean }): Step {
+    return this.step('createIndexes', rel.identifier, indexes, !!o?.ifNotExists);
+  }
+  dropRelation(rel: Relation, kind: RelationKind): Step {
+    return this.step('dropRelation', rel.identifier, kind);
+  }
+  statements(list: readonly Statement[]): Step {
+    return { statements: list, intent: ['statements', list.length] } as IntentStep;
+  }
+  async describe(): Promise<EngineColumn[]> {
+    return this.describeAs;
+  }
+}
+
+const relation: Relation = { database: 'db', schema: 'main', identifier: 'm' };
+const col = (name: string, index: number, type = 'INTEGER'): CatalogColumn => ({ name, type, index });
+
+function context(engine: RecordingEngine, o: { config?: Partial<NodeConfig>; sql?: string; existing?: CatalogRelation; hooks?: Hooks; describe?: CatalogColumn[] } = {}): MaterializationContext {
+  const config: NodeConfig = { enabled: true, materialized: 'table', tags: [], meta: {}, pre_hook: [], post_hook: [], ...o.config };
+  const node = { uniqueId: 'model.p.m', name: 'm', resourceType: 'model', relation, config } as unknown as SqlNode;
+  const compiled: CompiledNode = { node, compiledSql: o.sql ?? 'select 1 as id', config, ephemerals: [] };
+  // materializations that go through the adapter touch no connection: one that did would throw here
+  const conn = new Proxy({}, { get: (_t, p) => { throw new Error(`connection used: ${String(p)}`); } }) as Connection;
+  return {
+    compiled,
+    relation,
+    existing: o.existing,
+    adapter: engine,
+    conn,
+    catalog: new Catalog(),
+    fullRefresh: false,
+    preHooks: o.hooks?.preHooks ?? [],
+    postHooks: o.hooks?.postHooks ?? [],
+    projectDir: '/nonexistent',
+    stateSchema: '_bmp',
+    columnsOf: async () => o.describe ?? [],
+  };
+}
+
+const hooks: Hooks = { preHooks: ['set x = 1'], postHooks: ['analyze'] };
+const noHooks = { pre: [], post: [] };
+
+describe('materializations ask the engine for intents', () => {
+  it('view: one atomically(hooks, replaceView), replacing a table of the same name', async () => {
+    const engine = new RecordingEngine();
+    const r = await materializationFor('view')(context(engine, { sql: 'select 2 as v' }));
+    expect(r.message).toBe('OK');
+    expect(engine.calls).toEqual([{ atomically: noHooks, work: [['replaceView', 'm', 'select 2 as v', undefined]], ran: [] }]);
+
+    const again = new RecordingEngine();
+    await materializationFor('view')(context(again, { existing: { ...relation, kind: 'table', columns: [] }, hooks }));
+    expect(again.calls).toEqual([{ atomically: { pre: ['set x = 1'], post: ['analyze'] }, work: [['replaceView', 'm', 'select 1 as id', 'table']], ran: [] }]);
+  });
+
+  it('table: one atomically(hooks, replaceTable) with its indexes; the rows are the count the engine answers', async () => {
+    const engine = new RecordingEngine();
+    const indexes = [{ columns: ['id'], unique: true }];
+    const r = await materializationFor('table')(context(engine, { config: { indexes } as Partial<NodeConfig>, existing: { ...relation, kind: 'view', columns: [] }, hooks }));
+    expect(r.rowsAffected).toBe(7);
+    expect(engine.calls).toEqual([
+      { atomically: { pre: ['set x = 1'], post: ['analyze'] }, work: [['replaceTable', 'm', 'select 1 as id', { existingKind: 'view', clusterBy: undefined, indexes: [{ columns: ['id'], unique: true }] }]], ran: [] },
+    ]);
+  });
+
+  it('incremental append, no hooks: the described columns inserted by one atomically(insertInto)', async () => {
+    const engine = new RecordingEngine();
+    const existing: CatalogRelation = { ...relation, kind: 'table', columns: [col('id', 0), col('v', 1)] };
+    const r = await materializationFor('incremental')(context(engine, { config: { materialized: 'incremental' }, sql: 'select 3 as id, 4 as v', existing, describe: [col('id', 0), col('v', 1)] }));
+    expect(r).toMatchObject({ rowsAffected: 7, message: 'INSERT 7' });
+    expect(engine.calls).toEqual([{ atomically: noHooks, work: [['insertInto', 'm', ['id', 'v'], 'select 3 as id, 4 as v']], ran: [] }]);
+  });
+
+  it('incremental append with hooks and indexes: one atomically around the insert and the indexes it keeps', async () => {
+    const engine = new RecordingEngine();
+    const existing: CatalogRelation = { ...relation, kind: 'table', columns: [col('id', 0)] };
+    const indexes = [{ columns: ['id'] }];
+    const r = await materializationFor('incremental')(context(engine, { config: { materialized: 'incremental', indexes } as Partial<NodeConfig>, existing, hooks, describe: [col('id', 0)] }));
+    expect(r.rowsAffected).toBe(5);
+    expect(engine.calls).toEqual([
+      {
+        atomically: { pre: ['set x = 1'], post: ['analyze'] },
+        work: 'body',
+        ran: [
+          ['insertInto', 'm', ['id'], 'select 1 as id'],
+          ['createIndexes', 'm', [{ columns: ['id'], unique: false }], true],
+        ],
+      },
+    ]);
+  });
+
+  it('first incremental build (no relation yet) is a table build', async () => {
+    const engine = new RecordingEngine();
+    await materializationFor('incremental')(context(engine, { config: { materialized: 'incremental' } }));
+    expect(engine.calls.map((c) => c.work)).toEqual([[['replaceTable', 'm', 'select 1 as id', { existingKind: undefined, clusterBy: undefined, indexes: undefined }]]]);
+  });
+});
