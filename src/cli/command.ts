@@ -5,7 +5,8 @@
  * src/cli/commands/index.ts names them all in COMMANDS.
  */
 import type { Command } from 'commander';
-import type { BmpEvent, Logger, LogEventName } from '../report/index.js';
+import type { BmpEvent, EventSink, Logger, LogEventName } from '../report/index.js';
+import type { ResourceTypeOption, RunOptions } from '../tasks/index.js';
 import type { GlobalFlags } from './global-flags.js';
 import type { OptionSpec } from './options.js';
 
@@ -44,26 +45,47 @@ export interface CliContext {
   output(name: LogEventName, msg: string, data?: Readonly<Record<string, unknown>>, always?: boolean): void;
 }
 
-/** Options every command receives, after commander parsed them. */
+/**
+ * The shared options as commander hands them to an action (GLOBAL_OPTIONS, SELECTION_OPTIONS and
+ * RUN_OPTIONS in options.ts: each spec names its key here, and tests/unit/cli-options.test.ts checks
+ * that commander's name for the flag is that key). A command with options of its own adds them:
+ * `ParsedOptions & { inline?: string }`.
+ */
 export interface ParsedOptions {
   readonly projectDir?: string;
   readonly profilesDir?: string;
+  readonly profile?: string;
   readonly target?: string;
   readonly threads?: number;
   readonly vars?: string;
   readonly targetPath?: string;
   readonly waitForLock?: number;
-  readonly select?: string[];
-  readonly models?: string[];
-  readonly exclude?: string[];
-  readonly resourceType?: string[];
+  readonly select?: readonly string[];
+  readonly models?: readonly string[];
+  readonly exclude?: readonly string[];
+  readonly resourceType?: readonly ResourceTypeOption[];
+  readonly selector?: string;
+  readonly state?: string;
+  readonly deferState?: string;
+  readonly defer?: boolean;
+  readonly favorState?: boolean;
   readonly indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   readonly fullRefresh?: boolean;
-  readonly failFast?: boolean;
+  readonly eventTimeStart?: string;
+  readonly eventTimeEnd?: string;
+  readonly empty?: boolean;
+  readonly storeFailures?: boolean;
   readonly llmOffline?: boolean;
+  /** Global flags commander may also give a command (after the command name), and their DBT_ variables. */
+  readonly failFast?: boolean;
   readonly warnError?: boolean;
   readonly warnErrorOptions?: string;
-  readonly [key: string]: unknown;
+}
+
+/** What every task takes, made from the parsed options, the global flags and the CLI's event sink. */
+export interface LibraryOptions extends RunOptions {
+  readonly emit: EventSink;
+  readonly invocationId: string;
 }
 
 export type CommandRegistrar = (program: Command, ctx: CliContext, helpers: CommandHelpers) => void;
@@ -77,5 +99,5 @@ export interface CommandHelpers {
    * Library options from parsed CLI options (project dir, vars, selection, event sink), with the
    * global flags and the DBT_/BMP_ variables dbt reads for command options.
    */
-  libraryOptions(o: ParsedOptions): Record<string, unknown> & { emit: (e: BmpEvent) => void; invocationId: string };
+  libraryOptions(o: ParsedOptions): LibraryOptions;
 }

@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { LineFormat, LogLevel } from '../report/index.js';
+import type { ParsedOptions } from './command.js';
 
 type Kind = 'boolean' | 'string' | 'choice';
 
@@ -133,27 +134,41 @@ export function resolveGlobalFlags(parsed: Readonly<Record<string, unknown>>, en
 }
 
 /** Command-level options whose default comes from `DBT_<NAME>`/`BMP_<NAME>` (dbt's envvar list). */
-export const ENV_OPTIONS: readonly { readonly key: string; readonly env: string; readonly kind: 'boolean' | 'string' }[] = [
-  { key: 'projectDir', env: 'PROJECT_DIR', kind: 'string' },
-  { key: 'profilesDir', env: 'PROFILES_DIR', kind: 'string' },
-  { key: 'targetPath', env: 'TARGET_PATH', kind: 'string' },
-  { key: 'fullRefresh', env: 'FULL_REFRESH', kind: 'boolean' },
-  { key: 'indirectSelection', env: 'INDIRECT_SELECTION', kind: 'string' },
-  { key: 'storeFailures', env: 'STORE_FAILURES', kind: 'boolean' },
-  { key: 'state', env: 'STATE', kind: 'string' },
-  { key: 'deferState', env: 'DEFER_STATE', kind: 'string' },
-  { key: 'defer', env: 'DEFER', kind: 'boolean' },
-  { key: 'favorState', env: 'FAVOR_STATE', kind: 'boolean' },
-  { key: 'empty', env: 'EMPTY', kind: 'boolean' },
-];
+const ENV_STRINGS = { projectDir: 'PROJECT_DIR', profilesDir: 'PROFILES_DIR', targetPath: 'TARGET_PATH', state: 'STATE', deferState: 'DEFER_STATE' } as const;
+const ENV_BOOLEANS = { fullRefresh: 'FULL_REFRESH', storeFailures: 'STORE_FAILURES', defer: 'DEFER', favorState: 'FAVOR_STATE', empty: 'EMPTY' } as const;
+const INDIRECT_SELECTION = ['eager', 'cautious', 'buildable', 'empty'] as const;
 
-/** Fills command options the command line left unset from the environment. */
-export function withEnvDefaults<T extends Readonly<Record<string, unknown>>>(o: T, env: NodeJS.ProcessEnv): T {
-  const out: Record<string, unknown> = { ...o };
-  for (const { key, env: name, kind } of ENV_OPTIONS) {
-    if (out[key] !== undefined) continue;
-    const v = envValue(env, name);
-    if (v) out[key] = kind === 'boolean' ? envBoolean(v.name, v.value) : v.value;
-  }
-  return out as T;
+/**
+ * Fills command options the command line left unset from the environment.
+ * @throws UsageError BMP_CLI_ARGUMENT for a boolean variable that is not one, or an INDIRECT_SELECTION that is not a mode
+ */
+export function withEnvDefaults(o: ParsedOptions, env: NodeJS.ProcessEnv): ParsedOptions {
+  const text = (key: keyof typeof ENV_STRINGS) => o[key] ?? envValue(env, ENV_STRINGS[key])?.value;
+  const flag = (key: keyof typeof ENV_BOOLEANS) => {
+    if (o[key] !== undefined) return o[key];
+    const v = envValue(env, ENV_BOOLEANS[key]);
+    return v ? envBoolean(v.name, v.value) : undefined;
+  };
+  return {
+    ...o,
+    projectDir: text('projectDir'),
+    profilesDir: text('profilesDir'),
+    targetPath: text('targetPath'),
+    state: text('state'),
+    deferState: text('deferState'),
+    fullRefresh: flag('fullRefresh'),
+    storeFailures: flag('storeFailures'),
+    defer: flag('defer'),
+    favorState: flag('favorState'),
+    empty: flag('empty'),
+    indirectSelection: o.indirectSelection ?? indirectSelectionFromEnv(env),
+  };
+}
+
+function indirectSelectionFromEnv(env: NodeJS.ProcessEnv): ParsedOptions['indirectSelection'] {
+  const v = envValue(env, 'INDIRECT_SELECTION');
+  if (!v) return undefined;
+  const mode = INDIRECT_SELECTION.find((m) => m === v.value.trim().toLowerCase());
+  if (!mode) throw new UsageError('BMP_CLI_ARGUMENT', `environment variable ${v.name}=${JSON.stringify(v.value)} must be one of ${INDIRECT_SELECTION.join(', ')}`);
+  return mode;
 }

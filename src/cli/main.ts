@@ -7,12 +7,12 @@ import { BmpError, didYouMeanOf, SqlError } from '../errors.js';
 import type { BmpEvent, LineFormat, Logger, LogEventName } from '../report/index.js';
 import { createLogger, DBT_VERSION, logEvent, progressLine } from '../report/index.js';
 import { COMMANDS } from './commands/index.js';
-import { EXIT, type CliContext, type CliIO, type CommandHelpers, type CommandRegistrar } from './command.js';
+import { EXIT, type CliContext, type CliIO, type CommandHelpers, type CommandRegistrar, type ParsedOptions } from './command.js';
 import { GLOBAL_FLAGS, resolveGlobalFlags, withEnvDefaults, type GlobalFlags } from './global-flags.js';
 import { packageRoot } from './package-root.js';
 import { GLOBAL_OPTIONS, RUN_OPTIONS, SELECTION_OPTIONS, type OptionSpec } from './options.js';
 
-export { EXIT, type CliContext, type CliIO, type CommandHelpers, type CommandRegistrar, type ParsedOptions } from './command.js';
+export { EXIT, type CliContext, type CliIO, type CommandHelpers, type CommandRegistrar, type LibraryOptions, type ParsedOptions } from './command.js';
 
 /** Commands whose console log opens with dbt's "Running with ..." line (the others print only their output). */
 const REPORTS_VERSION = new Set(['run', 'build', 'test', 'seed', 'snapshot', 'compile', 'parse', 'retry', 'clone', 'run-operation', 'source freshness', 'docs generate', 'dev']);
@@ -76,7 +76,7 @@ export function buildProgram(ctx: CliContext, commands: readonly CommandRegistra
       return {
         projectDir: o.projectDir,
         profilesDir: o.profilesDir,
-        profile: o['profile'] as string | undefined,
+        profile: o.profile,
         target: o.target,
         threads: o.threads,
         vars: o.vars,
@@ -85,20 +85,20 @@ export function buildProgram(ctx: CliContext, commands: readonly CommandRegistra
         exclude: o.exclude,
         resourceTypes: o.resourceType,
         indirectSelection: o.indirectSelection,
-        selector: o['selector'] as string | undefined,
-        state: o['state'] as string | undefined,
-        deferState: o['deferState'] as string | undefined,
-        defer: o['defer'] as boolean | undefined,
-        favorState: o['favorState'] as boolean | undefined,
-        empty: o['empty'] as boolean | undefined,
-        storeFailures: o['storeFailures'] as boolean | undefined,
+        selector: o.selector,
+        state: o.state,
+        deferState: o.deferState,
+        defer: o.defer,
+        favorState: o.favorState,
+        empty: o.empty,
+        storeFailures: o.storeFailures,
         fullRefresh: o.fullRefresh,
         failFast: o.failFast ?? flags.failFast,
         waitForLockSeconds: o.waitForLock,
         llmOffline: o.llmOffline,
         debug: flags.debug,
-        eventTimeStart: o['eventTimeStart'] as string | undefined,
-        eventTimeEnd: o['eventTimeEnd'] as string | undefined,
+        eventTimeStart: o.eventTimeStart,
+        eventTimeEnd: o.eventTimeEnd,
         warnError: o.warnError ?? flags.warnError,
         warnErrorOptions: o.warnErrorOptions ?? flags.warnErrorOptions,
         invocationId: ctx.invocationId,
@@ -122,7 +122,7 @@ function startInvocation(ctx: CliContext, program: Command, action: Command): vo
   const flags = resolveGlobalFlags(program.opts(), process.env);
   ctx.flags = flags;
   ctx.command = commandName(action);
-  const projectDir = (action.opts()['projectDir'] as string | undefined) ?? withEnvDefaults({} as { projectDir?: string }, process.env).projectDir;
+  const projectDir = withEnvDefaults(action.opts<ParsedOptions>(), process.env).projectDir;
   const logger = startLogger(ctx, flags, projectDir);
   const versionEvent = logEvent('MainReportVersion', `Running with bmp=${version()} (dbt=${DBT_VERSION} artifacts and logs)`, () => ({ version: `=${version()}`, log_version: 3 }));
   logger.log(versionEvent, { console: REPORTS_VERSION.has(ctx.command) });

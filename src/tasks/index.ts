@@ -7,4 +7,4 @@ export { show, type ShowResult } from './show-task.js';
 export { debug, type DebugReport } from './debug-clean.js';
 export { clean, type CleanReport } from './clean-task.js';
 export { listPartitions, type PartitionListing, type PartitionInfo } from './partitions-task.js';
-export { invocationFor, loadProject, selectFor, templateOutput, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
+export { invocationFor, loadProject, selectFor, templateOutput, writeManifest, type CommonOptions, type LoadedProject, type ResourceTypeOption } from './project.js';

@@ -13,10 +13,13 @@ import { loadState, type ProjectState } from './state.js';
 import { nullSink, writeManifestJson, type EventSink, type ManifestJsonOptions } from '../report/index.js';
 import { defaultPlugins } from './plugins.js';
 
+/** What `--resource-type` takes: dbt's resource types (those bmp has no nodes of select nothing), `all` and `default` (every type the command handles). */
+export type ResourceTypeOption = ResourceType | 'exposure' | 'metric' | 'semantic_model' | 'saved_query' | 'all' | 'default';
+
 export interface CommonOptions extends LoadOptions {
   readonly select?: readonly string[];
   readonly exclude?: readonly string[];
-  readonly resourceTypes?: readonly ResourceType[];
+  readonly resourceTypes?: readonly ResourceTypeOption[];
   readonly indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   readonly emit?: EventSink;
   readonly waitForLockSeconds?: number;
@@ -159,8 +162,8 @@ export async function writeManifest(project: LoadedProject, invocationId: string
 /** Selected unique ids for a command, in topological order. */
 export function selectFor(project: LoadedProject, opts: CommonOptions, commandTypes: readonly ResourceType[]): string[] {
   // dbt's `all` and `default` are every type the command handles
-  const asked = opts.resourceTypes?.filter((t) => (t as string) !== 'all' && (t as string) !== 'default');
-  const types = asked?.length && asked.length === opts.resourceTypes!.length ? commandTypes.filter((t) => asked.includes(t)) : commandTypes;
+  const asked = opts.resourceTypes ?? [];
+  const types = asked.length && !asked.some((t) => t === 'all' || t === 'default') ? commandTypes.filter((t) => asked.includes(t)) : commandTypes;
   // types the command has none of select nothing (an empty list would mean "no filter")
   if (!types.length) return [];
   const emit = opts.emit ?? nullSink;

@@ -2,10 +2,14 @@ import type { Command } from 'commander';
 import { maskSecrets } from '../../config/index.js';
 import { BmpError } from '../../errors.js';
 import type { BmpEvent } from '../../report/index.js';
+import type { ListOutput } from '../../tasks/list-task.js';
 import type { CliContext, CommandHelpers, CommandRegistrar, ParsedOptions } from '../command.js';
 import { LIMIT_OPTION } from '../options.js';
 
 type Opts = ParsedOptions;
+
+const LIST_OUTPUTS: readonly ListOutput[] = ['selector', 'name', 'path', 'json'];
+const isListOutput = (v: string): v is ListOutput => LIST_OUTPUTS.some((x) => x === v);
 
 function withAll(cmd: Command, h: CommandHelpers, ...groups: (readonly import('../options.js').OptionSpec[])[]): Command {
   h.addOptions(cmd, h.globalOptions);
@@ -18,8 +22,8 @@ function runLike(program: Command, ctx: CliContext, h: CommandHelpers, name: 'ru
   const cmd = program.command(name).description(description);
   withAll(cmd, h, h.selectionOptions, h.runOptions);
   if (name === 'run' || name === 'build') cmd.option('--watch', 'after the run, rebuild the changed nodes and their descendants on every save (Ctrl-C to stop)');
-  cmd.action(async (o: Opts) => {
-    if (o['watch'] && (name === 'run' || name === 'build')) return (await import('./watch.js')).watchCommand(ctx, h, name, o);
+  cmd.action(async (o: Opts & { watch?: boolean }) => {
+    if (o.watch && (name === 'run' || name === 'build')) return (await import('./watch.js')).watchCommand(ctx, h, name, o);
     const { execute } = await import('../../tasks/index.js');
     const lib = h.libraryOptions(o);
     let interrupted = false;
@@ -28,7 +32,7 @@ function runLike(program: Command, ctx: CliContext, h: CommandHelpers, name: 'ru
       throw new BmpError('BMP_INTERRUPTED', 'interrupted before the run started');
     };
     const outcome = await execute(name, {
-      ...(lib as object),
+      ...lib,
       onSession: (session) => {
         ctx.onInterrupt = () => {
           interrupted = true;
@@ -36,7 +40,7 @@ function runLike(program: Command, ctx: CliContext, h: CommandHelpers, name: 'ru
           session.interrupt();
         };
       },
-    } as Parameters<typeof execute>[1]);
+    });
     ctx.exitCode = outcome.interrupted || interrupted ? 130 : outcome.exitCode;
   });
 }
@@ -52,11 +56,11 @@ export const coreCommands: CommandRegistrar = (program, ctx, h) => {
   const compile = program.command('compile').description('render every selected node to target/compiled (read-only)');
   withAll(compile, h, h.selectionOptions);
   compile.option('--inline <sql>', 'compile this SQL (it may use ref(), source() and macros) instead of the project, and print it').option('--output <format>', 'text (default) or json, for the printed SQL', 'text');
-  compile.action(async (o: Opts) => {
+  compile.action(async (o: Opts & { inline?: string; output: string }) => {
     const { compile: run } = await import('../../tasks/index.js');
-    const out = await run({ ...(h.libraryOptions(o) as object), inlineSql: o['inline'] as string | undefined });
+    const out = await run({ ...h.libraryOptions(o), inlineSql: o.inline });
     // dbt prints the compiled SQL of --inline and of a selection of one model
-    const format = (o['output'] as string | undefined) === 'json' ? 'json' : 'text';
+    const format = o.output === 'json' ? 'json' : 'text';
     if (out.inline !== undefined) {
       const data = { node_name: 'inline_query', compiled: out.inline, is_inline: true, output_format: format, unique_id: '', quiet: !!ctx.flags?.quiet };
       ctx.output('CompiledNode', format === 'json' ? JSON.stringify({ compiled: out.inline }, null, 2) : `Compiled inline node is:\n${out.inline}`, data, true);
@@ -76,12 +80,13 @@ export const coreCommands: CommandRegistrar = (program, ctx, h) => {
   ls.action(async (o: Opts & { output: string; outputKeys?: string[] }) => {
     // only what ls needs: no session, no plugins, no DuckDB (start-up time)
     const { list } = await import('../../tasks/list-task.js');
-    if (!['selector', 'name', 'path', 'json'].includes(o.output)) throw new BmpError('BMP_CLI_ARGUMENT', `--output must be selector, name, path or json, got '${o.output}'`);
+    const output = o.output;
+    if (!isListOutput(output)) throw new BmpError('BMP_CLI_ARGUMENT', `--output must be selector, name, path or json, got '${o.output}'`);
     const lib = h.libraryOptions(o);
     // warnings go to stderr, so stdout holds the list alone (JSON log lines: all on stdout, as dbt)
     const warn = (e: BmpEvent) =>
       ctx.logger?.consoleFormat === 'json' ? lib.emit(e) : e.type === 'warning' && ctx.io.err(`[WARNING]${e.file ? ` ${e.file}${e.line ? `:${e.line}` : ''}` : ''}: ${e.message}${e.name ? ` [${e.name}]` : ''}`);
-    const lines = await list({ ...(lib as object), emit: warn, output: o.output as 'name', outputKeys: o.outputKeys });
+    const lines = await list({ ...lib, emit: warn, output, outputKeys: o.outputKeys });
     for (const l of lines) ctx.output('ListCmdOut', l, { msg: l }, true);
   });
 
@@ -92,7 +97,7 @@ export const coreCommands: CommandRegistrar = (program, ctx, h) => {
   show.action(async (o: Opts & { inline?: string; limit: number; output: string }) => {
     const { show: run } = await import('../../tasks/index.js');
     // SQL DuckDB rejects is a SqlError: a failure of what was shown (exit 1), with DuckDB's details
-    const res = await run({ ...(h.libraryOptions(o) as object), inline: o.inline, limit: o.limit });
+    const res = await run({ ...h.libraryOptions(o), inline: o.inline, limit: o.limit });
     const preview = o.output === 'json' ? JSON.stringify(res.rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? maskSecrets(v) : v)) : formatTable(res.columns.map((c) => c.name), res.rows).join('\n');
     const data = { node_name: res.node ?? 'inline_query', preview, is_inline: !!o.inline, output_format: o.output, unique_id: '', quiet: !!ctx.flags?.quiet };
     // dbt's ShowNode: a header, then the table (or {"node": ..., "show": [...]} with --output json)

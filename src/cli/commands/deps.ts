@@ -30,7 +30,7 @@ export const depsCommand: CommandRegistrar = (program, ctx, h) => {
     const controller = new AbortController();
     ctx.onInterrupt = () => controller.abort(new BmpError('BMP_INTERRUPTED', 'interrupted: nothing was installed or written'));
     await deps({
-      projectDir: lib.projectDir as string | undefined,
+      projectDir: lib.projectDir,
       vars: o.vars,
       lock: !!o.lock,
       upgrade: !!o.upgrade,

@@ -9,7 +9,7 @@ export const docsCommands: CommandRegistrar = (program, ctx, h) => {
   generate.option('--no-compile', 'do not compile the nodes first (manifest.json without compiled code)').option('--empty-catalog', 'write catalog.json without reading the database');
   generate.action(async (o: ParsedOptions & { compile: boolean; emptyCatalog?: boolean }) => {
     const { generateDocs } = await import('../../tasks/docs-task.js');
-    const out = await generateDocs({ ...(h.libraryOptions(o) as object), compile: o.compile, emptyCatalog: o.emptyCatalog });
+    const out = await generateDocs({ ...h.libraryOptions(o), compile: o.compile, emptyCatalog: o.emptyCatalog });
     ctx.output('CatalogWritten', `Catalog written to ${out.catalogPath} (${out.catalogEntries} relations)`, { path: out.catalogPath });
     ctx.output('Note', `Docs site with ${out.nodes} nodes at ${out.path}`);
   });

@@ -50,7 +50,7 @@ export const retryCommand: CommandRegistrar = (program, ctx, h) => {
   cmd.option('--state <dir>', 'read run_results.json there instead of the target folder');
   cmd.action(async (o: ParsedOptions & { state?: string }) => {
     const { retry } = await import('../../tasks/retry-clone.js');
-    const out = await retry({ ...h.libraryOptions(o), state: o.state } as never);
+    const out = await retry({ ...h.libraryOptions(o), state: o.state });
     ctx.exitCode = out.exitCode;
   });
 };
@@ -63,7 +63,7 @@ export const cloneCommand: CommandRegistrar = (program, ctx, h) => {
   cmd.option('--full-refresh', 'clone over relations that already exist in this target');
   cmd.action(async (o: ParsedOptions) => {
     const { clone } = await import('../../tasks/retry-clone.js');
-    const out = await clone(h.libraryOptions(o) as never);
+    const out = await clone(h.libraryOptions(o));
     ctx.exitCode = out.exitCode;
   });
 };

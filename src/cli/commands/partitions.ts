@@ -10,8 +10,7 @@ export const partitionsCommand: CommandRegistrar = (program, ctx, h) => {
   cmd.option('--live', 'count rows from the relations instead of the metadata bmp keeps in _bmp.partitions').option('--output <format>', 'text (default) or json', 'text');
   cmd.action(async (o: ParsedOptions & { live?: boolean; output: string }) => {
     const { listPartitions } = await import('../../tasks/partitions-task.js');
-    const lib = h.libraryOptions({ ...o, logFormat: 'text' });
-    const listings = await listPartitions({ ...(lib as object), emit: (e) => (e.type === 'warning' ? ctx.io.err(`[WARNING]: ${e.message}`) : undefined), live: !!o.live });
+    const listings = await listPartitions({ ...h.libraryOptions(o), emit: (e) => (e.type === 'warning' ? ctx.io.err(`[WARNING]: ${e.message}`) : undefined), live: !!o.live });
     if (o.output === 'json') {
       ctx.io.out(JSON.stringify({ models: listings }));
       return;

@@ -15,7 +15,7 @@ export async function watchCommand(ctx: CliContext, h: CommandHelpers, command: 
     throw new BmpError('BMP_INTERRUPTED', 'interrupted before watching started');
   };
   const watcher = await watchProject(command, {
-    ...(lib as object),
+    ...lib,
     onError: (err) => {
       if (err instanceof BmpError) {
         ctx.io.err(err.format(maskSecrets));
@@ -25,7 +25,7 @@ export async function watchCommand(ctx: CliContext, h: CommandHelpers, command: 
         ctx.io.err(`Internal Error: ${(err as Error)?.message ?? String(err)}${ctx.flags?.debug ? `\n${(err as Error)?.stack}` : ' (run with --debug for the stack trace)'}`);
       }
     },
-  } as Parameters<typeof watchProject>[1]);
+  });
   ctx.onInterrupt = () => {
     ctx.io.err('Stopping the watch (press Ctrl-C again to exit now)');
     watcher.stop();
