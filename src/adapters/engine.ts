@@ -53,6 +53,47 @@ export interface PartitionBy {
   readonly granularity: Granularity;
 }
 
+/** One microbatch window `[start, end)`, as `YYYY-MM-DD HH:MM:SS` (UTC wall clock). */
+export interface EventTimeWindow {
+  readonly start: string;
+  readonly end: string;
+}
+
+/** The span of some partitions: first start, last end (plain timestamps computed by bmp), and whether a NULL partition is among them. */
+export interface PartitionRange {
+  readonly lo: string | null;
+  readonly hi: string | null;
+  readonly hasNull: boolean;
+}
+
+/** How a batch (a temp table of the model's new rows) goes into the target. */
+export interface ApplyOptions {
+  /** The columns written (the batch's, after on_schema_change). */
+  readonly columns: readonly string[];
+  /** Rows inserted in partition order. */
+  readonly clusterBy?: PartitionBy;
+  /** `incremental_predicates`: conditions on the target rows (`DBT_INTERNAL_DEST`) the step may touch. */
+  readonly predicates?: readonly string[];
+}
+
+export interface KeyedOptions extends ApplyOptions {
+  readonly uniqueKey: readonly string[];
+  /** Lower-case key columns that hold a NULL in the batch (unknown: all are treated as nullable). */
+  readonly nullableKeys?: ReadonlySet<string>;
+}
+
+export interface MergeOptions extends KeyedOptions {
+  /** Columns a matched row gets from the batch. */
+  readonly update: readonly string[];
+}
+
+export interface OverwriteOptions extends ApplyOptions {
+  /** The span of the batch's partitions, so the delete can skip other storage blocks. */
+  readonly partitionRange?: PartitionRange;
+  /** The partition field's type in the target. */
+  readonly partitionFieldType?: string;
+}
+
 /** A column as the engine describes it (0-based position). */
 export interface EngineColumn {
   readonly name: string;
@@ -89,11 +130,10 @@ export interface ReplaceTableOptions extends ReplaceOptions {
 }
 
 /**
- * What a materialization asks of a database. Methods returning a {@link Step} only build
- * statements; {@link EngineAdapter.atomically} runs them (or a body that runs them with
- * {@link EngineAdapter.run}) with the node's hooks, all or nothing.
+ * The pure half of an engine (Kysely calls it a dialect): intents said as statements, run by
+ * nobody yet. Exact-SQL tests use it without a database.
  */
-export interface EngineAdapter {
+export interface EngineDialect {
   /** The engine's name, as the dispatch prefix of its macros (`duckdb`). */
   readonly name: string;
   readonly capabilities: EngineCapabilities;
@@ -101,6 +141,39 @@ export interface EngineAdapter {
   quote(identifier: string): string;
   /** A relation rendered and escaped, as SQL names it (`"schema"."name"`). */
   relation(rel: Relation): string;
+  /** Replaces `rel` with a view over `select`. */
+  replaceView(rel: Relation, select: string, o?: ReplaceOptions): Step;
+  /** Replaces `rel` with a table holding the rows of `select` (then its indexes); counts the rows. */
+  replaceTable(rel: Relation, select: string, o?: ReplaceTableOptions): Step;
+  /** Inserts `columns` of the rows of `select` into `target`; counts them. */
+  insertInto(target: Relation, columns: readonly string[], select: string): Step;
+  /** Creates `indexes` on `rel` (`ifNotExists`: keeps one that exists). */
+  createIndexes(rel: Relation, indexes: readonly IndexSpec[], o?: { ifNotExists?: boolean }): Step;
+  /** Drops `rel` if it exists. */
+  dropRelation(rel: Relation, kind: RelationKind): Step;
+  /** A temporary table of this connection holding the rows of `select` (an incremental batch). */
+  createTempTable(name: string, select: string): Step;
+  dropTempTable(name: string): Step;
+  /** Incremental `append`: the batch's rows inserted; counts them. */
+  append(target: Relation, batch: string, o: ApplyOptions): Step;
+  /** Incremental `merge`: batch rows update the target row with their key, or are inserted; counts the rows merged. */
+  merge(target: Relation, batch: string, o: MergeOptions): Step;
+  /** Incremental `delete+insert`: target rows with a key in the batch deleted, the batch inserted; counts the inserted rows. */
+  deleteInsert(target: Relation, batch: string, o: KeyedOptions): Step;
+  /** Incremental `insert_overwrite`: the batch's partitions (or the rows `predicates` select) replaced; counts the inserted rows. */
+  insertOverwrite(target: Relation, batch: string, o: OverwriteOptions): Step;
+  /** Microbatch: the target rows of one window of `eventTime` replaced by the batch; counts the inserted rows. */
+  replaceWindow(target: Relation, batch: string, o: ApplyOptions & { readonly eventTime: string; readonly window: EventTimeWindow }): Step;
+  /** Statements the caller built (bookkeeping rows with bound values), run as one step. */
+  statements(list: readonly Statement[]): Step;
+}
+
+/**
+ * What a materialization asks of a database: the {@link EngineDialect}'s intents, run.
+ * {@link EngineAdapter.atomically} runs steps (or a body that runs them with
+ * {@link EngineAdapter.run}) with the node's hooks, all or nothing.
+ */
+export interface EngineAdapter extends EngineDialect {
   /**
    * Runs pre-hooks, `work` and post-hooks as one unit: all of it takes effect or none does.
    * Given steps, answers the rows of the step that counts; when the steps are one statement and
@@ -112,18 +185,6 @@ export interface EngineAdapter {
   atomically<T>(hooks: Hooks, work: () => Promise<T>): Promise<T>;
   /** Runs a step now (inside a body given to {@link atomically}), answering the rows of its counted statement. */
   run(step: Step): Promise<RowCount>;
-  /** Replaces `rel` with a view over `select`. */
-  replaceView(rel: Relation, select: string, o?: ReplaceOptions): Step;
-  /** Replaces `rel` with a table holding the rows of `select` (then its indexes); counts the rows. */
-  replaceTable(rel: Relation, select: string, o?: ReplaceTableOptions): Step;
-  /** Inserts `columns` of the rows of `select` into `target`; counts them. */
-  insertInto(target: Relation, columns: readonly string[], select: string): Step;
-  /** Creates `indexes` on `rel` (`ifNotExists`: keeps one that exists). */
-  createIndexes(rel: Relation, indexes: readonly IndexSpec[], o?: { ifNotExists?: boolean }): Step;
-  /** Drops `rel` if it exists. */
-  dropRelation(rel: Relation, kind: RelationKind): Step;
-  /** Statements the caller built (bookkeeping rows with bound values), run as one step. */
-  statements(list: readonly Statement[]): Step;
   /** The columns of a relation, or of the rows a query returns (without running it). */
   describe(source: Relation | { readonly query: string }): Promise<EngineColumn[]>;
 }

@@ -14,7 +14,8 @@
  * what you want. The batch itself must hold one row per key for `merge` (bmp checks and fails
  * with BMP_INCREMENTAL_DUPLICATE_KEY otherwise); `delete+insert` inserts every batch row.
  */
-import { andAll, createTableAs, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { andAll, DEST, keyIn, keyMatch, quoteIdent, SRC, timestampLiteral, windowPredicate, type CatalogColumn } from '../adapters/duckdb/index.js';
+import type { EngineDialect, Step } from '../adapters/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { ensureStateTables, relationKeyOf, stateTable, type StateTable } from '../state/index.js';
@@ -26,12 +27,9 @@ import {
   affectedRangeSql,
   AFFECTED,
   columnType,
-  partitionExpr,
   partitionOf,
   partitionOwner,
-  partitionsPredicate,
   batchPartitionsMetaStatements,
-  type PartitionBy,
   type PartitionRange,
 } from './partition.js';
 import { onSchemaChangeOf, planSchemaChange, type SchemaChangePlan } from './schema-change.js';
@@ -39,8 +37,7 @@ import { buildTable, indexesOf } from './table.js';
 import type { TableIndex } from './table-indexes.js';
 import type { EventTimeWindow, Materialization, MaterializationContext, MaterializationResult } from './types.js';
 
-export const DEST = 'DBT_INTERNAL_DEST';
-export const SRC = 'DBT_INTERNAL_SOURCE';
+export { DEST, SRC, keyIn, keyMatch, timestampLiteral, windowPredicate };
 
 export interface IncrementalPlanInput {
   readonly target: Relation;
@@ -57,106 +54,40 @@ export interface IncrementalPlanInput {
   readonly partitionRange?: PartitionRange;
 }
 
-/** `DBT_INTERNAL_DEST."a" is not distinct from DBT_INTERNAL_SOURCE."a" and ...` */
-export function keyMatch(keys: readonly string[], nullable?: ReadonlySet<string>): string {
-  // `=` where the batch has no NULL in the column (then it means the same and DuckDB can use
-  // column statistics to skip work); `is not distinct from` otherwise
-  return keys.map((k) => `${DEST}.${quoteIdent(k)} ${!nullable || nullable.has(k.toLowerCase()) ? 'is not distinct from' : '='} ${SRC}.${quoteIdent(k)}`).join(' and ');
-}
-
 /**
- * The target rows whose key is in the batch: `(DEST."a", DEST."b") in (select "a", "b" from batch)`,
- * a semi join that lets the batch's key ranges skip target row groups; `exists` with
- * {@link keyMatch} when a key column holds a NULL in the batch (`in` never matches NULL).
+ * Which intent applies a batch to the target for one strategy (after the schema-change step), with
+ * what the node's config says: the key, the columns a merge updates, the predicates, the partition.
+ * The engine says it in SQL (src/adapters/duckdb/incremental-sql.ts has DuckDB's, with examples);
+ * every statement runs in the same transaction as the batch's creation. Without a unique_key,
+ * merge and delete+insert append.
  */
-export function keyIn(keys: readonly string[], batch: string, nullable?: ReadonlySet<string>): string {
-  if (!nullable || keys.some((k) => nullable.has(k.toLowerCase()))) return `exists (select 1 from ${quoteIdent(batch)} as ${SRC} where ${keyMatch(keys, nullable)})`;
-  const dest = keys.map((k) => `${DEST}.${quoteIdent(k)}`);
-  return `${keys.length === 1 ? dest[0] : `(${dest.join(', ')})`} in (select ${keys.map(quoteIdent).join(', ')} from ${quoteIdent(batch)})`;
-}
-
-/** `TIMESTAMP '...'` for a window bound bmp computed (checked to be a plain timestamp). */
-export function timestampLiteral(ts: string): string {
-  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(ts)) throw new Error(`internal: not a timestamp: ${ts}`);
-  return `TIMESTAMP '${ts}'`;
-}
-
-/** `"event_time" >= TIMESTAMP '...' and "event_time" < TIMESTAMP '...'` */
-export function windowPredicate(column: string, w: EventTimeWindow, alias?: string): string {
-  const col = `${alias ? `${alias}.` : ''}${quoteIdent(column)}`;
-  return `${col} >= ${timestampLiteral(w.start)} and ${col} < ${timestampLiteral(w.end)}`;
-}
-
-function insertFromBatch(target: Relation, batch: string, columns: readonly string[], partition: PartitionBy | undefined): string {
-  const cols = columns.map(quoteIdent).join(', ');
-  return `insert into ${relationSql(target)} (${cols})\nselect ${cols} from ${quoteIdent(batch)}${partition ? ` order by ${partitionExpr(partition)}` : ''}`;
-}
-
-/**
- * The statements that apply a batch to the target for one strategy (after the schema-change
- * step). Every statement runs in the same transaction as the batch's creation.
- *
- * ### Examples
- * merge, `unique_key: [id, kind]`, `incremental_predicates: ["DBT_INTERNAL_DEST.created_at > now() - interval 7 day"]`:
- * ```sql
- * merge into "main"."m" as DBT_INTERNAL_DEST
- * using "__bmp_batch_m" as DBT_INTERNAL_SOURCE
- * on (DBT_INTERNAL_DEST."id" is not distinct from DBT_INTERNAL_SOURCE."id" and DBT_INTERNAL_DEST."kind" is not distinct from DBT_INTERNAL_SOURCE."kind") and (DBT_INTERNAL_DEST.created_at > now() - interval 7 day)
- * when matched then update set "v" = DBT_INTERNAL_SOURCE."v", ...
- * when not matched then insert ("id", ...) values (DBT_INTERNAL_SOURCE."id", ...)
- * ```
- * insert_overwrite, `partition_by: {field: created_at, granularity: month}`:
- * ```sql
- * delete from "main"."m" as DBT_INTERNAL_DEST
- * where date_trunc('month', DBT_INTERNAL_DEST."created_at") in (select distinct date_trunc('month', "created_at") from "__bmp_batch_m");
- * insert into "main"."m" ("id", "created_at") select "id", "created_at" from "__bmp_batch_m" order by date_trunc('month', "created_at")
- * ```
- */
-export function planIncrementalApply(strategy: IncrementalStrategy, input: IncrementalPlanInput, columns: readonly string[]): string[] {
+export function planIncrementalApply(strategy: IncrementalStrategy, input: IncrementalPlanInput, columns: readonly string[], dialect: EngineDialect): Step {
   const { target, batch, config } = input;
-  const keys = uniqueKeyOf(config);
-  const partition = partitionOf(config);
-  const preds = predicatesOf(config);
-  const tgt = `${relationSql(target)} as ${DEST}`;
-  const src = `${quoteIdent(batch)} as ${SRC}`;
-  const insert = insertFromBatch(target, batch, columns, partition);
+  const uniqueKey = uniqueKeyOf(config);
+  const clusterBy = partitionOf(config);
+  const predicates = predicatesOf(config);
+  const base = { columns, clusterBy, predicates };
   switch (strategy) {
     case 'append':
-      return [insert];
+      return dialect.append(target, batch, base);
     case 'merge': {
-      if (!keys.length) return [insert];
+      if (!uniqueKey.length) return dialect.append(target, batch, base);
       const include = (config['merge_update_columns'] as string[] | undefined)?.map((c) => c.toLowerCase());
       const exclude = new Set(((config['merge_exclude_columns'] as string[] | undefined) ?? []).map((c) => c.toLowerCase()));
       // key columns are equal on a match: never rewrite them (it would also churn their indexes)
-      const keySet = new Set(keys.map((k) => k.toLowerCase()));
-      const updates = columns.filter((c) => !keySet.has(c.toLowerCase()) && (!include || include.includes(c.toLowerCase())) && !exclude.has(c.toLowerCase()));
-      const cols = columns.map(quoteIdent);
-      return [
-        `merge into ${tgt}\nusing ${src}\non ${andAll([keyMatch(keys, input.nullableKeys), ...preds])}\n` +
-          (updates.length ? `when matched then update set ${updates.map((c) => `${quoteIdent(c)} = ${SRC}.${quoteIdent(c)}`).join(', ')}\n` : '') +
-          `when not matched then insert (${cols.join(', ')}) values (${cols.map((c) => `${SRC}.${c}`).join(', ')})`,
-      ];
+      const keySet = new Set(uniqueKey.map((k) => k.toLowerCase()));
+      const update = columns.filter((c) => !keySet.has(c.toLowerCase()) && (!include || include.includes(c.toLowerCase())) && !exclude.has(c.toLowerCase()));
+      return dialect.merge(target, batch, { ...base, uniqueKey, nullableKeys: input.nullableKeys, update });
     }
-    case 'delete+insert': {
-      if (!keys.length) return [insert];
-      // a join, not `exists (...)`: DuckDB plans it as a hash join whose batch-side key ranges
-      // filter the target's scan (a correlated EXISTS is decorrelated into IS NOT DISTINCT FROM,
-      // which reads every target row)
-      return [`delete from ${tgt}\nusing ${src}\nwhere ${andAll([keyMatch(keys, input.nullableKeys), ...preds])}`, insert];
-    }
-    case 'insert_overwrite': {
-      if (!partition) return [`delete from ${tgt}${preds.length ? ` where ${andAll(preds)}` : ''}`, insert];
-      const starts = `select distinct ${partitionExpr(partition)} from ${quoteIdent(batch)}`;
-      // rows whose partition field is NULL form the NULL partition, replaced like any other
-      const which = input.partitionRange
-        ? partitionsPredicate(partition, input.partitionRange, starts, columnType(input.targetColumns, partition.field), DEST)
-        : `(${partitionExpr(partition, DEST)} in (${starts}) or (${DEST}.${quoteIdent(partition.field)} is null and exists (select 1 from ${quoteIdent(batch)} where ${quoteIdent(partition.field)} is null)))`;
-      return [`delete from ${tgt}\nwhere ${which}${preds.length ? ` and ${andAll(preds)}` : ''}`, insert];
-    }
+    case 'delete+insert':
+      if (!uniqueKey.length) return dialect.append(target, batch, base);
+      return dialect.deleteInsert(target, batch, { ...base, uniqueKey, nullableKeys: input.nullableKeys });
+    case 'insert_overwrite':
+      return dialect.insertOverwrite(target, batch, { ...base, partitionRange: input.partitionRange, partitionFieldType: clusterBy && input.partitionRange ? columnType(input.targetColumns, clusterBy.field) : undefined });
     case 'microbatch': {
       const eventTime = config.event_time;
       if (!eventTime || !input.window) throw new CompileError('BMP_STRATEGY_INVALID', 'microbatch needs event_time and a batch window');
-      return [`delete from ${tgt}\nwhere ${windowPredicate(eventTime, input.window, DEST)}${preds.length ? ` and ${andAll(preds)}` : ''}`, insert];
+      return dialect.replaceWindow(target, batch, { ...base, eventTime, window: input.window });
     }
   }
 }
@@ -269,7 +200,7 @@ export async function applyBatch(
   const config = ctx.compiled.config;
   const partition = partitionOf(config);
   const nodeId = ctx.compiled.node.uniqueId;
-  await ctx.conn.run(createTableAs({ database: '', schema: '', identifier: batch }, batchSql, { temp: true }));
+  await ctx.adapter.run(ctx.adapter.createTempTable(batch, batchSql));
   const sourceColumns = await ctx.columnsOf(quoteIdent(batch));
   const targetColumns = opts.targetColumns ?? ctx.existing!.columns;
   const keys = strategy === 'merge' || strategy === 'delete+insert' ? uniqueKeyOf(config) : [];
@@ -285,9 +216,8 @@ export async function applyBatch(
     const r = (await ctx.conn.rows<{ lo: string | null; hi: string | null; has_null: boolean }>(affectedRangeSql(partition)))[0];
     range = { lo: r?.lo ?? null, hi: r?.hi ?? null, hasNull: !!r?.has_null };
   }
-  let rows = 0;
   const applyInput = strategy === 'insert_overwrite' && range ? { ...input, partitionRange: range } : input;
-  for (const s of planIncrementalApply(strategy, applyInput, schema.columns)) rows = await ctx.conn.run(s);
+  const rows = (await ctx.adapter.run(planIncrementalApply(strategy, applyInput, schema.columns, ctx.adapter)))();
   if (partition && range) {
     const owner = partitionOwner(ctx.relation, nodeId, partition, 'table', ctx.invocationId ?? '');
     const fieldType = columnType(targetColumns, partition.field) ?? columnType(sourceColumns, partition.field);
@@ -297,11 +227,11 @@ export async function applyBatch(
       ? batchPartitionsMetaStatements(owner, batch, partition, ctx.stateSchema, strategy === 'append')
       : affectedPartitionsMetaStatements(ctx.relation, owner, partition, ctx.stateSchema, range, fieldType);
     for (const m of meta) await ctx.conn.run(m.sql, m.params.length ? m.params : undefined);
-    await ctx.conn.run(`drop table if exists temp.main.${quoteIdent(AFFECTED)}`);
+    await ctx.adapter.run(ctx.adapter.dropTempTable(AFFECTED));
   }
   if (opts.droppedIndexes?.length) await checkUniqueIndexes(ctx, opts.droppedIndexes);
   else await ctx.adapter.run(ctx.adapter.createIndexes(ctx.relation, indexesOf(config), { ifNotExists: true }));
-  await ctx.conn.run(`drop table if exists temp.main.${quoteIdent(batch)}`);
+  await ctx.adapter.run(ctx.adapter.dropTempTable(batch));
   return rows;
 }
 

@@ -4,13 +4,13 @@
  * covers few partitions and DuckDB's zone maps skip the rest), partition-level insert_overwrite,
  * and partition metadata (`_bmp.partitions`) that bmp keeps in the same transaction as the data.
  */
-import { clusteredSelect, partitionExpr, partitionLabelExpr, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
-import type { Granularity, PartitionBy } from '../adapters/index.js';
+import { clusteredSelect, partitionExpr, partitionLabelExpr, partitionsPredicate, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+import type { Granularity, PartitionBy, PartitionRange } from '../adapters/index.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { relationKeyOf, replacePartitionStatements, stateTable, type ParamStatement, type PartitionOwner } from '../state/index.js';
 
-export type { Granularity, PartitionBy };
-export { clusteredSelect, partitionExpr, partitionLabelExpr };
+export type { Granularity, PartitionBy, PartitionRange };
+export { clusteredSelect, partitionExpr, partitionLabelExpr, partitionsPredicate };
 
 /** `partition_by` config: `{field, granularity}` (granularity defaults to month) or a column name. */
 export function partitionOf(config: NodeConfig): PartitionBy | undefined {
@@ -44,39 +44,6 @@ export function affectedPartitionsSql(target: Relation, batch: string, p: Partit
   const fromBatch = `select distinct ${partitionExpr(p)} as p from ${quoteIdent(batch)}`;
   const fromTarget = targetFilter ? `\nunion\nselect distinct ${partitionExpr(p, 'DBT_INTERNAL_DEST')} from ${relationSql(target)} as DBT_INTERNAL_DEST where ${targetFilter}` : '';
   return `create or replace temp table ${quoteIdent(AFFECTED)} as\n${fromBatch}${fromTarget}`;
-}
-
-const TS = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
-
-/** The span of some partitions: first start, last end (plain timestamps computed by bmp), and whether a NULL partition is among them. */
-export interface PartitionRange {
-  readonly lo: string | null;
-  readonly hi: string | null;
-  readonly hasNull: boolean;
-}
-
-/**
- * Rows of the partitions `starts` (a subquery of partition starts) with a range condition on the
- * partition column itself, so DuckDB's zone maps skip the row groups of other partitions (a
- * condition on `date_trunc(...)` alone cannot). The bounds are checked to be plain timestamps
- * before they go into the SQL, and cast to the column's type.
- *
- * ### Example (months 2024-02 and 2024-04, no NULLs)
- * ```sql
- * (("created_at" >= cast(TIMESTAMP '2024-02-01 00:00:00' as TIMESTAMP) and "created_at" < cast(TIMESTAMP '2024-05-01 00:00:00' as TIMESTAMP))
- *   and date_trunc('month', "created_at") in (select p from "__bmp_affected_partitions"))
- * ```
- */
-export function partitionsPredicate(p: PartitionBy, range: PartitionRange, starts: string, fieldType: string | undefined, alias?: string): string {
-  const field = `${alias ? `${alias}.` : ''}${quoteIdent(p.field)}`;
-  const cast = (ts: string) => {
-    if (!TS.test(ts)) throw new Error(`internal: not a timestamp: ${ts}`);
-    return fieldType && /^(DATE|TIMESTAMP.*)$/i.test(fieldType) ? `cast(TIMESTAMP '${ts}' as ${fieldType})` : `TIMESTAMP '${ts}'`;
-  };
-  const parts: string[] = [];
-  if (range.lo && range.hi) parts.push(`((${field} >= ${cast(range.lo)} and ${field} < ${cast(range.hi)}) and ${partitionExpr(p, alias)} in (${starts}))`);
-  if (range.hasNull) parts.push(`${field} is null`);
-  return parts.length ? `(${parts.join(' or ')})` : 'false';
 }
 
 /**

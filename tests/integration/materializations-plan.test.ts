@@ -19,8 +19,12 @@ import {
   windowedSelect,
 } from '../../src/materializations/index.js';
 import { isCovered } from '../../src/state/index.js';
+import { duckdbDialect } from '../../src/adapters/duckdb/index.js';
+import { statementSql } from '../../src/adapters/index.js';
 import type { NodeConfig } from '../../src/manifest/types.js';
 
+/** The statements DuckDB's dialect gives for a strategy's intent. */
+const plan = (...args: Parameters<typeof planIncrementalApply> extends [...infer A, unknown] ? A : never): string[] => planIncrementalApply(...args, duckdbDialect).statements.map(statementSql);
 const cfg = (c: Record<string, unknown>): NodeConfig => ({ enabled: true, materialized: 'incremental', tags: [], meta: {}, pre_hook: [], post_hook: [], ...c });
 const target = { database: 'db', schema: 'main', identifier: 'm' };
 const base = { target, batch: '__bmp_batch_m', sourceColumns: [], targetColumns: [] };
@@ -36,30 +40,30 @@ describe('incremental strategies', () => {
   });
 
   it('merge: null-safe composite key, predicates in ON, key columns never updated, merge_exclude_columns', () => {
-    const sql = planIncrementalApply('merge', { ...base, config: cfg({ unique_key: ['id', 'kind'], incremental_predicates: ['DBT_INTERNAL_DEST.ts > 1'], merge_exclude_columns: ['ts'] }) }, ['id', 'kind', 'ts']);
+    const sql = plan('merge', { ...base, config: cfg({ unique_key: ['id', 'kind'], incremental_predicates: ['DBT_INTERNAL_DEST.ts > 1'], merge_exclude_columns: ['ts'] }) }, ['id', 'kind', 'ts']);
     expect(sql).toEqual([
       'merge into "main"."m" as DBT_INTERNAL_DEST\nusing "__bmp_batch_m" as DBT_INTERNAL_SOURCE\n' +
         'on (DBT_INTERNAL_DEST."id" is not distinct from DBT_INTERNAL_SOURCE."id" and DBT_INTERNAL_DEST."kind" is not distinct from DBT_INTERNAL_SOURCE."kind") and (DBT_INTERNAL_DEST.ts > 1)\n' +
 
         'when not matched then insert ("id", "kind", "ts") values (DBT_INTERNAL_SOURCE."id", DBT_INTERNAL_SOURCE."kind", DBT_INTERNAL_SOURCE."ts")',
     ]);
-    const only = planIncrementalApply('merge', { ...base, config: cfg({ unique_key: 'id', merge_update_columns: ['kind'] }) }, ['id', 'kind', 'ts']);
+    const only = plan('merge', { ...base, config: cfg({ unique_key: 'id', merge_update_columns: ['kind'] }) }, ['id', 'kind', 'ts']);
     expect(only[0]).toContain('when matched then update set "kind" = DBT_INTERNAL_SOURCE."kind"\n');
-    const all = planIncrementalApply('merge', { ...base, config: cfg({ unique_key: 'id' }) }, ['id', 'kind', 'ts']);
+    const all = plan('merge', { ...base, config: cfg({ unique_key: 'id' }) }, ['id', 'kind', 'ts']);
     expect(all[0]).toContain('when matched then update set "kind" = DBT_INTERNAL_SOURCE."kind", "ts" = DBT_INTERNAL_SOURCE."ts"\n');
   });
 
   it('keys without NULLs in the batch compare with = (the same meaning, and DuckDB can prune with statistics)', () => {
-    const sql = planIncrementalApply('merge', { ...base, config: cfg({ unique_key: ['id', 'kind'] }), nullableKeys: new Set(['kind']) }, ['id', 'kind', 'v']);
+    const sql = plan('merge', { ...base, config: cfg({ unique_key: ['id', 'kind'] }), nullableKeys: new Set(['kind']) }, ['id', 'kind', 'v']);
     expect(sql[0]).toContain('on (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id" and DBT_INTERNAL_DEST."kind" is not distinct from DBT_INTERNAL_SOURCE."kind")');
   });
 
   it('delete+insert: deletes by null-safe key (a join with the batch), then inserts', () => {
-    expect(planIncrementalApply('delete+insert', { ...base, config: cfg({ unique_key: 'id' }) }, ['id', 'ts'])).toEqual([
+    expect(plan('delete+insert', { ...base, config: cfg({ unique_key: 'id' }) }, ['id', 'ts'])).toEqual([
       'delete from "main"."m" as DBT_INTERNAL_DEST\nusing "__bmp_batch_m" as DBT_INTERNAL_SOURCE\nwhere (DBT_INTERNAL_DEST."id" is not distinct from DBT_INTERNAL_SOURCE."id")',
       'insert into "main"."m" ("id", "ts")\nselect "id", "ts" from "__bmp_batch_m"',
     ]);
-    const keyed = planIncrementalApply('delete+insert', { ...base, config: cfg({ unique_key: ['id', 'kind'], incremental_predicates: ['DBT_INTERNAL_DEST.ts > 1'] }), nullableKeys: new Set() }, ['id', 'kind', 'ts']);
+    const keyed = plan('delete+insert', { ...base, config: cfg({ unique_key: ['id', 'kind'], incremental_predicates: ['DBT_INTERNAL_DEST.ts > 1'] }), nullableKeys: new Set() }, ['id', 'kind', 'ts']);
     expect(keyed[0]).toBe(
       'delete from "main"."m" as DBT_INTERNAL_DEST\nusing "__bmp_batch_m" as DBT_INTERNAL_SOURCE\nwhere (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id" and DBT_INTERNAL_DEST."kind" = DBT_INTERNAL_SOURCE."kind") and (DBT_INTERNAL_DEST.ts > 1)',
     );
@@ -71,7 +75,7 @@ describe('incremental strategies', () => {
     try {
       await c.run(`create table main.m as select * from (values (1, 'old'), (2, 'old')) t(id, ts)`);
       await c.run(`create temp table "__bmp_batch_m" as select * from (values (1, 'a'), (1, 'b')) t(id, ts)`);
-      const [del, ins] = planIncrementalApply('delete+insert', { ...base, config: cfg({ unique_key: 'id' }), nullableKeys: new Set() }, ['id', 'ts']);
+      const [del, ins] = plan('delete+insert', { ...base, config: cfg({ unique_key: 'id' }), nullableKeys: new Set() }, ['id', 'ts']);
       expect(Number((await c.run(del!)).rowsChanged)).toBe(1);
       await c.run(ins!);
       expect((await c.runAndReadAll('select id, ts from main.m order by all')).getRowObjectsJS()).toEqual([{ id: 1, ts: 'a' }, { id: 1, ts: 'b' }, { id: 2, ts: 'old' }]);
@@ -91,12 +95,12 @@ describe('incremental strategies', () => {
 
   it('insert_overwrite replaces the partitions of the batch (NULL partition included), inserting in partition order', () => {
     const config = cfg({ partition_by: { field: 'ts', granularity: 'month' } });
-    expect(planIncrementalApply('insert_overwrite', { ...base, config }, ['id', 'ts'])).toEqual([
+    expect(plan('insert_overwrite', { ...base, config }, ['id', 'ts'])).toEqual([
       `delete from "main"."m" as DBT_INTERNAL_DEST\nwhere (date_trunc('month', DBT_INTERNAL_DEST."ts") in (select distinct date_trunc('month', "ts") from "__bmp_batch_m") or (DBT_INTERNAL_DEST."ts" is null and exists (select 1 from "__bmp_batch_m" where "ts" is null)))`,
       `insert into "main"."m" ("id", "ts")\nselect "id", "ts" from "__bmp_batch_m" order by date_trunc('month', "ts")`,
     ]);
     // with the batch's span known, a range on the column lets zone maps skip other partitions
-    const ranged = planIncrementalApply('insert_overwrite', { ...base, config, targetColumns: [col('ts', 'TIMESTAMP')], partitionRange: { lo: '2024-02-01 00:00:00', hi: '2024-05-01 00:00:00', hasNull: true } }, ['id', 'ts']);
+    const ranged = plan('insert_overwrite', { ...base, config, targetColumns: [col('ts', 'TIMESTAMP')], partitionRange: { lo: '2024-02-01 00:00:00', hi: '2024-05-01 00:00:00', hasNull: true } }, ['id', 'ts']);
     expect(ranged[0]).toBe(
       `delete from "main"."m" as DBT_INTERNAL_DEST\nwhere (((DBT_INTERNAL_DEST."ts" >= cast(TIMESTAMP '2024-02-01 00:00:00' as TIMESTAMP) and DBT_INTERNAL_DEST."ts" < cast(TIMESTAMP '2024-05-01 00:00:00' as TIMESTAMP)) and date_trunc('month', DBT_INTERNAL_DEST."ts") in (select distinct date_trunc('month', "ts") from "__bmp_batch_m")) or DBT_INTERNAL_DEST."ts" is null)`,
     );
@@ -108,7 +112,7 @@ describe('incremental strategies', () => {
     try {
       await c.run(`create table main.m as select * from (values (1, null::timestamp), (2, timestamp '2024-01-05'), (3, timestamp '2024-02-05')) t(id, ts)`);
       await c.run(`create temp table "__bmp_batch_m" as select * from (values (10, null::timestamp), (20, timestamp '2024-01-09')) t(id, ts)`);
-      for (const s of planIncrementalApply('insert_overwrite', { ...base, config: cfg({ partition_by: { field: 'ts', granularity: 'month' } }) }, ['id', 'ts'])) await c.run(s);
+      for (const s of plan('insert_overwrite', { ...base, config: cfg({ partition_by: { field: 'ts', granularity: 'month' } }) }, ['id', 'ts'])) await c.run(s);
       expect((await c.runAndReadAll('select id from main.m order by id')).getRowObjectsJS()).toEqual([{ id: 3 }, { id: 10 }, { id: 20 }]);
     } finally {
       c.closeSync();
@@ -117,7 +121,7 @@ describe('incremental strategies', () => {
   });
 
   it('microbatch replaces the window of event_time', () => {
-    expect(planIncrementalApply('microbatch', { ...base, config: cfg({ event_time: 'ts' }), window: W }, ['id', 'ts'])[0]).toBe(
+    expect(plan('microbatch', { ...base, config: cfg({ event_time: 'ts' }), window: W }, ['id', 'ts'])[0]).toBe(
       `delete from "main"."m" as DBT_INTERNAL_DEST\nwhere DBT_INTERNAL_DEST."ts" >= TIMESTAMP '2024-01-01 00:00:00' and DBT_INTERNAL_DEST."ts" < TIMESTAMP '2024-01-02 00:00:00'`,
     );
     expect(windowedSelect('select 1 as ts', 'ts', W)).toBe(`select * from (\nselect 1 as ts\n) as __bmp_microbatch where "ts" >= TIMESTAMP '2024-01-01 00:00:00' and "ts" < TIMESTAMP '2024-01-02 00:00:00'`);
@@ -130,7 +134,7 @@ describe('incremental strategies', () => {
       for (const strategy of ['delete+insert', 'merge'] as const) {
         await c.run(`create or replace table main.m as select * from (values (1, null, 'old'), (1, 'a', 'old'), (2, null, 'old')) t(id, kind, v)`);
         await c.run(`create or replace temp table "__bmp_batch_m" as select * from (values (1, null::varchar, 'new'), (3, null, 'new')) t(id, kind, v)`);
-        for (const s of planIncrementalApply(strategy, { ...base, config: cfg({ unique_key: ['id', 'kind'] }) }, ['id', 'kind', 'v'])) await c.run(s);
+        for (const s of plan(strategy, { ...base, config: cfg({ unique_key: ['id', 'kind'] }) }, ['id', 'kind', 'v'])) await c.run(s);
         const rows = (await c.runAndReadAll('select id, kind, v from main.m order by id, kind nulls first')).getRowObjectsJS();
         expect(rows, strategy).toEqual([
           { id: 1, kind: null, v: 'new' },

@@ -8,10 +8,26 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Catalog, type CatalogColumn, type CatalogRelation, type Connection } from '../../src/adapters/duckdb/index.js';
-import type { EngineAdapter, EngineColumn, Hooks, IndexSpec, RelationKind, ReplaceOptions, ReplaceTableOptions, RowCount, Statement, Step } from '../../src/adapters/index.js';
+import type {
+  ApplyOptions,
+  EngineAdapter,
+  EngineColumn,
+  EventTimeWindow,
+  Hooks,
+  IndexSpec,
+  KeyedOptions,
+  MergeOptions,
+  OverwriteOptions,
+  RelationKind,
+  ReplaceOptions,
+  ReplaceTableOptions,
+  RowCount,
+  Statement,
+  Step,
+} from '../../src/adapters/index.js';
 import type { CompiledNode } from '../../src/compile/index.js';
 import type { NodeConfig, Relation, SqlNode } from '../../src/manifest/types.js';
-import { materializationFor, type MaterializationContext } from '../../src/materializations/index.js';
+import { materializationFor, planIncrementalApply, type MaterializationContext } from '../../src/materializations/index.js';
 
 /** A step that names its intent instead of holding SQL. */
 interface IntentStep extends Step {
@@ -71,6 +87,27 @@ class RecordingEngine implements EngineAdapter {
   }
   dropRelation(rel: Relation, kind: RelationKind): Step {
     return this.step('dropRelation', rel.identifier, kind);
+  }
+  createTempTable(name: string, select: string): Step {
+    return this.step('createTempTable', name, select);
+  }
+  dropTempTable(name: string): Step {
+    return this.step('dropTempTable', name);
+  }
+  append(target: Relation, batch: string, o: ApplyOptions): Step {
+    return this.step('append', target.identifier, batch, o);
+  }
+  merge(target: Relation, batch: string, o: MergeOptions): Step {
+    return this.step('merge', target.identifier, batch, o);
+  }
+  deleteInsert(target: Relation, batch: string, o: KeyedOptions): Step {
+    return this.step('deleteInsert', target.identifier, batch, o);
+  }
+  insertOverwrite(target: Relation, batch: string, o: OverwriteOptions): Step {
+    return this.step('insertOverwrite', target.identifier, batch, o);
+  }
+  replaceWindow(target: Relation, batch: string, o: ApplyOptions & { eventTime: string; window: EventTimeWindow }): Step {
+    return this.step('replaceWindow', target.identifier, batch, o);
   }
   statements(list: readonly Statement[]): Step {
     return { statements: list, intent: ['statements', list.length] } as IntentStep;
@@ -154,6 +191,22 @@ describe('materializations ask the engine for intents', () => {
         ],
       },
     ]);
+  });
+
+  it('each strategy is one intent, with what the config says (planIncrementalApply)', () => {
+    const engine = new RecordingEngine();
+    const cfg = (c: Record<string, unknown>): NodeConfig => ({ enabled: true, materialized: 'incremental', tags: [], meta: {}, pre_hook: [], post_hook: [], ...c });
+    const input = (c: Record<string, unknown>) => ({ target: relation, batch: 'b', config: cfg(c), sourceColumns: [], targetColumns: [col('ts', 0, 'DATE')] });
+    const intent = (strategy: Parameters<typeof planIncrementalApply>[0], c: Record<string, unknown>) => (planIncrementalApply(strategy, input(c), ['id', 'v', 'ts'], engine) as IntentStep).intent;
+    expect(intent('merge', { unique_key: 'id', merge_exclude_columns: ['ts'], incremental_predicates: 'DBT_INTERNAL_DEST.ts > 1' })).toEqual([
+      'merge', 'm', 'b', { columns: ['id', 'v', 'ts'], clusterBy: undefined, predicates: ['DBT_INTERNAL_DEST.ts > 1'], uniqueKey: ['id'], nullableKeys: undefined, update: ['v'] },
+    ]);
+    expect(intent('merge', {})[0]).toBe('append');
+    expect(intent('delete+insert', { unique_key: ['id', 'v'] })).toEqual(['deleteInsert', 'm', 'b', { columns: ['id', 'v', 'ts'], clusterBy: undefined, predicates: [], uniqueKey: ['id', 'v'], nullableKeys: undefined }]);
+    expect(intent('insert_overwrite', { partition_by: { field: 'ts', granularity: 'day' } })).toEqual([
+      'insertOverwrite', 'm', 'b', { columns: ['id', 'v', 'ts'], clusterBy: { field: 'ts', granularity: 'day' }, predicates: [], partitionRange: undefined, partitionFieldType: undefined },
+    ]);
+    expect(() => intent('microbatch', {})).toThrow(/microbatch needs event_time/);
   });
 
   it('first incremental build (no relation yet) is a table build', async () => {

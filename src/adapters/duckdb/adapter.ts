@@ -11,8 +11,14 @@ import type { Relation } from '../../manifest/types.js';
 import {
   indexName,
   statementSql,
+  type ApplyOptions,
   type EngineAdapter,
   type EngineCapabilities,
+  type EngineDialect,
+  type EventTimeWindow,
+  type KeyedOptions,
+  type MergeOptions,
+  type OverwriteOptions,
   type EngineColumn,
   type Hooks,
   type IndexSpec,
@@ -24,16 +30,16 @@ import {
   type Step,
 } from '../engine.js';
 import type { Connection } from './connection.js';
+import { appendSql, deleteInsertSql, insertOverwriteSql, mergeSql, replaceWindowSql } from './incremental-sql.js';
 import { clusteredSelect } from './partition-sql.js';
 import { createIndex, createTableAs, createViewAs, describeQuery, dropRelation, insertInto, quoteIdent, relationSql } from './sql.js';
 
 const NONE: RowCount = () => 0;
 
-export class DuckDbAdapter implements EngineAdapter {
+/** DuckDB's intents as statements (pure; one shared instance, {@link duckdbDialect}). */
+export class DuckDbDialect implements EngineDialect {
   readonly name = 'duckdb';
   readonly capabilities: EngineCapabilities = Object.freeze({ merge: true, indexes: true, transactionalDdl: true, replaceTable: true });
-
-  constructor(private readonly conn: Connection) {}
 
   quote(identifier: string): string {
     return quoteIdent(identifier);
@@ -41,6 +47,74 @@ export class DuckDbAdapter implements EngineAdapter {
 
   relation(rel: Relation): string {
     return relationSql(rel);
+  }
+
+  replaceView(rel: Relation, select: string, o?: ReplaceOptions): Step {
+    const create = createViewAs(rel, select);
+    return { statements: o?.existingKind === 'table' ? [dropRelation(rel, 'table'), create] : [create] };
+  }
+
+  replaceTable(rel: Relation, select: string, o?: ReplaceTableOptions): Step {
+    const ctas = createTableAs(rel, clusteredSelect(select, o?.clusterBy));
+    const statements: Statement[] = o?.existingKind === 'view' ? [dropRelation(rel, 'view')] : [];
+    const counts = statements.length;
+    statements.push(o?.params?.length ? { sql: ctas, params: o.params } : ctas);
+    if (o?.indexes?.length) for (const s of createIndexStatements(rel, o.indexes, false)) statements.push(s);
+    return { statements, counts };
+  }
+
+  insertInto(target: Relation, columns: readonly string[], select: string): Step {
+    return { statements: [insertInto(target, columns, select)], counts: 0 };
+  }
+
+  createIndexes(rel: Relation, indexes: readonly IndexSpec[], o?: { ifNotExists?: boolean }): Step {
+    return { statements: createIndexStatements(rel, indexes, !!o?.ifNotExists) };
+  }
+
+  dropRelation(rel: Relation, kind: RelationKind): Step {
+    return { statements: [dropRelation(rel, kind)] };
+  }
+
+  createTempTable(name: string, select: string): Step {
+    return { statements: [createTableAs({ database: '', schema: '', identifier: name }, select, { temp: true })] };
+  }
+
+  dropTempTable(name: string): Step {
+    return { statements: [`drop table if exists temp.main.${quoteIdent(name)}`] };
+  }
+
+  append(target: Relation, batch: string, o: ApplyOptions): Step {
+    return lastCounts(appendSql(target, batch, o));
+  }
+
+  merge(target: Relation, batch: string, o: MergeOptions): Step {
+    return lastCounts(mergeSql(target, batch, o));
+  }
+
+  deleteInsert(target: Relation, batch: string, o: KeyedOptions): Step {
+    return lastCounts(deleteInsertSql(target, batch, o));
+  }
+
+  insertOverwrite(target: Relation, batch: string, o: OverwriteOptions): Step {
+    return lastCounts(insertOverwriteSql(target, batch, o));
+  }
+
+  replaceWindow(target: Relation, batch: string, o: ApplyOptions & { readonly eventTime: string; readonly window: EventTimeWindow }): Step {
+    return lastCounts(replaceWindowSql(target, batch, o));
+  }
+
+  statements(list: readonly Statement[]): Step {
+    return { statements: list };
+  }
+}
+
+/** DuckDB's statements, without a connection (exact-SQL tests, planning). */
+export const duckdbDialect = new DuckDbDialect();
+
+/** DuckDB's {@link EngineAdapter}: {@link DuckDbDialect}'s intents, run on one connection. */
+export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
+  constructor(private readonly conn: Connection) {
+    super();
   }
 
   atomically(hooks: Hooks, work: Step | readonly Step[]): Promise<RowCount>;
@@ -83,36 +157,6 @@ export class DuckDbAdapter implements EngineAdapter {
     return rows;
   }
 
-  replaceView(rel: Relation, select: string, o?: ReplaceOptions): Step {
-    const create = createViewAs(rel, select);
-    return { statements: o?.existingKind === 'table' ? [dropRelation(rel, 'table'), create] : [create] };
-  }
-
-  replaceTable(rel: Relation, select: string, o?: ReplaceTableOptions): Step {
-    const ctas = createTableAs(rel, clusteredSelect(select, o?.clusterBy));
-    const statements: Statement[] = o?.existingKind === 'view' ? [dropRelation(rel, 'view')] : [];
-    const counts = statements.length;
-    statements.push(o?.params?.length ? { sql: ctas, params: o.params } : ctas);
-    if (o?.indexes?.length) for (const s of createIndexStatements(rel, o.indexes, false)) statements.push(s);
-    return { statements, counts };
-  }
-
-  insertInto(target: Relation, columns: readonly string[], select: string): Step {
-    return { statements: [insertInto(target, columns, select)], counts: 0 };
-  }
-
-  createIndexes(rel: Relation, indexes: readonly IndexSpec[], o?: { ifNotExists?: boolean }): Step {
-    return { statements: createIndexStatements(rel, indexes, !!o?.ifNotExists) };
-  }
-
-  dropRelation(rel: Relation, kind: RelationKind): Step {
-    return { statements: [dropRelation(rel, kind)] };
-  }
-
-  statements(list: readonly Statement[]): Step {
-    return { statements: list };
-  }
-
   async describe(source: Relation | { readonly query: string }): Promise<EngineColumn[]> {
     const sql = 'query' in source ? describeQuery(source.query) : `describe ${relationSql(source)}`;
     return (await this.conn.rows<{ column_name: string; column_type: string }>(sql)).map((r, i) => ({ name: String(r.column_name), type: String(r.column_type), index: i }));
@@ -123,6 +167,10 @@ function statementCount(steps: readonly Step[]): number {
   let n = 0;
   for (const s of steps) n += s.statements.length;
   return n;
+}
+
+function lastCounts(statements: readonly string[]): Step {
+  return { statements, counts: statements.length - 1 };
 }
 
 function isStep(work: Step | readonly Step[]): work is Step {

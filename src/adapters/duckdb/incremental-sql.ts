@@ -1,0 +1,146 @@
+/**
+ * DuckDB SQL for applying an incremental batch (a temp table holding the model's new rows) to the
+ * target, one builder per strategy. Pure: the exact SQL is tested in
+ * tests/integration/materializations-plan.test.ts.
+ *
+ * NULL keys: `unique_key` columns are compared NULL-safely (`is not distinct from`; plain `=` for a
+ * column the batch holds no NULL in, which means the same and lets DuckDB prune with statistics).
+ */
+import type { Relation } from '../../manifest/types.js';
+import type { ApplyOptions, MergeOptions, OverwriteOptions, PartitionBy, PartitionRange, EventTimeWindow, KeyedOptions } from '../engine.js';
+import { partitionExpr } from './partition-sql.js';
+import { andAll, quoteIdent, relationSql } from './sql.js';
+
+export const DEST = 'DBT_INTERNAL_DEST';
+export const SRC = 'DBT_INTERNAL_SOURCE';
+
+const TS = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+/** `DBT_INTERNAL_DEST."a" is not distinct from DBT_INTERNAL_SOURCE."a" and ...` */
+export function keyMatch(keys: readonly string[], nullable?: ReadonlySet<string>): string {
+  return keys.map((k) => `${DEST}.${quoteIdent(k)} ${!nullable || nullable.has(k.toLowerCase()) ? 'is not distinct from' : '='} ${SRC}.${quoteIdent(k)}`).join(' and ');
+}
+
+/**
+ * The target rows whose key is in the batch: `(DEST."a", DEST."b") in (select "a", "b" from batch)`,
+ * a semi join that lets the batch's key ranges skip target row groups; `exists` with
+ * {@link keyMatch} when a key column holds a NULL in the batch (`in` never matches NULL).
+ */
+export function keyIn(keys: readonly string[], batch: string, nullable?: ReadonlySet<string>): string {
+  if (!nullable || keys.some((k) => nullable.has(k.toLowerCase()))) return `exists (select 1 from ${quoteIdent(batch)} as ${SRC} where ${keyMatch(keys, nullable)})`;
+  const dest = keys.map((k) => `${DEST}.${quoteIdent(k)}`);
+  return `${keys.length === 1 ? dest[0] : `(${dest.join(', ')})`} in (select ${keys.map(quoteIdent).join(', ')} from ${quoteIdent(batch)})`;
+}
+
+/** `TIMESTAMP '...'` for a window bound bmp computed (checked to be a plain timestamp). */
+export function timestampLiteral(ts: string): string {
+  if (!TS.test(ts)) throw new Error(`internal: not a timestamp: ${ts}`);
+  return `TIMESTAMP '${ts}'`;
+}
+
+/** `"event_time" >= TIMESTAMP '...' and "event_time" < TIMESTAMP '...'` */
+export function windowPredicate(column: string, w: EventTimeWindow, alias?: string): string {
+  const col = `${alias ? `${alias}.` : ''}${quoteIdent(column)}`;
+  return `${col} >= ${timestampLiteral(w.start)} and ${col} < ${timestampLiteral(w.end)}`;
+}
+
+/** `insert into target (cols) select cols from batch [order by partition]` */
+export function insertFromBatch(target: Relation, batch: string, columns: readonly string[], partition: PartitionBy | undefined): string {
+  const cols = columns.map(quoteIdent).join(', ');
+  return `insert into ${relationSql(target)} (${cols})\nselect ${cols} from ${quoteIdent(batch)}${partition ? ` order by ${partitionExpr(partition)}` : ''}`;
+}
+
+/**
+ * Rows of the partitions `starts` (a subquery of partition starts) with a range condition on the
+ * partition column itself, so DuckDB's zone maps skip the row groups of other partitions (a
+ * condition on `date_trunc(...)` alone cannot). The bounds are checked to be plain timestamps
+ * before they go into the SQL, and cast to the column's type.
+ *
+ * ### Example (months 2024-02 and 2024-04, no NULLs)
+ * ```sql
+ * (("created_at" >= cast(TIMESTAMP '2024-02-01 00:00:00' as TIMESTAMP) and "created_at" < cast(TIMESTAMP '2024-05-01 00:00:00' as TIMESTAMP))
+ *   and date_trunc('month', "created_at") in (select p from "__bmp_affected_partitions"))
+ * ```
+ */
+export function partitionsPredicate(p: PartitionBy, range: PartitionRange, starts: string, fieldType: string | undefined, alias?: string): string {
+  const field = `${alias ? `${alias}.` : ''}${quoteIdent(p.field)}`;
+  const cast = (ts: string) => {
+    if (!TS.test(ts)) throw new Error(`internal: not a timestamp: ${ts}`);
+    return fieldType && /^(DATE|TIMESTAMP.*)$/i.test(fieldType) ? `cast(TIMESTAMP '${ts}' as ${fieldType})` : `TIMESTAMP '${ts}'`;
+  };
+  const parts: string[] = [];
+  if (range.lo && range.hi) parts.push(`((${field} >= ${cast(range.lo)} and ${field} < ${cast(range.hi)}) and ${partitionExpr(p, alias)} in (${starts}))`);
+  if (range.hasNull) parts.push(`${field} is null`);
+  return parts.length ? `(${parts.join(' or ')})` : 'false';
+}
+
+/** `append`: the batch's rows inserted (in partition order). */
+export function appendSql(target: Relation, batch: string, o: ApplyOptions): string[] {
+  return [insertFromBatch(target, batch, o.columns, o.clusterBy)];
+}
+
+/**
+ * `merge`: batch rows update the target row with their key (key columns never rewritten) or are
+ * inserted; `predicates` narrow the target rows a batch row may match.
+ *
+ * ### Example
+ * ```sql
+ * merge into "main"."m" as DBT_INTERNAL_DEST
+ * using "__bmp_batch_m" as DBT_INTERNAL_SOURCE
+ * on (DBT_INTERNAL_DEST."id" is not distinct from DBT_INTERNAL_SOURCE."id") and (DBT_INTERNAL_DEST.ts > 1)
+ * when matched then update set "v" = DBT_INTERNAL_SOURCE."v"
+ * when not matched then insert ("id", "v") values (DBT_INTERNAL_SOURCE."id", DBT_INTERNAL_SOURCE."v")
+ * ```
+ */
+export function mergeSql(target: Relation, batch: string, o: MergeOptions): string[] {
+  const cols = o.columns.map(quoteIdent);
+  return [
+    `merge into ${relationSql(target)} as ${DEST}\nusing ${quoteIdent(batch)} as ${SRC}\non ${andAll([keyMatch(o.uniqueKey, o.nullableKeys), ...(o.predicates ?? [])])}\n` +
+      (o.update.length ? `when matched then update set ${o.update.map((c) => `${quoteIdent(c)} = ${SRC}.${quoteIdent(c)}`).join(', ')}\n` : '') +
+      `when not matched then insert (${cols.join(', ')}) values (${cols.map((c) => `${SRC}.${c}`).join(', ')})`,
+  ];
+}
+
+/**
+ * `delete+insert`: the target rows with a key in the batch go, then the batch goes in. The delete
+ * is a join, not `exists (...)`: DuckDB plans it as a hash join whose batch-side key ranges filter
+ * the target's scan (a correlated EXISTS is decorrelated into IS NOT DISTINCT FROM, which reads
+ * every target row).
+ */
+export function deleteInsertSql(target: Relation, batch: string, o: KeyedOptions): string[] {
+  return [
+    `delete from ${relationSql(target)} as ${DEST}\nusing ${quoteIdent(batch)} as ${SRC}\nwhere ${andAll([keyMatch(o.uniqueKey, o.nullableKeys), ...(o.predicates ?? [])])}`,
+    insertFromBatch(target, batch, o.columns, o.clusterBy),
+  ];
+}
+
+/**
+ * `insert_overwrite`: the partitions of the batch replaced (the NULL partition like any other; with
+ * `partitionRange`, the delete reads only the row groups of that span); without a partition, the
+ * rows `predicates` select (all of them without any).
+ *
+ * ### Example (`partition_by: {field: created_at, granularity: month}`)
+ * ```sql
+ * delete from "main"."m" as DBT_INTERNAL_DEST
+ * where (date_trunc('month', DBT_INTERNAL_DEST."created_at") in (select distinct date_trunc('month', "created_at") from "__bmp_batch_m") or (...is null...));
+ * insert into "main"."m" ("id", "created_at") select "id", "created_at" from "__bmp_batch_m" order by date_trunc('month', "created_at")
+ * ```
+ */
+export function insertOverwriteSql(target: Relation, batch: string, o: OverwriteOptions): string[] {
+  const tgt = `${relationSql(target)} as ${DEST}`;
+  const preds = o.predicates ?? [];
+  const insert = insertFromBatch(target, batch, o.columns, o.clusterBy);
+  const partition = o.clusterBy;
+  if (!partition) return [`delete from ${tgt}${preds.length ? ` where ${andAll(preds)}` : ''}`, insert];
+  const starts = `select distinct ${partitionExpr(partition)} from ${quoteIdent(batch)}`;
+  const which = o.partitionRange
+    ? partitionsPredicate(partition, o.partitionRange, starts, o.partitionFieldType, DEST)
+    : `(${partitionExpr(partition, DEST)} in (${starts}) or (${DEST}.${quoteIdent(partition.field)} is null and exists (select 1 from ${quoteIdent(batch)} where ${quoteIdent(partition.field)} is null)))`;
+  return [`delete from ${tgt}\nwhere ${which}${preds.length ? ` and ${andAll(preds)}` : ''}`, insert];
+}
+
+/** microbatch: the target rows of the window `[start, end)` of `eventTime` replaced by the batch. */
+export function replaceWindowSql(target: Relation, batch: string, o: ApplyOptions & { readonly eventTime: string; readonly window: EventTimeWindow }): string[] {
+  const preds = o.predicates ?? [];
+  return [`delete from ${relationSql(target)} as ${DEST}\nwhere ${windowPredicate(o.eventTime, o.window, DEST)}${preds.length ? ` and ${andAll(preds)}` : ''}`, insertFromBatch(target, batch, o.columns, o.clusterBy)];
+}
