@@ -53,6 +53,16 @@ export interface PartitionBy {
   readonly granularity: Granularity;
 }
 
+export type ExternalFormat = 'parquet' | 'csv';
+
+/** Where an external model's files are: a file, or (partitioned) a folder of hive partitions. */
+export interface ExternalLayout {
+  /** Absolute folder (partitioned) or file path. */
+  readonly location: string;
+  readonly format: ExternalFormat;
+  readonly partition?: PartitionBy;
+}
+
 /** One microbatch window `[start, end)`, as `YYYY-MM-DD HH:MM:SS` (UTC wall clock). */
 export interface EventTimeWindow {
   readonly start: string;

@@ -1,4 +1,4 @@
-import { quoteIdent } from '../adapters/duckdb/index.js';
+import { createTableAs, createViewAs } from '../adapters/duckdb/index.js';
 import type { NodeConfig } from '../manifest/types.js';
 import type { NodeStatus } from '../report/index.js';
 import { meetsThreshold, parseThreshold } from './test-config.js';
@@ -52,6 +52,6 @@ export function failuresSchema(targetSchema: string, customSchema?: string): str
 
 /** Keeps a test's failing rows as a table (default) or a view the user can query. */
 export function storeFailuresSql(schema: string, table: string, testSql: string, as: 'table' | 'view' = 'table'): string {
-  if (as === 'view') return `create or replace view ${quoteIdent(schema)}.${quoteIdent(table)} as (\n${testSql}\n)`;
-  return `create or replace table ${quoteIdent(schema)}.${quoteIdent(table)} as (\n${testSql}\n)`;
+  const rel = { database: '', schema, identifier: table };
+  return as === 'view' ? createViewAs(rel, testSql) : createTableAs(rel, testSql);
 }

@@ -3,7 +3,7 @@
  * read once and kept up to date as nodes build, the schemas known to exist, and interruption.
  */
 import { existsSync } from 'node:fs';
-import { Catalog, Database, firstLine, quoteIdent, type Connection } from '../adapters/duckdb/index.js';
+import { Catalog, createSchema, Database, firstLine, type Connection } from '../adapters/duckdb/index.js';
 import type { TargetConfig } from '../config/index.js';
 import type { BmpEvent } from '../report/index.js';
 
@@ -57,7 +57,7 @@ export class Warehouse {
     if (!conn) return;
     for (const s of schemas) {
       if (this.knownSchemas.has(s.toLowerCase())) continue;
-      await conn.run(`create schema if not exists ${quoteIdent(s)}`);
+      await conn.run(createSchema(s));
       this.knownSchemas.add(s.toLowerCase());
     }
   }

@@ -12,24 +12,18 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { createViewAs, quoteIdent, quoteLiteral, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { copySql, createViewAs, filesReader as reader, quoteIdent, type CatalogColumn } from '../adapters/duckdb/index.js';
+import type { ExternalFormat, ExternalLayout } from '../adapters/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { deletePartitionRowsStatement, ensureStateTables, insertPartitionRowsStatement, relationKeyOf } from '../state/index.js';
 import { commitFiles, forgetJournal, hasJournal, isDirectory, journalPath, partitionDirs, recoverLocation, stagingPath, trashPath } from './external-files.js';
 import { strategyOf } from './incremental.js';
-import { partitionColumn, partitionExpr, partitionLabelExpr, partitionOf, partitionOwner, type PartitionBy } from './partition.js';
+import { partitionColumn, partitionExpr, partitionOf, partitionOwner } from './partition.js';
 import { diffColumns, onSchemaChangeOf, planSchemaChange } from './schema-change.js';
 import type { Materialization, MaterializationContext, MaterializationResult } from './types.js';
 
-export type ExternalFormat = 'parquet' | 'csv';
-
-export interface ExternalLayout {
-  /** Absolute folder (partitioned) or file path. */
-  readonly location: string;
-  readonly format: ExternalFormat;
-  readonly partition?: PartitionBy;
-}
+export type { ExternalFormat, ExternalLayout };
 
 /** @throws CompileError BMP_EXTERNAL_CONFIG for an unknown format */
 export function externalLayout(config: NodeConfig, rel: Relation, projectDir: string, externalRoot?: string, nodeId?: string): ExternalLayout {
@@ -39,14 +33,6 @@ export function externalLayout(config: NodeConfig, rel: Relation, projectDir: st
   const loc = config.location;
   const location = loc ? (isAbsolute(loc) ? loc : resolve(projectDir, loc)) : join(externalRoot ?? projectDir, partition ? rel.identifier : `${rel.identifier}.${format}`);
   return { location, format, partition };
-}
-
-function reader(layout: ExternalLayout, paths?: readonly string[]): string {
-  const fn = layout.format === 'parquet' ? 'read_parquet' : 'read_csv';
-  if (!layout.partition) return `${fn}(${quoteLiteral(layout.location)})`;
-  const pcol = partitionColumn(layout.partition);
-  const glob = paths ? `[${paths.map((p) => quoteLiteral(`${p}/*.${layout.format}`)).join(', ')}]` : quoteLiteral(`${layout.location}/*/*.${layout.format}`);
-  return `${fn}(${glob}, hive_partitioning = true, hive_types = {${quoteLiteral(pcol)}: VARCHAR}, union_by_name = true)`;
 }
 
 /**
@@ -70,22 +56,7 @@ export function externalViewSelect(layout: ExternalLayout, columns?: readonly Ca
   return `select ${list} from ${reader(layout)}`;
 }
 
-/**
- * The COPY that writes the model's rows to `dest`.
- *
- * ### Example
- * ```sql
- * copy (select *, strftime("created_at", '%Y-%m') as "created_at_month" from (<sql>) as __bmp_src order by "created_at")
- * to '/p/data/.events.bmp-staging-<id>' (format parquet, partition_by ("created_at_month"), filename_pattern 'data_{uuid}')
- * ```
- */
-export function copySql(sql: string, dest: string, layout: ExternalLayout, hasPartitionColumn = false): string {
-  const fmt = layout.format === 'parquet' ? 'format parquet' : 'format csv, header true';
-  if (!layout.partition) return `copy (\n${sql}\n) to ${quoteLiteral(dest)} (${fmt})`;
-  const pcol = quoteIdent(partitionColumn(layout.partition));
-  const star = hasPartitionColumn ? `* exclude (${pcol})` : '*';
-  return `copy (select ${star}, ${partitionLabelExpr(layout.partition)} as ${pcol} from (\n${sql}\n) as __bmp_src order by ${quoteIdent(layout.partition.field)})\nto ${quoteLiteral(dest)} (${fmt}, partition_by (${pcol}), filename_pattern 'data_{uuid}')`;
-}
+export { copySql };
 
 interface PartitionCount {
   key: string | null;

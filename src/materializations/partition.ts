@@ -4,13 +4,13 @@
  * covers few partitions and DuckDB's zone maps skip the rest), partition-level insert_overwrite,
  * and partition metadata (`_bmp.partitions`) that bmp keeps in the same transaction as the data.
  */
-import { clusteredSelect, partitionExpr, partitionLabelExpr, partitionsPredicate, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr, partitionsPredicate, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
 import type { Granularity, PartitionBy, PartitionRange } from '../adapters/index.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { relationKeyOf, replacePartitionStatements, stateTable, type ParamStatement, type PartitionOwner } from '../state/index.js';
 
 export type { Granularity, PartitionBy, PartitionRange };
-export { clusteredSelect, partitionExpr, partitionLabelExpr, partitionsPredicate };
+export { clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr, partitionsPredicate };
 
 /** `partition_by` config: `{field, granularity}` (granularity defaults to month) or a column name. */
 export function partitionOf(config: NodeConfig): PartitionBy | undefined {
@@ -18,11 +18,6 @@ export function partitionOf(config: NodeConfig): PartitionBy | undefined {
   if (!p) return undefined;
   if (typeof p === 'string') return { field: p, granularity: 'month' };
   return { field: p.field, granularity: p.granularity ?? 'month' };
-}
-
-/** The name of the hive partition column of an external model: `consolidated_at_month`. */
-export function partitionColumn(p: PartitionBy): string {
-  return `${p.field}_${p.granularity}`;
 }
 
 export function partitionOwner(rel: Relation, nodeId: string, p: PartitionBy, kind: 'table' | 'external', invocationId: string): PartitionOwner {

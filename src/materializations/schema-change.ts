@@ -2,7 +2,7 @@
  * `on_schema_change` for incremental models: what to do when the new batch's columns differ from
  * the target's. Pure planning; the statements run in the batch's transaction.
  */
-import { quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { addColumn, alterColumnType, dropColumn, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 
@@ -65,7 +65,7 @@ export function planSchemaChange(
   const target = relationSql(input.target);
   const inSource = new Set(input.sourceColumns.map((c) => c.name.toLowerCase()));
   const kept = input.targetColumns.filter((c) => inSource.has(c.name.toLowerCase())).map((c) => c.name);
-  const addStmts = added.map((c) => `alter table ${target} add column ${quoteIdent(c.name)} ${c.type}`);
+  const addStmts = added.map((c) => addColumn(input.target, c.name, c.type));
   switch (mode) {
     case 'fail':
       if (added.length || removed.length || changed.length) {
@@ -89,8 +89,8 @@ export function planSchemaChange(
         columns: [...kept, ...added.map((c) => c.name)],
         statements: [
           ...addStmts,
-          ...removed.map((c) => `alter table ${target} drop column ${quoteIdent(c.name)}`),
-          ...changed.map((c) => `alter table ${target} alter column ${quoteIdent(c.name)} type ${c.type}`),
+          ...removed.map((c) => dropColumn(input.target, c.name)),
+          ...changed.map((c) => alterColumnType(input.target, c.name, c.type)),
         ],
         needsIndexDrop: removed.length > 0 || changed.length > 0,
         diff,

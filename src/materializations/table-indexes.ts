@@ -2,7 +2,7 @@
  * The indexes a table has, as DuckDB reports them: enough to drop one, check its keys and create it
  * again exactly as it was.
  */
-import { quoteIdent, type Connection } from '../adapters/duckdb/index.js';
+import { dropIndex, quoteIdent, recreateIndex, type Connection } from '../adapters/duckdb/index.js';
 import type { Relation } from '../manifest/types.js';
 
 /** An index as it exists on a table. */
@@ -33,8 +33,8 @@ export async function tableIndexes(conn: Connection, rel: Relation): Promise<Tab
       unique: !!r.is_unique,
       columns: keys.map((k) => (k.column ?? k.sql).toLowerCase()),
       keySql: keys.map((k) => k.sql),
-      createSql: `create ${r.is_unique ? 'unique ' : ''}index if not exists ${quoteIdent(r.index_name)} on ${quoteIdent(rel.schema)}.${quoteIdent(rel.identifier)} ${list}`,
-      dropSql: `drop index if exists ${quoteIdent(rel.schema)}.${quoteIdent(r.index_name)}`,
+      createSql: recreateIndex(rel, r.index_name, !!r.is_unique, list),
+      dropSql: dropIndex(rel.schema, r.index_name),
     }];
   });
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkLayers, importEdges, importsOf, type ImportEdge } from '../helpers/import-graph.js';
+import { statementLiterals, statementLiteralsOf } from '../helpers/sql-literals.js';
 import { ROOT } from '../helpers/project.js';
 
 /** Lowest first; a room may import rooms of its own layer or below. */
@@ -129,5 +130,54 @@ describe('the scanner', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/**
+ * Engine SQL lives in src/adapters (docs/ARCHITECTURE.md, "The engine boundary"): no string or
+ * template literal outside it opens with a DDL/DML statement, except in the files below, each with
+ * why it is still there. The list must match exactly: a new file with statement text fails, and so
+ * does a listed file that no longer has any (take it off the list).
+ */
+const STATEMENT_TEXT_NOT_YET_IN_ADAPTERS: Readonly<Record<string, string>> = {
+  'llm/cache.ts': "the LLM step's response cache (_bmp.llm_cache): bookkeeping tables, next to move",
+  'llm/sql.ts': "the LLM step's SQL macros and cache table, registered per database",
+  'materializations/incremental-indexes.ts': 'indexes set aside during a step, recorded in _bmp.pending_indexes (bookkeeping)',
+  'materializations/partition.ts': 'partition metadata in _bmp.partitions, kept in the same transaction as the data (bookkeeping)',
+  'materializations/snapshot.ts': "the snapshot's SCD2 statements (pure, exact-SQL tested; next to move after the incremental strategies)",
+  'state/intervals.ts': "microbatch intervals in _bmp (bmp's own bookkeeping tables)",
+  'state/partition-meta.ts': "partition metadata rows in _bmp (bmp's own bookkeeping tables)",
+  'state/state-tables.ts': "the _bmp bookkeeping tables' DDL",
+  'testing/unit-fixtures.ts': "unit tests' given rows, as tables in the runner's scratch schema",
+  'testing/unit-test-runner.ts': "unit tests' scratch schema and fixture tables",
+};
+
+describe('engine SQL lives in src/adapters', () => {
+  const found = statementLiterals(join(ROOT, 'src'), (p) => p === 'adapters' || p === 'docs/page');
+
+  it('no file outside src/adapters writes statement text, except the listed ones (and every listed one still does)', () => {
+    expect([...found.keys()].sort()).toEqual(Object.keys(STATEMENT_TEXT_NOT_YET_IN_ADAPTERS).sort());
+  });
+
+  it('src/adapters is where the statements are', () => {
+    const inAdapters = statementLiterals(join(ROOT, 'src', 'adapters'));
+    expect(inAdapters.size).toBeGreaterThanOrEqual(3);
+    expect([...inAdapters.values()].flat()).toEqual(expect.arrayContaining(['create or replace view', 'merge into', 'insert into', 'alter table', 'copy (']));
+  });
+
+  it('the scanner finds statements in string and template literals, not in comments or names', () => {
+    const src = [
+      '// create table in a comment',
+      '/** `insert into t` in documentation */',
+      "const a = 'create or replace table x as select 1';",
+      'const b = `\n  insert into ${t} select 1`;',
+      "const c = 'truncate';",
+      'const d = `create schema\u0000${s}`;',
+      "const e = 'select * from t';",
+      'const f = `alter table ${t} add column x int`;',
+      "const g = 'delete from t where x';",
+      'const h = `copy (select 1) to ${p}`;',
+    ].join('\n');
+    expect(statementLiteralsOf(src)).toEqual(['create or replace table', 'insert into', 'alter table', 'delete from', 'copy (']);
   });
 });

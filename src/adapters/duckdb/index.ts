@@ -6,6 +6,7 @@ export * from './connection.js';
 export * from './catalog.js';
 export * from './sql.js';
 export * from './partition-sql.js';
+export * from './external-sql.js';
 export { DEST, SRC, keyIn, keyMatch, timestampLiteral, windowPredicate, partitionsPredicate } from './incremental-sql.js';
 export { DuckDbAdapter, DuckDbDialect, duckdbDialect, createIndexStatements } from './adapter.js';
 export { GLOBAL_MACRO_FILES, type GlobalMacroFile } from './global-macros/index.js';

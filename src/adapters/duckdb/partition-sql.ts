@@ -18,6 +18,11 @@ export function partitionLabelExpr(p: PartitionBy, alias?: string): string {
   return `strftime(${alias ? `${alias}.` : ''}${quoteIdent(p.field)}, '${LABEL_FORMAT[p.granularity]}')`;
 }
 
+/** The name of the hive partition column of an external model: `consolidated_at_month`. */
+export function partitionColumn(p: PartitionBy): string {
+  return `${p.field}_${p.granularity}`;
+}
+
 /**
  * Rows of a partitioned table are written sorted by partition key (then the key itself), so each
  * row group covers few partitions and DuckDB's zone maps skip the rest.

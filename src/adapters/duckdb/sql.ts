@@ -84,6 +84,38 @@ export function rollback(): string {
   return 'rollback';
 }
 
+/** `alter table "s"."t" add column "c" TYPE` */
+export function addColumn(rel: Relation, column: string, type: string): string {
+  return `alter table ${relationSql(rel)} add column ${quoteIdent(column)} ${type}`;
+}
+
+/** `alter table "s"."t" drop column "c"` */
+export function dropColumn(rel: Relation, column: string): string {
+  return `alter table ${relationSql(rel)} drop column ${quoteIdent(column)}`;
+}
+
+/** `alter table "s"."t" alter column "c" type TYPE` */
+export function alterColumnType(rel: Relation, column: string, type: string): string {
+  return `alter table ${relationSql(rel)} alter column ${quoteIdent(column)} type ${type}`;
+}
+
+/**
+ * An index created again from the key list DuckDB reports for it (`("a", lower(b))`), kept if it exists.
+ *
+ * ### Example
+ * ```sql
+ * create unique index if not exists "t__id__uniq__idx" on "main"."t" ("id")
+ * ```
+ */
+export function recreateIndex(rel: Relation, name: string, unique: boolean, keyList: string): string {
+  return `create ${unique ? 'unique ' : ''}index if not exists ${quoteIdent(name)} on ${relationSql(rel)} ${keyList}`;
+}
+
+/** `drop index if exists "schema"."name"` (an index lives in its table's schema). */
+export function dropIndex(schema: string, name: string): string {
+  return `drop index if exists ${quoteIdent(schema)}.${quoteIdent(name)}`;
+}
+
 export function dropSchema(schema: string): string {
   return `drop schema if exists ${quoteIdent(schema)} cascade`;
 }

@@ -1,0 +1,67 @@
+/**
+ * Statement text in source files (for tests/unit/architecture.test.ts): string literals and
+ * template literals whose text opens with a DDL or DML statement (`create table`, `insert into`,
+ * `alter table`, `merge into`, `copy (`, ...), read with rolldown's parser, so comments and
+ * documentation never count. What the rule "engine SQL lives in src/adapters" is checked with.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseAst } from 'rolldown/parseAst';
+
+/**
+ * A statement's opening words, as a string or template literal starts (after whitespace); the
+ * object keyword must be followed by whitespace (`'truncate'` alone is a filter's name, and
+ * `create schema\u0000x` a cache key, not SQL).
+ */
+export const STATEMENT_START =
+  /^\s*(create\s+(or\s+replace\s+)?(temp(orary)?\s+)?(unique\s+)?(table|view|schema|index|sequence|macro)|drop\s+(table|view|schema|index|sequence|macro)|alter\s+(table|view)|insert\s+(or\s+replace\s+)?into|merge\s+into|delete\s+from|update\s+\S+(\s+as\s+\S+)?\s+set|truncate)(?=\s)|^\s*copy\s*\(/i;
+
+interface AstNode {
+  readonly type?: string;
+  readonly [key: string]: unknown;
+}
+
+/** The opening words of each statement literal in a source text, in order. */
+export function statementLiteralsOf(source: string, filename = 'file.ts'): string[] {
+  const out: string[] = [];
+  const check = (text: unknown) => {
+    if (typeof text !== 'string') return;
+    const m = STATEMENT_START.exec(text);
+    if (m) out.push(m[0].trim().replace(/\s+/g, ' ').toLowerCase());
+  };
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const x of node) visit(x);
+      return;
+    }
+    const n = node as AstNode;
+    if (n.type === 'Literal') check(n['value']);
+    else if (n.type === 'TemplateLiteral') {
+      const first = ((n['quasis'] as AstNode[] | undefined) ?? [])[0];
+      check((first?.['value'] as { cooked?: string } | undefined)?.cooked);
+    }
+    for (const [k, v] of Object.entries(n)) if (k !== 'type' && v && typeof v === 'object') visit(v);
+  };
+  visit(parseAst(source, { lang: 'ts' }, filename));
+  return out;
+}
+
+/** Every `.ts` file under `root` (tests left out), relative with `/`, and its statement literals; files with none are left out. */
+export function statementLiterals(root: string, skip: (path: string) => boolean = () => false): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      const rel = relative(root, path).split('\\').join('/');
+      if (skip(rel)) continue;
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts')) {
+        const found = statementLiteralsOf(readFileSync(path, 'utf8'), path);
+        if (found.length) out.set(rel, found);
+      }
+    }
+  };
+  walk(root);
+  return out;
+}
