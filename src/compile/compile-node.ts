@@ -387,8 +387,8 @@ class NodeRenderer {
     const kind = this.env.catalog?.get(r.schema, r.identifier)?.kind;
     const deferred = n.resourceType !== 'source' ? this.deferredRelation(id, kind !== undefined) : undefined;
     if (deferred) return deferred;
-    if (this.env.empty) return new TemplateRelation(r.database, r.schema, r.identifier, kind, `(select * from ${quoteIdent(r.schema)}.${quoteIdent(r.identifier)} where false limit 0)`);
-    const filtered = this.eventTimeFiltered(n, `${quoteIdent(r.schema)}.${quoteIdent(r.identifier)}`);
+    if (this.env.empty) return new TemplateRelation(r.database, r.schema, r.identifier, kind, `(select * from ${relationSql(r)} where false limit 0)`);
+    const filtered = this.eventTimeFiltered(n, relationSql(r));
     return new TemplateRelation(r.database, r.schema, r.identifier, kind, filtered);
   }
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
-import { GLOBAL_MACRO_FILES, quoteIdent } from '../adapters/duckdb/index.js';
+import { GLOBAL_MACRO_FILES, relationSql } from '../adapters/duckdb/index.js';
 import { maskSecrets, secretReplacer, stringifyMasked } from '../config/index.js';
 import { findMacroBlocks } from '../jinja/index.js';
 import { macroCalls, macroResolver, type MacroResolver } from '../manifest/macro-deps.js';
@@ -148,7 +148,7 @@ function unrenderedConfig(config: NodeConfig): Record<string, unknown> {
 
 /** `"database"."schema"."identifier"`, as dbt-duckdb renders a relation. */
 export function relationName(rel: Relation): string {
-  return `${quoteIdent(rel.database)}.${quoteIdent(rel.schema)}.${quoteIdent(rel.identifier)}`;
+  return relationSql(rel, true);
 }
 
 function columnsJson(columns: Readonly<Record<string, ColumnInfo>>): Record<string, unknown> {

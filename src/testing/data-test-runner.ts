@@ -3,7 +3,7 @@
  * promise cache, one verdict query per test otherwise, store_failures, and a readable error when a
  * tested column is missing from the built relation.
  */
-import { quoteIdent, type Connection } from '../adapters/duckdb/index.js';
+import { dropRelation, relationSql, type Connection } from '../adapters/duckdb/index.js';
 import type { CompiledNode } from '../compile/index.js';
 import { externalReader } from '../compile/index.js';
 import { failuresSchema, GROUPED_TESTS, storeFailuresSql, testMessage, testStatus, testVerdictSql, verdictFromCount } from '../data-tests/index.js';
@@ -70,7 +70,7 @@ function attachedNode(session: Session, id: string): ManifestNode | undefined {
 function relationText(session: Session, node: ManifestNode): { sql: string; kind: 'table' | 'view' | undefined } {
   if (node.resourceType === 'source' && node.externalLocation) return { sql: externalReader(node.externalLocation, session.cfg.project.projectDir), kind: 'view' };
   const r = node.relation!;
-  return { sql: `${quoteIdent(r.schema)}.${quoteIdent(r.identifier)}`, kind: session.catalog.get(r.schema, r.identifier)?.kind };
+  return { sql: relationSql(r), kind: session.catalog.get(r.schema, r.identifier)?.kind };
 }
 
 /** The data-test runner; `scans` holds this session's batch groups. */
@@ -114,9 +114,10 @@ export async function runSingleTest(session: Session, node: SqlNode, compiled: C
         `select count(*) as n from ${other === 'table' ? 'duckdb_tables()' : 'duckdb_views()'} where schema_name = $1 and ${other === 'table' ? 'table_name' : 'view_name'} = $2`,
         [schema, table],
       );
-      if (existing[0]?.n) await conn.run(`drop ${other} ${quoteIdent(schema)}.${quoteIdent(table)}`);
+      const stored = { database: '', schema, identifier: table };
+      if (existing[0]?.n) await conn.run(dropRelation(stored, other));
       await conn.run(storeFailuresSql(schema, table, testSql, storeAs));
-      storedIn = `${quoteIdent(schema)}.${quoteIdent(table)}`;
+      storedIn = relationSql(stored);
       testSql = `select * from ${storedIn}`;
     }
     const rows = await conn.rows<{ failures: unknown; should_warn: unknown; should_error: unknown }>(testVerdictSql(testSql, cfg));

@@ -19,8 +19,9 @@ export function quoteLiteral(value: string): string {
 
 /** `"schema"."name"` (the database is the attached default, so it is left out unless asked). */
 export function relationSql(rel: Relation, withDatabase = false): string {
-  const parts = withDatabase ? [rel.database, rel.schema, rel.identifier] : [rel.schema, rel.identifier];
-  return parts.map(quoteIdent).join('.');
+  // no intermediate array: this runs for every ref() a template renders
+  const name = `${quoteIdent(rel.schema)}.${quoteIdent(rel.identifier)}`;
+  return withDatabase ? `${quoteIdent(rel.database)}.${name}` : name;
 }
 
 
