@@ -27,7 +27,8 @@ export type Statement = string | BoundStatement;
  */
 export interface Step {
   readonly statements: readonly Statement[];
-  readonly counts?: number;
+  /** The statement whose count is the rows written, or several (their counts are summed). */
+  readonly counts?: number | readonly number[];
 }
 
 /** Rows written, read when asked (reading a count costs time a caller can spend later). */
@@ -62,6 +63,24 @@ export interface ExternalLayout {
   readonly format: ExternalFormat;
   readonly partition?: PartitionBy;
 }
+
+/** A snapshot's configuration, read from the node's config (materializations/snapshot.ts). */
+export type SnapshotStrategy = 'timestamp' | 'check';
+export type HardDeletes = 'ignore' | 'invalidate' | 'new_record';
+
+export interface SnapshotConfig {
+  readonly uniqueKey: readonly string[];
+  readonly strategy: SnapshotStrategy;
+  readonly updatedAt?: string;
+  readonly checkCols: readonly string[] | 'all';
+  readonly hardDeletes: HardDeletes;
+  /** The meta columns' names (dbt 1.9 `snapshot_meta_column_names`), by their default name. */
+  readonly columns: Readonly<Record<(typeof SNAPSHOT_META)[number], string>>;
+  /** dbt 1.9 `dbt_valid_to_current`: the SQL expression current versions carry instead of NULL. */
+  readonly validToCurrent?: string;
+}
+
+export const SNAPSHOT_META = ['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to', 'dbt_is_deleted'] as const;
 
 /** One microbatch window `[start, end)`, as `YYYY-MM-DD HH:MM:SS` (UTC wall clock). */
 export interface EventTimeWindow {
@@ -174,6 +193,14 @@ export interface EngineDialect {
   insertOverwrite(target: Relation, batch: string, o: OverwriteOptions): Step;
   /** Microbatch: the target rows of one window of `eventTime` replaced by the batch; counts the inserted rows. */
   replaceWindow(target: Relation, batch: string, o: ApplyOptions & { readonly eventTime: string; readonly window: EventTimeWindow }): Step;
+  /** New columns on a table (`type` as the engine names it; DuckDB takes `boolean default false`). */
+  addColumns(rel: Relation, columns: readonly { readonly name: string; readonly type: string }[]): Step;
+  /** A snapshot's first build: every row of `select` opens a version; counts them. */
+  createSnapshot(rel: Relation, select: string, cfg: SnapshotConfig, now: string): Step;
+  /** A snapshot's source staged for a later run, as the temp table `name`. */
+  stageSnapshotSource(name: string, select: string, cfg: SnapshotConfig, now: string): Step;
+  /** A snapshot's later run over the staged source: close changed and deleted versions, open new ones; counts the versions opened. */
+  mergeSnapshot(rel: Relation, cfg: SnapshotConfig, sourceColumns: readonly string[], now: string, hasDeletedColumn: boolean): Step;
   /** Statements the caller built (bookkeeping rows with bound values), run as one step. */
   statements(list: readonly Statement[]): Step;
 }

@@ -144,7 +144,6 @@ const STATEMENT_TEXT_NOT_YET_IN_ADAPTERS: Readonly<Record<string, string>> = {
   'llm/sql.ts': "the LLM step's SQL macros and cache table, registered per database",
   'materializations/incremental-indexes.ts': 'indexes set aside during a step, recorded in _bmp.pending_indexes (bookkeeping)',
   'materializations/partition.ts': 'partition metadata in _bmp.partitions, kept in the same transaction as the data (bookkeeping)',
-  'materializations/snapshot.ts': "the snapshot's SCD2 statements (pure, exact-SQL tested; next to move after the incremental strategies)",
   'state/intervals.ts': "microbatch intervals in _bmp (bmp's own bookkeeping tables)",
   'state/partition-meta.ts': "partition metadata rows in _bmp (bmp's own bookkeeping tables)",
   'state/state-tables.ts': "the _bmp bookkeeping tables' DDL",

@@ -109,6 +109,18 @@ class RecordingEngine implements EngineAdapter {
   replaceWindow(target: Relation, batch: string, o: ApplyOptions & { eventTime: string; window: EventTimeWindow }): Step {
     return this.step('replaceWindow', target.identifier, batch, o);
   }
+  addColumns(rel: Relation, columns: readonly { name: string; type: string }[]): Step {
+    return this.step('addColumns', rel.identifier, columns);
+  }
+  createSnapshot(rel: Relation, select: string): Step {
+    return this.step('createSnapshot', rel.identifier, select);
+  }
+  stageSnapshotSource(name: string, select: string): Step {
+    return this.step('stageSnapshotSource', name, select);
+  }
+  mergeSnapshot(rel: Relation, _cfg: unknown, columns: readonly string[]): Step {
+    return this.step('mergeSnapshot', rel.identifier, columns);
+  }
   statements(list: readonly Statement[]): Step {
     return { statements: list, intent: ['statements', list.length] } as IntentStep;
   }

@@ -25,6 +25,7 @@ import {
   type RelationKind,
   type ReplaceOptions,
   type ReplaceTableOptions,
+  type SnapshotConfig,
   type RowCount,
   type Statement,
   type Step,
@@ -32,7 +33,8 @@ import {
 import type { Connection } from './connection.js';
 import { appendSql, deleteInsertSql, insertOverwriteSql, mergeSql, replaceWindowSql } from './incremental-sql.js';
 import { clusteredSelect } from './partition-sql.js';
-import { createIndex, createTableAs, createViewAs, describeQuery, dropRelation, insertInto, quoteIdent, relationSql } from './sql.js';
+import { snapshotCreateSql, snapshotMerge, snapshotSourceSelect } from './snapshot-sql.js';
+import { addColumn, createIndex, createTableAs, createViewAs, describeQuery, dropRelation, insertInto, quoteIdent, relationSql } from './sql.js';
 
 const NONE: RowCount = () => 0;
 
@@ -103,6 +105,23 @@ export class DuckDbDialect implements EngineDialect {
     return lastCounts(replaceWindowSql(target, batch, o));
   }
 
+  addColumns(rel: Relation, columns: readonly { readonly name: string; readonly type: string }[]): Step {
+    return { statements: columns.map((c) => addColumn(rel, c.name, c.type)) };
+  }
+
+  createSnapshot(rel: Relation, select: string, cfg: SnapshotConfig, now: string): Step {
+    return { statements: [snapshotCreateSql(rel, select, cfg, now)], counts: 0 };
+  }
+
+  stageSnapshotSource(name: string, select: string, cfg: SnapshotConfig, now: string): Step {
+    return this.createTempTable(name, snapshotSourceSelect(select, cfg, now));
+  }
+
+  mergeSnapshot(rel: Relation, cfg: SnapshotConfig, sourceColumns: readonly string[], now: string, hasDeletedColumn: boolean): Step {
+    const { statements, inserts } = snapshotMerge(rel, cfg, sourceColumns, now, hasDeletedColumn);
+    return { statements, counts: inserts };
+  }
+
   statements(list: readonly Statement[]): Step {
     return { statements: list };
   }
@@ -148,11 +167,13 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
   async run(step: Step): Promise<RowCount> {
     let rows = NONE;
     const list = step.statements;
+    const counts = step.counts;
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
       // the count is read when asked: off the path to the next statement
       const n = typeof s === 'string' ? await this.conn.runCounted(s) : await this.conn.runCounted(s.sql, s.params.length ? s.params : undefined);
-      if (i === step.counts) rows = n;
+      if (i === counts) rows = n;
+      else if (typeof counts === 'object' && counts.includes(i)) rows = sum(rows, n);
     }
     return rows;
   }
@@ -161,6 +182,10 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
     const sql = 'query' in source ? describeQuery(source.query) : `describe ${relationSql(source)}`;
     return (await this.conn.rows<{ column_name: string; column_type: string }>(sql)).map((r, i) => ({ name: String(r.column_name), type: String(r.column_type), index: i }));
   }
+}
+
+function sum(a: RowCount, b: RowCount): RowCount {
+  return a === NONE ? b : () => a() + b();
 }
 
 function statementCount(steps: readonly Step[]): number {
