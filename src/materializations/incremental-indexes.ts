@@ -2,7 +2,7 @@
  * Incremental steps and DuckDB's indexes: what to set aside before a step and create again after it,
  * without ever losing an index to a failure, Ctrl-C or a kill.
  */
-import { firstLine, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { clearPendingIndexesStatement, firstLine, quoteIdent, recordPendingIndexStatement, relationSql, type CatalogColumn, type ParamStatement } from '../adapters/duckdb/index.js';
 import { statementSql } from '../adapters/index.js';
 import { BmpError, CompileError } from '../errors.js';
 import { ensureStateTables, relationKeyOf, stateTable } from '../state/index.js';
@@ -74,10 +74,10 @@ function absentUniqueIndexes(ctx: MaterializationContext, existing: readonly Tab
 async function setAside(ctx: MaterializationContext, indexes: readonly TableIndex[]): Promise<void> {
   if (!indexes.length) return;
   await ensureStateTables(ctx.conn, ['pending_indexes'], ctx.stateSchema);
-  const table = stateTable('pending_indexes', ctx.stateSchema);
   await ctx.conn.transaction(async () => {
     for (const i of indexes) {
-      await ctx.conn.run(`insert into ${table} values ($1, $2, $3, $4, now()::timestamp)`, [relationKeyOf(ctx.relation), i.name, i.createSql, ctx.invocationId ?? '']);
+      const record = recordPendingIndexStatement(relationKeyOf(ctx.relation), i.name, i.createSql, ctx.invocationId ?? '', ctx.stateSchema);
+      await ctx.conn.run(record.sql, record.params);
       await ctx.conn.run(i.dropSql);
     }
   });
@@ -121,7 +121,10 @@ async function restoreIndexes(ctx: MaterializationContext, indexes: readonly Set
     // an index on a column sync_all_columns dropped is gone with the column
     for (const i of indexes) if (keysExist(i.keySql, columns)) await ctx.conn.run(i.createSql);
     await ctx.adapter.run(ctx.adapter.createIndexes(ctx.relation, indexesOf(ctx.compiled.config), { ifNotExists: true }));
-    if (recorded.length) await ctx.conn.run(`delete from ${stateTable('pending_indexes', ctx.stateSchema)} where relation = $1 and index_name in (select unnest($2::varchar[]))`, [relationKeyOf(ctx.relation), recorded]);
+    if (recorded.length) {
+      const clear = clearPendingIndexesStatement(relationKeyOf(ctx.relation), recorded, ctx.stateSchema);
+      await ctx.conn.run(clear.sql, clear.params);
+    }
   });
 }
 
@@ -150,7 +153,8 @@ export async function restorePendingIndexes(ctx: MaterializationContext): Promis
         const list = indexKeyList(r.create_sql);
         if (list && keysExist([list.slice(1, -1)], columns)) await ctx.conn.run(r.create_sql);
       }
-      await ctx.conn.run(`delete from ${table} where relation = $1`, [rel]);
+      const clear = clearPendingIndexesStatement(rel, undefined, ctx.stateSchema);
+      await ctx.conn.run(clear.sql, clear.params);
     });
   } catch (err) {
     if (ctx.isCancelled?.()) throw err;
@@ -165,9 +169,9 @@ export async function restorePendingIndexes(ctx: MaterializationContext): Promis
 }
 
 /** For a full rebuild (CTAS creates the configured indexes): forget what was set aside for the old table. */
-export function clearPendingIndexesStatements(ctx: MaterializationContext): { sql: string; params: unknown[] }[] {
+export function clearPendingIndexesStatements(ctx: MaterializationContext): ParamStatement[] {
   if (!ctx.catalog.get(ctx.stateSchema, 'pending_indexes')) return [];
-  return [{ sql: `delete from ${stateTable('pending_indexes', ctx.stateSchema)} where relation = $1`, params: [relationKeyOf(ctx.relation)] }];
+  return [clearPendingIndexesStatement(relationKeyOf(ctx.relation), undefined, ctx.stateSchema)];
 }
 
 /** @throws CompileError BMP_UNIQUE_INDEX when the table now holds two rows for a key of a set-aside unique index */

@@ -4,13 +4,13 @@
  * covers few partitions and DuckDB's zone maps skip the rest), partition-level insert_overwrite,
  * and partition metadata (`_bmp.partitions`) that bmp keeps in the same transaction as the data.
  */
-import { clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr, partitionsPredicate, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { AFFECTED, affectedPartitionsSql, batchPartitionsMetaStatements, clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr, partitionsPredicate, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
 import type { Granularity, PartitionBy, PartitionRange } from '../adapters/index.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
-import { relationKeyOf, replacePartitionStatements, stateTable, type ParamStatement, type PartitionOwner } from '../state/index.js';
+import { relationKeyOf, replacePartitionStatements, type ParamStatement, type PartitionOwner } from '../state/index.js';
 
 export type { Granularity, PartitionBy, PartitionRange };
-export { clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr, partitionsPredicate };
+export { AFFECTED, affectedPartitionsSql, batchPartitionsMetaStatements, clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr, partitionsPredicate };
 
 /** `partition_by` config: `{field, granularity}` (granularity defaults to month) or a column name. */
 export function partitionOf(config: NodeConfig): PartitionBy | undefined {
@@ -29,18 +29,6 @@ export function allPartitionsMetaStatements(rel: Relation, owner: PartitionOwner
   return replacePartitionStatements(owner, relationSql(rel), partitionLabelExpr(p), partitionExpr(p), undefined, stateSchema);
 }
 
-export const AFFECTED = '__bmp_affected_partitions';
-
-/**
- * Before an incremental step: the partitions it can change, i.e. those of the batch, plus those
- * of target rows the step may delete or update (`targetFilter`, over `DBT_INTERNAL_DEST`).
- */
-export function affectedPartitionsSql(target: Relation, batch: string, p: PartitionBy, targetFilter?: string): string {
-  const fromBatch = `select distinct ${partitionExpr(p)} as p from ${quoteIdent(batch)}`;
-  const fromTarget = targetFilter ? `\nunion\nselect distinct ${partitionExpr(p, 'DBT_INTERNAL_DEST')} from ${relationSql(target)} as DBT_INTERNAL_DEST where ${targetFilter}` : '';
-  return `create or replace temp table ${quoteIdent(AFFECTED)} as\n${fromBatch}${fromTarget}`;
-}
-
 /**
  * After an incremental step: recount only the affected partitions (see {@link partitionsPredicate}).
  */
@@ -57,27 +45,4 @@ export function affectedRangeSql(p: PartitionBy): string {
 
 export function columnType(columns: readonly CatalogColumn[], name: string): string | undefined {
   return columns.find((c) => c.name.toLowerCase() === name.toLowerCase())?.type;
-}
-
-const COUNTS = '__bmp_partition_counts';
-
-/**
- * Metadata after an append or a whole-partition overwrite, from the batch alone (no scan of the
- * table): the batch's per-partition counts replace (overwrite) or add to (append) the recorded ones.
- */
-export function batchPartitionsMetaStatements(owner: PartitionOwner, batch: string, p: PartitionBy, stateSchema: string, additive: boolean): ParamStatement[] {
-  const t = stateTable('partitions', stateSchema);
-  const c = quoteIdent(COUNTS);
-  return [
-    { sql: `create or replace temp table ${c} as select ${partitionLabelExpr(p)} as k, min(${partitionExpr(p)}) as s, count(*) as n from ${quoteIdent(batch)} group by 1`, params: [] },
-    ...(additive
-      ? [{ sql: `update ${c} set n = ${c}.n + m.row_count from ${t} as m where m.relation = $1 and m.partition_key is not distinct from ${c}.k`, params: [owner.relationKey] }]
-      : []),
-    { sql: `delete from ${t} where relation = $1 and (partition_key in (select k from ${c}) or (partition_key is null and exists (select 1 from ${c} where k is null)))`, params: [owner.relationKey] },
-    {
-      sql: `insert into ${t} select $1, $2, $3, $4, $5, k, s, n, $6, now()::timestamp from ${c}`,
-      params: [owner.relationKey, owner.nodeId, owner.kind, owner.field, owner.granularity, owner.invocationId],
-    },
-    { sql: `drop table if exists temp.main.${c}`, params: [] },
-  ];
 }

@@ -3,8 +3,10 @@
  * have been processed. A batch's row is written in the batch's own transaction, so the state says
  * "done" exactly when the batch's rows are committed.
  */
-import type { Connection } from '../adapters/duckdb/index.js';
-import { STATE_SCHEMA, stateTable, stateTableExists } from './state-tables.js';
+import { STATE_SCHEMA, stateTable, type Connection } from '../adapters/duckdb/index.js';
+import { stateTableExists } from './state-tables.js';
+
+export { recordIntervalStatements, clearIntervalsStatement } from '../adapters/duckdb/index.js';
 
 /** A half-open interval `[start, end)`, as `YYYY-MM-DD HH:MM:SS` (UTC wall clock). */
 export interface Interval {
@@ -20,33 +22,6 @@ export async function readIntervals(conn: Connection, relationKey: string, schem
      from ${stateTable('microbatch_intervals', schema)} where relation = $1 order by batch_start, batch_end`,
     [relationKey],
   ) as Promise<Interval[]>;
-}
-
-/**
- * Statements (with their parameters) that record one processed interval, replacing the rows it
- * covers so re-processed intervals (lookback, backfills) do not pile up.
- */
-export function recordIntervalStatements(
-  relationKey: string,
-  nodeId: string,
-  interval: Interval,
-  rowsWritten: number,
-  invocationId: string,
-  schema = STATE_SCHEMA,
-): { sql: string; params: unknown[] }[] {
-  const t = stateTable('microbatch_intervals', schema);
-  return [
-    { sql: `delete from ${t} where relation = $1 and batch_start >= $2::timestamp and batch_end <= $3::timestamp`, params: [relationKey, interval.start, interval.end] },
-    {
-      sql: `insert into ${t} values ($1, $2, $3::timestamp, $4::timestamp, $5, $6, now()::timestamp)`,
-      params: [relationKey, nodeId, interval.start, interval.end, rowsWritten, invocationId],
-    },
-  ];
-}
-
-/** Forgets every interval of a relation (full refresh, or the table was dropped). */
-export function clearIntervalsStatement(relationKey: string, schema = STATE_SCHEMA): { sql: string; params: unknown[] } {
-  return { sql: `delete from ${stateTable('microbatch_intervals', schema)} where relation = $1`, params: [relationKey] };
 }
 
 /** Whether `[start, end)` is covered by the union of `intervals` (all sorted or not). */

@@ -142,11 +142,6 @@ describe('the scanner', () => {
 const STATEMENT_TEXT_NOT_YET_IN_ADAPTERS: Readonly<Record<string, string>> = {
   'llm/cache.ts': "the LLM step's response cache (_bmp.llm_cache): bookkeeping tables, next to move",
   'llm/sql.ts': "the LLM step's SQL macros and cache table, registered per database",
-  'materializations/incremental-indexes.ts': 'indexes set aside during a step, recorded in _bmp.pending_indexes (bookkeeping)',
-  'materializations/partition.ts': 'partition metadata in _bmp.partitions, kept in the same transaction as the data (bookkeeping)',
-  'state/intervals.ts': "microbatch intervals in _bmp (bmp's own bookkeeping tables)",
-  'state/partition-meta.ts': "partition metadata rows in _bmp (bmp's own bookkeeping tables)",
-  'state/state-tables.ts': "the _bmp bookkeeping tables' DDL",
   'testing/unit-fixtures.ts': "unit tests' given rows, as tables in the runner's scratch schema",
   'testing/unit-test-runner.ts': "unit tests' scratch schema and fixture tables",
 };

@@ -7,6 +7,7 @@ export * from './catalog.js';
 export * from './sql.js';
 export * from './partition-sql.js';
 export * from './external-sql.js';
+export * from './state-sql.js';
 export { SNAPSHOT_SOURCE, snapshotCreateSql, snapshotMergeSql, snapshotSourceSelect } from './snapshot-sql.js';
 export { DEST, SRC, keyIn, keyMatch, timestampLiteral, windowPredicate, partitionsPredicate } from './incremental-sql.js';
 export { DuckDbAdapter, DuckDbDialect, duckdbDialect, createIndexStatements } from './adapter.js';

@@ -3,8 +3,10 @@
  * `date_trunc` of the partition field: rows are written in that order (zone maps then skip other
  * partitions' row groups), and statements name partitions by it.
  */
+import type { Relation } from '../../manifest/types.js';
 import type { Granularity, PartitionBy } from '../engine.js';
-import { quoteIdent } from './sql.js';
+import { quoteIdent, relationSql } from './sql.js';
+import { stateTable, type ParamStatement, type PartitionOwner } from './state-sql.js';
 
 /** `date_trunc('month', "consolidated_at")`: a row's partition start. */
 export function partitionExpr(p: PartitionBy, alias?: string): string {
@@ -35,4 +37,39 @@ export function partitionColumn(p: PartitionBy): string {
 export function clusteredSelect(sql: string, p: PartitionBy | undefined): string {
   if (!p) return sql;
   return `select * from (\n${sql}\n) as __bmp_src order by ${partitionExpr(p)}, ${quoteIdent(p.field)}`;
+}
+
+export const AFFECTED = '__bmp_affected_partitions';
+
+/**
+ * Before an incremental step: the partitions it can change, i.e. those of the batch, plus those
+ * of target rows the step may delete or update (`targetFilter`, over `DBT_INTERNAL_DEST`).
+ */
+export function affectedPartitionsSql(target: Relation, batch: string, p: PartitionBy, targetFilter?: string): string {
+  const fromBatch = `select distinct ${partitionExpr(p)} as p from ${quoteIdent(batch)}`;
+  const fromTarget = targetFilter ? `\nunion\nselect distinct ${partitionExpr(p, 'DBT_INTERNAL_DEST')} from ${relationSql(target)} as DBT_INTERNAL_DEST where ${targetFilter}` : '';
+  return `create or replace temp table ${quoteIdent(AFFECTED)} as\n${fromBatch}${fromTarget}`;
+}
+
+const COUNTS = '__bmp_partition_counts';
+
+/**
+ * Metadata after an append or a whole-partition overwrite, from the batch alone (no scan of the
+ * table): the batch's per-partition counts replace (overwrite) or add to (append) the recorded ones.
+ */
+export function batchPartitionsMetaStatements(owner: PartitionOwner, batch: string, p: PartitionBy, stateSchema: string, additive: boolean): ParamStatement[] {
+  const t = stateTable('partitions', stateSchema);
+  const c = quoteIdent(COUNTS);
+  return [
+    { sql: `create or replace temp table ${c} as select ${partitionLabelExpr(p)} as k, min(${partitionExpr(p)}) as s, count(*) as n from ${quoteIdent(batch)} group by 1`, params: [] },
+    ...(additive
+      ? [{ sql: `update ${c} set n = ${c}.n + m.row_count from ${t} as m where m.relation = $1 and m.partition_key is not distinct from ${c}.k`, params: [owner.relationKey] }]
+      : []),
+    { sql: `delete from ${t} where relation = $1 and (partition_key in (select k from ${c}) or (partition_key is null and exists (select 1 from ${c} where k is null)))`, params: [owner.relationKey] },
+    {
+      sql: `insert into ${t} select $1, $2, $3, $4, $5, k, s, n, $6, now()::timestamp from ${c}`,
+      params: [owner.relationKey, owner.nodeId, owner.kind, owner.field, owner.granularity, owner.invocationId],
+    },
+    { sql: `drop table if exists temp.main.${c}`, params: [] },
+  ];
 }
