@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import * as jsYaml from 'js-yaml';
-import { CORE_SCHEMA, load as loadFast, Type } from 'js-yaml';
+import { load as loadFast } from 'js-yaml';
 import { createRequire } from 'node:module';
 import type { Document, LineCounter } from 'yaml';
 import { ConfigError, type ErrorLocation } from '../errors.js';
-import { PyFloat } from '../manifest/py-float.js';
+import { PYYAML_FLOAT_KEEPING_SCHEMA, PYYAML_SCHEMA, PYYAML_TAGS } from './pyyaml-scalars.js';
 
 /**
  * The position-aware parser (`yaml`), loaded on first use: most invocations never need it (files
@@ -35,7 +34,7 @@ export class YamlFile {
   static parseFast(text: string, file: string): YamlFile {
     let data: unknown;
     try {
-      data = loadFast(text, { filename: file, schema: CORE_SCHEMA }); // YAML 1.2 core, as the careful parser
+      data = loadFast(text, { filename: file, schema: PYYAML_SCHEMA }); // dbt's (PyYAML's) scalars, as the careful parser
     } catch {
       return YamlFile.parse(text, file); // the careful parser gives the located message
     }
@@ -68,7 +67,7 @@ export class YamlFile {
     if (!this.parsed) {
       const { LineCounter, parseDocument } = yamlLib();
       const lines = new LineCounter();
-      this.parsed = { doc: parseDocument(this.text, { lineCounter: lines }), lines };
+      this.parsed = { doc: parseDocument(this.text, { lineCounter: lines, ...CAREFUL_OPTIONS }), lines };
     }
     return this.parsed;
   }
@@ -93,7 +92,7 @@ export class YamlFile {
   static parse(text: string, file: string): YamlFile {
     const { LineCounter, parseDocument } = yamlLib();
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, ...CAREFUL_OPTIONS });
     const err = doc.errors[0];
     if (err) {
       const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
@@ -126,7 +125,7 @@ export class YamlFile {
   withFloats(path: readonly string[]): unknown {
     const pick = (data: unknown) => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), data);
     if (!MAYBE_INTEGRAL_FLOAT.test(this.text)) return pick(this.data);
-    return pick(loadFast(this.text, { filename: this.file, schema: FLOAT_KEEPING_SCHEMA }));
+    return pick(loadFast(this.text, { filename: this.file, schema: PYYAML_FLOAT_KEEPING_SCHEMA }));
   }
 
   /** Where the key (or value) at `path` was written; falls back to the file alone. */
@@ -222,22 +221,8 @@ function unclosedOpener(text: string, end: number, message: string): number | un
   return undefined;
 }
 
-/** A digit then `.`, or an exponent: text that may hold an integral float (`1.0`, `2.`, `1e3`). */
-const MAYBE_INTEGRAL_FLOAT = /\d\.|\d[eE][-+]?\d/;
+/** A digit then `.`: text that may hold an integral float (`1.0`, `2.`, `1.0e+3`). */
+const MAYBE_INTEGRAL_FLOAT = /\d\./;
 
-/** js-yaml's own float type (exported at runtime, missing from its typings), so both parsers agree on what a float is. */
-const coreFloat = (jsYaml as unknown as { types: { float: { resolve(data: string): boolean; construct(data: string): unknown } } }).types.float;
-
-/** YAML 1.2 core, except that a float whose value is integral becomes a {@link PyFloat}. */
-const FLOAT_KEEPING_SCHEMA = CORE_SCHEMA.extend({
-  implicit: [
-    new Type('tag:yaml.org,2002:float', {
-      kind: 'scalar',
-      resolve: (data: string) => coreFloat.resolve(data),
-      construct: (data: string) => {
-        const n = coreFloat.construct(data) as number;
-        return Number.isInteger(n) ? new PyFloat(n) : n;
-      },
-    }),
-  ],
-});
+/** The careful parser reads plain scalars with the same (PyYAML's) rules as the fast one. */
+const CAREFUL_OPTIONS = { schema: 'failsafe', customTags: PYYAML_TAGS } as const;

@@ -37,8 +37,8 @@ async function parse(files: Record<string, string>, vars?: string) {
 describe('disabled and absent targets', () => {
   it('a unit test of a disabled model is disabled; a model depending on a missing one is still an error', async () => {
     const { manifest, warnings } = await parse({
-      'dbt_project.yml': 'name: d\nprofile: p\nmodels:\n  d:\n    off:\n      +enabled: false\n',
-      'models/off/gone.sql': 'select 1 as id',
+      'dbt_project.yml': 'name: d\nprofile: p\nmodels:\n  d:\n    retired:\n      +enabled: false\n',
+      'models/retired/gone.sql': 'select 1 as id',
       'models/here.sql': 'select 1 as id',
       'models/schema.yml': 'version: 2\nunit_tests:\n  - name: ut_gone\n    model: gone\n    given: []\n    expect: {rows: [{id: 1}]}\n',
     });
