@@ -26,6 +26,13 @@ describe("plain scalars read as dbt (PyYAML's YAML 1.1) reads them", () => {
     expect(data).toEqual({ a: 'yes', b: '017', c: '12', d: 7 });
   });
 
+  it('`<<: *anchor` merges the mapping, keys written beside it win (both readers)', () => {
+    const text = 'defaults: &d {materialized: table, tags: [a]}\nmodels:\n  - name: m\n    config:\n      <<: *d\n      tags: [b]\n';
+    const want = { defaults: { materialized: 'table', tags: ['a'] }, models: [{ name: 'm', config: { materialized: 'table', tags: ['b'] } }] };
+    expect(YamlFile.parseFast(text, 'f.yml').data).toEqual(want);
+    expect(YamlFile.parse(text, 'f.yml').data).toEqual(want);
+  });
+
   it("vars keep integral floats as Python floats; other values are as everywhere", () => {
     const vars = YamlFile.parseFast('vars: {f: 2.0, g: 2.5, i: 2, b: off}\n', 'f.yml').withFloats(['vars']) as Record<string, unknown>;
     expect(vars['f']).toBeInstanceOf(PyFloat);

@@ -10,6 +10,7 @@
  * | `1:30`                       | 90 (base 60)              | the string           |
  * | `1e3`                        | the string (a float needs a `.`) | 1000          |
  * | `1.0e+3`                     | 1000.0                    | 1000                 |
+ * | `<<: *anchor` (a key)        | merges the anchored mapping | a key named `<<`   |
  *
  * Both of bmp's YAML readers use these rules (js-yaml for speed, `yaml` for locations), so they
  * agree with each other and with dbt. Dates stay strings (PyYAML makes `date`s; both print alike).
@@ -65,6 +66,8 @@ function jsYamlSchema(floats: (n: number) => unknown): Schema {
     new Type(`tag:yaml.org,2002:${tag}`, { kind: 'scalar', resolve: (data: string | null) => re.test(data ?? ''), construct: (data: string | null) => construct(data ?? '') });
   return FAILSAFE_SCHEMA.extend({
     implicit: [
+      // `<<: *defaults` merges the anchored mapping's keys (PyYAML does; js-yaml acts on this tag)
+      new Type('tag:yaml.org,2002:merge', { kind: 'scalar', resolve: (data: string | null) => data === '<<' }),
       scalar('null', NULL_RE, () => null),
       scalar('bool', BOOL_RE, toBool),
       scalar('int', INT_RE, toInt),

@@ -225,4 +225,4 @@ function unclosedOpener(text: string, end: number, message: string): number | un
 const MAYBE_INTEGRAL_FLOAT = /\d\./;
 
 /** The careful parser reads plain scalars with the same (PyYAML's) rules as the fast one. */
-const CAREFUL_OPTIONS = { schema: 'failsafe', customTags: PYYAML_TAGS } as const;
+const CAREFUL_OPTIONS = { schema: 'failsafe', customTags: PYYAML_TAGS, merge: true } as const;
