@@ -2,7 +2,7 @@
 export { schedule, dependencyMap, DEADLOCK, type ScheduleOptions } from './scheduler.js';
 export { Session, openSession, type SessionOptions, type SessionProject, type OpenedSession } from './session.js';
 export { runRelation, jinjaMaterializationOf } from './run-relation.js';
-export { Warehouse, type WarehouseMode, type WarehouseOptions } from './warehouse.js';
+export { Warehouse, type EarlyWarehouse, type WarehouseMode, type WarehouseOptions } from './warehouse.js';
 export { Compiler, type CompilerOptions } from './compiler.js';
 export { ArtifactWriter } from './artifact-writer.js';
 export { pluginTemplateGlobals, type BmpPlugin, type PluginRun, type RunContext, type NodeRunner, type BeforeMaterializeHook, type TemplatePhase, type TemplateGlobalsInput } from './plugin.js';

@@ -19,7 +19,7 @@ import { Compiler } from './compiler.js';
 import type { BeforeMaterializeHook, NodeRunner, PluginRun } from './plugin.js';
 import { runRelation } from './run-relation.js';
 import type { SqlFileWriter } from './sql-files.js';
-import { Warehouse, type WarehouseMode } from './warehouse.js';
+import { Warehouse, type EarlyWarehouse, type WarehouseMode } from './warehouse.js';
 
 /** What a session needs of a loaded project (tasks' LoadedProject has it). */
 export interface SessionProject {
@@ -58,20 +58,26 @@ export interface OpenedSession extends SessionProject, SessionOptions {
 /**
  * Opens `project`'s database for `invocation`: `read` for commands that only look (compile, show,
  * docs, partitions; a missing database file means none), `write` for those that build. The static
- * models among `compileAhead` compile while DuckDB opens the file.
+ * models among `compileAhead` compile while DuckDB opens the file. `early`: the database already
+ * opening for this invocation ({@link Warehouse.openEarly}, started while the project loaded).
  */
-export async function openSession(project: SessionProject, invocation: Invocation, mode: WarehouseMode, o: SessionOptions): Promise<Session> {
+export async function openSession(project: SessionProject, invocation: Invocation, mode: WarehouseMode, o: SessionOptions, early?: EarlyWarehouse): Promise<Session> {
   const opts: OpenedSession = { ...o, cfg: project.cfg, manifest: project.manifest, engine: project.engine, graph: project.graph, invocation, mode };
   const compiler = new Compiler({ cfg: opts.cfg, manifest: opts.manifest, engine: opts.engine, invocation, emit: opts.emit, fullRefresh: opts.fullRefresh, selected: opts.selected ?? opts.compileAhead ?? [], extraGlobals: opts.extraGlobals, empty: opts.empty, defer: opts.defer });
   let warehouse: Warehouse;
   try {
-    warehouse = await Warehouse.open(opts.cfg.target, mode, {
-      threads: opts.threads ?? opts.cfg.target.threads,
-      emit: opts.emit,
-      projectDir: opts.cfg.project.projectDir,
-      waitForLockSeconds: opts.waitForLockSeconds,
-      whileOpening: () => compiler.compileAhead(opts.compileAhead ?? []),
-    });
+    if (early) {
+      compiler.compileAhead(opts.compileAhead ?? []);
+      warehouse = await early.warehouse;
+    } else {
+      warehouse = await Warehouse.open(opts.cfg.target, mode, {
+        threads: opts.threads ?? opts.cfg.target.threads,
+        emit: opts.emit,
+        projectDir: opts.cfg.project.projectDir,
+        waitForLockSeconds: opts.waitForLockSeconds,
+        whileOpening: () => compiler.compileAhead(opts.compileAhead ?? []),
+      });
+    }
   } catch (err) {
     compiler.stop(); // no run will take what is compiled ahead
     throw err;

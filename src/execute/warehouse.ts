@@ -2,7 +2,8 @@
  * The database side of an invocation: the DuckDB instance, one connection per thread, the catalog
  * read once and kept up to date as nodes build, the schemas known to exist, and interruption.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Catalog, createSchema, Database, firstLine, type Connection } from '../adapters/duckdb/index.js';
 import type { TargetConfig } from '../config/index.js';
 import type { BmpEvent } from '../report/index.js';
@@ -18,6 +19,13 @@ export interface WarehouseOptions {
   readonly waitForLockSeconds?: number;
   /** Work to do while DuckDB opens the file on its own threads (compiling static models). */
   readonly whileOpening?: () => void;
+}
+
+/** A database opening ahead of the session that will use it (see {@link Warehouse.openEarly}). */
+export interface EarlyWarehouse {
+  readonly warehouse: Promise<Warehouse>;
+  /** Closes it unused; a database file it created is removed (the invocation stopped before using it). */
+  discard(): Promise<void>;
 }
 
 export class Warehouse {
@@ -49,6 +57,31 @@ export class Warehouse {
     const catalog = conns[0] ? await Catalog.read(conns[0]) : new Catalog();
     const schemas = conns[0] ? await conns[0].rows<{ schema_name: string }>('select schema_name from duckdb_schemas()') : [];
     return new Warehouse(mode, db, conns, catalog, new Set(schemas.map((s) => s.schema_name.toLowerCase())));
+  }
+
+  /**
+   * Starts opening the database while the caller still has work of its own (reading and parsing
+   * the project): DuckDB creates or opens the file, connects and reads the catalog on its threads
+   * meanwhile. Only where opening changes nothing a failed invocation must keep: the database's
+   * folder exists and there is no write-ahead log to replay. Returns undefined otherwise (open it
+   * the usual way, after the checks). Pass the result to the session, or {@link EarlyWarehouse.discard}
+   * it when the invocation stops first: a database file this call created is removed again.
+   */
+  static openEarly(target: TargetConfig, mode: WarehouseMode, o: Omit<WarehouseOptions, 'whileOpening'>): EarlyWarehouse | undefined {
+    const path = target.path;
+    const file = path !== ':memory:' && !/^[a-z][a-z0-9+.-]*:/i.test(path);
+    if (!file || mode !== 'write' || !existsSync(dirname(path)) || existsSync(`${path}.wal`)) return undefined;
+    const created = !existsSync(path);
+    const warehouse = Warehouse.open(target, mode, o);
+    warehouse.catch(() => undefined); // raised where the session takes it
+    return {
+      warehouse,
+      discard: async () => {
+        const w = await warehouse.catch(() => undefined);
+        w?.close();
+        if (w && created) for (const f of [path, `${path}.wal`]) rmSync(f, { force: true });
+      },
+    };
   }
 
   /** Creates the schemas not known to exist yet (once each per invocation). */

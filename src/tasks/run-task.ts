@@ -1,11 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { firstLine } from '../adapters/duckdb/index.js';
-import { warningOutcome, type WarnErrorPolicy } from '../config/index.js';
+import { firstLine, preloadDuckdb } from '../adapters/duckdb/index.js';
+import { warningOutcome, type LoadedConfig, type WarnErrorPolicy } from '../config/index.js';
 import { BmpError, ConfigError, didYouMean } from '../errors.js';
 import { renderOperation } from '../compile/index.js';
-import { DEADLOCK, openSession, pluginTemplateGlobals, schedule, type Session } from '../execute/index.js';
+import { DEADLOCK, openSession, pluginTemplateGlobals, schedule, Warehouse, type EarlyWarehouse, type Session } from '../execute/index.js';
 import { MATERIALIZATIONS, reconcileExternal } from '../materializations/index.js';
 import type { ExecutableNode, ResourceType } from '../manifest/types.js';
 import { idleSink, nullSink, RunResultsWriter, type IdleSink, type NodeResult } from '../report/index.js';
@@ -71,25 +71,46 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
   const t0 = Date.now();
   const invocation = invocationFor(command, opts);
   const plugins = opts.plugins ?? defaultPlugins();
-  const project = opts.project ?? (await loadProject({ ...opts, invocation, plugins }));
-  // ephemeral models are inlined where they are used: nothing to run (as in dbt)
-  const ids = selectFor(project, opts, COMMAND_TYPES[command]).filter((id) => project.manifest.nodes.get(id)!.config.materialized !== 'ephemeral' && (!opts.onlyIds || opts.onlyIds.has(id)));
-  checkMaterializations(project, ids);
-  const defer = deferFor(project, opts, ids);
-  const extraGlobals = pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation });
-  ensureTargetWritable(project);
-  const session = await openSession(project, invocation, 'write', {
-    emit,
-    fullRefresh: opts.fullRefresh,
-    waitForLockSeconds: opts.waitForLockSeconds,
-    extraGlobals,
-    selected: ids,
-    empty: opts.empty,
-    storeFailures: opts.storeFailures,
-    defer,
-    // deferring decides per ref whether the relation exists here: compile once the catalog is read
-    compileAhead: defer ? [] : ids,
-  });
+  // DuckDB opens the database and reads its catalog on its own threads while this one parses the
+  // project; whatever stops the invocation before the session takes it closes it again
+  preloadDuckdb();
+  let early: EarlyWarehouse | undefined;
+  const openEarly = (cfg: LoadedConfig) => {
+    early = Warehouse.openEarly(cfg.target, 'write', { threads: cfg.target.threads, emit, projectDir: cfg.project.projectDir, waitForLockSeconds: opts.waitForLockSeconds });
+  };
+  let session: Session;
+  let ids: string[];
+  let project: LoadedProject;
+  try {
+    project = opts.project ?? (await loadProject({ ...opts, invocation, plugins }, { onConfig: openEarly }));
+    // ephemeral models are inlined where they are used: nothing to run (as in dbt)
+    ids = selectFor(project, opts, COMMAND_TYPES[command]).filter((id) => project.manifest.nodes.get(id)!.config.materialized !== 'ephemeral' && (!opts.onlyIds || opts.onlyIds.has(id)));
+    checkMaterializations(project, ids);
+    const defer = deferFor(project, opts, ids);
+    const extraGlobals = pluginTemplateGlobals(plugins, 'run', { cfg: project.cfg, invocation });
+    ensureTargetWritable(project);
+    session = await openSession(
+      project,
+      invocation,
+      'write',
+      {
+        emit,
+        fullRefresh: opts.fullRefresh,
+        waitForLockSeconds: opts.waitForLockSeconds,
+        extraGlobals,
+        selected: ids,
+        empty: opts.empty,
+        storeFailures: opts.storeFailures,
+        defer,
+        // deferring decides per ref whether the relation exists here: compile once the catalog is read
+        compileAhead: defer ? [] : ids,
+      },
+      early,
+    );
+  } catch (err) {
+    await early?.discard();
+    throw err;
+  }
   opts.onSession?.(session);
   await reconcileExternalModels(project, session);
   const writer = new RunResultsWriter(join(project.targetDir, 'run_results.json'), session.invocationId, { which: command, select: opts.select ?? [], exclude: opts.exclude ?? [], full_refresh: !!opts.fullRefresh, threads: project.cfg.target.threads });

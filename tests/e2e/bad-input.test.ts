@@ -145,6 +145,16 @@ describe('exit 2: one located line, no stack trace, the database untouched', () 
     expect(error.data.exc).toMatch(/^Compilation Error in model orders \(models\/orders\.sql:3\).*\[BMP_REF_UNDEFINED\]$/);
   });
 
+  it('a build stopped by bad input leaves no database file behind (DuckDB opens it while the project parses)', () => {
+    for (const name of ['missing-ref', 'cycle', 'relation-collision-alias']) {
+      const dir = fixture(name);
+      const r = run(dir, ['build']);
+      expect(r.code, `${name}: ${r.stdout}${r.stderr}`).toBe(2);
+      expect(existsSync(join(dir, 'bad.duckdb')), name).toBe(false);
+      expect(existsSync(join(dir, 'bad.duckdb.wal')), name).toBe(false);
+    }
+  });
+
   it('the same errors stop compile and ls, which never create the database', () => {
     for (const name of ['cycle', 'misspelled-config-model', 'template-syntax']) {
       const dir = fixture(name);

@@ -412,6 +412,14 @@ async function loadDuckdb(): Promise<typeof import('@duckdb/node-api')> {
   return (loadedDuckdb ??= await import('@duckdb/node-api'));
 }
 
+/**
+ * Starts loading @duckdb/node-api now, for a command that will open a database once it has read
+ * its project: the module's files load while the project's are read, and opening can start at once.
+ */
+export function preloadDuckdb(): void {
+  loadDuckdb().catch(() => undefined); // a failure is raised again where the database opens
+}
+
 /** The module, once {@link loadDuckdb} has run (every connection exists only after that). */
 function duckdb(): typeof import('@duckdb/node-api') {
   if (!loadedDuckdb) throw new Error('internal error: @duckdb/node-api used before a database was opened');
