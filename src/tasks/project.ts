@@ -110,13 +110,13 @@ export function templateOutput(emit: EventSink, nodeId?: string, policy?: WarnEr
  * it meanwhile, in a way that a failure undoes: see Warehouse.openEarly).
  * @throws BmpError (config, parse, compile, graph errors)
  */
-export async function loadProject(opts: CommonOptions, hooks: { readonly onConfig?: (cfg: LoadedConfig) => void } = {}): Promise<LoadedProject> {
+export async function loadProject(opts: CommonOptions, hooks: { readonly onConfig?: (cfg: LoadedConfig) => void | Promise<void> } = {}): Promise<LoadedProject> {
   const emit = opts.emit ?? nullSink;
   const invocation = opts.invocation ?? invocationFor('parse', opts);
   // project.yml's and profiles.yml's values are rendered with the template engine's Jinja2 semantics
   const cfg = await loadConfig({ ...opts, yamlSyntax: jinjaYamlSyntax() });
   // the caller may start work that needs only the configuration (opening the database) meanwhile
-  hooks.onConfig?.(cfg);
+  await hooks.onConfig?.(cfg);
   const { policy, warnings: policyWarnings } = resolveWarnPolicy({ warnError: opts.warnError, warnErrorOptions: opts.warnErrorOptions, projectFlags: cfg.project.flags, projectFile: cfg.project.projectFile });
   const show = (w: ConfigWarning) => emit({ code: 'A001', type: 'warning', message: w.message, file: w.file, line: w.line, name: w.name, warnCode: w.code });
   applyWarnPolicy(policy, [...policyWarnings, ...cfg.warnings], show);

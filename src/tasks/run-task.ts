@@ -73,9 +73,12 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
   const plugins = opts.plugins ?? defaultPlugins();
   // DuckDB opens the database and reads its catalog on its own threads while this one parses the
   // project; whatever stops the invocation before the session takes it closes it again
-  preloadDuckdb();
+  const duckdbLoaded = preloadDuckdb();
   let early: EarlyWarehouse | undefined;
-  const openEarly = (cfg: LoadedConfig) => {
+  // node-api's loading is main-thread work the run needs anyway; once it is done, DuckDB creates or
+  // opens the file on its own thread while this one parses (which never yields in between)
+  const openEarly = async (cfg: LoadedConfig) => {
+    await duckdbLoaded;
     early = Warehouse.openEarly(cfg.target, 'write', { threads: cfg.target.threads, emit, projectDir: cfg.project.projectDir, waitForLockSeconds: opts.waitForLockSeconds });
   };
   let session: Session;

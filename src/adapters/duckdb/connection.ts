@@ -93,7 +93,8 @@ export class Database {
       // `path: target/dev.duckdb` on a fresh clone: create the folders, as dbt-duckdb does
       if (!options.readOnly) mkdirSync(dirname(options.path), { recursive: true });
     }
-    const { DuckDBInstance } = await loadDuckdb();
+    // loaded already (preloadDuckdb): DuckDB starts opening the file before this call returns
+    const { DuckDBInstance } = loadedDuckdb ?? (await loadDuckdb());
     const deadline = Date.now() + (options.waitForLockSeconds ?? 0) * 1000;
     let whileOpening = options.whileOpening;
     for (;;) {
@@ -414,10 +415,14 @@ async function loadDuckdb(): Promise<typeof import('@duckdb/node-api')> {
 
 /**
  * Starts loading @duckdb/node-api now, for a command that will open a database once it has read
- * its project: the module's files load while the project's are read, and opening can start at once.
+ * its project; settles (never rejects) once it is loaded, after which {@link Database.open} starts
+ * DuckDB's work before it first awaits anything.
  */
-export function preloadDuckdb(): void {
-  loadDuckdb().catch(() => undefined); // a failure is raised again where the database opens
+export function preloadDuckdb(): Promise<void> {
+  return loadDuckdb().then(
+    () => undefined,
+    () => undefined, // a failure is raised again where the database opens
+  );
 }
 
 /** The module, once {@link loadDuckdb} has run (every connection exists only after that). */
