@@ -1,6 +1,6 @@
 import type { Connection } from '../adapters/duckdb/index.js';
 import type { LlmSpec } from './spec.js';
-import { CACHE_SQL, CACHE_TABLE, cacheDdl, STATE_SCHEMA } from './sql.js';
+import { CACHE_SQL, CACHE_TABLE, cacheDdl, pruneCacheSql, stagePromptsDdl, STATE_SCHEMA } from '../adapters/duckdb/index.js';
 
 /** One response to store. */
 export interface CacheEntry {
@@ -44,7 +44,7 @@ const STAGED_KEY = 'sha256(k.spec || chr(31) || k.prompt)';
  * keys are hashed by DuckDB.
  */
 export async function stagePrompts(conn: Connection, rows: readonly (readonly [spec: string, prompt: string, uses: number, fresh: boolean])[]): Promise<void> {
-  await conn.run(`create or replace temp table __bmp_llm_prompts (spec varchar, prompt varchar, n bigint, fresh boolean)`);
+  await conn.run(stagePromptsDdl());
   await conn.appendRows(STAGE, rows, ['VARCHAR', 'VARCHAR', 'BIGINT', 'BOOLEAN']);
 }
 
@@ -169,8 +169,7 @@ export async function pruneCache(conn: Connection, o: PruneOptions = {}): Promis
   const filter = where.length ? ` where ${where.map((w) => `(${w})`).join(' and ')}` : '';
   if (o.maxEntries !== undefined) {
     // among the entries the other criteria match, all but the most recently used maxEntries
-    const beyond = `select key from ${CACHE_SQL}${filter} order by last_used_at desc, created_at desc, key offset ${bind(Math.max(0, Math.floor(o.maxEntries)))}`;
-    return conn.run(`delete from ${CACHE_SQL} where key in (${beyond})`, params);
+    return conn.run(pruneCacheSql(filter, bind(Math.max(0, Math.floor(o.maxEntries)))), params);
   }
-  return conn.run(`delete from ${CACHE_SQL}${filter}`, params);
+  return conn.run(pruneCacheSql(filter), params);
 }

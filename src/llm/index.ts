@@ -26,6 +26,6 @@ export { createProvider, OllamaProvider, OfflineProvider, type LlmProvider, type
 export { offlineGenerate, offlineGist, offlineConcepts, offlineEmbedding, OFFLINE_LABEL } from './offline.js';
 export { ensureCache, cacheExists, cacheStats, pruneCache, type CacheStatsRow, type PruneOptions } from './cache.js';
 export { llmCacheStats, llmCachePrune, type CacheStatsReport, type CacheTaskOptions } from './cache-task.js';
-export { CACHE_SQL, STATE_SCHEMA, CACHE_TABLE } from './sql.js';
+export { CACHE_SQL, STATE_SCHEMA, CACHE_TABLE } from '../adapters/duckdb/index.js';
 export { Limiter } from './limiter.js';
 export { LlmError } from './errors.js';

@@ -4,7 +4,7 @@
  */
 import type { BmpPlugin } from '../execute/index.js';
 import { parseLlmSettings, settingsForTarget } from './settings.js';
-import { CACHE_TABLE, STATE_SCHEMA } from './sql.js';
+import { CACHE_TABLE, STATE_SCHEMA } from '../adapters/duckdb/index.js';
 import { llmTemplateGlobals, LlmSpecs } from './template.js';
 
 export function llmPlugin(): BmpPlugin {

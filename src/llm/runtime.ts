@@ -6,7 +6,7 @@ import { RequestFailed } from './http.js';
 import { Limiter } from './limiter.js';
 import { createProvider, type LlmProvider } from './provider.js';
 import { describeProvider, type LlmSettings } from './settings.js';
-import { CACHE_SQL, collectDdl, collectSql, COLLECT_UDF, countCallSites, probeSql } from './sql.js';
+import { CACHE_SQL, collectDdl, collectSql, COLLECT_UDF, countCallSites, probeSql } from '../adapters/duckdb/index.js';
 import { Collector, type Collected } from './collector.js';
 import type { LlmSpecs } from './template.js';
 

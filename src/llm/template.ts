@@ -2,7 +2,7 @@ import { CompileError, didYouMean } from '../errors.js';
 import { splitKwargs, stripKeywords } from '../jinja/index.js';
 import type { LlmSettings } from './settings.js';
 import { embedSpec, generateSpec, specId, type EmbedOptions, type GenerateOptions, type LlmSpec } from './spec.js';
-import { embeddingCallSql, responseCallSql } from './sql.js';
+import { embeddingCallSql, responseCallSql } from '../adapters/duckdb/index.js';
 
 /**
  * Specs by id, filled as templates render; the run's collect pass reads them back. One per plugin

@@ -5,7 +5,7 @@ import { ConfigError } from '../../src/errors.js';
 import { ensureCache } from '../../src/llm/cache.js';
 import { cacheKey, embedSpec, generateSpec, normalizePrompt, specId } from '../../src/llm/spec.js';
 import { DEFAULT_OLLAMA_URL, normalizeBaseUrl, parseLlmSettings } from '../../src/llm/settings.js';
-import { embeddingCallSql, responseCallSql } from '../../src/llm/sql.js';
+import { embeddingCallSql, responseCallSql } from '../../src/adapters/duckdb/index.js';
 import { llmTemplateGlobals } from '../../src/llm/template.js';
 
 let db: Database;

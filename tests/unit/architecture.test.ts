@@ -140,8 +140,6 @@ describe('the scanner', () => {
  * does a listed file that no longer has any (take it off the list).
  */
 const STATEMENT_TEXT_NOT_YET_IN_ADAPTERS: Readonly<Record<string, string>> = {
-  'llm/cache.ts': "the LLM step's response cache (_bmp.llm_cache): bookkeeping tables, next to move",
-  'llm/sql.ts': "the LLM step's SQL macros and cache table, registered per database",
   'testing/unit-fixtures.ts': "unit tests' given rows, as tables in the runner's scratch schema",
   'testing/unit-test-runner.ts': "unit tests' scratch schema and fixture tables",
 };

@@ -1,11 +1,10 @@
 /**
- * The SQL of the LLM cache. Responses reach a model only by reading the cache table through the
+ * The SQL of the LLM step (src/llm) and its cache. Responses reach a model only by reading the cache table through the
  * macros below; prompts and responses never enter statement text (they are bound or appended).
  * Spec ids pasted into SQL are 32 hex digits this module made.
  */
-import { quoteIdent } from '../adapters/duckdb/index.js';
-
-export const STATE_SCHEMA = '_bmp';
+import { quoteIdent } from './sql.js';
+import { STATE_SCHEMA } from './state-sql.js';
 export const CACHE_TABLE = 'llm_cache';
 export const CACHE_SQL = `${quoteIdent(STATE_SCHEMA)}.${quoteIdent(CACHE_TABLE)}`;
 
@@ -98,4 +97,19 @@ export function collectDdl(): string[] {
   // prompt built from another call's answer is not evaluated twice)
   const udf = `${COLLECT_UDF}(cast(cid as varchar), spec, ${quoteIdent(STATE_SCHEMA)}.llm_norm(p))`;
   return [`create or replace temp macro ${COLLECT_TEXT}(cid, spec, p) as ${udf}`, `create or replace temp macro ${COLLECT_EMBED}(cid, spec, p) as cast(${udf} as float[])`];
+}
+
+/** This connection's scratch table of the prompts one collect pass saw (filled by appending). */
+export function stagePromptsDdl(): string {
+  return 'create or replace temp table __bmp_llm_prompts (spec varchar, prompt varchar, n bigint, fresh boolean)';
+}
+
+/**
+ * Deletes cache entries: those `filter` (a `where ...` over bound values, or empty) selects, or with
+ * `keepNewest`, all but the newest that many of them (`keepNewest` is the bound parameter's name, `$n`).
+ */
+export function pruneCacheSql(filter: string, keepNewest?: string): string {
+  if (keepNewest === undefined) return `delete from ${CACHE_SQL}${filter}`;
+  const beyond = `select key from ${CACHE_SQL}${filter} order by last_used_at desc, created_at desc, key offset ${keepNewest}`;
+  return `delete from ${CACHE_SQL} where key in (${beyond})`;
 }
