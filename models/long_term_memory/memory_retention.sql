@@ -2,7 +2,9 @@
   memory_retention — how well every memory is retained at as_of, where its trace is held, and how
   many times it has been replayed: the memory chain model (macros/biology/forgetting.sql) in
   closed form from the memory's own timestamps and as_of. Rebuilt each run (a table: it moves with
-  as_of, and the behavioural tests, memory_health and the plots all read it).
+  as_of, and the behavioural tests, memory_health and the plots all read it), but only as
+  arithmetic over memory_traces, which holds everything about a memory that does not move with
+  as_of and is built incrementally: no join, no hash, one scan.
 
   Per memory, at as_of:
   - state: short_term (its first night has not come), long_term (replayed at least once:
@@ -19,42 +21,43 @@
     later nights' (transfer_rate / cortical_learning_rate replays a day per unit of the remaining
     hippocampal trace).
 -#}
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 
 with clock as (
     select as_of from {{ ref('pipeline_clock') }}
 ),
 
+-- the stored, as_of-independent facts (memory_traces, incremental), and the accesses known at
+-- as_of (an access after as_of has not happened yet: as stg_memories decides it)
 known as (
     select
-        s.memory_id,
-        s.primary_concept,
-        s.created_at,
-        s.stm_strength,
-        s.emotional_salience,
-        s.replay_scheduled_at as first_night_at,
-        m.last_accessed_at,
-        m.access_count,
-        m.emotional_valence,
-        m.theme,
-        r.memory_id is not null as night_come,
-        coalesce(r.replayed, false) as replayed,
-        r.fate as first_night_fate,
-        coalesce(r.consolidated_strength, s.stm_strength) as consolidated_strength,
-        coalesce(r.replay_cycles, 0) as first_night_replays,
-        coalesce(r.importance, {{ memory_importance('s.emotional_salience', 's.co_activation_count', 's.concepts') }}) as importance,
+        t.memory_id,
+        t.primary_concept,
+        t.created_at,
+        t.stm_strength,
+        t.emotional_salience,
+        t.first_night_at,
+        case when t.recorded_last_accessed_at <= clock.as_of then t.recorded_last_accessed_at else t.created_at end as last_accessed_at,
+        case when t.recorded_last_accessed_at <= clock.as_of then t.recorded_access_count else 1 end as access_count,
+        t.emotional_valence,
+        t.theme,
+        t.settled as night_come,
+        t.replayed,
+        t.first_night_fate,
+        t.consolidated_strength,
+        t.first_night_replays,
+        t.importance,
+        t.transfer_rate,
+        t.hippocampal_tau_days,
         clock.as_of
-    from {{ ref('stm_episodes') }} as s
-    join {{ ref('stg_memories') }} as m on m.memory_id = s.memory_id
-    left join {{ ref('memory_replay') }} as r on r.memory_id = s.memory_id
+    from {{ ref('memory_traces') }} as t
     cross join clock
+    where t.created_at <= clock.as_of
 ),
 
 timed as (
     select
         *,
-        {{ transfer_rate('importance') }} as transfer_rate,
-        {{ hippocampal_time_constant('emotional_salience', 'memory_id') }} as hippocampal_tau_days,
         {{ days_between('as_of', 'created_at') }} as age_days,
         {{ days_between('as_of', 'last_accessed_at') }} as days_since_access,
         {{ days_between('as_of', 'first_night_at') }} as days_since_first_night,
