@@ -6,25 +6,25 @@
   more than how they are worded; with the LLM, the cosine of its vectors).
 
   Blocking keeps this far from all pairs (no vector index is available offline): candidates share
-  a concept AND lie close on that concept's timeline (sorted-neighbourhood blocking). Each
-  concept's memories are numbered in the order they entered long-term memory (a memory brought
-  back by reconsolidation joins the current context, Howard & Kahana 2002) and every memory is
-  compared with the related_candidate_window memories before and after it, over its first
-  related_blocking_concepts concepts. Rare concepts are thus compared in full, common ones by
-  temporal neighbourhood. The similarities are computed inside the timeline window (lag/lead of
-  the embedding: 16 bytes a word offline) and each row keeps only its best k (sorted by similarity,
-  then the smaller id); a memory's rows are merged into its top k. No table of pairs is built and
-  nothing larger than a memory's few candidates is ever sorted: time and memory grow linearly with
-  the number of memories. Only positive similarities count as related; ties break on the smaller
+  a block (memory_postings, macros/performance/blocking.sql) — a concept AND a locality-sensitive
+  hash bucket of the embedding, one block per blocking concept and LSH band — and lie within
+  related_candidate_window places of each other on that block's timeline (sorted-neighbourhood
+  blocking; the timeline is the order memories entered long-term memory). Memories in one block
+  are about the same concept and worded alike, so the neighbours compared are the likely nearest
+  ones at any size. The similarities are computed inside the timeline window (lead of the
+  embedding: 16 bytes a word offline), each pair once, and each memory keeps its best k over its
+  postings (macros/performance/top_k.sql). No table of pairs is built and nothing larger than a
+  memory's few candidates is ever sorted: time and memory grow linearly with the number of
+  memories. Only positive similarities count as related; ties break on the smaller
   related_memory_id, so the table is deterministic.
 
-  Incremental (delete+insert on memory_id: a memory's whole top-k list is replaced). Long-term
-  memories enter on the newest night, so new ones are appended at the end of each concept's
-  timeline. A run recomputes the top k of the memories whose candidates changed — the new ones and
-  those within related_candidate_window positions before the first new one on a concept — from
-  every candidate they have, reading only the timeline positions around them (positions more than
-  a window apart are never paired). The others keep their rows, which a full build would give
-  them again: building day by day gives the table one full build gives.
+  Incremental (delete+insert on memory_id: a memory's whole top-k list is replaced). New
+  long-term memories are appended at the end of their blocks (memory_postings). A run recomputes
+  the top k of the memories whose candidates changed — the new ones and those within
+  related_candidate_window positions before the first new one in a block — from every candidate
+  they have, reading only the postings within a window of theirs (found by position in
+  memory_postings, no sort of the stored postings). The others keep their rows, which a full
+  build would give them again: building day by day gives the table one full build gives.
 -#}
 {{ config(
     materialized='incremental',
@@ -34,14 +34,8 @@
 ) }}
 
 {%- set window_size = var('related_candidate_window') %}
-{%- set blocking_concepts = var('related_blocking_concepts') %}
 {%- set k = var('related_memories_k') %}
-{#- a posting's slot: its concept's place in the memory's blocking concepts, 0 when the memory has
-    only one (its posting's best k are then the memory's, without the merge) #}
-{%- macro slots(concepts) -%}
-unnest(case when len(list_slice({{ concepts }}, 1, {{ blocking_concepts }})) = 1 then [0]
-            else range(1, len(list_slice({{ concepts }}, 1, {{ blocking_concepts }})) + 1) end)
-{%- endmacro %}
+{%- set slot_count = var('related_blocking_concepts') * (lsh_bands() | int) %}
 
 with memories as (
     select memory_id, concepts, consolidated_at, embedding
@@ -49,56 +43,33 @@ with memories as (
 ),
 
 {% if is_incremental() %}
--- each memory's place on the timeline of each of its first concepts, in the order memories
--- entered long-term memory (a reconsolidated memory joins the current context); the embeddings
--- are fetched only for the positions the run needs
-positioned as (
-    select
-        memory_id,
-        concept,
-        slot,
-        consolidated_at,
-        row_number() over (partition by concept order by consolidated_at, memory_id) as position
-    from (
-        select
-            memory_id,
-            unnest(list_slice(concepts, 1, {{ blocking_concepts }})) as concept,
-            {{ slots('concepts') }} as slot,
-            consolidated_at
-        from memories
-    )
-),
-
--- where each timeline changed: the first position of a memory consolidated since the last run
+-- where each block changed: the first position of a memory consolidated since the last run
 changed_from as (
-    select concept, min(position) as first_new_position
-    from positioned
+    select concept, signature, min(position) as first_new_position
+    from {{ ref('memory_postings') }}
     where consolidated_at > {{ watermark(this, 'memory_consolidated_at') }}
-    group by concept
+    group by concept, signature
 ),
 
--- memories whose candidates changed: the new ones and the window_size before them
+-- memories whose candidates changed: the new ones and the window_size before them in a block
 affected as (
     select distinct p.memory_id
-    from positioned as p
-    join changed_from as c on c.concept = p.concept
+    from {{ ref('memory_postings') }} as p
+    join changed_from as c on c.concept = p.concept and c.signature = p.signature
     where p.position >= c.first_new_position - {{ window_size }}
 ),
 
--- the positions their candidates can sit at: a window around each of their postings
+-- the positions their candidates can sit at: window_size either side of each of their postings
+near_positions as (
+    select distinct concept, signature, unnest(range(position - {{ window_size }}, position + {{ window_size }} + 1)) as position
+    from {{ ref('memory_postings') }}
+    where memory_id in (select memory_id from affected)
+),
+
 near as (
-    select *
-    from (
-        select
-            p.*,
-            a.memory_id is not null as is_affected,
-            max(case when a.memory_id is not null then 1 else 0 end) over (
-                partition by p.concept order by p.position
-                rows between {{ window_size }} preceding and {{ window_size }} following) as near_affected
-        from positioned as p
-        left join affected as a on a.memory_id = p.memory_id
-    )
-    where near_affected = 1
+    select p.*, p.memory_id in (select memory_id from affected) as is_affected
+    from {{ ref('memory_postings') }} as p
+    join near_positions as n on n.concept = p.concept and n.signature = p.signature and n.position = p.position
 ),
 
 -- the memories met, numbered in memory_id order (the tie-break of equal similarities)
@@ -109,7 +80,7 @@ numbered as (
 ),
 
 needed as (
-    select n.memory_id, n.concept, n.slot, n.position, n.is_affected, m.seq, m.embedding
+    select n.memory_id, n.concept, n.signature, n.slot, n.position, n.is_affected, m.seq, m.embedding
     from near as n
     join numbered as m on m.memory_id = n.memory_id
 ),
@@ -120,28 +91,11 @@ numbered as (
     from memories
 ),
 
--- each memory's place on the timeline of each of its first concepts (slot: the concept's place
--- in its list), in the order memories entered long-term memory (a reconsolidated memory joins
--- the current context)
+-- every posting (a memory's place on each of its blocks' timelines)
 needed as (
-    select
-        memory_id,
-        concept,
-        slot,
-        row_number() over (partition by concept order by consolidated_at, memory_id) as position,
-        true as is_affected,
-        seq,
-        embedding
-    from (
-        select
-            memory_id,
-            unnest(list_slice(concepts, 1, {{ blocking_concepts }})) as concept,
-            {{ slots('concepts') }} as slot,
-            consolidated_at,
-            seq,
-            embedding
-        from numbered
-    )
+    select p.memory_id, p.concept, p.signature, p.slot, p.position, true as is_affected, m.seq, m.embedding
+    from {{ ref('memory_postings') }} as p
+    join numbered as m on m.memory_id = p.memory_id
 ),
 {% endif %}
 
@@ -152,6 +106,7 @@ forward as (
     select
         memory_id,
         concept,
+        signature,
         slot,
         position,
         is_affected,
@@ -171,7 +126,7 @@ forward as (
         select *, {% if var('llm_enrichment', false) %}null{% else %}{{ feature_count('embedding') }}{% endif %} as features
         from needed
     )
-    window timeline as (partition by concept order by position)
+    window timeline as (partition by concept, signature order by position)
 ),
 
 -- each posting's candidates as keys (score and seq in one BIGINT, macros/performance/top_k.sql):
@@ -189,7 +144,7 @@ candidates as (
         {{ score_seq_key('lag(next_similarity_' ~ i ~ ', ' ~ i ~ ') over timeline', 'lag(seq, ' ~ i ~ ') over timeline') }} as before_{{ i }}
         {%- endfor %}
     from forward
-    window timeline as (partition by concept order by position)
+    window timeline as (partition by concept, signature order by position)
 ),
 
 -- the posting's best k keys, one pass each (scalar: no list is built or sorted)
@@ -203,19 +158,17 @@ posting_best_{{ j }} as (
 ),
 {%- endfor %}
 
--- a memory's best k over its concepts: its postings side by side (one per slot), then the same
--- passes; a pair met on several shared concepts has the same key each time and counts once
--- (memories with one blocking concept skip this: their posting's best k are theirs)
+-- a memory's best k over its postings: its postings side by side (one per slot), then the same
+-- passes; a pair met in several shared blocks has the same key each time and counts once
 {%- set slot_keys = [] %}
-{%- for s in range(1, blocking_concepts + 1) %}{% for j in range(1, k + 1) %}{% do slot_keys.append('s' ~ s ~ '_' ~ j) %}{% endfor %}{% endfor %}
+{%- for s in range(1, slot_count + 1) %}{% for j in range(1, k + 1) %}{% do slot_keys.append('s' ~ s ~ '_' ~ j) %}{% endfor %}{% endfor %}
 memory_best_0 as (
     select
         memory_id
-        {%- for s in range(1, blocking_concepts + 1) %}{% for j in range(1, k + 1) %},
+        {%- for s in range(1, slot_count + 1) %}{% for j in range(1, k + 1) %},
         max(best_{{ j }}) filter (where slot = {{ s }}) as s{{ s }}_{{ j }}
         {%- endfor %}{% endfor %}
     from posting_best_{{ k }}
-    where slot > 0
     group by memory_id
 ),
 {%- for j in range(1, k + 1) %}
@@ -228,10 +181,6 @@ memory_best_{{ j }} as (
 memory_best as (
     select memory_id{% for j in range(1, k + 1) %}, top_{{ j }}{% endfor %}
     from memory_best_{{ k }}
-    union all
-    select memory_id{% for j in range(1, k + 1) %}, best_{{ j }}{% endfor %}
-    from posting_best_{{ k }}
-    where slot = 0
 ),
 
 -- the cue's own columns joined once per memory (before its k rows are unnested)
