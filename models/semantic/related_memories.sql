@@ -19,12 +19,13 @@
   related_memory_id, so the table is deterministic.
 
   Incremental (delete+insert on memory_id: a memory's whole top-k list is replaced). New
-  long-term memories are appended at the end of their blocks (memory_postings). A run recomputes
-  the top k of the memories whose candidates changed — the new ones and those within
-  related_candidate_window positions before the first new one in a block — from every candidate
-  they have, reading only the postings within a window of theirs (found by position in
-  memory_postings, no sort of the stored postings). The others keep their rows, which a full
-  build would give them again: building day by day gives the table one full build gives.
+  long-term memories are appended at the end of their blocks (memory_postings), so an old
+  memory's candidates only grow, and only in the blocks that changed: a run reads the end of each
+  changed block (the new postings and the related_candidate_window before the first of them),
+  computes the pairs in there, and merges them with the stored top k of the old memories met
+  (the best k of a union are the best k of one side's best k and the other side). It rewrites the
+  lists of the new memories and of the old ones whose top k changed. Building day by day gives
+  the table one full build gives.
 -#}
 {{ config(
     materialized='incremental',
@@ -35,7 +36,6 @@
 
 {%- set window_size = var('related_candidate_window') %}
 {%- set k = var('related_memories_k') %}
-{%- set slot_count = var('related_blocking_concepts') * (lsh_bands() | int) %}
 
 with memories as (
     select memory_id, concepts, consolidated_at, embedding
@@ -43,45 +43,43 @@ with memories as (
 ),
 
 {% if is_incremental() %}
+{%- set new_after = watermark(this, 'memory_consolidated_at') %}
 -- where each block changed: the first position of a memory consolidated since the last run
 changed_from as (
     select concept, signature, min(position) as first_new_position
     from {{ ref('memory_postings') }}
-    where consolidated_at > {{ watermark(this, 'memory_consolidated_at') }}
+    where consolidated_at > {{ new_after }}
     group by concept, signature
 ),
 
--- memories whose candidates changed: the new ones and the window_size before them in a block
-affected as (
-    select distinct p.memory_id
+-- the end of each changed block: the new postings and the window_size before the first of
+-- them (the old memories that gain candidates); every pair with a new memory lies in here
+context as (
+    select p.memory_id, p.concept, p.signature, p.slot, p.position
     from {{ ref('memory_postings') }} as p
     join changed_from as c on c.concept = p.concept and c.signature = p.signature
     where p.position >= c.first_new_position - {{ window_size }}
 ),
 
--- the positions their candidates can sit at: window_size either side of each of their postings
-near_positions as (
-    select distinct concept, signature, unnest(range(position - {{ window_size }}, position + {{ window_size }} + 1)) as position
-    from {{ ref('memory_postings') }}
-    where memory_id in (select memory_id from affected)
+-- what the old ones among them have: their stored top k
+stored as (
+    select r.memory_id, r.related_memory_id, r.similarity, r.similarity_rank
+    from {{ this }} as r
+    where r.memory_id in (select memory_id from context)
 ),
 
-near as (
-    select p.*, p.memory_id in (select memory_id from affected) as is_affected
-    from {{ ref('memory_postings') }} as p
-    join near_positions as n on n.concept = p.concept and n.signature = p.signature and n.position = p.position
-),
-
--- the memories met, numbered in memory_id order (the tie-break of equal similarities)
+-- the memories met (in the context or in a stored list), numbered in memory_id order (the
+-- tie-break of equal similarities)
 numbered as (
     select m.*, row_number() over (order by m.memory_id) as seq
     from memories as m
-    where m.memory_id in (select memory_id from near)
+    where m.memory_id in (select memory_id from context)
+       or m.memory_id in (select related_memory_id from stored)
 ),
 
 needed as (
-    select n.memory_id, n.concept, n.signature, n.slot, n.position, n.is_affected, m.seq, m.embedding
-    from near as n
+    select n.memory_id, n.concept, n.signature, n.slot, n.position, m.seq, m.embedding
+    from context as n
     join numbered as m on m.memory_id = n.memory_id
 ),
 {% else %}
@@ -93,7 +91,7 @@ numbered as (
 
 -- every posting (a memory's place on each of its blocks' timelines)
 needed as (
-    select p.memory_id, p.concept, p.signature, p.slot, p.position, true as is_affected, m.seq, m.embedding
+    select p.memory_id, p.concept, p.signature, p.slot, p.position, m.seq, m.embedding
     from {{ ref('memory_postings') }} as p
     join numbered as m on m.memory_id = p.memory_id
 ),
@@ -109,7 +107,6 @@ forward as (
         signature,
         slot,
         position,
-        is_affected,
         seq
         {%- for i in range(1, window_size + 1) %},
         lead(seq, {{ i }}) over timeline as next_seq_{{ i }},
@@ -137,8 +134,7 @@ forward as (
 candidates as (
     select
         memory_id,
-        slot,
-        is_affected
+        slot
         {%- for i in range(1, window_size + 1) %},
         {{ score_seq_key('next_similarity_' ~ i, 'next_seq_' ~ i) }} as after_{{ i }},
         {{ score_seq_key('lag(next_similarity_' ~ i ~ ', ' ~ i ~ ') over timeline', 'lag(seq, ' ~ i ~ ') over timeline') }} as before_{{ i }}
@@ -149,7 +145,7 @@ candidates as (
 
 -- the posting's best k keys, one pass each (scalar: no list is built or sorted)
 posting_best_0 as (
-    select * from candidates where is_affected
+    select * from candidates
 ),
 {%- for j in range(1, k + 1) %}
 posting_best_{{ j }} as (
@@ -158,29 +154,48 @@ posting_best_{{ j }} as (
 ),
 {%- endfor %}
 
--- a memory's best k over its postings: its postings side by side (one per slot), then the same
--- passes; a pair met in several shared blocks has the same key each time and counts once
-{%- set slot_keys = [] %}
-{%- for s in range(1, slot_count + 1) %}{% for j in range(1, k + 1) %}{% do slot_keys.append('s' ~ s ~ '_' ~ j) %}{% endfor %}{% endfor %}
-memory_best_0 as (
-    select
-        memory_id
-        {%- for s in range(1, slot_count + 1) %}{% for j in range(1, k + 1) %},
-        max(best_{{ j }}) filter (where slot = {{ s }}) as s{{ s }}_{{ j }}
-        {%- endfor %}{% endfor %}
-    from posting_best_{{ k }}
-    group by memory_id
+-- a memory's best k over its postings: the keys of all its postings' best k, each distinct key
+-- once (a pair met in several shared blocks has the same key each time and counts once), the k
+-- largest by max(key, k) (a bounded heap per memory, no sort); an incremental run adds the
+-- stored top k of the old memories: their candidates only grow, since new memories are appended
+-- after them, and the best k of a union are the best k of one side's best k and the other side
+memory_keys as (
+    select distinct memory_id, key
+    from (
+        select memory_id, unnest([{% for j in range(1, k + 1) %}best_{{ j }}{% if not loop.last %}, {% endif %}{% endfor %}]) as key
+        from posting_best_{{ k }}
+        {%- if is_incremental() %}
+        union all
+        select r.memory_id, {{ score_seq_key('r.similarity', 'n.seq') }} as key
+        from stored as r
+        join numbered as n on n.memory_id = r.related_memory_id
+        {%- endif %}
+    )
+    where key is not null
 ),
-{%- for j in range(1, k + 1) %}
-memory_best_{{ j }} as (
-    select *, {{ top_key_pass(slot_keys, j, 'top_' ~ (j - 1)) }} as top_{{ j }}
-    from memory_best_{{ j - 1 }}
-),
-{%- endfor %}
 
 memory_best as (
-    select memory_id{% for j in range(1, k + 1) %}, top_{{ j }}{% endfor %}
-    from memory_best_{{ k }}
+    {%- if is_incremental() %}
+    -- only the lists that changed are rewritten (an old memory whose new candidates all fall
+    -- below its k-th keeps its rows)
+    select b.memory_id, b.keys
+    from (
+        select memory_id, max(key, {{ k }}) as keys
+        from memory_keys
+        group by memory_id
+    ) as b
+    left join (
+        select r.memory_id, max({{ score_seq_key('r.similarity', 'n.seq') }}, {{ k }}) as keys
+        from stored as r
+        join numbered as n on n.memory_id = r.related_memory_id
+        group by r.memory_id
+    ) as o on o.memory_id = b.memory_id
+    where b.keys is distinct from o.keys
+    {%- else %}
+    select memory_id, max(key, {{ k }}) as keys
+    from memory_keys
+    group by memory_id
+    {%- endif %}
 ),
 
 -- the cue's own columns joined once per memory (before its k rows are unnested)
@@ -192,12 +207,12 @@ ranked as (
             a.concepts,
             a.consolidated_at,
             a.embedding,
-            unnest([{% for j in range(1, k + 1) %}r.top_{{ j }}{% if not loop.last %}, {% endif %}{% endfor %}]) as key,
-            unnest(range(1, {{ k + 1 }})) as similarity_rank
+            unnest(r.keys) as key,
+            unnest(range(1, len(r.keys) + 1)) as similarity_rank
         from memory_best as r
         join numbered as a on a.memory_id = r.memory_id
     )
-    where key is not null
+
 )
 
 -- the similarity itself is recomputed from the two embeddings (exact, not the key's rounding)
