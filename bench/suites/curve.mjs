@@ -69,15 +69,21 @@ const r = await one(\`
   exact_scored as (
     select e.*, \${sim('c.embedding', 'm.embedding')} as similarity
     from exact as e join main.ltm_memories as c on c.memory_id = e.memory_id join main.ltm_memories as m on m.memory_id = e.related_memory_id
+  ),
+  -- tie-aware: a related memory at least as similar as the exact k-th is an exact answer (among
+  -- equal similarities the ids are arbitrary)
+  kth as (
+    select memory_id, min(similarity) as kth from exact_scored group by memory_id
   )
   select count(*)::bigint as exact_pairs,
          count(r.memory_id)::bigint as found,
+         (select count(*) from main.related_memories as r3 join kth on kth.memory_id = r3.memory_id where r3.similarity >= kth.kth - 1e-12)::bigint as found_tie_aware,
          (select count(*) from cues)::bigint as cues,
          avg(e.similarity) as exact_mean_similarity,
          (select avg(r2.similarity) from main.related_memories as r2 where r2.memory_id in (select memory_id from cues)) as pipeline_mean_similarity
   from exact_scored as e
   left join main.related_memories as r on r.memory_id = e.memory_id and r.related_memory_id = e.related_memory_id\`);
-out.recall = { cues: Number(r.cues), exactPairs: Number(r.exact_pairs), found: Number(r.found), exactMean: r.exact_mean_similarity, pipelineMean: r.pipeline_mean_similarity, seconds: (Date.now() - t0) / 1000 };
+out.recall = { cues: Number(r.cues), exactPairs: Number(r.exact_pairs), found: Number(r.found), foundTieAware: Number(r.found_tie_aware), exactMean: r.exact_mean_similarity, pipelineMean: r.pipeline_mean_similarity, seconds: (Date.now() - t0) / 1000 };
 c.closeSync();
 inst.closeSync();
 console.log(JSON.stringify(out));
@@ -228,7 +234,7 @@ export async function run(ctx) {
       const rc = fig.recall;
       rows.push({
         measure: `${label}: related_memories recall of the exact top ${k} (${rc.cues.toLocaleString('en-US')} sampled cues, every long-term memory compared)`,
-        value: `${(rc.found / Math.max(1, rc.exactPairs)).toFixed(3)} (${rc.found} of ${rc.exactPairs})`,
+        value: `${(rc.found / Math.max(1, rc.exactPairs)).toFixed(3)} (${rc.found} of ${rc.exactPairs}); tie-aware ${(rc.foundTieAware / Math.max(1, rc.exactPairs)).toFixed(3)}`,
         baseline: `mean similarity of the top ${k}: exact ${Number(rc.exactMean).toFixed(3)}, pipeline ${Number(rc.pipelineMean).toFixed(3)}`,
         ratio: '—',
         goal: 'measured',
@@ -246,7 +252,7 @@ export async function run(ctx) {
       `| ${per.join(' | ')} |\n| ${per.map(() => '---').join(' | ')} |\n` +
       allModels.map((m) => `| ${m} | ${points.map((p) => (p.models[m] ?? 0).toFixed(2) + (p.rows[m] != null ? ` (${p.rows[m].toLocaleString('en-US')} rows)` : '')).join(' | ')} |`).join('\n');
     notes.push(
-      'The recall sample: cues drawn by hash(memory_id) among the long-term memories; the exact top k compares each with every other long-term memory by the same similarity (no blocking, ties on the smaller id), so it is quadratic and sampled. related_memories only compares memories that share a concept within related_candidate_window places on that concept\'s timeline (linear cost): what it misses are equally similar memories far away in time.',
+      'The recall sample: cues drawn by hash(memory_id) among the long-term memories; the exact top k compares each with every other long-term memory by the same similarity (no blocking, ties on the smaller id), so it is quadratic and sampled. Tie-aware recall counts a related memory at least as similar as the exact k-th as exact (among equal similarities the ids are arbitrary). related_memories only compares memories that share a block (a concept and an LSH bucket of the embedding, memory_postings) within related_candidate_window places on that block\'s timeline (linear cost): what it misses are similar memories in other buckets or farther along the block.',
     );
   }
   return {

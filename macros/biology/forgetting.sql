@@ -99,3 +99,40 @@
        / (1.0 / ({{ tau1 }}) - 1.0 / {{ var('cortical_time_constant_days') }})
    end)
 {%- endmacro %}
+
+{#- The rows of memory_traces / memory_traces_pending: what the chain model needs about each
+    memory that does not move with as_of, for the stm_episodes rows meeting `condition` (SQL on
+    s = stm_episodes, r = memory_replay, left joined: r.memory_id is NULL before the first night). -#}
+{% macro memory_trace_rows(condition) -%}
+with known as (
+    select
+        s.memory_id,
+        s.primary_concept,
+        s.created_at,
+        s.stm_strength,
+        s.emotional_salience,
+        s.replay_scheduled_at as first_night_at,
+        m.last_accessed_at as recorded_last_accessed_at,
+        m.access_count as recorded_access_count,
+        m.emotional_valence,
+        m.theme,
+        r.memory_id is not null as settled,
+        coalesce(r.replayed, false) as replayed,
+        r.fate as first_night_fate,
+        coalesce(r.consolidated_strength, s.stm_strength) as consolidated_strength,
+        coalesce(r.replay_cycles, 0) as first_night_replays,
+        coalesce(r.importance, {{ memory_importance('s.emotional_salience', 's.co_activation_count', 's.concepts') }}) as importance
+    from {{ ref('stm_episodes') }} as s
+    -- the recorded accesses and valence never change for a memory: read raw_memories (a table),
+    -- not the as_of view
+    join {{ ref('raw_memories') }} as m on m.memory_id = s.memory_id
+    left join {{ ref('memory_replay') }} as r on r.memory_id = s.memory_id
+    where {{ condition }}
+)
+
+select
+    *,
+    {{ transfer_rate('importance') }} as transfer_rate,
+    {{ hippocampal_time_constant('emotional_salience', 'memory_id') }} as hippocampal_tau_days
+from known
+{%- endmacro %}

@@ -49,13 +49,21 @@ entered as (
     {% endif %}
     union all by name
     -- retrieved after a first night without replay: replayed the night after the retrieval
+    -- (the recorded last access, raw_memories: one after as_of has its night after as_of too, so
+    -- the as_of view's rule is implied; a table, so the filters reach its scan)
     select r.*, {{ next_sleep_cycle('m.last_accessed_at') }} as entered_at, 'reconsolidation' as entry
     from {{ ref('memory_replay') }} as r
-    join {{ ref('stg_memories') }} as m on m.memory_id = r.memory_id
-    cross join clock
+    join (
+        select m.memory_id, m.last_accessed_at
+        from {{ ref('raw_memories') }} as m
+        where {{ next_sleep_cycle('m.last_accessed_at') }} <= (select as_of from clock)
+        {% if is_incremental() %}
+          -- the next night is within a day of the access
+          and m.last_accessed_at > {{ newest_partition_start(this, 'consolidated_at') }} - interval 1 day
+        {% endif %}
+    ) as m on m.memory_id = r.memory_id
     where not r.replayed
       and m.last_accessed_at > r.consolidated_at
-      and {{ next_sleep_cycle('m.last_accessed_at') }} <= clock.as_of
     {% if is_incremental() %}
       and {{ next_sleep_cycle('m.last_accessed_at') }} >= {{ newest_partition_start(this, 'consolidated_at') }}
     {% endif %}

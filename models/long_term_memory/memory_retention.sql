@@ -3,8 +3,8 @@
   many times it has been replayed: the memory chain model (macros/biology/forgetting.sql) in
   closed form from the memory's own timestamps and as_of. Rebuilt each run (a table: it moves with
   as_of, and the behavioural tests, memory_health and the plots all read it), but only as
-  arithmetic over memory_traces, which holds everything about a memory that does not move with
-  as_of and is built incrementally: no join, no hash, one scan.
+  arithmetic over memory_traces (and memory_traces_pending), which hold everything about a
+  memory that does not move with as_of, built incrementally: no join, no hash, one scan.
 
   Per memory, at as_of:
   - state: short_term (its first night has not come), long_term (replayed at least once:
@@ -27,7 +27,8 @@ with clock as (
     select as_of from {{ ref('pipeline_clock') }}
 ),
 
--- the stored, as_of-independent facts (memory_traces, incremental), and the accesses known at
+-- the stored, as_of-independent facts (memory_traces, incremental, and memory_traces_pending
+-- for the memories before their first night), and the accesses known at
 -- as_of (an access after as_of has not happened yet: as stg_memories decides it)
 known as (
     select
@@ -50,7 +51,11 @@ known as (
         t.transfer_rate,
         t.hippocampal_tau_days,
         clock.as_of
-    from {{ ref('memory_traces') }} as t
+    from (
+        select * from {{ ref('memory_traces') }}
+        union all
+        select * from {{ ref('memory_traces_pending') }}
+    ) as t
     cross join clock
     where t.created_at <= clock.as_of
 ),
