@@ -25,10 +25,13 @@ with memories as (
 ),
 
 postings as (
-    select memory_id, consolidated_at, posting.concept, posting.signature, posting.slot
+    select memory_id, consolidated_at, posting.concept, posting.signature, posting.slot, cast(len(postings) as integer) as postings
     from (
-        select memory_id, consolidated_at, unnest({{ blocking_postings('concepts', 'embedding') }}) as posting
-        from memories
+        select memory_id, consolidated_at, postings, unnest(postings) as posting
+        from (
+            select memory_id, consolidated_at, {{ blocking_postings('concepts', 'embedding') }} as postings
+            from memories
+        )
     )
 )
 
@@ -39,6 +42,7 @@ select
     row_number() over (partition by p.concept, p.signature order by p.consolidated_at, p.memory_id) as position,
     p.memory_id,
     p.slot,
+    p.postings,
     p.consolidated_at
 from postings as p
 {% if is_incremental() %}

@@ -55,7 +55,7 @@ changed_from as (
 -- the end of each changed block: the new postings and the window_size before the first of
 -- them (the old memories that gain candidates); every pair with a new memory lies in here
 context as (
-    select p.memory_id, p.concept, p.signature, p.slot, p.position
+    select p.memory_id, p.concept, p.signature, p.slot, p.postings, p.position
     from {{ ref('memory_postings') }} as p
     join changed_from as c on c.concept = p.concept and c.signature = p.signature
     where p.position >= c.first_new_position - {{ window_size }}
@@ -78,7 +78,7 @@ numbered as (
 ),
 
 needed as (
-    select n.memory_id, n.concept, n.signature, n.slot, n.position, m.seq, m.embedding
+    select n.memory_id, n.concept, n.signature, n.slot, n.postings, n.position, m.seq, m.embedding
     from context as n
     join numbered as m on m.memory_id = n.memory_id
 ),
@@ -91,7 +91,7 @@ numbered as (
 
 -- every posting (a memory's place on each of its blocks' timelines)
 needed as (
-    select p.memory_id, p.concept, p.signature, p.slot, p.position, m.seq, m.embedding
+    select p.memory_id, p.concept, p.signature, p.slot, p.postings, p.position, m.seq, m.embedding
     from {{ ref('memory_postings') }} as p
     join numbered as m on m.memory_id = p.memory_id
 ),
@@ -106,6 +106,7 @@ forward as (
         concept,
         signature,
         slot,
+        postings,
         position,
         seq
         {%- for i in range(1, window_size + 1) %},
@@ -134,7 +135,8 @@ forward as (
 candidates as (
     select
         memory_id,
-        slot
+        slot,
+        postings
         {%- for i in range(1, window_size + 1) %},
         {{ score_seq_key('next_similarity_' ~ i, 'next_seq_' ~ i) }} as after_{{ i }},
         {{ score_seq_key('lag(next_similarity_' ~ i ~ ', ' ~ i ~ ') over timeline', 'lag(seq, ' ~ i ~ ') over timeline') }} as before_{{ i }}
@@ -164,7 +166,9 @@ memory_keys as (
     from (
         select memory_id, unnest([{% for j in range(1, k + 1) %}best_{{ j }}{% if not loop.last %}, {% endif %}{% endfor %}]) as key
         from posting_best_{{ k }}
-        {%- if is_incremental() %}
+        {%- if not is_incremental() %}
+        where postings > 1
+        {%- else %}
         union all
         select r.memory_id, {{ score_seq_key('r.similarity', 'n.seq') }} as key
         from stored as r
@@ -195,6 +199,11 @@ memory_best as (
     select memory_id, max(key, {{ k }}) as keys
     from memory_keys
     group by memory_id
+    union all
+    -- a memory with one posting: that posting's best k are its own
+    select memory_id, list_filter([{% for j in range(1, k + 1) %}best_{{ j }}{% if not loop.last %}, {% endif %}{% endfor %}], lambda key: key is not null) as keys
+    from posting_best_{{ k }}
+    where postings = 1
     {%- endif %}
 ),
 

@@ -8,7 +8,8 @@
 --  1. every memory accessed after its first consolidation night, whose next night has come, is in
 --     long-term memory (ltm_retention);
 --  2. mean retention at as_of (recall probability, 0 for memories not in long-term memory) of
---     memories accessed 10 times or more exceeds that of memories accessed once by at least 0.10;
+--     memories accessed 10 times or more exceeds that of memories accessed once by at least 0.10,
+--     among the memories of the last behaviour_horizon_years;
 --  3. among memories accessed 2-20 times, those whose accesses were spaced (mean gap >= 1 day)
 --     are retained better than massed ones (all accesses within an hour), compared within the same
 --     retention interval (time since the last access, log2 bins) and weighted by stratum size.
@@ -36,11 +37,14 @@ lost_after_retrieval as (
       and not in_ltm
     having count(*) > 0
 ),
+-- over the memories of the last lifetime before as_of (behaviour_horizon_years): a synthetic
+-- stream of millions of notes spans centuries, whose retention is ~0 whatever the practice
 gain as (
     select
         avg(retention) filter (where access_count >= 10) - avg(retention) filter (where access_count = 1) as value,
         count(*) filter (where access_count >= 10) as n_often
     from past_night
+    where created_at > as_of - interval {{ (var('behaviour_horizon_years') * 365.25) | int }} day
 ),
 no_testing_effect as (
     select 'retention gain of 10+ accesses over 1 below {{ min_gain }}', n_often, value
