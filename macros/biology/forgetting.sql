@@ -100,10 +100,11 @@
    end)
 {%- endmacro %}
 
-{#- The rows of memory_traces / memory_traces_pending: what the chain model needs about each
-    memory that does not move with as_of, for the stm_episodes rows meeting `condition` (SQL on
-    s = stm_episodes, r = memory_replay, left joined: r.memory_id is NULL before the first night). -#}
-{% macro memory_trace_rows(condition) -%}
+{#- The rows of memory_traces (settled: the first night has come, memory_replay has the memory)
+    or memory_traces_pending (not settled: before the first night): what the chain model needs
+    about each memory that does not move with as_of, for the stm_episodes rows meeting
+    `stm_condition` (SQL on s = stm_episodes, applied before the joins). -#}
+{% macro memory_trace_rows(settled, stm_condition) -%}
 with known as (
     select
         s.memory_id,
@@ -116,18 +117,31 @@ with known as (
         m.access_count as recorded_access_count,
         m.emotional_valence,
         m.theme,
-        r.memory_id is not null as settled,
-        coalesce(r.replayed, false) as replayed,
+        {%- if settled %}
+        true as settled,
+        r.replayed,
         r.fate as first_night_fate,
-        coalesce(r.consolidated_strength, s.stm_strength) as consolidated_strength,
-        coalesce(r.replay_cycles, 0) as first_night_replays,
-        coalesce(r.importance, {{ memory_importance('s.emotional_salience', 's.co_activation_count', 's.concepts') }}) as importance
-    from {{ ref('stm_episodes') }} as s
+        r.consolidated_strength,
+        r.replay_cycles as first_night_replays,
+        r.importance
+        {%- else %}
+        false as settled,
+        false as replayed,
+        cast(null as varchar) as first_night_fate,
+        s.stm_strength as consolidated_strength,
+        0 as first_night_replays,
+        {{ memory_importance('s.emotional_salience', 's.co_activation_count', 's.concepts') }} as importance
+        {%- endif %}
+    from (
+        select * from {{ ref('stm_episodes') }} as s
+        where {{ stm_condition }}
+    ) as s
     -- the recorded accesses and valence never change for a memory: read raw_memories (a table),
     -- not the as_of view
     join {{ ref('raw_memories') }} as m on m.memory_id = s.memory_id
-    left join {{ ref('memory_replay') }} as r on r.memory_id = s.memory_id
-    where {{ condition }}
+    {%- if settled %}
+    join {{ ref('memory_replay') }} as r on r.memory_id = s.memory_id
+    {%- endif %}
 )
 
 select

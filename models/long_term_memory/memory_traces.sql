@@ -22,7 +22,6 @@
     on_schema_change='fail'
 ) }}
 
-{{ memory_trace_rows(
-    "r.memory_id is not null"
-    ~ (" and s.replay_scheduled_at > " ~ watermark(this, 'first_night_at') if is_incremental() else "")
+{{ memory_trace_rows(true,
+    ("s.replay_scheduled_at > " ~ watermark(this, 'first_night_at')) if is_incremental() else "true"
 ) }}

@@ -5,4 +5,4 @@
 -#}
 {{ config(materialized='table') }}
 
-{{ memory_trace_rows("s.replay_scheduled_at > (select as_of from " ~ ref('pipeline_clock') ~ ")") }}
+{{ memory_trace_rows(false, "s.replay_scheduled_at > (select as_of from " ~ ref('pipeline_clock') ~ ")") }}
