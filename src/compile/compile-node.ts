@@ -79,6 +79,12 @@ export async function compileNode(node: ExecutableNode, env: CompileEnv, ephemer
   } else {
     sql = await renderer.renderTemplate(node.rawCode);
   }
+  const body = stripTrailingSemicolon(sql);
+  // most nodes refer to no ephemeral model: nothing to inline
+  if (!renderer.ephemeralRefs.length) {
+    const result: CompiledNodeWithRefs = { node, compiledSql: body, config: node.resourceType === 'test' ? renderer.testConfig() : node.config, ephemerals: NONE, referencedEphemerals: NONE, bodySql: body };
+    return result;
+  }
   const ephemerals: string[] = [];
   const ctes: string[] = [];
   const seen = new Set<string>();
@@ -96,7 +102,6 @@ export async function compileNode(node: ExecutableNode, env: CompileEnv, ephemer
     ctes.push(`${cteName(env.manifest.nodes.get(id)!.name)} as (\n${(compiled as CompiledNodeWithRefs).bodySql ?? compiled.compiledSql}\n)`);
   };
   for (const id of renderer.ephemeralRefs) await visit(id);
-  const body = stripTrailingSemicolon(sql);
   const compiledSql = ctes.length ? injectCtes(body, ctes) : body;
   const result: CompiledNodeWithRefs = {
     node,
@@ -108,6 +113,8 @@ export async function compileNode(node: ExecutableNode, env: CompileEnv, ephemer
   };
   return result;
 }
+
+const NONE: readonly string[] = Object.freeze([]);
 
 interface CompiledNodeWithRefs extends CompiledNode {
   readonly referencedEphemerals?: readonly string[];
@@ -226,26 +233,40 @@ class NodeRenderer {
   readonly ephemeralRefs: string[] = [];
   /** Ephemeral models a generic test refers to outside its render (its model, its ref() arguments): kept across passes. */
   private readonly pinnedEphemerals: string[] = [];
-  private readonly configSet: Record<string, unknown> = {};
+  /** What the node's `config()` calls set while rendering (made on the first render: most nodes take the static path). */
+  private configSetMemo: Record<string, unknown> | undefined;
+  private get configSet(): Record<string, unknown> {
+    return (this.configSetMemo ??= {});
+  }
 
   /**
    * A test's config with what its macros set by `config()` while rendering (dbt_utils' equality sets
    * `fail_calc`): keys the project or properties already set keep their value, as in dbt.
    */
   testConfig(): NodeConfig {
+    if (!this.configSetMemo) return this.node.config;
     const extra: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(this.configSet)) {
+    for (const [key, value] of Object.entries(this.configSetMemo)) {
       const k = key.replace(/-/g, '_');
       if (value !== undefined && (this.node.config as Record<string, unknown>)[k] === undefined) extra[k] = value;
     }
     return Object.keys(extra).length ? Object.freeze({ ...this.node.config, ...extra }) : this.node.config;
   }
   private readonly where: ErrorLocation;
-  /** The database calls of the render in progress, and what its statements stored. */
-  private replay = new CallReplay();
-  private readonly stored = new Map<string, StoredResult>();
+  /** The database calls of the render in progress, and what its statements stored (made by the first render). */
+  private replayMemo: CallReplay | undefined;
+  private storedMemo: Map<string, StoredResult> | undefined;
   /** What the current pass logged: only the last pass's lines are reported. */
-  private readonly output = new BufferedOutput();
+  private outputMemo: BufferedOutput | undefined;
+  private get replay(): CallReplay {
+    return (this.replayMemo ??= new CallReplay());
+  }
+  private get stored(): Map<string, StoredResult> {
+    return (this.storedMemo ??= new Map());
+  }
+  private get output(): BufferedOutput {
+    return (this.outputMemo ??= new BufferedOutput());
+  }
   private readonly kind: ContextKind;
   private modelMemo: Record<string, unknown> | undefined;
 
@@ -267,16 +288,16 @@ class NodeRenderer {
 
   /** Runs `render` in passes until its database calls are answered; reports the last pass's log lines. */
   private async passes<T>(render: () => T): Promise<T> {
-    this.replay = new CallReplay();
+    const replay = (this.replayMemo = new CallReplay());
     try {
-      return await this.replay.run(render, () => {
+      return await replay.run(render, () => {
         this.ephemeralRefs.length = 0;
         this.ephemeralRefs.push(...this.pinnedEphemerals);
-        this.stored.clear();
-        this.output.clear();
+        this.storedMemo?.clear();
+        this.outputMemo?.clear();
       });
     } finally {
-      this.output.drain(this.env.output(this.node.uniqueId));
+      if (this.outputMemo?.lines.length) this.outputMemo.drain(this.env.output(this.node.uniqueId));
     }
   }
 

@@ -80,6 +80,8 @@ export class MacroRegistry {
    * @throws CompileError BMP_MACRO_DUPLICATE when the package already defines a name.
    */
   addFile(packageName: string, src: MacroSource): RegisteredMacro[] {
+    this.testLookups.clear();
+    this.globalDefaults.clear();
     let macros = this.byPackage.get(packageName);
     if (!macros) this.byPackage.set(packageName, (macros = new Map()));
     const added: RegisteredMacro[] = [];
@@ -151,6 +153,21 @@ export class MacroRegistry {
 
   /** The `test_<name>` macro a generic test runs (see the module comment for the order). */
   findTest(testName: string, namespace: string | undefined, callingPackage: string = this.rootPackage): RegisteredMacro | undefined {
+    // asked for each of a project's generic tests when it is parsed and again when it is compiled
+    let byName = this.testLookups.get(callingPackage);
+    if (!byName) this.testLookups.set(callingPackage, (byName = new Map()));
+    const key = namespace ? `${namespace}.${testName}` : testName;
+    const known = byName.get(key);
+    if (known !== undefined) return known ?? undefined;
+    const found = this.lookUpTest(testName, namespace, callingPackage);
+    byName.set(key, found ?? null);
+    return found;
+  }
+
+  /** findTest's answers by calling package, then `namespace.name` (null: none); cleared when a macro is added. */
+  private readonly testLookups = new Map<string, Map<string, RegisteredMacro | null>>();
+
+  private lookUpTest(testName: string, namespace: string | undefined, callingPackage: string): RegisteredMacro | undefined {
     const name = `test_${testName}`;
     if (namespace) return this.get(namespace, name);
     const first = this.get(this.rootPackage, name) ?? this.get(callingPackage, name);
@@ -186,9 +203,19 @@ export class MacroRegistry {
   isGlobalDefault(macro: RegisteredMacro | undefined, callingPackage: string = this.rootPackage): boolean {
     if (!macro) return true;
     if (macro.packageName !== GLOBAL_PACKAGE) return false;
-    const target = this.dispatchTarget(macro.name, GLOBAL_PACKAGE, callingPackage).macro;
-    return !target || target.packageName === GLOBAL_PACKAGE;
+    let byPackage = this.globalDefaults.get(macro);
+    if (!byPackage) this.globalDefaults.set(macro, (byPackage = new Map()));
+    let answer = byPackage.get(callingPackage);
+    if (answer === undefined) {
+      const target = this.dispatchTarget(macro.name, GLOBAL_PACKAGE, callingPackage).macro;
+      answer = !target || target.packageName === GLOBAL_PACKAGE;
+      byPackage.set(callingPackage, answer);
+    }
+    return answer;
   }
+
+  /** isGlobalDefault's answers by macro and calling package; cleared when a macro is added. */
+  private readonly globalDefaults = new Map<RegisteredMacro, Map<string, boolean>>();
 
   /** Names callable without a namespace from `callingPackage` (for "did you mean"). */
   visibleNames(callingPackage: string = this.rootPackage): Set<string> {

@@ -438,9 +438,15 @@ class ManifestWriter {
         continue;
       }
       const dict = n.resourceType === 'seed' ? this.seed(n) : this.sqlNode(n);
-      const piece = `${first ? '' : ','}${JSON.stringify(n.uniqueId)}:${JSON.stringify(dict, replacer)}`;
+      const key = `${first ? '' : ','}${JSON.stringify(n.uniqueId)}:`;
       first = false;
-      yield replacer ? maskSecrets(piece) : piece;
+      // the key and the node apart (no concatenation the writer would have to flatten), unless a
+      // secret is to be masked: then whole, so one spanning both is found
+      if (replacer) yield maskSecrets(key + JSON.stringify(dict, replacer));
+      else {
+        yield key;
+        yield JSON.stringify(dict);
+      }
     }
     const sources: Record<string, unknown> = {};
     for (const s of manifest.sources.values()) sources[s.uniqueId] = this.source(s);
