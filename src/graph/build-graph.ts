@@ -26,14 +26,20 @@ export function buildGraph(manifest: Manifest): ProjectGraph {
     }
   }
   // Kahn's order reaches every node exactly when there is no cycle: cheaper than looking for one
-  const cycle = topologicalOrder(graph).length === graph.order ? undefined : findCycle(graph);
+  const order = topologicalOrder(graph);
+  const cycle = order.length === graph.order ? undefined : findCycle(graph);
   if (cycle) {
     const first = graph.getNodeAttributes(cycle[0]!).node;
     const names = cycle.map((id) => graph.getNodeAttributes(id).node.name);
     throw new GraphError('BMP_GRAPH_CYCLE', describeCycle(names), { file: first.originalFilePath, nodeId: first.uniqueId });
   }
+  // a command that selects every node asks for the same order again
+  wholeOrders.set(graph, { order, nodes: graph.order, edges: graph.size });
   return graph;
 }
+
+/** The order of every node of a graph buildGraph made, while the graph keeps its node and edge counts. */
+const wholeOrders = new WeakMap<ProjectGraph, { readonly order: readonly string[]; readonly nodes: number; readonly edges: number }>();
 
 /** A cycle as a list of node ids (each depends on the previous), or undefined. Tests are left out: they can't be in cycles of interest. */
 export function findCycle(graph: ProjectGraph): string[] | undefined {
@@ -88,6 +94,9 @@ export function topologicalOrder(graph: ProjectGraph, subset?: ReadonlySet<strin
   // a small subset walks its own neighbours; the whole graph (or most of it) reads every edge once
   // into arrays (graphology's neighbour callbacks cost a closure and an object walk per node)
   if (subset && subset.size * 4 < graph.order) return topologicalOrderByNeighbors(graph, subset);
+  // every node (a subset of all of them is ordered as the whole graph is: roots by id, then edges)
+  const whole = wholeOrders.get(graph);
+  if (whole && whole.nodes === graph.order && whole.edges === graph.size && (!subset || subset.size === graph.order)) return [...whole.order];
   const ids = subset ? [...subset] : graph.nodes();
   const index = new Map<string, number>();
   for (let i = 0; i < ids.length; i++) index.set(ids[i]!, i);

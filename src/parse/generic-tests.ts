@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 import { finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type ConfigCheck, type ProjectConfig } from '../config/index.js';
-import { ParseError, closeMatches, didYouMeanOf, type ErrorLocation } from '../errors.js';
+import { ParseError, closeMatches, didYouMeanOf } from '../errors.js';
 import { analyzeStatic } from '../jinja/index.js';
 import type { RefCall, SqlNode } from '../manifest/types.js';
 import { BUILTIN_TEST_CONFIG, BUILTIN_TESTS, isBuiltinTest, testConfigProblem } from '../data-tests/index.js';
@@ -83,7 +83,8 @@ export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestD
   if (tests && !userMacro) checkBuiltinTest(def, args, finalName, target, tests);
   const hash = md5Hex(`${target.uniqueId}|${finalName}|${JSON.stringify(args)}|${JSON.stringify(def.config)}`).slice(0, 10);
   const fqn = [project.name, ...target.fqnFolders, finalName];
-  const inline = normalizeConfig(def.config, def.where, undefined, check);
+  // (def.where is looked up in the YAML only when asked: not for a test without config)
+  const inline = hasKeys(def.config) ? normalizeConfig(def.config, def.where, undefined, check) : {};
   const fromMacro = userMacro ? normalizeConfig(macroConfig(userMacro.block.text), def.where, undefined, check) : (BUILTIN_TEST_CONFIG[def.testName] ?? {});
   const merged = mergeConfigs({ severity: 'error', store_failures: false }, ...folderConfigs(project.tests, fqn, 'test'), fromMacro, inline, ...(scope.rootTests ? folderConfigs(scope.rootTests, fqn, 'test') : []));
   // a user-given `name:` is also the relation name of stored failures, as in dbt
@@ -125,6 +126,11 @@ export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestD
   } satisfies SqlNode);
 }
 
+function hasKeys(o: Readonly<Record<string, unknown>>): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 function describeTarget(target: TestTarget, columnName: string | undefined): string {
   const what = target.modelRef.source ? `source '${target.modelRef.source.join('.')}'` : `'${target.testLabel}'`;
   return columnName !== undefined ? `column '${columnName}' of ${what}` : what;
@@ -148,14 +154,13 @@ const REQUIRED_ARGS: Readonly<Record<string, readonly string[]>> = {
 };
 
 function checkBuiltinTest(def: TestDefinition, args: Record<string, unknown>, name: string, target: TestTarget, tests: TestLookup): void {
-  const where: ErrorLocation = def.where;
   const full = `${def.namespace ? `${def.namespace}.` : ''}${def.testName}`;
   if (!isBuiltinTest(def.testName)) {
     const close = closeMatches(def.testName, [...new Set([...BUILTIN_TESTS, ...tests.names()])]);
     throw new ParseError(
       'BMP_TEST_UNDEFINED',
       `unknown test '${full}' on ${describeTarget(target, args['column_name'] as string | undefined)}`,
-      where,
+      def.where,
       didYouMeanOf(close) ?? `built-in tests: ${BUILTIN_TESTS.join(', ')}; or define {% test ${def.testName}(model, column_name) %} in the macro paths or tests/generic/`,
     );
   }
@@ -163,11 +168,11 @@ function checkBuiltinTest(def: TestDefinition, args: Record<string, unknown>, na
     const v = args[arg];
     if (v === undefined || v === null || (arg === 'values' && !Array.isArray(v))) {
       const hint = arg === 'column_name' ? 'declare it under a column, or pass column_name' : arg === 'values' ? 'values: [a, b, c]' : undefined;
-      throw new ParseError('BMP_TEST_ARGUMENT', `test '${name}' (${full}) needs the argument '${arg}'${arg === 'values' && v !== undefined ? ' as a list' : ''}`, where, hint);
+      throw new ParseError('BMP_TEST_ARGUMENT', `test '${name}' (${full}) needs the argument '${arg}'${arg === 'values' && v !== undefined ? ' as a list' : ''}`, def.where, hint);
     }
   }
   if (def.testName === 'accepted_range' && args['min_value'] === undefined && args['max_value'] === undefined) {
-    throw new ParseError('BMP_TEST_ARGUMENT', `test '${name}' (accepted_range) needs min_value, max_value or both`, where);
+    throw new ParseError('BMP_TEST_ARGUMENT', `test '${name}' (accepted_range) needs min_value, max_value or both`, def.where);
   }
 }
 

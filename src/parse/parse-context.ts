@@ -18,8 +18,11 @@ interface Captured {
 
 type Section = 'models' | 'seeds' | 'snapshots' | 'tests' | 'sources' | 'unitTests';
 
+/** The file name without its extension (`models/stg/orders.sql` → `orders`). */
 export function stem(path: string): string {
-  return basename(path).replace(/\.[^.]+$/, '');
+  const name = basename(path);
+  const dot = name.lastIndexOf('.');
+  return dot >= 0 && dot < name.length - 1 ? name.slice(0, dot) : name;
 }
 
 /**
@@ -30,7 +33,7 @@ export function stem(path: string): string {
 export class ParseContext {
   readonly warnings: ConfigWarning[] = [];
   /** Where each generic test was declared (its YAML entry), for warnings about it. */
-  readonly testWhere = new Map<string, ErrorLocation>();
+  readonly testWhere = new Map<string, { readonly where: ErrorLocation }>();
   private readonly root: ProjectConfig;
   private readonly isRoot: boolean;
 
@@ -94,7 +97,8 @@ export class ParseContext {
     const provisional = () => this.relationFor(resourceType, name, finalizeConfig(mergeConfigs(preConfig, rootConfig), defaultMaterialized));
     const partialModel = () => ({ unique_id: uniqueId, name, resource_type: resourceType, package_name: pkg, original_file_path: f.path, path: f.relativeToRoot, fqn, config: preConfig, raw_code: rawCode, language: 'sql' });
     const captured = this.capture(rawCode, where, mergeConfigs(preConfig), rootConfig, provisional, partialModel);
-    const inFile = normalizeConfig(captured.config, where, (key) => ({ ...where, line: configCallLine(rawCode, key) }), check);
+    // the line of a key is searched for only when an error or warning reads it
+    const inFile = normalizeConfig(captured.config, where, (key) => lazyLine(where, () => configCallLine(rawCode, key)), check);
     const merged = mergeConfigs(preConfig, inFile, rootConfig);
     if (patch) merged['tags'] = [...new Set([...((merged['tags'] as string[]) ?? []), ...patch.tags])];
     const config = finalizeConfig(merged, defaultMaterialized);
@@ -246,7 +250,7 @@ export class ParseContext {
     const check = this.check('test');
     const make = (t: TestDefinition, column?: string) => {
       const node = makeGenericTest(this.testScope(), target, t, column, tests, check);
-      this.testWhere.set(node.uniqueId, t.where);
+      this.testWhere.set(node.uniqueId, t); // its `where` is found when a warning asks
       out.push(node);
     };
     for (const t of patch.tests) make(t);
@@ -462,6 +466,18 @@ function configCallLine(source: string, key: string): number | undefined {
     if (k) return lineAt(source, m.index + k.index + k[1]!.length);
   }
   return first === undefined ? undefined : lineAt(source, first);
+}
+
+/** `where` with a line found on first read (an own enumerable getter: spreading the location reads it). */
+function lazyLine(where: ErrorLocation, find: () => number | undefined): ErrorLocation {
+  let line: number | undefined | null = null;
+  return {
+    ...where,
+    get line() {
+      if (line === null) line = find();
+      return line;
+    },
+  };
 }
 
 function lineAt(text: string, offset: number): number {

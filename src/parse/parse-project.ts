@@ -250,7 +250,7 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
     for (const [id, r] of parseResources(raw, { projectName: fs.project.name, nodes, sources, roots: fs.propertyRoots })) resources.set(id, r);
   }
 
-  const testWhere = (id: string) => contexts.map((c) => c.testWhere.get(id)).find((w) => w !== undefined);
+  const testWhere = (id: string) => contexts.map((c) => c.testWhere.get(id)).find((w) => w !== undefined)?.where;
   const { resolved, refIndex } = resolveDependencies(root.name, nodes, sources, disabled, (w) => warnings.push(w), testWhere);
   return {
     manifest: { projectName: root.name, nodes: resolved, sources, macros, docs, macroFiles: macroTexts, disabled, refIndex, resources: resources.size ? resources : undefined },

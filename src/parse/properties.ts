@@ -176,9 +176,10 @@ function requireName(entry: Record<string, unknown>, yaml: YamlFile, path: (stri
   return name;
 }
 
-function mapping(v: unknown, what: string, where: ErrorLocation): Record<string, unknown> {
+/** `at`: where the value was written, or something that finds it (only an error needs it). */
+function mapping(v: unknown, what: string, at: ErrorLocation | { readonly where: ErrorLocation }): Record<string, unknown> {
   if (v === undefined || v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw new ParseError('BMP_PROPERTIES_INVALID', `'${what}' must be a mapping`, where);
+  if (typeof v !== 'object' || Array.isArray(v)) throw new ParseError('BMP_PROPERTIES_INVALID', `'${what}' must be a mapping`, 'where' in at ? at.where : at);
   return v as Record<string, unknown>;
 }
 
@@ -210,7 +211,7 @@ function nodePatch(entry: Record<string, unknown>, yaml: YamlFile, path: (string
   const name = requireName(entry, yaml, path);
   checkTypos(entry, NODE_KEYS, `'${name}'`, yaml, path);
   const where = yaml.lazyLocate([...path, 'name'], 'value');
-  const config = mapping(entry['config'], 'config', yaml.lazyLocate([...path, 'config']));
+  const config = mapping(entry['config'], 'config', new YamlPlace(yaml, [...path, 'config']));
   const columns = Array.isArray(entry['columns']) ? (entry['columns'] as Record<string, unknown>[]) : [];
   return {
     name,
@@ -230,7 +231,7 @@ function nodePatch(entry: Record<string, unknown>, yaml: YamlFile, path: (string
         name: cname,
         description: String(c['description'] ?? ''),
         data_type: c['data_type'] === undefined ? undefined : String(c['data_type']),
-        meta: mapping(c['meta'], 'meta', yaml.lazyLocate(cpath)),
+        meta: mapping(c['meta'], 'meta', new YamlPlace(yaml, cpath)),
         tags: strings(c['tags']),
         tests: testDefinitions(c, yaml, cpath),
         quote: c['quote'] === true,
@@ -246,12 +247,42 @@ function testDefinitions(entry: Record<string, unknown>, yaml: YamlFile, path: (
     const v = entry[key];
     if (v === undefined || v === null) continue;
     if (!Array.isArray(v)) throw new ParseError('BMP_PROPERTIES_INVALID', `'${key}' must be a list`, yaml.lazyLocate([...path, key]));
-    v.forEach((t, i) => out.push(testDefinition(t, yaml.lazyLocate([...path, key, i]))));
+    for (let i = 0; i < v.length; i++) out.push(testDefinition(v[i], new YamlPlace(yaml, [...path, key, i])));
   }
   return out;
 }
 
-function testDefinition(t: unknown, where: ErrorLocation): TestDefinition {
+/**
+ * Where a test entry was written, looked up only when something asks (an error, a warning): a
+ * project has one per test, 10,000 at 5,000 models, and nearly all are never asked.
+ */
+class YamlPlace {
+  private located: ErrorLocation | undefined;
+  constructor(
+    private readonly yaml: YamlFile,
+    private readonly path: readonly (string | number)[],
+  ) {}
+  get where(): ErrorLocation {
+    return (this.located ??= this.yaml.lazyLocate(this.path));
+  }
+}
+
+/** A test definition read from YAML; its `where` is found on first use. */
+class YamlTestDefinition implements TestDefinition {
+  constructor(
+    readonly testName: string,
+    readonly namespace: string | undefined,
+    readonly args: Readonly<Record<string, unknown>>,
+    readonly config: Readonly<Record<string, unknown>>,
+    readonly customName: string | undefined,
+    private readonly place: YamlPlace,
+  ) {}
+  get where(): ErrorLocation {
+    return this.place.where;
+  }
+}
+
+function testDefinition(t: unknown, place: YamlPlace): TestDefinition {
   let fullName: string;
   let body: Record<string, unknown> = {};
   if (typeof t === 'string') fullName = t;
@@ -263,23 +294,23 @@ function testDefinition(t: unknown, where: ErrorLocation): TestDefinition {
       body = obj;
     } else {
       const keys = Object.keys(obj);
-      if (keys.length !== 1) throw new ParseError('BMP_TEST_INVALID', `a test must be a name or a single-key mapping, got keys ${keys.join(', ')}`, where);
+      if (keys.length !== 1) throw new ParseError('BMP_TEST_INVALID', `a test must be a name or a single-key mapping, got keys ${keys.join(', ')}`, place.where);
       fullName = keys[0]!;
-      body = mapping(obj[fullName], fullName, where);
+      body = mapping(obj[fullName], fullName, place);
     }
-  } else throw new ParseError('BMP_TEST_INVALID', `a test must be a name or a mapping, got ${JSON.stringify(t)}`, where);
+  } else throw new ParseError('BMP_TEST_INVALID', `a test must be a name or a mapping, got ${JSON.stringify(t)}`, place.where);
   const dot = fullName.lastIndexOf('.');
   const namespace = dot >= 0 ? fullName.slice(0, dot) : undefined;
   const testName = dot >= 0 ? fullName.slice(dot + 1) : fullName;
   const args: Record<string, unknown> = {};
-  const config: Record<string, unknown> = { ...mapping(body['config'], 'config', where) };
+  const config: Record<string, unknown> = { ...mapping(body['config'], 'config', place) };
   for (const [k, v] of Object.entries(body)) {
     if (k === 'config' || k === 'name' || k === 'test_name' || k === 'description') continue;
-    if (k === 'arguments') Object.assign(args, mapping(v, 'arguments', where));
+    if (k === 'arguments') Object.assign(args, mapping(v, 'arguments', place));
     else if (TEST_CONFIG_KEYS.has(k)) config[k] = v;
     else args[k] = v;
   }
-  return { testName, namespace, args, config, customName: typeof body['name'] === 'string' ? body['name'] : undefined, where };
+  return new YamlTestDefinition(testName, namespace, args, config, typeof body['name'] === 'string' ? body['name'] : undefined, place);
 }
 
 function sourcePatch(src: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): SourcePatch {
