@@ -116,6 +116,15 @@ export async function compileNode(node: ExecutableNode, env: CompileEnv, ephemer
 
 const NONE: readonly string[] = Object.freeze([]);
 
+/**
+ * Whether a test argument may render to something else or call ref()/source(): a template (in a
+ * string, or in a string of a list), or a `ref(...)`/`source(...)` call. Anything else is kept as it is.
+ */
+function holdsCall(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('{{') || v.includes('{%') || /^\s*(ref|source)\s*\(/.test(v);
+  return Array.isArray(v) && v.some(holdsCall);
+}
+
 interface CompiledNodeWithRefs extends CompiledNode {
   readonly referencedEphemerals?: readonly string[];
   readonly bodySql?: string;
@@ -323,7 +332,8 @@ class NodeRenderer {
     const modelRel = this.pinning(() => this.relationOf(target.uniqueId));
     const testMacro = this.env.engine.registry.findTest(meta.name, meta.namespace, this.node.packageName);
     const builtin = isBuiltinTest(meta.name) && this.env.engine.registry.isGlobalDefault(testMacro, this.node.packageName);
-    const kwargs = { ...meta.kwargs };
+    const kwargs: Record<string, unknown> = {};
+    for (const key in meta.kwargs) kwargs[key] = meta.kwargs[key];
     const resolveArg = (v: unknown): unknown => {
       if (typeof v !== 'string' || !/^\s*(ref|source)\s*\(/.test(v)) return v;
       const call = analyzeStatic(`{{ ${v.trim()} }}`)?.segments.find((s) => typeof s !== 'string') as StaticCall | undefined;
@@ -337,7 +347,10 @@ class NodeRenderer {
       return Array.isArray(v) ? Promise.all(v.map(renderArg)) : v;
     };
     for (const k of Object.keys(kwargs)) {
-      const rendered = await renderArg(kwargs[k]);
+      const v = kwargs[k];
+      // a plain value (a column name) is neither rendered nor resolved: no promise, no closure
+      if (!holdsCall(v)) continue;
+      const rendered = await renderArg(v);
       kwargs[k] = this.pinning(() => resolveArg(rendered));
     }
     const where = this.node.config.where;
@@ -365,7 +378,10 @@ class NodeRenderer {
   private pinning<T>(fn: () => T): T {
     const before = this.ephemeralRefs.length;
     const out = fn();
-    for (const id of this.ephemeralRefs.slice(before)) if (!this.pinnedEphemerals.includes(id)) this.pinnedEphemerals.push(id);
+    for (let i = before; i < this.ephemeralRefs.length; i++) {
+      const id = this.ephemeralRefs[i]!;
+      if (!this.pinnedEphemerals.includes(id)) this.pinnedEphemerals.push(id);
+    }
     return out;
   }
 

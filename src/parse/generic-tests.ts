@@ -73,7 +73,9 @@ export function genericTestName(testName: string, label: string, args: Readonly<
  */
 export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestDefinition, columnName: string | undefined, tests?: TestLookup, check: ConfigCheck = { resourceType: 'test' }): SqlNode {
   const { project } = scope;
-  const args: Record<string, unknown> = { ...def.args };
+  // (copied key by key, not spread: see finalizeConfig)
+  const args: Record<string, unknown> = {};
+  for (const key in def.args) args[key] = def.args[key];
   if (columnName !== undefined && !('column_name' in args)) args['column_name'] = columnName;
   // a namespaced test is named after its package too, as dbt names it (`dbt_utils_equality_orders_...`)
   const { name, alias } = genericTestName(def.namespace ? `${def.namespace}_${def.testName}` : def.testName, target.testLabel, args);
@@ -88,7 +90,8 @@ export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestD
   const fromMacro = userMacro ? normalizeConfig(macroConfig(userMacro.block.text), def.where, undefined, check) : (BUILTIN_TEST_CONFIG[def.testName] ?? {});
   const merged = mergeConfigs({ severity: 'error', store_failures: false }, ...folderConfigs(project.tests, fqn, 'test'), fromMacro, inline, ...(scope.rootTests ? folderConfigs(scope.rootTests, fqn, 'test') : []));
   // a user-given `name:` is also the relation name of stored failures, as in dbt
-  const config = finalizeConfig({ ...merged, alias: merged['alias'] ?? def.customName ?? alias }, 'test');
+  merged['alias'] = merged['alias'] ?? def.customName ?? alias;
+  const config = finalizeConfig(merged, 'test');
   const problem = testConfigProblem(config);
   if (problem) throw new ParseError('BMP_TEST_CONFIG', `test '${finalName}' on ${describeTarget(target, columnName)}: ${problem}`, def.where);
   const refs: RefCall[] = target.modelRef.ref ? [{ name: target.modelRef.ref }] : [];
