@@ -329,29 +329,21 @@ class NodeRenderer {
     const meta = this.node.testMetadata!;
     const target = this.env.manifest.nodes.get(this.node.attachedNode!) ?? this.env.manifest.sources.get(this.node.attachedNode!);
     if (!target) throw new CompileError('BMP_TEST_TARGET', `test '${this.node.name}' is attached to a missing node`, this.where);
-    const modelRel = this.pinning(() => this.relationOf(target.uniqueId));
+    const before = this.ephemeralRefs.length;
+    const modelRel = this.relationOf(target.uniqueId);
+    this.pinSince(before);
     const testMacro = this.env.engine.registry.findTest(meta.name, meta.namespace, this.node.packageName);
     const builtin = isBuiltinTest(meta.name) && this.env.engine.registry.isGlobalDefault(testMacro, this.node.packageName);
     const kwargs: Record<string, unknown> = {};
     for (const key in meta.kwargs) kwargs[key] = meta.kwargs[key];
-    const resolveArg = (v: unknown): unknown => {
-      if (typeof v !== 'string' || !/^\s*(ref|source)\s*\(/.test(v)) return v;
-      const call = analyzeStatic(`{{ ${v.trim()} }}`)?.segments.find((s) => typeof s !== 'string') as StaticCall | undefined;
-      return call ? this.staticCall(call) : v;
-    };
-    // test arguments are templates too, as in dbt: `values: ["{{ var('statuses') }}"]`
-    const renderArg = async (v: unknown): Promise<unknown> => {
-      if (typeof v === 'string' && (v.includes('{{') || v.includes('{%'))) {
-        return this.passes(() => this.env.engine.render({ file: this.where.file!, source: v, nodeId: this.node.uniqueId, packageName: this.node.packageName }, this.globals()));
-      }
-      return Array.isArray(v) ? Promise.all(v.map(renderArg)) : v;
-    };
     for (const k of Object.keys(kwargs)) {
       const v = kwargs[k];
       // a plain value (a column name) is neither rendered nor resolved: no promise, no closure
       if (!holdsCall(v)) continue;
-      const rendered = await renderArg(v);
-      kwargs[k] = this.pinning(() => resolveArg(rendered));
+      const rendered = await this.renderArg(v);
+      const at = this.ephemeralRefs.length;
+      kwargs[k] = this.resolveArg(rendered);
+      this.pinSince(at);
     }
     const where = this.node.config.where;
     const model = where ? new TemplateRelation(modelRel.database, modelRel.schema, modelRel.identifier, modelRel.type, `(select * from ${modelRel} where ${where})`) : modelRel;
@@ -374,15 +366,27 @@ class NodeRenderer {
     return sql;
   }
 
-  /** Runs `fn`, keeping the ephemeral models it refers to for every later render pass. */
-  private pinning<T>(fn: () => T): T {
-    const before = this.ephemeralRefs.length;
-    const out = fn();
+  /** A generic test's argument `ref('x')` / `source('a', 'b')`: the relation. */
+  private resolveArg(v: unknown): unknown {
+    if (typeof v !== 'string' || !/^\s*(ref|source)\s*\(/.test(v)) return v;
+    const call = analyzeStatic(`{{ ${v.trim()} }}`)?.segments.find((s) => typeof s !== 'string') as StaticCall | undefined;
+    return call ? this.staticCall(call) : v;
+  }
+
+  /** Test arguments are templates too, as in dbt: `values: ["{{ var('statuses') }}"]`. */
+  private async renderArg(v: unknown): Promise<unknown> {
+    if (typeof v === 'string' && (v.includes('{{') || v.includes('{%'))) {
+      return this.passes(() => this.env.engine.render({ file: this.where.file!, source: v, nodeId: this.node.uniqueId, packageName: this.node.packageName }, this.globals()));
+    }
+    return Array.isArray(v) ? Promise.all(v.map((x) => this.renderArg(x))) : v;
+  }
+
+  /** Keeps the ephemeral models referred to since `before` (a length of ephemeralRefs) for every later render pass. */
+  private pinSince(before: number): void {
     for (let i = before; i < this.ephemeralRefs.length; i++) {
       const id = this.ephemeralRefs[i]!;
       if (!this.pinnedEphemerals.includes(id)) this.pinnedEphemerals.push(id);
     }
-    return out;
   }
 
   private staticCall(c: StaticCall): unknown {
