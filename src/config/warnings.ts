@@ -40,6 +40,8 @@ export const WARNING_NAMES = {
   NoNodesForSelectionCriteria: { deprecation: false },
   /** `include`/`exclude` in warn_error_options (dbt 1.8 renamed them `error`/`warn`). dbt 1.10: same name. */
   WEOIncludeExcludeDeprecation: { deprecation: true },
+  /** A folder path under models:/seeds:/snapshots: of the project file that no node is in. dbt: same name. */
+  UnusedResourceConfigPath: { deprecation: false },
   /** A project.yml/profiles.yml key dbt documents that bmp does not act on (bmp's own). */
   KeyNotActedOn: { deprecation: false },
   /** A warn_error_options name that neither bmp nor dbt emits (bmp's own). */
@@ -50,7 +52,7 @@ export type WarningName = keyof typeof WARNING_NAMES;
 
 /** dbt's warn-level event names bmp does not emit: accepted in `--warn-error-options`, with no effect. */
 export const DBT_ONLY_WARNING_NAMES: ReadonlySet<string> = new Set([
-  'Deprecations', 'JinjaLogWarning', 'UnusedResourceConfigPath', 'SeedIncreased', 'SeedExceedsLimitSamePath',
+  'Deprecations', 'JinjaLogWarning', 'SeedIncreased', 'SeedExceedsLimitSamePath',
   'SeedExceedsLimitAndPathChanged', 'SeedExceedsLimitChecksumChanged', 'UnusedTables', 'WrongResourceSchemaFile', 'AdapterDeprecationWarning',
   'NothingToDo', 'FreshnessConfigProblem', 'MissingPlusPrefixDeprecation', 'CustomKeyInObjectDeprecation', 'CustomTopLevelKeyDeprecation',
   'DuplicateYAMLKeysDeprecation', 'GenericJSONSchemaValidationDeprecation', 'UnexpectedJinjaBlockDeprecation', 'PropertyMovedToConfigDeprecation',

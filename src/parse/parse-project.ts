@@ -10,6 +10,7 @@ import { checkSingularTest, type TestTarget } from './generic-tests.js';
 import { ParseContext, stem } from './parse-context.js';
 import { readProperties, type NodePatch, type Properties } from './properties.js';
 import { resolveDependencies } from './resolve.js';
+import { unusedConfigPaths, type ResourceFqns } from './unused-config-paths.js';
 import { parseResources } from './semantic-resources.js';
 import { lookupVar } from './vars.js';
 
@@ -88,6 +89,8 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
   const [filesets] = await Promise.all([Promise.all(projects.map((p) => readFilesOf(rootDir, p)))]);
   for (const fs of filesets) checkNoPythonModels(fs.python);
   const warnings: ConfigWarning[] = [];
+  // every model's, seed's and snapshot's fqn (enabled or not): which folder paths of the project file configure something
+  const fqns: Record<keyof ResourceFqns, (readonly string[])[]> = { model: [], seed: [], snapshot: [] };
 
   // macros and docs of every project first: any template may call any package's macros
   const macros = new Map<string, MacroDef>();
@@ -143,6 +146,7 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
     // names of models, seeds and snapshots are unique within a package (two packages may share one)
     const byName = new Map<string, { id: string; file: string }>();
     const add = (node: ExecutableNode) => {
+      if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') fqns[node.resourceType].push(node.fqn);
       if (!node.config.enabled) {
         disabled.add(node.uniqueId);
         return;
@@ -250,6 +254,7 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
     for (const [id, r] of parseResources(raw, { projectName: fs.project.name, nodes, sources, roots: fs.propertyRoots })) resources.set(id, r);
   }
 
+  warnings.push(...unusedConfigPaths(root, fqns));
   const testWhere = (id: string) => contexts.map((c) => c.testWhere.get(id)).find((w) => w !== undefined)?.where;
   const { resolved, refIndex } = resolveDependencies(root.name, nodes, sources, disabled, (w) => warnings.push(w), testWhere);
   return {

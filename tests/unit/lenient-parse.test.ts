@@ -129,3 +129,36 @@ describe('native rendering: where, with which context', () => {
     expect((err as BmpError).format()).toBe(`Config Error (dbt_project.yml:5:5): config 'enabled' must be true or false, got "false" (a template renders to text; end it with '| as_bool' (dbt's filter) or write true/false) [BMP_CONFIG_INVALID_VALUE]`);
   });
 });
+
+describe("dbt's UnusedResourceConfigPath: folder paths of the project file that configure nothing", () => {
+  it('warns once per path at its line, with a suggestion; paths of disabled nodes count as used', async () => {
+    const { warnings } = await parse({
+      'dbt_project.yml': [
+        'name: d', 'profile: p', 'models:', '  d:', '    +materialized: table', '    stagin:', '      +tags: [x]',
+        '    marts:', '      +enabled: false', '    off:', '      +enabled: false', '  other_pkg:', '    +enabled: false',
+        'seeds:', '  d:', '    +quote_columns: false', '',
+      ].join('\n'),
+      'models/staging/s.sql': 'select 1 as id',
+      'models/marts/m.sql': 'select 1 as id',
+      'models/off/o.sql': 'select 1 as id',
+    });
+    const unused = warnings.filter((w) => w.name === 'UnusedResourceConfigPath');
+    expect(unused.map((w) => [w.subject, w.file, w.line])).toEqual([
+      ['models.d.stagin', 'dbt_project.yml', 6],
+      ['models.d.false', 'dbt_project.yml', 10],
+      ['models.other_pkg', 'dbt_project.yml', 12],
+      ['seeds.d', 'dbt_project.yml', 15],
+    ]);
+    expect(unused[0]!.message).toBe("'models.d.stagin' in dbt_project.yml configures nothing: no model is in that folder; dbt warns and ignores it too: correct the folder name (did you mean 'staging'?) or remove the entry");
+    expect(unused[1]!.message).toContain('an unquoted yes/no/on/off key reads as false, as dbt reads it: quote a folder named so');
+  });
+
+  it('a quoted key names the folder; a project whose paths all match warns about nothing', async () => {
+    const { warnings } = await parse({
+      'dbt_project.yml': "name: d\nprofile: p\nmodels:\n  d:\n    'off':\n      +enabled: false\n    staging: {+tags: [x]}\n",
+      'models/staging/s.sql': 'select 1 as id',
+      'models/off/o.sql': 'select 1 as id',
+    });
+    expect(warnings.filter((w) => w.name === 'UnusedResourceConfigPath')).toEqual([]);
+  });
+});
