@@ -125,7 +125,11 @@ export class YamlFile {
   withFloats(path: readonly string[]): unknown {
     const pick = (data: unknown) => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), data);
     if (!MAYBE_INTEGRAL_FLOAT.test(this.text)) return pick(this.data);
-    return pick(loadFast(this.text, { filename: this.file, schema: PYYAML_FLOAT_KEEPING_SCHEMA }));
+    try {
+      return pick(loadFast(this.text, { filename: this.file, schema: PYYAML_FLOAT_KEEPING_SCHEMA }));
+    } catch {
+      return pick(this.data); // only the careful parser reads this file (a complex `?` key): floats print as numbers
+    }
   }
 
   /** Where the key (or value) at `path` was written; falls back to the file alone. */
