@@ -26,6 +26,8 @@ export interface EarlyWarehouse {
   readonly warehouse: Promise<Warehouse>;
   /** Closes it unused; a database file it created is removed (the invocation stopped before using it). */
   discard(): Promise<void>;
+  /** The session took it: from now on the file is the user's, whatever happens. */
+  adopt(): void;
 }
 
 export class Warehouse {
@@ -74,13 +76,22 @@ export class Warehouse {
     const created = !existsSync(path);
     const warehouse = Warehouse.open(target, mode, o);
     warehouse.catch(() => undefined); // raised where the session takes it
+    const remove = () => {
+      for (const f of [path, `${path}.wal`]) rmSync(f, { force: true });
+    };
+    // a Ctrl-C before the session takes it exits at once (nothing to roll back): the file this
+    // invocation created goes with it, as a failed invocation's does
+    if (created) process.once('exit', remove);
+    const settle = () => process.off('exit', remove);
     return {
       warehouse,
       discard: async () => {
+        settle();
         const w = await warehouse.catch(() => undefined);
         w?.close();
-        if (w && created) for (const f of [path, `${path}.wal`]) rmSync(f, { force: true });
+        if (w && created) remove();
       },
+      adopt: settle,
     };
   }
 

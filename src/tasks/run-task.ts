@@ -114,6 +114,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
     await early?.discard();
     throw err;
   }
+  early?.adopt();
   opts.onSession?.(session);
   await reconcileExternalModels(project, session);
   const writer = new RunResultsWriter(join(project.targetDir, 'run_results.json'), session.invocationId, { which: command, select: opts.select ?? [], exclude: opts.exclude ?? [], full_refresh: !!opts.fullRefresh, threads: project.cfg.target.threads });
