@@ -102,6 +102,8 @@ function makeContext(opts, bmp, workDir) {
     workDir,
     logDir,
     quick: opts.quick,
+    /** False with --no-write: a suite writes no file of the repository (BENCHMARKS.md, plots). */
+    write: opts.write,
     node: process.execPath,
     bmp,
     gen,

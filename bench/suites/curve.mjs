@@ -244,7 +244,7 @@ export async function run(ctx) {
   }
   if (points.length) {
     const stageNames = [...new Set(points.flatMap((p) => Object.entries(p.models).sort((a, c) => c[1] - a[1]).slice(0, 5).map(([m]) => m)))].slice(0, 7);
-    writeFileSync(join(ctx.repoDir, 'docs/pipeline-curve.svg'), curveSvg(points, stageNames));
+    if (ctx.write) writeFileSync(join(ctx.repoDir, 'docs/pipeline-curve.svg'), curveSvg(points, stageNames));
     const per = ['model', ...points.map((p) => fmtN(p.n))];
     const allModels = [...new Set(points.flatMap((p) => Object.keys(p.models)))].sort((a, c) => (points[points.length - 1].models[c] ?? 0) - (points[points.length - 1].models[a] ?? 0));
     stageTable =

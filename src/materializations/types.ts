@@ -1,13 +1,10 @@
 import type { Catalog, CatalogColumn, CatalogRelation, Connection } from '../adapters/duckdb/index.js';
-import type { EngineAdapter } from '../adapters/index.js';
+import type { EngineAdapter, EventTimeWindow } from '../adapters/index.js';
 import type { CompiledNode } from '../compile/index.js';
 import type { Relation } from '../manifest/types.js';
 
-/** One microbatch window `[start, end)`, as `YYYY-MM-DD HH:MM:SS` (UTC wall clock). */
-export interface EventTimeWindow {
-  readonly start: string;
-  readonly end: string;
-}
+/** One microbatch window (the engine boundary defines it: its intents take one). */
+export type { EventTimeWindow };
 
 /** What a materialization gets: the compiled node, the relation as it stands, a connection. */
 export interface MaterializationContext {
