@@ -166,6 +166,11 @@ async function main() {
   }
   const machine = await machineInfo();
   const bmp = probeBmp(repoDir, opts.bmp);
+  if (bmp.stale) {
+    // figures of an old build would land in docs/BENCHMARKS.md under today's commit
+    console.error(`bench: ${bmp.reason}`);
+    process.exit(2);
+  }
   console.log(`bmp benchmarks — ${machineLine(machine)}; load ${machine.loadavg}`);
   console.log(bmp.available ? `bmp: ${bmp.display} (${bmp.version})` : `bmp: SKIPPED — ${bmp.reason}\n     (baselines are still measured)`);
   const ctx = makeContext(opts, bmp, workDir);

@@ -4,7 +4,7 @@
  * work folder, regenerated when the generator changes).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as gen from '../generate.mjs';
 
@@ -25,6 +25,11 @@ export function probeBmp(repoDir, override) {
   if (!existsSync(bin)) {
     return { ...base, available: false, reason: `${bin} not found — run \`npm run build\` first (or set BMP_BIN)` };
   }
+  // a dist/ older than the sources measures code that is no longer there: refuse rather than report it
+  if (override === undefined && process.env.BMP_BIN === undefined) {
+    const stale = newerSource(join(repoDir, 'src'), statSync(bin).mtimeMs);
+    if (stale) return { ...base, available: false, stale: true, reason: `${bin} is older than ${stale} — run \`npm run build\` first (or set BMP_BIN)` };
+  }
   const probe = spawnSync(cmd, [...args, '--version'], { encoding: 'utf8', timeout: 30000, cwd: repoDir });
   if (probe.error || probe.status !== 0) {
     const why = probe.error ? probe.error.message : `exit code ${probe.status}`;
@@ -32,6 +37,21 @@ export function probeBmp(repoDir, override) {
     return { ...base, available: false, reason: `\`${display} --version\` failed (${why})${text ? `:\n${text}` : ''}` };
   }
   return { ...base, available: true, version: probe.stdout.trim().split('\n')[0] };
+}
+
+/** The first source file (.ts, not a test) modified after `since` (ms), or undefined. */
+function newerSource(dir, since) {
+  if (!existsSync(dir)) return undefined;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = newerSource(path, since);
+      if (found) return found;
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && statSync(path).mtimeMs > since) {
+      return path;
+    }
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
