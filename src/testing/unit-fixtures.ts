@@ -1,11 +1,11 @@
 /**
  * Unit-test fixtures: the `given`/`expect` rows of a unit test (dict, csv or sql, inline or from a
- * fixture file) read into plain values, column types inferred from them, and the statements that
- * load them into the unit test's own in-memory database. Values are always bound, never pasted.
+ * fixture file) read into plain values, column types inferred from them, and loaded into the unit test's own in-memory database
+ * (`UnitTestDatabase`, src/adapters/duckdb: the SQL). Values are always bound, never pasted.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { quoteIdent, type Connection } from '../adapters/duckdb/index.js';
+import type { UnitTestDatabase } from '../adapters/duckdb/index.js';
 import { CompileError, type ErrorLocation } from '../errors.js';
 import type { UnitTestRows } from '../manifest/types.js';
 
@@ -210,22 +210,11 @@ export function fixtureColumns(data: Extract<FixtureData, { kind: 'rows' }>, kno
 }
 
 /**
- * Creates `table` (a quoted, schema-qualified name) with `columns` and inserts the rows, each
+ * Creates `table` (a scratch table, `db.table(name)`) with `columns` and inserts the rows, each
  * value bound and cast to its column's type; columns a row does not give are null.
  */
-export async function loadFixture(conn: Connection, table: string, columns: readonly FixtureColumn[], data: Extract<FixtureData, { kind: 'rows' }>): Promise<void> {
-  await conn.run(`create table ${table} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
-  if (!data.rows.length || !data.columns.length) return;
+export async function loadFixture(db: UnitTestDatabase, table: string, columns: readonly FixtureColumn[], data: Extract<FixtureData, { kind: 'rows' }>): Promise<void> {
   const typeOf = new Map(columns.map((c) => [c.name.toLowerCase(), c.type]));
-  const cols = data.columns.map((c) => ({ name: c, type: typeOf.get(c.toLowerCase())! }));
-  const CHUNK = 500;
-  for (let start = 0; start < data.rows.length; start += CHUNK) {
-    const chunk = data.rows.slice(start, start + CHUNK);
-    const params: (string | null)[] = [];
-    const tuples = chunk.map((r) => `(${cols.map((c, i) => {
-      params.push(bindValue(r[i]));
-      return `cast($${params.length} as ${c.type})`;
-    }).join(', ')})`);
-    await conn.run(`insert into ${table} (${cols.map((c) => quoteIdent(c.name)).join(', ')}) values ${tuples.join(', ')}`, params);
-  }
+  const given = data.columns.map((name) => ({ name, type: typeOf.get(name.toLowerCase()) ?? 'VARCHAR' }));
+  await db.createTable(table, columns, given, data.columns.length ? data.rows.map((r) => given.map((_, i) => bindValue(r[i]))) : []);
 }

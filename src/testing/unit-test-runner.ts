@@ -4,7 +4,7 @@
  * with `expect` as multisets over the expected columns, and a failure prints a row diff.
  */
 import { join } from 'node:path';
-import { Catalog, Database, DuckDbTemplateDatabase, quoteIdent, type Connection } from '../adapters/duckdb/index.js';
+import { UnitTestDatabase, type Connection } from '../adapters/duckdb/index.js';
 import { compileNode, type CompileEnv } from '../compile/index.js';
 import { CompileError, type ErrorLocation } from '../errors.js';
 import type { NodeRunner, Session } from '../execute/index.js';
@@ -12,9 +12,7 @@ import { analyzeStatic } from '../jinja/index.js';
 import type { ManifestNode, SqlNode, UnitTestNode } from '../manifest/types.js';
 import { testFileStem } from '../report/index.js';
 import { fixtureColumns, loadFixture, readFixture, type FixtureColumn, type FixtureData } from './unit-fixtures.js';
-import { formatRowDiff, summarizeDiff, type DisplayRow } from './unit-diff.js';
-
-const SCHEMA = 'bmp_unit';
+import { formatRowDiff, summarizeDiff } from './unit-diff.js';
 
 /** Runs one unit test; see the module comment. */
 export const runUnitTest: NodeRunner = async (session, node, userConn) => {
@@ -23,29 +21,27 @@ export const runUnitTest: NodeRunner = async (session, node, userConn) => {
   const model = manifest.nodes.get(test.model) ?? [...manifest.nodes.values()].find((n) => n.resourceType === 'model' && n.name === test.model);
   const where: ErrorLocation = { file: test.originalFilePath, nodeId: test.uniqueId };
   if (!model || model.resourceType !== 'model') throw new CompileError('BMP_UNIT_TEST_MODEL', `unit test '${test.name}' tests '${test.model}', which is not a model`, where);
-  const db = await Database.open({ path: ':memory:' });
+  const db = await UnitTestDatabase.open();
   try {
-    const conn = await db.connect();
-    await conn.run(`create schema ${quoteIdent(SCHEMA)}`);
     const ctx = { projectDir: session.cfg.project.projectDir, testPaths: session.cfg.project.testPaths, where };
     const refOverrides = new Map<string, string>();
     for (const [i, given] of test.given.entries()) {
       const input = inputNode(session, model, given.input, where, test.name);
-      const table = `${quoteIdent(SCHEMA)}.${quoteIdent(`given_${i}_${input.name}`)}`;
+      const table = db.table(`given_${i}_${input.name}`);
       const label = `unit test '${test.name}', given ${given.input}`;
       const data = readFixture(given.rows, { ...ctx, label });
-      await createInput(session, conn, userConn, table, input, data, label, where);
+      await createInput(session, db, userConn, table, input, data, label, where);
       refOverrides.set(input.uniqueId, table);
     }
-    const compiledSql = await compileWithFixtures(session, test, model, conn, refOverrides);
+    const compiledSql = await compileWithFixtures(session, test, model, db, refOverrides);
     // dbt's place for it: target/compiled/<project>/<properties file>/<unit test>.sql
     session.sqlFiles.write(join(session.targetDir, 'compiled', manifest.projectName, test.originalFilePath, `${testFileStem(test.name)}.sql`), compiledSql);
     try {
-      await conn.run(`create table ${quoteIdent(SCHEMA)}.actual as (\n${compiledSql}\n)`);
+      await db.createTableAs(db.table('actual'), compiledSql);
     } catch (err) {
       return { status: 'error', message: `unit test '${test.name}': model '${model.name}' failed on the given rows: ${firstLine(err)}${hintFor(err)}`, adapterResponse: {} };
     }
-    return await compare(conn, test, model, ctx);
+    return await compare(db, test, model, ctx);
   } finally {
     db.close();
   }
@@ -81,7 +77,7 @@ function inputNode(session: Session, model: SqlNode, input: string, where: Error
  * What the real input looks like: its columns in the user's database (read only), else the seed
  * file's columns, so a test gives only the columns it cares about and the rest are typed nulls.
  */
-async function knownColumns(session: Session, conn: Connection, userConn: Connection | undefined, input: ManifestNode): Promise<FixtureColumn[]> {
+async function knownColumns(session: Session, db: UnitTestDatabase, userConn: Connection | undefined, input: ManifestNode): Promise<FixtureColumn[]> {
   const rel = input.relation;
   if (rel) {
     const cached = session.catalog.get(rel.schema, rel.identifier);
@@ -92,19 +88,14 @@ async function knownColumns(session: Session, conn: Connection, userConn: Connec
     }
   }
   if (input.resourceType === 'seed') {
-    const types = input.config['column_types'] as Record<string, string> | undefined;
-    const delimiter = input.config.delimiter;
-    const opts = ['header = true', 'auto_detect = true'];
-    if (types && Object.keys(types).length) opts.push(`types = {${Object.entries(types).map(([k, v]) => `'${k.replaceAll("'", "''")}': '${v.replaceAll("'", "''")}'`).join(', ')}}`);
-    if (delimiter) opts.push(`delim = '${delimiter.replaceAll("'", "''")}'`);
-    const r = await conn.query(`describe select * from read_csv($1, ${opts.join(', ')})`, [input.absolutePath]).catch(() => undefined);
-    if (r) return r.rows.map((row) => ({ name: String(row['column_name']), type: String(row['column_type']) }));
+    const found = await db.csvColumns(input.absolutePath, { delimiter: input.config.delimiter || undefined, columnTypes: input.config.column_types });
+    if (found) return found;
   }
   return [];
 }
 
-async function createInput(session: Session, conn: Connection, userConn: Connection, table: string, input: ManifestNode, data: FixtureData, label: string, where: ErrorLocation): Promise<void> {
-  const known = await knownColumns(session, conn, userConn, input);
+async function createInput(session: Session, db: UnitTestDatabase, userConn: Connection, table: string, input: ManifestNode, data: FixtureData, label: string, where: ErrorLocation): Promise<void> {
+  const known = await knownColumns(session, db, userConn, input);
   const declared = new Map(Object.values(input.columns).filter((c) => c.data_type).map((c) => [c.name.toLowerCase(), c.data_type!]));
   if (data.kind === 'rows') {
     const columns = fixtureColumns(data, known, declared);
@@ -112,23 +103,21 @@ async function createInput(session: Session, conn: Connection, userConn: Connect
       throw new CompileError('BMP_UNIT_TEST_FIXTURE', `${label}: no rows, and the columns of ${input.resourceType} '${input.name}' are unknown (it is not in the database)`, where, 'give at least one row, or rows as format: sql (select ... where false)');
     }
     try {
-      await loadFixture(conn, table, columns, data);
+      await loadFixture(db, table, columns, data);
     } catch (err) {
       throw new CompileError('BMP_UNIT_TEST_FIXTURE', `${label}: a row does not fit the column types (${columns.map((c) => `${c.name} ${c.type}`).join(', ')}): ${firstLine(err)}`, where);
     }
     return;
   }
   try {
-    await conn.run(`create table ${table} as (\n${data.sql}\n)`);
+    await db.createTableAs(table, data.sql);
   } catch (err) {
     throw new CompileError('BMP_UNIT_TEST_FIXTURE', `${label}: the rows' SQL failed: ${firstLine(err)}`, where);
   }
-  if (!known.length) return;
-  const have = new Set((await conn.query(`select * from ${table} limit 0`)).columns.map((c) => c.name.toLowerCase()));
-  for (const c of known) if (!have.has(c.name.toLowerCase())) await conn.run(`alter table ${table} add column ${quoteIdent(c.name)} ${c.type}`);
+  if (known.length) await db.addMissingColumns(table, known);
 }
 
-async function compileWithFixtures(session: Session, test: UnitTestNode, model: SqlNode, conn: Connection, refOverrides: ReadonlyMap<string, string>): Promise<string> {
+async function compileWithFixtures(session: Session, test: UnitTestNode, model: SqlNode, db: UnitTestDatabase, refOverrides: ReadonlyMap<string, string>): Promise<string> {
   const macros = { ...(test.overrides.macros ?? {}) };
   const isIncremental = 'is_incremental' in macros ? Boolean(macros['is_incremental']) : false;
   delete macros['is_incremental'];
@@ -138,7 +127,7 @@ async function compileWithFixtures(session: Session, test: UnitTestNode, model: 
   const env: CompileEnv = {
     ...base,
     // the model's queries (run_query, adapter.*) see the unit test's own database of fixtures
-    context: { ...base.context, database: new DuckDbTemplateDatabase(async () => conn, new Catalog()) },
+    context: { ...base.context, database: db.templateDatabase },
     contextKind: 'unit_test',
     varOverrides: test.overrides.vars ?? {},
     refOverrides,
@@ -149,18 +138,18 @@ async function compileWithFixtures(session: Session, test: UnitTestNode, model: 
   return compiled.compiledSql;
 }
 
-async function compare(conn: Connection, test: UnitTestNode, model: SqlNode, ctx: { projectDir: string; testPaths: readonly string[]; where: ErrorLocation }): Promise<Awaited<ReturnType<NodeRunner>>> {
-  const actual = `${quoteIdent(SCHEMA)}.actual`;
-  const actualCols = (await conn.query(`describe ${actual}`)).rows.map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
+async function compare(db: UnitTestDatabase, test: UnitTestNode, model: SqlNode, ctx: { projectDir: string; testPaths: readonly string[]; where: ErrorLocation }): Promise<Awaited<ReturnType<NodeRunner>>> {
+  const actual = db.table('actual');
+  const actualCols = await db.describe(actual);
   const byName = new Map(actualCols.map((c) => [c.name.toLowerCase(), c]));
   const data = readFixture(test.expect, { ...ctx, label: `unit test '${test.name}', expect` });
-  const expected = `${quoteIdent(SCHEMA)}.expected`;
+  const expected = db.table('expected');
   let expectedNames: string[];
   // `expect: {rows: []}` expects no rows at all: compare over every column the model returns
   if (data.kind === 'rows') expectedNames = data.columns.length ? [...data.columns] : actualCols.map((c) => c.name);
   else {
-    await conn.run(`create table ${quoteIdent(SCHEMA)}.expected_raw as (\n${data.sql}\n)`);
-    expectedNames = (await conn.query(`select * from ${quoteIdent(SCHEMA)}.expected_raw limit 0`)).columns.map((c) => c.name);
+    await db.createTableAs(db.table('expected_raw'), data.sql);
+    expectedNames = (await db.describe(db.table('expected_raw'))).map((c) => c.name);
   }
   const unknown = expectedNames.filter((n) => !byName.has(n.toLowerCase()));
   if (unknown.length) {
@@ -177,25 +166,18 @@ async function compare(conn: Connection, test: UnitTestNode, model: SqlNode, ctx
   }
   try {
     if (data.kind === 'rows') {
-      await loadFixture(conn, expected, cols, { ...data, columns: data.columns.length ? cols.map((c) => c.name) : [] });
+      await loadFixture(db, expected, cols, { ...data, columns: data.columns.length ? cols.map((c) => c.name) : [] });
     } else {
-      await conn.run(`create table ${expected} as select ${cols.map((c) => `cast(${quoteIdent(c.name)} as ${c.type}) as ${quoteIdent(c.name)}`).join(', ')} from ${quoteIdent(SCHEMA)}.expected_raw`);
+      await db.createCastCopy(expected, db.table('expected_raw'), cols);
     }
   } catch (err) {
     return { status: 'error', message: `unit test '${test.name}': an expected row does not fit the model's column types (${cols.map((c) => `${c.name} ${c.type}`).join(', ')}): ${firstLine(err)}`, adapterResponse: {} };
   }
-  const list = cols.map((c) => quoteIdent(c.name)).join(', ');
-  const shown = cols.map((c) => `cast(${quoteIdent(c.name)} as varchar) as ${quoteIdent(c.name)}`).join(', ');
-  const rowsOf = async (sql: string): Promise<DisplayRow[]> =>
-    (await conn.query(`select ${shown} from (${sql}) as d`)).rows.map((r) => cols.map((c) => (r[c.name] === null || r[c.name] === undefined ? null : String(r[c.name]))));
-  const missing = await rowsOf(`select ${list} from ${expected} except all select ${list} from ${actual}`);
-  const extra = await rowsOf(`select ${list} from ${actual} except all select ${list} from ${expected}`);
-  const counts = (await conn.rows<{ e: number; a: number }>(`select (select count(*) from ${expected}) as e, (select count(*) from ${actual}) as a`))[0]!;
-  if (!missing.length && !extra.length) return { status: 'pass', message: 'PASS', failures: 0, adapterResponse: { rows: counts.a } };
-  const matched = await rowsOf(`select ${list} from ${expected} intersect all select ${list} from ${actual}`);
+  const { missing, extra, matched, expectedCount, actualCount } = await db.compare(expected, actual, cols);
+  if (!missing.length && !extra.length) return { status: 'pass', message: 'PASS', failures: 0, adapterResponse: { rows: actualCount } };
   const message =
     `unit test '${test.name}' of model '${model.name}': actual differs from expected: ${summarizeDiff({ missing: missing.length, extra: extra.length })} ` +
-    `(expected ${counts.e} row${counts.e === 1 ? '' : 's'}, got ${counts.a}; - expected but not returned, + returned but not expected)\n` +
+    `(expected ${expectedCount} row${expectedCount === 1 ? '' : 's'}, got ${actualCount}; - expected but not returned, + returned but not expected)\n` +
     formatRowDiff(cols.map((c) => c.name), { missing, extra, matched });
   return { status: 'fail', message, failures: missing.length + extra.length, adapterResponse: {} };
 }

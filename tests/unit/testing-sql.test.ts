@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Manifest, NodeConfig, SqlNode } from '../../src/manifest/types.js';
 import { macroConfig } from '../../src/parse/generic-tests.js';
 import { builtinTestAggregate, builtinTestSql, parseThreshold, testConfigProblem, testMessage, testStatus, testVerdictSql, verdictFromCount } from '../../src/data-tests/index.js';
+import { csvSelect, fixtureTableStatements } from '../../src/adapters/duckdb/unit-test-database.js';
 import { batchSql, formatRowDiff, inferType, isBatchable, parseCsv, planBatches, summarizeDiff } from '../../src/testing/index.js';
 
 const cfg = (c: Record<string, unknown> = {}): NodeConfig => ({ enabled: true, materialized: 'test', tags: [], meta: {}, pre_hook: [], post_hook: [], severity: 'error', ...c });
@@ -207,5 +208,31 @@ describe('unit-test fixtures', () => {
     const many = formatRowDiff(['n'], { matched: Array.from({ length: 60 }, (_, i) => [String(i)]), missing: [['x']], extra: [] }, 10);
     expect(many).toContain('-  x');
     expect(many).toContain('... 51 more rows');
+  });
+});
+
+describe("unit tests' scratch tables (src/adapters/duckdb/unit-test-database.ts)", () => {
+  it('creates the typed table, then inserts the given columns with every value bound and cast', () => {
+    const cols = [{ name: 'id', type: 'INTEGER' }, { name: 'my "ts"', type: 'DATE' }];
+    const got = fixtureTableStatements('"bmp_unit"."given_0_o"', cols, [cols[1]!], [['2024-01-01'], [null]]);
+    expect(got).toEqual([
+      { sql: 'create table "bmp_unit"."given_0_o" ("id" INTEGER, "my ""ts""" DATE)', params: [] },
+      { sql: 'insert into "bmp_unit"."given_0_o" ("my ""ts""") values (cast($1 as DATE)), (cast($2 as DATE))', params: ['2024-01-01', null] },
+    ]);
+  });
+
+  it('splits many rows into inserts of 500 and leaves out the insert when no column or row is given', () => {
+    const cols = [{ name: 'x', type: 'BIGINT' }];
+    const rows = Array.from({ length: 1001 }, (_, i) => [String(i)]);
+    const got = fixtureTableStatements('t', cols, cols, rows);
+    expect(got.map((s) => s.params.length)).toEqual([0, 500, 500, 1]);
+    expect(got[3]!.sql).toBe('insert into t ("x") values (cast($1 as BIGINT))');
+    expect(fixtureTableStatements('t', cols, [], rows)).toHaveLength(1);
+    expect(fixtureTableStatements('t', cols, cols, [])).toHaveLength(1);
+  });
+
+  it("reads a seed's CSV with its delimiter and column_types as literals, the path bound", () => {
+    expect(csvSelect({})).toBe('select * from read_csv($1, header = true, auto_detect = true)');
+    expect(csvSelect({ delimiter: ';', columnTypes: { "o'k": 'VARCHAR' } })).toBe("select * from read_csv($1, header = true, auto_detect = true, delim = ';', types = {'o''k': 'VARCHAR'})");
   });
 });

@@ -14,3 +14,4 @@ export { DEST, SRC, keyIn, keyMatch, timestampLiteral, windowPredicate, partitio
 export { DuckDbAdapter, DuckDbDialect, duckdbDialect, createIndexStatements } from './adapter.js';
 export { GLOBAL_MACRO_FILES, type GlobalMacroFile } from './global-macros/index.js';
 export * from './template-database.js';
+export { UnitTestDatabase, UNIT_TEST_SCHEMA, csvSelect, fixtureTableStatements, type ScratchColumn, type ScratchComparison, type ScratchTextRow } from './unit-test-database.js';
