@@ -132,6 +132,37 @@ export interface EngineColumn {
 
 export type RelationKind = 'table' | 'view';
 
+/** A relation that exists, and what it is. */
+export interface ExistingRelation extends Relation {
+  readonly kind: RelationKind;
+}
+
+/** An index as it exists on a table, as the engine reports it. */
+export interface EngineIndex {
+  readonly name: string;
+  readonly unique: boolean;
+  /** Lower-case column names, unquoted (an expression key gives its text). */
+  readonly columns: readonly string[];
+  /** Each key as SQL (`"my code"`, or the expression), for checking the keys' uniqueness. */
+  readonly keySql: readonly string[];
+  /** The statement that creates it again exactly as it is, kept if it exists. */
+  readonly createSql: string;
+  /** The statement that drops it if it exists. */
+  readonly dropSql: string;
+}
+
+/** One partition of some rows: its label (`2024-03`, NULL for rows without a partition), start and rows. */
+export interface PartitionCount {
+  readonly key: string | null;
+  /** The partition's first instant as `YYYY-MM-DD HH:MM:SS`. */
+  readonly start: string | null;
+  /** Rows in the partition. */
+  readonly count: number;
+}
+
+/** What {@link EngineAdapter.describe} describes: a relation, the rows of a query, or a temp table of this connection. */
+export type DescribeSource = Relation | { readonly query: string } | { readonly temp: string };
+
 /** What an engine can do, so callers branch on capability, not on the engine's name. */
 export interface EngineCapabilities {
   /** `MERGE INTO` (else merge is delete+insert). */
@@ -222,8 +253,29 @@ export interface EngineAdapter extends EngineDialect {
   atomically<T>(hooks: Hooks, work: () => Promise<T>): Promise<T>;
   /** Runs a step now (inside a body given to {@link atomically}), answering the rows of its counted statement. */
   run(step: Step): Promise<RowCount>;
-  /** The columns of a relation, or of the rows a query returns (without running it). */
-  describe(source: Relation | { readonly query: string }): Promise<EngineColumn[]>;
+  /**
+   * The columns of a relation, of the rows a query returns (without running it; `query` may also
+   * be a relation's rendered name) or of a temp table (an incremental batch, a staged snapshot source).
+   */
+  describe(source: DescribeSource): Promise<EngineColumn[]>;
+  /** What `rel` is (names as written, not folded), or undefined when nothing has that name. */
+  relationKind(rel: Relation): Promise<RelationKind | undefined>;
+  /** The tables and views of a schema (its name matched case-insensitively), by name. */
+  listRelations(schema: string): Promise<ExistingRelation[]>;
+  /** Every schema's name, as the engine spells it. */
+  listSchemas(): Promise<string[]>;
+  /** The indexes on a table, by name; none for a table without them or one that does not exist. */
+  listIndexes(rel: Relation): Promise<EngineIndex[]>;
+  /** How many values of `keys` occur on more than one row of `source`. */
+  countDuplicateKeys(source: DescribeSource, keys: readonly string[]): Promise<number>;
+  /** The rows of a table per partition of `partition`, in partition order (NULL last). */
+  countPartitions(rel: Relation, partition: PartitionBy): Promise<PartitionCount[]>;
+  /** The rows per partition of an external model's files (`files`: the partition folders, or files, to read). */
+  countFilePartitions(layout: ExternalLayout & { readonly partition: PartitionBy }, files: readonly string[]): Promise<PartitionCount[]>;
+  /** Writes what has committed to the database file (DuckDB: CHECKPOINT). */
+  checkpoint(): Promise<void>;
+  /** The engine's version, as it reports it. */
+  version(): Promise<string>;
 }
 
 /**

@@ -39,7 +39,7 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
     postHooks,
     projectDir: session.cfg.project.projectDir,
     stateSchema: '_bmp',
-    columnsOf: async (sql) => (await conn.query(`describe ${sql}`)).rows.map((r, i) => ({ name: String(r['column_name']), type: String(r['column_type']), index: i })),
+    columnsOf: (sql) => conn.adapter.describe({ query: sql }),
     runStartedAt: session.runStartedAt,
     invocationId: session.invocationId,
     eventTimeStart: session.opts.invocation.options.eventTimeStart,

@@ -57,8 +57,8 @@ export class Warehouse {
     const conns: Connection[] = [];
     if (db) for (let i = 0; i < Math.max(1, o.threads); i++) conns.push(await db.connect());
     const catalog = conns[0] ? await Catalog.read(conns[0]) : new Catalog();
-    const schemas = conns[0] ? await conns[0].rows<{ schema_name: string }>('select schema_name from duckdb_schemas()') : [];
-    return new Warehouse(mode, db, conns, catalog, new Set(schemas.map((s) => s.schema_name.toLowerCase())));
+    const schemas = conns[0] ? await conns[0].adapter.listSchemas() : [];
+    return new Warehouse(mode, db, conns, catalog, new Set(schemas.map((s) => s.toLowerCase())));
   }
 
   /**
@@ -130,9 +130,8 @@ export class Warehouse {
   async checkpointDuring(work: () => Promise<void>, alongside?: () => void): Promise<void> {
     const conn = this.conns[0];
     const checkpoint = conn && this.mode === 'write' && !this.interrupted
-      ? conn.run('checkpoint').catch((err: Error) => {
+      ? conn.adapter.checkpoint().catch((err: Error) => {
           this.checkpointFailure = firstLine(err.message ?? String(err));
-          return 0;
         })
       : undefined;
     try {

@@ -63,7 +63,7 @@ export async function llmCachePrune(opts: CacheTaskOptions & PruneOptions & { re
   try {
     const conn = await db.connect();
     const deleted = await pruneCache(conn, opts);
-    if (deleted) await conn.run('checkpoint');
+    if (deleted) await conn.adapter.checkpoint();
     return { database: path, deleted };
   } finally {
     db.close();

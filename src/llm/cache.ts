@@ -27,8 +27,7 @@ export async function ensureCache(conn: Connection): Promise<void> {
 
 /** Whether the cache table exists (without creating it). */
 export async function cacheExists(conn: Connection): Promise<boolean> {
-  const rows = await conn.rows(`select 1 from duckdb_tables() where schema_name = $1 and table_name = $2`, [STATE_SCHEMA, CACHE_TABLE]);
-  return rows.length > 0;
+  return (await conn.adapter.relationKind({ database: '', schema: STATE_SCHEMA, identifier: CACHE_TABLE })) === 'table';
 }
 
 /** This connection's scratch table of what a collect pass saw (temp: never in the file). */

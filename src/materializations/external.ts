@@ -13,13 +13,13 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { copySql, createViewAs, filesReader as reader, quoteIdent, type CatalogColumn } from '../adapters/duckdb/index.js';
-import type { ExternalFormat, ExternalLayout } from '../adapters/index.js';
+import type { EngineAdapter, ExternalFormat, ExternalLayout, PartitionCount } from '../adapters/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
-import { deletePartitionRowsStatement, ensureStateTables, insertPartitionRowsStatement, relationKeyOf } from '../state/index.js';
+import { deletePartitionRowsStatement, ensureStateTables, insertPartitionRowsStatement } from '../state/index.js';
 import { commitFiles, forgetJournal, hasJournal, isDirectory, journalPath, partitionDirs, recoverLocation, stagingPath, trashPath } from './external-files.js';
 import { strategyOf } from './incremental.js';
-import { partitionColumn, partitionExpr, partitionOf, partitionOwner } from './partition.js';
+import { partitionColumn, partitionOf, partitionOwner } from './partition.js';
 import { diffColumns, onSchemaChangeOf, planSchemaChange } from './schema-change.js';
 import type { Materialization, MaterializationContext, MaterializationResult } from './types.js';
 
@@ -58,21 +58,12 @@ export function externalViewSelect(layout: ExternalLayout, columns?: readonly Ca
 
 export { copySql };
 
-interface PartitionCount {
-  key: string | null;
-  start: string | null;
-  count: number;
-}
-
-async function countPartitions(ctx: MaterializationContext, layout: ExternalLayout, paths?: readonly string[], root?: string): Promise<PartitionCount[]> {
+/** Rows per partition of the files under `root` (default: the model's location), or of the folders `paths` only. */
+async function countPartitions(adapter: EngineAdapter, layout: ExternalLayout, paths?: readonly string[], root?: string): Promise<PartitionCount[]> {
   const p = layout.partition!;
-  const base: ExternalLayout = root ? { ...layout, location: root } : layout;
+  const base = root ? { ...layout, location: root } : layout;
   const files = paths ?? partitionDirs(base.location).map((d) => join(base.location, d));
-  if (!files.length) return [];
-  const rows = await ctx.conn.rows<{ k: string | null; s: string | null; n: number }>(
-    `select ${quoteIdent(partitionColumn(p))} as k, strftime(min(${partitionExpr(p)}), '%Y-%m-%d %H:%M:%S') as s, count(*) as n from ${reader(base, files)} group by 1`,
-  );
-  return rows.map((r) => ({ key: r.k, start: r.s, count: Number(r.n) }));
+  return adapter.countFilePartitions({ ...base, partition: p }, files);
 }
 
 export function isIncrementalExternal(config: NodeConfig): boolean {
@@ -141,7 +132,7 @@ export async function reconcileExternal(
   recoverLocation(layout.location);
   if (layout.partition) {
     await ensureStateTables(conn, ['partitions'], env.stateSchema);
-    const counts = await countPartitions({ conn } as MaterializationContext, layout);
+    const counts = await countPartitions(conn.adapter, layout);
     const owner = partitionOwner(node.relation, node.uniqueId, layout.partition, 'external', env.invocationId);
     await conn.transaction(async () => {
       const del = deletePartitionRowsStatement(owner.relationKey, undefined, env.stateSchema);
@@ -172,12 +163,12 @@ async function fullBuild(ctx: MaterializationContext, layout: ExternalLayout): P
   const id = randomUUID().slice(0, 8);
   const staging = stagingPath(layout.location, id);
   const sql = ctx.compiled.compiledSql;
-  const cols = await ctx.columnsOf(`select * from (\n${sql}\n) as __bmp_src`);
+  const cols = await ctx.adapter.describe({ query: sql });
   const pcol = layout.partition ? partitionColumn(layout.partition) : undefined;
   const { rows, counts } = await staged(layout, staging, async () => {
     const rows = await ctx.conn.run(copySql(sql, staging, layout, cols.some((c) => c.name === pcol)));
     if (layout.partition && !rows) await writeEmptyPartition(ctx, layout, staging, sql);
-    const counts = layout.partition ? await countPartitions(ctx, layout, undefined, staging) : [];
+    const counts = layout.partition ? await countPartitions(ctx.adapter, layout, undefined, staging) : [];
     if (!layout.partition && !isDirectory(layout.location)) renameSync(staging, layout.location); // a file replaced by rename is atomic
     else commitFiles({ op: 'swap-location', location: layout.location, staging, trash: trashPath(layout.location, id) });
     return { rows, counts };
@@ -208,7 +199,7 @@ async function incrementalBuild(ctx: MaterializationContext, layout: ExternalLay
   const id = randomUUID().slice(0, 8);
   const staging = stagingPath(layout.location, id);
   let sql = ctx.compiled.compiledSql;
-  const sourceColumns = (await ctx.columnsOf(`select * from (\n${sql}\n) as __bmp_src`)).filter((c) => c.name !== pcol);
+  const sourceColumns = (await ctx.adapter.describe({ query: sql })).filter((c) => c.name !== pcol);
   const targetColumns = (ctx.existing?.columns ?? []).filter((c) => c.name !== pcol);
   const mode = onSchemaChangeOf(config);
   const plan = planSchemaChange({ target: ctx.relation, config, sourceColumns, targetColumns }, nodeId);
@@ -229,14 +220,14 @@ async function incrementalBuild(ctx: MaterializationContext, layout: ExternalLay
   const { rows, written, counts } = await staged(layout, staging, async () => {
     const rows = await ctx.conn.run(copySql(sql, staging, layout));
     const written = partitionDirs(staging);
-    const counts = strategy === 'insert_overwrite' ? await countPartitions(ctx, layout, undefined, staging) : [];
+    const counts = strategy === 'insert_overwrite' ? await countPartitions(ctx.adapter, layout, undefined, staging) : [];
     commitFiles({ op: strategy === 'insert_overwrite' ? 'swap-partitions' : 'append-files', location: layout.location, staging, trash: trashPath(layout.location, id), partitions: written });
     return { rows, written, counts };
   });
   ctx.conn.markCommitted();
   const owner = partitionOwner(ctx.relation, nodeId, p, 'external', ctx.invocationId ?? '');
   // after a replayed journal (a killed run) or an append, recount from the files in place
-  const recount = replayed ? await countPartitions(ctx, layout) : strategy === 'append' ? await countPartitions(ctx, layout, written.map((d) => join(layout.location, d))) : counts;
+  const recount = replayed ? await countPartitions(ctx.adapter, layout) : strategy === 'append' ? await countPartitions(ctx.adapter, layout, written.map((d) => join(layout.location, d))) : counts;
   const keys = replayed ? undefined : recount.map((c) => c.key);
   await ctx.adapter.atomically(ctx, [
     ...(schemaChanged && mode !== 'ignore' ? [ctx.adapter.replaceView(ctx.relation, externalViewSelect(layout, viewColumns))] : []),

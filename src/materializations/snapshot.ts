@@ -15,8 +15,8 @@
  * Each run is one transaction. New source columns are added to the snapshot table; as in dbt,
  * `--full-refresh` does not rebuild a snapshot (drop the table to start over).
  */
-import { quoteIdent, relationSql, snapshotCreateSql, snapshotMergeSql, SNAPSHOT_SOURCE, type CatalogColumn } from '../adapters/duckdb/index.js';
-import { SNAPSHOT_META, type HardDeletes, type SnapshotConfig, type SnapshotStrategy } from '../adapters/index.js';
+import { snapshotCreateSql, snapshotMergeSql, SNAPSHOT_SOURCE, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { SNAPSHOT_META, type DescribeSource, type EngineAdapter, type HardDeletes, type SnapshotConfig, type SnapshotStrategy } from '../adapters/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig } from '../manifest/types.js';
 import { uniqueKeyOf } from './incremental.js';
@@ -64,7 +64,7 @@ export const snapshot: Materialization = async (ctx) => {
   const { adapter } = ctx;
   if (!ctx.existing || ctx.existing.kind !== 'table') {
     const rows = await adapter.atomically(ctx, async () => {
-      await checkUniqueSource(ctx.conn, `(${sql})`, cfg, nodeId);
+      await checkUniqueSource(ctx.adapter, { query: sql }, cfg, nodeId);
       const created = await adapter.run(adapter.createSnapshot(ctx.relation, sql, cfg, now));
       await adapter.run(adapter.createIndexes(ctx.relation, indexesOf(config)));
       return created();
@@ -73,9 +73,9 @@ export const snapshot: Materialization = async (ctx) => {
   }
   const inserted = await adapter.atomically(ctx, async () => {
     await adapter.run(adapter.stageSnapshotSource(SNAPSHOT_SOURCE, sql, cfg, now));
-    const srcCols = (await ctx.columnsOf(quoteIdent(SNAPSHOT_SOURCE))).filter((c) => c.name !== '__bmp_updated_at');
-    await checkUniqueSource(ctx.conn, quoteIdent(SNAPSHOT_SOURCE), cfg, nodeId);
-    const targetCols = await ctx.columnsOf(relationSql(ctx.relation));
+    const srcCols = (await ctx.adapter.describe({ temp: SNAPSHOT_SOURCE })).filter((c) => c.name !== '__bmp_updated_at');
+    await checkUniqueSource(ctx.adapter, { temp: SNAPSHOT_SOURCE }, cfg, nodeId);
+    const targetCols = await ctx.adapter.describe(ctx.relation);
     const have = new Set(targetCols.map((c) => c.name.toLowerCase()));
     const hasDeleted = have.has(cfg.columns.dbt_is_deleted.toLowerCase());
     await adapter.run(adapter.addColumns(ctx.relation, [
@@ -95,9 +95,7 @@ function userColumns(cols: readonly CatalogColumn[], cfg: SnapshotConfig): strin
 }
 
 /** @throws CompileError BMP_SNAPSHOT_DUPLICATE_KEY when the source has two rows for one unique_key */
-async function checkUniqueSource(conn: import('../adapters/duckdb/index.js').Connection, from: string, cfg: SnapshotConfig, nodeId: string): Promise<void> {
-  const keys = cfg.uniqueKey.map(quoteIdent).join(', ');
-  const rows = await conn.rows<{ n: number }>(`select count(*) as n from (select 1 from ${from} as __bmp_src group by ${keys} having count(*) > 1)`);
-  const n = Number(rows[0]?.n ?? 0);
+async function checkUniqueSource(adapter: EngineAdapter, source: DescribeSource, cfg: SnapshotConfig, nodeId: string): Promise<void> {
+  const n = await adapter.countDuplicateKeys(source, cfg.uniqueKey);
   if (n) throw new CompileError('BMP_SNAPSHOT_DUPLICATE_KEY', `the snapshot's source has ${n} unique_key value${n === 1 ? '' : 's'} (${cfg.uniqueKey.join(', ')}) on more than one row`, { nodeId }, 'a snapshot needs one source row per key');
 }

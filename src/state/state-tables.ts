@@ -19,11 +19,7 @@ export async function ensureStateTables(conn: Connection, tables: readonly State
   if (!done) ensured.set(conn, (done = new Set()));
   const missing = tables.filter((t) => !done.has(`${schema}.${t}`));
   if (!missing.length) return;
-  const existing = await conn.rows<{ table_name: string }>(
-    `select table_name from duckdb_tables() where schema_name = $1 and not temporary`,
-    [schema],
-  );
-  const have = new Set(existing.map((r) => r.table_name));
+  const have = new Set((await conn.adapter.listRelations(schema)).filter((r) => r.kind === 'table' && r.schema === schema).map((r) => r.identifier));
   for (const t of missing) {
     if (!have.has(t)) {
       for (let attempt = 0; ; attempt++) {
@@ -43,8 +39,7 @@ export async function ensureStateTables(conn: Connection, tables: readonly State
 
 /** Whether a state table exists (read-only callers: listing partitions, compile). */
 export async function stateTableExists(conn: Connection, name: StateTable, schema = STATE_SCHEMA): Promise<boolean> {
-  const rows = await conn.rows(`select 1 from duckdb_tables() where schema_name = $1 and table_name = $2`, [schema, name]);
-  return rows.length > 0;
+  return (await conn.adapter.relationKind({ database: '', schema, identifier: name })) === 'table';
 }
 
 /** The key bmp's state uses for a relation: `schema.identifier`, lower case. */

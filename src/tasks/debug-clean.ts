@@ -21,8 +21,8 @@ export async function debug(opts: LoadOptions = {}): Promise<DebugReport> {
     if (cfg.target.path === ':memory:' || existsSync(cfg.target.path)) {
       const db = await Database.open({ path: cfg.target.path, readOnly: cfg.target.path !== ':memory:', settings: cfg.target.settings });
       const conn = await db.connect();
-      const v = await conn.rows<{ v: string }>('select version() as v');
-      lines.push(`connection: OK (DuckDB ${v[0]?.v})`);
+      const v = await conn.adapter.version();
+      lines.push(`connection: OK (DuckDB ${v})`);
       db.close();
     } else {
       // no file yet: check the settings on an in-memory database, so a typo in `settings:` fails

@@ -3,9 +3,8 @@
  * models) with their row counts, from the metadata bmp keeps in `_bmp.partitions`, or counted from
  * the relation itself with `live` (also the fallback when a model has no metadata yet). Read-only.
  */
-import { relationSql, type Connection } from '../adapters/duckdb/index.js';
 import { openSession } from '../execute/index.js';
-import { finishPendingFiles, partitionExpr, partitionLabelExpr, partitionOf, type PartitionBy } from '../materializations/index.js';
+import { finishPendingFiles, partitionOf } from '../materializations/index.js';
 import type { SqlNode } from '../manifest/types.js';
 import { nullSink } from '../report/index.js';
 import { readPartitions, relationKeyOf, STATE_SCHEMA } from '../state/index.js';
@@ -62,7 +61,7 @@ export async function listPartitions(opts: Options = {}): Promise<PartitionListi
       // metadata is stale until the next writable open; count the (now whole) files instead
       const stale = kind === 'external' && finishPendingFiles(n as { uniqueId: string; relation: NonNullable<SqlNode['relation']>; config: SqlNode['config'] }, project.cfg.project.projectDir, project.cfg.target.externalRoot);
       if (conn && exists && (opts.live || !rows.length || stale)) {
-        out.push({ ...base, source: 'live', partitions: await countLive(conn, relationSql(n.relation!), p) });
+        out.push({ ...base, source: 'live', partitions: (await conn.adapter.countPartitions(n.relation!, p)).map((c) => ({ key: c.key, start: c.start, rows: c.count, updatedAt: null })) });
       } else {
         out.push({ ...base, source: rows.length ? 'metadata' : 'missing', partitions: rows.map((r) => ({ key: r.partitionKey, start: r.partitionStart, rows: r.rowCount, updatedAt: r.updatedAt })) });
       }
@@ -71,11 +70,4 @@ export async function listPartitions(opts: Options = {}): Promise<PartitionListi
   } finally {
     await session.close();
   }
-}
-
-async function countLive(conn: Connection, relation: string, p: PartitionBy): Promise<PartitionInfo[]> {
-  const rows = await conn.rows<{ k: string | null; s: string | null; n: number }>(
-    `select ${partitionLabelExpr(p)} as k, strftime(min(${partitionExpr(p)}), '%Y-%m-%d %H:%M:%S') as s, count(*) as n from ${relation} group by 1 order by 2 nulls last`,
-  );
-  return rows.map((r) => ({ key: r.k, start: r.s, rows: Number(r.n), updatedAt: null }));
 }

@@ -110,12 +110,8 @@ export async function runSingleTest(session: Session, node: SqlNode, compiled: C
       await session.ensureSchemas([schema]);
       // a relation of the other kind under the same name (store_failures_as changed) goes first
       const other = storeAs === 'view' ? 'table' : 'view';
-      const existing = await conn.rows<{ n: number }>(
-        `select count(*) as n from ${other === 'table' ? 'duckdb_tables()' : 'duckdb_views()'} where schema_name = $1 and ${other === 'table' ? 'table_name' : 'view_name'} = $2`,
-        [schema, table],
-      );
       const stored = { database: '', schema, identifier: table };
-      if (existing[0]?.n) await conn.run(dropRelation(stored, other));
+      if ((await conn.adapter.relationKind(stored)) === other) await conn.run(dropRelation(stored, other));
       await conn.run(storeFailuresSql(schema, table, testSql, storeAs));
       storedIn = relationSql(stored);
       testSql = `select * from ${storedIn}`;

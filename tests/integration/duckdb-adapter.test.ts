@@ -96,3 +96,85 @@ describe('DuckDbAdapter', () => {
     expect(await count(`select count(*) as n from duckdb_tables() where table_name = 'we"ird'`)).toBe(0);
   });
 });
+
+describe("DuckDbAdapter's read intents", () => {
+  it('describe: a relation, a query (or a rendered name given as one), a temp table; one statement each', async () => {
+    const statements: string[] = [];
+    const seen = await Database.open({ path: ':memory:', onStatement: (sql) => statements.push(sql) });
+    const c = await seen.connect();
+    await c.run(`create table "main"."we""ird" (id integer, "my col" varchar)`);
+    await c.run('create temp table batch as select 1.5 as x');
+    statements.length = 0;
+    const result = [
+      await c.adapter.describe(rel),
+      await c.adapter.describe({ query: 'select 1 as a -- a comment' }),
+      await c.adapter.describe({ query: '"main"."we""ird"' }),
+      await c.adapter.describe({ temp: 'batch' }),
+    ];
+    seen.close();
+    expect(statements).toEqual(['describe "main"."we""ird"', 'describe (\nselect 1 as a -- a comment\n)', 'describe "main"."we""ird"', 'describe "batch"']);
+    expect(result).toEqual([
+      [{ name: 'id', type: 'INTEGER', index: 0 }, { name: 'my col', type: 'VARCHAR', index: 1 }],
+      [{ name: 'a', type: 'INTEGER', index: 0 }],
+      [{ name: 'id', type: 'INTEGER', index: 0 }, { name: 'my col', type: 'VARCHAR', index: 1 }],
+      [{ name: 'x', type: 'DECIMAL(2,1)', index: 0 }],
+    ]);
+  });
+
+  it('relationKind, listRelations and listSchemas read what exists', async () => {
+    await conn.run('create schema s');
+    await conn.run('create table s.t as select 1 as id');
+    await conn.run('create view s.v as select 1 as id');
+    expect(await conn.adapter.relationKind({ database: '', schema: 's', identifier: 't' })).toBe('table');
+    expect(await conn.adapter.relationKind({ database: '', schema: 's', identifier: 'v' })).toBe('view');
+    expect(await conn.adapter.relationKind({ database: '', schema: 's', identifier: 'nope' })).toBeUndefined();
+    expect(await conn.adapter.listRelations('S')).toEqual([
+      { database: 'memory', schema: 's', identifier: 't', kind: 'table' },
+      { database: 'memory', schema: 's', identifier: 'v', kind: 'view' },
+    ]);
+    expect(await conn.adapter.listSchemas()).toEqual(expect.arrayContaining(['main', 's']));
+  });
+
+  it('listIndexes: names, keys and the statements that drop and recreate each', async () => {
+    await conn.run(`create table "main"."we""ird" (id integer, "my code" varchar)`);
+    await conn.run(`create unique index "u" on "main"."we""ird" ("my code", id)`);
+    const [index, ...rest] = await conn.adapter.listIndexes(rel);
+    expect(rest).toEqual([]);
+    expect(index).toEqual({
+      name: 'u',
+      unique: true,
+      columns: ['my code', 'id'],
+      keySql: ['"my code"', '"id"'],
+      createSql: 'create unique index if not exists "u" on "main"."we""ird" ("my code", id)',
+      dropSql: 'drop index if exists "main"."u"',
+    });
+    await conn.run(index!.dropSql);
+    expect(await conn.adapter.listIndexes(rel)).toEqual([]);
+    await conn.run(index!.createSql);
+    expect((await conn.adapter.listIndexes(rel)).map((i) => i.name)).toEqual(['u']);
+  });
+
+  it('countDuplicateKeys over a relation, a query and a temp table', async () => {
+    await conn.run(`create table "main"."we""ird" as select * from (values (1, 'a'), (1, 'b'), (2, 'c'), (3, 'd'), (3, 'd')) as v(id, code)`);
+    await conn.run('create temp table batch as select 1 as id from range(3)');
+    expect(await conn.adapter.countDuplicateKeys(rel, ['id'])).toBe(2);
+    expect(await conn.adapter.countDuplicateKeys(rel, ['id', 'code'])).toBe(1);
+    expect(await conn.adapter.countDuplicateKeys({ query: 'select 1 as id -- c' }, ['id'])).toBe(0);
+    expect(await conn.adapter.countDuplicateKeys({ temp: 'batch' }, ['id'])).toBe(1);
+  });
+
+  it('countPartitions: rows per partition in order, NULL last', async () => {
+    await conn.run(`create table "main"."we""ird" as select * from (values (date '2024-02-03'), (date '2024-01-31'), (date '2024-02-28'), (null)) as v(d)`);
+    expect(await conn.adapter.countPartitions(rel, { field: 'd', granularity: 'month' })).toEqual([
+      { key: '2024-01', start: '2024-01-01 00:00:00', count: 1 },
+      { key: '2024-02', start: '2024-02-01 00:00:00', count: 2 },
+      { key: null, start: null, count: 1 },
+    ]);
+  });
+
+  it('checkpoint and version', async () => {
+    const { statements } = await conn.recording(() => conn.adapter.checkpoint());
+    expect(statements).toEqual(['checkpoint']);
+    expect(await conn.adapter.version()).toMatch(/^v\d+\.\d+/);
+  });
+});

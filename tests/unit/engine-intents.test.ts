@@ -11,6 +11,9 @@ import { Catalog, type CatalogColumn, type CatalogRelation, type Connection } fr
 import type {
   ApplyOptions,
   EngineAdapter,
+  EngineIndex,
+  ExistingRelation,
+  PartitionCount,
   EngineColumn,
   EventTimeWindow,
   Hooks,
@@ -126,6 +129,39 @@ class RecordingEngine implements EngineAdapter {
   }
   async describe(): Promise<EngineColumn[]> {
     return this.describeAs;
+  }
+  // the read intents: these materializations ask none of them (a call would show in `reads`)
+  readonly reads: string[] = [];
+  private read<T>(name: string, answer: T): Promise<T> {
+    this.reads.push(name);
+    return Promise.resolve(answer);
+  }
+  relationKind(): Promise<RelationKind | undefined> {
+    return this.read('relationKind', undefined);
+  }
+  listRelations(): Promise<ExistingRelation[]> {
+    return this.read('listRelations', []);
+  }
+  listSchemas(): Promise<string[]> {
+    return this.read('listSchemas', []);
+  }
+  listIndexes(): Promise<EngineIndex[]> {
+    return this.read('listIndexes', []);
+  }
+  countDuplicateKeys(): Promise<number> {
+    return this.read('countDuplicateKeys', 0);
+  }
+  countPartitions(): Promise<PartitionCount[]> {
+    return this.read('countPartitions', []);
+  }
+  countFilePartitions(): Promise<PartitionCount[]> {
+    return this.read('countFilePartitions', []);
+  }
+  checkpoint(): Promise<void> {
+    return this.read('checkpoint', undefined);
+  }
+  version(): Promise<string> {
+    return this.read('version', 'recording 1');
   }
 }
 

@@ -12,6 +12,12 @@ import {
   indexName,
   statementSql,
   type ApplyOptions,
+  type DescribeSource,
+  type EngineIndex,
+  type ExistingRelation,
+  type ExternalLayout,
+  type PartitionBy,
+  type PartitionCount,
   type EngineAdapter,
   type EngineCapabilities,
   type EngineDialect,
@@ -31,10 +37,13 @@ import {
   type Step,
 } from '../engine.js';
 import type { Connection } from './connection.js';
+import { CHECKPOINT_SQL, duplicateKeysSql, LIST_INDEXES_SQL, LIST_RELATIONS_SQL, LIST_SCHEMAS_SQL, partitionCountsSql, RELATION_KIND_SQL, VERSION_SQL } from './catalog-sql.js';
+import { filesReader } from './external-sql.js';
+import { indexKeyList, splitKeys } from './index-keys.js';
 import { appendSql, deleteInsertSql, insertOverwriteSql, mergeSql, replaceWindowSql } from './incremental-sql.js';
-import { clusteredSelect } from './partition-sql.js';
+import { clusteredSelect, partitionColumn } from './partition-sql.js';
 import { snapshotCreateSql, snapshotMerge, snapshotSourceSelect } from './snapshot-sql.js';
-import { addColumn, createIndex, createTableAs, createViewAs, describeQuery, dropRelation, insertInto, quoteIdent, relationSql } from './sql.js';
+import { addColumn, createIndex, createTableAs, createViewAs, describeQuery, dropIndex, dropRelation, insertInto, quoteIdent, recreateIndex, relationSql } from './sql.js';
 
 const NONE: RowCount = () => 0;
 
@@ -178,10 +187,84 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
     return rows;
   }
 
-  async describe(source: Relation | { readonly query: string }): Promise<EngineColumn[]> {
-    const sql = 'query' in source ? describeQuery(source.query) : `describe ${relationSql(source)}`;
-    return (await this.conn.rows<{ column_name: string; column_type: string }>(sql)).map((r, i) => ({ name: String(r.column_name), type: String(r.column_type), index: i }));
+  async describe(source: DescribeSource): Promise<EngineColumn[]> {
+    return (await this.conn.rows<{ column_name: string; column_type: string }>(describeSql(source))).map((r, i) => ({ name: String(r.column_name), type: String(r.column_type), index: i }));
   }
+
+  async relationKind(rel: Relation): Promise<RelationKind | undefined> {
+    const [row] = await this.conn.rows<{ kind: RelationKind }>(RELATION_KIND_SQL, [rel.schema, rel.identifier]);
+    return row?.kind;
+  }
+
+  async listRelations(schema: string): Promise<ExistingRelation[]> {
+    const rows = await this.conn.rows<{ database_name: string; schema_name: string; name: string; kind: RelationKind }>(LIST_RELATIONS_SQL, [schema]);
+    return rows.map((r) => ({ database: r.database_name, schema: r.schema_name, identifier: r.name, kind: r.kind }));
+  }
+
+  async listSchemas(): Promise<string[]> {
+    return (await this.conn.rows<{ schema_name: string }>(LIST_SCHEMAS_SQL)).map((r) => r.schema_name);
+  }
+
+  async listIndexes(rel: Relation): Promise<EngineIndex[]> {
+    const rows = await this.conn.rows<{ index_name: string; is_unique: boolean; sql: string | null }>(LIST_INDEXES_SQL, [rel.schema, rel.identifier]);
+    return rows.flatMap((r) => {
+      const list = indexKeyList(r.sql ?? '');
+      if (!list) return [];
+      const keys = splitKeys(list.slice(1, -1));
+      return [{
+        name: r.index_name,
+        unique: !!r.is_unique,
+        columns: keys.map((k) => (k.column ?? k.sql).toLowerCase()),
+        keySql: keys.map((k) => k.sql),
+        createSql: recreateIndex(rel, r.index_name, !!r.is_unique, list),
+        dropSql: dropIndex(rel.schema, r.index_name),
+      }];
+    });
+  }
+
+  async countDuplicateKeys(source: DescribeSource, keys: readonly string[]): Promise<number> {
+    const [row] = await this.conn.rows<{ n: number | bigint }>(duplicateKeysSql(fromSql(source), keys));
+    return Number(row?.n ?? 0);
+  }
+
+  async countPartitions(rel: Relation, partition: PartitionBy): Promise<PartitionCount[]> {
+    return partitionCounts(await this.conn.rows(partitionCountsSql(relationSql(rel), partition)));
+  }
+
+  async countFilePartitions(layout: ExternalLayout & { readonly partition: PartitionBy }, files: readonly string[]): Promise<PartitionCount[]> {
+    if (!files.length) return [];
+    return partitionCounts(await this.conn.rows(partitionCountsSql(filesReader(layout, files), layout.partition, partitionColumn(layout.partition))));
+  }
+
+  async checkpoint(): Promise<void> {
+    await this.conn.run(CHECKPOINT_SQL);
+  }
+
+  async version(): Promise<string> {
+    const [row] = await this.conn.rows<{ v: string }>(VERSION_SQL);
+    return String(row?.v ?? '');
+  }
+}
+
+/** `describe` of a relation, a query or a temp table (a query that is only a rendered name is described as that name). */
+function describeSql(source: DescribeSource): string {
+  if ('query' in source) return RENDERED_NAME.test(source.query) ? `describe ${source.query}` : describeQuery(source.query);
+  if ('temp' in source) return `describe ${quoteIdent(source.temp)}`;
+  return `describe ${relationSql(source)}`;
+}
+
+/** What a source is in a FROM clause. */
+function fromSql(source: DescribeSource): string {
+  if ('query' in source) return RENDERED_NAME.test(source.query) ? source.query : `(\n${source.query}\n)`;
+  if ('temp' in source) return quoteIdent(source.temp);
+  return relationSql(source);
+}
+
+/** `"schema"."name"`, `name`, `temp.main."x"`: one to three dotted identifiers, quoted or not. */
+const RENDERED_NAME = /^\s*(?:"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_$]*)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_$]*)){0,2}\s*$/;
+
+function partitionCounts(rows: readonly Record<string, unknown>[]): PartitionCount[] {
+  return rows.map((r) => ({ key: r['k'] === null || r['k'] === undefined ? null : String(r['k']), start: r['s'] === null || r['s'] === undefined ? null : String(r['s']), count: Number(r['n']) }));
 }
 
 function sum(a: RowCount, b: RowCount): RowCount {

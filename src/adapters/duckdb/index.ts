@@ -14,4 +14,6 @@ export { DEST, SRC, keyIn, keyMatch, timestampLiteral, windowPredicate, partitio
 export { DuckDbAdapter, DuckDbDialect, duckdbDialect, createIndexStatements } from './adapter.js';
 export { GLOBAL_MACRO_FILES, type GlobalMacroFile } from './global-macros/index.js';
 export * from './template-database.js';
+export { indexKeyList, splitKeys } from './index-keys.js';
+export * from './catalog-sql.js';
 export { UnitTestDatabase, UNIT_TEST_SCHEMA, csvSelect, fixtureTableStatements, type ScratchColumn, type ScratchComparison, type ScratchTextRow } from './unit-test-database.js';

@@ -50,15 +50,7 @@ export class DuckDbTemplateDatabase {
   }
 
   async relations(schema: string): Promise<readonly TemplateRelationInfo[]> {
-    const conn = await this.connection();
-    const rows = await conn.rows<{ database_name: string; schema_name: string; name: string; kind: Kind }>(
-      `select database_name, schema_name, table_name as name, 'table' as kind from duckdb_tables() where not temporary and lower(schema_name) = lower($1)
-       union all
-       select database_name, schema_name, view_name, 'view' from duckdb_views() where not internal and not temporary and lower(schema_name) = lower($1)
-       order by 3`,
-      [schema],
-    );
-    return rows.map((r) => ({ database: r.database_name, schema: r.schema_name, identifier: r.name, kind: r.kind }));
+    return (await this.connection()).adapter.listRelations(schema);
   }
 
   async schemas(): Promise<readonly string[]> {

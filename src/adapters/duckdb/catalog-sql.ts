@@ -1,0 +1,64 @@
+/**
+ * DuckDB's catalog read as SQL: what exists (relations, schemas, indexes) and the partitions of
+ * some rows. Names and values are bound (`$1`, ...); the adapter's read intents
+ * (adapters/duckdb/adapter.ts) run these and type the rows.
+ */
+import type { PartitionBy } from '../engine.js';
+import { partitionExpr, partitionLabelExpr } from './partition-sql.js';
+import { quoteIdent } from './sql.js';
+
+/**
+ * What a name is, if anything (`$1` schema, `$2` name, exact): one row with its kind.
+ *
+ * ### Example
+ * ```sql
+ * select 'table' as kind from duckdb_tables() where schema_name = $1 and table_name = $2 and not temporary
+ * union all
+ * select 'view' from duckdb_views() where schema_name = $1 and view_name = $2 and not temporary
+ * ```
+ */
+export const RELATION_KIND_SQL =
+  "select 'table' as kind from duckdb_tables() where schema_name = $1 and table_name = $2 and not temporary\nunion all\nselect 'view' from duckdb_views() where schema_name = $1 and view_name = $2 and not temporary";
+
+/** The tables and views of a schema (`$1`, case-insensitive), by name. */
+export const LIST_RELATIONS_SQL = `select database_name, schema_name, table_name as name, 'table' as kind from duckdb_tables() where not temporary and lower(schema_name) = lower($1)
+       union all
+       select database_name, schema_name, view_name, 'view' from duckdb_views() where not internal and not temporary and lower(schema_name) = lower($1)
+       order by 3`;
+
+/** Every schema's name. */
+export const LIST_SCHEMAS_SQL = 'select schema_name from duckdb_schemas()';
+
+/** The indexes of a table (`$1` schema, `$2` table, case-insensitive) with the statement that made each. */
+export const LIST_INDEXES_SQL = 'select index_name, is_unique, sql from duckdb_indexes() where lower(schema_name) = lower($1) and lower(table_name) = lower($2) order by index_name';
+
+export const CHECKPOINT_SQL = 'checkpoint';
+export const VERSION_SQL = 'select version() as v';
+
+/**
+ * How many key values occur on more than one row of `from` (a rendered relation, a parenthesized
+ * query or a temp table's quoted name).
+ *
+ * ### Example
+ * ```sql
+ * select count(*) as n from (select 1 from "snapshot_source" as __bmp_src group by "id" having count(*) > 1)
+ * ```
+ */
+export function duplicateKeysSql(from: string, keys: readonly string[]): string {
+  return `select count(*) as n from (select 1 from ${from} as __bmp_src group by ${keys.map(quoteIdent).join(', ')} having count(*) > 1)`;
+}
+
+/**
+ * Rows per partition of `from` (`k` the partition's label, `s` its start, `n` its rows), in
+ * partition order, an unpartitioned (NULL) group last. `keyColumn`: the label is that column
+ * (hive files carry it) rather than computed from the field.
+ *
+ * ### Example
+ * ```sql
+ * select strftime(date_trunc('month', "ts"), '%Y-%m') as k, strftime(min(date_trunc('month', "ts")), '%Y-%m-%d %H:%M:%S') as s, count(*) as n
+ * from "main"."events" group by 1 order by 2 nulls last
+ * ```
+ */
+export function partitionCountsSql(from: string, p: PartitionBy, keyColumn?: string): string {
+  return `select ${keyColumn ? quoteIdent(keyColumn) : partitionLabelExpr(p)} as k, strftime(min(${partitionExpr(p)}), '%Y-%m-%d %H:%M:%S') as s, count(*) as n from ${from} group by 1 order by 2 nulls last`;
+}
