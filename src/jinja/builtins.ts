@@ -5,7 +5,6 @@ import { splitArgs } from './python/methods.js';
 import { Namespace } from './python/namespace.js';
 import { iterate } from './python/operators.js';
 import { dictKey, isPlainDict } from './python/value.js';
-import { stripKeywords } from './relation.js';
 
 export interface BuiltinHooks {
   /** `return(value)` in a macro. */

@@ -10,7 +10,7 @@ import { bind, pySort, splitArgs, STR_METHODS } from './python/methods.js';
 import { chars, compare, eq, iterate, len } from './python/operators.js';
 import { repr, str } from './python/repr.js';
 import type { PyRuntime } from './python/runtime.js';
-import { float, isDict, isPlainDict, isTuple, PyFloat, toNumber, truthy, tuple, typeName } from './python/value.js';
+import { float, isDict, isPlainDict, PyFloat, toNumber, truthy, tuple, typeName } from './python/value.js';
 
 type Filter = (...args: unknown[]) => unknown;
 

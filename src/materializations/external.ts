@@ -60,10 +60,11 @@ export { copySql };
 
 /** Rows per partition of the files under `root` (default: the model's location), or of the folders `paths` only. */
 async function countPartitions(adapter: EngineAdapter, layout: ExternalLayout, paths?: readonly string[], root?: string): Promise<PartitionCount[]> {
-  const p = layout.partition!;
-  const base = root ? { ...layout, location: root } : layout;
-  const files = paths ?? partitionDirs(base.location).map((d) => join(base.location, d));
-  return adapter.countFilePartitions({ ...base, partition: p }, files);
+  const { partition } = layout;
+  if (!partition) return [];
+  const location = root ?? layout.location;
+  const files = paths ?? partitionDirs(location).map((d) => join(location, d));
+  return adapter.countFilePartitions({ ...layout, location, partition }, files);
 }
 
 export function isIncrementalExternal(config: NodeConfig): boolean {

@@ -14,7 +14,7 @@ export interface MaterializationContext {
   readonly existing: CatalogRelation | undefined;
   /** What the materialization asks the database for (intents, and {@link EngineAdapter.atomically} with the hooks). */
   readonly adapter: EngineAdapter;
-  /** The connection, for the steps not yet behind the adapter (docs/ARCHITECTURE.md, "What is not behind it yet"). */
+  /** The connection, for the steps not yet behind the adapter (docs/ARCHITECTURE.md, "SQL outside the adapter"). */
   readonly conn: Connection;
   readonly catalog: Catalog;
   readonly fullRefresh: boolean;
@@ -25,7 +25,7 @@ export interface MaterializationContext {
   readonly projectDir: string;
   /** Where bmp keeps its bookkeeping tables (`_bmp`). */
   readonly stateSchema: string;
-  /** Reads the columns of any relation (temp included) on this connection. */
+  /** The columns of a query or of a rendered relation name (temp included): `adapter.describe({ query: sql })`; new code calls the adapter. */
   columnsOf(sql: string): Promise<CatalogColumn[]>;
   /** ISO time the invocation started (microbatch "now"). */
   readonly runStartedAt?: string;

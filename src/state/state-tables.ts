@@ -28,7 +28,7 @@ export async function ensureStateTables(conn: Connection, tables: readonly State
           await conn.run(createStateTableSql(t, schema));
           break;
         } catch (err) {
-          if (attempt >= 2 || !/conflict/i.test((err as Error).message)) throw err;
+          if (attempt >= 2 || !/conflict/i.test(err instanceof Error ? err.message : String(err))) throw err;
           await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
         }
       }

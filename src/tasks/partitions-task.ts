@@ -5,7 +5,6 @@
  */
 import { openSession } from '../execute/index.js';
 import { finishPendingFiles, partitionOf } from '../materializations/index.js';
-import type { SqlNode } from '../manifest/types.js';
 import { nullSink } from '../report/index.js';
 import { readPartitions, relationKeyOf, STATE_SCHEMA } from '../state/index.js';
 import { invocationFor, loadProject, selectFor, type CommonOptions } from './project.js';
@@ -41,27 +40,28 @@ export async function listPartitions(opts: Options = {}): Promise<PartitionListi
   const invocation = invocationFor('partitions', opts);
   const project = await loadProject({ ...opts, invocation });
   const ids = selectFor(project, { ...opts, indirectSelection: 'empty' }, ['model', 'snapshot']);
-  const nodes = ids
-    .map((id) => project.manifest.nodes.get(id) as SqlNode)
-    .filter((n) => n.relation && n.config['partition_by']);
+  const nodes = ids.flatMap((id) => {
+    const n = project.manifest.nodes.get(id);
+    const p = n && 'relation' in n && n.relation ? partitionOf(n.config) : undefined;
+    return n && p && 'relation' in n && n.relation ? [{ n, relation: n.relation, p }] : [];
+  });
   const session = await openSession(project, invocation, 'read', { emit: opts.emit ?? nullSink, threads: 1 });
   try {
     const conn = session.conns[0];
-    const meta = conn ? await readPartitions(conn, nodes.map((n) => relationKeyOf(n.relation!)), STATE_SCHEMA) : [];
+    const meta = conn ? await readPartitions(conn, nodes.map((x) => relationKeyOf(x.relation)), STATE_SCHEMA) : [];
     const out: PartitionListing[] = [];
-    for (const n of nodes) {
-      const p = partitionOf(n.config)!;
+    for (const { n, relation, p } of nodes) {
       const { field, granularity } = p;
-      const key = relationKeyOf(n.relation!);
+      const key = relationKeyOf(relation);
       const kind = n.config.materialized === 'external' ? 'external' : 'table';
-      const base = { uniqueId: n.uniqueId, name: n.name, relation: `${n.relation!.schema}.${n.relation!.identifier}`, kind, field, granularity } as const;
+      const base = { uniqueId: n.uniqueId, name: n.name, relation: `${relation.schema}.${relation.identifier}`, kind, field, granularity } as const;
       const rows = meta.filter((m) => m.relation === key);
-      const exists = !!session.catalog.get(n.relation!.schema, n.relation!.identifier);
+      const exists = !!session.catalog.get(relation.schema, relation.identifier);
       // a run killed between moving an external model's files and committing their counts: the
       // metadata is stale until the next writable open; count the (now whole) files instead
-      const stale = kind === 'external' && finishPendingFiles(n as { uniqueId: string; relation: NonNullable<SqlNode['relation']>; config: SqlNode['config'] }, project.cfg.project.projectDir, project.cfg.target.externalRoot);
+      const stale = kind === 'external' && finishPendingFiles({ uniqueId: n.uniqueId, relation, config: n.config }, project.cfg.project.projectDir, project.cfg.target.externalRoot);
       if (conn && exists && (opts.live || !rows.length || stale)) {
-        out.push({ ...base, source: 'live', partitions: (await conn.adapter.countPartitions(n.relation!, p)).map((c) => ({ key: c.key, start: c.start, rows: c.count, updatedAt: null })) });
+        out.push({ ...base, source: 'live', partitions: (await conn.adapter.countPartitions(relation, p)).map((c) => ({ key: c.key, start: c.start, rows: c.count, updatedAt: null })) });
       } else {
         out.push({ ...base, source: rows.length ? 'metadata' : 'missing', partitions: rows.map((r) => ({ key: r.partitionKey, start: r.partitionStart, rows: r.rowCount, updatedAt: r.updatedAt })) });
       }

@@ -110,7 +110,7 @@ export function parseCsv(text: string): (string | null)[][] {
     wasQuoted = false;
   };
   while (i < src.length) {
-    const ch = src[i]!;
+    const ch = src.charAt(i);
     if (quoted) {
       if (ch === '"') {
         if (src[i + 1] === '"') {
@@ -166,7 +166,7 @@ export function inferType(values: readonly unknown[], fromCsv: boolean): string 
   if (all((v) => typeof v === 'boolean' || (fromCsv && typeof v === 'string' && /^(true|false)$/i.test(v)))) return 'BOOLEAN';
   const asNumber = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : fromCsv && typeof v === 'string' && NUMBER.test(v.trim()) ? Number(v) : undefined);
   if (all((v) => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)) || (fromCsv && typeof v === 'string' && INTEGER.test(v.trim())))) {
-    return all((v) => Math.abs(asNumber(v)!) <= 2147483647) ? 'INTEGER' : 'BIGINT';
+    return all((v) => Math.abs(asNumber(v) ?? 0) <= 2147483647) ? 'INTEGER' : 'BIGINT';
   }
   if (all((v) => asNumber(v) !== undefined)) return 'DOUBLE';
   if (all((v) => v instanceof Date)) return 'TIMESTAMP';

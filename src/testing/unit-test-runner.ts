@@ -15,8 +15,8 @@ import { fixtureColumns, loadFixture, readFixture, type FixtureColumn, type Fixt
 import { formatRowDiff, summarizeDiff } from './unit-diff.js';
 
 /** Runs one unit test; see the module comment. */
-export const runUnitTest: NodeRunner = async (session, node, userConn) => {
-  const test = node as UnitTestNode;
+export const runUnitTest: NodeRunner = async (session, test, userConn) => {
+  if (test.resourceType !== 'unit_test') throw new Error(`internal: the unit-test runner was given ${test.resourceType} ${test.uniqueId}`);
   const manifest = session.opts.manifest;
   const model = manifest.nodes.get(test.model) ?? [...manifest.nodes.values()].find((n) => n.resourceType === 'model' && n.name === test.model);
   const where: ErrorLocation = { file: test.originalFilePath, nodeId: test.uniqueId };
@@ -47,12 +47,16 @@ export const runUnitTest: NodeRunner = async (session, node, userConn) => {
   }
 };
 
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 function firstLine(err: unknown): string {
-  return String((err as Error).message ?? err).split('\n')[0]!.trim();
+  return (messageOf(err).split('\n')[0] ?? '').trim();
 }
 
 function hintFor(err: unknown): string {
-  const msg = String((err as Error).message ?? err);
+  const msg = messageOf(err);
   return /Table with name .* does not exist/i.test(msg) ? ' (give rows for every input; for `this` add - input: this)' : '';
 }
 
@@ -160,7 +164,7 @@ async function compare(db: UnitTestDatabase, test: UnitTestNode, model: SqlNode,
       adapterResponse: {},
     };
   }
-  const cols = expectedNames.map((n) => byName.get(n.toLowerCase())!);
+  const cols = expectedNames.flatMap((n) => byName.get(n.toLowerCase()) ?? []);
   if (!cols.length) {
     return { status: 'error', message: `unit test '${test.name}': expect gives no columns to compare`, adapterResponse: {} };
   }

@@ -160,7 +160,8 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
     }
     const steps: readonly Step[] = isStep(work) ? [work] : work;
     // one statement in autocommit is its own transaction: no BEGIN/COMMIT round trips
-    if (!hooks.preHooks.length && !hooks.postHooks.length && statementCount(steps) === 1) return this.run(steps.find((s) => s.statements.length)!);
+    const alone = !hooks.preHooks.length && !hooks.postHooks.length && statementCount(steps) === 1 ? steps.find((s) => s.statements.length) : undefined;
+    if (alone) return this.run(alone);
     return conn.transaction(async () => {
       for (const h of hooks.preHooks) await conn.runCounted(h);
       let rows = NONE;

@@ -80,15 +80,16 @@ export class Catalog {
       [schema, identifier],
     );
     const key = relationKey(schema, identifier);
-    if (!cols.length) {
+    const first = cols[0];
+    if (!first) {
       this.relations.delete(key);
       return undefined;
     }
     const rel: CatalogRelation = {
-      database: cols[0]!.database_name,
+      database: first.database_name,
       schema,
       identifier,
-      kind: cols[0]!.kind as 'table' | 'view',
+      kind: first.kind === 'view' ? 'view' : 'table',
       columns: cols.map((c) => ({ name: c.column_name, type: c.data_type, index: c.column_index })),
     };
     this.relations.set(key, rel);
@@ -97,7 +98,7 @@ export class Catalog {
 
   /** Records a relation this run built; its columns are read only if someone asks (see refresh). */
   markBuilt(database: string, schema: string, identifier: string, kind: 'table' | 'view'): void {
-    this.relations.set(relationKey(schema, identifier), { database, schema, identifier, kind, columns: [], columnsStale: true } as CatalogRelation);
+    this.relations.set(relationKey(schema, identifier), { database, schema, identifier, kind, columns: [], columnsStale: true });
   }
 
   forget(schema: string, identifier: string): void {

@@ -46,8 +46,6 @@ export interface KnownNames {
 }
 
 export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes): new (templateName: string, known?: KnownNames) => JinjaCompilerApi {
-  const nj = nodes.nj;
-
   class JinjaCompiler extends NunjucksCompiler {
     declare codebuf: string[];
     declare templateName: string | undefined;

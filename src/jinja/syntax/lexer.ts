@@ -114,9 +114,6 @@ export class JinjaLexer {
     this.pos = p;
   }
 
-  private col(at: number): number {
-    return at - this.lineStart;
-  }
 
   private fail(message: string, at = this.i): never {
     // count the line of `at` (it may be behind the current position)
