@@ -14,7 +14,7 @@
  * what you want. The batch itself must hold one row per key for `merge` (bmp checks and fails
  * with BMP_INCREMENTAL_DUPLICATE_KEY otherwise); `delete+insert` inserts every batch row.
  */
-import { andAll, DEST, keyIn, keyMatch, quoteIdent, SRC, timestampLiteral, windowPredicate, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { andAll, DEST, inspectBatchSql, keyIn, keyMatch, mergeMatchesSql, quoteIdent, SRC, timestampLiteral, windowPredicate, type CatalogColumn } from '../adapters/duckdb/index.js';
 import type { EngineDialect, Step } from '../adapters/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
@@ -125,11 +125,25 @@ export const incremental: Materialization = async (ctx) => {
   const tables = stateTablesFor(config, strategy);
   if (tables.length) await ensureStateTables(ctx.conn, tables, ctx.stateSchema);
   const sql = ctx.compiled.compiledSql;
+  const message = (rows: number) => ({ rowsAffected: rows, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} ${rows}` });
+  const sync = onSchemaChangeOf(config) === 'sync_all_columns';
+  if (DELETING.has(strategy) && !insertsOnly(strategy, config) && !sync && !ctx.preHooks.length && !ctx.postHooks.length && !indexesOf(config).some((i) => i.unique)) {
+    // Only a unique index on the table would need setting aside (prepareIndexes): the batch's
+    // inspection asks whether there is one, in the step's transaction. If there is, that
+    // transaction rolls back (nothing was written; no hook ran) and the step runs as below.
+    try {
+      return message(await applyStep(ctx, strategy, sql, [], { noUniqueIndexes: true }));
+    } catch (err) {
+      if (!(err instanceof UniqueIndexesPresent)) throw err;
+    }
+  }
   // indexes only get in the way of deleting strategies and of dropping/retyping columns
-  const prep = DELETING.has(strategy) || onSchemaChangeOf(config) === 'sync_all_columns' ? await prepareIndexes(ctx, strategy, sql, ctx.existing!.columns) : { strategy, dropped: [] };
-  const rows = await withIndexesDropped(ctx, prep.dropped, () => applyStep(ctx, prep.strategy, sql, prep.dropped));
-  return { rowsAffected: rows, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} ${rows}` };
+  const prep = DELETING.has(strategy) || sync ? await prepareIndexes(ctx, strategy, sql, ctx.existing!.columns) : { strategy, dropped: [] };
+  return message(await withIndexesDropped(ctx, prep.dropped, () => applyStep(ctx, prep.strategy, sql, prep.dropped)));
 };
+
+/** The target has a unique index after all (see {@link incremental}): the step's transaction rolls back and it runs the careful way. */
+class UniqueIndexesPresent extends Error {}
 
 /**
  * One incremental step, atomically. A step that only inserts (append, or merge/delete+insert
@@ -138,9 +152,9 @@ export const incremental: Materialization = async (ctx) => {
  * transaction unless hooks or index statements run beside it). Every other step puts the batch in a
  * temp table first ({@link applyBatch}).
  */
-async function applyStep(ctx: MaterializationContext, strategy: IncrementalStrategy, sql: string, dropped: readonly TableIndex[]): Promise<number> {
+async function applyStep(ctx: MaterializationContext, strategy: IncrementalStrategy, sql: string, dropped: readonly TableIndex[], o: { noUniqueIndexes?: boolean } = {}): Promise<number> {
   const config = ctx.compiled.config;
-  const batched = () => applyBatch(ctx, strategy, sql, { droppedIndexes: dropped });
+  const batched = () => applyBatch(ctx, strategy, sql, { droppedIndexes: dropped, noUniqueIndexes: o.noUniqueIndexes });
   if (!insertsOnly(strategy, config) || partitionOf(config)) return ctx.adapter.atomically(ctx, batched);
   const indexes = dropped.length ? [] : indexesOf(config);
   if (!ctx.preHooks.length && !ctx.postHooks.length && !indexes.length) {
@@ -194,37 +208,49 @@ export async function applyBatch(
   ctx: MaterializationContext,
   strategy: IncrementalStrategy,
   batchSql: string,
-  opts: { window?: EventTimeWindow; targetColumns?: readonly CatalogColumn[]; droppedIndexes?: readonly TableIndex[]; onSchemaChange?: () => void } = {},
+  opts: {
+    window?: EventTimeWindow;
+    targetColumns?: readonly CatalogColumn[];
+    droppedIndexes?: readonly TableIndex[];
+    onSchemaChange?: () => void;
+    /** Fail with {@link UniqueIndexesPresent} (before writing anything) if the target has a unique index. */
+    noUniqueIndexes?: boolean;
+  } = {},
 ): Promise<number> {
   const batch = batchTableName(ctx.relation);
   const config = ctx.compiled.config;
   const partition = partitionOf(config);
   const nodeId = ctx.compiled.node.uniqueId;
   await ctx.adapter.run(ctx.adapter.createTempTable(batch, batchSql));
-  const sourceColumns = await ctx.columnsOf(quoteIdent(batch));
-  const targetColumns = opts.targetColumns ?? ctx.existing!.columns;
   const keys = strategy === 'merge' || strategy === 'delete+insert' ? uniqueKeyOf(config) : [];
-  const nullableKeys = keys.length ? await inspectBatchKeys(ctx, batch, keys, strategy === 'merge', nodeId) : undefined;
+  const inspected = await inspectBatch(ctx, batch, keys, { unique: strategy === 'merge', uniqueIndexes: !!opts.noUniqueIndexes }, nodeId);
+  if (inspected.uniqueIndexes) throw new UniqueIndexesPresent();
+  const sourceColumns = inspected.columns;
+  const targetColumns = opts.targetColumns ?? ctx.existing!.columns;
+  const nullableKeys = keys.length ? inspected.nullableKeys : undefined;
   const input: IncrementalPlanInput = { target: ctx.relation, batch, config, sourceColumns, targetColumns, window: opts.window, nullableKeys };
   const schema: SchemaChangePlan = planSchemaChange(input, nodeId);
   for (const s of schema.statements) await ctx.conn.run(s);
   if (schema.statements.length) opts.onSchemaChange?.();
+  // a merge whose batch matches no target row inserts every batch row: the plain insert is that,
+  // without the merge's join (asked once the columns are as the merge would see them)
+  const effective = strategy === 'merge' && keys.length && !nullableKeys?.size && !(await mergeMatches(ctx, batch, keys)) ? 'append' : strategy;
   let range: PartitionRange | undefined;
   if (partition) {
     // before the step: which partitions it can change (for the metadata), and their span
-    await ctx.conn.run(affectedPartitionsSql(ctx.relation, batch, partition, touchedTargetFilter(strategy, input)));
+    await ctx.conn.run(affectedPartitionsSql(ctx.relation, batch, partition, touchedTargetFilter(effective, input)));
     const r = (await ctx.conn.rows<{ lo: string | null; hi: string | null; has_null: boolean }>(affectedRangeSql(partition)))[0];
     range = { lo: r?.lo ?? null, hi: r?.hi ?? null, hasNull: !!r?.has_null };
   }
-  const applyInput = strategy === 'insert_overwrite' && range ? { ...input, partitionRange: range } : input;
-  const rows = (await ctx.adapter.run(planIncrementalApply(strategy, applyInput, schema.columns, ctx.adapter)))();
+  const applyInput = effective === 'insert_overwrite' && range ? { ...input, partitionRange: range } : input;
+  const rows = (await ctx.adapter.run(planIncrementalApply(effective, applyInput, schema.columns, ctx.adapter)))();
   if (partition && range) {
     const owner = partitionOwner(ctx.relation, nodeId, partition, 'table', ctx.invocationId ?? '');
     const fieldType = columnType(targetColumns, partition.field) ?? columnType(sourceColumns, partition.field);
     // append and whole-partition overwrite: the batch alone gives the new counts (if counts were recorded)
-    const fromBatch = (strategy === 'append' || (strategy === 'insert_overwrite' && !predicatesOf(config).length)) && (await hasPartitionMeta(ctx));
+    const fromBatch = (effective === 'append' || (effective === 'insert_overwrite' && !predicatesOf(config).length)) && (await hasPartitionMeta(ctx));
     const meta = fromBatch
-      ? batchPartitionsMetaStatements(owner, batch, partition, ctx.stateSchema, strategy === 'append')
+      ? batchPartitionsMetaStatements(owner, batch, partition, ctx.stateSchema, effective === 'append')
       : affectedPartitionsMetaStatements(ctx.relation, owner, partition, ctx.stateSchema, range, fieldType);
     for (const m of meta) await ctx.conn.run(m.sql, m.params.length ? m.params : undefined);
     await ctx.adapter.run(ctx.adapter.dropTempTable(AFFECTED));
@@ -235,16 +261,26 @@ export async function applyBatch(
   return rows;
 }
 
+interface BatchInspection {
+  /** The batch's columns, as `describe` gives them. */
+  readonly columns: CatalogColumn[];
+  /** Lower-case key columns that hold a NULL in the batch. */
+  readonly nullableKeys: Set<string>;
+  /** Unique indexes on the target (asked only with `uniqueIndexes`). */
+  readonly uniqueIndexes: number;
+}
+
 /**
- * Which key columns hold a NULL in the batch, and (for merge) that no two batch rows share a key.
+ * The batch's columns, which key columns hold a NULL in it, (for merge) that no two batch rows
+ * share a key, and (with `uniqueIndexes`) whether the target has a unique index: one query.
  * @throws CompileError BMP_INCREMENTAL_DUPLICATE_KEY when two batch rows share a unique_key (merge).
  */
-async function inspectBatchKeys(ctx: MaterializationContext, batch: string, keys: readonly string[], unique: boolean, nodeId: string): Promise<Set<string>> {
-  const cols = keys.map(quoteIdent);
-  const nulls = cols.map((c, i) => `count(*) filter (where ${c} is null) as n${i}`);
-  const dups = unique ? `, count(*) - count(distinct row(${cols.join(', ')})) as dups` : '';
-  const r = (await ctx.conn.rows<Record<string, number>>(`select ${nulls.join(', ')}${dups} from ${quoteIdent(batch)}`))[0] ?? {};
-  if (unique && Number(r['dups'] ?? 0) > 0) {
+async function inspectBatch(ctx: MaterializationContext, batch: string, keys: readonly string[], o: { unique: boolean; uniqueIndexes: boolean }, nodeId: string): Promise<BatchInspection> {
+  if (!keys.length && !o.uniqueIndexes) return { columns: await ctx.columnsOf(quoteIdent(batch)), nullableKeys: new Set(), uniqueIndexes: 0 };
+  const q = inspectBatchSql(batch, { keys, duplicates: o.unique, describe: true, uniqueIndexesOf: o.uniqueIndexes ? ctx.relation : undefined });
+  const r = (await ctx.conn.rows<Record<string, unknown>>(q.sql, q.params.length ? q.params : undefined))[0] ?? {};
+  if (o.unique && Number(r['dups'] ?? 0) > 0) {
+    const cols = keys.map(quoteIdent);
     const dup = await ctx.conn.rows<{ n: number; example: string | null }>(
       `select count(*) as n, any_value(k) as example from (select concat_ws(', ', ${cols.map((c) => `coalesce(${c}::varchar, 'NULL')`).join(', ')}) as k from ${quoteIdent(batch)} group by ${cols.join(', ')} having count(*) > 1)`,
     );
@@ -256,7 +292,14 @@ async function inspectBatchKeys(ctx: MaterializationContext, batch: string, keys
       'deduplicate in the model (e.g. qualify row_number() over (partition by <key> order by <updated_at> desc) = 1)',
     );
   }
-  return new Set(keys.filter((_, i) => Number(r[`n${i}`] ?? 0) > 0).map((k) => k.toLowerCase()));
+  const columns = ((r['columns'] as [string, string][] | null) ?? []).map(([name, type], index) => ({ name: String(name), type: String(type), index }));
+  return { columns, nullableKeys: new Set(keys.filter((_, i) => Number(r[`n${i}`] ?? 0) > 0).map((k) => k.toLowerCase())), uniqueIndexes: Number(r['unique_indexes'] ?? 0) };
+}
+
+/** Whether a batch row matches a target row as the merge's `on` would (keys without NULLs in the batch). */
+async function mergeMatches(ctx: MaterializationContext, batch: string, keys: readonly string[]): Promise<boolean> {
+  const r = await ctx.conn.rows<{ matched: boolean }>(mergeMatchesSql(ctx.relation, batch, { uniqueKey: keys, predicates: predicatesOf(ctx.compiled.config) }));
+  return !!r[0]?.matched;
 }
 
 export type { MaterializationResult };

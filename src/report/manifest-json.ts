@@ -178,18 +178,25 @@ function columnsJson(columns: Readonly<Record<string, ColumnInfo>>): Record<stri
 class ManifestWriter {
   private readonly resolve: MacroResolver;
   private readonly createdAt = Date.now() / 1000;
-  private readonly macroText = new Map<string, string>();
+  /** Each macro's text by file and name; found on first use (a node's dict for `model` needs none). */
+  private macroTextMemo: Map<string, string> | undefined;
 
   constructor(
     private readonly manifest: Manifest,
     private readonly opts: ManifestJsonOptions,
   ) {
     this.resolve = macroResolver(manifest.macros, manifest.projectName);
+  }
+
+  private get macroText(): Map<string, string> {
+    if (this.macroTextMemo) return this.macroTextMemo;
+    const out = new Map<string, string>();
     // dbt's global macros (package `dbt`) have their text too, as dbt writes its own macros'
-    const files: [string, string][] = [...GLOBAL_MACRO_FILES.map((f): [string, string] => [f.file, f.text]), ...manifest.macroFiles];
+    const files: [string, string][] = [...GLOBAL_MACRO_FILES.map((f): [string, string] => [f.file, f.text]), ...this.manifest.macroFiles];
     for (const [file, text] of files) {
-      for (const b of findMacroBlocks(text)) this.macroText.set(`${file}\u0000${b.kind === 'test' ? `test_${b.name}` : b.name}`, b.text);
+      for (const b of findMacroBlocks(text)) out.set(`${file}\u0000${b.kind === 'test' ? `test_${b.name}` : b.name}`, b.text);
     }
+    return (this.macroTextMemo = out);
   }
 
   private patchPath(n: { patchPath?: string; packageName: string; packagePath?: string }): string | null {

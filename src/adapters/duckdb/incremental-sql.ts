@@ -44,6 +44,50 @@ export function windowPredicate(column: string, w: EventTimeWindow, alias?: stri
   return `${col} >= ${timestampLiteral(w.start)} and ${col} < ${timestampLiteral(w.end)}`;
 }
 
+/**
+ * One query that tells an incremental step what it needs before it writes, in one round trip:
+ * per key column the batch rows holding a NULL in it (`n0`, `n1`, ...), with `duplicates` the rows
+ * repeating a key (`dups`), with `describe` the batch's columns as `describe` gives them (`columns`:
+ * `[name, type]` pairs, in order), and with `uniqueIndexesOf` how many unique indexes that table
+ * has (`unique_indexes`). The key counts come first, so an error about a key column reads as the
+ * plain check's. Parameters: `uniqueIndexesOf`'s schema and name.
+ *
+ * ### Example (merge on `id`)
+ * ```sql
+ * select count(*) filter (where "id" is null) as n0, count(*) - count(distinct row("id")) as dups,
+ *   (select list([column_name, column_type]) from (describe "__bmp_batch_m")) as columns
+ * from "__bmp_batch_m"
+ * ```
+ */
+export function inspectBatchSql(batch: string, o: { readonly keys: readonly string[]; readonly duplicates?: boolean; readonly describe?: boolean; readonly uniqueIndexesOf?: Relation }): { sql: string; params: string[] } {
+  const cols = o.keys.map(quoteIdent);
+  const parts = cols.map((c, i) => `count(*) filter (where ${c} is null) as n${i}`);
+  if (o.duplicates && cols.length) parts.push(`count(*) - count(distinct row(${cols.join(', ')})) as dups`);
+  if (o.describe) parts.push(`(select list([column_name, column_type]) from (describe ${quoteIdent(batch)})) as columns`);
+  const params: string[] = [];
+  if (o.uniqueIndexesOf) {
+    params.push(o.uniqueIndexesOf.schema, o.uniqueIndexesOf.identifier);
+    parts.push(`(select count(*) from duckdb_indexes() where is_unique and lower(schema_name) = lower($1) and lower(table_name) = lower($2)) as unique_indexes`);
+  }
+  return { sql: `select ${parts.join(', ')}${cols.length ? ` from ${quoteIdent(batch)}` : ''}`, params };
+}
+
+/**
+ * Whether any batch row matches a target row under a merge's `on` condition (the key compared with
+ * `=`, for keys the batch holds no NULL in, and the predicates). Laid out line by line as
+ * {@link mergeSql}, so an error in a predicate points at the same line.
+ *
+ * ### Example
+ * ```sql
+ * select exists (select 1 from "main"."m" as DBT_INTERNAL_DEST
+ * join "__bmp_batch_m" as DBT_INTERNAL_SOURCE
+ * on (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id")) as matched
+ * ```
+ */
+export function mergeMatchesSql(target: Relation, batch: string, o: { readonly uniqueKey: readonly string[]; readonly predicates?: readonly string[] }): string {
+  return `select exists (select 1 from ${relationSql(target)} as ${DEST}\njoin ${quoteIdent(batch)} as ${SRC}\non ${andAll([keyMatch(o.uniqueKey, new Set()), ...(o.predicates ?? [])])}) as matched`;
+}
+
 /** `insert into target (cols) select cols from batch [order by partition]` */
 export function insertFromBatch(target: Relation, batch: string, columns: readonly string[], partition: PartitionBy | undefined): string {
   const cols = columns.map(quoteIdent).join(', ');

@@ -10,7 +10,7 @@ export * from './external-sql.js';
 export * from './state-sql.js';
 export { CACHE_TABLE, CACHE_SQL, RESPONSE_CALL, EMBEDDING_CALL, COLLECT_UDF, responseCallSql, embeddingCallSql, countCallSites, collectSql, probeSql, cacheDdl, collectDdl, stagePromptsDdl, pruneCacheSql } from './llm-sql.js';
 export { SNAPSHOT_SOURCE, snapshotCreateSql, snapshotMergeSql, snapshotSourceSelect } from './snapshot-sql.js';
-export { DEST, SRC, keyIn, keyMatch, timestampLiteral, windowPredicate, partitionsPredicate } from './incremental-sql.js';
+export { DEST, SRC, inspectBatchSql, keyIn, keyMatch, mergeMatchesSql, timestampLiteral, windowPredicate, partitionsPredicate } from './incremental-sql.js';
 export { DuckDbAdapter, DuckDbDialect, duckdbDialect, createIndexStatements } from './adapter.js';
 export { GLOBAL_MACRO_FILES, type GlobalMacroFile } from './global-macros/index.js';
 export * from './template-database.js';
