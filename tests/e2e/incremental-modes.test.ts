@@ -3,7 +3,7 @@
  * indexes, merge's one-row-per-key check, incremental_predicates, partition-level overwrite that
  * leaves other partitions physically untouched (native and external), partition metadata.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listPartitions } from '../../src/tasks/index.js';
@@ -161,6 +161,61 @@ select range as id, 'c' || (range % {{ var('mod', 1000) }}) as code, {{ var('ver
       { id: 1, v: 'old' },
       { id: 2, v: 'new' },
     ]));
+  });
+});
+
+describe('merge without a matching target row', () => {
+  const ran = (dir: string, model: string) => readFileSync(join(dir, 'target/run/inc/models', `${model}.sql`), 'utf8');
+
+  it('inserts the batch (no merge statement) when no key matches, merges when one does, and says MERGE n either way', async () => {
+    const p = project({
+      'models/mm.sql': `{{ config(materialized='incremental', incremental_strategy='merge', unique_key='id') }}
+select * from (values {{ var('rows', "(1, 'a'), (2, 'a')") }}) t(id, v)`,
+    });
+    await runProject(p.dir);
+    const fresh = await runProject(p.dir, { vars: `{rows: "(3, 'b'), (4, 'b')"}` });
+    expect(fresh.results.map((r) => r.message)).toEqual(['MERGE 2']);
+    expect(ran(p.dir, 'mm')).toMatch(/^insert into "main"\."mm" \("id", "v"\)\nselect "id", "v" from "__bmp_batch_mm";$/m);
+    expect(ran(p.dir, 'mm')).not.toMatch(/merge into/);
+    const updated = await runProject(p.dir, { vars: `{rows: "(4, 'c'), (5, 'c')"}` });
+    expect(updated.results.map((r) => r.message)).toEqual(['MERGE 2']);
+    expect(ran(p.dir, 'mm')).toMatch(/^merge into "main"\."mm"/m);
+    await withDb(p.db, async (sql) => expect(await sql('select * from main.mm order by id')).toEqual([
+      { id: 1, v: 'a' },
+      { id: 2, v: 'a' },
+      { id: 3, v: 'b' },
+      { id: 4, v: 'c' },
+      { id: 5, v: 'c' },
+    ]));
+  });
+
+  it('a NULL key in the batch always merges (NULL matches NULL); predicates decide what counts as a match', async () => {
+    const p = project({
+      'models/mn.sql': `{{ config(materialized='incremental', incremental_strategy='merge', unique_key='id') }}
+select * from (values {{ var('rows', "(null, 'a'), (1, 'a')") }}) t(id, v)`,
+      'models/mp.sql': `{{ config(materialized='incremental', incremental_strategy='merge', unique_key='id', incremental_predicates=['DBT_INTERNAL_DEST.v <> ' ~ "'a'"]) }}
+select * from (values {{ var('rows', "(1, 'a'), (2, 'b')") }}) t(id, v)`,
+    });
+    await runProject(p.dir);
+    expect(failures(await runProject(p.dir, { vars: `{rows: "(null, 'n'), (1, 'n')"}`, select: ['mn'] }))).toEqual([]);
+    expect(ran(p.dir, 'mn')).toMatch(/^merge into "main"\."mn"/m);
+    // mp: the only target row with id 1 ('a') is outside the predicate: no match, so a plain insert
+    expect(failures(await runProject(p.dir, { vars: `{rows: "(1, 'x')"}`, select: ['mp'] }))).toEqual([]);
+    expect(ran(p.dir, 'mp')).toMatch(/^insert into "main"\."mp"/m);
+    // id 2 ('b') is inside it: merged
+    expect(failures(await runProject(p.dir, { vars: `{rows: "(2, 'y')"}`, select: ['mp'] }))).toEqual([]);
+    expect(ran(p.dir, 'mp')).toMatch(/^merge into "main"\."mp"/m);
+    await withDb(p.db, async (sql) => {
+      expect(await sql('select * from main.mn order by id nulls first')).toEqual([
+        { id: null, v: 'n' },
+        { id: 1, v: 'n' },
+      ]);
+      expect(await sql('select * from main.mp order by id, v')).toEqual([
+        { id: 1, v: 'a' },
+        { id: 1, v: 'x' },
+        { id: 2, v: 'y' },
+      ]);
+    });
   });
 });
 

@@ -19,7 +19,7 @@ import {
   windowedSelect,
 } from '../../src/materializations/index.js';
 import { isCovered } from '../../src/state/index.js';
-import { duckdbDialect } from '../../src/adapters/duckdb/index.js';
+import { duckdbDialect, inspectBatchSql, mergeMatchesSql } from '../../src/adapters/duckdb/index.js';
 import { statementSql } from '../../src/adapters/index.js';
 import type { NodeConfig } from '../../src/manifest/types.js';
 
@@ -79,6 +79,53 @@ describe('incremental strategies', () => {
       expect(Number((await c.run(del!)).rowsChanged)).toBe(1);
       await c.run(ins!);
       expect((await c.runAndReadAll('select id, ts from main.m order by all')).getRowObjectsJS()).toEqual([{ id: 1, ts: 'a' }, { id: 1, ts: 'b' }, { id: 2, ts: 'old' }]);
+    } finally {
+      c.closeSync();
+      inst.closeSync();
+    }
+  });
+
+  it('one query inspects the batch: NULLs per key, repeated keys, its columns as describe gives them, unique indexes (run on DuckDB)', async () => {
+    const q = inspectBatchSql('__bmp_batch_m', { keys: ['id', 'Kind'], duplicates: true, describe: true, uniqueIndexesOf: target });
+    expect(q.sql).toBe(
+      'select count(*) filter (where "id" is null) as n0, count(*) filter (where "Kind" is null) as n1, count(*) - count(distinct row("id", "Kind")) as dups, ' +
+        '(select list([column_name, column_type]) from (describe "__bmp_batch_m")) as columns, ' +
+        '(select count(*) from duckdb_indexes() where is_unique and lower(schema_name) = lower($1) and lower(table_name) = lower($2)) as unique_indexes from "__bmp_batch_m"',
+    );
+    expect(q.params).toEqual(['main', 'm']);
+    expect(inspectBatchSql('__bmp_batch_m', { keys: [], describe: true }).sql).toBe('select (select list([column_name, column_type]) from (describe "__bmp_batch_m")) as columns');
+    const inst = await DuckDBInstance.create(':memory:');
+    const c = await inst.connect();
+    try {
+      await c.run(`create table main.m (id integer, "Kind" varchar)`);
+      await c.run(`create unique index m_id on main.m (id)`);
+      await c.run(`create temp table "__bmp_batch_m" as select * from (values (1, 'a', 1.5::decimal(9, 2), {'x': [1]}), (1, 'a', null, null), (null, 'b', null, null)) t(id, "Kind", "Amount €", s)`);
+      const row = (await c.runAndReadAll(q.sql, q.params)).getRowObjectsJS()[0]!;
+      const described = (await c.runAndReadAll('describe "__bmp_batch_m"')).getRowObjectsJS().map((r) => [r['column_name'], r['column_type']]);
+      expect(row['columns']).toEqual(described);
+      expect({ n0: Number(row['n0']), n1: Number(row['n1']), dups: Number(row['dups']), unique: Number(row['unique_indexes']) }).toEqual({ n0: 1, n1: 0, dups: 1, unique: 1 });
+    } finally {
+      c.closeSync();
+      inst.closeSync();
+    }
+  });
+
+  it('whether a batch row matches a target row, laid out as the merge (run on DuckDB)', async () => {
+    const sql = mergeMatchesSql(target, '__bmp_batch_m', { uniqueKey: ['id'], predicates: ['DBT_INTERNAL_DEST.ts > 1'] });
+    expect(sql).toBe(
+      'select exists (select 1 from "main"."m" as DBT_INTERNAL_DEST\njoin "__bmp_batch_m" as DBT_INTERNAL_SOURCE\non (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id") and (DBT_INTERNAL_DEST.ts > 1)) as matched',
+    );
+    const inst = await DuckDBInstance.create(':memory:');
+    const c = await inst.connect();
+    try {
+      await c.run(`create table main.m as select * from (values (1, 1), (2, 5)) t(id, ts)`);
+      const matched = async (rows: string) => {
+        await c.run(`create or replace temp table "__bmp_batch_m" as select * from (values ${rows}) t(id, ts)`);
+        return (await c.runAndReadAll(sql)).getRowObjectsJS()[0]!['matched'];
+      };
+      expect(await matched('(1, 9)')).toBe(false); // id 1 is outside the predicate
+      expect(await matched('(2, 9)')).toBe(true);
+      expect(await matched('(3, 9)')).toBe(false);
     } finally {
       c.closeSync();
       inst.closeSync();
