@@ -122,7 +122,7 @@ export const incremental: Materialization = async (ctx) => {
     return { rowsAffected: rows, message: `OK created ${rows}` };
   }
   await restorePendingIndexes(ctx);
-  const tables = stateTablesFor(config, strategy);
+  const tables = stateTablesFor(config, strategy, ctx);
   if (tables.length) await ensureStateTables(ctx.conn, tables, ctx.stateSchema);
   const sql = ctx.compiled.compiledSql;
   const message = (rows: number) => ({ rowsAffected: rows, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} ${rows}` });
@@ -194,9 +194,13 @@ async function hasPartitionMeta(ctx: MaterializationContext): Promise<boolean> {
   return r.length > 0;
 }
 
-/** Tables the incremental step writes besides the target. */
-export function stateTablesFor(config: NodeConfig, strategy: IncrementalStrategy): StateTable[] {
-  return [...(partitionOf(config) ? (['partitions'] as const) : []), ...(strategy === 'microbatch' ? (['microbatch_intervals'] as const) : [])];
+/**
+ * Tables the incremental step writes besides the target; with `known`, only those its catalog (read
+ * when the run started) does not hold yet, which need no look-up.
+ */
+export function stateTablesFor(config: NodeConfig, strategy: IncrementalStrategy, known?: Pick<MaterializationContext, 'catalog' | 'stateSchema'>): StateTable[] {
+  const all: StateTable[] = [...(partitionOf(config) ? (['partitions'] as const) : []), ...(strategy === 'microbatch' ? (['microbatch_intervals'] as const) : [])];
+  return known ? all.filter((t) => !known.catalog.get(known.stateSchema, t)) : all;
 }
 
 /**

@@ -166,7 +166,7 @@ export async function microbatch(ctx: MaterializationContext): Promise<Materiali
   const nodeId = ctx.compiled.node.uniqueId;
   const mb = microbatchConfigOf(config, nodeId);
   const relKey = relationKeyOf(ctx.relation);
-  await ensureStateTables(ctx.conn, stateTablesFor(config, 'microbatch'), ctx.stateSchema);
+  await ensureStateTables(ctx.conn, stateTablesFor(config, 'microbatch', ctx), ctx.stateSchema);
   let full = needsFullBuild(ctx);
   const done = full ? [] : await readIntervals(ctx.conn, relKey, ctx.stateSchema);
   const now = ctx.runStartedAt ? new Date(ctx.runStartedAt) : new Date();

@@ -117,7 +117,7 @@ export function planBatches(tests: Iterable<ExecutableNode>, manifest: Manifest,
  * With `{ singleScan: true }`:
  * ```sql
  * select
- *     count(*) filter (where id is null) as "t0",
+ *     count_if((id is null)::boolean) as "t0",
  *     count(id) - count(distinct id) as "t1"
  * from "main"."orders_view"
  * ```

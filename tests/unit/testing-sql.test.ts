@@ -21,11 +21,11 @@ describe('built-in test SQL', () => {
   });
 
   it('gives scan tests an aggregate and leaves the others out', () => {
-    expect(builtinTestAggregate('not_null', { column_name: 'id' })).toBe('count(*) filter (where id is null)');
+    expect(builtinTestAggregate('not_null', { column_name: 'id' })).toBe('count_if((id is null)::boolean)');
     // accepted_values counts distinct bad values; the batch only probes for bad rows (see PROBE_TESTS)
-    expect(builtinTestAggregate('accepted_values', { column_name: 's', values: ['a'] })).toBe("count(*) filter (where s not in ('a'))");
-    expect(builtinTestAggregate('accepted_range', { column_name: 'x', max_value: 5 })).toBe('count(*) filter (where not (x <= 5))');
-    expect(builtinTestAggregate('expression_is_true', { expression: 'a > 0' })).toBe('count(*) filter (where not (a > 0))');
+    expect(builtinTestAggregate('accepted_values', { column_name: 's', values: ['a'] })).toBe("count_if((s not in ('a'))::boolean)");
+    expect(builtinTestAggregate('accepted_range', { column_name: 'x', max_value: 5 })).toBe('count_if((not (x <= 5))::boolean)');
+    expect(builtinTestAggregate('expression_is_true', { expression: 'a > 0' })).toBe('count_if((not (a > 0))::boolean)');
     expect(builtinTestAggregate('unique', { column_name: 'id' })).toBeUndefined();
     expect(builtinTestAggregate('relationships', { column_name: 'id', to: 'x', field: 'id' })).toBeUndefined();
   });
@@ -76,9 +76,9 @@ describe('built-in test SQL', () => {
     expect(sql).toBe(
       [
         'select',
-        '    count(*) filter (where id is null) as "t0",',
+        '    count_if((id is null)::boolean) as "t0",',
         '    count(id) - count(distinct id) as "t1",',
-        "    count(*) filter (where kind not in ('x')) as \"t2\",",
+        "    count_if((kind not in ('x'))::boolean) as \"t2\",",
         '    count(*) - count(distinct row(id, kind)) as "t3",',
         '    case when count(kind) = 0 then 1 else 0 end as "t4"',
         'from "main"."v"',
