@@ -256,7 +256,7 @@ export async function run(ctx) {
   notes.push(
     'Both sides are whole processes (spawn to exit): bmp includes its start-up, parsing and artifacts; the baseline a bare node script with @duckdb/node-api. ' +
       'bmp runs with threads: 1, like the baseline. `events` is a typical staging model: the latest copy of each event (row_number over 1.05M raw rows), a join to a 50k-row dimension, casts and string clean-up (lower/upper, regexp_extract, md5). ' +
-      'As a view, each of the baseline’s queries recomputes it (DuckDB pushes a filter on the partition key below the window, so not_null(event_id) stays cheap); bmp reads it once: every test is one aggregate of a single pass over the view (no where clause, which pushed into the view would compute filtered columns twice; `unique` as the probe count(x) - count(distinct x)). ' +
+      'As a view, each of the baseline’s queries recomputes it (DuckDB pushes a filter on the partition key below the window, so not_null(event_id) stays cheap); bmp reads it once: every test is one aggregate of a single pass over the view (`count_if(...)` for row-wise tests, cheaper for DuckDB than `count(*) filter (where ...)`; no where clause, which pushed into the view would compute filtered columns twice; `unique` as the probe count(x) - count(distinct x)). ' +
       'On a table DuckDB answers most single-column tests from statistics and zone maps in a few milliseconds, so start-up dominates both sides and batching matters less. ' +
       'In the shared scan accepted_values and unique only probe for bad rows; a non-zero probe is followed by the test’s own query, so failure counts stay dbt’s. CPU is user + system time of the whole process (GNU time).',
   );
