@@ -10,7 +10,7 @@ import { bind, pySort, splitArgs, STR_METHODS } from './python/methods.js';
 import { chars, compare, eq, iterate, len } from './python/operators.js';
 import { repr, str } from './python/repr.js';
 import type { PyRuntime } from './python/runtime.js';
-import { float, isDict, isPlainDict, PyFloat, toNumber, truthy, tuple, typeName } from './python/value.js';
+import { float, isDict, isPlainDict, PyDecimal, PyFloat, toNumber, truthy, tuple, typeName } from './python/value.js';
 
 type Filter = (...args: unknown[]) => unknown;
 
@@ -86,6 +86,7 @@ export function installJinjaFilters(env: FilterEnvironment): void {
       const [v] = bind('abs', ['x'], 1, a);
       if (typeof v === 'number') return Math.abs(v);
       if (v instanceof PyFloat) return new PyFloat(Math.abs(v.value));
+      if (v instanceof PyDecimal) return v.__abs__();
       if (typeof v === 'boolean') return v ? 1 : 0;
       if (typeof v === 'bigint') return v < 0n ? -v : v;
       if (v === undefined) throw undefinedError(undefined, 'abs');
@@ -216,6 +217,7 @@ export function installJinjaFilters(env: FilterEnvironment): void {
         const f = toFloat(value);
         return f === undefined || !Number.isFinite(f) ? fallback : Math.trunc(f);
       }
+      if (value instanceof PyDecimal) return value.__int__();
       const n = toNumber(value);
       if (typeof value === 'bigint') return value;
       if (n === undefined || !Number.isFinite(n)) return fallback;
@@ -284,6 +286,8 @@ export function installJinjaFilters(env: FilterEnvironment): void {
       const p = precision === undefined ? 0 : Number(precision);
       const n = toNumber(value);
       if (n === undefined) throw typeError(`type ${typeName(value)} doesn't define __round__ method`);
+      // Python's round(Decimal, n) is a Decimal quantized half to even; floor/ceil go through math.floor: an int, then `/` a float
+      if (m === 'common' && value instanceof PyDecimal) return value.__round__(p);
       if (m === 'common') {
         const isIntValue = typeof value === 'boolean' || typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value));
         if (isIntValue) return p >= 0 ? (typeof value === 'boolean' ? Number(value) : value) : Math.round(Number(n) / 10 ** -p) * 10 ** -p;
@@ -497,6 +501,7 @@ export function pyJsonDumps(value: unknown, opts: { sortKeys?: boolean; indent?:
         return Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : str(v);
     }
     if (v instanceof PyFloat) return str(v);
+    if (v instanceof PyDecimal) throw typeError('Object of type Decimal is not JSON serializable (use `| float` or `| string` first)');
     const nl = ind === undefined ? '' : `\n${ind.repeat(level + 1)}`;
     const close = ind === undefined ? '' : `\n${ind.repeat(level)}`;
     const sep = ind === undefined ? ', ' : ',';

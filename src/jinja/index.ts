@@ -6,6 +6,6 @@ export { findMacroBlocks, findDocsBlocks, parseArgs, lineOf, type MacroBlock } f
 export { analyzeStatic, renderStatic, type StaticAnalysis, type StaticCall } from './static-template.js';
 export { splitKwargs } from './context.js';
 export { RenderSuspended, suspensionIn } from './suspend.js';
-export { tuple, PyFloat } from './python/value.js';
+export { tuple, PyFloat, PyDecimal } from './python/value.js';
 export { PySet } from './python/set.js';
 export { jinjaYamlSyntax } from './yaml-syntax.js';

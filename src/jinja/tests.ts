@@ -8,7 +8,7 @@ import { bind } from './python/methods.js';
 import { compare, contains, eq } from './python/operators.js';
 import { str } from './python/repr.js';
 import { TEMPLATE_CALLABLE } from './python/runtime.js';
-import { isDict, isFloat, isInt, isMappingLike, PyFloat, toNumber } from './python/value.js';
+import { isDict, isFloat, isInt, isMappingLike, PyDecimal, PyFloat, toNumber } from './python/value.js';
 
 type Test = (...args: unknown[]) => boolean;
 
@@ -82,7 +82,7 @@ export function installJinjaTests(env: TestEnvironment): void {
     ne: neTest,
     '!=': neTest,
     none: one('none', (v) => v === null),
-    number: one('number', (v) => typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || v instanceof PyFloat),
+    number: one('number', (v) => typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || v instanceof PyFloat || v instanceof PyDecimal),
     odd: one('odd', (v) => Math.abs(intValue('odd', v) % 2) === 1),
     sameas: two('sameas', 'other', (v, o) => v === o),
     sequence: one('sequence', (v) => typeof v === 'string' || Array.isArray(v) || isDict(v)),

@@ -111,6 +111,14 @@ describe('execute and the database, per kind (dbt: execute, statement blocks, ru
     expect((await render('compile', "{% set t = run_query('select born, born::timestamp as ts from main.t order by id') %}{{ t.rows[0][0].strftime('%d %B %Y') }}|{{ t.rows[0][0].year }}|{{ t.rows[1][1].isoformat() }}")).out).toBe('10 December 1815|1815|1906-12-09T00:00:00');
   });
 
+  it('DECIMAL values are Decimals with their scale (agate: Python Decimal), from run_query, load_result and statement', async () => {
+    const q = "select amount, amount::decimal(18,3) as wide, 12345678901234567890.123456789::decimal(38,9) as big, null::decimal(5,1) as missing from main.t order by id";
+    const src = `{% set t = run_query("${q}") %}{{ t.columns[0].values() }}|{{ t.rows[0][0] }}|{{ t.rows[1]['wide'] }}|{{ t.rows[0]['big'] }}|{{ t.rows[0]['missing'] }}|{{ t.columns[0].values() | sum }}|{{ t.rows[0][0] + 1 }}|{{ t.rows[0][0] * t.rows[1][1] }}|{{ t.rows[0][0] == 1.5 }}|{{ 1.5 in t.columns[0].values() }}|{{ t.rows[1][0] | round(1) }}|{{ t.rows[1][0] | int }}|{{ t.rows[1][0] | float }}`;
+    expect((await render('compile', src)).out).toBe("[Decimal('1.50'), Decimal('2.25')]|1.50|2.250|12345678901234567890.123456789|None|3.75|2.50|3.37500|True|True|2.2|2|2.25");
+    const viaStatement = `{% call statement('dec', fetch_result=True) %}select amount from main.t order by id{% endcall %}{{ load_result('dec').table.columns[0].values()[1] }}|{{ load_result('dec')['data'][0][0] }}`;
+    expect((await render('compile', viaStatement)).out).toBe('2.25|1.50');
+  });
+
   it('a failing statement is a located compile error', async () => {
     await expect(render('compile', "select 1\n{% do run_query('select * from no_such_table') %}")).rejects.toMatchObject({ code: 'BMP_RUN_QUERY', where: { file: 'models/m.sql', line: 2 } });
   });

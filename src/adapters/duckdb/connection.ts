@@ -285,7 +285,7 @@ export class Connection {
       statementType: STATEMENT_TYPES[reader.statementType] ?? 'UNKNOWN',
       returnsRows,
       columns: names.map((name, i) => ({ name, type: types[i]! })),
-      rows: returnsRows ? reader.getRowsJS().map((r) => r.map(toPlain)) : [],
+      rows: returnsRows ? exactRows(reader, types) : [],
       rowsChanged: reader.rowsChanged,
     };
   }
@@ -470,6 +470,21 @@ function bindable(params: SqlParams | undefined): DuckDBValue[] | Record<string,
   const conv = (v: unknown): DuckDBValue => (Array.isArray(v) ? duckdb().listValue(v.map(conv)) : (v as DuckDBValue));
   if (Array.isArray(params)) return params.map(conv);
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, conv(v)]));
+}
+
+/**
+ * A result's rows as plain values, except that a DECIMAL column's values are their exact decimal
+ * text (`'1.50'` for DECIMAL(10,2) 1.5: a double would lose the scale and, past 15 digits, digits).
+ */
+function exactRows(reader: { getRowsJS(): unknown[][]; getRows(): unknown[][] }, types: readonly string[]): unknown[][] {
+  const rows = reader.getRowsJS().map((r) => r.map(toPlain));
+  const decimals = types.flatMap((t, i) => (/^DECIMAL\(/.test(t) ? [i] : []));
+  if (!decimals.length) return rows;
+  const raw = reader.getRows();
+  rows.forEach((row, r) => {
+    for (const i of decimals) if (row[i] !== null) row[i] = String(raw[r]![i]);
+  });
+  return rows;
 }
 
 function toPlain(v: unknown): unknown {

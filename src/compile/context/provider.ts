@@ -15,7 +15,7 @@
  */
 import { envVar, projectVars, resolveVar, type LoadedConfig, type VarLookup } from '../../config/index.js';
 import { CompileError, type ErrorLocation } from '../../errors.js';
-import { PyFloat, TemplateRelation, stripKeywords, type TemplateEngine } from '../../jinja/index.js';
+import { PyDecimal, PyFloat, TemplateRelation, stripKeywords, type TemplateEngine } from '../../jinja/index.js';
 import type { Manifest, ManifestNode } from '../../manifest/types.js';
 import { manifestDicts, type ManifestDicts } from '../../report/index.js';
 import { adapterObject, relationApi } from './adapter.js';
@@ -203,12 +203,16 @@ function splitArgs(args: unknown[]): { positional: unknown[]; kwargs: Record<str
 }
 
 const FLOAT_TYPE = /^(DOUBLE|FLOAT|REAL|FLOAT4|FLOAT8)$/i;
+const DECIMAL_TYPE = /^(DECIMAL|NUMERIC)\(/i;
 
 /**
- * Values DuckDB returns, as templates see them: dates and timestamps become datetime objects, and a
- * whole number from a floating-point column stays a float (Python prints `1.0`, not `1`).
+ * Values DuckDB returns, as templates see them: dates and timestamps become datetime objects, a
+ * whole number from a floating-point column stays a float (Python prints `1.0`, not `1`), and a
+ * DECIMAL value is a Decimal with its scale (`1.50`).
  */
 export function templateValue(value: unknown, type: AgateType, engineType = ''): unknown {
+  // agate gives a DECIMAL/NUMERIC column's values as Python Decimals (the engine sends their exact text)
+  if (typeof value === 'string' && DECIMAL_TYPE.test(engineType)) return PyDecimal.parse(value);
   if (typeof value === 'number') return Number.isInteger(value) && FLOAT_TYPE.test(engineType) ? new PyFloat(value) : value;
   if (value instanceof Date) {
     if (type === AgateType.Date) return new PyDate(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate());

@@ -5,7 +5,7 @@
 import { typeError, valueError } from './errors.js';
 import { toExponentialHalfEven, toFixedHalfEven } from './decimal.js';
 import { repr, str } from './repr.js';
-import { floatRepr, intRepr, isPlainDict, isTuple, PyFloat, toNumber, typeName } from './value.js';
+import { floatRepr, intRepr, isPlainDict, isTuple, PyDecimal, PyFloat, toNumber, typeName } from './value.js';
 
 // ------------------------------------------------------------------------------------------------
 // printf-style
@@ -102,6 +102,7 @@ function percentOne(value: unknown, spec: Spec): string {
 
 function intPart(v: unknown, conv: string): number | bigint {
   if (typeof v === 'bigint') return v;
+  if (v instanceof PyDecimal) return v.__int__();
   const n = toNumber(v);
   if (n === undefined) throw typeError(`%${conv} format: a real number is required, not ${typeName(v)}`);
   return Math.trunc(n);
@@ -170,7 +171,7 @@ export function formatValue(value: unknown, specText: string): string {
   if (value !== null && typeof value === 'object' && typeof o.__format__ === 'function') return String(o.__format__(specText));
   if (specText === '') return str(value);
   const spec = parseSpec(specText);
-  const isNum = typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value instanceof PyFloat;
+  const isNum = typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value instanceof PyFloat || value instanceof PyDecimal;
   if (!isNum) {
     if (spec.type && spec.type !== 's') throw valueError(`Unknown format code '${spec.type}' for object of type '${typeName(value)}'`);
     if (spec.sign !== '-' || spec.grouping || spec.align === '=') throw valueError(`Sign not allowed in string format specifier`);

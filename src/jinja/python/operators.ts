@@ -8,7 +8,7 @@
 import { typeError, undefinedError, unsupported, valueError } from './errors.js';
 import { percentFormat } from './format.js';
 import { hashKey, setDifference, setEq, setHas } from './set.js';
-import { dictKey, float, isDict, isFloat, isPlainDict, isTuple, PyFloat, toNumber, tuple, typeName } from './value.js';
+import { dictKey, float, isDict, isFloat, isPlainDict, isTuple, PyDecimal, PyFloat, toNumber, tuple, typeName } from './value.js';
 
 // ------------------------------------------------------------------------------------------------
 // arithmetic
@@ -74,6 +74,7 @@ export function floordiv(a: unknown, b: unknown): unknown {
 
 export function mod(a: unknown, b: unknown): unknown {
   if (typeof a === 'string') return percentFormat(a, b);
+  if (a instanceof PyDecimal || b instanceof PyDecimal) return decimalOp('%', a, b);
   const [x, y] = numbers('%', a, b);
   if (typeof x === 'bigint' || typeof y === 'bigint') {
     const [bx, by] = [BigInt(x), BigInt(y)];
@@ -87,6 +88,7 @@ export function mod(a: unknown, b: unknown): unknown {
 }
 
 export function pow(a: unknown, b: unknown): unknown {
+  if (a instanceof PyDecimal || b instanceof PyDecimal) return decimalOp('**', a, b);
   const [x, y] = numbers('**', a, b);
   const floats = isFloat(a) || isFloat(b);
   if (!floats && Number(y) >= 0) {
@@ -109,6 +111,7 @@ export function neg(a: unknown): unknown {
   if (typeof a === 'boolean') return a ? -1 : 0;
   if (a instanceof PyFloat) return new PyFloat(-a.value);
   if (typeof a === 'bigint') return -a;
+  if (a instanceof PyDecimal) return a.__neg__();
   if (a === undefined) throw undefinedError(undefined, 'unary -');
   throw typeError(`bad operand type for unary -: '${typeName(a)}'`);
 }
@@ -116,6 +119,7 @@ export function neg(a: unknown): unknown {
 export function pos(a: unknown): unknown {
   if (typeof a === 'number' || a instanceof PyFloat || typeof a === 'bigint') return a;
   if (typeof a === 'boolean') return a ? 1 : 0;
+  if (a instanceof PyDecimal) return a.__pos__();
   if (a === undefined) throw undefinedError(undefined, 'unary +');
   throw typeError(`bad operand type for unary +: '${typeName(a)}'`);
 }
@@ -155,8 +159,25 @@ function numbers(op: string, a: unknown, b: unknown): [Num, Num] {
 /** Python's NotImplemented: what an operator method returns for operands it does not take. */
 export const NotImplemented: unique symbol = Symbol.for('bmp.py.NotImplemented') as never;
 
-const DUNDERS: Readonly<Record<string, readonly [string, string]>> = { '+': ['__add__', '__radd__'], '-': ['__sub__', '__rsub__'], '*': ['__mul__', '__rmul__'], '/': ['__truediv__', '__rtruediv__'], '//': ['__floordiv__', '__rfloordiv__'] };
+const DUNDERS: Readonly<Record<string, readonly [string, string]>> = {
+  '+': ['__add__', '__radd__'],
+  '-': ['__sub__', '__rsub__'],
+  '*': ['__mul__', '__rmul__'],
+  '/': ['__truediv__', '__rtruediv__'],
+  '//': ['__floordiv__', '__rfloordiv__'],
+  '%': ['__mod__', '__rmod__'],
+  '**': ['__pow__', '__rpow__'],
+};
 const NONE_FOUND = Symbol('none found');
+
+/** `%` and `**` with a Decimal operand: its methods, or Python's TypeError (a Decimal and a float). */
+function decimalOp(op: '%' | '**', a: unknown, b: unknown): unknown {
+  if (a === undefined || b === undefined) throw undefinedError(undefined, `operator ${op}`);
+  const r = dunder(op, a, b);
+  if (r instanceof Error) throw r;
+  if (r === NONE_FOUND) throw typeError(`unsupported operand type(s) for ${OP_NAMES[op] ?? op}: '${typeName(a)}' and '${typeName(b)}'`);
+  return r;
+}
 
 /** Objects that define Python's operator methods (datetime + timedelta): a.__add__(b), else b.__radd__(a). */
 function dunder(op: string, a: unknown, b: unknown): unknown {
@@ -208,6 +229,8 @@ export function eq(a: unknown, b: unknown): boolean {
 }
 
 function eqSlow(a: unknown, b: unknown): boolean {
+  if (a instanceof PyDecimal) return a.__eq__(b);
+  if (b instanceof PyDecimal) return b.__eq__(a);
   const x = toNumber(a);
   if (x !== undefined) {
     const y = toNumber(b);
@@ -262,6 +285,12 @@ export function compare(op: '<' | '<=' | '>' | '>=', a: unknown, b: unknown): bo
   if (typeof a === 'number' && typeof b === 'number') return cmp(op, a, b);
   if (typeof a === 'string' && typeof b === 'string') return cmp(op, a, b);
   if (a === undefined || b === undefined) throw undefinedError(undefined, `operator ${op}`);
+  if (a instanceof PyDecimal || b instanceof PyDecimal) {
+    const c = a instanceof PyDecimal ? a.compareTo(b) : (b as PyDecimal).compareTo(a);
+    if (c === undefined) throw typeError(`'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+    const signed = a instanceof PyDecimal ? c : -c;
+    return cmp(op, signed, 0);
+  }
   const x = toNumber(a);
   const y = toNumber(b);
   if (x !== undefined && y !== undefined) {

@@ -6,7 +6,7 @@
 import { typeError, valueError } from './errors.js';
 import type { Method } from './methods.js';
 import { repr } from './repr.js';
-import { isDict, isTuple, PyFloat, typeName } from './value.js';
+import { isDict, isTuple, PyDecimal, PyFloat, typeName } from './value.js';
 
 /**
  * A key equal for values Python's hash equality finds equal; undefined for objects compared by
@@ -24,6 +24,7 @@ export function hashKey(v: unknown): string | undefined {
   }
   if (v === null) return 'N';
   if (v instanceof PyFloat) return `n${String(v.value)}`;
+  if (v instanceof PyDecimal) return v.hashKey;
   if (Array.isArray(v)) {
     if (!isTuple(v)) throw typeError("unhashable type: 'list'");
     const parts: string[] = [];

@@ -21,8 +21,9 @@
  */
 
 import { PyFloat, floatRepr } from '../../manifest/py-float.js';
+import { PyDecimal } from './py-decimal.js';
 
-export { PyFloat, floatRepr };
+export { PyFloat, floatRepr, PyDecimal };
 
 /** Marks an array as a Python tuple (non-enumerable: JSON and JS code see a plain array). */
 export const TUPLE: unique symbol = Symbol.for('bmp.py.tuple');
@@ -68,12 +69,13 @@ export function isDict(v: unknown): v is Record<string, unknown> | Map<unknown, 
   return isPlainDict(v) || v instanceof Map;
 }
 
-/** `int`/`float`/`bool` as a JS number (bigint as number too), else undefined. */
+/** `int`/`float`/`bool`/`Decimal` as a JS number (bigint as number too), else undefined. */
 export function toNumber(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v instanceof PyFloat) return v.value;
   if (typeof v === 'bigint') return Number(v);
+  if (v instanceof PyDecimal) return v.valueOf(); // nearest double: callers needing exactness check for PyDecimal first
   return undefined;
 }
 
@@ -86,7 +88,7 @@ export function isFloat(v: unknown): boolean {
 }
 
 export function isNumber(v: unknown): boolean {
-  return typeof v === 'number' || v instanceof PyFloat || typeof v === 'bigint' || typeof v === 'boolean';
+  return typeof v === 'number' || v instanceof PyFloat || typeof v === 'bigint' || typeof v === 'boolean' || v instanceof PyDecimal;
 }
 
 /** A dict key as stored in a plain object: a str is itself, anything else its `str()`. */
@@ -95,6 +97,7 @@ export function dictKey(k: unknown): string {
   if (typeof k === 'number') return Number.isInteger(k) ? String(k) : floatRepr(k);
   if (typeof k === 'boolean') return k ? '1' : '0';
   if (k instanceof PyFloat) return String(k.value);
+  if (k instanceof PyDecimal) return k.toString();
   if (k === null) return 'None';
   return String(k);
 }
@@ -116,6 +119,7 @@ export function typeName(v: unknown): string {
       return 'function';
   }
   if (v instanceof PyFloat) return 'float';
+  if (v instanceof PyDecimal) return 'decimal.Decimal';
   if (Array.isArray(v)) return isTuple(v) ? 'tuple' : 'list';
   if (isDict(v)) return 'dict';
   if (v instanceof Set) return 'set';
