@@ -40,8 +40,8 @@ async function setup(dist) {
   const { loadConfig } = await imp('config/index.js');
   const { parseProject } = await imp('parse/index.js');
   const { contextFor, InvocationContext, BufferedOutput, makeInvocation } = await imp('compile/context/index.js');
-  const { TemplateRelation } = await imp('jinja/index.js');
-  const cfg = await loadConfig({ projectDir: dir });
+  const { TemplateRelation, jinjaYamlSyntax } = await imp('jinja/index.js');
+  const cfg = await loadConfig({ projectDir: dir, yamlSyntax: jinjaYamlSyntax?.() });
   const { manifest, engine } = await parseProject(cfg);
   const shared = new InvocationContext(cfg, engine, makeInvocation('compile', {}, 'bench', new Date()), manifest, ['model.cr.m2']);
   const node = manifest.nodes.get('model.cr.m2');

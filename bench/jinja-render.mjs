@@ -58,8 +58,8 @@ async function setup(dist) {
   const { loadConfig } = await imp('config/index.js');
   const { parseProject } = await imp('parse/index.js');
   const { contextFor, InvocationContext, BufferedOutput, makeInvocation } = await imp('compile/context/index.js');
-  const { TemplateRelation } = await imp('jinja/index.js');
-  const cfg = await loadConfig({ projectDir: root, vars: { min_amount: 10, region: 'eu' } });
+  const { TemplateRelation, jinjaYamlSyntax } = await imp('jinja/index.js');
+  const cfg = await loadConfig({ projectDir: root, vars: { min_amount: 10, region: 'eu' }, yamlSyntax: jinjaYamlSyntax?.() });
   const { manifest, engine } = await parseProject(cfg);
   const shared = new InvocationContext(cfg, engine, makeInvocation('compile', {}, 'bench', new Date()), manifest, []);
   const node = [...manifest.nodes.values()].find((n) => n.resourceType === 'model');

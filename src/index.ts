@@ -6,7 +6,7 @@
  * process.exitCode = outcome.exitCode;
  */
 import { execute, type RunOptions, type RunOutcome } from './tasks/index.js';
-import { loadConfig as loadConfigWith, type LoadedConfig, type LoadOptions } from './config/index.js';
+import { loadConfig as loadConfigWith, type ConfigOptions, type LoadedConfig, type LoadOptions } from './config/index.js';
 import { jinjaYamlSyntax } from './jinja/index.js';
 
 export const run = (opts?: RunOptions): Promise<RunOutcome> => execute('run', opts);
@@ -22,5 +22,5 @@ export { llmPlugin } from './llm/index.js';
 export { BmpError, ConfigError, CompileError, ParseError, GraphError, UsageError, DatabaseError } from './errors.js';
 export type { BmpEvent, NodeResult, EventSink } from './report/index.js';
 /** The project and profile as commands see them: YAML values rendered with Jinja2's semantics unless `yamlSyntax` says otherwise. */
-export const loadConfig = (opts: LoadOptions = {}): Promise<LoadedConfig> => loadConfigWith({ yamlSyntax: jinjaYamlSyntax(), ...opts });
+export const loadConfig = (opts: ConfigOptions & Partial<Pick<LoadOptions, 'yamlSyntax'>> = {}): Promise<LoadedConfig> => loadConfigWith({ ...opts, yamlSyntax: opts.yamlSyntax ?? jinjaYamlSyntax() });
 export type * from './manifest/types.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, UsageError } from '../errors.js';
 import { folderConfigs, loadConfig, maskSecrets, mergeConfigs, normalizeConfig } from './index.js';
+import { jinjaYamlSyntax } from '../jinja/index.js';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'bmp-config-'));
@@ -16,7 +17,7 @@ const PROFILE = 'p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n  
 describe('loadConfig', () => {
   it('reads project.yml and profiles.yml, resolving paths against the project folder', async () => {
     const dir = project({ 'project.yml': 'name: demo\nprofile: p\nvars: {a: 1, b: 2}\n', 'profiles.yml': PROFILE });
-    const cfg = await loadConfig({ projectDir: dir, vars: '{b: 3}' });
+    const cfg = await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir, vars: '{b: 3}' });
     expect(cfg.project.name).toBe('demo');
     expect(cfg.project.modelPaths).toEqual(['models']);
     expect(cfg.target).toMatchObject({ name: 'dev', path: join(dir, 'x.duckdb'), schema: 'main', threads: 3, database: 'x', llm: { provider: 'offline' } });
@@ -30,7 +31,7 @@ describe('loadConfig', () => {
       'dbt_project.yml': 'name: demo\nprofile: p\n',
       'profiles.yml': "p:\n  outputs:\n    dev:\n      type: duckdb\n      threads: \"{{ env_var('BMP_TEST_THREADS') }}\"\n      llm: {provider: ollama, api_key: \"{{ env_var('BMP_TEST_API_TOKEN') }}\"}\n",
     });
-    const cfg = await loadConfig({ projectDir: dir });
+    const cfg = await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir });
     expect(cfg.project.projectFile).toBe('dbt_project.yml');
     expect(cfg.target.threads).toBe(5);
     expect(cfg.target.path).toBe(':memory:');
@@ -39,20 +40,20 @@ describe('loadConfig', () => {
 
   it('rejects unknown keys with a suggestion and a location', async () => {
     const dir = project({ 'project.yml': 'name: demo\nprofile: p\nmodel-path: [models]\n', 'profiles.yml': PROFILE });
-    await expect(loadConfig({ projectDir: dir })).rejects.toMatchObject({ code: 'BMP_PROJECT_UNKNOWN_KEY', hint: "did you mean 'model-paths'?", where: { file: 'project.yml', line: 3 } });
+    await expect(loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir })).rejects.toMatchObject({ code: 'BMP_PROJECT_UNKNOWN_KEY', hint: "did you mean 'model-paths'?", where: { file: 'project.yml', line: 3 } });
     const dir2 = project({ 'project.yml': 'name: demo\nprofile: p\nmodels:\n  demo:\n    staging:\n      materialised: table\n', 'profiles.yml': PROFILE });
-    await expect(loadConfig({ projectDir: dir2 })).rejects.toMatchObject({ code: 'BMP_CONFIG_UNKNOWN_KEY', hint: "did you mean 'materialized'?", where: { line: 6 } });
+    await expect(loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir2 })).rejects.toMatchObject({ code: 'BMP_CONFIG_UNKNOWN_KEY', hint: "did you mean 'materialized'?", where: { line: 6 } });
   });
 
   it('warns about dbt keys bmp does not act on', async () => {
     const dir = project({ 'project.yml': "name: demo\nprofile: p\nrequire-dbt-version: '>=1.8'\nflags: {}\n", 'profiles.yml': PROFILE });
-    const cfg = await loadConfig({ projectDir: dir });
+    const cfg = await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir });
     expect(cfg.warnings.map((w) => w.message)).toEqual([expect.stringContaining("'require-dbt-version'"), expect.stringContaining("'flags'")]);
   });
 
   it('reports YAML syntax errors at file:line:col', async () => {
     const dir = project({ 'project.yml': 'name: demo\nprofile: [p\n', 'profiles.yml': PROFILE });
-    const err = await loadConfig({ projectDir: dir }).catch((e) => e);
+    const err = await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir }).catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.code).toBe('BMP_YAML_SYNTAX');
     expect(err.where.file).toBe('project.yml');
@@ -61,10 +62,10 @@ describe('loadConfig', () => {
 
   it('errors on a missing profile, target, or bad --vars', async () => {
     const dir = project({ 'project.yml': 'name: demo\nprofile: q\n', 'profiles.yml': PROFILE });
-    await expect(loadConfig({ projectDir: dir })).rejects.toMatchObject({ code: 'BMP_PROFILE_NOT_FOUND' });
+    await expect(loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir })).rejects.toMatchObject({ code: 'BMP_PROFILE_NOT_FOUND' });
     const dir2 = project({ 'project.yml': 'name: demo\nprofile: p\n', 'profiles.yml': PROFILE });
-    await expect(loadConfig({ projectDir: dir2, target: 'prd' })).rejects.toMatchObject({ code: 'BMP_TARGET_NOT_FOUND' });
-    await expect(loadConfig({ projectDir: dir2, vars: '[1, 2]' })).rejects.toBeInstanceOf(UsageError);
+    await expect(loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir2, target: 'prd' })).rejects.toMatchObject({ code: 'BMP_TARGET_NOT_FOUND' });
+    await expect(loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir2, vars: '[1, 2]' })).rejects.toBeInstanceOf(UsageError);
   });
 });
 

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BmpError } from '../errors.js';
 import { readProperties } from '../parse/properties.js';
 import { loadConfig, parseCliVars, YamlFile } from './index.js';
+import { jinjaYamlSyntax } from '../jinja/index.js';
 
 const PROJECT = `name: fuzz
 version: '1.0'
@@ -178,7 +179,7 @@ describe('fuzzing the YAML loaders', () => {
     dirs.push(dir);
     writeFileSync(join(dir, 'project.yml'), PROJECT);
     writeFileSync(join(dir, 'profiles.yml'), PROFILES);
-    const cfg = await loadConfig({ projectDir: dir, profilesDir: dir });
+    const cfg = await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir, profilesDir: dir });
     expect(cfg.project.name).toBe('fuzz');
     expect(readProperties([{ path: 'models/schema.yml', text: PROPERTIES } as never]).models.get('orders')?.columns).toHaveLength(2);
   });
@@ -193,7 +194,7 @@ describe('fuzzing the YAML loaders', () => {
         writeFileSync(join(dir, 'project.yml'), project);
         writeFileSync(join(dir, 'profiles.yml'), profiles);
         try {
-          await loadConfig({ projectDir: dir, profilesDir: dir });
+          await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir, profilesDir: dir });
         } catch (err) {
           expectTyped(err, projectSide ? project : profiles);
         }

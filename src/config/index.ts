@@ -37,10 +37,14 @@ export interface LoadOptions {
   readonly profile?: string;
   /**
    * The template language of YAML values in project.yml and profiles.yml, handed down by the
-   * template layer (Jinja2's semantics); plain nunjucks when absent.
+   * template layer: `jinjaYamlSyntax()` (Jinja2's semantics). Required, so that no caller loads a
+   * project whose `'%s' % x` renders with nunjucks' JavaScript semantics by forgetting it.
    */
-  readonly yamlSyntax?: YamlTemplateSyntax;
+  readonly yamlSyntax: YamlTemplateSyntax;
 }
+
+/** What a command says about the project to load; the layer that owns templates adds {@link LoadOptions.yamlSyntax}. */
+export type ConfigOptions = Omit<LoadOptions, 'yamlSyntax'>;
 
 export interface LoadedConfig {
   readonly project: ProjectConfig;
@@ -55,17 +59,19 @@ export interface LoadedConfig {
 
 /**
  * Loads and validates the project and its target.
- * @example const cfg = await loadConfig({ projectDir: '.', vars: '{n: 3}' })
+ * @example const cfg = await loadConfig({ projectDir: '.', vars: '{n: 3}', yamlSyntax: jinjaYamlSyntax() })
  * @throws ConfigError BMP_PROJECT_NOT_FOUND, BMP_YAML_SYNTAX, BMP_CONFIG_UNKNOWN_KEY, BMP_PROFILE_NOT_FOUND, BMP_TARGET_NOT_FOUND
  * @throws UsageError BMP_VARS_INVALID
  */
-export async function loadConfig(opts: LoadOptions = {}): Promise<LoadedConfig> {
+export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   const warnings: ConfigWarning[] = [];
   const cliVars = typeof opts.vars === 'string' ? parseCliVars(opts.vars) : { ...(opts.vars ?? {}) };
   // as dbt: the profile name first (--vars and env_var only), then the target, then the project
   // rendered with both (so `{{ target.name }}` works in configs)
   const file = await readProjectFile(resolve(opts.projectDir ?? '.'), warnings);
   const yamlSyntax = opts.yamlSyntax;
+  // JavaScript callers are not type-checked: a missing syntax would render YAML with nunjucks' semantics
+  if (!yamlSyntax) throw new TypeError('loadConfig: opts.yamlSyntax is required (jinjaYamlSyntax() from the template layer)');
   const profileName = opts.profile ?? projectProfileName(file, cliVars, yamlSyntax) ?? 'default';
   const target = await loadTarget({ projectDir: file.dir, profilesDir: opts.profilesDir, profileName, target: opts.target, threads: opts.threads, cliVars, yamlSyntax }, warnings);
   const built = buildProject(file, warnings, { cliVars, target, yamlSyntax });

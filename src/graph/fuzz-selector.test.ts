@@ -10,6 +10,7 @@ import { loadConfig } from '../config/index.js';
 import { BmpError } from '../errors.js';
 import { parseProject } from '../parse/index.js';
 import { buildGraph, parseSelector, selectNodes, type ProjectGraph } from './index.js';
+import { jinjaYamlSyntax } from '../jinja/index.js';
 
 const BASIC = join(fileURLToPath(new URL('../..', import.meta.url)), 'tests/fixtures/basic');
 
@@ -37,7 +38,7 @@ function expectTyped(err: unknown, input: unknown): void {
 let graph: ProjectGraph;
 let projectName: string;
 beforeAll(async () => {
-  const cfg = await loadConfig({ projectDir: BASIC });
+  const cfg = await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: BASIC });
   const { manifest } = await parseProject(cfg);
   graph = buildGraph(manifest);
   projectName = manifest.projectName;

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { Database } from '../adapters/duckdb/index.js';
-import { loadConfig, type LoadOptions } from '../config/index.js';
+import { loadConfig, type ConfigOptions } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { cacheExists, cacheStats, pruneCache, type CacheStatsRow, type PruneOptions } from './cache.js';
 import { CACHE_SQL } from '../adapters/duckdb/index.js';
 import { jinjaYamlSyntax } from '../jinja/index.js';
 
-export interface CacheTaskOptions extends LoadOptions {
+export interface CacheTaskOptions extends ConfigOptions {
   readonly waitForLockSeconds?: number;
 }
 

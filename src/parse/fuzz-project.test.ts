@@ -12,7 +12,7 @@ import { compileNode, InvocationContext, makeInvocation, type CompileEnv } from 
 import { loadConfig } from '../config/index.js';
 import { BmpError } from '../errors.js';
 import { buildGraph } from '../graph/index.js';
-import { TemplateEngine } from '../jinja/index.js';
+import { TemplateEngine, jinjaYamlSyntax } from '../jinja/index.js';
 import { parseProject } from './index.js';
 
 const FILES: Readonly<Record<string, string>> = {
@@ -132,7 +132,7 @@ function writeProject(dir: string, files: Readonly<Record<string, string>>): voi
 
 /** load → parse → graph → compile every node, as `bmp compile` does without a database. */
 async function compileAll(dir: string): Promise<Map<string, string>> {
-  const cfg = await loadConfig({ projectDir: dir });
+  const cfg = await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir });
   const { manifest, engine } = await parseProject(cfg);
   buildGraph(manifest);
   const context = new InvocationContext(cfg, engine, makeInvocation('compile', {}, 'fuzz', new Date('2024-01-01T00:00:00Z')), manifest);

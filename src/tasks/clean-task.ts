@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { loadConfig, type LoadOptions } from '../config/index.js';
+import { loadConfig, type ConfigOptions } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { jinjaYamlSyntax } from '../jinja/index.js';
 
@@ -21,7 +21,7 @@ export interface CleanReport {
  * @throws UsageError BMP_CLEAN_OUTSIDE (outside the project folder, or the folder itself),
  *   BMP_CLEAN_PROTECTED (a model, macro, seed, test, snapshot, analysis or docs path, or a folder holding one)
  */
-export async function clean(opts: LoadOptions = {}): Promise<CleanReport> {
+export async function clean(opts: ConfigOptions = {}): Promise<CleanReport> {
   const cfg = await loadConfig({ ...opts, yamlSyntax: jinjaYamlSyntax() });
   const { project } = cfg;
   const dir = project.projectDir;

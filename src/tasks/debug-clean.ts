@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Database } from '../adapters/duckdb/index.js';
-import { loadConfig, type LoadOptions } from '../config/index.js';
+import { loadConfig, type ConfigOptions } from '../config/index.js';
 import { jinjaYamlSyntax } from '../jinja/index.js';
 
 export interface DebugReport {
@@ -9,7 +9,7 @@ export interface DebugReport {
 }
 
 /** `bmp debug`: project, profile and connection checks, one line each. */
-export async function debug(opts: LoadOptions = {}): Promise<DebugReport> {
+export async function debug(opts: ConfigOptions = {}): Promise<DebugReport> {
   const lines: string[] = [];
   let ok = true;
   const cfg = await loadConfig({ ...opts, yamlSyntax: jinjaYamlSyntax() });

@@ -1,5 +1,5 @@
 import { join, normalize, resolve } from 'node:path';
-import { applyWarnPolicy, loadConfig, resolveWarnPolicy, type ConfigWarning, type LoadedConfig, type LoadOptions, type WarnErrorPolicy } from '../config/index.js';
+import { applyWarnPolicy, loadConfig, resolveWarnPolicy, type ConfigWarning, type LoadedConfig, type ConfigOptions, type WarnErrorPolicy } from '../config/index.js';
 import { failuresSchema } from '../data-tests/index.js';
 import { pluginTemplateGlobals, type BmpPlugin } from '../execute/index.js';
 import { makeInvocation, type ContextOutput, type Invocation, type InvocationCommand } from '../compile/context/index.js';
@@ -16,7 +16,7 @@ import { defaultPlugins } from './plugins.js';
 /** What `--resource-type` takes: dbt's resource types (those bmp has no nodes of select nothing), `all` and `default` (every type the command handles). */
 export type ResourceTypeOption = ResourceType | 'exposure' | 'metric' | 'semantic_model' | 'saved_query' | 'all' | 'default';
 
-export interface CommonOptions extends LoadOptions {
+export interface CommonOptions extends ConfigOptions {
   readonly select?: readonly string[];
   readonly exclude?: readonly string[];
   readonly resourceTypes?: readonly ResourceTypeOption[];

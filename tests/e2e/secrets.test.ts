@@ -208,9 +208,10 @@ describe('secrets are masked everywhere bmp writes', () => {
 
   it('secret-looking profile keys (the LLM api_key) are masked even when written literally', async () => {
     const { loadConfig, maskSecrets } = await import('../../src/config/index.js');
+    const { jinjaYamlSyntax } = await import('../../src/jinja/index.js');
     const dir = project();
     expect(maskSecrets(`Bearer ${LLM_KEY}`)).toBe(`Bearer ${LLM_KEY}`);
-    const cfg = await loadConfig({ projectDir: dir });
+    const cfg = await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir });
     expect((cfg.target.llm as { api_key?: string }).api_key).toBe(LLM_KEY);
     expect(maskSecrets(`Bearer ${LLM_KEY}`)).toBe('Bearer *****');
     expect(maskSecrets(`region ${PLAIN.REGION_NAME}`)).toBe(`region ${PLAIN.REGION_NAME}`);

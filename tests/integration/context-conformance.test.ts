@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog, Database, DuckDbTemplateDatabase, type Connection } from '../../src/adapters/duckdb/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { BmpError } from '../../src/errors.js';
-import { TemplateRelation } from '../../src/jinja/index.js';
+import { TemplateRelation, jinjaYamlSyntax } from '../../src/jinja/index.js';
 import { parseProject } from '../../src/parse/index.js';
 import { BufferedOutput, CallReplay, contextFor, InvocationContext, makeInvocation, type ContextEnv, type ContextKind, type StoredResult } from '../../src/compile/context/index.js';
 
@@ -225,7 +225,7 @@ beforeAll(async () => {
     mkdirSync(dirname(join(dir, p)), { recursive: true });
     writeFileSync(join(dir, p), text);
   }
-  const cfg = await loadConfig({ projectDir: dir });
+  const cfg = await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir });
   const parsed = await parseProject(cfg);
   manifest = parsed.manifest;
   const engine = parsed.engine;

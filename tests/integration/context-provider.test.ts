@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog, Database, DuckDbTemplateDatabase, type Connection } from '../../src/adapters/duckdb/index.js';
 import { loadConfig, type LoadedConfig } from '../../src/config/index.js';
 import { BmpError } from '../../src/errors.js';
-import { TemplateEngine, TemplateRelation } from '../../src/jinja/index.js';
+import { TemplateEngine, TemplateRelation, jinjaYamlSyntax } from '../../src/jinja/index.js';
 import type { Manifest } from '../../src/manifest/types.js';
 import { parseProject } from '../../src/parse/index.js';
 import { BufferedOutput, CallReplay, contextFor, InvocationContext, makeInvocation, type ContextEnv, type ContextKind, type NodeScope, type StoredResult } from '../../src/compile/context/index.js';
@@ -38,7 +38,7 @@ beforeAll(async () => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  cfg = await loadConfig({ projectDir: dir, vars: '{cli_var: 7}' });
+  cfg = await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir, vars: '{cli_var: 7}' });
   ({ manifest, engine } = await parseProject(cfg));
   db = await Database.open({ path: ':memory:' });
   conn = await db.connect();

@@ -21,8 +21,9 @@ function exitWhileOpen(dir: string, adopt: boolean): { code: number | null; stde
   const url = (p: string) => pathToFileURL(join(ROOT, p)).href;
   const script = `
     const { loadConfig } = await import(${JSON.stringify(url('dist/config/index.js'))});
+    const { jinjaYamlSyntax } = await import(${JSON.stringify(url('dist/jinja/index.js'))});
     const { Warehouse } = await import(${JSON.stringify(url('dist/execute/index.js'))});
-    const cfg = await loadConfig({ projectDir: ${JSON.stringify(dir)} });
+    const cfg = await loadConfig({ projectDir: ${JSON.stringify(dir)}, yamlSyntax: jinjaYamlSyntax() });
     const early = Warehouse.openEarly(cfg.target, 'write', { threads: 1, projectDir: cfg.project.projectDir, emit: () => {} });
     if (!early) throw new Error('not opened early');
     await early.warehouse;

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { BmpError } from '../../src/errors.js';
 import { parseProject } from '../../src/parse/index.js';
+import { jinjaYamlSyntax } from '../../src/jinja/index.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -28,7 +29,7 @@ function project(files: Record<string, string>): string {
 }
 
 async function parse(files: Record<string, string>, vars?: string) {
-  const cfg = await loadConfig({ projectDir: project(files), vars });
+  const cfg = await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: project(files), vars });
   const parsed = await parseProject(cfg);
   const warnings = [...cfg.warnings, ...parsed.warnings];
   return { cfg, manifest: parsed.manifest, warnings, names: warnings.map((w) => w.name) };

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { parseProject } from '../../src/parse/index.js';
+import { jinjaYamlSyntax } from '../../src/jinja/index.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -24,7 +25,7 @@ async function parse(files: Record<string, string>) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);
   }
-  const cfg = await loadConfig({ projectDir: dir });
+  const cfg = await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir });
   const parsed = await parseProject(cfg);
   return { manifest: parsed.manifest, warnings: [...cfg.warnings, ...parsed.warnings] };
 }
