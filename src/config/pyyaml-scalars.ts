@@ -80,6 +80,8 @@ function jsYamlSchema(floats: (n: number) => unknown): Schema {
 export const PYYAML_SCHEMA: Schema = jsYamlSchema((n) => n);
 /** The same, with integral floats kept as {@link PyFloat}s (for vars, which templates print). */
 export const PYYAML_FLOAT_KEEPING_SCHEMA: Schema = jsYamlSchema(keepFloat);
+/** The same, with every float a {@link PyFloat} (packages files: Python writes them back as floats when it hashes specs). */
+export const PYYAML_EVERY_FLOAT_SCHEMA: Schema = jsYamlSchema((n) => new PyFloat(n));
 
 /** The same rules as tags of the `yaml` package (schema `failsafe` plus these). */
 export const PYYAML_TAGS: ScalarTag[] = [

@@ -3,23 +3,15 @@
  * form): `", "` and `": "` separators, keys sorted at every level, non-ASCII escaped as `\uXXXX`, and
  * floats written as Python writes them (`1.0`, not `1`).
  */
+import { floatRepr, PyFloat } from '../manifest/py-float.js';
 
-/** A number YAML wrote as a float (`1.0`), which Python keeps apart from the integer `1`. */
-export class PyFloat {
-  constructor(readonly value: number) {}
-  toString(): string {
-    return pyFloatRepr(this.value);
-  }
-}
+export { PyFloat };
 
-/** Python's repr of a float: `1.0`, `0.5`, `1e+16`, `1e-07`, `inf`. */
+/** A float as Python's json.dumps writes it: its repr (`1.0`, `1e-07`), and `NaN`/`Infinity` for the rest. */
 export function pyFloatRepr(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
   if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.0`;
-  const s = String(x);
-  // JavaScript writes 1e-7 and 1e+21; Python pads the exponent to two digits
-  return s.replace(/e([+-])(\d)$/, 'e$10$2');
+  return floatRepr(x);
 }
 
 function pyString(s: string): string {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BmpError } from '../errors.js';
 import { parsePackagesFile, type ParseOptions } from './spec.js';
 import { readYamlData } from './yaml-data.js';
+import { parseLockFile } from './lock-file.js';
 
 const parse = (text: string, opts: Partial<ParseOptions> = {}) => parsePackagesFile(readYamlData(text, opts.fileKind ?? 'packages.yml'), { fileKind: 'packages.yml', ...opts });
 const error = (text: string, opts: Partial<ParseOptions> = {}): BmpError => {
@@ -68,6 +69,31 @@ describe('package entries', () => {
     expect(parse('').specs).toEqual([]);
     expect(parse('packages:\n').specs).toEqual([]);
     expect(parse('packages: []\n').specs).toEqual([]);
+  });
+});
+
+describe("packages.yml and package-lock.yml values read as PyYAML (YAML 1.1) reads them", () => {
+  it('y and n are strings, on/off/yes/no booleans, 0.10 the float 0.1, 1.0 a float', () => {
+    const data = readYamlData('a: y\nb: n\nc: on\nd: off\ne: yes\nf: No\ng: 0.10\nh: 1.0\ni: 017\nj: 1e3\n', 'packages.yml').data as Record<string, unknown>;
+    expect([data['a'], data['b'], data['c'], data['d'], data['e'], data['f']]).toEqual(['y', 'n', true, false, true, false]);
+    expect(String(data['g'])).toBe('0.1');
+    expect(String(data['h'])).toBe('1.0');
+    expect(data['i']).toBe(15);
+    expect(data['j']).toBe('1e3');
+  });
+
+  it('in entries: a git revision `n` and a subdirectory `y` stay names; warn-unpinned: off is false', () => {
+    const { specs } = parse('packages:\n  - git: https://example.com/r.git\n    revision: n\n    subdirectory: y\n    warn-unpinned: off\n');
+    expect(specs[0]).toMatchObject({ revision: 'n', subdirectory: 'y', warnUnpinned: false });
+  });
+
+  it('an unquoted version 0.10 is the float 0.1, as under dbt: not a version', () => {
+    expect(error('packages:\n  - package: a/b\n    version: 0.10\n')).toMatchObject({ code: 'BMP_DEPS_VERSION_INVALID', message: expect.stringContaining("'0.1' is not a version") as unknown, where: { line: 3 } });
+  });
+
+  it('a lock file with `revision: y` reads back the name y', () => {
+    const back = parseLockFile(readYamlData('packages:\n  - git: https://example.com/r.git\n    name: r\n    revision: y\nsha1_hash: x\n', 'package-lock.yml'));
+    expect(back.packages[0]).toMatchObject({ kind: 'git', revision: 'y' });
   });
 });
 

@@ -1,6 +1,6 @@
+import { load } from 'js-yaml';
 import { ConfigError, type ErrorLocation } from '../errors.js';
-import { YamlFile, yamlLib } from '../config/index.js';
-import { PyFloat } from './py-json.js';
+import { PYYAML_EVERY_FLOAT_SCHEMA, YamlFile } from '../config/index.js';
 
 /** A packages file read as dbt (PyYAML, YAML 1.1) reads it, able to say where each value was written. */
 export interface YamlData {
@@ -11,21 +11,16 @@ export interface YamlData {
 }
 
 /**
- * Parses YAML text with YAML 1.1 rules (`no` is false, `1.0` a float), as PyYAML does for dbt.
+ * Parses YAML text with PyYAML's rules for plain scalars, as dbt reads packages.yml (the rules every
+ * YAML file of bmp is read with, src/config/pyyaml-scalars.ts): `on`/`no` are booleans, `y`/`n`
+ * strings, `0.10` the float 0.1, `1.0` a float that stays one.
  * @throws ConfigError BMP_YAML_SYNTAX at file:line:col
  */
 export function readYamlData(text: string, file: string): YamlData {
-  const located = YamlFile.parse(text, file); // syntax errors, located; and locations later
-  const { parseDocument, visit, isScalar } = yamlLib();
-  const doc = parseDocument(text, { version: '1.1', uniqueKeys: true });
-  visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value === 'number' && isScalar(node) && node.type === 'PLAIN' && /[.eE]|inf|nan/i.test(String(node.source ?? ''))) node.value = new PyFloat(node.value);
-    },
-  });
+  const located = YamlFile.parse(text, file); // syntax errors and alias bounds, located; and locations later
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 100 });
+    data = load(text, { filename: file, schema: PYYAML_EVERY_FLOAT_SCHEMA });
   } catch (e) {
     throw new ConfigError('BMP_YAML_SYNTAX', `invalid YAML: ${(e as Error).message.split('\n')[0]}`, { file });
   }
