@@ -93,7 +93,7 @@ export async function readProjectFile(projectDir: string, warnings: ConfigWarnin
     throw new ConfigError('BMP_PROJECT_NOT_FOUND', `no project.yml or dbt_project.yml in ${dir}`, { file: dir }, 'pass --project-dir, or run `bmp init`');
   }
   const shown = `${options.displayDir ? `${options.displayDir}/` : ''}${fileName}`;
-  const yaml = await YamlFile.read(join(dir, fileName), shown);
+  const yaml = await YamlFile.read(join(dir, fileName), shown, { pythonValues: true });
   const raw = yaml.data;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError('BMP_PROJECT_INVALID', `${shown} must be a mapping of keys`, { file: shown });
@@ -176,7 +176,7 @@ export function buildProject(file: ProjectFile, warnings: ConfigWarning[], opts:
   const name = str('name', true)!;
   if (!NAME_RE.test(name)) throw new ConfigError('BMP_PROJECT_INVALID', `project name '${name}' must be letters, digits and underscores`, yaml.locate(['name'], 'value'));
   // vars keep YAML's integral floats (`1.0`), which print as Python prints them
-  const vars = data['vars'] === undefined || data['vars'] === null ? {} : yaml.withFloats(['vars']);
+  const vars = data['vars'] === undefined || data['vars'] === null ? {} : yaml.pythonValue(['vars']);
   if (typeof vars !== 'object' || Array.isArray(vars)) throw new ConfigError('BMP_PROJECT_INVALID', `'vars' must be a mapping`, yaml.locate(['vars'], 'value'));
   const targetPath = str('target-path') ?? 'target';
 

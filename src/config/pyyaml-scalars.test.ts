@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PyFloat } from '../manifest/py-float.js';
+import { YamlTimestamp } from '../manifest/yaml-timestamp.js';
 import { YamlFile } from './yaml-file.js';
 
 // What PyYAML's safe_load (dbt's reader) gives for each plain scalar, written as JavaScript.
@@ -34,9 +35,46 @@ describe("plain scalars read as dbt (PyYAML's YAML 1.1) reads them", () => {
   });
 
   it("vars keep integral floats as Python floats; other values are as everywhere", () => {
-    const vars = YamlFile.parseFast('vars: {f: 2.0, g: 2.5, i: 2, b: off}\n', 'f.yml').withFloats(['vars']) as Record<string, unknown>;
+    const file = YamlFile.parseFast('vars: {f: 2.0, g: 2.5, i: 2, b: off}\nmodels: {+x: 3.0}\n', 'f.yml', { pythonValues: true });
+    const vars = file.pythonValue(['vars']) as Record<string, unknown>;
     expect(vars['f']).toBeInstanceOf(PyFloat);
     expect(String(vars['f'])).toBe('2.0');
     expect([vars['g'], vars['i'], vars['b']]).toEqual([2.5, 2, false]);
+    // one parse: the plain data is a copy with numbers
+    expect(file.data).toEqual({ vars: { f: 2, g: 2.5, i: 2, b: false }, models: { '+x': 3 } });
+  });
+});
+
+// PyYAML's timestamps (YAML 1.1): str() of the date or datetime it makes, and its isoformat() (dbt's JSON)
+const TIMESTAMPS: [string, string, string][] = [
+  ['2024-01-31', '2024-01-31', '2024-01-31'],
+  ['2024-01-31 10:00:00', '2024-01-31 10:00:00', '2024-01-31T10:00:00'],
+  ['2024-01-31T10:00:00Z', '2024-01-31 10:00:00+00:00', '2024-01-31T10:00:00+00:00'],
+  ['2024-1-5 1:02:03.5', '2024-01-05 01:02:03.500000', '2024-01-05T01:02:03.500000'],
+  ['2024-01-31 10:00:00 +02:00', '2024-01-31 10:00:00+02:00', '2024-01-31T10:00:00+02:00'],
+  ['2024-01-31t10:00:00.1234567-05', '2024-01-31 10:00:00.123456-05:00', '2024-01-31T10:00:00.123456-05:00'],
+];
+
+describe('unquoted dates and timestamps: date/datetime values in vars, their text elsewhere', () => {
+  for (const [text, str, iso] of TIMESTAMPS) {
+    it(`${text} -> str ${str}, JSON ${iso}`, () => {
+      const file = YamlFile.parseFast(`vars: {d: ${text}}\nmodels: {+meta: {d: ${text}}}\n`, 'f.yml', { pythonValues: true });
+      const d = (file.pythonValue(['vars']) as Record<string, unknown>)['d'];
+      expect(d).toBeInstanceOf(YamlTimestamp);
+      expect(String(d)).toBe(str);
+      expect(JSON.stringify(d)).toBe(JSON.stringify(iso));
+      expect(file.data).toEqual({ vars: { d: text }, models: { '+meta': { d: text } } });
+      expect((YamlFile.parseFast(`d: ${text}\n`, 'f.yml').data as { d: unknown }).d).toBe(text);
+    });
+  }
+
+  it("what is not a YAML 1.1 timestamp stays text: quoted, one-digit date, no time zone hour, a day that does not exist", () => {
+    const vars = YamlFile.parseFast("vars: {a: '2024-01-31', b: 2024-1-5, c: 20240131, d: 2024-02-30, e: 2024-01-31 25:00:00}\n", 'f.yml', { pythonValues: true }).pythonValue(['vars']);
+    expect(vars).toEqual({ a: '2024-01-31', b: '2024-1-5', c: 20240131, d: '2024-02-30', e: '2024-01-31 25:00:00' });
+  });
+
+  it('a date var has its fields', () => {
+    const d = (YamlFile.parseFast('vars: {d: 2024-02-29 23:59:58.25}\n', 'f.yml', { pythonValues: true }).pythonValue(['vars']) as Record<string, YamlTimestamp>)['d']!;
+    expect([d.kind, d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, d.offsetMinutes]).toEqual(['datetime', 2024, 2, 29, 23, 59, 58, 250000, null]);
   });
 });

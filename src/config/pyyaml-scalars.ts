@@ -13,16 +13,20 @@
  * | `<<: *anchor` (a key)        | merges the anchored mapping | a key named `<<`   |
  *
  * Both of bmp's YAML readers use these rules (js-yaml for speed, `yaml` for locations), so they
- * agree with each other and with dbt. Dates stay strings (PyYAML makes `date`s; both print alike).
+ * agree with each other and with dbt. Unquoted dates and timestamps (`2024-01-31`, `2024-01-31 10:00:00`)
+ * are text in configs, and `date`/`datetime` values in vars ({@link PYYAML_PYTHON_SCHEMA}), as PyYAML makes them.
  */
 import { Type, FAILSAFE_SCHEMA, type Schema } from 'js-yaml';
 import type { ScalarTag } from 'yaml';
 import { PyFloat } from '../manifest/py-float.js';
+import { YAML_DATE, YAML_DATETIME, YamlTimestamp } from '../manifest/yaml-timestamp.js';
 
 const NULL_RE = /^(?:~|null|Null|NULL|)$/;
 const BOOL_RE = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
 const INT_RE = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
 const FLOAT_RE = /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+const TIMESTAMP_RE = { test: (t: string): boolean => YAML_DATE.test(t) || YAML_DATETIME.test(t) };
 
 const toBool = (text: string): boolean => /^(?:yes|true|on)$/i.test(text);
 
@@ -61,8 +65,8 @@ function toFloat(text: string): number {
 
 const keepFloat = (n: number): number | PyFloat => (Number.isInteger(n) ? new PyFloat(n) : n);
 
-function jsYamlSchema(floats: (n: number) => unknown): Schema {
-  const scalar = (tag: string, re: RegExp, construct: (text: string) => unknown) =>
+function jsYamlSchema(floats: (n: number) => unknown, timestamps = false): Schema {
+  const scalar = (tag: string, re: { test(text: string): boolean }, construct: (text: string) => unknown) =>
     new Type(`tag:yaml.org,2002:${tag}`, { kind: 'scalar', resolve: (data: string | null) => re.test(data ?? ''), construct: (data: string | null) => construct(data ?? '') });
   return FAILSAFE_SCHEMA.extend({
     implicit: [
@@ -72,14 +76,19 @@ function jsYamlSchema(floats: (n: number) => unknown): Schema {
       scalar('bool', BOOL_RE, toBool),
       scalar('int', INT_RE, toInt),
       scalar('float', FLOAT_RE, (t) => floats(toFloat(t))),
+      // a date that does not exist (`2024-02-30`) stays text (PyYAML refuses the file)
+      ...(timestamps ? [scalar('timestamp', TIMESTAMP_RE, (t) => YamlTimestamp.parse(t) ?? t)] : []),
     ],
   });
 }
 
 /** js-yaml's schema for dbt's YAML: floats as numbers. */
 export const PYYAML_SCHEMA: Schema = jsYamlSchema((n) => n);
-/** The same, with integral floats kept as {@link PyFloat}s (for vars, which templates print). */
-export const PYYAML_FLOAT_KEEPING_SCHEMA: Schema = jsYamlSchema(keepFloat);
+/**
+ * The same, with Python's values where JavaScript has none (for vars, which templates use as
+ * Python values): integral floats kept as {@link PyFloat}s, dates and timestamps as {@link YamlTimestamp}s.
+ */
+export const PYYAML_PYTHON_SCHEMA: Schema = jsYamlSchema(keepFloat, true);
 /** The same, with every float a {@link PyFloat} (packages files: Python writes them back as floats when it hashes specs). */
 export const PYYAML_EVERY_FLOAT_SCHEMA: Schema = jsYamlSchema((n) => new PyFloat(n));
 

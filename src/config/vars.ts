@@ -7,7 +7,7 @@ export function parseCliVars(text: string | undefined): Record<string, unknown> 
   if (!text || !text.trim()) return {};
   let value: unknown;
   try {
-    value = YamlFile.parse(text, '--vars').withFloats([]); // `{x: 1.0}` keeps its float, as in dbt
+    value = YamlFile.parseFast(text, '--vars', { pythonValues: true }).pythonValue([]); // `{x: 1.0}` keeps its float, `{d: 2024-01-31}` is a date, as in dbt
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     const { line, column } = err.where;

@@ -3,7 +3,9 @@ import { load as loadFast } from 'js-yaml';
 import { createRequire } from 'node:module';
 import type { Document, LineCounter } from 'yaml';
 import { ConfigError, type ErrorLocation } from '../errors.js';
-import { PYYAML_FLOAT_KEEPING_SCHEMA, PYYAML_SCHEMA, PYYAML_TAGS } from './pyyaml-scalars.js';
+import { PyFloat } from '../manifest/py-float.js';
+import { YamlTimestamp } from '../manifest/yaml-timestamp.js';
+import { PYYAML_PYTHON_SCHEMA, PYYAML_SCHEMA, PYYAML_TAGS } from './pyyaml-scalars.js';
 
 /**
  * The position-aware parser (`yaml`), loaded on first use: most invocations never need it (files
@@ -17,32 +19,38 @@ let yamlModule: typeof import('yaml') | undefined;
 /** A parsed YAML file that can say on which line any value was written. */
 export class YamlFile {
   private parsed: { doc: Document; lines: LineCounter } | undefined;
+  /** The data with Python's values (integral floats, dates), when read with `pythonValues`. */
+  private python: unknown;
 
   private constructor(
     readonly file: string,
     private readonly text: string,
     readonly data: unknown,
     parsed?: { doc: Document; lines: LineCounter },
+    python: unknown = data,
   ) {
     this.parsed = parsed;
+    this.python = python;
   }
 
   /**
    * Parses with js-yaml (several times faster on large property files) and builds the position-aware
-   * document only when a location is asked for, which happens on errors.
+   * document only when a location is asked for, which happens on errors. With `pythonValues`, the
+   * file is parsed once with the schema that keeps Python's values (see {@link pythonValue}), and
+   * `data` is a copy of it with plain values: numbers, and dates as the text written.
    */
-  static parseFast(text: string, file: string): YamlFile {
+  static parseFast(text: string, file: string, opts: { pythonValues?: boolean } = {}): YamlFile {
+    const python = opts.pythonValues === true && MAYBE_PYTHON_VALUE.test(text);
     let data: unknown;
     try {
-      data = loadFast(text, { filename: file, schema: PYYAML_SCHEMA }); // dbt's (PyYAML's) scalars, as the careful parser
+      data = loadFast(text, { filename: file, schema: python ? PYYAML_PYTHON_SCHEMA : PYYAML_SCHEMA }); // dbt's (PyYAML's) scalars, as the careful parser
     } catch {
       return YamlFile.parse(text, file); // the careful parser gives the located message
     }
-    const yaml = new YamlFile(file, text, data ?? {});
     // js-yaml shares an alias's value instead of copying it, so a billion laughs parses in
     // milliseconds and explodes later, in whatever walks the value: bound it here
-    if (MAYBE_ALIAS.test(text) && expandedSize(data, MAX_EXPANDED_VALUES) > MAX_EXPANDED_VALUES) throw yaml.aliasLimitError();
-    return yaml;
+    if (MAYBE_ALIAS.test(text) && expandedSize(data, MAX_EXPANDED_VALUES) > MAX_EXPANDED_VALUES) throw new YamlFile(file, text, {}).aliasLimitError();
+    return python ? new YamlFile(file, text, plainCopy(data) ?? {}, undefined, data ?? {}) : new YamlFile(file, text, data ?? {});
   }
 
   /** @returns ConfigError BMP_YAML_ALIAS_LIMIT located at the first alias of the file */
@@ -113,23 +121,19 @@ export class YamlFile {
     return new YamlFile(file, text, data ?? {}, { doc, lines });
   }
 
-  static async read(path: string, displayPath = path): Promise<YamlFile> {
-    return YamlFile.parseFast(await readFile(path, 'utf8'), displayPath);
+  static async read(path: string, displayPath = path, opts: { pythonValues?: boolean } = {}): Promise<YamlFile> {
+    return YamlFile.parseFast(await readFile(path, 'utf8'), displayPath, opts);
   }
 
   /**
-   * The value at `path` with YAML's integral floats kept as {@link PyFloat}s (`1.0` stays a float, as
-   * in Python, so `{{ var('x') }}` prints `1.0`). Only vars need this: elsewhere a float is used as
-   * a number. The file is parsed again only when it holds something that may be an integral float.
+   * The value at `path` with Python's values where JavaScript has none, for a file read with
+   * `pythonValues`: integral floats as {@link PyFloat}s (`1.0` stays a float, so `{{ var('x') }}`
+   * prints `1.0`), unquoted dates and timestamps as {@link YamlTimestamp}s. Only vars need this:
+   * elsewhere a float is used as a number and a date as its text. (A file only the careful parser
+   * reads, with a complex `?` key, gives plain values.)
    */
-  withFloats(path: readonly string[]): unknown {
-    const pick = (data: unknown) => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), data);
-    if (!MAYBE_INTEGRAL_FLOAT.test(this.text)) return pick(this.data);
-    try {
-      return pick(loadFast(this.text, { filename: this.file, schema: PYYAML_FLOAT_KEEPING_SCHEMA }));
-    } catch {
-      return pick(this.data); // only the careful parser reads this file (a complex `?` key): floats print as numbers
-    }
+  pythonValue(path: readonly string[]): unknown {
+    return path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), this.python);
   }
 
   /** Where the key (or value) at `path` was written; falls back to the file alone. */
@@ -225,8 +229,30 @@ function unclosedOpener(text: string, end: number, message: string): number | un
   return undefined;
 }
 
-/** A digit then `.`: text that may hold an integral float (`1.0`, `2.`, `1.0e+3`). */
-const MAYBE_INTEGRAL_FLOAT = /\d\./;
+/** A digit then `.` (an integral float: `1.0`, `2.`, `1.0e+3`) or `dddd-`: text that may hold a Python-only value. */
+const MAYBE_PYTHON_VALUE = /\d\.|\d{4}-\d/;
+
+/**
+ * `data` with plain values: a PyFloat as its number, a YamlTimestamp as the text written. Shared
+ * values (aliases) are copied once and stay shared.
+ */
+function plainCopy(data: unknown, seen = new Map<object, unknown>()): unknown {
+  if (data === null || typeof data !== 'object') return data;
+  if (data instanceof PyFloat) return data.value;
+  if (data instanceof YamlTimestamp) return data.text;
+  const known = seen.get(data);
+  if (known !== undefined) return known;
+  if (Array.isArray(data)) {
+    const out: unknown[] = [];
+    seen.set(data, out);
+    for (const v of data) out.push(plainCopy(v, seen));
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  seen.set(data, out);
+  for (const k of Object.keys(data)) out[k] = plainCopy((data as Record<string, unknown>)[k], seen);
+  return out;
+}
 
 /** The careful parser reads plain scalars with the same (PyYAML's) rules as the fast one. */
 const CAREFUL_OPTIONS = { schema: 'failsafe', customTags: PYYAML_TAGS, merge: true } as const;

@@ -24,7 +24,7 @@ let conn: Connection;
 let env: ContextEnv;
 
 const FILES: Record<string, string> = {
-  'project.yml': 'name: p\nprofile: p\nvars:\n  greeting: hello\n  p:\n    scoped: inner\n',
+  'project.yml': 'name: p\nprofile: p\nvars:\n  greeting: hello\n  start: 2024-01-31\n  at: 2024-01-31 10:00:00\n  days: [2024-01-01, 2024-12-31]\n  quoted: "2024-01-31"\n  p:\n    scoped: inner\n',
   'profiles.yml': 'p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: p.duckdb\n      threads: 2\n',
   'models/a.sql': "select 1 as id, 'x' as name",
   'models/b.sql': "select * from {{ ref('a') }}",
@@ -38,7 +38,7 @@ beforeAll(async () => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  cfg = await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir, vars: '{cli_var: 7}' });
+  cfg = await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir, vars: '{cli_var: 7, cli_day: 2024-02-29}' });
   ({ manifest, engine } = await parseProject(cfg));
   db = await Database.open({ path: ':memory:' });
   conn = await db.connect();
@@ -208,6 +208,18 @@ describe('invocation members (dbt: flags, invocation_args_dict, run_started_at, 
 describe('node members (dbt: ref, source, config, this, model, var, builtins)', () => {
   it('var: --vars, scoped project vars, global project vars, defaults; a missing var is an error; has_var', async () => {
     expect((await render('compile', "{{ var('cli_var') }}|{{ var('scoped') }}|{{ var('greeting') }}|{{ var('nope', 'dflt') }}|" + yes("var.has_var('greeting') and not var.has_var('nope')"))).out).toBe('7|inner|hello|dflt|yes');
+  });
+
+  it('unquoted dates in vars are datetime.date / datetime.datetime values, as PyYAML reads them for dbt', async () => {
+    const d = 'modules.datetime';
+    const src = [
+      "{{ var('start') }}|{{ var('at') }}|{{ var('start') ~ '' }}|{{ var('start').year }}-{{ var('start').month }}-{{ var('start').day }}|{{ var('at').hour }}",
+      `{{ var('start') < ${d}.date(2024, 2, 1) }}|{{ var('start') == ${d}.date(2024, 1, 31) }}|{{ var('start') + ${d}.timedelta(days=1) }}|{{ var('at') - ${d}.timedelta(hours=11) }}`,
+      "{{ var('start').strftime('%d/%m/%Y') }}|{{ var('at').isoformat() }}|{{ var('days')[1] - var('days')[0] }}|{{ var('days') }}|{{ var('cli_day').strftime('%A') }}|{{ var('quoted').year }}|{{ var('quoted') }}",
+    ].join('|');
+    expect((await render('compile', src)).out).toBe(
+      '2024-01-31|2024-01-31 10:00:00|2024-01-31|2024-1-31|10|True|True|2024-02-01|2024-01-30 23:00:00|31/01/2024|2024-01-31T10:00:00|365 days, 0:00:00|[datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)]|Thursday||2024-01-31',
+    );
     await expect(render('compile', "{{ var('missing_one') }}")).rejects.toMatchObject({ code: 'BMP_VAR_UNDEFINED' });
   });
 

@@ -320,6 +320,10 @@ export class PyDate {
   toString(): string {
     return this.isoformat();
   }
+  /** JSON (manifest.json configs) as dbt's encoder writes dates and times: isoformat(). */
+  toJSON(): string {
+    return this.isoformat();
+  }
   __str__(): string {
     return this.toString();
   }
@@ -364,6 +368,10 @@ export class PyTime {
     return hint === 'number' ? this.valueOf() : this.toString();
   }
   toString(): string {
+    return this.isoformat();
+  }
+  /** JSON (manifest.json configs) as dbt's encoder writes dates and times: isoformat(). */
+  toJSON(): string {
     return this.isoformat();
   }
   __str__(): string {

@@ -27,6 +27,10 @@ describe('modules.datetime', () => {
     expect(() => new PyDate(2023, 2, 29)).toThrow('day is out of range for month');
   });
 
+  it("JSON (a date in a config, in manifest.json) is isoformat(), as dbt's JSON encoder writes it", () => {
+    expect(JSON.stringify({ d: new PyDate(2024, 1, 31), t: new PyDateTime(2024, 1, 31, 10, 0, 0, 0, PyTimezone.utc) })).toBe('{"d":"2024-01-31","t":"2024-01-31T10:00:00+00:00"}');
+  });
+
   it('timedelta: normalisation, str, total_seconds, arithmetic', () => {
     expect(String(new PyTimeDelta(kw({ days: 1, hours: 2, minutes: 3, seconds: 4, microseconds: 5 })))).toBe('1 day, 2:03:04.000005');
     expect(String(new PyTimeDelta(kw({ hours: -1 })))).toBe('-1 day, 23:00:00');
