@@ -20,7 +20,7 @@ let yamlModule: typeof import('yaml') | undefined;
 export class YamlFile {
   private parsed: { doc: Document; lines: LineCounter } | undefined;
   /** The data with Python's values (integral floats, dates), when read with `pythonValues`. */
-  private python: unknown;
+  private readonly python: unknown;
 
   private constructor(
     readonly file: string,
@@ -250,7 +250,8 @@ function plainCopy(data: unknown, seen = new Map<object, unknown>()): unknown {
   }
   const out: Record<string, unknown> = {};
   seen.set(data, out);
-  for (const k of Object.keys(data)) out[k] = plainCopy((data as Record<string, unknown>)[k], seen);
+  // defineProperty: a key named `__proto__` is data here, as js-yaml made it
+  for (const k of Object.keys(data)) Object.defineProperty(out, k, { value: plainCopy((data as Record<string, unknown>)[k], seen), enumerable: true, writable: true, configurable: true });
   return out;
 }
 
