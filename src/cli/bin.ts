@@ -26,12 +26,17 @@ const onSignal = () => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-// Lines to a file or pipe are gathered and written once per turn of the event loop: a run prints
-// two lines per node, and each write to a file or pipe is a synchronous system call on the path
-// between two statements. A terminal gets each line at once. Stderr, raw writes and the exit
-// write what is pending first, so the order of everything printed is kept.
+// Lines to a file or pipe are gathered and written every few milliseconds (or once 64 KB wait): a
+// run prints two lines per node, and each write to a file or pipe is a synchronous system call on
+// the main thread, which a chain of small statements shares with DuckDB's results. A terminal gets
+// each line at once. Stderr, raw writes and the exit write what is pending first, so the order of
+// everything printed is kept.
+const GATHER_MS = 20;
 let pending = '';
+let gatherTimer: NodeJS.Timeout | undefined;
 const flushOut = () => {
+  if (gatherTimer) clearTimeout(gatherTimer);
+  gatherTimer = undefined;
   if (!pending) return;
   const text = pending;
   pending = '';
@@ -42,8 +47,9 @@ process.on('exit', flushOut);
 const code = await main(process.argv.slice(2), {
   out: gather
     ? (l) => {
-        if (!pending) setImmediate(flushOut);
         pending += l + '\n';
+        if (pending.length >= 1 << 16) flushOut();
+        else gatherTimer ??= setTimeout(flushOut, GATHER_MS);
       }
     : (l) => process.stdout.write(l + '\n'),
   err: (l) => {

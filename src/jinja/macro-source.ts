@@ -28,6 +28,14 @@ const BLOCK_START = /\{%-?\s*(macro|test|materialization)\s+([A-Za-z_][A-Za-z0-9
 export function findMacroBlocks(text: string): MacroBlock[] {
   const blocks: MacroBlock[] = [];
   BLOCK_START.lastIndex = 0;
+  // lines are counted on from the previous block (a file of many macros is read once, not once per block)
+  let counted = 0;
+  let line = 1;
+  const lineAt = (offset: number) => {
+    line += countNewlines(text, counted, offset);
+    counted = offset;
+    return line;
+  };
   let m: RegExpExecArray | null;
   while ((m = BLOCK_START.exec(text))) {
     const kind = m[1] as 'macro' | 'test' | 'materialization';
@@ -36,7 +44,7 @@ export function findMacroBlocks(text: string): MacroBlock[] {
     if (end < 0) break;
     BLOCK_START.lastIndex = end;
     if (kind === 'materialization') {
-      blocks.push({ kind, name: m[2]!, adapter: materializationAdapter(text, m.index + m[0].length), args: [], line: lineOf(text, start), text: text.slice(start, end), offset: start });
+      blocks.push({ kind, name: m[2]!, adapter: materializationAdapter(text, m.index + m[0].length), args: [], line: lineAt(start), text: text.slice(start, end), offset: start });
       continue;
     }
     const argsText = m[3] === '(' ? balancedParens(text, m.index + m[0].length - 1) : '';
@@ -44,7 +52,7 @@ export function findMacroBlocks(text: string): MacroBlock[] {
       kind,
       name: m[2]!,
       args: parseArgs(argsText),
-      line: lineOf(text, start),
+      line: lineAt(start),
       text: text.slice(start, end),
       offset: start,
     });
@@ -60,8 +68,12 @@ function materializationAdapter(text: string, from: number): string {
   return adapter ? adapter[1]! : 'default';
 }
 
-function findBlockEnd(text: string, from: number, kind: string): number {
-  const re = new RegExp(`\\{%-?\\s*(${kind}|end${kind})\\b[^%]*-?%\\}`, 'g');
+/** The tag that opens or closes a block of each kind (made once, not once per block). */
+const blockTag = (kind: string) => new RegExp(`\\{%-?\\s*(${kind}|end${kind})\\b[^%]*-?%\\}`, 'g');
+const BLOCK_TAGS: Readonly<Record<MacroBlock['kind'], RegExp>> = { macro: blockTag('macro'), test: blockTag('test'), materialization: blockTag('materialization') };
+
+function findBlockEnd(text: string, from: number, kind: MacroBlock['kind']): number {
+  const re = BLOCK_TAGS[kind];
   re.lastIndex = from;
   let depth = 1;
   let m: RegExpExecArray | null;
@@ -122,9 +134,13 @@ export function parseArgs(argsText: string): MacroArg[] {
 }
 
 export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  return 1 + countNewlines(text, 0, offset);
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 export interface DocsBlockText {

@@ -84,7 +84,8 @@ function parseCall(expr: string): StaticCall | undefined {
   } else {
     for (;;) {
       p.ws();
-      const kw = /^([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/.exec(expr.slice(p.i));
+      KEYWORD.lastIndex = p.i;
+      const kw = KEYWORD.exec(expr);
       if (kw) {
         p.i += kw[0].length;
         const v = p.value();
@@ -112,6 +113,11 @@ function parseCall(expr: string): StaticCall | undefined {
   return { fn: m[1] as StaticCall['fn'], args, kwargs };
 }
 
+/** `name =` (not `==`) at the parser's position (sticky: matched where lastIndex is, no copy of the rest). */
+const KEYWORD = /([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/y;
+/** A number or a Python/Jinja constant at the parser's position. */
+const SCALAR = /(-?\d+(\.\d+)?|True|False|None|true|false|none)\b/y;
+
 class LiteralParser {
   constructor(
     readonly s: string,
@@ -121,7 +127,12 @@ class LiteralParser {
     return this.s[this.i] ?? '';
   }
   ws(): void {
-    while (/\s/.test(this.peek())) this.i++;
+    for (;;) {
+      const c = this.s.charCodeAt(this.i);
+      // ASCII blanks at once; anything else JavaScript calls whitespace through the regex
+      if (c === 32 || c === 10 || c === 9 || c === 13 || (c > 127 && /\s/.test(this.s[this.i]!))) this.i++;
+      else return;
+    }
   }
   value(): Literal | undefined {
     this.ws();
@@ -129,7 +140,8 @@ class LiteralParser {
     if (c === "'" || c === '"') return this.string(c);
     if (c === '[') return this.list();
     if (c === '{') return this.dict();
-    const m = /^(-?\d+(\.\d+)?|True|False|None|true|false|none)\b/.exec(this.s.slice(this.i));
+    SCALAR.lastIndex = this.i;
+    const m = SCALAR.exec(this.s);
     if (!m) return undefined;
     this.i += m[0].length;
     const t = m[0];

@@ -4,7 +4,8 @@
  */
 import type { BmpPlugin } from '../execute/index.js';
 import { parseLlmSettings, settingsForTarget } from './settings.js';
-import { CACHE_TABLE, STATE_SCHEMA } from '../adapters/duckdb/index.js';
+import { CACHE_TABLE, countCallSites, STATE_SCHEMA } from '../adapters/duckdb/index.js';
+import type { LlmRuntime } from './runtime.js';
 import { llmTemplateGlobals, LlmSpecs } from './template.js';
 
 export function llmPlugin(): BmpPlugin {
@@ -18,19 +19,24 @@ export function llmPlugin(): BmpPlugin {
       return llmTemplateGlobals(settingsForTarget(cfg.target, !!invocation.options.llmOffline), specs);
     },
     async setup({ cfg, invocation, session }) {
-      // the runtime (providers, HTTP, the cache) loads with the first run that needs it
-      const { LlmRuntime } = await import('./runtime.js');
+      // the runtime (providers, HTTP, the cache) loads with the first model whose SQL calls the
+      // LLM: a run without such a model never loads it, and its other models skip this step
       const settings = settingsForTarget(cfg.target, !!invocation.options.llmOffline);
-      const runtime = new LlmRuntime(settings, specs, () => session.isInterrupted, undefined, (message) => session.opts.emit({ code: 'A002', type: 'info', message }));
+      let runtime: Promise<LlmRuntime> | undefined;
+      const load = () =>
+        (runtime ??= import('./runtime.js').then(({ LlmRuntime }) => new LlmRuntime(settings, specs, () => session.isInterrupted, undefined, (message) => session.opts.emit({ code: 'A002', type: 'info', message }))));
       return {
         beforeMaterialize: async (compiled, conn) => {
-          const figures = await runtime.prepare(compiled, conn);
+          if (!countCallSites(compiled.compiledSql)) return undefined;
+          const figures = await (await load()).prepare(compiled, conn);
           // the cache table was just created: templates compiled later in this run must see it
           // (adapter.get_relation('_bmp', 'llm_cache') answers from the session catalog)
           if (figures && !session.catalog.get(STATE_SCHEMA, CACHE_TABLE)) await session.catalog.refresh(conn, STATE_SCHEMA, CACHE_TABLE);
           return figures ? { ...figures } : undefined;
         },
-        teardown: () => runtime.close(),
+        teardown: async () => {
+          if (runtime) (await runtime).close();
+        },
       };
     },
   };

@@ -9,7 +9,12 @@ export function testingPlugin(): BmpPlugin {
   return {
     name: 'testing',
     async setup({ manifest, engine, selected, session }) {
-      // the runners load with the first run that needs them (`bmp ls` never does)
+      // the runners load with the first run that selects a test (`bmp run`, `bmp ls` never do)
+      const isTest = (id: string) => {
+        const t = manifest.nodes.get(id)?.resourceType;
+        return t === 'test' || t === 'unit_test';
+      };
+      if (!selected.some(isTest)) return {};
       const [{ BatchScans, dataTestRunner }, { planBatches }, { runUnitTest }] = await Promise.all([import('./data-test-runner.js'), import('./test-batches.js'), import('./unit-test-runner.js')]);
       // only selected tests share a scan, so an unselected test never runs inside a batch
       const chosen = new Set(selected);
