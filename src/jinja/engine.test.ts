@@ -74,7 +74,22 @@ describe('static fast path', () => {
     expect(out).toBe(viaNunjucks);
   });
 
+  it('reads keyword and positional literals wherever the blanks are, as the engine does', () => {
+    const src = "{{config( materialized = 'view' ,\n\ttags=[ 'a' ,'b' ], enabled=True, n=-2)}}{{ var( 'x' , none ) }}{{ ref('p', 'm',) }}{{ config(\u00a0alias='z') }}";
+    const calls = analyzeStatic(src)!.segments.filter((s) => typeof s !== 'string');
+    expect(calls).toEqual([
+      { fn: 'config', args: [], kwargs: { materialized: 'view', tags: ['a', 'b'], enabled: true, n: -2 } },
+      { fn: 'var', args: ['x', null], kwargs: {} },
+      { fn: 'ref', args: ['p', 'm'], kwargs: {} },
+      { fn: 'config', args: [], kwargs: { alias: 'z' } },
+    ]);
+  });
+
   it('declines anything else', () => {
+    expect(analyzeStatic("{{ config(a == 'b') }}")).toBeUndefined();
+    expect(analyzeStatic("{{ ref('a', b='c', 'd') }}")).toBeUndefined();
+    expect(analyzeStatic('{{ var(1.0) }}')).toBeUndefined();
+    expect(analyzeStatic('{{ var(Truex) }}')).toBeUndefined();
     expect(analyzeStatic('{% if x %}{% endif %}')).toBeUndefined();
     expect(analyzeStatic('{{ ref(name) }}')).toBeUndefined();
     expect(analyzeStatic('{{ my_macro() }}')).toBeUndefined();

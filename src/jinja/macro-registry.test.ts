@@ -40,6 +40,18 @@ describe('MacroRegistry', () => {
     }
   });
 
+  it('numbers the line each block of a file starts on, nested blocks and materializations included', () => {
+    const text = "{% macro a() %}\n{% endmacro %}\n\n{% macro b(x,\n y) %}{% macro inner() %}{% endmacro %}\n{% endmacro %}\n{% test t(model) %}\n\n{% endtest %}{% materialization m, adapter='duckdb' %}\n{% endmaterialization %}\n{% macro c() %}{% endmacro %}";
+    const added = new MacroRegistry('shop').addFile('shop', { file: 'macros/many.sql', text });
+    expect(added.map((m) => [m.kind, m.name, m.line])).toEqual([
+      ['macro', 'a', 1],
+      ['macro', 'b', 4],
+      ['test', 'test_t', 7],
+      ['materialization', 'materialization_m_duckdb', 9],
+      ['macro', 'c', 11],
+    ]);
+  });
+
   it("dispatches along the project's search order, duckdb__ before default__", () => {
     // default order for an installed package: the root project, then the package
     expect(r.dispatchOrder('utils')).toEqual(['shop', 'utils']);
