@@ -275,13 +275,14 @@ interface BatchInspection {
 }
 
 /**
- * The batch's columns, which key columns hold a NULL in it, (for merge) that no two batch rows
- * share a key, and (with `uniqueIndexes`) whether the target has a unique index: one query.
+ * The batch's columns, then in one query which key columns hold a NULL in it, (for merge) that no
+ * two batch rows share a key, and (with `uniqueIndexes`) whether the target has a unique index.
  * @throws CompileError BMP_INCREMENTAL_DUPLICATE_KEY when two batch rows share a unique_key (merge).
  */
 async function inspectBatch(ctx: MaterializationContext, batch: string, keys: readonly string[], o: { unique: boolean; uniqueIndexes: boolean }, nodeId: string): Promise<BatchInspection> {
-  if (!keys.length && !o.uniqueIndexes) return { columns: await ctx.columnsOf(quoteIdent(batch)), nullableKeys: new Set(), uniqueIndexes: 0 };
-  const q = inspectBatchSql(batch, { keys, duplicates: o.unique, describe: true, uniqueIndexesOf: o.uniqueIndexes ? ctx.relation : undefined });
+  const columns = await ctx.columnsOf(quoteIdent(batch));
+  if (!keys.length && !o.uniqueIndexes) return { columns, nullableKeys: new Set(), uniqueIndexes: 0 };
+  const q = inspectBatchSql(batch, { keys, duplicates: o.unique, uniqueIndexesOf: o.uniqueIndexes ? ctx.relation : undefined });
   const r = (await ctx.conn.rows<Record<string, unknown>>(q.sql, q.params.length ? q.params : undefined))[0] ?? {};
   if (o.unique && Number(r['dups'] ?? 0) > 0) {
     const cols = keys.map(quoteIdent);
@@ -296,7 +297,6 @@ async function inspectBatch(ctx: MaterializationContext, batch: string, keys: re
       'deduplicate in the model (e.g. qualify row_number() over (partition by <key> order by <updated_at> desc) = 1)',
     );
   }
-  const columns = ((r['columns'] as [string, string][] | null) ?? []).map(([name, type], index) => ({ name: String(name), type: String(type), index }));
   return { columns, nullableKeys: new Set(keys.filter((_, i) => Number(r[`n${i}`] ?? 0) > 0).map((k) => k.toLowerCase())), uniqueIndexes: Number(r['unique_indexes'] ?? 0) };
 }
 
