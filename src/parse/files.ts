@@ -20,7 +20,13 @@ export interface SourceFile {
  * them. Synchronous on purpose: for thousands of small files one blocking read each is several
  * times cheaper than the open/stat/read/close round trips of promise-based reads.
  */
-export async function readProjectFiles(projectDir: string, roots: readonly string[], exts: readonly string[]): Promise<SourceFile[]> {
+/**
+ * Folder listings shared by the calls of one parse (models/ is listed for SQL, YAML, Markdown and
+ * Python files: once is enough). Keyed by the folder as given.
+ */
+export type FolderListings = Map<string, readonly import('node:fs').Dirent[]>;
+
+export async function readProjectFiles(projectDir: string, roots: readonly string[], exts: readonly string[], listings: FolderListings = new Map()): Promise<SourceFile[]> {
   const base = resolve(projectDir);
   const found: { abs: string; absRoot: string; root: string }[] = [];
   for (const root of roots) {
@@ -31,12 +37,14 @@ export async function readProjectFiles(projectDir: string, roots: readonly strin
     const seen = new Set<string>();
     for (let i = 0; i < folders.length; i++) {
       const folder = folders[i]!;
-      let entries: import('node:fs').Dirent[];
+      let entries: readonly import('node:fs').Dirent[];
       try {
         const real = realpathSync(folder);
         if (seen.has(real)) continue;
         seen.add(real);
-        entries = readdirSync(folder, { recursive: true, withFileTypes: true });
+        let listed = listings.get(folder);
+        if (!listed) listings.set(folder, (listed = readdirSync(folder, { recursive: true, withFileTypes: true })));
+        entries = listed;
       } catch {
         continue; // a missing folder is an empty one, as in dbt
       }

@@ -5,7 +5,7 @@ import { ParseError, closeMatches, didYouMeanOf } from '../errors.js';
 import { InvocationContext, makeInvocation, type ContextEnv, type ContextOutput, type Invocation } from '../compile/context/index.js';
 import { findDocsBlocks, GLOBAL_PACKAGE, jinjaYamlSyntax, MacroRegistry, TemplateEngine, type RegisteredMacro } from '../jinja/index.js';
 import type { DocBlock, ExecutableNode, MacroDef, Manifest, ProjectResource, SourceNode } from '../manifest/types.js';
-import { readProjectFiles, toPosix, type SourceFile } from './files.js';
+import { readProjectFiles, toPosix, type FolderListings, type SourceFile } from './files.js';
 import { checkSingularTest, type TestTarget } from './generic-tests.js';
 import { ParseContext, stem } from './parse-context.js';
 import { readProperties, type NodePatch, type Properties } from './properties.js';
@@ -47,16 +47,18 @@ async function readFilesOf(rootDir: string, project: ProjectConfig): Promise<Pro
   const at = (paths: readonly string[]) => (rel ? paths.map((p) => `${rel}/${p}`) : [...paths]);
   const genericTestRoots = at(project.testPaths.map((p) => `${p}/generic`));
   const propertyRoots = [...new Set([...project.modelPaths, ...project.seedPaths, ...project.snapshotPaths, ...project.macroPaths, ...project.testPaths, ...project.analysisPaths])];
+  // each folder is listed once, whichever kinds of files are read from it
+  const listings: FolderListings = new Map();
   const [models, macros, seeds, tests, snapshots, yaml, md, analyses, python] = await Promise.all([
-    readProjectFiles(rootDir, at(project.modelPaths), ['.sql']),
-    readProjectFiles(rootDir, [...at(project.macroPaths), ...genericTestRoots], ['.sql', '.jinja']),
-    readProjectFiles(rootDir, at(project.seedPaths), ['.csv']),
-    readProjectFiles(rootDir, at(project.testPaths), ['.sql']),
-    readProjectFiles(rootDir, at(project.snapshotPaths), ['.sql']),
-    readProjectFiles(rootDir, at(propertyRoots), ['.yml', '.yaml']),
-    readProjectFiles(rootDir, at([...new Set([...project.docsPaths, ...project.modelPaths, ...project.macroPaths])]), ['.md']),
-    readProjectFiles(rootDir, at(project.analysisPaths), ['.sql']),
-    readProjectFiles(rootDir, at(project.modelPaths), ['.py']),
+    readProjectFiles(rootDir, at(project.modelPaths), ['.sql'], listings),
+    readProjectFiles(rootDir, [...at(project.macroPaths), ...genericTestRoots], ['.sql', '.jinja'], listings),
+    readProjectFiles(rootDir, at(project.seedPaths), ['.csv'], listings),
+    readProjectFiles(rootDir, at(project.testPaths), ['.sql'], listings),
+    readProjectFiles(rootDir, at(project.snapshotPaths), ['.sql'], listings),
+    readProjectFiles(rootDir, at(propertyRoots), ['.yml', '.yaml'], listings),
+    readProjectFiles(rootDir, at([...new Set([...project.docsPaths, ...project.modelPaths, ...project.macroPaths])]), ['.md'], listings),
+    readProjectFiles(rootDir, at(project.analysisPaths), ['.sql'], listings),
+    readProjectFiles(rootDir, at(project.modelPaths), ['.py'], listings),
   ]);
   return { project, packagePath: rel || undefined, genericTestRoots, fixtureRoots: at(project.testPaths.map((p) => `${p}/fixtures`)), models, macros, seeds, tests, snapshots, yaml, md, analyses, python, propertyRoots: at(propertyRoots) };
 }

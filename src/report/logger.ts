@@ -78,6 +78,13 @@ export function createLogger(opts: LoggerOptions): Logger {
   const fileMin = opts.file ? LEVELS[opts.file.level] : LEVELS.none;
   const extra = opts.extra ?? {};
   let clock = { second: -1, text: '' };
+  // a node's lines are logged within the same millisecond: its debug time is formatted once
+  let debugClock = { ms: -1, text: '' };
+  const debugTimeOf = (now: Date) => {
+    const ms = now.getTime();
+    if (ms !== debugClock.ms) debugClock = { ms, text: debugTime(now) };
+    return debugClock.text;
+  };
   const hms = (now: number) => {
     const second = Math.floor(now / 1000);
     if (second !== clock.second) clock = { second, text: new Date(now).toTimeString().slice(0, 8) };
@@ -115,9 +122,9 @@ export function createLogger(opts: LoggerOptions): Logger {
     if (format === 'json') return jsonLine(e, now);
     const text = color && e.colored ? e.colored(ansi) : e.colored ? e.colored(plain) : e.msg;
     if (format === 'debug') {
-      const separator = e.name === 'MainReportVersion' ? `\n\n${'='.repeat(30)} ${debugTime(now)} | ${opts.invocationId} ${'='.repeat(30)}\n` : '';
+      const separator = e.name === 'MainReportVersion' ? `\n\n${'='.repeat(30)} ${debugTimeOf(now)} | ${opts.invocationId} ${'='.repeat(30)}\n` : '';
       const thread = (e.thread ?? 'MainThread').slice(0, 10).padEnd(10);
-      return `${separator}${debugTime(now)} [${e.level.padEnd(5)}] [${thread}]: ${text}`;
+      return `${separator}${debugTimeOf(now)} [${e.level.padEnd(5)}] [${thread}]: ${text}`;
     }
     if (e.name === 'PrintEvent') return text;
     // as dbt: the time opens the event's first line; the lines of a multi-line message follow as they are
