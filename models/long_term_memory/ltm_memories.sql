@@ -73,7 +73,9 @@ described as (
     select
         e.*,
         m.content,
-        m.theme
+        m.theme,
+        -- once here: cortical_takeover_days needs it too (a hash and a log per memory)
+        {{ hippocampal_time_constant('e.emotional_salience', 'e.memory_id') }} as hippocampal_tau_days
     from entered as e
     -- content never changes: read it from raw_memories (a join on its id skips most of it)
     join {{ ref('raw_memories') }} as m on m.memory_id = e.memory_id
@@ -100,8 +102,8 @@ select
     consolidated_strength as stability,
     importance,
     transfer_rate,
-    {{ hippocampal_time_constant('emotional_salience', 'memory_id') }} as hippocampal_tau_days,
-    {{ cortical_takeover_days('transfer_rate', hippocampal_time_constant('emotional_salience', 'memory_id')) }} as cortical_takeover_days,
+    hippocampal_tau_days,
+    {{ cortical_takeover_days('transfer_rate', 'hippocampal_tau_days') }} as cortical_takeover_days,
     {{ days_between('entered_at', 'created_at') }} as age_at_consolidation_days,
     episode_gist,
     {{ memory_embedding('content', 'concepts') }} as embedding
