@@ -89,6 +89,16 @@ consolidated as (
         *,
         {{ hebbian_consolidation('stm_strength', 'replay_strength', 'replay_cycles') }} as consolidated_strength
     from replayed
+),
+
+-- the night's sleep cycles, strongest first: numbered over the replayed memories' keys only and
+-- joined back (a window over the wide rows would carry every column through its sort)
+batches as (
+    select
+        memory_id,
+        {{ sleep_cycle('replay_scheduled_at', 'replay_strength desc, memory_id') }} as consolidation_batch
+    from consolidated
+    where replayed
 )
 
 select
@@ -112,10 +122,9 @@ select
     {{ transfer_rate('c.importance') }} as transfer_rate,
     {{ memory_fate('c.replayed', 'c.stm_strength') }} as fate,
     case when c.replayed then g.episode_gist end as episode_gist,
-    case when c.replayed then
-        {{ sleep_cycle('c.replay_scheduled_at, c.replayed', 'c.replay_strength desc, c.memory_id') }}
-    end as consolidation_batch
+    b.consolidation_batch
 from consolidated as c
 left join gists as g on g.episode_id = c.episode_id
+left join batches as b on b.memory_id = c.memory_id
 -- no ORDER BY: nothing reads this table by a range its order would serve (sorting a million wide
 -- rows cost a fifth of the model)

@@ -161,22 +161,36 @@ posting_best_{{ j }} as (
 -- largest by max(key, k) (a bounded heap per memory, no sort); an incremental run adds the
 -- stored top k of the old memories: their candidates only grow, since new memories are appended
 -- after them, and the best k of a union are the best k of one side's best k and the other side
+{%- if not is_incremental() %}
+-- (a full build: a key is repeated at most once per posting of the memory, so the largest
+-- k x postings keys hold its k largest distinct ones: max(key, n) returns them in descending
+-- order, and dropping each key equal to its predecessor leaves the distinct ones; no hash of
+-- every (memory, key) pair)
+{%- set max_postings = var('related_blocking_concepts') * (lsh_bands() | int) %}
+memory_keys as (
+    select memory_id, max(key, {{ k * max_postings }}) as keys
+    from (
+        select memory_id, unnest([{% for j in range(1, k + 1) %}best_{{ j }}{% if not loop.last %}, {% endif %}{% endfor %}]) as key
+        from posting_best_{{ k }}
+        where postings > 1
+    )
+    where key is not null
+    group by memory_id
+),
+{%- else %}
 memory_keys as (
     select distinct memory_id, key
     from (
         select memory_id, unnest([{% for j in range(1, k + 1) %}best_{{ j }}{% if not loop.last %}, {% endif %}{% endfor %}]) as key
         from posting_best_{{ k }}
-        {%- if not is_incremental() %}
-        where postings > 1
-        {%- else %}
         union all
         select r.memory_id, {{ score_seq_key('r.similarity', 'n.seq') }} as key
         from stored as r
         join numbered as n on n.memory_id = r.related_memory_id
-        {%- endif %}
     )
     where key is not null
 ),
+{%- endif %}
 
 memory_best as (
     {%- if is_incremental() %}
@@ -196,9 +210,8 @@ memory_best as (
     ) as o on o.memory_id = b.memory_id
     where b.keys is distinct from o.keys
     {%- else %}
-    select memory_id, max(key, {{ k }}) as keys
+    select memory_id, list_slice(list_filter(keys, lambda key, i: i = 1 or keys[i - 1] <> key), 1, {{ k }}) as keys
     from memory_keys
-    group by memory_id
     union all
     -- a memory with one posting: that posting's best k are its own
     select memory_id, list_filter([{% for j in range(1, k + 1) %}best_{{ j }}{% if not loop.last %}, {% endif %}{% endfor %}], lambda key: key is not null) as keys

@@ -97,8 +97,12 @@ memories as (
 sequenced as (
     select
         *,
-        lag(created_at) over (partition by primary_concept order by created_at, memory_id) as previous_same_concept_at
+        lag(created_at) over concept_timeline as previous_same_concept_at,
+        -- place on the concept's timeline: an episode is a run of it, so a member's position is
+        -- counted from the episode's last known place (same window, one sort)
+        row_number() over concept_timeline as timeline_place
     from memories
+    window concept_timeline as (partition by primary_concept order by created_at, memory_id)
 ),
 
 anchored as (
@@ -113,7 +117,13 @@ anchored as (
             when is_context then stored_episode_started_at
             when previous_same_concept_at is null
               or created_at - previous_same_concept_at > {{ minutes_interval(var('episode_gap_minutes')) }} then created_at
-        end as episode_anchor_at
+        end as episode_anchor_at,
+        -- a known episode position: a stored row's, or 1 where a new episode starts
+        case
+            when is_context then stored_episode_position
+            when previous_same_concept_at is null
+              or created_at - previous_same_concept_at > {{ minutes_interval(var('episode_gap_minutes')) }} then 1
+        end as known_position
     from sequenced
 ),
 
@@ -121,7 +131,9 @@ episodes as (
     select
         *,
         last_value(episode_anchor_id ignore nulls) over episode_so_far as episode_id,
-        last_value(episode_anchor_at ignore nulls) over episode_so_far as episode_started_at
+        last_value(episode_anchor_at ignore nulls) over episode_so_far as episode_started_at,
+        last_value(known_position ignore nulls) over episode_so_far as last_known_position,
+        last_value(case when known_position is not null then timeline_place end ignore nulls) over episode_so_far as last_known_place
     from anchored
     window episode_so_far as (
         partition by primary_concept order by created_at, memory_id
@@ -131,11 +143,10 @@ episodes as (
 positioned as (
     select
         *,
-        case
-            when is_context then stored_episode_position
-            else coalesce(max(case when is_context then stored_episode_position end) over (partition by episode_id), 0)
-                 + row_number() over (partition by episode_id, is_context order by created_at, memory_id)
-        end as episode_position,
+        -- the last known position in the episode (this row's own when stored, 1 at a new
+        -- episode's first member) plus the members since: the stored rows precede the new
+        -- ones in time, so this is the stored episode's last position + the new rank in it
+        last_known_position + (timeline_place - last_known_place) as episode_position,
         -- members of the episode held in short-term memory together with this one
         count(*) over (
             partition by episode_id order by created_at
