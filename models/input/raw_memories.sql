@@ -117,12 +117,28 @@ draws as (
     from ids
 ),
 
+{%- set extra = var('synthetic_max_extra_concepts') %}
+drawn as (
+    select
+        *,
+        {{ synthetic_theme_concepts() }}[(theme_rank - 1) * 10 + primary_rank] as drawn_concept_0
+        {%- for i in range(1, extra + 1) %},
+        {{ synthetic_theme_concepts() }}[(extra_theme_{{ i }} - 1) * 10 + extra_rank_{{ i }}] as drawn_concept_{{ i }}
+        {%- endfor %}
+    from draws
+),
+
+-- the primary concept and the first extra_concepts further ones, each once (first occurrence
+-- kept): a drawn concept joins when it is among the first extra_concepts and differs from the
+-- ones before it (scalar: no lambda per row)
 shaped as (
     select
         *,
-        {%- set drawn %}[{{ synthetic_theme_concepts() }}[(theme_rank - 1) * 10 + primary_rank]{% for i in range(1, var('synthetic_max_extra_concepts') + 1) %}, {{ synthetic_theme_concepts() }}[(extra_theme_{{ i }} - 1) * 10 + extra_rank_{{ i }}]{% endfor %}]{% endset %}
-        {{ list_distinct_ordered("list_slice(" ~ drawn ~ ", 1, 1 + extra_concepts)") }} as concepts
-    from draws
+        [drawn_concept_0]
+        {%- for i in range(1, extra + 1) %}
+        || case when extra_concepts >= {{ i }} and drawn_concept_{{ i }} not in ({% for j in range(i) %}drawn_concept_{{ j }}{% if not loop.last %}, {% endif %}{% endfor %}) then [drawn_concept_{{ i }}] else [] end
+        {%- endfor %} as concepts
+    from drawn
 )
 
 select
