@@ -92,13 +92,20 @@ consolidated as (
 ),
 
 -- the night's sleep cycles, strongest first: numbered over the replayed memories' keys only and
--- joined back (a window over the wide rows would carry every column through its sort)
+-- joined back (a window over the wide rows would carry every column through its sort; the
+-- strength is recomputed here, a few multiplications, so the wide rows are not kept twice)
 batches as (
     select
         memory_id,
         {{ sleep_cycle('replay_scheduled_at', 'replay_strength desc, memory_id') }} as consolidation_batch
-    from consolidated
-    where replayed
+    from (
+        select
+            memory_id,
+            replay_scheduled_at,
+            {{ replay_strength('stm_strength', 'emotional_salience', 'co_activation_count', 'recency_factor') }} as replay_strength
+        from nights_come
+        where ready_for_consolidation
+    )
 )
 
 select
