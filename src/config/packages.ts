@@ -19,7 +19,7 @@ export const GLOBAL_NAMESPACE = 'dbt';
  * @throws ConfigError BMP_PACKAGE_DUPLICATE when two folders hold the same project name, or one takes
  *   the root project's name or `dbt`; any error of reading or rendering a project file, located in the package.
  */
-export async function loadPackages(root: ProjectConfig, warnings: ConfigWarning[], render: ProjectLoadOptions = {}): Promise<ProjectConfig[]> {
+export async function loadPackages(root: ProjectConfig, warnings: ConfigWarning[], render: ProjectLoadOptions): Promise<ProjectConfig[]> {
   const base = join(root.projectDir, root.packagesInstallPath);
   let entries: string[];
   try {

@@ -39,8 +39,8 @@ export interface ProfileOptions {
   readonly threads?: number;
   /** `--vars`: the only vars profiles.yml templates see, as in dbt. */
   readonly cliVars?: Readonly<Record<string, unknown>>;
-  /** The template language of YAML values (the template engine's); plain nunjucks when absent. */
-  readonly yamlSyntax?: YamlTemplateSyntax;
+  /** The template language of YAML values, handed down by the template layer (`jinjaYamlSyntax()`). */
+  readonly yamlSyntax: YamlTemplateSyntax;
 }
 
 /**

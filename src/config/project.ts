@@ -61,8 +61,8 @@ export interface ProjectFileOptions {
 /** What rendering a project file may use: `--vars` (as in dbt, the only vars visible there) and the target. */
 export interface ProjectLoadOptions {
   readonly cliVars?: Readonly<Record<string, unknown>>;
-  /** The template language of YAML values (the template engine's); plain nunjucks when absent. */
-  readonly yamlSyntax?: YamlTemplateSyntax;
+  /** The template language of YAML values, handed down by the template layer (`jinjaYamlSyntax()`): required, so no caller renders with nunjucks' semantics by forgetting it. */
+  readonly yamlSyntax: YamlTemplateSyntax;
   /** The selected target, for `{{ target.name }}` in configs (absent: `target` is undefined). */
   readonly target?: TargetConfig;
 }
@@ -126,7 +126,7 @@ export async function readProjectFile(projectDir: string, warnings: ConfigWarnin
  * The profile a project names, rendered as dbt renders it before the profile is known (`--vars`
  * and env_var only).
  */
-export function projectProfileName(file: ProjectFile, cliVars: Readonly<Record<string, unknown>> = {}, yamlSyntax?: YamlTemplateSyntax): string | undefined {
+export function projectProfileName(file: ProjectFile, cliVars: Readonly<Record<string, unknown>>, yamlSyntax: YamlTemplateSyntax): string | undefined {
   const renderer = new NativeRenderer({ env_var: yamlEnvVar, var: cliVarFunction(cliVars, file.fileName) }, yamlSyntax);
   const v = renderer.render(file.raw['profile'] ?? file.raw['name'], file.yaml.lazyLocate(['profile' in file.raw ? 'profile' : 'name'], 'value'));
   return v === undefined || v === null ? undefined : String(v);
@@ -137,12 +137,12 @@ export function projectProfileName(file: ProjectFile, cliVars: Readonly<Record<s
  * dbt's native environment renders them (`--vars`, env_var, target), config trees checked.
  * @throws ConfigError BMP_PROJECT_NOT_FOUND, BMP_YAML_SYNTAX, BMP_PROJECT_UNKNOWN_KEY, BMP_PROJECT_INVALID, BMP_CONFIG_UNKNOWN_KEY, BMP_CONFIG_INVALID_VALUE, BMP_YAML_TEMPLATE, BMP_VAR_UNDEFINED
  */
-export async function loadProjectFile(projectDir: string, warnings: ConfigWarning[], opts: ProjectLoadOptions = {}): Promise<ProjectConfig> {
+export async function loadProjectFile(projectDir: string, warnings: ConfigWarning[], opts: ProjectLoadOptions): Promise<ProjectConfig> {
   return buildProject(await readProjectFile(projectDir, warnings), warnings, opts);
 }
 
 /** Renders and checks a project file read by {@link readProjectFile}. */
-export function buildProject(file: ProjectFile, warnings: ConfigWarning[], opts: ProjectLoadOptions = {}): ProjectConfig {
+export function buildProject(file: ProjectFile, warnings: ConfigWarning[], opts: ProjectLoadOptions): ProjectConfig {
   const { dir, fileName, yaml, raw } = file;
   const renderer = new NativeRenderer({
     env_var: yamlEnvVar,

@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadProjectFile, parseCliVars } from '../config/index.js';
+import { jinjaYamlSyntax } from '../jinja/index.js';
 import { BmpError, ConfigError } from '../errors.js';
 import { nullSink, type EventSink } from '../report/index.js';
 import { addPackageEntry, packageEntry, type PackageSource } from './add-package.js';
@@ -59,9 +60,10 @@ export interface DepsOutcome {
 export async function deps(opts: DepsOptions = {}): Promise<DepsOutcome> {
   const emit = opts.emit ?? nullSink;
   const info = (message: string) => emit({ code: 'A002', type: 'info', message });
-  const project = await loadProjectFile(resolve(opts.projectDir ?? '.'), []);
-  const rootDir = project.projectDir;
   const vars = typeof opts.vars === 'string' ? parseCliVars(opts.vars) : { ...(opts.vars ?? {}) };
+  // rendered as every command renders it (Jinja2's semantics, `--vars`), for `packages-install-path`
+  const project = await loadProjectFile(resolve(opts.projectDir ?? '.'), [], { cliVars: vars, yamlSyntax: jinjaYamlSyntax() });
+  const rootDir = project.projectDir;
   const packagesDir = resolve(rootDir, project.packagesInstallPath);
   const packagesLabel = `${relative(rootDir, packagesDir) || '.'}/`;
 

@@ -109,6 +109,18 @@ describe('bmp deps: local packages', () => {
     expect(existsSync(join(project, 'dbt_packages'))).toBe(false);
   });
 
+  it("renders the project file as every command does: Jinja2's semantics and --vars (packages-install-path)", async () => {
+    const r = root();
+    writeFiles(join(r, 'pkg_a'), packageFiles('pkg_a'));
+    const project = makeProject(r, undefined, {
+      'project.yml': `name: root_project\nprofile: root_project\npackages-install-path: "{{ 'vendor/%s' % var('dir') }}"\n`,
+      'packages.yml': 'packages:\n  - local: ../pkg_a\n',
+    });
+    const out = await deps(project, ['--vars', '{dir: pkgs}']);
+    expect(out.code).toBe(0);
+    expect(lstatSync(join(project, 'vendor/pkgs/pkg_a')).isSymbolicLink()).toBe(true);
+  });
+
   it('bad input is one located line, exit 2, and nothing written', async () => {
     const r = root();
     const cases: [string, string, RegExp][] = [
