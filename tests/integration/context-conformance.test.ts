@@ -115,6 +115,8 @@ const CASES: Case[] = [
   // base context methods (dbt-jinja-functions/tojson, fromjson, toyaml, fromyaml, zip, set, local_md5, exceptions, log, print)
   c('tojson: json.dumps of a value', "{{ tojson({'a': [1, 2]}) }}", '{"a": [1, 2]}'),
   c('tojson: sort_keys', "{{ tojson({'b': 1, 'a': 2}, sort_keys=True) }}", '{"a": 2, "b": 1}'),
+  c('tojson: a float is written as json.dumps writes it (1.0), also with sort_keys', "{{ tojson({'b': 4 / 2, 'a': [1.0]}, sort_keys=True) }}", '{"a": [1.0], "b": 2.0}'),
+  e("tojson: json.dumps raises TypeError for a Decimal (dbt's tojson catches only ValueError)", "{{ tojson({'d': run_query('select 1.5::decimal(4,2)').rows[0][0]}) }}", 'BMP_TEMPLATE_TYPE'),
   c('fromjson: parses JSON', "{{ fromjson('[1, 2, 3]') | sum }}", '6'),
   c('fromjson: the default on invalid JSON', "{{ fromjson('{oops', 'dflt') }}", 'dflt'),
   c('toyaml: YAML text', "{{ toyaml({'a': 1}) | trim }}", 'a: 1'),

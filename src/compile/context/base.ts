@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { BmpError, CompileError, TemplateRaisedError, type ErrorCode } from '../../errors.js';
-import { PySet, suspensionIn, tuple } from '../../jinja/index.js';
+import { PyDecimal, PyFloat, PySet, suspensionIn, tuple } from '../../jinja/index.js';
 import { kwargsOf } from './kwargs.js';
 import { datetimeModule } from './modules/datetime.js';
 import { itertoolsModule } from './modules/itertools.js';
@@ -46,6 +46,9 @@ function iterable(v: unknown): unknown[] {
 function jsonable(v: unknown): unknown {
   if (v === undefined) return null;
   if (typeof v === 'bigint') return Number(v);
+  if (v instanceof PyFloat) return v; // written `1.0`, as json.dumps writes a float
+  // json.dumps raises TypeError for a Decimal, which dbt's tojson does not catch (it catches ValueError)
+  if (v instanceof PyDecimal) throw new CompileError('BMP_TEMPLATE_TYPE', 'Object of type Decimal is not JSON serializable (use `| float` or `| string` first)');
   if (Array.isArray(v)) return v.map(jsonable);
   if (v instanceof Set) return [...v].map(jsonable);
   if (v && typeof v === 'object') {
@@ -60,13 +63,14 @@ function jsonable(v: unknown): unknown {
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object' && !(v instanceof PyFloat)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
   return v;
 }
 
 /** JSON as Python's json.dumps writes it (`, ` and `: ` separators). */
 function pythonJson(v: unknown): string {
   if (v === null) return 'null';
+  if (v instanceof PyFloat) return Number.isFinite(v.value) ? String(v) : pythonJson(v.value);
   if (Array.isArray(v)) return `[${v.map(pythonJson).join(', ')}]`;
   if (typeof v === 'object') return `{${Object.entries(v as object).map(([k, x]) => `${JSON.stringify(k)}: ${pythonJson(x)}`).join(', ')}}`;
   if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
@@ -121,7 +125,8 @@ export function baseMembers(out: ContextOutput): Record<string, unknown> {
       try {
         const v = jsonable(kw['value']);
         return pythonJson(kw['sort_keys'] ? sortKeys(v) : v);
-      } catch {
+      } catch (err) {
+        if (err instanceof BmpError && err.code === 'BMP_TEMPLATE_TYPE') throw err;
         return kw['default'] ?? null;
       }
     },
