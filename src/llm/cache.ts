@@ -1,6 +1,6 @@
 import type { Connection } from '../adapters/duckdb/index.js';
 import type { LlmSpec } from './spec.js';
-import { CACHE_SQL, CACHE_TABLE, cacheDdl, pruneCacheSql, stagePromptsDdl, STATE_SCHEMA } from '../adapters/duckdb/index.js';
+import { CACHE_STATS_SQL, CACHE_TABLE, cacheDdl, DISCOUNT_REQUESTED_SQL, PROMPT_STAGE, pruneCacheSql, RECORD_STAGED_HITS_SQL, STAGED_ANSWERS_SQL, STAGED_MISSING_SQL, stagePromptsDdl, STATE_SCHEMA } from '../adapters/duckdb/index.js';
 
 /** One response to store. */
 export interface CacheEntry {
@@ -30,11 +30,6 @@ export async function cacheExists(conn: Connection): Promise<boolean> {
   return (await conn.adapter.relationKind({ database: '', schema: STATE_SCHEMA, identifier: CACHE_TABLE })) === 'table';
 }
 
-/** This connection's scratch table of what a collect pass saw (temp: never in the file). */
-const STAGE = { database: 'temp', schema: 'main', identifier: '__bmp_llm_prompts' } as const;
-const STAGE_SQL = 'temp.main.__bmp_llm_prompts';
-/** The cache key of a staged row, computed by DuckDB (the SQL twin of cacheKey()). */
-const STAGED_KEY = 'sha256(k.spec || chr(31) || k.prompt)';
 
 /**
  * Loads the distinct (spec, normalized prompt) pairs one collect pass saw into this connection's
@@ -44,12 +39,12 @@ const STAGED_KEY = 'sha256(k.spec || chr(31) || k.prompt)';
  */
 export async function stagePrompts(conn: Connection, rows: readonly (readonly [spec: string, prompt: string, uses: number, fresh: boolean])[]): Promise<void> {
   await conn.run(stagePromptsDdl());
-  await conn.appendRows(STAGE, rows, ['VARCHAR', 'VARCHAR', 'BIGINT', 'BOOLEAN']);
+  await conn.appendRows(PROMPT_STAGE, rows, ['VARCHAR', 'VARCHAR', 'BIGINT', 'BOOLEAN']);
 }
 
 /** The fresh staged prompts the cache does not hold, with their keys (only misses travel back). */
 export async function stagedMissing(conn: Connection): Promise<{ key: string; spec: string; prompt: string }[]> {
-  return conn.rows(`select ${STAGED_KEY} as key, k.spec, k.prompt from ${STAGE_SQL} as k anti join ${CACHE_SQL} as c on c.key = ${STAGED_KEY} where k.fresh`);
+  return conn.rows(STAGED_MISSING_SQL);
 }
 
 /**
@@ -57,11 +52,8 @@ export async function stagedMissing(conn: Connection): Promise<{ key: string; sp
  * the row that caused the request was not a hit) and marks them used now.
  */
 export async function recordStagedHits(conn: Connection, requested: readonly string[]): Promise<void> {
-  if (requested.length) await conn.run(`update ${STAGE_SQL} as k set n = n - 1 where ${STAGED_KEY} in (select unnest($1::varchar[]))`, [requested as string[]]);
-  await conn.run(
-    `update ${CACHE_SQL} as c set hit_count = c.hit_count + k.n, last_used_at = cast($1 as timestamp) from ${STAGE_SQL} as k where c.key = ${STAGED_KEY} and k.n > 0`,
-    [utcTimestamp()],
-  );
+  if (requested.length) await conn.run(DISCOUNT_REQUESTED_SQL, [[...requested]]);
+  await conn.run(RECORD_STAGED_HITS_SQL, [utcTimestamp()]);
 }
 
 /**
@@ -69,9 +61,7 @@ export async function recordStagedHits(conn: Connection, requested: readonly str
  * embedding as JSON (what the collect pass hands back to SQL for prompts built from other answers).
  */
 export async function loadStagedAnswers(conn: Connection, into: Map<string, Map<string, string>>): Promise<void> {
-  const rows = await conn.rows<{ spec: string; prompt: string; response: string | null; embedding: number[] | null }>(
-    `select k.spec, k.prompt, c.response, c.embedding from ${STAGE_SQL} as k join ${CACHE_SQL} as c on c.key = ${STAGED_KEY} where k.fresh`,
-  );
+  const rows = await conn.rows<{ spec: string; prompt: string; response: string | null; embedding: number[] | null }>(STAGED_ANSWERS_SQL);
   for (const r of rows) {
     const answer = r.response ?? (r.embedding ? JSON.stringify(r.embedding) : null);
     if (answer === null) continue;
@@ -122,11 +112,7 @@ export interface CacheStatsRow {
 /** Entries, hits and provider time per (kind, provider, model). */
 export async function cacheStats(conn: Connection): Promise<CacheStatsRow[]> {
   if (!(await cacheExists(conn))) return [];
-  const rows = await conn.rows(
-    `select kind, provider, model, count(*) as entries, coalesce(sum(hit_count), 0) as hits, coalesce(sum(duration_ms), 0) / 1000.0 as fetch_seconds,
-            cast(min(created_at) as varchar) as first_created, cast(max(last_used_at) as varchar) as last_used
-     from ${CACHE_SQL} group by all order by kind, provider, model`,
-  );
+  const rows = await conn.rows(CACHE_STATS_SQL);
   return rows.map((r) => ({
     kind: String(r['kind']),
     provider: String(r['provider']),

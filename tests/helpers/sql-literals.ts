@@ -8,13 +8,17 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAst } from 'rolldown/parseAst';
 
+/** What stands for each `${...}` of a template literal when its text is read (an expression: a name, a keyword). */
+export const HOLE = '\u0001';
+
 /**
  * A statement's opening words, as a string or template literal starts (after whitespace); the
  * object keyword must be followed by whitespace (`'truncate'` alone is a filter's name, and
- * `create schema\u0000x` a cache key, not SQL).
+ * `create schema\u0000x` a cache key, not SQL). In a template literal each `${...}` reads as
+ * {@link HOLE}, which may stand for a name (`update ${t} set`) or the object keyword (`drop ${kind} if exists`).
  */
 export const STATEMENT_START =
-  /^\s*(create\s+(or\s+replace\s+)?(temp(orary)?\s+)?(unique\s+)?(table|view|schema|index|sequence|macro)|drop\s+(table|view|schema|index|sequence|macro)|alter\s+(table|view)|insert\s+(or\s+replace\s+)?into|merge\s+into|delete\s+from|update\s+\S+(\s+as\s+\S+)?\s+set|truncate)(?=\s)|^\s*copy\s*\(/i;
+  /^\s*(create\s+(or\s+replace\s+)?(temp(orary)?\s+)?(unique\s+)?(table|view|schema|index|sequence|macro|\u0001)|drop\s+(table|view|schema|index|sequence|macro|\u0001)|alter\s+(table|view|\u0001)|insert\s+(or\s+replace\s+)?into|merge\s+into|delete\s+from|update\s+\S+(\s+as\s+\S+)?\s+set|truncate)(?=\s)|^\s*copy\s*\(/i;
 
 interface AstNode {
   readonly type?: string;
@@ -27,7 +31,7 @@ export function statementLiteralsOf(source: string, filename = 'file.ts'): strin
   const check = (text: unknown) => {
     if (typeof text !== 'string') return;
     const m = STATEMENT_START.exec(text);
-    if (m) out.push(m[0].trim().replace(/\s+/g, ' ').toLowerCase());
+    if (m) out.push(m[0].trim().replace(/\s+/g, ' ').replaceAll(HOLE, '${}').toLowerCase());
   };
   const visit = (node: unknown): void => {
     if (!node || typeof node !== 'object') return;
@@ -38,8 +42,8 @@ export function statementLiteralsOf(source: string, filename = 'file.ts'): strin
     const n = node as AstNode;
     if (n.type === 'Literal') check(n['value']);
     else if (n.type === 'TemplateLiteral') {
-      const first = ((n['quasis'] as AstNode[] | undefined) ?? [])[0];
-      check((first?.['value'] as { cooked?: string } | undefined)?.cooked);
+      const quasis = (n['quasis'] as AstNode[] | undefined) ?? [];
+      check(quasis.map((q) => (q['value'] as { cooked?: string } | undefined)?.cooked ?? '').join(HOLE));
     }
     for (const [k, v] of Object.entries(n)) if (k !== 'type' && v && typeof v === 'object') visit(v);
   };

@@ -163,7 +163,10 @@ describe('engine SQL lives in src/adapters', () => {
       'const f = `alter table ${t} add column x int`;',
       "const g = 'delete from t where x';",
       'const h = `copy (select 1) to ${p}`;',
+      'const i = `update ${t} as k set n = 1`;',
+      'const j = `drop ${kind} if exists ${t}`;',
+      'const k = `select ${a} from ${t}`;',
     ].join('\n');
-    expect(statementLiteralsOf(src)).toEqual(['create or replace table', 'insert into', 'alter table', 'delete from', 'copy (']);
+    expect(statementLiteralsOf(src)).toEqual(['create or replace table', 'insert into', 'alter table', 'delete from', 'copy (', 'update ${} as k set', 'drop ${}']);
   });
 });

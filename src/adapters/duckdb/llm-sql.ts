@@ -100,6 +100,28 @@ export function collectDdl(): string[] {
 }
 
 /** This connection's scratch table of the prompts one collect pass saw (filled by appending). */
+export const PROMPT_STAGE = { database: 'temp', schema: 'main', identifier: '__bmp_llm_prompts' } as const;
+const STAGE_SQL = 'temp.main.__bmp_llm_prompts';
+/** The cache key of a staged row, computed by DuckDB (the SQL twin of cacheKey()). */
+const STAGED_KEY = 'sha256(k.spec || chr(31) || k.prompt)';
+
+/** The fresh staged prompts the cache does not hold, with their keys. */
+export const STAGED_MISSING_SQL = `select ${STAGED_KEY} as key, k.spec, k.prompt from ${STAGE_SQL} as k anti join ${CACHE_SQL} as c on c.key = ${STAGED_KEY} where k.fresh`;
+
+/** One use fewer for each staged key in `$1` (a varchar list): the row that caused a request was not a hit. */
+export const DISCOUNT_REQUESTED_SQL = `update ${STAGE_SQL} as k set n = n - 1 where ${STAGED_KEY} in (select unnest($1::varchar[]))`;
+
+/** The staged uses added to each entry's hit count, marked used at `$1`. */
+export const RECORD_STAGED_HITS_SQL = `update ${CACHE_SQL} as c set hit_count = c.hit_count + k.n, last_used_at = cast($1 as timestamp) from ${STAGE_SQL} as k where c.key = ${STAGED_KEY} and k.n > 0`;
+
+/** The stored answers of the fresh staged prompts. */
+export const STAGED_ANSWERS_SQL = `select k.spec, k.prompt, c.response, c.embedding from ${STAGE_SQL} as k join ${CACHE_SQL} as c on c.key = ${STAGED_KEY} where k.fresh`;
+
+/** Entries, hits and provider time per (kind, provider, model). */
+export const CACHE_STATS_SQL = `select kind, provider, model, count(*) as entries, coalesce(sum(hit_count), 0) as hits, coalesce(sum(duration_ms), 0) / 1000.0 as fetch_seconds,
+            cast(min(created_at) as varchar) as first_created, cast(max(last_used_at) as varchar) as last_used
+     from ${CACHE_SQL} group by all order by kind, provider, model`;
+
 export function stagePromptsDdl(): string {
   return 'create or replace temp table __bmp_llm_prompts (spec varchar, prompt varchar, n bigint, fresh boolean)';
 }
