@@ -232,6 +232,14 @@ export interface EngineDialect {
   stageSnapshotSource(name: string, select: string, cfg: SnapshotConfig, now: string): Step;
   /** A snapshot's later run over the staged source: close changed and deleted versions, open new ones; counts the versions opened. */
   mergeSnapshot(rel: Relation, cfg: SnapshotConfig, sourceColumns: readonly string[], now: string, hasDeletedColumn: boolean): Step;
+  /**
+   * Writes the rows of `select` to files at `dest`: one file, or (`layout.partition`) a folder of
+   * hive partitions; counts the rows. `hasPartitionColumn`: the rows already carry the partition
+   * column (it is computed again from the field).
+   */
+  writeFiles(select: string, dest: string, layout: Pick<ExternalLayout, 'format' | 'partition'>, o?: { readonly hasPartitionColumn?: boolean }): Step;
+  /** Replaces `rel` with a view over an external model's files (`columns`: these, in order, the partition column last). */
+  replaceFilesView(rel: Relation, layout: ExternalLayout, o?: ReplaceOptions & { readonly columns?: readonly { readonly name: string }[] }): Step;
   /** Statements the caller built (bookkeeping rows with bound values), run as one step. */
   statements(list: readonly Statement[]): Step;
 }

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { copySql, createViewAs, filesReader as reader, quoteIdent, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { copySql, createViewAs, filesViewSelect, quoteIdent, type CatalogColumn } from '../adapters/duckdb/index.js';
 import type { EngineAdapter, ExternalFormat, ExternalLayout, PartitionCount } from '../adapters/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
@@ -46,15 +46,15 @@ export function externalLayout(config: NodeConfig, rel: Relation, projectDir: st
  * ```
  */
 export function externalViewSql(rel: Relation, layout: ExternalLayout, columns?: readonly CatalogColumn[]): string {
-  return createViewAs(rel, externalViewSelect(layout, columns));
+  return createViewAs(rel, filesViewSelect(layout, columns));
 }
 
-/** The SELECT of an external model's view: the files' columns (`columns`, in that order, when given), the partition column last. */
-export function externalViewSelect(layout: ExternalLayout, columns?: readonly CatalogColumn[]): string {
-  const pcol = layout.partition ? partitionColumn(layout.partition) : undefined;
-  const list = columns ? [...columns.filter((c) => c.name !== pcol).map((c) => quoteIdent(c.name)), ...(pcol ? [quoteIdent(pcol)] : [])].join(', ') : '*';
-  return `select ${list} from ${reader(layout)}`;
+/** Writes files now, outside any transaction (a COPY is not undone by a rollback: files are staged and moved instead). */
+async function writeFiles(ctx: MaterializationContext, select: string, dest: string, layout: Pick<ExternalLayout, 'format' | 'partition'>, hasPartitionColumn = false): Promise<number> {
+  return (await ctx.adapter.atomically(NO_HOOKS, ctx.adapter.writeFiles(select, dest, layout, { hasPartitionColumn })))();
 }
+
+const NO_HOOKS = { preHooks: [], postHooks: [] } as const;
 
 export { copySql };
 
@@ -167,7 +167,7 @@ async function fullBuild(ctx: MaterializationContext, layout: ExternalLayout): P
   const cols = await ctx.adapter.describe({ query: sql });
   const pcol = layout.partition ? partitionColumn(layout.partition) : undefined;
   const { rows, counts } = await staged(layout, staging, async () => {
-    const rows = await ctx.conn.run(copySql(sql, staging, layout, cols.some((c) => c.name === pcol)));
+    const rows = await writeFiles(ctx, sql, staging, layout, cols.some((c) => c.name === pcol));
     if (layout.partition && !rows) await writeEmptyPartition(ctx, layout, staging, sql);
     const counts = layout.partition ? await countPartitions(ctx.adapter, layout, undefined, staging) : [];
     if (!layout.partition && !isDirectory(layout.location)) renameSync(staging, layout.location); // a file replaced by rename is atomic
@@ -177,7 +177,7 @@ async function fullBuild(ctx: MaterializationContext, layout: ExternalLayout): P
   ctx.conn.markCommitted(); // the files are in place whatever happens to the bookkeeping below
   const owner = layout.partition ? partitionOwner(ctx.relation, ctx.compiled.node.uniqueId, layout.partition, 'external', ctx.invocationId ?? '') : undefined;
   await ctx.adapter.atomically(ctx, [
-    ctx.adapter.replaceView(ctx.relation, externalViewSelect(layout), { existingKind: ctx.existing?.kind }),
+    ctx.adapter.replaceFilesView(ctx.relation, layout, { existingKind: ctx.existing?.kind }),
     ctx.adapter.statements(owner ? [deletePartitionRowsStatement(owner.relationKey, undefined, ctx.stateSchema), ...insertPartitionRowsStatement(owner, counts.filter((c) => c.count > 0), ctx.stateSchema)] : []),
   ]);
   forgetJournal(layout.location);
@@ -189,7 +189,7 @@ async function writeEmptyPartition(ctx: MaterializationContext, layout: External
   const pcol = partitionColumn(layout.partition!);
   const dir = join(staging, `${pcol}=__HIVE_DEFAULT_PARTITION__`);
   mkdirSync(dir, { recursive: true });
-  await ctx.conn.run(copySql(`select * from (\n${sql}\n) as __bmp_empty limit 0`, join(dir, `empty.${layout.format}`), { ...layout, partition: undefined }));
+  await writeFiles(ctx, `select * from (\n${sql}\n) as __bmp_empty limit 0`, join(dir, `empty.${layout.format}`), { ...layout, partition: undefined });
 }
 
 async function incrementalBuild(ctx: MaterializationContext, layout: ExternalLayout, strategy: 'insert_overwrite' | 'append', replayed: boolean): Promise<MaterializationResult> {
@@ -219,7 +219,7 @@ async function incrementalBuild(ctx: MaterializationContext, layout: ExternalLay
     viewColumns = sourceColumns;
   }
   const { rows, written, counts } = await staged(layout, staging, async () => {
-    const rows = await ctx.conn.run(copySql(sql, staging, layout));
+    const rows = await writeFiles(ctx, sql, staging, layout);
     const written = partitionDirs(staging);
     const counts = strategy === 'insert_overwrite' ? await countPartitions(ctx.adapter, layout, undefined, staging) : [];
     commitFiles({ op: strategy === 'insert_overwrite' ? 'swap-partitions' : 'append-files', location: layout.location, staging, trash: trashPath(layout.location, id), partitions: written });
@@ -231,7 +231,7 @@ async function incrementalBuild(ctx: MaterializationContext, layout: ExternalLay
   const recount = replayed ? await countPartitions(ctx.adapter, layout) : strategy === 'append' ? await countPartitions(ctx.adapter, layout, written.map((d) => join(layout.location, d))) : counts;
   const keys = replayed ? undefined : recount.map((c) => c.key);
   await ctx.adapter.atomically(ctx, [
-    ...(schemaChanged && mode !== 'ignore' ? [ctx.adapter.replaceView(ctx.relation, externalViewSelect(layout, viewColumns))] : []),
+    ...(schemaChanged && mode !== 'ignore' ? [ctx.adapter.replaceFilesView(ctx.relation, layout, { columns: viewColumns })] : []),
     ctx.adapter.statements([deletePartitionRowsStatement(owner.relationKey, keys, ctx.stateSchema), ...insertPartitionRowsStatement(owner, recount.filter((c) => c.count > 0), ctx.stateSchema)]),
   ]);
   forgetJournal(layout.location);

@@ -172,6 +172,18 @@ describe("DuckDbAdapter's read intents", () => {
     ]);
   });
 
+  it('writeFiles and replaceFilesView: a COPY counted, a view over the hive folders', async () => {
+    const layout = { location: '/tmp/ev', format: 'parquet' as const, partition: { field: 'ts', granularity: 'month' as const } };
+    expect(conn.adapter.writeFiles('select 1', '/tmp/.ev.bmp-staging-1', layout)).toEqual({
+      statements: [`copy (select *, strftime("ts", '%Y-%m') as "ts_month" from (\nselect 1\n) as __bmp_src order by "ts")\nto '/tmp/.ev.bmp-staging-1' (format parquet, partition_by ("ts_month"), filename_pattern 'data_{uuid}')`],
+      counts: 0,
+    });
+    expect(conn.adapter.replaceFilesView(rel, layout, { columns: [{ name: 'ts_month' }, { name: 'id' }], existingKind: 'table' }).statements).toEqual([
+      'drop table if exists "main"."we""ird"',
+      `create or replace view "main"."we""ird" as (\nselect "id", "ts_month" from read_parquet('/tmp/ev/*/*.parquet', hive_partitioning = true, hive_types = {'ts_month': VARCHAR}, union_by_name = true)\n)`,
+    ]);
+  });
+
   it('checkpoint and version', async () => {
     const { statements } = await conn.recording(() => conn.adapter.checkpoint());
     expect(statements).toEqual(['checkpoint']);

@@ -124,6 +124,12 @@ class RecordingEngine implements EngineAdapter {
   mergeSnapshot(rel: Relation, _cfg: unknown, columns: readonly string[]): Step {
     return this.step('mergeSnapshot', rel.identifier, columns);
   }
+  writeFiles(select: string, dest: string): Step {
+    return this.step('writeFiles', select, dest);
+  }
+  replaceFilesView(rel: Relation, layout: { location: string }): Step {
+    return this.step('replaceFilesView', rel.identifier, layout.location);
+  }
   statements(list: readonly Statement[]): Step {
     return { statements: list, intent: ['statements', list.length] } as IntentStep;
   }

@@ -38,7 +38,7 @@ import {
 } from '../engine.js';
 import type { Connection } from './connection.js';
 import { CHECKPOINT_SQL, duplicateKeysSql, LIST_INDEXES_SQL, LIST_RELATIONS_SQL, LIST_SCHEMAS_SQL, partitionCountsSql, RELATION_KIND_SQL, VERSION_SQL } from './catalog-sql.js';
-import { filesReader } from './external-sql.js';
+import { copySql, filesReader, filesViewSelect } from './external-sql.js';
 import { indexKeyList, splitKeys } from './index-keys.js';
 import { appendSql, deleteInsertSql, insertOverwriteSql, mergeSql, replaceWindowSql } from './incremental-sql.js';
 import { clusteredSelect, partitionColumn } from './partition-sql.js';
@@ -129,6 +129,14 @@ export class DuckDbDialect implements EngineDialect {
   mergeSnapshot(rel: Relation, cfg: SnapshotConfig, sourceColumns: readonly string[], now: string, hasDeletedColumn: boolean): Step {
     const { statements, inserts } = snapshotMerge(rel, cfg, sourceColumns, now, hasDeletedColumn);
     return { statements, counts: inserts };
+  }
+
+  writeFiles(select: string, dest: string, layout: Pick<ExternalLayout, 'format' | 'partition'>, o?: { readonly hasPartitionColumn?: boolean }): Step {
+    return { statements: [copySql(select, dest, layout, !!o?.hasPartitionColumn)], counts: 0 };
+  }
+
+  replaceFilesView(rel: Relation, layout: ExternalLayout, o?: ReplaceOptions & { readonly columns?: readonly { readonly name: string }[] }): Step {
+    return this.replaceView(rel, filesViewSelect(layout, o?.columns), o);
   }
 
   statements(list: readonly Statement[]): Step {

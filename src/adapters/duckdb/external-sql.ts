@@ -15,6 +15,13 @@ export function filesReader(layout: ExternalLayout, paths?: readonly string[]): 
   return `${fn}(${glob}, hive_partitioning = true, hive_types = {${quoteLiteral(pcol)}: VARCHAR}, union_by_name = true)`;
 }
 
+/** The SELECT of an external model's view: the files' columns (`columns`, in that order, when given), the partition column last. */
+export function filesViewSelect(layout: ExternalLayout, columns?: readonly { readonly name: string }[]): string {
+  const pcol = layout.partition ? partitionColumn(layout.partition) : undefined;
+  const list = columns ? [...columns.filter((c) => c.name !== pcol).map((c) => quoteIdent(c.name)), ...(pcol ? [quoteIdent(pcol)] : [])].join(', ') : '*';
+  return `select ${list} from ${filesReader(layout)}`;
+}
+
 /**
  * The COPY that writes the model's rows to `dest`.
  *

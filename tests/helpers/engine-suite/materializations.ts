@@ -220,6 +220,19 @@ export function materializationSuite(factory: EngineFactory): void {
       });
     });
 
+    describe('external', () => {
+      withConnection('writes the rows to files and puts a view over them; a partitioned model one folder per partition', async () => {
+        const root = tmp();
+        const r = await build({ name: 'x', sql: 'select 1 as id union all select 2', config: { materialized: 'external', location: join(root, 'x.parquet') } });
+        expect(r.rowsAffected).toBe(2);
+        expect(await kindOf('x')).toBe('view');
+        expect(await rowsOf('x')).toEqual([{ id: 1 }, { id: 2 }]);
+        const sql = "select * from (values (1, date '2024-01-05'), (2, date '2024-02-05'), (3, date '2024-02-06')) as v(id, d)";
+        await build({ name: 'xp', sql, config: { materialized: 'external', location: join(root, 'xp'), partition_by: { field: 'd', granularity: 'month' } } });
+        expect((await rowsOf('xp')).map((row) => row['id'])).toEqual([1, 2, 3]);
+      });
+    });
+
     describe('seed', () => {
       it('loads a CSV file into a table, replacing the previous one', async () => {
         const path = join(tmp(), 'people.csv');
