@@ -153,11 +153,6 @@ export class SqlError extends BmpError {
 /** Raised from the template context by `exceptions.raise_compiler_error`. */
 export class TemplateRaisedError extends CompileError {}
 
-/** True for errors users cause (exit code 2), as opposed to internal bugs. */
-export function isBmpError(err: unknown): err is BmpError {
-  return err instanceof BmpError;
-}
-
 /** Levenshtein-based "did you mean"; returns the closest candidates within a sane distance. */
 export function closeMatches(word: string, candidates: Iterable<string>, max = 3): string[] {
   const scored: [number, string][] = [];

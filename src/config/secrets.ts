@@ -32,10 +32,6 @@ export function maskSecrets(text: string): string {
   return out;
 }
 
-export function hasSecrets(): boolean {
-  return secretValues.size > 0;
-}
-
 /**
  * A `JSON.stringify` replacer that masks every string value before it is escaped, or undefined
  * when no secret is known (so the common case serializes at full speed).
