@@ -95,6 +95,19 @@ export interface PartitionRange {
   readonly hasNull: boolean;
 }
 
+/** bmp's bookkeeping tables (in the state schema, `_bmp`). */
+export type StateTable = 'microbatch_intervals' | 'partitions' | 'pending_indexes';
+
+/** What identifies a partitioned relation in bmp's partition bookkeeping. */
+export interface PartitionOwner {
+  readonly relationKey: string;
+  readonly nodeId: string;
+  readonly kind: 'table' | 'external';
+  readonly field: string;
+  readonly granularity: string;
+  readonly invocationId: string;
+}
+
 /** How a batch (a temp table of the model's new rows) goes into the target. */
 export interface ApplyOptions {
   /** The columns written (the batch's, after on_schema_change). */
@@ -240,6 +253,13 @@ export interface EngineDialect {
   writeFiles(select: string, dest: string, layout: Pick<ExternalLayout, 'format' | 'partition'>, o?: { readonly hasPartitionColumn?: boolean }): Step;
   /** Replaces `rel` with a view over an external model's files (`columns`: these, in order, the partition column last). */
   replaceFilesView(rel: Relation, layout: ExternalLayout, o?: ReplaceOptions & { readonly columns?: readonly { readonly name: string }[] }): Step;
+  /** Bookkeeping: the partition rows of `owner` replaced by a count of every partition of `rel` (after a full build). */
+  recordPartitions(rel: Relation, owner: PartitionOwner, partition: PartitionBy, stateSchema: string): Step;
+  /**
+   * Bookkeeping: the partition rows of `owner` for the partitions `keys` (all of them when
+   * undefined) replaced by `counts` (counted already: external files just written).
+   */
+  replacePartitionCounts(owner: PartitionOwner, counts: readonly PartitionCount[], keys: readonly (string | null)[] | undefined, stateSchema: string): Step;
   /** Statements the caller built (bookkeeping rows with bound values), run as one step. */
   statements(list: readonly Statement[]): Step;
 }
@@ -280,6 +300,11 @@ export interface EngineAdapter extends EngineDialect {
   countPartitions(rel: Relation, partition: PartitionBy): Promise<PartitionCount[]>;
   /** The rows per partition of an external model's files (`files`: the partition folders, or files, to read). */
   countFilePartitions(layout: ExternalLayout & { readonly partition: PartitionBy }, files: readonly string[]): Promise<PartitionCount[]>;
+  /**
+   * Creates bmp's bookkeeping tables in `stateSchema` when missing (once per connection), outside
+   * any data transaction, so two connections never race on the DDL.
+   */
+  ensureStateTables(tables: readonly StateTable[], stateSchema: string): Promise<void>;
   /** Writes what has committed to the database file (DuckDB: CHECKPOINT). */
   checkpoint(): Promise<void>;
   /** The engine's version, as it reports it. */

@@ -16,7 +16,6 @@ import { copySql, createViewAs, filesViewSelect, quoteIdent, type CatalogColumn 
 import type { EngineAdapter, ExternalFormat, ExternalLayout, PartitionCount } from '../adapters/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
-import { deletePartitionRowsStatement, ensureStateTables, insertPartitionRowsStatement } from '../state/index.js';
 import { commitFiles, forgetJournal, hasJournal, isDirectory, journalPath, partitionDirs, recoverLocation, stagingPath, trashPath } from './external-files.js';
 import { strategyOf } from './incremental.js';
 import { partitionColumn, partitionOf, partitionOwner } from './partition.js';
@@ -84,7 +83,7 @@ export const external: Materialization = async (ctx) => {
   }
   mkdirSync(dirname(layout.location), { recursive: true });
   const replayed = recoverLocation(layout.location);
-  if (layout.partition) await ensureStateTables(ctx.conn, ['partitions'], ctx.stateSchema);
+  if (layout.partition) await ctx.adapter.ensureStateTables(['partitions'], ctx.stateSchema);
   const exists = ctx.existing?.kind === 'view' && existsSync(layout.location);
   const full = !strategy || !exists || (ctx.fullRefresh && config['full_refresh'] !== false) || config['full_refresh'] === true;
   if (full && strategy && ctx.existing?.kind === 'view' && !exists && !ctx.fullRefresh && config['full_refresh'] !== true) {
@@ -132,14 +131,11 @@ export async function reconcileExternal(
   if (!layout || !hasJournal(layout.location)) return false;
   recoverLocation(layout.location);
   if (layout.partition) {
-    await ensureStateTables(conn, ['partitions'], env.stateSchema);
-    const counts = await countPartitions(conn.adapter, layout);
+    const { adapter } = conn;
+    await adapter.ensureStateTables(['partitions'], env.stateSchema);
+    const counts = await countPartitions(adapter, layout);
     const owner = partitionOwner(node.relation, node.uniqueId, layout.partition, 'external', env.invocationId);
-    await conn.transaction(async () => {
-      const del = deletePartitionRowsStatement(owner.relationKey, undefined, env.stateSchema);
-      await conn.run(del.sql, del.params);
-      for (const st of insertPartitionRowsStatement(owner, counts.filter((c) => c.count > 0), env.stateSchema)) await conn.run(st.sql, st.params);
-    });
+    await adapter.atomically(NO_HOOKS, adapter.replacePartitionCounts(owner, counts, undefined, env.stateSchema));
   }
   forgetJournal(layout.location);
   return true;
@@ -178,7 +174,7 @@ async function fullBuild(ctx: MaterializationContext, layout: ExternalLayout): P
   const owner = layout.partition ? partitionOwner(ctx.relation, ctx.compiled.node.uniqueId, layout.partition, 'external', ctx.invocationId ?? '') : undefined;
   await ctx.adapter.atomically(ctx, [
     ctx.adapter.replaceFilesView(ctx.relation, layout, { existingKind: ctx.existing?.kind }),
-    ctx.adapter.statements(owner ? [deletePartitionRowsStatement(owner.relationKey, undefined, ctx.stateSchema), ...insertPartitionRowsStatement(owner, counts.filter((c) => c.count > 0), ctx.stateSchema)] : []),
+    ...(owner ? [ctx.adapter.replacePartitionCounts(owner, counts, undefined, ctx.stateSchema)] : []),
   ]);
   forgetJournal(layout.location);
   return { rowsAffected: rows, message: `OK wrote ${rows} rows to ${layout.location}`, kind: 'view' };
@@ -232,7 +228,7 @@ async function incrementalBuild(ctx: MaterializationContext, layout: ExternalLay
   const keys = replayed ? undefined : recount.map((c) => c.key);
   await ctx.adapter.atomically(ctx, [
     ...(schemaChanged && mode !== 'ignore' ? [ctx.adapter.replaceFilesView(ctx.relation, layout, { columns: viewColumns })] : []),
-    ctx.adapter.statements([deletePartitionRowsStatement(owner.relationKey, keys, ctx.stateSchema), ...insertPartitionRowsStatement(owner, recount.filter((c) => c.count > 0), ctx.stateSchema)]),
+    ctx.adapter.replacePartitionCounts(owner, recount, keys, ctx.stateSchema),
   ]);
   forgetJournal(layout.location);
   rmSync(staging, { recursive: true, force: true });

@@ -24,11 +24,6 @@ export function partitionOwner(rel: Relation, nodeId: string, p: PartitionBy, ki
   return { relationKey: relationKeyOf(rel), nodeId, kind, field: p.field, granularity: p.granularity, invocationId };
 }
 
-/** Metadata statements after a full build: every partition of the table, recounted. */
-export function allPartitionsMetaStatements(rel: Relation, owner: PartitionOwner, p: PartitionBy, stateSchema: string): ParamStatement[] {
-  return replacePartitionStatements(owner, relationSql(rel), partitionLabelExpr(p), partitionExpr(p), undefined, stateSchema);
-}
-
 /**
  * After an incremental step: recount only the affected partitions (see {@link partitionsPredicate}).
  */

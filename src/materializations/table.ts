@@ -1,7 +1,6 @@
 import type { BoundStatement, IndexSpec, RowCount } from '../adapters/index.js';
 import type { NodeConfig } from '../manifest/types.js';
-import { ensureStateTables } from '../state/index.js';
-import { allPartitionsMetaStatements, partitionOf, partitionOwner } from './partition.js';
+import { partitionOf, partitionOwner } from './partition.js';
 import type { Materialization, MaterializationContext } from './types.js';
 
 export { tableIndexes, type TableIndex } from './table-indexes.js';
@@ -33,9 +32,10 @@ export async function buildTableCounted(ctx: MaterializationContext, sql: string
   const indexes = config['indexes'] ? indexesOf(config) : undefined;
   const build = ctx.adapter.replaceTable(ctx.relation, sql, { existingKind: ctx.existing?.kind, clusterBy: p, indexes });
   if (!p && !extra.length) return ctx.adapter.atomically(ctx, build);
-  const meta = p ? allPartitionsMetaStatements(ctx.relation, partitionOwner(ctx.relation, ctx.compiled.node.uniqueId, p, 'table', ctx.invocationId ?? ''), p, ctx.stateSchema) : [];
-  if (p) await ensureStateTables(ctx.conn, ['partitions'], ctx.stateSchema);
-  return ctx.adapter.atomically(ctx, [build, ctx.adapter.statements([...meta, ...extra])]);
+  if (!p) return ctx.adapter.atomically(ctx, [build, ctx.adapter.statements(extra)]);
+  await ctx.adapter.ensureStateTables(['partitions'], ctx.stateSchema);
+  const owner = partitionOwner(ctx.relation, ctx.compiled.node.uniqueId, p, 'table', ctx.invocationId ?? '');
+  return ctx.adapter.atomically(ctx, [build, ctx.adapter.recordPartitions(ctx.relation, owner, p, ctx.stateSchema), ...(extra.length ? [ctx.adapter.statements(extra)] : [])]);
 }
 
 export const table: Materialization = async (ctx) => {

@@ -184,6 +184,21 @@ describe("DuckDbAdapter's read intents", () => {
     ]);
   });
 
+  it('bookkeeping: state tables created once per connection; partition rows recorded from a table, replaced by counts', async () => {
+    const { statements } = await conn.recording(async () => {
+      await conn.adapter.ensureStateTables(['partitions'], '_bmp');
+      await conn.adapter.ensureStateTables(['partitions'], '_bmp');
+    });
+    expect(statements.filter((s) => /^create/.test(s))).toHaveLength(2); // the schema and the table, once
+    await conn.run(`create table "main"."we""ird" as select * from (values (date '2024-01-02'), (date '2024-02-03'), (date '2024-02-04')) as v(d)`);
+    const owner = { relationKey: 'main.we"ird', nodeId: 'model.p.w', kind: 'table' as const, field: 'd', granularity: 'month', invocationId: 'i1' };
+    const partitions = async () => conn.rows<{ k: string | null; n: number }>('select partition_key as k, row_count as n from _bmp.partitions order by 1');
+    await conn.adapter.atomically(none, conn.adapter.recordPartitions(rel, owner, { field: 'd', granularity: 'month' }, '_bmp'));
+    expect((await partitions()).map((r) => [r.k, Number(r.n)])).toEqual([['2024-01', 1], ['2024-02', 2]]);
+    await conn.adapter.atomically(none, conn.adapter.replacePartitionCounts(owner, [{ key: '2024-02', start: '2024-02-01 00:00:00', count: 5 }, { key: '2024-03', start: '2024-03-01 00:00:00', count: 0 }], ['2024-02', '2024-03'], '_bmp'));
+    expect((await partitions()).map((r) => [r.k, Number(r.n)])).toEqual([['2024-01', 1], ['2024-02', 5]]);
+  });
+
   it('checkpoint and version', async () => {
     const { statements } = await conn.recording(() => conn.adapter.checkpoint());
     expect(statements).toEqual(['checkpoint']);

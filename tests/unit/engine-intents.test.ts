@@ -124,6 +124,15 @@ class RecordingEngine implements EngineAdapter {
   mergeSnapshot(rel: Relation, _cfg: unknown, columns: readonly string[]): Step {
     return this.step('mergeSnapshot', rel.identifier, columns);
   }
+  recordPartitions(rel: Relation): Step {
+    return this.step('recordPartitions', rel.identifier);
+  }
+  replacePartitionCounts(owner: { relationKey: string }, counts: readonly PartitionCount[]): Step {
+    return this.step('replacePartitionCounts', owner.relationKey, counts.length);
+  }
+  ensureStateTables(tables: readonly string[]): Promise<void> {
+    return this.read(`ensureStateTables ${tables.join(',')}`, undefined);
+  }
   writeFiles(select: string, dest: string): Step {
     return this.step('writeFiles', select, dest);
   }

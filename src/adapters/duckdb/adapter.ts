@@ -12,6 +12,8 @@ import {
   indexName,
   statementSql,
   type ApplyOptions,
+  type PartitionOwner,
+  type StateTable,
   type DescribeSource,
   type EngineIndex,
   type ExistingRelation,
@@ -41,9 +43,10 @@ import { CHECKPOINT_SQL, duplicateKeysSql, LIST_INDEXES_SQL, LIST_RELATIONS_SQL,
 import { copySql, filesReader, filesViewSelect } from './external-sql.js';
 import { indexKeyList, splitKeys } from './index-keys.js';
 import { appendSql, deleteInsertSql, insertOverwriteSql, mergeSql, replaceWindowSql } from './incremental-sql.js';
-import { clusteredSelect, partitionColumn } from './partition-sql.js';
+import { clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr } from './partition-sql.js';
+import { createStateTableSql, deletePartitionRowsStatement, insertPartitionRowsStatement, replacePartitionStatements } from './state-sql.js';
 import { snapshotCreateSql, snapshotMerge, snapshotSourceSelect } from './snapshot-sql.js';
-import { addColumn, createIndex, createTableAs, createViewAs, describeQuery, dropIndex, dropRelation, insertInto, quoteIdent, recreateIndex, relationSql } from './sql.js';
+import { addColumn, createIndex, createSchema, createTableAs, createViewAs, describeQuery, dropIndex, dropRelation, insertInto, quoteIdent, recreateIndex, relationSql } from './sql.js';
 
 const NONE: RowCount = () => 0;
 
@@ -137,6 +140,14 @@ export class DuckDbDialect implements EngineDialect {
 
   replaceFilesView(rel: Relation, layout: ExternalLayout, o?: ReplaceOptions & { readonly columns?: readonly { readonly name: string }[] }): Step {
     return this.replaceView(rel, filesViewSelect(layout, o?.columns), o);
+  }
+
+  recordPartitions(rel: Relation, owner: PartitionOwner, partition: PartitionBy, stateSchema: string): Step {
+    return { statements: replacePartitionStatements(owner, relationSql(rel), partitionLabelExpr(partition), partitionExpr(partition), undefined, stateSchema) };
+  }
+
+  replacePartitionCounts(owner: PartitionOwner, counts: readonly PartitionCount[], keys: readonly (string | null)[] | undefined, stateSchema: string): Step {
+    return { statements: [deletePartitionRowsStatement(owner.relationKey, keys, stateSchema), ...insertPartitionRowsStatement(owner, counts.filter((c) => c.count > 0), stateSchema)] };
   }
 
   statements(list: readonly Statement[]): Step {
@@ -243,6 +254,31 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
   async countFilePartitions(layout: ExternalLayout & { readonly partition: PartitionBy }, files: readonly string[]): Promise<PartitionCount[]> {
     if (!files.length) return [];
     return partitionCounts(await this.conn.rows(partitionCountsSql(filesReader(layout, files), layout.partition, partitionColumn(layout.partition))));
+  }
+
+  /** The state tables this connection knows exist (`schema.table`). */
+  private readonly stateTablesSeen = new Set<string>();
+
+  async ensureStateTables(tables: readonly StateTable[], stateSchema: string): Promise<void> {
+    const missing = tables.filter((t) => !this.stateTablesSeen.has(`${stateSchema}.${t}`));
+    if (!missing.length) return;
+    const have = new Set((await this.listRelations(stateSchema)).filter((r) => r.kind === 'table' && r.schema === stateSchema).map((r) => r.identifier));
+    for (const t of missing) {
+      if (!have.has(t)) {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await this.conn.run(createSchema(stateSchema));
+            await this.conn.run(createStateTableSql(t, stateSchema));
+            break;
+          } catch (err) {
+            // another connection created it at the same moment (a write-write conflict on the catalog): once more
+            if (attempt >= 2 || !/conflict/i.test(err instanceof Error ? err.message : String(err))) throw err;
+            await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
+          }
+        }
+      }
+      this.stateTablesSeen.add(`${stateSchema}.${t}`);
+    }
   }
 
   async checkpoint(): Promise<void> {

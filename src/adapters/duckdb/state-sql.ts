@@ -4,12 +4,13 @@
  * the same transaction as the data. The logic around them (creating the tables once, reading them)
  * is in src/state.
  */
+import type { PartitionOwner, StateTable } from '../engine.js';
 import { quoteIdent } from './sql.js';
+
+export type { PartitionOwner, StateTable };
 
 /** The schema holding bmp's own tables. */
 export const STATE_SCHEMA = '_bmp';
-
-export type StateTable = 'microbatch_intervals' | 'partitions' | 'pending_indexes';
 
 const DDL: Readonly<Record<StateTable, string>> = {
   // One row per event-time interval a microbatch model has processed, committed with the batch.
@@ -54,16 +55,6 @@ export function stateTable(name: StateTable, schema = STATE_SCHEMA): string {
 /** The DDL for one state table (`create table if not exists`). */
 export function createStateTableSql(name: StateTable, schema = STATE_SCHEMA): string {
   return `create table if not exists ${stateTable(name, schema)} ${DDL[name]}`;
-}
-
-/** What identifies the partitioned relation in the metadata. */
-export interface PartitionOwner {
-  readonly relationKey: string;
-  readonly nodeId: string;
-  readonly kind: 'table' | 'external';
-  readonly field: string;
-  readonly granularity: string;
-  readonly invocationId: string;
 }
 
 export interface ParamStatement {
