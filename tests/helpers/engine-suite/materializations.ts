@@ -137,7 +137,7 @@ export function materializationSuite(factory: EngineFactory): void {
         expect(await rowsOf('t')).toEqual([{ id: 1 }]);
       });
 
-      withConnection('a partitioned table keeps its rows by partition', async () => {
+      it('a partitioned table keeps its rows by partition', async () => {
         const sql = "select * from (values (1, date '2024-02-03'), (2, date '2024-01-31'), (3, date '2024-02-28')) as v(id, d)";
         const r = await build({ name: 'p', sql, config: { partition_by: { field: 'd', granularity: 'month' } } });
         expect(r.rowsAffected).toBe(3);
