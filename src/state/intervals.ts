@@ -3,7 +3,7 @@
  * have been processed. A batch's row is written in the batch's own transaction, so the state says
  * "done" exactly when the batch's rows are committed.
  */
-import { STATE_SCHEMA, stateTable, type Connection } from '../adapters/duckdb/index.js';
+import { readIntervalsSql, STATE_SCHEMA, type Connection } from '../adapters/duckdb/index.js';
 import { stateTableExists } from './state-tables.js';
 
 export { recordIntervalStatements, clearIntervalsStatement } from '../adapters/duckdb/index.js';
@@ -17,11 +17,7 @@ export interface Interval {
 /** The processed intervals of a relation, ordered by start. Empty when the table does not exist yet. */
 export async function readIntervals(conn: Connection, relationKey: string, schema = STATE_SCHEMA): Promise<Interval[]> {
   if (!(await stateTableExists(conn, 'microbatch_intervals', schema))) return [];
-  return conn.rows<{ start: string; end: string }>(
-    `select strftime(batch_start, '%Y-%m-%d %H:%M:%S') as start, strftime(batch_end, '%Y-%m-%d %H:%M:%S') as "end"
-     from ${stateTable('microbatch_intervals', schema)} where relation = $1 order by batch_start, batch_end`,
-    [relationKey],
-  ) as Promise<Interval[]>;
+  return conn.rows<{ start: string; end: string }>(readIntervalsSql(schema), [relationKey]);
 }
 
 /** Whether `[start, end)` is covered by the union of `intervals` (all sorted or not). */

@@ -3,7 +3,7 @@
  * with its row count. Materializations write it in the same transaction as the data, so it is
  * never ahead of or behind the table.
  */
-import { STATE_SCHEMA, stateTable, type Connection } from '../adapters/duckdb/index.js';
+import { readPartitionsSql, STATE_SCHEMA, type Connection } from '../adapters/duckdb/index.js';
 import { stateTableExists } from './state-tables.js';
 
 export { replacePartitionStatements, insertPartitionRowsStatement, deletePartitionRowsStatement, type PartitionOwner, type ParamStatement } from '../adapters/duckdb/index.js';
@@ -24,17 +24,11 @@ export interface PartitionRow {
 /** The metadata rows of some relations (all when `relationKeys` is empty), ordered by partition. */
 export async function readPartitions(conn: Connection, relationKeys: readonly string[] = [], schema = STATE_SCHEMA): Promise<PartitionRow[]> {
   if (!(await stateTableExists(conn, 'partitions', schema))) return [];
-  const filter = relationKeys.length ? `where relation in (select unnest(from_json($1, '["VARCHAR"]')))` : '';
-  const rows = await conn.rows<Record<string, unknown>>(
-    `select relation, node_id, kind, field, granularity, partition_key, strftime(partition_start, '%Y-%m-%d %H:%M:%S') as partition_start, row_count,
-            strftime(updated_at, '%Y-%m-%d %H:%M:%S') as updated_at
-     from ${stateTable('partitions', schema)} ${filter} order by relation, partition_start nulls last`,
-    relationKeys.length ? [JSON.stringify(relationKeys)] : undefined,
-  );
+  const rows = await conn.rows<Record<string, unknown>>(readPartitionsSql(relationKeys.length > 0, schema), relationKeys.length ? [JSON.stringify(relationKeys)] : undefined);
   return rows.map((r) => ({
     relation: String(r['relation']),
     nodeId: (r['node_id'] as string | null) ?? null,
-    kind: r['kind'] as 'table' | 'external',
+    kind: r['kind'] === 'external' ? 'external' : 'table',
     field: String(r['field']),
     granularity: String(r['granularity']),
     partitionKey: (r['partition_key'] as string | null) ?? null,

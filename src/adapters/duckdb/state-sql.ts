@@ -150,3 +150,20 @@ export function clearPendingIndexesStatement(relationKey: string, indexNames?: r
     ? { sql: `delete from ${t} where relation = $1 and index_name in (select unnest($2::varchar[]))`, params: [relationKey, [...indexNames]] }
     : { sql: `delete from ${t} where relation = $1`, params: [relationKey] };
 }
+
+/** The processed intervals of a relation (`$1`), as `YYYY-MM-DD HH:MM:SS`, ordered by start. */
+export function readIntervalsSql(schema = STATE_SCHEMA): string {
+  return `select strftime(batch_start, '%Y-%m-%d %H:%M:%S') as start, strftime(batch_end, '%Y-%m-%d %H:%M:%S') as "end"
+     from ${stateTable('microbatch_intervals', schema)} where relation = $1 order by batch_start, batch_end`;
+}
+
+/**
+ * The partition rows of some relations (`$1`: a JSON list of relation keys, when `filtered`; else
+ * all), times as `YYYY-MM-DD HH:MM:SS`, ordered by relation and partition.
+ */
+export function readPartitionsSql(filtered: boolean, schema = STATE_SCHEMA): string {
+  const filter = filtered ? `where relation in (select unnest(from_json($1, '["VARCHAR"]')))` : '';
+  return `select relation, node_id, kind, field, granularity, partition_key, strftime(partition_start, '%Y-%m-%d %H:%M:%S') as partition_start, row_count,
+            strftime(updated_at, '%Y-%m-%d %H:%M:%S') as updated_at
+     from ${stateTable('partitions', schema)} ${filter} order by relation, partition_start nulls last`;
+}
