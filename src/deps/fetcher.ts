@@ -5,8 +5,8 @@
  */
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { pyStr } from '../config/index.js';
 import { ConfigError, type ErrorLocation } from '../errors.js';
-import { renderYamlValues } from '../config/index.js';
 import { unpackArchive } from './archive.js';
 import { DependencyError } from './errors.js';
 import { checkoutGit } from './git.js';
@@ -15,7 +15,7 @@ import { httpGet } from './http.js';
 import type { LockEntry } from './lock-file.js';
 import { readPackageName, readSpecFiles } from './package-files.js';
 import type { HubVersion, PackageMeta, ResolveSources } from './resolve.js';
-import { parsePackagesFile } from './spec.js';
+import { packagesRenderer, parsePackagesFile } from './spec.js';
 
 export interface FetcherOptions {
   /** Absolute root project folder. */
@@ -123,7 +123,7 @@ export class PackageFetcher implements ResolveSources {
 
   /** Renders templates the lock kept unrendered (a git URL with `env_var('TOKEN')`). */
   private render(text: string, where: ErrorLocation): string {
-    return text.includes('{{') || text.includes('{%') ? String(renderYamlValues(text, () => where, this.opts.vars ?? {})) : text;
+    return text.includes('{{') || text.includes('{%') ? pyStr(packagesRenderer(this.opts.vars, 'packages.yml').render(text, where)) : text;
   }
 
   /**

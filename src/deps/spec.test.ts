@@ -65,6 +65,27 @@ describe('package entries', () => {
     expect(specs[0]!.raw).toEqual({ git: "https://example.com/{{ var('org') }}/repo.git", revision: "{{ env_var('BMP_TEST_DEPS_REV') }}" });
   });
 
+  it("renders with Jinja2's semantics and dbt's native values, as every other project file", () => {
+    const { specs } = parse(`packages:
+  - git: "{{ 'https://%s/%s.git' % ('example.com', var('repo')) }}"
+    revision: "{{ ['v1', 'v2'][-1] }}"
+    warn-unpinned: "{{ var('warn', False) }}"
+  - package: dbt-labs/dbt_utils
+    version: "{{ '>=' ~ var('major', 1) ~ '.0.0' }}"
+    install-prerelease: "{{ var('pre', True) }}"
+`, { vars: { repo: 'pkg' } });
+    expect(specs[0]).toMatchObject({ git: 'https://example.com/pkg.git', revision: 'v2', warnUnpinned: false });
+    expect(specs[1]).toMatchObject({ package: 'dbt-labs/dbt_utils', installPrerelease: true });
+    // an expression of literals folds to text, as in dbt_project.yml (docs/COMPATIBILITY.md)
+    expect(error(`packages:\n  - package: a/b\n    version: "1.0.0"\n    install-prerelease: "{{ 1 == 1 }}"\n`).format()).toMatch(/must be true or false, got string "True"/);
+  });
+
+  it('a var that is neither given by --vars nor defaulted is a located error naming it', () => {
+    const e = error(`packages:\n  - local: "{{ var('pkg_dir') }}"\n`);
+    expect(e.format()).toMatch(/required var 'pkg_dir' not found: in packages.yml only --vars are visible/);
+    expect(e.where).toMatchObject({ file: 'packages.yml', line: 2 });
+  });
+
   it('an empty file, or packages: with nothing, is no packages', () => {
     expect(parse('').specs).toEqual([]);
     expect(parse('packages:\n').specs).toEqual([]);

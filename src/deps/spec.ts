@@ -16,7 +16,8 @@
  * ```
  */
 import { ConfigError, didYouMean, type ErrorLocation } from '../errors.js';
-import { renderYamlValues } from '../config/index.js';
+import { NativeRenderer, cliVarFunction, yamlEnvVar } from '../config/index.js';
+import { jinjaYamlSyntax } from '../jinja/index.js';
 import { PyFloat } from './py-json.js';
 import { parseConstraint, type Constraint } from './semver.js';
 import type { YamlData } from './yaml-data.js';
@@ -130,7 +131,7 @@ function parseEntry(entry: unknown, i: number, yaml: YamlData, opts: ParseOption
     const key = Object.keys(entry).find((k) => hasTemplate(entry[k]))!;
     throw new ConfigError('BMP_DEPS_INVALID', `dependencies.yml does not render templates ({{ ... }})`, yaml.locate([...path, key], 'value'), 'entries that need env_var() belong in packages.yml');
   }
-  const rendered = render(entry, (p) => yaml.locate([...path, ...p], 'value'), opts.vars);
+  const rendered = render(entry, (p) => yaml.locate([...path, ...p], 'value'), opts.vars, opts.fileKind);
   const at = (key: string) => yaml.locate([...path, key], 'value');
   const str = (key: string, required: boolean): string | undefined => {
     const v = rendered[key];
@@ -202,13 +203,26 @@ function parseEntry(entry: unknown, i: number, yaml: YamlData, opts: ParseOption
   }
 }
 
-/** Renders templates in an entry's string values, leaving other values (floats included) as they are. */
-function render(entry: Record<string, unknown>, where: (path: (string | number)[]) => ErrorLocation, vars?: Readonly<Record<string, unknown>>): Record<string, unknown> {
+/**
+ * Renders templates in an entry's string values as dbt renders packages.yml: Jinja2's semantics,
+ * native values, `env_var()` and `var()` seeing only --vars; other values (floats included) stay.
+ */
+function render(entry: Record<string, unknown>, where: (path: (string | number)[]) => ErrorLocation, vars: Readonly<Record<string, unknown>> | undefined, fileKind: string): Record<string, unknown> {
+  let renderer: NativeRenderer | undefined;
   const walk = (v: unknown, path: (string | number)[]): unknown => {
-    if (typeof v === 'string') return renderYamlValues(v, () => where(path), vars ?? {});
+    if (typeof v === 'string') {
+      if (!v.includes('{{') && !v.includes('{%')) return v;
+      renderer ??= packagesRenderer(vars, fileKind);
+      return renderer.render(v, where(path));
+    }
     if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
     if (isMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])]));
     return v;
   };
   return walk(entry, []) as Record<string, unknown>;
+}
+
+/** The renderer for templates in packages.yml and in a lock's kept templates (git URLs with tokens). */
+export function packagesRenderer(vars: Readonly<Record<string, unknown>> | undefined, fileKind: string): NativeRenderer {
+  return new NativeRenderer({ env_var: yamlEnvVar, var: cliVarFunction(vars ?? {}, fileKind) }, jinjaYamlSyntax());
 }
