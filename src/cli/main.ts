@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { maskSecrets } from '../config/index.js';
 import { BmpError, didYouMeanOf, SqlError } from '../errors.js';
-import type { BmpEvent, LineFormat, Logger, LogEventName } from '../report/index.js';
+import type { LineFormat, Logger } from '../report/index.js';
 import { createLogger, DBT_VERSION, logEvent, progressLine } from '../report/index.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, type CliContext, type CliIO, type CommandHelpers, type CommandRegistrar, type ParsedOptions } from './command.js';

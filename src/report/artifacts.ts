@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { maskSecrets, secretReplacer } from '../config/index.js';
 import type { ManifestNode } from '../manifest/types.js';
 import type { NodeResult } from './events.js';

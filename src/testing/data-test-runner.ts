@@ -6,7 +6,7 @@
 import { dropRelation, relationSql, type Connection } from '../adapters/duckdb/index.js';
 import type { CompiledNode } from '../compile/index.js';
 import { externalReader } from '../compile/index.js';
-import { failuresSchema, GROUPED_TESTS, storeFailuresSql, testMessage, testStatus, testVerdictSql, verdictFromCount } from '../data-tests/index.js';
+import { failuresSchema, storeFailuresSql, testMessage, testStatus, testVerdictSql, verdictFromCount } from '../data-tests/index.js';
 import type { NodeRunner, Session } from '../execute/index.js';
 import type { ManifestNode, SqlNode } from '../manifest/types.js';
 import { batchSql, type BatchGroup } from './test-batches.js';
