@@ -5,9 +5,9 @@
  * rooms, cycles of runtime imports between files). Pure over its inputs, so the checks are tested on
  * synthetic graphs too.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { parseAst } from 'rolldown/parseAst';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { sourceFiles, visitAst, type AstNode } from './source-ast.js';
 
 export type ImportKind = 'static' | 'type' | 'dynamic';
 
@@ -16,11 +16,6 @@ export interface ImportEdge {
   readonly from: string;
   readonly to: string;
   readonly kind: ImportKind;
-}
-
-interface AstNode {
-  readonly type?: string;
-  readonly [key: string]: unknown;
 }
 
 function stringValue(node: unknown): string | undefined {
@@ -34,13 +29,7 @@ function stringValue(node: unknown): string | undefined {
 /** The module specifiers a source text imports, with how. */
 export function importsOf(source: string, filename = 'file.ts'): { specifier: string; kind: ImportKind }[] {
   const out: { specifier: string; kind: ImportKind }[] = [];
-  const visit = (node: unknown): void => {
-    if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      for (const x of node) visit(x);
-      return;
-    }
-    const n = node as AstNode;
+  visitAst(source, filename, (n) => {
     switch (n.type) {
       case 'ImportDeclaration': {
         const specs = (n['specifiers'] as AstNode[] | undefined) ?? [];
@@ -67,29 +56,18 @@ export function importsOf(source: string, filename = 'file.ts'): { specifier: st
         break;
       }
     }
-    for (const key in n) if (key !== 'type' && key !== 'start' && key !== 'end') visit(n[key]);
-  };
-  visit(parseAst(source, { lang: 'ts' }, filename));
+  });
   return out;
 }
 
 /** Every relative import between the `.ts` files under `root` (test files left out). */
 export function importEdges(root: string): ImportEdge[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts')) files.push(path);
-    }
-  };
-  walk(root);
   const rel = (p: string) => relative(root, p).split('\\').join('/');
   const edges: ImportEdge[] = [];
-  for (const file of files) {
-    for (const { specifier, kind } of importsOf(readFileSync(file, 'utf8'), file)) {
+  for (const file of sourceFiles(root)) {
+    for (const { specifier, kind } of importsOf(readFileSync(file.path, 'utf8'), file.path)) {
       if (!specifier.startsWith('.')) continue;
-      edges.push({ from: rel(file), to: rel(resolve(dirname(file), specifier.replace(/\.js$/, '.ts'))), kind });
+      edges.push({ from: file.rel, to: rel(resolve(dirname(file.path), specifier.replace(/\.js$/, '.ts'))), kind });
     }
   }
   return edges;

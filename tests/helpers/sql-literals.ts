@@ -4,9 +4,8 @@
  * `alter table`, `merge into`, `copy (`, ...), read with rolldown's parser, so comments and
  * documentation never count. What the rule "engine SQL lives in src/adapters" is checked with.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { parseAst } from 'rolldown/parseAst';
+import { readFileSync } from 'node:fs';
+import { sourceFiles, visitAst, type AstNode } from './source-ast.js';
 
 /** What stands for each `${...}` of a template literal when its text is read (an expression: a name, a keyword). */
 export const HOLE = '\u0001';
@@ -20,11 +19,6 @@ export const HOLE = '\u0001';
 export const STATEMENT_START =
   /^\s*(create\s+(or\s+replace\s+)?(temp(orary)?\s+)?(unique\s+)?(table|view|schema|index|sequence|macro|\u0001)|drop\s+(table|view|schema|index|sequence|macro|\u0001)|alter\s+(table|view|\u0001)|insert\s+(or\s+replace\s+)?into|merge\s+into|delete\s+from|update\s+\S+(\s+as\s+\S+)?\s+set|truncate)(?=\s)|^\s*copy\s*\(/i;
 
-interface AstNode {
-  readonly type?: string;
-  readonly [key: string]: unknown;
-}
-
 /** The opening words of each statement literal in a source text, in order. */
 export function statementLiteralsOf(source: string, filename = 'file.ts'): string[] {
   const out: string[] = [];
@@ -33,39 +27,22 @@ export function statementLiteralsOf(source: string, filename = 'file.ts'): strin
     const m = STATEMENT_START.exec(text);
     if (m) out.push(m[0].trim().replace(/\s+/g, ' ').replaceAll(HOLE, '${}').toLowerCase());
   };
-  const visit = (node: unknown): void => {
-    if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      for (const x of node) visit(x);
-      return;
-    }
-    const n = node as AstNode;
+  visitAst(source, filename, (n) => {
     if (n.type === 'Literal') check(n['value']);
     else if (n.type === 'TemplateLiteral') {
       const quasis = (n['quasis'] as AstNode[] | undefined) ?? [];
       check(quasis.map((q) => (q['value'] as { cooked?: string } | undefined)?.cooked ?? '').join(HOLE));
     }
-    for (const [k, v] of Object.entries(n)) if (k !== 'type' && v && typeof v === 'object') visit(v);
-  };
-  visit(parseAst(source, { lang: 'ts' }, filename));
+  });
   return out;
 }
 
 /** Every `.ts` file under `root` (tests left out), relative with `/`, and its statement literals; files with none are left out. */
 export function statementLiterals(root: string, skip: (path: string) => boolean = () => false): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      const rel = relative(root, path).split('\\').join('/');
-      if (skip(rel)) continue;
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts')) {
-        const found = statementLiteralsOf(readFileSync(path, 'utf8'), path);
-        if (found.length) out.set(rel, found);
-      }
-    }
-  };
-  walk(root);
+  for (const { path, rel } of sourceFiles(root, skip)) {
+    const found = statementLiteralsOf(readFileSync(path, 'utf8'), path);
+    if (found.length) out.set(rel, found);
+  }
   return out;
 }
