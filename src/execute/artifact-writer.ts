@@ -3,7 +3,7 @@
  * compiled) and target/run (the statements a materialization ran), through a {@link SqlFileWriter}.
  * The compiled SQL is also kept in memory, for manifest.json and run_results.json.
  */
-import { join, normalize } from 'node:path';
+import { normalize, resolve } from 'node:path';
 import type { ManifestNode } from '../manifest/types.js';
 import { sqlArtifactPath } from '../report/index.js';
 import { SqlFileWriter } from './sql-files.js';
@@ -29,7 +29,7 @@ export class ArtifactWriter {
     stream: boolean,
   ) {
     this.files = new SqlFileWriter(stream);
-    this.targetDir = join(projectDir, targetPath);
+    this.targetDir = resolve(projectDir, targetPath); // an absolute target-path stands as it is
     this.relativeTargetDir = normalize(targetPath).replace(/[\\/]+$/, '');
   }
 

@@ -127,7 +127,7 @@ export async function loadProject(opts: CommonOptions, hooks: { readonly onConfi
   applyWarnPolicy(policy, parsed.warnings, show);
   const graph = buildGraph(parsed.manifest);
   const selectors = readSelectorsFile(cfg.project.projectDir);
-  const loaded: LoadedProject = { cfg, manifest: parsed.manifest, engine: parsed.engine, graph, targetDir: join(cfg.project.projectDir, cfg.project.targetPath), warnPolicy: policy, invocation, selectors };
+  const loaded: LoadedProject = { cfg, manifest: parsed.manifest, engine: parsed.engine, graph, targetDir: resolve(cfg.project.projectDir, cfg.project.targetPath), warnPolicy: policy, invocation, selectors };
   if (!opts.state && !opts.deferState) return loaded;
   // read before this invocation writes anything (--state may be the target folder itself)
   const state = opts.state ? loadState(resolve(opts.state), parsed.manifest, manifestOptions(loaded, '')) : undefined;

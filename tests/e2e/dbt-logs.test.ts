@@ -4,9 +4,9 @@
  * (`--log-path`, `--log-format-file`, `--log-level-file`), `--log-level`, `-q`, and global flags
  * given before the command or through DBT_/BMP_ environment variables. Real CLI, real DuckDB files.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EVENT_CATALOGUE } from '../../src/report/index.js';
 import { bmp, copyFixture, removeDir } from '../helpers/project.js';
@@ -249,5 +249,13 @@ describe('console level and global flags', () => {
     expect(existsSync(join(dir, 'elsewhere/run_results.json'))).toBe(true);
     expect(bmp(['compile', '--project-dir', dir, '--target-path', 'other']).code).toBe(0);
     expect(existsSync(join(dir, 'other/manifest.json'))).toBe(true);
+    // an absolute target path is that folder, not a folder of that name inside the project
+    const abs = join(dir, '..', `${basename(dir)}-abs-target`);
+    const compiled = bmp(['compile', '--project-dir', dir, '--target-path', abs]);
+    expect(compiled.code, compiled.stderr).toBe(0);
+    expect(existsSync(join(abs, 'manifest.json'))).toBe(true);
+    expect(compiled.stdout).toContain(`to ${abs}/compiled`);
+    expect(existsSync(join(dir, abs))).toBe(false);
+    rmSync(abs, { recursive: true, force: true });
   });
 });

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import type { Command } from 'commander';
 import { maskSecrets } from '../../config/index.js';
 import { BmpError } from '../../errors.js';
@@ -70,7 +71,7 @@ export const coreCommands: CommandRegistrar = (program, ctx, h) => {
       const data = { node_name: out.single.name, compiled: out.single.sql, is_inline: false, output_format: format, unique_id: out.single.uniqueId, quiet: !!ctx.flags?.quiet };
       ctx.output('CompiledNode', format === 'json' ? JSON.stringify({ node: out.single.name, compiled: out.single.sql }, null, 2) : `Compiled node '${out.single.name}' is:\n${out.single.sql}`, data, true);
     }
-    const msg = `Compiled ${out.compiled.size} node${out.compiled.size === 1 ? '' : 's'} to ${o.projectDir ?? '.'}/${o.targetPath ?? 'target'}/compiled`;
+    const msg = `Compiled ${out.compiled.size} node${out.compiled.size === 1 ? '' : 's'} to ${o.targetPath && isAbsolute(o.targetPath) ? o.targetPath : `${o.projectDir ?? '.'}/${o.targetPath ?? 'target'}`}/compiled`;
     ctx.output('Note', msg);
   });
 
