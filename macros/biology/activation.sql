@@ -2,6 +2,14 @@
   Accessibility of a memory at as_of (stg_memories, wm_active_context). Every score is in [0, 1].
 -#}
 
+{#- The access state known at `as_of`, as two columns (last_accessed_at, access_count): the recorded
+    last access and count if that access had happened by then, else the memory as created (its
+    creation is its one access). stg_memories and memory_retention read their inputs through it. -#}
+{% macro access_known_at(as_of, last_accessed_at, access_count, created_at) -%}
+case when {{ last_accessed_at }} <= {{ as_of }} then {{ last_accessed_at }} else {{ created_at }} end as last_accessed_at,
+        case when {{ last_accessed_at }} <= {{ as_of }} then {{ access_count }} else 1 end as access_count
+{%- endmacro %}
+
 {#- Recency: exp(-ln 2 * hours since the last access / half-life). 1 right after an access, 0.5
     one half-life later (var recency_half_life_hours). -#}
 {% macro recency_score(hours_since_access) -%}
