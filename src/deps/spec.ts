@@ -103,11 +103,14 @@ export function parsePackagesFile(yaml: YamlData, opts: ParseOptions): ParsedPac
   const hasPackages = 'packages' in data;
   if (list === null || list === undefined) return { specs: [], projects: data['projects'], hasPackages };
   if (!Array.isArray(list)) throw new ConfigError('BMP_DEPS_INVALID', `'packages' must be a list of entries, got ${typeName(list)}`, yaml.locate(['packages'], 'value'));
-  const specs = list.map((entry, i) => parseEntry(entry, i, yaml, opts));
+  // one renderer for the file's templates, made only when an entry holds one
+  let renderer: NativeRenderer | undefined;
+  const rendererOf = () => (renderer ??= packagesRenderer(opts.vars, opts.fileKind));
+  const specs = list.map((entry, i) => parseEntry(entry, i, yaml, opts, rendererOf));
   return { specs, projects: data['projects'], hasPackages };
 }
 
-function parseEntry(entry: unknown, i: number, yaml: YamlData, opts: ParseOptions): PackageSpec {
+function parseEntry(entry: unknown, i: number, yaml: YamlData, opts: ParseOptions, rendererOf: () => NativeRenderer): PackageSpec {
   const path = ['packages', i];
   const where = yaml.locate(path, 'value');
   if (!isMap(entry)) throw new ConfigError('BMP_DEPS_INVALID', `package entry ${i + 1} must be a mapping (local:, git:, package: or tarball:), got ${typeName(entry)}`, where);
@@ -131,7 +134,7 @@ function parseEntry(entry: unknown, i: number, yaml: YamlData, opts: ParseOption
     const key = Object.keys(entry).find((k) => hasTemplate(entry[k]))!;
     throw new ConfigError('BMP_DEPS_INVALID', `dependencies.yml does not render templates ({{ ... }})`, yaml.locate([...path, key], 'value'), 'entries that need env_var() belong in packages.yml');
   }
-  const rendered = render(entry, (p) => yaml.locate([...path, ...p], 'value'), opts.vars, opts.fileKind);
+  const rendered = render(entry, (p) => yaml.locate([...path, ...p], 'value'), rendererOf);
   const at = (key: string) => yaml.locate([...path, key], 'value');
   const str = (key: string, required: boolean): string | undefined => {
     const v = rendered[key];
@@ -207,14 +210,9 @@ function parseEntry(entry: unknown, i: number, yaml: YamlData, opts: ParseOption
  * Renders templates in an entry's string values as dbt renders packages.yml: Jinja2's semantics,
  * native values, `env_var()` and `var()` seeing only --vars; other values (floats included) stay.
  */
-function render(entry: Record<string, unknown>, where: (path: (string | number)[]) => ErrorLocation, vars: Readonly<Record<string, unknown>> | undefined, fileKind: string): Record<string, unknown> {
-  let renderer: NativeRenderer | undefined;
+function render(entry: Record<string, unknown>, where: (path: (string | number)[]) => ErrorLocation, rendererOf: () => NativeRenderer): Record<string, unknown> {
   const walk = (v: unknown, path: (string | number)[]): unknown => {
-    if (typeof v === 'string') {
-      if (!v.includes('{{') && !v.includes('{%')) return v;
-      renderer ??= packagesRenderer(vars, fileKind);
-      return renderer.render(v, where(path));
-    }
+    if (typeof v === 'string') return hasTemplate(v) ? rendererOf().render(v, where(path)) : v;
     if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
     if (isMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])]));
     return v;
