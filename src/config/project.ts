@@ -147,7 +147,8 @@ export function buildProject(file: ProjectFile, warnings: ConfigWarning[], opts:
   const renderer = new NativeRenderer({
     env_var: yamlEnvVar,
     var: cliVarFunction(opts.cliVars ?? {}, file.shownName),
-    target: opts.target ? templateTarget(opts.target) : undefined,
+    // without a profile (bmp deps) `target` is an empty mapping, as in dbt: `target.name` is undefined, not an error
+    target: opts.target ? templateTarget(opts.target) : {},
   }, opts.yamlSyntax);
   // dbt renders hooks and vars later, with the full context; everything else now
   const skip = (p: readonly (string | number)[]): boolean => {

@@ -113,7 +113,8 @@ describe('bmp deps: local packages', () => {
     const r = root();
     writeFiles(join(r, 'pkg_a'), packageFiles('pkg_a'));
     const project = makeProject(r, undefined, {
-      'project.yml': `name: root_project\nprofile: root_project\npackages-install-path: "{{ 'vendor/%s' % var('dir') }}"\n`,
+      // deps reads no profile: `target` is an empty mapping there, as dbt_utils' integration project relies on
+      'project.yml': `name: root_project\nprofile: root_project\npackages-install-path: "{{ 'vendor/%s' % var('dir') }}"\nmodels:\n  +materialized: "{{ 'ephemeral' if target.name == 'trino' else 'table' }}"\n`,
       'packages.yml': 'packages:\n  - local: ../pkg_a\n',
     });
     const out = await deps(project, ['--vars', '{dir: pkgs}']);
