@@ -93,4 +93,60 @@ describe('MacroRegistry', () => {
     expect(where(m.findMaterialization('mine', false))).toBe('shop.materialization_mine_duckdb');
     expect(where(m.findMaterialization('theirs', false))).toBe('utils.materialization_theirs_default');
   });
+
+  describe("bmp's duckdb__ implementations for a package namespace", () => {
+    const BMP = { file: 'bmp:utils.sql', text: '{% macro duckdb__tables() %}bmp{% endmacro %}{% macro duckdb__other() %}{% endmacro %}' };
+    const withBmp = (files: Record<string, Record<string, string>>, dispatch: { macroNamespace: string; searchOrder: string[] }[] = []) => {
+      const reg = registry(files, dispatch);
+      reg.addAdapterFile('utils', BMP);
+      return reg;
+    };
+    const source = (m: { file: string } | undefined) => m?.file;
+
+    it("is the candidate where the package has no duckdb__, before the package's default__", () => {
+      const reg = withBmp({ utils: { 'u.sql': '{% macro tables() %}{% endmacro %}{% macro default__tables() %}{% endmacro %}' } });
+      const found = reg.dispatchTarget('tables', 'utils', 'shop');
+      expect(where(found.macro)).toBe('utils.duckdb__tables'); // runs as a macro of the namespace
+      expect(source(found.macro)).toBe('bmp:utils.sql');
+      expect(found.searched).toEqual(['shop.duckdb__tables', 'shop.default__tables', 'utils.duckdb__tables']);
+    });
+
+    it("loses to the root project's duckdb__ or default__ and to the package's own duckdb__", () => {
+      for (const root of ['duckdb__tables', 'default__tables']) {
+        const reg = withBmp({ shop: { 'o.sql': `{% macro ${root}() %}{% endmacro %}` }, utils: { 'u.sql': '{% macro default__tables() %}{% endmacro %}' } });
+        expect(source(reg.dispatchTarget('tables', 'utils', 'utils').macro)).toBe('o.sql');
+      }
+      const own = withBmp({ utils: { 'u.sql': '{% macro duckdb__tables() %}{% endmacro %}{% macro default__tables() %}{% endmacro %}' } });
+      expect(source(own.dispatchTarget('tables', 'utils', 'shop').macro)).toBe('u.sql');
+    });
+
+    it("keeps the project's dispatch: order, and is offered only at the namespace's own place in it", () => {
+      const files = { utils: { 'u.sql': '{% macro default__tables() %}{% endmacro %}' }, shim: { 's.sql': '{% macro default__tables() %}{% endmacro %}' } };
+      // a shim package before the namespace: its default__ comes first
+      const shimmed = withBmp(files, [{ macroNamespace: 'utils', searchOrder: ['shop', 'shim', 'utils'] }]);
+      expect(source(shimmed.dispatchTarget('tables', 'utils', 'shop').macro)).toBe('s.sql');
+      // the namespace left out of the order: neither it nor bmp's implementation is searched
+      const without = withBmp(files, [{ macroNamespace: 'utils', searchOrder: ['shop'] }]);
+      expect(without.dispatchTarget('tables', 'utils', 'shop')).toEqual({ searched: ['shop.duckdb__tables', 'shop.default__tables'] });
+      const after = withBmp({ utils: {}, shim: { 's.sql': '{% macro default__tables() %}{% endmacro %}' } }, [{ macroNamespace: 'utils', searchOrder: ['utils', 'shim'] }]);
+      expect(source(after.dispatchTarget('tables', 'utils', 'shop').macro)).toBe('bmp:utils.sql');
+    });
+
+    it('is in no namespace and no unqualified lookup, and not offered to another namespace', () => {
+      const reg = withBmp({ utils: { 'u.sql': '{% macro default__tables() %}{% endmacro %}' }, dates: { 'd.sql': '{% macro default__tables() %}{% endmacro %}' } });
+      expect(reg.get('utils', 'duckdb__tables')).toBeUndefined();
+      expect(reg.resolve('duckdb__tables', 'utils')).toBeUndefined();
+      expect(source(reg.dispatchTarget('tables', undefined, 'utils').macro)).toBe('u.sql'); // no namespace: the caller's own default__
+      expect(source(reg.dispatchTarget('tables', 'dates', 'shop').macro)).toBe('d.sql');
+      expect(reg.adapterMacro('utils', 'duckdb__other')?.name).toBe('duckdb__other');
+    });
+
+    it('takes only duckdb__ macros, each once', () => {
+      const reg = registry({});
+      expect(() => reg.addAdapterFile('utils', { file: 'bmp:x.sql', text: '{% macro default__tables() %}{% endmacro %}' })).toThrow(/only duckdb__ macros/);
+      expect(() => reg.addAdapterFile('utils', { file: 'bmp:x.sql', text: '{% test duckdb__t(model) %}{% endtest %}' })).toThrow(/only duckdb__ macros/);
+      reg.addAdapterFile('utils', BMP);
+      expect(() => reg.addAdapterFile('utils', { file: 'bmp:y.sql', text: '{% macro duckdb__tables() %}{% endmacro %}' })).toThrow("macro 'duckdb__tables' for 'utils' is defined twice: bmp:utils.sql:1 and bmp:y.sql:1");
+    });
+  });
 });

@@ -10,7 +10,11 @@
  * - `pkg.name(...)` only looks in `pkg`; the same name in two packages is no conflict;
  * - `adapter.dispatch(name, namespace)` tries `duckdb__name`, then `default__name`, in each package of
  *   the project's `dispatch:` search order for `namespace` (default: the root project, then the
- *   namespace itself);
+ *   namespace itself). Where the search reaches the namespace's own package and it has no
+ *   `duckdb__name`, bmp's `duckdb__name` written for that namespace (see {@link addAdapterFile}) is
+ *   the candidate in its place, before the package's `default__name`: bmp acts as the DuckDB adapter
+ *   that supplies what a package's default SQL cannot do on DuckDB, and a project's override or a
+ *   package's own `duckdb__` still wins;
  * - a generic test `x` is the macro `test_x`: in its namespace when one is written (`dbt_utils.x`),
  *   else in the root project, the calling package, any other installed package, then `dbt`;
  * - a materialization `m` is `materialization_m_duckdb` or `materialization_m_default`, from the root
@@ -59,8 +63,16 @@ export function registeredName(block: MacroBlock): string {
   return block.name;
 }
 
+function registered(block: MacroBlock, name: string, packageName: string, file: string): RegisteredMacro {
+  const catchVarargs = block.args.some((a) => a.name === 'varargs') || /\bvarargs\b/.test(block.text);
+  const catchKwargs = block.args.some((a) => a.name === 'kwargs') || /\bkwargs\b/.test(block.text);
+  return { name, packageName, file, line: block.line, kind: block.kind, args: block.args, block, catchVarargs, catchKwargs };
+}
+
 export class MacroRegistry {
   private readonly byPackage = new Map<string, Map<string, RegisteredMacro>>();
+  /** bmp's `duckdb__` implementations by the namespace they are written for (only `adapter.dispatch` sees them). */
+  private readonly adapterMacros = new Map<string, Map<string, RegisteredMacro>>();
   private readonly dispatch: ReadonlyMap<string, readonly string[]>;
   /** Called with each macro added (the engine exposes it to templates already made). */
   onAdd: ((macro: RegisteredMacro) => void) | undefined;
@@ -92,14 +104,42 @@ export class MacroRegistry {
         const what = block.kind === 'materialization' ? `materialization '${block.name}' (${block.adapter})` : `${block.kind} '${block.name}'`;
         throw new CompileError('BMP_MACRO_DUPLICATE', `${what} is defined twice${packageName === this.rootPackage ? '' : ` in package '${packageName}'`}: ${prev.file}:${prev.line} and ${src.file}:${block.line}`, { file: src.file, line: block.line });
       }
-      const catchVarargs = block.args.some((a) => a.name === 'varargs') || /\bvarargs\b/.test(block.text);
-      const catchKwargs = block.args.some((a) => a.name === 'kwargs') || /\bkwargs\b/.test(block.text);
-      const macro: RegisteredMacro = { name, packageName, file: src.file, line: block.line, kind: block.kind, args: block.args, block, catchVarargs, catchKwargs };
+      const macro = registered(block, name, packageName, src.file);
       macros.set(name, macro);
       added.push(macro);
       this.onAdd?.(macro);
     }
     return added;
+  }
+
+  /**
+   * Registers bmp's DuckDB implementations of macros the package `namespace` dispatches
+   * (`duckdb__name` blocks only). They join no namespace and no unqualified lookup: only
+   * `adapter.dispatch(name, namespace)` finds one, when the package itself has no `duckdb__name`
+   * (see the module comment). Each runs as a macro of `namespace`.
+   * @throws CompileError BMP_MACRO_INVALID for a block that is not a `duckdb__` macro, BMP_MACRO_DUPLICATE for a name given twice.
+   */
+  addAdapterFile(namespace: string, src: MacroSource): RegisteredMacro[] {
+    this.globalDefaults.clear();
+    let macros = this.adapterMacros.get(namespace);
+    if (!macros) this.adapterMacros.set(namespace, (macros = new Map()));
+    const added: RegisteredMacro[] = [];
+    for (const block of findMacroBlocks(src.text)) {
+      if (block.kind !== 'macro' || !block.name.startsWith(`${DISPATCH_PREFIXES[0]}__`)) {
+        throw new CompileError('BMP_MACRO_INVALID', `${block.kind} '${block.name}' cannot be an adapter implementation for '${namespace}': only ${DISPATCH_PREFIXES[0]}__ macros can`, { file: src.file, line: block.line });
+      }
+      const prev = macros.get(block.name);
+      if (prev) throw new CompileError('BMP_MACRO_DUPLICATE', `macro '${block.name}' for '${namespace}' is defined twice: ${prev.file}:${prev.line} and ${src.file}:${block.line}`, { file: src.file, line: block.line });
+      const macro = registered(block, block.name, namespace, src.file);
+      macros.set(block.name, macro);
+      added.push(macro);
+    }
+    return added;
+  }
+
+  /** bmp's `duckdb__` implementation of `name` for the package `namespace`, if it has one. */
+  adapterMacro(namespace: string, name: string): RegisteredMacro | undefined {
+    return this.adapterMacros.get(namespace)?.get(name);
   }
 
   /** Package names: the root project, the installed packages (sorted), then `dbt`. */
@@ -146,6 +186,11 @@ export class MacroRegistry {
         searched.push(pkg === undefined ? candidate : `${pkg}.${candidate}`);
         const macro = pkg === undefined ? this.resolve(candidate, callingPackage) : this.get(pkg, candidate);
         if (macro) return { macro, searched };
+        // the namespace's own package lacks a duckdb__ implementation: bmp's, when it has one
+        if (pkg !== undefined && pkg === namespace && prefix === DISPATCH_PREFIXES[0]) {
+          const supplied = this.adapterMacro(pkg, candidate);
+          if (supplied) return { macro: supplied, searched };
+        }
       }
     }
     return { searched };

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { GLOBAL_MACRO_FILES } from '../adapters/duckdb/index.js';
+import { GLOBAL_MACRO_FILES, PACKAGE_MACRO_FILES } from '../adapters/duckdb/index.js';
 import { CustomKeyReport, NativeRenderer, templateTarget, warningAt, yamlEnvVar, type ConfigWarning, type LoadedConfig, type ProjectConfig } from '../config/index.js';
 import { ParseError, closeMatches, didYouMeanOf } from '../errors.js';
 import { InvocationContext, makeInvocation, type ContextEnv, type ContextOutput, type Invocation } from '../compile/context/index.js';
@@ -104,6 +104,8 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
     }
   };
   for (const f of GLOBAL_MACRO_FILES) define(GLOBAL_PACKAGE, undefined, registry.addFile(GLOBAL_PACKAGE, f));
+  // bmp's duckdb__ implementations of package macros whose default SQL DuckDB cannot run (found only by adapter.dispatch)
+  for (const f of PACKAGE_MACRO_FILES) registry.addAdapterFile(f.namespace, f);
   const docs = new Map<string, DocBlock>();
   for (const fs of filesets) {
     const pkg = fs.project.name;

@@ -139,6 +139,82 @@ describe('what package macros lean on (a package written here, used as dbt_utils
   });
 });
 
+describe("bmp's duckdb__ implementation of a dbt_utils macro DuckDB cannot run as written", () => {
+  // A package written here under dbt_utils' name, shaped as dbt_utils shapes get_tables_by_pattern_sql:
+  // a dispatching macro and a default__ reading `<database>.information_schema.tables`, which DuckDB has not.
+  const FAKE_UTILS = {
+    'dbt_packages/dbt_utils/dbt_project.yml': PKG('dbt_utils'),
+    'dbt_packages/dbt_utils/macros/tables.sql': [
+      "{% macro get_tables_by_pattern_sql(schema_pattern, table_pattern, exclude='', database=target.database) %}",
+      "{{ return(adapter.dispatch('get_tables_by_pattern_sql', 'dbt_utils')(schema_pattern, table_pattern, exclude, database)) }}",
+      '{% endmacro %}',
+      "{% macro default__get_tables_by_pattern_sql(schema_pattern, table_pattern, exclude='', database=target.database) %}",
+      "select table_schema, table_name, 'from-default' as table_type from {{ database }}.information_schema.tables where table_name ilike '{{ table_pattern }}'",
+      '{% endmacro %}',
+      '{% macro get_table_types_sql() %}{{ return(adapter.dispatch(\'get_table_types_sql\', \'dbt_utils\')()) }}{% endmacro %}',
+      "{% macro default__get_table_types_sql() %}case table_type when 'BASE TABLE' then 'table' else lower(table_type) end as table_type{% endmacro %}",
+      // what get_relations_by_pattern does with the rows: relations of the type each row gives
+      "{% macro relations_like(schema_pattern, table_pattern, exclude='') %}",
+      "{% call statement('tables', fetch_result=True) %}{{ dbt_utils.get_tables_by_pattern_sql(schema_pattern, table_pattern, exclude) }}{% endcall %}",
+      "{% set found = load_result('tables') %}{% set out = [] %}",
+      '{% if found %}{% for row in found.table %}{% do out.append(api.Relation.create(database=target.database, schema=row.table_schema, identifier=row.table_name, type=row.table_type)) %}{% endfor %}{% endif %}',
+      '{{ return(out) }}',
+      '{% endmacro %}',
+    ].join('\n'),
+  };
+  const MODELS = {
+    'project.yml': "name: p\nprofile: p\nmodels:\n  p:\n    +materialized: table\n    extra:\n      +schema: extra\n# another attached database holding a table of the same schema and a matching name\non-run-start:\n  - \"attach if not exists ':memory:' as other\"\n  - 'create schema if not exists other.main'\n  - 'create or replace table other.main.events_elsewhere as select 9 as user_id'\n",
+    'models/events_a.sql': "select 1 as user_id, 'a' as event",
+    'models/events_b.sql': "{{ config(materialized='view') }} select 2 as user_id, 'b' as event",
+    'models/extra/events_c.sql': "select 3 as user_id, 'c' as event",
+    'models/events_skipped.sql': "select 4 as user_id, 'skip' as event",
+    'models/unrelated.sql': 'select 5 as user_id',
+    'models/found.sql': [
+      '-- depends_on: {{ ref(\'events_a\') }} {{ ref(\'events_b\') }} {{ ref(\'events_c\') }} {{ ref(\'events_skipped\') }} {{ ref(\'unrelated\') }}',
+      "{% set rels = dbt_utils.relations_like(target.schema ~ '%', 'EVENTS%', 'events_skip%') %}",
+      "{% for r in rels %}select '{{ r.schema }}' as s, '{{ r.identifier }}' as n, '{{ r.type }}' as t, user_id from {{ r }}{% if not loop.last %} union all {% endif %}{% endfor %}",
+    ].join('\n'),
+  };
+
+  it('lists the tables and views of the target database by schema and name patterns, with their types', async () => {
+    p = tempProject({ ...FAKE_UTILS, ...MODELS });
+    const out = await p.run('run');
+    expect(out.results.map((r) => `${r.uniqueId}:${r.status}`).filter((s) => !s.endsWith(':success'))).toEqual([]);
+    expect(out.exitCode).toBe(0);
+    expect(await p.query('select s, n, t, user_id from main.found order by n')).toEqual([
+      { s: 'main', n: 'events_a', t: 'table', user_id: 1 },
+      { s: 'main', n: 'events_b', t: 'view', user_id: 2 },
+      { s: 'main_extra', n: 'events_c', t: 'table', user_id: 3 },
+    ]);
+  });
+
+  it("quotes the patterns it is given", async () => {
+    p = tempProject({ ...FAKE_UTILS, ...MODELS, 'models/found.sql': MODELS['models/found.sql'].replace("'events_skip%'", '"it\'s%"') });
+    expect((await p.run('run')).exitCode).toBe(0);
+    expect(await p.query('select n from main.found order by n')).toEqual([{ n: 'events_a' }, { n: 'events_b' }, { n: 'events_c' }, { n: 'events_skipped' }]);
+  });
+
+  it("yields to the root project's implementation and to the package's own duckdb__", async () => {
+    const root = "{% macro default__get_tables_by_pattern_sql(schema_pattern, table_pattern, exclude, database) %}select 'main' as table_schema, 'unrelated' as table_name, 'table' as table_type{% endmacro %}";
+    p = tempProject({ ...FAKE_UTILS, ...MODELS, 'macros/mine.sql': root });
+    expect((await p.run('run')).exitCode).toBe(0);
+    expect(await p.query('select n from main.found')).toEqual([{ n: 'unrelated' }]);
+    p.remove();
+    const own = "{% macro duckdb__get_tables_by_pattern_sql(schema_pattern, table_pattern, exclude, database) %}select 'main' as table_schema, 'events_skipped' as table_name, 'table' as table_type{% endmacro %}";
+    p = tempProject({ ...FAKE_UTILS, ...MODELS, 'dbt_packages/dbt_utils/macros/own.sql': own });
+    expect((await p.run('run')).exitCode).toBe(0);
+    expect(await p.query('select n from main.found')).toEqual([{ n: 'events_skipped' }]);
+  });
+
+  it("is offered to no other namespace: a package of another name gets its own default__", async () => {
+    const other = Object.fromEntries(Object.entries(FAKE_UTILS).map(([k, v]) => [k.replace('/dbt_utils/', '/my_utils/'), v.replaceAll('dbt_utils', 'my_utils')]));
+    p = tempProject({ ...other, ...MODELS, 'models/found.sql': MODELS['models/found.sql'].replaceAll('dbt_utils', 'my_utils') });
+    const out = await p.run('run');
+    expect(out.exitCode).toBe(1);
+    expect(out.byName('found').message).toMatch(/information_schema/);
+  });
+});
+
 describe('bad package layouts', () => {
   it('two installed packages with the same name', async () => {
     p = tempProject({ 'dbt_packages/one/dbt_project.yml': PKG('same'), 'dbt_packages/two/dbt_project.yml': PKG('same') });

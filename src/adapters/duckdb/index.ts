@@ -12,7 +12,7 @@ export { CACHE_TABLE, CACHE_SQL, RESPONSE_CALL, EMBEDDING_CALL, COLLECT_UDF, res
 export { SNAPSHOT_SOURCE, snapshotCreateSql, snapshotMergeSql, snapshotSourceSelect } from './snapshot-sql.js';
 export { DEST, SRC, inspectBatchSql, keyIn, keyMatch, mergeMatchesSql, timestampLiteral, windowPredicate, partitionsPredicate } from './incremental-sql.js';
 export { DuckDbAdapter, DuckDbDialect, duckdbDialect, createIndexStatements } from './adapter.js';
-export { GLOBAL_MACRO_FILES, type GlobalMacroFile } from './global-macros/index.js';
+export { GLOBAL_MACRO_FILES, PACKAGE_MACRO_FILES, type GlobalMacroFile, type PackageMacroFile } from './global-macros/index.js';
 export * from './template-database.js';
 export { indexKeyList, splitKeys } from './index-keys.js';
 export * from './catalog-sql.js';

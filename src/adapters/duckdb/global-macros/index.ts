@@ -10,6 +10,8 @@ import { GENERIC_TEST_MACROS } from './generic-tests.js';
 import { HELPER_MACROS } from './helpers.js';
 import { SERIES_MACROS } from './series.js';
 
+export { PACKAGE_MACRO_FILES, type PackageMacroFile } from './package-macros.js';
+
 export interface GlobalMacroFile {
   /** Shown in errors: `bmp:<topic>.sql`. */
   readonly file: string;
