@@ -173,6 +173,41 @@ export interface PartitionCount {
   readonly count: number;
 }
 
+/** Who wrote a row of bmp's bookkeeping (a microbatch interval, an index set aside). */
+export interface StateOwner {
+  readonly relationKey: string;
+  readonly nodeId: string;
+  readonly invocationId: string;
+}
+
+/** A half-open event-time interval `[start, end)` a microbatch model has processed, as `YYYY-MM-DD HH:MM:SS`. */
+export interface ProcessedInterval {
+  readonly start: string;
+  readonly end: string;
+}
+
+/**
+ * The target rows an incremental step may delete or update besides those of the batch's
+ * partitions: rows whose key is in the batch, or rows in a microbatch window, narrowed by the
+ * predicates (over `DBT_INTERNAL_DEST`).
+ */
+export interface TouchedRows {
+  readonly uniqueKey?: readonly string[];
+  readonly nullableKeys?: ReadonlySet<string>;
+  readonly window?: { readonly eventTime: string; readonly window: EventTimeWindow };
+  readonly predicates?: readonly string[];
+}
+
+/** What an incremental step learns about its batch before it writes (one query over the batch). */
+export interface BatchInspection {
+  /** Per key column, in order: the batch rows holding a NULL in it. */
+  readonly nullCounts: readonly number[];
+  /** Batch rows repeating a key (NULL equals NULL); 0 unless asked with `duplicates`. */
+  readonly duplicates: number;
+  /** Unique indexes on the `uniqueIndexesOf` table; 0 unless asked. */
+  readonly uniqueIndexes: number;
+}
+
 /** What {@link EngineAdapter.describe} describes: a relation, the rows of a query, or a temp table of this connection. */
 export type DescribeSource = Relation | { readonly query: string } | { readonly temp: string };
 
@@ -260,6 +295,27 @@ export interface EngineDialect {
    * undefined) replaced by `counts` (counted already: external files just written).
    */
   replacePartitionCounts(owner: PartitionOwner, counts: readonly PartitionCount[], keys: readonly (string | null)[] | undefined, stateSchema: string): Step;
+  /**
+   * Bookkeeping after an append or a whole-partition overwrite: the partition rows of `owner` for
+   * the batch's partitions replaced by (`additive`: increased by) the batch's own counts.
+   */
+  recordBatchPartitions(owner: PartitionOwner, batch: string, partition: PartitionBy, stateSchema: string, additive: boolean): Step;
+  /**
+   * Bookkeeping after another incremental step: the partition rows of the partitions
+   * {@link EngineAdapter.affectedPartitions} found (spanning `range`) recounted from `rel`; then
+   * the list of them is dropped.
+   */
+  recordAffectedPartitions(rel: Relation, owner: PartitionOwner, partition: PartitionBy, range: PartitionRange, fieldType: string | undefined, stateSchema: string): Step;
+  /** Drops `indexes` (as {@link EngineAdapter.listIndexes} gave them), each with a row in the `pending_indexes` bookkeeping saying how to create it again. */
+  setIndexesAside(rel: Relation, indexes: readonly EngineIndex[], owner: StateOwner, stateSchema: string): Step;
+  /** Creates indexes again with the statements {@link EngineAdapter.listIndexes} or {@link EngineAdapter.pendingIndexes} gave (`createSql`). */
+  recreateIndexes(indexes: readonly Pick<EngineIndex, 'createSql'>[]): Step;
+  /** Forgets the set-aside indexes of `rel` (those named, or all). */
+  clearPendingIndexes(rel: Relation, names: readonly string[] | undefined, stateSchema: string): Step;
+  /** Records one processed microbatch interval (replacing the rows it covers); `rowsWritten` null: unknown. */
+  recordInterval(owner: StateOwner, interval: ProcessedInterval, rowsWritten: number | null, stateSchema: string): Step;
+  /** Forgets every processed interval of a relation (a full rebuild). */
+  clearIntervals(relationKey: string, stateSchema: string): Step;
   /** Statements the caller built (bookkeeping rows with bound values), run as one step. */
   statements(list: readonly Statement[]): Step;
 }
@@ -305,6 +361,38 @@ export interface EngineAdapter extends EngineDialect {
    * any data transaction, so two connections never race on the DDL.
    */
   ensureStateTables(tables: readonly StateTable[], stateSchema: string): Promise<void>;
+  /** How many values of `keys` (column names) occur on more than one row of `source`, and one of them (`a, NULL`), for an error message. */
+  duplicateKeys(source: DescribeSource, keys: readonly string[]): Promise<{ count: number; example: string | null }>;
+  /**
+   * An incremental batch (a temp table) looked at before the step writes: which key columns hold
+   * NULLs, (`duplicates`) how many rows repeat a key, (`uniqueIndexesOf`) how many unique indexes
+   * that table has. One query.
+   */
+  inspectBatch(batch: string, o: { readonly keys: readonly string[]; readonly duplicates?: boolean; readonly uniqueIndexesOf?: Relation }): Promise<BatchInspection>;
+  /** Whether a batch row matches a target row under a merge's condition (the keys, which hold no NULL in the batch, and the predicates). */
+  mergeMatches(target: Relation, batch: string, o: { readonly uniqueKey: readonly string[]; readonly predicates?: readonly string[] }): Promise<boolean>;
+  /**
+   * The partitions of `target` an incremental step can change (those of the batch, and those of
+   * the target rows `touched` selects), kept for {@link EngineDialect.recordAffectedPartitions}
+   * and answered as their span.
+   */
+  affectedPartitions(target: Relation, batch: string, partition: PartitionBy, touched?: TouchedRows): Promise<PartitionRange>;
+  /** How many key values of `index` occur on more than one row of `rel`, as the index counts them (a key holding a NULL equals no other). */
+  countIndexViolations(rel: Relation, index: EngineIndex): Promise<number>;
+  /** The indexes of `rel` an earlier step set aside and has not created again (the `pending_indexes` bookkeeping must exist). */
+  pendingIndexes(rel: Relation, stateSchema: string): Promise<EngineIndex[]>;
+  /** The processed microbatch intervals of a relation, ordered by start; none when the bookkeeping table does not exist. */
+  processedIntervals(relationKey: string, stateSchema: string): Promise<ProcessedInterval[]>;
+  /** Whether any partition rows of a relation are recorded (the bookkeeping table must exist). */
+  hasPartitionRows(relationKey: string, stateSchema: string): Promise<boolean>;
+  /** Reads every row of a query (values bound to `$1`, ...) and answers how many there are; the engine's error if it cannot. */
+  countRows(query: string, params?: readonly unknown[]): Promise<number>;
+  /**
+   * Runs `move`, work that becomes durable outside the database (files moved into place), and
+   * counts it as committed work of this connection: a node interrupted afterwards reports its
+   * changes as kept, not rolled back.
+   */
+  commitOutside<T>(move: () => T | Promise<T>): Promise<T>;
   /** Writes what has committed to the database file (DuckDB: CHECKPOINT). */
   checkpoint(): Promise<void>;
   /** The engine's version, as it reports it. */

@@ -123,7 +123,7 @@ function journalNames(location: string, staging: string): boolean {
  * when no journal waits.
  */
 export async function reconcileExternal(
-  conn: MaterializationContext['conn'],
+  adapter: EngineAdapter,
   node: { readonly uniqueId: string; readonly relation: Relation; readonly config: NodeConfig },
   env: { readonly projectDir: string; readonly externalRoot?: string; readonly stateSchema: string; readonly invocationId: string },
 ): Promise<boolean> {
@@ -131,7 +131,6 @@ export async function reconcileExternal(
   if (!layout || !hasJournal(layout.location)) return false;
   recoverLocation(layout.location);
   if (layout.partition) {
-    const { adapter } = conn;
     await adapter.ensureStateTables(['partitions'], env.stateSchema);
     const counts = await countPartitions(adapter, layout);
     const owner = partitionOwner(node.relation, node.uniqueId, layout.partition, 'external', env.invocationId);
@@ -166,11 +165,13 @@ async function fullBuild(ctx: MaterializationContext, layout: ExternalLayout): P
     const rows = await writeFiles(ctx, sql, staging, layout, cols.some((c) => c.name === pcol));
     if (layout.partition && !rows) await writeEmptyPartition(ctx, layout, staging, sql);
     const counts = layout.partition ? await countPartitions(ctx.adapter, layout, undefined, staging) : [];
-    if (!layout.partition && !isDirectory(layout.location)) renameSync(staging, layout.location); // a file replaced by rename is atomic
-    else commitFiles({ op: 'swap-location', location: layout.location, staging, trash: trashPath(layout.location, id) });
+    // the files are in place whatever happens to the bookkeeping below
+    await ctx.adapter.commitOutside(() => {
+      if (!layout.partition && !isDirectory(layout.location)) renameSync(staging, layout.location); // a file replaced by rename is atomic
+      else commitFiles({ op: 'swap-location', location: layout.location, staging, trash: trashPath(layout.location, id) });
+    });
     return { rows, counts };
   });
-  ctx.conn.markCommitted(); // the files are in place whatever happens to the bookkeeping below
   const owner = layout.partition ? partitionOwner(ctx.relation, ctx.compiled.node.uniqueId, layout.partition, 'external', ctx.invocationId ?? '') : undefined;
   await ctx.adapter.atomically(ctx, [
     ctx.adapter.replaceFilesView(ctx.relation, layout, { existingKind: ctx.existing?.kind }),
@@ -218,10 +219,9 @@ async function incrementalBuild(ctx: MaterializationContext, layout: ExternalLay
     const rows = await writeFiles(ctx, sql, staging, layout);
     const written = partitionDirs(staging);
     const counts = strategy === 'insert_overwrite' ? await countPartitions(ctx.adapter, layout, undefined, staging) : [];
-    commitFiles({ op: strategy === 'insert_overwrite' ? 'swap-partitions' : 'append-files', location: layout.location, staging, trash: trashPath(layout.location, id), partitions: written });
+    await ctx.adapter.commitOutside(() => commitFiles({ op: strategy === 'insert_overwrite' ? 'swap-partitions' : 'append-files', location: layout.location, staging, trash: trashPath(layout.location, id), partitions: written }));
     return { rows, written, counts };
   });
-  ctx.conn.markCommitted();
   const owner = partitionOwner(ctx.relation, nodeId, p, 'external', ctx.invocationId ?? '');
   // after a replayed journal (a killed run) or an append, recount from the files in place
   const recount = replayed ? await countPartitions(ctx.adapter, layout) : strategy === 'append' ? await countPartitions(ctx.adapter, layout, written.map((d) => join(layout.location, d))) : counts;

@@ -2,14 +2,14 @@
  * Incremental steps and DuckDB's indexes: what to set aside before a step and create again after it,
  * without ever losing an index to a failure, Ctrl-C or a kill.
  */
-import { clearPendingIndexesStatement, firstLine, quoteIdent, recordPendingIndexStatement, relationSql, type CatalogColumn, type ParamStatement } from '../adapters/duckdb/index.js';
-import { statementSql } from '../adapters/index.js';
+import { firstLine, quoteIdent, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { statementSql, type Statement } from '../adapters/index.js';
 import { BmpError, CompileError } from '../errors.js';
-import { ensureStateTables, relationKeyOf, stateTable } from '../state/index.js';
+import { relationKeyOf } from '../state/index.js';
 import { DELETING, uniqueKeyOf, type IncrementalStrategy } from './incremental-config.js';
 import { planSchemaChange } from './schema-change.js';
 import { indexesOf, indexName } from './table.js';
-import { indexKeyList, splitKeys, tableIndexes, type TableIndex } from './table-indexes.js';
+import { splitKeys, type TableIndex } from './table-indexes.js';
 import type { MaterializationContext } from './types.js';
 
 /** An index set aside for a step: dropped (with a record in `_bmp.pending_indexes`), or configured but absent. */
@@ -39,7 +39,7 @@ export async function prepareIndexes(
   targetColumns: readonly CatalogColumn[],
   known?: readonly TableIndex[],
 ): Promise<{ strategy: IncrementalStrategy; dropped: SetAsideIndex[] }> {
-  const indexes = known ?? (await tableIndexes(ctx.conn, ctx.relation));
+  const indexes = known ?? (await ctx.adapter.listIndexes(ctx.relation));
   const config = ctx.compiled.config;
   const keys = uniqueKeyOf(config).map((k) => k.toLowerCase());
   const unique = indexes.filter((i) => i.unique);
@@ -51,7 +51,7 @@ export async function prepareIndexes(
   if (strategy === 'delete+insert' && keys.length && unique.length && [...unique, ...absent].every((i) => i.columns.every((c) => keys.includes(c)))) effective = 'merge';
   let needsIndexDrop = false;
   if (indexes.length) {
-    const sourceColumns = await ctx.columnsOf(`select * from (\n${sql}\n) as __bmp_src`);
+    const sourceColumns = await ctx.adapter.describe({ query: `select * from (\n${sql}\n) as __bmp_src` });
     needsIndexDrop = planSchemaChange({ target: ctx.relation, config, sourceColumns, targetColumns }, ctx.compiled.node.uniqueId).needsIndexDrop;
   }
   const dropped = indexes.filter((i) => needsIndexDrop || (i.unique && DELETING.has(effective)));
@@ -73,14 +73,16 @@ function absentUniqueIndexes(ctx: MaterializationContext, existing: readonly Tab
 /** Drops `indexes` in one transaction with their records in `_bmp.pending_indexes`. */
 async function setAside(ctx: MaterializationContext, indexes: readonly TableIndex[]): Promise<void> {
   if (!indexes.length) return;
-  await ensureStateTables(ctx.conn, ['pending_indexes'], ctx.stateSchema);
-  await ctx.conn.transaction(async () => {
-    for (const i of indexes) {
-      const record = recordPendingIndexStatement(relationKeyOf(ctx.relation), i.name, i.createSql, ctx.invocationId ?? '', ctx.stateSchema);
-      await ctx.conn.run(record.sql, record.params);
-      await ctx.conn.run(i.dropSql);
-    }
-  });
+  await ctx.adapter.ensureStateTables(['pending_indexes'], ctx.stateSchema);
+  const owner = { relationKey: relationKeyOf(ctx.relation), nodeId: ctx.compiled.node.uniqueId, invocationId: ctx.invocationId ?? '' };
+  await ctx.adapter.atomically(NO_HOOKS, ctx.adapter.setIndexesAside(ctx.relation, indexes, owner, ctx.stateSchema));
+}
+
+const NO_HOOKS = { preHooks: [], postHooks: [] } as const;
+
+/** The lower-case names of the table's columns now. */
+async function columnNames(ctx: MaterializationContext): Promise<Set<string>> {
+  return new Set((await ctx.adapter.describe(ctx.relation)).map((c) => c.name.toLowerCase()));
 }
 
 /**
@@ -115,17 +117,14 @@ export async function withIndexesDropped<T>(ctx: MaterializationContext, dropped
 
 /** Creates the set-aside indexes (those whose columns still exist) and the configured ones, and clears their records, in one transaction. */
 async function restoreIndexes(ctx: MaterializationContext, indexes: readonly SetAsideIndex[]): Promise<void> {
-  const columns = new Set((await ctx.columnsOf(relationSql(ctx.relation))).map((c) => c.name.toLowerCase()));
+  const columns = await columnNames(ctx);
   const recorded = indexes.filter((i) => !i.absent).map((i) => i.name);
-  await ctx.conn.transaction(async () => {
-    // an index on a column sync_all_columns dropped is gone with the column
-    for (const i of indexes) if (keysExist(i.keySql, columns)) await ctx.conn.run(i.createSql);
-    await ctx.adapter.run(ctx.adapter.createIndexes(ctx.relation, indexesOf(ctx.compiled.config), { ifNotExists: true }));
-    if (recorded.length) {
-      const clear = clearPendingIndexesStatement(relationKeyOf(ctx.relation), recorded, ctx.stateSchema);
-      await ctx.conn.run(clear.sql, clear.params);
-    }
-  });
+  // an index on a column sync_all_columns dropped is gone with the column
+  await ctx.adapter.atomically(NO_HOOKS, [
+    ctx.adapter.recreateIndexes(indexes.filter((i) => keysExist(i.keySql, columns))),
+    ctx.adapter.createIndexes(ctx.relation, indexesOf(ctx.compiled.config), { ifNotExists: true }),
+    ...(recorded.length ? [ctx.adapter.clearPendingIndexes(ctx.relation, recorded, ctx.stateSchema)] : []),
+  ]);
 }
 
 /** True unless a key is a column the table no longer has (expression keys are left to DuckDB). */
@@ -142,45 +141,39 @@ function keysExist(keySql: readonly string[], columns: ReadonlySet<string>): boo
 export async function restorePendingIndexes(ctx: MaterializationContext): Promise<void> {
   // the catalog was read when the session opened: no bookkeeping table, nothing pending
   if (!ctx.catalog.get(ctx.stateSchema, 'pending_indexes')) return;
-  const table = stateTable('pending_indexes', ctx.stateSchema);
-  const rel = relationKeyOf(ctx.relation);
-  const rows = await ctx.conn.rows<{ index_name: string; create_sql: string }>(`select distinct index_name, create_sql from ${table} where relation = $1 order by 1`, [rel]);
+  const rows = await ctx.adapter.pendingIndexes(ctx.relation, ctx.stateSchema);
   if (!rows.length) return;
-  const columns = new Set((await ctx.columnsOf(relationSql(ctx.relation))).map((c) => c.name.toLowerCase()));
+  const columns = await columnNames(ctx);
   try {
-    await ctx.conn.transaction(async () => {
-      for (const r of rows) {
-        const list = indexKeyList(r.create_sql);
-        if (list && keysExist([list.slice(1, -1)], columns)) await ctx.conn.run(r.create_sql);
-      }
-      const clear = clearPendingIndexesStatement(rel, undefined, ctx.stateSchema);
-      await ctx.conn.run(clear.sql, clear.params);
-    });
+    await ctx.adapter.atomically(NO_HOOKS, [
+      ctx.adapter.recreateIndexes(rows.filter((r) => r.createSql && keysExist(r.keySql, columns))),
+      ctx.adapter.clearPendingIndexes(ctx.relation, undefined, ctx.stateSchema),
+    ]);
   } catch (err) {
     if (ctx.isCancelled?.()) throw err;
     throw new CompileError(
       'BMP_INDEX_RESTORE',
-      `index ${rows.map((r) => r.index_name).join(', ')} was set aside by an earlier run and cannot be created again: ${firstLine((err as Error).message)}`,
+      `index ${rows.map((r) => r.name).join(', ')} was set aside by an earlier run and cannot be created again: ${firstLine((err as Error).message)}`,
       { nodeId: ctx.compiled.node.uniqueId },
       'the next run tries again; --full-refresh rebuilds the table with its indexes',
     );
   }
-  ctx.log?.(`restored index ${rows.map((r) => r.index_name).join(', ')}, which an earlier run set aside and could not create again`);
+  ctx.log?.(`restored index ${rows.map((r) => r.name).join(', ')}, which an earlier run set aside and could not create again`);
 }
 
 /** For a full rebuild (CTAS creates the configured indexes): forget what was set aside for the old table. */
-export function clearPendingIndexesStatements(ctx: MaterializationContext): ParamStatement[] {
+export function clearPendingIndexesStatements(ctx: MaterializationContext): Statement[] {
   if (!ctx.catalog.get(ctx.stateSchema, 'pending_indexes')) return [];
-  return [clearPendingIndexesStatement(relationKeyOf(ctx.relation), undefined, ctx.stateSchema)];
+  return [...ctx.adapter.clearPendingIndexes(ctx.relation, undefined, ctx.stateSchema).statements];
 }
 
 /** @throws CompileError BMP_UNIQUE_INDEX when the table now holds two rows for a key of a set-aside unique index */
 export async function checkUniqueIndexes(ctx: MaterializationContext, dropped: readonly TableIndex[]): Promise<void> {
   for (const i of dropped.filter((x) => x.unique)) {
     // as the index itself: a key with a NULL in it equals no other key
-    const r = await ctx.conn.rows<{ n: number }>(`select count(*) as n from (select 1 from ${relationSql(ctx.relation)} where ${i.keySql.map((k) => `(${k}) is not null`).join(' and ')} group by ${i.keySql.join(', ')} having count(*) > 1)`);
-    if (Number(r[0]?.n ?? 0) > 0) {
-      throw new CompileError('BMP_UNIQUE_INDEX', `the incremental step would leave ${Number(r[0]!.n)} duplicate value(s) of unique index ${i.name} (${i.columns.join(', ')})`, { nodeId: ctx.compiled.node.uniqueId });
+    const n = await ctx.adapter.countIndexViolations(ctx.relation, i);
+    if (n > 0) {
+      throw new CompileError('BMP_UNIQUE_INDEX', `the incremental step would leave ${n} duplicate value(s) of unique index ${i.name} (${i.columns.join(', ')})`, { nodeId: ctx.compiled.node.uniqueId });
     }
   }
 }

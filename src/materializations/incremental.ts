@@ -14,24 +14,14 @@
  * what you want. The batch itself must hold one row per key for `merge` (bmp checks and fails
  * with BMP_INCREMENTAL_DUPLICATE_KEY otherwise); `delete+insert` inserts every batch row.
  */
-import { andAll, DEST, inspectBatchSql, keyIn, keyMatch, mergeMatchesSql, quoteIdent, SRC, timestampLiteral, windowPredicate, type CatalogColumn } from '../adapters/duckdb/index.js';
-import type { EngineDialect, Step } from '../adapters/index.js';
+import { DEST, keyIn, keyMatch, SRC, timestampLiteral, windowPredicate, type CatalogColumn } from '../adapters/duckdb/index.js';
+import type { EngineDialect, Step, TouchedRows } from '../adapters/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
-import { ensureStateTables, relationKeyOf, stateTable, type StateTable } from '../state/index.js';
+import type { StateTable } from '../state/index.js';
 import { DELETING, predicatesOf, strategyOf, uniqueKeyOf, type IncrementalStrategy } from './incremental-config.js';
 import { checkUniqueIndexes, clearPendingIndexesStatements, prepareIndexes, restorePendingIndexes, withIndexesDropped } from './incremental-indexes.js';
-import {
-  affectedPartitionsMetaStatements,
-  affectedPartitionsSql,
-  affectedRangeSql,
-  AFFECTED,
-  columnType,
-  partitionOf,
-  partitionOwner,
-  batchPartitionsMetaStatements,
-  type PartitionRange,
-} from './partition.js';
+import { columnType, partitionOf, partitionOwner, type PartitionRange } from './partition.js';
 import { onSchemaChangeOf, planSchemaChange, type SchemaChangePlan } from './schema-change.js';
 import { buildTable, indexesOf } from './table.js';
 import type { TableIndex } from './table-indexes.js';
@@ -93,13 +83,18 @@ export function planIncrementalApply(strategy: IncrementalStrategy, input: Incre
 }
 
 /** Which target rows a strategy may delete or update (for the partitions it touches). */
-function touchedTargetFilter(strategy: IncrementalStrategy, input: IncrementalPlanInput): string | undefined {
+function touchedRows(strategy: IncrementalStrategy, input: IncrementalPlanInput): TouchedRows | undefined {
   const keys = uniqueKeyOf(input.config);
   // incremental_predicates bound what the step may touch, and let zone maps skip the rest
-  const preds = predicatesOf(input.config);
-  if ((strategy === 'merge' || strategy === 'delete+insert') && keys.length) return andAll([keyIn(keys, input.batch, input.nullableKeys), ...preds]);
-  if (strategy === 'microbatch' && input.window) return andAll([windowPredicate(String(input.config['event_time']), input.window, DEST), ...preds]);
+  const predicates = predicatesOf(input.config);
+  if ((strategy === 'merge' || strategy === 'delete+insert') && keys.length) return { uniqueKey: keys, nullableKeys: input.nullableKeys, predicates };
+  if (strategy === 'microbatch' && input.window) return { window: { eventTime: String(input.config['event_time']), window: input.window }, predicates };
   return undefined;
+}
+
+/** The columns of the model's SELECT, without running it. */
+export function describeSelect(ctx: Pick<MaterializationContext, 'adapter'>, sql: string): Promise<CatalogColumn[]> {
+  return ctx.adapter.describe({ query: `select * from (\n${sql}\n) as __bmp_src` });
 }
 
 export function batchTableName(rel: Relation): string {
@@ -123,7 +118,7 @@ export const incremental: Materialization = async (ctx) => {
   }
   await restorePendingIndexes(ctx);
   const tables = stateTablesFor(config, strategy, ctx);
-  if (tables.length) await ensureStateTables(ctx.conn, tables, ctx.stateSchema);
+  if (tables.length) await ctx.adapter.ensureStateTables(tables, ctx.stateSchema);
   const sql = ctx.compiled.compiledSql;
   const message = (rows: number) => ({ rowsAffected: rows, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} ${rows}` });
   const sync = onSchemaChangeOf(config) === 'sync_all_columns';
@@ -184,14 +179,9 @@ function insertsOnly(strategy: IncrementalStrategy, config: NodeConfig): boolean
  * @throws CompileError BMP_SCHEMA_CHANGE (on_schema_change: fail)
  */
 async function directColumns(ctx: MaterializationContext, sql: string): Promise<string[] | undefined> {
-  const sourceColumns = await ctx.columnsOf(`select * from (\n${sql}\n) as __bmp_src`);
+  const sourceColumns = await describeSelect(ctx, sql);
   const plan = planSchemaChange({ target: ctx.relation, config: ctx.compiled.config, sourceColumns, targetColumns: ctx.existing!.columns }, ctx.compiled.node.uniqueId);
   return plan.statements.length ? undefined : plan.columns;
-}
-
-async function hasPartitionMeta(ctx: MaterializationContext): Promise<boolean> {
-  const r = await ctx.conn.rows(`select 1 from ${stateTable('partitions', ctx.stateSchema)} where relation = $1 limit 1`, [relationKeyOf(ctx.relation)]);
-  return r.length > 0;
 }
 
 /**
@@ -206,7 +196,7 @@ export function stateTablesFor(config: NodeConfig, strategy: IncrementalStrategy
 /**
  * Applies one batch inside the caller's transaction: the batch as a temp table, the schema-change
  * step, the strategy, partition metadata, indexes. Returns the rows the strategy wrote.
- * Call {@link ensureStateTables} (see {@link stateTablesFor}) before opening the transaction.
+ * Call `adapter.ensureStateTables` (see {@link stateTablesFor}) before opening the transaction.
  */
 export async function applyBatch(
   ctx: MaterializationContext,
@@ -234,7 +224,7 @@ export async function applyBatch(
   const nullableKeys = keys.length ? inspected.nullableKeys : undefined;
   const input: IncrementalPlanInput = { target: ctx.relation, batch, config, sourceColumns, targetColumns, window: opts.window, nullableKeys };
   const schema: SchemaChangePlan = planSchemaChange(input, nodeId);
-  for (const s of schema.statements) await ctx.conn.run(s);
+  if (schema.statements.length) await ctx.adapter.run(ctx.adapter.statements(schema.statements));
   if (schema.statements.length) opts.onSchemaChange?.();
   // a merge whose batch matches no target row inserts every batch row: the plain insert is that,
   // without the merge's join (asked once the columns are as the merge would see them)
@@ -242,9 +232,7 @@ export async function applyBatch(
   let range: PartitionRange | undefined;
   if (partition) {
     // before the step: which partitions it can change (for the metadata), and their span
-    await ctx.conn.run(affectedPartitionsSql(ctx.relation, batch, partition, touchedTargetFilter(effective, input)));
-    const r = (await ctx.conn.rows<{ lo: string | null; hi: string | null; has_null: boolean }>(affectedRangeSql(partition)))[0];
-    range = { lo: r?.lo ?? null, hi: r?.hi ?? null, hasNull: !!r?.has_null };
+    range = await ctx.adapter.affectedPartitions(ctx.relation, batch, partition, touchedRows(effective, input));
   }
   const applyInput = effective === 'insert_overwrite' && range ? { ...input, partitionRange: range } : input;
   const rows = (await ctx.adapter.run(planIncrementalApply(effective, applyInput, schema.columns, ctx.adapter)))();
@@ -252,12 +240,12 @@ export async function applyBatch(
     const owner = partitionOwner(ctx.relation, nodeId, partition, 'table', ctx.invocationId ?? '');
     const fieldType = columnType(targetColumns, partition.field) ?? columnType(sourceColumns, partition.field);
     // append and whole-partition overwrite: the batch alone gives the new counts (if counts were recorded)
-    const fromBatch = (effective === 'append' || (effective === 'insert_overwrite' && !predicatesOf(config).length)) && (await hasPartitionMeta(ctx));
-    const meta = fromBatch
-      ? batchPartitionsMetaStatements(owner, batch, partition, ctx.stateSchema, effective === 'append')
-      : affectedPartitionsMetaStatements(ctx.relation, owner, partition, ctx.stateSchema, range, fieldType);
-    for (const m of meta) await ctx.conn.run(m.sql, m.params.length ? m.params : undefined);
-    await ctx.adapter.run(ctx.adapter.dropTempTable(AFFECTED));
+    const fromBatch = (effective === 'append' || (effective === 'insert_overwrite' && !predicatesOf(config).length)) && (await ctx.adapter.hasPartitionRows(owner.relationKey, ctx.stateSchema));
+    await ctx.adapter.run(
+      fromBatch
+        ? ctx.adapter.recordBatchPartitions(owner, batch, partition, ctx.stateSchema, effective === 'append')
+        : ctx.adapter.recordAffectedPartitions(ctx.relation, owner, partition, range, fieldType, ctx.stateSchema),
+    );
   }
   if (opts.droppedIndexes?.length) await checkUniqueIndexes(ctx, opts.droppedIndexes);
   else await ctx.adapter.run(ctx.adapter.createIndexes(ctx.relation, indexesOf(config), { ifNotExists: true }));
@@ -280,30 +268,25 @@ interface BatchInspection {
  * @throws CompileError BMP_INCREMENTAL_DUPLICATE_KEY when two batch rows share a unique_key (merge).
  */
 async function inspectBatch(ctx: MaterializationContext, batch: string, keys: readonly string[], o: { unique: boolean; uniqueIndexes: boolean }, nodeId: string): Promise<BatchInspection> {
-  const columns = await ctx.columnsOf(quoteIdent(batch));
+  const columns = await ctx.adapter.describe({ temp: batch });
   if (!keys.length && !o.uniqueIndexes) return { columns, nullableKeys: new Set(), uniqueIndexes: 0 };
-  const q = inspectBatchSql(batch, { keys, duplicates: o.unique, uniqueIndexesOf: o.uniqueIndexes ? ctx.relation : undefined });
-  const r = (await ctx.conn.rows<Record<string, unknown>>(q.sql, q.params.length ? q.params : undefined))[0] ?? {};
-  if (o.unique && Number(r['dups'] ?? 0) > 0) {
-    const cols = keys.map(quoteIdent);
-    const dup = await ctx.conn.rows<{ n: number; example: string | null }>(
-      `select count(*) as n, any_value(k) as example from (select concat_ws(', ', ${cols.map((c) => `coalesce(${c}::varchar, 'NULL')`).join(', ')}) as k from ${quoteIdent(batch)} group by ${cols.join(', ')} having count(*) > 1)`,
-    );
-    const n = Number(dup[0]?.n ?? 0);
+  const r = await ctx.adapter.inspectBatch(batch, { keys, duplicates: o.unique, uniqueIndexesOf: o.uniqueIndexes ? ctx.relation : undefined });
+  if (o.unique && r.duplicates > 0) {
+    const dup = await ctx.adapter.duplicateKeys({ temp: batch }, keys);
+    const n = dup.count;
     throw new CompileError(
       'BMP_INCREMENTAL_DUPLICATE_KEY',
-      `the new batch has ${n} unique_key value${n === 1 ? '' : 's'} (${keys.join(', ')}) on more than one row, e.g. (${dup[0]?.example ?? 'NULL'}); merge needs one row per key`,
+      `the new batch has ${n} unique_key value${n === 1 ? '' : 's'} (${keys.join(', ')}) on more than one row, e.g. (${dup.example ?? 'NULL'}); merge needs one row per key`,
       { nodeId },
       'deduplicate in the model (e.g. qualify row_number() over (partition by <key> order by <updated_at> desc) = 1)',
     );
   }
-  return { columns, nullableKeys: new Set(keys.filter((_, i) => Number(r[`n${i}`] ?? 0) > 0).map((k) => k.toLowerCase())), uniqueIndexes: Number(r['unique_indexes'] ?? 0) };
+  return { columns, nullableKeys: new Set(keys.filter((_, i) => (r.nullCounts[i] ?? 0) > 0).map((k) => k.toLowerCase())), uniqueIndexes: r.uniqueIndexes };
 }
 
 /** Whether a batch row matches a target row as the merge's `on` would (keys without NULLs in the batch). */
-async function mergeMatches(ctx: MaterializationContext, batch: string, keys: readonly string[]): Promise<boolean> {
-  const r = await ctx.conn.rows<{ matched: boolean }>(mergeMatchesSql(ctx.relation, batch, { uniqueKey: keys, predicates: predicatesOf(ctx.compiled.config) }));
-  return !!r[0]?.matched;
+function mergeMatches(ctx: MaterializationContext, batch: string, keys: readonly string[]): Promise<boolean> {
+  return ctx.adapter.mergeMatches(ctx.relation, batch, { uniqueKey: keys, predicates: predicatesOf(ctx.compiled.config) });
 }
 
 export type { MaterializationResult };

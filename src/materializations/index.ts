@@ -1,6 +1,6 @@
 /**
  * materializations: one module per kind, each a function from (compiled node, relation state,
- * connection) to statements run in one transaction, so a failed build leaves the old relation.
+ * engine adapter) to intents run in one transaction, so a failed build leaves the old relation.
  */
 import { CompileError } from '../errors.js';
 import { external } from './external.js';

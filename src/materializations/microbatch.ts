@@ -11,13 +11,13 @@
  * `[S, E)`, done or not; `--event-time-start S` alone reprocesses from S to now; `--event-time-end E`
  * alone runs as if now were E. Batch bounds are UTC wall-clock timestamps.
  */
-import { relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+import type { CatalogColumn } from '../adapters/duckdb/index.js';
 import { BmpError, CompileError } from '../errors.js';
 import type { NodeConfig } from '../manifest/types.js';
-import { clearIntervalsStatement, ensureStateTables, isCovered, readIntervals, recordIntervalStatements, relationKeyOf, type Interval } from '../state/index.js';
+import { isCovered, relationKeyOf, type Interval } from '../state/index.js';
 import { applyBatch, clearPendingIndexesStatements, needsFullBuild, prepareIndexes, restorePendingIndexes, stateTablesFor, windowPredicate, withIndexesDropped } from './incremental.js';
 import { buildTable } from './table.js';
-import { tableIndexes, type TableIndex } from './table-indexes.js';
+import type { TableIndex } from './table-indexes.js';
 import type { EventTimeWindow, MaterializationContext, MaterializationResult } from './types.js';
 
 export type BatchSize = 'hour' | 'day' | 'month' | 'year';
@@ -166,9 +166,10 @@ export async function microbatch(ctx: MaterializationContext): Promise<Materiali
   const nodeId = ctx.compiled.node.uniqueId;
   const mb = microbatchConfigOf(config, nodeId);
   const relKey = relationKeyOf(ctx.relation);
-  await ensureStateTables(ctx.conn, stateTablesFor(config, 'microbatch', ctx), ctx.stateSchema);
+  await ctx.adapter.ensureStateTables(stateTablesFor(config, 'microbatch', ctx), ctx.stateSchema);
   let full = needsFullBuild(ctx);
-  const done = full ? [] : await readIntervals(ctx.conn, relKey, ctx.stateSchema);
+  const done = full ? [] : await ctx.adapter.processedIntervals(relKey, ctx.stateSchema);
+  const owner = { relationKey: relKey, nodeId, invocationId: ctx.invocationId ?? '' };
   const now = ctx.runStartedAt ? new Date(ctx.runStartedAt) : new Date();
   const batches = planMicrobatch({
     begin: mb.begin,
@@ -201,24 +202,24 @@ export async function microbatch(ctx: MaterializationContext): Promise<Materiali
     try {
       const sql = ctx.compileForWindow ? await ctx.compileForWindow(b, b.id) : ctx.compiled.compiledSql;
       const batchSql = windowedSelect(sql, mb.eventTime, b);
-      const record = b.complete ? recordIntervalStatements(relKey, nodeId, b, 0, ctx.invocationId ?? '', ctx.stateSchema) : [];
+      const record = (rows: number | null) => (b.complete ? ctx.adapter.recordInterval(owner, b, rows, ctx.stateSchema).statements : []);
       const hooks = { preHooks: i === 0 ? ctx.preHooks : [], postHooks: i === batches.length - 1 ? ctx.postHooks : [] };
       let n: number;
       if (full) {
-        n = await buildTable({ ...ctx, ...hooks }, batchSql, [clearIntervalsStatement(relKey, ctx.stateSchema), ...clearPendingIndexesStatements(ctx), ...withRows(record, -1)]);
+        n = await buildTable({ ...ctx, ...hooks }, batchSql, [...ctx.adapter.clearIntervals(relKey, ctx.stateSchema).statements, ...clearPendingIndexesStatements(ctx), ...record(null)]);
         full = false;
         targetColumns = undefined;
         indexes = undefined;
       } else {
         const bctx: MaterializationContext = { ...ctx, ...hooks, existing: ctx.existing ?? { ...ctx.relation, kind: 'table', columns: [] } };
         // read once per run (and again after a batch altered the table)
-        targetColumns ??= await ctx.columnsOf(relationSql(ctx.relation));
-        indexes ??= await tableIndexes(ctx.conn, ctx.relation);
+        targetColumns ??= await ctx.adapter.describe(ctx.relation);
+        indexes ??= await ctx.adapter.listIndexes(ctx.relation);
         const prep = await prepareIndexes(bctx, 'microbatch', batchSql, targetColumns, indexes);
         n = await withIndexesDropped(bctx, prep.dropped, () =>
           ctx.adapter.atomically(bctx, async () => {
             const written = await applyBatch(bctx, 'microbatch', batchSql, { window: b, targetColumns, droppedIndexes: prep.dropped, onSchemaChange: () => ((targetColumns = undefined), (indexes = undefined)) });
-            for (const s of withRows(record, written)) await ctx.conn.run(s.sql, s.params);
+            if (b.complete) await ctx.adapter.run(ctx.adapter.statements(record(written)));
             return written;
           }),
         );
@@ -249,9 +250,4 @@ export async function microbatch(ctx: MaterializationContext): Promise<Materiali
     );
   }
   return { rowsAffected: rows, message: `OK ${batches.length} batch${batches.length === 1 ? '' : 'es'}, ${rows} rows`, kind: 'table' };
-}
-
-/** Fills in the rows-written parameter of the interval statements (-1: counted by the CTAS). */
-function withRows(stmts: { sql: string; params: unknown[] }[], rows: number): { sql: string; params: unknown[] }[] {
-  return stmts.map((s) => (s.sql.startsWith('insert') ? { sql: s.sql, params: s.params.map((p, i) => (i === 4 ? (rows < 0 ? null : rows) : p)) } : s));
 }

@@ -4,13 +4,13 @@
  * covers few partitions and DuckDB's zone maps skip the rest), partition-level insert_overwrite,
  * and partition metadata (`_bmp.partitions`) that bmp keeps in the same transaction as the data.
  */
-import { AFFECTED, affectedPartitionsSql, batchPartitionsMetaStatements, clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr, partitionsPredicate, quoteIdent, relationSql, type CatalogColumn } from '../adapters/duckdb/index.js';
+import { clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr, partitionsPredicate, type CatalogColumn } from '../adapters/duckdb/index.js';
 import type { Granularity, PartitionBy, PartitionRange } from '../adapters/index.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
-import { relationKeyOf, replacePartitionStatements, type ParamStatement, type PartitionOwner } from '../state/index.js';
+import { relationKeyOf, type PartitionOwner } from '../state/index.js';
 
 export type { Granularity, PartitionBy, PartitionRange };
-export { AFFECTED, affectedPartitionsSql, batchPartitionsMetaStatements, clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr, partitionsPredicate };
+export { clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr, partitionsPredicate };
 
 /** `partition_by` config: `{field, granularity}` (granularity defaults to month) or a column name. */
 export function partitionOf(config: NodeConfig): PartitionBy | undefined {
@@ -22,20 +22,6 @@ export function partitionOf(config: NodeConfig): PartitionBy | undefined {
 
 export function partitionOwner(rel: Relation, nodeId: string, p: PartitionBy, kind: 'table' | 'external', invocationId: string): PartitionOwner {
   return { relationKey: relationKeyOf(rel), nodeId, kind, field: p.field, granularity: p.granularity, invocationId };
-}
-
-/**
- * After an incremental step: recount only the affected partitions (see {@link partitionsPredicate}).
- */
-export function affectedPartitionsMetaStatements(rel: Relation, owner: PartitionOwner, p: PartitionBy, stateSchema: string, range: PartitionRange, fieldType: string | undefined): ParamStatement[] {
-  const only = `select p from ${quoteIdent(AFFECTED)}`;
-  const from = `(select * from ${relationSql(rel)} where ${partitionsPredicate(p, range, only, fieldType)})`;
-  return replacePartitionStatements(owner, from, partitionLabelExpr(p), partitionExpr(p), only, stateSchema);
-}
-
-/** The query that reads the affected range back (`lo`, `hi` as plain timestamps). */
-export function affectedRangeSql(p: PartitionBy): string {
-  return `select strftime(min(p), '%Y-%m-%d %H:%M:%S') as lo, strftime(max(p) + interval 1 ${p.granularity}, '%Y-%m-%d %H:%M:%S') as hi, count(*) filter (where p is null) > 0 as has_null from ${quoteIdent(AFFECTED)}`;
 }
 
 export function columnType(columns: readonly CatalogColumn[], name: string): string | undefined {

@@ -51,7 +51,7 @@ export const seed: Materialization = async (ctx) => {
     if (/not utf-8 encoded/i.test((err as Error).message ?? '')) throw notUtf8(node);
     const diagnostic = /sniffing file/i.test((err as Error).message ?? '') ? seedDiagnosticSelect(node) : undefined;
     // throws DuckDB's "CSV Error on Line N" when the file really is malformed
-    if (diagnostic) await ctx.conn.query(`select count(*) from (${diagnostic})`, [node.absolutePath]);
+    if (diagnostic) await ctx.adapter.countRows(diagnostic, [node.absolutePath]);
     throw err;
   }
   return { rowsAffected: rows, message: `INSERT ${rows}` };

@@ -1,9 +1,9 @@
-import type { BoundStatement, IndexSpec, RowCount } from '../adapters/index.js';
+import type { IndexSpec, RowCount, Statement } from '../adapters/index.js';
 import type { NodeConfig } from '../manifest/types.js';
 import { partitionOf, partitionOwner } from './partition.js';
 import type { Materialization, MaterializationContext } from './types.js';
 
-export { tableIndexes, type TableIndex } from './table-indexes.js';
+export type { TableIndex } from './table-indexes.js';
 export { indexName, type IndexSpec } from '../adapters/index.js';
 
 /**
@@ -21,12 +21,12 @@ export function indexesOf(config: NodeConfig): IndexSpec[] {
  * by the partition key when there is one, then the indexes), for a partitioned table its partition
  * metadata, then `extra` bookkeeping. Returns the rows written.
  */
-export async function buildTable(ctx: MaterializationContext, sql: string, extra: readonly BoundStatement[] = []): Promise<number> {
+export async function buildTable(ctx: MaterializationContext, sql: string, extra: readonly Statement[] = []): Promise<number> {
   return (await buildTableCounted(ctx, sql, extra))();
 }
 
 /** {@link buildTable}, answering with a function that reads the rows written (read it later). */
-export async function buildTableCounted(ctx: MaterializationContext, sql: string, extra: readonly BoundStatement[] = []): Promise<RowCount> {
+export async function buildTableCounted(ctx: MaterializationContext, sql: string, extra: readonly Statement[] = []): Promise<RowCount> {
   const config = ctx.compiled.config;
   const p = partitionOf(config);
   const indexes = config['indexes'] ? indexesOf(config) : undefined;

@@ -1,4 +1,4 @@
-import type { Catalog, CatalogColumn, CatalogRelation, Connection } from '../adapters/duckdb/index.js';
+import type { Catalog, CatalogRelation } from '../adapters/duckdb/index.js';
 import type { EngineAdapter, EventTimeWindow } from '../adapters/index.js';
 import type { CompiledNode } from '../compile/index.js';
 import type { Relation } from '../manifest/types.js';
@@ -6,7 +6,7 @@ import type { Relation } from '../manifest/types.js';
 /** One microbatch window (the engine boundary defines it: its intents take one). */
 export type { EventTimeWindow };
 
-/** What a materialization gets: the compiled node, the relation as it stands, a connection. */
+/** What a materialization gets: the compiled node, the relation as it stands, the engine's adapter (every statement goes through it). */
 export interface MaterializationContext {
   readonly compiled: CompiledNode;
   readonly relation: Relation;
@@ -14,8 +14,6 @@ export interface MaterializationContext {
   readonly existing: CatalogRelation | undefined;
   /** What the materialization asks the database for (intents, and {@link EngineAdapter.atomically} with the hooks). */
   readonly adapter: EngineAdapter;
-  /** The connection, for the steps not yet behind the adapter (docs/ARCHITECTURE.md, "SQL outside the adapter"). */
-  readonly conn: Connection;
   readonly catalog: Catalog;
   readonly fullRefresh: boolean;
   /** Rendered pre-/post-hooks to run inside the build's transaction. */
@@ -25,8 +23,6 @@ export interface MaterializationContext {
   readonly projectDir: string;
   /** Where bmp keeps its bookkeeping tables (`_bmp`). */
   readonly stateSchema: string;
-  /** The columns of a query or of a rendered relation name (temp included): `adapter.describe({ query: sql })`; new code calls the adapter. */
-  columnsOf(sql: string): Promise<CatalogColumn[]>;
   /** ISO time the invocation started (microbatch "now"). */
   readonly runStartedAt?: string;
   readonly invocationId?: string;

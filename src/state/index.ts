@@ -3,7 +3,7 @@
  * state and partition metadata — created the first time a run needs it.
  */
 export { STATE_SCHEMA, stateTable, createStateTableSql, ensureStateTables, stateTableExists, relationKeyOf, type StateTable } from './state-tables.js';
-export { readIntervals, recordIntervalStatements, clearIntervalsStatement, isCovered, type Interval } from './intervals.js';
+export { isCovered, type Interval } from './intervals.js';
 export {
   replacePartitionStatements,
   insertPartitionRowsStatement,

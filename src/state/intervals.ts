@@ -3,22 +3,10 @@
  * have been processed. A batch's row is written in the batch's own transaction, so the state says
  * "done" exactly when the batch's rows are committed.
  */
-import { readIntervalsSql, STATE_SCHEMA, type Connection } from '../adapters/duckdb/index.js';
-import { stateTableExists } from './state-tables.js';
+import type { ProcessedInterval } from '../adapters/index.js';
 
-export { recordIntervalStatements, clearIntervalsStatement } from '../adapters/duckdb/index.js';
-
-/** A half-open interval `[start, end)`, as `YYYY-MM-DD HH:MM:SS` (UTC wall clock). */
-export interface Interval {
-  readonly start: string;
-  readonly end: string;
-}
-
-/** The processed intervals of a relation, ordered by start. Empty when the table does not exist yet. */
-export async function readIntervals(conn: Connection, relationKey: string, schema = STATE_SCHEMA): Promise<Interval[]> {
-  if (!(await stateTableExists(conn, 'microbatch_intervals', schema))) return [];
-  return conn.rows<{ start: string; end: string }>(readIntervalsSql(schema), [relationKey]);
-}
+/** A half-open interval `[start, end)`, as `YYYY-MM-DD HH:MM:SS` (UTC wall clock); the engine reads and records them (`processedIntervals`, `recordInterval`). */
+export type Interval = ProcessedInterval;
 
 /** Whether `[start, end)` is covered by the union of `intervals` (all sorted or not). */
 export function isCovered(interval: Interval, intervals: readonly Interval[]): boolean {

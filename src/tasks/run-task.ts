@@ -273,7 +273,7 @@ async function reconcileExternalModels(project: LoadedProject, session: Session)
   for (const node of project.manifest.nodes.values()) {
     if (node.config.materialized !== 'external' || !node.relation) continue;
     const env = { projectDir: project.cfg.project.projectDir, externalRoot: project.cfg.target.externalRoot, stateSchema: '_bmp', invocationId: session.invocationId };
-    if (await reconcileExternal(conn, { uniqueId: node.uniqueId, relation: node.relation, config: node.config }, env)) {
+    if (await reconcileExternal(conn.adapter, { uniqueId: node.uniqueId, relation: node.relation, config: node.config }, env)) {
       session.opts.emit({ code: 'Q004', type: 'log', message: `${node.name}: partition counts recounted from the files (an earlier run stopped before committing them)`, info: true, nodeId: node.uniqueId });
     }
   }

@@ -199,6 +199,59 @@ describe("DuckDbAdapter's read intents", () => {
     expect((await partitions()).map((r) => [r.k, Number(r.n)])).toEqual([['2024-01', 1], ['2024-02', 5]]);
   });
 
+  it('incremental batch reads: inspectBatch, duplicateKeys, mergeMatches, affectedPartitions, countIndexViolations', async () => {
+    await conn.run(`create table "main"."we""ird" as select * from (values (1, 'a', date '2024-01-02'), (2, null, date '2024-02-03'), (2, null, date '2024-03-04')) as v(id, k, d)`);
+    await conn.run(`create unique index u on "main"."we""ird" (k)`);
+    await conn.run(`create temp table batch as select * from (values (2, null, date '2024-04-01'), (2, null, date '2024-04-02'), (3, 'c', date '2024-04-03')) as v(id, k, d)`);
+    expect(await conn.adapter.inspectBatch('batch', { keys: ['id', 'k'], duplicates: true, uniqueIndexesOf: rel })).toEqual({ nullCounts: [0, 2], duplicates: 1, uniqueIndexes: 1 });
+    expect(await conn.adapter.inspectBatch('batch', { keys: [] })).toEqual({ nullCounts: [], duplicates: 0, uniqueIndexes: 0 });
+    expect(await conn.adapter.duplicateKeys({ temp: 'batch' }, ['id', 'k'])).toEqual({ count: 1, example: '2, NULL' });
+    expect(await conn.adapter.mergeMatches(rel, 'batch', { uniqueKey: ['id'] })).toBe(true);
+    expect(await conn.adapter.mergeMatches(rel, 'batch', { uniqueKey: ['id'], predicates: ['DBT_INTERNAL_DEST.id > 2'] })).toBe(false);
+    const month = { field: 'd', granularity: 'month' } as const;
+    // the batch's April, and the months of the target rows whose key it holds (NULL equals NULL)
+    expect(await conn.adapter.affectedPartitions(rel, 'batch', month, { uniqueKey: ['id', 'k'], nullableKeys: new Set(['k']) })).toEqual({ lo: '2024-02-01 00:00:00', hi: '2024-05-01 00:00:00', hasNull: false });
+    expect(await conn.adapter.affectedPartitions(rel, 'batch', month)).toEqual({ lo: '2024-04-01 00:00:00', hi: '2024-05-01 00:00:00', hasNull: false });
+    const [index] = await conn.adapter.listIndexes(rel);
+    // the two rows with id 2 share no key: NULL equals no other key in an index
+    expect(await conn.adapter.countIndexViolations(rel, { ...index!, keySql: ['"id"'] })).toBe(1);
+    expect(await conn.adapter.countIndexViolations(rel, index!)).toBe(0);
+  });
+
+  it('index and interval bookkeeping: set aside and recorded in one step, read back, created again, forgotten', async () => {
+    await conn.run(`create table "main"."we""ird" as select 1 as id`);
+    await conn.run(`create unique index "we""ird__id__uniq__idx" on "main"."we""ird" (id)`);
+    await conn.adapter.ensureStateTables(['pending_indexes', 'microbatch_intervals'], '_bmp');
+    const owner = { relationKey: 'main.we"ird', nodeId: 'model.p.w', invocationId: 'i1' };
+    const indexes = await conn.adapter.listIndexes(rel);
+    const { statements } = await conn.recording(() => conn.adapter.atomically(none, conn.adapter.setIndexesAside(rel, indexes, owner, '_bmp')));
+    expect(statements).toEqual(['begin transaction', 'insert into "_bmp"."pending_indexes" values ($1, $2, $3, $4, now()::timestamp)', 'drop index if exists "main"."we""ird__id__uniq__idx"', 'commit']);
+    expect(await conn.adapter.listIndexes(rel)).toEqual([]);
+    const pending = await conn.adapter.pendingIndexes(rel, '_bmp');
+    expect(pending).toEqual(indexes);
+    await conn.adapter.atomically(none, [conn.adapter.recreateIndexes(pending), conn.adapter.clearPendingIndexes(rel, undefined, '_bmp')]);
+    expect((await conn.adapter.listIndexes(rel)).map((i) => i.name)).toEqual(['we"ird__id__uniq__idx']);
+    expect(await conn.adapter.pendingIndexes(rel, '_bmp')).toEqual([]);
+
+    expect(await conn.adapter.processedIntervals(owner.relationKey, '_bmp')).toEqual([]);
+    await conn.adapter.atomically(none, conn.adapter.recordInterval(owner, { start: '2024-01-01 00:00:00', end: '2024-01-02 00:00:00' }, 7, '_bmp'));
+    await conn.adapter.atomically(none, conn.adapter.recordInterval(owner, { start: '2024-01-02 00:00:00', end: '2024-01-03 00:00:00' }, null, '_bmp'));
+    expect(await conn.adapter.processedIntervals(owner.relationKey, '_bmp')).toEqual([{ start: '2024-01-01 00:00:00', end: '2024-01-02 00:00:00' }, { start: '2024-01-02 00:00:00', end: '2024-01-03 00:00:00' }]);
+    expect((await conn.rows('select rows_written as n from _bmp.microbatch_intervals order by batch_start')).map((r) => r['n'])).toEqual([7, null]);
+    await conn.adapter.atomically(none, conn.adapter.clearIntervals(owner.relationKey, '_bmp'));
+    expect(await conn.adapter.processedIntervals(owner.relationKey, '_bmp')).toEqual([]);
+  });
+
+  it('countRows reads every row (the engine error if it cannot); commitOutside counts work done outside the database as committed', async () => {
+    expect(await conn.adapter.countRows('select * from range($1)', [4])).toBe(4);
+    await expect(conn.adapter.countRows("select * from range(3) where error('row ' || range) is null")).rejects.toThrow(/row 0/);
+    const before = conn.commits;
+    expect(await conn.adapter.commitOutside(() => 'moved')).toBe('moved');
+    expect(conn.commits).toBe(before + 1);
+    await expect(conn.adapter.commitOutside(() => { throw new Error('disk full'); })).rejects.toThrow('disk full');
+    expect(conn.commits).toBe(before + 1);
+  });
+
   it('checkpoint and version', async () => {
     const { statements } = await conn.recording(() => conn.adapter.checkpoint());
     expect(statements).toEqual(['checkpoint']);

@@ -7,9 +7,12 @@
  * materializations' side.
  */
 import { describe, expect, it } from 'vitest';
-import { Catalog, type CatalogColumn, type CatalogRelation, type Connection } from '../../src/adapters/duckdb/index.js';
+import { Catalog, type CatalogColumn, type CatalogRelation } from '../../src/adapters/duckdb/index.js';
 import type {
   ApplyOptions,
+  BatchInspection,
+  PartitionRange,
+  ProcessedInterval,
   EngineAdapter,
   EngineIndex,
   ExistingRelation,
@@ -45,7 +48,7 @@ class RecordingEngine implements EngineAdapter {
   readonly capabilities = { merge: true, indexes: true, transactionalDdl: true, replaceTable: true };
   readonly calls: Call[] = [];
   private current: Call | undefined;
-  constructor(private readonly describeAs: EngineColumn[] = []) {}
+  constructor(public describeAs: EngineColumn[] = []) {}
 
   quote(identifier: string): string {
     return `[${identifier}]`;
@@ -142,6 +145,31 @@ class RecordingEngine implements EngineAdapter {
   statements(list: readonly Statement[]): Step {
     return { statements: list, intent: ['statements', list.length] } as IntentStep;
   }
+  recordBatchPartitions(owner: { relationKey: string }, batch: string): Step {
+    return this.step('recordBatchPartitions', owner.relationKey, batch);
+  }
+  recordAffectedPartitions(rel: Relation): Step {
+    return this.step('recordAffectedPartitions', rel.identifier);
+  }
+  setIndexesAside(rel: Relation, indexes: readonly EngineIndex[]): Step {
+    return this.step('setIndexesAside', rel.identifier, indexes.map((i) => i.name));
+  }
+  recreateIndexes(indexes: readonly { createSql: string }[]): Step {
+    return this.step('recreateIndexes', indexes.map((i) => i.createSql));
+  }
+  clearPendingIndexes(rel: Relation, names: readonly string[] | undefined): Step {
+    return this.step('clearPendingIndexes', rel.identifier, names);
+  }
+  recordInterval(owner: { relationKey: string }, interval: ProcessedInterval, rows: number | null): Step {
+    return this.step('recordInterval', owner.relationKey, interval, rows);
+  }
+  clearIntervals(relationKey: string): Step {
+    return this.step('clearIntervals', relationKey);
+  }
+  async commitOutside<T>(move: () => T | Promise<T>): Promise<T> {
+    this.reads.push('commitOutside');
+    return move();
+  }
   async describe(): Promise<EngineColumn[]> {
     return this.describeAs;
   }
@@ -166,6 +194,33 @@ class RecordingEngine implements EngineAdapter {
   countDuplicateKeys(): Promise<number> {
     return this.read('countDuplicateKeys', 0);
   }
+  duplicateKeys(): Promise<{ count: number; example: string | null }> {
+    return this.read('duplicateKeys', { count: 0, example: null });
+  }
+  inspectBatch(_batch: string, o: { keys: readonly string[] }): Promise<BatchInspection> {
+    return this.read('inspectBatch', { nullCounts: o.keys.map(() => 0), duplicates: 0, uniqueIndexes: 0 });
+  }
+  mergeMatches(): Promise<boolean> {
+    return this.read('mergeMatches', true);
+  }
+  affectedPartitions(): Promise<PartitionRange> {
+    return this.read('affectedPartitions', { lo: null, hi: null, hasNull: false });
+  }
+  countIndexViolations(): Promise<number> {
+    return this.read('countIndexViolations', 0);
+  }
+  pendingIndexes(): Promise<EngineIndex[]> {
+    return this.read('pendingIndexes', []);
+  }
+  processedIntervals(): Promise<ProcessedInterval[]> {
+    return this.read('processedIntervals', []);
+  }
+  hasPartitionRows(): Promise<boolean> {
+    return this.read('hasPartitionRows', false);
+  }
+  countRows(): Promise<number> {
+    return this.read('countRows', 0);
+  }
   countPartitions(): Promise<PartitionCount[]> {
     return this.read('countPartitions', []);
   }
@@ -187,21 +242,18 @@ function context(engine: RecordingEngine, o: { config?: Partial<NodeConfig>; sql
   const config: NodeConfig = { enabled: true, materialized: 'table', tags: [], meta: {}, pre_hook: [], post_hook: [], ...o.config };
   const node = { uniqueId: 'model.p.m', name: 'm', resourceType: 'model', relation, config } as unknown as SqlNode;
   const compiled: CompiledNode = { node, compiledSql: o.sql ?? 'select 1 as id', config, ephemerals: [] };
-  // materializations that go through the adapter touch no connection: one that did would throw here
-  const conn = new Proxy({}, { get: (_t, p) => { throw new Error(`connection used: ${String(p)}`); } }) as Connection;
+  if (o.describe) engine.describeAs = o.describe;
   return {
     compiled,
     relation,
     existing: o.existing,
     adapter: engine,
-    conn,
     catalog: new Catalog(),
     fullRefresh: false,
     preHooks: o.hooks?.preHooks ?? [],
     postHooks: o.hooks?.postHooks ?? [],
     projectDir: '/nonexistent',
     stateSchema: '_bmp',
-    columnsOf: async () => o.describe ?? [],
   };
 }
 

@@ -35,6 +35,11 @@ import {
   type ReplaceTableOptions,
   type SnapshotConfig,
   type RowCount,
+  type BatchInspection,
+  type PartitionRange,
+  type ProcessedInterval,
+  type StateOwner,
+  type TouchedRows,
   type Statement,
   type Step,
 } from '../engine.js';
@@ -42,9 +47,9 @@ import type { Connection } from './connection.js';
 import { CHECKPOINT_SQL, duplicateKeysSql, LIST_INDEXES_SQL, LIST_RELATIONS_SQL, LIST_SCHEMAS_SQL, partitionCountsSql, RELATION_KIND_SQL, VERSION_SQL } from './catalog-sql.js';
 import { copySql, filesReader, filesViewSelect } from './external-sql.js';
 import { indexKeyList, splitKeys } from './index-keys.js';
-import { appendSql, deleteInsertSql, insertOverwriteSql, mergeSql, replaceWindowSql } from './incremental-sql.js';
-import { clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr } from './partition-sql.js';
-import { createStateTableSql, deletePartitionRowsStatement, insertPartitionRowsStatement, replacePartitionStatements } from './state-sql.js';
+import { affectedPartitionsMetaStatements, affectedPartitionsSql, affectedRangeSql, appendSql, deleteInsertSql, duplicateKeyExampleSql, indexViolationsSql, inspectBatchSql, insertOverwriteSql, mergeMatchesSql, mergeSql, replaceWindowSql, touchedRowsPredicate } from './incremental-sql.js';
+import { AFFECTED, batchPartitionsMetaStatements, clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr } from './partition-sql.js';
+import { clearIntervalsStatement, clearPendingIndexesStatement, createStateTableSql, deletePartitionRowsStatement, hasPartitionRowsSql, insertPartitionRowsStatement, readIntervalsSql, readPendingIndexesSql, recordIntervalStatements, recordPendingIndexStatement, replacePartitionStatements } from './state-sql.js';
 import { snapshotCreateSql, snapshotMerge, snapshotSourceSelect } from './snapshot-sql.js';
 import { addColumn, createIndex, createSchema, createTableAs, createViewAs, describeQuery, dropIndex, dropRelation, insertInto, quoteIdent, recreateIndex, relationSql } from './sql.js';
 
@@ -153,6 +158,40 @@ export class DuckDbDialect implements EngineDialect {
   statements(list: readonly Statement[]): Step {
     return { statements: list };
   }
+
+  recordBatchPartitions(owner: PartitionOwner, batch: string, partition: PartitionBy, stateSchema: string, additive: boolean): Step {
+    return { statements: batchPartitionsMetaStatements(owner, batch, partition, stateSchema, additive) };
+  }
+
+  recordAffectedPartitions(rel: Relation, owner: PartitionOwner, partition: PartitionBy, range: PartitionRange, fieldType: string | undefined, stateSchema: string): Step {
+    return { statements: [...affectedPartitionsMetaStatements(rel, owner, partition, stateSchema, range, fieldType), ...this.dropTempTable(AFFECTED).statements] };
+  }
+
+  setIndexesAside(rel: Relation, indexes: readonly EngineIndex[], owner: StateOwner, stateSchema: string): Step {
+    return { statements: indexes.flatMap((i) => [recordPendingIndexStatement(owner.relationKey, i.name, i.createSql, owner.invocationId, stateSchema), i.dropSql]) };
+  }
+
+  recreateIndexes(indexes: readonly Pick<EngineIndex, 'createSql'>[]): Step {
+    return { statements: indexes.map((i) => i.createSql) };
+  }
+
+  clearPendingIndexes(rel: Relation, names: readonly string[] | undefined, stateSchema: string): Step {
+    return { statements: [clearPendingIndexesStatement(relationKey(rel), names, stateSchema)] };
+  }
+
+  recordInterval(owner: StateOwner, interval: ProcessedInterval, rowsWritten: number | null, stateSchema: string): Step {
+    const [clear, insert] = recordIntervalStatements(owner.relationKey, owner.nodeId, interval, 0, owner.invocationId, stateSchema);
+    return { statements: [clear!, { sql: insert!.sql, params: insert!.params.map((p, i) => (i === 4 ? rowsWritten : p)) }] };
+  }
+
+  clearIntervals(relationKey: string, stateSchema: string): Step {
+    return { statements: [clearIntervalsStatement(relationKey, stateSchema)] };
+  }
+}
+
+/** `schema.identifier`, lower-case: how bmp's bookkeeping names a relation (src/state's relationKeyOf). */
+function relationKey(rel: Relation): string {
+  return `${rel.schema}.${rel.identifier}`.toLowerCase();
 }
 
 /** DuckDB's statements, without a connection (exact-SQL tests, planning). */
@@ -279,6 +318,71 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
       }
       this.stateTablesSeen.add(`${stateSchema}.${t}`);
     }
+  }
+
+  async duplicateKeys(source: DescribeSource, keys: readonly string[]): Promise<{ count: number; example: string | null }> {
+    const [row] = await this.conn.rows<{ n: number | bigint; example: string | null }>(duplicateKeyExampleSql(fromSql(source), keys));
+    return { count: Number(row?.n ?? 0), example: row?.example ?? null };
+  }
+
+  async inspectBatch(batch: string, o: { readonly keys: readonly string[]; readonly duplicates?: boolean; readonly uniqueIndexesOf?: Relation }): Promise<BatchInspection> {
+    if (!o.keys.length && !o.uniqueIndexesOf) return { nullCounts: [], duplicates: 0, uniqueIndexes: 0 };
+    const q = inspectBatchSql(batch, o);
+    const r = (await this.conn.rows<Record<string, unknown>>(q.sql, q.params.length ? q.params : undefined))[0] ?? {};
+    return { nullCounts: o.keys.map((_, i) => Number(r[`n${i}`] ?? 0)), duplicates: Number(r['dups'] ?? 0), uniqueIndexes: Number(r['unique_indexes'] ?? 0) };
+  }
+
+  async mergeMatches(target: Relation, batch: string, o: { readonly uniqueKey: readonly string[]; readonly predicates?: readonly string[] }): Promise<boolean> {
+    const [row] = await this.conn.rows<{ matched: boolean }>(mergeMatchesSql(target, batch, o));
+    return !!row?.matched;
+  }
+
+  async affectedPartitions(target: Relation, batch: string, partition: PartitionBy, touched?: TouchedRows): Promise<PartitionRange> {
+    await this.conn.runCounted(affectedPartitionsSql(target, batch, partition, touchedRowsPredicate(batch, touched)));
+    const [r] = await this.conn.rows<{ lo: string | null; hi: string | null; has_null: boolean }>(affectedRangeSql(partition));
+    return { lo: r?.lo ?? null, hi: r?.hi ?? null, hasNull: !!r?.has_null };
+  }
+
+  async countIndexViolations(rel: Relation, index: EngineIndex): Promise<number> {
+    const [row] = await this.conn.rows<{ n: number | bigint }>(indexViolationsSql(relationSql(rel), index.keySql));
+    return Number(row?.n ?? 0);
+  }
+
+  async pendingIndexes(rel: Relation, stateSchema: string): Promise<EngineIndex[]> {
+    const rows = await this.conn.rows<{ index_name: string; create_sql: string }>(readPendingIndexesSql(stateSchema), [relationKey(rel)]);
+    return rows.map((r) => {
+      const list = indexKeyList(r.create_sql);
+      const keys = list ? splitKeys(list.slice(1, -1)) : [];
+      // a statement whose keys cannot be read back is not run again (`createSql` empty), only forgotten
+      return {
+        name: r.index_name,
+        unique: /^\s*create\s+unique\b/i.test(r.create_sql),
+        columns: keys.map((k) => (k.column ?? k.sql).toLowerCase()),
+        keySql: keys.map((k) => k.sql),
+        createSql: list ? r.create_sql : '',
+        dropSql: dropIndex(rel.schema, r.index_name),
+      };
+    });
+  }
+
+  async processedIntervals(relationKey: string, stateSchema: string): Promise<ProcessedInterval[]> {
+    if ((await this.relationKind({ database: '', schema: stateSchema, identifier: 'microbatch_intervals' })) !== 'table') return [];
+    return this.conn.rows<{ start: string; end: string }>(readIntervalsSql(stateSchema), [relationKey]);
+  }
+
+  async hasPartitionRows(relationKey: string, stateSchema: string): Promise<boolean> {
+    return (await this.conn.rows(hasPartitionRowsSql(stateSchema), [relationKey])).length > 0;
+  }
+
+  async countRows(query: string, params?: readonly unknown[]): Promise<number> {
+    const [row] = await this.conn.rows<{ n: number | bigint }>(`select count(*) as n from (${query})`, params?.length ? [...params] : undefined);
+    return Number(row?.n ?? 0);
+  }
+
+  async commitOutside<T>(move: () => T | Promise<T>): Promise<T> {
+    const out = await move();
+    this.conn.markCommitted();
+    return out;
   }
 
   async checkpoint(): Promise<void> {

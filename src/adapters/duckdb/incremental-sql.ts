@@ -7,8 +7,9 @@
  * column the batch holds no NULL in, which means the same and lets DuckDB prune with statistics).
  */
 import type { Relation } from '../../manifest/types.js';
-import type { ApplyOptions, MergeOptions, OverwriteOptions, PartitionBy, PartitionRange, EventTimeWindow, KeyedOptions } from '../engine.js';
-import { partitionExpr } from './partition-sql.js';
+import type { ApplyOptions, MergeOptions, OverwriteOptions, PartitionBy, PartitionOwner, PartitionRange, EventTimeWindow, KeyedOptions, TouchedRows } from '../engine.js';
+import { AFFECTED, partitionExpr, partitionLabelExpr } from './partition-sql.js';
+import { replacePartitionStatements, type ParamStatement } from './state-sql.js';
 import { andAll, quoteIdent, relationSql } from './sql.js';
 
 export const DEST = 'DBT_INTERNAL_DEST';
@@ -190,4 +191,57 @@ export function insertOverwriteSql(target: Relation, batch: string, o: Overwrite
 export function replaceWindowSql(target: Relation, batch: string, o: ApplyOptions & { readonly eventTime: string; readonly window: EventTimeWindow }): string[] {
   const preds = o.predicates ?? [];
   return [`delete from ${relationSql(target)} as ${DEST}\nwhere ${windowPredicate(o.eventTime, o.window, DEST)}${preds.length ? ` and ${andAll(preds)}` : ''}`, insertFromBatch(target, batch, o.columns, o.clusterBy)];
+}
+
+/**
+ * The target rows an incremental step may delete or update (see {@link TouchedRows}), as a
+ * condition over `DBT_INTERNAL_DEST`; undefined when it touches only rows of the batch's partitions.
+ */
+export function touchedRowsPredicate(batch: string, t: TouchedRows | undefined): string | undefined {
+  if (!t) return undefined;
+  const preds = t.predicates ?? [];
+  if (t.uniqueKey?.length) return andAll([keyIn(t.uniqueKey, batch, t.nullableKeys), ...preds]);
+  if (t.window) return andAll([windowPredicate(t.window.eventTime, t.window.window, DEST), ...preds]);
+  return undefined;
+}
+
+/**
+ * Before an incremental step: the partitions it can change, i.e. those of the batch, plus those
+ * of target rows the step may delete or update (`targetFilter`, over `DBT_INTERNAL_DEST`), into
+ * the temp table {@link AFFECTED}.
+ */
+export function affectedPartitionsSql(target: Relation, batch: string, p: PartitionBy, targetFilter?: string): string {
+  const fromBatch = `select distinct ${partitionExpr(p)} as p from ${quoteIdent(batch)}`;
+  const fromTarget = targetFilter ? `\nunion\nselect distinct ${partitionExpr(p, DEST)} from ${relationSql(target)} as ${DEST} where ${targetFilter}` : '';
+  return `create or replace temp table ${quoteIdent(AFFECTED)} as\n${fromBatch}${fromTarget}`;
+}
+
+/** The span of the partitions in {@link AFFECTED} (`lo`, `hi` as plain timestamps, `has_null`). */
+export function affectedRangeSql(p: PartitionBy): string {
+  return `select strftime(min(p), '%Y-%m-%d %H:%M:%S') as lo, strftime(max(p) + interval 1 ${p.granularity}, '%Y-%m-%d %H:%M:%S') as hi, count(*) filter (where p is null) > 0 as has_null from ${quoteIdent(AFFECTED)}`;
+}
+
+/** After an incremental step: recount only the affected partitions (see {@link partitionsPredicate}). */
+export function affectedPartitionsMetaStatements(rel: Relation, owner: PartitionOwner, p: PartitionBy, stateSchema: string, range: PartitionRange, fieldType: string | undefined): ParamStatement[] {
+  const only = `select p from ${quoteIdent(AFFECTED)}`;
+  const from = `(select * from ${relationSql(rel)} where ${partitionsPredicate(p, range, only, fieldType)})`;
+  return replacePartitionStatements(owner, from, partitionLabelExpr(p), partitionExpr(p), only, stateSchema);
+}
+
+/**
+ * How many values of `keys` occur on more than one row of `from`, and one of them as text.
+ *
+ * ### Example
+ * ```sql
+ * select count(*) as n, any_value(k) as example from (select concat_ws(', ', coalesce("id"::varchar, 'NULL')) as k from "__bmp_batch_m" group by "id" having count(*) > 1)
+ * ```
+ */
+export function duplicateKeyExampleSql(from: string, keys: readonly string[]): string {
+  const cols = keys.map(quoteIdent);
+  return `select count(*) as n, any_value(k) as example from (select concat_ws(', ', ${cols.map((c) => `coalesce(${c}::varchar, 'NULL')`).join(', ')}) as k from ${from} group by ${cols.join(', ')} having count(*) > 1)`;
+}
+
+/** Key values of an index (keys as SQL) on more than one row of `from`, as the index counts them: a key holding a NULL equals no other. */
+export function indexViolationsSql(from: string, keySql: readonly string[]): string {
+  return `select count(*) as n from (select 1 from ${from} where ${keySql.map((k) => `(${k}) is not null`).join(' and ')} group by ${keySql.join(', ')} having count(*) > 1)`;
 }

@@ -3,9 +3,8 @@
  * `date_trunc` of the partition field: rows are written in that order (zone maps then skip other
  * partitions' row groups), and statements name partitions by it.
  */
-import type { Relation } from '../../manifest/types.js';
 import type { Granularity, PartitionBy } from '../engine.js';
-import { quoteIdent, relationSql } from './sql.js';
+import { quoteIdent } from './sql.js';
 import { stateTable, type ParamStatement, type PartitionOwner } from './state-sql.js';
 
 /** `date_trunc('month', "consolidated_at")`: a row's partition start. */
@@ -40,16 +39,6 @@ export function clusteredSelect(sql: string, p: PartitionBy | undefined): string
 }
 
 export const AFFECTED = '__bmp_affected_partitions';
-
-/**
- * Before an incremental step: the partitions it can change, i.e. those of the batch, plus those
- * of target rows the step may delete or update (`targetFilter`, over `DBT_INTERNAL_DEST`).
- */
-export function affectedPartitionsSql(target: Relation, batch: string, p: PartitionBy, targetFilter?: string): string {
-  const fromBatch = `select distinct ${partitionExpr(p)} as p from ${quoteIdent(batch)}`;
-  const fromTarget = targetFilter ? `\nunion\nselect distinct ${partitionExpr(p, 'DBT_INTERNAL_DEST')} from ${relationSql(target)} as DBT_INTERNAL_DEST where ${targetFilter}` : '';
-  return `create or replace temp table ${quoteIdent(AFFECTED)} as\n${fromBatch}${fromTarget}`;
-}
 
 const COUNTS = '__bmp_partition_counts';
 

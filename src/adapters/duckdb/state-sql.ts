@@ -167,3 +167,13 @@ export function readPartitionsSql(filtered: boolean, schema = STATE_SCHEMA): str
             strftime(updated_at, '%Y-%m-%d %H:%M:%S') as updated_at
      from ${stateTable('partitions', schema)} ${filter} order by relation, partition_start nulls last`;
 }
+
+/** The indexes of a relation (`$1`) set aside and not created again yet, by name. */
+export function readPendingIndexesSql(schema = STATE_SCHEMA): string {
+  return `select distinct index_name, create_sql from ${stateTable('pending_indexes', schema)} where relation = $1 order by 1`;
+}
+
+/** Whether a relation (`$1`) has partition rows: one row if so. */
+export function hasPartitionRowsSql(schema = STATE_SCHEMA): string {
+  return `select 1 from ${stateTable('partitions', schema)} where relation = $1 limit 1`;
+}

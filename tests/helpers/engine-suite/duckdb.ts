@@ -12,7 +12,7 @@ export const duckdbEngine: EngineFactory = {
       adapter: conn.adapter,
       database: 'memory',
       schema: 'suite',
-      context: async () => ({ adapter: conn.adapter, conn, catalog: await Catalog.read(conn), columnsOf: (sql) => conn.adapter.describe({ query: sql }) }),
+      context: async () => ({ adapter: conn.adapter, catalog: await Catalog.read(conn) }),
       exec: async (sql) => {
         await conn.run(sql);
       },

@@ -4,7 +4,7 @@
  * materialization context holds. A second engine adds one file like ./duckdb.ts and one test file
  * like tests/integration/engine-duckdb.test.ts calling `materializationSuite(itsFactory)`.
  */
-import type { Catalog, Connection } from '../../../src/adapters/duckdb/index.js';
+import type { Catalog } from '../../../src/adapters/duckdb/index.js';
 import type { EngineAdapter } from '../../../src/adapters/index.js';
 import type { MaterializationContext } from '../../../src/materializations/index.js';
 
@@ -16,11 +16,11 @@ export interface EngineUnderTest {
   readonly database: string;
   readonly schema: string;
   /**
-   * The connection-level members of a materialization context. `conn` and `catalog` are DuckDB's
-   * types: the materializations that still reach past the adapter (incremental batches, state
-   * tables, external files) need them; an engine without them skips the cases marked `needsConnection`.
+   * The connection-level members of a materialization context: the adapter, and optionally the
+   * catalog read from the database when the run starts (DuckDB's type; without it the suite builds
+   * one from `adapter.listRelations`).
    */
-  context(): Promise<Pick<MaterializationContext, 'adapter' | 'columnsOf'> & { readonly conn?: Connection; readonly catalog?: Catalog }>;
+  context(): Promise<Pick<MaterializationContext, 'adapter'> & { readonly catalog?: Catalog }>;
   /** Runs set-up SQL (portable: `create table ... as select`, `create view`, `insert`). */
   exec(sql: string): Promise<void>;
   /** Reads rows (portable SQL); values as the engine's driver gives them, numbers as numbers. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Catalog } from '../../../src/adapters/duckdb/index.js';
-import type { Relation } from '../../../src/adapters/index.js';
+import type { EngineAdapter, Relation } from '../../../src/adapters/index.js';
 import type { CompiledNode } from '../../../src/compile/index.js';
 import type { NodeConfig, SqlNode } from '../../../src/manifest/types.js';
 import { materializationFor, type MaterializationContext, type MaterializationResult } from '../../../src/materializations/index.js';
@@ -29,18 +29,13 @@ interface Build {
   readonly now?: string;
 }
 
-/**
- * Defines the suite for one engine. Cases that need the DuckDB connection (the materializations
- * that still reach past the adapter) run only when the factory's context gives one.
- */
+/** Defines the suite for one engine: every case runs on the adapter alone. */
 export function materializationSuite(factory: EngineFactory): void {
   describe(`materializations on ${factory.name}`, () => {
     let e: EngineUnderTest;
-    let hasConnection = false;
     const dirs: string[] = [];
     beforeEach(async () => {
       e = await factory.open();
-      hasConnection = !!(await e.context()).conn;
     });
     afterEach(async () => {
       await e.close();
@@ -65,9 +60,8 @@ export function materializationSuite(factory: EngineFactory): void {
         compiled,
         relation,
         existing,
-        ...parts,
-        conn: parts.conn ?? noConnection(),
-        catalog: parts.catalog ?? new Catalog(),
+        adapter: parts.adapter,
+        catalog: parts.catalog ?? (await catalogThroughAdapter(e.adapter, [e.schema, '_bmp'])),
         fullRefresh: !!b.fullRefresh,
         preHooks: config.pre_hook.map((h) => h.replaceAll('{{ this }}', e.adapter.relation(relation))),
         postHooks: config.post_hook.map((h) => h.replaceAll('{{ this }}', e.adapter.relation(relation))),
@@ -84,13 +78,6 @@ export function materializationSuite(factory: EngineFactory): void {
       dirs.push(d);
       return d;
     }
-
-    /** Runs a case only when the engine gives the materialization a connection (see {@link EngineUnderTest.context}). */
-    const withConnection = (title: string, fn: () => Promise<void>) =>
-      it(title, async (t) => {
-        if (!hasConnection) t.skip();
-        await fn();
-      });
 
     describe('table', () => {
       it('builds a table from a query and reports the rows written', async () => {
@@ -176,7 +163,7 @@ export function materializationSuite(factory: EngineFactory): void {
         ['insert_overwrite', { partition_by: { field: 'd', granularity: 'month' } }, [[1, 'a'], [2, 'B'], [3, 'c']]],
       ];
       for (const [strategy, extra, expected] of cases) {
-        withConnection(`${strategy}: a first build, then a batch`, async () => {
+        it(`${strategy}: a first build, then a batch`, async () => {
           const config = incremental(strategy, extra);
           await build({ name: 'i', sql: first, config });
           expect(await rowsOf('i', 'id, v')).toHaveLength(2);
@@ -185,18 +172,101 @@ export function materializationSuite(factory: EngineFactory): void {
         });
       }
 
-      withConnection('full refresh rebuilds from the query', async () => {
+      it('full refresh rebuilds from the query', async () => {
         const config = incremental('merge', { unique_key: 'id' });
         await build({ name: 'i', sql: first, config });
         await build({ name: 'i', sql: batch, config, fullRefresh: true });
         expect((await rowsOf('i')).map((r) => r['id'])).toEqual([2, 3]);
       });
 
-      withConnection('a failing post-hook leaves the target as it was', async () => {
+      it('a failing post-hook leaves the target as it was', async () => {
         const config = incremental('merge', { unique_key: 'id' });
         await build({ name: 'i', sql: first, config });
         await expect(build({ name: 'i', sql: batch, config: { ...config, ...hooked([], [`select * from ${name('no_such_table')}`]) } })).rejects.toThrow();
         expect((await rowsOf('i', 'id, v')).map((r) => [r['id'], r['v']])).toEqual([[1, 'a'], [2, 'b']]);
+      });
+    });
+
+    describe('incremental bookkeeping', () => {
+      const incremental = (strategy: string, extra: Record<string, unknown> = {}) => ({ materialized: 'incremental', incremental_strategy: strategy, ...extra });
+      const monthly = { partition_by: { field: 'd', granularity: 'month' } };
+      const partitionRows = async (n: string) =>
+        (await e.rows(`select partition_key as k, row_count as n from "_bmp"."partitions" where relation = '${e.schema}.${n}' order by 1`)).map((r) => [r['k'], r['n']]);
+
+      it('merge into a partitioned table recounts only the partitions it touched', async () => {
+        const config = incremental('merge', { unique_key: 'id', ...monthly });
+        await build({ name: 'pm', sql: "select * from (values (1, 'a', date '2024-01-05'), (2, 'b', date '2024-02-05')) as v(id, v, d)", config });
+        expect(await partitionRows('pm')).toEqual([['2024-01', 1], ['2024-02', 1]]);
+        // id 2 moves from February to March; id 3 is new in March
+        await build({ name: 'pm', sql: "select * from (values (2, 'B', date '2024-03-06'), (3, 'c', date '2024-03-01')) as v(id, v, d)", config });
+        expect((await rowsOf('pm')).map((r) => [r['id'], r['v']])).toEqual([[1, 'a'], [2, 'B'], [3, 'c']]);
+        expect(await partitionRows('pm')).toEqual([['2024-01', 1], ['2024-03', 2]]);
+      });
+
+      it('append to a partitioned table adds the batch to the recorded counts', async () => {
+        const config = incremental('append', monthly);
+        await build({ name: 'pa', sql: "select 1 as id, date '2024-01-05' as d", config });
+        await build({ name: 'pa', sql: "select 2 as id, date '2024-01-06' as d union all select 3, date '2024-02-01'", config });
+        expect(await partitionRows('pa')).toEqual([['2024-01', 2], ['2024-02', 1]]);
+      });
+
+      it('merge refuses a batch with two rows for one key, naming one, and writes nothing', async () => {
+        const config = incremental('merge', { unique_key: 'id' });
+        await build({ name: 'md', sql: "select 1 as id, 'a' as v", config });
+        await expect(build({ name: 'md', sql: "select 1 as id, 'b' as v union all select 1, 'c'", config })).rejects.toThrow(/1 unique_key value \(id\) on more than one row, e\.g\. \(1\)/);
+        expect(await rowsOf('md')).toEqual([{ id: 1, v: 'a' }]);
+      });
+
+      it('NULL keys: a batch row with a NULL key replaces the NULL-keyed row (delete+insert)', async () => {
+        const config = incremental('delete+insert', { unique_key: ['id', 'k'] });
+        await build({ name: 'nk', sql: "select 1 as id, cast(null as varchar) as k, 'a' as v", config });
+        await build({ name: 'nk', sql: "select 1 as id, cast(null as varchar) as k, 'b' as v", config });
+        expect(await rowsOf('nk')).toEqual([{ id: 1, k: null, v: 'b' }]);
+      });
+
+      it('a unique index outside unique_key is set aside for insert_overwrite and created again; a step breaking it rolls back', async () => {
+        const config = incremental('insert_overwrite', { ...monthly, indexes: [{ columns: ['id'], unique: true }] });
+        await build({ name: 'ui', sql: "select * from (values (1, date '2024-01-05'), (2, date '2024-02-05')) as v(id, d)", config });
+        await build({ name: 'ui', sql: "select * from (values (3, date '2024-02-07')) as v(id, d)", config });
+        expect((await rowsOf('ui')).map((r) => r['id'])).toEqual([1, 3]);
+        expect((await e.adapter.listIndexes(rel('ui'))).map((i) => [i.columns, i.unique])).toEqual([[['id'], true]]);
+        expect(await e.rows('select count(*) as n from "_bmp"."pending_indexes"')).toEqual([{ n: 0 }]);
+        // id 1 lives in January: a February row with id 1 would break the index
+        await expect(build({ name: 'ui', sql: "select * from (values (1, date '2024-02-08')) as v(id, d)", config })).rejects.toThrow(/duplicate value\(s\) of unique index/);
+        expect((await rowsOf('ui')).map((r) => r['id'])).toEqual([1, 3]);
+        expect((await e.adapter.listIndexes(rel('ui'))).map((i) => i.unique)).toEqual([true]);
+      });
+
+      it('an index an earlier run left set aside is created again before the next step', async () => {
+        const config = incremental('append', { indexes: [{ columns: ['id'], unique: true }] });
+        await build({ name: 'pi', sql: 'select 1 as id', config });
+        const [index] = await e.adapter.listIndexes(rel('pi'));
+        // what a run killed between setting the index aside and creating it again leaves
+        await e.adapter.ensureStateTables(['pending_indexes'], '_bmp');
+        await e.adapter.atomically({ preHooks: [], postHooks: [] }, e.adapter.setIndexesAside(rel('pi'), [index!], { relationKey: `${e.schema}.pi`, nodeId: 'model.suite.pi', invocationId: 'killed' }, '_bmp'));
+        expect(await e.adapter.listIndexes(rel('pi'))).toEqual([]);
+        expect((await e.adapter.pendingIndexes(rel('pi'), '_bmp')).map((i) => [i.name, i.unique, i.columns])).toEqual([[index!.name, true, ['id']]]);
+        const r = await build({ name: 'pi', sql: 'select 2 as id', config: { ...config, indexes: [] } });
+        expect(r.rowsAffected).toBe(1);
+        expect((await e.adapter.listIndexes(rel('pi'))).map((i) => i.name)).toEqual([index!.name]);
+        expect(await e.adapter.pendingIndexes(rel('pi'), '_bmp')).toEqual([]);
+      });
+
+      it('microbatch: one batch per day, recorded; the next run redoes only the lookback and the current batch', async () => {
+        await e.exec(`create table ${name('ev')} as select * from (values (1, timestamp '2024-01-01 10:00:00'), (2, timestamp '2024-01-02 11:00:00'), (3, timestamp '2024-01-03 12:00:00')) as v(id, ts)`);
+        const config = incremental('microbatch', { event_time: 'ts', batch_size: 'day', begin: '2024-01-01', lookback: 1 });
+        const sql = `select * from ${name('ev')}`;
+        const r1 = await build({ name: 'mb', sql, config, now: '2024-01-03T18:00:00.000Z' });
+        expect(r1.message).toBe('OK 3 batches, 3 rows');
+        const done = async () => (await e.rows(`select strftime(batch_start, '%Y-%m-%d') as s, rows_written as n from "_bmp"."microbatch_intervals" order by 1`)).map((x) => [x['s'], x['n']]);
+        // the current (partial) day is not recorded as done; the first build's rows are counted by the table build
+        expect(await done()).toEqual([['2024-01-01', null], ['2024-01-02', 1]]);
+        await e.exec(`insert into ${name('ev')} values (4, timestamp '2024-01-03 13:00:00'), (5, timestamp '2024-01-01 09:00:00')`);
+        const r2 = await build({ name: 'mb', sql, config, now: '2024-01-03T20:00:00.000Z' });
+        // lookback 1: 2024-01-02 again, and the current day; 2024-01-01 is done and not read again
+        expect(r2.message).toBe('OK 2 batches, 3 rows');
+        expect((await rowsOf('mb')).map((x) => x['id'])).toEqual([1, 2, 3, 4]);
+        expect(await done()).toEqual([['2024-01-01', null], ['2024-01-02', 1]]);
       });
     });
 
@@ -221,7 +291,7 @@ export function materializationSuite(factory: EngineFactory): void {
     });
 
     describe('external', () => {
-      withConnection('writes the rows to files and puts a view over them; a partitioned model one folder per partition', async () => {
+      it('writes the rows to files and puts a view over them; a partitioned model one folder per partition', async () => {
         const root = tmp();
         const r = await build({ name: 'x', sql: 'select 1 as id union all select 2', config: { materialized: 'external', location: join(root, 'x.parquet') } });
         expect(r.rowsAffected).toBe(2);
@@ -234,6 +304,13 @@ export function materializationSuite(factory: EngineFactory): void {
     });
 
     describe('seed', () => {
+      it('a malformed CSV fails with the line the engine names', async () => {
+        const path = join(tmp(), 'bad.csv');
+        writeFileSync(path, 'id,name\n1,ann\n2,bob,x\n3\n');
+        await expect(build({ name: 'bad', sql: '', config: { materialized: 'seed' }, resourceType: 'seed', path })).rejects.toThrow(/CSV Error on Line/i);
+        expect(await kindOf('bad')).toBeUndefined();
+      });
+
       it('loads a CSV file into a table, replacing the previous one', async () => {
         const path = join(tmp(), 'people.csv');
         writeFileSync(path, 'id,name\n1,ann\n2,bob\n');
@@ -248,7 +325,9 @@ export function materializationSuite(factory: EngineFactory): void {
   });
 }
 
-/** A connection that fails when used: what a context gets from an engine without one. */
-function noConnection(): MaterializationContext['conn'] {
-  return new Proxy({}, { get: (_t, p) => { throw new Error(`this engine gives no DuckDB connection (used: ${String(p)})`); } }) as MaterializationContext['conn'];
+/** What a run's catalog knows, asked through the adapter alone (an engine without DuckDB's catalog reader). */
+async function catalogThroughAdapter(adapter: EngineAdapter, schemas: readonly string[]): Promise<Catalog> {
+  const catalog = new Catalog();
+  for (const schema of schemas) for (const r of await adapter.listRelations(schema)) catalog.markBuilt(r.database, r.schema, r.identifier, r.kind);
+  return catalog;
 }
