@@ -1,5 +1,5 @@
 import { quoteIdent, quoteLiteral, relationSql, type Catalog } from '../adapters/duckdb/index.js';
-import { envVar, projectVars, resolveVar, type LoadedConfig } from '../config/index.js';
+import { envVar, hasTemplate, projectVars, resolveVar, type LoadedConfig } from '../config/index.js';
 import { CompileError, type ErrorLocation } from '../errors.js';
 import { analyzeStatic, renderStatic, suspensionIn, TemplateRelation, type RegisteredMacro, type StaticCall, type TemplateEngine } from '../jinja/index.js';
 import type { ExecutableNode, Manifest, NodeConfig, Relation, SqlNode } from '../manifest/types.js';
@@ -215,7 +215,8 @@ function operationScope(env: CompileEnv, file: string, extra?: Readonly<Record<s
   const stored = new Map<string, StoredResult>();
   const output = new BufferedOutput();
   const where: ErrorLocation = { file };
-  const scope: NodeScope = { replay, stored, output, extra, where, var: (n, d, has) => resolveVar(projectVars(env.cfg), n, d, has, where) };
+  const vars = projectVars(env.cfg, undefined, undefined, env.context.shared.varRender(false, where));
+  const scope: NodeScope = { replay, stored, output, extra, where, var: (n, d, has) => resolveVar(vars, n, d, has, where) };
   return { replay, stored, output, scope };
 }
 
@@ -290,7 +291,7 @@ class NodeRenderer {
 
   async renderTemplate(source: string): Promise<string> {
     const stat = this.env.context.shared.staticPathAllowed ? analyzeStatic(source) : undefined;
-    if (stat) return renderStatic(stat, (c) => this.staticCall(c));
+    if (stat && !stat.segments.some((c) => typeof c !== 'string' && c.fn === 'var' && this.varHoldsTemplate(c))) return renderStatic(stat, (c) => this.staticCall(c));
     const file = this.where.file!;
     return this.passes(() => this.env.engine.render({ file, source, nodeId: this.node.uniqueId, packageName: this.node.packageName }, this.globals(), { macroOverrides: this.env.macroOverrides }));
   }
@@ -406,8 +407,16 @@ class NodeRenderer {
     }
   }
 
-  private var(name: string, fallback: unknown, hasFallback: boolean | undefined): unknown {
-    return resolveVar(projectVars(this.env.cfg, this.env.varOverrides, this.node.packageName), name, fallback, !!hasFallback, this.where);
+  /** `var(name, default)`; a value holding a template renders with the calling render's context. */
+  private var(name: string, fallback: unknown, hasFallback: boolean | undefined, render = true): unknown {
+    const renderVar = render ? this.env.context.shared.varRender(false, this.where) : undefined;
+    return resolveVar(projectVars(this.env.cfg, this.env.varOverrides, this.node.packageName, renderVar), name, fallback, !!hasFallback, this.where);
+  }
+
+  /** Whether a static `var()` call reads a value holding a template, which only a full render can render. */
+  private varHoldsTemplate(c: StaticCall): boolean {
+    const v = this.var(String(c.args[0]), c.args[1], c.args.length > 1, false);
+    return typeof v === 'string' && hasTemplate(v);
   }
 
   private relationOf(id: string): TemplateRelation {

@@ -356,14 +356,14 @@ export class ParseContext {
 
   /** The parse context for macros bmp calls itself (generate_schema_name, generate_alias_name). */
   private macroGlobals(): Record<string, unknown> {
-    return (this.macroContext ??= contextFor('parse', this.env, { output: this.output, var: (n, d, has) => this.var(n, d, has, {}) }));
+    return (this.macroContext ??= contextFor('parse', this.env, { output: this.output, var: (n, d, has) => this.var(n, d, has, {}, 'parse') }));
   }
   private macroContext: Record<string, unknown> | undefined;
 
   /** Renders `{{ doc('x') }}` in descriptions. */
   describe(text: string, file?: string): string {
     if (!text.includes('{{')) return text;
-    const context = contextFor('docs', this.env, { output: this.output, doc: (n, pkg) => this.doc(pkg === undefined ? [n] : [pkg, n], file), var: (n, d, has) => this.var(n, d, has, { file }), where: { file } });
+    const context = contextFor('docs', this.env, { output: this.output, doc: (n, pkg) => this.doc(pkg === undefined ? [n] : [pkg, n], file), var: (n, d, has) => this.var(n, d, has, { file }, 'docs'), where: { file } });
     return this.engine.render({ file: file ?? 'description', source: text, packageName: this.project.name }, context);
   }
 
@@ -409,7 +409,7 @@ export class ParseContext {
       },
       setConfig: (c) => Object.assign(captured.config, c),
       configValue: (k) => rootConfig[k] ?? captured.config[k] ?? preConfig[k],
-      var: (name, fallback, hasFallback) => this.var(name, fallback, hasFallback, where),
+      var: (name, fallback, hasFallback) => this.var(name, fallback, hasFallback, where, 'parse'),
       doc: (n, pkg) => this.doc(pkg === undefined ? [n] : [pkg, n], where.file),
       this: new TemplateRelation(provisional.database, provisional.schema, provisional.identifier),
       output: this.output,
@@ -448,8 +448,10 @@ export class ParseContext {
     }
   }
 
-  var(name: string, fallback: unknown, hasFallback: boolean | undefined, where: ErrorLocation): unknown {
-    return lookupVar(this.cfg, name, fallback, hasFallback, where, this.project.name);
+  /** `var()` at parse; `render`: how a value holding a template renders (none: only checking it exists). */
+  var(name: string, fallback: unknown, hasFallback: boolean | undefined, where: ErrorLocation, render?: 'parse' | 'docs'): unknown {
+    const renderVar = render ? this.env.shared.varRender(render === 'parse', where) : undefined;
+    return lookupVar(this.cfg, name, fallback, hasFallback, where, this.project.name, renderVar);
   }
 }
 

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { GLOBAL_MACRO_FILES, PACKAGE_MACRO_FILES } from '../adapters/duckdb/index.js';
-import { CustomKeyReport, NativeRenderer, templateTarget, warningAt, yamlEnvVar, type ConfigWarning, type LoadedConfig, type ProjectConfig } from '../config/index.js';
+import { CustomKeyReport, NativeRenderer, pyStr, templateTarget, warningAt, yamlEnvVar, type ConfigWarning, type LoadedConfig, type ProjectConfig } from '../config/index.js';
 import { ParseError, closeMatches, didYouMeanOf } from '../errors.js';
 import { InvocationContext, makeInvocation, type ContextEnv, type ContextOutput, type Invocation } from '../compile/context/index.js';
 import { findDocsBlocks, GLOBAL_PACKAGE, jinjaYamlSyntax, MacroRegistry, TemplateEngine, type RegisteredMacro } from '../jinja/index.js';
@@ -135,9 +135,11 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
   for (const fs of filesets) {
     const { project } = fs;
     // properties files render natively, seeing every var the project's nodes see, env_var and target
-    const yamlRenderer = new NativeRenderer({
+    // (a var holding a template renders with this file's context, into a string, as dbt's var() does)
+    const renderVar = (template: string): string => pyStr(yamlRenderer.render(template, {}));
+    const yamlRenderer: NativeRenderer = new NativeRenderer({
       env_var: yamlEnvVar,
-      var: (...args: unknown[]) => lookupVar(cfg, String(args[0]), args[1], args.length > 1, {}, project.name),
+      var: (...args: unknown[]) => lookupVar(cfg, String(args[0]), args[1], args.length > 1, {}, project.name, renderVar),
       target: templateTarget(cfg.target),
     }, yamlSyntax);
     const props = readProperties(fs.yaml.filter((f) => !f.path.endsWith('project.yml') && !f.path.endsWith('profiles.yml')), yamlRenderer);

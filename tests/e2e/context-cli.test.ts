@@ -52,11 +52,11 @@ describe('the context per command (dbt: graph, selected_resources, flags, adapte
   it('on-run-start/end hooks get env_var, run_started_at, flags, vars, and results/schemas at the end', async () => {
     expect(await rows('select * from main.run_audit')).toEqual([{ env_value: 'from-env', started_year: String(new Date().getUTCFullYear()), which: 'build', greeting: 'hello' }]);
     const end = await rows('select * from main.run_end_audit');
-    expect(end).toEqual([{ n_results: 6, schemas: 'main' }]);
+    expect(end).toEqual([{ n_results: 8, schemas: 'main' }]);
   });
 
   it('graph.nodes holds the project and selected_resources the selection', async () => {
-    expect(await rows('select * from main.introspect')).toEqual([{ n_nodes: 6, all_days_materialized: 'table', n_selected: 6, self_selected: 1 }]);
+    expect(await rows('select * from main.introspect')).toEqual([{ n_nodes: 8, all_days_materialized: 'table', n_selected: 8, self_selected: 1 }]);
   });
 
   it('adapter.get_columns_in_relation reads the columns inside a generic test under bmp build', () => {
@@ -81,6 +81,11 @@ describe('the context per command (dbt: graph, selected_resources, flags, adapte
     const withVar = bmp(['ls', '--project-dir', dir, '--output', 'name', '--vars', '{enable_optional: true}']);
     expect(withVar.code).toBe(0);
     expect(withVar.stdout.split('\n')).toContain('opt_model');
+  });
+
+  it("a var holding a template renders with the calling node's context, on the static path too (dbt's var())", async () => {
+    expect(await rows('select audit_schema, caller_name, shouted from main.var_templates')).toEqual([{ audit_schema: 'main_audit', caller_name: 'VAR_TEMPLATES', shouted: 'HELLO' }]);
+    expect(await rows('select is_string, concatenated, default_kept from main.var_types')).toEqual([{ is_string: true, concatenated: '2x', default_kept: '{{ 1 }}' }]);
   });
 
   it('a hook using a var nobody set stops the command with a located error (exit 2)', () => {

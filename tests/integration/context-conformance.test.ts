@@ -109,6 +109,14 @@ const CASES: Case[] = [
   c('var: project vars', "{{ var('colour') }}", 'blue'),
   c('var: the default when undefined', "{{ var('undefined_var', 'dflt') }}", 'dflt'),
   e('var: undefined without default is a compilation error', "{{ var('undefined_var') }}", 'BMP_VAR_UNDEFINED'),
+  c("var: a value holding a template renders with the calling template's context (target)", "{{ var('tgt') }}", 'dev_x'),
+  c("var: a value holding a template sees the calling node (this)", "{{ var('me') }}", 'm1'),
+  c("var: a value holding a template renders with Jinja2's semantics and sees other vars", "{{ var('shout') }}", 'BLUE'),
+  c('var: a rendered value is text, not a native value (get_rendered)', "{{ var('two') | pprint }} {{ var('falsy') | pprint }}", "'2' 'False'"),
+  c('var: the same while parsing', "{{ var('tgt') }}", 'dev_x', 'parse'),
+  c('var: the same in hooks', "{{ var('tgt') }}", 'dev_x', 'hook'),
+  c('var: a default is returned as given, never rendered', "{{ var('undefined_var', '{{ 1 }}') }}", '{{ 1 }}'),
+  e('var: a value whose template fails is an error', "{{ var('broken') }}", 'BMP_TEMPLATE_UNDEFINED'),
   c('env_var: the default when unset', "{{ env_var('BMP_CONFORMANCE_UNSET', 'dflt') }}", 'dflt'),
   e('env_var: unset without default is an error', "{{ env_var('BMP_CONFORMANCE_UNSET') }}", 'BMP_ENV_VAR_MISSING'),
   c('env_var in hooks too', "{{ env_var('BMP_CONFORMANCE_UNSET', 'hook') }}", 'hook', 'hook'),
@@ -212,7 +220,11 @@ let manifest: Awaited<ReturnType<typeof parseProject>>['manifest'];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bmp-context-conformance-'));
   const files: Record<string, string> = {
-    'project.yml': 'name: cc\nprofile: cc\nvars: {colour: blue}\n',
+    'project.yml': [
+      'name: cc', 'profile: cc', 'vars:', '  colour: blue',
+      `  tgt: "{{ target.name }}_x"`, `  me: "{{ this.identifier }}"`, `  shout: "{{ var('colour').upper() }}"`,
+      `  two: "{{ 1 + 1 }}"`, `  falsy: "{{ false }}"`, `  broken: "{{ nothing_here.x }}"`, '',
+    ].join('\n'),
     'profiles.yml': 'cc:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: cc.duckdb}\n',
     'models/m1.sql': 'select 1 as id',
     'models/sources.yml': 'sources:\n  - name: raw\n    tables:\n      - name: orders\n',

@@ -15,6 +15,8 @@ beforeAll(async () => {
     'project.yml': [
       'name: p',
       'profile: p',
+      'vars:',
+      "  owner_team: \"{{ 'team_' ~ target.name }}\"",
       'models:',
       '  p:',
       "    +tags: \"{{ env_var('BMP_YAML_JINJA_UNSET', 'nightly').upper() }}\"",
@@ -24,7 +26,7 @@ beforeAll(async () => {
       '',
     ].join('\n'),
     'models/m.sql': 'select 1 as id',
-    'models/schema.yml': "models:\n  - name: m\n    config:\n      alias: \"{{ 'M_%d' % 7 }}\"\n",
+    'models/schema.yml': "models:\n  - name: m\n    config:\n      alias: \"{{ 'M_%d' % 7 }}\"\n      meta: {from_var: \"{{ var('owner_team') }}\"}\n",
   });
   const out = await p.run('run');
   expect(out.exitCode).toBe(0);
@@ -44,6 +46,10 @@ describe('YAML values with Jinja2 semantics through load and parse', () => {
 
   it("a properties file's config: % formatting", () => {
     expect(node.alias).toBe('M_7');
+  });
+
+  it("a properties file's var() renders a var holding a template with the file's context (target)", () => {
+    expect(node.config.meta['from_var']).toBe('team_dev');
   });
 });
 

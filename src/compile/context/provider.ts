@@ -13,9 +13,9 @@
  * | hook, operation | true | resolved by name | live | the project's |
  * | docs | false | — | none | the project's |
  */
-import { envVar, projectVars, resolveVar, type LoadedConfig, type VarLookup } from '../../config/index.js';
-import { CompileError, type ErrorLocation } from '../../errors.js';
-import { PyDecimal, PyFloat, TemplateRelation, stripKeywords, type TemplateEngine } from '../../jinja/index.js';
+import { envVar, projectVars, resolveVar, type LoadedConfig, type VarLookup, type VarRender } from '../../config/index.js';
+import { BmpError, CompileError, type ErrorLocation } from '../../errors.js';
+import { PyDecimal, PyFloat, TemplateRelation, stripKeywords, suspensionIn, type TemplateEngine } from '../../jinja/index.js';
 import type { Manifest, ManifestNode } from '../../manifest/types.js';
 import { YamlTimestamp } from '../../manifest/yaml-timestamp.js';
 import { manifestDicts, type ManifestDicts } from '../../report/index.js';
@@ -135,6 +135,22 @@ export class InvocationContext {
     return !['ref', 'source', 'config', 'var', 'env_var'].some((n) => this.overridden.has(n));
   }
 
+  /**
+   * How `var()` renders a var whose value holds a template (`"{{ target.schema }}_raw"`): dbt renders
+   * it with the context of the template that called var(), into a string. Called from inside that
+   * render, a nested render sees the enclosing render's members, so that is what this does.
+   */
+  varRender(parsing: boolean, where: ErrorLocation = {}): VarRender {
+    return (template, name) => {
+      try {
+        return this.engine.render({ source: template, file: `var('${name}')` }, {}, { parsing });
+      } catch (err) {
+        if (suspensionIn(err) || !(err instanceof BmpError)) throw err;
+        throw new CompileError(err.code, `var '${name}' (${JSON.stringify(template)}) fails to render: ${err.message}`, where, err.hint);
+      }
+    };
+  }
+
   /** The members of a kind that do not depend on the node or the render. */
   base(kind: ContextKind): Readonly<Record<string, unknown>> {
     let b = this.bases.get(kind);
@@ -145,7 +161,7 @@ export class InvocationContext {
   private makeBase(kind: ContextKind): Readonly<Record<string, unknown>> {
     const { cfg, invocation } = this;
     const parsing = kind === 'parse';
-    const vars = projectVars(cfg);
+    const vars = projectVars(cfg, undefined, undefined, this.varRender(parsing));
     const members = baseMembers(SILENT);
     delete members['log'];
     delete members['print'];
