@@ -20,12 +20,14 @@
 
   Incremental (delete+insert on memory_id: a memory's whole top-k list is replaced). New
   long-term memories are appended at the end of their blocks (memory_postings), so an old
-  memory's candidates only grow, and only in the blocks that changed: a run reads the end of each
-  changed block (the new postings and the related_candidate_window before the first of them),
-  computes the pairs in there, and merges them with the stored top k of the old memories met
-  (the best k of a union are the best k of one side's best k and the other side). It rewrites the
-  lists of the new memories and of the old ones whose top k changed. Building day by day gives
-  the table one full build gives.
+  memory's candidates only grow, and only in the blocks that changed. A run pairs each new
+  posting with the related_candidate_window postings before it (a join on the block and a
+  position range, each pair of memories once: the pairs of two old memories were compared when
+  the later one was new), merges each old memory's new pairs with its stored top k (the best k
+  of a union are the best k of one side's best k and the other side), and rewrites the lists of
+  the new memories and of the old ones whose top k changed. Only the memories met are read from
+  ltm_memories and numbered (ties break on memory_id order, not on a number of every memory).
+  Building day by day gives the table one full build gives.
 -#}
 {{ config(
     materialized='incremental',
@@ -44,44 +46,124 @@ with memories as (
 
 {% if is_incremental() %}
 {%- set new_after = watermark(this, 'memory_consolidated_at') %}
--- where each block changed: the first position of a memory consolidated since the last run
-changed_from as (
-    select concept, signature, min(position) as first_new_position
+-- the postings of the memories consolidated since the last run (appended at the ends of their
+-- blocks, memory_postings)
+new_postings as (
+    select memory_id, concept, signature, position
     from {{ ref('memory_postings') }}
     where consolidated_at > {{ new_after }}
-    group by concept, signature
 ),
 
--- the end of each changed block: the new postings and the window_size before the first of
--- them (the old memories that gain candidates); every pair with a new memory lies in here
+-- the end of each changed block: the window_size postings before its first new one, and the new
+-- ones; every pair with a new memory lies in here
 context as (
-    select p.memory_id, p.concept, p.signature, p.slot, p.postings, p.position
+    select p.memory_id, p.concept, p.signature, p.position
     from {{ ref('memory_postings') }} as p
-    join changed_from as c on c.concept = p.concept and c.signature = p.signature
+    join (
+        select concept, signature, min(position) as first_new_position
+        from new_postings
+        group by concept, signature
+    ) as c on c.concept = p.concept and c.signature = p.signature
     where p.position >= c.first_new_position - {{ window_size }}
 ),
 
--- what the old ones among them have: their stored top k
+-- the new pairs: each new posting with the window_size postings before it on its block's
+-- timeline (old or new; the pairs after it are those of the later new postings), each pair of
+-- memories once however many blocks they share (a timeline is in (consolidated_at, memory_id)
+-- order, so the later memory is on the same side in every block). Pairs of two old memories
+-- were compared when the later of them was new.
+pairs as (
+    select distinct n.memory_id as later_id, p.memory_id as earlier_id
+    from new_postings as n
+    join context as p
+      on p.concept = n.concept and p.signature = n.signature
+     and p.position >= n.position - {{ window_size }} and p.position < n.position
+),
+
+-- the stored top k of the memories met on the earlier side (the old ones)
 stored as (
-    select r.memory_id, r.related_memory_id, r.similarity, r.similarity_rank
+    select r.memory_id, r.related_memory_id, r.similarity
     from {{ this }} as r
-    where r.memory_id in (select memory_id from context)
+    where r.memory_id in (select earlier_id from pairs)
 ),
 
--- the memories met (in the context or in a stored list), numbered in memory_id order (the
--- tie-break of equal similarities)
-numbered as (
-    select m.*, row_number() over (order by m.memory_id) as seq
-    from memories as m
-    where m.memory_id in (select memory_id from context)
-       or m.memory_id in (select related_memory_id from stored)
+-- the memories whose embeddings and concepts are read: both sides of the pairs and the stored
+-- related memories (one scan of ltm_memories), numbered in memory_id order (the tie-break of
+-- equal similarities: only their order matters, so the few met are numbered, not every memory)
+met as (
+    select *, row_number() over (order by memory_id) as seq
+    from memories
+    where memory_id in (
+        select later_id from pairs
+        union select earlier_id from pairs
+        union select related_memory_id from stored)
 ),
 
-needed as (
-    select n.memory_id, n.concept, n.signature, n.slot, n.postings, n.position, m.seq, m.embedding
-    from context as n
-    join numbered as m on m.memory_id = n.memory_id
+scored as (
+    select
+        p.later_id,
+        p.earlier_id,
+        a.seq as later_seq,
+        b.seq as earlier_seq,
+        {{ memory_similarity('a.embedding', 'b.embedding') }} as similarity
+    from pairs as p
+    join met as a on a.memory_id = p.later_id
+    join met as b on b.memory_id = p.earlier_id
 ),
+
+stored_keys as (
+    select r.memory_id, {{ score_seq_key('r.similarity', 'n.seq') }} as key
+    from stored as r
+    join met as n on n.memory_id = r.related_memory_id
+),
+
+-- every memory's candidates from the new pairs (both ways) and its stored top k: the best k of a
+-- union are the best k of one side's best k and the other side (an old memory's candidates only
+-- grow, since new memories are appended after it). A stored key can come back from a pair (when
+-- the last run's newest memories have no related memories, the watermark is older and they are
+-- paired again), so a key appears at most twice: the 2k largest hold the k largest distinct ones.
+memory_keys as (
+    select memory_id, max(key, {{ 2 * k }}) as keys
+    from (
+        select later_id as memory_id, {{ score_seq_key('similarity', 'earlier_seq') }} as key from scored
+        union all
+        select earlier_id, {{ score_seq_key('similarity', 'later_seq') }} from scored
+        union all
+        select memory_id, key from stored_keys
+    )
+    where key is not null
+    group by memory_id
+),
+
+-- only the lists that changed are rewritten (an old memory whose new candidates all fall below
+-- its k-th keeps its rows)
+memory_best as (
+    select b.memory_id, b.keys
+    from (
+        select memory_id, list_slice(list_filter(keys, lambda key, i: i = 1 or keys[i - 1] <> key), 1, {{ k }}) as keys
+        from memory_keys
+    ) as b
+    left join (
+        select memory_id, max(key, {{ k }}) as keys
+        from stored_keys
+        group by memory_id
+    ) as o on o.memory_id = b.memory_id
+    where b.keys is distinct from o.keys
+),
+
+-- the cue's own columns joined once per memory (before its k rows are unnested)
+ranked as (
+    select
+        r.memory_id,
+        a.concepts,
+        a.consolidated_at,
+        a.embedding,
+        unnest(r.keys) as key,
+        unnest(range(1, len(r.keys) + 1)) as similarity_rank
+    from memory_best as r
+    join met as a on a.memory_id = r.memory_id
+)
+
 {% else %}
 -- every memory, numbered in memory_id order (the tie-break of equal similarities)
 numbered as (
@@ -95,11 +177,9 @@ needed as (
     from {{ ref('memory_postings') }} as p
     join numbered as m on m.memory_id = p.memory_id
 ),
-{% endif %}
 
 -- each pair once: every posting against the window_size postings after it on its timeline
--- (lead of the embedding: a few bytes offline); positions more than a window apart are never
--- paired (the needed positions can have gaps in an incremental run)
+-- (lead of the embedding: a few bytes offline)
 forward as (
     select
         memory_id,
@@ -158,14 +238,10 @@ posting_best_{{ j }} as (
 
 -- a memory's best k over its postings: the keys of all its postings' best k, each distinct key
 -- once (a pair met in several shared blocks has the same key each time and counts once), the k
--- largest by max(key, k) (a bounded heap per memory, no sort); an incremental run adds the
--- stored top k of the old memories: their candidates only grow, since new memories are appended
--- after them, and the best k of a union are the best k of one side's best k and the other side
-{%- if not is_incremental() %}
--- (a full build: a key is repeated at most once per posting of the memory, so the largest
+-- largest: a key is repeated at most once per posting of the memory, so the largest
 -- k x postings keys hold its k largest distinct ones: max(key, n) returns them in descending
--- order, and dropping each key equal to its predecessor leaves the distinct ones; no hash of
--- every (memory, key) pair)
+-- order (a bounded heap per memory, no sort), and dropping each key equal to its predecessor
+-- leaves the distinct ones; no hash of every (memory, key) pair
 {%- set max_postings = var('related_blocking_concepts') * (lsh_bands() | int) %}
 memory_keys as (
     select memory_id, max(key, {{ k * max_postings }}) as keys
@@ -177,39 +253,8 @@ memory_keys as (
     where key is not null
     group by memory_id
 ),
-{%- else %}
-memory_keys as (
-    select distinct memory_id, key
-    from (
-        select memory_id, unnest([{% for j in range(1, k + 1) %}best_{{ j }}{% if not loop.last %}, {% endif %}{% endfor %}]) as key
-        from posting_best_{{ k }}
-        union all
-        select r.memory_id, {{ score_seq_key('r.similarity', 'n.seq') }} as key
-        from stored as r
-        join numbered as n on n.memory_id = r.related_memory_id
-    )
-    where key is not null
-),
-{%- endif %}
 
 memory_best as (
-    {%- if is_incremental() %}
-    -- only the lists that changed are rewritten (an old memory whose new candidates all fall
-    -- below its k-th keeps its rows)
-    select b.memory_id, b.keys
-    from (
-        select memory_id, max(key, {{ k }}) as keys
-        from memory_keys
-        group by memory_id
-    ) as b
-    left join (
-        select r.memory_id, max({{ score_seq_key('r.similarity', 'n.seq') }}, {{ k }}) as keys
-        from stored as r
-        join numbered as n on n.memory_id = r.related_memory_id
-        group by r.memory_id
-    ) as o on o.memory_id = b.memory_id
-    where b.keys is distinct from o.keys
-    {%- else %}
     select memory_id, list_slice(list_filter(keys, lambda key, i: i = 1 or keys[i - 1] <> key), 1, {{ k }}) as keys
     from memory_keys
     union all
@@ -217,7 +262,6 @@ memory_best as (
     select memory_id, list_filter([{% for j in range(1, k + 1) %}best_{{ j }}{% if not loop.last %}, {% endif %}{% endfor %}], lambda key: key is not null) as keys
     from posting_best_{{ k }}
     where postings = 1
-    {%- endif %}
 ),
 
 -- the cue's own columns joined once per memory (before its k rows are unnested)
@@ -236,6 +280,7 @@ ranked as (
     )
 
 )
+{% endif %}
 
 -- the similarity itself is recomputed from the two embeddings (exact, not the key's rounding)
 select
@@ -246,4 +291,4 @@ select
     list_filter(r.concepts, lambda c: list_contains(b.concepts, c)) as shared_concepts,
     r.consolidated_at as memory_consolidated_at
 from ranked as r
-join numbered as b on b.seq = {{ key_seq('r.key') }}
+join {% if is_incremental() %}met{% else %}numbered{% endif %} as b on b.seq = {{ key_seq('r.key') }}
