@@ -6,15 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BmpError } from '../../errors.js';
 import { TemplateEngine } from '../engine.js';
 import type { Case } from './case.js';
-import { cases as filters } from './filters.cases.js';
-import { cases as listDictMethods } from './list-dict-methods.cases.js';
-import { cases as operators } from './operators.cases.js';
-import { cases as strMethods } from './str-methods.cases.js';
-import { cases as syntax } from './syntax.cases.js';
-import { cases as tests } from './tests.cases.js';
-import { cases as values } from './values.cases.js';
-
-export const categories: Record<string, Case[]> = { values, operators, 'str methods': strMethods, 'list, dict and number methods': listDictMethods, filters, tests, syntax };
+import { categories } from './categories.js';
 
 const engine = new TemplateEngine();
 
