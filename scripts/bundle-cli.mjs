@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
- * Bundles the CLI (dist/cli/bin.js, as tsc emitted it) into one module plus lazily loaded chunks
- * (dist/cli/chunks/), so `bmp` starts by reading a few files instead of resolving ~120 modules: on
- * every command that is tens of milliseconds. The library entry (dist/index.js) stays unbundled.
+ * Bundles the CLI (dist/cli/start.js, as tsc emitted it) into one CommonJS module plus lazily
+ * loaded chunks (dist/cli/bundle/), so `bmp` starts by reading a few files instead of resolving ~120
+ * modules: on every command that is tens of milliseconds. dist/cli/bin.js becomes a loader that
+ * requires the bundle with V8's code cache (src/cli/code-cache.ts): CommonJS because Node 20 gives
+ * ES modules no cached data. The library entry (dist/index.js) stays unbundled.
  *
  * Packages loaded at start-up (commander, graphology, js-yaml, picomatch) and @duckdb/node-api's
  * JavaScript go into the bundle; native code and packages loaded on demand or carrying assets stay
@@ -21,7 +23,9 @@ import { rolldown } from 'rolldown';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cliDir = join(root, 'dist', 'cli');
-const entry = join(cliDir, 'bin.js');
+const entry = join(cliDir, 'start.js');
+const bin = join(cliDir, 'bin.js');
+const bundleDir = join(cliDir, 'bundle');
 const staging = join(root, 'dist', '.cli-bundle');
 
 // native (the binding), loaded by require() on first use, or carrying files read at run time;
@@ -41,14 +45,27 @@ if (wanted !== found) {
 }
 rmSync(staging, { recursive: true, force: true });
 const bundle = await rolldown({ input: entry, platform: 'node', external: isExternal, logLevel: 'warn' });
-await bundle.write({ dir: staging, format: 'esm', entryFileNames: 'bin.js', chunkFileNames: 'chunks/[name]-[hash].js' });
+const { output: files } = await bundle.write({ dir: staging, format: 'cjs', entryFileNames: 'cli-[hash].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' });
 await bundle.close();
+const main = files.find((f) => f.type === 'chunk' && f.isEntry).fileName;
+// the bundle is compiled through vm.Script (dist/cli/code-cache.js), where import() is not available
+// on Node 20: a lazy import of bmp's own modules becomes require(), one of a package or builtin must not stay
+const names = new Set(files.map((f) => f.fileName));
+for (const f of files) {
+  const external = f.type === 'chunk' ? f.dynamicImports.filter((d) => !names.has(d)) : [];
+  if (external.length) throw new Error(`${f.fileName} imports ${external.join(', ')} with import(): use require() or a static import (the CLI bundle runs as CommonJS through vm.Script)`);
+}
 
 rmSync(join(cliDir, 'chunks'), { recursive: true, force: true });
-renameSync(join(staging, 'chunks'), join(cliDir, 'chunks'));
-renameSync(join(staging, 'bin.js'), entry);
-rmSync(staging, { recursive: true, force: true });
-chmodSync(entry, 0o755);
+rmSync(bundleDir, { recursive: true, force: true });
+renameSync(staging, bundleDir);
+writeFileSync(bin, `#!/usr/bin/env node
+// bmp's CLI: the bundle (./bundle/, made by scripts/bundle-cli.mjs) loaded with V8's code cache (./code-cache.js)
+import { runBundledCli } from './code-cache.js';
+
+await runBundledCli(new URL('./bundle/${main}', import.meta.url));
+`);
+chmodSync(bin, 0o755);
 
 // The docs page: browser modules (type-checked by src/docs/page/tsconfig.json in `npm run typecheck`
 // and `npm run build`) and cytoscape in one IIFE. The MIT notice of cytoscape goes in front, as its

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { compileNode } from '../compile/index.js';
 import { openSession, pluginTemplateGlobals } from '../execute/index.js';
 import type { ResourceType } from '../manifest/types.js';
@@ -52,7 +53,6 @@ function singleNode(project: LoadedProject, ids: readonly string[], compiled: Re
 /** `bmp parse`: load and parse the project (every error it can find without the database) and write target/manifest.json. */
 export async function parse(opts: CommonOptions = {}): Promise<{ readonly manifestPath: string; readonly nodes: number }> {
   const project = await loadProject(opts);
-  const { randomUUID } = await import('node:crypto');
   await writeManifest(project, opts.invocationId ?? randomUUID(), undefined, new Date().toISOString());
   return { manifestPath: `${project.targetDir}/manifest.json`, nodes: project.manifest.nodes.size + project.manifest.sources.size };
 }
