@@ -13,7 +13,7 @@ import vm from 'node:vm';
  *
  * The cache of a file is written when the process exits (so it holds the functions the command
  * compiled, not only the top level) and only when there was none or V8 rejected it (another Node,
- * other flags). One cache per command name (`run`, `ls`, ...): each compiles different functions.
+ * other flags). One cache per command (`run`, `ls`, ...): each compiles different functions.
  * Everything about the cache is best effort: a folder that cannot be written, a corrupt or foreign
  * file, and the file is compiled from source as usual.
  */
@@ -60,10 +60,17 @@ export function requireWithCodeCache(file: string, cacheDir: string, command: st
   return createRequire(file)(file);
 }
 
+/**
+ * The commands with caches of their own (those whose start-up is on the path of a build or of an
+ * interactive look); any other invocation shares one. A fixed list, so the folder stays bounded
+ * whatever the command line holds (a typo, an option's value before the command).
+ */
+const OWN_CACHE = new Set(['run', 'build', 'test', 'seed', 'snapshot', 'compile', 'ls', 'list', 'parse', 'show']);
+
 /** `bmp`: starts the bundled CLI at `entry` (dist/cli/bundle/cli-*.cjs), its code cache in the bundle's .v8-cache folder. */
 export async function runBundledCli(entry: URL): Promise<void> {
   const file = fileURLToPath(entry);
-  const command = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
+  const command = process.argv.slice(2).find((a) => OWN_CACHE.has(a)) ?? '_';
   const cli = requireWithCodeCache(file, join(dirname(file), '.v8-cache'), command) as { start(): Promise<void> };
   await cli.start();
 }

@@ -89,5 +89,9 @@ describe('code cache', () => {
     expect(r.code).toBe(0);
     const cacheDir = join(ROOT, 'dist/cli/bundle/.v8-cache');
     expect(cacheFiles(cacheDir).some((f) => /^cli-.*\.cjs\.ls\./.test(f))).toBe(true);
+    // any other command line shares one cache: the folder stays bounded
+    expect(bmp(['no-such-command']).code).toBe(2);
+    expect(cacheFiles(cacheDir).some((f) => f.includes('no-such-command'))).toBe(false);
+    expect(cacheFiles(cacheDir).some((f) => /^cli-.*\.cjs\._\./.test(f))).toBe(true);
   });
 });
