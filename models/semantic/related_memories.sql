@@ -11,9 +11,10 @@
   related_candidate_window places of each other on that block's timeline (sorted-neighbourhood
   blocking; the timeline is the order memories entered long-term memory). Memories in one block
   are about the same concept and worded alike, so the neighbours compared are the likely nearest
-  ones at any size. The similarities are computed inside the timeline window (lead of the
-  embedding: 16 bytes a word offline), each pair once, and each memory keeps its best k over its
-  postings (macros/performance/top_k.sql). No table of pairs is built and nothing larger than a
+  ones at any size. The similarities are computed inside the timeline window (lead and lag of
+  the embedding: 16 bytes a word offline; one window pass, each pair from both sides: a few bit
+  counts are cheaper than a second pass over the wide rows), and each memory keeps its best k
+  over its postings (macros/performance/top_k.sql). No table of pairs is built and nothing larger than a
   memory's few candidates is ever sorted: time and memory grow linearly with the number of
   memories. Only positive similarities count as related; ties break on the smaller
   related_memory_id, so the table is deterministic.
@@ -178,27 +179,26 @@ needed as (
     join numbered as m on m.memory_id = p.memory_id
 ),
 
--- each pair once: every posting against the window_size postings after it on its timeline
--- (lead of the embedding: a few bytes offline)
+-- every posting against the window_size postings after it and the window_size before it on its
+-- timeline, in one window pass (lead and lag of the embedding: a few bytes offline; positions
+-- are consecutive, 1..n per block). A pair's similarity is computed once from each side, with
+-- the earlier posting's embedding first both times, so both sides get the same double.
 forward as (
     select
         memory_id,
-        concept,
-        signature,
         slot,
-        postings,
-        position,
-        seq
+        postings
         {%- for i in range(1, window_size + 1) %},
         lead(seq, {{ i }}) over timeline as next_seq_{{ i }},
-        case when lead(position, {{ i }}) over timeline - position <= {{ window_size }} then
-            {%- if var('llm_enrichment', false) %}
-            {{ memory_similarity('embedding', 'lead(embedding, ' ~ i ~ ') over timeline') }}
-            {%- else %}
-            {#- offline: the feature counts of both sides computed once per posting #}
-            {{ feature_cosine(feature_overlap('embedding', 'lead(embedding, ' ~ i ~ ') over timeline'), 'features', 'lead(features, ' ~ i ~ ') over timeline') }}
-            {%- endif %}
-        end as next_similarity_{{ i }}
+        lag(seq, {{ i }}) over timeline as prev_seq_{{ i }},
+        {%- if var('llm_enrichment', false) %}
+        {{ memory_similarity('embedding', 'lead(embedding, ' ~ i ~ ') over timeline') }} as next_similarity_{{ i }},
+        {{ memory_similarity('lag(embedding, ' ~ i ~ ') over timeline', 'embedding') }} as prev_similarity_{{ i }}
+        {%- else %}
+        {#- offline: the feature counts of both sides computed once per posting #}
+        {{ feature_cosine(feature_overlap('embedding', 'lead(embedding, ' ~ i ~ ') over timeline'), 'features', 'lead(features, ' ~ i ~ ') over timeline') }} as next_similarity_{{ i }},
+        {{ feature_cosine(feature_overlap('lag(embedding, ' ~ i ~ ') over timeline', 'embedding'), 'lag(features, ' ~ i ~ ') over timeline', 'features') }} as prev_similarity_{{ i }}
+        {%- endif %}
         {%- endfor %}
     from (
         select *, {% if var('llm_enrichment', false) %}null{% else %}{{ feature_count('embedding') }}{% endif %} as features
@@ -208,8 +208,7 @@ forward as (
 ),
 
 -- each posting's candidates as keys (score and seq in one BIGINT, macros/performance/top_k.sql):
--- the window_size after it (computed above) and the window_size before it (the same pairs,
--- read back from the posting i places earlier)
+-- the window_size after it and the window_size before it
 {%- set candidate_keys = [] %}
 {%- for i in range(1, window_size + 1) %}{% do candidate_keys.append('after_' ~ i) %}{% do candidate_keys.append('before_' ~ i) %}{% endfor %}
 candidates as (
@@ -219,10 +218,9 @@ candidates as (
         postings
         {%- for i in range(1, window_size + 1) %},
         {{ score_seq_key('next_similarity_' ~ i, 'next_seq_' ~ i) }} as after_{{ i }},
-        {{ score_seq_key('lag(next_similarity_' ~ i ~ ', ' ~ i ~ ') over timeline', 'lag(seq, ' ~ i ~ ') over timeline') }} as before_{{ i }}
+        {{ score_seq_key('prev_similarity_' ~ i, 'prev_seq_' ~ i) }} as before_{{ i }}
         {%- endfor %}
     from forward
-    window timeline as (partition by concept, signature order by position)
 ),
 
 -- the posting's best k keys, one pass each (scalar: no list is built or sorted)
