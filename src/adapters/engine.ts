@@ -29,6 +29,8 @@ export interface Step {
   readonly statements: readonly Statement[];
   /** The statement whose count is the rows written, or several (their counts are summed). */
   readonly counts?: number | readonly number[];
+  /** The statements may wait for the end of the transaction they run in (an engine may send them with its COMMIT); rolled back, they do not run. */
+  readonly atCommit?: boolean;
 }
 
 /** Rows written, read when asked (reading a count costs time a caller can spend later). */
@@ -206,6 +208,27 @@ export interface BatchInspection {
   readonly duplicates: number;
   /** Unique indexes on the `uniqueIndexesOf` table; 0 unless asked. */
   readonly uniqueIndexes: number;
+  /** The batch's rows (asked with `rows`). */
+  readonly rows?: number;
+  /** Whether a batch row matches a target row on the keys (compared with `=`) and the predicates (asked with `matches`). */
+  readonly matched?: boolean;
+  /** The batch's column names, in order (asked with `columns`); their types as the engine's driver names them, which may be spelled differently from `describe`. */
+  readonly columns?: readonly EngineColumn[];
+}
+
+/** What {@link EngineAdapter.inspectBatch} is asked. */
+export interface InspectOptions {
+  readonly keys: readonly string[];
+  /** Count the rows repeating a key. */
+  readonly duplicates?: boolean;
+  /** Count the unique indexes of this table. */
+  readonly uniqueIndexesOf?: Relation;
+  /** Count the batch's rows. */
+  readonly rows?: boolean;
+  /** Whether a batch row matches a row of `target` (the keys hold no NULL in the batch: `=`). */
+  readonly matches?: { readonly target: Relation; readonly predicates?: readonly string[] };
+  /** The batch's column names (instead of a `describe`). */
+  readonly columns?: boolean;
 }
 
 /** What {@link EngineAdapter.describe} describes: a relation, the rows of a query, or a temp table of this connection. */
@@ -368,7 +391,7 @@ export interface EngineAdapter extends EngineDialect {
    * NULLs, (`duplicates`) how many rows repeat a key, (`uniqueIndexesOf`) how many unique indexes
    * that table has. One query.
    */
-  inspectBatch(batch: string, o: { readonly keys: readonly string[]; readonly duplicates?: boolean; readonly uniqueIndexesOf?: Relation }): Promise<BatchInspection>;
+  inspectBatch(batch: string, o: InspectOptions): Promise<BatchInspection>;
   /** Whether a batch row matches a target row under a merge's condition (the keys, which hold no NULL in the batch, and the predicates). */
   mergeMatches(target: Relation, batch: string, o: { readonly uniqueKey: readonly string[]; readonly predicates?: readonly string[] }): Promise<boolean>;
   /**

@@ -217,7 +217,7 @@ export async function applyBatch(
   const nodeId = ctx.compiled.node.uniqueId;
   await ctx.adapter.run(ctx.adapter.createTempTable(batch, batchSql));
   const keys = strategy === 'merge' || strategy === 'delete+insert' ? uniqueKeyOf(config) : [];
-  const inspected = await inspectBatch(ctx, batch, keys, { unique: strategy === 'merge', uniqueIndexes: !!opts.noUniqueIndexes }, nodeId);
+  const inspected = await inspectBatch(ctx, batch, keys, { unique: strategy === 'merge', uniqueIndexes: !!opts.noUniqueIndexes, matches: strategy === 'merge' }, nodeId);
   if (inspected.uniqueIndexes) throw new UniqueIndexesPresent();
   const sourceColumns = inspected.columns;
   const targetColumns = opts.targetColumns ?? ctx.existing!.columns;
@@ -228,7 +228,8 @@ export async function applyBatch(
   if (schema.statements.length) opts.onSchemaChange?.();
   // a merge whose batch matches no target row inserts every batch row: the plain insert is that,
   // without the merge's join (asked once the columns are as the merge would see them)
-  const effective = strategy === 'merge' && keys.length && !nullableKeys?.size && !(await mergeMatches(ctx, batch, keys)) ? 'append' : strategy;
+  const matched = () => (!schema.statements.length && inspected.matched !== undefined ? inspected.matched : mergeMatches(ctx, batch, keys));
+  const effective = strategy === 'merge' && keys.length && !nullableKeys?.size && !(await matched()) ? 'append' : strategy;
   let range: PartitionRange | undefined;
   if (partition) {
     // before the step: which partitions it can change (for the metadata), and their span
@@ -254,8 +255,10 @@ export async function applyBatch(
 }
 
 interface BatchInspection {
-  /** The batch's columns, as `describe` gives them. */
+  /** The batch's columns, as `describe` gives them (with on_schema_change ignore only their names count: then as the query's result names them). */
   readonly columns: CatalogColumn[];
+  /** Whether a batch row matches a target row on the keys (asked with `matches`, before any schema change). */
+  readonly matched?: boolean;
   /** Lower-case key columns that hold a NULL in the batch. */
   readonly nullableKeys: Set<string>;
   /** Unique indexes on the target (asked only with `uniqueIndexes`). */
@@ -267,10 +270,13 @@ interface BatchInspection {
  * two batch rows share a key, and (with `uniqueIndexes`) whether the target has a unique index.
  * @throws CompileError BMP_INCREMENTAL_DUPLICATE_KEY when two batch rows share a unique_key (merge).
  */
-async function inspectBatch(ctx: MaterializationContext, batch: string, keys: readonly string[], o: { unique: boolean; uniqueIndexes: boolean }, nodeId: string): Promise<BatchInspection> {
-  const columns = await ctx.adapter.describe({ temp: batch });
-  if (!keys.length && !o.uniqueIndexes) return { columns, nullableKeys: new Set(), uniqueIndexes: 0 };
-  const r = await ctx.adapter.inspectBatch(batch, { keys, duplicates: o.unique, uniqueIndexesOf: o.uniqueIndexes ? ctx.relation : undefined });
+async function inspectBatch(ctx: MaterializationContext, batch: string, keys: readonly string[], o: { unique: boolean; uniqueIndexes: boolean; matches: boolean }, nodeId: string): Promise<BatchInspection> {
+  // on_schema_change ignore needs only the batch's column names: the inspection query gives them
+  const namesOnly = onSchemaChangeOf(ctx.compiled.config) === 'ignore';
+  if (!keys.length && !o.uniqueIndexes && !namesOnly) return { columns: await ctx.adapter.describe({ temp: batch }), nullableKeys: new Set(), uniqueIndexes: 0 };
+  const matches = o.matches && keys.length ? { target: ctx.relation, predicates: predicatesOf(ctx.compiled.config) } : undefined;
+  const r = await ctx.adapter.inspectBatch(batch, { keys, duplicates: o.unique, uniqueIndexesOf: o.uniqueIndexes ? ctx.relation : undefined, matches, columns: namesOnly });
+  const columns = r.columns ? [...r.columns] : await ctx.adapter.describe({ temp: batch });
   if (o.unique && r.duplicates > 0) {
     const dup = await ctx.adapter.duplicateKeys({ temp: batch }, keys);
     const n = dup.count;
@@ -281,7 +287,7 @@ async function inspectBatch(ctx: MaterializationContext, batch: string, keys: re
       'deduplicate in the model (e.g. qualify row_number() over (partition by <key> order by <updated_at> desc) = 1)',
     );
   }
-  return { columns, nullableKeys: new Set(keys.filter((_, i) => (r.nullCounts[i] ?? 0) > 0).map((k) => k.toLowerCase())), uniqueIndexes: r.uniqueIndexes };
+  return { columns, nullableKeys: new Set(keys.filter((_, i) => (r.nullCounts[i] ?? 0) > 0).map((k) => k.toLowerCase())), uniqueIndexes: r.uniqueIndexes, matched: r.matched };
 }
 
 /** Whether a batch row matches a target row as the merge's `on` would (keys without NULLs in the batch). */

@@ -78,6 +78,46 @@ describe('DuckDbAdapter', () => {
     expect(await count('select count(*) as n from "main"."we""ird"')).toBe(2);
   });
 
+  it('round trips: BEGIN goes with the first statement, statements that wait for the commit go with it, a step of statements without values is one', async () => {
+    await conn.run(`create table "main"."we""ird" (id integer)`);
+    const sent: string[] = [];
+    const raw = (conn as unknown as { raw: { run: (sql: string, p?: unknown) => Promise<unknown> } }).raw;
+    const run = raw.run.bind(raw);
+    raw.run = (sql, p) => (sent.push(sql), run(sql, p));
+    const rows = await conn.adapter.atomically(none, async () => {
+      await conn.adapter.run(conn.adapter.createTempTable('b', 'select 1 as id union all select 2'));
+      const n = await conn.adapter.run(conn.adapter.deleteInsert(rel, 'b', { columns: ['id'], uniqueKey: ['id'], nullableKeys: new Set() }));
+      await conn.adapter.run(conn.adapter.dropTempTable('b'));
+      return n();
+    });
+    expect(rows).toBe(2);
+    expect(sent).toHaveLength(3);
+    expect(sent[0]).toMatch(/^begin transaction\n;\ncreate or replace temp table "b"/);
+    expect(sent[1]).toMatch(/^delete from .*\n;\ninsert into/s);
+    expect(sent[2]).toBe('drop table if exists temp.main."b"\n;\ncommit');
+    expect(await count('select count(*) as n from "main"."we""ird"')).toBe(2);
+    // a failure drops what waited for the commit and rolls back; a body that ran nothing sends nothing
+    sent.length = 0;
+    await expect(conn.adapter.atomically(none, async () => {
+      await conn.adapter.run(conn.adapter.createTempTable('c', 'select 1 as id'));
+      await conn.adapter.run(conn.adapter.dropTempTable('c'));
+      await conn.adapter.run(conn.adapter.insertInto(rel, ['id'], 'select * from no_such_table'));
+    })).rejects.toThrow(/no_such_table/);
+    expect(sent.slice(-1)).toEqual(['rollback']);
+    expect(await conn.rows(`select 1 from duckdb_tables() where table_name = 'c'`)).toEqual([]);
+    sent.length = 0;
+    expect(await conn.adapter.atomically(none, async () => 5)).toBe(5);
+    expect(sent).toEqual([]);
+    // a statement with values goes alone, BEGIN before it
+    await conn.adapter.atomically(none, async () => void (await conn.adapter.run(conn.adapter.statements([{ sql: 'insert into "main"."we""ird" values ($1)', params: [7] }]))));
+    expect(sent).toEqual(['begin transaction', 'insert into "main"."we""ird" values ($1)', 'commit']);
+    // a query first: BEGIN alone before it
+    sent.length = 0;
+    await conn.transaction(async () => void (await conn.rows('select 1')));
+    expect([sent[0], sent.at(-1)]).toEqual(['begin transaction', 'commit']);
+    raw.run = run;
+  });
+
   it('bound statements keep their values out of the SQL text; describe reads a relation or a query', async () => {
     await conn.run(`create table "main"."we""ird" (id integer, name varchar)`);
     await conn.adapter.atomically(none, conn.adapter.statements([{ sql: `insert into "main"."we""ird" values ($1, $2)`, params: [1, "o'k"] }]));
@@ -216,6 +256,16 @@ describe("DuckDbAdapter's read intents", () => {
     // the two rows with id 2 share no key: NULL equals no other key in an index
     expect(await conn.adapter.countIndexViolations(rel, { ...index!, keySql: ['"id"'] })).toBe(1);
     expect(await conn.adapter.countIndexViolations(rel, index!)).toBe(0);
+  });
+
+  it('inspectBatch can also count the rows, probe for a match and give the batch\'s column names, in the same query', async () => {
+    await conn.run(`create table "main"."we""ird" as select * from (values (1, 'a'), (2, 'b')) as v(id, n0)`);
+    await conn.run(`create temp table batch as select * from (values (2, 'x'), (3, null)) as v(id, n0)`);
+    const { statements, result } = await conn.recording(async () => conn.adapter.inspectBatch('batch', { keys: ['id'], duplicates: true, matches: { target: rel }, columns: true }));
+    expect(result).toEqual({ nullCounts: [0], duplicates: 0, uniqueIndexes: 0, rows: 2, matched: true, columns: [{ name: 'id', type: 'INTEGER', index: 0 }, { name: 'n0', type: 'VARCHAR', index: 1 }] });
+    expect(statements).toHaveLength(0); // a query: not a statement of target/run
+    expect(await conn.adapter.inspectBatch('batch', { keys: ['id'], matches: { target: rel, predicates: ['DBT_INTERNAL_DEST.id > 2'] }, rows: true })).toEqual({ nullCounts: [0], duplicates: 0, uniqueIndexes: 0, rows: 2, matched: false });
+    expect((await conn.adapter.inspectBatch('batch', { keys: [], columns: true })).columns?.map((c) => c.name)).toEqual(['id', 'n0']);
   });
 
   it('index and interval bookkeeping: set aside and recorded in one step, read back, created again, forgotten', async () => {

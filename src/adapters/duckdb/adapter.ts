@@ -40,6 +40,7 @@ import {
   type ProcessedInterval,
   type StateOwner,
   type TouchedRows,
+  type InspectOptions,
   type Statement,
   type Step,
 } from '../engine.js';
@@ -99,7 +100,7 @@ export class DuckDbDialect implements EngineDialect {
   }
 
   dropTempTable(name: string): Step {
-    return { statements: [`drop table if exists temp.main.${quoteIdent(name)}`] };
+    return { statements: [`drop table if exists temp.main.${quoteIdent(name)}`], atCommit: true };
   }
 
   append(target: Relation, batch: string, o: ApplyOptions): Step {
@@ -236,6 +237,19 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
     let rows = NONE;
     const list = step.statements;
     const counts = step.counts;
+    if (!list.length) return NONE;
+    if (list.every((s) => typeof s === 'string')) {
+      const texts = list as readonly string[];
+      if (step.atCommit && counts === undefined) {
+        await this.conn.runAtCommit(texts);
+        return NONE;
+      }
+      // statements without values, of which only the last one's count is read: one round trip
+      if (counts === undefined || counts === texts.length - 1) {
+        const n = await this.conn.runAll(texts);
+        return counts === undefined ? NONE : n;
+      }
+    }
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
       // the count is read when asked: off the path to the next statement
@@ -325,11 +339,22 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
     return { count: Number(row?.n ?? 0), example: row?.example ?? null };
   }
 
-  async inspectBatch(batch: string, o: { readonly keys: readonly string[]; readonly duplicates?: boolean; readonly uniqueIndexesOf?: Relation }): Promise<BatchInspection> {
-    if (!o.keys.length && !o.uniqueIndexesOf) return { nullCounts: [], duplicates: 0, uniqueIndexes: 0 };
+  async inspectBatch(batch: string, o: InspectOptions): Promise<BatchInspection> {
+    if (!o.keys.length && !o.uniqueIndexesOf && !o.rows && !o.columns) return { nullCounts: [], duplicates: 0, uniqueIndexes: 0 };
+    if (o.columns && !o.rows) o = { ...o, rows: true }; // the batch's columns ride on a query with at least one aggregate
     const q = inspectBatchSql(batch, o);
-    const r = (await this.conn.rows<Record<string, unknown>>(q.sql, q.params.length ? q.params : undefined))[0] ?? {};
-    return { nullCounts: o.keys.map((_, i) => Number(r[`n${i}`] ?? 0)), duplicates: Number(r['dups'] ?? 0), uniqueIndexes: Number(r['unique_indexes'] ?? 0) };
+    const result = await this.conn.query(q.sql, q.params.length ? q.params : undefined);
+    const r = result.rows[0] ?? {};
+    // with `columns`, the batch's columns come first, then the aggregates
+    const aggregates = inspectWidth(o);
+    return {
+      nullCounts: o.keys.map((_, i) => Number(r[`n${i}`] ?? 0)),
+      duplicates: Number(r['dups'] ?? 0),
+      uniqueIndexes: Number(r['unique_indexes'] ?? 0),
+      ...(o.rows ? { rows: Number(r['rows'] ?? 0) } : {}),
+      ...(o.matches && o.keys.length ? { matched: !!r['matched'] } : {}),
+      ...(o.columns ? { columns: result.columns.slice(0, result.columns.length - aggregates).map((c, index) => ({ name: c.name, type: c.type, index })) } : {}),
+    };
   }
 
   async mergeMatches(target: Relation, batch: string, o: { readonly uniqueKey: readonly string[]; readonly predicates?: readonly string[] }): Promise<boolean> {
@@ -414,6 +439,12 @@ const RENDERED_NAME = /^\s*(?:"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_$]*)(?:\s*\.\s*
 
 function partitionCounts(rows: readonly Record<string, unknown>[]): PartitionCount[] {
   return rows.map((r) => ({ key: r['k'] === null || r['k'] === undefined ? null : String(r['k']), start: r['s'] === null || r['s'] === undefined ? null : String(r['s']), count: Number(r['n']) }));
+}
+
+/** How many aggregate columns {@link inspectBatchSql} gives for `o`. */
+function inspectWidth(o: InspectOptions): number {
+  const keys = o.keys.length;
+  return keys + (o.duplicates && keys ? 1 : 0) + (o.uniqueIndexesOf ? 1 : 0) + (o.rows ? 1 : 0) + (o.matches && keys ? 1 : 0);
 }
 
 function sum(a: RowCount, b: RowCount): RowCount {

@@ -189,6 +189,10 @@ export function interruptAllDatabases(): void {
 
 export class Connection {
   private inTransaction = false;
+  /** A transaction was opened and its BEGIN not sent yet: it goes with the next statement. */
+  private beginPending = false;
+  /** Statements to send with the transaction's COMMIT ({@link runAtCommit}). */
+  private readonly atCommit: string[] = [];
   private recorder: string[] | undefined;
   private committed = 0;
   private engine: DuckDbAdapter | undefined;
@@ -215,9 +219,27 @@ export class Connection {
    * path between two statements can spend later.
    */
   async runCounted(sql: string, params?: SqlParams): Promise<() => number> {
-    this.onStatement?.(sql, this.id);
-    this.recorder?.push(sql);
-    const result = await this.raw.run(sql, bindable(params));
+    return this.runAll([sql], params);
+  }
+
+  /**
+   * Runs statements in one round trip (without parameters; with them, only one statement), the
+   * transaction's pending BEGIN first (see {@link transaction}), and returns a function that reads
+   * the last one's row count.
+   */
+  async runAll(statements: readonly string[], params?: SqlParams): Promise<() => number> {
+    const list = [...statements];
+    if (this.beginPending) {
+      this.beginPending = false;
+      // a prepared statement holds one statement: then BEGIN goes alone
+      if (params && (Array.isArray(params) ? params.length : Object.keys(params).length)) await this.runAll([beginTransaction()]);
+      else list.unshift(beginTransaction());
+    }
+    for (const s of list) {
+      this.onStatement?.(s, this.id);
+      this.recorder?.push(s);
+    }
+    const result = await this.raw.run(list.length === 1 ? list[0]! : list.join('\n;\n'), bindable(params)); // a newline ends a trailing -- comment
     let count: number | undefined;
     return () => {
       if (count === undefined) {
@@ -258,6 +280,7 @@ export class Connection {
 
   /** Runs a query and returns rows as plain JS objects (bigints that fit become numbers). */
   async query(sql: string, params?: SqlParams): Promise<QueryResult> {
+    await this.flushBegin();
     this.onStatement?.(sql, this.id);
     const reader = await this.raw.runAndReadAll(sql, bindable(params));
     const names = reader.columnNames();
@@ -275,6 +298,7 @@ export class Connection {
    * gave: its kind, and its rows (in column order) when it returns a result set.
    */
   async execute(sql: string): Promise<StatementResult> {
+    await this.flushBegin();
     this.onStatement?.(sql, this.id);
     this.recorder?.push(sql);
     const reader = await this.raw.runAndReadAll(sql);
@@ -301,19 +325,40 @@ export class Connection {
    */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn();
-    await this.run(beginTransaction());
+    // BEGIN goes with the transaction's first statement, one round trip fewer
+    this.beginPending = true;
     this.inTransaction = true;
     try {
       const out = await fn();
-      await this.run(commit());
+      const last = this.atCommit.splice(0);
+      if (this.beginPending) this.beginPending = false; // nothing ran: nothing to commit
+      else await this.runAll([...last, commit()]);
       this.committed++;
       return out;
     } catch (err) {
-      await this.run(rollback()).catch(() => undefined);
+      this.atCommit.length = 0;
+      if (this.beginPending) this.beginPending = false;
+      else await this.run(rollback()).catch(() => undefined);
       throw err;
     } finally {
       this.inTransaction = false;
     }
+  }
+
+  /**
+   * Runs statements that may wait for the end of the open transaction (dropping a temp table it
+   * no longer reads): they go with its COMMIT, in the same round trip, and are dropped with a
+   * rollback. Outside a transaction they run now.
+   */
+  async runAtCommit(statements: readonly string[]): Promise<void> {
+    if (!statements.length) return;
+    if (this.inTransaction) this.atCommit.push(...statements);
+    else await this.runAll(statements);
+  }
+
+  /** Sends a pending BEGIN on its own (before a query, whose result a batch would not return). */
+  private async flushBegin(): Promise<void> {
+    if (this.beginPending) await this.runAll([]);
   }
 
   /**
@@ -324,6 +369,7 @@ export class Connection {
    */
   async appendRows(rel: Relation, rows: readonly (readonly unknown[])[], types?: readonly AppendType[]): Promise<void> {
     // a relation in the `temp` catalog is this connection's temp table
+    await this.flushBegin();
     const appender = await this.raw.createAppender(rel.identifier, rel.schema, rel.database === 'temp' ? 'temp' : undefined);
     for (const r of rows) {
       if (types) {

@@ -50,8 +50,11 @@ export function windowPredicate(column: string, w: EventTimeWindow, alias?: stri
  * writes: per key column the rows holding a NULL in it (`n0`, `n1`, ...), with `duplicates` the rows
  * repeating a key (`dups`; NULL equals NULL, as in the step), and with `uniqueIndexesOf` how many
  * unique indexes that table has (`unique_indexes`, one round trip less than asking apart).
- * Parameters: `uniqueIndexesOf`'s schema and name. (The batch's columns are asked with `describe`:
- * a `describe` inside this query costs DuckDB more than the round trip it saves.)
+ * Parameters: `uniqueIndexesOf`'s schema and name. With `rows` the batch's rows (`rows`); with
+ * `matches` whether a batch row matches a target row as {@link mergeMatchesSql} asks (`matched`);
+ * with `columns` the batch's columns come first, as the result's columns (no row values): one
+ * round trip instead of a `describe` (a `describe` inside this query costs DuckDB more than the
+ * round trip it saves).
  *
  * ### Example (merge on `id`)
  * ```sql
@@ -59,7 +62,17 @@ export function windowPredicate(column: string, w: EventTimeWindow, alias?: stri
  * from "__bmp_batch_m"
  * ```
  */
-export function inspectBatchSql(batch: string, o: { readonly keys: readonly string[]; readonly duplicates?: boolean; readonly uniqueIndexesOf?: Relation }): { sql: string; params: string[] } {
+export function inspectBatchSql(
+  batch: string,
+  o: {
+    readonly keys: readonly string[];
+    readonly duplicates?: boolean;
+    readonly uniqueIndexesOf?: Relation;
+    readonly rows?: boolean;
+    readonly matches?: { readonly target: Relation; readonly predicates?: readonly string[] };
+    readonly columns?: boolean;
+  },
+): { sql: string; params: string[] } {
   const cols = o.keys.map(quoteIdent);
   const parts = cols.map((c, i) => `count(*) filter (where ${c} is null) as n${i}`);
   if (o.duplicates && cols.length === 1) {
@@ -73,7 +86,12 @@ export function inspectBatchSql(batch: string, o: { readonly keys: readonly stri
     params.push(o.uniqueIndexesOf.schema, o.uniqueIndexesOf.identifier);
     parts.push(`(select count(*) from duckdb_indexes() where is_unique and lower(schema_name) = lower($1) and lower(table_name) = lower($2)) as unique_indexes`);
   }
-  return { sql: `select ${parts.join(', ')}${cols.length ? ` from ${quoteIdent(batch)}` : ''}`, params };
+  if (o.rows) parts.push('count(*) as rows');
+  if (o.matches && o.keys.length) parts.push(`${matchesExpr(o.matches.target, batch, o.keys, o.matches.predicates)} as matched`);
+  const fromBatch = cols.length || o.rows || o.matches;
+  const inspect = `select ${parts.join(', ')}${fromBatch ? ` from ${quoteIdent(batch)}` : ''}`;
+  // the batch's columns first: a batch column named like an aggregate does not hide its value
+  return { sql: o.columns ? `select b.*, i.* from (${inspect}) as i left join (select * from ${quoteIdent(batch)} limit 0) as b on true` : inspect, params };
 }
 
 /**
@@ -89,7 +107,11 @@ export function inspectBatchSql(batch: string, o: { readonly keys: readonly stri
  * ```
  */
 export function mergeMatchesSql(target: Relation, batch: string, o: { readonly uniqueKey: readonly string[]; readonly predicates?: readonly string[] }): string {
-  return `select exists (select 1 from ${relationSql(target)} as ${DEST}\njoin ${quoteIdent(batch)} as ${SRC}\non ${andAll([keyMatch(o.uniqueKey, new Set()), ...(o.predicates ?? [])])}) as matched`;
+  return `select ${matchesExpr(target, batch, o.uniqueKey, o.predicates)} as matched`;
+}
+
+function matchesExpr(target: Relation, batch: string, keys: readonly string[], predicates: readonly string[] | undefined): string {
+  return `exists (select 1 from ${relationSql(target)} as ${DEST}\njoin ${quoteIdent(batch)} as ${SRC}\non ${andAll([keyMatch(keys, new Set()), ...(predicates ?? [])])})`;
 }
 
 /** `insert into target (cols) select cols from batch [order by partition]` */
