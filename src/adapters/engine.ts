@@ -31,6 +31,8 @@ export interface Step {
   readonly counts?: number | readonly number[];
   /** The statements may wait for the end of the transaction they run in (an engine may send them with its COMMIT); rolled back, they do not run. */
   readonly atCommit?: boolean;
+  /** Only the first statement holds SQL a user wrote: the engine may send them together (an error in the first keeps its position). */
+  readonly together?: boolean;
 }
 
 /** Rows written, read when asked (reading a count costs time a caller can spend later). */

@@ -78,7 +78,7 @@ describe('DuckDbAdapter', () => {
     expect(await count('select count(*) as n from "main"."we""ird"')).toBe(2);
   });
 
-  it('round trips: BEGIN goes with the first statement, statements that wait for the commit go with it, a step of statements without values is one', async () => {
+  it('round trips: statements that wait for the commit go with it, a step of statements without values is one; an error keeps its LINE', async () => {
     await conn.run(`create table "main"."we""ird" (id integer)`);
     const sent: string[] = [];
     const raw = (conn as unknown as { raw: { run: (sql: string, p?: unknown) => Promise<unknown> } }).raw;
@@ -91,10 +91,13 @@ describe('DuckDbAdapter', () => {
       return n();
     });
     expect(rows).toBe(2);
-    expect(sent).toHaveLength(3);
-    expect(sent[0]).toMatch(/^begin transaction\n;\ncreate or replace temp table "b"/);
-    expect(sent[1]).toMatch(/^delete from .*\n;\ninsert into/s);
-    expect(sent[2]).toBe('drop table if exists temp.main."b"\n;\ncommit');
+    expect(sent).toHaveLength(4);
+    expect(sent[0]).toBe('begin transaction');
+    expect(sent[1]).toMatch(/^create or replace temp table "b"/);
+    expect(sent[2]).toMatch(/^delete from .*\n;\ninsert into/s);
+    expect(sent[3]).toBe('drop table if exists temp.main."b"\n;\ncommit');
+    // the first statement of a transaction is sent alone: DuckDB's LINE n points into it
+    await expect(conn.adapter.atomically(none, async () => void (await conn.adapter.run(conn.adapter.createTempTable('x', 'select 1 as a,\n  nope from range(3)'))))).rejects.toThrow(/LINE 3:   nope from range/);
     expect(await count('select count(*) as n from "main"."we""ird"')).toBe(2);
     // a failure drops what waited for the commit and rolls back; a body that ran nothing sends nothing
     sent.length = 0;

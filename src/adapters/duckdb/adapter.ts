@@ -88,7 +88,7 @@ export class DuckDbDialect implements EngineDialect {
   }
 
   createIndexes(rel: Relation, indexes: readonly IndexSpec[], o?: { ifNotExists?: boolean }): Step {
-    return { statements: createIndexStatements(rel, indexes, !!o?.ifNotExists) };
+    return { statements: createIndexStatements(rel, indexes, !!o?.ifNotExists), together: true };
   }
 
   dropRelation(rel: Relation, kind: RelationKind): Step {
@@ -111,20 +111,21 @@ export class DuckDbDialect implements EngineDialect {
     return lastCounts(mergeSql(target, batch, o));
   }
 
+  // the delete holds the predicates a user wrote; the insert from the batch is bmp's
   deleteInsert(target: Relation, batch: string, o: KeyedOptions): Step {
-    return lastCounts(deleteInsertSql(target, batch, o));
+    return { ...lastCounts(deleteInsertSql(target, batch, o)), together: true };
   }
 
   insertOverwrite(target: Relation, batch: string, o: OverwriteOptions): Step {
-    return lastCounts(insertOverwriteSql(target, batch, o));
+    return { ...lastCounts(insertOverwriteSql(target, batch, o)), together: true };
   }
 
   replaceWindow(target: Relation, batch: string, o: ApplyOptions & { readonly eventTime: string; readonly window: EventTimeWindow }): Step {
-    return lastCounts(replaceWindowSql(target, batch, o));
+    return { ...lastCounts(replaceWindowSql(target, batch, o)), together: true };
   }
 
   addColumns(rel: Relation, columns: readonly { readonly name: string; readonly type: string }[]): Step {
-    return { statements: columns.map((c) => addColumn(rel, c.name, c.type)) };
+    return { statements: columns.map((c) => addColumn(rel, c.name, c.type)), together: true };
   }
 
   createSnapshot(rel: Relation, select: string, cfg: SnapshotConfig, now: string): Step {
@@ -245,7 +246,7 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
         return NONE;
       }
       // statements without values, of which only the last one's count is read: one round trip
-      if (counts === undefined || counts === texts.length - 1) {
+      if (step.together && (counts === undefined || counts === texts.length - 1)) {
         const n = await this.conn.runAll(texts);
         return counts === undefined ? NONE : n;
       }

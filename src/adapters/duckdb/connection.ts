@@ -223,17 +223,18 @@ export class Connection {
   }
 
   /**
-   * Runs statements in one round trip (without parameters; with them, only one statement), the
-   * transaction's pending BEGIN first (see {@link transaction}), and returns a function that reads
-   * the last one's row count.
+   * Runs statements in one round trip (without parameters; with them, only one statement), after
+   * the transaction's pending BEGIN (see {@link transaction}), and returns a function that reads
+   * the last one's row count. DuckDB locates an error (LINE n, caret) correctly only in the first
+   * statement of the text: later ones must be bmp's own, not SQL a user wrote.
    */
   async runAll(statements: readonly string[], params?: SqlParams): Promise<() => number> {
     const list = [...statements];
     if (this.beginPending) {
+      // BEGIN alone: before another statement in the same text, DuckDB would place that statement's
+      // error (LINE n and caret) wrongly, as it does for any statement after the first
       this.beginPending = false;
-      // a prepared statement holds one statement: then BEGIN goes alone
-      if (params && (Array.isArray(params) ? params.length : Object.keys(params).length)) await this.runAll([beginTransaction()]);
-      else list.unshift(beginTransaction());
+      await this.runAll([beginTransaction()]);
     }
     for (const s of list) {
       this.onStatement?.(s, this.id);
@@ -325,7 +326,7 @@ export class Connection {
    */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn();
-    // BEGIN goes with the transaction's first statement, one round trip fewer
+    // BEGIN is sent when the first statement is: a transaction that runs nothing sends nothing
     this.beginPending = true;
     this.inTransaction = true;
     try {
