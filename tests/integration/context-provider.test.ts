@@ -119,6 +119,14 @@ describe('execute and the database, per kind (dbt: execute, statement blocks, ru
     expect((await render('compile', viaStatement)).out).toBe('2.25|1.50');
   });
 
+  it('DECIMALs inside a LIST, STRUCT or MAP are Decimals too (Python: lists and dicts of Decimal); DOUBLEs stay floats', async () => {
+    const q = "select [amount, amount * 2] as l, {'a': amount, 'n': name} as s, [{'x': amount}] as ls, map([name], [amount]) as mp, [amount::double] as dl, amount as top from main.t order by id";
+    const src = `{% set t = run_query("${q}") %}{{ t.rows[0]['l'] }}|{{ t.rows[0]['s'] }}|{{ t.rows[1]['ls'][0]['x'] }}|{{ t.rows[0]['mp'][0]['value'] }}|{{ t.rows[0]['dl'] }}|{{ t.rows[0]['l'][1] + t.rows[1]['s']['a'] }}|{{ '{:.3f}'.format(t.rows[0]['l'][0]) }}|{{ t.rows[1]['top'] }}`;
+    expect((await render('compile', src)).out).toBe("[Decimal('1.50'), Decimal('3.00')]|{'a': Decimal('1.50'), 'n': 'ada'}|2.25|1.50|[1.5]|5.25|1.500|2.25");
+    // a lone list column (its type `DECIMAL(10,2)[]` starts as a DECIMAL column's does)
+    expect((await render('compile', "{{ run_query('select [amount] as l from main.t order by id').columns[0].values() }}")).out).toBe("[[Decimal('1.50')], [Decimal('2.25')]]");
+  });
+
   it('a failing statement is a located compile error', async () => {
     await expect(render('compile', "select 1\n{% do run_query('select * from no_such_table') %}")).rejects.toMatchObject({ code: 'BMP_RUN_QUERY', where: { file: 'models/m.sql', line: 2 } });
   });

@@ -2,8 +2,9 @@
 import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue, DuckDBValueConverter } from '@duckdb/node-api';
 import { DatabaseError } from '../../errors.js';
+import { DecimalText } from '../../manifest/decimal-text.js';
 import type { Relation } from '../../manifest/types.js';
 import { DuckDbAdapter } from './adapter.js';
 import { beginTransaction, commit, rollback, quoteIdent } from './sql.js';
@@ -43,7 +44,10 @@ export interface StatementResult {
   /** Whether it returned a result set (a query), as opposed to a count of changed rows or nothing. */
   readonly returnsRows: boolean;
   readonly columns: readonly { readonly name: string; readonly type: string }[];
-  /** Rows in column order (empty unless `returnsRows`). */
+  /**
+   * Rows in column order (empty unless `returnsRows`). A DECIMAL column's values are their exact
+   * text; a DECIMAL inside a LIST, ARRAY, STRUCT, MAP or UNION value is a {@link DecimalText}.
+   */
   readonly rows: readonly (readonly unknown[])[];
   readonly rowsChanged: number;
 }
@@ -519,13 +523,26 @@ function bindable(params: SqlParams | undefined): DuckDBValue[] | Record<string,
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, conv(v)]));
 }
 
+/** node-api's JS values, except that a DECIMAL becomes a {@link DecimalText} at any depth. */
+function exactValues(): DuckDBValueConverter<unknown> {
+  const api = duckdb();
+  const typeId = api.DuckDBTypeId.DECIMAL;
+  return (value, type, converter) => (value !== null && type.typeId === typeId ? new DecimalText(String(value)) : api.JSDuckDBValueConverter(value, type, converter as never));
+}
+
 /**
  * A result's rows as plain values, except that a DECIMAL column's values are their exact decimal
- * text (`'1.50'` for DECIMAL(10,2) 1.5: a double would lose the scale and, past 15 digits, digits).
+ * text (`'1.50'` for DECIMAL(10,2) 1.5: a double would lose the scale and, past 15 digits, digits),
+ * and a DECIMAL nested in another value is a {@link DecimalText}.
  */
-function exactRows(reader: { getRowsJS(): unknown[][]; getRows(): unknown[][] }, types: readonly string[]): unknown[][] {
+function exactRows(reader: { getRowsJS(): unknown[][]; getRows(): unknown[][]; convertRows<T>(converter: DuckDBValueConverter<T>): (T | null)[][] }, types: readonly string[]): unknown[][] {
+  // a DECIMAL column's type is `DECIMAL(p,s)`; `DECIMAL(p,s)[]`, `STRUCT(a DECIMAL(p,s))`, ... hold some
+  const isDecimal = (t: string) => /^DECIMAL\(\d+,\s*\d+\)$/.test(t);
+  if (types.some((t) => t.includes('DECIMAL(') && !isDecimal(t))) {
+    return reader.convertRows(exactValues()).map((r) => r.map((v) => (v instanceof DecimalText ? v.text : toPlain(v))));
+  }
+  const decimals = types.flatMap((t, i) => (isDecimal(t) ? [i] : []));
   const rows = reader.getRowsJS().map((r) => r.map(toPlain));
-  const decimals = types.flatMap((t, i) => (/^DECIMAL\(/.test(t) ? [i] : []));
   if (!decimals.length) return rows;
   const raw = reader.getRows();
   rows.forEach((row, r) => {

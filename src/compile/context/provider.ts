@@ -16,6 +16,7 @@
 import { envVar, projectVars, resolveVar, type LoadedConfig, type VarLookup, type VarRender } from '../../config/index.js';
 import { BmpError, CompileError, type ErrorLocation } from '../../errors.js';
 import { PyDecimal, PyFloat, TemplateRelation, stripKeywords, suspensionIn, type TemplateEngine } from '../../jinja/index.js';
+import { DecimalText } from '../../manifest/decimal-text.js';
 import type { Manifest, ManifestNode } from '../../manifest/types.js';
 import { YamlTimestamp } from '../../manifest/yaml-timestamp.js';
 import { manifestDicts, type ManifestDicts } from '../../report/index.js';
@@ -256,6 +257,17 @@ function splitArgs(args: unknown[]): { positional: unknown[]; kwargs: Record<str
 
 const FLOAT_TYPE = /^(DOUBLE|FLOAT|REAL|FLOAT4|FLOAT8)$/i;
 const DECIMAL_TYPE = /^(DECIMAL|NUMERIC)\(/i;
+const NESTED_DECIMAL = /(DECIMAL|NUMERIC)\(/i;
+
+/** A nested value with each {@link DecimalText} in it made a Decimal. */
+function withDecimals(v: unknown): unknown {
+  if (v instanceof DecimalText) return PyDecimal.parse(v.text);
+  if (Array.isArray(v)) return v.map(withDecimals);
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withDecimals(x)]));
+  }
+  return v;
+}
 
 /**
  * Values DuckDB returns, as templates see them: dates and timestamps become datetime objects, a
@@ -265,6 +277,8 @@ const DECIMAL_TYPE = /^(DECIMAL|NUMERIC)\(/i;
 export function templateValue(value: unknown, type: AgateType, engineType = ''): unknown {
   // agate gives a DECIMAL/NUMERIC column's values as Python Decimals (the engine sends their exact text)
   if (typeof value === 'string' && DECIMAL_TYPE.test(engineType)) return PyDecimal.parse(value);
+  // and so are the DECIMALs inside a LIST, STRUCT or MAP value (Python's duckdb gives lists and dicts of Decimals)
+  if (typeof value === 'object' && value !== null && NESTED_DECIMAL.test(engineType)) return withDecimals(value);
   if (typeof value === 'number') return Number.isInteger(value) && FLOAT_TYPE.test(engineType) ? new PyFloat(value) : value;
   if (value instanceof Date) {
     if (type === AgateType.Date) return new PyDate(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate());

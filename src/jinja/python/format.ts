@@ -167,6 +167,7 @@ function parseSpec(text: string): Spec {
 
 /** Python's `format(value, spec)`. */
 export function formatValue(value: unknown, specText: string): string {
+  if (value instanceof PyDecimal) return formatDecimal(value, specText);
   const o = value as { __format__?: (s: string) => unknown };
   if (value !== null && typeof value === 'object' && typeof o.__format__ === 'function') return String(o.__format__(specText));
   if (specText === '') return str(value);
@@ -303,6 +304,87 @@ function pad(s: string, spec: Pick<Spec, 'fill' | 'align' | 'width'>): string {
     default:
       return spec.fill.repeat(room) + s;
   }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Decimal.__format__
+
+const DECIMAL_SPEC = /^(?:(.)?([<>=^]))?([+\- ])?(z)?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([eEfFgGn%])?$/su;
+
+/**
+ * Python's `format(Decimal, spec)` (what `'{:.2f}'.format(d)` calls): the exact digits, rounded half
+ * to even where the precision asks, never through a float (`'{:.2f}'` of Decimal('2.675') is `2.68`,
+ * of the float 2.675 `2.67`). As Python's: no type is `G` with the Decimal's own digits (`1.50`,
+ * `1E+2`); `e`/`g` exponents are not zero-padded (`1.50e+0`); `g` keeps trailing zeros; `%`
+ * multiplies by 100 exactly; `,` groups (with `0` padding inside the groups); `z` drops a negative
+ * zero's sign. `#`, `_`, a `0` flag next to a fill or alignment, and integer types raise ValueError.
+ */
+function formatDecimal(d: PyDecimal, specText: string): string {
+  const m = DECIMAL_SPEC.exec(specText);
+  if (!m || m[5] || m[8] === '_' || (m[6] && (m[1] !== undefined || m[2] !== undefined))) throw valueError('invalid format string');
+  const [, fill = ' ', align = '>', signFlag, noNegZero, , zeroPad, widthText, grouping, precText] = m;
+  let type = m[10] ?? 'G';
+  if (type === 'n') type = 'g';
+  let precision = precText === undefined ? undefined : Number(precText);
+  if (precision === 0 && (type === 'g' || type === 'G')) precision = 1;
+  const fixedPoint = type === 'f' || type === 'F' || type === '%';
+  const exponent = type === 'e' || type === 'E';
+  let v = type === '%' ? d.movePoint(2) : d;
+  if (precision !== undefined) {
+    if (exponent) v = v.roundSignificant(precision + 1);
+    else if (fixedPoint) v = v.quantize(-precision);
+    else if (v.digits.length > precision) v = v.roundSignificant(precision);
+  }
+  const zero = !v.__bool__();
+  // a zero with a positive exponent has no fixed-point form: 0E+3 is 0
+  if (zero && v.exponent > 0 && fixedPoint) v = v.quantize(0);
+  const digits = v.digits;
+  const left = v.exponent + digits.length;
+  const dot = exponent ? (zero && precision !== undefined ? 1 - precision : 1) : fixedPoint || (v.exponent <= 0 && left > -6) ? left : 1;
+  let intPart: string;
+  let fracPart: string;
+  if (dot < 0) [intPart, fracPart] = ['0', '0'.repeat(-dot) + digits];
+  else if (dot > digits.length) [intPart, fracPart] = [digits + '0'.repeat(dot - digits.length), ''];
+  else [intPart, fracPart] = [digits.slice(0, dot) || '0', digits.slice(dot)];
+  const exp = left - dot;
+  const negative = v.isNegative && !(noNegZero && zero);
+  const sign = negative ? '-' : signFlag === '+' || signFlag === ' ' ? signFlag : '';
+  let tail = fracPart ? `.${fracPart}` : '';
+  if (exp !== 0 || exponent) tail += `${type === 'e' || type === 'g' ? 'e' : 'E'}${exp < 0 ? '-' : '+'}${Math.abs(exp)}`;
+  if (type === '%') tail += '%';
+  const width = widthText ? Number(widthText) : 0;
+  const body = groupWithZeros(intPart, grouping ?? '', zeroPad ? width - tail.length - sign.length : 0) + tail;
+  const room = width - sign.length - [...body].length;
+  const padding = room > 0 ? fill.repeat(room) : '';
+  switch (align) {
+    case '<':
+      return sign + body + padding;
+    case '=':
+      return sign + padding + body;
+    case '^': {
+      const half = Math.floor(padding.length / 2);
+      return padding.slice(0, half) + sign + body + padding.slice(half);
+    }
+    default:
+      return padding + sign + body;
+  }
+}
+
+/** Integer digits grouped by 3 with `sep` (if any), zero-padded to `minWidth` characters (separators included). */
+function groupWithZeros(digits: string, sep: string, minWidth: number): string {
+  if (!sep) return digits.padStart(Math.max(minWidth, 1), '0');
+  const groups: string[] = [];
+  let rest = digits;
+  let min = minWidth;
+  for (;;) {
+    const size = Math.min(Math.max(rest.length, min, 1), 3);
+    groups.push(rest.slice(-size).padStart(size, '0'));
+    rest = rest.slice(0, Math.max(0, rest.length - size));
+    min -= size;
+    if (!rest && min <= 0) break;
+    min -= sep.length;
+  }
+  return groups.reverse().join(sep);
 }
 
 // ------------------------------------------------------------------------------------------------

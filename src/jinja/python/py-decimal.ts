@@ -12,6 +12,8 @@
  * Operands: Decimal with Decimal or int (and bool) gives a Decimal; with a float, arithmetic raises
  * Python's TypeError (`unsupported operand type(s) for +: 'decimal.Decimal' and 'float'`) while
  * comparisons and `==` compare the exact values (`Decimal('1.5') == 1.5`, `Decimal('1.1') != 1.1`).
+ * `str.format` / `format()` format the exact digits as Python's `Decimal.__format__` does (format.ts);
+ * printf-style `%` converts to a float first, as Python's does.
  */
 import { typeError, unsupported, valueError } from './errors.js';
 import { PyFloat } from '../../manifest/py-float.js';
@@ -99,6 +101,30 @@ export class PyDecimal {
   /** The number of digits after the point (`1.50` → 2); negative for `1E+2`. */
   get scale(): number {
     return -this.#exp;
+  }
+
+  /** The coefficient's digits (`1.50` → `150`). */
+  get digits(): string {
+    return this.#coef.toString();
+  }
+
+  /** The exponent (`1.50` → -2; the value is ±digits × 10^exponent). */
+  get exponent(): number {
+    return this.#exp;
+  }
+
+  /** The same digits with the point moved `n` places right (exact: `1.50` by 2 is `150`). */
+  movePoint(n: number): PyDecimal {
+    return new PyDecimal(this.#neg, this.#coef, this.#exp + n);
+  }
+
+  /** Rounded to `places` significant digits, half to even (a zero stays as it is). */
+  roundSignificant(places: number): PyDecimal {
+    if (this.#coef === 0n) return this;
+    const adjusted = (d: PyDecimal) => d.#exp + digitCount(d.#coef) - 1;
+    const r = this.quantize(adjusted(this) + 1 - places);
+    // 9.99 to 2 digits is 10.0: one digit too many, rounded once more
+    return adjusted(r) === adjusted(this) ? r : r.quantize(adjusted(r) + 1 - places);
   }
 
   /** The signed coefficient (the value is coefficient × 10^exponent). */
