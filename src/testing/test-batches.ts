@@ -91,6 +91,14 @@ export function planBatches(tests: Iterable<ExecutableNode>, manifest: Manifest,
  * grouped tests as probes (`count(x) - count(distinct x)`: zero exactly when nothing repeats; the
  * runner then asks a non-zero probe's own query for dbt's count).
  *
+ * The single pass is within ~15% of the floor any plan over a view has (every tested column computed
+ * once, no test at all: the bench's `floor` row). Measured on the bench's 1M-row staging view and
+ * the pipeline's views (min of 7, CPU, one DuckDB thread), the alternatives cost more: the view's
+ * tested columns written to a temp table first, then tested (+15–25%: the write costs more than the
+ * predicates it saves); `unique` in a query of its own, the rest in the pass (+13% when the column
+ * needs the view's dedupe; −20% on a view whose key is a plain column, no better on another: no
+ * rule the planner can see); groups by column (each group recomputes the view's shared work).
+ *
  * ### Examples
  * ```ts
  * batchSql('"main"."orders"', [
