@@ -224,16 +224,26 @@ export function builtinTestAggregate(name: string, args: Args): string | undefin
  * when the test has no failures (a probe: not dbt's count otherwise), or undefined for other tests.
  * Lets a single pass over a view answer `unique` without grouping the view's rows a second time.
  *
+ * With `integerKey` (the caller knows `unique`'s column is of an integer type) the distinct values
+ * are counted as the set bits of a bitmap over the column's range (`bitstring_agg`), which costs
+ * DuckDB a fraction of `count(distinct ...)`'s hash table (1M keys: ~20 ms of CPU instead of
+ * ~150 ms). DuckDB sizes the bitmap from the column's statistics and refuses to bind it without
+ * them or for a range of 10^9 or more; the caller then asks again without `integerKey`.
+ *
  * ### Examples
  * ```ts
  * builtinTestProbe('unique', { column_name: 'id' }); // 'count(id) - count(distinct id)'
+ * builtinTestProbe('unique', { column_name: 'id' }, { integerKey: true });
+ * // 'count(id) - coalesce(bit_count(bitstring_agg(id)), 0)'
  * ```
  */
-export function builtinTestProbe(name: string, args: Args): string | undefined {
+export function builtinTestProbe(name: string, args: Args, opts: { integerKey?: boolean } = {}): string | undefined {
   const col = args['column_name'] as string | undefined;
   switch (name) {
     case 'unique':
-      // NULLs are not compared, as in the test's `where col is not null`
+      // NULLs are not compared, as in the test's `where col is not null`; no non-null value: a NULL
+      // bitmap, zero distinct values
+      if (opts.integerKey) return `count(${col}) - coalesce(bit_count(bitstring_agg(${col})), 0)`;
       return `count(${col}) - count(distinct ${col})`;
     case 'unique_combination_of_columns':
       // a row of NULLs is one value, as `group by` makes it one group

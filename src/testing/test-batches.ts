@@ -26,6 +26,8 @@ export interface BatchGroup {
 
 export interface BatchSql {
   readonly sql: string;
+  /** True when a probe counts an integer column's distinct values with a bitmap (see {@link batchSql}'s `integerColumns`). */
+  readonly bitmaps?: boolean;
   /** Result column of each member, by test unique id. */
   readonly columns: ReadonlyMap<string, string>;
   /** Members whose column is a probe: 0 means no failures, anything else needs the test's own query. */
@@ -89,7 +91,10 @@ export function planBatches(tests: Iterable<ExecutableNode>, manifest: Manifest,
  * anew for every reference) the relation is read exactly once: one aggregate per test over all its
  * rows, no `where` (pushed into a view, a filter on a computed column computes it a second time) and
  * grouped tests as probes (`count(x) - count(distinct x)`: zero exactly when nothing repeats; the
- * runner then asks a non-zero probe's own query for dbt's count).
+ * runner then asks a non-zero probe's own query for dbt's count). `integerColumns` (lower-cased
+ * names of the relation's integer-typed columns) lets `unique` on such a column count distinct
+ * values with a bitmap instead (see builtinTestProbe; the result says `bitmaps`, and if DuckDB
+ * refuses the bitmap the caller asks again without `integerColumns`).
  *
  * The single pass is within ~15% of the floor any plan over a view has (every tested column computed
  * once, no test at all: the bench's `floor` row). Measured on the bench's 1M-row staging view and
@@ -130,8 +135,8 @@ export function planBatches(tests: Iterable<ExecutableNode>, manifest: Manifest,
  * from "main"."orders_view"
  * ```
  */
-export function batchSql(relation: string, members: readonly BatchMember[], opts: { singleScan?: boolean } = {}): BatchSql {
-  if (opts.singleScan) return singleScanSql(relation, members);
+export function batchSql(relation: string, members: readonly BatchMember[], opts: { singleScan?: boolean; integerColumns?: ReadonlySet<string> } = {}): BatchSql {
+  if (opts.singleScan) return singleScanSql(relation, members, opts.integerColumns);
   const columns = new Map<string, string>();
   const probes = new Set(members.filter((m) => PROBE_TESTS.includes(m.testName)).map((m) => m.id));
   const filtered: { alias: string; cond: string }[] = [];
@@ -167,17 +172,29 @@ export function batchSql(relation: string, members: readonly BatchMember[], opts
 }
 
 /** {@link batchSql} with `singleScan`: every member one aggregate of a single pass over `relation`. */
-function singleScanSql(relation: string, members: readonly BatchMember[]): BatchSql {
+function singleScanSql(relation: string, members: readonly BatchMember[], integerColumns: ReadonlySet<string> | undefined): BatchSql {
   const columns = new Map<string, string>();
   const probes = new Set<string>();
+  let bitmaps = false;
   const aggregates = members.map((m, i) => {
     const alias = `t${i}`;
     columns.set(m.id, alias);
-    const probe = builtinTestProbe(m.testName, m.args);
+    const col = plainColumn(m.args['column_name']);
+    const integerKey = m.testName === 'unique' && col !== undefined && !!integerColumns?.has(col);
+    bitmaps ||= integerKey;
+    const probe = builtinTestProbe(m.testName, m.args, { integerKey });
     if (PROBE_TESTS.includes(m.testName) || probe !== undefined) probes.add(m.id);
     const agg = probe ?? builtinTestAggregate(m.testName, m.args);
     if (agg === undefined) throw new Error(`test ${m.id} (${m.testName}) cannot be batched`);
     return `    ${agg} as ${quoteIdent(alias)}`;
   });
-  return { sql: `select\n${aggregates.join(',\n')}\nfrom ${relation}`, columns, probes };
+  return { sql: `select\n${aggregates.join(',\n')}\nfrom ${relation}`, columns, probes, ...(bitmaps ? { bitmaps } : {}) };
+}
+
+const PLAIN_IDENT = /^(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")$/;
+
+/** A column argument that names one column (bare or double-quoted), lower-cased and unquoted; else undefined. */
+export function plainColumn(arg: unknown): string | undefined {
+  if (typeof arg !== 'string' || !PLAIN_IDENT.test(arg)) return undefined;
+  return (arg.startsWith('"') ? arg.slice(1, -1).replaceAll('""', '"') : arg).toLowerCase();
 }

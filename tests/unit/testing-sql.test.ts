@@ -87,6 +87,29 @@ describe('built-in test SQL', () => {
     expect([...columns.values()]).toEqual(['t0', 't1', 't2', 't3', 't4']);
     expect([...probes].sort()).toEqual(['b', 'c', 'd']);
   });
+
+  it('counts unique on an integer column with a bitmap, on other columns with count(distinct)', () => {
+    const members = [
+      { id: 'a', testName: 'unique', args: { column_name: 'ID' } },
+      { id: 'b', testName: 'unique', args: { column_name: 'kind' } },
+      { id: 'c', testName: 'unique', args: { column_name: '"Code"' } },
+      { id: 'd', testName: 'unique', args: { column_name: 'id + 1' } },
+      { id: 'e', testName: 'not_null', args: { column_name: 'id' } },
+    ];
+    const batch = batchSql('"main"."v"', members, { singleScan: true, integerColumns: new Set(['id', 'code']) });
+    expect(batch.sql.split('\n').slice(1, 5)).toEqual([
+      '    count(ID) - coalesce(bit_count(bitstring_agg(ID)), 0) as "t0",',
+      '    count(kind) - count(distinct kind) as "t1",',
+      '    count("Code") - coalesce(bit_count(bitstring_agg("Code")), 0) as "t2",',
+      '    count(id + 1) - count(distinct id + 1) as "t3",',
+    ]);
+    expect(batch.bitmaps).toBe(true);
+    expect([...batch.probes].sort()).toEqual(['a', 'b', 'c', 'd']);
+    // no integer column tested for uniqueness: no bitmap, nothing to ask again
+    expect(batchSql('"main"."v"', members.slice(1, 2), { singleScan: true, integerColumns: new Set(['id']) }).bitmaps).toBeUndefined();
+    // a table's batch groups unique by itself
+    expect(batchSql('"main"."t"', members, { integerColumns: new Set(['id']) }).sql).not.toContain('bitstring_agg');
+  });
 });
 
 describe('batch planning', () => {
