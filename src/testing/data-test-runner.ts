@@ -50,7 +50,7 @@ async function runBatch(session: Session, group: BatchGroup, conn: Connection): 
     // a view is computed anew for every reference (and a filter pushed into it computes its
     // columns twice): read it in a single pass
     const singleScan = kind !== 'table';
-    const integerColumns = singleScan && group.members.some((m) => m.testName === 'unique') ? await integerColumnsOf(session, target, conn) : undefined;
+    const integerColumns = group.members.some((m) => m.testName === 'unique') ? await integerColumnsOf(session, target, conn) : undefined;
     let batch = batchSql(relation, group.members, { singleScan, integerColumns });
     let rows: Record<string, unknown>[];
     try {

@@ -92,9 +92,9 @@ export function planBatches(tests: Iterable<ExecutableNode>, manifest: Manifest,
  * rows, no `where` (pushed into a view, a filter on a computed column computes it a second time) and
  * grouped tests as probes (`count(x) - count(distinct x)`: zero exactly when nothing repeats; the
  * runner then asks a non-zero probe's own query for dbt's count). `integerColumns` (lower-cased
- * names of the relation's integer-typed columns) lets `unique` on such a column count distinct
- * values with a bitmap instead (see builtinTestProbe; the result says `bitmaps`, and if DuckDB
- * refuses the bitmap the caller asks again without `integerColumns`).
+ * names of the relation's integer-typed columns) makes `unique` on such a column, in either form, a
+ * probe that counts distinct values with a bitmap (see builtinTestProbe; the result says `bitmaps`,
+ * and if DuckDB refuses the bitmap the caller asks again without `integerColumns`).
  *
  * The single pass is within ~15% of the floor any plan over a view has (every tested column computed
  * once, no test at all: the bench's `floor` row). Measured on the bench's 1M-row staging view and
@@ -142,6 +142,7 @@ export function batchSql(relation: string, members: readonly BatchMember[], opts
   const filtered: { alias: string; cond: string }[] = [];
   const whole: string[] = [];
   const grouped: string[] = [];
+  let bitmaps = false;
   members.forEach((m, i) => {
     const alias = `t${i}`;
     columns.set(m.id, alias);
@@ -153,6 +154,14 @@ export function batchSql(relation: string, members: readonly BatchMember[], opts
     const agg = builtinTestAggregate(m.testName, m.args);
     if (agg !== undefined) {
       whole.push(`    ${agg} as ${quoteIdent(alias)}`);
+      return;
+    }
+    if (isIntegerKey(m, opts.integerColumns)) {
+      // a bitmap of the column's values costs DuckDB about half of grouping them; a non-zero
+      // probe is followed by the test's own query
+      whole.push(`    ${builtinTestProbe(m.testName, m.args, { integerKey: true })} as ${quoteIdent(alias)}`);
+      probes.add(m.id);
+      bitmaps = true;
       return;
     }
     const sql = builtinTestSql(m.testName, relation, m.args);
@@ -168,7 +177,13 @@ export function batchSql(relation: string, members: readonly BatchMember[], opts
   }
   if (whole.length) parts.push(`(\n  select\n${whole.join(',\n')}\n  from ${relation}\n) as bmp_whole`);
   parts.push(...grouped);
-  return { sql: `select *\nfrom ${parts.join(',\n')}`, columns, probes };
+  return { sql: `select *\nfrom ${parts.join(',\n')}`, columns, probes, ...(bitmaps ? { bitmaps } : {}) };
+}
+
+/** Whether a member is `unique` on one of `integerColumns` (so its probe can be a bitmap). */
+function isIntegerKey(m: BatchMember, integerColumns: ReadonlySet<string> | undefined): boolean {
+  const col = plainColumn(m.args['column_name']);
+  return m.testName === 'unique' && col !== undefined && !!integerColumns?.has(col);
 }
 
 /** {@link batchSql} with `singleScan`: every member one aggregate of a single pass over `relation`. */
@@ -179,8 +194,7 @@ function singleScanSql(relation: string, members: readonly BatchMember[], intege
   const aggregates = members.map((m, i) => {
     const alias = `t${i}`;
     columns.set(m.id, alias);
-    const col = plainColumn(m.args['column_name']);
-    const integerKey = m.testName === 'unique' && col !== undefined && !!integerColumns?.has(col);
+    const integerKey = isIntegerKey(m, integerColumns);
     bitmaps ||= integerKey;
     const probe = builtinTestProbe(m.testName, m.args, { integerKey });
     if (PROBE_TESTS.includes(m.testName) || probe !== undefined) probes.add(m.id);

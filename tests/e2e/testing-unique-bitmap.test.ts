@@ -1,7 +1,8 @@
 /**
- * `unique` on an integer column of a view, in the view's single pass, counts distinct values with
- * a bitmap (bitstring_agg) when DuckDB knows the column's range, and with count(distinct ...) when
- * it does not or the range is too wide: either way every test reports dbt's failure count.
+ * `unique` on an integer column, in a view's single pass or a table's batch, counts distinct values
+ * with a bitmap (bitstring_agg) when DuckDB knows the column's range, and with count(distinct ...)
+ * (or its own grouping, on a table) when it does not or the range is too wide: either way every test
+ * reports dbt's failure count.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ let results: { unique_id: string; status: string; failures: number | null; adapt
 let log: string[];
 
 /** A column entry of a properties file with its tests, each `[test, name]`. */
-const column = (name: string, tests: [string, string][]) => [`      - name: ${name}`, '        tests:', ...tests.map(([t, n]) => `          - ${t}: {name: ${n}}`)].join('\n');
+const column = (name: string, tests: [string, string, string?][]) => [`      - name: ${name}`, '        tests:', ...tests.map(([t, n, extra]) => `          - ${t}: {name: ${n}${extra ? `, ${extra}` : ''}}`)].join('\n');
 
 beforeAll(async () => {
   project = tempProject({
@@ -29,6 +30,11 @@ beforeAll(async () => {
     'models/schema.yml': [
       'version: 2',
       'models:',
+      '  - name: keys',
+      '    columns:',
+      column('id', [['unique', 'table_id_unique'], ['not_null', 'table_id_not_null']]),
+      // a warning, so the views downstream still build
+      column('dup', [['unique', 'table_dup_unique', 'config: {severity: warn}']]),
       '  - name: v_ok',
       '    columns:',
       column('id', [['unique', 'ok_id_unique'], ['not_null', 'ok_id_not_null']]),
@@ -55,9 +61,12 @@ afterAll(() => project?.remove());
 /** Logged statements that read the view `name`. */
 const queriesOn = (name: string) => log.filter((l) => l.includes(`from "main"."${name}"`));
 
-describe('unique in a single pass over a view', () => {
+describe('unique on an integer column in a shared scan', () => {
   it('reports dbt’s failure counts, from one shared query', () => {
     const expected: Record<string, [string, number]> = {
+      table_id_unique: ['pass', 0],
+      table_id_not_null: ['pass', 0],
+      table_dup_unique: ['warn', 7],
       ok_id_unique: ['pass', 0],
       ok_id_not_null: ['pass', 0],
       // seven values, each repeated: seven failing groups (the test's own query counts them)
@@ -79,6 +88,8 @@ describe('unique in a single pass over a view', () => {
   });
 
   it('counts an integer key with a bitmap when DuckDB knows its range, else with count(distinct)', () => {
+    // a table's batch: the bitmaps join its whole-table aggregates
+    expect(queriesOn('keys').filter((l) => l.includes('bitstring_agg(id)') && l.includes('bitstring_agg(dup)'))).toHaveLength(1);
     const ok = queriesOn('v_ok');
     expect(ok.filter((l) => l.includes('bitstring_agg(id)') && l.includes('bitstring_agg(dup)'))).toHaveLength(1);
     expect(ok.some((l) => l.includes('count(distinct'))).toBe(false);

@@ -107,8 +107,14 @@ describe('built-in test SQL', () => {
     expect([...batch.probes].sort()).toEqual(['a', 'b', 'c', 'd']);
     // no integer column tested for uniqueness: no bitmap, nothing to ask again
     expect(batchSql('"main"."v"', members.slice(1, 2), { singleScan: true, integerColumns: new Set(['id']) }).bitmaps).toBeUndefined();
-    // a table's batch groups unique by itself
-    expect(batchSql('"main"."t"', members, { integerColumns: new Set(['id']) }).sql).not.toContain('bitstring_agg');
+    // a table's batch: the bitmap probe joins the whole-table aggregates, other uniques group by themselves
+    const table = batchSql('"main"."t"', members, { integerColumns: new Set(['id']) });
+    expect(table.sql).toContain('(\n  select\n    count(ID) - coalesce(bit_count(bitstring_agg(ID)), 0) as "t0"\n  from "main"."t"\n) as bmp_whole');
+    expect(table.sql).toContain('select kind as unique_field, count(*) as n_records');
+    expect(table.sql).not.toContain('bitstring_agg("Code")');
+    expect([...table.probes].sort()).toEqual(['a']);
+    expect(table.bitmaps).toBe(true);
+    expect(batchSql('"main"."t"', members).bitmaps).toBeUndefined();
   });
 });
 
