@@ -236,25 +236,23 @@ posting_best_{{ j }} as (
 
 -- a memory's best k over its postings: the keys of all its postings' best k, each distinct key
 -- once (a pair met in several shared blocks has the same key each time and counts once), the k
--- largest: a key is repeated at most once per posting of the memory, so the largest
--- k x postings keys hold its k largest distinct ones: max(key, n) returns them in descending
--- order (a bounded heap per memory, no sort), and dropping each key equal to its predecessor
--- leaves the distinct ones; no hash of every (memory, key) pair
-{%- set max_postings = var('related_blocking_concepts') * (lsh_bands() | int) %}
+-- largest by max(key, k). The distinct (memory, key) pairs go through DuckDB's hash aggregate,
+-- which spills to disk; a per-memory heap of k x postings keys (max(key, k x postings), tried) does
+-- not, and at 10M memories it ran out of the profile's 4 GB memory_limit.
 memory_keys as (
-    select memory_id, max(key, {{ k * max_postings }}) as keys
+    select distinct memory_id, key
     from (
         select memory_id, unnest([{% for j in range(1, k + 1) %}best_{{ j }}{% if not loop.last %}, {% endif %}{% endfor %}]) as key
         from posting_best_{{ k }}
         where postings > 1
     )
     where key is not null
-    group by memory_id
 ),
 
 memory_best as (
-    select memory_id, list_slice(list_filter(keys, lambda key, i: i = 1 or keys[i - 1] <> key), 1, {{ k }}) as keys
+    select memory_id, max(key, {{ k }}) as keys
     from memory_keys
+    group by memory_id
     union all
     -- a memory with one posting: that posting's best k are its own
     select memory_id, list_filter([{% for j in range(1, k + 1) %}best_{{ j }}{% if not loop.last %}, {% endif %}{% endfor %}], lambda key: key is not null) as keys
