@@ -7,7 +7,7 @@
  * column the batch holds no NULL in, which means the same and lets DuckDB prune with statistics).
  */
 import type { Relation } from '../../manifest/types.js';
-import type { ApplyOptions, MergeOptions, OverwriteOptions, PartitionBy, PartitionOwner, PartitionRange, EventTimeWindow, KeyedOptions, TouchedRows } from '../engine.js';
+import type { ApplyOptions, InspectOptions, MergeOptions, OverwriteOptions, PartitionBy, PartitionOwner, PartitionRange, EventTimeWindow, KeyedOptions, TouchedRows } from '../engine.js';
 import { AFFECTED, partitionExpr, partitionLabelExpr } from './partition-sql.js';
 import { replacePartitionStatements, type ParamStatement } from './state-sql.js';
 import { andAll, quoteIdent, relationSql } from './sql.js';
@@ -64,14 +64,7 @@ export function windowPredicate(column: string, w: EventTimeWindow, alias?: stri
  */
 export function inspectBatchSql(
   batch: string,
-  o: {
-    readonly keys: readonly string[];
-    readonly duplicates?: boolean;
-    readonly uniqueIndexesOf?: Relation;
-    readonly rows?: boolean;
-    readonly matches?: { readonly target: Relation; readonly predicates?: readonly string[] };
-    readonly columns?: boolean;
-  },
+  o: InspectOptions,
 ): { sql: string; params: string[] } {
   const cols = o.keys.map(quoteIdent);
   const parts = cols.map((c, i) => `count(*) filter (where ${c} is null) as n${i}`);
