@@ -128,6 +128,19 @@ export interface KeyedOptions extends ApplyOptions {
   readonly nullableKeys?: ReadonlySet<string>;
 }
 
+/** What {@link EngineDialect.insertNewKeys} checks. */
+export interface NewKeysOptions {
+  /** The columns written (the SELECT's, after on_schema_change). */
+  readonly columns: readonly string[];
+  readonly uniqueKey: readonly string[];
+  /** `incremental_predicates`: part of what counts as a matching target row. */
+  readonly predicates?: readonly string[];
+  /** Refuse a batch repeating a key (merge). */
+  readonly duplicates: boolean;
+  /** Refuse when the target has a unique index (delete+insert sets those aside). */
+  readonly uniqueIndexes: boolean;
+}
+
 export interface MergeOptions extends KeyedOptions {
   /** Columns a matched row gets from the batch. */
   readonly update: readonly string[];
@@ -289,6 +302,15 @@ export interface EngineDialect {
   dropTempTable(name: string): Step;
   /** Incremental `append`: the batch's rows inserted; counts them. */
   append(target: Relation, batch: string, o: ApplyOptions): Step;
+  /**
+   * A keyed step (merge, delete+insert) from the model's SELECT as one insert, if its batch is new
+   * rows only (no NULL or, with `duplicates`, repeated key; no target row matched; with
+   * `uniqueIndexes`, no unique index on the target); otherwise it fails before writing, with an
+   * error {@link EngineDialect.isNotPlainInsert} recognizes. Counts the rows inserted.
+   */
+  insertNewKeys(target: Relation, select: string, o: NewKeysOptions): Step;
+  /** Whether `err` is {@link EngineDialect.insertNewKeys}'s refusal (the step must run the keyed way). */
+  isNotPlainInsert(err: unknown): boolean;
   /** Incremental `merge`: batch rows update the target row with their key, or are inserted; counts the rows merged. */
   merge(target: Relation, batch: string, o: MergeOptions): Step;
   /** Incremental `delete+insert`: target rows with a key in the batch deleted, the batch inserted; counts the inserted rows. */

@@ -2,7 +2,9 @@
  * `materialized='incremental'`: the first build (and `--full-refresh`) is a CTAS; later builds put
  * the model's rows into a temp table (the batch), run the on_schema_change step, then apply the
  * batch with the model's strategy — all in one transaction, so a failure or a kill leaves the
- * table exactly as it was.
+ * table exactly as it was. A merge or delete+insert step whose batch holds only new keys is the
+ * insert of its rows, and runs as one statement from the model's SELECT that checks so on the way
+ * (see {@link insertNewKeys}).
  *
  * ### NULL keys (merge and delete+insert)
  * `unique_key` columns are compared NULL-safely (`IS NOT DISTINCT FROM`; plain `=` for a column
@@ -121,6 +123,10 @@ export const incremental: Materialization = async (ctx) => {
   if (tables.length) await ctx.adapter.ensureStateTables(tables, ctx.stateSchema);
   const sql = ctx.compiled.compiledSql;
   const message = (rows: number) => ({ rowsAffected: rows, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} ${rows}` });
+  if (mayBeNewKeysOnly(ctx, strategy)) {
+    const rows = await insertNewKeys(ctx, strategy, sql);
+    if (rows !== undefined) return message(rows);
+  }
   const sync = onSchemaChangeOf(config) === 'sync_all_columns';
   if (DELETING.has(strategy) && !insertsOnly(strategy, config) && !sync && !ctx.preHooks.length && !ctx.postHooks.length && !indexesOf(config).some((i) => i.unique)) {
     // Only a unique index on the table would need setting aside (prepareIndexes): the batch's
@@ -136,6 +142,38 @@ export const incremental: Materialization = async (ctx) => {
   const prep = DELETING.has(strategy) || sync ? await prepareIndexes(ctx, strategy, sql, ctx.existing!.columns) : { strategy, dropped: [] };
   return message(await withIndexesDropped(ctx, prep.dropped, () => applyStep(ctx, prep.strategy, sql, prep.dropped)));
 };
+
+/**
+ * Whether a keyed step may be tried as one insert from the model's SELECT ({@link insertNewKeys}):
+ * merge or delete+insert with a unique_key, on a table without partition metadata, configured
+ * indexes or hooks (which need a transaction around the step).
+ */
+function mayBeNewKeysOnly(ctx: MaterializationContext, strategy: IncrementalStrategy): boolean {
+  const config = ctx.compiled.config;
+  return (strategy === 'merge' || strategy === 'delete+insert') && uniqueKeyOf(config).length > 0 && !partitionOf(config) && !indexesOf(config).length && !ctx.preHooks.length && !ctx.postHooks.length;
+}
+
+/**
+ * A keyed step whose batch holds new keys only (no NULL key; for merge no repeated key; no target
+ * row matched; for delete+insert no unique index on the table) is exactly the insert of its rows:
+ * that insert, from the model's SELECT, in one statement that checks those conditions on the batch
+ * it computes once and writes nothing if one fails (the engine's {@link EngineDialect.insertNewKeys}).
+ * Then, or when the columns need an ALTER first, the step runs the keyed way (undefined): a batch
+ * with updates pays for one computation of the SELECT more than it would have.
+ * @throws CompileError BMP_SCHEMA_CHANGE (on_schema_change: fail)
+ */
+async function insertNewKeys(ctx: MaterializationContext, strategy: IncrementalStrategy, sql: string): Promise<number | undefined> {
+  const config = ctx.compiled.config;
+  const columns = await directColumns(ctx, sql);
+  if (!columns) return undefined;
+  const step = ctx.adapter.insertNewKeys(ctx.relation, sql, { columns, uniqueKey: uniqueKeyOf(config), predicates: predicatesOf(config), duplicates: strategy === 'merge', uniqueIndexes: strategy === 'delete+insert' });
+  try {
+    return (await ctx.adapter.atomically(ctx, step))();
+  } catch (err) {
+    if (ctx.adapter.isNotPlainInsert(err) && !ctx.isCancelled?.()) return undefined;
+    throw err;
+  }
+}
 
 /** The target has a unique index after all (see {@link incremental}): the step's transaction rolls back and it runs the careful way. */
 class UniqueIndexesPresent extends Error {}

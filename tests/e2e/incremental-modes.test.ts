@@ -164,7 +164,7 @@ select range as id, 'c' || (range % {{ var('mod', 1000) }}) as code, {{ var('ver
   });
 });
 
-describe('merge without a matching target row', () => {
+describe('merge and delete+insert without a matching target row', () => {
   const ran = (dir: string, model: string) => readFileSync(join(dir, 'target/run/inc/models', `${model}.sql`), 'utf8');
 
   it('inserts the batch (no merge statement) when no key matches, merges when one does, and says MERGE n either way', async () => {
@@ -175,8 +175,9 @@ select * from (values {{ var('rows', "(1, 'a'), (2, 'a')") }}) t(id, v)`,
     await runProject(p.dir);
     const fresh = await runProject(p.dir, { vars: `{rows: "(3, 'b'), (4, 'b')"}` });
     expect(fresh.results.map((r) => r.message)).toEqual(['MERGE 2']);
-    expect(ran(p.dir, 'mm')).toMatch(/^insert into "main"\."mm" \("id", "v"\)\nselect "id", "v" from "__bmp_batch_mm";$/m);
-    expect(ran(p.dir, 'mm')).not.toMatch(/merge into/);
+    // one statement from the model's SELECT: no temp batch table, no merge
+    expect(ran(p.dir, 'mm')).toMatch(/^insert into "main"\."mm" \("id", "v"\)\nwith __bmp_batch as materialized \(/m);
+    expect(ran(p.dir, 'mm')).not.toMatch(/merge into|__bmp_batch_mm/);
     const updated = await runProject(p.dir, { vars: `{rows: "(4, 'c'), (5, 'c')"}` });
     expect(updated.results.map((r) => r.message)).toEqual(['MERGE 2']);
     expect(ran(p.dir, 'mm')).toMatch(/^merge into "main"\."mm"/m);
@@ -216,6 +217,102 @@ select * from (values {{ var('rows', "(1, 'a'), (2, 'b')") }}) t(id, v)`,
         { id: 2, v: 'y' },
       ]);
     });
+  });
+});
+
+describe('the one-statement insert of new keys lets no other batch through', () => {
+  const ran = (dir: string, model: string) => readFileSync(join(dir, 'target/run/inc/models', `${model}.sql`), 'utf8');
+  const tried = /^insert into "main"\."\w+" \([^)]*\)\nwith __bmp_batch as materialized \(/m;
+  const keyed = (name: string, strategy: string, key = "'id'", extra = '') =>
+    `{{ config(materialized='incremental', incremental_strategy='${strategy}', unique_key=${key}${extra}) }}\nselect * from (values {{ var('rows', "(null, 'a'), (1, 'a')") }}) t(id, v)`;
+
+  it('a NULL key whose only match is the NULL key: merge updates and delete+insert replaces that row, never a second one', async () => {
+    const p = project({ 'models/nm.sql': keyed('nm', 'merge'), 'models/nd.sql': keyed('nd', 'delete+insert') });
+    expect(failures(await runProject(p.dir))).toEqual([]);
+    // (null) matches only under `is not distinct from`; 2 is new
+    expect(failures(await runProject(p.dir, { vars: `{rows: "(null, 'n'), (2, 'n')"}` }))).toEqual([]);
+    for (const m of ['nm', 'nd']) {
+      expect(ran(p.dir, m)).toMatch(tried);
+      expect(ran(p.dir, m)).toMatch(/__bmp_batch_n[md]/);
+    }
+    await withDb(p.db, async (sql) => {
+      for (const t of ['nm', 'nd']) {
+        expect(await sql(`select * from main.${t} order by id nulls first`)).toEqual([
+          { id: null, v: 'n' },
+          { id: 1, v: 'a' },
+          { id: 2, v: 'n' },
+        ]);
+      }
+    });
+  });
+
+  it('merge: new keys repeated in the batch fail with the located message and write nothing; delete+insert inserts both', async () => {
+    const p = project({ 'models/dm.sql': keyed('dm', 'merge'), 'models/dd.sql': keyed('dd', 'delete+insert') });
+    expect(failures(await runProject(p.dir, { vars: `{rows: "(1, 'a')"}` }))).toEqual([]);
+    const out = await runProject(p.dir, { vars: `{rows: "(5, 'x'), (5, 'y'), (6, 'z')"}` });
+    expect(out.results.find((r) => r.uniqueId.endsWith('.dm'))?.message).toMatch(/unique_key value \(id\) on more than one row, e\.g\. \(5\); merge needs one row per key/);
+    expect(out.results.find((r) => r.uniqueId.endsWith('.dd'))?.status).toBe('success');
+    await withDb(p.db, async (sql) => {
+      expect(await sql('select * from main.dm order by id')).toEqual([{ id: 1, v: 'a' }]);
+      expect(await sql('select * from main.dd order by id, v')).toEqual([
+        { id: 1, v: 'a' },
+        { id: 5, v: 'x' },
+        { id: 5, v: 'y' },
+        { id: 6, v: 'z' },
+      ]);
+    });
+  });
+
+  it('multi-column keys: a match on both columns updates, a match on one is new; a repeated pair fails', async () => {
+    const p = project({ 'models/mk.sql': `{{ config(materialized='incremental', incremental_strategy='merge', unique_key=['a', 'b']) }}\nselect * from (values {{ var('rows', "(1, 1, 'o'), (1, 2, 'o')") }}) t(a, b, v)` });
+    expect(failures(await runProject(p.dir))).toEqual([]);
+    expect(failures(await runProject(p.dir, { vars: `{rows: "(1, 3, 'n'), (2, 1, 'n')"}` }))).toEqual([]);
+    expect(ran(p.dir, 'mk')).not.toMatch(/merge into/);
+    expect(failures(await runProject(p.dir, { vars: `{rows: "(1, 2, 'u'), (3, 3, 'n')"}` }))).toEqual([]);
+    expect(ran(p.dir, 'mk')).toMatch(/^merge into/m);
+    expect(failures(await runProject(p.dir, { vars: `{rows: "(4, 4, 'd'), (4, 4, 'e')"}` }))[0]).toMatch(/on more than one row, e\.g\. \(4, 4\)/);
+    await withDb(p.db, async (sql) =>
+      expect(await sql('select * from main.mk order by a, b')).toEqual([
+        { a: 1, b: 1, v: 'o' },
+        { a: 1, b: 2, v: 'u' },
+        { a: 1, b: 3, v: 'n' },
+        { a: 2, b: 1, v: 'n' },
+        { a: 3, b: 3, v: 'n' },
+      ]),
+    );
+  });
+
+  it('delete+insert on a table with a unique index made by hand: the index is set aside and checked as before', async () => {
+    const p = project({ 'models/ui.sql': keyed('ui', 'delete+insert') });
+    expect(failures(await runProject(p.dir, { vars: `{rows: "(1, 'a'), (2, 'b')"}` }))).toEqual([]);
+    await withDb(p.db, (sql) => sql('create unique index ui_v on main.ui (v)'));
+    // new key 3, but v 'a' is taken: the step must fail as the careful step reports it, not insert
+    const out = await runProject(p.dir, { vars: `{rows: "(3, 'a')"}` });
+    // (an insert let through would fail with DuckDB's own constraint message instead)
+    expect(failures(out)).toEqual([expect.stringMatching(/^the incremental step would leave 1 duplicate value\(s\) of unique index ui_v \(v\)/)]);
+    await withDb(p.db, async (sql) => {
+      expect(await sql('select * from main.ui order by id')).toEqual([
+        { id: 1, v: 'a' },
+        { id: 2, v: 'b' },
+      ]);
+      expect(await sql(`select index_name from duckdb_indexes() where table_name = 'ui'`)).toEqual([{ index_name: 'ui_v' }]);
+    });
+  });
+
+  it('a matched key under delete+insert replaces the row (the insert refuses, the keyed step runs)', async () => {
+    const p = project({ 'models/dr.sql': keyed('dr', 'delete+insert') });
+    expect(failures(await runProject(p.dir, { vars: `{rows: "(1, 'a'), (2, 'b')"}` }))).toEqual([]);
+    const out = await runProject(p.dir, { vars: `{rows: "(2, 'c'), (3, 'c')"}` });
+    expect(out.results.map((r) => r.message)).toEqual(['INSERT 2']);
+    expect(ran(p.dir, 'dr')).toMatch(tried);
+    expect(ran(p.dir, 'dr')).toMatch(/^delete from "main"\."dr"/m);
+    await withDb(p.db, async (sql) =>
+      expect(await sql('select * from main.dr order by id')).toEqual([
+        { id: 1, v: 'a' },
+        { id: 2, v: 'c' },
+        { id: 3, v: 'c' },
+      ]),
+    );
   });
 });
 

@@ -143,6 +143,43 @@ describe('incremental strategies', () => {
     }
   });
 
+  it('new keys only: one insert from the SELECT that refuses NULL keys, repeated keys, matches and unique indexes before writing (run on DuckDB)', async () => {
+    const o = { columns: ['a', 'b', 'v'], uniqueKey: ['a', 'b'], predicates: ['DBT_INTERNAL_DEST.v <> 0'], duplicates: true, uniqueIndexes: true };
+    const step = duckdbDialect.insertNewKeys(target, 'select * from new_rows', o);
+    expect(step.counts).toBe(0);
+    expect(statementSql(step.statements[0]!)).toMatch(/^insert into "main"\."m" \("a", "b", "v"\)\nwith __bmp_batch as materialized \(\nselect \* from new_rows\n\)\n/);
+    const inst = await DuckDBInstance.create(':memory:');
+    const c = await inst.connect();
+    try {
+      await c.run(`create table main.m as select * from (values (1, 1, 5), (2, 2, 0)) t(a, b, v)`);
+      const attempt = async (rows: string, opts = o): Promise<string> => {
+        await c.run(`create or replace table new_rows as select * from (values ${rows}) t(a, b, v)`);
+        const before = Number((await c.runAndReadAll('select count(*) from main.m')).getRows()[0]![0]);
+        try {
+          const n = (await c.run(statementSql(duckdbDialect.insertNewKeys(target, 'select * from new_rows', opts).statements[0]!))).rowsChanged;
+          return `inserted ${n}`;
+        } catch (err) {
+          expect(duckdbDialect.isNotPlainInsert(err)).toBe(true);
+          expect(Number((await c.runAndReadAll('select count(*) from main.m')).getRows()[0]![0])).toBe(before);
+          return String((err as Error).message).replace(/^.*\((.*)\)$/s, '$1');
+        }
+      };
+      expect(await attempt('(1, null, 9)')).toBe('NULL key');
+      expect(await attempt('(3, 1, 9), (3, 1, 8)')).toBe('repeated key');
+      expect(await attempt('(3, 1, 9), (3, 1, 8)', { ...o, duplicates: false })).toBe('inserted 2');
+      expect(await attempt('(1, 1, 9)')).toBe('matching target row');
+      // (2, 2) is outside the predicate: not a match
+      expect(await attempt('(2, 2, 9), (1, 2, 9)')).toBe('inserted 2');
+      await c.run('create unique index m_v on main.m (a, b, v)');
+      expect(await attempt('(7, 7, 7)')).toBe('unique index');
+      expect(await attempt('(7, 7, 7)', { ...o, uniqueIndexes: false })).toBe('inserted 1');
+      expect(duckdbDialect.isNotPlainInsert(new Error('Constraint Error: duplicate key'))).toBe(false);
+    } finally {
+      c.closeSync();
+      inst.closeSync();
+    }
+  });
+
   it('the target rows whose key is in the batch: a semi join (`in`), or `exists` when the batch has a NULL key', () => {
     expect(keyIn(['id'], '__bmp_batch_m', new Set())).toBe('DBT_INTERNAL_DEST."id" in (select "id" from "__bmp_batch_m")');
     expect(keyIn(['id', 'kind'], '__bmp_batch_m', new Set())).toBe('(DBT_INTERNAL_DEST."id", DBT_INTERNAL_DEST."kind") in (select "id", "kind" from "__bmp_batch_m")');

@@ -10,7 +10,7 @@ import type { Relation } from '../../manifest/types.js';
 import type { ApplyOptions, InspectOptions, MergeOptions, OverwriteOptions, PartitionBy, PartitionOwner, PartitionRange, EventTimeWindow, KeyedOptions, TouchedRows } from '../engine.js';
 import { AFFECTED, partitionExpr, partitionLabelExpr } from './partition-sql.js';
 import { replacePartitionStatements, type ParamStatement } from './state-sql.js';
-import { andAll, quoteIdent, relationSql } from './sql.js';
+import { andAll, quoteIdent, quoteLiteral, relationSql } from './sql.js';
 
 export const DEST = 'DBT_INTERNAL_DEST';
 export const SRC = 'DBT_INTERNAL_SOURCE';
@@ -105,6 +105,60 @@ export function mergeMatchesSql(target: Relation, batch: string, o: { readonly u
 
 function matchesExpr(target: Relation, batch: string, keys: readonly string[], predicates: readonly string[] | undefined): string {
   return `exists (select 1 from ${relationSql(target)} as ${DEST}\njoin ${quoteIdent(batch)} as ${SRC}\non ${andAll([keyMatch(keys, new Set()), ...(predicates ?? [])])})`;
+}
+
+/**
+ * The text of the error {@link insertNewKeysSql} raises when the batch is not plainly new rows: a
+ * caller that sees it runs the step the careful way (nothing was written).
+ */
+export const NOT_PLAIN_INSERT = 'bmp: the batch needs the keyed step';
+
+/**
+ * A merge or delete+insert step whose batch turns out to be new rows only, as ONE statement from the
+ * model's SELECT (no temp table, no transaction of its own): the batch is computed once
+ * (a materialized CTE) and inserted, but only if no key column holds a NULL in it, (with
+ * `duplicates`) no two of its rows share a key, no target row matches a batch row on the keys and
+ * the predicates (what the merge's `on` or the delete's `where` would match), and (with
+ * `uniqueIndexes`) the target has no unique index. Otherwise the statement fails with
+ * {@link NOT_PLAIN_INSERT} before it writes a row: those steps are not inserts (or, for a duplicate
+ * key, an error that the careful step locates), and take the careful way. The model's SELECT
+ * starts on the statement's third line, as in the plain insert of an append.
+ *
+ * ### Example (merge on `id`)
+ * ```sql
+ * insert into "main"."m" ("id", "v")
+ * with __bmp_batch as materialized (
+ * select ...
+ * )
+ * select "id", "v" from __bmp_batch
+ * where (select case when count(*) filter (where "id" is null) > 0 then error('bmp: the batch needs the keyed step (NULL key)')
+ *   when count(*) > count(distinct "id") then error('... (repeated key)')
+ *   when exists (select 1 from "main"."m" as DBT_INTERNAL_DEST join __bmp_batch as DBT_INTERNAL_SOURCE on (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id")) then error('... (matching target row)')
+ *   else true end from __bmp_batch)
+ * ```
+ */
+export function insertNewKeysSql(
+  target: Relation,
+  select: string,
+  o: { readonly columns: readonly string[]; readonly uniqueKey: readonly string[]; readonly predicates?: readonly string[]; readonly duplicates: boolean; readonly uniqueIndexes: boolean },
+): string {
+  const batch = '__bmp_batch';
+  const keys = o.uniqueKey.map(quoteIdent);
+  const fail = (why: string) => `error(${quoteLiteral(`${NOT_PLAIN_INSERT} (${why})`)})`;
+  const cases = [`when count(*) filter (where ${keys.map((k) => `${k} is null`).join(' or ')}) > 0 then ${fail('NULL key')}`];
+  // no NULLs by then: distinct keys count as the rows do
+  if (o.duplicates) cases.push(`when count(*) > count(distinct ${keys.length === 1 ? keys[0] : `row(${keys.join(', ')})`}) then ${fail('repeated key')}`);
+  cases.push(`when exists (select 1 from ${relationSql(target)} as ${DEST}\njoin ${batch} as ${SRC}\non ${andAll([keyMatch(o.uniqueKey, new Set()), ...(o.predicates ?? [])])}) then ${fail('matching target row')}`);
+  if (o.uniqueIndexes) {
+    cases.push(
+      `when exists (select 1 from duckdb_indexes() where is_unique and lower(schema_name) = lower(${quoteLiteral(target.schema)}) and lower(table_name) = lower(${quoteLiteral(target.identifier)})) then ${fail('unique index')}`,
+    );
+  }
+  const cols = o.columns.map(quoteIdent).join(', ');
+  return (
+    `insert into ${relationSql(target)} (${cols})\nwith ${batch} as materialized (\n${select}\n)\n` +
+    `select ${cols} from ${batch}\nwhere (select case\n${cases.join('\n')}\nelse true end from ${batch})`
+  );
 }
 
 /** `insert into target (cols) select cols from batch [order by partition]` */
