@@ -81,6 +81,10 @@ with ids as (
     {% if is_incremental() %}
     where range > (select coalesce(max(memory_id), -1) from {{ this }})
     {% endif %}
+    -- range() is a one-thread source and every column below is computed in its pipeline: the
+    -- sort (of ids already in order, cheap) ends that pipeline, and its output is read by all
+    -- threads, in order (at 1M: half the CPU of this model, and both cores)
+    order by range
 ),
 
 draws as (
@@ -157,8 +161,8 @@ select
     source,
     'synthetic-' || memory_id as external_id,
     {{ synthetic_theme_names() }}[theme_rank] as theme
--- no ORDER BY: range() yields the ids in order and every step above keeps it (insertion order is
--- preserved), so the table is stored in memory_id (= created_at) order without a sort
+-- no ORDER BY here: the ids come sorted and every step above keeps their order (insertion order is
+-- preserved), so the table is stored in memory_id (= created_at) order without a sort of the rows
 from shaped
 
 {% endif %}

@@ -79,14 +79,21 @@ described as (
     from entered as e
     -- content never changes: read it from raw_memories (a join on its id skips most of it)
     join {{ ref('raw_memories') }} as m on m.memory_id = e.memory_id
+),
+
+embedded as (
+    -- each distinct (content, concepts) embedded once: the offline embedding's list work is most
+    -- of this model's CPU, and a stream repeats its wordings (a join on the two costs less)
+    select content, concepts, {{ memory_embedding('content', 'concepts') }} as embedding
+    from (select distinct content, concepts from described)
 )
 
 select
-    memory_id,
+    d.memory_id,
     episode_id,
     primary_concept,
-    concepts,
-    content,
+    d.concepts,
+    d.content,
     theme,
     created_at,
     consolidated_at as first_night_at,
@@ -106,7 +113,10 @@ select
     {{ cortical_takeover_days('transfer_rate', 'hippocampal_tau_days') }} as cortical_takeover_days,
     {{ days_between('entered_at', 'created_at') }} as age_at_consolidation_days,
     episode_gist,
-    {{ memory_embedding('content', 'concepts') }} as embedding
+    x.embedding
 -- no ORDER BY: the partitioned materialization stores the rows clustered by month and
 -- consolidated_at (one sort, not two)
-from described
+from described as d
+-- the same text and concepts give the same embedding (at 1M: 250k distinct of 730k)
+join embedded as x
+  on x.content is not distinct from d.content and x.concepts is not distinct from d.concepts
