@@ -39,6 +39,8 @@ export class Compiler {
   readonly context: InvocationContext;
   readonly ephemeralCache = new Map<string, CompiledNode>();
   private readonly ahead = new Map<string, Promise<CompiledNode>>();
+  /** Nodes compiled ahead whose compile has finished (taken without waiting, see {@link compiledAhead}). */
+  private readonly aheadDone = new Map<string, CompiledNode>();
   /** Nodes the run has taken (compiled ahead or by itself): not compiled ahead any more. */
   private readonly claimed = new Set<string>();
   /** Set when the session closes or is interrupted (or the database failed to open): compiling ahead stops. */
@@ -74,7 +76,13 @@ export class Compiler {
       // an ephemeral input may need the database (run_query) to compile: leave those for later
       if (node.dependsOn.nodes.some((d) => nodes.get(d)?.config.materialized === 'ephemeral')) return;
       const compiled = compileNode(node, env, this.ephemeralCache);
-      compiled.catch(() => undefined); // a failure is raised again when the node compiles for real
+      // a failure is raised again when the node compiles for real
+      compiled.then(
+        (c) => {
+          if (this.ahead.get(id) === compiled) this.aheadDone.set(id, c);
+        },
+        () => undefined,
+      );
       this.ahead.set(id, compiled);
     };
     const slice = (ms: number): void => {
@@ -110,10 +118,25 @@ export class Compiler {
     return env;
   }
 
+  /**
+   * A node's SQL if it was compiled ahead and that compile has finished (the node is then taken, as
+   * by {@link compile}); otherwise undefined, and {@link compile} is the way. Answers without a
+   * turn of the microtask queue, between two statements.
+   */
+  compiledAhead(node: ExecutableNode): CompiledNode | undefined {
+    const done = this.aheadDone.get(node.uniqueId);
+    if (!done) return undefined;
+    this.aheadDone.delete(node.uniqueId);
+    this.ahead.delete(node.uniqueId);
+    this.claimed.add(node.uniqueId);
+    return done;
+  }
+
   /** A node's SQL: compiled ahead if it was, else now (columns of relations built earlier in the run read back first). */
   async compile(node: ExecutableNode, conn?: Connection): Promise<CompiledNode> {
     const ahead = this.ahead.get(node.uniqueId);
     this.ahead.delete(node.uniqueId);
+    this.aheadDone.delete(node.uniqueId);
     this.claimed.add(node.uniqueId);
     const compiled = ahead && (await ahead.catch(() => undefined));
     if (compiled) return compiled;

@@ -48,9 +48,11 @@ export type NodeRunner = (
 /**
  * Runs after a model, seed or snapshot compiled and before it materializes (the LLM plugin collects
  * the prompts the SQL will look up and fetches the missing responses here). What it returns is added
- * to the node's adapter_response; throwing fails the node.
+ * to the node's adapter_response; throwing fails the node. A hook with nothing to do for a node may
+ * answer at once (not a promise): the node's statement then starts without waiting for a turn of
+ * the microtask queue.
  */
-export type BeforeMaterializeHook = (compiled: CompiledNode, conn: Connection) => Promise<Readonly<Record<string, unknown>> | undefined>;
+export type BeforeMaterializeHook = (compiled: CompiledNode, conn: Connection) => Promise<Readonly<Record<string, unknown>> | undefined> | Readonly<Record<string, unknown>> | undefined;
 
 /** What a plugin adds to one run (returned by {@link BmpPlugin.setup}; its state lives in its closure). */
 export interface PluginRun {

@@ -12,11 +12,14 @@ import type { Session } from './session.js';
 
 /** Models, seeds and snapshots: compile, hooks, materialize, remember the relation. */
 export const runRelation: NodeRunner = async (session, node, conn) => {
-  const compiled = await session.compile(node, conn);
+  const soon = session.compileSoon(node, conn);
+  const compiled = soon instanceof Promise ? await soon : soon;
   const compiledAt = Date.now();
   const cfg = compiled.config;
   if (cfg.materialized === 'ephemeral') return { status: 'success', message: 'OK (ephemeral)', adapterResponse: {}, compiled };
-  const prepared = await session.beforeMaterialize(compiled, conn);
+  const before = session.beforeMaterialize(compiled, conn);
+  // (a promise only when a hook had work to wait for)
+  const prepared = before instanceof Promise ? await before : before;
   const rel = node.relation!;
   const env = session.compileEnv(conn);
   const preHooks = cfg.pre_hook.length ? await Promise.all(cfg.pre_hook.map((h) => renderInNodeContext(node, h, env))) : [];

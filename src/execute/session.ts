@@ -148,6 +148,18 @@ export class Session {
     return compiled;
   }
 
+  /**
+   * {@link compile}, answering at once (not a promise) when the node was compiled ahead and that
+   * compile has finished: a chain's next statement starts without waiting for a turn of the
+   * microtask queue.
+   */
+  compileSoon(node: ExecutableNode, conn?: Connection): CompiledNode | Promise<CompiledNode> {
+    const compiled = this.compiler.compiledAhead(node);
+    if (!compiled) return this.compile(node, conn);
+    if (compiled.compiledSql) this.artifacts.compiled(node, compiled.compiledSql);
+    return compiled;
+  }
+
   ensureSchemas(schemas: Iterable<string>): Promise<void> {
     return this.warehouse.ensureSchemas(schemas);
   }
@@ -164,10 +176,25 @@ export class Session {
     for (const t of this.teardowns.splice(0)) await t();
   }
 
-  /** Runs the before-materialize hooks; their figures, merged. */
-  async beforeMaterialize(compiled: CompiledNode, conn: Connection): Promise<Record<string, unknown>> {
+  /**
+   * Runs the before-materialize hooks; their figures, merged. Answers at once (not a promise) when
+   * no hook had anything to wait for, as for a model that calls no LLM.
+   */
+  beforeMaterialize(compiled: CompiledNode, conn: Connection): Record<string, unknown> | Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
-    for (const hook of this.beforeMaterializeHooks) Object.assign(out, await hook(compiled, conn));
+    const hooks = this.beforeMaterializeHooks;
+    for (let i = 0; i < hooks.length; i++) {
+      const figures = hooks[i]!(compiled, conn);
+      if (isThenable(figures)) return this.beforeMaterializeFrom(i, figures, out, compiled, conn);
+      Object.assign(out, figures);
+    }
+    return out;
+  }
+
+  private async beforeMaterializeFrom(i: number, pending: PromiseLike<Readonly<Record<string, unknown>> | undefined>, out: Record<string, unknown>, compiled: CompiledNode, conn: Connection): Promise<Record<string, unknown>> {
+    Object.assign(out, await pending);
+    const hooks = this.beforeMaterializeHooks;
+    for (let k = i + 1; k < hooks.length; k++) Object.assign(out, await hooks[k]!(compiled, conn));
     return out;
   }
 
@@ -315,6 +342,10 @@ export class Session {
       }
     }
   }
+}
+
+function isThenable<T>(x: T | PromiseLike<T>): x is PromiseLike<T> {
+  return typeof (x as { then?: unknown } | undefined)?.then === 'function';
 }
 
 /**

@@ -2,7 +2,7 @@
  * The LLM plugin: `llm_generate`/`llm_embed` in templates, and the collect → fetch → store step
  * before each model that calls them. Named in the default plugin list (src/tasks/plugins.ts).
  */
-import type { BmpPlugin } from '../execute/index.js';
+import type { BeforeMaterializeHook, BmpPlugin } from '../execute/index.js';
 import { parseLlmSettings, settingsForTarget } from './settings.js';
 import { CACHE_TABLE, countCallSites, STATE_SCHEMA } from '../adapters/duckdb/index.js';
 import type { LlmRuntime } from './runtime.js';
@@ -25,15 +25,16 @@ export function llmPlugin(): BmpPlugin {
       let runtime: Promise<LlmRuntime> | undefined;
       const load = () =>
         (runtime ??= import('./runtime.js').then(({ LlmRuntime }) => new LlmRuntime(settings, specs, () => session.isInterrupted, undefined, (message) => session.opts.emit({ code: 'A002', type: 'info', message }))));
+      const prepare: BeforeMaterializeHook = async (compiled, conn) => {
+        const figures = await (await load()).prepare(compiled, conn);
+        // the cache table was just created: templates compiled later in this run must see it
+        // (adapter.get_relation('_bmp', 'llm_cache') answers from the session catalog)
+        if (figures && !session.catalog.get(STATE_SCHEMA, CACHE_TABLE)) await session.catalog.refresh(conn, STATE_SCHEMA, CACHE_TABLE);
+        return figures ? { ...figures } : undefined;
+      };
       return {
-        beforeMaterialize: async (compiled, conn) => {
-          if (!countCallSites(compiled.compiledSql)) return undefined;
-          const figures = await (await load()).prepare(compiled, conn);
-          // the cache table was just created: templates compiled later in this run must see it
-          // (adapter.get_relation('_bmp', 'llm_cache') answers from the session catalog)
-          if (figures && !session.catalog.get(STATE_SCHEMA, CACHE_TABLE)) await session.catalog.refresh(conn, STATE_SCHEMA, CACHE_TABLE);
-          return figures ? { ...figures } : undefined;
-        },
+        // a model whose SQL calls no LLM is answered at once
+        beforeMaterialize: (compiled, conn) => (countCallSites(compiled.compiledSql) ? prepare(compiled, conn) : undefined),
         teardown: async () => {
           if (runtime) (await runtime).close();
         },

@@ -124,14 +124,15 @@ export function fancyLine(left: string, right: string): string {
 
 function fmtRows(n: number | undefined): string {
   // 1,204 (toLocaleString is slow enough to show in a 1,000-node run's profile)
-  return n === undefined ? '' : `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} rows `;
+  if (n === undefined) return '';
+  return n < 1000 && n > -1000 ? `${n} rows ` : `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} rows `;
 }
 
 function statusLabel(r: NodeResult): string {
   const t = `in ${r.executionTime.toFixed(2)}s`;
   switch (r.status) {
     case 'success':
-      return `[OK ${fmtRows(r.rowsAffected)}${t}]`.replace('OK rows', 'OK');
+      return `[OK ${fmtRows(r.rowsAffected)}${t}]`;
     case 'pass':
       return `[PASS ${t}]`;
     case 'warn':
@@ -297,13 +298,15 @@ export function toLogEvents(e: BmpEvent, summaries?: (uniqueId: string) => NodeS
     }
     case 'node.start': {
       const isTest = e.node.resourceType === 'test' || e.node.resourceType === 'unit_test';
-      const startedAt = new Date().toISOString();
+      // the time is taken now and formatted only if a JSON line asks for it
+      const started = Date.now();
+      const startedAt = () => new Date(started).toISOString();
       const thread = workerThread(e.thread);
       const line = fancyLine(`${e.index} of ${e.total} START ${describe(e.node)}`, '[RUN]');
       return [
-        logEvent('NodeStart', `Began running node ${e.node.uniqueId}`, () => ({ node_info: nodeInfo(e.node, 'started', startedAt) }), { thread }),
+        logEvent('NodeStart', `Began running node ${e.node.uniqueId}`, () => ({ node_info: nodeInfo(e.node, 'started', startedAt()) }), { thread }),
         // bmp leaves test START lines out of the console unless --debug (their results follow at once)
-        logEvent('LogStartLine', line, () => ({ node_info: nodeInfo(e.node, 'started', startedAt), description: describe(e.node), index: e.index, total: e.total }), { thread, ...(isTest ? { level: 'debug' } : {}) }),
+        logEvent('LogStartLine', line, () => ({ node_info: nodeInfo(e.node, 'started', startedAt()), description: describe(e.node), index: e.index, total: e.total }), isTest ? { thread, level: 'debug' } : { thread }),
       ];
     }
     case 'node.finish': {

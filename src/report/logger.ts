@@ -65,6 +65,10 @@ function rotate(path: string): void {
 }
 
 const plain = (_code: number, s: string) => s;
+
+/** `[info ]`: a debug line's level, padded as dbt pads it. */
+const LEVEL_TAGS: Readonly<Record<LogLevel, string>> = { debug: '[debug]', info: '[info ]', warn: '[warn ]', error: '[error]' };
+
 const ansi = (code: number, s: string) => `\x1b[${code}m${s}\x1b[0m`;
 
 /**
@@ -80,9 +84,8 @@ export function createLogger(opts: LoggerOptions): Logger {
   let clock = { second: -1, text: '' };
   // a node's lines are logged within the same millisecond: its debug time is formatted once
   let debugClock = { ms: -1, text: '' };
-  const debugTimeOf = (now: Date) => {
-    const ms = now.getTime();
-    if (ms !== debugClock.ms) debugClock = { ms, text: debugTime(now) };
+  const debugTimeOf = (ms: number) => {
+    if (ms !== debugClock.ms) debugClock = { ms, text: debugTime(new Date(ms)) };
     return debugClock.text;
   };
   const hms = (now: number) => {
@@ -112,23 +115,40 @@ export function createLogger(opts: LoggerOptions): Logger {
     fileBytes = 0;
   };
 
-  const jsonLine = (e: LogEvent, now: Date) => {
-    const info = { category: '', code: e.code, extra, invocation_id: opts.invocationId, level: e.level, msg: e.msg, name: e.name, pid, thread: e.thread ?? 'MainThread', ts: `${now.toISOString().slice(0, 23)}000Z` };
+  const jsonLine = (e: LogEvent, now: number) => {
+    const info = { category: '', code: e.code, extra, invocation_id: opts.invocationId, level: e.level, msg: e.msg, name: e.name, pid, thread: e.thread ?? 'MainThread', ts: `${new Date(now).toISOString().slice(0, 23)}000Z` };
     // each string masked before it is escaped (a secret with quotes or backslashes is escaped in JSON)
     return stringifyMasked({ data: e.data(), info });
   };
 
-  const render = (e: LogEvent, format: LineFormat, color: boolean, now: Date): string => {
+  // `[Thread-1 (]`: a debug line's thread, cut or padded to ten characters, made once per thread name
+  const threadTags = new Map<string, string>();
+  const threadTag = (thread = 'MainThread'): string => {
+    let tag = threadTags.get(thread);
+    if (tag === undefined) threadTags.set(thread, (tag = `[${thread.slice(0, 10).padEnd(10)}]`));
+    return tag;
+  };
+  // the console and the file usually render an event's message alike: its plain text is made once
+  let plainOf: LogEvent | undefined;
+  let plainText = '';
+  const textOf = (e: LogEvent, color: boolean): string => {
+    if (color && e.colored) return e.colored(ansi);
+    if (plainOf !== e) {
+      plainOf = e;
+      plainText = e.colored ? e.colored(plain) : e.msg;
+    }
+    return plainText;
+  };
+  const render = (e: LogEvent, format: LineFormat, color: boolean, now: number): string => {
     if (format === 'json') return jsonLine(e, now);
-    const text = color && e.colored ? e.colored(ansi) : e.colored ? e.colored(plain) : e.msg;
+    const text = textOf(e, color);
     if (format === 'debug') {
       const separator = e.name === 'MainReportVersion' ? `\n\n${'='.repeat(30)} ${debugTimeOf(now)} | ${opts.invocationId} ${'='.repeat(30)}\n` : '';
-      const thread = (e.thread ?? 'MainThread').slice(0, 10).padEnd(10);
-      return `${separator}${debugTimeOf(now)} [${e.level.padEnd(5)}] [${thread}]: ${text}`;
+      return `${separator}${debugTimeOf(now)} ${LEVEL_TAGS[e.level]} ${threadTag(e.thread)}: ${text}`;
     }
     if (e.name === 'PrintEvent') return text;
     // as dbt: the time opens the event's first line; the lines of a multi-line message follow as they are
-    return `${hms(now.getTime())}  ${text}`;
+    return `${hms(now)}  ${text}`;
   };
 
   const log = (e: LogEvent, where: { console?: boolean; file?: boolean } = {}) => {
@@ -137,7 +157,7 @@ export function createLogger(opts: LoggerOptions): Logger {
     const toConsole = where.console !== false && (level >= consoleMin || (e.always && consoleMin < LEVELS.none));
     const toFile = where.file !== false && !!opts.file && level >= fileMin;
     if (!toConsole && !toFile) return;
-    const now = new Date();
+    const now = Date.now();
     if (toConsole) opts.console.write(maskSecrets(render(e, opts.console.format, opts.console.color, now)));
     if (toFile) {
       const line = `${maskSecrets(render(e, opts.file!.format, opts.file!.color, now))}\n`;

@@ -216,7 +216,17 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
 
   atomically(hooks: Hooks, work: Step | readonly Step[]): Promise<RowCount>;
   atomically<T>(hooks: Hooks, work: () => Promise<T>): Promise<T>;
-  async atomically<T>(hooks: Hooks, work: Step | readonly Step[] | (() => Promise<T>)): Promise<RowCount | T> {
+  atomically<T>(hooks: Hooks, work: Step | readonly Step[] | (() => Promise<T>)): Promise<RowCount | T> {
+    // one statement in autocommit is its own transaction: no BEGIN/COMMIT round trips (and, not
+    // being an async function, no extra turns of the microtask queue between two nodes' statements)
+    if (typeof work !== 'function' && !hooks.preHooks.length && !hooks.postHooks.length) {
+      const steps: readonly Step[] = isStep(work) ? [work] : work;
+      if (statementCount(steps) === 1) return this.run(steps.find((s) => s.statements.length)!);
+    }
+    return this.atomicallyInTransaction(hooks, work);
+  }
+
+  private async atomicallyInTransaction<T>(hooks: Hooks, work: Step | readonly Step[] | (() => Promise<T>)): Promise<RowCount | T> {
     const conn = this.conn;
     if (typeof work === 'function') {
       if (!hooks.preHooks.length && !hooks.postHooks.length) return conn.transaction(work);
@@ -228,9 +238,6 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
       });
     }
     const steps: readonly Step[] = isStep(work) ? [work] : work;
-    // one statement in autocommit is its own transaction: no BEGIN/COMMIT round trips
-    const alone = !hooks.preHooks.length && !hooks.postHooks.length && statementCount(steps) === 1 ? steps.find((s) => s.statements.length) : undefined;
-    if (alone) return this.run(alone);
     return conn.transaction(async () => {
       for (const h of hooks.preHooks) await conn.runCounted(h);
       let rows = NONE;
@@ -243,7 +250,17 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
     });
   }
 
-  async run(step: Step): Promise<RowCount> {
+  run(step: Step): Promise<RowCount> {
+    const list = step.statements;
+    // one statement without values (a model's CTAS): its count, or none, straight from the connection
+    if (list.length === 1 && typeof list[0] === 'string' && !step.atCommit) {
+      const counted = this.conn.runCounted(list[0]);
+      return step.counts === 0 || (typeof step.counts === 'object' && step.counts.includes(0)) ? counted : counted.then(() => NONE);
+    }
+    return this.runSteps(step);
+  }
+
+  private async runSteps(step: Step): Promise<RowCount> {
     let rows = NONE;
     const list = step.statements;
     const counts = step.counts;

@@ -222,7 +222,7 @@ export class Connection {
    * `Count` a CREATE TABLE AS reports): reading it costs tens of microseconds, which a caller on the
    * path between two statements can spend later.
    */
-  async runCounted(sql: string, params?: SqlParams): Promise<() => number> {
+  runCounted(sql: string, params?: SqlParams): Promise<() => number> {
     return this.runAll([sql], params);
   }
 
@@ -484,32 +484,35 @@ function duckdb(): typeof import('@duckdb/node-api') {
 
 function rowCount(result: import('@duckdb/node-api').DuckDBMaterializedResult): number {
   if (result.rowsChanged) return result.rowsChanged;
-  // CREATE TABLE AS reports its row count as a one-row `Count` result.
-  const names = result.columnNames();
-  if (names.length === 1 && names[0] === 'Count' && result.chunkCount > 0) {
-    // the result is materialized: read its one chunk synchronously (getRows() is another async
-    // round trip through the thread pool, which costs as much as a small CTAS)
-    return readCount(result.getChunk(0));
-  }
-  return 0;
-}
-
-/**
- * The BIGINT in row 0, column 0 of a `Count` result, read from the vector's memory: a third of what
- * building node-api's vector object costs, on the path between two statements.
- */
-function readCount(chunk: import('@duckdb/node-api').DuckDBDataChunk): number {
   try {
-    // a dependency of bmp's own, pinned to node-api's version (package.json)
-    const b = (bindings ??= createRequire(import.meta.url)('@duckdb/node-bindings') as Bindings);
-    const data = b.vector_get_data(b.data_chunk_get_vector(chunk.chunk, 0), 8);
-    return Number(new DataView(data.buffer, data.byteOffset, 8).getBigInt64(0, true));
+    return countOf((result as unknown as { readonly result: unknown }).result);
   } catch {
-    const v = chunk.getColumnVector(0).getItem(0);
+    // CREATE TABLE AS reports its row count as a one-row `Count` result.
+    const names = result.columnNames();
+    if (names.length !== 1 || names[0] !== 'Count' || result.chunkCount < 1) return 0;
+    const v = result.getChunk(0).getColumnVector(0).getItem(0);
     return typeof v === 'bigint' || typeof v === 'number' ? Number(v) : 0;
   }
 }
+
+/**
+ * The BIGINT in row 0 of the one-column `Count` result a CREATE TABLE AS answers with (0 for any
+ * other result), read through the binding from the vector's memory: no column-name array, no
+ * chunk or vector objects of node-api's (a third of what those cost), and no extra round trip
+ * (getRows() would go through the thread pool), on the path between two statements.
+ */
+function countOf(raw: unknown): number {
+  // a dependency of bmp's own, pinned to node-api's version (package.json)
+  const b = (bindings ??= createRequire(import.meta.url)('@duckdb/node-bindings') as Bindings);
+  if (b.result_chunk_count(raw) < 1 || b.column_count(raw) !== 1 || b.column_name(raw, 0) !== 'Count') return 0;
+  const data = b.vector_get_data(b.data_chunk_get_vector(b.result_get_chunk(raw, 0), 0), 8);
+  return Number(new DataView(data.buffer, data.byteOffset, 8).getBigInt64(0, true));
+}
 type Bindings = {
+  result_chunk_count(result: unknown): number;
+  column_count(result: unknown): number;
+  column_name(result: unknown, column: number): string;
+  result_get_chunk(result: unknown, chunk: number): unknown;
   data_chunk_get_vector(chunk: unknown, column: number): unknown;
   vector_get_data(vector: unknown, bytes: number): Uint8Array;
 };
