@@ -57,8 +57,12 @@ export class ParseContext {
 
   /** How configs of one resource type are checked: its keys, its value rules, custom keys reported. */
   check(resourceType: ConfigResourceType): ConfigCheck {
-    return { resourceType, onCustomKey: this.customKeys.add };
+    let check = this.checks.get(resourceType);
+    if (!check) this.checks.set(resourceType, (check = { resourceType, onCustomKey: this.customKeys.add }));
+    return check;
   }
+
+  private readonly checks = new Map<ConfigResourceType, ConfigCheck>();
 
   get packageName(): string {
     return this.project.name;
@@ -76,7 +80,8 @@ export class ParseContext {
   }
 
   private folders(f: SourceFile): string[] {
-    return dirname(f.relativeToRoot) === '.' ? [] : dirname(f.relativeToRoot).split('/');
+    const dir = dirname(f.relativeToRoot);
+    return dir === '.' ? [] : dir.split('/');
   }
 
   /** A SQL node; `section` null for analyses (project.yml configures none, as in dbt). */
@@ -90,13 +95,17 @@ export class ParseContext {
     // an analysis takes a model's configs (it is compiled like one, never built)
     const configType = resourceType === 'analysis' ? 'model' : resourceType;
     const check = this.check(configType);
-    const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere, check) : {};
+    const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere, check) : undefined;
     const preConfig = mergeConfigs(...this.ownLayers(section, fqn, configType), patchConfig);
-    const rootConfig = mergeConfigs(...this.rootLayers(section, fqn, configType));
-    // `this` while capturing: only a template that renders (not the static fast path) needs it
-    const provisional = () => this.relationFor(resourceType, name, finalizeConfig(mergeConfigs(preConfig, rootConfig), defaultMaterialized));
-    const partialModel = () => ({ unique_id: uniqueId, name, resource_type: resourceType, package_name: pkg, original_file_path: f.path, path: f.relativeToRoot, fqn, config: preConfig, raw_code: rawCode, language: 'sql' });
-    const captured = this.capture(rawCode, where, mergeConfigs(preConfig), rootConfig, provisional, partialModel);
+    // the root project's own nodes take no second layer of its configs (nothing to merge: read only)
+    const rootConfig = this.isRoot ? NO_CONFIG : mergeConfigs(...this.rootLayers(section, fqn, configType));
+    // `this` and `model` while capturing: only a template that renders (not the static fast path) needs them
+    const rendering = () => ({
+      provisional: this.relationFor(resourceType, name, finalizeConfig(mergeConfigs(preConfig, rootConfig), defaultMaterialized)),
+      model: { unique_id: uniqueId, name, resource_type: resourceType, package_name: pkg, original_file_path: f.path, path: f.relativeToRoot, fqn, config: preConfig, raw_code: rawCode, language: 'sql' },
+      preConfig: mergeConfigs(preConfig),
+    });
+    const captured = this.capture(rawCode, where, rootConfig, rendering);
     // the line of a key is searched for only when an error or warning reads it
     const inFile = normalizeConfig(captured.config, where, (key) => lazyLine(where, () => configCallLine(rawCode, key)), check);
     const merged = mergeConfigs(preConfig, inFile, rootConfig);
@@ -385,7 +394,7 @@ export class ParseContext {
   }
 
   /** Finds refs, sources and in-file config: statically when possible, else by a capture render. */
-  private capture(source: string, where: ErrorLocation, preConfig: Record<string, unknown>, rootConfig: Record<string, unknown>, provisionalRelation: () => Relation, model: () => Record<string, unknown>): Captured {
+  private capture(source: string, where: ErrorLocation, rootConfig: Readonly<Record<string, unknown>>, rendering: () => { provisional: Relation; model: Record<string, unknown>; preConfig: Record<string, unknown> }): Captured {
     const captured: Captured = { refs: [], sources: [], config: {} };
     const stat = this.env.shared.staticPathAllowed ? analyzeStatic(source) : undefined;
     if (stat) {
@@ -396,9 +405,9 @@ export class ParseContext {
       return captured;
     }
     const target = this.cfg.target;
-    const provisional = provisionalRelation();
+    const { provisional, model, preConfig } = rendering();
     const context = contextFor('parse', this.env, {
-      model: model(),
+      model,
       ref: (name, pkg) => {
         captured.refs.push(pkg ? { package: pkg, name } : { name });
         return new TemplateRelation(target.database, target.schema, name);
@@ -508,6 +517,9 @@ function lineAt(text: string, offset: number): number {
   for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
 }
+
+/** The config layer of nodes that have none (read only). */
+const NO_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({});
 
 function pickSourceConfig(c: Record<string, unknown>): Record<string, unknown> {
   const { external_location: _, ...rest } = c;

@@ -87,6 +87,7 @@ export class InvocationContext {
   private graphMemo: Graph | undefined;
   private dictsMemo: ManifestDicts | undefined;
   private overriddenMemo: ReadonlySet<string> | undefined;
+  private staticPathMemo: boolean | undefined;
 
   constructor(
     readonly cfg: LoadedConfig,
@@ -133,7 +134,8 @@ export class InvocationContext {
 
   /** Whether `{{ ref('x') }}`-only templates may skip the renderer (no project macro replaces those). */
   get staticPathAllowed(): boolean {
-    return !['ref', 'source', 'config', 'var', 'env_var'].some((n) => this.overridden.has(n));
+    // asked once per node at parse and at compile: remembered, as `overridden` is
+    return (this.staticPathMemo ??= !['ref', 'source', 'config', 'var', 'env_var'].some((n) => this.overridden.has(n)));
   }
 
   /**
