@@ -68,13 +68,25 @@ export class Warehouse {
    * folder exists and there is no write-ahead log to replay. Returns undefined otherwise (open it
    * the usual way, after the checks). Pass the result to the session, or {@link EarlyWarehouse.discard}
    * it when the invocation stops first: a database file this call created is removed again.
+   *
+   * Each step of opening (connecting, each catalog query) continues on this thread, so a caller
+   * that works meanwhile lets the event loop turn now and then until `warehouse` settles (the parse
+   * does). The events of those steps (the catalog queries' SQL) are held until the session takes
+   * the database or it is discarded, so they are reported where they would be had the steps run
+   * after the caller's work.
    */
   static openEarly(target: TargetConfig, mode: WarehouseMode, o: Omit<WarehouseOptions, 'whileOpening'>): EarlyWarehouse | undefined {
     const path = target.path;
     const file = path !== ':memory:' && !/^[a-z][a-z0-9+.-]*:/i.test(path);
     if (!file || mode !== 'write' || !existsSync(dirname(path)) || existsSync(`${path}.wal`)) return undefined;
     const created = !existsSync(path);
-    const warehouse = Warehouse.open(target, mode, o);
+    let held: BmpEvent[] | undefined = [];
+    const release = () => {
+      const events = held ?? [];
+      held = undefined;
+      for (const e of events) o.emit(e);
+    };
+    const warehouse = Warehouse.open(target, mode, { ...o, emit: (e) => (held ? held.push(e) : o.emit(e)) });
     warehouse.catch(() => undefined); // raised where the session takes it
     const remove = () => {
       for (const f of [path, `${path}.wal`]) rmSync(f, { force: true });
@@ -87,11 +99,15 @@ export class Warehouse {
       warehouse,
       discard: async () => {
         settle();
+        release();
         const w = await warehouse.catch(() => undefined);
         w?.close();
         if (w && created) remove();
       },
-      adopt: settle,
+      adopt: () => {
+        settle();
+        release();
+      },
     };
   }
 

@@ -77,6 +77,35 @@ export interface ParseOptions {
   readonly output?: ContextOutput;
   /** Template globals plugins add (stand-ins at parse: `llm_generate` only needs to exist). */
   readonly globals?: Readonly<Record<string, unknown>>;
+  /**
+   * Work of other threads whose next steps need this one (the database opening ahead of a run:
+   * each of its steps continues here): until it settles, the parse lets the event loop turn every
+   * few milliseconds, so those steps run meanwhile instead of one after another once it is done.
+   */
+  readonly alongside?: PromiseLike<unknown>;
+}
+
+/** How long the parse works between two turns of the event loop while `alongside` is pending. */
+const TURN_EVERY_MS = 2;
+
+/** A function the parse awaits between nodes: a turn of the event loop every few ms while `pending` is unsettled, else nothing. */
+function turns(pending: PromiseLike<unknown> | undefined): () => Promise<void> | undefined {
+  if (!pending) return () => undefined;
+  let settled = false;
+  pending.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  let last = performance.now();
+  return () => {
+    if (settled || performance.now() - last < TURN_EVERY_MS) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        last = performance.now();
+        resolve();
+      }),
+    );
+  };
 }
 
 const SILENT: ContextOutput = { log: () => undefined, print: () => undefined, warn: () => undefined };
@@ -88,6 +117,7 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
   const registry = new MacroRegistry(root.name, { dispatch: root.dispatch, packages: cfg.packages.map((p) => p.name) });
   const engine = new TemplateEngine(registry);
   const contextEnv: ContextEnv = { shared: new InvocationContext(cfg, engine, opts.invocation ?? makeInvocation('parse')), extraGlobals: opts.globals };
+  const turn = turns(opts.alongside);
   const [filesets] = await Promise.all([Promise.all(projects.map((p) => readFilesOf(rootDir, p)))]);
   for (const fs of filesets) checkNoPythonModels(fs.python);
   const warnings: ConfigWarning[] = [];
@@ -168,7 +198,11 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
       nodes.set(node.uniqueId, node);
     };
 
-    for (const f of fs.models) add(ctx.sqlNode('model', f, props.models.get(stem(f.path)), 'models', 'view'));
+    for (const f of fs.models) {
+      add(ctx.sqlNode('model', f, props.models.get(stem(f.path)), 'models', 'view'));
+      const t = turn();
+      if (t) await t;
+    }
     for (const f of fs.snapshots) for (const n of ctx.snapshotNodes(f, props.snapshots)) add(n);
     // dbt 1.9: snapshots declared in YAML (`relation:` and `config:`), with no {% snapshot %} block
     for (const patch of props.snapshots.values()) if (patch.relation !== undefined && !nodes.has(`snapshot.${project.name}.${patch.name}`)) add(ctx.yamlSnapshot(patch));

@@ -110,7 +110,14 @@ export function templateOutput(emit: EventSink, nodeId?: string, policy?: WarnEr
  * it meanwhile, in a way that a failure undoes: see Warehouse.openEarly).
  * @throws BmpError (config, parse, compile, graph errors)
  */
-export async function loadProject(opts: CommonOptions, hooks: { readonly onConfig?: (cfg: LoadedConfig) => void | Promise<void> } = {}): Promise<LoadedProject> {
+export async function loadProject(
+  opts: CommonOptions,
+  hooks: {
+    readonly onConfig?: (cfg: LoadedConfig) => void | Promise<void>;
+    /** Work started by `onConfig` whose steps need this thread (the database opening): the parse lets it run meanwhile. */
+    readonly alongside?: () => PromiseLike<unknown> | undefined;
+  } = {},
+): Promise<LoadedProject> {
   const emit = opts.emit ?? nullSink;
   const invocation = opts.invocation ?? invocationFor('parse', opts);
   // project.yml's and profiles.yml's values are rendered with the template engine's Jinja2 semantics
@@ -121,7 +128,7 @@ export async function loadProject(opts: CommonOptions, hooks: { readonly onConfi
   const show = (w: ConfigWarning) => emit({ code: 'A001', type: 'warning', message: w.message, file: w.file, line: w.line, name: w.name, warnCode: w.code });
   applyWarnPolicy(policy, [...policyWarnings, ...cfg.warnings], show);
   const globals = pluginTemplateGlobals(opts.plugins ?? defaultPlugins(), 'parse', { cfg, invocation });
-  const parsed = await parseProject(cfg, { invocation, output: templateOutput(emit, undefined, policy), globals });
+  const parsed = await parseProject(cfg, { invocation, output: templateOutput(emit, undefined, policy), globals, alongside: hooks.alongside?.() });
   // over the whole manifest, whichever package each node comes from
   checkRelationCollisions(parsed.manifest.nodes.values());
   applyWarnPolicy(policy, parsed.warnings, show);

@@ -76,7 +76,9 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
   const duckdbLoaded = preloadDuckdb();
   let early: EarlyWarehouse | undefined;
   // node-api's loading is main-thread work the run needs anyway; once it is done, DuckDB creates or
-  // opens the file on its own thread while this one parses (which never yields in between)
+  // opens the file on its own thread while this one parses, and the parse lets the event loop turn
+  // every few ms until the database is open, connected and its catalog read (each of those steps
+  // continues on this thread: run one after another after the parse, they delayed the first statement)
   const openEarly = async (cfg: LoadedConfig) => {
     await duckdbLoaded;
     early = Warehouse.openEarly(cfg.target, 'write', { threads: cfg.target.threads, emit, projectDir: cfg.project.projectDir, waitForLockSeconds: opts.waitForLockSeconds });
@@ -85,7 +87,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
   let ids: string[];
   let project: LoadedProject;
   try {
-    project = opts.project ?? (await loadProject({ ...opts, invocation, plugins }, { onConfig: openEarly }));
+    project = opts.project ?? (await loadProject({ ...opts, invocation, plugins }, { onConfig: openEarly, alongside: () => early?.warehouse }));
     // ephemeral models are inlined where they are used: nothing to run (as in dbt)
     ids = selectFor(project, opts, COMMAND_TYPES[command]).filter((id) => project.manifest.nodes.get(id)!.config.materialized !== 'ephemeral' && (!opts.onlyIds || opts.onlyIds.has(id)));
     checkMaterializations(project, ids);

@@ -55,3 +55,44 @@ describe('a database opened ahead of the session', () => {
     expect(await p.query('select id from main.a')).toEqual([{ id: 1 }]);
   });
 });
+
+describe('the events of opening ahead', () => {
+  async function openAhead(dir: string) {
+    const { loadConfig } = await import('../../src/config/index.js');
+    const { jinjaYamlSyntax } = await import('../../src/jinja/index.js');
+    const { Warehouse } = await import('../../src/execute/index.js');
+    const cfg = await loadConfig({ projectDir: dir, yamlSyntax: jinjaYamlSyntax() });
+    const events: { type: string; sql?: string }[] = [];
+    const early = Warehouse.openEarly(cfg.target, 'write', { threads: 1, projectDir: cfg.project.projectDir, emit: (e) => events.push(e as { type: string; sql?: string }) });
+    if (!early) throw new Error('not opened early');
+    return { early, events };
+  }
+
+  it('are held until the session takes the database (the catalog queries are reported where they were when opening followed the parse), then pass at once', async () => {
+    const p = tempProject({ 'models/a.sql': 'select 1 as id' });
+    projects.push(p);
+    const { early, events } = await openAhead(p.dir);
+    const w = await early.warehouse;
+    expect(events).toEqual([]);
+    early.adopt();
+    const opened = events.filter((e) => e.type === 'sql').map((e) => e.sql);
+    expect(opened.length).toBeGreaterThan(0);
+    expect(opened.length).toBe(events.length);
+    await w.conns[0]!.query('select 42 as answer');
+    expect(events.length).toBe(opened.length + 1);
+    expect(events.at(-1)).toMatchObject({ type: 'sql', sql: 'select 42 as answer' });
+    w.close();
+  });
+
+  it('are reported when the invocation stops before the session takes the database', async () => {
+    const p = tempProject({ 'models/a.sql': 'select 1 as id' });
+    projects.push(p);
+    const { early, events } = await openAhead(p.dir);
+    await early.warehouse;
+    expect(events).toEqual([]);
+    await early.discard();
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((e) => e.type === 'sql')).toBe(true);
+    expect(existsSync(p.db)).toBe(false);
+  });
+});
