@@ -246,9 +246,11 @@ export class Session {
     const result = (): NodeResult => {
       if (made) return made;
       extra?.afterward?.();
-      const started = new Date(t0).toISOString();
+      // a small node starts, compiles and finishes within a millisecond or two: each time is formatted once
       const finished = new Date(t1).toISOString();
-      const compiledAt = extra?.compiledAt !== undefined ? new Date(extra.compiledAt).toISOString() : finished;
+      const started = t0 === t1 ? finished : new Date(t0).toISOString();
+      const at = extra?.compiledAt;
+      const compiledAt = at === undefined || at === t1 ? finished : at === t0 ? started : new Date(at).toISOString();
       const compiledPath = this.artifacts.compiledPath(node);
       return (made = {
         uniqueId: node.uniqueId,
@@ -266,7 +268,7 @@ export class Session {
         compiledCode: this.artifacts.compiledSql.get(node.uniqueId),
         errorTitle: status === 'error' ? errorTitle : undefined,
         errorLocation: status === 'error' ? errorLocation : undefined,
-        relationName: node.relation ? relationName(node.relation) : undefined,
+        relationName: this.summary(node).relationName,
         adapterResponse: extra?.adapterResponse ?? {},
       });
     };

@@ -10,7 +10,7 @@ const BMP_VERSION = '0.1.0';
 export const DBT_VERSION = '1.10.0';
 
 /** Writes a file atomically (temp + rename) so a crash never leaves half a JSON file. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(path: string, text: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   try {
@@ -109,7 +109,8 @@ export class RunResultsWriter {
   private writing: Promise<void> = Promise.resolve();
   private readonly started = Date.now();
   private readonly startedAt = new Date(this.started).toISOString();
-  private readonly serialized: string[] = [];
+  /** Each result as JSON in UTF-8, made once (a rewrite copies bytes instead of encoding the whole file again). */
+  private readonly serialized: Buffer[] = [];
 
   constructor(
     private readonly path: string,
@@ -138,11 +139,12 @@ export class RunResultsWriter {
     // several times, and a result never changes once added)
     // (secrets masked in each string before it is escaped)
     const replacer = secretReplacer();
-    for (let i = this.serialized.length; i < this.results.length; i++) this.serialized.push(JSON.stringify(resultJson(this.results[i]!), replacer));
+    for (let i = this.serialized.length; i < this.results.length; i++) this.serialized.push(Buffer.from(`${i ? ',' : ''}${JSON.stringify(resultJson(this.results[i]!), replacer)}`));
     const head = JSON.stringify({ metadata: artifactMetadata('run-results', 'v6', this.invocationId, this.startedAt) }, replacer).slice(0, -1);
     const tail = JSON.stringify({ elapsed_time: (Date.now() - this.started) / 1000, args: this.args }, replacer).slice(1);
-    const text = maskSecrets(`${head},"results":[${this.serialized.join(',')}],${tail}`);
-    await writeFileAtomic(this.path, text);
+    const bytes = Buffer.concat([Buffer.from(`${head},"results":[`), ...this.serialized, Buffer.from(`],${tail}`)]);
+    // a secret known only since some results were serialized is masked in the whole text
+    await writeFileAtomic(this.path, replacer ? maskSecrets(bytes.toString()) : bytes);
     // keep the rewrites a small share of the run however large it grows
     this.intervalMs = Math.max(this.baseIntervalMs, (Date.now() - t0) * 20);
   }

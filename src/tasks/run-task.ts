@@ -160,7 +160,9 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
       run: async (id, worker) => {
         const node = nodes.get(id)!;
         const i = ++index;
-        emit({ code: 'Q002', type: 'node.start', index: i, total: ids.length, node: session.summary(node), thread: `Thread-${worker + 1}` });
+        // made when reported (its summary too), in its place: nothing but the node's own work runs
+        // between the previous statement and this node's
+        emit.later(() => ({ code: 'Q002', type: 'node.start', index: i, total: ids.length, node: session.summary(node), thread: `Thread-${worker + 1}` }));
         const settled = failWarnedTest(node, await session.runNodeSettled(node, session.conns[worker]!, worker), project.warnPolicy);
         // the result is made, recorded and reported once the children have started (in its place)
         emit.later(() => {
