@@ -229,6 +229,8 @@ export interface BatchInspection {
   readonly matched?: boolean;
   /** The batch's column names, in order (asked with `columns`); their types as the engine's driver names them, which may be spelled differently from `describe`. */
   readonly columns?: readonly EngineColumn[];
+  /** Whether partition counts of the relation are recorded (asked with `recordedPartitionsOf`). */
+  readonly recordedPartitions?: boolean;
 }
 
 /** What {@link EngineAdapter.inspectBatch} is asked. */
@@ -244,6 +246,8 @@ export interface InspectOptions {
   readonly matches?: { readonly target: Relation; readonly predicates?: readonly string[] };
   /** The batch's column names (instead of a `describe`). */
   readonly columns?: boolean;
+  /** Whether partition counts of this relation are recorded in the state schema's `partitions` table (which exists). */
+  readonly recordedPartitionsOf?: { readonly relationKey: string; readonly stateSchema: string };
 }
 
 /** What {@link EngineAdapter.describe} describes: a relation, the rows of a query, or a temp table of this connection. */
@@ -311,6 +315,8 @@ export interface EngineDialect {
   insertNewKeys(target: Relation, select: string, o: NewKeysOptions): Step;
   /** Whether `err` is {@link EngineDialect.insertNewKeys}'s refusal (the step must run the keyed way). */
   isNotPlainInsert(err: unknown): boolean;
+  /** Whether `err` says a statement named a column its SELECT does not have (the binder's error, before anything ran). */
+  isMissingColumn(err: unknown): boolean;
   /** Incremental `merge`: batch rows update the target row with their key, or are inserted; counts the rows merged. */
   merge(target: Relation, batch: string, o: MergeOptions): Step;
   /** Incremental `delete+insert`: target rows with a key in the batch deleted, the batch inserted; counts the inserted rows. */

@@ -20,7 +20,7 @@ import { DEST, keyIn, keyMatch, SRC, timestampLiteral, windowPredicate, type Cat
 import type { EngineDialect, Step, TouchedRows } from '../adapters/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
-import type { StateTable } from '../state/index.js';
+import { relationKeyOf, type StateTable } from '../state/index.js';
 import { DELETING, predicatesOf, strategyOf, uniqueKeyOf, type IncrementalStrategy } from './incremental-config.js';
 import { checkUniqueIndexes, clearPendingIndexesStatements, prepareIndexes, restorePendingIndexes, withIndexesDropped } from './incremental-indexes.js';
 import { columnType, partitionOf, partitionOwner, type PartitionRange } from './partition.js';
@@ -164,13 +164,27 @@ function mayBeNewKeysOnly(ctx: MaterializationContext, strategy: IncrementalStra
  */
 async function insertNewKeys(ctx: MaterializationContext, strategy: IncrementalStrategy, sql: string): Promise<number | undefined> {
   const config = ctx.compiled.config;
+  const attempt = async (columns: readonly string[]) => {
+    const step = ctx.adapter.insertNewKeys(ctx.relation, sql, { columns, uniqueKey: uniqueKeyOf(config), predicates: predicatesOf(config), duplicates: strategy === 'merge', uniqueIndexes: strategy === 'delete+insert' });
+    return (await ctx.adapter.atomically(ctx, step))();
+  };
+  const refused = (err: unknown) => ctx.adapter.isNotPlainInsert(err) && !ctx.isCancelled?.();
+  if (onSchemaChangeOf(config) === 'ignore') {
+    // ignore writes the target's columns the SELECT has: all of them (the catalog names them,
+    // without a describe), unless the insert cannot bind one; then the SELECT's are asked for
+    try {
+      return await attempt(ctx.existing!.columns.map((c) => c.name));
+    } catch (err) {
+      if (refused(err)) return undefined;
+      if (!ctx.adapter.isMissingColumn(err) || ctx.isCancelled?.()) throw err;
+    }
+  }
   const columns = await directColumns(ctx, sql);
   if (!columns) return undefined;
-  const step = ctx.adapter.insertNewKeys(ctx.relation, sql, { columns, uniqueKey: uniqueKeyOf(config), predicates: predicatesOf(config), duplicates: strategy === 'merge', uniqueIndexes: strategy === 'delete+insert' });
   try {
-    return (await ctx.adapter.atomically(ctx, step))();
+    return await attempt(columns);
   } catch (err) {
-    if (ctx.adapter.isNotPlainInsert(err) && !ctx.isCancelled?.()) return undefined;
+    if (refused(err)) return undefined;
     throw err;
   }
 }
@@ -269,22 +283,20 @@ export async function applyBatch(
   const matched = () => (!schema.statements.length && inspected.matched !== undefined ? inspected.matched : mergeMatches(ctx, batch, keys));
   const effective = strategy === 'merge' && keys.length && !nullableKeys?.size && !(await matched()) ? 'append' : strategy;
   let range: PartitionRange | undefined;
-  if (partition) {
-    // before the step: which partitions it can change (for the metadata), and their span
+  const owner = partition && partitionOwner(ctx.relation, nodeId, partition, 'table', ctx.invocationId ?? '');
+  // append and whole-partition overwrite: the batch alone gives the new counts (if counts were recorded)
+  const fromBatch = !!owner && (effective === 'append' || (effective === 'insert_overwrite' && !predicatesOf(config).length)) && (inspected.recordedPartitions ?? (await ctx.adapter.hasPartitionRows(owner.relationKey, ctx.stateSchema)));
+  if (partition && !(fromBatch && effective === 'append')) {
+    // before the step: which partitions it can change (for the metadata, unless the batch gives
+    // it), and their span (where an overwrite deletes)
     range = await ctx.adapter.affectedPartitions(ctx.relation, batch, partition, touchedRows(effective, input));
   }
   const applyInput = effective === 'insert_overwrite' && range ? { ...input, partitionRange: range } : input;
   const rows = (await ctx.adapter.run(planIncrementalApply(effective, applyInput, schema.columns, ctx.adapter)))();
-  if (partition && range) {
-    const owner = partitionOwner(ctx.relation, nodeId, partition, 'table', ctx.invocationId ?? '');
+  if (partition && owner) {
     const fieldType = columnType(targetColumns, partition.field) ?? columnType(sourceColumns, partition.field);
-    // append and whole-partition overwrite: the batch alone gives the new counts (if counts were recorded)
-    const fromBatch = (effective === 'append' || (effective === 'insert_overwrite' && !predicatesOf(config).length)) && (await ctx.adapter.hasPartitionRows(owner.relationKey, ctx.stateSchema));
-    await ctx.adapter.run(
-      fromBatch
-        ? ctx.adapter.recordBatchPartitions(owner, batch, partition, ctx.stateSchema, effective === 'append')
-        : ctx.adapter.recordAffectedPartitions(ctx.relation, owner, partition, range, fieldType, ctx.stateSchema),
-    );
+    if (fromBatch) await ctx.adapter.run(ctx.adapter.recordBatchPartitions(owner, batch, partition, ctx.stateSchema, effective === 'append'));
+    else if (range) await ctx.adapter.run(ctx.adapter.recordAffectedPartitions(ctx.relation, owner, partition, range, fieldType, ctx.stateSchema));
   }
   if (opts.droppedIndexes?.length) await checkUniqueIndexes(ctx, opts.droppedIndexes);
   else await ctx.adapter.run(ctx.adapter.createIndexes(ctx.relation, indexesOf(config), { ifNotExists: true }));
@@ -301,6 +313,8 @@ interface BatchInspection {
   readonly nullableKeys: Set<string>;
   /** Unique indexes on the target (asked only with `uniqueIndexes`). */
   readonly uniqueIndexes: number;
+  /** Whether the target's partition counts are recorded (asked of a partitioned target, when the query ran). */
+  readonly recordedPartitions?: boolean;
 }
 
 /**
@@ -313,7 +327,8 @@ async function inspectBatch(ctx: MaterializationContext, batch: string, keys: re
   const namesOnly = onSchemaChangeOf(ctx.compiled.config) === 'ignore';
   if (!keys.length && !o.uniqueIndexes && !namesOnly) return { columns: await ctx.adapter.describe({ temp: batch }), nullableKeys: new Set(), uniqueIndexes: 0 };
   const matches = o.matches && keys.length ? { target: ctx.relation, predicates: predicatesOf(ctx.compiled.config) } : undefined;
-  const r = await ctx.adapter.inspectBatch(batch, { keys, duplicates: o.unique, uniqueIndexesOf: o.uniqueIndexes ? ctx.relation : undefined, matches, columns: namesOnly });
+  const recordedPartitionsOf = partitionOf(ctx.compiled.config) ? { relationKey: relationKeyOf(ctx.relation), stateSchema: ctx.stateSchema } : undefined;
+  const r = await ctx.adapter.inspectBatch(batch, { keys, duplicates: o.unique, uniqueIndexesOf: o.uniqueIndexes ? ctx.relation : undefined, matches, columns: namesOnly, recordedPartitionsOf });
   const columns = r.columns ? [...r.columns] : await ctx.adapter.describe({ temp: batch });
   if (o.unique && r.duplicates > 0) {
     const dup = await ctx.adapter.duplicateKeys({ temp: batch }, keys);
@@ -325,7 +340,7 @@ async function inspectBatch(ctx: MaterializationContext, batch: string, keys: re
       'deduplicate in the model (e.g. qualify row_number() over (partition by <key> order by <updated_at> desc) = 1)',
     );
   }
-  return { columns, nullableKeys: new Set(keys.filter((_, i) => (r.nullCounts[i] ?? 0) > 0).map((k) => k.toLowerCase())), uniqueIndexes: r.uniqueIndexes, matched: r.matched };
+  return { columns, nullableKeys: new Set(keys.filter((_, i) => (r.nullCounts[i] ?? 0) > 0).map((k) => k.toLowerCase())), uniqueIndexes: r.uniqueIndexes, matched: r.matched, recordedPartitions: r.recordedPartitions };
 }
 
 /** Whether a batch row matches a target row as the merge's `on` would (keys without NULLs in the batch). */

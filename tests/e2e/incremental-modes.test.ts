@@ -299,6 +299,29 @@ describe('the one-statement insert of new keys lets no other batch through', () 
     });
   });
 
+  it('on_schema_change with new keys only: ignore fills a missing column with NULL and drops a new one; fail writes nothing; append_new_columns adds it', async () => {
+    const body = (mode: string) =>
+      `{{ config(materialized='incremental', incremental_strategy='merge', unique_key='id', on_schema_change='${mode}') }}\n{% if var('shape', 1) == 1 %} select 1 as id, 'a' as v {% else %} select 2 as id, 'x' as extra {% endif %}`;
+    const p = project({ 'models/si.sql': body('ignore'), 'models/sf.sql': body('fail'), 'models/sa.sql': body('append_new_columns') });
+    expect(failures(await runProject(p.dir))).toEqual([]);
+    const out = await runProject(p.dir, { vars: '{shape: 2}' });
+    const of = (m: string) => out.results.find((r) => r.uniqueId.endsWith(`.${m}`))!;
+    expect(of('si').message).toBe('MERGE 1');
+    expect(of('sa').message).toBe('MERGE 1');
+    expect(of('sf').message).toMatch(/new columns extra; missing columns v \(on_schema_change: fail\)/);
+    await withDb(p.db, async (sql) => {
+      expect(await sql('select * from main.si order by id')).toEqual([
+        { id: 1, v: 'a' },
+        { id: 2, v: null },
+      ]);
+      expect(await sql('select * from main.sf order by id')).toEqual([{ id: 1, v: 'a' }]);
+      expect(await sql('select * from main.sa order by id')).toEqual([
+        { id: 1, v: 'a', extra: null },
+        { id: 2, v: null, extra: 'x' },
+      ]);
+    });
+  });
+
   it('a matched key under delete+insert replaces the row (the insert refuses, the keyed step runs)', async () => {
     const p = project({ 'models/dr.sql': keyed('dr', 'delete+insert') });
     expect(failures(await runProject(p.dir, { vars: `{rows: "(1, 'a'), (2, 'b')"}` }))).toEqual([]);

@@ -116,6 +116,10 @@ export class DuckDbDialect implements EngineDialect {
     return err instanceof Error && err.message.includes(NOT_PLAIN_INSERT);
   }
 
+  isMissingColumn(err: unknown): boolean {
+    return err instanceof Error && /^Binder Error: Referenced column "[^\n]*" not found/.test(err.message);
+  }
+
   merge(target: Relation, batch: string, o: MergeOptions): Step {
     return lastCounts(mergeSql(target, batch, o));
   }
@@ -171,7 +175,7 @@ export class DuckDbDialect implements EngineDialect {
   }
 
   recordBatchPartitions(owner: PartitionOwner, batch: string, partition: PartitionBy, stateSchema: string, additive: boolean): Step {
-    return { statements: batchPartitionsMetaStatements(owner, batch, partition, stateSchema, additive) };
+    return { statements: batchPartitionsMetaStatements(owner, batch, partition, stateSchema, additive), together: true };
   }
 
   recordAffectedPartitions(rel: Relation, owner: PartitionOwner, partition: PartitionBy, range: PartitionRange, fieldType: string | undefined, stateSchema: string): Step {
@@ -380,6 +384,7 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
       uniqueIndexes: Number(r['unique_indexes'] ?? 0),
       ...(o.rows ? { rows: Number(r['rows'] ?? 0) } : {}),
       ...(o.matches && o.keys.length ? { matched: !!r['matched'] } : {}),
+      ...(o.recordedPartitionsOf ? { recordedPartitions: !!r['recorded_partitions'] } : {}),
       ...(o.columns ? { columns: result.columns.slice(0, result.columns.length - aggregates).map((c, index) => ({ name: c.name, type: c.type, index })) } : {}),
     };
   }
@@ -471,7 +476,7 @@ function partitionCounts(rows: readonly Record<string, unknown>[]): PartitionCou
 /** How many aggregate columns {@link inspectBatchSql} gives for `o`. */
 function inspectWidth(o: InspectOptions): number {
   const keys = o.keys.length;
-  return keys + (o.duplicates && keys ? 1 : 0) + (o.uniqueIndexesOf ? 1 : 0) + (o.rows ? 1 : 0) + (o.matches && keys ? 1 : 0);
+  return keys + (o.duplicates && keys ? 1 : 0) + (o.uniqueIndexesOf ? 1 : 0) + (o.rows ? 1 : 0) + (o.matches && keys ? 1 : 0) + (o.recordedPartitionsOf ? 1 : 0);
 }
 
 function sum(a: RowCount, b: RowCount): RowCount {

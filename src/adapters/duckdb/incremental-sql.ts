@@ -9,7 +9,7 @@
 import type { Relation } from '../../manifest/types.js';
 import type { ApplyOptions, InspectOptions, MergeOptions, OverwriteOptions, PartitionBy, PartitionOwner, PartitionRange, EventTimeWindow, KeyedOptions, TouchedRows } from '../engine.js';
 import { AFFECTED, partitionExpr, partitionLabelExpr } from './partition-sql.js';
-import { replacePartitionStatements, type ParamStatement } from './state-sql.js';
+import { replacePartitionStatements, stateTable, type ParamStatement } from './state-sql.js';
 import { andAll, quoteIdent, quoteLiteral, relationSql } from './sql.js';
 
 export const DEST = 'DBT_INTERNAL_DEST';
@@ -80,6 +80,7 @@ export function inspectBatchSql(
     parts.push(`(select count(*) from duckdb_indexes() where is_unique and lower(schema_name) = lower($1) and lower(table_name) = lower($2)) as unique_indexes`);
   }
   if (o.rows) parts.push('count(*) as rows');
+  if (o.recordedPartitionsOf) parts.push(`exists (select 1 from ${stateTable('partitions', o.recordedPartitionsOf.stateSchema)} where relation = ${quoteLiteral(o.recordedPartitionsOf.relationKey)}) as recorded_partitions`);
   if (o.matches && o.keys.length) parts.push(`${matchesExpr(o.matches.target, batch, o.keys, o.matches.predicates)} as matched`);
   const fromBatch = cols.length || o.rows || o.matches;
   const inspect = `select ${parts.join(', ')}${fromBatch ? ` from ${quoteIdent(batch)}` : ''}`;

@@ -4,8 +4,8 @@
  * partitions' row groups), and statements name partitions by it.
  */
 import type { Granularity, PartitionBy } from '../engine.js';
-import { quoteIdent } from './sql.js';
-import { stateTable, type ParamStatement, type PartitionOwner } from './state-sql.js';
+import { quoteIdent, quoteLiteral } from './sql.js';
+import { stateTable, type PartitionOwner } from './state-sql.js';
 
 /** `date_trunc('month', "consolidated_at")`: a row's partition start. */
 export function partitionExpr(p: PartitionBy, alias?: string): string {
@@ -46,19 +46,17 @@ const COUNTS = '__bmp_partition_counts';
  * Metadata after an append or a whole-partition overwrite, from the batch alone (no scan of the
  * table): the batch's per-partition counts replace (overwrite) or add to (append) the recorded ones.
  */
-export function batchPartitionsMetaStatements(owner: PartitionOwner, batch: string, p: PartitionBy, stateSchema: string, additive: boolean): ParamStatement[] {
+export function batchPartitionsMetaStatements(owner: PartitionOwner, batch: string, p: PartitionBy, stateSchema: string, additive: boolean): string[] {
   const t = stateTable('partitions', stateSchema);
   const c = quoteIdent(COUNTS);
+  // bmp's own values as literals: the statements then go in one round trip
+  const rel = quoteLiteral(owner.relationKey);
+  const ownerValues = [owner.relationKey, owner.nodeId, owner.kind, owner.field, owner.granularity].map(quoteLiteral).join(', ');
   return [
-    { sql: `create or replace temp table ${c} as select ${partitionLabelExpr(p)} as k, min(${partitionExpr(p)}) as s, count(*) as n from ${quoteIdent(batch)} group by 1`, params: [] },
-    ...(additive
-      ? [{ sql: `update ${c} set n = ${c}.n + m.row_count from ${t} as m where m.relation = $1 and m.partition_key is not distinct from ${c}.k`, params: [owner.relationKey] }]
-      : []),
-    { sql: `delete from ${t} where relation = $1 and (partition_key in (select k from ${c}) or (partition_key is null and exists (select 1 from ${c} where k is null)))`, params: [owner.relationKey] },
-    {
-      sql: `insert into ${t} select $1, $2, $3, $4, $5, k, s, n, $6, now()::timestamp from ${c}`,
-      params: [owner.relationKey, owner.nodeId, owner.kind, owner.field, owner.granularity, owner.invocationId],
-    },
-    { sql: `drop table if exists temp.main.${c}`, params: [] },
+    `create or replace temp table ${c} as select ${partitionLabelExpr(p)} as k, min(${partitionExpr(p)}) as s, count(*) as n from ${quoteIdent(batch)} group by 1`,
+    ...(additive ? [`update ${c} set n = ${c}.n + m.row_count from ${t} as m where m.relation = ${rel} and m.partition_key is not distinct from ${c}.k`] : []),
+    `delete from ${t} where relation = ${rel} and (partition_key in (select k from ${c}) or (partition_key is null and exists (select 1 from ${c} where k is null)))`,
+    `insert into ${t} select ${ownerValues}, k, s, n, ${quoteLiteral(owner.invocationId)}, now()::timestamp from ${c}`,
+    `drop table if exists temp.main.${c}`,
   ];
 }
