@@ -128,6 +128,9 @@ export interface KeyedOptions extends ApplyOptions {
   readonly nullableKeys?: ReadonlySet<string>;
 }
 
+/** Why {@link EngineDialect.insertNewKeys} (or {@link EngineDialect.mergeFromSelect}) refused a batch. */
+export type NewKeysRefusal = 'NULL key' | 'repeated key' | 'matching target row' | 'unique index';
+
 /** What {@link EngineDialect.insertNewKeys} checks. */
 export interface NewKeysOptions {
   /** The columns written (the SELECT's, after on_schema_change). */
@@ -315,6 +318,14 @@ export interface EngineDialect {
   insertNewKeys(target: Relation, select: string, o: NewKeysOptions): Step;
   /** Whether `err` is {@link EngineDialect.insertNewKeys}'s refusal (the step must run the keyed way). */
   isNotPlainInsert(err: unknown): boolean;
+  /** Which refusal of {@link EngineDialect.insertNewKeys} or {@link EngineDialect.mergeFromSelect} `err` is, if it is one. */
+  newKeysRefusal(err: unknown): NewKeysRefusal | undefined;
+  /**
+   * Incremental `merge` from the model's SELECT as one statement (keys compared with `=`): refused
+   * before writing (see {@link EngineDialect.newKeysRefusal}) if a key column holds a NULL in the
+   * batch or a key repeats; counts the rows merged.
+   */
+  mergeFromSelect(target: Relation, select: string, o: MergeOptions): Step;
   /** Whether `err` says a statement named a column its SELECT does not have (the binder's error, before anything ran). */
   isMissingColumn(err: unknown): boolean;
   /** Incremental `merge`: batch rows update the target row with their key, or are inserted; counts the rows merged. */

@@ -3,8 +3,8 @@
  * the model's rows into a temp table (the batch), run the on_schema_change step, then apply the
  * batch with the model's strategy — all in one transaction, so a failure or a kill leaves the
  * table exactly as it was. A merge or delete+insert step whose batch holds only new keys is the
- * insert of its rows, and runs as one statement from the model's SELECT that checks so on the way
- * (see {@link insertNewKeys}).
+ * insert of its rows, and runs as one statement from the model's SELECT that checks so on the way;
+ * a merge with updates then runs as one MERGE from the SELECT (see {@link insertNewKeys}).
  *
  * ### NULL keys (merge and delete+insert)
  * `unique_key` columns are compared NULL-safely (`IS NOT DISTINCT FROM`; plain `=` for a column
@@ -64,12 +64,7 @@ export function planIncrementalApply(strategy: IncrementalStrategy, input: Incre
       return dialect.append(target, batch, base);
     case 'merge': {
       if (!uniqueKey.length) return dialect.append(target, batch, base);
-      const include = (config['merge_update_columns'] as string[] | undefined)?.map((c) => c.toLowerCase());
-      const exclude = new Set(((config['merge_exclude_columns'] as string[] | undefined) ?? []).map((c) => c.toLowerCase()));
-      // key columns are equal on a match: never rewrite them (it would also churn their indexes)
-      const keySet = new Set(uniqueKey.map((k) => k.toLowerCase()));
-      const update = columns.filter((c) => !keySet.has(c.toLowerCase()) && (!include || include.includes(c.toLowerCase())) && !exclude.has(c.toLowerCase()));
-      return dialect.merge(target, batch, { ...base, uniqueKey, nullableKeys: input.nullableKeys, update });
+      return dialect.merge(target, batch, { ...base, uniqueKey, nullableKeys: input.nullableKeys, update: mergeUpdateColumns(config, columns) });
     }
     case 'delete+insert':
       if (!uniqueKey.length) return dialect.append(target, batch, base);
@@ -82,6 +77,15 @@ export function planIncrementalApply(strategy: IncrementalStrategy, input: Incre
       return dialect.replaceWindow(target, batch, { ...base, eventTime, window: input.window });
     }
   }
+}
+
+/** The columns a merge sets on a matched row: merge_update_columns, less merge_exclude_columns, never the key. */
+function mergeUpdateColumns(config: NodeConfig, columns: readonly string[]): string[] {
+  const include = (config['merge_update_columns'] as string[] | undefined)?.map((c) => c.toLowerCase());
+  const exclude = new Set(((config['merge_exclude_columns'] as string[] | undefined) ?? []).map((c) => c.toLowerCase()));
+  // key columns are equal on a match: never rewrite them (it would also churn their indexes)
+  const keySet = new Set(uniqueKeyOf(config).map((k) => k.toLowerCase()));
+  return columns.filter((c) => !keySet.has(c.toLowerCase()) && (!include || include.includes(c.toLowerCase())) && !exclude.has(c.toLowerCase()));
 }
 
 /** Which target rows a strategy may delete or update (for the partitions it touches). */
@@ -158,35 +162,58 @@ function mayBeNewKeysOnly(ctx: MaterializationContext, strategy: IncrementalStra
  * row matched; for delete+insert no unique index on the table) is exactly the insert of its rows:
  * that insert, from the model's SELECT, in one statement that checks those conditions on the batch
  * it computes once and writes nothing if one fails (the engine's {@link EngineDialect.insertNewKeys}).
- * Then, or when the columns need an ALTER first, the step runs the keyed way (undefined): a batch
- * with updates pays for one computation of the SELECT more than it would have.
+ * A merge refused for matching target rows runs as one MERGE from the SELECT
+ * ({@link EngineDialect.mergeFromSelect}), which pays for a second computation of the SELECT but
+ * not for a batch table and its inspection. Otherwise, or when the columns need an ALTER first, the
+ * step runs the keyed way (undefined).
  * @throws CompileError BMP_SCHEMA_CHANGE (on_schema_change: fail)
  */
 async function insertNewKeys(ctx: MaterializationContext, strategy: IncrementalStrategy, sql: string): Promise<number | undefined> {
   const config = ctx.compiled.config;
-  const attempt = async (columns: readonly string[]) => {
-    const step = ctx.adapter.insertNewKeys(ctx.relation, sql, { columns, uniqueKey: uniqueKeyOf(config), predicates: predicatesOf(config), duplicates: strategy === 'merge', uniqueIndexes: strategy === 'delete+insert' });
+  const uniqueKey = uniqueKeyOf(config);
+  const predicates = predicatesOf(config);
+  const o = { uniqueKey, predicates, duplicates: strategy === 'merge', uniqueIndexes: strategy === 'delete+insert' };
+  let bound: readonly string[] | undefined;
+  const refusal = (err: unknown) => (ctx.isCancelled?.() ? undefined : ctx.adapter.newKeysRefusal(err));
+  try {
+    return await insertDirect(ctx, sql, async (columns) => {
+      bound = columns;
+      return (await ctx.adapter.atomically(ctx, ctx.adapter.insertNewKeys(ctx.relation, sql, { ...o, columns })))();
+    });
+  } catch (err) {
+    const why = refusal(err);
+    if (!why) throw err;
+    if (why !== 'matching target row' || strategy !== 'merge' || !bound) return undefined;
+  }
+  // a merge that updates rows: the merge itself from the SELECT, still one statement (refused,
+  // for the keyed step to say so or to compare NULLs, if a key is NULL or repeats)
+  const step = ctx.adapter.mergeFromSelect(ctx.relation, sql, { columns: bound, uniqueKey, predicates, update: mergeUpdateColumns(config, bound) });
+  try {
     return (await ctx.adapter.atomically(ctx, step))();
-  };
-  const refused = (err: unknown) => ctx.adapter.isNotPlainInsert(err) && !ctx.isCancelled?.();
-  if (onSchemaChangeOf(config) === 'ignore') {
-    // ignore writes the target's columns the SELECT has: all of them (the catalog names them,
-    // without a describe), unless the insert cannot bind one; then the SELECT's are asked for
+  } catch (err) {
+    if (refusal(err)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Runs `insert` (one statement, outside a transaction: a failed statement would end one) with the
+ * columns an insert straight from the model's SELECT writes. Under on_schema_change ignore those
+ * are the target's columns (the catalog read at start names them: no describe), unless the insert
+ * cannot bind one (it ran nothing then), and the SELECT is described as under the other modes.
+ * Undefined when the step must ALTER the table first.
+ * @throws CompileError BMP_SCHEMA_CHANGE (on_schema_change: fail)
+ */
+async function insertDirect<T>(ctx: MaterializationContext, sql: string, insert: (columns: readonly string[]) => Promise<T>): Promise<T | undefined> {
+  if (onSchemaChangeOf(ctx.compiled.config) === 'ignore') {
     try {
-      return await attempt(ctx.existing!.columns.map((c) => c.name));
+      return await insert(ctx.existing!.columns.map((c) => c.name));
     } catch (err) {
-      if (refused(err)) return undefined;
       if (!ctx.adapter.isMissingColumn(err) || ctx.isCancelled?.()) throw err;
     }
   }
   const columns = await directColumns(ctx, sql);
-  if (!columns) return undefined;
-  try {
-    return await attempt(columns);
-  } catch (err) {
-    if (refused(err)) return undefined;
-    throw err;
-  }
+  return columns ? insert(columns) : undefined;
 }
 
 /** The target has a unique index after all (see {@link incremental}): the step's transaction rolls back and it runs the careful way. */
@@ -205,9 +232,9 @@ async function applyStep(ctx: MaterializationContext, strategy: IncrementalStrat
   if (!insertsOnly(strategy, config) || partitionOf(config)) return ctx.adapter.atomically(ctx, batched);
   const indexes = dropped.length ? [] : indexesOf(config);
   if (!ctx.preHooks.length && !ctx.postHooks.length && !indexes.length) {
-    // no hooks: describing the SELECT needs no transaction, and one INSERT is atomic by itself
-    const columns = await directColumns(ctx, sql);
-    return columns ? (await ctx.adapter.atomically(ctx, ctx.adapter.insertInto(ctx.relation, columns, sql)))() : ctx.adapter.atomically(ctx, batched);
+    // no hooks: the columns need no transaction, and one INSERT is atomic by itself
+    const rows = await insertDirect(ctx, sql, async (columns) => (await ctx.adapter.atomically(ctx, ctx.adapter.insertInto(ctx.relation, columns, sql)))());
+    return rows ?? ctx.adapter.atomically(ctx, batched);
   }
   // pre-hooks first: the model's SELECT may read what they create
   return ctx.adapter.atomically(ctx, async () => {

@@ -299,15 +299,22 @@ describe('the one-statement insert of new keys lets no other batch through', () 
     });
   });
 
-  it('on_schema_change with new keys only: ignore fills a missing column with NULL and drops a new one; fail writes nothing; append_new_columns adds it', async () => {
+  it('on_schema_change with new keys only (and append): ignore fills a missing column with NULL and drops a new one; fail writes nothing; append_new_columns adds it', async () => {
     const body = (mode: string) =>
       `{{ config(materialized='incremental', incremental_strategy='merge', unique_key='id', on_schema_change='${mode}') }}\n{% if var('shape', 1) == 1 %} select 1 as id, 'a' as v {% else %} select 2 as id, 'x' as extra {% endif %}`;
-    const p = project({ 'models/si.sql': body('ignore'), 'models/sf.sql': body('fail'), 'models/sa.sql': body('append_new_columns') });
+    const p = project({
+      'models/si.sql': body('ignore'),
+      'models/sf.sql': body('fail'),
+      'models/sa.sql': body('append_new_columns'),
+      // append under ignore: the insert names the target's columns, and asks for the SELECT's when it lacks one
+      'models/ap.sql': body('ignore').replace("incremental_strategy='merge', unique_key='id'", "incremental_strategy='append'"),
+    });
     expect(failures(await runProject(p.dir))).toEqual([]);
     const out = await runProject(p.dir, { vars: '{shape: 2}' });
     const of = (m: string) => out.results.find((r) => r.uniqueId.endsWith(`.${m}`))!;
     expect(of('si').message).toBe('MERGE 1');
     expect(of('sa').message).toBe('MERGE 1');
+    expect(of('ap').message).toBe('INSERT 1');
     expect(of('sf').message).toMatch(/new columns extra; missing columns v \(on_schema_change: fail\)/);
     await withDb(p.db, async (sql) => {
       expect(await sql('select * from main.si order by id')).toEqual([
@@ -315,9 +322,49 @@ describe('the one-statement insert of new keys lets no other batch through', () 
         { id: 2, v: null },
       ]);
       expect(await sql('select * from main.sf order by id')).toEqual([{ id: 1, v: 'a' }]);
+      expect(await sql('select * from main.ap order by id')).toEqual([
+        { id: 1, v: 'a' },
+        { id: 2, v: null },
+      ]);
       expect(await sql('select * from main.sa order by id')).toEqual([
         { id: 1, v: 'a', extra: null },
         { id: 2, v: null, extra: 'x' },
+      ]);
+    });
+  });
+
+  it('a merge with updates runs as one MERGE from the SELECT: merge_update_columns and merge_exclude_columns hold, predicates bound the match', async () => {
+    const body = (extra: string) =>
+      `{{ config(materialized='incremental', incremental_strategy='merge', unique_key='id'${extra}) }}\nselect * from (values {{ var('rows', "(1, 'a', 1), (2, 'a', 1)") }}) t(id, v, w)`;
+    const p = project({
+      'models/mu.sql': body(", merge_update_columns=['v']"),
+      'models/mx.sql': body(", merge_exclude_columns=['v']"),
+      'models/mq.sql': body(", incremental_predicates=['DBT_INTERNAL_DEST.id > 1']"),
+    });
+    expect(failures(await runProject(p.dir))).toEqual([]);
+    const out = await runProject(p.dir, { vars: `{rows: "(1, 'b', 2), (2, 'b', 2), (3, 'b', 2)"}` });
+    expect(out.results.map((r) => r.message)).toEqual(['MERGE 3', 'MERGE 3', 'MERGE 3']);
+    for (const m of ['mu', 'mx', 'mq']) {
+      expect(ran(p.dir, m)).toMatch(new RegExp(`^merge into "main"\\."${m}" as DBT_INTERNAL_DEST\\nusing \\(with __bmp_batch as materialized \\(`, 'm'));
+      expect(ran(p.dir, m)).not.toMatch(/__bmp_batch_m/);
+    }
+    await withDb(p.db, async (sql) => {
+      expect(await sql('select * from main.mu order by id')).toEqual([
+        { id: 1, v: 'b', w: 1 },
+        { id: 2, v: 'b', w: 1 },
+        { id: 3, v: 'b', w: 2 },
+      ]);
+      expect(await sql('select * from main.mx order by id')).toEqual([
+        { id: 1, v: 'a', w: 2 },
+        { id: 2, v: 'a', w: 2 },
+        { id: 3, v: 'b', w: 2 },
+      ]);
+      // id 1 is outside the predicate: not matched, inserted again
+      expect(await sql('select * from main.mq order by id, v')).toEqual([
+        { id: 1, v: 'a', w: 1 },
+        { id: 1, v: 'b', w: 2 },
+        { id: 2, v: 'b', w: 2 },
+        { id: 3, v: 'b', w: 2 },
       ]);
     });
   });

@@ -89,6 +89,18 @@ describe('a killed build leaves the previous relation intact', () => {
     await withDb(p.db, async (sql) => expect(await sql('select count(*) as n, count(*) filter (where version = 2) as v2 from main.big')).toEqual([{ n: 150000, v2: 50000 }]));
   });
 
+  it('during a merge of new keys only (one INSERT from the model in autocommit, no batch table)', async () => {
+    const p = project(`{{ config(materialized='incremental', incremental_strategy='merge', unique_key='id') }}\n${BIG}\n{% if is_incremental() %} where range >= (select count(*) from {{ this }}) {% endif %}`);
+    expect(bmp(['run', '--project-dir', p.dir]).code).toBe(0);
+    await withDb(p.db, (sql) => sql('create table main.before as select * from main.big'));
+    const k = await killDuring(['run', '--project-dir', p.dir, '--vars', '{version: 2, n: 3000000}'], /with __bmp_batch as materialized/, 400);
+    expect(k.signal).toBe('SIGKILL');
+    expect(k.output).not.toMatch(/MERGE \d/);
+    await withDb(p.db, async (sql) => expect(await sql(diff('main.big', 'main.before'))).toEqual([{ d: 0 }]));
+    expect(bmp(['run', '--project-dir', p.dir, '--vars', '{version: 2, n: 150000}']).code).toBe(0);
+    await withDb(p.db, async (sql) => expect(await sql('select count(*) as n, count(*) filter (where version = 2) as v2 from main.big')).toEqual([{ n: 150000, v2: 50000 }]));
+  });
+
   it('during a partition overwrite of a clustered table (metadata included)', async () => {
     const p = project(`{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by={'field': 'created_at', 'granularity': 'day'}) }}\n${BIG}`);
     expect(bmp(['run', '--project-dir', p.dir, '--vars', '{n: 600000}']).code).toBe(0);

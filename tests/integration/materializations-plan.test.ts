@@ -180,6 +180,36 @@ describe('incremental strategies', () => {
     }
   });
 
+  it('a merge from the SELECT in one statement refuses a NULL or repeated key before writing, and merges otherwise (run on DuckDB)', async () => {
+    const o = { columns: ['a', 'b', 'v'], uniqueKey: ['a', 'b'], update: ['v'], predicates: ['DBT_INTERNAL_DEST.v <> 0'] };
+    const sql = statementSql(duckdbDialect.mergeFromSelect(target, 'select * from new_rows', o).statements[0]!);
+    expect(sql).toMatch(/^merge into "main"\."m" as DBT_INTERNAL_DEST\nusing \(with __bmp_batch as materialized \(\nselect \* from new_rows\n\)\n/);
+    expect(sql).toMatch(/\non \(DBT_INTERNAL_DEST\."a" = DBT_INTERNAL_SOURCE\."a" and DBT_INTERNAL_DEST\."b" = DBT_INTERNAL_SOURCE\."b"\) and \(DBT_INTERNAL_DEST\.v <> 0\)\n/);
+    const inst = await DuckDBInstance.create(':memory:');
+    const c = await inst.connect();
+    try {
+      await c.run(`create table main.m as select * from (values (1, 1, 5), (2, 2, 0)) t(a, b, v)`);
+      const attempt = async (rows: string): Promise<string> => {
+        await c.run(`create or replace table new_rows as select * from (values ${rows}) t(a, b, v)`);
+        try {
+          return `merged ${(await c.run(sql)).rowsChanged}`;
+        } catch (err) {
+          return duckdbDialect.newKeysRefusal(err) ?? String(err);
+        }
+      };
+      expect(await attempt('(1, null, 9), (1, 1, 9)')).toBe('NULL key');
+      expect(await attempt('(1, 1, 9), (1, 1, 8)')).toBe('repeated key');
+      expect(await c.runAndReadAll('select * from main.m order by all').then((r) => r.getRows())).toEqual([[1, 1, 5], [2, 2, 0]]);
+      // (1, 1) updated; (2, 2) is outside the predicate: inserted; (3, 3) new
+      expect(await attempt('(1, 1, 9), (2, 2, 9), (3, 3, 9)')).toBe('merged 3');
+      expect(await c.runAndReadAll('select * from main.m order by all').then((r) => r.getRows())).toEqual([[1, 1, 9], [2, 2, 0], [2, 2, 9], [3, 3, 9]]);
+      expect(duckdbDialect.newKeysRefusal(new Error('Invalid Input Error: something else'))).toBeUndefined();
+    } finally {
+      c.closeSync();
+      inst.closeSync();
+    }
+  });
+
   it('the target rows whose key is in the batch: a semi join (`in`), or `exists` when the batch has a NULL key', () => {
     expect(keyIn(['id'], '__bmp_batch_m', new Set())).toBe('DBT_INTERNAL_DEST."id" in (select "id" from "__bmp_batch_m")');
     expect(keyIn(['id', 'kind'], '__bmp_batch_m', new Set())).toBe('(DBT_INTERNAL_DEST."id", DBT_INTERNAL_DEST."kind") in (select "id", "kind" from "__bmp_batch_m")');

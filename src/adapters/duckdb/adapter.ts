@@ -27,6 +27,7 @@ import {
   type KeyedOptions,
   type MergeOptions,
   type NewKeysOptions,
+  type NewKeysRefusal,
   type OverwriteOptions,
   type EngineColumn,
   type Hooks,
@@ -49,7 +50,7 @@ import type { Connection } from './connection.js';
 import { CHECKPOINT_SQL, duplicateKeysSql, LIST_INDEXES_SQL, LIST_RELATIONS_SQL, LIST_SCHEMAS_SQL, partitionCountsSql, RELATION_KIND_SQL, VERSION_SQL } from './catalog-sql.js';
 import { copySql, filesReader, filesViewSelect } from './external-sql.js';
 import { indexKeyList, splitKeys } from './index-keys.js';
-import { affectedPartitionsMetaStatements, affectedPartitionsSql, affectedRangeSql, appendSql, deleteInsertSql, duplicateKeyExampleSql, indexViolationsSql, inspectBatchSql, insertNewKeysSql, insertOverwriteSql, mergeMatchesSql, NOT_PLAIN_INSERT, mergeSql, replaceWindowSql, touchedRowsPredicate } from './incremental-sql.js';
+import { affectedPartitionsMetaStatements, affectedPartitionsSql, affectedRangeSql, appendSql, deleteInsertSql, duplicateKeyExampleSql, indexViolationsSql, inspectBatchSql, insertNewKeysSql, insertOverwriteSql, mergeFromSelectSql, mergeMatchesSql, newKeysRefusal, NOT_PLAIN_INSERT, mergeSql, replaceWindowSql, touchedRowsPredicate } from './incremental-sql.js';
 import { AFFECTED, batchPartitionsMetaStatements, clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr } from './partition-sql.js';
 import { clearIntervalsStatement, clearPendingIndexesStatement, createStateTableSql, deletePartitionRowsStatement, hasPartitionRowsSql, insertPartitionRowsStatement, readIntervalsSql, readPendingIndexesSql, recordIntervalStatements, recordPendingIndexStatement, replacePartitionStatements } from './state-sql.js';
 import { snapshotCreateSql, snapshotMerge, snapshotSourceSelect } from './snapshot-sql.js';
@@ -114,6 +115,14 @@ export class DuckDbDialect implements EngineDialect {
 
   isNotPlainInsert(err: unknown): boolean {
     return err instanceof Error && err.message.includes(NOT_PLAIN_INSERT);
+  }
+
+  newKeysRefusal(err: unknown): NewKeysRefusal | undefined {
+    return newKeysRefusal(err);
+  }
+
+  mergeFromSelect(target: Relation, select: string, o: MergeOptions): Step {
+    return { statements: [mergeFromSelectSql(target, select, o)], counts: 0 };
   }
 
   isMissingColumn(err: unknown): boolean {

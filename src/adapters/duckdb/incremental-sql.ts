@@ -7,7 +7,7 @@
  * column the batch holds no NULL in, which means the same and lets DuckDB prune with statistics).
  */
 import type { Relation } from '../../manifest/types.js';
-import type { ApplyOptions, InspectOptions, MergeOptions, OverwriteOptions, PartitionBy, PartitionOwner, PartitionRange, EventTimeWindow, KeyedOptions, TouchedRows } from '../engine.js';
+import type { ApplyOptions, InspectOptions, MergeOptions, NewKeysRefusal, OverwriteOptions, PartitionBy, PartitionOwner, PartitionRange, EventTimeWindow, KeyedOptions, TouchedRows } from '../engine.js';
 import { AFFECTED, partitionExpr, partitionLabelExpr } from './partition-sql.js';
 import { replacePartitionStatements, stateTable, type ParamStatement } from './state-sql.js';
 import { andAll, quoteIdent, quoteLiteral, relationSql } from './sql.js';
@@ -114,6 +114,25 @@ function matchesExpr(target: Relation, batch: string, keys: readonly string[], p
  */
 export const NOT_PLAIN_INSERT = 'bmp: the batch needs the keyed step';
 
+const REFUSALS: readonly NewKeysRefusal[] = ['NULL key', 'repeated key', 'matching target row', 'unique index'];
+
+/** The refusal an error of {@link insertNewKeysSql} or {@link mergeFromSelectSql} carries, if it is one. */
+export function newKeysRefusal(err: unknown): NewKeysRefusal | undefined {
+  const m = err instanceof Error ? err.message : '';
+  return m.includes(NOT_PLAIN_INSERT) ? REFUSALS.find((r) => m.includes(`${NOT_PLAIN_INSERT} (${r})`)) : undefined;
+}
+
+const refuse = (why: NewKeysRefusal) => `error(${quoteLiteral(`${NOT_PLAIN_INSERT} (${why})`)})`;
+
+/** `when <a key column is NULL> then error(...)` [and `when <a key repeats> then error(...)`], over the batch (for a CASE). */
+function keyGuards(keys: readonly string[], duplicates: boolean): string[] {
+  const cols = keys.map(quoteIdent);
+  const cases = [`when count(*) filter (where ${cols.map((k) => `${k} is null`).join(' or ')}) > 0 then ${refuse('NULL key')}`];
+  // no NULLs by then: distinct keys count as the rows do
+  if (duplicates) cases.push(`when count(*) > count(distinct ${cols.length === 1 ? cols[0] : `row(${cols.join(', ')})`}) then ${refuse('repeated key')}`);
+  return cases;
+}
+
 /**
  * A merge or delete+insert step whose batch turns out to be new rows only, as ONE statement from the
  * model's SELECT (no temp table, no transaction of its own): the batch is computed once
@@ -144,15 +163,11 @@ export function insertNewKeysSql(
   o: { readonly columns: readonly string[]; readonly uniqueKey: readonly string[]; readonly predicates?: readonly string[]; readonly duplicates: boolean; readonly uniqueIndexes: boolean },
 ): string {
   const batch = '__bmp_batch';
-  const keys = o.uniqueKey.map(quoteIdent);
-  const fail = (why: string) => `error(${quoteLiteral(`${NOT_PLAIN_INSERT} (${why})`)})`;
-  const cases = [`when count(*) filter (where ${keys.map((k) => `${k} is null`).join(' or ')}) > 0 then ${fail('NULL key')}`];
-  // no NULLs by then: distinct keys count as the rows do
-  if (o.duplicates) cases.push(`when count(*) > count(distinct ${keys.length === 1 ? keys[0] : `row(${keys.join(', ')})`}) then ${fail('repeated key')}`);
-  cases.push(`when exists (select 1 from ${relationSql(target)} as ${DEST}\njoin ${batch} as ${SRC}\non ${andAll([keyMatch(o.uniqueKey, new Set()), ...(o.predicates ?? [])])}) then ${fail('matching target row')}`);
+  const cases = keyGuards(o.uniqueKey, o.duplicates);
+  cases.push(`when exists (select 1 from ${relationSql(target)} as ${DEST}\njoin ${batch} as ${SRC}\non ${andAll([keyMatch(o.uniqueKey, new Set()), ...(o.predicates ?? [])])}) then ${refuse('matching target row')}`);
   if (o.uniqueIndexes) {
     cases.push(
-      `when exists (select 1 from duckdb_indexes() where is_unique and lower(schema_name) = lower(${quoteLiteral(target.schema)}) and lower(table_name) = lower(${quoteLiteral(target.identifier)})) then ${fail('unique index')}`,
+      `when exists (select 1 from duckdb_indexes() where is_unique and lower(schema_name) = lower(${quoteLiteral(target.schema)}) and lower(table_name) = lower(${quoteLiteral(target.identifier)})) then ${refuse('unique index')}`,
     );
   }
   const cols = o.columns.map(quoteIdent).join(', ');
@@ -160,6 +175,31 @@ export function insertNewKeysSql(
     `insert into ${relationSql(target)} (${cols})\nwith ${batch} as materialized (\n${select}\n)\n` +
     `select ${cols} from ${batch}\nwhere (select case\n${cases.join('\n')}\nelse true end from ${batch})`
   );
+}
+
+/**
+ * A merge from the model's SELECT as ONE statement (no temp table, no transaction of its own): the
+ * batch computed once (a materialized CTE), refused before anything is written, with
+ * {@link NOT_PLAIN_INSERT}, if a key column holds a NULL in it (the keys are compared with `=`
+ * here) or two of its rows share a key; otherwise merged as {@link mergeSql} merges a batch table.
+ * The model's SELECT starts on the statement's third line.
+ *
+ * ### Example
+ * ```sql
+ * merge into "main"."m" as DBT_INTERNAL_DEST
+ * using (with __bmp_batch as materialized (
+ * select ...
+ * )
+ * select * from __bmp_batch where (select case when ... then error('bmp: the batch needs the keyed step (NULL key)') ... else true end from __bmp_batch)) as DBT_INTERNAL_SOURCE
+ * on (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id")
+ * when matched then update set "v" = DBT_INTERNAL_SOURCE."v"
+ * when not matched then insert ("id", "v") values (DBT_INTERNAL_SOURCE."id", DBT_INTERNAL_SOURCE."v")
+ * ```
+ */
+export function mergeFromSelectSql(target: Relation, select: string, o: MergeOptions): string {
+  const batch = '__bmp_batch';
+  const source = `(with ${batch} as materialized (\n${select}\n)\nselect * from ${batch} where (select case\n${keyGuards(o.uniqueKey, true).join('\n')}\nelse true end from ${batch}))`;
+  return mergeInto(target, source, { ...o, nullableKeys: new Set() });
 }
 
 /** `insert into target (cols) select cols from batch [order by partition]` */
@@ -211,12 +251,17 @@ export function appendSql(target: Relation, batch: string, o: ApplyOptions): str
  * ```
  */
 export function mergeSql(target: Relation, batch: string, o: MergeOptions): string[] {
+  return [mergeInto(target, quoteIdent(batch), o)];
+}
+
+/** {@link mergeSql} with `source` as SQL names it (a table, or a parenthesized query). */
+function mergeInto(target: Relation, source: string, o: MergeOptions): string {
   const cols = o.columns.map(quoteIdent);
-  return [
-    `merge into ${relationSql(target)} as ${DEST}\nusing ${quoteIdent(batch)} as ${SRC}\non ${andAll([keyMatch(o.uniqueKey, o.nullableKeys), ...(o.predicates ?? [])])}\n` +
-      (o.update.length ? `when matched then update set ${o.update.map((c) => `${quoteIdent(c)} = ${SRC}.${quoteIdent(c)}`).join(', ')}\n` : '') +
-      `when not matched then insert (${cols.join(', ')}) values (${cols.map((c) => `${SRC}.${c}`).join(', ')})`,
-  ];
+  return (
+    `merge into ${relationSql(target)} as ${DEST}\nusing ${source} as ${SRC}\non ${andAll([keyMatch(o.uniqueKey, o.nullableKeys), ...(o.predicates ?? [])])}\n` +
+    (o.update.length ? `when matched then update set ${o.update.map((c) => `${quoteIdent(c)} = ${SRC}.${quoteIdent(c)}`).join(', ')}\n` : '') +
+    `when not matched then insert (${cols.join(', ')}) values (${cols.map((c) => `${SRC}.${c}`).join(', ')})`
+  );
 }
 
 /**
