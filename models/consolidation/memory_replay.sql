@@ -39,10 +39,7 @@ with clock as (
     select as_of from {{ ref('pipeline_clock') }}
 ),
 
--- read three times below: not materialized, so each reader scans only the columns it needs from
--- stm_episodes (a table) instead of the whole row being copied into a CTE buffer first (at 1M:
--- ~15% of this model's CPU and 200 MB of peak memory)
-nights_come as not materialized (
+nights_come as (
     select s.*
     from {{ ref('stm_episodes') }} as s
     where s.phase_complete
