@@ -1,8 +1,11 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+
+// node:fs by require(): importing it as an ES module makes Node read every export of it first, and
+// its lazy ReadStream/WriteStream getters then load the file streams on the path of every command
+const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
 
 /**
  * Loads the bundled CLI (CommonJS files under one folder) with V8's code cache, as Node 22's
