@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { maskSecrets } from '../config/index.js';
 
 /**
@@ -88,6 +89,9 @@ export class SqlFileWriter {
 
   private startWorker(): Worker {
     if (this.worker) return this.worker;
+    // loaded here, not with the module: a run seldom starts the thread (it writes its files while
+    // DuckDB checkpoints), and loading worker_threads is a few ms on the path to the first statement
+    const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
     const worker = new Worker(WRITER_SOURCE, { eval: true });
     worker.on('message', ({ id, error }: { id: number; error?: string }) => {
       const p = this.pending.get(id);
