@@ -25,7 +25,7 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
   const preHooks = cfg.pre_hook.length ? await Promise.all(cfg.pre_hook.map((h) => renderInNodeContext(node, h, env))) : [];
   const postHooks = cfg.post_hook.length ? await Promise.all(cfg.post_hook.map((h) => renderInNodeContext(node, h, env))) : [];
   // a materialization written in Jinja by the project (any name) or a package (a new name)
-  const custom = jinjaMaterializationOf(session, String(cfg.materialized));
+  const custom = session.jinjaMaterialization(String(cfg.materialized));
   if (custom && 'rawCode' in node) return runJinjaMaterialization(session, node, compiled, custom, conn, { pre: preHooks, post: postHooks }, prepared, compiledAt);
   const materialize = materializationFor(String(cfg.materialized), node.uniqueId);
   const existing = session.catalog.get(rel.schema, rel.identifier);

@@ -10,14 +10,14 @@ import type { CompiledNode, CompileEnv, DeferTo, Invocation, InvocationContext }
 import type { LoadedConfig } from '../config/index.js';
 import { BmpError } from '../errors.js';
 import type { ProjectGraph } from '../graph/index.js';
-import type { TemplateEngine } from '../jinja/index.js';
+import type { RegisteredMacro, TemplateEngine } from '../jinja/index.js';
 import { describeCsvError } from '../materializations/index.js';
 import type { ExecutableNode, Manifest } from '../manifest/types.js';
 import { relationName, type BmpEvent, type NodeResult, type NodeStatus, type NodeSummary } from '../report/index.js';
 import { ArtifactWriter } from './artifact-writer.js';
 import { Compiler } from './compiler.js';
 import type { BeforeMaterializeHook, NodeRunner, PluginRun } from './plugin.js';
-import { runRelation } from './run-relation.js';
+import { jinjaMaterializationOf, runRelation } from './run-relation.js';
 import type { SqlFileWriter } from './sql-files.js';
 import { Warehouse, type EarlyWarehouse, type WarehouseMode } from './warehouse.js';
 
@@ -93,6 +93,8 @@ export class Session {
   private readonly beforeMaterializeHooks: BeforeMaterializeHook[] = [];
   private readonly teardowns: (() => Promise<void> | void)[] = [];
   private readonly summaries = new Map<string, NodeSummary>();
+  /** The `{% materialization %}` macro each `materialized` name found (or not), asked once per name. */
+  private readonly jinjaMaterializations = new Map<string, RegisteredMacro | undefined>();
 
   constructor(
     readonly opts: OpenedSession,
@@ -282,6 +284,14 @@ export class Session {
       };
     }
     return runRelation;
+  }
+
+  /** The `{% materialization %}` macro the project or a package defines for `name`, if any (the macros do not change during a run). */
+  jinjaMaterialization(name: string): RegisteredMacro | undefined {
+    if (this.jinjaMaterializations.has(name)) return this.jinjaMaterializations.get(name);
+    const macro = jinjaMaterializationOf(this, name);
+    this.jinjaMaterializations.set(name, macro);
+    return macro;
   }
 
   /** What events say about a node (made once per node: each run reports it twice). */
