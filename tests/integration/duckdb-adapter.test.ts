@@ -306,8 +306,19 @@ describe("DuckDbAdapter's read intents", () => {
   });
 
   it('checkpoint and version', async () => {
+    const threads = async () => Number((await conn.rows<{ n: string }>("select current_setting('threads') as n"))[0]!.n);
+    // a checkpoint runs on one thread (with workers, the caller polls for the worker at full speed)
+    // and the instance's own thread count comes back afterwards
+    await conn.run('set threads = 3');
     const { statements } = await conn.recording(() => conn.adapter.checkpoint());
-    expect(statements).toEqual(['checkpoint']);
+    expect(statements.filter((s) => !s.startsWith('select'))).toEqual(['set threads = 1', 'checkpoint', 'set threads = 3']);
+    expect(await threads()).toBe(3);
+    // already one thread: only the checkpoint
+    await conn.run('set threads = 1');
+    const single = await conn.recording(() => conn.adapter.checkpoint());
+    expect(single.statements.filter((s) => !s.startsWith('select'))).toEqual(['checkpoint']);
+    expect(await threads()).toBe(1);
+    await conn.run('reset threads');
     expect(await conn.adapter.version()).toMatch(/^v\d+\.\d+/);
   });
 });

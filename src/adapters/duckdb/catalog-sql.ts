@@ -33,6 +33,9 @@ export const LIST_SCHEMAS_SQL = 'select schema_name from duckdb_schemas()';
 export const LIST_INDEXES_SQL = 'select index_name, is_unique, sql from duckdb_indexes() where lower(schema_name) = lower($1) and lower(table_name) = lower($2) order by index_name';
 
 export const CHECKPOINT_SQL = 'checkpoint';
+/** The instance's worker thread count, to restore after a one-thread checkpoint. */
+export const THREADS_SETTING_SQL = "select current_setting('threads') as n";
+export const setThreadsSql = (n: number): string => `set threads = ${Math.max(1, Math.trunc(n))}`;
 export const VERSION_SQL = 'select version() as v';
 
 /**
