@@ -51,8 +51,12 @@ export type NodeRunner = (
  * to the node's adapter_response; throwing fails the node. A hook with nothing to do for a node may
  * answer at once (not a promise): the node's statement then starts without waiting for a turn of
  * the microtask queue.
+ *
+ * `scratch`: the statement runs in another database than the user's (a unit test's own database of
+ * fixtures): what it needs is prepared there, while `conn` (the user's database) keeps what
+ * outlives the run (the LLM plugin's response cache).
  */
-export type BeforeMaterializeHook = (compiled: CompiledNode, conn: Connection) => Promise<Readonly<Record<string, unknown>> | undefined> | Readonly<Record<string, unknown>> | undefined;
+export type BeforeMaterializeHook = (compiled: CompiledNode, conn: Connection, scratch?: Connection) => Promise<Readonly<Record<string, unknown>> | undefined> | Readonly<Record<string, unknown>> | undefined;
 
 /** What a plugin adds to one run (returned by {@link BmpPlugin.setup}; its state lives in its closure). */
 export interface PluginRun {

@@ -180,23 +180,24 @@ export class Session {
 
   /**
    * Runs the before-materialize hooks; their figures, merged. Answers at once (not a promise) when
-   * no hook had anything to wait for, as for a model that calls no LLM.
+   * no hook had anything to wait for, as for a model that calls no LLM. `scratch`: the database
+   * the statement runs in when it is not the user's (a unit test's), see {@link BeforeMaterializeHook}.
    */
-  beforeMaterialize(compiled: CompiledNode, conn: Connection): Record<string, unknown> | Promise<Record<string, unknown>> {
+  beforeMaterialize(compiled: CompiledNode, conn: Connection, scratch?: Connection): Record<string, unknown> | Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     const hooks = this.beforeMaterializeHooks;
     for (let i = 0; i < hooks.length; i++) {
-      const figures = hooks[i]!(compiled, conn);
-      if (isThenable(figures)) return this.beforeMaterializeFrom(i, figures, out, compiled, conn);
+      const figures = hooks[i]!(compiled, conn, scratch);
+      if (isThenable(figures)) return this.beforeMaterializeFrom(i, figures, out, compiled, conn, scratch);
       Object.assign(out, figures);
     }
     return out;
   }
 
-  private async beforeMaterializeFrom(i: number, pending: PromiseLike<Readonly<Record<string, unknown>> | undefined>, out: Record<string, unknown>, compiled: CompiledNode, conn: Connection): Promise<Record<string, unknown>> {
+  private async beforeMaterializeFrom(i: number, pending: PromiseLike<Readonly<Record<string, unknown>> | undefined>, out: Record<string, unknown>, compiled: CompiledNode, conn: Connection, scratch: Connection | undefined): Promise<Record<string, unknown>> {
     Object.assign(out, await pending);
     const hooks = this.beforeMaterializeHooks;
-    for (let k = i + 1; k < hooks.length; k++) Object.assign(out, await hooks[k]!(compiled, conn));
+    for (let k = i + 1; k < hooks.length; k++) Object.assign(out, await hooks[k]!(compiled, conn, scratch));
     return out;
   }
 

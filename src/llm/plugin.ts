@@ -25,8 +25,8 @@ export function llmPlugin(): BmpPlugin {
       let runtime: Promise<LlmRuntime> | undefined;
       const load = () =>
         (runtime ??= import('./runtime.js').then(({ LlmRuntime }) => new LlmRuntime(settings, specs, () => session.isInterrupted, undefined, (message) => session.opts.emit({ code: 'A002', type: 'info', message }))));
-      const prepare: BeforeMaterializeHook = async (compiled, conn) => {
-        const figures = await (await load()).prepare(compiled, conn);
+      const prepare: BeforeMaterializeHook = async (compiled, conn, scratch) => {
+        const figures = await (await load()).prepare(compiled, conn, scratch);
         // the cache table was just created: templates compiled later in this run must see it
         // (adapter.get_relation('_bmp', 'llm_cache') answers from the session catalog)
         if (figures && !session.catalog.get(STATE_SCHEMA, CACHE_TABLE)) await session.catalog.refresh(conn, STATE_SCHEMA, CACHE_TABLE);
@@ -34,7 +34,7 @@ export function llmPlugin(): BmpPlugin {
       };
       return {
         // a model whose SQL calls no LLM is answered at once
-        beforeMaterialize: (compiled, conn) => (countCallSites(compiled.compiledSql) ? prepare(compiled, conn) : undefined),
+        beforeMaterialize: (compiled, conn, scratch) => (countCallSites(compiled.compiledSql) ? prepare(compiled, conn, scratch) : undefined),
         teardown: async () => {
           if (runtime) (await runtime).close();
         },

@@ -1,12 +1,12 @@
 import type { Connection } from '../adapters/duckdb/index.js';
 import type { CompiledNode } from '../compile/index.js';
-import { ensureCache, insertEntries, loadStagedAnswers, recordStagedHits, stagePrompts, stagedMissing, type CacheEntry } from './cache.js';
+import { copyStagedEntries, ensureCache, insertEntries, loadStagedAnswers, recordStagedHits, stagePrompts, stagedMissing, type CacheEntry } from './cache.js';
 import { LlmError } from './errors.js';
 import { RequestFailed } from './http.js';
 import { Limiter } from './limiter.js';
 import { createProvider, type LlmProvider } from './provider.js';
 import { describeProvider, type LlmSettings } from './settings.js';
-import { CACHE_SQL, collectDdl, collectSql, COLLECT_UDF, countCallSites, probeSql } from '../adapters/duckdb/index.js';
+import { CACHE_SQL, collectDdl, collectSql, COLLECT_UDF, countCallSites, probeSql, type ScalarFunctionDef } from '../adapters/duckdb/index.js';
 import { Collector, type Collected } from './collector.js';
 import type { LlmSpecs } from './template.js';
 
@@ -61,7 +61,10 @@ export class LlmRuntime {
   private pending: CacheEntry[] = [];
   private lock: Promise<unknown> = Promise.resolve();
   private ready: Promise<void> | undefined;
-  private readonly tempMacros = new Set<number>();
+  /** Connections that hold the collect pass's temp macros (ids repeat across databases: by object). */
+  private readonly tempMacros = new WeakSet<Connection>();
+  /** Other databases' connections given the cache table, its macros and the collect function. */
+  private readonly scratchReady = new WeakSet<Connection>();
   private readonly stop = new AbortController();
 
   constructor(
@@ -81,17 +84,29 @@ export class LlmRuntime {
    * Before `compiled` materializes: evaluate its prompts in DuckDB (collect pass), fetch the
    * missing ones within the concurrency bound, store them, count hits. Nothing to do (undefined)
    * when the SQL has no LLM call.
+   *
+   * `scratch`: the statement runs in another database (a unit test's own, whose inputs are the
+   * test's fixtures). The collect passes run there; the prompts are looked up, fetched and stored
+   * in the cache of `conn` (the user's database, so a second run asks for nothing), and the
+   * entries the statement will read are then copied into a cache of the scratch database.
    * @throws LlmError BMP_LLM_PROVIDER when the provider fails past its retries (after storing
    * every response that did arrive).
    */
-  async prepare(compiled: CompiledNode, conn: Connection): Promise<NodeLlmFigures | undefined> {
+  async prepare(compiled: CompiledNode, conn: Connection, scratch?: Connection): Promise<NodeLlmFigures | undefined> {
     const sql = compiled.compiledSql;
     const sites = countCallSites(sql);
     if (!sites) return undefined;
     await this.ensureReady(conn);
-    if (!this.tempMacros.has(conn.id)) {
-      for (const stmt of collectDdl()) await conn.run(stmt);
-      this.tempMacros.add(conn.id);
+    // where the statement runs: the collect passes evaluate its prompts there
+    const runsOn = scratch ?? conn;
+    if (scratch && scratch !== conn && !this.scratchReady.has(scratch)) {
+      await ensureCache(scratch);
+      await scratch.registerScalarFunction(this.collectFunction());
+      this.scratchReady.add(scratch);
+    }
+    if (!this.tempMacros.has(runsOn)) {
+      for (const stmt of collectDdl()) await runsOn.run(stmt);
+      this.tempMacros.add(runsOn);
     }
     const requested = new Set<string>();
     const retries = { n: 0 };
@@ -105,7 +120,7 @@ export class LlmRuntime {
     for (;;) {
       passes++;
       const t0 = performance.now();
-      collector = await this.collect(conn, sql, answers);
+      collector = await this.collect(runsOn, sql, answers);
       collectMs += performance.now() - t0;
       // a pass in which every lookup got its real answer is what the build will see: done
       const staged: (readonly [string, string, number, boolean])[] = [];
@@ -144,6 +159,8 @@ export class LlmRuntime {
     }
     // the last pass is staged: its uses, less the rows that caused a request, are hits
     await this.locked(() => recordStagedHits(conn, [...requested]));
+    // the last pass saw every lookup the statement makes: their entries, where it runs
+    if (scratch && scratch !== conn) await copyStagedEntries(conn, scratch);
     const hits = Math.max(0, collector.lookups - requested.size);
     this.totals.lookups += collector.lookups;
     this.totals.hits += hits;
@@ -179,25 +196,30 @@ export class LlmRuntime {
     this.ready ??= this.locked(async () => {
       this.announce?.(`LLM provider: ${describeProvider(this.settings)}; responses cached in ${CACHE_SQL}`);
       await ensureCache(conn);
-      await conn.registerScalarFunction({
-        name: COLLECT_UDF,
-        parameters: ['VARCHAR', 'VARCHAR', 'VARCHAR'],
-        returns: 'VARCHAR',
-        fn: ([cids, specs, prompts], n) => {
-          const out = new Array<string | null>(n).fill(null);
-          // the collector id and the spec are literals: the same on every row of a call
-          const collector = this.collectors.get(cids!.get(0) as string);
-          if (!collector) return out;
-          const spec = specs!.get(0) as string;
-          for (let i = 0; i < n; i++) {
-            const prompt = prompts!.get(i) as string | null;
-            if (prompt !== null) out[i] = collector.add(spec, prompt);
-          }
-          return out;
-        },
-      });
+      await conn.registerScalarFunction(this.collectFunction());
     });
     return this.ready;
+  }
+
+  /** The JS function of the collect pass: hands each prompt to the collector its call names. */
+  private collectFunction(): ScalarFunctionDef {
+    return {
+      name: COLLECT_UDF,
+      parameters: ['VARCHAR', 'VARCHAR', 'VARCHAR'],
+      returns: 'VARCHAR',
+      fn: ([cids, specs, prompts], n) => {
+        const out = new Array<string | null>(n).fill(null);
+        // the collector id and the spec are literals: the same on every row of a call
+        const collector = this.collectors.get(cids!.get(0) as string);
+        if (!collector) return out;
+        const spec = specs!.get(0) as string;
+        for (let i = 0; i < n; i++) {
+          const prompt = prompts!.get(i) as string | null;
+          if (prompt !== null) out[i] = collector.add(spec, prompt);
+        }
+        return out;
+      },
+    };
   }
 
   private async fetchAll(conn: Connection, all: readonly (readonly [string, Collected])[], requested: Set<string>, retries: { n: number }, nodeId: string): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { UnitTestDatabase, type Connection } from '../adapters/duckdb/index.js';
-import { compileNode, type CompileEnv } from '../compile/index.js';
+import { compileNode, type CompileEnv, type CompiledNode } from '../compile/index.js';
 import { CompileError, type ErrorLocation } from '../errors.js';
 import type { NodeRunner, Session } from '../execute/index.js';
 import { analyzeStatic } from '../jinja/index.js';
@@ -33,15 +33,26 @@ export const runUnitTest: NodeRunner = async (session, test, userConn) => {
       await createInput(session, db, userConn, table, input, data, label, where);
       refOverrides.set(input.uniqueId, table);
     }
-    const compiledSql = await compileWithFixtures(session, test, model, db, refOverrides);
+    const compiled = await compileWithFixtures(session, test, model, db, refOverrides);
+    const compiledSql = compiled.compiledSql;
     // dbt's place for it: target/compiled/<project>/<properties file>/<unit test>.sql
     session.sqlFiles.write(join(session.targetDir, 'compiled', manifest.projectName, test.originalFilePath, `${testFileStem(test.name)}.sql`), compiledSql);
+    // what the model's statement needs besides its inputs, in this database as in the user's (the
+    // LLM responses its llm_generate/llm_embed look up, from the user's cache or the provider)
+    let prepared: Record<string, unknown>;
+    try {
+      const before = session.beforeMaterialize(compiled, userConn, db.connection);
+      prepared = before instanceof Promise ? await before : before;
+    } catch (err) {
+      return { status: 'error', message: `unit test '${test.name}': model '${model.name}' could not be prepared: ${firstLine(err)}`, adapterResponse: {} };
+    }
     try {
       await db.createTableAs(db.table('actual'), compiledSql);
     } catch (err) {
-      return { status: 'error', message: `unit test '${test.name}': model '${model.name}' failed on the given rows: ${firstLine(err)}${hintFor(err)}`, adapterResponse: {} };
+      return { status: 'error', message: `unit test '${test.name}': model '${model.name}' failed on the given rows: ${firstLine(err)}${hintFor(err)}`, adapterResponse: prepared };
     }
-    return await compare(db, test, model, ctx);
+    const result = await compare(db, test, model, ctx);
+    return { ...result, adapterResponse: { ...prepared, ...result.adapterResponse } };
   } finally {
     db.close();
   }
@@ -121,7 +132,7 @@ async function createInput(session: Session, db: UnitTestDatabase, userConn: Con
   if (known.length) await db.addMissingColumns(table, known);
 }
 
-async function compileWithFixtures(session: Session, test: UnitTestNode, model: SqlNode, db: UnitTestDatabase, refOverrides: ReadonlyMap<string, string>): Promise<string> {
+async function compileWithFixtures(session: Session, test: UnitTestNode, model: SqlNode, db: UnitTestDatabase, refOverrides: ReadonlyMap<string, string>): Promise<CompiledNode> {
   const macros = { ...(test.overrides.macros ?? {}) };
   const isIncremental = 'is_incremental' in macros ? Boolean(macros['is_incremental']) : false;
   delete macros['is_incremental'];
@@ -138,8 +149,7 @@ async function compileWithFixtures(session: Session, test: UnitTestNode, model: 
     isIncrementalOverride: isIncremental,
     macroOverrides,
   };
-  const compiled = await compileNode(model, env, new Map());
-  return compiled.compiledSql;
+  return compileNode(model, env, new Map());
 }
 
 async function compare(db: UnitTestDatabase, test: UnitTestNode, model: SqlNode, ctx: { projectDir: string; testPaths: readonly string[]; where: ErrorLocation }): Promise<Awaited<ReturnType<NodeRunner>>> {

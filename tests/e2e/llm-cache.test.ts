@@ -113,6 +113,59 @@ describe('LLM enrichment against a loopback Ollama', () => {
     expect((await query(db, 'select count(*) as n, sum(hit_count) as hits from _bmp.llm_cache'))[0]).toEqual({ n: 16, hits: 20 + 36 });
   });
 
+  it('answers the LLM calls of a unit test on its given rows, through the project cache (nothing asked twice)', async () => {
+    const { dir, db } = fixture();
+    // titles: a prompt built from another response (two call sites, three passes) on fixture rows
+    writeFileSync(
+      join(dir, 'models/_unit_tests.yml'),
+      [
+        'unit_tests:',
+        '  - name: titles_of_given_notes',
+        '    model: titles',
+        '    given:',
+        "      - input: ref('notes')",
+        '        rows:',
+        "          - {id: 1, body: 'A   note only the unit test has'}",
+        '    expect:',
+        '      rows:',
+        "        - {id: 1, title: 'echo: Title for: echo: Summarise: A note only the unit test has'}",
+        '  - name: gists_of_given_notes',
+        '    model: gists',
+        '    given:',
+        "      - input: ref('notes')",
+        '        rows:',
+        "          - {id: 7, body: 'Another note of the unit test'}",
+        '    expect:',
+        '      rows:',
+        "        - {id: 7, gist: 'echo: Summarise: Another note of the unit test'}",
+        '',
+      ].join('\n'),
+    );
+    const first = await build(dir);
+    const unit = runResults(dir).filter((r) => r.unique_id.startsWith('unit_test.'));
+    expect(unit.map((r) => [r.unique_id.split('.').pop(), r.status, r.status === 'pass' ? '' : r.message]).sort()).toEqual([
+      ['gists_of_given_notes', 'pass', ''],
+      ['titles_of_given_notes', 'pass', ''],
+    ]);
+    expect(first.outcome.exitCode).toBe(0);
+    // the unit tests' prompts reached the provider once each, and are in the user's cache
+    const prompts = server.prompts();
+    expect(prompts.filter((p) => p.includes('unit test'))).toEqual(
+      expect.arrayContaining(['Summarise: A note only the unit test has', 'Title for: echo: Summarise: A note only the unit test has', 'Summarise: Another note of the unit test']),
+    );
+    expect(prompts.filter((p) => p.includes('unit test'))).toHaveLength(3);
+    expect(await query(db, "select count(*) as n from _bmp.llm_cache where prompt like '%unit test%'")).toEqual([{ n: 3 }]);
+    // nothing of the unit tests' rows reached the user's tables
+    expect(await query(db, "select count(*) as n from main.gists where gist like '%unit test%'")).toEqual([{ n: 0 }]);
+
+    // a second build asks for nothing: the unit tests' answers come from the cache too
+    server.reset();
+    const second = await build(dir);
+    expect(second.outcome.exitCode).toBe(0);
+    expect(server.count()).toBe(0);
+    expect(runResults(dir).filter((r) => r.unique_id.startsWith('unit_test.')).map((r) => r.status)).toEqual(['pass', 'pass']);
+  });
+
   it('never has more requests in flight than the concurrency bound, across parallel models', async () => {
     const { dir } = fixture();
     const rows = Array.from({ length: 24 }, (_, i) => `${100 + i},distinct note number ${i}`).join('\n');

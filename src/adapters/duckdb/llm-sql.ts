@@ -117,6 +117,18 @@ export const RECORD_STAGED_HITS_SQL = `update ${CACHE_SQL} as c set hit_count = 
 /** The stored answers of the fresh staged prompts. */
 export const STAGED_ANSWERS_SQL = `select k.spec, k.prompt, c.response, c.embedding from ${STAGE_SQL} as k join ${CACHE_SQL} as c on c.key = ${STAGED_KEY} where k.fresh`;
 
+/**
+ * The cache entries of every staged prompt (fresh or not), as the appender takes them back (the
+ * embedding as text: FLOAT prints the shortest text that reads back as the same FLOAT). Copies what
+ * a statement run in another database (a unit test's) will look up into that database's cache.
+ */
+export const STAGED_ENTRIES_SQL = `select c.key, c.kind, c.provider, c.model, c.options, c.spec, c.prompt, c.response, cast(c.embedding as varchar) as embedding,
+            c.duration_ms, c.attempts, cast(c.created_at as varchar) as created_at, cast(c.last_used_at as varchar) as last_used_at, c.hit_count
+     from ${CACHE_SQL} as c where c.key in (select ${STAGED_KEY} from ${STAGE_SQL} as k)`;
+
+/** The column types of a cache row as {@link STAGED_ENTRIES_SQL} reads it, in table order (for the appender). */
+export const CACHE_ROW_TYPES = ['VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'INTEGER', 'VARCHAR', 'VARCHAR', 'BIGINT'] as const;
+
 /** Entries, hits and provider time per (kind, provider, model). */
 export const CACHE_STATS_SQL = `select kind, provider, model, count(*) as entries, coalesce(sum(hit_count), 0) as hits, coalesce(sum(duration_ms), 0) / 1000.0 as fetch_seconds,
             cast(min(created_at) as varchar) as first_created, cast(max(last_used_at) as varchar) as last_used

@@ -104,6 +104,14 @@ export class UnitTestDatabase {
     }
   }
 
+  /**
+   * The connection the model's statement runs on, for what must be prepared in this database before
+   * it runs (the LLM plugin's cache entries, see BeforeMaterializeHook).
+   */
+  get connection(): Connection {
+    return this.conn;
+  }
+
   /** A table of the scratch schema, rendered and escaped: `"bmp_unit"."given_0_orders"`. */
   table(name: string): string {
     return `${quoteIdent(UNIT_TEST_SCHEMA)}.${quoteIdent(name)}`;
