@@ -43,7 +43,10 @@
 {%- endmacro %}
 
 {#- The embedding of a memory, from its text and its concepts.
-    - llm_enrichment: the LLM's embedding of the text, FLOAT[embedding_dimensions].
+    - llm_enrichment: the LLM's embedding, FLOAT[embedding_dimensions], of the memory's concepts,
+      each embedding_concept_weight times, followed by its text: what a memory is about weighs
+      more than its wording, as offline (the text alone ranks template wording first: 39% of
+      related_memories_are_topical's cues at 10k with the offline provider, 97% with the concepts).
     - offline: a set of hashed features (the hashing trick) packed in hashed_embedding_words
       127-bit integers, STRUCT(w1 HUGEINT, w2 HUGEINT, ...): each word of the text is one feature
       and each concept embedding_concept_weight features (concept#1, concept#2, ...), so what a
@@ -52,7 +55,7 @@
       array, 16 bytes a word. -#}
 {% macro memory_embedding(text, concepts) -%}
   {%- if var('llm_enrichment', false) -%}
-  {{ llm_embed(text, dims=var('embedding_dimensions')) }}
+  {{ llm_embed("repeat(array_to_string(coalesce(" ~ concepts ~ ", []), ' ') || ' ', " ~ var('embedding_concept_weight') ~ ") || " ~ text, dims=var('embedding_dimensions')) }}
   {%- else -%}
   {%- set words = var('hashed_embedding_words') -%}
   list_transform([list_transform(
