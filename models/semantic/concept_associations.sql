@@ -31,10 +31,12 @@
   (old trace decayed to the new last co-activation + new contributions — the same sum, up to
   floating-point rounding), and re-emits every pair with its as_of values.
 -#}
+{#- incremental_insert_first=false: every run re-emits every pair at as_of: one MERGE from the SELECT, no insert tried first -#}
 {{ config(
     materialized='incremental',
     unique_key=['source_concept', 'target_concept'],
     incremental_strategy='merge',
+    incremental_insert_first=false,
     on_schema_change='fail'
 ) }}
 

@@ -30,10 +30,12 @@
   ltm_memories and numbered (ties break on memory_id order, not on a number of every memory).
   Building day by day gives the table one full build gives.
 -#}
+{#- incremental_insert_first=false: every run rewrites stored lists (old memories' top k): no try as a plain insert of new keys -#}
 {{ config(
     materialized='incremental',
     unique_key='memory_id',
     incremental_strategy='delete+insert',
+    incremental_insert_first=false,
     on_schema_change='fail'
 ) }}
 

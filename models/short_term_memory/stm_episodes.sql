@@ -32,10 +32,12 @@
   the rows one full build gives. (A memory arriving late, encoded before the recomputed range,
   is only picked up by --full-refresh.)
 -#}
+{#- incremental_insert_first=false: every run re-merges the provisional rows: one MERGE from the SELECT, no insert tried first -#}
 {{ config(
     materialized='incremental',
     unique_key='memory_id',
     incremental_strategy='merge',
+    incremental_insert_first=false,
     on_schema_change='fail'
 ) }}
 

@@ -53,7 +53,7 @@ const ENUMS: Readonly<Record<string, readonly string[]>> = {
   store_failures_as: ['table', 'view', 'ephemeral'],
 };
 
-const BOOLEAN_KEYS = new Set(['enabled', 'full_refresh', 'store_failures', 'invalidate_hard_deletes', 'quote_columns']);
+const BOOLEAN_KEYS = new Set(['enabled', 'full_refresh', 'incremental_insert_first', 'store_failures', 'invalidate_hard_deletes', 'quote_columns']);
 const STRING_KEYS = new Set(['materialized', 'schema', 'database', 'alias', 'sql_header', 'event_time', 'updated_at', 'fail_calc', 'where', 'location', 'format', 'delimiter', 'target_schema']);
 const STRING_OR_LIST_KEYS = new Set(['tags', 'pre_hook', 'post_hook', 'unique_key', 'merge_update_columns', 'merge_exclude_columns', 'incremental_predicates']);
 
@@ -69,6 +69,7 @@ const CHECKED_ON: Readonly<Record<string, readonly ConfigResourceType[]>> = {
   incremental_predicates: ['model'],
   merge_update_columns: ['model'],
   merge_exclude_columns: ['model'],
+  incremental_insert_first: ['model'],
   unique_key: ['model', 'snapshot'],
   batch_size: [],
   lookback: [],

@@ -48,6 +48,7 @@ export interface NodeConfig {
   readonly unique_key?: readonly string[];
   readonly merge_update_columns?: readonly string[];
   readonly merge_exclude_columns?: readonly string[];
+  readonly incremental_insert_first?: boolean;
   readonly incremental_predicates?: readonly string[];
   readonly incremental_strategy?: 'append' | 'merge' | 'delete+insert' | 'insert_overwrite' | 'microbatch';
   readonly on_schema_change?: 'ignore' | 'fail' | 'append_new_columns' | 'sync_all_columns';

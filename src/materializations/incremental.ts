@@ -128,7 +128,7 @@ export const incremental: Materialization = async (ctx) => {
   const sql = ctx.compiled.compiledSql;
   const message = (rows: number) => ({ rowsAffected: rows, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} ${rows}` });
   if (mayBeNewKeysOnly(ctx, strategy)) {
-    const rows = await insertNewKeys(ctx, strategy, sql);
+    const rows = insertFirst(config) ? await insertNewKeys(ctx, strategy, sql) : strategy === 'merge' ? await mergeDirect(ctx, sql) : undefined;
     if (rows !== undefined) return message(rows);
   }
   const sync = onSchemaChangeOf(config) === 'sync_all_columns';
@@ -146,6 +146,17 @@ export const incremental: Materialization = async (ctx) => {
   const prep = DELETING.has(strategy) || sync ? await prepareIndexes(ctx, strategy, sql, ctx.existing!.columns) : { strategy, dropped: [] };
   return message(await withIndexesDropped(ctx, prep.dropped, () => applyStep(ctx, prep.strategy, sql, prep.dropped)));
 };
+
+/**
+ * `incremental_insert_first` (default true): whether a merge or delete+insert step is first tried
+ * as the plain insert of new keys ({@link insertNewKeys}). A model whose every run updates stored
+ * rows sets it to false: that try would compute its SELECT only to be refused, so a merge runs as
+ * one MERGE from the SELECT straight away ({@link mergeDirect}) and a delete+insert takes the
+ * keyed step with its batch table.
+ */
+function insertFirst(config: NodeConfig): boolean {
+  return config['incremental_insert_first'] !== false;
+}
 
 /**
  * Whether a keyed step may be tried as one insert from the model's SELECT ({@link insertNewKeys}):
@@ -185,13 +196,28 @@ async function insertNewKeys(ctx: MaterializationContext, strategy: IncrementalS
     if (!why) throw err;
     if (why !== 'matching target row' || strategy !== 'merge' || !bound) return undefined;
   }
-  // a merge that updates rows: the merge itself from the SELECT, still one statement (refused,
-  // for the keyed step to say so or to compare NULLs, if a key is NULL or repeats)
-  const step = ctx.adapter.mergeFromSelect(ctx.relation, sql, { columns: bound, uniqueKey, predicates, update: mergeUpdateColumns(config, bound) });
+  // a merge that updates rows: the merge itself from the SELECT, still one statement
+  return mergeFromSelect(ctx, sql, bound);
+}
+
+/**
+ * A merge step as one MERGE from the model's SELECT (no new-keys insert tried first: the model
+ * said its runs update rows), with the columns an insert from the SELECT would write; undefined
+ * when the keyed step must run instead (the columns need an ALTER first, or a key is NULL or repeats).
+ * @throws CompileError BMP_SCHEMA_CHANGE (on_schema_change: fail)
+ */
+async function mergeDirect(ctx: MaterializationContext, sql: string): Promise<number | undefined> {
+  return insertDirect(ctx, sql, (columns) => mergeFromSelect(ctx, sql, columns));
+}
+
+/** One MERGE from the SELECT (refused, for the keyed step to say so or to compare NULLs, if a key is NULL or repeats: then undefined). */
+async function mergeFromSelect(ctx: MaterializationContext, sql: string, columns: readonly string[]): Promise<number | undefined> {
+  const config = ctx.compiled.config;
+  const step = ctx.adapter.mergeFromSelect(ctx.relation, sql, { columns, uniqueKey: uniqueKeyOf(config), predicates: predicatesOf(config), update: mergeUpdateColumns(config, columns) });
   try {
     return (await ctx.adapter.atomically(ctx, step))();
   } catch (err) {
-    if (refusal(err)) return undefined;
+    if (!ctx.isCancelled?.() && ctx.adapter.newKeysRefusal(err)) return undefined;
     throw err;
   }
 }

@@ -386,6 +386,67 @@ describe('the one-statement insert of new keys lets no other batch through', () 
   });
 });
 
+describe('incremental_insert_first: false', () => {
+  const ran = (dir: string, model: string) => readFileSync(join(dir, 'target/run/inc/models', `${model}.sql`), 'utf8');
+  const tried = /^insert into "main"\."\w+" \([^)]*\)\nwith __bmp_batch as materialized \(/m;
+  const keyed = (strategy: string, extra = '') =>
+    `{{ config(materialized='incremental', incremental_strategy='${strategy}', unique_key='id', incremental_insert_first=false${extra}) }}\nselect * from (values {{ var('rows', "(1, 'a'), (2, 'a')") }}) t(id, v)`;
+
+  it('no insert is tried: a merge runs as one MERGE from the SELECT, a delete+insert with its batch table; the tables are as with the default', async () => {
+    const p = project({
+      'models/fm.sql': keyed('merge'),
+      'models/fd.sql': keyed('delete+insert'),
+      // the same models with the default, for the expected tables
+      'models/dm.sql': keyed('merge').replace('incremental_insert_first=false', 'incremental_insert_first=true'),
+      'models/dd.sql': keyed('delete+insert').replace(', incremental_insert_first=false', ''),
+    });
+    expect(failures(await runProject(p.dir))).toEqual([]);
+    for (const rows of ["(3, 'b'), (4, 'b')", "(4, 'c'), (5, 'c')"]) {
+      const out = await runProject(p.dir, { vars: `{rows: "${rows}"}` });
+      expect(failures(out)).toEqual([]);
+      expect(out.results.find((r) => r.uniqueId.endsWith('.fm'))?.message).toBe('MERGE 2');
+      expect(out.results.find((r) => r.uniqueId.endsWith('.fd'))?.message).toBe('INSERT 2');
+      expect(ran(p.dir, 'fm')).not.toMatch(tried);
+      expect(ran(p.dir, 'fm')).toMatch(/^merge into "main"\."fm" as DBT_INTERNAL_DEST\nusing \(with __bmp_batch as materialized \(/m);
+      expect(ran(p.dir, 'fd')).not.toMatch(tried);
+      expect(ran(p.dir, 'fd')).toMatch(/__bmp_batch_fd/);
+      expect(ran(p.dir, 'fd')).toMatch(/^delete from "main"\."fd"/m);
+    }
+    await withDb(p.db, async (sql) => {
+      const expected = [
+        { id: 1, v: 'a' },
+        { id: 2, v: 'a' },
+        { id: 3, v: 'b' },
+        { id: 4, v: 'c' },
+        { id: 5, v: 'c' },
+      ];
+      for (const t of ['fm', 'fd', 'dm', 'dd']) expect(await sql(`select * from main.${t} order by id`)).toEqual(expected);
+    });
+  });
+
+  it('a merge whose batch repeats a key or holds a NULL one still takes the keyed step (its message, NULL matching NULL)', async () => {
+    const p = project({ 'models/fm.sql': keyed('merge') });
+    expect(failures(await runProject(p.dir, { vars: `{rows: "(null, 'a'), (1, 'a')"}` }))).toEqual([]);
+    expect(failures(await runProject(p.dir, { vars: `{rows: "(null, 'n'), (2, 'n')"}` }))).toEqual([]);
+    expect(ran(p.dir, 'fm')).toMatch(/__bmp_batch_fm/);
+    expect(failures(await runProject(p.dir, { vars: `{rows: "(7, 'x'), (7, 'y')"}` }))[0]).toMatch(/on more than one row, e\.g\. \(7\)/);
+    await withDb(p.db, async (sql) =>
+      expect(await sql('select * from main.fm order by id nulls first')).toEqual([
+        { id: null, v: 'n' },
+        { id: 1, v: 'a' },
+        { id: 2, v: 'n' },
+      ]),
+    );
+  });
+
+  it('a value that is not true or false is refused with the located message', async () => {
+    const p = project({ 'models/fx.sql': keyed('merge').replace('incremental_insert_first=false', "incremental_insert_first='no'") });
+    const out = await bmp(['run', '--project-dir', p.dir]);
+    expect(out.code).not.toBe(0);
+    expect(out.stdout + out.stderr).toMatch(/config 'incremental_insert_first' must be true or false, got "no"/);
+  });
+});
+
 const MONTHS = `select range as id, timestamp '2024-01-15' + to_days((range % 4) * 31) as created_at, {{ var('version', 1) }} as version
 from range(0, 40)
 {% if is_incremental() %} where range % 4 in ({{ var('months', '1') }}) {% endif %}`;

@@ -168,6 +168,11 @@ describe('incremental strategies', () => {
       expect(await attempt('(3, 1, 9), (3, 1, 8)')).toBe('repeated key');
       expect(await attempt('(3, 1, 9), (3, 1, 8)', { ...o, duplicates: false })).toBe('inserted 2');
       expect(await attempt('(1, 1, 9)')).toBe('matching target row');
+      // among other keys, and on either end of the batch's key ranges (the match's read is bounded by them)
+      expect(await attempt('(0, 5, 9), (1, 1, 8), (4, 0, 9)')).toBe('matching target row');
+      expect(await attempt('(1, 1, 8), (4, 3, 9)')).toBe('matching target row');
+      // (1, 1) lies inside both ranges but equals no batch key: new keys
+      expect(await attempt('(0, 5, 9), (4, 0, 9)')).toBe('inserted 2');
       // (2, 2) is outside the predicate: not a match
       expect(await attempt('(2, 2, 9), (1, 2, 9)')).toBe('inserted 2');
       await c.run('create unique index m_v on main.m (a, b, v)');

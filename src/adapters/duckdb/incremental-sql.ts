@@ -153,7 +153,8 @@ function keyGuards(keys: readonly string[], duplicates: boolean): string[] {
  * select "id", "v" from __bmp_batch
  * where (select case when count(*) filter (where "id" is null) > 0 then error('bmp: the batch needs the keyed step (NULL key)')
  *   when count(*) > count(distinct "id") then error('... (repeated key)')
- *   when exists (select 1 from "main"."m" as DBT_INTERNAL_DEST join __bmp_batch as DBT_INTERNAL_SOURCE on (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id")) then error('... (matching target row)')
+ *   when exists (select 1 from "main"."m" as DBT_INTERNAL_DEST join __bmp_batch as DBT_INTERNAL_SOURCE on (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id")
+ *     where DBT_INTERNAL_DEST."id" between (select min("id") from __bmp_batch) and (select max("id") from __bmp_batch)) then error('... (matching target row)')
  *   else true end from __bmp_batch)
  * ```
  */
@@ -164,7 +165,11 @@ export function insertNewKeysSql(
 ): string {
   const batch = '__bmp_batch';
   const cases = keyGuards(o.uniqueKey, o.duplicates);
-  cases.push(`when exists (select 1 from ${relationSql(target)} as ${DEST}\njoin ${batch} as ${SRC}\non ${andAll([keyMatch(o.uniqueKey, new Set()), ...(o.predicates ?? [])])}) then ${refuse('matching target row')}`);
+  // the key columns' range in the batch bounds the target rows read: the planner cannot tell the
+  // batch's size (a materialized CTE) and may build the join's hash table on a large target, and
+  // a target stored in key order skips every row group outside the range
+  const range = o.uniqueKey.map((k) => `${DEST}.${quoteIdent(k)} between (select min(${quoteIdent(k)}) from ${batch}) and (select max(${quoteIdent(k)}) from ${batch})`);
+  cases.push(`when exists (select 1 from ${relationSql(target)} as ${DEST}\njoin ${batch} as ${SRC}\non ${andAll([keyMatch(o.uniqueKey, new Set()), ...(o.predicates ?? [])])}\nwhere ${range.join(' and ')}) then ${refuse('matching target row')}`);
   if (o.uniqueIndexes) {
     cases.push(
       `when exists (select 1 from duckdb_indexes() where is_unique and lower(schema_name) = lower(${quoteLiteral(target.schema)}) and lower(table_name) = lower(${quoteLiteral(target.identifier)})) then ${refuse('unique index')}`,
