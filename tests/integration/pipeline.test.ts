@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -88,5 +88,31 @@ describe('the Biological Memory Pipeline', () => {
     const [a, b] = [await snapshotOf(full), await snapshotOf(daily)];
     expect(Object.keys(b)).toEqual(Object.keys(a));
     for (const t of Object.keys(a)) expect(b[t], `relation ${t}`).toBe(a[t]);
+  });
+
+  it("builds on the user's memories with only the required columns (memory_id, content, created_at)", async () => {
+    const db = join(dir, 'user.duckdb');
+    const topics = ['garden', 'budget', 'chess', 'recipe'];
+    const start = Date.UTC(2025, 0, 1, 8);
+    const lines = ['memory_id,content,created_at'];
+    for (let i = 0; i < 400; i++) {
+      const at = new Date(start + i * 47 * 60e3).toISOString().replace('T', ' ').slice(0, 19);
+      lines.push(`${i},"Notes on the ${topics[i % 4]} and the ${topics[(i * 7) % 4]} plan, entry ${i}",${at}`);
+    }
+    writeFileSync(join(dir, 'user_memories.csv'), `${lines.join('\n')}\n`);
+    const vars = { memories_path: 'user_memories.csv' };
+    // every model builds on such input
+    const run = await build(db, 'run', vars);
+    expect(run.results.filter((r) => r.status !== 'success').map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
+    // and the input's own tests hold: the optional columns take their documented defaults (theme NULL)
+    process.env['BMP_DB_PATH'] = db;
+    try {
+      const tested = await execute('test', { projectDir: dir, vars, select: ['raw_memories'] });
+      expect(tested.results.filter((r) => r.status !== 'pass').map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
+      expect(tested.results.length).toBeGreaterThan(10);
+    } finally {
+      delete process.env['BMP_DB_PATH'];
+    }
+    expect(await rows(db, "select count(*) as n, count(theme) as themes, min(source) as src from main.raw_memories")).toEqual([{ n: '400', themes: '0', src: 'import' }]);
   });
 });
