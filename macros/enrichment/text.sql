@@ -73,14 +73,18 @@
 {%- endmacro %}
 
 {#- The similarity of two embeddings, in [0, 1] for offline ones (NULL when either is empty):
-    - llm_enrichment: cosine similarity of the vectors;
+    - llm_enrichment: cosine similarity of the vectors, as a DOUBLE (DuckDB computes it in FLOAT
+      for FLOAT[] vectors; related_memories keeps similarities as DOUBLE and ranks by keys made
+      from them, so a stored similarity and the same one computed afresh must be the same number:
+      in FLOAT the two made different keys, and equal similarities ranked differently day by day
+      than in one build);
     - offline: the cosine of the two feature sets, shared / sqrt(features1 * features2) (the
       Ochiai coefficient), from bit counts, computed as sqrt(shared^2 / (features1 * features2)):
       every step before the square root is exact in a DOUBLE, so mathematically equal
       similarities are equal doubles (ties are ties, whichever memories they come from). -#}
 {% macro memory_similarity(a, b) -%}
   {%- if var('llm_enrichment', false) -%}
-  array_cosine_similarity({{ a }}, {{ b }})
+  cast(array_cosine_similarity({{ a }}, {{ b }}) as double)
   {%- else -%}
   {{ feature_cosine(feature_overlap(a, b), feature_count(a), feature_count(b)) }}
   {%- endif -%}
