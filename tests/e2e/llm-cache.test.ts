@@ -164,6 +164,21 @@ describe('LLM enrichment against a loopback Ollama', () => {
     expect(second.outcome.exitCode).toBe(0);
     expect(server.count()).toBe(0);
     expect(runResults(dir).filter((r) => r.unique_id.startsWith('unit_test.')).map((r) => r.status)).toEqual(['pass', 'pass']);
+
+    // a provider failure on a unit test's new prompt fails that unit test, in one line naming the provider
+    const yml = join(dir, 'models/_unit_tests.yml');
+    writeFileSync(yml, readFileSync(yml, 'utf8').replace('Another note of the unit test', 'A changed note of the unit test').replace('Another note of the unit test', 'A changed note of the unit test'));
+    server.reset();
+    server.switches.fail500Always = true;
+    const failed = await build(dir, { env: { BMP_TEST_LLM_RETRIES: '0' } });
+    expect(failed.outcome.exitCode).toBe(1);
+    const byName = Object.fromEntries(runResults(dir).map((r) => [r.unique_id.split('.').pop(), r]));
+    expect(byName['gists_of_given_notes']!.status).toBe('error');
+    expect(byName['gists_of_given_notes']!.message).toBe(
+      `unit test 'gists_of_given_notes': model 'gists' could not be prepared: LLM provider 'ollama' at ${server.url} failed for model 'test-model': HTTP 500: fake failure (1 attempt); 0 of 1 missing responses fetched and cached`,
+    );
+    expect(byName['titles_of_given_notes']!.status).toBe('pass');
+    expect(server.prompts()).toEqual(['Summarise: A changed note of the unit test']);
   });
 
   it('never has more requests in flight than the concurrency bound, across parallel models', async () => {
