@@ -23,6 +23,9 @@
 {% macro lsh_bands() -%}
   {%- set bands = var('related_lsh_bands') -%}
   {%- if not var('llm_enrichment', false) and bands > var('hashed_embedding_words') %}{% set bands = var('hashed_embedding_words') %}{% endif -%}
+  {#- with the LLM a band takes 8 dimensions: no more bands than the vector has (a band past its
+      end would be one bucket, i.e. blocking by concept alone) -#}
+  {%- if var('llm_enrichment', false) and bands > var('embedding_dimensions') // 8 %}{% set bands = [var('embedding_dimensions') // 8, 1] | max %}{% endif -%}
   {{- bands -}}
 {%- endmacro %}
 

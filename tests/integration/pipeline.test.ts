@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execute } from '../../src/tasks/index.js';
+import { compile, execute } from '../../src/tasks/index.js';
 import { ROOT, removeDir } from '../helpers/project.js';
 
 /**
@@ -98,6 +98,25 @@ describe('the Biological Memory Pipeline', () => {
     const [a, b] = [await snapshotOf(full, skip), await snapshotOf(daily, skip)];
     expect(Object.keys(b)).toEqual(Object.keys(a));
     for (const t of Object.keys(a)) expect(b[t], `relation ${t}`).toBe(a[t]);
+  });
+
+  it('posts a memory on no more LLM bands than its embedding has 8-dimension groups', async () => {
+    const postings = async (vars: Record<string, unknown>) => {
+      process.env['BMP_DB_PATH'] = join(dir, 'compile-only.duckdb');
+      let sql: string;
+      try {
+        sql = (await compile({ projectDir: dir, vars, select: ['memory_postings'] })).single!.sql;
+      } finally {
+        delete process.env['BMP_DB_PATH'];
+      }
+      // the band of posting i is chosen by `case i % bands when 0 ... when bands - 1`
+      return Number(/case i % (\d+) when/.exec(sql)?.[1] ?? 1);
+    };
+    expect(await postings({ llm_enrichment: true, related_lsh_bands: 20 })).toBe(16);
+    expect(await postings({ llm_enrichment: true, related_lsh_bands: 20, embedding_dimensions: 32 })).toBe(4);
+    expect(await postings({ llm_enrichment: true, related_lsh_bands: 3 })).toBe(3);
+    // offline: as many as the embedding has words
+    expect(await postings({ related_lsh_bands: 20 })).toBe(2);
   });
 
   it("builds on the user's memories with only the required columns (memory_id, content, created_at)", async () => {
