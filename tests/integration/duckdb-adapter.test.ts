@@ -321,4 +321,18 @@ describe("DuckDbAdapter's read intents", () => {
     await conn.run('reset threads');
     expect(await conn.adapter.version()).toMatch(/^v\d+\.\d+/);
   });
+
+  it('checkpoint with a locked configuration: as it is, no error', async () => {
+    const db = await Database.open({ path: ':memory:', settings: { threads: 2 } });
+    try {
+      const c = await db.connect();
+      await c.run('create table t as select 1 as x');
+      await c.run('set lock_configuration = true');
+      const { statements } = await c.recording(() => c.adapter.checkpoint());
+      expect(statements.filter((s) => !s.startsWith('select'))).toEqual(['set threads = 1', 'checkpoint']);
+      expect(Number((await c.rows<{ n: string }>("select current_setting('threads') as n"))[0]!.n)).toBe(2);
+    } finally {
+      db.close();
+    }
+  });
 });

@@ -460,7 +460,12 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
     const [row] = await this.conn.rows<{ n: string | number }>(THREADS_SETTING_SQL);
     const threads = Number(row?.n);
     if (!(threads > 1)) return void (await this.conn.run(CHECKPOINT_SQL));
-    await this.conn.run(setThreadsSql(1));
+    try {
+      await this.conn.run(setThreadsSql(1));
+    } catch {
+      // the setting cannot change (`lock_configuration` in the profile's settings): checkpoint as it is
+      return void (await this.conn.run(CHECKPOINT_SQL));
+    }
     try {
       await this.conn.run(CHECKPOINT_SQL);
     } finally {
