@@ -313,11 +313,9 @@ export interface EngineDialect {
    * A keyed step (merge, delete+insert) from the model's SELECT as one insert, if its batch is new
    * rows only (no NULL or, with `duplicates`, repeated key; no target row matched; with
    * `uniqueIndexes`, no unique index on the target); otherwise it fails before writing, with an
-   * error {@link EngineDialect.isNotPlainInsert} recognizes. Counts the rows inserted.
+   * error {@link EngineDialect.newKeysRefusal} recognizes. Counts the rows inserted.
    */
   insertNewKeys(target: Relation, select: string, o: NewKeysOptions): Step;
-  /** Whether `err` is {@link EngineDialect.insertNewKeys}'s refusal (the step must run the keyed way). */
-  isNotPlainInsert(err: unknown): boolean;
   /** Which refusal of {@link EngineDialect.insertNewKeys} or {@link EngineDialect.mergeFromSelect} `err` is, if it is one. */
   newKeysRefusal(err: unknown): NewKeysRefusal | undefined;
   /**

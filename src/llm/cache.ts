@@ -1,6 +1,6 @@
 import type { Connection } from '../adapters/duckdb/index.js';
 import type { LlmSpec } from './spec.js';
-import { CACHE_ROW_TYPES, CACHE_STATS_SQL, CACHE_TABLE, cacheDdl, DISCOUNT_REQUESTED_SQL, PROMPT_STAGE, pruneCacheSql, RECORD_STAGED_HITS_SQL, STAGED_ANSWERS_SQL, STAGED_ENTRIES_SQL, STAGED_MISSING_SQL, stagePromptsDdl, STATE_SCHEMA } from '../adapters/duckdb/index.js';
+import { CACHE_ROW_COLUMNS, CACHE_ROW_TYPES, CACHE_STATS_SQL, CACHE_TABLE, cacheDdl, DISCOUNT_REQUESTED_SQL, PROMPT_STAGE, pruneCacheSql, RECORD_STAGED_HITS_SQL, STAGED_ANSWERS_SQL, STAGED_ENTRIES_SQL, STAGED_MISSING_SQL, stagePromptsDdl, STATE_SCHEMA } from '../adapters/duckdb/index.js';
 
 /** One response to store. */
 export interface CacheEntry {
@@ -79,8 +79,7 @@ export async function loadStagedAnswers(conn: Connection, into: Map<string, Map<
 export async function copyStagedEntries(from: Connection, to: Connection): Promise<void> {
   const rows = await from.rows<Record<string, unknown>>(STAGED_ENTRIES_SQL);
   if (!rows.length) return;
-  const names = ['key', 'kind', 'provider', 'model', 'options', 'spec', 'prompt', 'response', 'embedding', 'duration_ms', 'attempts', 'created_at', 'last_used_at', 'hit_count'];
-  await to.appendRows({ database: '', schema: STATE_SCHEMA, identifier: CACHE_TABLE }, rows.map((r) => names.map((n) => r[n] ?? null)), CACHE_ROW_TYPES);
+  await to.appendRows({ database: '', schema: STATE_SCHEMA, identifier: CACHE_TABLE }, rows.map((r) => CACHE_ROW_COLUMNS.map((n) => r[n] ?? null)), CACHE_ROW_TYPES);
 }
 
 /** Appends responses (the appender binds every value; nothing is pasted into SQL). */
@@ -105,7 +104,7 @@ export async function insertEntries(conn: Connection, entries: readonly CacheEnt
       now,
       0,
     ]),
-    ['VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'INTEGER', 'VARCHAR', 'VARCHAR', 'BIGINT'],
+    CACHE_ROW_TYPES,
   );
 }
 

@@ -17,7 +17,7 @@
  * with BMP_INCREMENTAL_DUPLICATE_KEY otherwise); `delete+insert` inserts every batch row.
  */
 import { DEST, keyIn, keyMatch, SRC, timestampLiteral, windowPredicate, type CatalogColumn } from '../adapters/duckdb/index.js';
-import type { EngineDialect, Step, TouchedRows } from '../adapters/index.js';
+import type { EngineDialect, NewKeysRefusal, Step, TouchedRows } from '../adapters/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { relationKeyOf, type StateTable } from '../state/index.js';
@@ -185,14 +185,13 @@ async function insertNewKeys(ctx: MaterializationContext, strategy: IncrementalS
   const predicates = predicatesOf(config);
   const o = { uniqueKey, predicates, duplicates: strategy === 'merge', uniqueIndexes: strategy === 'delete+insert' };
   let bound: readonly string[] | undefined;
-  const refusal = (err: unknown) => (ctx.isCancelled?.() ? undefined : ctx.adapter.newKeysRefusal(err));
   try {
     return await insertDirect(ctx, sql, async (columns) => {
       bound = columns;
       return (await ctx.adapter.atomically(ctx, ctx.adapter.insertNewKeys(ctx.relation, sql, { ...o, columns })))();
     });
   } catch (err) {
-    const why = refusal(err);
+    const why = refusalOf(ctx, err);
     if (!why) throw err;
     if (why !== 'matching target row' || strategy !== 'merge' || !bound) return undefined;
   }
@@ -217,9 +216,14 @@ async function mergeFromSelect(ctx: MaterializationContext, sql: string, columns
   try {
     return (await ctx.adapter.atomically(ctx, step))();
   } catch (err) {
-    if (!ctx.isCancelled?.() && ctx.adapter.newKeysRefusal(err)) return undefined;
+    if (refusalOf(ctx, err)) return undefined;
     throw err;
   }
+}
+
+/** The one-statement path's refusal `err` is (the keyed step then runs), unless the run is being cancelled. */
+function refusalOf(ctx: MaterializationContext, err: unknown): NewKeysRefusal | undefined {
+  return ctx.isCancelled?.() ? undefined : ctx.adapter.newKeysRefusal(err);
 }
 
 /**

@@ -50,7 +50,7 @@ import type { Connection } from './connection.js';
 import { CHECKPOINT_SQL, duplicateKeysSql, setThreadsSql, THREADS_SETTING_SQL, LIST_INDEXES_SQL, LIST_RELATIONS_SQL, LIST_SCHEMAS_SQL, partitionCountsSql, RELATION_KIND_SQL, VERSION_SQL } from './catalog-sql.js';
 import { copySql, filesReader, filesViewSelect } from './external-sql.js';
 import { indexKeyList, splitKeys } from './index-keys.js';
-import { affectedPartitionsMetaStatements, affectedPartitionsSql, affectedRangeSql, appendSql, deleteInsertSql, duplicateKeyExampleSql, indexViolationsSql, inspectBatchSql, insertNewKeysSql, insertOverwriteSql, mergeFromSelectSql, mergeMatchesSql, newKeysRefusal, NOT_PLAIN_INSERT, mergeSql, replaceWindowSql, touchedRowsPredicate } from './incremental-sql.js';
+import { affectedPartitionsMetaStatements, affectedPartitionsSql, affectedRangeSql, appendSql, deleteInsertSql, duplicateKeyExampleSql, indexViolationsSql, inspectBatchSql, insertNewKeysSql, insertOverwriteSql, mergeFromSelectSql, mergeMatchesSql, newKeysRefusal, mergeSql, replaceWindowSql, touchedRowsPredicate } from './incremental-sql.js';
 import { AFFECTED, batchPartitionsMetaStatements, clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr } from './partition-sql.js';
 import { clearIntervalsStatement, clearPendingIndexesStatement, createStateTableSql, deletePartitionRowsStatement, hasPartitionRowsSql, insertPartitionRowsStatement, readIntervalsSql, readPendingIndexesSql, recordIntervalStatements, recordPendingIndexStatement, replacePartitionStatements } from './state-sql.js';
 import { snapshotCreateSql, snapshotMerge, snapshotSourceSelect } from './snapshot-sql.js';
@@ -111,10 +111,6 @@ export class DuckDbDialect implements EngineDialect {
 
   insertNewKeys(target: Relation, select: string, o: NewKeysOptions): Step {
     return { statements: [insertNewKeysSql(target, select, o)], counts: 0 };
-  }
-
-  isNotPlainInsert(err: unknown): boolean {
-    return err instanceof Error && err.message.includes(NOT_PLAIN_INSERT);
   }
 
   newKeysRefusal(err: unknown): NewKeysRefusal | undefined {

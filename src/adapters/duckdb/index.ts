@@ -8,7 +8,7 @@ export * from './sql.js';
 export * from './partition-sql.js';
 export * from './external-sql.js';
 export * from './state-sql.js';
-export { CACHE_TABLE, CACHE_SQL, RESPONSE_CALL, EMBEDDING_CALL, COLLECT_UDF, responseCallSql, embeddingCallSql, countCallSites, collectSql, probeSql, cacheDdl, collectDdl, stagePromptsDdl, pruneCacheSql, PROMPT_STAGE, STAGED_MISSING_SQL, DISCOUNT_REQUESTED_SQL, RECORD_STAGED_HITS_SQL, STAGED_ANSWERS_SQL, STAGED_ENTRIES_SQL, CACHE_ROW_TYPES, CACHE_STATS_SQL } from './llm-sql.js';
+export { CACHE_TABLE, CACHE_SQL, RESPONSE_CALL, EMBEDDING_CALL, COLLECT_UDF, responseCallSql, embeddingCallSql, countCallSites, collectSql, probeSql, cacheDdl, collectDdl, stagePromptsDdl, pruneCacheSql, PROMPT_STAGE, STAGED_MISSING_SQL, DISCOUNT_REQUESTED_SQL, RECORD_STAGED_HITS_SQL, STAGED_ANSWERS_SQL, STAGED_ENTRIES_SQL, CACHE_ROW_COLUMNS, CACHE_ROW_TYPES, CACHE_STATS_SQL } from './llm-sql.js';
 export { SNAPSHOT_SOURCE, snapshotCreateSql, snapshotMergeSql, snapshotSourceSelect } from './snapshot-sql.js';
 export { DEST, SRC, inspectBatchSql, keyIn, keyMatch, mergeMatchesSql, timestampLiteral, windowPredicate, partitionsPredicate } from './incremental-sql.js';
 export { DuckDbAdapter, DuckDbDialect, duckdbDialect, createIndexStatements } from './adapter.js';

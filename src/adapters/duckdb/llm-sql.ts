@@ -126,7 +126,10 @@ export const STAGED_ENTRIES_SQL = `select c.key, c.kind, c.provider, c.model, c.
             c.duration_ms, c.attempts, cast(c.created_at as varchar) as created_at, cast(c.last_used_at as varchar) as last_used_at, c.hit_count
      from ${CACHE_SQL} as c where c.key in (select ${STAGED_KEY} from ${STAGE_SQL} as k)`;
 
-/** The column types of a cache row as {@link STAGED_ENTRIES_SQL} reads it, in table order (for the appender). */
+/** The cache table's columns, in table order (as the appender writes a row). */
+export const CACHE_ROW_COLUMNS = ['key', 'kind', 'provider', 'model', 'options', 'spec', 'prompt', 'response', 'embedding', 'duration_ms', 'attempts', 'created_at', 'last_used_at', 'hit_count'] as const;
+
+/** The types of {@link CACHE_ROW_COLUMNS} as the appender takes them (the embedding and times as text). */
 export const CACHE_ROW_TYPES = ['VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'INTEGER', 'VARCHAR', 'VARCHAR', 'BIGINT'] as const;
 
 /** Entries, hits and provider time per (kind, provider, model). */
