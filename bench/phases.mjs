@@ -7,7 +7,10 @@
  * first statement and while statements are in flight. Medians of N rounds; a same-run comparison,
  * so it is meaningful on a loaded machine only as far as both sides saw the same load.
  *
- *   node bench/phases.mjs [--models 1000] [--reps 8] [--dir /dev/shm/bmp-phases] [--bmp dist/cli/bin.js]
+ *   node bench/phases.mjs [--models 1000] [--reps 8] [--dir /dev/shm/bmp-phases] [--bmp dist/cli/bin.js]...
+ *
+ * `--bmp` more than once compares builds (an A/B of a change: `--bmp ../a/dist/cli/bin.js --bmp
+ * dist/cli/bin.js`), each against the floor, all interleaved.
  *
  * Not part of `npm run bench` (it reports no goal): a tool for work on the overhead goal.
  */
@@ -18,14 +21,14 @@ import { fileURLToPath } from 'node:url';
 import { generateChain } from './generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const opts = { models: 1000, reps: 8, dir: '/dev/shm/bmp-phases', bmp: join(here, '..', 'dist', 'cli', 'bin.js') };
+const opts = { models: 1000, reps: 8, dir: '/dev/shm/bmp-phases', bmp: [] };
 const argv = process.argv.slice(2);
 for (let k = 0; k < argv.length; k++) {
   const a = argv[k];
   if (a === '--models') opts.models = Number(argv[++k]);
   else if (a === '--reps') opts.reps = Number(argv[++k]);
   else if (a === '--dir') opts.dir = resolve(argv[++k]);
-  else if (a === '--bmp') opts.bmp = resolve(argv[++k]);
+  else if (a === '--bmp') opts.bmp.push(resolve(argv[++k]));
   else {
     console.error(`phases: unexpected argument ${a}`);
     process.exit(2);
@@ -38,8 +41,9 @@ const db = join(project, 'chain.duckdb');
 const probe = join(here, 'lib', 'statement-probe.cjs');
 const sides = [
   { name: 'floor', args: [join(here, 'baseline-raw.mjs'), '--db', db, '--chain', String(opts.models), '--require'], rows: [] },
-  { name: 'bmp', args: [opts.bmp, 'run', '--project-dir', project, '--profiles-dir', project], rows: [] },
+  ...(opts.bmp.length ? opts.bmp : [join(here, '..', 'dist', 'cli', 'bin.js')]).map((bin, i, all) => ({ name: all.length > 1 ? `bmp ${String.fromCharCode(65 + i)}` : 'bmp', args: [bin, 'run', '--project-dir', project, '--profiles-dir', project], rows: [] })),
 ];
+if (opts.bmp.length > 1) opts.bmp.forEach((bin, i) => console.log(`bmp ${String.fromCharCode(65 + i)}: ${bin}`));
 
 for (let round = 0; round < opts.reps; round++) {
   for (const side of sides) {
@@ -68,11 +72,14 @@ const columns = [
   ['gaps', 'gaps'],
   ['during', 'main CPU in flight'],
   ['end', 'last stmt -> exit'],
+  ['mainCpu', 'main CPU'],
   ['exitMs', 'whole process'],
 ];
 console.log(`chain of ${opts.models} models, ${opts.reps} interleaved rounds, medians in ms`);
 console.log(''.padEnd(10) + columns.map(([, label]) => label.padStart(19)).join(''));
 for (const side of sides) console.log(side.name.padEnd(10) + columns.map(([k]) => median(side.rows.map((r) => r[k])).toFixed(1).padStart(19)).join(''));
-const [floor, bmp] = sides;
+const [floor, ...builds] = sides;
 // per-round differences (both sides of a round saw about the same load), then their median
-console.log('bmp-floor'.padEnd(10) + columns.map(([k]) => median(bmp.rows.map((r, i) => r[k] - floor.rows[i][k])).toFixed(1).padStart(19)).join(''));
+for (const bmp of builds) console.log(`${bmp.name}-floor`.padEnd(10) + columns.map(([k]) => median(bmp.rows.map((r, i) => r[k] - floor.rows[i][k])).toFixed(1).padStart(19)).join(''));
+if (builds.length > 1) for (const bmp of builds.slice(1)) console.log(`${bmp.name}-A`.padEnd(10) + columns.map(([k]) => median(bmp.rows.map((r, i) => r[k] - builds[0].rows[i][k])).toFixed(1).padStart(19)).join(''));
+console.log(`whole process ÷ floor (median of per-round ratios): ${builds.map((b) => `${b.name} ${median(b.rows.map((r, i) => r.exitMs / floor.rows[i].exitMs)).toFixed(3)}×`).join(', ')}`);

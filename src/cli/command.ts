@@ -5,7 +5,7 @@
  * src/cli/commands/index.ts names them all in COMMANDS.
  */
 import type { Command } from 'commander';
-import type { BmpEvent, EventSink, Logger, LogEventName } from '../report/index.js';
+import type { EventSink, Logger, LogEventName } from '../report/index.js';
 import type { ResourceTypeOption, RunOptions } from '../tasks/index.js';
 import type { GlobalFlags } from './global-flags.js';
 import type { OptionSpec } from './options.js';
@@ -36,7 +36,7 @@ export interface CliContext {
   /** The command as dbt names it (`run`, `docs generate`). */
   command?: string;
   /** The logger's sink wrapped by the live status line, when there is one. */
-  progressSink?: (e: BmpEvent) => void;
+  progressSink?: EventSink;
   /**
    * A command's own output (a list, a preview, a summary): a plain line on the console, or dbt's
    * structured event with `--log-format json`; always in the log file. `always` prints it under

@@ -1,5 +1,5 @@
 /** report: events → human lines or JSON lines; artifacts. */
-import type { BmpEvent } from './events.js';
+import type { EventSink } from './events.js';
 import { jsonReporter } from './json-reporter.js';
 import { textReporter } from './text-reporter.js';
 
@@ -18,6 +18,6 @@ export const REPORTERS = {
 
 export type LogFormat = keyof typeof REPORTERS;
 
-export function makeReporter(format: LogFormat, opts: { write: (line: string) => void; debug: boolean; color: boolean }): (e: BmpEvent) => void {
+export function makeReporter(format: LogFormat, opts: { write: (line: string) => void; debug: boolean; color: boolean }): EventSink {
   return REPORTERS[format](opts);
 }

@@ -271,9 +271,9 @@ function problemEvents(p: NodeResult, node: NodeSummary | undefined): LogEvent[]
 
 /**
  * The dbt log events a bmp event stands for, in order. `summaries` finds a node's summary for the
- * problems listed at the end of a run.
+ * problems listed at the end of a run; `at` is when the event happened (epoch ms).
  */
-export function toLogEvents(e: BmpEvent, summaries?: (uniqueId: string) => NodeSummary | undefined): LogEvent[] {
+export function toLogEvents(e: BmpEvent, summaries?: (uniqueId: string) => NodeSummary | undefined, at: number = Date.now()): LogEvent[] {
   switch (e.type) {
     case 'warning': {
       const at = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}` : '';
@@ -298,9 +298,8 @@ export function toLogEvents(e: BmpEvent, summaries?: (uniqueId: string) => NodeS
     }
     case 'node.start': {
       const isTest = e.node.resourceType === 'test' || e.node.resourceType === 'unit_test';
-      // the time is taken now and formatted only if a JSON line asks for it
-      const started = Date.now();
-      const startedAt = () => new Date(started).toISOString();
+      // formatted only if a JSON line asks for it
+      const startedAt = () => new Date(at).toISOString();
       const thread = workerThread(e.thread);
       const line = fancyLine(`${e.index} of ${e.total} START ${describe(e.node)}`, '[RUN]');
       return [

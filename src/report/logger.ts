@@ -36,8 +36,8 @@ export interface LoggerOptions {
 export interface Logger {
   /** Takes bmp events (what the library emits). */
   readonly emit: EventSink;
-  /** Writes one structured event. */
-  log(event: LogEvent, where?: { console?: boolean; file?: boolean }): void;
+  /** Writes one structured event; `at`: when it happened (epoch ms), default now. */
+  log(event: LogEvent, where?: { console?: boolean; file?: boolean }, at?: number): void;
   /** Whether the console gets JSON lines. */
   readonly consoleFormat: LineFormat;
   /** Writes what is buffered for the log file. */
@@ -151,13 +151,13 @@ export function createLogger(opts: LoggerOptions): Logger {
     return `${hms(now)}  ${text}`;
   };
 
-  const log = (e: LogEvent, where: { console?: boolean; file?: boolean } = {}) => {
+  const log = (e: LogEvent, where: { console?: boolean; file?: boolean } = {}, at?: number) => {
     if (e.name === 'PrintEvent' && opts.print === false) return;
     const level = LEVELS[e.level];
     const toConsole = where.console !== false && (level >= consoleMin || (e.always && consoleMin < LEVELS.none));
     const toFile = where.file !== false && !!opts.file && level >= fileMin;
     if (!toConsole && !toFile) return;
-    const now = Date.now();
+    const now = at ?? Date.now();
     if (toConsole) opts.console.write(maskSecrets(render(e, opts.console.format, opts.console.color, now)));
     if (toFile) {
       const line = `${maskSecrets(render(e, opts.file!.format, opts.file!.color, now))}\n`;
@@ -169,11 +169,14 @@ export function createLogger(opts: LoggerOptions): Logger {
     }
   };
 
-  const emit: EventSink = (raw: BmpEvent) => {
+  const summaryOf = (id: string) => summaries.get(id);
+  // `at`: an event reported in a batch is logged with the time it happened
+  const emit: EventSink = (raw: BmpEvent, at?: number) => {
     // masked before formatting (which collapses whitespace and indents), not only after
     const event = maskSecretsDeep(raw);
     if (event.type === 'node.start' || event.type === 'node.finish') summaries.set(event.node.uniqueId, event.node);
-    for (const e of toLogEvents(event, (id) => summaries.get(id))) log(e);
+    const now = at ?? Date.now();
+    for (const e of toLogEvents(event, summaryOf, now)) log(e, undefined, now);
   };
 
   return { emit, log, flush, consoleFormat: opts.console.format };

@@ -99,8 +99,8 @@ export function progressLine(opts: ProgressOptions): ProgressLine {
       clear();
       write(line);
     },
-    sink: (inner) => (e) => {
-      inner(e);
+    sink: (inner) => (e, at) => {
+      inner(e, at);
       update(e);
       if (active) draw();
     },

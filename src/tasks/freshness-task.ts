@@ -2,7 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import { firstLine, freshnessSql, relationSql } from '../adapters/duckdb/index.js';
 import { openSession, type Session } from '../execute/index.js';
 import type { SourceNode } from '../manifest/types.js';
-import { artifactMetadata, freshnessJson, idleSink, nullSink, writeFileAtomic, type FreshnessStatus, type FreshnessSubject } from '../report/index.js';
+import { artifactMetadata, freshnessJson, batchedSink, nullSink, writeFileAtomic, type FreshnessStatus, type FreshnessSubject } from '../report/index.js';
 import { invocationFor, loadProject, selectFor, type CommonOptions } from './project.js';
 
 /** dbt's freshness periods, in seconds. */
@@ -49,7 +49,7 @@ function freshnessOf(s: SourceNode): unknown {
  */
 export async function sourceFreshness(opts: CommonOptions & { readonly output?: string } = {}): Promise<FreshnessOutcome> {
   const t0 = Date.now();
-  const emit = idleSink(opts.emit ?? nullSink);
+  const emit = batchedSink(opts.emit ?? nullSink);
   try {
     const invocation = invocationFor('freshness', opts);
     const project = await loadProject({ ...opts, emit, invocation });

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { cloneAsView, firstLine, relationSql } from '../adapters/duckdb/index.js';
 import { UsageError } from '../errors.js';
 import { openSession } from '../execute/index.js';
-import { idleSink, nullSink, RunResultsWriter, type NodeResult } from '../report/index.js';
+import { batchedSink, nullSink, RunResultsWriter, type NodeResult } from '../report/index.js';
 import { COMMAND_TYPES, execute, type RunCommand, type RunOptions, type RunOutcome } from './run-task.js';
 import { invocationFor, loadProject, selectFor, writeManifest, type CommonOptions } from './project.js';
 
@@ -42,7 +42,7 @@ export async function retry(opts: RunOptions = {}): Promise<RunOutcome & { reado
 export async function clone(opts: CommonOptions & { readonly fullRefresh?: boolean } = {}): Promise<RunOutcome> {
   if (!opts.state) throw new UsageError('BMP_STATE_REQUIRED', 'clone copies the relations of a previous run: give --state DIR, the folder holding its manifest.json');
   const t0 = Date.now();
-  const emit = idleSink(opts.emit ?? nullSink);
+  const emit = batchedSink(opts.emit ?? nullSink);
   try {
     const invocation = invocationFor('clone', opts);
     const project = await loadProject({ ...opts, emit, invocation });

@@ -8,7 +8,7 @@ import { renderOperation } from '../compile/index.js';
 import { DEADLOCK, openSession, pluginTemplateGlobals, schedule, Warehouse, type EarlyWarehouse, type Session } from '../execute/index.js';
 import { MATERIALIZATIONS, reconcileExternal } from '../materializations/index.js';
 import type { ExecutableNode, ResourceType } from '../manifest/types.js';
-import { idleSink, nullSink, RunResultsWriter, type IdleSink, type NodeResult } from '../report/index.js';
+import { batchedSink, nullSink, RunResultsWriter, type BatchedSink, type NodeResult } from '../report/index.js';
 import { defaultPlugins } from './plugins.js';
 import { ensureTargetWritable } from './target-dir.js';
 import { deferFor, invocationFor, loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
@@ -59,7 +59,7 @@ export const COMMAND_TYPES: Readonly<Record<RunCommand, readonly ResourceType[]>
  * @throws BmpError for exit-2 conditions (nothing in the database is touched then).
  */
 export async function execute(command: RunCommand, opts: RunOptions = {}): Promise<RunOutcome> {
-  const emit = idleSink(opts.emit ?? nullSink);
+  const emit = batchedSink(opts.emit ?? nullSink);
   try {
     return await executeWith(command, opts, emit);
   } finally {
@@ -67,7 +67,7 @@ export async function execute(command: RunCommand, opts: RunOptions = {}): Promi
   }
 }
 
-async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink): Promise<RunOutcome> {
+async function executeWith(command: RunCommand, opts: RunOptions, emit: BatchedSink): Promise<RunOutcome> {
   const t0 = Date.now();
   const invocation = invocationFor(command, opts);
   const plugins = opts.plugins ?? defaultPlugins();
@@ -199,10 +199,12 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
         if (!session.isInterrupted) emit({ code: 'Q003', type: 'node.finish', index: ++index, total: ids.length, node: session.summary(node), result });
       },
     });
-    emit.flush(); // makes the results still held, so on-run-end and the writer see every one
     // on-run-end's members (a dict per result and node) only when there is a hook to read them:
     // building them for a large run takes long enough to delay the final checkpoint
-    if (ids.length && !session.isInterrupted && !hookFailed && project.cfg.project.onRunEnd.length) recordHook(await runHooks(session, project, project.cfg.project.onRunEnd, 'on-run-end', onRunEndMembers(project, ids, writer.all(), session)));
+    if (ids.length && !session.isInterrupted && !hookFailed && project.cfg.project.onRunEnd.length) {
+      emit.flush(); // makes the results still held, so on-run-end sees every one
+      recordHook(await runHooks(session, project, project.cfg.project.onRunEnd, 'on-run-end', onRunEndMembers(project, ids, writer.all(), session)));
+    }
     await session.teardownPlugins();
   } catch (err) {
     emit.flush();
@@ -213,15 +215,17 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: IdleSink
       if (!recorded.has(id)) writer.add({ uniqueId: id, status: 'skipped', message: 'skipped: run interrupted', executionTime: 0, timing: [], threadId: 'main', adapterResponse: {} });
     }
   } finally {
-    emit.flush();
     // the build is done: an artifact that cannot be written (a full disk) fails the run, it does not
     // make it look as if nothing ran
     await artifacts.attempt(undefined, () =>
       session.checkpointDuring(async () => {
+        // the last batch of results and lines is made while DuckDB checkpoints; the writer needs them all
+        emit.flush();
         await artifacts.attempt(join(project.targetDir, 'run_results.json'), () => writer.close());
         await artifacts.attempt(join(project.targetDir, 'manifest.json'), () => writeManifest(project, session.invocationId, session.compiledSql, session.runStartedAt));
       }),
     );
+    emit.flush(); // (when the checkpoint could not start)
     await artifacts.attempt(undefined, () => session.close());
   }
   const results = sortResults(writer.all(), ids);

@@ -166,7 +166,7 @@ class WatchLoop {
     if (files) this.info(`Change detected: ${describeFiles([...files])}`);
     let project: LoadedProject;
     try {
-      project = await loadProject({ ...this.opts, emit: (e) => this.emitOnce(e) });
+      project = await loadProject({ ...this.opts, emit: (e, at) => this.emitOnce(e, at) });
     } catch (err) {
       this.carried = saved;
       throw err;
@@ -212,13 +212,13 @@ class WatchLoop {
     this.carried.clear();
   }
 
-  private emitOnce: EventSink = (e) => {
+  private emitOnce: EventSink = (e, at) => {
     if (e.type === 'warning') {
       const key = `${e.file ?? ''}|${e.message}`;
       if (this.seenWarnings.has(key)) return;
       this.seenWarnings.add(key);
     }
-    this.emit(e);
+    this.emit(e, at);
   };
 
   private info(message: string): void {
