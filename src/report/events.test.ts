@@ -65,4 +65,30 @@ describe('batchedSink', () => {
     expect(reported).toBe(10_000);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('reports a large batch in turns of about a millisecond, in order, letting the event loop run between them', async () => {
+    vi.useRealTimers();
+    const got: number[] = [];
+    const turns: number[] = []; // how many events each turn reported
+    let inTurn = 0;
+    const sink = batchedSink((e) => {
+      const until = performance.now() + 0.3; // a slow reporter: 0.3 ms an event
+      while (performance.now() < until);
+      got.push(Number(messageOf(e)));
+      inTurn++;
+    }, 5);
+    for (let i = 0; i < 40; i++) sink(info(String(i)));
+    // between two turns the event loop runs: record each turn's count there
+    const tick = setInterval(() => undefined, 0);
+    while (got.length < 40) {
+      await new Promise((r) => setImmediate(r));
+      if (inTurn) turns.push(inTurn);
+      inTurn = 0;
+    }
+    clearInterval(tick);
+    expect(got).toEqual([...Array(40).keys()]);
+    expect(turns.length).toBeGreaterThan(4);
+    expect(Math.max(...turns)).toBeLessThan(15);
+  });
 });
+

@@ -109,38 +109,58 @@ export interface BatchedSink extends EventSink {
 
 /** How long an event may wait before {@link batchedSink} reports it. */
 export const REPORT_BATCH_MS = 100;
+/** How long one turn of {@link batchedSink}'s reporting may hold the main thread. */
+const REPORT_SLICE_MS = 1;
 /** Held events beyond which {@link batchedSink} reports at once (a bound on what waits). */
 const MAX_HELD = 10_000;
 
 /**
  * Reports events in batches, at most `intervalMs` after they happen, each with the time it
- * happened. In a run of small models DuckDB's statements and bmp's own work share two cores: a
- * node's lines and result made one node at a time, between or during statements, cost several
- * times what the same work costs done for a hundred nodes in one go (measured with
- * bench/phases.mjs: a 1,000-model chain's statements finished ~0.4 s sooner). A command flushes
- * at its end and before anything it prints itself, so the order of everything printed is kept.
+ * happened, in turns of at most a millisecond. In a run of small models DuckDB's statements and
+ * bmp's own work share two cores: a node's lines and result made one node at a time, between or
+ * during statements, cost several times what the same work costs done for many nodes in one go
+ * (bench/phases.mjs, a 1,000-model chain: the statements finished ~0.4 s sooner); and a turn short
+ * enough not to keep a finished statement waiting long for the main thread, which starts the
+ * next one. A command flushes at its end and before anything it prints itself, so the order of
+ * everything printed is kept.
  */
 export function batchedSink(sink: EventSink, intervalMs = REPORT_BATCH_MS): BatchedSink {
-  let held: (BmpEvent | (() => BmpEvent))[] = [];
+  let held: (BmpEvent | (() => BmpEvent) | undefined)[] = [];
   let times: number[] = [];
+  let next = 0; // the first event not reported yet
   let timer: NodeJS.Timeout | undefined;
+  let turn: NodeJS.Immediate | undefined;
+  const report = (until: number) => {
+    while (next < held.length) {
+      const e = held[next]!;
+      const at = times[next];
+      held[next++] = undefined;
+      sink(typeof e === 'function' ? e() : e, at);
+      if (performance.now() >= until) break;
+    }
+    if (next >= held.length) {
+      held = [];
+      times = [];
+      next = 0;
+    }
+  };
+  const reportSome = () => {
+    timer = undefined;
+    turn = undefined;
+    report(performance.now() + REPORT_SLICE_MS);
+    if (next < held.length) turn = setImmediate(reportSome);
+  };
   const flush = () => {
     if (timer) clearTimeout(timer);
-    timer = undefined;
-    const events = held;
-    const at = times;
-    held = [];
-    times = [];
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i]!;
-      sink(typeof e === 'function' ? e() : e, at[i]);
-    }
+    if (turn) clearImmediate(turn);
+    timer = turn = undefined;
+    report(Infinity);
   };
   const hold = (e: BmpEvent | (() => BmpEvent)) => {
     held.push(e);
     times.push(Date.now());
-    if (held.length >= MAX_HELD) flush();
-    else timer ??= setTimeout(flush, intervalMs);
+    if (held.length - next >= MAX_HELD) flush();
+    else if (!timer && !turn) timer = setTimeout(reportSome, intervalMs);
   };
   return Object.assign((event: BmpEvent) => hold(event), { flush, later: hold });
 }
