@@ -36,7 +36,8 @@ export class ArtifactWriter {
   /** Keeps a node's compiled SQL and writes it to target/compiled. */
   compiled(node: ManifestNode, sql: string): void {
     this.compiledSql.set(node.uniqueId, sql);
-    this.files.write(sqlArtifactPath(this.targetDir, 'compiled', this.projectName, node), sql);
+    // its path is made when the file is written (off the path between two statements)
+    this.files.write(() => sqlArtifactPath(this.targetDir, 'compiled', this.projectName, node), sql);
   }
 
   /** Writes what a node ran to target/run (transaction control left out), as dbt does. */

@@ -37,7 +37,8 @@ parentPort.on('message', ({ id, files }) => {
  */
 export class SqlFileWriter {
   private readonly dirs = new Set<string>();
-  private buffer: [string, string][] = [];
+  /** What to write: the path (or what makes it) and the SQL, unmasked; made into files' text when written. */
+  private buffer: [string | (() => string), string][] = [];
   private worker: Worker | undefined;
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private inflight: Promise<void>[] = [];
@@ -50,8 +51,12 @@ export class SqlFileWriter {
    */
   constructor(private readonly stream: boolean, private readonly batchSize = 500) {}
 
-  write(path: string, sql: string): void {
-    this.buffer.push([path, maskSecrets(sql) + '\n']);
+  /**
+   * Adds a file. `path` may be a function: a run adds each model's compiled SQL on the path between
+   * two statements, where even building its path is worth leaving for later.
+   */
+  write(path: string | (() => string), sql: string): void {
+    this.buffer.push([path, sql]);
     if (this.stream && this.buffer.length >= this.batchSize) void this.send();
   }
 
@@ -66,13 +71,13 @@ export class SqlFileWriter {
 
   /** Writes the buffered files on this thread now (when it would otherwise wait, e.g. for a checkpoint). */
   writeNow(): void {
-    this.writeHere(this.buffer);
+    this.writeHere(this.buffer.map(fileOf));
     this.buffer = [];
   }
 
   /** Hands the buffered files to the writer thread; the batch's promise settles once they are written. */
   private send(): Promise<void> {
-    const files = this.buffer;
+    const files = this.buffer.map(fileOf);
     this.buffer = [];
     if (!files.length) return Promise.resolve();
     const worker = this.startWorker();
@@ -132,4 +137,9 @@ export class SqlFileWriter {
     this.worker = undefined;
     if (w) await w.terminate();
   }
+}
+
+/** A buffered file as written: its path, and its SQL with secrets masked and a final newline. */
+function fileOf([path, sql]: readonly [string | (() => string), string]): [string, string] {
+  return [typeof path === 'function' ? path() : path, maskSecrets(sql) + '\n'];
 }
