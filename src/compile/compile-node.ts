@@ -152,20 +152,6 @@ export async function renderMaterialization(node: SqlNode, compiledSql: string, 
   return { relations };
 }
 
-/**
- * Whether compiling the node renders a template (which may read the catalog: columns of relations
- * built earlier in the run), as opposed to the static fast path or a test bmp builds in TypeScript.
- */
-export function rendersTemplate(node: ExecutableNode, engine: TemplateEngine): boolean {
-  if (!('rawCode' in node)) return false;
-  const meta = node.testMetadata;
-  if (node.resourceType === 'test' && meta?.testType === 'generic') {
-    const registry = engine.registry;
-    return !(isBuiltinTest(meta.name) && registry.isGlobalDefault(registry.findTest(meta.name, meta.namespace, node.packageName), node.packageName));
-  }
-  return !analyzeStatic(node.rawCode);
-}
-
 /** Renders a hook (or any snippet) with the node's template context: `{{ this }}` is the node's relation. */
 export async function renderInNodeContext(node: ExecutableNode, source: string, env: CompileEnv): Promise<string> {
   if (!source.includes('{{') && !source.includes('{%')) return source;

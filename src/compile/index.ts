@@ -1,3 +1,3 @@
 /** compile: node + manifest + vars + target → SQL. Ephemeral models become CTEs here. */
-export { compileNode, rendersTemplate, renderMaterialization, type MaterializationOutcome, renderInNodeContext, renderOperation, injectCtes, cteName, externalReader, type CompiledNode, type CompileEnv, type DeferTo } from './compile-node.js';
+export { compileNode, renderMaterialization, type MaterializationOutcome, renderInNodeContext, renderOperation, injectCtes, cteName, externalReader, type CompiledNode, type CompileEnv, type DeferTo } from './compile-node.js';
 export * from './context/index.js';

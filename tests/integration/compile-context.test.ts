@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute } from '../../src/tasks/index.js';
-import { copyFixture, query, removeDir } from '../helpers/project.js';
+import { copyFixture, query, removeDir, tempProject } from '../helpers/project.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -45,5 +45,24 @@ describe('compile: the template context against a real database', () => {
   it('reads the columns of a relation built earlier in the same run', async () => {
     expect(compiled('models/reports/cols.sql')).toContain('select id, name, greeting, one from "main"."people_wide"');
     expect(await query(join(dir, 'comp.duckdb'), 'select count(*) as n from main_reports.cols')).toEqual([{ n: 2 }]);
+  });
+});
+
+describe('compile: columns of a relation rebuilt earlier in the same run', () => {
+  it('a template asking for them reads them fresh (the catalog read at the start of the run held the old ones)', async () => {
+    const p = tempProject({
+      'models/a.sql': 'select 1 as x',
+      'models/b.sql': "{% set cols = adapter.get_columns_in_relation(ref('a')) %}select '{{ cols | map(attribute='name') | join(',') }}' as cols from {{ ref('a') }}",
+    });
+    try {
+      expect((await p.run('run')).exitCode).toBe(0);
+      expect(await p.query('select cols from main.b')).toEqual([{ cols: 'x' }]);
+      // a gains a column: the second run's catalog (read before a is rebuilt) knows only x
+      p.write('models/a.sql', "select 1 as x, 'two' as y");
+      expect((await p.run('run')).exitCode).toBe(0);
+      expect(await p.query('select cols from main.b')).toEqual([{ cols: 'x,y' }]);
+    } finally {
+      p.remove();
+    }
   });
 });
