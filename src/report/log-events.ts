@@ -276,10 +276,10 @@ function problemEvents(p: NodeResult, node: NodeSummary | undefined): LogEvent[]
 export function toLogEvents(e: BmpEvent, summaries?: (uniqueId: string) => NodeSummary | undefined, at: number = Date.now()): LogEvent[] {
   switch (e.type) {
     case 'warning': {
-      const at = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}` : '';
+      const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}` : '';
       // the console says [WARNING] (dbt's warning tag); the event's msg is the warning itself
-      const text = `[WARNING]${at ? ` ${at}` : ''}: ${e.message}${e.name ? ` [${e.name}]` : ''}`;
-      const msg = at ? `${at}: ${e.message}` : e.message;
+      const text = `[WARNING]${where ? ` ${where}` : ''}: ${e.message}${e.name ? ` [${e.name}]` : ''}`;
+      const msg = where ? `${where}: ${e.message}` : e.message;
       if (e.selector !== undefined || e.name === 'NoNodesForSelectionCriteria') return [logEvent('NoNodesForSelectionCriteria', msg, () => ({ spec_raw: e.selector ?? '' }), { colored: (c) => c(33, text) })];
       // a warning named as a dbt event (or a bmp-only one) is logged under that name; others are BmpWarning
       const name: LogEventName = e.name && e.name in EVENT_CATALOGUE && EVENT_CATALOGUE[e.name as LogEventName].level === 'warn' ? (e.name as LogEventName) : 'BmpWarning';

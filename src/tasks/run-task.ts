@@ -225,7 +225,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: BatchedS
         await artifacts.attempt(join(project.targetDir, 'manifest.json'), () => writeManifest(project, session.invocationId, session.compiledSql, session.runStartedAt));
       }),
     );
-    emit.flush(); // (when the checkpoint could not start)
+    emit.flush(); // (when the artifact step failed before its own flush)
     await artifacts.attempt(undefined, () => session.close());
   }
   const results = sortResults(writer.all(), ids);
