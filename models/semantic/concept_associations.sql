@@ -97,7 +97,7 @@ weighted as (
 select
     source_concept,
     target_concept,
-    cast(co_activation_count as integer) as co_activation_count,
+    co_activation_count,
     first_co_activated_at,
     last_co_activated_at,
     hebbian_trace,
