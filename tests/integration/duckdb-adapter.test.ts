@@ -336,3 +336,18 @@ describe("DuckDbAdapter's read intents", () => {
     }
   });
 });
+
+describe('profile settings', () => {
+  it('a setting DuckDB takes at startup without applying it is applied (disabled_compression_methods)', async () => {
+    const db = await Database.open({ path: ':memory:', settings: { disabled_compression_methods: 'fsst', threads: 2, memory_limit: '1GB' } });
+    try {
+      const c = await db.connect();
+      const rows = await c.rows<{ d: string; t: string }>(
+        "select lower(current_setting('disabled_compression_methods')) as d, current_setting('threads')::varchar as t",
+      );
+      expect(rows).toEqual([{ d: 'fsst', t: '2' }]);
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -107,6 +107,7 @@ export class Database {
         whileOpening?.();
         whileOpening = undefined;
         const instance = await creating;
+        await applyIgnoredSettings(instance, config);
         const db = new Database(instance, options);
         openDatabases.add(db);
         return db;
@@ -149,6 +150,27 @@ export class Database {
     for (const c of this.connections) c.close();
     this.connections = [];
     this.instance.closeSync();
+  }
+}
+
+/**
+ * DuckDB takes some settings in its startup config without applying them (1.5:
+ * `disabled_compression_methods` reads back empty): a setting the profile gives a value and DuckDB
+ * reports empty is set again with `SET GLOBAL`, so the profile's settings are the database's.
+ */
+async function applyIgnoredSettings(instance: DuckDBInstance, config: Record<string, string>): Promise<void> {
+  const given = Object.entries(config).filter(([k, v]) => v !== '' && k !== 'access_mode');
+  if (given.length === 0) return;
+  const conn = await instance.connect();
+  try {
+    const names = given.map(([k]) => `'${k.replace(/'/g, "''")}'`).join(', ');
+    const rows = (await conn.runAndReadAll(`select name from duckdb_settings() where name in (${names}) and value = ''`)).getRows();
+    for (const [name] of rows) {
+      const value = config[String(name)]!;
+      await conn.run(`set global "${String(name).replace(/"/g, '""')}" = '${value.replace(/'/g, "''")}'`);
+    }
+  } finally {
+    conn.closeSync();
   }
 }
 
