@@ -52,23 +52,87 @@
       and each concept embedding_concept_weight features (concept#1, concept#2, ...), so what a
       memory is about weighs more than its wording; feature f sets bit (hash(f) // words) % 127 of
       word hash(f) % words + 1. Integer bit operations only: no per-dimension lambda, no float
-      array, 16 bytes a word. -#}
+      array, 16 bytes a word.
+    Per row; memory_embeddings() gives the same embeddings for a whole relation, for less work. -#}
 {% macro memory_embedding(text, concepts) -%}
   {%- if var('llm_enrichment', false) -%}
   {{ llm_embed("repeat(array_to_string(coalesce(" ~ concepts ~ ", []), ' ') || ' ', " ~ var('embedding_concept_weight') ~ ") || " ~ text, dims=var('embedding_dimensions')) }}
   {%- else -%}
+  {{ feature_words('list_concat(' ~ text_tokens(text) ~ ', ' ~ concept_features(concepts) ~ ')') }}
+  {%- endif -%}
+{%- endmacro %}
+
+{#- Offline: the features of a list of concepts, each embedding_concept_weight times (VARCHAR[]). -#}
+{% macro concept_features(concepts) -%}
+  list_concat(
+  {%- for i in range(1, var('embedding_concept_weight') + 1) %}
+        list_transform(coalesce({{ concepts }}, []), lambda c: c || '#{{ i }}'){% if not loop.last %},{% endif %}
+  {%- endfor %})
+{%- endmacro %}
+
+{#- Offline: the embedding words of a list of features, STRUCT(w1 HUGEINT, ...) (see memory_embedding). -#}
+{% macro feature_words(features) -%}
   {%- set words = var('hashed_embedding_words') -%}
-  list_transform([list_transform(
-      list_concat({{ text_tokens(text) }}
-      {%- for i in range(1, var('embedding_concept_weight') + 1) %},
-        list_transform(coalesce({{ concepts }}, []), lambda c: c || '#{{ i }}')
-      {%- endfor %}),
-      lambda tok: hash(tok))],
+  list_transform([list_transform({{ features }}, lambda tok: hash(tok))],
     lambda hs: struct_pack(
     {%- for w in range(1, words + 1) %}
       w{{ w }} := coalesce(list_bit_or(list_transform(list_filter(hs, lambda h: h % {{ words }} = {{ w - 1 }}),
         lambda h: cast(1 as hugeint) << cast((h // {{ words }}) % 127 as hugeint))), cast(0 as hugeint)){% if not loop.last %},{% endif %}
     {%- endfor %}))[1]
+{%- endmacro %}
+
+{#- The rows of a relation (a CTE or table name), each with the embedding of its text and concepts
+    (columns of it, named) as a last column, `embedding`: memory_embedding(text, concepts).
+    - llm_enrichment: each distinct (text, concepts) embedded once and joined back.
+    - offline: the same bits, computed as a set rather than row by row (the embedding is the bit-OR
+      of its features' bits, so it is the OR of the text's and the concepts' parts, and the text's
+      part is the OR of the parts of its pieces between spaces: a token is a run of [a-z0-9] after
+      lower(), which maps character by character, so a token never spans a space). The few
+      distinct pieces of the texts (179 of 2.8M at 1M) are tokenised and hashed once and OR-ed
+      back per distinct text; the concepts part is computed once per distinct concept list. A piece
+      under 3 characters holds no token; filtering those out of the pieces to embed also makes
+      DuckDB build the join's hash table on the few pieces rather than on every text's. -#}
+{% macro memory_embeddings(relation, text, concepts) -%}
+  {%- if var('llm_enrichment', false) -%}
+    select r.*, x.embedding
+    from {{ relation }} as r
+    join (
+        select {{ text }}, {{ concepts }}, {{ memory_embedding(text, concepts) }} as embedding
+        from (select distinct {{ text }}, {{ concepts }} from {{ relation }})
+    ) as x
+      on x.{{ text }} is not distinct from r.{{ text }} and x.{{ concepts }} is not distinct from r.{{ concepts }}
+  {%- else -%}
+  {%- set words = var('hashed_embedding_words') %}
+    with embedding_texts as (
+        select distinct {{ text }} as embedding_text from {{ relation }}
+    ),
+    embedding_pieces as not materialized (
+        select embedding_text, unnest(string_split(coalesce(embedding_text, ''), ' ')) as piece
+        from embedding_texts
+    ),
+    embedding_piece_words as (
+        select piece, {{ feature_words(text_tokens('piece')) }} as words
+        from (select distinct piece from embedding_pieces where length(piece) >= 3)
+    ),
+    embedding_text_words as (
+        select embedding_text
+        {%- for w in range(1, words + 1) %}, bit_or(f.words.w{{ w }}) as w{{ w }}{% endfor %}
+        from embedding_pieces as p
+        join embedding_piece_words as f on f.piece = p.piece
+        group by embedding_text
+    ),
+    embedding_concept_words as (
+        select embedding_concepts, {{ feature_words(concept_features('embedding_concepts')) }} as words
+        from (select distinct {{ concepts }} as embedding_concepts from {{ relation }})
+    )
+    select r.*, struct_pack(
+    {%- for w in range(1, words + 1) %}
+        w{{ w }} := coalesce(t.w{{ w }}, cast(0 as hugeint)) | c.words.w{{ w }}{% if not loop.last %},{% endif %}
+    {%- endfor %}) as embedding
+    from {{ relation }} as r
+    -- a text without a piece of 3 characters has no row here
+    left join embedding_text_words as t on t.embedding_text is not distinct from r.{{ text }}
+    join embedding_concept_words as c on c.embedding_concepts is not distinct from r.{{ concepts }}
   {%- endif -%}
 {%- endmacro %}
 

@@ -82,10 +82,10 @@ described as (
 ),
 
 embedded as (
-    -- each distinct (content, concepts) embedded once: the offline embedding's list work is most
-    -- of this model's CPU, and a stream repeats its wordings (a join on the two costs less)
-    select content, concepts, {{ memory_embedding('content', 'concepts') }} as embedding
-    from (select distinct content, concepts from described)
+    -- each row with memory_embedding(content, concepts): offline computed as a set (the few
+    -- distinct pieces of the texts and concept lists hashed once; the embedding's list work row by
+    -- row was most of this model's CPU), with the LLM once per distinct (content, concepts)
+    {{ memory_embeddings('described', 'content', 'concepts') }}
 )
 
 select
@@ -113,10 +113,7 @@ select
     {{ cortical_takeover_days('transfer_rate', 'hippocampal_tau_days') }} as cortical_takeover_days,
     {{ days_between('entered_at', 'created_at') }} as age_at_consolidation_days,
     episode_gist,
-    x.embedding
+    embedding
 -- no ORDER BY: the partitioned materialization stores the rows clustered by month and
 -- consolidated_at (one sort, not two)
-from described as d
--- the same text and concepts give the same embedding (at 1M: 250k distinct of 730k)
-join embedded as x
-  on x.content is not distinct from d.content and x.concepts is not distinct from d.concepts
+from embedded as d
