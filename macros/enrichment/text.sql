@@ -89,9 +89,10 @@
       part is the OR of the parts of its pieces between spaces: a token is a run of [a-z0-9] after
       lower(), which maps character by character, so a token never spans a space). The few
       distinct pieces of the texts (179 of 2.8M at 1M) are tokenised and hashed once and OR-ed
-      back per distinct text; the concepts part is computed once per distinct concept list. A piece
-      under 3 characters holds no token; filtering those out of the pieces to embed also makes
-      DuckDB build the join's hash table on the few pieces rather than on every text's. -#}
+      back per distinct text; likewise the few distinct concepts (100 at 1M), OR-ed back per
+      distinct concept list. A piece under 3 bytes holds no token (a token's 3 characters come
+      from 3 of the piece's, a byte or more each); leaving those out of the pieces to embed also
+      makes DuckDB build the join's hash table on the few pieces rather than on every text's. -#}
 {% macro memory_embeddings(relation, text, concepts) -%}
   {%- if var('llm_enrichment', false) -%}
     select r.*, x.embedding
@@ -112,7 +113,7 @@
     ),
     embedding_piece_words as (
         select piece, {{ feature_words(text_tokens('piece')) }} as words
-        from (select distinct piece from embedding_pieces where length(piece) >= 3)
+        from (select distinct piece from embedding_pieces where strlen(piece) >= 3)
     ),
     embedding_text_words as (
         select embedding_text
@@ -121,18 +122,32 @@
         join embedding_piece_words as f on f.piece = p.piece
         group by embedding_text
     ),
+    embedding_concept_lists as (
+        select distinct {{ concepts }} as embedding_concepts from {{ relation }}
+    ),
+    embedding_concept_items as not materialized (
+        select embedding_concepts, unnest(embedding_concepts) as concept from embedding_concept_lists
+    ),
+    embedding_concept_item_words as (
+        select concept, {{ feature_words(concept_features('[concept]')) }} as words
+        from (select distinct concept from embedding_concept_items)
+    ),
     embedding_concept_words as (
-        select embedding_concepts, {{ feature_words(concept_features('embedding_concepts')) }} as words
-        from (select distinct {{ concepts }} as embedding_concepts from {{ relation }})
+        select embedding_concepts
+        {%- for w in range(1, words + 1) %}, bit_or(f.words.w{{ w }}) as w{{ w }}{% endfor %}
+        from embedding_concept_items as i
+        -- a NULL concept is a feature too (hash(NULL)), as row by row
+        join embedding_concept_item_words as f on f.concept is not distinct from i.concept
+        group by embedding_concepts
     )
     select r.*, struct_pack(
     {%- for w in range(1, words + 1) %}
-        w{{ w }} := coalesce(t.w{{ w }}, cast(0 as hugeint)) | c.words.w{{ w }}{% if not loop.last %},{% endif %}
+        w{{ w }} := coalesce(t.w{{ w }}, cast(0 as hugeint)) | coalesce(c.w{{ w }}, cast(0 as hugeint)){% if not loop.last %},{% endif %}
     {%- endfor %}) as embedding
     from {{ relation }} as r
-    -- a text without a piece of 3 characters has no row here
+    -- a text without a piece of 3 bytes, and a NULL or empty concept list, have no row there
     left join embedding_text_words as t on t.embedding_text is not distinct from r.{{ text }}
-    join embedding_concept_words as c on c.embedding_concepts is not distinct from r.{{ concepts }}
+    left join embedding_concept_words as c on c.embedding_concepts is not distinct from r.{{ concepts }}
   {%- endif -%}
 {%- endmacro %}
 
