@@ -183,7 +183,7 @@ export async function run(ctx) {
     commands.push(
       `/usr/bin/time -f '%M %U %S' ${b} build --project-dir $D --vars '{synthetic_memories: ${n}}'   # N = ${n}`,
       `node ${helperFile} $BMP_DB_PATH ${sample} ${k} ${STAGES.join(',')}   # rows per stage, recall on ${sample} cues`,
-      `node ${queryFile} $BMP_DB_PATH $D/scratch_plain.duckdb ${qruns}   # the seed's queries vs plain copies (bench/suites/pipeline.mjs)`,
+      `node --expose-gc ${queryFile} $BMP_DB_PATH $D/scratch_plain.duckdb ${qruns}   # the seed's queries vs plain copies (bench/suites/pipeline.mjs)`,
     );
     if (!ctx.bmp.available) continue;
     copyProject(ctx.repoDir, dir);
@@ -214,7 +214,7 @@ export async function run(ctx) {
     notes.push(`${label}: per model (execution_time): ${top.map(([m, t]) => `${m} ${fmtS(t)}`).join(', ')}, …; tests ${fmtS(rr.testSeconds)} (sum); rows ${Object.entries(fig.rows).map(([t, c]) => `${t} ${c.toLocaleString('en-US')}`).join(', ')}; database ${fmtMb(dbBytes / 1048576)}${rr.bad.length ? `; not success/pass: ${rr.bad.slice(0, 5).join('; ')}` : ''}.`);
     ctx.log(`  ${label}: the seed's queries (${qruns} runs each)`);
     const scratch = join(dir, 'scratch_plain.duckdb');
-    const q = await ctx.time(`curve-${label}-queries`, ctx.node, [queryFile, db, scratch, String(qruns)], { cwd: dir, timeoutMs: 3600 * 1000 });
+    const q = await ctx.time(`curve-${label}-queries`, ctx.node, ['--expose-gc', queryFile, db, scratch, String(qruns)], { cwd: dir, timeoutMs: 3600 * 1000 });
     rmSync(scratch, { force: true });
     rmSync(scratch + '.wal', { force: true });
     if (q.ok) {
@@ -228,6 +228,15 @@ export async function run(ctx) {
         ratio: `worst ${worst.toFixed(2)}×`,
         goal: '≤ 1.5× plain',
         met: worst <= 1.5,
+      });
+    } else {
+      rows.push({
+        measure: `${label}: the seed's queries on the pipeline's tables ÷ a plain random-order copy`,
+        value: `not measured: the query helper failed (${ctx.describeFailure(q)})`,
+        baseline: '—',
+        ratio: '—',
+        goal: '≤ 1.5× plain',
+        met: false,
       });
     }
     if (fig.recall) {

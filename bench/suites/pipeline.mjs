@@ -113,15 +113,19 @@ const tables = ['stg_memories', 'memory_replay', 'ltm_memories', 'pipeline_clock
 rmSync(scratch, { force: true });
 rmSync(scratch + '.wal', { force: true });
 copyFileSync(db, scratch);
+// DuckDB's default memory limit is 80% of the machine's RAM: the random-order copies of a 10M
+// build's tables held 17.7 GB before the kernel killed the process. The profile's limit instead
+// (each instance; what does not fit spills next to the file)
+const LIMIT = { memory_limit: '4GB' };
 {
-  const inst = await DuckDBInstance.create(scratch);
+  const inst = await DuckDBInstance.create(scratch, LIMIT);
   const c = await inst.connect();
   for (const t of tables) await c.run(\`create or replace table main.plain_\${t} as select * from main.\${t} order by random()\`);
   await c.run('checkpoint');
   c.closeSync();
   inst.closeSync();
 }
-const open = async (file) => DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+const open = async (file) => DuckDBInstance.create(file, { ...LIMIT, access_mode: 'READ_ONLY' });
 const pipe = await open(db);
 const plain = await open(scratch);
 // the instants: as_of, and 5 minutes after the memories at 10%, 30%, 50%, 70% and 90% of the stream
@@ -137,6 +141,10 @@ const sqlFor = (q, kind, k = 0) => {
   const T = q.instants ? instants[k % instants.length] : asOf;
   return ((kind === 'plain' && q.plainSql) || q.sql).replace(/\\{t:(\\w+)\\}/g, (_, t) => kind === 'plain' ? 'main.plain_' + t : 'main.' + t).replaceAll('{T}', T);
 };
+// a result's chunks live in native memory that V8 does not count, so without a collection they
+// pile up (at 10M the 8 readers' aggregations held ~20 GB before the kernel killed the process):
+// run with --expose-gc, collected after each timed run, outside the timing
+const collect = globalThis.gc ?? (() => {});
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const out = { runs, queries: {}, counts: {} };
 for (const [kind, inst] of [['pipeline', pipe], ['plain', plain]]) {
@@ -160,6 +168,7 @@ for (const [id, q] of Object.entries(QUERIES)) {
       const t0 = process.hrtime.bigint();
       await conns[kind].runAndReadAll(sqlFor(q, kind, k));
       res[kind].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      collect();
     }
   }
   conns.pipeline.closeSync(); conns.plain.closeSync();
@@ -172,10 +181,12 @@ for (const [id, q] of Object.entries(QUERIES)) {
     const conns = [];
     for (let k = 0; k < 8; k++) conns.push(await inst.connect());
     await Promise.all(conns.map((c) => c.runAndReadAll(sqlFor(QUERIES.agg, kind))));
+    collect();
     for (let k = 0; k < runs; k++) {
       const t0 = process.hrtime.bigint();
       await Promise.all(conns.map((c) => c.runAndReadAll(sqlFor(QUERIES.agg, kind))));
       res[kind].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      collect();
     }
     for (const c of conns) c.closeSync();
   }
@@ -271,7 +282,7 @@ export async function run(ctx) {
     commands.push(
       `D=${dir}; export BMP_DB_PATH=$D/biological_memory.duckdb   # fresh copy of project.yml profiles.yml models macros tests/sql`,
       `/usr/bin/time -f '%M %U %S' -o $D/peak-rss.txt ${b} build --project-dir $D --vars '{synthetic_memories: ${n}}'`,
-      `node ${helperFile} $BMP_DB_PATH $D/scratch_plain.duckdb ${qruns}`,
+      `node --expose-gc ${helperFile} $BMP_DB_PATH $D/scratch_plain.duckdb ${qruns}`,
       `/usr/bin/time -f '%M %U %S' -o $D/incremental-usage.txt ${b} build --project-dir $D --vars '{synthetic_memories: ${n2}}'   # incremental, +1%`,
       `R=$D-run; BMP_DB_PATH=$R/biological_memory.duckdb /usr/bin/time -f '%M %U %S' ${b} run --project-dir $R --vars '{synthetic_memories: ${n}}'   # fresh copy: models only`,
       `BMP_DB_PATH=$R/biological_memory.duckdb /usr/bin/time -f '%M %U %S' ${b} run --project-dir $R --vars '{synthetic_memories: ${n2}}'   # models only, +1%`,
@@ -319,7 +330,7 @@ export async function run(ctx) {
     notes.push(`${label} full build, per model (execution_time): ${top.map(([m, t]) => `${m} ${fmtQ(t)}`).join(', ')}; ${fullTimes.total} nodes, ${fullTimes.failures} not success/pass.`);
 
     ctx.log(`  ${label}: query suite (${qruns} runs each)`);
-    const q = await ctx.time(`pipeline-${label}-queries`, ctx.node, [helperFile, db, scratch, String(qruns)], { cwd: dir });
+    const q = await ctx.time(`pipeline-${label}-queries`, ctx.node, ['--expose-gc', helperFile, db, scratch, String(qruns)], { cwd: dir });
     if (!q.ok) throw new Error(`query helper (${label}) failed: ${ctx.describeFailure(q)}`);
     const fig = JSON.parse(readFileSync(q.stdoutFile, 'utf8').trim().split('\n').pop());
     for (const id of ['wm', 'wmAny', 'batch', 'month', 'agg', 'concurrent']) {
