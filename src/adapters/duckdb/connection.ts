@@ -167,7 +167,8 @@ async function applyIgnoredSettings(instance: DuckDBInstance, config: Record<str
     const rows = (await conn.runAndReadAll(`select name from duckdb_settings() where name in (${names}) and value = ''`)).getRows();
     for (const [name] of rows) {
       const value = config[String(name)]!;
-      await conn.run(`set global "${String(name).replace(/"/g, '""')}" = '${value.replace(/'/g, "''")}'`);
+      // a setting that cannot change once DuckDB runs stays as DuckDB left it (as before this check)
+      await conn.run(`set global "${String(name).replace(/"/g, '""')}" = '${value.replace(/'/g, "''")}'`).catch(() => undefined);
     }
   } finally {
     conn.closeSync();
