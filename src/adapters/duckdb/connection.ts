@@ -7,7 +7,7 @@ import { DatabaseError } from '../../errors.js';
 import { DecimalText } from '../../manifest/decimal-text.js';
 import type { Relation } from '../../manifest/types.js';
 import { DuckDbAdapter } from './adapter.js';
-import { beginTransaction, commit, rollback, quoteIdent } from './sql.js';
+import { beginTransaction, commit, rollback, quoteIdent, quoteLiteral } from './sql.js';
 
 export type SqlParams = readonly unknown[] | Readonly<Record<string, unknown>>;
 export type Row = Record<string, unknown>;
@@ -163,12 +163,12 @@ async function applyIgnoredSettings(instance: DuckDBInstance, config: Record<str
   if (given.length === 0) return;
   const conn = await instance.connect();
   try {
-    const names = given.map(([k]) => `'${k.replace(/'/g, "''")}'`).join(', ');
+    const names = given.map(([k]) => quoteLiteral(k)).join(', ');
     const rows = (await conn.runAndReadAll(`select name from duckdb_settings() where name in (${names}) and value = ''`)).getRows();
     for (const [name] of rows) {
-      const value = config[String(name)]!;
+      const key = String(name);
       // a setting that cannot change once DuckDB runs stays as DuckDB left it (as before this check)
-      await conn.run(`set global "${String(name).replace(/"/g, '""')}" = '${value.replace(/'/g, "''")}'`).catch(() => undefined);
+      await conn.run(`set global ${quoteIdent(key)} = ${quoteLiteral(config[key]!)}`).catch(() => undefined);
     }
   } finally {
     conn.closeSync();
