@@ -169,6 +169,18 @@
   {%- endif -%}
 {%- endmacro %}
 
+{#- The top-k key (macros/performance/top_k.sql) of two embeddings' similarity with the sequence
+    number `seq`: offline exact from the shared and own feature counts, with the LLM from the
+    cosine. related_memories builds every key through this (or, in its window pass, through
+    overlap_seq_key on the same counts), so equal pairs get equal keys in every run. -#}
+{% macro memory_similarity_key(a, b, seq) -%}
+  {%- if var('llm_enrichment', false) -%}
+  {{ score_seq_key(memory_similarity(a, b), seq) }}
+  {%- else -%}
+  {{ overlap_seq_key(feature_overlap(a, b), feature_count(a), feature_count(b), seq) }}
+  {%- endif -%}
+{%- endmacro %}
+
 {#- Offline embeddings: the features two embeddings share, and the features of one (INTEGER). -#}
 {% macro feature_overlap(a, b) -%}
   ({% for w in range(1, var('hashed_embedding_words') + 1) %}{% if not loop.first %} + {% endif %}cast(bit_count({{ a }}.w{{ w }} & {{ b }}.w{{ w }}) as integer){% endfor %})

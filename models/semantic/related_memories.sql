@@ -41,6 +41,7 @@
 
 {%- set window_size = var('related_candidate_window') %}
 {%- set k = var('related_memories_k') %}
+{%- set llm = var('llm_enrichment', false) %}
 
 with memories as (
     select memory_id, concepts, consolidated_at, embedding
@@ -102,21 +103,24 @@ met as (
         union select related_memory_id from stored)
 ),
 
+-- each new pair's key from both sides (the later memory's candidate is the earlier one, and back)
 scored as (
     select
         p.later_id,
         p.earlier_id,
-        a.seq as later_seq,
-        b.seq as earlier_seq,
-        {{ memory_similarity('a.embedding', 'b.embedding') }} as similarity
+        {{ memory_similarity_key('b.embedding', 'a.embedding', 'b.seq') }} as later_key,
+        {{ memory_similarity_key('b.embedding', 'a.embedding', 'a.seq') }} as earlier_key
     from pairs as p
     join met as a on a.memory_id = p.later_id
     join met as b on b.memory_id = p.earlier_id
 ),
 
+-- the stored pairs' keys, from the embeddings as a new pair's (not from the stored similarity,
+-- whose double would round differently from the offline key's exact integers)
 stored_keys as (
-    select r.memory_id, {{ score_seq_key('r.similarity', 'n.seq') }} as key
+    select r.memory_id, {{ memory_similarity_key('m.embedding', 'n.embedding', 'n.seq') }} as key
     from stored as r
+    join met as m on m.memory_id = r.memory_id
     join met as n on n.memory_id = r.related_memory_id
 ),
 
@@ -128,9 +132,9 @@ stored_keys as (
 memory_keys as (
     select memory_id, max(key, {{ 2 * k }}) as keys
     from (
-        select later_id as memory_id, {{ score_seq_key('similarity', 'earlier_seq') }} as key from scored
+        select later_id as memory_id, later_key as key from scored
         union all
-        select earlier_id, {{ score_seq_key('similarity', 'later_seq') }} from scored
+        select earlier_id, earlier_key from scored
         union all
         select memory_id, key from stored_keys
     )
@@ -185,27 +189,34 @@ needed as (
 -- timeline, in one window pass (lead and lag of the embedding: a few bytes offline; positions
 -- are consecutive, 1..n per block). A pair's similarity is computed once from each side, with
 -- the earlier posting's embedding first both times, so both sides get the same double.
+-- Offline, only the shared feature count is computed here, and each posting's seq and own
+-- feature count travel as one BIGINT (seq * 65536 + features: one lead and one lag instead of
+-- two each); the key is then exact integer arithmetic (overlap_seq_key).
 forward as (
     select
         memory_id,
         slot,
         postings
+        {%- if not llm %},
+        features
+        {%- endif %}
         {%- for i in range(1, window_size + 1) %},
+        {%- if llm %}
         lead(seq, {{ i }}) over timeline as next_seq_{{ i }},
         lag(seq, {{ i }}) over timeline as prev_seq_{{ i }},
-        {%- if var('llm_enrichment', false) %}
         {{ memory_similarity('embedding', 'lead(embedding, ' ~ i ~ ') over timeline') }} as next_similarity_{{ i }},
         {{ memory_similarity('lag(embedding, ' ~ i ~ ') over timeline', 'embedding') }} as prev_similarity_{{ i }}
         {%- else %}
-        {#- offline: the feature counts of both sides computed once per posting #}
-        {{ feature_cosine(feature_overlap('embedding', 'lead(embedding, ' ~ i ~ ') over timeline'), 'features', 'lead(features, ' ~ i ~ ') over timeline') }} as next_similarity_{{ i }},
-        {{ feature_cosine(feature_overlap('lag(embedding, ' ~ i ~ ') over timeline', 'embedding'), 'lag(features, ' ~ i ~ ') over timeline', 'features') }} as prev_similarity_{{ i }}
+        lead(seq_features, {{ i }}) over timeline as next_seq_features_{{ i }},
+        lag(seq_features, {{ i }}) over timeline as prev_seq_features_{{ i }},
+        {{ feature_overlap('embedding', 'lead(embedding, ' ~ i ~ ') over timeline') }} as next_shared_{{ i }},
+        {{ feature_overlap('lag(embedding, ' ~ i ~ ') over timeline', 'embedding') }} as prev_shared_{{ i }}
         {%- endif %}
         {%- endfor %}
-    from (
-        select *, {% if var('llm_enrichment', false) %}null{% else %}{{ feature_count('embedding') }}{% endif %} as features
-        from needed
-    )
+    from {% if llm %}needed{% else %}(
+        select *, seq * 65536 + features as seq_features
+        from (select *, {{ feature_count('embedding') }} as features from needed)
+    ){% endif %}
     window timeline as (partition by concept, signature order by position)
 ),
 
@@ -219,8 +230,13 @@ candidates as (
         slot,
         postings
         {%- for i in range(1, window_size + 1) %},
+        {%- if llm %}
         {{ score_seq_key('next_similarity_' ~ i, 'next_seq_' ~ i) }} as after_{{ i }},
         {{ score_seq_key('prev_similarity_' ~ i, 'prev_seq_' ~ i) }} as before_{{ i }}
+        {%- else %}
+        {{ overlap_seq_key('next_shared_' ~ i, 'features', 'next_seq_features_' ~ i ~ ' % 65536', 'next_seq_features_' ~ i ~ ' // 65536') }} as after_{{ i }},
+        {{ overlap_seq_key('prev_shared_' ~ i, 'features', 'prev_seq_features_' ~ i ~ ' % 65536', 'prev_seq_features_' ~ i ~ ' // 65536') }} as before_{{ i }}
+        {%- endif %}
         {%- endfor %}
     from forward
 ),

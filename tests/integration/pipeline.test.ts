@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile, execute } from '../../src/tasks/index.js';
+import { compile, execute, show } from '../../src/tasks/index.js';
 import { ROOT, removeDir } from '../helpers/project.js';
 
 /**
@@ -98,6 +98,29 @@ describe('the Biological Memory Pipeline', () => {
     const [a, b] = [await snapshotOf(full, skip), await snapshotOf(daily, skip)];
     expect(Object.keys(b)).toEqual(Object.keys(a));
     for (const t of Object.keys(a)) expect(b[t], `relation ${t}`).toBe(a[t]);
+  });
+
+  it('keys an offline similarity exactly, the same from its parts as from two embeddings', async () => {
+    // 6 features shared of 16 and 8: the squared similarity is 36/128 = 0.28125, exactly 2415919104
+    // units of 2^-33; the double route (sqrt, square, floor) lands one unit below. A full build keys
+    // pairs from their parts in its window pass, an incremental run from the embeddings: both must
+    // give the same key, or a pair met again would count twice in a memory's top k.
+    const exact = 2415919104n * 536870912n + (536870911n - 7n);
+    const a = '{w1: 65535::ubigint, w2: 0::ubigint}'; // 16 features
+    const b = '{w1: 4032::ubigint, w2: 3::ubigint}'; // 8 features, 6 of them in a
+    const db = join(dir, 'keys.duckdb');
+    (await DuckDBInstance.create(db)).closeSync();
+    process.env['BMP_DB_PATH'] = db;
+    const out = await show({
+      projectDir: dir,
+      inline: `select {{ overlap_seq_key('6', '16', '8', '7') }} as from_parts,
+        {{ memory_similarity_key("${a}", "${b}", '7') }} as from_embeddings,
+        {{ score_seq_key(memory_similarity("${a}", "${b}"), '7') }} as double_route`,
+    }).finally(() => delete process.env['BMP_DB_PATH']);
+    const row = out.rows[0]!;
+    expect(BigInt(String(row['from_parts']))).toBe(exact);
+    expect(BigInt(String(row['from_embeddings']))).toBe(exact);
+    expect(BigInt(String(row['double_route']))).toBe(exact - 536870912n);
   });
 
   it('posts a memory on no more LLM bands than its embedding has 8-dimension groups', async () => {
