@@ -201,8 +201,11 @@
   {%- if var('llm_enrichment', false) -%}
   {{ llm_generate("'Summarise these notes as one short sentence of at most " ~ var('episode_gist_words') ~ " words: ' || " ~ text) }}
   {%- else -%}
-  {#- words split on any whitespace (translate + split + drop empties: cheaper than a regexp) -#}
-  list_transform([list_filter(string_split(translate(coalesce({{ text }}, ''), chr(9) || chr(10) || chr(11) || chr(12) || chr(13), '     '), ' '), lambda w: w <> '')],
+  {#- words split on any whitespace (translate + split + drop empties: cheaper than a regexp
+      split); translate, which maps every character, only for a text holding a tab, newline,
+      vertical tab, form feed or carriage return (a regexp that finds none costs a third of it) -#}
+  {%- set whole = "coalesce(" ~ text ~ ", '')" %}
+  list_transform([list_filter(string_split(case when regexp_matches({{ whole }}, '[\t\n\x0B\f\r]') then translate({{ whole }}, chr(9) || chr(10) || chr(11) || chr(12) || chr(13), '     ') else {{ whole }} end, ' '), lambda w: w <> '')],
     lambda words: array_to_string(list_slice(words, 1, {{ var('episode_gist_words') }}), ' ')
       || case when len(words) > {{ var('episode_gist_words') }} then ' …' else '' end)[1]
   {%- endif -%}

@@ -123,6 +123,22 @@ describe('the Biological Memory Pipeline', () => {
     expect(BigInt(String(row['double_route']))).toBe(exact - 536870912n);
   });
 
+  it("gists an episode offline as its first words, whatever whitespace separates them", async () => {
+    const db = join(dir, 'gist.duckdb');
+    (await DuckDBInstance.create(db)).closeSync();
+    process.env['BMP_DB_PATH'] = db;
+    const words = Array.from({ length: 20 }, (_, i) => `w${i + 1}`);
+    const out = await show({
+      projectDir: dir,
+      inline: `select {{ episode_gist("' a' || chr(9) || 'b' || chr(10) || chr(13) || 'c  d' || chr(11) || 'e' || chr(12) || 'f '") }} as spaced,
+        {{ episode_gist("'one two  three'") }} as plain,
+        {% for c in [9, 10, 11, 12, 13] %}{{ episode_gist("'x' || chr(" ~ c ~ ") || 'y'") }} as only_{{ c }},{% endfor %}
+        {{ episode_gist("'${words.join(' ')}'") }} as long,
+        {{ episode_gist('null') }} as empty`,
+    }).finally(() => delete process.env['BMP_DB_PATH']);
+    expect(out.rows[0]).toEqual({ spaced: 'a b c d e f', plain: 'one two three', only_9: 'x y', only_10: 'x y', only_11: 'x y', only_12: 'x y', only_13: 'x y', long: `${words.slice(0, 16).join(' ')} …`, empty: '' });
+  });
+
   it('posts a memory on no more LLM bands than its embedding has 8-dimension groups', async () => {
     const postings = async (vars: Record<string, unknown>) => {
       process.env['BMP_DB_PATH'] = join(dir, 'compile-only.duckdb');
