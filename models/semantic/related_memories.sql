@@ -172,11 +172,30 @@ ranked as (
 )
 
 {% else %}
+{#- A key holds the related memory's number in 29 bits (macros/performance/top_k.sql): memory_id
+    itself when every id fits (the synthetic ones do), else its rank in memory_id order. Asked when
+    the model runs (ltm_memories is built by then); without the table (a compile before the first
+    build) the rank. -#}
+{%- set ids_are_numbers = false %}
+{%- if execute and load_relation(ref('ltm_memories')) is not none %}
+{%-   set bounds = run_query('select coalesce(min(memory_id) >= 0 and max(memory_id) <= 536870911, true) as fits from ' ~ ref('ltm_memories')) %}
+{%-   set ids_are_numbers = bounds.columns[0].values()[0] %}
+{%- endif %}
+{%- if ids_are_numbers %}
+-- every memory, numbered by its own id (the tie-break of equal similarities). Inlined where it is
+-- read: three scans of ltm_memories' columns, where a materialized CTE would hold every memory's
+-- row in memory for the whole query.
+numbered as not materialized (
+    select *, memory_id as seq
+    from memories
+),
+{%- else %}
 -- every memory, numbered in memory_id order (the tie-break of equal similarities)
 numbered as (
     select *, row_number() over (order by memory_id) as seq
     from memories
 ),
+{%- endif %}
 
 -- every posting (a memory's place on each of its blocks' timelines)
 needed as (

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -137,6 +137,31 @@ describe('the Biological Memory Pipeline', () => {
         {{ episode_gist('null') }} as empty`,
     }).finally(() => delete process.env['BMP_DB_PATH']);
     expect(out.rows[0]).toEqual({ spaced: 'a b c d e f', plain: 'one two three', only_9: 'x y', only_10: 'x y', only_11: 'x y', only_12: 'x y', only_13: 'x y', long: `${words.slice(0, 16).join(' ')} …`, empty: '' });
+  });
+
+  it('relates memories the same whether keys hold their ids or their ranks', async () => {
+    // A build keys related memories by id when every id fits in a key (the synthetic ones do); the
+    // same model compiled before ltm_memories exists keys them by rank in id order. Run against the
+    // built tables, that SQL must give the table the build wrote.
+    const db = join(dir, 'key-paths.duckdb');
+    const vars = { synthetic_memories: 3000 };
+    const run = await build(db, 'run', vars);
+    expect(run.results.filter((r) => r.status !== 'success').map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
+    const compiledPath = join(dir, 'target/compiled/biological_memory/models/semantic/related_memories.sql');
+    expect(readFileSync(compiledPath, 'utf8')).toContain('memory_id as seq');
+    process.env['BMP_DB_PATH'] = join(dir, 'key-paths-empty.duckdb');
+    try {
+      await compile({ projectDir: dir, vars, select: ['related_memories'] });
+    } finally {
+      delete process.env['BMP_DB_PATH'];
+    }
+    const byRank = readFileSync(compiledPath, 'utf8');
+    expect(byRank).toContain('row_number() over (order by memory_id) as seq');
+    const diff = await rows(db, `select
+      (select count(*) from ((${byRank}) except all (select * from main.related_memories))) as extra,
+      (select count(*) from ((select * from main.related_memories) except all (${byRank}))) as missing,
+      (select count(*) from main.related_memories) as n`);
+    expect(diff).toEqual([{ extra: '0', missing: '0', n: expect.not.stringMatching(/^0$/) }]);
   });
 
   it('posts a memory on no more LLM bands than its embedding has 8-dimension groups', async () => {
