@@ -4,7 +4,7 @@ import { CompileError, type ErrorLocation } from '../errors.js';
 import { analyzeStatic, renderStatic, suspensionIn, TemplateRelation, type RegisteredMacro, type StaticCall, type TemplateEngine } from '../jinja/index.js';
 import type { ExecutableNode, Manifest, NodeConfig, Relation, SqlNode } from '../manifest/types.js';
 import { resolveDocId, resolveRefId, resolveSourceId } from '../manifest/lookup.js';
-import { builtinTestSql, isBuiltinTest } from '../data-tests/index.js';
+import { builtinTestSql, isBuiltinTest, type RelationshipsLookup } from '../data-tests/index.js';
 import { BufferedOutput, contextFor, type ContextEnv, type ContextKind, type ContextOutput, type NodeScope } from './context/index.js';
 import { CallReplay } from './context/replay.js';
 import type { StoredResult } from './context/statements.js';
@@ -346,11 +346,30 @@ class NodeRenderer {
       });
       return String(out);
     }
-    const sql = builtinTestSql(meta.name, String(model), kwargs);
+    const lookup = meta.name === 'relationships' && !where ? await this.relationshipsLookup(modelRel, kwargs['to']) : undefined;
+    const sql = builtinTestSql(meta.name, String(model), kwargs, lookup ? { relationshipsLookup: lookup } : {});
     if (sql === undefined) {
       throw new CompileError('BMP_TEST_UNDEFINED', `unknown test '${meta.namespace ? meta.namespace + '.' : ''}${meta.name}'`, this.where, `built-in tests: unique, not_null, accepted_values, relationships, accepted_range, expression_is_true; or define {% test ${meta.name}(model, column_name) %}`);
     }
     return sql;
+  }
+
+  /**
+   * How the built-in `relationships` looks parents up (builtinTestSql): `parent` when both sides
+   * are tables and the parent holds at most half the child's rows (DuckDB's estimates, read when
+   * the test compiles — its model is built by then), else dbt's left join. Without a live
+   * database, or for a view, `join`.
+   */
+  private async relationshipsLookup(child: TemplateRelation, to: unknown): Promise<RelationshipsLookup> {
+    const db = this.env.context.database;
+    if (!db || this.env.empty || !(to instanceof TemplateRelation) || child.type !== 'table' || to.type !== 'table') return 'join';
+    const rows = (r: TemplateRelation) =>
+      `(select max(estimated_size) from duckdb_tables() where lower(schema_name) = lower(${quoteLiteral(r.schema)}) and lower(table_name) = lower(${quoteLiteral(r.identifier)})${r.database ? ` and lower(database_name) = lower(${quoteLiteral(r.database)})` : ''})`;
+    const result = await db.execute(`select ${rows(child)} as child_rows, ${rows(to)} as parent_rows`);
+    const row = result.rows[0];
+    const childRows = Number(row?.[0] ?? NaN);
+    const parentRows = Number(row?.[1] ?? NaN);
+    return parentRows * 2 <= childRows ? 'parent' : 'join';
   }
 
   /** A generic test's argument `ref('x')` / `source('a', 'b')`: the relation. */

@@ -77,8 +77,18 @@ function columnsOf(args: Args): string[] {
   return args['quote_columns'] === true ? list.map((c) => `"${c.replaceAll('"', '""')}"`) : list;
 }
 
+/**
+ * How `relationships` looks its parent values up. `join` (dbt's text): a left join, filtered to
+ * the unmatched child rows, whose hash table DuckDB may build on either side — at times on a child
+ * many times the parent's size. `parent`: `not in` the parent's non-null values, a mark join that
+ * always builds on the parent: the cheaper one when the parent is the smaller table (at 10M,
+ * 36.5M child rows against 7.3M parents: 2.45 → 1.27 s), the dearer one for a small child of a
+ * large parent. Both count the same child rows.
+ */
+export type RelationshipsLookup = 'join' | 'parent';
+
 /** Failing-rows SQL for a built-in test, or undefined when `name` is not built in. */
-export function builtinTestSql(name: string, model: string, args: Args): string | undefined {
+export function builtinTestSql(name: string, model: string, args: Args, opts: { readonly relationshipsLookup?: RelationshipsLookup } = {}): string | undefined {
   const col = args['column_name'] as string | undefined;
   switch (name) {
     case 'not_null':
@@ -93,7 +103,9 @@ export function builtinTestSql(name: string, model: string, args: Args): string 
     case 'relationships': {
       const to = String(args['to']);
       const field = String(args['field']);
-      return `with child as (\n  select ${col} as from_field\n  from ${model}\n  where ${col} is not null\n),\nparent as (\n  select ${field} as to_field\n  from ${to}\n)\nselect from_field\nfrom child\nleft join parent on child.from_field = parent.to_field\nwhere parent.to_field is null`;
+      const ctes = `with child as (\n  select ${col} as from_field\n  from ${model}\n  where ${col} is not null\n),\nparent as (\n  select ${field} as to_field\n  from ${to}\n)`;
+      if (opts.relationshipsLookup === 'parent') return `${ctes}\nselect from_field\nfrom child\nwhere from_field not in (select to_field from parent where to_field is not null)`;
+      return `${ctes}\nselect from_field\nfrom child\nleft join parent on child.from_field = parent.to_field\nwhere parent.to_field is null`;
     }
     case 'relationships_where': {
       const to = String(args['to']);

@@ -16,6 +16,7 @@ export {
   SCAN_TESTS,
   GROUPED_TESTS,
   PROBE_TESTS,
+  type RelationshipsLookup,
 } from './builtin-tests.js';
 export { parseThreshold, meetsThreshold, testConfigProblem, type Threshold } from './test-config.js';
 export { testVerdictSql, testStatus, testMessage, verdictFromCount, failuresSchema, storeFailuresSql } from './test-verdict.js';

@@ -28,6 +28,12 @@ describe('built-in test SQL', () => {
     expect(builtinTestAggregate('expression_is_true', { expression: 'a > 0' })).toBe('count_if((not (a > 0))::boolean)');
     expect(builtinTestAggregate('unique', { column_name: 'id' })).toBeUndefined();
     expect(builtinTestAggregate('relationships', { column_name: 'id', to: 'x', field: 'id' })).toBeUndefined();
+    // dbt's left join by default; looked up in the parent's non-null values when asked
+    const rel = { column_name: 'pid', to: '"main"."parents"', field: 'id' };
+    expect(builtinTestSql('relationships', 'm', rel)).toContain('left join parent on child.from_field = parent.to_field\nwhere parent.to_field is null');
+    expect(builtinTestSql('relationships', 'm', rel, { relationshipsLookup: 'parent' })).toBe(
+      'with child as (\n  select pid as from_field\n  from m\n  where pid is not null\n),\nparent as (\n  select id as to_field\n  from "main"."parents"\n)\nselect from_field\nfrom child\nwhere from_field not in (select to_field from parent where to_field is not null)',
+    );
   });
 
   it('builds one query for a group: scan tests as filtered counts, unique as a subquery', () => {
