@@ -1,4 +1,4 @@
-import { quoteIdent, quoteLiteral, relationSql, type Catalog } from '../adapters/duckdb/index.js';
+import { quoteIdent, quoteLiteral, relationSql, tableRowsSql, type Catalog } from '../adapters/duckdb/index.js';
 import { envVar, hasTemplate, projectVars, resolveVar, type LoadedConfig } from '../config/index.js';
 import { CompileError, type ErrorLocation } from '../errors.js';
 import { analyzeStatic, renderStatic, suspensionIn, TemplateRelation, type RegisteredMacro, type StaticCall, type TemplateEngine } from '../jinja/index.js';
@@ -363,10 +363,7 @@ class NodeRenderer {
   private async relationshipsLookup(child: TemplateRelation, to: unknown): Promise<RelationshipsLookup> {
     const db = this.env.context.database;
     if (!db || this.env.empty || !(to instanceof TemplateRelation) || child.type !== 'table' || to.type !== 'table') return 'join';
-    const rows = (r: TemplateRelation) =>
-      `(select max(estimated_size) from duckdb_tables() where lower(schema_name) = lower(${quoteLiteral(r.schema)}) and lower(table_name) = lower(${quoteLiteral(r.identifier)})${r.database ? ` and lower(database_name) = lower(${quoteLiteral(r.database)})` : ''})`;
-    const result = await db.execute(`select ${rows(child)} as child_rows, ${rows(to)} as parent_rows`);
-    const row = result.rows[0];
+    const row = (await db.execute(tableRowsSql([child, to]))).rows[0];
     const childRows = Number(row?.[0] ?? NaN);
     const parentRows = Number(row?.[1] ?? NaN);
     return parentRows * 2 <= childRows ? 'parent' : 'join';

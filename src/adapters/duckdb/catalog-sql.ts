@@ -5,7 +5,7 @@
  */
 import type { PartitionBy } from '../engine.js';
 import { partitionExpr, partitionLabelExpr } from './partition-sql.js';
-import { quoteIdent } from './sql.js';
+import { quoteIdent, quoteLiteral } from './sql.js';
 
 /**
  * What a name is, if anything (`$1` schema, `$2` name, exact): one row with its kind.
@@ -31,6 +31,24 @@ export const LIST_SCHEMAS_SQL = 'select schema_name from duckdb_schemas()';
 
 /** The indexes of a table (`$1` schema, `$2` table, case-insensitive) with the statement that made each. */
 export const LIST_INDEXES_SQL = 'select index_name, is_unique, sql from duckdb_indexes() where lower(schema_name) = lower($1) and lower(table_name) = lower($2) order by index_name';
+
+/**
+ * DuckDB's row estimate (`duckdb_tables().estimated_size`) of each table, in one row: column `n0`
+ * for the first relation, `n1` for the next, ...; NULL for a name that is no table. Names match
+ * case-insensitively; a relation without a database matches in any.
+ *
+ * ### Example
+ * ```sql
+ * select (select max(estimated_size) from duckdb_tables() where lower(schema_name) = lower('main') and lower(table_name) = lower('orders')) as n0
+ * ```
+ */
+export function tableRowsSql(relations: readonly { readonly database?: string; readonly schema: string; readonly identifier: string }[]): string {
+  const rows = relations.map(
+    (r, i) =>
+      `(select max(estimated_size) from duckdb_tables() where lower(schema_name) = lower(${quoteLiteral(r.schema)}) and lower(table_name) = lower(${quoteLiteral(r.identifier)})${r.database ? ` and lower(database_name) = lower(${quoteLiteral(r.database)})` : ''}) as n${i}`,
+  );
+  return `select ${rows.join(', ')}`;
+}
 
 export const CHECKPOINT_SQL = 'checkpoint';
 /** The instance's worker thread count, to restore after a one-thread checkpoint. */
