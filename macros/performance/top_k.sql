@@ -36,6 +36,12 @@
   end
 {%- endmacro %}
 
+{#- A key's score with another sequence number (NULL stays NULL): the key of the same pair seen
+    from its other side, without computing the score again. -#}
+{% macro key_with_seq(key, seq) -%}
+  (({{ key }}) - (({{ key }}) & 536870911) + (536870911 - ({{ seq }})))
+{%- endmacro %}
+
 {#- The sequence number of a key. -#}
 {% macro key_seq(key) -%}
   (536870911 - ({{ key }} & 536870911))

@@ -103,16 +103,20 @@ met as (
         union select related_memory_id from stored)
 ),
 
--- each new pair's key from both sides (the later memory's candidate is the earlier one, and back)
+-- each new pair's key from both sides (the later memory's candidate is the earlier one, and back:
+-- the same score, the other memory's number)
 scored as (
-    select
-        p.later_id,
-        p.earlier_id,
-        {{ memory_similarity_key('b.embedding', 'a.embedding', 'b.seq') }} as later_key,
-        {{ memory_similarity_key('b.embedding', 'a.embedding', 'a.seq') }} as earlier_key
-    from pairs as p
-    join met as a on a.memory_id = p.later_id
-    join met as b on b.memory_id = p.earlier_id
+    select later_id, earlier_id, later_key, {{ key_with_seq('later_key', 'later_seq') }} as earlier_key
+    from (
+        select
+            p.later_id,
+            p.earlier_id,
+            a.seq as later_seq,
+            {{ memory_similarity_key('b.embedding', 'a.embedding', 'b.seq') }} as later_key
+        from pairs as p
+        join met as a on a.memory_id = p.later_id
+        join met as b on b.memory_id = p.earlier_id
+    )
 ),
 
 -- the stored pairs' keys, from the embeddings as a new pair's (not from the stored similarity,
