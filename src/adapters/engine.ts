@@ -459,6 +459,21 @@ export interface EngineAdapter extends EngineDialect {
   checkpoint(): Promise<void>;
   /** The engine's version, as it reports it. */
   version(): Promise<string>;
+  /** What the engine's memory holds now, for a scheduler deciding whether a second query fits beside a running one. */
+  memoryInUse(): Promise<EngineMemory>;
+}
+
+/**
+ * An engine's memory at one instant, in bytes: `working` is what running queries hold (hash
+ * tables, sorts, intermediate results, temp tables), `cached` the table pages kept for reuse (the
+ * engine drops them when it needs room), `spilled` what queries wrote to temporary files because
+ * memory was short, `limit` the most the engine may hold (undefined: not known).
+ */
+export interface EngineMemory {
+  readonly working: number;
+  readonly cached: number;
+  readonly spilled: number;
+  readonly limit: number | undefined;
 }
 
 /**

@@ -86,6 +86,86 @@ describe('scheduler', () => {
   });
 });
 
+describe('starting beside running nodes (mayStartBeside)', () => {
+  const independent = (n: number) => graph([], Array.from({ length: n }, (_, i) => `n${i}`));
+
+  it('runs one node at a time while the gate says no, and asks only when another node runs', async () => {
+    const ids = ['n0', 'n1', 'n2', 'n3'];
+    let running = 0;
+    let peak = 0;
+    const askedWhile: number[] = [];
+    await schedule({
+      ids,
+      graph: independent(4),
+      threads: 3,
+      recheckMs: 1,
+      isStopped: () => false,
+      mayStartBeside: () => {
+        askedWhile.push(running);
+        return false;
+      },
+      run: async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        return { failed: false };
+      },
+      skip: () => {},
+    });
+    expect(peak).toBe(1);
+    expect(askedWhile.length).toBeGreaterThan(0);
+    expect(askedWhile.every((n) => n > 0)).toBe(true);
+  });
+
+  it('starts a held-back node when the gate opens while the other still runs (asked again after recheckMs)', async () => {
+    let open = false;
+    let overlapped = false;
+    let running = 0;
+    await schedule({
+      ids: ['n0', 'n1'],
+      graph: independent(2),
+      threads: 2,
+      recheckMs: 2,
+      isStopped: () => false,
+      mayStartBeside: () => open,
+      run: async (id) => {
+        running++;
+        if (running > 1) overlapped = true;
+        if (id === 'n0') {
+          setTimeout(() => (open = true), 10);
+          await new Promise((r) => setTimeout(r, 60));
+        }
+        running--;
+        return { failed: false };
+      },
+      skip: () => {},
+    });
+    expect(overlapped).toBe(true);
+  });
+
+  it('runs every node with an open gate as without one (threads at once)', async () => {
+    let running = 0;
+    let peak = 0;
+    await schedule({
+      ids: ['n0', 'n1', 'n2'],
+      graph: independent(3),
+      threads: 3,
+      isStopped: () => false,
+      mayStartBeside: () => true,
+      run: async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        return { failed: false };
+      },
+      skip: () => {},
+    });
+    expect(peak).toBe(3);
+  });
+});
+
 describe('deadlocks', () => {
   it('reports nodes that can never start with the DEADLOCK cause instead of a quiet skip', async () => {
     const g = graph([], ['a', 'b']);

@@ -16,6 +16,15 @@ export interface ScheduleOptions {
   /** Called for each node not run because `cause` failed (or the run stopped). */
   skip(id: string, cause: string | undefined): void;
   isStopped(): boolean;
+  /**
+   * Asked before a node starts while others run: false holds it back until one of them finishes
+   * or {@link ScheduleOptions.recheckMs} pass, then it is asked again (memory has run short, and a
+   * second query would make both spill: execute/memory-gate.ts). Never asked when nothing runs, so
+   * every node starts.
+   */
+  mayStartBeside?(): boolean;
+  /** How long a held-back worker waits before asking again when nothing finishes (default 250 ms). */
+  readonly recheckMs?: number;
 }
 
 /**
@@ -91,15 +100,29 @@ export async function schedule(opts: ScheduleOptions): Promise<void> {
     }
   };
 
+  const nextFinish = () => new Promise<void>((r) => waiters.push(r));
+  const nextFinishOr = (ms: number) =>
+    new Promise<void>((r) => {
+      const timer = setTimeout(r, ms);
+      waiters.push(() => {
+        clearTimeout(timer);
+        r();
+      });
+    });
   const worker = async (w: number) => {
     for (;;) {
       if (stopped || opts.isStopped()) return;
-      const id = ready.shift();
-      if (id === undefined) {
+      if (ready.length === 0) {
         if (inFlight === 0) return;
-        await new Promise<void>((r) => waiters.push(r));
+        await nextFinish();
         continue;
       }
+      if (inFlight > 0 && opts.mayStartBeside && !opts.mayStartBeside()) {
+        await nextFinishOr(opts.recheckMs ?? 250);
+        continue;
+      }
+      const id = ready.shift();
+      if (id === undefined) continue;
       if (done.has(id)) continue;
       done.add(id);
       inFlight++;

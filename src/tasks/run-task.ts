@@ -5,7 +5,7 @@ import { firstLine, preloadDuckdb } from '../adapters/duckdb/index.js';
 import { warningOutcome, type LoadedConfig, type WarnErrorPolicy } from '../config/index.js';
 import { BmpError, ConfigError, didYouMean } from '../errors.js';
 import { renderOperation } from '../compile/index.js';
-import { DEADLOCK, openSession, pluginTemplateGlobals, schedule, Warehouse, type EarlyWarehouse, type Session } from '../execute/index.js';
+import { DEADLOCK, MemoryWatch, openSession, pluginTemplateGlobals, schedule, Warehouse, type EarlyWarehouse, type Session } from '../execute/index.js';
 import { MATERIALIZATIONS, reconcileExternal } from '../materializations/index.js';
 import type { ExecutableNode, ResourceType } from '../manifest/types.js';
 import { batchedSink, nullSink, RunResultsWriter, type BatchedSink, type NodeResult } from '../report/index.js';
@@ -130,6 +130,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: BatchedS
   emit({ code: 'Q001', type: 'run.start', command, total: ids.length, threads: session.conns.length, target: project.cfg.target.name, counts });
 
   let failed = false;
+  let watch: MemoryWatch | undefined;
   const artifacts = artifactWrites();
   let index = 0;
   let hookFailed = false;
@@ -150,6 +151,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: BatchedS
     }
     const failFast = !!opts.failFast;
     const { extraEdges, parentsOf } = command === 'build' ? buildOrdering(project, ids) : { extraEdges: [], parentsOf: undefined };
+    const memory = (watch = await watchMemory(session, emit));
     await schedule({
       ids,
       graph: project.graph,
@@ -157,6 +159,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: BatchedS
       parentsOf,
       threads: session.conns.length,
       isStopped: () => session.isInterrupted || hookFailed,
+      mayStartBeside: memory ? () => memory.roomBeside() : undefined,
       run: async (id, worker) => {
         const node = nodes.get(id)!;
         const i = ++index;
@@ -215,6 +218,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: BatchedS
       if (!recorded.has(id)) writer.add({ uniqueId: id, status: 'skipped', message: 'skipped: run interrupted', executionTime: 0, timing: [], threadId: 'main', adapterResponse: {} });
     }
   } finally {
+    watch?.stop();
     // the build is done: an artifact that cannot be written (a full disk) fails the run, it does not
     // make it look as if nothing ran
     await artifacts.attempt(undefined, () =>
@@ -428,3 +432,23 @@ function ancestorsOf(graph: LoadedProject['graph'], id: string): Set<string> {
   }
   return seen;
 }
+
+/**
+ * With more than one thread, the engine's memory is watched on a connection of its own: once a
+ * query spills or holds half the memory limit, nodes run one at a time (execute/memory-gate.ts).
+ */
+async function watchMemory(session: Session, emit: BatchedSink): Promise<MemoryWatch | undefined> {
+  if (session.conns.length < 2 || !session.db) return undefined;
+  const conn = await session.db.connect({ silent: true });
+  return MemoryWatch.start(() => conn.adapter.memoryInUse(), {
+    onShort: (m) =>
+      emit({
+        code: 'Q004',
+        type: 'log',
+        info: false,
+        message: `memory is short (${gib(m.working)} GiB held by running queries, ${gib(m.spilled)} GiB spilled, limit ${gib(m.limit ?? 0)} GiB): nodes run one at a time from now on`,
+      }),
+  });
+}
+
+const gib = (bytes: number): string => (bytes / 2 ** 30).toFixed(2);

@@ -15,6 +15,7 @@ import type {
   ProcessedInterval,
   EngineAdapter,
   EngineIndex,
+  EngineMemory,
   ExistingRelation,
   PartitionCount,
   EngineColumn,
@@ -232,6 +233,9 @@ class RecordingEngine implements EngineAdapter {
   }
   version(): Promise<string> {
     return this.read('version', 'recording 1');
+  }
+  memoryInUse(): Promise<EngineMemory> {
+    return this.read('memoryInUse', { working: 0, cached: 0, spilled: 0, limit: undefined });
   }
 }
 

@@ -44,10 +44,11 @@ import {
   type TouchedRows,
   type InspectOptions,
   type Statement,
+  type EngineMemory,
   type Step,
 } from '../engine.js';
 import type { Connection } from './connection.js';
-import { CHECKPOINT_SQL, duplicateKeysSql, setThreadsSql, THREADS_SETTING_SQL, LIST_INDEXES_SQL, LIST_RELATIONS_SQL, LIST_SCHEMAS_SQL, partitionCountsSql, RELATION_KIND_SQL, VERSION_SQL } from './catalog-sql.js';
+import { CHECKPOINT_SQL, duplicateKeysSql, setThreadsSql, THREADS_SETTING_SQL, LIST_INDEXES_SQL, LIST_RELATIONS_SQL, LIST_SCHEMAS_SQL, MEMORY_IN_USE_SQL, partitionCountsSql, RELATION_KIND_SQL, VERSION_SQL } from './catalog-sql.js';
 import { copySql, filesReader, filesViewSelect } from './external-sql.js';
 import { indexKeyList, splitKeys } from './index-keys.js';
 import { affectedPartitionsMetaStatements, affectedPartitionsSql, affectedRangeSql, appendSql, deleteInsertSql, duplicateKeyExampleSql, indexViolationsSql, inspectBatchSql, insertNewKeysSql, insertOverwriteSql, mergeFromSelectSql, mergeMatchesSql, newKeysRefusal, mergeSql, replaceWindowSql, touchedRowsPredicate } from './incremental-sql.js';
@@ -473,6 +474,20 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
     const [row] = await this.conn.rows<{ v: string }>(VERSION_SQL);
     return String(row?.v ?? '');
   }
+
+  async memoryInUse(): Promise<EngineMemory> {
+    const [row] = await this.conn.rows<{ working: number; cached: number; spilled: number; memory_limit: string }>(MEMORY_IN_USE_SQL);
+    return { working: Number(row?.working ?? 0), cached: Number(row?.cached ?? 0), spilled: Number(row?.spilled ?? 0), limit: parseByteSize(String(row?.memory_limit ?? '')) };
+  }
+}
+
+const BYTE_UNITS: Record<string, number> = { b: 1, bytes: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** A size as DuckDB prints a setting (`3.7 GiB`, `512.0 MiB`, `0 bytes`); undefined when it is not one. */
+export function parseByteSize(text: string): number | undefined {
+  const m = /^\s*([\d.]+)\s*([a-z]+)\s*$/i.exec(text);
+  const unit = m && BYTE_UNITS[m[2]!.toLowerCase()];
+  return unit ? Number(m[1]) * unit : undefined;
 }
 
 /** `describe` of a relation, a query or a temp table (a query that is only a rendered name is described as that name). */

@@ -57,6 +57,18 @@ export const setThreadsSql = (n: number): string => `set threads = ${Math.max(1,
 export const VERSION_SQL = 'select version() as v';
 
 /**
+ * The buffer manager's memory by what holds it (`duckdb_memory()`): table pages cached for reuse
+ * (evictable) apart from the rest, what went to temporary files, and the limit as DuckDB prints it
+ * (`3.7 GiB`: parsed by the adapter).
+ */
+export const MEMORY_IN_USE_SQL = `select
+  coalesce(sum(memory_usage_bytes) filter (where tag not in ('BASE_TABLE', 'METADATA', 'EXTERNAL_FILE_CACHE', 'OBJECT_CACHE')), 0)::double as working,
+  coalesce(sum(memory_usage_bytes) filter (where tag in ('BASE_TABLE', 'METADATA', 'EXTERNAL_FILE_CACHE', 'OBJECT_CACHE')), 0)::double as cached,
+  coalesce(sum(temporary_storage_bytes), 0)::double as spilled,
+  current_setting('memory_limit') as memory_limit
+from duckdb_memory()`;
+
+/**
  * How many key values occur on more than one row of `from` (a rendered relation, a parenthesized
  * query or a temp table's quoted name).
  *

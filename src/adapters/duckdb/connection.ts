@@ -134,8 +134,9 @@ export class Database {
     }
   }
 
-  async connect(): Promise<Connection> {
-    const conn = new Connection(await this.instance.connect(), this.nextId++, this.options.onStatement);
+  /** A new connection; `silent`: its statements are not reported (a watch's periodic reads). */
+  async connect(o: { silent?: boolean } = {}): Promise<Connection> {
+    const conn = new Connection(await this.instance.connect(), this.nextId++, o.silent ? undefined : this.options.onStatement);
     this.connections.push(conn);
     return conn;
   }

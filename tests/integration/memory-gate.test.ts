@@ -1,0 +1,85 @@
+/**
+ * Memory-aware starts on a real DuckDB file: a run whose queries outgrow the profile's
+ * memory_limit goes on one node at a time (execute/memory-gate.ts), and the engine's memory
+ * reading is what DuckDB holds.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BmpEvent } from '../../src/report/index.js';
+import { tempProject } from '../helpers/project.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+const profile = (memoryLimit: string) => `p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: p.duckdb\n      threads: 2\n      settings: {memory_limit: ${memoryLimit}, threads: 2}\n`;
+
+// a sort of 1.5M rows of 32-character strings: ~100 MB of working memory, far over a 48 MB limit
+const BIG = "{{ config(materialized='table') }}\nselect r, md5(r::varchar) as s from range(1500000) as t(r) order by s";
+// each child sorts it again: long enough that two started together would overlap
+const CHILD = "{{ config(materialized='table') }}\nselect r, s from {{ ref('big') }} order by s desc, r";
+
+interface Interval {
+  readonly name: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+function executeIntervals(results: readonly { uniqueId: string; timing: readonly { name: string; startedAt?: string; completedAt?: string }[] }[], names: readonly string[]): Interval[] {
+  return results
+    .filter((r) => names.includes(r.uniqueId.split('.')[2]!))
+    .map((r) => {
+      const t = r.timing.find((x) => x.name === 'execute')!;
+      return { name: r.uniqueId.split('.')[2]!, from: Date.parse(t.startedAt!), to: Date.parse(t.completedAt!) };
+    });
+}
+
+const overlapping = (xs: readonly Interval[]): [string, string][] => {
+  const out: [string, string][] = [];
+  for (const a of xs) for (const b of xs) if (a.name < b.name && a.from < b.to && b.from < a.to) out.push([a.name, b.name]);
+  return out;
+};
+
+describe('memory-aware starts', () => {
+  it('runs the rest of a run one node at a time once a query outgrows the memory limit, and says so in the debug log', async () => {
+    const p = tempProject({ 'profiles.yml': profile('48MB'), 'models/big.sql': BIG, 'models/a.sql': CHILD, 'models/b.sql': CHILD, 'models/c.sql': CHILD }, { threads: 2 });
+    cleanups.push(p.remove);
+    const events: BmpEvent[] = [];
+    const out = await p.run('run', { emit: (e) => events.push(e) });
+    expect(out.exitCode).toBe(0);
+    const short = events.filter((e) => e.type === 'log' && e.message.startsWith('memory is short'));
+    expect(short).toHaveLength(1);
+    expect(overlapping(executeIntervals(out.results, ['a', 'b', 'c']))).toEqual([]);
+    expect(await p.query('select count(*)::int as n from main.c')).toEqual([{ n: 1500000 }]);
+  });
+
+  it('keeps starting nodes side by side when everything fits', async () => {
+    const p = tempProject({ 'profiles.yml': profile('2GB'), 'models/big.sql': BIG, 'models/a.sql': CHILD, 'models/b.sql': CHILD, 'models/c.sql': CHILD }, { threads: 2 });
+    cleanups.push(p.remove);
+    const events: BmpEvent[] = [];
+    const out = await p.run('run', { emit: (e) => events.push(e) });
+    expect(out.exitCode).toBe(0);
+    expect(events.filter((e) => e.type === 'log' && e.message.startsWith('memory is short'))).toEqual([]);
+    // two threads, three children ready at once: two of them ran together
+    expect(overlapping(executeIntervals(out.results, ['a', 'b', 'c'])).length).toBeGreaterThan(0);
+  });
+});
+
+describe('memoryInUse (DuckDB)', () => {
+  it('reads the limit the profile set and counts a temp table as working memory', async () => {
+    const { Database } = await import('../../src/adapters/duckdb/index.js');
+    const db = await Database.open({ path: ':memory:', settings: { memory_limit: '1GB', threads: 2 } });
+    try {
+      const conn = await db.connect();
+      const before = await conn.adapter.memoryInUse();
+      expect(before.limit).toBeGreaterThan(0.9e9);
+      expect(before.limit).toBeLessThan(1.1e9);
+      await conn.run('create temp table t as select range as r, md5(range::varchar) as s from range(1000000)');
+      const after = await conn.adapter.memoryInUse();
+      expect(after.working).toBeGreaterThan(before.working + 20e6);
+      expect(after.spilled).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+});
