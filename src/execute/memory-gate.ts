@@ -7,7 +7,7 @@
  * two nodes at a time, 209 s with one). Each node still gets every engine thread. Runs whose data
  * fits never come near the limit and keep `threads` nodes busy.
  *
- * The memory is watched while the run runs (a query every `everyMs` on a connection of its own),
+ * The memory is watched while the run runs (a query every 500 ms on a connection of its own),
  * not only when a node starts: two large nodes often become ready at the same instant, when the
  * pool is empty, and the evidence (a spill, a query holding half the limit) comes from the nodes
  * before them.
@@ -44,10 +44,10 @@ export class MemoryWatch {
     private readonly o: MemoryWatchOptions,
   ) {}
 
-  /** Starts reading `read` every `everyMs` (default 250 ms) until {@link stop} or memory runs short. */
+  /** Starts reading `read` every `everyMs` (default 500 ms: a read is a query, ~1.5 ms of the event loop) until {@link stop} or memory runs short. */
   static start(read: () => Promise<EngineMemory>, o: MemoryWatchOptions = {}): MemoryWatch {
     const w = new MemoryWatch(read, o);
-    w.timer = setInterval(() => void w.check(), o.everyMs ?? 250);
+    w.timer = setInterval(() => void w.check(), o.everyMs ?? 500);
     // a watch never keeps the process alive
     w.timer.unref?.();
     return w;
