@@ -42,7 +42,7 @@ describe('DuckDbAdapter', () => {
       'begin transaction',
       'create table pre as select 1 as x',
       'drop view if exists "main"."we""ird"',
-      `create or replace table "main"."we""ird" as (\nselect * from (\nselect 5 as id, date '2024-05-06' as v\n) as __bmp_src order by date_trunc('month', "v"), "v"\n)`,
+      `create or replace table "main"."we""ird" as (\nselect * from (\nselect 5 as id, date '2024-05-06' as v\n) as __bmp_src order by "v"\n)`,
       'create unique index "we""ird__id__uniq__idx" on "main"."we""ird" ("id")',
       'create table post as select 1 as x',
       'commit',

@@ -14,8 +14,9 @@ afterEach(() => {
 
 const profile = (memoryLimit: string) => `p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: p.duckdb\n      threads: 2\n      settings: {memory_limit: ${memoryLimit}, threads: 2}\n`;
 
-// a sort of 1.5M rows of 32-character strings: ~100 MB of working memory, far over a 48 MB limit
-const BIG = "{{ config(materialized='table') }}\nselect r, md5(r::varchar) as s from range(1500000) as t(r) order by s";
+// a sort of 2M rows of 32-character strings: ~130 MB of working memory, far over a 48 MB limit, and
+// long enough (over a second) for the watch, which reads every 500 ms, to see it
+const BIG = "{{ config(materialized='table') }}\nselect r, md5(r::varchar) as s from range(2000000) as t(r) order by s";
 // each child sorts it again: long enough that two started together would overlap
 const CHILD = "{{ config(materialized='table') }}\nselect r, s from {{ ref('big') }} order by s desc, r";
 
@@ -50,7 +51,7 @@ describe('memory-aware starts', () => {
     const short = events.filter((e) => e.type === 'log' && e.message.startsWith('memory is short'));
     expect(short).toHaveLength(1);
     expect(overlapping(executeIntervals(out.results, ['a', 'b', 'c']))).toEqual([]);
-    expect(await p.query('select count(*)::int as n from main.c')).toEqual([{ n: 1500000 }]);
+    expect(await p.query('select count(*)::int as n from main.c')).toEqual([{ n: 2000000 }]);
   });
 
   it('keeps starting nodes side by side when everything fits', async () => {

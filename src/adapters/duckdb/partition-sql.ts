@@ -25,17 +25,19 @@ export function partitionColumn(p: PartitionBy): string {
 }
 
 /**
- * Rows of a partitioned table are written sorted by partition key (then the key itself), so each
- * row group covers few partitions and DuckDB's zone maps skip the rest.
+ * Rows of a partitioned table are written sorted by their partition field, so each row group covers
+ * few partitions and DuckDB's zone maps skip the rest. The partition (`date_trunc` of the field) never
+ * decreases as the field grows, so the field alone puts the rows in partition order too (one sort
+ * key instead of two; the time is the same within noise: moving the rows is the sort's cost).
  *
  * ### Example
  * ```sql
- * select * from (<model sql>) as __bmp_src order by date_trunc('month', "created_at"), "created_at"
+ * select * from (<model sql>) as __bmp_src order by "created_at"
  * ```
  */
 export function clusteredSelect(sql: string, p: PartitionBy | undefined): string {
   if (!p) return sql;
-  return `select * from (\n${sql}\n) as __bmp_src order by ${partitionExpr(p)}, ${quoteIdent(p.field)}`;
+  return `select * from (\n${sql}\n) as __bmp_src order by ${quoteIdent(p.field)}`;
 }
 
 export const AFFECTED = '__bmp_affected_partitions';
