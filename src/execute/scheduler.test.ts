@@ -88,32 +88,31 @@ describe('scheduler', () => {
 
 describe('starting beside running nodes (mayStartBeside)', () => {
   const independent = (n: number) => graph([], Array.from({ length: n }, (_, i) => `n${i}`));
-
-  it('runs one node at a time while the gate says no, and asks only when another node runs', async () => {
-    const ids = ['n0', 'n1', 'n2', 'n3'];
-    let running = 0;
-    let peak = 0;
-    const askedWhile: number[] = [];
-    await schedule({
-      ids,
-      graph: independent(4),
-      threads: 3,
-      recheckMs: 1,
-      isStopped: () => false,
-      mayStartBeside: () => {
-        askedWhile.push(running);
-        return false;
-      },
+  /** Nodes that each take 5 ms, counting how many run at once. */
+  const counted = () => {
+    const c = {
+      running: 0,
+      peak: 0,
       run: async () => {
-        running++;
-        peak = Math.max(peak, running);
+        c.running++;
+        c.peak = Math.max(c.peak, c.running);
         await new Promise((r) => setTimeout(r, 5));
-        running--;
+        c.running--;
         return { failed: false };
       },
-      skip: () => {},
-    });
-    expect(peak).toBe(1);
+    };
+    return c;
+  };
+
+  it('runs one node at a time while the gate says no, and asks only when another node runs', async () => {
+    const c = counted();
+    const askedWhile: number[] = [];
+    const mayStartBeside = () => {
+      askedWhile.push(c.running);
+      return false;
+    };
+    await schedule({ ids: ['n0', 'n1', 'n2', 'n3'], graph: independent(4), threads: 3, recheckMs: 1, isStopped: () => false, mayStartBeside, run: c.run, skip: () => {} });
+    expect(c.peak).toBe(1);
     expect(askedWhile.length).toBeGreaterThan(0);
     expect(askedWhile.every((n) => n > 0)).toBe(true);
   });
@@ -145,24 +144,9 @@ describe('starting beside running nodes (mayStartBeside)', () => {
   });
 
   it('runs every node with an open gate as without one (threads at once)', async () => {
-    let running = 0;
-    let peak = 0;
-    await schedule({
-      ids: ['n0', 'n1', 'n2'],
-      graph: independent(3),
-      threads: 3,
-      isStopped: () => false,
-      mayStartBeside: () => true,
-      run: async () => {
-        running++;
-        peak = Math.max(peak, running);
-        await new Promise((r) => setTimeout(r, 5));
-        running--;
-        return { failed: false };
-      },
-      skip: () => {},
-    });
-    expect(peak).toBe(3);
+    const c = counted();
+    await schedule({ ids: ['n0', 'n1', 'n2'], graph: independent(3), threads: 3, isStopped: () => false, mayStartBeside: () => true, run: c.run, skip: () => {} });
+    expect(c.peak).toBe(3);
   });
 });
 

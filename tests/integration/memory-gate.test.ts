@@ -41,28 +41,31 @@ const overlapping = (xs: readonly Interval[]): [string, string][] => {
   return out;
 };
 
+/** `bmp run` of big and its three children (two threads) under `memoryLimit`: the result, the debug lines saying memory is short, and which children overlapped. */
+async function runChildren(memoryLimit: string) {
+  const p = tempProject({ 'profiles.yml': profile(memoryLimit), 'models/big.sql': BIG, 'models/a.sql': CHILD, 'models/b.sql': CHILD, 'models/c.sql': CHILD }, { threads: 2 });
+  cleanups.push(p.remove);
+  const events: BmpEvent[] = [];
+  const out = await p.run('run', { emit: (e) => events.push(e) });
+  const short = events.filter((e) => e.type === 'log' && e.message.startsWith('memory is short'));
+  return { p, out, short, overlaps: overlapping(executeIntervals(out.results, ['a', 'b', 'c'])) };
+}
+
 describe('memory-aware starts', () => {
   it('runs the rest of a run one node at a time once a query outgrows the memory limit, and says so in the debug log', async () => {
-    const p = tempProject({ 'profiles.yml': profile('48MB'), 'models/big.sql': BIG, 'models/a.sql': CHILD, 'models/b.sql': CHILD, 'models/c.sql': CHILD }, { threads: 2 });
-    cleanups.push(p.remove);
-    const events: BmpEvent[] = [];
-    const out = await p.run('run', { emit: (e) => events.push(e) });
+    const { p, out, short, overlaps } = await runChildren('48MB');
     expect(out.exitCode).toBe(0);
-    const short = events.filter((e) => e.type === 'log' && e.message.startsWith('memory is short'));
     expect(short).toHaveLength(1);
-    expect(overlapping(executeIntervals(out.results, ['a', 'b', 'c']))).toEqual([]);
+    expect(overlaps).toEqual([]);
     expect(await p.query('select count(*)::int as n from main.c')).toEqual([{ n: 2000000 }]);
   });
 
   it('keeps starting nodes side by side when everything fits', async () => {
-    const p = tempProject({ 'profiles.yml': profile('2GB'), 'models/big.sql': BIG, 'models/a.sql': CHILD, 'models/b.sql': CHILD, 'models/c.sql': CHILD }, { threads: 2 });
-    cleanups.push(p.remove);
-    const events: BmpEvent[] = [];
-    const out = await p.run('run', { emit: (e) => events.push(e) });
+    const { out, short, overlaps } = await runChildren('2GB');
     expect(out.exitCode).toBe(0);
-    expect(events.filter((e) => e.type === 'log' && e.message.startsWith('memory is short'))).toEqual([]);
+    expect(short).toEqual([]);
     // two threads, three children ready at once: two of them ran together
-    expect(overlapping(executeIntervals(out.results, ['a', 'b', 'c'])).length).toBeGreaterThan(0);
+    expect(overlaps.length).toBeGreaterThan(0);
   });
 });
 
