@@ -102,9 +102,11 @@
 
 {#- The rows of memory_traces (settled: the first night has come, memory_replay has the memory)
     or memory_traces_pending (not settled: before the first night): what the chain model needs
-    about each memory that does not move with as_of, for the stm_episodes rows meeting
-    `stm_condition` (SQL on s = stm_episodes, applied before the joins). -#}
-{% macro memory_trace_rows(settled, stm_condition) -%}
+    about each memory that does not move with as_of, for the rows of s meeting `condition` (SQL on
+    s, applied before the join). s is memory_replay when settled — it carries the short-term
+    phase's columns (strength, salience; its consolidated_at is the first night), so a settled
+    row needs one join, with raw_memories, not two — and stm_episodes before the first night. -#}
+{% macro memory_trace_rows(settled, condition) -%}
 with known as (
     select
         s.memory_id,
@@ -112,18 +114,22 @@ with known as (
         s.created_at,
         s.stm_strength,
         s.emotional_salience,
+        {%- if settled %}
+        s.consolidated_at as first_night_at,
+        {%- else %}
         s.replay_scheduled_at as first_night_at,
+        {%- endif %}
         m.last_accessed_at as recorded_last_accessed_at,
         m.access_count as recorded_access_count,
         m.emotional_valence,
         m.theme,
         {%- if settled %}
         true as settled,
-        r.replayed,
-        r.fate as first_night_fate,
-        r.consolidated_strength,
-        r.replay_cycles as first_night_replays,
-        r.importance
+        s.replayed,
+        s.fate as first_night_fate,
+        s.consolidated_strength,
+        s.replay_cycles as first_night_replays,
+        s.importance
         {%- else %}
         false as settled,
         false as replayed,
@@ -133,15 +139,12 @@ with known as (
         {{ memory_importance('s.emotional_salience', 's.co_activation_count', 's.concepts') }} as importance
         {%- endif %}
     from (
-        select * from {{ ref('stm_episodes') }} as s
-        where {{ stm_condition }}
+        select * from {% if settled %}{{ ref('memory_replay') }}{% else %}{{ ref('stm_episodes') }}{% endif %} as s
+        where {{ condition }}
     ) as s
     -- the recorded accesses and valence never change for a memory: read raw_memories (a table),
     -- not the as_of view
     join {{ ref('raw_memories') }} as m on m.memory_id = s.memory_id
-    {%- if settled %}
-    join {{ ref('memory_replay') }} as r on r.memory_id = s.memory_id
-    {%- endif %}
 )
 
 select

@@ -6,9 +6,10 @@
   evaluates these at as_of in closed form (arithmetic on this table and memory_traces_pending:
   no join, no hash), so a run pays for the memories whose night came, not for every memory.
 
-  Every column is final once the first night has come (memory_replay's row never changes once
-  written; the stm_episodes row is final by then). The memories still before their night are in
-  memory_traces_pending (a few hours' worth, rebuilt each run).
+  Every column is final once the first night has come: memory_replay's row (which carries the
+  short-term phase's columns, final by then) never changes once written, and raw_memories gives
+  the recorded accesses. The memories still before their night are in memory_traces_pending (a
+  few hours' worth, rebuilt each run).
 
   Incremental (append): a run adds the memories whose night is after the newest stored one; a
   night is processed whole (memory_replay), so the stored nights are complete. The recorded
@@ -23,5 +24,5 @@
 ) }}
 
 {{ memory_trace_rows(true,
-    ("s.replay_scheduled_at > " ~ watermark(this, 'first_night_at')) if is_incremental() else "true"
+    ("s.consolidated_at > " ~ watermark(this, 'first_night_at')) if is_incremental() else "true"
 ) }}
