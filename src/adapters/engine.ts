@@ -465,13 +465,12 @@ export interface EngineAdapter extends EngineDialect {
 
 /**
  * An engine's memory at one instant, in bytes: `working` is what running queries hold (hash
- * tables, sorts, intermediate results, temp tables), `cached` the table pages kept for reuse (the
- * engine drops them when it needs room), `spilled` what queries wrote to temporary files because
+ * tables, sorts, intermediate results, temp tables; not the table pages kept for reuse, which the
+ * engine drops when it needs room), `spilled` what queries wrote to temporary files because
  * memory was short, `limit` the most the engine may hold (undefined: not known).
  */
 export interface EngineMemory {
   readonly working: number;
-  readonly cached: number;
   readonly spilled: number;
   readonly limit: number | undefined;
 }

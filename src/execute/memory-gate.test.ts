@@ -7,20 +7,20 @@ const GiB = 2 ** 30;
 
 describe('roomBeside', () => {
   it('refuses a second query while running ones hold half the limit or have spilled, and allows it otherwise', () => {
-    expect(roomBeside({ working: 1 * GiB, cached: 3 * GiB, spilled: 0, limit: 4 * GiB })).toBe(true);
-    expect(roomBeside({ working: 2 * GiB, cached: 0, spilled: 0, limit: 4 * GiB })).toBe(false);
-    expect(roomBeside({ working: 0.1 * GiB, cached: 0, spilled: 1, limit: 4 * GiB })).toBe(false);
+    expect(roomBeside({ working: 1 * GiB, spilled: 0, limit: 4 * GiB })).toBe(true);
+    expect(roomBeside({ working: 2 * GiB, spilled: 0, limit: 4 * GiB })).toBe(false);
+    expect(roomBeside({ working: 0.1 * GiB, spilled: 1, limit: 4 * GiB })).toBe(false);
     // no known limit: nothing to compare with
-    expect(roomBeside({ working: 9 * GiB, cached: 0, spilled: 5, limit: undefined })).toBe(true);
+    expect(roomBeside({ working: 9 * GiB, spilled: 5, limit: undefined })).toBe(true);
   });
 });
 
 describe('MemoryWatch', () => {
   it('answers yes until a read finds memory short, then no for the rest of the run, reporting it once', async () => {
     const reads: EngineMemory[] = [
-      { working: 1 * GiB, cached: 2 * GiB, spilled: 0, limit: 4 * GiB },
-      { working: 0.5 * GiB, cached: 0, spilled: 300, limit: 4 * GiB },
-      { working: 0, cached: 0, spilled: 0, limit: 4 * GiB },
+      { working: 1 * GiB, spilled: 0, limit: 4 * GiB },
+      { working: 0.5 * GiB, spilled: 300, limit: 4 * GiB },
+      { working: 0, spilled: 0, limit: 4 * GiB },
     ];
     let i = 0;
     const short: EngineMemory[] = [];

@@ -36,7 +36,7 @@ export function roomBeside(m: EngineMemory, workingShare: number = DEFAULT_WORKI
 export class MemoryWatch {
   private short = false;
   private reading = false;
-  private stopped = false;
+  /** Set by {@link start}; cleared when the watch stops (asked to, or memory ran short). */
   private timer: ReturnType<typeof setInterval> | undefined;
 
   private constructor(
@@ -60,12 +60,12 @@ export class MemoryWatch {
 
   /** Reads the memory once (the timer's tick). A failed read changes nothing. */
   async check(): Promise<void> {
-    if (this.reading || this.short || this.stopped) return;
+    if (this.reading || !this.timer) return;
     this.reading = true;
     try {
       const m = await this.read();
-      // a read that ends after the run stopped the watch reports nothing
-      if (!this.short && !this.stopped && !roomBeside(m, this.o.workingShare)) {
+      // a read that ends after the watch stopped reports nothing
+      if (this.timer && !roomBeside(m, this.o.workingShare)) {
         this.short = true;
         this.stop();
         this.o.onShort?.(m);
@@ -78,7 +78,6 @@ export class MemoryWatch {
   }
 
   stop(): void {
-    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }

@@ -121,8 +121,8 @@ export async function schedule(opts: ScheduleOptions): Promise<void> {
         await nextFinishOr(opts.recheckMs ?? 250);
         continue;
       }
-      const id = ready.shift();
-      if (id === undefined) continue;
+      // the checks above are synchronous: ready still holds a node
+      const id = ready.shift()!;
       if (done.has(id)) continue;
       done.add(id);
       inFlight++;

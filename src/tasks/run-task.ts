@@ -151,7 +151,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: BatchedS
     }
     const failFast = !!opts.failFast;
     const { extraEdges, parentsOf } = command === 'build' ? buildOrdering(project, ids) : { extraEdges: [], parentsOf: undefined };
-    const memory = (watch = await watchMemory(session, emit));
+    watch = await watchMemory(session, emit);
     await schedule({
       ids,
       graph: project.graph,
@@ -159,7 +159,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: BatchedS
       parentsOf,
       threads: session.conns.length,
       isStopped: () => session.isInterrupted || hookFailed,
-      mayStartBeside: memory ? () => memory.roomBeside() : undefined,
+      mayStartBeside: () => watch?.roomBeside() ?? true,
       run: async (id, worker) => {
         const node = nodes.get(id)!;
         const i = ++index;

@@ -235,7 +235,7 @@ class RecordingEngine implements EngineAdapter {
     return this.read('version', 'recording 1');
   }
   memoryInUse(): Promise<EngineMemory> {
-    return this.read('memoryInUse', { working: 0, cached: 0, spilled: 0, limit: undefined });
+    return this.read('memoryInUse', { working: 0, spilled: 0, limit: undefined });
   }
 }
 

@@ -476,8 +476,8 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
   }
 
   async memoryInUse(): Promise<EngineMemory> {
-    const [row] = await this.conn.rows<{ working: number; cached: number; spilled: number; memory_limit: string }>(MEMORY_IN_USE_SQL);
-    return { working: Number(row?.working ?? 0), cached: Number(row?.cached ?? 0), spilled: Number(row?.spilled ?? 0), limit: parseByteSize(String(row?.memory_limit ?? '')) };
+    const [row] = await this.conn.rows<{ working: number; spilled: number; memory_limit: string }>(MEMORY_IN_USE_SQL);
+    return { working: Number(row?.working ?? 0), spilled: Number(row?.spilled ?? 0), limit: parseByteSize(String(row?.memory_limit ?? '')) };
   }
 }
 

@@ -57,13 +57,12 @@ export const setThreadsSql = (n: number): string => `set threads = ${Math.max(1,
 export const VERSION_SQL = 'select version() as v';
 
 /**
- * The buffer manager's memory by what holds it (`duckdb_memory()`): table pages cached for reuse
- * (evictable) apart from the rest, what went to temporary files, and the limit as DuckDB prints it
- * (`3.7 GiB`: parsed by the adapter).
+ * The buffer manager's memory (`duckdb_memory()`) held by running queries — every tag but the
+ * table pages and caches kept for reuse (evictable) — what went to temporary files, and the limit
+ * as DuckDB prints it (`3.7 GiB`: parsed by the adapter).
  */
 export const MEMORY_IN_USE_SQL = `select
   coalesce(sum(memory_usage_bytes) filter (where tag not in ('BASE_TABLE', 'METADATA', 'EXTERNAL_FILE_CACHE', 'OBJECT_CACHE')), 0)::double as working,
-  coalesce(sum(memory_usage_bytes) filter (where tag in ('BASE_TABLE', 'METADATA', 'EXTERNAL_FILE_CACHE', 'OBJECT_CACHE')), 0)::double as cached,
   coalesce(sum(temporary_storage_bytes), 0)::double as spilled,
   current_setting('memory_limit') as memory_limit
 from duckdb_memory()`;
