@@ -14,7 +14,8 @@ afterEach(() => {
 
 const profile = (memoryLimit: string) => `p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: p.duckdb\n      threads: 2\n      settings: {memory_limit: ${memoryLimit}, threads: 2}\n`;
 
-// a sort of 2M rows of 32-character strings: ~130 MB of working memory, far over a 48 MB limit, and
+// a sort of 2M rows of 32-character strings: ~130 MB of working memory, over a 96 MB limit (it spills; a tighter limit leaves too little for the
+// parts of a query that cannot spill, and it fails with Out of Memory on a loaded machine), and
 // long enough (over a second) for the watch, which reads every 500 ms, to see it
 const BIG = "{{ config(materialized='table') }}\nselect r, md5(r::varchar) as s from range(2000000) as t(r) order by s";
 // each child sorts it again: long enough that two started together would overlap
@@ -47,13 +48,14 @@ async function runChildren(memoryLimit: string) {
   cleanups.push(p.remove);
   const events: BmpEvent[] = [];
   const out = await p.run('run', { emit: (e) => events.push(e) });
+  expect(out.results.filter((r) => r.status !== 'success').map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
   const short = events.filter((e) => e.type === 'log' && e.message.startsWith('memory is short'));
   return { p, out, short, overlaps: overlapping(executeIntervals(out.results, ['a', 'b', 'c'])) };
 }
 
 describe('memory-aware starts', () => {
   it('runs the rest of a run one node at a time once a query outgrows the memory limit, and says so in the debug log', async () => {
-    const { p, out, short, overlaps } = await runChildren('48MB');
+    const { p, out, short, overlaps } = await runChildren('96MB');
     expect(out.exitCode).toBe(0);
     expect(short).toHaveLength(1);
     expect(overlaps).toEqual([]);
