@@ -71,13 +71,14 @@ const r = await one(\`
     from exact as e join main.ltm_memories as c on c.memory_id = e.memory_id join main.ltm_memories as m on m.memory_id = e.related_memory_id
   ),
   -- tie-aware: a related memory at least as similar as the exact k-th is an exact answer (among
-  -- equal similarities the ids are arbitrary)
+  -- equal similarities the ids are arbitrary); its similarity recomputed here like the exact
+  -- ones (the pipeline's column is read back from its top-k key, ~1e-10 off)
   kth as (
     select memory_id, min(similarity) as kth from exact_scored group by memory_id
   )
   select count(*)::bigint as exact_pairs,
          count(r.memory_id)::bigint as found,
-         (select count(*) from main.related_memories as r3 join kth on kth.memory_id = r3.memory_id where r3.similarity >= kth.kth - 1e-12)::bigint as found_tie_aware,
+         (select count(*) from main.related_memories as r3 join kth on kth.memory_id = r3.memory_id join main.ltm_memories as c3 on c3.memory_id = r3.memory_id join main.ltm_memories as m3 on m3.memory_id = r3.related_memory_id where \${sim('c3.embedding', 'm3.embedding')} >= kth.kth - 1e-12)::bigint as found_tie_aware,
          (select count(*) from cues)::bigint as cues,
          avg(e.similarity) as exact_mean_similarity,
          (select avg(r2.similarity) from main.related_memories as r2 where r2.memory_id in (select memory_id from cues)) as pipeline_mean_similarity

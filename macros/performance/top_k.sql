@@ -42,6 +42,15 @@
   (({{ key }}) - (({{ key }}) & 536870911) + (536870911 - ({{ seq }})))
 {%- endmacro %}
 
+{#- The score a key holds, back as a similarity: sqrt(floor(score^2 * 2^33) / 2^33), a DOUBLE at most
+    ~5e-10 below the score (relative), and distinct for distinct offline similarities (their squares
+    lie further apart than 2^-33, above), so equal keys give equal similarities and a list ordered
+    by key is ordered by similarity. Offline, related_memories reads its similarity column from here
+    instead of gathering the related memory's embedding again (1M: ~10% of the model's time). -#}
+{% macro key_similarity(key) -%}
+  cast(least(1.0, sqrt((({{ key }}) >> 29) / 8589934592.0)) as double)
+{%- endmacro %}
+
 {#- The sequence number of a key. -#}
 {% macro key_seq(key) -%}
   (536870911 - ({{ key }} & 536870911))

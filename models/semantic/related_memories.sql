@@ -168,7 +168,9 @@ ranked as (
         r.memory_id,
         a.concepts,
         a.consolidated_at,
+        {%- if llm %}
         a.embedding,
+        {%- endif %}
         unnest(r.keys) as key,
         unnest(range(1, len(r.keys) + 1)) as similarity_rank
     from memory_best as r
@@ -309,7 +311,9 @@ ranked as (
             r.memory_id,
             a.concepts,
             a.consolidated_at,
+            {%- if llm %}
             a.embedding,
+            {%- endif %}
             unnest(r.keys) as key,
             unnest(range(1, len(r.keys) + 1)) as similarity_rank
         from memory_best as r
@@ -319,12 +323,20 @@ ranked as (
 )
 {% endif %}
 
--- the similarity itself is recomputed from the two embeddings (exact, not the key's rounding)
+-- the similarity: offline the key's score read back (key_similarity: within ~5e-10 of the exact
+-- sqrt(shared^2 / (n1 * n2)), distinct for distinct similarities, so the ranks order it exactly),
+-- which spares gathering both embeddings again for every row (1M: the model ~10% faster, 10M
+-- ~13%); with the LLM the cosine recomputed from the two embeddings (the key's 2^-33 steps in the
+-- squared cosine are coarse next to a small cosine)
 select
     r.memory_id,
     b.memory_id as related_memory_id,
     cast(r.similarity_rank as integer) as similarity_rank,
+    {%- if llm %}
     cast(least(1.0, {{ memory_similarity('r.embedding', 'b.embedding') }}) as double) as similarity,
+    {%- else %}
+    {{ key_similarity('r.key') }} as similarity,
+    {%- endif %}
     list_filter(r.concepts, lambda c: list_contains(b.concepts, c)) as shared_concepts,
     r.consolidated_at as memory_consolidated_at
 from ranked as r

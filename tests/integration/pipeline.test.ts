@@ -67,6 +67,24 @@ describe('the Biological Memory Pipeline', () => {
     const health = await rows(db, 'select stage, items from main.memory_health order by stage_order');
     expect(health.length).toBeGreaterThanOrEqual(6);
     for (const h of health) expect(Number(h['items'])).toBeGreaterThan(0);
+    // related_memories' similarity (offline: read back from the top-k key) against the cosine of
+    // the two embeddings' feature sets: within 1e-9, and equal exactly where the cosines are
+    const bits = (e: string) => `(bit_count(${e}.w1)::int + bit_count(${e}.w2)::int)`;
+    const [sim] = await rows(
+      db,
+      `with pairs as (
+         select r.similarity, sqrt(((bit_count(a.embedding.w1 & b.embedding.w1)::int + bit_count(a.embedding.w2 & b.embedding.w2)::int) ** 2)::double / (${bits('a.embedding')} * ${bits('b.embedding')})) as cosine
+         from main.related_memories as r
+         join main.ltm_memories as a on a.memory_id = r.memory_id
+         join main.ltm_memories as b on b.memory_id = r.related_memory_id)
+       select count(*) as n, max(abs(similarity - cosine)) as off, count(distinct similarity) as similarities, count(distinct cosine) as cosines,
+         (select count(*) from (select distinct similarity, cosine from pairs)) as both
+       from pairs`,
+    );
+    expect(Number(sim!['n'])).toBeGreaterThan(1000);
+    expect(Number(sim!['off'])).toBeLessThan(1e-9);
+    expect(Number(sim!['similarities'])).toBe(Number(sim!['cosines']));
+    expect(Number(sim!['both'])).toBe(Number(sim!['cosines']));
   });
 
   // with llm_enrichment too: the LLM's embeddings (FLOAT vectors) and gists go through the same
