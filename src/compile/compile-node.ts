@@ -4,7 +4,7 @@ import { CompileError, type ErrorLocation } from '../errors.js';
 import { analyzeStatic, renderStatic, suspensionIn, TemplateRelation, type RegisteredMacro, type StaticCall, type TemplateEngine } from '../jinja/index.js';
 import type { ExecutableNode, Manifest, NodeConfig, Relation, SqlNode } from '../manifest/types.js';
 import { resolveDocId, resolveRefId, resolveSourceId } from '../manifest/lookup.js';
-import { builtinTestSql, isBuiltinTest, type RelationshipsLookup } from '../data-tests/index.js';
+import { builtinTestSql, isBuiltinTest, relationshipsBoundsSql, relationshipsProbeSql, type RelationshipsLookup } from '../data-tests/index.js';
 import { BufferedOutput, contextFor, type ContextEnv, type ContextKind, type ContextOutput, type NodeScope } from './context/index.js';
 import { CallReplay } from './context/replay.js';
 import type { StoredResult } from './context/statements.js';
@@ -26,6 +26,12 @@ export interface CompiledNode {
   readonly config: NodeConfig;
   /** Ephemeral models inlined as CTEs, in order. */
   readonly ephemerals: readonly string[];
+  /**
+   * A one-row query whose first column is zero exactly when the test has no failures, cheaper than
+   * the test (built-in `relationships` on integer keys: relationshipsProbeSql). The runner asks it
+   * first and the test's own query only when it is not zero.
+   */
+  readonly probeSql?: string;
 }
 
 /** What compiling needs beyond the node. One per invocation (and connection), shared by all nodes. */
@@ -80,9 +86,10 @@ export async function compileNode(node: ExecutableNode, env: CompileEnv, ephemer
     sql = await renderer.renderTemplate(node.rawCode);
   }
   const body = stripTrailingSemicolon(sql);
+  const probe = renderer.probeSql ? { probeSql: renderer.probeSql } : {};
   // most nodes refer to no ephemeral model: nothing to inline
   if (!renderer.ephemeralRefs.length) {
-    const result: CompiledNodeWithRefs = { node, compiledSql: body, config: node.resourceType === 'test' ? renderer.testConfig() : node.config, ephemerals: NONE, referencedEphemerals: NONE, bodySql: body };
+    const result: CompiledNodeWithRefs = { node, compiledSql: body, config: node.resourceType === 'test' ? renderer.testConfig() : node.config, ephemerals: NONE, referencedEphemerals: NONE, bodySql: body, ...probe };
     return result;
   }
   const ephemerals: string[] = [];
@@ -110,6 +117,7 @@ export async function compileNode(node: ExecutableNode, env: CompileEnv, ephemer
     ephemerals,
     referencedEphemerals: renderer.ephemeralRefs,
     bodySql: body,
+    ...probe,
   };
   return result;
 }
@@ -227,6 +235,8 @@ function stripTrailingSemicolon(sql: string): string {
 
 class NodeRenderer {
   readonly ephemeralRefs: string[] = [];
+  /** A generic test's probe (CompiledNode.probeSql), set by {@link genericTest}. */
+  probeSql: string | undefined;
   /** Ephemeral models a generic test refers to outside its render (its model, its ref() arguments): kept across passes. */
   private readonly pinnedEphemerals: string[] = [];
   /** What the node's `config()` calls set while rendering (made on the first render: most nodes take the static path). */
@@ -347,6 +357,7 @@ class NodeRenderer {
       return String(out);
     }
     const lookup = meta.name === 'relationships' && !where ? await this.relationshipsLookup(modelRel, kwargs['to']) : undefined;
+    if (lookup) this.probeSql = await this.relationshipsProbe(modelRel, kwargs);
     const sql = builtinTestSql(meta.name, String(model), kwargs, lookup ? { relationshipsLookup: lookup } : {});
     if (sql === undefined) {
       throw new CompileError('BMP_TEST_UNDEFINED', `unknown test '${meta.namespace ? meta.namespace + '.' : ''}${meta.name}'`, this.where, `built-in tests: unique, not_null, accepted_values, relationships, accepted_range, expression_is_true; or define {% test ${meta.name}(model, column_name) %}`);
@@ -367,6 +378,29 @@ class NodeRenderer {
     const childRows = Number(row?.[0] ?? NaN);
     const parentRows = Number(row?.[1] ?? NaN);
     return parentRows * 2 <= childRows ? 'parent' : 'join';
+  }
+
+  /**
+   * The built-in `relationships`' probe on integer keys (relationshipsProbeSql), from a table or a
+   * view to a table, sized by the parent's bounds read now (its model is built by then); undefined
+   * without a live database, for a parent view (its bounds would compute it once more), or when the
+   * bounds query fails (a bad column: the test's own query says so).
+   */
+  private async relationshipsProbe(child: TemplateRelation, kwargs: Readonly<Record<string, unknown>>): Promise<string | undefined> {
+    const db = this.env.context.database;
+    const to = kwargs['to'];
+    const column = kwargs['column_name'];
+    const field = kwargs['field'];
+    if (!db || this.env.empty || !(to instanceof TemplateRelation) || (child.type !== 'table' && child.type !== 'view') || to.type !== 'table') return undefined;
+    if (typeof column !== 'string' || typeof field !== 'string') return undefined;
+    try {
+      const row = (await db.execute(relationshipsBoundsSql(String(child), column, String(to), field))).rows[0];
+      if (!row) return undefined;
+      const [parent_type, lo, hi, n, child_type] = row as unknown[];
+      return relationshipsProbeSql(String(child), column, String(to), field, { parent_type, lo, hi, n, child_type });
+    } catch {
+      return undefined;
+    }
   }
 
   /** A generic test's argument `ref('x')` / `source('a', 'b')`: the relation. */

@@ -87,6 +87,51 @@ function columnsOf(args: Args): string[] {
  */
 export type RelationshipsLookup = 'join' | 'parent';
 
+/**
+ * What {@link relationshipsProbeSql} needs to know, in one row: the types of the child column and
+ * the parent field (`typeof`: static, also for no rows; the child's from no rows at all, so a view
+ * is not computed for it), the parent's smallest and largest value as text (integers of any
+ * width) and how many non-null values it holds.
+ */
+export function relationshipsBoundsSql(child: string, column: string, parent: string, field: string): string {
+  return `select typeof(min(${field})) as parent_type, cast(min(${field}) as varchar) as lo, cast(max(${field}) as varchar) as hi, count(${field}) as n, (select typeof(any_value(${column})) from (select ${column} from ${child} limit 0)) as child_type\nfrom ${parent}`;
+}
+
+/** Integer types DuckDB's `bitstring_agg` takes. */
+const INTEGER_TYPE = /^(?:TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/i;
+/** The largest bitmap a probe builds: 2^27 bits (16 MiB). */
+const MAX_PROBE_BITS = 2n ** 27n;
+
+/**
+ * A probe for `relationships` on integer keys, or undefined when one does not pay: one row, one
+ * column `missing`, zero exactly when every non-null child value is among the parent's (the
+ * test passes with no failures); otherwise the number of distinct child values missing, which is
+ * not dbt's count of failing rows, so the runner then asks the test's own query. It marks the
+ * parent's values in a bitmap over [lo, hi] (`bitstring_agg`) and the child's in another, and
+ * counts the child's bits the parent lacks, plus the child rows outside [lo, hi]: no hash table,
+ * a quarter of the left join's time on 1M-row tables (1M child rows against 1M parents: 110 →
+ * 30 ms; 3.65M against 730k: 200 → 47 ms). `bounds` is {@link relationshipsBoundsSql}'s row; no
+ * probe for a non-integer side, an empty parent, or a range wider than 2^27 values or than
+ * 32 values per parent row (a sparse bitmap costs more than it saves).
+ */
+export function relationshipsProbeSql(child: string, column: string, parent: string, field: string, bounds: { readonly parent_type?: unknown; readonly child_type?: unknown; readonly lo?: unknown; readonly hi?: unknown; readonly n?: unknown }): string | undefined {
+  if (!INTEGER_TYPE.test(String(bounds.parent_type)) || !INTEGER_TYPE.test(String(bounds.child_type))) return undefined;
+  const integer = /^-?\d+$/;
+  if (typeof bounds.lo !== 'string' || typeof bounds.hi !== 'string' || !integer.test(bounds.lo) || !integer.test(bounds.hi)) return undefined;
+  const width = BigInt(bounds.hi) - BigInt(bounds.lo) + 1n;
+  const rows = BigInt(Math.max(0, Math.trunc(Number(bounds.n ?? 0))));
+  if (width > MAX_PROBE_BITS || width > 32n * rows + 1024n) return undefined;
+  const { lo, hi } = bounds;
+  const within = (x: string) => `${x} between ${lo} and ${hi}`;
+  return [
+    `select count_if(not (${within(column)})) + coalesce(bit_count(`,
+    `  bitstring_agg(${column}, ${lo}, ${hi}) filter (where ${within(column)})`,
+    `  & ~(select bitstring_agg(${field}, ${lo}, ${hi}) from ${parent} where ${within(field)})), 0) as missing`,
+    `from ${child}`,
+    `where ${column} is not null`,
+  ].join('\n');
+}
+
 /** Failing-rows SQL for a built-in test, or undefined when `name` is not built in. */
 export function builtinTestSql(name: string, model: string, args: Args, opts: { readonly relationshipsLookup?: RelationshipsLookup } = {}): string | undefined {
   const col = args['column_name'] as string | undefined;

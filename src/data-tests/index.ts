@@ -13,6 +13,8 @@ export {
   builtinTestAggregate,
   builtinTestCondition,
   builtinTestProbe,
+  relationshipsBoundsSql,
+  relationshipsProbeSql,
   SCAN_TESTS,
   GROUPED_TESTS,
   PROBE_TESTS,

@@ -123,8 +123,39 @@ export function dataTestRunner(scans: BatchScans): NodeRunner {
         return { status, message: testMessage(cfg, status, failures), failures, adapterResponse: batch, compiled };
       }
     }
+    if (compiled.probeSql && probeDecides(compiled.config, !!session.opts.storeFailures)) {
+      const missing = await probe(conn, compiled.probeSql);
+      if (missing === 0) {
+        const cfg = compiled.config;
+        const status = testStatus(cfg, verdictFromCount(cfg, 0));
+        return { status, message: testMessage(cfg, status, 0), failures: 0, adapterResponse: { probe: true }, compiled };
+      }
+      // failures (or no answer): dbt's count from the test's own query
+      const exact = await runSingleTest(session, node as SqlNode, compiled, conn);
+      return { ...exact, adapterResponse: { ...exact.adapterResponse, probe: true, exact_query: true } };
+    }
     return runSingleTest(session, node as SqlNode, compiled, conn);
   };
+}
+
+/**
+ * Whether a probe's zero settles a test: not when its failing rows are to be stored, nor when its
+ * failure count is not dbt's default `count(*)` of them (a probe answers "none", not a `fail_calc`).
+ */
+function probeDecides(cfg: CompiledNode['config'], storeFailuresFlag: boolean): boolean {
+  if (storeMode(cfg, storeFailuresFlag)) return false;
+  return cfg['fail_calc'] == null || String(cfg['fail_calc']).replace(/\s+/g, '').toLowerCase() === 'count(*)';
+}
+
+/** A probe's answer (its first column), or undefined when it failed: the test's own query then decides and reports. */
+async function probe(conn: Connection, sql: string): Promise<number | undefined> {
+  try {
+    const row = (await conn.rows(sql))[0];
+    const value = row ? Object.values(row)[0] : undefined;
+    return value === undefined || value === null ? undefined : Number(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** One test, one verdict query (dbt's way), storing its failing rows when configured. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest, NodeConfig, SqlNode } from '../../src/manifest/types.js';
 import { macroConfig } from '../../src/parse/generic-tests.js';
-import { builtinTestAggregate, builtinTestSql, parseThreshold, testConfigProblem, testMessage, testStatus, testVerdictSql, verdictFromCount } from '../../src/data-tests/index.js';
+import { builtinTestAggregate, builtinTestSql, relationshipsProbeSql, parseThreshold, testConfigProblem, testMessage, testStatus, testVerdictSql, verdictFromCount } from '../../src/data-tests/index.js';
 import { csvSelect, fixtureTableStatements } from '../../src/adapters/duckdb/unit-test-database.js';
 import { batchSql, formatRowDiff, inferType, isBatchable, parseCsv, planBatches, summarizeDiff } from '../../src/testing/index.js';
 
@@ -34,6 +34,23 @@ describe('built-in test SQL', () => {
     expect(builtinTestSql('relationships', 'm', rel, { relationshipsLookup: 'parent' })).toBe(
       'with child as (\n  select pid as from_field\n  from m\n  where pid is not null\n),\nparent as (\n  select id as to_field\n  from "main"."parents"\n)\nselect from_field\nfrom child\nwhere from_field not in (select to_field from parent where to_field is not null)',
     );
+  });
+
+  it('probes relationships with a bitmap only on integer keys over a range worth it', () => {
+    const probe = (b: Record<string, unknown>) => relationshipsProbeSql('c', 'pid', 'p', 'id', { parent_type: 'BIGINT', child_type: 'INTEGER', lo: '1', hi: '1000', n: 1000, ...b });
+    expect(probe({})).toBe(
+      'select count_if(not (pid between 1 and 1000)) + coalesce(bit_count(\n  bitstring_agg(pid, 1, 1000) filter (where pid between 1 and 1000)\n  & ~(select bitstring_agg(id, 1, 1000) from p where id between 1 and 1000)), 0) as missing\nfrom c\nwhere pid is not null',
+    );
+    expect(probe({ child_type: 'VARCHAR' })).toBeUndefined();
+    expect(probe({ parent_type: 'DOUBLE' })).toBeUndefined();
+    // an empty parent has no bounds
+    expect(probe({ lo: null, hi: null, n: 0 })).toBeUndefined();
+    // at most 32 values per parent row (plus a small floor), and at most 2^27
+    expect(probe({ hi: '33000', n: 1000 })).toBeDefined();
+    expect(probe({ hi: '34000', n: 1000 })).toBeUndefined();
+    expect(probe({ lo: '-170141183460469231731687303715884105728', hi: '170141183460469231731687303715884105727', parent_type: 'HUGEINT', n: 1e9 })).toBeUndefined();
+    expect(probe({ lo: '0', hi: String(2 ** 27), n: 1e9 })).toBeUndefined();
+    expect(probe({ lo: '-5', hi: '5', n: 3 })).toContain('between -5 and 5');
   });
 
   it('builds one query for a group: scan tests as filtered counts, unique as a subquery', () => {
