@@ -124,6 +124,9 @@ export async function compileNode(node: ExecutableNode, env: CompileEnv, ephemer
 
 const NONE: readonly string[] = Object.freeze([]);
 
+/** Rows (the larger side's estimate) from which a `relationships` test is probed first (see NodeRenderer.relationshipsPlan). */
+const PROBE_MIN_ROWS = 100_000;
+
 /**
  * Whether a test argument may render to something else or call ref()/source(): a template (in a
  * string, or in a string of a list), or a `ref(...)`/`source(...)` call. Anything else is kept as it is.
@@ -356,8 +359,9 @@ class NodeRenderer {
       });
       return String(out);
     }
-    const lookup = meta.name === 'relationships' && !where ? await this.relationshipsLookup(modelRel, kwargs['to']) : undefined;
-    if (lookup) this.probeSql = await this.relationshipsProbe(modelRel, kwargs);
+    const plan = meta.name === 'relationships' && !where ? await this.relationshipsPlan(modelRel, kwargs) : undefined;
+    const lookup = plan?.lookup;
+    this.probeSql = plan?.probe;
     const sql = builtinTestSql(meta.name, String(model), kwargs, lookup ? { relationshipsLookup: lookup } : {});
     if (sql === undefined) {
       throw new CompileError('BMP_TEST_UNDEFINED', `unknown test '${meta.namespace ? meta.namespace + '.' : ''}${meta.name}'`, this.where, `built-in tests: unique, not_null, accepted_values, relationships, accepted_range, expression_is_true; or define {% test ${meta.name}(model, column_name) %}`);
@@ -366,40 +370,35 @@ class NodeRenderer {
   }
 
   /**
-   * How the built-in `relationships` looks parents up (builtinTestSql): `parent` when both sides
-   * are tables and the parent holds at most half the child's rows (DuckDB's estimates, read when
-   * the test compiles — its model is built by then), else dbt's left join. Without a live
-   * database, or for a view, `join`.
+   * How the built-in `relationships` looks parents up (builtinTestSql), and its probe (CompiledNode.probeSql),
+   * from DuckDB's row estimates of both tables, read when the test compiles (its model is built by
+   * then). The lookup: `parent` when both sides are tables and the parent holds at most half the
+   * child's rows, else dbt's left join (also without a live database, or for a view). The probe
+   * (relationshipsProbeSql, on integer keys): into a table, from a table or a view, once the
+   * tables hold {@link PROBE_MIN_ROWS} rows or more (below, the join costs less than the probe's
+   * extra round trip), sized by the parent's bounds read now; none for a parent view (its bounds
+   * would compute it once more) or when the bounds query fails (a bad column: the test's own query
+   * says so).
    */
-  private async relationshipsLookup(child: TemplateRelation, to: unknown): Promise<RelationshipsLookup> {
-    const db = this.env.context.database;
-    if (!db || this.env.empty || !(to instanceof TemplateRelation) || child.type !== 'table' || to.type !== 'table') return 'join';
-    const row = (await db.execute(tableRowsSql([child, to]))).rows[0];
-    const childRows = Number(row?.[0] ?? NaN);
-    const parentRows = Number(row?.[1] ?? NaN);
-    return parentRows * 2 <= childRows ? 'parent' : 'join';
-  }
-
-  /**
-   * The built-in `relationships`' probe on integer keys (relationshipsProbeSql), from a table or a
-   * view to a table, sized by the parent's bounds read now (its model is built by then); undefined
-   * without a live database, for a parent view (its bounds would compute it once more), or when the
-   * bounds query fails (a bad column: the test's own query says so).
-   */
-  private async relationshipsProbe(child: TemplateRelation, kwargs: Readonly<Record<string, unknown>>): Promise<string | undefined> {
+  private async relationshipsPlan(child: TemplateRelation, kwargs: Readonly<Record<string, unknown>>): Promise<{ lookup: RelationshipsLookup; probe?: string }> {
     const db = this.env.context.database;
     const to = kwargs['to'];
+    if (!db || this.env.empty || !(to instanceof TemplateRelation) || to.type !== 'table' || (child.type !== 'table' && child.type !== 'view')) return { lookup: 'join' };
+    const row = (await db.execute(tableRowsSql([child, to]))).rows[0];
+    const childRows = child.type === 'table' ? Number(row?.[0] ?? NaN) : NaN;
+    const parentRows = Number(row?.[1] ?? NaN);
+    const lookup = parentRows * 2 <= childRows ? 'parent' : 'join';
     const column = kwargs['column_name'];
     const field = kwargs['field'];
-    if (!db || this.env.empty || !(to instanceof TemplateRelation) || (child.type !== 'table' && child.type !== 'view') || to.type !== 'table') return undefined;
-    if (typeof column !== 'string' || typeof field !== 'string') return undefined;
+    if (!(Math.max(childRows || 0, parentRows || 0) >= PROBE_MIN_ROWS) || typeof column !== 'string' || typeof field !== 'string') return { lookup };
     try {
-      const row = (await db.execute(relationshipsBoundsSql(String(child), column, String(to), field))).rows[0];
-      if (!row) return undefined;
-      const [parent_type, lo, hi, n, child_type] = row as unknown[];
-      return relationshipsProbeSql(String(child), column, String(to), field, { parent_type, lo, hi, n, child_type });
+      const bounds = (await db.execute(relationshipsBoundsSql(String(child), column, String(to), field))).rows[0];
+      if (!bounds) return { lookup };
+      const [parent_type, lo, hi, n, child_type] = bounds as unknown[];
+      const probe = relationshipsProbeSql(String(child), column, String(to), field, { parent_type, lo, hi, n, child_type });
+      return probe ? { lookup, probe } : { lookup };
     } catch {
-      return undefined;
+      return { lookup };
     }
   }
 

@@ -55,9 +55,9 @@ describe('relationships: the lookup follows the tables’ sizes, the answer does
 });
 
 /**
- * Between two tables on integer keys the built-in `relationships` first asks a bitmap probe
- * (relationshipsProbeSql): zero settles the test with no failures, anything else runs the test's
- * own query, so the failure counts stay dbt's. No probe where it cannot answer or would not pay.
+ * Between large enough tables on integer keys the built-in `relationships` first asks a bitmap
+ * probe (relationshipsProbeSql): zero settles the test with no failures, anything else runs the
+ * test's own query, so the failure counts stay dbt's. No probe where it cannot answer or would not pay.
  */
 describe('relationships: the bitmap probe', () => {
   let p: TempProject | undefined;
@@ -66,12 +66,15 @@ describe('relationships: the bitmap probe', () => {
   it('passes a clean key without the join, counts dirty ones as dbt does, and stays out of the way elsewhere', async () => {
     const table = (sql: string) => `{{ config(materialized='table') }}\n${sql}`;
     p = tempProject({
-      // parents 1..1000 (and a NULL); a clean child, one with rows below, inside and above the range
-      'models/dims.sql': table('select * from (select range::bigint as id, range::varchar as code from range(1, 1001) union all select null, null)'),
-      'models/clean.sql': table('select (1 + i % 1000)::integer as dim_id, case when i % 7 = 0 then null else (1 + i % 1000)::varchar end as code from range(5000) as r(i)'),
-      'models/dirty.sql': table('select * from (values (1), (500), (-5), (-5), (0), (1001), (999), (2000), (null)) as t(dim_id)'),
+      // parents 1..100000 (and a NULL): past the 100k rows from which a probe pays; a clean child,
+      // one with rows below, inside and above the range
+      'models/dims.sql': table('select * from (select range::bigint as id, range::varchar as code from range(1, 100001) union all select null, null)'),
+      'models/clean.sql': table('select (1 + i % 100000)::integer as dim_id, case when i % 7 = 0 then null else (1 + i % 100000)::varchar end as code from range(120000) as r(i)'),
+      'models/dirty.sql': table('select * from (values (1), (500), (-5), (-5), (0), (100001), (99999), (200000), (null)) as t(dim_id)'),
       // parents so far apart that a bitmap would be huge: no probe
       'models/sparse.sql': table('select * from (values (1::bigint), (1000000000000::bigint)) as t(id)'),
+      // small tables: the join costs less than a probe's extra query
+      'models/small.sql': table('select range as id from range(10)'),
       'models/clean_view.sql': "{{ config(materialized='view') }}\nselect dim_id + 0 as dim_id from {{ ref('clean') }}",
       'models/dims_view.sql': "{{ config(materialized='view') }}\nselect * from {{ ref('dims') }}",
       'models/schema.yml': [
@@ -93,6 +96,7 @@ describe('relationships: the bitmap probe', () => {
         '        tests:',
         "          - relationships: {to: ref('dims'), field: id, name: dirty_to_dims}",
         "          - relationships: {to: ref('dims_view'), field: id, name: dirty_to_dims_view}",
+        "          - relationships: {to: ref('small'), field: id, name: dirty_to_small}",
         '  - name: clean_view',
         '    columns:',
         '      - name: dim_id',
@@ -107,14 +111,16 @@ describe('relationships: the bitmap probe', () => {
       return { status: r.status, failures: r.failures, probe: r.adapterResponse['probe'] === true, exact: r.adapterResponse['exact_query'] === true };
     };
     expect(result('clean_to_dims')).toEqual({ status: 'pass', failures: 0, probe: true, exact: false });
-    // -5 twice, 0, 1001 and 2000 (outside the parents' range) fail; 1, 500, 999 match; NULL never fails
+    // -5 twice, 0, 100001 and 200000 (outside the parents' range) fail; 1, 500, 99999 match; NULL never fails
     expect(result('dirty_to_dims')).toEqual({ status: 'fail', failures: 5, probe: true, exact: true });
     // a view's key against a table: probed (its type read without computing it); a parent view
     // (its bounds would compute it once more): the join, the same count
     expect(result('view_to_dims')).toEqual({ status: 'pass', failures: 0, probe: true, exact: false });
     expect(result('dirty_to_dims_view')).toEqual({ status: 'fail', failures: 5, probe: false, exact: false });
-    // a range of 10^12 for 2 parents: the left join; 999 of the 1000 keys are missing
-    expect(result('clean_to_sparse')).toEqual({ status: 'fail', failures: 4995, probe: false, exact: false });
+    // a range of 10^12 for 2 parents: the join; only the two rows keyed 1 match
+    expect(result('clean_to_sparse')).toEqual({ status: 'fail', failures: 119998, probe: false, exact: false });
+    // 9 rows against 10: no probe; only 0 and 1 are among 0..9
+    expect(result('dirty_to_small')).toEqual({ status: 'fail', failures: 6, probe: false, exact: false });
     // text keys: no bitmap
     expect(result('clean_codes')).toEqual({ status: 'pass', failures: 0, probe: false, exact: false });
     // failing rows to store: the test's own query, always
