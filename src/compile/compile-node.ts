@@ -390,7 +390,8 @@ class NodeRenderer {
     const lookup = parentRows * 2 <= childRows ? 'parent' : 'join';
     const column = kwargs['column_name'];
     const field = kwargs['field'];
-    if (!(Math.max(childRows || 0, parentRows || 0) >= PROBE_MIN_ROWS) || typeof column !== 'string' || typeof field !== 'string') return { lookup };
+    // the parent must be a table DuckDB knows (not, say, an external source's reader)
+    if (!Number.isFinite(parentRows) || !(Math.max(childRows || 0, parentRows) >= PROBE_MIN_ROWS) || typeof column !== 'string' || typeof field !== 'string') return { lookup };
     try {
       const bounds = (await db.execute(relationshipsBoundsSql(String(child), column, String(to), field))).rows[0];
       if (!bounds) return { lookup };
