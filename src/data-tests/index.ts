@@ -20,5 +20,5 @@ export {
   PROBE_TESTS,
   type RelationshipsLookup,
 } from './builtin-tests.js';
-export { parseThreshold, meetsThreshold, testConfigProblem, type Threshold } from './test-config.js';
+export { parseThreshold, meetsThreshold, isDefaultFailCalc, testConfigProblem, type Threshold } from './test-config.js';
 export { testVerdictSql, testStatus, testMessage, verdictFromCount, failuresSchema, storeFailuresSql } from './test-verdict.js';

@@ -24,6 +24,11 @@ export function parseThreshold(cond: unknown): Threshold | undefined {
   return { op, value: Number(m[2]) };
 }
 
+/** Whether a test's `fail_calc` is dbt's default `count(*)` (unset, or written so, in any case or spacing): a failure count alone decides it. */
+export function isDefaultFailCalc(failCalc: unknown): boolean {
+  return failCalc == null || String(failCalc).replace(/\s+/g, '').toLowerCase() === 'count(*)';
+}
+
 /** Whether `failures` meets a threshold (what `(fail_calc) <cond>` computes in SQL). */
 export function meetsThreshold(failures: number, t: Threshold): boolean {
   switch (t.op) {

@@ -6,7 +6,7 @@
 import { dropRelation, relationSql, type Connection } from '../adapters/duckdb/index.js';
 import type { CompiledNode } from '../compile/index.js';
 import { externalReader } from '../compile/index.js';
-import { failuresSchema, storeFailuresSql, testMessage, testStatus, testVerdictSql, verdictFromCount } from '../data-tests/index.js';
+import { failuresSchema, isDefaultFailCalc, storeFailuresSql, testMessage, testStatus, testVerdictSql, verdictFromCount } from '../data-tests/index.js';
 import type { NodeRunner, Session } from '../execute/index.js';
 import type { ManifestNode, SqlNode } from '../manifest/types.js';
 import { batchSql, type BatchGroup } from './test-batches.js';
@@ -143,8 +143,7 @@ export function dataTestRunner(scans: BatchScans): NodeRunner {
  * failure count is not dbt's default `count(*)` of them (a probe answers "none", not a `fail_calc`).
  */
 function probeDecides(cfg: CompiledNode['config'], storeFailuresFlag: boolean): boolean {
-  if (storeMode(cfg, storeFailuresFlag)) return false;
-  return cfg['fail_calc'] == null || String(cfg['fail_calc']).replace(/\s+/g, '').toLowerCase() === 'count(*)';
+  return !storeMode(cfg, storeFailuresFlag) && isDefaultFailCalc(cfg['fail_calc']);
 }
 
 /** A probe's answer (its first column), or undefined when it failed: the test's own query then decides and reports. */

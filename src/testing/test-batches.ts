@@ -6,7 +6,7 @@
  */
 import { quoteIdent } from '../adapters/duckdb/index.js';
 import type { ExecutableNode, Manifest, SqlNode } from '../manifest/types.js';
-import { builtinTestAggregate, builtinTestCondition, builtinTestProbe, builtinTestSql, groupByColumns, GROUPED_TESTS, PROBE_TESTS, SCAN_TESTS } from '../data-tests/index.js';
+import { builtinTestAggregate, builtinTestCondition, builtinTestProbe, builtinTestSql, groupByColumns, GROUPED_TESTS, isDefaultFailCalc, PROBE_TESTS, SCAN_TESTS } from '../data-tests/index.js';
 
 type Args = Readonly<Record<string, unknown>>;
 
@@ -52,7 +52,7 @@ export function isBatchable(node: ExecutableNode, manifest: Manifest, hasUserTes
   const cfg = node.config;
   if (cfg['where'] != null || cfg['limit'] != null) return false;
   if (cfg['store_failures'] || (cfg['store_failures_as'] != null && cfg['store_failures_as'] !== 'ephemeral')) return false;
-  if (cfg['fail_calc'] != null && String(cfg['fail_calc']).replace(/\s+/g, '').toLowerCase() !== 'count(*)') return false;
+  if (!isDefaultFailCalc(cfg['fail_calc'])) return false;
   const target = manifest.nodes.get(node.attachedNode) ?? manifest.sources.get(node.attachedNode);
   if (!target?.relation) return false;
   if (target.resourceType === 'model' && target.config.materialized === 'ephemeral') return false;
