@@ -11,11 +11,16 @@
 --  3. for concepts with at least 10 surviving associations, the mean surviving weight is within
 --     0.1 of homeostasis_target.
 {%- set tolerance = 0.1 %}
-with ranked as (
+-- semantic_network is a view: computed once here (materialized), not once per measure
+with network as materialized (
+    select source_concept, target_concept, weight, co_activation_count
+    from {{ ref('semantic_network') }}
+),
+ranked as (
     select
         source_concept, target_concept, weight, co_activation_count,
         row_number() over (partition by source_concept order by weight desc, target_concept) as rank_in_source
-    from {{ ref('semantic_network') }}
+    from network
 ),
 top_two as (
     select
@@ -29,7 +34,7 @@ top_two as (
 ),
 means as (
     select source_concept, avg(weight) as mean_weight, count(*) as n
-    from {{ ref('semantic_network') }}
+    from network
     group by source_concept
 )
 select 'association at the clamp' as violation, source_concept, target_concept, association_strength as value
