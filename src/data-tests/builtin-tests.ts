@@ -97,8 +97,8 @@ export function relationshipsBoundsSql(child: string, column: string, parent: st
   return `select typeof(min(${field})) as parent_type, cast(min(${field}) as varchar) as lo, cast(max(${field}) as varchar) as hi, count(${field}) as n, (select typeof(any_value(${column})) from (select ${column} from ${child} limit 0)) as child_type\nfrom ${parent}`;
 }
 
-/** Integer types DuckDB's `bitstring_agg` takes. */
-const INTEGER_TYPE = /^(?:TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/i;
+/** Integer types DuckDB's `bitstring_agg` takes (not UHUGEINT: no such overload in 1.5). */
+const INTEGER_TYPE = /^(?:TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/i;
 /** The largest bitmap a probe builds: 2^27 bits (16 MiB). */
 const MAX_PROBE_BITS = 2n ** 27n;
 
