@@ -13,12 +13,10 @@ stored as (
     select memory_id, fate, consolidated_at
     from {{ ref('ltm_memories') }}
 )
-select 'missing from long-term memory' as violation, e.memory_id
+-- one full join (memory_retention is a view: two joins computed it twice; 10M 1.9-2.4 -> 1.3 s)
+select
+    case when s.memory_id is null then 'missing from long-term memory' else 'not a retained memory' end as violation,
+    coalesce(e.memory_id, s.memory_id) as memory_id
 from expected as e
-left join stored as s on s.memory_id = e.memory_id
-where s.memory_id is null
-union all
-select 'not a retained memory', s.memory_id
-from stored as s
-left join expected as e on e.memory_id = s.memory_id
-where e.memory_id is null or e.fate <> s.fate or e.consolidated_at <> s.consolidated_at
+full join stored as s on s.memory_id = e.memory_id
+where s.memory_id is null or e.memory_id is null or e.fate <> s.fate or e.consolidated_at <> s.consolidated_at
