@@ -113,29 +113,32 @@ export function dataTestRunner(scans: BatchScans): NodeRunner {
       if (out.ok) {
         const failures = out.counts.get(node.uniqueId) ?? 0;
         const batch = { batched: true, batch_size: group.members.length };
-        if (failures > 0 && out.probes.has(node.uniqueId)) {
-          // the shared scan only found that there are failures: count them as dbt does
-          const exact = await runSingleTest(session, node as SqlNode, compiled, conn);
-          return { ...exact, adapterResponse: { ...exact.adapterResponse, ...batch, exact_query: true } };
-        }
-        const cfg = compiled.config;
-        const status = testStatus(cfg, verdictFromCount(cfg, failures));
-        return { status, message: testMessage(cfg, status, failures), failures, adapterResponse: batch, compiled };
+        // the shared scan only found that there are failures: count them as dbt does
+        if (failures > 0 && out.probes.has(node.uniqueId)) return exactResult(session, node as SqlNode, compiled, conn, batch);
+        return countedResult(compiled, failures, batch);
       }
     }
     if (compiled.probeSql && probeDecides(compiled.config, !!session.opts.storeFailures)) {
       const missing = await probe(conn, compiled.probeSql);
-      if (missing === 0) {
-        const cfg = compiled.config;
-        const status = testStatus(cfg, verdictFromCount(cfg, 0));
-        return { status, message: testMessage(cfg, status, 0), failures: 0, adapterResponse: { probe: true }, compiled };
-      }
+      if (missing === 0) return countedResult(compiled, 0, { probe: true });
       // failures (or no answer): dbt's count from the test's own query
-      const exact = await runSingleTest(session, node as SqlNode, compiled, conn);
-      return { ...exact, adapterResponse: { ...exact.adapterResponse, probe: true, exact_query: true } };
+      return exactResult(session, node as SqlNode, compiled, conn, { probe: true });
     }
     return runSingleTest(session, node as SqlNode, compiled, conn);
   };
+}
+
+/** A test decided by a failure count bmp computed itself (a shared scan, a probe): dbt's verdict over that count. */
+function countedResult(compiled: CompiledNode, failures: number, adapterResponse: Readonly<Record<string, unknown>>): RunOutput {
+  const cfg = compiled.config;
+  const status = testStatus(cfg, verdictFromCount(cfg, failures));
+  return { status, message: testMessage(cfg, status, failures), failures, adapterResponse, compiled };
+}
+
+/** The test's own query after a shared scan or a probe found failures: dbt's count, saying how bmp got there. */
+async function exactResult(session: Session, node: SqlNode, compiled: CompiledNode, conn: Connection, how: Readonly<Record<string, unknown>>): Promise<RunOutput> {
+  const exact = await runSingleTest(session, node, compiled, conn);
+  return { ...exact, adapterResponse: { ...exact.adapterResponse, ...how, exact_query: true } };
 }
 
 /**
