@@ -60,6 +60,13 @@ describe('loadConfig', () => {
     expect(err.where.line).toBeGreaterThan(1);
   });
 
+  it('refuses an anchor glued to a flow collection, as PyYAML does, and takes a glued comment, as PyYAML does', async () => {
+    const dir = project({ 'project.yml': 'name: demo\nprofile: p\nvars:\n  a: &x[1, 2]\n', 'profiles.yml': PROFILE });
+    await expect(loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir })).rejects.toMatchObject({ code: 'BMP_YAML_SYNTAX', where: { file: 'project.yml', line: 4 } });
+    const dir2 = project({ 'project.yml': 'name: demo\nprofile: p\nvars:\n  a: [1, 2]#two\n  b: "q"#c\n', 'profiles.yml': PROFILE });
+    expect((await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir2 })).project.vars).toEqual({ a: [1, 2], b: 'q' });
+  });
+
   it('errors on a missing profile, target, or bad --vars', async () => {
     const dir = project({ 'project.yml': 'name: demo\nprofile: q\n', 'profiles.yml': PROFILE });
     await expect(loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir })).rejects.toMatchObject({ code: 'BMP_PROFILE_NOT_FOUND' });

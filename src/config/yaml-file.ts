@@ -41,6 +41,9 @@ export class YamlFile {
    */
   static parseFast(text: string, file: string, opts: { pythonValues?: boolean } = {}): YamlFile {
     const python = opts.pythonValues === true && MAYBE_PYTHON_VALUE.test(text);
+    // js-yaml reads an anchor glued to a flow collection (`&a[x]`), which PyYAML (dbt) and the careful
+    // parser refuse: let the careful one give its located error
+    if (GLUED_ANCHOR.test(text)) return YamlFile.parse(text, file);
     let data: unknown;
     try {
       data = loadFast(text, { filename: file, schema: python ? PYYAML_PYTHON_SCHEMA : PYYAML_SCHEMA }); // dbt's (PyYAML's) scalars, as the careful parser
@@ -161,6 +164,9 @@ export class YamlFile {
 
 /** A YAML file whose aliases would expand to more values than this is refused (a real one holds far fewer). */
 const MAX_EXPANDED_VALUES = 1_000_000;
+
+/** `&name[` or `&name{`: an anchor with no space before its flow collection (a false match only costs the careful parse). */
+const GLUED_ANCHOR = /(?:^|[\s[{,:?-])&[^\s,[\]{}]+[[{]/m;
 
 /** `*name` where an alias may stand (a cheap test; a false match only costs {@link expandedSize}). */
 const MAYBE_ALIAS = /(?:^|[\s[{,:?-])\*[^\s,[\]{}]/m;
