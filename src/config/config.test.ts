@@ -67,6 +67,15 @@ describe('loadConfig', () => {
     expect((await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir2 })).project.vars).toEqual({ a: [1, 2], b: 'q' });
   });
 
+  it('refuses a list or mapping as a mapping key, as PyYAML does, at its line', async () => {
+    for (const [yml, line] of [['name: demo\nprofile: p\nvars:\n  [a, b]: 1\n', 4], ['name: demo\nprofile: p\nvars:\n  ? {a: 1}\n  : 2\n', 4], ['name: demo\nprofile: p\nx: &k [1]\nvars:\n  *k : 2\n', 5]] as const) {
+      const dir = project({ 'project.yml': yml, 'profiles.yml': PROFILE });
+      await expect(loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir })).rejects.toMatchObject({ code: 'BMP_YAML_SYNTAX', message: expect.stringContaining('mapping key'), where: { file: 'project.yml', line } });
+    }
+    const dir = project({ 'project.yml': 'name: demo\nprofile: p\nvars:\n  ? a\n  : "x]: y"\n', 'profiles.yml': PROFILE });
+    expect((await loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir })).project.vars).toEqual({ a: 'x]: y' });
+  });
+
   it('errors on a missing profile, target, or bad --vars', async () => {
     const dir = project({ 'project.yml': 'name: demo\nprofile: q\n', 'profiles.yml': PROFILE });
     await expect(loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir })).rejects.toMatchObject({ code: 'BMP_PROFILE_NOT_FOUND' });

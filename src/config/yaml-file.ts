@@ -43,7 +43,7 @@ export class YamlFile {
     const python = opts.pythonValues === true && MAYBE_PYTHON_VALUE.test(text);
     // js-yaml reads an anchor glued to a flow collection (`&a[x]`), which PyYAML (dbt) and the careful
     // parser refuse: let the careful one give its located error
-    if (GLUED_ANCHOR.test(text)) return YamlFile.parse(text, file);
+    if (GLUED_ANCHOR.test(text) || MAYBE_COLLECTION_KEY.test(text)) return YamlFile.parse(text, file);
     let data: unknown;
     try {
       data = loadFast(text, { filename: file, schema: python ? PYYAML_PYTHON_SCHEMA : PYYAML_SCHEMA }); // dbt's (PyYAML's) scalars, as the careful parser
@@ -112,6 +112,13 @@ export class YamlFile {
       const pos = opener !== undefined ? lines.linePos(opener) : err.linePos?.[0];
       throw new ConfigError('BMP_YAML_SYNTAX', `invalid YAML: ${message}`, { file, line: pos?.line, column: pos?.col });
     }
+    // PyYAML (dbt) refuses a list or mapping as a mapping key ("found unhashable key"); js-yaml and
+    // `yaml` would make a string of it ("[object Object]", "[ a, b ]")
+    const key = collectionKeyOffset(doc);
+    if (key !== undefined) {
+      const pos = lines.linePos(key);
+      throw new ConfigError('BMP_YAML_SYNTAX', 'invalid YAML: a list or mapping used as a mapping key (dbt refuses it too: "found unhashable key")', { file, line: pos.line, column: pos.col });
+    }
     let data: unknown;
     try {
       data = doc.toJS({ maxAliasCount: 1000 });
@@ -167,6 +174,29 @@ const MAX_EXPANDED_VALUES = 1_000_000;
 
 /** `&name[` or `&name{`: an anchor with no space before its flow collection (a false match only costs the careful parse). */
 const GLUED_ANCHOR = /(?:^|[\s[{,:?-])&[^\s,[\]{}]+[[{]/m;
+
+/**
+ * Where a list or mapping may be a mapping key: `? ` (an explicit key), `]:` or `}:` (a flow
+ * collection as a key), an alias as a key at a line's start. A false match only costs the careful parse.
+ */
+const MAYBE_COLLECTION_KEY = /(?:^|[\s[{,])\?(?=[ \t\r\n]|$)|[\]}][ \t]*:(?=[ \t\r\n]|$)|^[ \t]*(?:-[ \t]+)?\*[^\s,[\]{}]+[ \t]*:(?=[ \t\r\n]|$)/m;
+
+/** The offset of the first mapping key that is a list or a mapping (itself or through an alias). */
+function collectionKeyOffset(doc: Document): number | undefined {
+  const { isAlias, isCollection, visit } = yamlLib();
+  let at: number | undefined;
+  visit(doc, {
+    Pair(_key, pair) {
+      const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+      if (isCollection(key)) {
+        at = (pair.key as { range?: [number, number, number] }).range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return at;
+}
 
 /** `*name` where an alias may stand (a cheap test; a false match only costs {@link expandedSize}). */
 const MAYBE_ALIAS = /(?:^|[\s[{,:?-])\*[^\s,[\]{}]/m;
