@@ -1,7 +1,7 @@
 import { DirectedGraph } from 'graphology';
 import { describe, expect, it } from 'vitest';
 import type { NodeAttributes } from '../graph/index.js';
-import { dependencyMap, schedule } from './scheduler.js';
+import { chainLengths, dependencyMap, schedule } from './scheduler.js';
 
 function graph(edges: [string, string][], nodes: string[] = []): DirectedGraph<NodeAttributes> {
   const g = new DirectedGraph<NodeAttributes>();
@@ -51,6 +51,36 @@ describe('scheduler', () => {
     expect(peak).toBe(2);
     expect(started.sort()).toEqual(['a', 'b', 'c', 'd', 'f']);
     expect(skipped).toEqual([['e', 'c']]);
+  });
+
+  it('starts the ready node with the longest chain waiting on it first, then in selection order', async () => {
+    // a -> b -> c is the long chain; x and y wait for nothing and nothing waits for them
+    const g = graph([['a', 'b'], ['b', 'c']], ['x', 'y']);
+    const started: string[] = [];
+    await schedule({
+      ids: ['x', 'y', 'a', 'b', 'c'],
+      graph: g,
+      threads: 1,
+      isStopped: () => false,
+      run: async (id) => {
+        started.push(id);
+        return { failed: false };
+      },
+      skip: () => {},
+    });
+    expect(started).toEqual(['a', 'b', 'x', 'y', 'c']);
+  });
+
+  it('measures chains iteratively: 100,000 nodes in a line, and a cycle, are fine', () => {
+    const n = 100_000;
+    const ids = Array.from({ length: n }, (_, i) => `m${i}`);
+    const children = new Map(ids.slice(0, -1).map((id, i) => [id, [ids[i + 1]!]]));
+    const lengths = chainLengths(ids, children);
+    expect(lengths.get('m0')).toBe(n);
+    expect(lengths.get(`m${n - 1}`)).toBe(1);
+    const cyclic = chainLengths(['p', 'q', 'r'], new Map([['p', ['q']], ['q', ['p', 'r']]]));
+    expect(cyclic.get('r')).toBe(1);
+    expect(cyclic.get('p')).toBeGreaterThanOrEqual(2);
   });
 
   it('stops handing out nodes when asked (fail-fast / interrupt) and reports the rest as skipped', async () => {

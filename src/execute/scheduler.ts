@@ -62,6 +62,11 @@ export function dependencyMap(ids: readonly string[], graph: ProjectGraph, extra
 /**
  * Starts a node as soon as everything it waits for is done, up to `threads` at once (dbt's graph
  * queue). A failure skips only what depends on it.
+ *
+ * Of the nodes ready at once, the one with the longest chain of nodes waiting on it goes first
+ * (critical path first, as ninja schedules), then the selection's order. In a build a model waits
+ * for the tests of everything upstream of it, so those tests and the models of the longest chain
+ * run before a test nothing waits for, which fills the other thread instead of delaying the chain.
  */
 export async function schedule(opts: ScheduleOptions): Promise<void> {
   const deps = dependencyMap(opts.ids, opts.graph, opts.extraEdges, opts.parentsOf);
@@ -76,7 +81,9 @@ export async function schedule(opts: ScheduleOptions): Promise<void> {
     }
   }
   const order = new Map(opts.ids.map((id, i) => [id, i]));
-  const ready: string[] = opts.ids.filter((id) => waiting.get(id) === 0);
+  const chain = chainLengths(opts.ids, children);
+  const before = (a: string, b: string) => chain.get(b)! - chain.get(a)! || order.get(a)! - order.get(b)!;
+  const ready: string[] = opts.ids.filter((id) => waiting.get(id) === 0).sort(before);
   const done = new Set<string>();
   let stopped = false;
 
@@ -96,7 +103,7 @@ export async function schedule(opts: ScheduleOptions): Promise<void> {
       if (done.has(c)) continue;
       const n = waiting.get(c)! - 1;
       waiting.set(c, n);
-      if (n === 0) insertSorted(ready, c, order);
+      if (n === 0) insertSorted(ready, c, before);
     }
   };
 
@@ -152,14 +159,46 @@ export async function schedule(opts: ScheduleOptions): Promise<void> {
   }
 }
 
-function insertSorted(list: string[], id: string, order: Map<string, number>): void {
-  const k = order.get(id)!;
+function insertSorted(list: string[], id: string, before: (a: string, b: string) => number): void {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (order.get(list[mid]!)! < k) lo = mid + 1;
+    if (before(list[mid]!, id) < 0) lo = mid + 1;
     else hi = mid;
   }
   list.splice(lo, 0, id);
+}
+
+/**
+ * For each node, the number of nodes on the longest chain from it to a node nothing waits for
+ * (itself included). Iterative (a chain of thousands of models must not exhaust the stack); a node
+ * met again while its chain is being measured (a cycle, reported as a deadlock later) counts 1.
+ */
+export function chainLengths(ids: readonly string[], children: ReadonlyMap<string, readonly string[]>): Map<string, number> {
+  const length = new Map<string, number>();
+  const open = new Set<string>();
+  for (const root of ids) {
+    if (length.has(root)) continue;
+    const stack: string[] = [root];
+    while (stack.length) {
+      const id = stack[stack.length - 1]!;
+      if (length.has(id)) {
+        stack.pop();
+        continue;
+      }
+      const pending = open.has(id) ? [] : (children.get(id) ?? []).filter((c) => !length.has(c) && !open.has(c));
+      if (pending.length) {
+        open.add(id);
+        stack.push(...pending);
+        continue;
+      }
+      let longest = 0;
+      for (const c of children.get(id) ?? []) longest = Math.max(longest, length.get(c) ?? 0);
+      length.set(id, longest + 1);
+      open.delete(id);
+      stack.pop();
+    }
+  }
+  return length;
 }
