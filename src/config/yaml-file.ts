@@ -41,8 +41,8 @@ export class YamlFile {
    */
   static parseFast(text: string, file: string, opts: { pythonValues?: boolean } = {}): YamlFile {
     const python = opts.pythonValues === true && MAYBE_PYTHON_VALUE.test(text);
-    // js-yaml reads an anchor glued to a flow collection (`&a[x]`), which PyYAML (dbt) and the careful
-    // parser refuse: let the careful one give its located error
+    // js-yaml reads what PyYAML (dbt) refuses: an anchor glued to a flow collection (`&a[x]`), a list
+    // or mapping as a key (as the key "[object Object]"); the careful parser gives the located error
     if (GLUED_ANCHOR.test(text) || MAYBE_COLLECTION_KEY.test(text)) return YamlFile.parse(text, file);
     let data: unknown;
     try {

@@ -172,8 +172,8 @@ function insertSorted(list: string[], id: string, before: (a: string, b: string)
 
 /**
  * For each node, the number of nodes on the longest chain from it to a node nothing waits for
- * (itself included). Iterative (a chain of thousands of models must not exhaust the stack); a node
- * met again while its chain is being measured (a cycle, reported as a deadlock later) counts 1.
+ * (itself included). Iterative (a chain of thousands of models must not exhaust the stack); a child
+ * met again while its own chain is being measured (a cycle, reported as a deadlock later) adds nothing.
  */
 export function chainLengths(ids: readonly string[], children: ReadonlyMap<string, readonly string[]>): Map<string, number> {
   const length = new Map<string, number>();
@@ -190,7 +190,7 @@ export function chainLengths(ids: readonly string[], children: ReadonlyMap<strin
       const pending = open.has(id) ? [] : (children.get(id) ?? []).filter((c) => !length.has(c) && !open.has(c));
       if (pending.length) {
         open.add(id);
-        stack.push(...pending);
+        for (const c of pending) stack.push(c);
         continue;
       }
       let longest = 0;
