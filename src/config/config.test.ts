@@ -68,7 +68,7 @@ describe('loadConfig', () => {
   });
 
   it('refuses a list or mapping as a mapping key, as PyYAML does, at its line', async () => {
-    for (const [yml, line] of [['name: demo\nprofile: p\nvars:\n  [a, b]: 1\n', 4], ['name: demo\nprofile: p\nvars:\n  ? {a: 1}\n  : 2\n', 4], ['name: demo\nprofile: p\nx: &k [1]\nvars:\n  *k : 2\n', 5]] as const) {
+    for (const [yml, line] of [['name: demo\nprofile: p\nvars:\n  [a, b]: 1\n', 4], ['name: demo\nprofile: p\nvars:\n  ? {a: 1}\n  : 2\n', 4], ['name: demo\nprofile: p\nx: &k [1]\nvars:\n  *k : 2\n', 5], ['name: demo\nprofile: p\nvars:\n  a: [{b: 1}:]\n', 4]] as const) {
       const dir = project({ 'project.yml': yml, 'profiles.yml': PROFILE });
       await expect(loadConfig({ yamlSyntax: jinjaYamlSyntax(), projectDir: dir })).rejects.toMatchObject({ code: 'BMP_YAML_SYNTAX', message: expect.stringContaining('mapping key'), where: { file: 'project.yml', line } });
     }

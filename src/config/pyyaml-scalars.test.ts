@@ -43,6 +43,13 @@ describe("plain scalars read as dbt (PyYAML's YAML 1.1) reads them", () => {
     // one parse: the plain data is a copy with numbers
     expect(file.data).toEqual({ vars: { f: 2, g: 2.5, i: 2, b: false }, models: { '+x': 3 } });
   });
+
+  it('keeps Python values in a file that only looks as if it had a collection key or a glued anchor', () => {
+    for (const extra of ['# is it ? yes', 'description: "see [1]: the note"', 'x: "a &b[c]"']) {
+      const vars = YamlFile.parseFast(`vars: {f: 2.0}\n${extra}\n`, 'f.yml', { pythonValues: true }).pythonValue(['vars']) as Record<string, unknown>;
+      expect(vars['f'], extra).toBeInstanceOf(PyFloat);
+    }
+  });
 });
 
 // PyYAML's timestamps (YAML 1.1): str() of the date or datetime it makes, and its isoformat() (dbt's JSON)

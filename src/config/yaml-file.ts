@@ -41,9 +41,7 @@ export class YamlFile {
    */
   static parseFast(text: string, file: string, opts: { pythonValues?: boolean } = {}): YamlFile {
     const python = opts.pythonValues === true && MAYBE_PYTHON_VALUE.test(text);
-    // js-yaml reads what PyYAML (dbt) refuses: an anchor glued to a flow collection (`&a[x]`), a list
-    // or mapping as a key (as the key "[object Object]"); the careful parser gives the located error
-    if (GLUED_ANCHOR.test(text) || MAYBE_COLLECTION_KEY.test(text)) return YamlFile.parse(text, file);
+    if (GLUED_ANCHOR.test(text) || MAYBE_COLLECTION_KEY.test(text)) refuseWhatPyYamlRefuses(text, file);
     let data: unknown;
     try {
       data = loadFast(text, { filename: file, schema: python ? PYYAML_PYTHON_SCHEMA : PYYAML_SCHEMA }); // dbt's (PyYAML's) scalars, as the careful parser
@@ -172,14 +170,29 @@ export class YamlFile {
 /** A YAML file whose aliases would expand to more values than this is refused (a real one holds far fewer). */
 const MAX_EXPANDED_VALUES = 1_000_000;
 
-/** `&name[` or `&name{`: an anchor with no space before its flow collection (a false match only costs the careful parse). */
+/**
+ * js-yaml reads two things PyYAML (dbt) refuses: an anchor glued to a flow collection (`&a[x]`)
+ * and a list or mapping as a key (it makes the key "[object Object]"). Where the text may hold one,
+ * the careful parser reads it first and its located error on these is thrown; its other verdicts
+ * are not kept (it is stricter than PyYAML elsewhere), so a false match costs one more parse and
+ * the fast reader still gives the data, with Python's values.
+ */
+function refuseWhatPyYamlRefuses(text: string, file: string): void {
+  try {
+    YamlFile.parse(text, file);
+  } catch (err) {
+    if (err instanceof ConfigError && /Tags and anchors must be separated|used as a mapping key/.test(err.message)) throw err;
+  }
+}
+
+/** `&name[` or `&name{`: an anchor with no space before its flow collection (may match more: see refuseWhatPyYamlRefuses). */
 const GLUED_ANCHOR = /(?:^|[\s[{,:?-])&[^\s,[\]{}]+[[{]/m;
 
 /**
  * Where a list or mapping may be a mapping key: `? ` (an explicit key), `]:` or `}:` (a flow
- * collection as a key), an alias as a key at a line's start. A false match only costs the careful parse.
+ * collection as a key, also inside a flow collection: `[{a: 1}:]`), an alias as a key at a line's start (may match more: see refuseWhatPyYamlRefuses).
  */
-const MAYBE_COLLECTION_KEY = /(?:^|[\s[{,])\?(?=[ \t\r\n]|$)|[\]}][ \t]*:(?=[ \t\r\n]|$)|^[ \t]*(?:-[ \t]+)?\*[^\s,[\]{}]+[ \t]*:(?=[ \t\r\n]|$)/m;
+const MAYBE_COLLECTION_KEY = /(?:^|[\s[{,])\?(?=[ \t\r\n]|$)|[\]}][ \t]*:|^[ \t]*(?:-[ \t]+)?\*[^\s,[\]{}]+[ \t]*:(?=[ \t\r\n]|$)/m;
 
 /** The offset of the first mapping key that is a list or a mapping (itself or through an alias). */
 function collectionKeyOffset(doc: Document): number | undefined {
