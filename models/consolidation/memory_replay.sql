@@ -130,10 +130,10 @@ select
     c.importance,
     {{ transfer_rate('c.importance') }} as transfer_rate,
     {{ memory_fate('c.replayed', 'c.stm_strength') }} as fate,
-    case when c.replayed then g.episode_gist end as episode_gist,
+    g.episode_gist,
     b.consolidation_batch
 from consolidated as c
--- each replayed memory's gist, by memory_id: joined by episode here, DuckDB (which guesses that
+-- each replayed memory's gist (the others have none), by memory_id: joined by episode here, DuckDB (which guesses that
 -- `replay_scheduled_at <= as_of` keeps ~0.1% of the rows) built its hash table on these million
 -- wide rows and streamed the gists past it, emitting the unmatched rows last in part-filled row
 -- groups that the run's final checkpoint then merged and compressed again (1M: ~0.25 s on one
