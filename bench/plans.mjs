@@ -74,19 +74,6 @@ const creates = (s) => /^create\s+or\s+replace\s+(temp\s+)?table\b/i.test(s);
 const scratchDir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'bmp-plans-'));
 const scratch = join(scratchDir, 'plans.duckdb');
 const profile = join(scratchDir, 'profile.json');
-copyFileSync(source, scratch);
-
-const instance = await DuckDBInstance.create(scratch, { threads: opts.threads });
-const conn = await instance.connect();
-const rows = async (sql) => (await conn.runAndReadAll(sql)).getRowObjects();
-// the profile's settings that change what a write costs
-for (const [name, value] of Object.entries(readProfileSettings(opts.projectDir))) {
-  try {
-    await conn.run(`set global ${name} = '${String(value).replace(/'/g, "''")}'`);
-  } catch {
-    // a setting this check does not need (or cannot set here)
-  }
-}
 
 const cardinality = (n) => Number(n.operator_cardinality ?? n.cardinality ?? 0);
 function walk(node, found) {
@@ -104,7 +91,21 @@ function walk(node, found) {
   for (const child of node.children ?? []) walk(child, found);
 }
 
+let instance;
+let conn;
+const rows = async (sql) => (await conn.runAndReadAll(sql)).getRowObjects();
 try {
+  copyFileSync(source, scratch);
+  instance = await DuckDBInstance.create(scratch, { threads: opts.threads });
+  conn = await instance.connect();
+  // the profile's settings that change what a write costs
+  for (const [name, value] of Object.entries(readProfileSettings(opts.projectDir))) {
+    try {
+      await conn.run(`set global ${name} = '${String(value).replace(/'/g, "''")}'`);
+    } catch {
+      // a setting this check does not need (or cannot set here)
+    }
+  }
   for (const node of ordered) {
     if (opts.select.length && !opts.select.includes(node.name)) continue;
     const file = join(opts.projectDir, 'target', 'run', project, node.original_file_path);
@@ -136,7 +137,9 @@ try {
     const c0 = performance.now();
     await conn.run('checkpoint');
     const checkpointMs = performance.now() - c0;
-    const part = groups.slice(0, -1).filter((g) => Number(g.n) < 122880).length;
+    // part-filled: a row group before the last that holds fewer rows than the fullest one
+    const full = Math.max(...groups.map((g) => Number(g.n)));
+    const part = groups.slice(0, -1).filter((g) => Number(g.n) < full).length;
     console.log(
       `${node.name}: ${ms.toFixed(0)} ms, CPU ${((used.user + used.system) / 1000).toFixed(0)} ms; checkpoint after it ${checkpointMs.toFixed(0)} ms; ` +
         `${groups.length} row groups${part ? `, ${part} part-filled before the last` : ''}` +
@@ -148,8 +151,8 @@ try {
     }
   }
 } finally {
-  conn.closeSync?.();
-  instance.closeSync?.();
+  conn?.closeSync?.();
+  instance?.closeSync?.();
   rmSync(scratchDir, { recursive: true, force: true });
 }
 
