@@ -182,6 +182,31 @@ describe('the Biological Memory Pipeline', () => {
     expect(diff).toEqual([{ extra: '0', missing: '0', n: expect.not.stringMatching(/^0$/) }]);
   });
 
+  it('relates memories whose ids do not fit in a key the same run by run as in one build', async () => {
+    // ids above 2^29 are keyed by their rank among the memories an incremental run meets, not by
+    // themselves: a run at an earlier as_of and one at the last must give the table one run at the
+    // last gives (many equal similarities: ties fall to that rank)
+    const topics = ['garden', 'budget', 'chess', 'recipe', 'travel'];
+    const start = Date.UTC(2025, 0, 1, 8);
+    const at = (i: number) => new Date(start + i * 47 * 60e3).toISOString().replace('T', ' ').slice(0, 19);
+    const lines = ['memory_id,content,created_at'];
+    for (let i = 0; i < 700; i++) {
+      lines.push(`${2 ** 40 + i * 7919},"Notes on the ${topics[i % 5]} and the ${topics[(i * 3) % 5]} plan with ${topics[(i * 7) % 5]}, ${['early', 'late', 'quiet'][i % 3]}",${at(i)}`);
+    }
+    writeFileSync(join(dir, 'big_ids.csv'), `${lines.join('\n')}\n`);
+    const vars = (asOf: string) => ({ memories_path: 'big_ids.csv', as_of: asOf });
+    const [stepwise, once] = [join(dir, 'big-ids-steps.duckdb'), join(dir, 'big-ids-once.duckdb')];
+    expect((await build(stepwise, 'run', vars(at(400)))).exitCode).toBe(0);
+    expect((await build(stepwise, 'run', vars(at(699)))).exitCode).toBe(0);
+    const compiled = readFileSync(join(dir, 'target/compiled/biological_memory/models/semantic/related_memories.sql'), 'utf8');
+    expect(compiled).toContain('new_postings as');
+    expect(compiled).toContain('row_number() over (order by memory_id) as seq');
+    expect((await build(once, 'run', vars(at(699)))).exitCode).toBe(0);
+    const [a, b] = [await snapshotOf(stepwise), await snapshotOf(once)];
+    expect(JSON.parse(a['related_memories']!).length).toBeGreaterThan(1000);
+    expect(a['related_memories']).toBe(b['related_memories']);
+  });
+
   it('posts a memory on no more LLM bands than its embedding has 8-dimension groups', async () => {
     const postings = async (vars: Record<string, unknown>) => {
       process.env['BMP_DB_PATH'] = join(dir, 'compile-only.duckdb');
