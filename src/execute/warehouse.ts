@@ -44,7 +44,10 @@ export class Warehouse {
   ) {}
 
   static async open(target: TargetConfig, mode: WarehouseMode, o: WarehouseOptions): Promise<Warehouse> {
-    const onStatement = (sql: string, connection: number) => o.emit({ code: 'E001', type: 'sql', sql, connection });
+    const onStatement = (sql: string, connection: number) => {
+      o.emit({ code: 'E001', type: 'sql', sql, connection });
+      return (elapsed: number) => o.emit({ code: 'E002', type: 'sql.status', connection, elapsed });
+    };
     // relative file paths in SQL (read_csv('data/x.csv'), a user's memories file) resolve against
     // the project folder, like every other path bmp reads, never against the shell's folder
     const settings = { file_search_path: o.projectDir, ...target.settings };

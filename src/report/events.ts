@@ -62,6 +62,8 @@ export type BmpEvent =
   | { readonly code: 'Q003'; readonly type: 'node.finish'; readonly index: number; readonly total: number; readonly node: NodeSummary; readonly result: NodeResult }
   | { readonly code: 'Q004'; readonly type: 'log'; readonly message: string; readonly nodeId?: string; readonly info: boolean; readonly print?: boolean }
   | { readonly code: 'E001'; readonly type: 'sql'; readonly sql: string; readonly connection: number }
+  /** The statement (or statements sent together) last reported on `connection` succeeded, in `elapsed` seconds. */
+  | { readonly code: 'E002'; readonly type: 'sql.status'; readonly connection: number; readonly elapsed: number }
   | { readonly code: 'Q005'; readonly type: 'freshness.start'; readonly index: number; readonly total: number; readonly source: FreshnessSubject }
   | {
       readonly code: 'Q006';

@@ -19,6 +19,7 @@ export const EVENT_CATALOGUE = {
   MainReportArgs: { code: 'A002', level: 'debug' },
   // E: adapter (dbt-adapters)
   SQLQuery: { code: 'E016', level: 'debug' },
+  SQLQueryStatus: { code: 'E017', level: 'debug' },
   CatalogWritten: { code: 'E042', level: 'info' },
   BuildingCatalog: { code: 'E044', level: 'info' },
   HooksRunning: { code: 'E046', level: 'info' },
@@ -323,6 +324,9 @@ export function toLogEvents(e: BmpEvent, summaries?: (uniqueId: string) => NodeS
     }
     case 'sql':
       return [logEvent('SQLQuery', `On connection ${e.connection}: ${e.sql.replace(/\s+/g, ' ').slice(0, 2000)}`, () => ({ conn_name: `connection ${e.connection}`, sql: e.sql, node_info: {} }))];
+    case 'sql.status':
+      // dbt-duckdb's adapter response is `OK` for every statement that succeeded
+      return [logEvent('SQLQueryStatus', `SQL status: OK in ${e.elapsed.toFixed(3)} seconds`, () => ({ status: 'OK', elapsed: e.elapsed, conn_name: `connection ${e.connection}`, node_info: {} }))];
     case 'run.finish':
       return runFinishEvents(e, summaries);
     case 'freshness.start': {

@@ -41,6 +41,7 @@ const DBT_CODES: Record<string, string> = {
   SkippingDetails: 'Q034',
   CommandCompleted: 'Q039',
   SQLQuery: 'E016',
+  SQLQueryStatus: 'E017',
   FinishedRunningStats: 'E047',
   EndOfRunSummary: 'Z030',
   StatsLine: 'Z023',
@@ -102,7 +103,7 @@ describe('--log-format json', () => {
     expect(events.find((e) => e.info.name === 'StatsLine')!.data).toEqual({ stats: { pass: 18, warn: 0, error: 0, skip: 0, total: 18 } });
   });
 
-  it('with --debug (or --log-level debug): NodeStart, NodeFinished with the run result, SQLQuery', () => {
+  it('with --debug (or --log-level debug): NodeStart, NodeFinished with the run result, SQLQuery and its SQLQueryStatus', () => {
     const dir = fixture();
     for (const args of [['--debug', 'seed'], ['seed', '--log-level', 'debug']]) {
       const r = bmp([...args, '--project-dir', dir, '--log-format', 'json']);
@@ -113,6 +114,17 @@ describe('--log-format json', () => {
       expect(finished.data.run_result).toMatchObject({ status: 'success', adapter_response: { rows_affected: 4 } });
       expect(events.some((e) => e.info.name === 'NodeStart' && e.data.node_info.unique_id === 'seed.jaffle.raw_orders')).toBe(true);
       expect(events.some((e) => e.info.name === 'SQLQuery' && /raw\.customers/.test(e.data.sql))).toBe(true);
+      // each statement that succeeded: its status on the same connection, before that connection's next statement
+      const sql = events.filter((e) => e.info.name === 'SQLQuery' || e.info.name === 'SQLQueryStatus');
+      const statuses = sql.filter((e) => e.info.name === 'SQLQueryStatus');
+      expect(statuses.length).toBeGreaterThan(5);
+      for (const s of statuses) {
+        expect(s.info).toMatchObject({ code: 'E017', level: 'debug' });
+        expect(s.info.msg).toMatch(/^SQL status: OK in \d+\.\d{3} seconds$/);
+        expect(s.data).toMatchObject({ status: 'OK', elapsed: expect.any(Number), node_info: {} });
+        const before = sql.slice(0, sql.indexOf(s)).filter((e) => e.data.conn_name === s.data.conn_name).at(-1)!;
+        expect(before.info.name).toBe('SQLQuery');
+      }
       expect(events.at(-1)!.info.name).toBe('CommandCompleted');
       expect(events.at(-1)!.data).toMatchObject({ command: 'bmp seed', success: true });
     }

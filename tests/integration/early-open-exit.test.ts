@@ -62,8 +62,8 @@ describe('the events of opening ahead', () => {
     const { jinjaYamlSyntax } = await import('../../src/jinja/index.js');
     const { Warehouse } = await import('../../src/execute/index.js');
     const cfg = await loadConfig({ projectDir: dir, yamlSyntax: jinjaYamlSyntax() });
-    const events: { type: string; sql?: string }[] = [];
-    const early = Warehouse.openEarly(cfg.target, 'write', { threads: 1, projectDir: cfg.project.projectDir, emit: (e) => events.push(e as { type: string; sql?: string }) });
+    const events: { type: string; sql?: string; connection?: number }[] = [];
+    const early = Warehouse.openEarly(cfg.target, 'write', { threads: 1, projectDir: cfg.project.projectDir, emit: (e) => events.push(e as { type: string; sql?: string; connection?: number }) });
     if (!early) throw new Error('not opened early');
     return { early, events };
   }
@@ -77,10 +77,13 @@ describe('the events of opening ahead', () => {
     early.adopt();
     const opened = events.filter((e) => e.type === 'sql').map((e) => e.sql);
     expect(opened.length).toBeGreaterThan(0);
-    expect(opened.length).toBe(events.length);
+    // each statement and its status
+    expect(events.filter((e) => e.type === 'sql.status').length).toBe(opened.length);
+    expect(2 * opened.length).toBe(events.length);
     await w.conns[0]!.query('select 42 as answer');
-    expect(events.length).toBe(opened.length + 1);
-    expect(events.at(-1)).toMatchObject({ type: 'sql', sql: 'select 42 as answer' });
+    expect(events.length).toBe(2 * opened.length + 2);
+    expect(events.at(-2)).toMatchObject({ type: 'sql', sql: 'select 42 as answer' });
+    expect(events.at(-1)).toMatchObject({ type: 'sql.status', connection: w.conns[0]!.id });
     w.close();
   });
 
@@ -92,7 +95,7 @@ describe('the events of opening ahead', () => {
     expect(events).toEqual([]);
     await early.discard();
     expect(events.length).toBeGreaterThan(0);
-    expect(events.every((e) => e.type === 'sql')).toBe(true);
+    expect(events.every((e) => e.type === 'sql' || e.type === 'sql.status')).toBe(true);
     expect(existsSync(p.db)).toBe(false);
   });
 });

@@ -56,6 +56,9 @@ export interface StatementResult {
 const RESULT_QUERY = 3;
 const STATEMENT_TYPES = ['INVALID', 'SELECT', 'INSERT', 'UPDATE', 'EXPLAIN', 'DELETE', 'PREPARE', 'CREATE', 'EXECUTE', 'ALTER', 'TRANSACTION', 'COPY', 'ANALYZE', 'VARIABLE_SET', 'CREATE_FUNC', 'DROP', 'EXPORT', 'PRAGMA', 'VACUUM', 'CALL', 'SET', 'LOAD', 'RELATION', 'EXTENSION', 'LOGICAL_PLAN', 'ATTACH', 'DETACH', 'MULTI', 'COPY_DATABASE', 'UPDATE_EXTENSIONS'];
 
+/** Told of a statement before it runs; the function it returns, of the seconds it took when it succeeded. */
+export type StatementListener = (sql: string, connectionId: number) => ((seconds: number) => void) | void;
+
 export interface OpenOptions {
   /** A file path or ':memory:'. */
   readonly path: string;
@@ -64,8 +67,11 @@ export interface OpenOptions {
   readonly settings?: Readonly<Record<string, unknown>>;
   /** Keep retrying a locked file for this many seconds. */
   readonly waitForLockSeconds?: number;
-  /** Called with every statement before it runs (for --debug logs). */
-  readonly onStatement?: (sql: string, connectionId: number) => void;
+  /**
+   * Called with every statement before it runs (for --debug logs); what it returns is called with
+   * the seconds the round trip took once it succeeded (statements sent together: the last one's).
+   */
+  readonly onStatement?: StatementListener;
   /** Work for this thread while DuckDB opens the file on its own (called once, before waiting). */
   readonly whileOpening?: () => void;
 }
@@ -228,7 +234,7 @@ export class Connection {
   constructor(
     private readonly raw: DuckDBConnection,
     readonly id: number,
-    private readonly onStatement?: (sql: string, connectionId: number) => void,
+    private readonly onStatement?: StatementListener,
   ) {}
 
   /** What materializations ask this connection for, in intents (one adapter per connection). */
@@ -264,11 +270,14 @@ export class Connection {
       this.beginPending = false;
       await this.runAll([beginTransaction()]);
     }
+    let done: ((seconds: number) => void) | void = undefined;
     for (const s of list) {
-      this.onStatement?.(s, this.id);
+      done = this.onStatement?.(s, this.id);
       this.recorder?.push(s);
     }
+    const t0 = performance.now();
     const result = await this.raw.run(list.length === 1 ? list[0]! : list.join('\n;\n'), bindable(params)); // a newline ends a trailing -- comment
+    done?.((performance.now() - t0) / 1000);
     let count: number | undefined;
     return () => {
       if (count === undefined) {
@@ -310,8 +319,10 @@ export class Connection {
   /** Runs a query and returns rows as plain JS objects (bigints that fit become numbers). */
   async query(sql: string, params?: SqlParams): Promise<QueryResult> {
     await this.flushBegin();
-    this.onStatement?.(sql, this.id);
+    const done = this.onStatement?.(sql, this.id);
+    const t0 = performance.now();
     const reader = await this.raw.runAndReadAll(sql, bindable(params));
+    done?.((performance.now() - t0) / 1000);
     const names = reader.columnNames();
     const types = reader.columnTypes().map(String);
     const rows = reader.getRowsJS().map((values) => {
@@ -328,9 +339,11 @@ export class Connection {
    */
   async execute(sql: string): Promise<StatementResult> {
     await this.flushBegin();
-    this.onStatement?.(sql, this.id);
+    const done = this.onStatement?.(sql, this.id);
     this.recorder?.push(sql);
+    const t0 = performance.now();
     const reader = await this.raw.runAndReadAll(sql);
+    done?.((performance.now() - t0) / 1000);
     const returnsRows = reader.returnType === RESULT_QUERY;
     const names = returnsRows ? reader.columnNames() : [];
     const types = returnsRows ? reader.columnTypes().map(String) : [];
