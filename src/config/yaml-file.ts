@@ -41,7 +41,7 @@ export class YamlFile {
    */
   static parseFast(text: string, file: string, opts: { pythonValues?: boolean } = {}): YamlFile {
     const python = opts.pythonValues === true && MAYBE_PYTHON_VALUE.test(text);
-    if (GLUED_ANCHOR.test(text) || MAYBE_COLLECTION_KEY.test(text)) refuseWhatPyYamlRefuses(text, file);
+    if (!YamlFile.readsFast(text)) refuseWhatPyYamlRefuses(text, file);
     let data: unknown;
     try {
       data = loadFast(text, { filename: file, schema: python ? PYYAML_PYTHON_SCHEMA : PYYAML_SCHEMA }); // dbt's (PyYAML's) scalars, as the careful parser
@@ -52,6 +52,16 @@ export class YamlFile {
     // milliseconds and explodes later, in whatever walks the value: bound it here
     if (MAYBE_ALIAS.test(text) && expandedSize(data, MAX_EXPANDED_VALUES) > MAX_EXPANDED_VALUES) throw new YamlFile(file, text, {}).aliasLimitError();
     return python ? new YamlFile(file, text, plainCopy(data) ?? {}, undefined, data ?? {}) : new YamlFile(file, text, data ?? {});
+  }
+
+  /**
+   * Whether {@link parseFast} reads the text without the careful parser's look first (which a text
+   * that may hold what PyYAML refuses gets: an anchor glued to a flow collection, a collection as a
+   * key; `[0, 1]:` in a quoted description matches too). That look costs a large properties file
+   * ~15 ms at every start.
+   */
+  static readsFast(text: string): boolean {
+    return !GLUED_ANCHOR.test(text) && !MAYBE_COLLECTION_KEY.test(text);
   }
 
   /** @returns ConfigError BMP_YAML_ALIAS_LIMIT located at the first alias of the file */
