@@ -59,6 +59,18 @@ const STATEMENT_TYPES = ['INVALID', 'SELECT', 'INSERT', 'UPDATE', 'EXPLAIN', 'DE
 /** Told of a statement before it runs; the function it returns, of the seconds it took when it succeeded. */
 export type StatementListener = (sql: string, connectionId: number) => ((seconds: number) => void) | void;
 
+/**
+ * Awaits `send`, then tells `done` (a {@link StatementListener}'s completion) the seconds it took.
+ * A listener written as `(sql) => list.push(sql)` returns a number: only a function is called.
+ */
+async function timed<T>(done: unknown, send: () => Promise<T>): Promise<T> {
+  if (typeof done !== 'function') return send();
+  const t0 = performance.now();
+  const out = await send();
+  done((performance.now() - t0) / 1000);
+  return out;
+}
+
 export interface OpenOptions {
   /** A file path or ':memory:'. */
   readonly path: string;
@@ -275,9 +287,7 @@ export class Connection {
       done = this.onStatement?.(s, this.id);
       this.recorder?.push(s);
     }
-    const t0 = performance.now();
-    const result = await this.raw.run(list.length === 1 ? list[0]! : list.join('\n;\n'), bindable(params)); // a newline ends a trailing -- comment
-    done?.((performance.now() - t0) / 1000);
+    const result = await timed(done, () => this.raw.run(list.length === 1 ? list[0]! : list.join('\n;\n'), bindable(params))); // a newline ends a trailing -- comment
     let count: number | undefined;
     return () => {
       if (count === undefined) {
@@ -320,9 +330,7 @@ export class Connection {
   async query(sql: string, params?: SqlParams): Promise<QueryResult> {
     await this.flushBegin();
     const done = this.onStatement?.(sql, this.id);
-    const t0 = performance.now();
-    const reader = await this.raw.runAndReadAll(sql, bindable(params));
-    done?.((performance.now() - t0) / 1000);
+    const reader = await timed(done, () => this.raw.runAndReadAll(sql, bindable(params)));
     const names = reader.columnNames();
     const types = reader.columnTypes().map(String);
     const rows = reader.getRowsJS().map((values) => {
@@ -341,9 +349,7 @@ export class Connection {
     await this.flushBegin();
     const done = this.onStatement?.(sql, this.id);
     this.recorder?.push(sql);
-    const t0 = performance.now();
-    const reader = await this.raw.runAndReadAll(sql);
-    done?.((performance.now() - t0) / 1000);
+    const reader = await timed(done, () => this.raw.runAndReadAll(sql));
     const returnsRows = reader.returnType === RESULT_QUERY;
     const names = returnsRows ? reader.columnNames() : [];
     const types = returnsRows ? reader.columnTypes().map(String) : [];
