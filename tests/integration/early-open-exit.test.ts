@@ -62,8 +62,9 @@ describe('the events of opening ahead', () => {
     const { jinjaYamlSyntax } = await import('../../src/jinja/index.js');
     const { Warehouse } = await import('../../src/execute/index.js');
     const cfg = await loadConfig({ projectDir: dir, yamlSyntax: jinjaYamlSyntax() });
-    const events: { type: string; sql?: string; connection?: number }[] = [];
-    const early = Warehouse.openEarly(cfg.target, 'write', { threads: 1, projectDir: cfg.project.projectDir, emit: (e) => events.push(e as { type: string; sql?: string; connection?: number }) });
+    type Seen = { type: string; sql?: string; connection?: number };
+    const events: Seen[] = [];
+    const early = Warehouse.openEarly(cfg.target, 'write', { threads: 1, projectDir: cfg.project.projectDir, emit: (e) => events.push(e as Seen) });
     if (!early) throw new Error('not opened early');
     return { early, events };
   }

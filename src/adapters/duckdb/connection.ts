@@ -282,7 +282,7 @@ export class Connection {
       this.beginPending = false;
       await this.runAll([beginTransaction()]);
     }
-    let done: ((seconds: number) => void) | void = undefined;
+    let done: ReturnType<StatementListener> = undefined;
     for (const s of list) {
       done = this.onStatement?.(s, this.id);
       this.recorder?.push(s);
