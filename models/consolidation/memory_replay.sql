@@ -145,5 +145,7 @@ left join (
     where n.ready_for_consolidation
 ) as g on g.memory_id = c.memory_id
 left join batches as b on b.memory_id = c.memory_id
--- no ORDER BY: nothing reads this table by a range its order would serve (sorting a million wide
--- rows cost a fifth of the model)
+-- no ORDER BY: a full build writes its rows in no particular order (sorting a million wide rows
+-- cost a fifth of the model). ltm_memories' incremental run reads the newest nights, which a run
+-- appends after the stored rows: only the first run after a full build reads the whole table for
+-- them (1M: ~25 ms of that run, docs/BENCHMARKS.md, sixteenth session)
