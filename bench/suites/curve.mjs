@@ -289,7 +289,7 @@ export async function run(ctx) {
     );
   }
   return {
-    description: `Full \`bmp build\` (models and every data test) of growing synthetic streams with the default profile (memory_limit 4GB, DuckDB spilling to \`<database>.tmp\`), each from an empty database; wall and CPU time and peak RSS of the whole process (GNU time), in projects under ${base}.` + (stageTable ? `\n\n${stageTable}` : ''),
+    description: `Full \`bmp build\` (models and every data test) of growing synthetic streams with the default profile (memory_limit 4GB, DuckDB spilling to \`<database>.tmp\`), each from an empty database; wall and CPU time and peak RSS of the whole process (GNU time), in projects under ${base}. After the queries, the same project with 1% more memories is built again incrementally (\`bmp build\`), against the full build: the sum of the models' execution_time and the whole process.` + (stageTable ? `\n\n${stageTable}` : ''),
     rows,
     notes,
     commands,
