@@ -373,47 +373,44 @@ export async function run(ctx) {
       goal: '—',
       met: null,
     });
-    // the same two steps as `bmp run` (models only) in a fresh copy: no data test runs beside a
+    // the same steps as `bmp run` (models only) in a fresh copy: no data test runs beside a
     // model, so each model's execution_time is its own work (and the other model's it overlaps)
     const runDir = `${dir}-run`;
     copyProject(ctx.repoDir, runDir);
     const runEnv = { ...process.env, BMP_DB_PATH: join(runDir, 'biological_memory.duckdb') };
     const runUsage = join(runDir, 'usage.txt');
-    ctx.log(`  ${label}: full and +1% \`bmp run\` (models only)`);
-    const runFull = await ctx.time(`pipeline-${label}-run-full`, '/usr/bin/time', ['-f', '%M %U %S', '-o', runUsage, ctx.bmp.cmd, ...ctx.bmp.args, 'run', '--project-dir', runDir, '--vars', `{synthetic_memories: ${n}}`], { cwd: runDir, env: runEnv });
-    if (!runFull.ok) throw new Error(`bmp run (${label} full) failed: ${ctx.describeFailure(runFull)}`);
-    const runFullTimes = modelTimes(join(runDir, 'target/run_results.json'));
-    const runFullCpu = usage(runUsage).cpuS;
+    ctx.log(`  ${label}: full, nothing new and +1% \`bmp run\` (models only)`);
+    // one `bmp run` of the copy: its process wall, the models' times, the process CPU
+    const runStep = async (step, what, memories) => {
+      const r = await ctx.time(`pipeline-${label}-run-${step}`, '/usr/bin/time', ['-f', '%M %U %S', '-o', runUsage, ctx.bmp.cmd, ...ctx.bmp.args, 'run', '--project-dir', runDir, '--vars', `{synthetic_memories: ${memories}}`], { cwd: runDir, env: runEnv });
+      if (!r.ok) throw new Error(`bmp run (${label} ${what}) failed: ${ctx.describeFailure(r)}`);
+      return { ms: r.ms, times: modelTimes(join(runDir, 'target/run_results.json')), cpu: usage(runUsage).cpuS };
+    };
+    const runFull = await runStep('full', 'full', n);
     // the same memories again: what an incremental run costs with nothing new (the recomputed
     // provisional rows, the current month, the reads of stored state, planning, metadata), so the
     // +1% run below splits into this fixed part and the part that grows with the new memories
-    const runNoop = await ctx.time(`pipeline-${label}-run-noop`, '/usr/bin/time', ['-f', '%M %U %S', '-o', runUsage, ctx.bmp.cmd, ...ctx.bmp.args, 'run', '--project-dir', runDir, '--vars', `{synthetic_memories: ${n}}`], { cwd: runDir, env: runEnv });
-    if (!runNoop.ok) throw new Error(`bmp run (${label} no new memories) failed: ${ctx.describeFailure(runNoop)}`);
-    const runNoopTimes = modelTimes(join(runDir, 'target/run_results.json'));
-    const runNoopCpu = usage(runUsage).cpuS;
-    const runInc = await ctx.time(`pipeline-${label}-run-incremental`, '/usr/bin/time', ['-f', '%M %U %S', '-o', runUsage, ctx.bmp.cmd, ...ctx.bmp.args, 'run', '--project-dir', runDir, '--vars', `{synthetic_memories: ${n2}}`], { cwd: runDir, env: runEnv });
-    if (!runInc.ok) throw new Error(`bmp run (${label} incremental) failed: ${ctx.describeFailure(runInc)}`);
-    const runIncTimes = modelTimes(join(runDir, 'target/run_results.json'));
-    const runIncCpu = usage(runUsage).cpuS;
+    const runNoop = await runStep('noop', 'no new memories', n);
+    const runInc = await runStep('incremental', 'incremental', n2);
     rmSync(runDir, { recursive: true, force: true });
     rows.push({
       measure: `${label}: +1% memories as \`bmp run\` against the full \`bmp run\` (models only, no data test beside them; sum of model execution_time; wall-time union; whole process CPU and wall)`,
-      value: `${ctx.fmt.ms(runIncTimes.sum)}; union ${ctx.fmt.ms(runIncTimes.wall)}; CPU ${runIncCpu.toFixed(1)} s; process ${ctx.fmt.ms(runInc.ms)}`,
-      baseline: `full: ${ctx.fmt.ms(runFullTimes.sum)}; union ${ctx.fmt.ms(runFullTimes.wall)}; CPU ${runFullCpu.toFixed(1)} s; process ${ctx.fmt.ms(runFull.ms)}`,
-      ratio: `${((runIncTimes.sum / runFullTimes.sum) * 100).toFixed(1)}% of full (union ${((runIncTimes.wall / runFullTimes.wall) * 100).toFixed(1)}%, CPU ${((runIncCpu / runFullCpu) * 100).toFixed(1)}%)`,
+      value: `${ctx.fmt.ms(runInc.times.sum)}; union ${ctx.fmt.ms(runInc.times.wall)}; CPU ${runInc.cpu.toFixed(1)} s; process ${ctx.fmt.ms(runInc.ms)}`,
+      baseline: `full: ${ctx.fmt.ms(runFull.times.sum)}; union ${ctx.fmt.ms(runFull.times.wall)}; CPU ${runFull.cpu.toFixed(1)} s; process ${ctx.fmt.ms(runFull.ms)}`,
+      ratio: `${((runInc.times.sum / runFull.times.sum) * 100).toFixed(1)}% of full (union ${((runInc.times.wall / runFull.times.wall) * 100).toFixed(1)}%, CPU ${((runInc.cpu / runFull.cpu) * 100).toFixed(1)}%)`,
       goal: '—',
       met: null,
     });
     rows.push({
       measure: `${label}: the same incremental \`bmp run\` with no new memories (its fixed cost; sum of model execution_time; whole process CPU and wall)`,
-      value: `${ctx.fmt.ms(runNoopTimes.sum)}; CPU ${runNoopCpu.toFixed(1)} s; process ${ctx.fmt.ms(runNoop.ms)}`,
-      baseline: `full: ${ctx.fmt.ms(runFullTimes.sum)}; +1%: ${ctx.fmt.ms(runIncTimes.sum)}`,
-      ratio: `${((runNoopTimes.sum / runFullTimes.sum) * 100).toFixed(1)}% of full; ${((runNoopTimes.sum / runIncTimes.sum) * 100).toFixed(0)}% of the +1% run`,
+      value: `${ctx.fmt.ms(runNoop.times.sum)}; CPU ${runNoop.cpu.toFixed(1)} s; process ${ctx.fmt.ms(runNoop.ms)}`,
+      baseline: `full: ${ctx.fmt.ms(runFull.times.sum)}; +1%: ${ctx.fmt.ms(runInc.times.sum)}`,
+      ratio: `${((runNoop.times.sum / runFull.times.sum) * 100).toFixed(1)}% of full; ${((runNoop.times.sum / runInc.times.sum) * 100).toFixed(0)}% of the +1% run`,
       goal: '—',
       met: null,
     });
-    notes.push(`${label} incremental \`bmp run\` with no new memories, per model: ${Object.entries(runNoopTimes.models).sort((a, c) => c[1] - a[1]).map(([m, t]) => `${m} ${fmtQ(t)}`).join(', ')}.`);
-    notes.push(`${label} incremental \`bmp run\`, per model: ${Object.entries(runIncTimes.models).sort((a, c) => c[1] - a[1]).map(([m, t]) => `${m} ${fmtQ(t)}`).join(', ')}.`);
+    notes.push(`${label} incremental \`bmp run\` with no new memories, per model: ${Object.entries(runNoop.times.models).sort((a, c) => c[1] - a[1]).map(([m, t]) => `${m} ${fmtQ(t)}`).join(', ')}.`);
+    notes.push(`${label} incremental \`bmp run\`, per model: ${Object.entries(runInc.times.models).sort((a, c) => c[1] - a[1]).map(([m, t]) => `${m} ${fmtQ(t)}`).join(', ')}.`);
     const incTop = Object.entries(incTimes.models).sort((a, c) => c[1] - a[1]);
     notes.push(`${label} incremental build, per model: ${incTop.map(([m, t]) => `${m} ${fmtQ(t)}`).join(', ')}.`);
   }
