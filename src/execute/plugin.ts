@@ -62,6 +62,12 @@ export type BeforeMaterializeHook = (compiled: CompiledNode, conn: Connection, s
 export interface PluginRun {
   readonly runners?: Partial<Readonly<Record<ResourceType, NodeRunner>>>;
   readonly beforeMaterialize?: BeforeMaterializeHook;
+  /**
+   * True while node `id` could only wait for work another worker is already doing (a data test
+   * whose batch's shared scan is running): the scheduler starts another ready node first. Asked
+   * synchronously, each time a worker looks for a node.
+   */
+  waitsOnRunningWork?(id: string): boolean;
   /** After the run, before the session closes (flush, close providers). */
   teardown?(): Promise<void> | void;
 }

@@ -71,6 +71,65 @@ describe('scheduler', () => {
     expect(started).toEqual(['a', 'b', 'x', 'y', 'c']);
   });
 
+  it('lets a free worker pass over a node that would only wait for running work, and comes back to it', async () => {
+    // b1 and b2 share work that b1 starts (a batch's scan); x is independent. While b1 runs, b2
+    // would only wait: the second worker takes x, and b2 starts once b1 has finished.
+    const g = graph([], ['b1', 'b2', 'x']);
+    const events: string[] = [];
+    let b1Running = false;
+    let releaseB1!: () => void;
+    const b1Done = new Promise<void>((r) => (releaseB1 = r));
+    await schedule({
+      ids: ['b1', 'b2', 'x'],
+      graph: g,
+      threads: 2,
+      isStopped: () => false,
+      waitsOnRunningWork: (id) => id === 'b2' && b1Running,
+      run: async (id) => {
+        events.push(`start ${id}`);
+        if (id === 'b1') {
+          b1Running = true;
+          await b1Done;
+          b1Running = false;
+        }
+        if (id === 'x') releaseB1();
+        events.push(`end ${id}`);
+        return { failed: false };
+      },
+      skip: () => {},
+    });
+    expect(events).toEqual(['start b1', 'start x', 'end x', 'end b1', 'start b2', 'end b2']);
+  });
+
+  it('waits for a running node when every ready node would only wait for it, and ignores the hold when nothing runs', async () => {
+    const g = graph([], ['a', 'b', 'c']);
+    const events: string[] = [];
+    let aRunning = false;
+    await schedule({
+      ids: ['a', 'b', 'c'],
+      graph: g,
+      threads: 2,
+      isStopped: () => false,
+      // b and c would wait for a while it runs; c also claims so when nothing runs (ignored then)
+      waitsOnRunningWork: (id) => (id === 'b' && aRunning) || id === 'c',
+      run: async (id) => {
+        events.push(`start ${id}`);
+        if (id === 'a') {
+          aRunning = true;
+          await new Promise((r) => setTimeout(r, 5));
+          aRunning = false;
+        }
+        events.push(`end ${id}`);
+        return { failed: false };
+      },
+      skip: () => {},
+    });
+    // the second worker held back from b and c while a ran; then b, then c alone (nothing running)
+    expect(events.slice(0, 2)).toEqual(['start a', 'end a']);
+    expect(events).toContain('start c');
+    expect(events.filter((e) => e.startsWith('start'))).toEqual(['start a', 'start b', 'start c']);
+  });
+
   it('measures chains iteratively: 100,000 nodes in a line, and a cycle, are fine', () => {
     const n = 100_000;
     const ids = Array.from({ length: n }, (_, i) => `m${i}`);

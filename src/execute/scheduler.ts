@@ -25,6 +25,12 @@ export interface ScheduleOptions {
   mayStartBeside?(): boolean;
   /** How long a held-back worker waits before asking again when nothing finishes (default 250 ms). */
   readonly recheckMs?: number;
+  /**
+   * True while a ready node could only wait for work another worker is doing (a data test whose
+   * batch's shared scan is running): a free worker takes the next ready node instead, and comes
+   * back to it when something finishes. Ignored when nothing runs.
+   */
+  waitsOnRunningWork?(id: string): boolean;
 }
 
 /**
@@ -67,6 +73,9 @@ export function dependencyMap(ids: readonly string[], graph: ProjectGraph, extra
  * (critical path first, as ninja schedules), then the selection's order. In a build a model waits
  * for the tests of everything upstream of it, so those tests and the models of the longest chain
  * run before a test nothing waits for, which fills the other thread instead of delaying the chain.
+ * A node that would only wait for another worker's work (a test whose batch's scan is running)
+ * yields its turn to the next ready node: the worker stays busy, and the node's time in
+ * run_results is its own, not the scan's a second time.
  */
 export async function schedule(opts: ScheduleOptions): Promise<void> {
   const deps = dependencyMap(opts.ids, opts.graph, opts.extraEdges, opts.parentsOf);
@@ -129,7 +138,13 @@ export async function schedule(opts: ScheduleOptions): Promise<void> {
         continue;
       }
       // the checks above are synchronous: ready still holds a node
-      const id = ready.shift()!;
+      const at = inFlight > 0 && opts.waitsOnRunningWork ? ready.findIndex((r) => !opts.waitsOnRunningWork!(r)) : 0;
+      if (at < 0) {
+        // every ready node waits for a running one: its finish makes them startable
+        await nextFinish();
+        continue;
+      }
+      const id = ready.splice(at, 1)[0]!;
       if (done.has(id)) continue;
       done.add(id);
       inFlight++;

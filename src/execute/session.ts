@@ -92,6 +92,7 @@ export class Session {
   private readonly runners = new Map<string, NodeRunner>();
   private readonly beforeMaterializeHooks: BeforeMaterializeHook[] = [];
   private readonly teardowns: (() => Promise<void> | void)[] = [];
+  private readonly waitChecks: ((id: string) => boolean)[] = [];
   private readonly summaries = new Map<string, NodeSummary>();
   /** The `{% materialization %}` macro each `materialized` name found (or not), asked once per name. */
   private readonly jinjaMaterializations = new Map<string, RegisteredMacro | undefined>();
@@ -171,6 +172,13 @@ export class Session {
     for (const [type, runner] of Object.entries(run.runners ?? {})) if (runner) this.runners.set(type, runner);
     if (run.beforeMaterialize) this.beforeMaterializeHooks.push(run.beforeMaterialize);
     if (run.teardown) this.teardowns.push(() => run.teardown?.());
+    if (run.waitsOnRunningWork) this.waitChecks.push((id) => run.waitsOnRunningWork!(id));
+  }
+
+  /** Whether a plugin says node `id` would only wait for work another worker is doing ({@link PluginRun.waitsOnRunningWork}). */
+  waitsOnRunningWork(id: string): boolean {
+    for (const waits of this.waitChecks) if (waits(id)) return true;
+    return false;
   }
 
   /** Runs the teardown of every plugin run installed with {@link use}, in order. */

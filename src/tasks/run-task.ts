@@ -160,6 +160,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: BatchedS
       threads: session.conns.length,
       isStopped: () => session.isInterrupted || hookFailed,
       mayStartBeside: () => watch?.roomBeside() ?? true,
+      waitsOnRunningWork: (id) => session.waitsOnRunningWork(id),
       run: async (id, worker) => {
         const node = nodes.get(id)!;
         const i = ++index;

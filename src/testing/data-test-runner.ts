@@ -8,7 +8,7 @@ import type { CompiledNode } from '../compile/index.js';
 import { externalReader } from '../compile/index.js';
 import { failuresSchema, isDefaultFailCalc, storeFailuresSql, testMessage, testStatus, testVerdictSql, verdictFromCount } from '../data-tests/index.js';
 import type { NodeRunner, Session } from '../execute/index.js';
-import type { ManifestNode, SqlNode } from '../manifest/types.js';
+import type { ExecutableNode, ManifestNode, SqlNode } from '../manifest/types.js';
 import { batchSql, type BatchGroup } from './test-batches.js';
 
 type RunOutput = Awaited<ReturnType<NodeRunner>>;
@@ -17,10 +17,14 @@ type BatchOutcome = { readonly ok: true; readonly counts: ReadonlyMap<string, nu
 
 /**
  * The shared queries of one session: the first test of a group to run executes the group's query,
- * the others await the same promise.
+ * the others await the same promise. From the moment that first test starts until the query
+ * answers, the group's other tests tell the scheduler they would only wait ({@link scanRunning}),
+ * so a free worker takes other work meanwhile.
  */
 export class BatchScans {
   private readonly outcomes = new Map<string, Promise<BatchOutcome>>();
+  /** Groups whose shared query a started test is running (or compiling towards) and that has not answered. */
+  private readonly running = new Set<string>();
 
   constructor(private readonly groups: ReadonlyMap<string, BatchGroup>) {}
 
@@ -32,10 +36,33 @@ export class BatchScans {
     return new Set(this.groups.values()).size;
   }
 
+  /** Whether test `testId` belongs to a group whose shared query another test is running now. */
+  scanRunning(testId: string): boolean {
+    const group = this.groups.get(testId);
+    return group !== undefined && this.running.has(group.key);
+  }
+
+  /**
+   * Test `testId` starts (before it compiles: the scheduler picks the next node as soon as this
+   * one is under way): if its group's query has not started, this test will run it.
+   */
+  begin(testId: string): void {
+    const group = this.groups.get(testId);
+    if (group && !this.outcomes.has(group.key)) this.running.add(group.key);
+  }
+
+  /** Test `testId` ended; if it never asked for its group's query (its compile failed), another test will. */
+  end(testId: string): void {
+    const group = this.groups.get(testId);
+    if (group && !this.outcomes.has(group.key)) this.running.delete(group.key);
+  }
+
   outcome(session: Session, group: BatchGroup, conn: Connection): Promise<BatchOutcome> {
     let p = this.outcomes.get(group.key);
     if (!p) {
-      p = runBatch(session, group, conn);
+      this.running.add(group.key);
+      // runBatch never rejects (a failed query is an outcome)
+      p = runBatch(session, group, conn).finally(() => this.running.delete(group.key));
       this.outcomes.set(group.key, p);
     }
     return p;
@@ -106,26 +133,35 @@ function relationText(session: Session, node: ManifestNode): { sql: string; kind
 /** The data-test runner; `scans` holds this session's batch groups. */
 export function dataTestRunner(scans: BatchScans): NodeRunner {
   return async (session, node, conn) => {
-    const compiled = await session.compile(node, conn);
-    const group = scans.groupOf(node.uniqueId);
-    if (group) {
-      const out = await scans.outcome(session, group, conn);
-      if (out.ok) {
-        const failures = out.counts.get(node.uniqueId) ?? 0;
-        const batch = { batched: true, batch_size: group.members.length };
-        // the shared scan only found that there are failures: count them as dbt does
-        if (failures > 0 && out.probes.has(node.uniqueId)) return exactResult(session, node as SqlNode, compiled, conn, batch);
-        return countedResult(compiled, failures, batch);
-      }
+    scans.begin(node.uniqueId);
+    try {
+      return await runDataTest(scans, session, node, conn);
+    } finally {
+      scans.end(node.uniqueId);
     }
-    if (compiled.probeSql && probeDecides(compiled.config, !!session.opts.storeFailures)) {
-      const missing = await probe(conn, compiled.probeSql);
-      if (missing === 0) return countedResult(compiled, 0, { probe: true });
-      // failures (or no answer): dbt's count from the test's own query
-      return exactResult(session, node as SqlNode, compiled, conn, { probe: true });
-    }
-    return runSingleTest(session, node as SqlNode, compiled, conn);
   };
+}
+
+async function runDataTest(scans: BatchScans, session: Session, node: ExecutableNode, conn: Connection): Promise<RunOutput> {
+  const compiled = await session.compile(node, conn);
+  const group = scans.groupOf(node.uniqueId);
+  if (group) {
+    const out = await scans.outcome(session, group, conn);
+    if (out.ok) {
+      const failures = out.counts.get(node.uniqueId) ?? 0;
+      const batch = { batched: true, batch_size: group.members.length };
+      // the shared scan only found that there are failures: count them as dbt does
+      if (failures > 0 && out.probes.has(node.uniqueId)) return exactResult(session, node as SqlNode, compiled, conn, batch);
+      return countedResult(compiled, failures, batch);
+    }
+  }
+  if (compiled.probeSql && probeDecides(compiled.config, !!session.opts.storeFailures)) {
+    const missing = await probe(conn, compiled.probeSql);
+    if (missing === 0) return countedResult(compiled, 0, { probe: true });
+    // failures (or no answer): dbt's count from the test's own query
+    return exactResult(session, node as SqlNode, compiled, conn, { probe: true });
+  }
+  return runSingleTest(session, node as SqlNode, compiled, conn);
 }
 
 /** A test decided by a failure count bmp computed itself (a shared scan, a probe): dbt's verdict over that count. */

@@ -27,7 +27,8 @@ export function testingPlugin(): BmpPlugin {
         const macro = registry.findTest(name, node.testMetadata?.namespace, node.packageName);
         return !registry.isGlobalDefault(macro, node.packageName);
       });
-      return { runners: { test: dataTestRunner(new BatchScans(plan)), unit_test: runUnitTest } };
+      const scans = new BatchScans(plan);
+      return { runners: { test: dataTestRunner(scans), unit_test: runUnitTest }, waitsOnRunningWork: (id) => scans.scanRunning(id) };
     },
   };
 }
