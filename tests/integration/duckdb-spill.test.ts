@@ -40,20 +40,28 @@ async function countAndSpill({ conn, dir }: Awaited<ReturnType<typeof openDb>>, 
   return { n: Number(row?.n), spilled: (profile.system_peak_temp_dir_size ?? 0) > 0 };
 }
 
-describe('DuckDB joins that spill keep every row', () => {
-  it('a semi join over 25 keys whose build side spills (3M rows, 60 MB limit)', async () => {
-    const db = await openDb('60MB');
-    await db.conn.run('create table t as select (i % 25)::int as a from range(3000000) tbl(i)');
-    await db.conn.run('create table u as select (i % 25)::int as b from range(3000000) tbl(i)');
-    const out = await countAndSpill(db, 'select count(*) as n from t where a in (select b from u)');
-    expect(out).toEqual({ n: 3_000_000, spilled: true });
-  });
+/** [what, memory limit, the tables, the query, its exact count] */
+const CASES: readonly [string, string, readonly string[], string, number][] = [
+  [
+    'a semi join over 25 keys whose build side spills (3M rows, 60 MB limit)',
+    '60MB',
+    ['create table t as select (i % 25)::int as a from range(3000000) tbl(i)', 'create table u as select (i % 25)::int as b from range(3000000) tbl(i)'],
+    'select count(*) as n from t where a in (select b from u)',
+    3_000_000,
+  ],
+  [
+    'a semi join whose build side holds half the probe keys (1M into 2M rows, 25 MB limit)',
+    '25MB',
+    ['create table build as select range % 2000 as k from range(1000000)', 'create table probe as select range % 4000 as k from range(2000000)'],
+    'select count(*) as n from probe where k in (select k from build)',
+    1_000_000,
+  ],
+];
 
-  it('a semi join whose build side holds half the probe keys (1M into 2M rows, 25 MB limit)', async () => {
-    const db = await openDb('25MB');
-    await db.conn.run('create table build as select range % 2000 as k from range(1000000)');
-    await db.conn.run('create table probe as select range % 4000 as k from range(2000000)');
-    const out = await countAndSpill(db, 'select count(*) as n from probe where k in (select k from build)');
-    expect(out).toEqual({ n: 1_000_000, spilled: true });
+describe('DuckDB joins that spill keep every row', () => {
+  it.each(CASES)('%s', async (_what, memoryLimit, tables, query, n) => {
+    const db = await openDb(memoryLimit);
+    for (const sql of tables) await db.conn.run(sql);
+    expect(await countAndSpill(db, query)).toEqual({ n, spilled: true });
   });
 });
