@@ -17,9 +17,9 @@
 -- Every measure reads memory_retention once (the view ltm_retention filters: a long-term
 -- memory's retention, 0 otherwise; the first night, creation and access times known at as_of are
 -- memory_replay's and stg_memories'): joining memory_replay, stg_memories and ltm_retention
--- computed both views for every memory and hashed a million rows twice (1M, 2 DuckDB threads,
--- medians of 4: 0.61-0.85 -> 0.50-0.55 CPU-s; the view is still computed for every memory, since
--- the three measures together need nearly all of them).
+-- computed both views for every memory and hashed a million rows twice (1M, 2 DuckDB threads:
+-- 0.56-0.95 -> 0.49-0.56 CPU-s; the view is still computed for every memory, since the three
+-- measures together need nearly all of them).
 with past_night as (
     select
         memory_id,
