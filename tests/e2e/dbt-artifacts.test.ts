@@ -6,12 +6,11 @@
  * Skips, saying so, where the compat folder is absent.
  */
 import Ajv2020 from 'ajv/dist/2020.js';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compatDir, NO_COMPAT } from '../helpers/compat.js';
-import { bmp, copyFixture, query, removeDir, ROOT } from '../helpers/project.js';
+import { bmp, copyFixture, copyPipeline, query, removeDir } from '../helpers/project.js';
 
 /**
  * The dbt artifact schemas bmp writes, by artifact file. A newer dbt schema is a change here (file
@@ -29,15 +28,6 @@ type Artifact = keyof typeof DBT_SCHEMAS;
 const compat = compatDir();
 if (!compat) console.warn(`dbt-artifacts.test.ts: ${NO_COMPAT}`);
 
-/** The flagship project (the repository's own) in a temp folder. */
-function copyFlagship(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bmp-flagship-'));
-  for (const p of ['project.yml', 'profiles.yml', 'models', 'macros']) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
-  mkdirSync(join(dir, 'tests'));
-  cpSync(join(ROOT, 'tests/sql'), join(dir, 'tests/sql'), { recursive: true });
-  return dir;
-}
-
 const read = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, 'target', file), 'utf8'));
 
 describe.skipIf(!compat)('dbt artifact schemas', () => {
@@ -52,7 +42,7 @@ describe.skipIf(!compat)('dbt artifact schemas', () => {
       expect(schema.$id, `${file} is the schema this test names`).toBe(id);
       validators.set(artifact, ajv.compile(schema));
     }
-    projects.set('flagship', copyFlagship());
+    projects.set('flagship', copyPipeline('bmp-flagship-'));
     for (const name of ['interop', 'basic', 'testing-shop', 'compile', 'llm-basic', 'incremental-events', 'packages']) projects.set(name, copyFixture(name));
     for (const [name, dir] of projects) {
       const built = bmp(['build', '--project-dir', dir]);

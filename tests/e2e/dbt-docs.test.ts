@@ -5,7 +5,7 @@
  * descriptions from the manifest) and their lineage, in headless Chromium.
  * Skips where the compat folder is absent; BMP_SKIP_BROWSER=1 skips it like the other browser test.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { gunzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compatDir, NO_COMPAT } from '../helpers/compat.js';
-import { bmp, removeDir, ROOT } from '../helpers/project.js';
+import { bmp, copyPipeline, removeDir, ROOT } from '../helpers/project.js';
 
 const compat = compatDir();
 const page_ = compat ? join(compat, 'dbt-docs', 'index.html.gz') : undefined;
@@ -42,10 +42,7 @@ describe.skipIf(skip)('the official dbt-docs site reads bmp artifacts', () => {
   let catalog: { nodes: Record<string, { columns: Record<string, { type: string; index: number }> }> };
 
   beforeAll(async () => {
-    project = mkdtempSync(join(tmpdir(), 'bmp-dbt-docs-'));
-    for (const p of ['project.yml', 'profiles.yml', 'models', 'macros']) cpSync(join(ROOT, p), join(project, p), { recursive: true });
-    mkdirSync(join(project, 'tests'));
-    cpSync(join(ROOT, 'tests/sql'), join(project, 'tests/sql'), { recursive: true });
+    project = copyPipeline('bmp-dbt-docs-');
     for (const args of [['build'], ['docs', 'generate']]) {
       const r = bmp([...args, '--project-dir', project]);
       expect(r.code, r.stdout + r.stderr).toBe(0);

@@ -5,11 +5,10 @@
  * build must be green (unit tests and behavioural tests included), the LLM columns must hold the
  * cached answers, and a rebuild (incremental, then full) must ask the provider for nothing.
  */
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bmpAsync, query, removeDir, ROOT } from '../helpers/project.js';
+import { bmpAsync, copyPipeline, query, removeDir } from '../helpers/project.js';
 
 interface Result {
   readonly unique_id: string;
@@ -21,8 +20,7 @@ interface Result {
 let dir: string;
 let db: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bmp-pipeline-llm-'));
-  for (const p of ['project.yml', 'profiles.yml', 'models', 'macros', 'tests/sql']) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
+  dir = copyPipeline('bmp-pipeline-llm-');
   db = join(dir, 'llm.duckdb');
 });
 afterAll(() => removeDir(dir));

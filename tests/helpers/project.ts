@@ -87,6 +87,16 @@ export function copyFixture(name: string): string {
   return tempProject({}, { fixture: name }).dir;
 }
 
+/**
+ * A fresh copy of the Biological Memory Pipeline (the repository's own project.yml, profiles.yml,
+ * models, macros and tests/sql) in a temp folder named after `prefix`; returns the folder.
+ */
+export function copyPipeline(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (const p of ['project.yml', 'profiles.yml', 'models', 'macros', 'tests/sql']) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
+  return dir;
+}
+
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,9 +1,8 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute } from '../../src/tasks/index.js';
-import { ROOT, removeDir } from '../helpers/project.js';
+import { copyPipeline, removeDir, ROOT } from '../helpers/project.js';
 
 /**
  * Each behavioural test of the Biological Memory Pipeline (tests/sql/behaviour) holds the pipeline
@@ -26,8 +25,7 @@ const BEHAVIOUR_TESTS = readdirSync(join(ROOT, 'tests/sql/behaviour')).filter((f
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bmp-ablation-'));
-  for (const p of ['project.yml', 'profiles.yml', 'models', 'macros', 'tests/sql']) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
+  dir = copyPipeline('bmp-ablation-');
 });
 afterAll(() => removeDir(dir));
 

@@ -1,10 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, execute, show } from '../../src/tasks/index.js';
-import { ROOT, removeDir } from '../helpers/project.js';
+import { copyPipeline, removeDir } from '../helpers/project.js';
 
 /**
  * The Biological Memory Pipeline at the repository top level, built by the real engine into temp
@@ -12,8 +11,7 @@ import { ROOT, removeDir } from '../helpers/project.js';
  */
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bmp-pipeline-'));
-  for (const p of ['project.yml', 'profiles.yml', 'models', 'macros', 'tests/sql']) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
+  dir = copyPipeline('bmp-pipeline-');
 });
 afterAll(() => removeDir(dir));
 
