@@ -461,6 +461,12 @@ export interface EngineAdapter extends EngineDialect {
   version(): Promise<string>;
   /** What the engine's memory holds now, for a scheduler deciding whether a second query fits beside a running one. */
   memoryInUse(): Promise<EngineMemory>;
+  /**
+   * Lets the engine keep up to `bytes` of the memory its queries free for its next queries, instead
+   * of handing it back to the system (DuckDB: `block_allocator_memory`, which can only grow).
+   * Answers whether it now keeps more than before.
+   */
+  keepFreedMemory(bytes: number): Promise<boolean>;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseByteSize } from '../adapters/duckdb/adapter.js';
 import type { EngineMemory } from '../adapters/engine.js';
-import { MemoryWatch, roomBeside } from './memory-gate.js';
+import { freedMemoryToKeep, isLarge, MemoryWatch, roomBeside } from './memory-gate.js';
 
 const GiB = 2 ** 30;
 
@@ -15,7 +15,53 @@ describe('roomBeside', () => {
   });
 });
 
+describe('isLarge and freedMemoryToKeep', () => {
+  it('counts a run large once running queries hold a thirty-second of the limit, and keeps a quarter of the limit, at most 1 GiB', () => {
+    expect(isLarge({ working: 0.12 * GiB, spilled: 0, limit: 4 * GiB })).toBe(false);
+    expect(isLarge({ working: 0.125 * GiB, spilled: 0, limit: 4 * GiB })).toBe(true);
+    expect(isLarge({ working: 0.2 * GiB, spilled: 0, limit: 4 * GiB }, 1 / 16)).toBe(false);
+    expect(isLarge({ working: 9 * GiB, spilled: 0, limit: undefined })).toBe(false);
+    expect(freedMemoryToKeep(2 * GiB)).toBe(0.5 * GiB);
+    expect(freedMemoryToKeep(4 * GiB)).toBe(GiB);
+    expect(freedMemoryToKeep(20 * GiB)).toBe(GiB);
+  });
+});
+
 describe('MemoryWatch', () => {
+  it('tells once when the run proves large, and counts memory running short as large', async () => {
+    const reads: EngineMemory[] = [
+      { working: 0.05 * GiB, spilled: 0, limit: 4 * GiB },
+      { working: 0.2 * GiB, spilled: 0, limit: 4 * GiB },
+      { working: 0.3 * GiB, spilled: 0, limit: 4 * GiB },
+    ];
+    let i = 0;
+    const large: EngineMemory[] = [];
+    const w = MemoryWatch.start(async () => reads[Math.min(i++, reads.length - 1)]!, { everyMs: 60_000, onLarge: (m) => void large.push(m) });
+    try {
+      await w.check();
+      expect(large).toEqual([]);
+      await w.check();
+      await w.check();
+      expect(large).toEqual([reads[1]]);
+      expect(w.roomBeside()).toBe(true);
+    } finally {
+      w.stop();
+    }
+    // a spill before any read held a thirty-second of the limit: large, then short, in that order
+    const order: string[] = [];
+    const spilled = MemoryWatch.start(async () => ({ working: 0.01 * GiB, spilled: 1, limit: 4 * GiB }), {
+      everyMs: 60_000,
+      onLarge: async () => {
+        await new Promise((r) => setTimeout(r, 5));
+        order.push('large');
+      },
+      onShort: () => order.push('short'),
+    });
+    await spilled.check();
+    expect(order).toEqual(['large', 'short']);
+    expect(spilled.roomBeside()).toBe(false);
+  });
+
   it('answers yes until a read finds memory short, then no for the rest of the run, reporting it once', async () => {
     const reads: EngineMemory[] = [
       { working: 1 * GiB, spilled: 0, limit: 4 * GiB },

@@ -11,6 +11,14 @@
  * not only when a node starts: two large nodes often become ready at the same instant, when the
  * pool is empty, and the evidence (a spill, a query holding half the limit) comes from the nodes
  * before them.
+ *
+ * The same reads tell a large run from a small one: once running queries hold a thirty-second of
+ * the limit, the engine is asked to keep memory its queries free for the next ones
+ * ({@link freedMemoryToKeep}). DuckDB otherwise hands freed buffer memory back to the system and
+ * faults it in again page by page for the next query: at 1M memories the pipeline took ~0.85M
+ * page faults and ~2.5 s of system CPU. Keeping it from the start costs a small run more than it
+ * saves (the pool touches whole blocks: 10k +5% wall, 100k no gain), so it starts only when the
+ * run has shown it is large (docs/BENCHMARKS.md, nineteenth session).
  */
 import type { EngineMemory } from '../adapters/engine.js';
 
@@ -21,10 +29,30 @@ export interface MemoryWatchOptions {
   readonly workingShare?: number;
   /** Called once, when memory first runs short, with what was read. */
   readonly onShort?: (m: EngineMemory) => void;
+  /** Share of the limit running queries hold when the run counts as large (default {@link DEFAULT_LARGE_SHARE}). */
+  readonly largeShare?: number;
+  /** Called once, when the run first counts as large (at the latest when memory runs short), with what was read. */
+  readonly onLarge?: (m: EngineMemory) => void | Promise<void>;
 }
 
 /** Half the limit: beside a query holding that much, another could not get as much without spilling. */
 export const DEFAULT_WORKING_SHARE = 0.5;
+
+/**
+ * A thirty-second of the limit (128 MB of the pipeline's 4 GB): the pipeline's queries hold at
+ * most ~60 MB at 10k memories, and pass 128 MB ~1.3 s into a 1M build.
+ */
+export const DEFAULT_LARGE_SHARE = 1 / 32;
+
+/** The most freed memory a large run keeps: a quarter of the limit, at most 1 GiB (the process then holds at most that much beyond what its queries use). */
+export function freedMemoryToKeep(limit: number): number {
+  return Math.min(2 ** 30, Math.floor(limit / 4));
+}
+
+/** Whether running queries hold enough of the limit for the run to count as large. */
+export function isLarge(m: EngineMemory, largeShare: number = DEFAULT_LARGE_SHARE): boolean {
+  return m.limit !== undefined && m.limit > 0 && m.working >= largeShare * m.limit;
+}
 
 /** Whether the memory read leaves room for a second query beside the running ones. */
 export function roomBeside(m: EngineMemory, workingShare: number = DEFAULT_WORKING_SHARE): boolean {
@@ -32,9 +60,10 @@ export function roomBeside(m: EngineMemory, workingShare: number = DEFAULT_WORKI
   return m.spilled === 0 && m.working < workingShare * m.limit;
 }
 
-/** Watches an engine's memory during a run and answers whether a node may start beside others. */
+/** Watches an engine's memory during a run: answers whether a node may start beside others, and tells once when the run proves large. */
 export class MemoryWatch {
   private short = false;
+  private large = false;
   private reading = false;
   /** Set by {@link start}; cleared when the watch stops (asked to, or memory ran short). */
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -65,7 +94,15 @@ export class MemoryWatch {
     try {
       const m = await this.read();
       // a read that ends after the watch stopped reports nothing
-      if (this.timer && !roomBeside(m, this.o.workingShare)) {
+      if (!this.timer) return;
+      const short = !roomBeside(m, this.o.workingShare);
+      // memory short (a query holding half the limit, or a spill) is a large run too
+      if (!this.large && (short || isLarge(m, this.o.largeShare))) {
+        this.large = true;
+        // awaited: the next read waits for it (one query at a time on the watch's connection)
+        await this.o.onLarge?.(m);
+      }
+      if (short && this.timer) {
         this.short = true;
         this.stop();
         this.o.onShort?.(m);

@@ -5,7 +5,7 @@ import { firstLine, preloadDuckdb } from '../adapters/duckdb/index.js';
 import { warningOutcome, type LoadedConfig, type WarnErrorPolicy } from '../config/index.js';
 import { BmpError, ConfigError, didYouMean } from '../errors.js';
 import { renderOperation } from '../compile/index.js';
-import { DEADLOCK, MemoryWatch, openSession, pluginTemplateGlobals, schedule, Warehouse, type EarlyWarehouse, type Session } from '../execute/index.js';
+import { DEADLOCK, freedMemoryToKeep, MemoryWatch, openSession, pluginTemplateGlobals, schedule, Warehouse, type EarlyWarehouse, type Session } from '../execute/index.js';
 import { MATERIALIZATIONS, reconcileExternal } from '../materializations/index.js';
 import type { ExecutableNode, ResourceType } from '../manifest/types.js';
 import { batchedSink, nullSink, RunResultsWriter, type BatchedSink, type NodeResult } from '../report/index.js';
@@ -151,7 +151,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: BatchedS
     }
     const failFast = !!opts.failFast;
     const { extraEdges, parentsOf } = command === 'build' ? buildOrdering(project, ids) : { extraEdges: [], parentsOf: undefined };
-    watch = await watchMemory(session, emit);
+    watch = await watchMemory(session, emit, project.cfg.target.settings);
     await schedule({
       ids,
       graph: project.graph,
@@ -435,20 +435,29 @@ function ancestorsOf(graph: LoadedProject['graph'], id: string): Set<string> {
 }
 
 /**
- * With more than one thread, the engine's memory is watched on a connection of its own: once a
- * query spills or holds half the memory limit, nodes run one at a time (execute/memory-gate.ts).
+ * The engine's memory is watched on a connection of its own (execute/memory-gate.ts): with more
+ * than one thread, once a query spills or holds half the memory limit, nodes run one at a time;
+ * once the run proves large, the engine keeps the memory its queries free for the next ones —
+ * unless the profile's settings say how much it keeps (`block_allocator_memory`).
  */
-async function watchMemory(session: Session, emit: BatchedSink): Promise<MemoryWatch | undefined> {
-  if (session.conns.length < 2 || !session.db) return undefined;
+async function watchMemory(session: Session, emit: BatchedSink, settings: Readonly<Record<string, unknown>>): Promise<MemoryWatch | undefined> {
+  const gate = session.conns.length > 1;
+  const keep = !Object.keys(settings).some((k) => k.toLowerCase() === 'block_allocator_memory');
+  if (!session.db || (!gate && !keep)) return undefined;
   const conn = await session.db.connect({ silent: true });
+  const log = (message: string) => emit({ code: 'Q004', type: 'log', info: false, message });
   return MemoryWatch.start(() => conn.adapter.memoryInUse(), {
-    onShort: (m) =>
-      emit({
-        code: 'Q004',
-        type: 'log',
-        info: false,
-        message: `memory is short (${gib(m.working)} GiB held by running queries, ${gib(m.spilled)} GiB spilled, limit ${gib(m.limit ?? 0)} GiB): nodes run one at a time from now on`,
-      }),
+    onShort: gate
+      ? (m) => log(`memory is short (${gib(m.working)} GiB held by running queries, ${gib(m.spilled)} GiB spilled, limit ${gib(m.limit ?? 0)} GiB): nodes run one at a time from now on`)
+      : undefined,
+    onLarge: keep
+      ? async (m) => {
+          const bytes = freedMemoryToKeep(m.limit!);
+          if (await conn.adapter.keepFreedMemory(bytes)) {
+            log(`a large run (${gib(m.working)} GiB held by running queries, limit ${gib(m.limit!)} GiB): the engine keeps up to ${gib(bytes)} GiB of the memory its queries free, for the next ones`);
+          }
+        }
+      : undefined,
   });
 }
 

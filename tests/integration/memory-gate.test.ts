@@ -12,7 +12,7 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-const profile = (memoryLimit: string) => `p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: p.duckdb\n      threads: 2\n      settings: {memory_limit: ${memoryLimit}, threads: 2}\n`;
+const profile = (memoryLimit: string, more = '') => `p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: p.duckdb\n      threads: 2\n      settings: {memory_limit: ${memoryLimit}, threads: 2${more}}\n`;
 
 // a sort of 2M rows of 32-character strings: ~130 MB of working memory, over a 96 MB limit (it spills; a tighter limit leaves too little for the
 // parts of a query that cannot spill, and it fails with Out of Memory on a loaded machine), and
@@ -43,14 +43,14 @@ const overlapping = (xs: readonly Interval[]): [string, string][] => {
 };
 
 /** `bmp run` of big and its three children (two threads) under `memoryLimit`: the result, the debug lines saying memory is short, and which children overlapped. */
-async function runChildren(memoryLimit: string) {
-  const p = tempProject({ 'profiles.yml': profile(memoryLimit), 'models/big.sql': BIG, 'models/a.sql': CHILD, 'models/b.sql': CHILD, 'models/c.sql': CHILD }, { threads: 2 });
+async function runChildren(memoryLimit: string, moreSettings = '') {
+  const p = tempProject({ 'profiles.yml': profile(memoryLimit, moreSettings), 'models/big.sql': BIG, 'models/a.sql': CHILD, 'models/b.sql': CHILD, 'models/c.sql': CHILD }, { threads: 2 });
   cleanups.push(p.remove);
   const events: BmpEvent[] = [];
   const out = await p.run('run', { emit: (e) => events.push(e) });
   expect(out.results.filter((r) => r.status !== 'success').map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
-  const short = events.filter((e) => e.type === 'log' && e.message.startsWith('memory is short'));
-  return { p, out, short, overlaps: overlapping(executeIntervals(out.results, ['a', 'b', 'c'])) };
+  const lines = (start: string) => events.filter((e) => e.type === 'log' && e.message.startsWith(start));
+  return { p, out, short: lines('memory is short'), large: lines('a large run'), overlaps: overlapping(executeIntervals(out.results, ['a', 'b', 'c'])) };
 }
 
 describe('memory-aware starts', () => {
@@ -68,6 +68,46 @@ describe('memory-aware starts', () => {
     expect(short).toEqual([]);
     // two threads, three children ready at once: two of them ran together
     expect(overlaps.length).toBeGreaterThan(0);
+  });
+});
+
+describe('freed memory kept by a large run', () => {
+  it('has DuckDB keep freed memory once queries hold a thirty-second of the limit, and says so once in the debug log', async () => {
+    // the sorts hold ~130 MB, over 2 GB / 32; a quarter of the limit as DuckDB prints it (1.8 GiB) is kept
+    const { out, large } = await runChildren('2GB');
+    expect(out.exitCode).toBe(0);
+    expect(large).toHaveLength(1);
+    expect((large[0] as { message: string }).message).toMatch(/the engine keeps up to 0\.4\d GiB of the memory its queries free/);
+  });
+
+  it('leaves it to the profile when the profile sets block_allocator_memory, and does nothing in a small run', async () => {
+    const { out, large } = await runChildren('2GB', ', block_allocator_memory: 0MB');
+    expect(out.exitCode).toBe(0);
+    expect(large).toEqual([]);
+    const small = tempProject({ 'profiles.yml': profile('2GB'), 'models/a.sql': 'select range as r from range(1000)', 'models/b.sql': "select * from {{ ref('a') }}" }, { threads: 2 });
+    cleanups.push(small.remove);
+    const events: BmpEvent[] = [];
+    expect((await small.run('run', { emit: (e) => events.push(e) })).exitCode).toBe(0);
+    expect(events.filter((e) => e.type === 'log' && e.message.startsWith('a large run'))).toEqual([]);
+  });
+});
+
+describe('keepFreedMemory (DuckDB)', () => {
+  it('raises block_allocator_memory, and never lowers it', async () => {
+    const { Database } = await import('../../src/adapters/duckdb/index.js');
+    const db = await Database.open({ path: ':memory:', settings: { memory_limit: '1GB', threads: 2 } });
+    try {
+      const conn = await db.connect();
+      const setting = async () => String((await conn.rows<{ v: string }>("select current_setting('block_allocator_memory') as v"))[0]!.v);
+      expect(await setting()).toBe('0 bytes');
+      expect(await conn.adapter.keepFreedMemory(64 * 2 ** 20)).toBe(true);
+      expect(await setting()).toBe('64.0 MiB');
+      expect(await conn.adapter.keepFreedMemory(64 * 2 ** 20)).toBe(false);
+      expect(await conn.adapter.keepFreedMemory(32 * 2 ** 20)).toBe(false);
+      expect(await setting()).toBe('64.0 MiB');
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -237,6 +237,9 @@ class RecordingEngine implements EngineAdapter {
   memoryInUse(): Promise<EngineMemory> {
     return this.read('memoryInUse', { working: 0, spilled: 0, limit: undefined });
   }
+  keepFreedMemory(): Promise<boolean> {
+    return this.read('keepFreedMemory', false);
+  }
 }
 
 const relation: Relation = { database: 'db', schema: 'main', identifier: 'm' };

@@ -48,7 +48,7 @@ import {
   type Step,
 } from '../engine.js';
 import type { Connection } from './connection.js';
-import { CHECKPOINT_SQL, duplicateKeysSql, setThreadsSql, THREADS_SETTING_SQL, LIST_INDEXES_SQL, LIST_RELATIONS_SQL, LIST_SCHEMAS_SQL, MEMORY_IN_USE_SQL, partitionCountsSql, RELATION_KIND_SQL, VERSION_SQL } from './catalog-sql.js';
+import { CHECKPOINT_SQL, duplicateKeysSql, KEPT_FREED_MEMORY_SQL, keepFreedMemorySql, setThreadsSql, THREADS_SETTING_SQL, LIST_INDEXES_SQL, LIST_RELATIONS_SQL, LIST_SCHEMAS_SQL, MEMORY_IN_USE_SQL, partitionCountsSql, RELATION_KIND_SQL, VERSION_SQL } from './catalog-sql.js';
 import { copySql, filesReader, filesViewSelect } from './external-sql.js';
 import { indexKeyList, splitKeys } from './index-keys.js';
 import { affectedPartitionsMetaStatements, affectedPartitionsSql, affectedRangeSql, appendSql, deleteInsertSql, duplicateKeyExampleSql, indexViolationsSql, inspectBatchSql, insertNewKeysSql, insertOverwriteSql, mergeFromSelectSql, mergeMatchesSql, newKeysRefusal, mergeSql, replaceWindowSql, touchedRowsPredicate } from './incremental-sql.js';
@@ -478,6 +478,13 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
   async memoryInUse(): Promise<EngineMemory> {
     const [row] = await this.conn.rows<{ working: number; spilled: number; memory_limit: string }>(MEMORY_IN_USE_SQL);
     return { working: Number(row?.working ?? 0), spilled: Number(row?.spilled ?? 0), limit: parseByteSize(String(row?.memory_limit ?? '')) };
+  }
+
+  async keepFreedMemory(bytes: number): Promise<boolean> {
+    const [row] = await this.conn.rows<{ v: string }>(KEPT_FREED_MEMORY_SQL);
+    if ((parseByteSize(String(row?.v ?? '')) ?? 0) >= bytes - 2 ** 20) return false;
+    await this.conn.run(keepFreedMemorySql(bytes));
+    return true;
   }
 }
 

@@ -55,6 +55,10 @@ export const CHECKPOINT_SQL = 'checkpoint';
 export const THREADS_SETTING_SQL = "select current_setting('threads') as n";
 export const setThreadsSql = (n: number): string => `set threads = ${Math.max(1, Math.trunc(n))}`;
 export const VERSION_SQL = 'select version() as v';
+/** How much freed buffer memory DuckDB keeps for reuse (its block allocator; `0 bytes`: none, the default). */
+export const KEPT_FREED_MEMORY_SQL = "select current_setting('block_allocator_memory') as v";
+/** Keeps up to `bytes` (whole MiB) of freed buffer memory for reuse; DuckDB refuses to lower it. */
+export const keepFreedMemorySql = (bytes: number): string => `set global block_allocator_memory = '${Math.max(0, Math.floor(bytes / 2 ** 20))}MiB'`;
 
 /**
  * The buffer manager's memory (`duckdb_memory()`) held by running queries — every tag but the
