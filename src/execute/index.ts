@@ -1,6 +1,6 @@
 /** execute: the scheduler, the plugin contract and the session that runs nodes against DuckDB. */
 export { schedule, dependencyMap, DEADLOCK, type ScheduleOptions } from './scheduler.js';
-export { freedMemoryToKeep, isLarge, MemoryWatch, roomBeside, type MemoryWatchOptions } from './memory-gate.js';
+export { freedMemoryToKeep, MemoryWatch, roomBeside, type MemoryWatchOptions } from './memory-gate.js';
 export { Session, openSession, type SessionOptions, type SessionProject, type OpenedSession } from './session.js';
 export { runRelation, jinjaMaterializationOf } from './run-relation.js';
 export { Warehouse, type EarlyWarehouse, type WarehouseMode, type WarehouseOptions } from './warehouse.js';

@@ -16,9 +16,10 @@
  * the limit, the engine is asked to keep memory its queries free for the next ones
  * ({@link freedMemoryToKeep}). DuckDB otherwise hands freed buffer memory back to the system and
  * faults it in again page by page for the next query: at 1M memories the pipeline took ~0.85M
- * page faults and ~2.5 s of system CPU. Keeping it from the start costs a small run more than it
- * saves (the pool touches whole blocks: 10k +5% wall, 100k no gain), so it starts only when the
- * run has shown it is large (docs/BENCHMARKS.md, nineteenth session).
+ * page faults and ~2.5 s of system CPU, and keeping freed memory saves a quarter of both (~1.5% of
+ * the build). Keeping it from the start costs a small run more than it saves (the pool touches
+ * whole blocks: 10k +5% wall, 100k no gain), so it starts only when the run has shown it is large
+ * (docs/BENCHMARKS.md, nineteenth session).
  */
 import type { EngineMemory } from '../adapters/engine.js';
 
@@ -44,7 +45,7 @@ export const DEFAULT_WORKING_SHARE = 0.5;
  */
 export const DEFAULT_LARGE_SHARE = 1 / 32;
 
-/** The most freed memory a large run keeps: a quarter of the limit, at most 1 GiB (the process then holds at most that much beyond what its queries use). */
+/** The most freed memory a large run keeps: a quarter of the limit, at most 1 GiB (memory the process may hold beyond what its queries use, until it exits). */
 export function freedMemoryToKeep(limit: number): number {
   return Math.min(2 ** 30, Math.floor(limit / 4));
 }

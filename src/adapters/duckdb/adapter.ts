@@ -482,6 +482,7 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
 
   async keepFreedMemory(bytes: number): Promise<boolean> {
     const [row] = await this.conn.rows<{ v: string }>(KEPT_FREED_MEMORY_SQL);
+    // DuckDB prints the setting rounded (`953.6 MiB`): within 1 MiB counts as already kept
     if ((parseByteSize(String(row?.v ?? '')) ?? 0) >= bytes - 2 ** 20) return false;
     await this.conn.run(keepFreedMemorySql(bytes));
     return true;
