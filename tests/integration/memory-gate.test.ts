@@ -4,6 +4,7 @@
  * reading is what DuckDB holds.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Connection } from '../../src/adapters/duckdb/index.js';
 import type { BmpEvent } from '../../src/report/index.js';
 import { tempProject } from '../helpers/project.js';
 
@@ -92,12 +93,20 @@ describe('freed memory kept by a large run', () => {
   });
 });
 
+/** Runs `use` on a connection of an in-memory DuckDB with a 1 GB memory limit, closed after. */
+async function withDuckDb(use: (conn: Connection) => Promise<void>): Promise<void> {
+  const { Database } = await import('../../src/adapters/duckdb/index.js');
+  const db = await Database.open({ path: ':memory:', settings: { memory_limit: '1GB', threads: 2 } });
+  try {
+    await use(await db.connect());
+  } finally {
+    db.close();
+  }
+}
+
 describe('keepFreedMemory (DuckDB)', () => {
   it('raises block_allocator_memory, and never lowers it', async () => {
-    const { Database } = await import('../../src/adapters/duckdb/index.js');
-    const db = await Database.open({ path: ':memory:', settings: { memory_limit: '1GB', threads: 2 } });
-    try {
-      const conn = await db.connect();
+    await withDuckDb(async (conn) => {
       const setting = async () => String((await conn.rows<{ v: string }>("select current_setting('block_allocator_memory') as v"))[0]!.v);
       expect(await setting()).toBe('0 bytes');
       expect(await conn.adapter.keepFreedMemory(64 * 2 ** 20)).toBe(true);
@@ -105,18 +114,13 @@ describe('keepFreedMemory (DuckDB)', () => {
       expect(await conn.adapter.keepFreedMemory(64 * 2 ** 20)).toBe(false);
       expect(await conn.adapter.keepFreedMemory(32 * 2 ** 20)).toBe(false);
       expect(await setting()).toBe('64.0 MiB');
-    } finally {
-      db.close();
-    }
+    });
   });
 });
 
 describe('memoryInUse (DuckDB)', () => {
   it('reads the limit the profile set and counts a temp table as working memory', async () => {
-    const { Database } = await import('../../src/adapters/duckdb/index.js');
-    const db = await Database.open({ path: ':memory:', settings: { memory_limit: '1GB', threads: 2 } });
-    try {
-      const conn = await db.connect();
+    await withDuckDb(async (conn) => {
       const before = await conn.adapter.memoryInUse();
       expect(before.limit).toBeGreaterThan(0.9e9);
       expect(before.limit).toBeLessThan(1.1e9);
@@ -124,8 +128,6 @@ describe('memoryInUse (DuckDB)', () => {
       const after = await conn.adapter.memoryInUse();
       expect(after.working).toBeGreaterThan(before.working + 20e6);
       expect(after.spilled).toBe(0);
-    } finally {
-      db.close();
-    }
+    });
   });
 });
