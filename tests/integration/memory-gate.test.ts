@@ -43,6 +43,9 @@ const overlapping = (xs: readonly Interval[]): [string, string][] => {
   return out;
 };
 
+/** The debug lines among `events` that start with `start`. */
+const logLines = (events: readonly BmpEvent[], start: string) => events.filter((e) => e.type === 'log' && e.message.startsWith(start));
+
 /** `bmp run` of big and its three children (two threads) under `memoryLimit`: the result, the debug lines saying memory is short, and which children overlapped. */
 async function runChildren(memoryLimit: string, moreSettings = '') {
   const p = tempProject({ 'profiles.yml': profile(memoryLimit, moreSettings), 'models/big.sql': BIG, 'models/a.sql': CHILD, 'models/b.sql': CHILD, 'models/c.sql': CHILD }, { threads: 2 });
@@ -50,8 +53,7 @@ async function runChildren(memoryLimit: string, moreSettings = '') {
   const events: BmpEvent[] = [];
   const out = await p.run('run', { emit: (e) => events.push(e) });
   expect(out.results.filter((r) => r.status !== 'success').map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
-  const lines = (start: string) => events.filter((e) => e.type === 'log' && e.message.startsWith(start));
-  return { p, out, short: lines('memory is short'), large: lines('a large run'), overlaps: overlapping(executeIntervals(out.results, ['a', 'b', 'c'])) };
+  return { p, out, short: logLines(events, 'memory is short'), large: logLines(events, 'a large run'), overlaps: overlapping(executeIntervals(out.results, ['a', 'b', 'c'])) };
 }
 
 describe('memory-aware starts', () => {
@@ -89,7 +91,7 @@ describe('freed memory kept by a large run', () => {
     cleanups.push(small.remove);
     const events: BmpEvent[] = [];
     expect((await small.run('run', { emit: (e) => events.push(e) })).exitCode).toBe(0);
-    expect(events.filter((e) => e.type === 'log' && e.message.startsWith('a large run'))).toEqual([]);
+    expect(logLines(events, 'a large run')).toEqual([]);
   });
 });
 
