@@ -1,4 +1,5 @@
 import type { Connection } from './connection.js';
+import { VIEW_TEXTS_SQL } from './catalog-sql.js';
 import { quoteIdent } from './sql.js';
 
 export interface CatalogColumn {
@@ -29,6 +30,8 @@ export function relationKey(schema: string, identifier: string): string {
  */
 export class Catalog {
   private readonly relations = new Map<string, CatalogRelation>();
+  /** DuckDB's text of each view (`CREATE VIEW name AS ...;`), read the first time a view node asks. */
+  private viewTexts?: Promise<Map<string, string>>;
 
   static async read(conn: Connection, schemas?: readonly string[]): Promise<Catalog> {
     const catalog = new Catalog();
@@ -137,7 +140,22 @@ export class Catalog {
 
   /** Records a relation this run built; its columns are read only if someone asks (see refresh). */
   markBuilt(database: string, schema: string, identifier: string, kind: 'table' | 'view'): void {
-    this.relations.set(relationKey(schema, identifier), { database, schema, identifier, kind, columns: [], columnsStale: true });
+    const key = relationKey(schema, identifier);
+    this.relations.set(key, { database, schema, identifier, kind, columns: [], columnsStale: true });
+    // what was read of it before is not what it is now
+    void this.viewTexts?.then((texts) => texts.delete(key));
+  }
+
+  /**
+   * DuckDB's stored text of a view that existed when the first view node of this run asked (one
+   * read of every view's text, `duckdb_views().sql`, which DuckDB writes out for each view it
+   * lists); undefined for a relation that is no view or was built since.
+   */
+  async viewText(conn: Connection, schema: string, identifier: string): Promise<string | undefined> {
+    this.viewTexts ??= conn
+      .rows<{ schema_name: string; view_name: string; sql: string }>(VIEW_TEXTS_SQL)
+      .then((rows) => new Map(rows.map((r) => [relationKey(r.schema_name, r.view_name), r.sql])));
+    return (await this.viewTexts).get(relationKey(schema, identifier));
   }
 
   forget(schema: string, identifier: string): void {
