@@ -34,7 +34,7 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
     compiled,
     relation: rel,
     existing: existingFresh,
-    storedView: () => session.catalog.viewText(conn, rel.schema, rel.identifier),
+    storedView: () => session.catalog.viewText(conn, rel),
     adapter: conn.adapter,
     catalog: session.catalog,
     fullRefresh: !!session.opts.fullRefresh,

@@ -64,7 +64,7 @@ describe('DuckDbAdapter', () => {
     for (const v of views) await conn.adapter.atomically(none, conn.adapter.replaceView(v, select));
     const catalog = await Catalog.read(conn);
     for (const v of views) {
-      const stored = (await catalog.viewText(conn, v.schema, v.identifier))!;
+      const stored = (await catalog.viewText(conn, v))!;
       expect(stored).toMatch(/^CREATE VIEW /);
       expect(await conn.adapter.viewHolds(stored, select)).toBe(true);
       // spacing and comments are not the query
@@ -77,13 +77,21 @@ describe('DuckDbAdapter', () => {
     await conn.run('create view main.renamed (a, b) as select 1, 2');
     await conn.run('create view main.tail as select 1 as a, 2 as b');
     const later = await Catalog.read(conn);
-    expect(await conn.adapter.viewHolds((await later.viewText(conn, 'main', 'renamed'))!, 'select 1, 2')).toBe(false);
-    expect(await conn.adapter.viewHolds((await later.viewText(conn, 'main', 'tail'))!, 'select 1 as a, 2 as b')).toBe(true);
+    const mem = { database: 'memory', schema: 'main' };
+    expect(await conn.adapter.viewHolds((await later.viewText(conn, { ...mem, identifier: 'renamed' }))!, 'select 1, 2')).toBe(false);
+    expect(await conn.adapter.viewHolds((await later.viewText(conn, { ...mem, identifier: 'tail' }))!, 'select 1 as a, 2 as b')).toBe(true);
     // a relation built in this run has no stored text to compare with; a table has none
     later.markBuilt('memory', 'main', 'tail', 'view');
-    expect(await later.viewText(conn, 'main', 'tail')).toBeUndefined();
+    expect(await later.viewText(conn, { ...mem, identifier: 'tail' })).toBeUndefined();
     await conn.run('create table main.tbl as select 1 as a');
-    expect(await (await Catalog.read(conn)).viewText(conn, 'main', 'tbl')).toBeUndefined();
+    expect(await (await Catalog.read(conn)).viewText(conn, { ...mem, identifier: 'tbl' })).toBeUndefined();
+    // the same names in another (attached) database are another view
+    await conn.run("attach ':memory:' as other");
+    await conn.run('create view other.main.tail as select 1 as a, 2 as b');
+    const both = await Catalog.read(conn);
+    expect(await both.viewText(conn, { ...mem, identifier: 'tail' })).toBe('CREATE VIEW tail AS SELECT 1 AS a, 2 AS b;');
+    expect(await both.viewText(conn, { database: 'other', schema: 'main', identifier: 'tail' })).toMatch(/^CREATE VIEW /);
+    expect(await both.viewText(conn, { database: 'other', schema: 'main', identifier: 'renamed' })).toBeUndefined();
   });
 
   it('a failing post-hook rolls everything back: the previous relation stays', async () => {
