@@ -157,9 +157,7 @@ export class Catalog {
   async viewText(conn: Connection, rel: { readonly database: string; readonly schema: string; readonly identifier: string }): Promise<string | undefined> {
     this.viewTexts ??= conn
       .rows<{ database_name: string; schema_name: string; view_name: string; sql: string }>(VIEW_TEXTS_SQL)
-      .then((rows) => new Map(rows.map((r) => [viewKey(r.database_name, r.schema_name, r.view_name), r.sql])))
-      // not read: no view is known, so each is replaced as before
-      .catch(() => new Map<string, string>());
+      .then((rows) => new Map(rows.map((r) => [viewKey(r.database_name, r.schema_name, r.view_name), r.sql])));
     return (await this.viewTexts).get(viewKey(rel.database, rel.schema, rel.identifier));
   }
 
