@@ -459,12 +459,6 @@ export interface EngineAdapter extends EngineDialect {
   checkpoint(): Promise<void>;
   /** The engine's version, as it reports it. */
   version(): Promise<string>;
-  /**
-   * Whether a view the engine stores as `stored` (its own text of the view) is the view
-   * {@link EngineDialect.replaceView} would make of `select`: the same query once parsed, nothing
-   * bound or run. False whenever the engine cannot tell.
-   */
-  viewHolds(stored: string, select: string): Promise<boolean>;
   /** What the engine's memory holds now, for a scheduler deciding whether a second query fits beside a running one. */
   memoryInUse(): Promise<EngineMemory>;
   /**

@@ -40,14 +40,9 @@ export class ArtifactWriter {
     this.files.write(() => sqlArtifactPath(this.targetDir, 'compiled', this.projectName, node), sql);
   }
 
-  /**
-   * Writes what a node ran to target/run (transaction control left out), as dbt does; for a
-   * relation kept as it was (`kept`), a line saying so and the statements of its hooks.
-   */
-  ran(node: ManifestNode, statements: readonly string[], kept = false): void {
-    const ran = statements.filter((x) => !/^(begin|commit|rollback)/i.test(x));
-    const text = kept ? `-- kept: the database already holds this ${node.config.materialized} with the same query; no DDL ran\n${ran.map((x) => `${x};\n`).join('')}` : `${ran.join(';\n\n')};`;
-    this.files.write(sqlArtifactPath(this.targetDir, 'run', this.projectName, node), text);
+  /** Writes what a node ran to target/run (transaction control left out), as dbt does. */
+  ran(node: ManifestNode, statements: readonly string[]): void {
+    this.files.write(sqlArtifactPath(this.targetDir, 'run', this.projectName, node), statements.filter((x) => !/^(begin|commit|rollback)/i.test(x)).join(';\n\n') + ';');
   }
 
   /** The path run_results records for a node's compiled SQL (relative to the project), if it was compiled. */

@@ -34,7 +34,6 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
     compiled,
     relation: rel,
     existing: existingFresh,
-    storedView: () => session.catalog.viewText(conn, rel),
     adapter: conn.adapter,
     catalog: session.catalog,
     fullRefresh: !!session.opts.fullRefresh,
@@ -55,7 +54,7 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
   const kind = result.kind ?? (cfg.materialized === 'view' ? 'view' : 'table');
   session.catalog.markBuilt(rel.database, rel.schema, rel.identifier, kind);
   // target/run/ holds what ran (the DDL/DML), as in dbt
-  const afterward = () => session.artifacts.ran(node, statements, result.kept);
+  const afterward = () => session.artifacts.ran(node, statements);
   // message and row count are read when the result is made (a table reads its count from DuckDB's
   // result then, off the path to the next statement)
   return {
@@ -66,9 +65,8 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
     get rowsAffected() {
       return result.rowsAffected;
     },
-    kept: result.kept,
     get adapterResponse() {
-      return { _message: result.message, code: kind, ...(result.kept ? { kept: true } : {}), ...prepared };
+      return { _message: result.message, code: kind, ...prepared };
     },
     compiled,
     compiledAt,

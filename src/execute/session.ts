@@ -268,7 +268,6 @@ export class Session {
         status,
         message: extra ? extra.message : message,
         rowsAffected: extra?.rowsAffected,
-        ...(extra?.kept ? { kept: true } : {}),
         failures: extra?.failures,
         executionTime: (t1 - t0) / 1000,
         timing: [

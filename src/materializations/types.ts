@@ -12,8 +12,6 @@ export interface MaterializationContext {
   readonly relation: Relation;
   /** The relation as it exists before this build, if it does. */
   readonly existing: CatalogRelation | undefined;
-  /** The engine's stored text of the existing relation when it is a view (DuckDB: `CREATE VIEW ... AS ...;`). */
-  storedView?(): Promise<string | undefined>;
   /** What the materialization asks the database for (intents, and {@link EngineAdapter.atomically} with the hooks). */
   readonly adapter: EngineAdapter;
   readonly catalog: Catalog;
@@ -48,8 +46,6 @@ export interface MaterializationResult {
   readonly message: string;
   /** What the catalog should remember the relation as (default: table, or view for views). */
   readonly kind?: 'table' | 'view';
-  /** True when the relation was already what the build would make, and was left as it was. */
-  readonly kept?: boolean;
 }
 
 export type Materialization = (ctx: MaterializationContext) => Promise<MaterializationResult>;

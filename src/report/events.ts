@@ -10,8 +10,6 @@ export interface NodeResult {
   readonly status: NodeStatus;
   readonly message: string;
   readonly rowsAffected?: number;
-  /** A relation that already was what the node builds, left as it was (a view holding the same query). */
-  readonly kept?: boolean;
   readonly failures?: number;
   readonly executionTime: number;
   readonly timing: readonly { readonly name: 'compile' | 'execute'; readonly startedAt: string; readonly completedAt: string }[];

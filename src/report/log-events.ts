@@ -228,7 +228,7 @@ function nodeResultEvent(e: Extract<BmpEvent, { type: 'node.finish' }>): LogEven
       colored: (c) => fancyLine(isTest ? `${index} of ${total} SKIP ${node.name}` : `${index} of ${total} SKIP ${describe(node)}`, c(colorOf, '[SKIP]')),
     });
   }
-  const verb = r.status === 'error' ? 'ERROR creating' : r.status === 'pass' ? 'PASS' : r.status === 'fail' ? 'FAIL' : r.status === 'warn' ? 'WARN' : node.resourceType === 'seed' ? 'OK loaded' : r.kept ? 'OK kept' : 'OK created';
+  const verb = r.status === 'error' ? 'ERROR creating' : r.status === 'pass' ? 'PASS' : r.status === 'fail' ? 'FAIL' : r.status === 'warn' ? 'WARN' : node.resourceType === 'seed' ? 'OK loaded' : 'OK created';
   const left = isTest ? `${index} of ${total} ${verb} ${node.name}` : `${index} of ${total} ${verb} ${describe(node)}`;
   const label = statusLabel(r);
   const line = fancyLine(left, label);

@@ -240,16 +240,12 @@ class RecordingEngine implements EngineAdapter {
   keepFreedMemory(): Promise<boolean> {
     return this.read('keepFreedMemory', false);
   }
-  /** Holds when the stored text is the query itself (the recording engine's own "text" of a view). */
-  viewHolds(stored: string, select: string): Promise<boolean> {
-    return this.read('viewHolds', stored === select);
-  }
 }
 
 const relation: Relation = { database: 'db', schema: 'main', identifier: 'm' };
 const col = (name: string, index: number, type = 'INTEGER'): CatalogColumn => ({ name, type, index });
 
-function context(engine: RecordingEngine, o: { config?: Partial<NodeConfig>; sql?: string; existing?: CatalogRelation; hooks?: Hooks; describe?: CatalogColumn[]; storedView?: string; fullRefresh?: boolean } = {}): MaterializationContext {
+function context(engine: RecordingEngine, o: { config?: Partial<NodeConfig>; sql?: string; existing?: CatalogRelation; hooks?: Hooks; describe?: CatalogColumn[] } = {}): MaterializationContext {
   const config: NodeConfig = { enabled: true, materialized: 'table', tags: [], meta: {}, pre_hook: [], post_hook: [], ...o.config };
   const node = { uniqueId: 'model.p.m', name: 'm', resourceType: 'model', relation, config } as unknown as SqlNode;
   const compiled: CompiledNode = { node, compiledSql: o.sql ?? 'select 1 as id', config, ephemerals: [] };
@@ -258,10 +254,9 @@ function context(engine: RecordingEngine, o: { config?: Partial<NodeConfig>; sql
     compiled,
     relation,
     existing: o.existing,
-    storedView: () => Promise.resolve(o.storedView),
     adapter: engine,
     catalog: new Catalog(),
-    fullRefresh: !!o.fullRefresh,
+    fullRefresh: false,
     preHooks: o.hooks?.preHooks ?? [],
     postHooks: o.hooks?.postHooks ?? [],
     projectDir: '/nonexistent',
@@ -282,25 +277,6 @@ describe('materializations ask the engine for intents', () => {
     const again = new RecordingEngine();
     await materializationFor('view')(context(again, { existing: { ...relation, kind: 'table', columns: [] }, hooks }));
     expect(again.calls).toEqual([{ atomically: { pre: ['set x = 1'], post: ['analyze'] }, work: [['replaceView', 'm', 'select 1 as id', 'table']], ran: [] }]);
-  });
-
-  it('view: one the engine already holds with the same query is kept (hooks still run); another query, a table or --full-refresh replaces it', async () => {
-    const existing: CatalogRelation = { ...relation, kind: 'view', columns: [] };
-    const same = new RecordingEngine();
-    expect(await materializationFor('view')(context(same, { sql: 'select 2 as v', existing, storedView: 'select 2 as v' }))).toEqual({ message: 'OK', kept: true });
-    expect(same.calls).toEqual([]);
-    expect(same.reads).toEqual(['viewHolds']);
-
-    const hooked = new RecordingEngine();
-    await materializationFor('view')(context(hooked, { sql: 'select 2 as v', existing, storedView: 'select 2 as v', hooks }));
-    expect(hooked.calls).toEqual([{ atomically: { pre: ['set x = 1'], post: ['analyze'] }, work: [], ran: [] }]);
-
-    for (const o of [{ storedView: 'select 3 as v' }, { storedView: undefined }, { storedView: 'select 2 as v', fullRefresh: true }, { storedView: 'select 2 as v', existing: { ...relation, kind: 'table' as const, columns: [] } }]) {
-      const engine = new RecordingEngine();
-      const r = await materializationFor('view')(context(engine, { sql: 'select 2 as v', existing, ...o }));
-      expect(r).toEqual({ message: 'OK' });
-      expect(engine.calls).toEqual([{ atomically: noHooks, work: [['replaceView', 'm', 'select 2 as v', (o.existing ?? existing).kind]], ran: [] }]);
-    }
   });
 
   it('table: one atomically(hooks, replaceTable) with its indexes; the rows are the count the engine answers', async () => {

@@ -48,14 +48,14 @@ import {
   type Step,
 } from '../engine.js';
 import type { Connection } from './connection.js';
-import { CHECKPOINT_SQL, duplicateKeysSql, KEPT_FREED_MEMORY_SQL, keepFreedMemorySql, setThreadsSql, THREADS_SETTING_SQL, LIST_INDEXES_SQL, LIST_RELATIONS_SQL, LIST_SCHEMAS_SQL, MEMORY_IN_USE_SQL, partitionCountsSql, QUERY_TEXT_SQL, RELATION_KIND_SQL, VERSION_SQL } from './catalog-sql.js';
+import { CHECKPOINT_SQL, duplicateKeysSql, KEPT_FREED_MEMORY_SQL, keepFreedMemorySql, setThreadsSql, THREADS_SETTING_SQL, LIST_INDEXES_SQL, LIST_RELATIONS_SQL, LIST_SCHEMAS_SQL, MEMORY_IN_USE_SQL, partitionCountsSql, RELATION_KIND_SQL, VERSION_SQL } from './catalog-sql.js';
 import { copySql, filesReader, filesViewSelect } from './external-sql.js';
 import { indexKeyList, splitKeys } from './index-keys.js';
 import { affectedPartitionsMetaStatements, affectedPartitionsSql, affectedRangeSql, appendSql, deleteInsertSql, duplicateKeyExampleSql, indexViolationsSql, inspectBatchSql, insertNewKeysSql, insertOverwriteSql, mergeFromSelectSql, mergeMatchesSql, newKeysRefusal, mergeSql, replaceWindowSql, touchedRowsPredicate } from './incremental-sql.js';
 import { AFFECTED, batchPartitionsMetaStatements, clusteredSelect, partitionColumn, partitionExpr, partitionLabelExpr } from './partition-sql.js';
 import { clearIntervalsStatement, clearPendingIndexesStatement, createStateTableSql, deletePartitionRowsStatement, hasPartitionRowsSql, insertPartitionRowsStatement, readIntervalsSql, readPendingIndexesSql, recordIntervalStatements, recordPendingIndexStatement, replacePartitionStatements } from './state-sql.js';
 import { snapshotCreateSql, snapshotMerge, snapshotSourceSelect } from './snapshot-sql.js';
-import { addColumn, createIndex, createSchema, createTableAs, createViewAs, describeQuery, dropIndex, dropRelation, insertInto, quoteIdent, recreateIndex, relationSql, viewQuery, viewTextHolds } from './sql.js';
+import { addColumn, createIndex, createSchema, createTableAs, createViewAs, describeQuery, dropIndex, dropRelation, insertInto, quoteIdent, recreateIndex, relationSql } from './sql.js';
 
 const NONE: RowCount = () => 0;
 
@@ -478,18 +478,6 @@ export class DuckDbAdapter extends DuckDbDialect implements EngineAdapter {
   async memoryInUse(): Promise<EngineMemory> {
     const [row] = await this.conn.rows<{ working: number; spilled: number; memory_limit: string }>(MEMORY_IN_USE_SQL);
     return { working: Number(row?.working ?? 0), spilled: Number(row?.spilled ?? 0), limit: parseByteSize(String(row?.memory_limit ?? '')) };
-  }
-
-  async viewHolds(stored: string, select: string): Promise<boolean> {
-    try {
-      // parsed and written back as DuckDB stores a view's query (not bound: cheaper than the
-      // CREATE it may spare, which binds the query through every view beneath it)
-      const [row] = await this.conn.rows<{ text: string }>(QUERY_TEXT_SQL, [viewQuery(select)]);
-      return typeof row?.text === 'string' && viewTextHolds(stored, row.text);
-    } catch {
-      // not a query DuckDB can write back (or no json extension): replace the view
-      return false;
-    }
   }
 
   async keepFreedMemory(bytes: number): Promise<boolean> {

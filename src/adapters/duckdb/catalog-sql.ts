@@ -26,15 +26,6 @@ export const LIST_RELATIONS_SQL = `select database_name, schema_name, table_name
        select database_name, schema_name, view_name, 'view' from duckdb_views() where not internal and not temporary and lower(schema_name) = lower($1)
        order by 3`;
 
-/** DuckDB's stored text of every view (`CREATE VIEW name AS ...;`), by database, schema and name. */
-export const VIEW_TEXTS_SQL = 'select database_name, schema_name, view_name, sql from duckdb_views() where not internal and not temporary';
-
-/**
- * A query as DuckDB writes it back once parsed (`$1`: the query): the text a view over it would
- * hold, without binding it. An error for anything but a query.
- */
-export const QUERY_TEXT_SQL = 'select json_deserialize_sql(json_serialize_sql($1::varchar)) as text';
-
 /** Every schema's name. */
 export const LIST_SCHEMAS_SQL = 'select schema_name from duckdb_schemas()';
 

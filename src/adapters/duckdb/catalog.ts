@@ -1,5 +1,4 @@
 import type { Connection } from './connection.js';
-import { VIEW_TEXTS_SQL } from './catalog-sql.js';
 import { quoteIdent } from './sql.js';
 
 export interface CatalogColumn {
@@ -18,9 +17,6 @@ export interface CatalogRelation {
   readonly columnsStale?: boolean;
 }
 
-/** A view's key in the stored texts: database too (an attached database may hold the same names). */
-const viewKey = (database: string, schema: string, identifier: string) => `${database.toLowerCase()}\u0000${relationKey(schema, identifier)}`;
-
 /** Key used for relation look-ups: DuckDB identifiers are case-insensitive. */
 export function relationKey(schema: string, identifier: string): string {
   return `${schema.toLowerCase()}.${identifier.toLowerCase()}`;
@@ -33,8 +29,6 @@ export function relationKey(schema: string, identifier: string): string {
  */
 export class Catalog {
   private readonly relations = new Map<string, CatalogRelation>();
-  /** DuckDB's text of each view (`CREATE VIEW name AS ...;`), read the first time a view node asks. */
-  private viewTexts?: Promise<Map<string, string>>;
 
   static async read(conn: Connection, schemas?: readonly string[]): Promise<Catalog> {
     const catalog = new Catalog();
@@ -144,21 +138,6 @@ export class Catalog {
   /** Records a relation this run built; its columns are read only if someone asks (see refresh). */
   markBuilt(database: string, schema: string, identifier: string, kind: 'table' | 'view'): void {
     this.relations.set(relationKey(schema, identifier), { database, schema, identifier, kind, columns: [], columnsStale: true });
-    // what was read of it before is not what it is now
-    const built = viewKey(database, schema, identifier);
-    void this.viewTexts?.then((texts) => texts.delete(built));
-  }
-
-  /**
-   * DuckDB's stored text of a view (`CREATE VIEW name AS ...;`) as it was when the first view node
-   * of this run asked (one read of every view's text, `duckdb_views().sql`, which DuckDB writes out
-   * for each view it lists); undefined for a relation that is no view, or was built since.
-   */
-  async viewText(conn: Connection, rel: { readonly database: string; readonly schema: string; readonly identifier: string }): Promise<string | undefined> {
-    this.viewTexts ??= conn
-      .rows<{ database_name: string; schema_name: string; view_name: string; sql: string }>(VIEW_TEXTS_SQL)
-      .then((rows) => new Map(rows.map((r) => [viewKey(r.database_name, r.schema_name, r.view_name), r.sql])));
-    return (await this.viewTexts).get(viewKey(rel.database, rel.schema, rel.identifier));
   }
 
   forget(schema: string, identifier: string): void {

@@ -35,27 +35,7 @@ export function createTableAs(rel: Relation, selectSql: string, opts: { replace?
 }
 
 export function createViewAs(rel: Relation, selectSql: string): string {
-  return `create or replace view ${relationSql(rel)} as ${viewQuery(selectSql)}`;
-}
-
-/** The query of a view over `selectSql`, as {@link createViewAs} writes it (a subquery: the query may end in a comment). */
-export function viewQuery(selectSql: string): string {
-  return `(\n${selectSql}\n)`;
-}
-
-const NAME_PART = '(?:"(?:[^"]|"")*"|[^\\s".()]+)';
-const QUALIFIED_NAME = new RegExp(`^${NAME_PART}(?:\\.${NAME_PART}){0,2}$`);
-
-/**
- * Whether DuckDB's stored text of a view (`CREATE VIEW "s"."v" AS <query>;`, `duckdb_views().sql`)
- * holds exactly `query` (a query as DuckDB writes it back once parsed): only a name between the
- * two, no column list, nothing else.
- */
-export function viewTextHolds(stored: string, query: string): boolean {
-  const head = 'CREATE VIEW ';
-  const tail = ` AS ${query};`;
-  if (!stored.startsWith(head) || !stored.endsWith(tail) || stored.length < head.length + tail.length) return false;
-  return QUALIFIED_NAME.test(stored.slice(head.length, stored.length - tail.length));
+  return `create or replace view ${relationSql(rel)} as (\n${selectSql}\n)`;
 }
 
 export function dropRelation(rel: Relation, kind: RelationKind): string {
