@@ -91,15 +91,33 @@ export class Catalog {
       this.relations.delete(key);
       return undefined;
     }
+    const kind = first.kind === 'view' ? 'view' : 'table';
     const rel: CatalogRelation = {
       database: first.database_name,
       schema,
       identifier,
-      kind: first.kind === 'view' ? 'view' : 'table',
-      columns: cols.map((c) => ({ name: c.column_name, type: c.data_type, index: c.column_index })),
+      kind,
+      columns: (kind === 'view' && (await this.boundViewColumns(conn, first.database_name, schema, identifier))) || cols.map((c) => ({ name: c.column_name, type: c.data_type, index: c.column_index })),
     };
     this.relations.set(key, rel);
     return rel;
+  }
+
+  /**
+   * A view's columns as its query gives them now. DuckDB's catalog (duckdb_columns(),
+   * information_schema) keeps the columns a view had when it was created, also in later sessions,
+   * until the view is read again: a view over a table that has since gained a column is listed
+   * without it. pragma_table_info binds the view's query. Undefined when it cannot (the catalog's
+   * list is then all there is).
+   */
+  private async boundViewColumns(conn: Connection, database: string, schema: string, identifier: string): Promise<CatalogColumn[] | undefined> {
+    try {
+      const cols = await conn.rows<{ name: string; type: string; cid: number }>('select name, type, cid from pragma_table_info($1) order by cid', [`${quoteIdent(database)}.${quoteIdent(schema)}.${quoteIdent(identifier)}`]);
+      // duckdb_columns() numbers columns from 1, pragma_table_info from 0
+      return cols.length ? cols.map((c) => ({ name: c.name, type: c.type, index: Number(c.cid) + 1 })) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /**

@@ -45,7 +45,9 @@ export class DuckDbTemplateDatabase {
 
   columns(schema: string, identifier: string): readonly { name: string; type: string }[] | Promise<readonly { name: string; type: string }[]> {
     const known = this.known(schema, identifier);
-    if (known && !known.columnsStale) return known.columns.map((c) => ({ name: c.name, type: c.type }));
+    // a view's columns are read back through its query each time (DuckDB's catalog may still list
+    // the ones it had when it was created: Catalog.refresh)
+    if (known && !known.columnsStale && known.kind === 'table') return known.columns.map((c) => ({ name: c.name, type: c.type }));
     return this.read(schema, identifier).then((r) => (r?.columns ?? []).map((c) => ({ name: c.name, type: c.type })));
   }
 
