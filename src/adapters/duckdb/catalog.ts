@@ -74,9 +74,11 @@ export class Catalog {
 
   /** Re-reads one relation after it was built (or removes it if gone). */
   async refresh(conn: Connection, schema: string, identifier: string): Promise<CatalogRelation | undefined> {
-    const built = this.relations.get(relationKey(schema, identifier));
-    if (built?.columnsStale && built.kind === 'table') {
-      const rel = await this.refreshTable(conn, built);
+    const known = this.relations.get(relationKey(schema, identifier));
+    // a table built in this run, or any view: its own columns (see readBack)
+    const readFirst = known && (known.kind === 'view' || known.columnsStale) ? known : undefined;
+    if (readFirst) {
+      const rel = await this.readBack(conn, readFirst);
       if (rel) return rel;
     }
     const cols = await conn.rows<{ database_name: string; column_name: string; data_type: string; column_index: number; kind: string }>(
@@ -91,66 +93,49 @@ export class Catalog {
       this.relations.delete(key);
       return undefined;
     }
-    const kind = first.kind === 'view' ? 'view' : 'table';
-    const rel: CatalogRelation = {
-      database: first.database_name,
-      schema,
-      identifier,
-      kind,
-      columns: (kind === 'view' && (await this.boundViewColumns(conn, first.database_name, schema, identifier))) || cols.map((c) => ({ name: c.column_name, type: c.data_type, index: c.column_index })),
-    };
+    const found = { database: first.database_name, schema, identifier, kind: first.kind === 'view' ? ('view' as const) : ('table' as const) };
+    // a view: the columns its query gives now, when it can be bound (the catalog's list otherwise)
+    const view = found.kind === 'view' && readFirst?.kind !== 'view' ? await this.readBack(conn, found) : undefined;
+    if (view) return view;
+    const rel: CatalogRelation = { ...found, columns: cols.map((c) => ({ name: c.column_name, type: c.data_type, index: c.column_index })) };
     this.relations.set(key, rel);
     return rel;
   }
 
   /**
-   * A view's columns as its query gives them now. DuckDB's catalog (duckdb_columns(),
-   * information_schema) keeps the columns a view had when it was created, also in later sessions,
-   * until the view is read again: a view over a table that has since gained a column is listed
-   * without it. pragma_table_info binds the view's query. Undefined when it cannot (the catalog's
-   * list is then all there is).
+   * A table or view's own columns, by pragma_table_info: one relation (duckdb_columns() lists every
+   * column of every relation, internal views included: ~10 ms a call in a run, paid once per model
+   * built, about half of a small model's time in an incremental run), and for a view the columns
+   * its query gives now — DuckDB's catalog (duckdb_columns(), information_schema) keeps the
+   * columns a view had when it was created, also in later sessions, until the view is read again,
+   * so a view over a table that has since gained a column is listed without it there;
+   * pragma_table_info binds the view's query. Undefined when the relation is not of that kind any
+   * more or cannot be read (the general look-up then says what is there).
    */
-  private async boundViewColumns(conn: Connection, database: string, schema: string, identifier: string): Promise<CatalogColumn[] | undefined> {
-    try {
-      const cols = await conn.rows<{ name: string; type: string; cid: number }>('select name, type, cid from pragma_table_info($1) order by cid', [`${quoteIdent(database)}.${quoteIdent(schema)}.${quoteIdent(identifier)}`]);
-      // duckdb_columns() numbers columns from 1, pragma_table_info from 0
-      return cols.length ? cols.map((c) => ({ name: c.name, type: c.type, index: Number(c.cid) + 1 })) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /**
-   * A table this run built: its own columns by pragma_table_info (one table; duckdb_columns()
-   * lists every column of every relation, internal views included: ~10 ms a call in a run, paid
-   * once per model built, about half of a small model's time in an incremental run). Undefined
-   * when it is not a table any more (the general look-up then says what is there).
-   */
-  private async refreshTable(conn: Connection, built: CatalogRelation): Promise<CatalogRelation | undefined> {
-    const name = `${quoteIdent(built.database)}.${quoteIdent(built.schema)}.${quoteIdent(built.identifier)}`;
+  private async readBack(conn: Connection, rel: Pick<CatalogRelation, 'database' | 'schema' | 'identifier' | 'kind'>): Promise<CatalogRelation | undefined> {
+    const name = `${quoteIdent(rel.database)}.${quoteIdent(rel.schema)}.${quoteIdent(rel.identifier)}`;
+    // (pragma_table_info reads either kind: the relation must still be of its kind)
+    const stillThere =
+      rel.kind === 'table'
+        ? 'select 1 from duckdb_tables() t where lower(t.database_name) = lower($2) and lower(t.schema_name) = lower($3) and lower(t.table_name) = lower($4)'
+        : 'select 1 from duckdb_views() v where lower(v.database_name) = lower($2) and lower(v.schema_name) = lower($3) and lower(v.view_name) = lower($4)';
     let cols: { name: string; type: string; cid: number }[];
     try {
-      // (pragma_table_info reads a view too: the table must still be one)
-      cols = await conn.rows<{ name: string; type: string; cid: number }>(
-        `select name, type, cid from pragma_table_info($1)
-         where exists (select 1 from duckdb_tables() t where lower(t.database_name) = lower($2) and lower(t.schema_name) = lower($3) and lower(t.table_name) = lower($4))
-         order by cid`,
-        [name, built.database, built.schema, built.identifier],
-      );
+      cols = await conn.rows<{ name: string; type: string; cid: number }>(`select name, type, cid from pragma_table_info($1) where exists (${stillThere}) order by cid`, [name, rel.database, rel.schema, rel.identifier]);
     } catch {
       return undefined;
     }
     if (!cols.length) return undefined;
-    const rel: CatalogRelation = {
-      database: built.database,
-      schema: built.schema,
-      identifier: built.identifier,
-      kind: 'table',
+    const read: CatalogRelation = {
+      database: rel.database,
+      schema: rel.schema,
+      identifier: rel.identifier,
+      kind: rel.kind,
       // duckdb_columns() numbers columns from 1, pragma_table_info from 0
       columns: cols.map((c) => ({ name: c.name, type: c.type, index: Number(c.cid) + 1 })),
     };
-    this.relations.set(relationKey(built.schema, built.identifier), rel);
-    return rel;
+    this.relations.set(relationKey(rel.schema, rel.identifier), read);
+    return read;
   }
 
   /** Records a relation this run built; its columns are read only if someone asks (see refresh). */
