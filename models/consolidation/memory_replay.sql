@@ -145,7 +145,7 @@ left join (
     where n.ready_for_consolidation
 ) as g on g.memory_id = c.memory_id
 left join batches as b on b.memory_id = c.memory_id
--- no ORDER BY: a full build writes its rows in no particular order (sorting a million wide rows
--- cost a fifth of the model). ltm_memories' incremental run reads the newest nights, which a run
--- appends after the stored rows: only the first run after a full build reads the whole table for
--- them (1M: ~25 ms of that run, docs/BENCHMARKS.md, sixteenth session)
+-- no ORDER BY: the rows stream from stm_episodes (the probe side of the joins above), which a
+-- full build writes in memory_id order, so they come out in that order without a sort of their
+-- own, and incremental runs append the newest nights after them: ltm_memories' read of the
+-- newest month skips the older row groups by zone maps (sorting here cost a fifth of the model)

@@ -269,6 +269,15 @@ select
     consolidation_probability,
     {{ ready_for_consolidation('phase_complete', 'consolidation_probability', stable_draw('memory_id', 'consolidation'), 'interference', 'emotional_salience') }} as ready_for_consolidation,
     replay_scheduled_at
--- no ORDER BY: the readers filter on replay_scheduled_at or join on memory_id, which a sort by
--- creation time does not serve (it cost ~15% of the model and 200 MB at 1M)
 from tagged
+{#- A full build writes its rows in memory_id order (the windows above leave them grouped by concept):
+    ids follow encoding time, so each row group then holds a narrow range of ids, times and nights,
+    and the incremental readers' filters skip the rest by zone maps: this model's own MERGE and
+    context join, memory_replay's new nights and episodes, and, since memory_replay's rows come out
+    in this order too (its final joins stream this table's rows), ltm_memories' newest month
+    (1M: a +1% run ~90 ms shorter, a run with nothing new ~100 ms; the sort costs the full build
+    about nothing measurable, docs/BENCHMARKS.md, twenty-first session). Incremental runs append
+    their rows, which are the newest, after the stored ones. #}
+{%- if not is_incremental() %}
+order by memory_id
+{%- endif %}

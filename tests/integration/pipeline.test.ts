@@ -83,6 +83,16 @@ describe('the Biological Memory Pipeline', () => {
     expect(Number(sim!['off'])).toBeLessThan(1e-9);
     expect(Number(sim!['similarities'])).toBe(Number(sim!['cosines']));
     expect(Number(sim!['both'])).toBe(Number(sim!['cosines']));
+    // the layout incremental runs rely on (docs/PIPELINE.md, "Layout and scale"): a full build
+    // stores stm_episodes in memory_id order, and memory_replay comes out of its joins in that
+    // order without a sort of its own. DuckDB writes the vectors of a parallel insert in no fixed
+    // order, so what is checked is what zone maps need: each stored vector of 2,048 rows holds a
+    // narrow range of ids (in the windows' order each one reached across the whole stream, and
+    // every later run read these tables whole, with the same rows).
+    for (const table of ['stm_episodes', 'memory_replay']) {
+      const [layout] = await rows(db, `select sum(n) as n, max(hi - lo) as widest from (select rowid // 2048 as v, count(*) as n, min(memory_id) as lo, max(memory_id) as hi from main.${table} group by 1)`);
+      expect({ table, n: Number(layout!['n']) > 5000, narrow: Number(layout!['widest']) < 2 * 2048 }).toEqual({ table, n: true, narrow: true });
+    }
   });
 
   // with llm_enrichment too: the LLM's embeddings (FLOAT vectors) and gists go through the same
