@@ -77,10 +77,9 @@ qualify row_number() over (partition by memory_id order by last_accessed_at desc
 
 with ids as (
     select range as memory_id
-    from range(0, {{ var('synthetic_memories') }})
-    {% if is_incremental() %}
-    where range > (select coalesce(max(memory_id), -1) from {{ this }})
-    {% endif %}
+    {#- an incremental run starts the range above the largest stored id, rather than filtering
+        every id from 0 (1M: ~1 ms of each run, 10M ~15) #}
+    from range({% if is_incremental() %}(select coalesce(max(memory_id), -1) + 1 from {{ this }}){% else %}0{% endif %}, {{ var('synthetic_memories') }})
     -- range() is a one-thread source and every column below is computed in its pipeline: the
     -- sort (of ids already in order, cheap) ends that pipeline, and its output is read by all
     -- threads, in order (at 1M: half the CPU of this model, and both cores)
