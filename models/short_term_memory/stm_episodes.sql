@@ -277,8 +277,8 @@ from tagged
     in this order too (its final joins stream this table's rows), ltm_memories' newest month
     (1M: a +1% run ~90 ms shorter, a run with nothing new ~60 ms, the full build no slower; 10M:
     +1% 5.50 -> 5.05 s, the sort spills and a full build takes ~3% longer: docs/BENCHMARKS.md,
-    twenty-first session). Incremental runs append
-    their rows, which are the newest, after the stored ones. #}
+    twenty-first session). Incremental runs append their rows, which are the newest, after the
+    stored ones. #}
 {%- if not is_incremental() %}
 order by memory_id
 {%- endif %}
