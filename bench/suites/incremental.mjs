@@ -49,6 +49,17 @@ const INC_MODELS = {
     config: "incremental_strategy='delete+insert', unique_key='id'",
     filter: 'where seq > (select max(seq) from {{ this }})',
   },
+  // delete+insert's common non-unique key: a day. The batch is every row of the days the new rows
+  // fall on, and the step replaces those days (the days repeat on both sides: a join of the
+  // target with the batch's rows rather than its keys grows with rows per day squared)
+  inc_delete_insert_day: {
+    strategy: 'delete+insert by day (a key repeated on both sides)',
+    config: "incremental_strategy='delete+insert', unique_key='created_day'",
+    extra: 'cast(created_at as date) as created_day',
+    // it rewrites whole days, as insert_overwrite rewrites a month: no ≤ 5% goal, the row says what it reaches
+    goal: false,
+    filter: "where created_at >= (select date_trunc('day', min(created_at)) from {{ source('raw', 'events') }} where seq > (select max(seq) from {{ this }}))",
+  },
   inc_overwrite: {
     strategy: 'insert_overwrite (month partitions)',
     config: "incremental_strategy='insert_overwrite', partition_by={'field': 'created_at', 'granularity': 'month'}",
@@ -68,7 +79,7 @@ const INC_MODELS = {
 function modelSql(m) {
   return `{{ config(materialized='incremental', tags=['inc'], ${m.config}) }}
 select id, user_id, kind, round(amount * 1.19, 2) as amount_gross, created_at, seq,
-       md5(kind || ':' || user_id) as kind_user, amount > 100 as is_large
+       md5(kind || ':' || user_id) as kind_user, amount > 100 as is_large${m.extra ? `, ${m.extra}` : ''}
 from {{ source('raw', 'events') }}
 {% if is_incremental() %}${m.filter}{% endif %}
 `;
@@ -240,8 +251,8 @@ export async function run(ctx) {
       value: ctx.fmt.ms(im),
       baseline: `full refresh: ${ctx.fmt.ms(fm)}`,
       ratio: `${(ratio * 100).toFixed(1)}% of full`,
-      goal: `≤ ${GOAL * 100}%`,
-      met: ratio <= GOAL,
+      goal: m.goal === false ? '—' : `≤ ${GOAL * 100}%`,
+      met: m.goal === false ? null : ratio <= GOAL,
     };
   });
 

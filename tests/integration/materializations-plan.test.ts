@@ -58,14 +58,19 @@ describe('incremental strategies', () => {
     expect(sql[0]).toContain('on (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id" and DBT_INTERNAL_DEST."kind" is not distinct from DBT_INTERNAL_SOURCE."kind")');
   });
 
-  it('delete+insert: deletes by null-safe key (a join with the batch), then inserts', () => {
+  it('delete+insert: deletes by null-safe key (a join with the batch\'s distinct keys), then inserts', () => {
     expect(plan('delete+insert', { ...base, config: cfg({ unique_key: 'id' }) }, ['id', 'ts'])).toEqual([
-      'delete from "main"."m" as DBT_INTERNAL_DEST\nusing "__bmp_batch_m" as DBT_INTERNAL_SOURCE\nwhere (DBT_INTERNAL_DEST."id" is not distinct from DBT_INTERNAL_SOURCE."id")',
+      'delete from "main"."m" as DBT_INTERNAL_DEST\nusing (select distinct "id" from "__bmp_batch_m") as DBT_INTERNAL_SOURCE\nwhere (DBT_INTERNAL_DEST."id" is not distinct from DBT_INTERNAL_SOURCE."id")',
       'insert into "main"."m" ("id", "ts")\nselect "id", "ts" from "__bmp_batch_m"',
     ]);
     const keyed = plan('delete+insert', { ...base, config: cfg({ unique_key: ['id', 'kind'], incremental_predicates: ['DBT_INTERNAL_DEST.ts > 1'] }), nullableKeys: new Set() }, ['id', 'kind', 'ts']);
     expect(keyed[0]).toBe(
-      'delete from "main"."m" as DBT_INTERNAL_DEST\nusing "__bmp_batch_m" as DBT_INTERNAL_SOURCE\nwhere (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id" and DBT_INTERNAL_DEST."kind" = DBT_INTERNAL_SOURCE."kind") and (DBT_INTERNAL_DEST.ts > 1)',
+      'delete from "main"."m" as DBT_INTERNAL_DEST\nusing (select distinct "id", "kind" from "__bmp_batch_m") as DBT_INTERNAL_SOURCE\nwhere (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id" and DBT_INTERNAL_DEST."kind" = DBT_INTERNAL_SOURCE."kind") and (DBT_INTERNAL_DEST.ts > 1)',
+    );
+    // a predicate that reads the batch needs its rows, not only its keys
+    const sourced = plan('delete+insert', { ...base, config: cfg({ unique_key: 'id', incremental_predicates: ['DBT_INTERNAL_DEST.ts < dbt_internal_source.ts'] }), nullableKeys: new Set() }, ['id', 'ts']);
+    expect(sourced[0]).toBe(
+      'delete from "main"."m" as DBT_INTERNAL_DEST\nusing "__bmp_batch_m" as DBT_INTERNAL_SOURCE\nwhere (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id") and (DBT_INTERNAL_DEST.ts < dbt_internal_source.ts)',
     );
   });
 
@@ -79,6 +84,22 @@ describe('incremental strategies', () => {
       expect(Number((await c.run(del!)).rowsChanged)).toBe(1);
       await c.run(ins!);
       expect((await c.runAndReadAll('select id, ts from main.m order by all')).getRowObjectsJS()).toEqual([{ id: 1, ts: 'a' }, { id: 1, ts: 'b' }, { id: 2, ts: 'old' }]);
+      // a key that is not unique on either side (a day's rows replaced): every target row of the
+      // batch's days goes once, NULL days with NULL (a nullable key compares null-safe)
+      await c.run(`create or replace table main.m as select * from (values (1, 'old'), (1, 'old'), (2, 'old'), (null, 'old'), (3, 'old')) t(id, ts)`);
+      await c.run(`create or replace temp table "__bmp_batch_m" as select * from (values (1, 'a'), (1, 'b'), (1, 'c'), (null, 'n'), (null, 'm')) t(id, ts)`);
+      const [delDays, insDays] = plan('delete+insert', { ...base, config: cfg({ unique_key: 'id' }), nullableKeys: new Set(['id']) }, ['id', 'ts']);
+      expect(Number((await c.run(delDays!)).rowsChanged)).toBe(3);
+      await c.run(insDays!);
+      expect((await c.runAndReadAll('select id, ts from main.m order by all')).getRowObjectsJS()).toEqual([
+        { id: 1, ts: 'a' }, { id: 1, ts: 'b' }, { id: 1, ts: 'c' }, { id: 2, ts: 'old' }, { id: 3, ts: 'old' }, { id: null, ts: 'm' }, { id: null, ts: 'n' },
+      ]);
+      // with a predicate on the batch's rows: a target row goes when some batch row with its key passes
+      await c.run(`create or replace table main.m as select * from (values (1, 5), (1, 9), (2, 5)) t(id, ts)`);
+      await c.run(`create or replace temp table "__bmp_batch_m" as select * from (values (1, 6), (1, 7), (2, 1)) t(id, ts)`);
+      const [delNewer] = plan('delete+insert', { ...base, config: cfg({ unique_key: 'id', incremental_predicates: ['DBT_INTERNAL_DEST.ts < DBT_INTERNAL_SOURCE.ts'] }), nullableKeys: new Set() }, ['id', 'ts']);
+      expect(Number((await c.run(delNewer!)).rowsChanged)).toBe(1);
+      expect((await c.runAndReadAll('select id, ts from main.m order by all')).getRowObjectsJS()).toEqual([{ id: 1, ts: 9 }, { id: 2, ts: 5 }]);
     } finally {
       c.closeSync();
       inst.closeSync();
@@ -124,7 +145,7 @@ describe('incremental strategies', () => {
   it('whether a batch row matches a target row, laid out as the merge (run on DuckDB)', async () => {
     const sql = mergeMatchesSql(target, '__bmp_batch_m', { uniqueKey: ['id'], predicates: ['DBT_INTERNAL_DEST.ts > 1'] });
     expect(sql).toBe(
-      'select exists (select 1 from "main"."m" as DBT_INTERNAL_DEST\njoin "__bmp_batch_m" as DBT_INTERNAL_SOURCE\non (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id") and (DBT_INTERNAL_DEST.ts > 1)) as matched',
+      'select exists (select 1 from "main"."m" as DBT_INTERNAL_DEST\njoin (select distinct "id" from "__bmp_batch_m") as DBT_INTERNAL_SOURCE\non (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id") and (DBT_INTERNAL_DEST.ts > 1)) as matched',
     );
     const inst = await DuckDBInstance.create(':memory:');
     const c = await inst.connect();
