@@ -96,8 +96,7 @@ export function inspectBatchSql(
  * ### Example
  * ```sql
  * select exists (select 1 from "main"."m" as DBT_INTERNAL_DEST
- * join (select distinct "id" from "__bmp_batch_m") as DBT_INTERNAL_SOURCE
- * on (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id")) as matched
+ * where (DBT_INTERNAL_DEST."id" in (select "id" from "__bmp_batch_m"))) as matched
  * ```
  */
 export function mergeMatchesSql(target: Relation, batch: string, o: { readonly uniqueKey: readonly string[]; readonly predicates?: readonly string[] }): string {
@@ -105,7 +104,28 @@ export function mergeMatchesSql(target: Relation, batch: string, o: { readonly u
 }
 
 function matchesExpr(target: Relation, batch: string, keys: readonly string[], predicates: readonly string[] | undefined): string {
-  return `exists (select 1 from ${relationSql(target)} as ${DEST}\njoin ${keysOf(quoteIdent(batch), keys, predicates ?? [])} as ${SRC}\non ${andAll([keyMatch(keys, new Set()), ...(predicates ?? [])])})`;
+  return `exists (${targetMatches(target, quoteIdent(batch), keys, predicates ?? [])})`;
+}
+
+/**
+ * The target rows (`select 1 from target as DBT_INTERNAL_DEST ...`) whose keys, compared with `=`,
+ * are in the batch (`batch`: SQL naming it), under the predicates: a semi join on the batch's keys
+ * ({@link keyIn}), so a key repeated on both sides costs no more than once (a join with the
+ * batch's rows met each target row once per batch row with its key, and DuckDB kept that join's
+ * output whole under the nested-loop joins of the insert's key range: 1M rows replaced by day was
+ * killed at 10 GB). With predicates that read the batch (DBT_INTERNAL_SOURCE), the join with its rows. The
+ * predicates stay on the third line, as in {@link mergeSql}'s `on`, so an error in one points at
+ * the same line.
+ */
+function targetMatches(target: Relation, batch: string, keys: readonly string[], predicates: readonly string[], extra: readonly string[] = []): string {
+  const from = `select 1 from ${relationSql(target)} as ${DEST}`;
+  if (predicates.some(readsBatch)) {
+    return `${from}\njoin ${batch} as ${SRC}\non ${andAll([keyMatch(keys, new Set()), ...predicates])}${extra.length ? `\nwhere ${andAll(extra)}` : ''}`;
+  }
+  const cols = keys.map(quoteIdent);
+  const dest = keys.map((k) => `${DEST}.${quoteIdent(k)}`);
+  const semi = `${keys.length === 1 ? dest[0] : `(${dest.join(', ')})`} in (select ${cols.join(', ')} from ${batch})`;
+  return `${from}\nwhere ${andAll([semi, ...extra])}${predicates.length ? `\nand ${andAll(predicates)}` : ''}`;
 }
 
 /**
@@ -153,8 +173,8 @@ function keyGuards(keys: readonly string[], duplicates: boolean): string[] {
  * select "id", "v" from __bmp_batch
  * where (select case when count(*) filter (where "id" is null) > 0 then error('bmp: the batch needs the keyed step (NULL key)')
  *   when count(*) > count(distinct "id") then error('... (repeated key)')
- *   when exists (select 1 from "main"."m" as DBT_INTERNAL_DEST join (select distinct "id" from __bmp_batch) as DBT_INTERNAL_SOURCE on (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id")
- *     where DBT_INTERNAL_DEST."id" between (select min("id") from __bmp_batch) and (select max("id") from __bmp_batch)) then error('... (matching target row)')
+ *   when exists (select 1 from "main"."m" as DBT_INTERNAL_DEST
+ *     where (DBT_INTERNAL_DEST."id" in (select "id" from __bmp_batch)) and (DBT_INTERNAL_DEST."id" between (select min("id") from __bmp_batch) and (select max("id") from __bmp_batch))) then error('... (matching target row)')
  *   else true end from __bmp_batch)
  * ```
  */
@@ -169,10 +189,7 @@ export function insertNewKeysSql(
   // batch's size (a materialized CTE) and may build the join's hash table on a large target, and
   // a target stored in key order skips every row group outside the range
   const range = o.uniqueKey.map((k) => `${DEST}.${quoteIdent(k)} between (select min(${quoteIdent(k)}) from ${batch}) and (select max(${quoteIdent(k)}) from ${batch})`);
-  // the batch's distinct keys (keysOf): with a key repeated on both sides, a join with its rows
-  // grew with the square of the repeats, and DuckDB kept that join's output whole (1M source rows
-  // replaced by day: killed at 10 GB)
-  cases.push(`when exists (select 1 from ${relationSql(target)} as ${DEST}\njoin ${keysOf(batch, o.uniqueKey, o.predicates ?? [])} as ${SRC}\non ${andAll([keyMatch(o.uniqueKey, new Set()), ...(o.predicates ?? [])])}\nwhere ${range.join(' and ')}) then ${refuse('matching target row')}`);
+  cases.push(`when exists (${targetMatches(target, batch, o.uniqueKey, o.predicates ?? [], range)}) then ${refuse('matching target row')}`);
   if (o.uniqueIndexes) {
     cases.push(
       `when exists (select 1 from duckdb_indexes() where is_unique and lower(schema_name) = lower(${quoteLiteral(target.schema)}) and lower(table_name) = lower(${quoteLiteral(target.identifier)})) then ${refuse('unique index')}`,
@@ -273,30 +290,37 @@ function mergeInto(target: Relation, source: string, o: MergeOptions): string {
 }
 
 /**
- * `delete+insert`: the target rows with a key in the batch go, then the batch goes in. The delete
- * is a join, not `exists (...)`: DuckDB plans it as a hash join whose batch-side key ranges filter
- * the target's scan (a correlated EXISTS is decorrelated into IS NOT DISTINCT FROM, which reads
- * every target row). It joins the batch's distinct keys, not its rows: delete+insert does not ask
- * the key to be unique (a date, replacing a day's rows, is the common case), and a join with the
- * rows meets each target row once per batch row with its key — quadratic (two days of 50k rows:
- * 15 s for the delete; with the distinct keys, milliseconds). Predicates that name
- * DBT_INTERNAL_SOURCE may read any batch column, so with them the join is with the batch's rows,
- * as dbt writes it for a list of keys.
+ * `delete+insert`: the target rows with a key in the batch go, then the batch goes in.
+ * delete+insert does not ask the key to be unique (a date, replacing a day's rows, is the common
+ * case), so the delete never joins the target with the batch's rows, which meets each target row
+ * once per batch row with its key — quadratic (two days of 50k rows: 15 s; 1M rows by day was
+ * killed at 10 GB). With keys the batch holds no NULL in and predicates over the target only, it
+ * is a semi join, `(keys) in (select keys from batch)` ({@link keyIn}: the batch's key ranges
+ * still filter the target's scan); a nullable key compares null-safe in a join with the batch's
+ * distinct keys. Predicates that name DBT_INTERNAL_SOURCE may read any batch column, so with them
+ * the join is with the batch's rows, as dbt writes it for a list of keys (and as costly when keys
+ * repeat).
  *
  * ### Example (`unique_key: id`, a key the batch holds no NULL in)
  * ```sql
  * delete from "main"."m" as DBT_INTERNAL_DEST
- * using (select distinct "id" from "__bmp_batch_m") as DBT_INTERNAL_SOURCE
- * where (DBT_INTERNAL_DEST."id" = DBT_INTERNAL_SOURCE."id");
+ * where DBT_INTERNAL_DEST."id" in (select "id" from "__bmp_batch_m");
  * insert into "main"."m" ("id", "v") select "id", "v" from "__bmp_batch_m"
  * ```
  */
 export function deleteInsertSql(target: Relation, batch: string, o: KeyedOptions): string[] {
   const predicates = o.predicates ?? [];
-  return [
-    `delete from ${relationSql(target)} as ${DEST}\nusing ${keysOf(quoteIdent(batch), o.uniqueKey, predicates)} as ${SRC}\nwhere ${andAll([keyMatch(o.uniqueKey, o.nullableKeys), ...predicates])}`,
-    insertFromBatch(target, batch, o.columns, o.clusterBy),
-  ];
+  const tgt = `${relationSql(target)} as ${DEST}`;
+  const insert = insertFromBatch(target, batch, o.columns, o.clusterBy);
+  if (!predicates.some(readsBatch) && o.nullableKeys && !o.uniqueKey.some((k) => o.nullableKeys!.has(k.toLowerCase()))) {
+    return [`delete from ${tgt}\nwhere ${andAll([keyIn(o.uniqueKey, batch, o.nullableKeys), ...predicates])}`, insert];
+  }
+  return [`delete from ${tgt}\nusing ${keysOf(quoteIdent(batch), o.uniqueKey, predicates)} as ${SRC}\nwhere ${andAll([keyMatch(o.uniqueKey, o.nullableKeys), ...predicates])}`, insert];
+}
+
+/** Whether an incremental predicate reads the batch (names DBT_INTERNAL_SOURCE), not only the target. */
+function readsBatch(predicate: string): boolean {
+  return new RegExp(`\\b${SRC}\\b`, 'i').test(predicate);
 }
 
 /**
@@ -306,8 +330,7 @@ export function deleteInsertSql(target: Relation, batch: string, o: KeyedOptions
  * DBT_INTERNAL_SOURCE, as it may read any batch column.
  */
 function keysOf(source: string, keys: readonly string[], predicates: readonly string[]): string {
-  const readsBatch = predicates.some((p) => new RegExp(`\\b${SRC}\\b`, 'i').test(p));
-  return readsBatch ? source : `(select distinct ${keys.map(quoteIdent).join(', ')} from ${source})`;
+  return predicates.some(readsBatch) ? source : `(select distinct ${keys.map(quoteIdent).join(', ')} from ${source})`;
 }
 
 /**
@@ -347,7 +370,9 @@ export function replaceWindowSql(target: Relation, batch: string, o: ApplyOption
  */
 export function touchedRowsPredicate(batch: string, t: TouchedRows | undefined): string | undefined {
   if (!t) return undefined;
-  const preds = t.predicates ?? [];
+  // a predicate that reads the batch (DBT_INTERNAL_SOURCE) has no batch row in scope here: left
+  // out, the rows selected are a superset of those the step touches, which is what this bounds
+  const preds = (t.predicates ?? []).filter((p) => !readsBatch(p));
   if (t.uniqueKey?.length) return andAll([keyIn(t.uniqueKey, batch, t.nullableKeys), ...preds]);
   if (t.window) return andAll([windowPredicate(t.window.eventTime, t.window.window, DEST), ...preds]);
   return undefined;
