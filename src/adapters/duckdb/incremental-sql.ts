@@ -28,9 +28,19 @@ export function keyMatch(keys: readonly string[], nullable?: ReadonlySet<string>
  * {@link keyMatch} when a key column holds a NULL in the batch (`in` never matches NULL).
  */
 export function keyIn(keys: readonly string[], batch: string, nullable?: ReadonlySet<string>): string {
-  if (!nullable || keys.some((k) => nullable.has(k.toLowerCase()))) return `exists (select 1 from ${quoteIdent(batch)} as ${SRC} where ${keyMatch(keys, nullable)})`;
+  if (comparesNullSafe(keys, nullable)) return `exists (select 1 from ${quoteIdent(batch)} as ${SRC} where ${keyMatch(keys, nullable)})`;
+  return keysInSql(keys, quoteIdent(batch));
+}
+
+/** Whether {@link keyMatch} compares some key null-safe (`nullable` unknown, or naming a key). */
+function comparesNullSafe(keys: readonly string[], nullable: ReadonlySet<string> | undefined): boolean {
+  return !nullable || keys.some((k) => nullable.has(k.toLowerCase()));
+}
+
+/** `(DEST."a", DEST."b") in (select "a", "b" from <source>)`, `source` being SQL that names the batch. */
+function keysInSql(keys: readonly string[], source: string): string {
   const dest = keys.map((k) => `${DEST}.${quoteIdent(k)}`);
-  return `${keys.length === 1 ? dest[0] : `(${dest.join(', ')})`} in (select ${keys.map(quoteIdent).join(', ')} from ${quoteIdent(batch)})`;
+  return `${keys.length === 1 ? dest[0] : `(${dest.join(', ')})`} in (select ${keys.map(quoteIdent).join(', ')} from ${source})`;
 }
 
 /** `TIMESTAMP '...'` for a window bound bmp computed (checked to be a plain timestamp). */
@@ -110,7 +120,7 @@ function matchesExpr(target: Relation, batch: string, keys: readonly string[], p
 /**
  * The target rows (`select 1 from target as DBT_INTERNAL_DEST ...`) whose keys, compared with `=`,
  * are in the batch (`batch`: SQL naming it), under the predicates: a semi join on the batch's keys
- * ({@link keyIn}), so a key repeated on both sides costs no more than once (a join with the
+ * ({@link keysInSql}), so a key repeated on both sides costs no more than once (a join with the
  * batch's rows met each target row once per batch row with its key, and DuckDB kept that join's
  * output whole under the nested-loop joins of the insert's key range: 1M rows replaced by day was
  * killed at 10 GB). With predicates that read the batch (DBT_INTERNAL_SOURCE), the join with its rows. The
@@ -122,10 +132,7 @@ function targetMatches(target: Relation, batch: string, keys: readonly string[],
   if (predicates.some(readsBatch)) {
     return `${from}\njoin ${batch} as ${SRC}\non ${andAll([keyMatch(keys, new Set()), ...predicates])}${extra.length ? `\nwhere ${andAll(extra)}` : ''}`;
   }
-  const cols = keys.map(quoteIdent);
-  const dest = keys.map((k) => `${DEST}.${quoteIdent(k)}`);
-  const semi = `${keys.length === 1 ? dest[0] : `(${dest.join(', ')})`} in (select ${cols.join(', ')} from ${batch})`;
-  return `${from}\nwhere ${andAll([semi, ...extra])}${predicates.length ? `\nand ${andAll(predicates)}` : ''}`;
+  return `${from}\nwhere ${andAll([keysInSql(keys, batch), ...extra])}${predicates.length ? `\nand ${andAll(predicates)}` : ''}`;
 }
 
 /**
@@ -295,7 +302,7 @@ function mergeInto(target: Relation, source: string, o: MergeOptions): string {
  * case), so the delete never joins the target with the batch's rows, which meets each target row
  * once per batch row with its key — quadratic (two days of 50k rows: 15 s; 1M rows by day was
  * killed at 10 GB). With keys the batch holds no NULL in and predicates over the target only, it
- * is a semi join, `(keys) in (select keys from batch)` ({@link keyIn}: the batch's key ranges
+ * is a semi join, `(keys) in (select keys from batch)` ({@link keysInSql}: the batch's key ranges
  * still filter the target's scan); a nullable key compares null-safe in a join with the batch's
  * distinct keys. Predicates that name DBT_INTERNAL_SOURCE may read any batch column, so with them
  * the join is with the batch's rows, as dbt writes it for a list of keys (and as costly when keys
@@ -312,25 +319,17 @@ export function deleteInsertSql(target: Relation, batch: string, o: KeyedOptions
   const predicates = o.predicates ?? [];
   const tgt = `${relationSql(target)} as ${DEST}`;
   const insert = insertFromBatch(target, batch, o.columns, o.clusterBy);
-  if (!predicates.some(readsBatch) && o.nullableKeys && !o.uniqueKey.some((k) => o.nullableKeys!.has(k.toLowerCase()))) {
-    return [`delete from ${tgt}\nwhere ${andAll([keyIn(o.uniqueKey, batch, o.nullableKeys), ...predicates])}`, insert];
-  }
-  return [`delete from ${tgt}\nusing ${keysOf(quoteIdent(batch), o.uniqueKey, predicates)} as ${SRC}\nwhere ${andAll([keyMatch(o.uniqueKey, o.nullableKeys), ...predicates])}`, insert];
+  const readsRows = predicates.some(readsBatch);
+  if (!readsRows && !comparesNullSafe(o.uniqueKey, o.nullableKeys)) return [`delete from ${tgt}\nwhere ${andAll([keysInSql(o.uniqueKey, quoteIdent(batch)), ...predicates])}`, insert];
+  const source = readsRows ? quoteIdent(batch) : `(select distinct ${o.uniqueKey.map(quoteIdent).join(', ')} from ${quoteIdent(batch)})`;
+  return [`delete from ${tgt}\nusing ${source} as ${SRC}\nwhere ${andAll([keyMatch(o.uniqueKey, o.nullableKeys), ...predicates])}`, insert];
 }
+
+const NAMES_SOURCE = new RegExp(`\\b${SRC}\\b`, 'i');
 
 /** Whether an incremental predicate reads the batch (names DBT_INTERNAL_SOURCE), not only the target. */
 function readsBatch(predicate: string): boolean {
-  return new RegExp(`\\b${SRC}\\b`, 'i').test(predicate);
-}
-
-/**
- * What a join of the target with the batch `source` (SQL naming it) on the keys reads from it: its
- * distinct keys, so each target row meets it at most once however often a key repeats in the batch
- * (delete+insert does not ask keys to be unique); the batch's rows when a predicate names
- * DBT_INTERNAL_SOURCE, as it may read any batch column.
- */
-function keysOf(source: string, keys: readonly string[], predicates: readonly string[]): string {
-  return predicates.some(readsBatch) ? source : `(select distinct ${keys.map(quoteIdent).join(', ')} from ${source})`;
+  return NAMES_SOURCE.test(predicate);
 }
 
 /**
