@@ -36,7 +36,7 @@ export { buildTable, indexesOf, indexName, type IndexSpec } from './table.js';
 export { partitionOf, partitionExpr, partitionLabelExpr, partitionColumn, clusteredSelect, type PartitionBy, type Granularity } from './partition.js';
 export { planSchemaChange, diffColumns, type OnSchemaChange, type SchemaChangePlan } from './schema-change.js';
 export { planIncrementalApply, keyIn, strategyOf, uniqueKeyOf, applyBatch, batchTableName, needsFullBuild, type IncrementalStrategy } from './incremental.js';
-export { planMicrobatch, parseEventTime, formatEventTime, truncateTo, addBatches, microbatchConfigOf, windowedSelect, type PlannedBatch, type BatchSize } from './microbatch.js';
+export { planMicrobatch, adoptedInterval, parseEventTime, formatEventTime, truncateTo, addBatches, microbatchConfigOf, windowedSelect, type PlannedBatch, type BatchSize } from './microbatch.js';
 export { externalLayout, externalViewSql, copySql, isIncrementalExternal, reconcileExternal, finishPendingFiles, type ExternalLayout } from './external.js';
 export { recoverLocation, partitionDirs } from './external-files.js';
 export { snapshotConfigOf, snapshotCreateSql, snapshotMergeSql, type SnapshotConfig } from './snapshot.js';

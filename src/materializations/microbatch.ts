@@ -6,6 +6,10 @@
  * `_bmp.microbatch_intervals` in the batch's transaction (SQLMesh's interval tracking), so a run
  * only fills the intervals that are missing, plus the `lookback` last complete batches and the
  * current partial one; a failed batch is retried by the next run without redoing the others.
+ * A table with no recorded batch at all (built by dbt, by another strategy, or before its
+ * bookkeeping was lost) is adopted as dbt runs it: only the `lookback` last batches and the current
+ * one are processed, and the batches before them are recorded as done, as the table holds them —
+ * replacing them from inputs that may no longer hold their rows would lose data.
  *
  * Backfills: `--event-time-start S --event-time-end E` reprocesses exactly the batches of
  * `[S, E)`, done or not; `--event-time-start S` alone reprocesses from S to now; `--event-time-end E`
@@ -109,9 +113,30 @@ function batchId(d: Date, size: BatchSize): string {
  */
 export function planMicrobatch(input: MicrobatchPlanInput): PlannedBatch[] {
   const { batchSize: size } = input;
+  const { all, complete, completeIdx } = batchWindows(input);
+  const backfill = input.start !== undefined && !input.full;
+  const lookback = new Set(completeIdx.slice(Math.max(0, completeIdx.length - input.lookback)));
+  const adopted = adoptedInterval(input);
+  const done = adopted ? [adopted] : input.done;
+  const out: PlannedBatch[] = [];
+  all.forEach((b, i) => {
+    const iv = { start: formatEventTime(b.start), end: formatEventTime(b.end) };
+    let reason: PlannedBatch['reason'] | undefined;
+    if (input.full) reason = 'full';
+    else if (backfill) reason = 'backfill';
+    else if (!complete(b)) reason = 'current';
+    else if (!isCovered(iv, done)) reason = 'missing';
+    else if (lookback.has(i)) reason = 'lookback';
+    if (reason) out.push({ ...iv, id: batchId(b.start, size), complete: complete(b), reason });
+  });
+  return out;
+}
+
+/** The run's batch windows from begin (or --event-time-start) to the horizon, and which are complete. */
+function batchWindows(input: MicrobatchPlanInput) {
+  const size = input.batchSize;
   const horizon = input.end ?? input.now;
   const asOf = horizon.getTime() < input.now.getTime() ? horizon : input.now;
-  const backfill = input.start !== undefined && !input.full;
   const all: { start: Date; end: Date }[] = [];
   for (let t = truncateTo(input.start ?? input.begin, size); t.getTime() < horizon.getTime(); t = addBatches(t, size)) {
     all.push({ start: t, end: addBatches(t, size) });
@@ -121,19 +146,21 @@ export function planMicrobatch(input: MicrobatchPlanInput): PlannedBatch[] {
   }
   const complete = (b: { end: Date }) => b.end.getTime() <= asOf.getTime();
   const completeIdx = all.map((b, i) => (complete(b) ? i : -1)).filter((i) => i >= 0);
-  const lookback = new Set(completeIdx.slice(Math.max(0, completeIdx.length - input.lookback)));
-  const out: PlannedBatch[] = [];
-  all.forEach((b, i) => {
-    const iv = { start: formatEventTime(b.start), end: formatEventTime(b.end) };
-    let reason: PlannedBatch['reason'] | undefined;
-    if (input.full) reason = 'full';
-    else if (backfill) reason = 'backfill';
-    else if (!complete(b)) reason = 'current';
-    else if (!isCovered(iv, input.done)) reason = 'missing';
-    else if (lookback.has(i)) reason = 'lookback';
-    if (reason) out.push({ ...iv, id: batchId(b.start, size), complete: complete(b), reason });
-  });
-  return out;
+  return { all, complete, completeIdx };
+}
+
+/**
+ * An existing table with no recorded batch (built by dbt, by another strategy, or its bookkeeping
+ * lost): the complete batches before the `lookback` last ones, which the run keeps as the table
+ * holds them (dbt's incremental start: now minus `lookback` batches) and records as done.
+ * Undefined on a full build, a backfill, or when some batch is recorded.
+ */
+export function adoptedInterval(input: MicrobatchPlanInput): Interval | undefined {
+  if (input.full || input.start !== undefined || input.done.length > 0) return undefined;
+  const { all, completeIdx } = batchWindows(input);
+  const first = input.lookback > 0 ? completeIdx[Math.max(0, completeIdx.length - input.lookback)] : completeIdx.length;
+  if (first === undefined || first === 0) return undefined;
+  return { start: formatEventTime(all[0]!.start), end: formatEventTime(all[first]!.start) };
 }
 
 interface MicrobatchConfig {
@@ -171,7 +198,7 @@ export async function microbatch(ctx: MaterializationContext): Promise<Materiali
   const done = full ? [] : await ctx.adapter.processedIntervals(relKey, ctx.stateSchema);
   const owner = { relationKey: relKey, nodeId, invocationId: ctx.invocationId ?? '' };
   const now = ctx.runStartedAt ? new Date(ctx.runStartedAt) : new Date();
-  const batches = planMicrobatch({
+  const plan: MicrobatchPlanInput = {
     begin: mb.begin,
     batchSize: mb.batchSize,
     lookback: mb.lookback,
@@ -180,7 +207,13 @@ export async function microbatch(ctx: MaterializationContext): Promise<Materiali
     end: ctx.eventTimeEnd ? parseEventTime(ctx.eventTimeEnd, '--event-time-end') : undefined,
     done,
     full,
-  });
+  };
+  const batches = planMicrobatch(plan);
+  const adopted = adoptedInterval(plan);
+  if (adopted) {
+    await ctx.adapter.run(ctx.adapter.statements(ctx.adapter.recordInterval(owner, adopted, null, ctx.stateSchema).statements));
+    ctx.log?.(`no batch of this table is recorded: its rows in [${adopted.start}, ${adopted.end}) are kept as they are (recorded as done), the run processes the lookback and current batches`);
+  }
   if (!batches.length && full) {
     // nothing in the window yet: still create the (empty) table so downstream models can build
     const empty = { start: formatEventTime(mb.begin), end: formatEventTime(mb.begin), id: 'empty', complete: false, reason: 'full' as const };

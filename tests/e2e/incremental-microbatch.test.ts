@@ -64,6 +64,33 @@ describe('microbatch', () => {
     expect((await intervals(p.db)).map((r) => r['d'])).toEqual(['01-10', '01-11', '01-12', '01-13', '01-14']);
   });
 
+  it('a table with no recorded batch (built by dbt or another strategy) is adopted: only lookback and the current batch run, older rows stay', async () => {
+    const p = await setup();
+    const first = bmp(['run', '--project-dir', p.dir, '--event-time-end', '2024-01-15 12:00:00']);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    // the table as another tool left it: no bookkeeping; the source has since dropped its oldest days
+    await withDb(p.db, async (sql) => {
+      await sql('delete from _bmp.microbatch_intervals');
+      await sql(`delete from raw.events where event_time < timestamp '2024-01-13'`);
+    });
+    const second = bmp(['run', '--project-dir', p.dir, '--event-time-end', '2024-01-16 12:00:00']);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/no batch of this table is recorded: its rows in \[2024-01-10 00:00:00, 2024-01-15 00:00:00\) are kept/);
+    expect(second.stdout.match(/batch \d+ of \d+ \[[^)]+\) \(\w+\)/g)).toEqual(['batch 1 of 2 [2024-01-15 00:00:00, 2024-01-16 00:00:00) (missing)', 'batch 2 of 2 [2024-01-16 00:00:00, 2024-01-17 00:00:00) (current)']);
+    await withDb(p.db, async (sql) => {
+      // the 10th-12th are no longer in the source and are still in the table
+      expect(await sql(`select strftime(event_time, '%d') as d, count(*) as n from main.mb group by 1 order by 1`)).toEqual(
+        ['10', '11', '12', '13', '14', '15', '16'].map((d) => ({ d, n: 2 })),
+      );
+    });
+    // the adopted range is recorded: the next run does not treat it as missing either
+    const third = bmp(['run', '--project-dir', p.dir, '--event-time-end', '2024-01-16 13:00:00']);
+    expect(third.code, third.stdout + third.stderr).toBe(0);
+    expect(third.stdout).not.toMatch(/no batch of this table is recorded/);
+    expect(third.stdout.match(/batch \d+ of \d+ \[[^)]+\) \(\w+\)/g)).toEqual(['batch 1 of 2 [2024-01-15 00:00:00, 2024-01-16 00:00:00) (lookback)', 'batch 2 of 2 [2024-01-16 00:00:00, 2024-01-17 00:00:00) (current)']);
+    await withDb(p.db, async (sql) => expect(await sql('select count(*) as n from main.mb')).toEqual([{ n: 14 }]));
+  });
+
   it('interval state survives restarts: a new process only runs lookback and the current batch', async () => {
     const p = await setup();
     const first = bmp(['run', '--project-dir', p.dir, '--event-time-end', '2024-01-15 12:00:00']);

@@ -12,6 +12,7 @@ import {
   parseEventTime,
   planIncrementalApply,
   planMicrobatch,
+  adoptedInterval,
   planSchemaChange,
   snapshotConfigOf,
   strategyOf,
@@ -372,7 +373,23 @@ describe('microbatch planning', () => {
   it('backfills: start+end reprocess exactly that window; end alone runs as of end', () => {
     const all = [{ start: '2024-01-01 00:00:00', end: '2024-01-05 00:00:00' }];
     expect(plan({ done: all, start: d('2024-01-02'), end: d('2024-01-04') })).toEqual(['2024-01-02:backfill', '2024-01-03:backfill']);
-    expect(plan({ done: [], end: d('2024-01-03 06:00') })).toEqual(['2024-01-01:missing', '2024-01-02:missing', '2024-01-03:current*']);
+    const some = [{ start: '2024-01-01 00:00:00', end: '2024-01-01 06:00:00' }];
+    expect(plan({ done: some, end: d('2024-01-03 06:00') })).toEqual(['2024-01-01:missing', '2024-01-02:missing', '2024-01-03:current*']);
+  });
+
+  it('an existing table with no recorded batch: only lookback and the current batch; the batches before are adopted', () => {
+    // dbt's incremental start: now minus lookback batches
+    expect(plan({ done: [] })).toEqual(['2024-01-04:missing', '2024-01-05:current*']);
+    expect(adoptedInterval({ begin: d('2024-01-01'), batchSize: 'day', lookback: 1, now: d('2024-01-05 12:00'), done: [], full: false })).toEqual({ start: '2024-01-01 00:00:00', end: '2024-01-04 00:00:00' });
+    expect(plan({ done: [], lookback: 0 })).toEqual(['2024-01-05:current*']);
+    expect(plan({ done: [], lookback: 9 })).toEqual(['2024-01-01:missing', '2024-01-02:missing', '2024-01-03:missing', '2024-01-04:missing', '2024-01-05:current*']);
+    expect(plan({ done: [], end: d('2024-01-03 06:00') })).toEqual(['2024-01-02:missing', '2024-01-03:current*']);
+    // nothing adopted on a full build, a backfill, or once any batch is recorded
+    const base = { begin: d('2024-01-01'), batchSize: 'day' as const, lookback: 1, now: d('2024-01-05 12:00'), done: [], full: false };
+    expect(adoptedInterval({ ...base, full: true })).toBeUndefined();
+    expect(adoptedInterval({ ...base, start: d('2024-01-02') })).toBeUndefined();
+    expect(adoptedInterval({ ...base, done: [{ start: '2024-01-04 00:00:00', end: '2024-01-05 00:00:00' }] })).toBeUndefined();
+    expect(adoptedInterval({ ...base, lookback: 9 })).toBeUndefined();
   });
 
   it('hour and month batches', () => {
