@@ -175,6 +175,20 @@ function columnsJson(columns: Readonly<Record<string, ColumnInfo>>): Record<stri
   return out;
 }
 
+/**
+ * Each macro's text (manifest.json's `macro_sql`) keyed by `file \0 name` (`test_<name>` for a
+ * test block): the project's and packages' files, and dbt's global macros (package `dbt`), whose
+ * text dbt writes too.
+ */
+export function macroTextByFile(manifest: Pick<Manifest, 'macroFiles'>): Map<string, string> {
+  const out = new Map<string, string>();
+  const files: [string, string][] = [...GLOBAL_MACRO_FILES.map((f): [string, string] => [f.file, f.text]), ...manifest.macroFiles];
+  for (const [file, text] of files) {
+    for (const b of findMacroBlocks(text)) out.set(`${file}\u0000${b.kind === 'test' ? `test_${b.name}` : b.name}`, b.text);
+  }
+  return out;
+}
+
 class ManifestWriter {
   private readonly resolve: MacroResolver;
   private readonly createdAt = Date.now() / 1000;
@@ -189,14 +203,7 @@ class ManifestWriter {
   }
 
   private get macroText(): Map<string, string> {
-    if (this.macroTextMemo) return this.macroTextMemo;
-    const out = new Map<string, string>();
-    // dbt's global macros (package `dbt`) have their text too, as dbt writes its own macros'
-    const files: [string, string][] = [...GLOBAL_MACRO_FILES.map((f): [string, string] => [f.file, f.text]), ...this.manifest.macroFiles];
-    for (const [file, text] of files) {
-      for (const b of findMacroBlocks(text)) out.set(`${file}\u0000${b.kind === 'test' ? `test_${b.name}` : b.name}`, b.text);
-    }
-    return (this.macroTextMemo = out);
+    return (this.macroTextMemo ??= macroTextByFile(this.manifest));
   }
 
   private patchPath(n: { patchPath?: string; packageName: string; packagePath?: string }): string | null {

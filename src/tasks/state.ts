@@ -8,9 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { StateLookup } from '../graph/index.js';
-import { findMacroBlocks } from '../jinja/index.js';
 import type { Manifest, ManifestNode, Relation } from '../manifest/types.js';
-import { dbtNodes, type ManifestJsonOptions } from '../report/index.js';
+import { dbtNodes, macroTextByFile, type ManifestJsonOptions } from '../report/index.js';
 import { changedMacroNames, closeOverCallers, stableJson } from '../manifest/change.js';
 
 type Json = Record<string, any>;
@@ -103,6 +102,14 @@ const descriptions = (n: Json) => stableJson([n['description'] ?? '', Object.val
 const contract = (n: Json) => (n['config']?.['contract']?.['enforced'] ? stableJson(Object.values((n['columns'] ?? {}) as Json).map((c: Json) => [c['name'], c['data_type'] ?? null])) : '');
 const checksum = (n: Json) => (typeof n['checksum'] === 'object' ? n['checksum']?.['checksum'] : n['checksum']);
 
+/** name -> the texts of the macros of that name, in unique_id order (one text when one package defines it). */
+function blocksByName(macros: readonly (readonly [string, string, string])[]): Map<string, string> {
+  const sorted = [...macros].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out = new Map<string, string>();
+  for (const [, name, sql] of sorted) out.set(name, out.has(name) ? `${out.get(name)}\u0000${sql}` : sql);
+  return out;
+}
+
 function compare(manifest: Manifest, manifestOpts: ManifestJsonOptions, old: Json): { modified: Map<ModifiedKind, Set<string>>; news: Set<string>; olds: Set<string> } {
   const current: ManifestNode[] = [...manifest.nodes.values(), ...manifest.sources.values()];
   const now = dbtNodes(manifest, current, manifestOpts);
@@ -110,11 +117,12 @@ function compare(manifest: Manifest, manifestOpts: ManifestJsonOptions, old: Jso
   const modified = new Map<ModifiedKind, Set<string>>(MODIFIED_KINDS.map((k) => [k, new Set<string>()]));
   const news = new Set<string>();
   const olds = new Set<string>();
-  // macros: edited ones, and every macro that calls an edited one
-  const oldBlocks = new Map<string, string>();
-  for (const m of Object.values((old['macros'] ?? {}) as Json)) if (typeof m?.['name'] === 'string') oldBlocks.set(m['name'], String(m['macro_sql'] ?? ''));
-  const newBlocks = new Map<string, string>();
-  for (const text of manifest.macroFiles.values()) for (const b of findMacroBlocks(text)) newBlocks.set(b.kind === 'test' ? `test_${b.name}` : b.name, b.text);
+  // macros: edited ones, and every macro that calls an edited one. Both sides are manifest.json's
+  // macros (dbt's global ones included, which a node calling dbt.current_timestamp() or a built-in
+  // test depends on), by name; same-named macros of several packages are compared together.
+  const oldBlocks = blocksByName(Object.values((old['macros'] ?? {}) as Json).filter((m: Json) => typeof m?.['name'] === 'string').map((m: Json) => [String(m['unique_id'] ?? ''), m['name'], String(m['macro_sql'] ?? '')]));
+  const text = macroTextByFile(manifest);
+  const newBlocks = blocksByName([...manifest.macros.values()].map((m) => [m.uniqueId, m.name, text.get(`${m.originalFilePath}\u0000${m.name}`) ?? '']));
   const changedMacros = changedMacroNames(oldBlocks, newBlocks);
   closeOverCallers(changedMacros, newBlocks);
   current.forEach((node, i) => {

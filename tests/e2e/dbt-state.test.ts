@@ -61,6 +61,14 @@ describe('--state', () => {
     expect(viaEnv.stdout.trim().split('\n').sort()).toEqual(['jaffle.marts.brand_new', 'jaffle.marts.customers', 'jaffle.marts.orders']);
   });
 
+  it("dbt's own macros are compared too: a built-in test or a dbt.* call is not modified by itself", () => {
+    const r = bmp(['ls', '--project-dir', dir, '--resource-type', 'test', '--state', 'prod-state', '-s', 'state:modified.macros'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('');
+    const all = bmp(['ls', '--project-dir', dir, '--resource-type', 'test'], { cwd: dir });
+    expect(all.stdout.trim().split('\n').length).toBeGreaterThan(3);
+  });
+
   it('state: without --state says what it needs (exit 2); a folder without manifest.json too', () => {
     const r = bmp(['ls', '--project-dir', dir, '-s', 'state:modified']);
     expect(r.code).toBe(2);
