@@ -7,7 +7,8 @@
  * - `strategy: timestamp` (`updated_at: col`): a row changed when its `updated_at` is later than
  *   the current version's `dbt_valid_from`; the old version closes at the new `updated_at`.
  * - `strategy: check` (`check_cols: [a, b]` or `all`): a row changed when any checked column is
- *   distinct (NULL-safe) from the current version; versions open and close at the run's time.
+ *   distinct (NULL-safe) from the current version; versions open and close at the run's time, or
+ *   at the `updated_at` column when the config names one (as dbt's check strategy does).
  * - `hard_deletes`: `ignore` (default), `invalidate` (close the current version of keys gone from
  *   the source; also `invalidate_hard_deletes: true`), `new_record` (close it and add a version with
  *   `dbt_is_deleted = true`; a key that comes back opens a new version).

@@ -37,6 +37,30 @@ const versions = (db: string, table: string, extra = '') =>
   );
 
 describe('snapshots', () => {
+  it('the check strategy dates versions by updated_at when the config names it (dbt-core #5076)', async () => {
+    const p = tempProject({
+      'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    schema: raw\n    tables:\n      - name: customers\n',
+      'snapshots/customers.sql': snap('cust_check_at', "strategy='check', check_cols=['tier'], updated_at='updated_at'") + snap('cust_check_now', "strategy='check', check_cols=['tier']"),
+    }, { name: 'inc' });
+    cleanups.push(p.remove);
+    await withDb(p.db, async (sql) => {
+      await sql('create schema raw');
+      await sql(`create table raw.customers as select * from (values (1, 'Ada', 'gold', timestamp '2024-01-01')) t(id, name, tier, updated_at)`);
+    });
+    expect(bmp(['snapshot', '--project-dir', p.dir]).code).toBe(0);
+    await withDb(p.db, (sql) => sql(`update raw.customers set tier = 'platinum', updated_at = timestamp '2024-02-01'`));
+    expect(bmp(['snapshot', '--project-dir', p.dir]).code).toBe(0);
+    const dates = (t: string) => withDb(p.db, (sql) => sql(`select tier, strftime(dbt_valid_from, '%Y-%m-%d') as vf, strftime(dbt_valid_to, '%Y-%m-%d') as vt, strftime(dbt_updated_at, '%Y-%m-%d') as up from snapshots.${t} order by dbt_valid_from`));
+    expect(await dates('cust_check_at')).toEqual([
+      { tier: 'gold', vf: '2024-01-01', vt: '2024-02-01', up: '2024-01-01' },
+      { tier: 'platinum', vf: '2024-02-01', vt: null, up: '2024-02-01' },
+    ]);
+    // without updated_at: the runs' time, not the source's
+    const now = await dates('cust_check_now');
+    expect(now.map((r) => r['tier'])).toEqual(['gold', 'platinum']);
+    for (const r of now) expect(String(r['vf']) > '2025-01-01').toBe(true);
+  });
+
   it('track changes, deletes and returns with each strategy', async () => {
     const p = project();
     await withDb(p.db, async (sql) => {

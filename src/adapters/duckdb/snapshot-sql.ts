@@ -38,9 +38,17 @@ function scdId(keys: readonly string[], ts: string, alias?: string): string {
 
 const match = (keys: readonly string[], l: string, r: string) => keys.map((k) => `${l}.${quoteIdent(k)} is not distinct from ${r}.${quoteIdent(k)}`).join(' and ');
 
+/**
+ * When a version starts: the `updated_at` column (timestamp strategy; the check strategy too when
+ * it names one, as dbt does), else the run's time.
+ */
+function versionTime(cfg: SnapshotConfig, now: string): string {
+  return cfg.updatedAt ? quoteIdent(cfg.updatedAt) : tsLiteral(now);
+}
+
 /** The staged source of a later run: the model's rows and the time each version starts (`__bmp_updated_at`). */
 export function snapshotSourceSelect(sql: string, cfg: SnapshotConfig, now: string): string {
-  const upd = cfg.strategy === 'timestamp' ? quoteIdent(cfg.updatedAt!) : tsLiteral(now);
+  const upd = versionTime(cfg, now);
   return `select *, ${upd} as __bmp_updated_at from (\n${sql}\n) as __bmp_src`;
 }
 
@@ -57,7 +65,7 @@ export function snapshotSourceSelect(sql: string, cfg: SnapshotConfig, now: stri
  * ```
  */
 export function snapshotCreateSql(rel: Relation, sql: string, cfg: SnapshotConfig, now: string): string {
-  const upd = cfg.strategy === 'timestamp' ? quoteIdent(cfg.updatedAt!) : tsLiteral(now);
+  const upd = versionTime(cfg, now);
   const c = cfg.columns;
   const deleted = cfg.hardDeletes === 'new_record' ? `, false as ${quoteIdent(c.dbt_is_deleted)}` : '';
   // the first versions are current: valid_to NULL (typed as updated_at), or dbt_valid_to_current
