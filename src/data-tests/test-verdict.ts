@@ -47,7 +47,7 @@ export function testMessage(config: NodeConfig, status: NodeStatus, failures: nu
 }
 
 export function failuresSchema(targetSchema: string, customSchema?: string): string {
-  return customSchema ? `${targetSchema}_${customSchema}` : `${targetSchema}_test_failures`;
+  return customSchema ? `${targetSchema}_${customSchema}` : `${targetSchema}_dbt_test__audit`;
 }
 
 /** Keeps a test's failing rows as a table (default) or a view the user can query. */

@@ -106,7 +106,7 @@ describe.skipIf(!compat)('dbt artifact schemas', () => {
     expect(generic.length).toBe(10);
     const positive = generic.find((n) => n.test_metadata.name === 'is_positive')!;
     expect(positive.depends_on.macros).toEqual(['macro.jaffle.test_is_positive']);
-    expect(positive).toMatchObject({ column_name: 'amount', attached_node: 'model.jaffle.orders', file_key_name: 'models.orders', schema: 'main_test_failures' });
+    expect(positive).toMatchObject({ column_name: 'amount', attached_node: 'model.jaffle.orders', file_key_name: 'models.orders', schema: 'main_dbt_test__audit' });
     expect(positive.test_metadata.kwargs).toEqual({ column_name: 'amount', model: "{{ get_where_subquery(ref('orders')) }}" });
     // compiled code, checksum, config per node, relation names
     const orders = nodes['model.jaffle.orders']!;

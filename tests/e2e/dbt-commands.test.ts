@@ -191,8 +191,8 @@ describe('on a fresh project', () => {
     writeFileSync(yml, readFileSync(yml, 'utf8').replace('values: [placed, shipped, completed, returned]', 'values: [placed, shipped, completed]'));
     const stored = bmp(['test', '--store-failures', '-s', 'orders', '--project-dir', dir]);
     expect(stored.code).toBe(1);
-    expect(await query(db(dir), 'select value_field from main_test_failures.accepted_values_orders_status__placed__shipped__completed')).toEqual([{ value_field: 'returned' }]);
-    expect(await query(db(dir), 'select count(*) as n from main_test_failures.unique_orders_order_id')).toEqual([{ n: 0 }]);
+    expect(await query(db(dir), 'select value_field from main_dbt_test__audit.accepted_values_orders_status__placed__shipped__completed')).toEqual([{ value_field: 'returned' }]);
+    expect(await query(db(dir), 'select count(*) as n from main_dbt_test__audit.unique_orders_order_id')).toEqual([{ n: 0 }]);
   });
 
   it('a unit test runs after its model\'s parents are built (fresh database, 4 threads)', () => {

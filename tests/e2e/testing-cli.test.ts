@@ -87,8 +87,8 @@ describe('bmp build and bmp test', () => {
     expect(r.stdout).toMatch(/PASS=26 WARN=1 ERROR=0 SKIP=0 TOTAL=27/);
     expect(r.stdout).toMatch(/Completed with warnings:/);
     const db = join(dir, 'shop.duckdb');
-    expect(await query(db, 'select name from main_test_failures.max_length_stg_customers_name__20')).toEqual([{ name: 'Ada Augusta King Countess of Lovelace' }]);
-    expect(await query(db, 'select count(*) as n from main_test_failures.not_null_stg_orders_order_id')).toEqual([{ n: 0 }]);
+    expect(await query(db, 'select name from main_dbt_test__audit.max_length_stg_customers_name__20')).toEqual([{ name: 'Ada Augusta King Countess of Lovelace' }]);
+    expect(await query(db, 'select count(*) as n from main_dbt_test__audit.not_null_stg_orders_order_id')).toEqual([{ n: 0 }]);
   });
 
   it('a failing unit test prints the row diff and exits 1', () => {

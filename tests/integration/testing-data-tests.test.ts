@@ -206,17 +206,17 @@ describe('test config', () => {
   });
 
   it('stores exactly the failing rows with store_failures', async () => {
-    expect(await project.query('select id, amount from main_test_failures.bad_single__accepted_range order by amount')).toEqual([
+    expect(await project.query('select id, amount from main_dbt_test__audit.bad_single__accepted_range order by amount')).toEqual([
       { id: 2, amount: -5 },
       { id: null, amount: 500 },
     ]);
-    expect(await project.query('select * from main_test_failures.bad_single__relationships order by 1')).toEqual([{ from_field: 8 }, { from_field: 9 }]);
+    expect(await project.query('select * from main_dbt_test__audit.bad_single__relationships order by 1')).toEqual([{ from_field: 8 }, { from_field: 9 }]);
     // store_failures_as: view keeps a view that shows the failing rows
-    expect(await project.query("select count(*) as n from duckdb_views() where schema_name = 'main_test_failures' and view_name = 'bad_single__not_null'")).toEqual([{ n: 1 }]);
-    expect(await project.query('select * from main_test_failures.bad_single__not_null')).toEqual([{ id: null }]);
-    expect(result('bad_single__accepted_range').message).toBe('Got 2 results, configured to fail if !=0. See test failures: select * from "main_test_failures"."bad_single__accepted_range"');
+    expect(await project.query("select count(*) as n from duckdb_views() where schema_name = 'main_dbt_test__audit' and view_name = 'bad_single__not_null'")).toEqual([{ n: 1 }]);
+    expect(await project.query('select * from main_dbt_test__audit.bad_single__not_null')).toEqual([{ id: null }]);
+    expect(result('bad_single__accepted_range').message).toBe('Got 2 results, configured to fail if !=0. See test failures: select * from "main_dbt_test__audit"."bad_single__accepted_range"');
     // tests without store_failures leave nothing behind
-    expect(await project.query("select count(*) as n from duckdb_tables() where schema_name = 'main_test_failures'")).toEqual([{ n: 2 }]);
+    expect(await project.query("select count(*) as n from duckdb_tables() where schema_name = 'main_dbt_test__audit'")).toEqual([{ n: 2 }]);
   });
 });
 

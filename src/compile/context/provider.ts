@@ -119,7 +119,7 @@ export class InvocationContext {
         // where a node without a relation of its own would live (dbt writes one for tests and ephemerals)
         fallbackRelation: (n) => {
           const custom = n.config.schema;
-          const schema = n.resourceType === 'test' ? `${t.schema}_${custom ?? 'test_failures'}` : custom ? `${t.schema}_${custom}` : t.schema;
+          const schema = n.resourceType === 'test' ? `${t.schema}_${custom ?? 'dbt_test__audit'}` : custom ? `${t.schema}_${custom}` : t.schema;
           return { database: t.database, schema, identifier: String(n.config.alias ?? n.name) };
         },
       });
