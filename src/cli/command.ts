@@ -64,6 +64,10 @@ export interface ParsedOptions {
   readonly models?: readonly string[];
   readonly exclude?: readonly string[];
   readonly resourceType?: readonly ResourceTypeOption[];
+  readonly excludeResourceType?: readonly ResourceTypeOption[];
+  /** `--resource-types` / `--exclude-resource-types` (commander names them apart): merged into the two above. */
+  readonly resourceTypes?: readonly ResourceTypeOption[];
+  readonly excludeResourceTypes?: readonly ResourceTypeOption[];
   readonly selector?: string;
   readonly state?: string;
   readonly deferState?: string;

@@ -5,7 +5,9 @@
  */
 import { UsageError } from '../errors.js';
 import type { LineFormat, LogLevel } from '../report/index.js';
+import type { ResourceTypeOption } from '../tasks/index.js';
 import type { ParsedOptions } from './command.js';
+import { resourceType as resourceTypeOption } from './options.js';
 
 type Kind = 'boolean' | 'string' | 'choice';
 
@@ -134,7 +136,7 @@ export function resolveGlobalFlags(parsed: Readonly<Record<string, unknown>>, en
 }
 
 /** Command-level options whose default comes from `DBT_<NAME>`/`BMP_<NAME>` (dbt's envvar list). */
-const ENV_STRINGS = { projectDir: 'PROJECT_DIR', profilesDir: 'PROFILES_DIR', targetPath: 'TARGET_PATH', state: 'STATE', deferState: 'DEFER_STATE' } as const;
+const ENV_STRINGS = { projectDir: 'PROJECT_DIR', profilesDir: 'PROFILES_DIR', targetPath: 'TARGET_PATH', state: 'STATE', deferState: 'DEFER_STATE', target: 'TARGET', profile: 'PROFILE' } as const;
 const ENV_BOOLEANS = { fullRefresh: 'FULL_REFRESH', storeFailures: 'STORE_FAILURES', defer: 'DEFER', favorState: 'FAVOR_STATE', empty: 'EMPTY' } as const;
 const INDIRECT_SELECTION = ['eager', 'cautious', 'buildable', 'empty'] as const;
 
@@ -156,6 +158,10 @@ export function withEnvDefaults(o: ParsedOptions, env: NodeJS.ProcessEnv): Parse
     targetPath: text('targetPath'),
     state: text('state'),
     deferState: text('deferState'),
+    target: text('target'),
+    profile: text('profile'),
+    resourceType: both(o.resourceType, o.resourceTypes) ?? resourceTypesFromEnv(env, 'RESOURCE_TYPES'),
+    excludeResourceType: both(o.excludeResourceType, o.excludeResourceTypes) ?? resourceTypesFromEnv(env, 'EXCLUDE_RESOURCE_TYPES'),
     fullRefresh: flag('fullRefresh'),
     storeFailures: flag('storeFailures'),
     defer: flag('defer'),
@@ -163,6 +169,24 @@ export function withEnvDefaults(o: ParsedOptions, env: NodeJS.ProcessEnv): Parse
     empty: flag('empty'),
     indirectSelection: o.indirectSelection ?? indirectSelectionFromEnv(env),
   };
+}
+
+const both = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined): readonly T[] | undefined => (a || b ? [...(a ?? []), ...(b ?? [])] : undefined);
+
+/**
+ * `DBT_RESOURCE_TYPES` / `DBT_EXCLUDE_RESOURCE_TYPES`: space-separated types, as the flags take them.
+ * @throws UsageError BMP_CLI_ARGUMENT for a type dbt does not have
+ */
+function resourceTypesFromEnv(env: NodeJS.ProcessEnv, name: string): ParsedOptions['resourceType'] {
+  const v = envValue(env, name);
+  if (!v || !v.value.trim()) return undefined;
+  return v.value.trim().split(/\s+/).reduce<ResourceTypeOption[]>((acc, t) => {
+    try {
+      return resourceTypeOption(t, acc);
+    } catch (err) {
+      throw new UsageError('BMP_CLI_ARGUMENT', `${v.name}: ${(err as Error).message}`);
+    }
+  }, []);
 }
 
 function indirectSelectionFromEnv(env: NodeJS.ProcessEnv): ParsedOptions['indirectSelection'] {

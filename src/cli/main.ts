@@ -84,6 +84,7 @@ export function buildProgram(ctx: CliContext, commands: readonly CommandRegistra
         select: [...(o.select ?? []), ...(o.models ?? [])],
         exclude: o.exclude,
         resourceTypes: o.resourceType,
+        excludeResourceTypes: o.excludeResourceType,
         indirectSelection: o.indirectSelection,
         selector: o.selector,
         state: o.state,

@@ -40,7 +40,7 @@ export const GLOBAL_OPTIONS: readonly OptionSpec<keyof ParsedOptions>[] = [
 /** dbt's resource types (`--resource-type`); those bmp has no nodes of select nothing. */
 const RESOURCE_TYPES: readonly ResourceTypeOption[] = ['model', 'seed', 'snapshot', 'test', 'unit_test', 'source', 'analysis', 'exposure', 'metric', 'semantic_model', 'saved_query', 'all', 'default'];
 
-function resourceType(v: string, previous: unknown): ResourceTypeOption[] {
+export function resourceType(v: string, previous: unknown): ResourceTypeOption[] {
   const type = RESOURCE_TYPES.find((t) => t === v);
   if (!type) throw new Error(`unknown resource type '${v}' (${didYouMean(v, RESOURCE_TYPES) ?? `one of ${RESOURCE_TYPES.join(', ')}`})`);
   return [...(Array.isArray(previous) ? previous : []), type];
@@ -51,6 +51,9 @@ export const SELECTION_OPTIONS: readonly OptionSpec<keyof ParsedOptions>[] = [
   { key: 'models', flags: '-m, --models <selector...>', description: 'alias of --select (older dbt)' },
   { key: 'exclude', flags: '--exclude <selector...>', description: 'nodes to leave out (same syntax)' },
   { key: 'resourceType', flags: '--resource-type <type...>', description: 'only these resource types (model, seed, snapshot, test, unit_test, source, analysis; all)', parse: resourceType },
+  { key: 'resourceTypes', flags: '--resource-types <type...>', description: '(same as --resource-type)', parse: resourceType },
+  { key: 'excludeResourceType', flags: '--exclude-resource-type <type...>', description: 'leave these resource types out', parse: resourceType },
+  { key: 'excludeResourceTypes', flags: '--exclude-resource-types <type...>', description: '(same as --exclude-resource-type)', parse: resourceType },
   { key: 'selector', flags: '--selector <name>', description: 'a selection named in selectors.yml (instead of --select/--exclude)' },
   { key: 'state', flags: '--state <dir>', description: "a previous run's artifacts (manifest.json, run_results.json), for state:modified, state:new, result:error ... and --defer" },
   { key: 'deferState', flags: '--defer-state <dir>', description: 'the artifacts --defer reads, when not those of --state' },

@@ -20,6 +20,8 @@ export interface CommonOptions extends ConfigOptions {
   readonly select?: readonly string[];
   readonly exclude?: readonly string[];
   readonly resourceTypes?: readonly ResourceTypeOption[];
+  /** `--exclude-resource-type`: types left out after --resource-type. */
+  readonly excludeResourceTypes?: readonly ResourceTypeOption[];
   readonly indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   readonly emit?: EventSink;
   readonly waitForLockSeconds?: number;
@@ -173,7 +175,8 @@ export async function writeManifest(project: LoadedProject, invocationId: string
 export function selectFor(project: LoadedProject, opts: CommonOptions, commandTypes: readonly ResourceType[]): string[] {
   // dbt's `all` and `default` are every type the command handles
   const asked = opts.resourceTypes ?? [];
-  const types = asked.length && !asked.some((t) => t === 'all' || t === 'default') ? commandTypes.filter((t) => asked.includes(t)) : commandTypes;
+  const excluded = opts.excludeResourceTypes ?? [];
+  const types = (asked.length && !asked.some((t) => t === 'all' || t === 'default') ? commandTypes.filter((t) => asked.includes(t)) : commandTypes).filter((t) => !excluded.includes(t));
   // types the command has none of select nothing (an empty list would mean "no filter")
   if (!types.length) return [];
   const emit = opts.emit ?? nullSink;

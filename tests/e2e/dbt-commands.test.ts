@@ -238,6 +238,30 @@ describe('on a fresh project', () => {
     expect(bmp(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
+  it("dbt 1.8's resource-type flags and environment variables: --resource-types, --exclude-resource-type(s), DBT_RESOURCE_TYPES, DBT_TARGET, DBT_PROFILE", () => {
+    const dir = fixture();
+    const lines = (args: string[], env: Record<string, string> = {}) => bmp(['ls', ...args, '--project-dir', dir], { env }).stdout.trim().split('\n').filter(Boolean);
+    const all = lines([]);
+    const seeds = lines(['--resource-type', 'seed']);
+    expect(seeds.length).toBeGreaterThan(0);
+    expect(lines(['--resource-types', 'seed'])).toEqual(seeds);
+    expect(lines([], { DBT_RESOURCE_TYPES: 'seed' })).toEqual(seeds);
+    const noTests = lines(['--exclude-resource-type', 'test', 'unit_test']);
+    expect(noTests.length).toBeLessThan(all.length);
+    expect(noTests.some((l) => l.includes('not_null'))).toBe(false);
+    expect(lines(['--exclude-resource-types', 'test', '--exclude-resource-type', 'unit_test'])).toEqual(noTests);
+    expect(lines([], { DBT_EXCLUDE_RESOURCE_TYPES: 'test unit_test' })).toEqual(noTests);
+    expect(lines(['--resource-type', 'seed', 'model', '--exclude-resource-type', 'model'])).toEqual(seeds);
+    const bad = bmp(['ls', '--project-dir', dir], { env: { DBT_RESOURCE_TYPES: 'modle' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/DBT_RESOURCE_TYPES: unknown resource type 'modle'/);
+    // DBT_TARGET and DBT_PROFILE choose the output and the profile, as --target and --profile do
+    writeFileSync(join(dir, 'profiles.yml'), readFileSync(join(dir, 'profiles.yml'), 'utf8') + 'other:\n  target: x\n  outputs:\n    x: {type: duckdb, path: other.duckdb, schema: elsewhere}\n');
+    const compiled = (env: Record<string, string>) => bmp(['compile', '-s', 'orders', '--project-dir', dir], { env }).stdout;
+    expect(compiled({ DBT_PROFILE: 'other' })).toMatch(/"elsewhere"\./);
+    expect(bmp(['compile', '-s', 'orders', '--project-dir', dir], { env: { DBT_TARGET: 'nope' } }).code).toBe(2);
+  });
+
   it('the default selector of selectors.yml applies when nothing is selected', () => {
     const dir = fixture();
     mkdirSync(join(dir, 'extra'), { recursive: true });
