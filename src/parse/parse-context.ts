@@ -237,7 +237,7 @@ export class ParseContext {
           externalLocation: location ? location.replaceAll('{name}', t.name).replaceAll('{identifier}', identifier) : undefined,
           loader: t.loader,
           loadedAtField: t.loadedAtField ?? src.loadedAtField,
-          freshness: t.freshness !== undefined ? t.freshness : src.freshness,
+          freshness: mergeFreshness(src.freshness, t.freshness),
         } satisfies SourceNode);
       }
     }
@@ -526,4 +526,16 @@ const NO_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({});
 function pickSourceConfig(c: Record<string, unknown>): Record<string, unknown> {
   const { external_location: _, ...rest } = c;
   return rest;
+}
+
+/**
+ * A table's `freshness` over its source's, as dbt merges them: key by key (`warn_after`,
+ * `error_after`, `filter`), so a table that sets only `warn_after` keeps the source's
+ * `error_after`; a table's `freshness: null` turns it off.
+ */
+export function mergeFreshness(source: unknown, table: unknown): unknown {
+  if (table === undefined) return source;
+  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isMap(table) || !isMap(source)) return table;
+  return { ...source, ...Object.fromEntries(Object.entries(table).filter(([, v]) => v !== undefined)) };
 }

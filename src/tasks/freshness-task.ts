@@ -79,6 +79,9 @@ export async function sourceFreshness(opts: CommonOptions & { readonly output?: 
   }
 }
 
+/** 0001-01-01T00:00:00Z in seconds: dbt's load time of a source with no loaded_at value. */
+const EARLIEST_EPOCH = -62_135_596_800;
+
 async function check(session: Session, s: SourceNode): Promise<FreshnessResult> {
   const started = new Date();
   const criteria = freshnessJson(freshnessOf(s));
@@ -94,8 +97,10 @@ async function check(session: Session, s: SourceNode): Promise<FreshnessResult> 
   const from = s.externalLocation ? `read_${/\.parquet$/i.test(s.externalLocation) ? 'parquet' : 'csv'}('${s.externalLocation.replaceAll("'", "''")}')` : relationSql(s.relation!);
   try {
     const [row] = await conn.rows<{ max_loaded_epoch: number | null; now_epoch: number; loaded: number | bigint }>(freshnessSql(from, field, criteria?.filter ?? undefined));
-    if (!row || row.max_loaded_epoch === null || row.max_loaded_epoch === undefined) return finish({ status: 'runtime error', error: `source ${s.sourceName}.${s.name} has no rows with a ${field} value` });
-    const max = Number(row.max_loaded_epoch);
+    if (!row) return finish({ status: 'runtime error', error: `source ${s.sourceName}.${s.name}: the freshness query returned no row` });
+    // no row with a loaded_at value (an empty table, or a filter that keeps none): as dbt, loaded
+    // at 0001-01-01, so the source is as stale as it can be and its thresholds decide
+    const max = row.max_loaded_epoch === null || row.max_loaded_epoch === undefined ? EARLIEST_EPOCH : Number(row.max_loaded_epoch);
     const now = Number(row.now_epoch);
     const age = now - max;
     const errorAfter = seconds(criteria?.error_after);

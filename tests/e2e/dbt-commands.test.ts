@@ -76,6 +76,19 @@ describe('on a built project', () => {
     expect(stale.code).toBe(1);
     expect(stale.stdout).toMatch(/ERROR STALE freshness of raw\.customers/);
     expect(JSON.parse(readFileSync(join(dir, 'fresh.json'), 'utf8')).results[0].status).toBe('error');
+    // a table's freshness merges with its source's key by key: warn_after here, error_after (2 days) from the source
+    const original = readFileSync(yml, 'utf8');
+    const tableFreshness = (f: string) => writeFileSync(yml, original.replace('      - name: customers\n', `      - name: customers\n        freshness: ${f}\n`));
+    tableFreshness('{warn_after: {count: 1, period: hour}}');
+    const merged = bmp(['source', 'freshness', '--project-dir', dir]);
+    expect(merged.code).toBe(1);
+    expect(json(dir, 'sources.json').results[0]).toMatchObject({ status: 'error', criteria: { warn_after: { count: 1, period: 'hour' }, error_after: { count: 2, period: 'day' } } });
+    // a filter that keeps no row: loaded at 0001-01-01 as in dbt, so the thresholds decide (not a runtime error)
+    tableFreshness('{warn_after: {count: 1, period: hour}, error_after: null, filter: "1 = 0"}');
+    const none = bmp(['source', 'freshness', '--project-dir', dir]);
+    expect(none.code, none.stdout).toBe(0);
+    expect(json(dir, 'sources.json').results[0]).toMatchObject({ status: 'warn', max_loaded_at: '0001-01-01T00:00:00.000Z', criteria: { filter: '1 = 0', error_after: { count: null, period: null } } });
+    writeFileSync(yml, original);
     // a loaded_at_field that is not a column: a runtime error with DuckDB's message
     writeFileSync(yml, readFileSync(yml, 'utf8').replace('loaded_at_field: updated_at', 'loaded_at_field: loaded_at'));
     const broken = bmp(['source', 'freshness', '--project-dir', dir]);
