@@ -40,6 +40,11 @@ export interface TestTarget {
   readonly patchPath: string;
   /** Path of the resource the test is attached to, relative to its root, for fqn. */
   readonly fqnFolders: readonly string[];
+  /**
+   * Tags the test inherits, as dbt gives them: a source's and its table's (source tests), and the
+   * column's (column tests); a model's own tags are not inherited.
+   */
+  readonly tags?: readonly string[];
 }
 
 /** Node's one-shot `crypto.hash` (20.12+; a third of the cost of a Hash object for short text), else createHash. */
@@ -91,6 +96,7 @@ export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestD
   const merged = mergeConfigs({ severity: 'error', store_failures: false }, ...folderConfigs(project.tests, fqn, 'test'), fromMacro, inline, ...(scope.rootTests ? folderConfigs(scope.rootTests, fqn, 'test') : []));
   // a user-given `name:` is also the relation name of stored failures, as in dbt
   merged['alias'] = merged['alias'] ?? def.customName ?? alias;
+  if (target.tags?.length) merged['tags'] = [...new Set([...target.tags, ...((merged['tags'] as string[] | undefined) ?? [])])];
   const config = finalizeConfig(merged, 'test');
   const problem = testConfigProblem(config);
   if (problem) throw new ParseError('BMP_TEST_CONFIG', `test '${finalName}' on ${describeTarget(target, columnName)}: ${problem}`, def.where);

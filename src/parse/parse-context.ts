@@ -227,7 +227,7 @@ export class ParseContext {
           sourceName: src.name,
           sourceDescription: this.describe(src.description, src.file),
           config,
-          tags: [...new Set([...config.tags, ...t.tags])],
+          tags: [...new Set([...config.tags, ...src.tags, ...t.tags])],
           meta: { ...src.meta, ...t.meta },
           columns: this.columns(t.columns, src.file),
           patchPath: src.file,
@@ -257,14 +257,17 @@ export class ParseContext {
       names: () => [...registry.visibleNames(pkg)].filter((n) => n.startsWith('test_')).map((n) => n.slice(5)),
     };
     const check = this.check('test');
-    const make = (t: TestDefinition, column?: string) => {
-      const node = makeGenericTest(this.testScope(), target, t, column, tests, check);
+    const make = (t: TestDefinition, column?: string, on: TestTarget = target) => {
+      const node = makeGenericTest(this.testScope(), on, t, column, tests, check);
       this.testWhere.set(node.uniqueId, t); // its `where` is found when a warning asks
       out.push(node);
     };
     for (const t of patch.tests) make(t);
     // a column with `quote: true` is quoted in its tests, as dbt does (its name is not an expression)
-    for (const c of patch.columns) for (const t of c.tests) make(t, c.quote ? `"${c.name.replaceAll('"', '""')}"` : c.name);
+    for (const c of patch.columns) {
+      const columnTarget = c.tags.length ? { ...target, tags: [...(target.tags ?? []), ...c.tags] } : target;
+      for (const t of c.tests) make(t, c.quote ? `"${c.name.replaceAll('"', '""')}"` : c.name, columnTarget);
+    }
     return out;
   }
 

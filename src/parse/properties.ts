@@ -57,6 +57,7 @@ export interface SourcePatch {
   readonly schema?: string;
   readonly database?: string;
   readonly meta: Record<string, unknown>;
+  readonly tags: string[];
   readonly config: Record<string, unknown>;
   readonly tables: SourceTablePatch[];
   readonly externalLocation?: string;
@@ -327,6 +328,7 @@ function sourcePatch(src: Record<string, unknown>, yaml: YamlFile, path: (string
     schema: src['schema'] === undefined ? undefined : String(src['schema']),
     database: src['database'] === undefined ? undefined : String(src['database']),
     meta,
+    tags: strings(src['tags']),
     config,
     externalLocation: (config['external_location'] ?? meta['external_location']) as string | undefined,
     where,

@@ -1,0 +1,56 @@
+/**
+ * Tags as dbt hands them down: a source's tags reach its tables, and a test inherits the tags of
+ * the source, table and column it is declared under (a model's own tags are not inherited).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { bmp, tempProject } from '../helpers/project.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+const PROPERTIES = `version: 2
+sources:
+  - name: raw
+    schema: main
+    tags: [src_tag]
+    tables:
+      - name: t1
+        tags: [table_tag]
+        columns:
+          - name: id
+            tags: [source_column_tag]
+            data_tests: [not_null]
+models:
+  - name: m
+    tags: [model_tag]
+    columns:
+      - name: id
+        tags: [column_tag]
+        data_tests:
+          - unique
+          - not_null:
+              config: {tags: [own_tag]}
+`;
+
+describe('tag inheritance', () => {
+  it("sources, tables and columns hand their tags to what is declared under them, as in dbt", () => {
+    const p = tempProject({ 'models/props.yml': PROPERTIES, 'models/m.sql': 'select 1 as id\n' }, { name: 'tags' });
+    cleanups.push(p.remove);
+    const ls = (selector: string) => {
+      const r = bmp(['ls', '-s', selector, '--indirect-selection', 'empty', '--project-dir', p.dir]);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout.trim().split('\n').filter(Boolean).sort();
+    };
+    expect(ls('tag:src_tag')).toEqual(['source:tags.raw.t1', 'tags.raw.not_null_source_raw_t1_id']);
+    expect(ls('tag:table_tag')).toEqual(['source:tags.raw.t1', 'tags.raw.not_null_source_raw_t1_id']);
+    expect(ls('tag:source_column_tag')).toEqual(['tags.raw.not_null_source_raw_t1_id']);
+    expect(ls('tag:column_tag')).toEqual(['tags.not_null_m_id', 'tags.unique_m_id']);
+    expect(ls('tag:own_tag')).toEqual(['tags.not_null_m_id']);
+    expect(ls('tag:model_tag')).toEqual(['tags.m']);
+    const json = bmp(['ls', '--output', 'json', '--output-keys', 'unique_id', 'tags', '--project-dir', p.dir]).stdout.trim().split('\n').map((l) => JSON.parse(l) as { unique_id: string; tags: string[] });
+    expect(json.find((n) => n.unique_id === 'source.tags.raw.t1')?.tags).toEqual(['src_tag', 'table_tag']);
+    expect(json.find((n) => n.unique_id.startsWith('test.tags.not_null_m_id'))?.tags).toEqual(['column_tag', 'own_tag']);
+  });
+});
