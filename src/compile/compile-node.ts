@@ -549,7 +549,7 @@ class NodeRenderer {
       ref: (name, pkg) => this.ref(name, pkg),
       source: (s, t) => this.source(s, t),
       setConfig: (c) => Object.assign(this.configSet, c),
-      configValue: (k) => this.configSet[k] ?? (this.node.config as Record<string, unknown>)[k],
+      configValue: (k) => configAsSeen(this.configSet[k], (this.node.config as Record<string, unknown>)[k]),
       var: (name, fallback, has) => this.var(name, fallback, has),
       isIncremental: () => this.isIncremental(),
       doc: (name) => {
@@ -571,4 +571,15 @@ export function externalReader(location: string, projectDir: string): string {
   if (lower.endsWith('.parquet') || lower.includes('.parquet')) return `read_parquet(${quoteLiteral(path)})`;
   if (lower.endsWith('.json') || lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return `read_json_auto(${quoteLiteral(path)})`;
   return `read_csv_auto(${quoteLiteral(path)})`;
+}
+
+/**
+ * `config.get(key)` while a node renders: what its config() call set in this render, over the
+ * node's merged config; a mapping (`meta`, `docs`, ...) is merged key by key, as dbt merges the
+ * layers, so a config(meta=...) in the file keeps the YAML's other meta keys.
+ */
+function configAsSeen(set: unknown, merged: unknown): unknown {
+  if (set === undefined || set === null) return merged;
+  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+  return isMap(set) && isMap(merged) ? { ...merged, ...set } : set;
 }

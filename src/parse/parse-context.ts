@@ -110,6 +110,9 @@ export class ParseContext {
     const inFile = normalizeConfig(captured.config, where, (key) => lazyLine(where, () => configCallLine(rawCode, key)), check);
     const merged = mergeConfigs(preConfig, inFile, rootConfig);
     if (patch) merged['tags'] = [...new Set([...((merged['tags'] as string[]) ?? []), ...patch.tags])];
+    // a top-level `meta:` in YAML is config too (dbt moves it under config): config.meta holds it,
+    // below what a `config:` block or config() sets
+    if (patch && Object.keys(patch.meta).length) merged['meta'] = mergedMeta(patch.meta, (merged['meta'] as Record<string, unknown> | undefined) ?? {});
     const config = finalizeConfig(merged, defaultMaterialized);
     if (resourceType === 'model' && config.enabled) checkStrategyConfig(config, where);
     const relation = resourceType === 'test' || resourceType === 'analysis' || config.materialized === 'ephemeral' ? undefined : this.relationFor(resourceType, name, config);

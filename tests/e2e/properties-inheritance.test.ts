@@ -1,6 +1,7 @@
 /**
- * Tags as dbt hands them down: a source's tags reach its tables, and a test inherits the tags of
- * the source, table and column it is declared under (a model's own tags are not inherited).
+ * What YAML properties hand down, as dbt does: a source's tags reach its tables, a test inherits the
+ * tags of the source, table and column it is declared under (a model's own tags are not
+ * inherited); a model's top-level `meta:` is part of its config.meta.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { bmp, tempProject } from '../helpers/project.js';
@@ -52,5 +53,16 @@ describe('tag inheritance', () => {
     const json = bmp(['ls', '--output', 'json', '--output-keys', 'unique_id', 'tags', '--project-dir', p.dir]).stdout.trim().split('\n').map((l) => JSON.parse(l) as { unique_id: string; tags: string[] });
     expect(json.find((n) => n.unique_id === 'source.tags.raw.t1')?.tags).toEqual(['src_tag', 'table_tag']);
     expect(json.find((n) => n.unique_id.startsWith('test.tags.not_null_m_id'))?.tags).toEqual(['column_tag', 'own_tag']);
+  });
+
+  it('a top-level meta: is config.meta too, under what config: and config() set', () => {
+    const p = tempProject({
+      'models/props.yml': 'version: 2\nmodels:\n  - name: m\n    meta: {owner: me, team: a, tier: 1}\n    config:\n      meta: {team: b}\n',
+      'models/m.sql': "{{ config(meta={'tier': 2}) }}\nselect '{{ config.get(\"meta\") }}' as in_config, '{{ model.config.meta }}' as in_model\n",
+    }, { name: 'meta' });
+    cleanups.push(p.remove);
+    const r = bmp(['compile', '-s', 'm', '--project-dir', p.dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("select '{'owner': 'me', 'team': 'b', 'tier': 2}' as in_config, '{'owner': 'me', 'team': 'b', 'tier': 2}' as in_model");
   });
 });
