@@ -206,6 +206,10 @@ const CASES: Case[] = [
   // tojson / toyaml / fromyaml arguments (dbt-jinja-functions/toyaml, fromyaml)
   c('toyaml: sort_keys=True orders the keys', "{{ toyaml({'b': 1, 'a': 2}, sort_keys=True) | replace('\\n', ';') }}", 'a: 2;b: 1;'),
   c('fromyaml: the default on invalid YAML', "{{ fromyaml('a: [', 'dflt') }}", 'dflt'),
+  // dbt's fromyaml/toyaml are PyYAML's safe_load/safe_dump: YAML 1.1 scalars
+  c('fromyaml: PyYAML scalars (yes/off booleans, octal, underscores, 1e3 text, 1.0 a float, dates)', "{{ fromyaml('a: yes\\nb: off\\nc: 017\\nd: 1_000\\nf: 1.0\\ni: 1e3\\ne: 2024-01-31') }}", "{'a': True, 'b': False, 'c': 15, 'd': 1000, 'f': 1.0, 'i': '1e3', 'e': 2024-01-31}"),
+  c('fromyaml: a date has date attributes', "{{ fromyaml('e: 2024-01-31').e.month }}", '1'),
+  c("toyaml: a string PyYAML would read as another type is quoted; sequences at their key's indent", "{{ toyaml({'d': 'yes', 'n': '017', 'l': ['a', 'off', 2]}) | replace('\\n', ';') }}", "d: 'yes';n: '017';l:;- a;- 'off';- 2;"),
   // parse vs execute (dbt-jinja-functions/execute)
   c('execute: code under {% if execute %} never runs at parse, so it cannot fail there', "{% if execute %}{{ run_query('select * from no_such_relation').columns[0].values()[0] }}{% endif %}ok", 'ok', 'parse'),
   c('run_query at parse: none, and reading from it is undefined, not an error', "[{% set r = run_query('select 1') %}{{ r.columns[0].values() if r else 'none' }}]", '[none]', 'parse'),

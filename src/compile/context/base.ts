@@ -6,8 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { load as loadYaml } from 'js-yaml';
 import { BmpError, CompileError, TemplateRaisedError, type ErrorCode } from '../../errors.js';
 import { PyDecimal, PyFloat, PySet, suspensionIn, tuple } from '../../jinja/index.js';
+import { PYYAML_PYTHON_SCHEMA, PYYAML_TAGS } from '../../config/index.js';
 import { kwargsOf } from './kwargs.js';
 import { datetimeModule } from './modules/datetime.js';
 import { itertoolsModule } from './modules/itertools.js';
@@ -133,7 +135,8 @@ export function baseMembers(out: ContextOutput): Record<string, unknown> {
     fromyaml: (...a: unknown[]) => {
       const kw = kwargsOf(a, ['value', 'default']);
       try {
-        return yamlLib().parse(String(kw['value'])) ?? null;
+        // PyYAML's safe_load, as dbt's fromyaml: yes/off are booleans, 017 is octal, 1_000 an int, dates are dates
+        return loadYaml(String(kw['value']), { schema: PYYAML_PYTHON_SCHEMA }) ?? null;
       } catch {
         return kw['default'] ?? null;
       }
@@ -143,7 +146,9 @@ export function baseMembers(out: ContextOutput): Record<string, unknown> {
       const kw = kwargsOf(a, ['value', 'default', 'sort_keys']);
       try {
         const v = jsonable(kw['value']);
-        return yamlLib().stringify(kw['sort_keys'] ? sortKeys(v) : v);
+        // as PyYAML's safe_dump writes it: a string PyYAML would read as something else ('yes',
+        // '017') is quoted, sequences sit at their key's indent
+        return yamlLib().stringify(kw['sort_keys'] ? sortKeys(v) : v, { customTags: PYYAML_TAGS, singleQuote: true, indentSeq: false });
       } catch {
         return kw['default'] ?? null;
       }
