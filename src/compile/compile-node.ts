@@ -504,6 +504,18 @@ class NodeRenderer {
     const m = this.env.manifest;
     const id = resolveRefId(m.refIndex, m.projectName, this.node.packageName, name, pkg);
     if (!id) throw new CompileError('BMP_REF_UNDEFINED', `ref(${pkg ? `'${pkg}', ` : ''}'${name}') was not found`, this.where);
+    // a ref the parse did not see (inside `{% if execute %}`): the DAG would not order the two
+    // nodes, so dbt refuses it rather than read a relation that may not be built yet
+    const deps = (this.node as { dependsOn?: { nodes?: readonly string[] } }).dependsOn?.nodes;
+    if (deps && id !== this.node.uniqueId && !deps.includes(id)) {
+      const args = `${pkg ? `'${pkg}', ` : ''}'${name}'`;
+      throw new CompileError(
+        'BMP_REF_NOT_INFERRED',
+        `${this.node.resourceType} '${this.node.name}' calls ref(${args}) where the parse could not see it (inside {% if execute %} or another branch that only runs at execution), so bmp cannot order the two`,
+        this.where,
+        `add this line at the top of the file, as dbt asks: -- depends_on: {{ ref(${args}) }}`,
+      );
+    }
     return this.relationOf(id);
   }
 

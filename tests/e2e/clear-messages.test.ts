@@ -189,3 +189,15 @@ describe('16: files and arguments', () => {
     expect(line).toMatch(/found a cycle of 10000 nodes: \w+ -> \w+ -> \w+ -> \w+ -> \w+ -> \.\.\. \(9990 more\) -> \w+ -> \w+ -> \w+ -> \w+ -> \w+ -> \w+ \[BMP_GRAPH_CYCLE\]$/);
   });
 });
+
+describe('17: a ref the parse could not see', () => {
+  it('ref() inside {% if execute %} is an error naming the depends_on hint, as in dbt; with the hint the model runs after its parent', () => {
+    const dir = project({ 'models/late.sql': "select 1 as x {% if execute %} union all select id from {{ ref('base') }} {% endif %}\n" });
+    const r = run(dir, ['run']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/model 'late' calls ref\('base'\) where the parse could not see it .*-- depends_on: \{\{ ref\('base'\) \}\}/);
+    writeFileSync(join(dir, 'models/late.sql'), "-- depends_on: {{ ref('base') }}\nselect 1 as x {% if execute %} union all select id from {{ ref('base') }} {% endif %}\n");
+    const ok = run(dir, ['run']);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+  });
+});
