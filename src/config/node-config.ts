@@ -137,6 +137,16 @@ function checkValue(key: string, value: unknown, where: ErrorLocation): unknown 
   };
   if (BOOLEAN_KEYS.has(key) && typeof value !== 'boolean') fail('true or false');
   if (STRING_KEYS.has(key) && typeof value !== 'string') fail('a string');
+  if (key === 'pre_hook' || key === 'post_hook') {
+    // dbt's hook forms: SQL text, or {sql: ..., transaction: ...} (what before_begin() and
+    // after_commit() return), alone or in a list. bmp runs every hook where the hook's node runs
+    // it (docs/MIGRATING.md), so the mapping's SQL is kept.
+    const sqlOf = (h: unknown): string | undefined => (typeof h === 'string' ? h : h && typeof h === 'object' && !Array.isArray(h) && typeof (h as { sql?: unknown }).sql === 'string' ? (h as { sql: string }).sql : undefined);
+    const list = Array.isArray(value) ? value : [value];
+    const sqls = list.map(sqlOf);
+    if (sqls.some((x) => x === undefined)) fail('SQL text, a {sql: ..., transaction: ...} mapping, or a list of them');
+    return sqls;
+  }
   if (STRING_OR_LIST_KEYS.has(key)) {
     if (typeof value === 'string') return [value];
     if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) fail('a string or a list of strings');

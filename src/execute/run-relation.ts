@@ -27,6 +27,9 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
   // a materialization written in Jinja by the project (any name) or a package (a new name)
   const custom = session.jinjaMaterialization(String(cfg.materialized));
   if (custom && 'rawCode' in node) return runJinjaMaterialization(session, node, compiled, custom, conn, { pre: preHooks, post: postHooks }, prepared, compiledAt);
+  // sql_header (config or set_sql_header): run just before the node's own statements, on its
+  // connection, as dbt-duckdb puts it in front of them (a SET, a temporary macro, ...)
+  if (typeof cfg.sql_header === 'string' && cfg.sql_header.trim()) preHooks.push(cfg.sql_header);
   const materialize = materializationFor(String(cfg.materialized), node.uniqueId);
   const existing = session.catalog.get(rel.schema, rel.identifier);
   const existingFresh = existing?.columnsStale ? await session.catalog.refresh(conn, rel.schema, rel.identifier) : existing;

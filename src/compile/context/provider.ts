@@ -361,7 +361,12 @@ export function contextFor(kind: ContextKind, env: ContextEnv, scope: NodeScope)
         if (v === undefined || v === null) throw new CompileError('BMP_CONFIG_REQUIRED', `meta '${String(key)}' is required here`, where ?? {});
         return v;
       },
-      set: () => '',
+      // config.set(name, value) in a template: as config(name=value) (set_sql_header uses it)
+      set: (...args: unknown[]) => {
+        const kw = kwargsOf(args, ['name', 'value']);
+        if (kw['name'] !== undefined) scope.setConfig?.({ [String(kw['name'])]: kw['value'] });
+        return '';
+      },
       persist_relation_docs: () => !!(configValue('persist_docs') as { relation?: unknown } | undefined)?.relation,
       persist_column_docs: () => !!(configValue('persist_docs') as { columns?: unknown } | undefined)?.columns,
     },

@@ -86,6 +86,32 @@ create or replace {% if temporary %}temporary {% endif %}table {{ relation }} as
 {%- endfor -%}
 {%- endmacro %}
 
+{#- hooks that say where they run (a pre_hook/post_hook value: {sql, transaction}) -#}
+{% macro before_begin(sql) %}{{ return({'sql': sql, 'transaction': false}) }}{% endmacro %}
+{% macro in_transaction(sql) %}{{ return({'sql': sql, 'transaction': true}) }}{% endmacro %}
+{% macro after_commit(sql) %}{{ return({'sql': sql, 'transaction': false}) }}{% endmacro %}
+
+{#- SQL run just before the node's own statement: {% call set_sql_header(config) %}...{% endcall %} -#}
+{% macro set_sql_header(config) -%}{{ config.set('sql_header', caller()) }}{%- endmacro %}
+
+{#- relation helpers that materializations and operations written for dbt call -#}
+{% macro load_cached_relation(relation) %}{{ return(load_relation(relation)) }}{% endmacro %}
+{% macro drop_relation_if_exists(relation) %}{% if relation is not none %}{% do adapter.drop_relation(relation) %}{% endif %}{% endmacro %}
+{% macro get_or_create_relation(database, schema, identifier, type) -%}
+{%- set found = adapter.get_relation(database=database, schema=schema, identifier=identifier) -%}
+{%- if found is not none -%}{{ return([true, found]) }}{%- endif -%}
+{{ return([false, api.Relation.create(database=database, schema=schema, identifier=identifier, type=type)]) }}
+{%- endmacro %}
+{% macro get_columns_in_query(select_sql) -%}
+{%- set probe = run_query('select * from (\n' ~ select_sql ~ '\n) as __dbt_sbq where false limit 0') -%}
+{{ return(probe.columns | map(attribute='name') | list if probe is not none else []) }}
+{%- endmacro %}
+{% macro get_quoted_csv(column_names) -%}
+{%- set quoted = [] -%}
+{%- for name in column_names -%}{%- do quoted.append(adapter.quote(name)) -%}{%- endfor -%}
+{{ return(quoted | join(', ')) }}
+{%- endmacro %}
+
 {% macro get_create_view_as_sql(relation, sql) %}{{ return(adapter.dispatch('get_create_view_as_sql', 'dbt')(relation, sql)) }}{% endmacro %}
 {% macro default__get_create_view_as_sql(relation, sql) -%}
 {{ return(create_view_as(relation, sql)) }}
