@@ -7,13 +7,16 @@ import { indexesOf } from './table.js';
 
 /**
  * The SELECT that reads a seed CSV. The file path is bound as a parameter ($1), never pasted;
- * `column_types` (from config, not data) become read_csv's `types`.
+ * `column_types` (from config, not data) become read_csv's `types`. Column types are sniffed from
+ * every row and `null` cells are NULL, as dbt's agate reader does.
  */
 export function seedSelect(node: SeedNode): string {
   const types = node.config['column_types'] as Record<string, string> | undefined;
   const delimiter = node.config.delimiter;
   // An explicit delimiter keeps the sniffer from falling back to one column when a row is malformed.
-  const opts = ['header = true', 'auto_detect = true', `delim = ${quoteLiteral(delimiter ?? ',')}`];
+  // as dbt's agate reader: types from every row (a value that breaks a type on row 30,001 makes
+  // the column text, not a failed load), and null/NULL/Null/empty cells NULL
+  const opts = ['header = true', 'auto_detect = true', `delim = ${quoteLiteral(delimiter ?? ',')}`, 'sample_size = -1', "nullstr = ['', 'null', 'NULL', 'Null']"];
   if (types && Object.keys(types).length) {
     opts.push(`types = {${Object.entries(types).map(([k, v]) => `${quoteLiteral(k)}: ${quoteLiteral(v)}`).join(', ')}}`);
   }

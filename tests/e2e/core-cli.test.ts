@@ -88,6 +88,20 @@ describe('bmp CLI on a real DuckDB file', () => {
     expect(await query(join(dir, 'basic.duckdb'), 'select count(*) as n from main.raw_orders')).toEqual([{ n: 4 }]);
   });
 
+  it("seeds read as dbt's agate does: types from every row, null cells NULL", async () => {
+    const dir = fixture();
+    const rows = ['id,code,amount,note'];
+    for (let i = 0; i < 30_005; i++) rows.push(`${i},${i},${i % 3 === 0 ? 'null' : i},n${i}`);
+    rows.push('30005,X-1,NULL,Null');
+    writeFileSync(join(dir, 'seeds/wide.csv'), `${rows.join('\n')}\n`);
+    const r = bmp(['seed', '-s', 'wide', '--project-dir', dir]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    // code is text (its last row is not a number); amount stays a number, its null cells NULL
+    expect(await query(join(dir, 'basic.duckdb'), 'select typeof(code) as c, typeof(amount) as a, count(*) filter (where amount is null) as nulls, count(*) filter (where note is null) as null_notes from main.wide group by all')).toEqual([
+      { c: 'VARCHAR', a: 'BIGINT', nulls: 10_003, null_notes: 1 },
+    ]);
+  });
+
   it('renders templated test arguments with the run context (vars)', () => {
     const dir = fixture();
     const yml = join(dir, 'models/schema.yml');
