@@ -190,8 +190,9 @@ export async function renderOperation(kind: 'hook' | 'operation', source: string
 }
 
 /** Calls a project macro as an operation (`bmp run-operation`): keyword arguments, the database live. */
-export async function callOperation(macro: string, kwargs: Readonly<Record<string, unknown>>, env: CompileEnv): Promise<unknown> {
-  const m = env.engine.macros.get(macro);
+export async function callOperation(macro: string, kwargs: Readonly<Record<string, unknown>>, env: CompileEnv, packageName?: string): Promise<unknown> {
+  // a package's macro (`run-operation pkg.name`, or a name only a package defines) by its package
+  const m = packageName ? env.engine.registry.get(packageName, macro) : env.engine.macros.get(macro);
   if (!m) throw new CompileError('BMP_MACRO_UNDEFINED', `macro '${macro}' is not defined`);
   const { replay, stored, output, scope } = operationScope(env, m.file);
   try {

@@ -56,7 +56,7 @@ export async function runOperation(macro: string, opts: CommonOptions & { readon
   try {
     try {
       // the macro's return value is discarded, as in dbt
-      await callOperation(name, args, session.compileEnv(session.conns[0]));
+      await callOperation(name, args, session.compileEnv(session.conns[0]), def.packageName);
       result = done(uniqueId, 'success', 'OK', started);
     } catch (err) {
       if (session.isInterrupted) throw err;

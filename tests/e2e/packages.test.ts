@@ -83,6 +83,17 @@ describe('a project with installed packages', () => {
     expect(manifest().nodes['model.shop.logged_orders'].config.materialized).toBe('logged_table');
   });
 
+  it("run-operation calls a package's macro by its name or as package.name", () => {
+    for (const macro of ['util_log', 'util_pkg.util_log']) {
+      const r = bmp(['run-operation', macro, '--args', '{word: hi}', '--project-dir', dir]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/util says hi/);
+    }
+    // a package that has no such macro: a usage error (exit 2)
+    const unknown = bmp(['run-operation', 'other_pkg.util_log', '--project-dir', dir]);
+    expect(unknown.code).toBe(2);
+  });
+
   it('selects by package', () => {
     const ls = bmp(['ls', '--project-dir', dir, '-s', 'package:util_pkg', '--output', 'name']);
     expect(ls.code).toBe(0);
