@@ -25,15 +25,19 @@ export interface SelectorsFile {
   readonly defaultSelector?: string;
 }
 
+/** Renders the Jinja in a YAML tree's strings (`default: "{{ target.name == 'dev' }}"`). */
+export type SelectorsRender = (tree: unknown, where: (path: (string | number)[]) => ErrorLocation) => unknown;
+
 /**
  * Reads `<project>/selectors.yml`; nothing when there is none.
  * @throws ConfigError BMP_SELECTORS_INVALID (a malformed file, two defaults, a duplicate name)
  */
-export function readSelectorsFile(projectDir: string): SelectorsFile | undefined {
+export function readSelectorsFile(projectDir: string, render?: SelectorsRender): SelectorsFile | undefined {
   const path = join(projectDir, 'selectors.yml');
   if (!existsSync(path)) return undefined;
   const yaml = YamlFile.parse(readFileSync(path, 'utf8'), 'selectors.yml');
-  const data = yaml.data as { selectors?: unknown } | null;
+  // dbt renders the file as it renders dbt_project.yml (target, env_var, --vars)
+  const data = (render ? render(yaml.data, (p) => yaml.lazyLocate(p, 'value')) : yaml.data) as { selectors?: unknown } | null;
   const list = data?.selectors;
   if (!Array.isArray(list)) throw new ConfigError('BMP_SELECTORS_INVALID', "selectors.yml must hold a list under 'selectors:'", yaml.locate([]));
   const selectors = new Map<string, SelectorDefinition>();

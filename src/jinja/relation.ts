@@ -89,6 +89,11 @@ export class TemplateRelation {
     return (RELATION_FIELDS as readonly string[]).includes(key) ? this[key as (typeof RELATION_FIELDS)[number]] : (kw['default'] ?? null);
   }
 
+  /** Python `==` (dbt's Relation compares its fields): the same path, type and rendering. */
+  __eq__(other: unknown): boolean {
+    return other instanceof TemplateRelation && other.database === this.database && other.schema === this.schema && other.identifier === this.identifier && other.type === this.type && other.render() === this.render();
+  }
+
   toString(): string {
     return this.render();
   }

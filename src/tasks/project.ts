@@ -1,5 +1,5 @@
 import { join, normalize, resolve } from 'node:path';
-import { applyWarnPolicy, loadConfig, resolveWarnPolicy, type ConfigWarning, type LoadedConfig, type ConfigOptions, type WarnErrorPolicy } from '../config/index.js';
+import { applyWarnPolicy, cliVarFunction, loadConfig, NativeRenderer, templateTarget, yamlEnvVar, resolveWarnPolicy, type ConfigWarning, type LoadedConfig, type ConfigOptions, type WarnErrorPolicy } from '../config/index.js';
 import { failuresSchema } from '../data-tests/index.js';
 import { pluginTemplateGlobals, type BmpPlugin } from '../execute/index.js';
 import { makeInvocation, type ContextOutput, type Invocation, type InvocationCommand } from '../compile/context/index.js';
@@ -135,7 +135,8 @@ export async function loadProject(
   checkRelationCollisions(parsed.manifest.nodes.values());
   applyWarnPolicy(policy, parsed.warnings, show);
   const graph = buildGraph(parsed.manifest);
-  const selectors = readSelectorsFile(cfg.project.projectDir);
+  const selectorsRenderer = new NativeRenderer({ env_var: yamlEnvVar, var: cliVarFunction(cfg.cliVars, 'selectors.yml'), target: templateTarget(cfg.target) }, jinjaYamlSyntax());
+  const selectors = readSelectorsFile(cfg.project.projectDir, (tree, where) => selectorsRenderer.renderTree(tree, where));
   const loaded: LoadedProject = { cfg, manifest: parsed.manifest, engine: parsed.engine, graph, targetDir: resolve(cfg.project.projectDir, cfg.project.targetPath), warnPolicy: policy, invocation, selectors };
   if (!opts.state && !opts.deferState) return loaded;
   // read before this invocation writes anything (--state may be the target folder itself)

@@ -283,5 +283,16 @@ describe('on a fresh project', () => {
     expect(r.stdout.trim().split('\n')).toEqual(['jaffle.staging.stg_customers', 'jaffle.staging.stg_orders']);
     const explicit = bmp(['ls', '-s', 'orders', '--resource-type', 'model', '--project-dir', dir]);
     expect(explicit.stdout.trim()).toBe('jaffle.marts.orders');
+    // selectors.yml is rendered as dbt_project.yml is: target, env_var, --vars
+    writeFileSync(join(dir, 'selectors.yml'), `selectors:
+  - name: dev_only
+    default: "{{ target.name == 'dev' | as_bool }}"
+    definition: "path:models/{{ env_var('BMP_TEST_FOLDER', 'staging') }}"
+  - name: by_var
+    definition: {method: fqn, value: "{{ var('pick', 'orders') }}"}
+`);
+    expect(bmp(['ls', '--resource-type', 'model', '--project-dir', dir]).stdout.trim().split('\n')).toEqual(['jaffle.staging.stg_customers', 'jaffle.staging.stg_orders']);
+    expect(bmp(['ls', '--resource-type', 'model', '--project-dir', dir], { env: { BMP_TEST_FOLDER: 'marts' } }).stdout.trim().split('\n').sort()).toEqual(['jaffle.marts.customers', 'jaffle.marts.orders']);
+    expect(bmp(['ls', '--resource-type', 'model', '--selector', 'by_var', '--vars', '{pick: customers}', '--project-dir', dir]).stdout.trim()).toBe('jaffle.marts.customers');
   });
 });

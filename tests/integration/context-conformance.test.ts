@@ -171,6 +171,8 @@ const CASES: Case[] = [
   // builtins, ref/source/this (dbt-jinja-functions/builtins, ref, this)
   c('builtins.ref is the builtin ref', "{{ builtins.ref('m1') }}", '"main"."m1"', 'hook'),
   c('ref in hooks resolves by name', "{{ ref('m1').identifier }}", 'm1', 'hook'),
+  // dbt's Relation compares its fields: two refs to one model are equal (and found in a list)
+  c('relations compare by value', "{{ ref('m1') == ref('m1') }} {{ ref('m1') in [ref('m1')] }} {{ ref('m1') == api.Relation.create(schema='main', identifier='other') }}", 'True True False', 'hook'),
   e('ref to a model that does not exist is an error', "{{ ref('nope') }}", 'BMP_REF_UNDEFINED', 'hook'),
   c('target.name', '{{ target.name }}', 'dev'),
   c('target.schema', '{{ target.schema }}', 'main'),

@@ -223,12 +223,16 @@ function bigFloorDiv(x: bigint, y: bigint): bigint {
 /** Python `==`: numbers across int/float/bool, deep on lists, tuples and dicts. */
 export function eq(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a === 'string' || typeof b === 'string') return false;
+  // a str subclass (dbt's as_bool/as_text markers are strings too) equals the same text
+  if (typeof a === 'string' || typeof b === 'string') return (a instanceof String || b instanceof String) && isText(a) && isText(b) && a.valueOf() === b.valueOf();
   if (a === undefined || b === undefined || a === null || b === null) return false;
   return eqSlow(a, b);
 }
 
+const isText = (v: unknown): v is string | String => typeof v === 'string' || v instanceof String;
+
 function eqSlow(a: unknown, b: unknown): boolean {
+  if (a instanceof String && b instanceof String) return a.valueOf() === b.valueOf();
   if (a instanceof PyDecimal) return a.__eq__(b);
   if (b instanceof PyDecimal) return b.__eq__(a);
   const x = toNumber(a);
