@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type ConfigCheck, type ProjectConfig } from '../config/index.js';
+import { finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, pyStr, type ConfigCheck, type ProjectConfig } from '../config/index.js';
 import { ParseError, closeMatches, didYouMeanOf } from '../errors.js';
 import { analyzeStatic } from '../jinja/index.js';
 import type { RefCall, SqlNode } from '../manifest/types.js';
@@ -61,7 +61,8 @@ export function genericTestName(testName: string, label: string, args: Readonly<
     if (key === 'model') continue;
     const v = args[key];
     const parts = v && typeof v === 'object' ? (Array.isArray(v) ? v : Object.values(v)) : [v];
-    flat.push(...parts.map((p) => (typeof p === 'object' ? JSON.stringify(p) : String(p))));
+    // Python's str() of each part, as dbt names tests: False, None, {'k': 'v'}
+    flat.push(...parts.map((p) => pyStr(p)));
   }
   const unique = flat.map((a) => a.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
   const identifier = `${testName}_${label}`;
