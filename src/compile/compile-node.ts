@@ -1,5 +1,5 @@
 import { quoteIdent, quoteLiteral, relationSql, tableRowsSql, type Catalog } from '../adapters/duckdb/index.js';
-import { envVar, hasTemplate, projectVars, resolveVar, type LoadedConfig } from '../config/index.js';
+import { templateEnvVar, hasTemplate, projectVars, resolveVar, type LoadedConfig } from '../config/index.js';
 import { CompileError, type ErrorLocation } from '../errors.js';
 import { analyzeStatic, renderStatic, suspensionIn, TemplateRelation, type RegisteredMacro, type StaticCall, type TemplateEngine } from '../jinja/index.js';
 import type { ExecutableNode, Manifest, NodeConfig, Relation, SqlNode } from '../manifest/types.js';
@@ -438,7 +438,7 @@ class NodeRenderer {
       case 'var':
         return this.var(String(c.args[0]), c.args[1], c.args.length > 1);
       case 'env_var':
-        return envVar(String(c.args[0]), c.args[1] ?? undefined);
+        return templateEnvVar(String(c.args[0]), c.args[1] ?? undefined);
       case 'this':
         return this.thisRelation();
     }

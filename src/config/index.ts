@@ -16,7 +16,7 @@ export * from './warn-error.js';
 export { NativeRenderer, NATIVE_FILTERS, TEXT_FILTERS, cliVarFunction, hasTemplate, templateTarget, yamlEnvVar, type YamlContext, type YamlTemplate, type YamlTemplateSyntax } from './native-render.js';
 export { pyLiteralEval, pyStr, pyRepr } from './py-values.js';
 export { loadProjectFile, readProjectFile, buildProject, type ProjectLoadOptions } from './project.js';
-export { envVar } from './env-render.js';
+export { envVar, templateEnvVar } from './env-render.js';
 export { maskSecrets, maskSecretsDeep, registerSecret, isSecretName, secretReplacer, stringifyMasked } from './secrets.js';
 export { YamlFile, yamlLib } from './yaml-file.js';
 export { PYYAML_EVERY_FLOAT_SCHEMA, PYYAML_PYTHON_SCHEMA, PYYAML_TAGS } from './pyyaml-scalars.js';

@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import { checkStrategyConfig, envVar, finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type ConfigCheck, type ConfigResourceType, type ConfigTree, type ConfigWarning, type CustomKeyReport, type LoadedConfig, type ProjectConfig } from '../config/index.js';
+import { checkStrategyConfig, templateEnvVar, finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type ConfigCheck, type ConfigResourceType, type ConfigTree, type ConfigWarning, type CustomKeyReport, type LoadedConfig, type ProjectConfig } from '../config/index.js';
 import { BmpError, ParseError, closeMatches, didYouMeanOf, type ErrorLocation } from '../errors.js';
 import { contextFor, type ContextEnv, type ContextOutput } from '../compile/context/index.js';
 import { analyzeStatic, TemplateRelation, type RegisteredMacro, type StaticCall, type TemplateEngine } from '../jinja/index.js';
@@ -452,7 +452,7 @@ export class ParseContext {
         // read now, as the render path does: a missing (env) var is a parse error, a secret gets masked
         try {
           if (call.fn === 'var') this.var(String(call.args[0]), call.args[1], call.args.length > 1, where);
-          else envVar(String(call.args[0]), call.args[1] ?? undefined);
+          else templateEnvVar(String(call.args[0]), call.args[1] ?? undefined);
         } catch (err) {
           if (!(err instanceof BmpError) || err.where.line !== undefined) throw err;
           const at = new RegExp(`\\b${call.fn}\\s*\\(\\s*['"]${String(call.args[0]).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`).exec(source);

@@ -13,7 +13,7 @@
  * | hook, operation | true | resolved by name | live | the project's |
  * | docs | false | — | none | the project's |
  */
-import { envVar, projectVars, resolveVar, type LoadedConfig, type VarLookup, type VarRender } from '../../config/index.js';
+import { templateEnvVar, projectVars, resolveVar, type LoadedConfig, type VarLookup, type VarRender } from '../../config/index.js';
 import { BmpError, CompileError, type ErrorLocation } from '../../errors.js';
 import { PyDecimal, PyFloat, TemplateRelation, stripKeywords, suspensionIn, type TemplateEngine } from '../../jinja/index.js';
 import { DecimalText } from '../../manifest/decimal-text.js';
@@ -181,7 +181,7 @@ export class InvocationContext {
       invocation_args_dict: invocationArgs(invocation, cfg.project.projectDir, cfg.cliVars),
       run_started_at: this.runStartedAt,
       dbt_metadata_envs: Object.freeze(Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('DBT_ENV_CUSTOM_ENV_')).map(([k, v]) => [k.slice('DBT_ENV_CUSTOM_ENV_'.length), v]))),
-      env_var: (name: unknown, fallback?: unknown) => envVar(String(name), fallback ?? undefined),
+      env_var: (name: unknown, fallback?: unknown) => templateEnvVar(String(name), fallback ?? undefined),
       var: varMember((n, d, has) => resolveVar(vars, n, d, has)),
       execute: EXECUTES[kind],
       graph: parsing ? EMPTY_GRAPH : this.graph,
