@@ -476,7 +476,7 @@ class NodeRenderer {
     if (deferred) return deferred;
     if (this.env.empty) return new TemplateRelation(r.database, r.schema, r.identifier, kind, `(select * from ${relationSql(r)} where false limit 0)`);
     const filtered = this.eventTimeFiltered(n, relationSql(r));
-    return new TemplateRelation(r.database, r.schema, r.identifier, kind, filtered);
+    return new TemplateRelation(r.database, r.schema, r.identifier, kind, filtered, r.attached ? { include: { database: true } } : undefined);
   }
 
   /** `--defer`: the state's relation for a node not built here (and, unless favor-state, absent here). */

@@ -62,7 +62,7 @@ export const TARGET_KEYS: Readonly<Record<string, boolean>> = {
   config_options: true,
   llm: true,
   extensions: true,
-  attach: false,
+  attach: true,
   secrets: false,
   plugins: false,
   filesystems: false,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
-import { ConfigError, didYouMean } from '../errors.js';
+import { ConfigError, didYouMean, type ErrorLocation } from '../errors.js';
 import { cliVarFunction, NativeRenderer, yamlEnvVar, type YamlTemplateSyntax } from './native-render.js';
 import { isSecretName, registerSecret } from './secrets.js';
 import { TARGET_KEYS } from './keys.js';
@@ -26,9 +26,21 @@ export interface TargetConfig {
   readonly settings: Readonly<Record<string, unknown>>;
   readonly llm: LlmConfig;
   readonly extensions: readonly string[];
+  /** dbt-duckdb's `attach:`: other databases attached when the target opens (sources read them with `database:`). */
+  readonly attach: readonly AttachedDatabase[];
   readonly externalRoot: string;
   /** Where the profile was read from. */
   readonly profilesFile?: string;
+}
+
+export interface AttachedDatabase {
+  /** Absolute path (relative ones resolve against the project folder), or a URI DuckDB reads (`md:`, `s3://`). */
+  readonly path: string;
+  /** The catalog name (default: the file's base name, as DuckDB names it). */
+  readonly alias: string;
+  /** `type:` (`sqlite`, `postgres`, ...) when the file is not a DuckDB database. */
+  readonly type?: string;
+  readonly readOnly: boolean;
 }
 
 export interface ProfileOptions {
@@ -119,9 +131,31 @@ export async function loadTarget(opts: ProfileOptions, warnings: ConfigWarning[]
     settings,
     llm,
     extensions: (t['extensions'] as string[] | undefined) ?? [],
+    attach: attachedDatabases(t['attach'], opts.projectDir, (i, k) => where(['attach', i, ...(k ? [k] : [])])),
     externalRoot: resolve(opts.projectDir, (t['external_root'] as string | undefined) ?? '.'),
     profilesFile: display,
   };
+}
+
+/**
+ * `attach:` entries (`{path, alias, type, read_only}`), checked.
+ * @throws ConfigError BMP_PROFILE_INVALID
+ */
+function attachedDatabases(raw: unknown, projectDir: string, where: (i: number, key?: string) => ErrorLocation): AttachedDatabase[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw new ConfigError('BMP_PROFILE_INVALID', `'attach' must be a list of {path, alias, read_only}`, where(0));
+  return raw.map((e: unknown, i) => {
+    const entry = (typeof e === 'string' ? { path: e } : e) as Record<string, unknown> | null;
+    const path = entry?.['path'];
+    if (!entry || typeof entry !== 'object' || typeof path !== 'string' || !path) throw new ConfigError('BMP_PROFILE_INVALID', `'attach' entry ${i + 1} needs a 'path'`, where(i));
+    const uri = /^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path);
+    const absolute = path === ':memory:' || uri || isAbsolute(path) ? path : resolve(projectDir, path);
+    const alias = entry['alias'] ?? (path === ':memory:' ? 'memory' : basename(path, extname(path)));
+    if (typeof alias !== 'string' || !alias) throw new ConfigError('BMP_PROFILE_INVALID', `'attach' entry ${i + 1}: 'alias' must be a name`, where(i, 'alias'));
+    const type = entry['type'];
+    if (type !== undefined && type !== null && typeof type !== 'string') throw new ConfigError('BMP_PROFILE_INVALID', `'attach' entry ${i + 1}: 'type' must be a name like sqlite`, where(i, 'type'));
+    return { path: absolute, alias, ...(typeof type === 'string' && type ? { type } : {}), readOnly: entry['read_only'] === true };
+  });
 }
 
 /** Values under secret-looking keys of a target (`llm.api_key`, `password`, `motherduck_token`) are masked in every output. */

@@ -4,7 +4,8 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Catalog, createSchema, Database, firstLine, type Connection } from '../adapters/duckdb/index.js';
+import { attachSql, Catalog, createSchema, Database, firstLine, installExtensionSql, loadExtensionSql, type Connection } from '../adapters/duckdb/index.js';
+import { DatabaseError } from '../errors.js';
 import type { TargetConfig } from '../config/index.js';
 import type { BmpEvent } from '../report/index.js';
 
@@ -59,6 +60,7 @@ export class Warehouse {
     }
     const conns: Connection[] = [];
     if (db) for (let i = 0; i < Math.max(1, o.threads); i++) conns.push(await db.connect());
+    if (conns[0]) await prepareDatabase(conns[0], target, mode);
     const catalog = conns[0] ? await Catalog.read(conns[0]) : new Catalog();
     const schemas = conns[0] ? await conns[0].adapter.listSchemas() : [];
     return new Warehouse(mode, db, conns, catalog, new Set(schemas.map((s) => s.toLowerCase())));
@@ -163,5 +165,32 @@ export class Warehouse {
 
   close(): void {
     this.db?.close();
+  }
+}
+
+/**
+ * The profile's `extensions` (loaded, installed first when DuckDB does not have them) and `attach`
+ * databases (read-only in a read-only invocation), once per database: every connection sees them.
+ * @throws DatabaseError BMP_DB_OPEN naming the extension or database that failed
+ */
+async function prepareDatabase(conn: Connection, target: TargetConfig, mode: WarehouseMode): Promise<void> {
+  for (const ext of target.extensions ?? []) {
+    try {
+      await conn.run(loadExtensionSql(ext));
+    } catch {
+      try {
+        await conn.run(installExtensionSql(ext));
+        await conn.run(loadExtensionSql(ext));
+      } catch (err) {
+        throw new DatabaseError('BMP_DB_OPEN', `extension '${ext}' (profile 'extensions') could not be loaded: ${firstLine((err as Error).message)}`, { file: target.profilesFile });
+      }
+    }
+  }
+  for (const db of target.attach ?? []) {
+    try {
+      await conn.run(attachSql({ ...db, readOnly: db.readOnly || mode === 'read' }));
+    } catch (err) {
+      throw new DatabaseError('BMP_DB_OPEN', `could not attach '${db.path}' as ${db.alias} (profile 'attach'): ${firstLine((err as Error).message)}`, { file: target.profilesFile });
+    }
   }
 }

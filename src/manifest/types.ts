@@ -192,6 +192,11 @@ export interface Relation {
   readonly database: string;
   readonly schema: string;
   readonly identifier: string;
+  /**
+   * The relation lives in another database than the target's (a source with `database:` naming
+   * an attached database): it renders with its database, `"db"."schema"."table"`.
+   */
+  readonly attached?: boolean;
 }
 
 export interface MacroDef {

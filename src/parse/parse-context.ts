@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { checkStrategyConfig, templateEnvVar, finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, type ConfigCheck, type ConfigResourceType, type ConfigTree, type ConfigWarning, type CustomKeyReport, type LoadedConfig, type ProjectConfig } from '../config/index.js';
-import { BmpError, ParseError, closeMatches, didYouMeanOf, type ErrorLocation } from '../errors.js';
+import { BmpError, ConfigError, ParseError, closeMatches, didYouMeanOf, type ErrorLocation } from '../errors.js';
 import { contextFor, type ContextEnv, type ContextOutput } from '../compile/context/index.js';
 import { analyzeStatic, TemplateRelation, type RegisteredMacro, type StaticCall, type TemplateEngine } from '../jinja/index.js';
 import { resolveDocId } from '../manifest/lookup.js';
@@ -116,6 +116,12 @@ export class ParseContext {
     const config = finalizeConfig(merged, defaultMaterialized);
     if (resourceType === 'model' && config.enabled) checkStrategyConfig(config, where);
     const relation = resourceType === 'test' || resourceType === 'analysis' || config.materialized === 'ephemeral' ? undefined : this.relationFor(resourceType, name, config);
+    // bmp builds in the target's database (its transactions, catalog reads and bookkeeping are
+    // there): a node configured into another one is refused rather than written elsewhere
+    const database = config.database;
+    if (relation && typeof database === 'string' && database && database.toLowerCase() !== this.cfg.target.database.toLowerCase()) {
+      throw new ConfigError('BMP_DATABASE_UNSUPPORTED', `${resourceType} '${name}' sets database '${database}', but bmp builds every node in the target's database '${this.cfg.target.database}'`, where, "read another database's tables as a source with database: (an attached database), or build this node in a project whose target is that database");
+    }
     const rest = {
       config,
       tags: config.tags,
@@ -234,7 +240,7 @@ export class ParseContext {
           meta: { ...src.meta, ...t.meta },
           columns: this.columns(t.columns, src.file),
           patchPath: src.file,
-          relation: { database: src.database ?? this.cfg.target.database, schema: src.schema ?? src.name, identifier },
+          relation: sourceRelation(src.database, this.cfg.target.database, src.schema ?? src.name, identifier),
           checksum: sha256(JSON.stringify([src.name, t.name, identifier, location])),
           identifier,
           externalLocation: location ? location.replaceAll('{name}', t.name).replaceAll('{identifier}', identifier) : undefined,
@@ -544,4 +550,10 @@ export function mergeFreshness(source: unknown, table: unknown): unknown {
   const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isMap(table) || !isMap(source)) return table;
   return { ...source, ...Object.fromEntries(Object.entries(table).filter(([, v]) => v !== undefined)) };
+}
+
+/** A source's relation: in the target's database unless its `database:` names another (attached) one. */
+function sourceRelation(database: string | undefined, targetDatabase: string, schema: string, identifier: string): Relation {
+  const attached = database !== undefined && database.toLowerCase() !== targetDatabase.toLowerCase();
+  return { database: database ?? targetDatabase, schema, identifier, ...(attached && { attached: true }) };
 }

@@ -12,25 +12,26 @@ import { quoteIdent, quoteLiteral } from './sql.js';
  *
  * ### Example
  * ```sql
- * select 'table' as kind from duckdb_tables() where schema_name = $1 and table_name = $2 and not temporary
+ * select 'table' as kind from duckdb_tables() where database_name = current_database() and schema_name = $1 and table_name = $2 and not temporary
  * union all
- * select 'view' from duckdb_views() where schema_name = $1 and view_name = $2 and not temporary
+ * select 'view' from duckdb_views() where database_name = current_database() and schema_name = $1 and view_name = $2 and not temporary
  * ```
+ * (Only the target's database: an attached one may hold the same schema and table names.)
  */
 export const RELATION_KIND_SQL =
-  "select 'table' as kind from duckdb_tables() where schema_name = $1 and table_name = $2 and not temporary\nunion all\nselect 'view' from duckdb_views() where schema_name = $1 and view_name = $2 and not temporary";
+  "select 'table' as kind from duckdb_tables() where database_name = current_database() and schema_name = $1 and table_name = $2 and not temporary\nunion all\nselect 'view' from duckdb_views() where database_name = current_database() and schema_name = $1 and view_name = $2 and not temporary";
 
 /** The tables and views of a schema (`$1`, case-insensitive), by name. */
-export const LIST_RELATIONS_SQL = `select database_name, schema_name, table_name as name, 'table' as kind from duckdb_tables() where not temporary and lower(schema_name) = lower($1)
+export const LIST_RELATIONS_SQL = `select database_name, schema_name, table_name as name, 'table' as kind from duckdb_tables() where database_name = current_database() and not temporary and lower(schema_name) = lower($1)
        union all
-       select database_name, schema_name, view_name, 'view' from duckdb_views() where not internal and not temporary and lower(schema_name) = lower($1)
+       select database_name, schema_name, view_name, 'view' from duckdb_views() where database_name = current_database() and not internal and not temporary and lower(schema_name) = lower($1)
        order by 3`;
 
 /** Every schema's name. */
-export const LIST_SCHEMAS_SQL = 'select schema_name from duckdb_schemas()';
+export const LIST_SCHEMAS_SQL = 'select schema_name from duckdb_schemas() where database_name = current_database()';
 
 /** The indexes of a table (`$1` schema, `$2` table, case-insensitive) with the statement that made each. */
-export const LIST_INDEXES_SQL = 'select index_name, is_unique, sql from duckdb_indexes() where lower(schema_name) = lower($1) and lower(table_name) = lower($2) order by index_name';
+export const LIST_INDEXES_SQL = 'select index_name, is_unique, sql from duckdb_indexes() where database_name = current_database() and lower(schema_name) = lower($1) and lower(table_name) = lower($2) order by index_name';
 
 /**
  * DuckDB's row estimate (`duckdb_tables().estimated_size`) of each table, in one row: column `n0`

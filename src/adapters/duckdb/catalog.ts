@@ -35,16 +35,16 @@ export class Catalog {
     const filter = schemas?.length ? `and schema_name in (select unnest($1::varchar[]))` : '';
     const params = schemas?.length ? [schemas as string[]] : undefined;
     const rels = await conn.rows<{ database_name: string; schema_name: string; name: string; kind: string }>(
-      `select database_name, schema_name, table_name as name, 'table' as kind from duckdb_tables() where not temporary ${filter}
+      `select database_name, schema_name, table_name as name, 'table' as kind from duckdb_tables() where database_name = current_database() and not temporary ${filter}
        union all
-       select database_name, schema_name, view_name, 'view' from duckdb_views() where not internal and not temporary ${filter}`,
+       select database_name, schema_name, view_name, 'view' from duckdb_views() where database_name = current_database() and not internal and not temporary ${filter}`,
       params,
     );
     // no relation, no columns: the first duckdb_columns() of a process binds every internal view
     // (~30 ms of CPU), which a run on a new database file need not pay
     const cols = rels.length
       ? await conn.rows<{ schema_name: string; table_name: string; column_name: string; data_type: string; column_index: number }>(
-          `select schema_name, table_name, column_name, data_type, column_index from duckdb_columns() where not internal ${filter} order by column_index`,
+          `select schema_name, table_name, column_name, data_type, column_index from duckdb_columns() where database_name = current_database() and not internal ${filter} order by column_index`,
           params,
         )
       : [];
@@ -83,8 +83,8 @@ export class Catalog {
     }
     const cols = await conn.rows<{ database_name: string; column_name: string; data_type: string; column_index: number; kind: string }>(
       `select c.database_name, c.column_name, c.data_type, c.column_index,
-              case when exists (select 1 from duckdb_views() v where v.schema_name = c.schema_name and v.view_name = c.table_name) then 'view' else 'table' end as kind
-       from duckdb_columns() c where lower(c.schema_name) = lower($1) and lower(c.table_name) = lower($2) order by c.column_index`,
+              case when exists (select 1 from duckdb_views() v where v.database_name = c.database_name and v.schema_name = c.schema_name and v.view_name = c.table_name) then 'view' else 'table' end as kind
+       from duckdb_columns() c where c.database_name = current_database() and lower(c.schema_name) = lower($1) and lower(c.table_name) = lower($2) order by c.column_index`,
       [schema, identifier],
     );
     const key = relationKey(schema, identifier);

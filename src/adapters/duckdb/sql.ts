@@ -21,9 +21,24 @@ export function quoteLiteral(value: string): string {
 export function relationSql(rel: Relation, withDatabase = false): string {
   // no intermediate array: this runs for every ref() a template renders
   const name = `${quoteIdent(rel.schema)}.${quoteIdent(rel.identifier)}`;
-  return withDatabase ? `${quoteIdent(rel.database)}.${name}` : name;
+  return withDatabase || rel.attached ? `${quoteIdent(rel.database)}.${name}` : name;
 }
 
+
+/** Attaches another database for the session: `attach if not exists 'x.duckdb' as "x" (read_only)`. */
+export function attachSql(db: { readonly path: string; readonly alias: string; readonly type?: string; readonly readOnly?: boolean }): string {
+  const options = [...(db.type ? [`type ${quoteIdent(db.type)}`] : []), ...(db.readOnly ? ['read_only'] : [])];
+  return `attach if not exists ${quoteLiteral(db.path)} as ${quoteIdent(db.alias)}${options.length ? ` (${options.join(', ')})` : ''}`;
+}
+
+/** Loads an extension (`load "httpfs"`); {@link installExtensionSql} first when it is not installed. */
+export function loadExtensionSql(name: string): string {
+  return `load ${quoteIdent(name)}`;
+}
+
+export function installExtensionSql(name: string): string {
+  return `install ${quoteIdent(name)}`;
+}
 
 export function createSchema(schema: string): string {
   return `create schema if not exists ${quoteIdent(schema)}`;

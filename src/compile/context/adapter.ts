@@ -180,7 +180,10 @@ export function relationApi(defaultDatabase: string): Record<string, unknown> {
       const include = kw['include_policy'] as Record<string, boolean> | undefined;
       const quote = kw['quote_policy'] as Record<string, boolean> | undefined;
       const type = kw['type'] === null || kw['type'] === undefined ? undefined : (String(kw['type']) as TemplateRelation['type']);
-      return new TemplateRelation(String(kw['database'] ?? defaultDatabase), String(kw['schema'] ?? ''), String(kw['identifier'] ?? ''), type, undefined, { include, quote });
+      const database = String(kw['database'] ?? defaultDatabase);
+      // another (attached) database renders with its name, as dbt-duckdb's three-part names do
+      const elsewhere = database.toLowerCase() !== defaultDatabase.toLowerCase() && include?.['database'] === undefined;
+      return new TemplateRelation(database, String(kw['schema'] ?? ''), String(kw['identifier'] ?? ''), type, undefined, { include: elsewhere ? { ...include, database: true } : include, quote });
     },
     Table: 'table',
     View: 'view',
