@@ -181,7 +181,11 @@ describe('api.Relation and api.Column (dbt: dbt classes)', () => {
   it('Relation.create, include, quote, render, incorporate, path, is_*', async () => {
     const r = "api.Relation.create(database='db', schema='s', identifier='i', type='view')";
     const src = `{{ ${r} }}|{{ ${r}.include(database=True) }}|{{ ${r}.quote(identifier=False) }}|{{ ${r}.include(schema=False).render() }}|{{ ${r}.incorporate(path={'identifier': 'j'}, type='table') }}|{{ ${r}.path.schema }}|${yes(`${r}.is_view and not ${r}.is_table`)}|{{ ${r}.name }}`;
-    expect((await render('compile', src)).out).toBe('"s"."i"|"db"."s"."i"|"s".i|"i"|"s"."j"|s|yes|i');
+    // 'db' is not the target's database (an attached one): it renders, as dbt-duckdb's three-part names
+    expect((await render('compile', src)).out).toBe('"db"."s"."i"|"db"."s"."i"|"db"."s".i|"db"."i"|"db"."s"."j"|s|yes|i');
+    // the target's database (the default) stays implicit
+    const own = "api.Relation.create(schema='s', identifier='i', type='view')";
+    expect((await render('compile', `{{ ${own} }}|{{ ${own}.include(database=True) }}|{{ ${own}.include(schema=False) }}`)).out).toMatch(/^"s"\."i"\|"[^"]+"\."s"\."i"\|"i"$/);
   });
 
   it('Column: create, translate_type, string_type, numeric_type, from_description, data_type, literal', async () => {
