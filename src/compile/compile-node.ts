@@ -3,7 +3,7 @@ import { templateEnvVar, hasTemplate, projectVars, resolveVar, type LoadedConfig
 import { CompileError, type ErrorLocation } from '../errors.js';
 import { analyzeStatic, renderStatic, suspensionIn, TemplateRelation, type RegisteredMacro, type StaticCall, type TemplateEngine } from '../jinja/index.js';
 import type { ExecutableNode, Manifest, NodeConfig, Relation, SqlNode } from '../manifest/types.js';
-import { resolveDocId, resolveRefId, resolveSourceId } from '../manifest/lookup.js';
+import { refKey, resolveDocId, resolveRefId, resolveSourceId } from '../manifest/lookup.js';
 import { builtinTestSql, isBuiltinTest, relationshipsBoundsSql, relationshipsProbeSql, type RelationshipsLookup } from '../data-tests/index.js';
 import { BufferedOutput, contextFor, type ContextEnv, type ContextKind, type ContextOutput, type NodeScope } from './context/index.js';
 import { CallReplay } from './context/replay.js';
@@ -430,7 +430,7 @@ class NodeRenderer {
   private staticCall(c: StaticCall): unknown {
     switch (c.fn) {
       case 'ref':
-        return c.args.length >= 2 ? this.ref(String(c.args[1]), String(c.args[0])) : this.ref(String(c.args[0]));
+        return c.args.length >= 2 ? this.ref(String(c.args[1]), String(c.args[0]), c.kwargs['v'] ?? c.kwargs['version']) : this.ref(String(c.args[0]), undefined, c.kwargs['v'] ?? c.kwargs['version']);
       case 'source':
         return this.source(String(c.args[0]), String(c.args[1]));
       case 'config':
@@ -501,10 +501,10 @@ class NodeRenderer {
   }
 
   /** The same lookup as the parser's (a ref it did not see, e.g. in a branch not taken then, resolves too). */
-  private ref(name: string, pkg?: string): TemplateRelation {
+  private ref(name: string, pkg?: string, version?: unknown): TemplateRelation {
     const m = this.env.manifest;
-    const id = resolveRefId(m.refIndex, m.projectName, this.node.packageName, name, pkg);
-    if (!id) throw new CompileError('BMP_REF_UNDEFINED', `ref(${pkg ? `'${pkg}', ` : ''}'${name}') was not found`, this.where);
+    const id = resolveRefId(m.refIndex, m.projectName, this.node.packageName, refKey(name, version), pkg);
+    if (!id) throw new CompileError('BMP_REF_UNDEFINED', `ref(${pkg ? `'${pkg}', ` : ''}'${name}'${version !== undefined && version !== null ? `, v=${String(version)}` : ''}) was not found`, this.where);
     // a ref the parse did not see (inside `{% if execute %}`): the DAG would not order the two
     // nodes, so dbt refuses it rather than read a relation that may not be built yet
     const deps = (this.node as { dependsOn?: { nodes?: readonly string[] } }).dependsOn?.nodes;
@@ -559,7 +559,7 @@ class NodeRenderer {
       node: this.node,
       model: this.model(),
       this: this.thisRelation(),
-      ref: (name, pkg) => this.ref(name, pkg),
+      ref: (name, pkg, version) => this.ref(name, pkg, version),
       source: (s, t) => this.source(s, t),
       setConfig: (c) => Object.assign(this.configSet, c),
       configValue: (k) => configAsSeen(this.configSet[k], (this.node.config as Record<string, unknown>)[k]),

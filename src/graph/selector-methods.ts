@@ -263,8 +263,14 @@ export const SELECTOR_METHODS = {
   },
   version: {
     check: oneOf(VERSION_VALUES, 'version selector'),
-    // bmp has no versioned models: every model is unversioned.
-    match: (node, value) => value === 'none' && node.resourceType === 'model',
+    // a model's version against its latest one (numbers when both read as numbers, as dbt compares)
+    match: (node, value) => {
+      if (node.resourceType !== 'model') return false;
+      const { version, latestVersion } = node as { version?: string; latestVersion?: string };
+      if (version === undefined || latestVersion === undefined) return value === 'none';
+      const order = Number.isFinite(Number(version)) && Number.isFinite(Number(latestVersion)) ? Number(version) - Number(latestVersion) : version < latestVersion ? -1 : version > latestVersion ? 1 : 0;
+      return value === 'latest' ? order === 0 : value === 'prerelease' ? order > 0 : value === 'old' ? order < 0 : false;
+    },
   },
   exposure: matchesNothing,
   metric: matchesNothing,

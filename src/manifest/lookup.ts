@@ -15,6 +15,14 @@ export function packagesToSearch(rootPackage: string, nodePackage: string, targe
 }
 
 /**
+ * The name a ref looks up in a {@link RefIndex}: the model's name, or `name.v<version>` for
+ * `ref('name', v=...)` (a versioned model's name alone means its latest version).
+ */
+export function refKey(name: string, version?: unknown): string {
+  return version === undefined || version === null ? name : `${name}.v${String(version)}`;
+}
+
+/**
  * The unique id `ref(name)` / `ref(pkg, name)` means from a node of `fromPackage`, or undefined.
  *
  * ### Examples

@@ -80,6 +80,8 @@ export interface ColumnInfo {
 export interface RefCall {
   readonly package?: string;
   readonly name: string;
+  /** `ref('m', v=2)` (also `version=`): that version of a versioned model. */
+  readonly version?: string;
 }
 
 export interface DependsOn {
@@ -127,6 +129,9 @@ export interface SqlNode extends NodeBase {
   readonly attachedNode?: string;
   /** For generic tests: the column name tested, if any. */
   readonly columnName?: string;
+  /** A versioned model's version (`versions:` in YAML) and its model's latest version. */
+  readonly version?: string;
+  readonly latestVersion?: string;
 }
 
 export interface TestMetadata {

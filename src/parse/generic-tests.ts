@@ -36,7 +36,7 @@ export interface TestTarget {
   /** `orders` for a model, `source_raw_orders` for a source table */
   readonly testLabel: string;
   /** How the test refers to its model in SQL: `ref('orders')` or `source('raw', 'orders')`. */
-  readonly modelRef: { readonly ref?: string; readonly source?: readonly [string, string] };
+  readonly modelRef: { readonly ref?: string; readonly version?: string; readonly source?: readonly [string, string] };
   readonly patchPath: string;
   /** Path of the resource the test is attached to, relative to its root, for fqn. */
   readonly fqnFolders: readonly string[];
@@ -101,7 +101,7 @@ export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestD
   const config = finalizeConfig(merged, 'test');
   const problem = testConfigProblem(config);
   if (problem) throw new ParseError('BMP_TEST_CONFIG', `test '${finalName}' on ${describeTarget(target, columnName)}: ${problem}`, def.where);
-  const refs: RefCall[] = target.modelRef.ref ? [{ name: target.modelRef.ref }] : [];
+  const refs: RefCall[] = target.modelRef.ref ? [{ name: target.modelRef.ref, ...(target.modelRef.version !== undefined && { version: target.modelRef.version }) }] : [];
   const sources: (readonly [string, string])[] = target.modelRef.source ? [target.modelRef.source] : [];
   // Arguments like relationships' `to: ref('customers')` are dependencies too.
   for (const v of Object.values(args)) {

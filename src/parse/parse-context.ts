@@ -85,18 +85,21 @@ export class ParseContext {
   }
 
   /** A SQL node; `section` null for analyses (project.yml configures none, as in dbt). */
-  sqlNode(resourceType: 'model' | 'test' | 'snapshot' | 'analysis', f: SourceFile, patch: NodePatch | undefined, section: 'models' | 'tests' | 'snapshots' | null, defaultMaterialized: string, rawOverride?: { name: string; text: string; line: number }): SqlNode {
+  sqlNode(resourceType: 'model' | 'test' | 'snapshot' | 'analysis', f: SourceFile, patch: NodePatch | undefined, section: 'models' | 'tests' | 'snapshots' | null, defaultMaterialized: string, rawOverride?: { name: string; text: string; line: number }, version?: { readonly v: string; readonly latest: string; readonly config: Record<string, unknown> }): SqlNode {
     const pkg = this.project.name;
-    const name = rawOverride?.name ?? stem(f.path);
-    const fqn = [pkg, ...this.folders(f), name];
-    const uniqueId = `${resourceType}.${pkg}.${name}`;
+    // a version of a versioned model is named after the model; its id and fqn end in v<version>
+    const name = version && patch ? patch.name : (rawOverride?.name ?? stem(f.path));
+    const fqn = version ? [pkg, ...this.folders(f), name, `v${version.v}`] : [pkg, ...this.folders(f), name];
+    const uniqueId = version ? `${resourceType}.${pkg}.${name}.v${version.v}` : `${resourceType}.${pkg}.${name}`;
     const where: ErrorLocation = { file: f.path, nodeId: uniqueId };
     const rawCode = rawOverride?.text ?? f.text;
     // an analysis takes a model's configs (it is compiled like one, never built)
     const configType = resourceType === 'analysis' ? 'model' : resourceType;
     const check = this.check(configType);
     const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere, check) : undefined;
-    const preConfig = mergeConfigs(...this.ownLayers(section, fqn, configType), patchConfig);
+    // a version's relation is <name>_v<version> unless configured otherwise, as in dbt
+    const versionConfig = version ? { alias: `${name}_v${version.v}`, ...normalizeConfig(version.config, patch?.where ?? { file: f.path }, undefined, check) } : undefined;
+    const preConfig = mergeConfigs(...this.ownLayers(section, fqn, configType), patchConfig, versionConfig);
     // the root project's own nodes take no second layer of its configs (nothing to merge: read only)
     const rootConfig = this.isRoot ? NO_CONFIG : mergeConfigs(...this.rootLayers(section, fqn, configType));
     // `this` and `model` while capturing: only a template that renders (not the static fast path) needs them
@@ -135,8 +138,9 @@ export class ParseContext {
       sources: captured.sources,
       dependsOn: { nodes: [], macros: [] },
       testMetadata: resourceType === 'test' ? ({ name, kwargs: {}, testType: 'singular' } as const) : undefined,
+      ...(version && { version: version.v, latestVersion: version.latest }),
     } satisfies Partial<SqlNode>;
-    return withFields(this.fileIdentity(resourceType, name, fqn, f, patch), rest) satisfies SqlNode;
+    return withFields({ ...this.fileIdentity(resourceType, name, fqn, f, patch), uniqueId }, rest) satisfies SqlNode;
   }
 
   /**
@@ -422,8 +426,9 @@ export class ParseContext {
     const { provisional, model, preConfig } = rendering();
     const context = contextFor('parse', this.env, {
       model,
-      ref: (name, pkg) => {
-        captured.refs.push(pkg ? { package: pkg, name } : { name });
+      ref: (name, pkg, v) => {
+        const version = v === undefined || v === null ? {} : { version: String(v) };
+        captured.refs.push(pkg ? { package: pkg, name, ...version } : { name, ...version });
         return new TemplateRelation(target.database, target.schema, name);
       },
       source: (s, t) => {
@@ -445,7 +450,11 @@ export class ParseContext {
   private recordStatic(call: StaticCall, captured: Captured, where: ErrorLocation, source = ''): void {
     switch (call.fn) {
       case 'ref':
-        captured.refs.push(call.args.length >= 2 ? { package: String(call.args[0]), name: String(call.args[1]) } : { name: String(call.args[0]) });
+        {
+          const v = call.kwargs['v'] ?? call.kwargs['version'];
+          const version = v === undefined || v === null ? {} : { version: String(v) };
+          captured.refs.push(call.args.length >= 2 ? { package: String(call.args[0]), name: String(call.args[1]), ...version } : { name: String(call.args[0]), ...version });
+        }
         break;
       case 'source':
         captured.sources.push([String(call.args[0]), String(call.args[1])]);

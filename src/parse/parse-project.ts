@@ -181,27 +181,38 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
     contexts.push(ctx);
     // names of models, seeds and snapshots are unique within a package (two packages may share one)
     const byName = new Map<string, { id: string; file: string }>();
+    // the versions of versioned models (one name, several nodes: not in byName)
+    const versionIds: string[] = [];
     const add = (node: ExecutableNode) => {
       if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') fqns[node.resourceType].push(node.fqn);
       if (!node.config.enabled) {
         disabled.add(node.uniqueId);
         return;
       }
-      if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') {
+      if ((node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') && !(node.resourceType === 'model' && node.version !== undefined)) {
         const prev = byName.get(node.name);
         if (prev) {
           throw new ParseError('BMP_DUPLICATE_NODE', `two resources are named '${node.name}': ${prev.file} and ${node.originalFilePath}`, { file: node.originalFilePath, nodeId: node.uniqueId }, 'names of models, seeds and snapshots must be unique');
         }
         byName.set(node.name, { id: node.uniqueId, file: node.originalFilePath });
-      }
+      } else if (node.resourceType === 'model' && node.version !== undefined) versionIds.push(node.uniqueId);
       if (nodes.has(node.uniqueId)) throw new ParseError('BMP_DUPLICATE_NODE', `duplicate node ${node.uniqueId}`, { file: node.originalFilePath });
       nodes.set(node.uniqueId, node);
     };
 
+    // versioned models: each version's file (`<name>_v<v>.sql`, or its defined_in) is that version
+    const versionFiles = versionedModelFiles(props.models.values());
     for (const f of fs.models) {
-      add(ctx.sqlNode('model', f, props.models.get(stem(f.path)), 'models', 'view'));
+      const versioned = versionFiles.get(stem(f.path));
+      if (versioned) {
+        versionFiles.delete(stem(f.path));
+        add(ctx.sqlNode('model', f, versioned.patch, 'models', 'view', undefined, versioned.version));
+      } else add(ctx.sqlNode('model', f, props.models.get(stem(f.path)), 'models', 'view'));
       const t = turn();
       if (t) await t;
+    }
+    for (const [file, { patch, version }] of versionFiles) {
+      throw new ParseError('BMP_PROPERTIES_INVALID', `model '${patch.name}' version ${version.v} has no SQL file: expected ${file}.sql under the model paths`, patch.where, version.v === stem(file) ? undefined : `name the file ${file}.sql, or set defined_in: on the version`);
     }
     for (const f of fs.snapshots) for (const n of ctx.snapshotNodes(f, props.snapshots)) add(n);
     // dbt 1.9: snapshots declared in YAML (`relation:` and `config:`), with no {% snapshot %} block
@@ -227,6 +238,8 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
       for (const [name, patch] of map) {
         const id = `${kind}.${project.name}.${name}`;
         if (nodes.has(id)) continue;
+        // a versioned model's entry is its versions' (each built above, or refused for a missing file)
+        if (kind === 'model' && patch.versions?.length) continue;
         const tests = ctx.disabledTestsOf({ uniqueId: id, testLabel: name, modelRef: { ref: name }, patchPath: patch.file, fqnFolders: [] }, patch);
         for (const t of tests) disabled.add(t);
         if (disabled.has(id)) continue;
@@ -255,17 +268,19 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
     }
 
     // Generic tests from properties, attached to what they test.
-    for (const { id } of byName.values()) {
+    for (const id of [...[...byName.values()].map((b) => b.id), ...versionIds]) {
       const node = nodes.get(id);
       if (!node || (node.resourceType !== 'model' && node.resourceType !== 'seed' && node.resourceType !== 'snapshot')) continue;
       const patch = (node.resourceType === 'model' ? props.models : node.resourceType === 'seed' ? props.seeds : props.snapshots).get(node.name);
       if (!patch) continue;
       const target: TestTarget = {
         uniqueId: node.uniqueId,
-        testLabel: node.name,
-        modelRef: { ref: node.name },
+        // a version's tests are named and resolved for that version (not_null_dim_v2_id)
+        testLabel: node.resourceType === 'model' && node.version !== undefined ? `${node.name}_v${node.version}` : node.name,
+        modelRef: { ref: node.name, ...(node.resourceType === 'model' && node.version !== undefined && { version: node.version }) },
         patchPath: patch.file,
-        fqnFolders: node.fqn.slice(1, -1),
+        // (a version's fqn ends in its name and v<version>)
+        fqnFolders: node.fqn.slice(1, node.resourceType === 'model' && node.version !== undefined ? -2 : -1),
       };
       for (const t of ctx.testsOf(target, patch)) add(t);
     }
@@ -340,4 +355,24 @@ function noNodeForYamlKey(kind: 'model' | 'seed' | 'snapshot' | 'test', name: st
     { file: patch.file, line: patch.where.line },
     `${kind}.${name}`,
   );
+}
+
+/**
+ * The files of versioned models by base name: each version of a `versions:` entry, with its
+ * version, its model's latest version (latest_version, else the greatest) and its config.
+ */
+function versionedModelFiles(patches: Iterable<NodePatch>): Map<string, { patch: NodePatch; version: { v: string; latest: string; config: Record<string, unknown> } }> {
+  const out = new Map<string, { patch: NodePatch; version: { v: string; latest: string; config: Record<string, unknown> } }>();
+  for (const patch of patches) {
+    if (!patch.versions?.length) continue;
+    const latest = patch.latestVersion ?? greatestVersion(patch.versions.map((v) => v.v));
+    for (const v of patch.versions) out.set(v.definedIn ?? `${patch.name}_v${v.v}`, { patch, version: { v: v.v, latest, config: v.config } });
+  }
+  return out;
+}
+
+/** dbt orders versions as numbers when they are, else as text. */
+function greatestVersion(versions: readonly string[]): string {
+  const numeric = versions.every((v) => Number.isFinite(Number(v)));
+  return [...versions].sort((a, b) => (numeric ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0)).at(-1)!;
 }

@@ -39,6 +39,20 @@ export interface NodePatch {
   readonly configWhere?: (key: string) => ErrorLocation;
   /** A snapshot declared in YAML (dbt 1.9): what it snapshots, `ref('x')` or `source('a', 'b')`. */
   readonly relation?: string;
+  /** A versioned model's `versions:` (each built from `<name>_v<v>.sql`, or `defined_in`). */
+  readonly versions?: readonly ModelVersion[];
+  /** `latest_version:` (default: the greatest version), what `ref('name')` without `v=` reads. */
+  readonly latestVersion?: string;
+}
+
+export interface ModelVersion {
+  /** The version as written (`1`, `2`, `'2.1'`), as text. */
+  readonly v: string;
+  /** The SQL file's base name (default `<name>_v<v>`). */
+  readonly definedIn?: string;
+  /** This version's own `config:` over the model's. */
+  readonly config: Record<string, unknown>;
+  readonly where: ErrorLocation;
 }
 
 export interface SourceTablePatch extends NodePatch {
@@ -224,6 +238,7 @@ function nodePatch(entry: Record<string, unknown>, yaml: YamlFile, path: (string
     where,
     configWhere: (key) => yaml.lazyLocate([...path, 'config', key]),
     ...(entry['relation'] !== undefined ? { relation: String(entry['relation']) } : {}),
+    ...modelVersions(entry, name, yaml, path),
     columns: columns.map((c, ci) => {
       const cname = requireName(c, yaml, [...path, 'columns', ci]);
       const cpath = [...path, 'columns', ci];
@@ -240,6 +255,33 @@ function nodePatch(entry: Record<string, unknown>, yaml: YamlFile, path: (string
     }),
     tests: testDefinitions(entry, yaml, path),
   };
+}
+
+/**
+ * `versions:` and `latest_version:` of a model entry.
+ * @throws ParseError BMP_PROPERTIES_INVALID for a version without `v`, a repeated one, or a latest_version that is none of them
+ */
+function modelVersions(entry: Record<string, unknown>, name: string, yaml: YamlFile, path: (string | number)[]): { versions?: ModelVersion[]; latestVersion?: string } {
+  const raw = entry['versions'];
+  if (raw === undefined || raw === null) return {};
+  if (!Array.isArray(raw) || !raw.length) throw new ParseError('BMP_PROPERTIES_INVALID', `model '${name}': versions must be a list of {v: ...}`, yaml.lazyLocate([...path, 'versions']));
+  const versions = raw.map((e: unknown, i) => {
+    const at = [...path, 'versions', i];
+    const o = e as Record<string, unknown> | null;
+    if (!o || typeof o !== 'object' || o['v'] === undefined || o['v'] === null) throw new ParseError('BMP_PROPERTIES_INVALID', `model '${name}': each version needs a v`, yaml.lazyLocate(at));
+    const definedIn = o['defined_in'];
+    return { v: String(o['v']), ...(typeof definedIn === 'string' && definedIn ? { definedIn } : {}), config: mapping(o['config'], 'config', new YamlPlace(yaml, [...at, 'config'])), where: yaml.lazyLocate([...at, 'v'], 'value') };
+  });
+  const seen = new Set<string>();
+  for (const v of versions) {
+    if (seen.has(v.v)) throw new ParseError('BMP_PROPERTIES_INVALID', `model '${name}': version ${v.v} is declared twice`, v.where);
+    seen.add(v.v);
+  }
+  const latest = entry['latest_version'];
+  if (latest !== undefined && latest !== null && !seen.has(String(latest))) {
+    throw new ParseError('BMP_PROPERTIES_INVALID', `model '${name}': latest_version ${String(latest)} is not one of its versions (${[...seen].join(', ')})`, yaml.lazyLocate([...path, 'latest_version'], 'value'));
+  }
+  return { versions, ...(latest !== undefined && latest !== null ? { latestVersion: String(latest) } : {}) };
 }
 
 function testDefinitions(entry: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): TestDefinition[] {

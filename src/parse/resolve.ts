@@ -1,7 +1,7 @@
 import { warningAt, type ConfigWarning } from '../config/index.js';
 import { BmpError, CompileError, closeMatches, didYouMeanOf, type ErrorLocation } from '../errors.js';
 import { analyzeStatic } from '../jinja/index.js';
-import { resolveRefId, resolveSourceId, type RefIndex } from '../manifest/lookup.js';
+import { refKey, resolveRefId, resolveSourceId, type RefIndex } from '../manifest/lookup.js';
 import type { ExecutableNode, SourceNode, SqlNode, UnitTestNode } from '../manifest/types.js';
 
 /**
@@ -27,7 +27,13 @@ export function resolveDependencies(
     if (n.resourceType !== 'model' && n.resourceType !== 'seed' && n.resourceType !== 'snapshot') continue;
     let names = refIndex.get(n.packageName);
     if (!names) refIndex.set(n.packageName, (names = new Map()));
-    names.set(n.name, n.uniqueId);
+    // a versioned model: each version by name.v<version>, its latest version by its name too
+    const version = n.resourceType === 'model' ? n.version : undefined;
+    if (version === undefined) names.set(n.name, n.uniqueId);
+    else {
+      names.set(refKey(n.name, version), n.uniqueId);
+      if (n.resourceType === 'model' && version === n.latestVersion) names.set(n.name, n.uniqueId);
+    }
   }
   const refTargets = () => [...new Set([...refIndex.values()].flatMap((m) => [...m.keys()]))];
   const out = new Map<string, ExecutableNode>();
@@ -92,7 +98,7 @@ export function resolveDependencies(
       const deps = new Set<string>();
       let ok = true;
       for (const r of node.refs) {
-        const id = orDisable(node, () => resolveRef(node, r.name, r.package, node.rawCode));
+        const id = orDisable(node, () => resolveRef(node, refKey(r.name, r.version), r.package, node.rawCode));
         if (id) deps.add(id);
         else ok = false;
       }
@@ -133,11 +139,11 @@ function resolveUnitTest(
     if (!call || typeof call === 'string' || (call.fn !== 'ref' && call.fn !== 'source' && g.input !== 'this')) {
       throw new CompileError('BMP_UNIT_TEST_INVALID', `unit test '${node.name}': input ${JSON.stringify(g.input)} must be ref('...') or source('...', '...')`, where);
     }
-    if (call.fn === 'ref') given.add(resolveRef(node, String(call.args[call.args.length - 1]), call.args.length > 1 ? String(call.args[0]) : undefined));
+    if (call.fn === 'ref') given.add(resolveRef(node, refKey(String(call.args[call.args.length - 1]), call.kwargs['v'] ?? call.kwargs['version']), call.args.length > 1 ? String(call.args[0]) : undefined));
     else if (call.fn === 'source') given.add(resolveSource(node, String(call.args[0]), String(call.args[1])));
   }
   const needed = [
-    ...model.refs.map((r) => ({ id: resolveRefId(refIndex, rootPackage, model.packageName, r.name, r.package), label: r.package ? `ref('${r.package}', '${r.name}')` : `ref('${r.name}')` })),
+    ...model.refs.map((r) => ({ id: resolveRefId(refIndex, rootPackage, model.packageName, refKey(r.name, r.version), r.package), label: `ref(${r.package ? `'${r.package}', ` : ''}'${r.name}'${r.version !== undefined ? `, v=${r.version}` : ''})` })),
     ...model.sources.map(([s, t]) => ({ id: resolveSourceId(sourceLookup, model.packageName, s, t), label: `source('${s}', '${t}')` })),
   ];
   for (const n of needed) {

@@ -189,6 +189,12 @@ export function macroTextByFile(manifest: Pick<Manifest, 'macroFiles'>): Map<str
   return out;
 }
 
+/** A model version as dbt writes it: a number when it reads as one (`2`, `1.5`), else the text. */
+function versionJson(v: string | undefined): string | number | null {
+  if (v === undefined) return null;
+  return /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+}
+
 class ManifestWriter {
   private readonly resolve: MacroResolver;
   private readonly createdAt = Date.now() / 1000;
@@ -254,7 +260,7 @@ class ManifestWriter {
     const out = this.base(n, rel.database, rel.schema, rel.identifier, relation);
     if (generic) out['raw_code'] = `{{ test_${n.testMetadata!.name}(**_dbt_generic_test_kwargs) }}`;
     out['language'] = 'sql';
-    out['refs'] = n.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: null }));
+    out['refs'] = n.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: versionJson(r.version) }));
     out['sources'] = n.sources;
     out['metrics'] = EMPTY;
     out['depends_on'] = { macros: this.nodeMacros(n, generic), nodes: n.dependsOn.nodes };
@@ -267,8 +273,8 @@ class ManifestWriter {
     if (n.resourceType === 'model') {
       out['access'] = (n.config['access'] as string | undefined) ?? 'protected';
       out['constraints'] = EMPTY;
-      out['version'] = null;
-      out['latest_version'] = null;
+      out['version'] = versionJson(n.version);
+      out['latest_version'] = versionJson(n.latestVersion);
       out['deprecation_date'] = null;
       out['defer_relation'] = null;
       out['primary_key'] = EMPTY;

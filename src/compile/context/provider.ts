@@ -294,9 +294,11 @@ export function templateValue(value: unknown, type: AgateType, engineType = ''):
  * dependencies): a model, seed or snapshot of that name.
  * @throws CompileError BMP_REF_UNDEFINED
  */
-export function refByName(manifest: Manifest | undefined, name: string, pkg?: string, where?: ErrorLocation): TemplateRelation {
+export function refByName(manifest: Manifest | undefined, name: string, pkg?: string, where?: ErrorLocation, version?: unknown): TemplateRelation {
   for (const n of manifest?.nodes.values() ?? []) {
     if (n.name !== name || (pkg && n.packageName !== pkg) || !(n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot')) continue;
+    // a versioned model: the version asked for, else its latest
+    if (n.resourceType === 'model' && n.version !== undefined && n.version !== (version === undefined || version === null ? n.latestVersion : String(version))) continue;
     if (!n.relation) return new TemplateRelation('', '', `__dbt__cte__${n.name}`, 'cte');
     return TemplateRelation.of(n.relation);
   }
@@ -329,7 +331,7 @@ export function contextFor(kind: ContextKind, env: ContextEnv, scope: NodeScope)
     const { positional, kwargs } = splitArgs(args);
     const version = kwargs['version'] ?? kwargs['v'];
     const [pkg, name] = positional.length >= 2 ? [String(positional[0]), String(positional[1])] : [undefined, String(positional[0])];
-    return scope.ref ? scope.ref(name, pkg, version) : refByName(manifest, name, pkg, where);
+    return scope.ref ? scope.ref(name, pkg, version) : refByName(manifest, name, pkg, where, version);
   };
   const source = (src: unknown, table: unknown) => (scope.source ? scope.source(String(src), String(table)) : sourceByName(manifest, String(src), String(table), where));
   const configValue = scope.configValue ?? ((k: string) => (scope.node?.config as Record<string, unknown> | undefined)?.[k]);
