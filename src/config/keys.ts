@@ -168,9 +168,9 @@ export const NODE_CONFIG_KEYS: Readonly<Record<string, boolean>> = {
   dbt_valid_to_current: false,
   target_schema: true,
   target_database: false,
+  contract: true,
   // accepted from dbt, not acted on
   persist_docs: false,
-  contract: false,
   grants: false,
   group: false,
   access: false,

@@ -8,6 +8,7 @@ import type { RegisteredMacro } from '../jinja/index.js';
 import { MATERIALIZATIONS, materializationFor } from '../materializations/index.js';
 import type { SqlNode } from '../manifest/types.js';
 import type { NodeRunner } from './plugin.js';
+import { enforceContract, enforcesContract } from './contract.js';
 import type { Session } from './session.js';
 
 /** Models, seeds and snapshots: compile, hooks, materialize, remember the relation. */
@@ -30,6 +31,9 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
   // sql_header (config or set_sql_header): run just before the node's own statements, on its
   // connection, as dbt-duckdb puts it in front of them (a SET, a temporary macro, ...)
   if (typeof cfg.sql_header === 'string' && cfg.sql_header.trim()) preHooks.push(cfg.sql_header);
+  // an enforced contract: the SQL's columns checked before anything is built, the constraints on
+  // the built relation inside its transaction
+  if ('rawCode' in node && enforcesContract(node)) postHooks.push(...(await enforceContract(conn, node, compiled.compiledSql, rel)));
   const materialize = materializationFor(String(cfg.materialized), node.uniqueId);
   const existing = session.catalog.get(rel.schema, rel.identifier);
   const existingFresh = existing?.columnsStale ? await session.catalog.refresh(conn, rel.schema, rel.identifier) : existing;

@@ -75,6 +75,18 @@ export interface ColumnInfo {
   readonly data_type?: string;
   readonly meta: Readonly<Record<string, unknown>>;
   readonly tags: readonly string[];
+  /** `constraints:` (enforced with `contract: {enforced: true}`). */
+  readonly constraints?: readonly Constraint[];
+}
+
+/** A column's or model's constraint, as written (dbt's `constraints:`). */
+export interface Constraint {
+  readonly type: string;
+  /** `check`: the condition each row must meet. */
+  readonly expression?: string;
+  /** A model-level constraint: the columns it is on. */
+  readonly columns?: readonly string[];
+  readonly name?: string;
 }
 
 export interface RefCall {
@@ -129,6 +141,8 @@ export interface SqlNode extends NodeBase {
   readonly attachedNode?: string;
   /** For generic tests: the column name tested, if any. */
   readonly columnName?: string;
+  /** Model-level `constraints:` (enforced with `contract: {enforced: true}`). */
+  readonly constraints?: readonly Constraint[];
   /** A versioned model's version (`versions:` in YAML) and its model's latest version. */
   readonly version?: string;
   readonly latestVersion?: string;

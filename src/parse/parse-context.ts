@@ -139,6 +139,7 @@ export class ParseContext {
       dependsOn: { nodes: [], macros: [] },
       testMetadata: resourceType === 'test' ? ({ name, kwargs: {}, testType: 'singular' } as const) : undefined,
       ...(version && { version: version.v, latestVersion: version.latest }),
+      ...(patch?.constraints && { constraints: patch.constraints }),
     } satisfies Partial<SqlNode>;
     return withFields({ ...this.fileIdentity(resourceType, name, fqn, f, patch), uniqueId }, rest) satisfies SqlNode;
   }
@@ -407,7 +408,7 @@ export class ParseContext {
 
   private columns(cols: readonly ColumnPatch[], file?: string): Record<string, ColumnInfo> {
     const out: Record<string, ColumnInfo> = {};
-    for (const c of cols) out[c.name] = { name: c.name, description: this.describe(c.description, file), data_type: c.data_type, meta: c.meta, tags: c.tags };
+    for (const c of cols) out[c.name] = { name: c.name, description: this.describe(c.description, file), data_type: c.data_type, meta: c.meta, tags: c.tags, ...(c.constraints && { constraints: c.constraints }) };
     return out;
   }
 

@@ -1,5 +1,6 @@
 import { ParseError, didYouMean, type ErrorLocation } from '../errors.js';
 import { YamlFile, type NativeRenderer } from '../config/index.js';
+import type { Constraint } from '../manifest/types.js';
 import type { SourceFile } from './files.js';
 
 /** A test as written under `tests:`/`data_tests:` in properties YAML. */
@@ -23,6 +24,7 @@ export interface ColumnPatch {
   readonly tests: TestDefinition[];
   /** `quote: true`: the name is quoted where tests use it. */
   readonly quote?: boolean;
+  readonly constraints?: Constraint[];
 }
 
 export interface NodePatch {
@@ -39,6 +41,8 @@ export interface NodePatch {
   readonly configWhere?: (key: string) => ErrorLocation;
   /** A snapshot declared in YAML (dbt 1.9): what it snapshots, `ref('x')` or `source('a', 'b')`. */
   readonly relation?: string;
+  /** Model-level `constraints:`. */
+  readonly constraints?: Constraint[];
   /** A versioned model's `versions:` (each built from `<name>_v<v>.sql`, or `defined_in`). */
   readonly versions?: readonly ModelVersion[];
   /** `latest_version:` (default: the greatest version), what `ref('name')` without `v=` reads. */
@@ -239,6 +243,7 @@ function nodePatch(entry: Record<string, unknown>, yaml: YamlFile, path: (string
     configWhere: (key) => yaml.lazyLocate([...path, 'config', key]),
     ...(entry['relation'] !== undefined ? { relation: String(entry['relation']) } : {}),
     ...modelVersions(entry, name, yaml, path),
+    ...constraintsOf(entry['constraints'], `'${name}'`, yaml, [...path, 'constraints']),
     columns: columns.map((c, ci) => {
       const cname = requireName(c, yaml, [...path, 'columns', ci]);
       const cpath = [...path, 'columns', ci];
@@ -251,9 +256,35 @@ function nodePatch(entry: Record<string, unknown>, yaml: YamlFile, path: (string
         tags: strings(c['tags']),
         tests: testDefinitions(c, yaml, cpath),
         quote: c['quote'] === true,
+        ...constraintsOf(c['constraints'], `column '${cname}' of '${name}'`, yaml, [...cpath, 'constraints']),
       };
     }),
     tests: testDefinitions(entry, yaml, path),
+  };
+}
+
+/**
+ * `constraints:` of a column or model: `{type: not_null | unique | primary_key | check | foreign_key | custom, expression, columns, name}`.
+ * @throws ParseError BMP_PROPERTIES_INVALID for an entry without a type, or a check without its expression
+ */
+function constraintsOf(raw: unknown, owner: string, yaml: YamlFile, path: (string | number)[]): { constraints?: Constraint[] } {
+  if (raw === undefined || raw === null) return {};
+  if (!Array.isArray(raw)) throw new ParseError('BMP_PROPERTIES_INVALID', `${owner}: constraints must be a list of {type: ...}`, yaml.lazyLocate(path));
+  return {
+    constraints: raw.map((e: unknown, i) => {
+      const o = e as Record<string, unknown> | null;
+      const type = o && typeof o === 'object' ? o['type'] : undefined;
+      if (typeof type !== 'string' || !type) throw new ParseError('BMP_PROPERTIES_INVALID', `${owner}: each constraint needs a type (not_null, unique, primary_key, check, ...)`, yaml.lazyLocate([...path, i]));
+      const expression = o!['expression'];
+      if (type === 'check' && (typeof expression !== 'string' || !expression.trim())) throw new ParseError('BMP_PROPERTIES_INVALID', `${owner}: a check constraint needs an expression`, yaml.lazyLocate([...path, i]));
+      const columns = o!['columns'];
+      return {
+        type,
+        ...(typeof expression === 'string' ? { expression } : {}),
+        ...(Array.isArray(columns) ? { columns: columns.map(String) } : {}),
+        ...(typeof o!['name'] === 'string' ? { name: o!['name'] as string } : {}),
+      };
+    }),
   };
 }
 

@@ -25,6 +25,29 @@ export function relationSql(rel: Relation, withDatabase = false): string {
 }
 
 
+/**
+ * DuckDB's own name of each type a model contract declares (`int` -> INTEGER, `text` -> VARCHAR):
+ * one row, column `t<i>` per type. A type DuckDB does not know fails the query.
+ */
+export function contractTypesSql(types: readonly string[]): string {
+  return `select ${types.map((t, i) => `typeof(cast(null as ${t})) as t${i}`).join(', ')}`;
+}
+
+/**
+ * A statement that raises `message` when `rel` holds a row breaking a constraint (`bad`: the
+ * condition of a breaking row); nothing when none does. Run inside the node's transaction, so a
+ * violation rolls the build back.
+ */
+export function constraintCheckSql(rel: Relation, bad: string, message: string): string {
+  return `select error(${quoteLiteral(message)}) from (select 1 from ${relationSql(rel)} where ${bad} limit 1)`;
+}
+
+/** The same for a `unique` constraint: two rows with the same non-NULL values of `columns`. */
+export function uniqueCheckSql(rel: Relation, columns: readonly string[], message: string): string {
+  const cols = columns.map(quoteIdent).join(', ');
+  return `select error(${quoteLiteral(message)}) from (select 1 from ${relationSql(rel)} where ${columns.map((c) => `${quoteIdent(c)} is not null`).join(' and ')} group by ${cols} having count(*) > 1 limit 1)`;
+}
+
 /** Attaches another database for the session: `attach if not exists 'x.duckdb' as "x" (read_only)`. */
 export function attachSql(db: { readonly path: string; readonly alias: string; readonly type?: string; readonly readOnly?: boolean }): string {
   const options = [...(db.type ? [`type ${quoteIdent(db.type)}`] : []), ...(db.readOnly ? ['read_only'] : [])];
