@@ -205,6 +205,21 @@ describe('selectNodes: defaults', () => {
     expect([...selectNodes(shop, { select: ['revenue stg_orders orders'], indirectSelection: 'empty' })]).toEqual([STG_O, ORD, REV]);
   });
 
+  it('+exposure:x and @metric:x select what the resource depends on (through semantic models); the resource itself runs nothing', () => {
+    const resources = [
+      { uniqueId: 'exposure.shop.dash', resourceType: 'exposure', name: 'dash', packageName: 'shop', dependsOn: [ORD] },
+      { uniqueId: 'semantic_model.shop.sm', resourceType: 'semantic_model', name: 'sm', packageName: 'shop', dependsOn: [CUS] },
+      { uniqueId: 'metric.shop.revenue_metric', resourceType: 'metric', name: 'revenue_metric', packageName: 'shop', dependsOn: ['semantic_model.shop.sm'] },
+    ];
+    const sel = (s: string) => [...selectNodes(shop, { select: [s], indirectSelection: 'empty', resources })].sort();
+    expect(sel('exposure:dash')).toEqual([]);
+    expect(sel('1+exposure:dash')).toEqual([ORD]);
+    expect(sel('+exposure:dash')).toEqual([...selectNodes(shop, { select: ['+orders'], indirectSelection: 'empty' })].sort());
+    expect(sel('+metric:revenue_*')).toEqual([...selectNodes(shop, { select: ['+customers'], indirectSelection: 'empty' })].sort());
+    expect(sel('+exposure:shop.dash')).toEqual(sel('+exposure:dash'));
+    expect(sel('+exposure:nope')).toEqual([]);
+  });
+
   it('returns an empty set when nothing matches', () => {
     expect(selectNodes(shop, { select: ['no_such_model'] }).size).toBe(0);
     expect(selectNodes(shop, { select: ['exposure:x metric:x semantic_model:x saved_query:x'] }).size).toBe(0);

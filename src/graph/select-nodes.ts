@@ -27,7 +27,23 @@ export interface SelectionCriteria {
   readonly projectName?: string;
   /** The `--state` comparison, for `state:` and `result:` selectors. */
   readonly state?: StateLookup;
+  /**
+   * Exposures, metrics, semantic models and saved queries: not nodes that run, but `+exposure:x`
+   * (and `@`) selects what they depend on, as in dbt.
+   */
+  readonly resources?: Iterable<SelectableResource>;
 }
+
+/** A resource outside the graph that selection can start from (its dependencies are graph nodes or other resources). */
+export interface SelectableResource {
+  readonly uniqueId: string;
+  readonly resourceType: string;
+  readonly name: string;
+  readonly packageName: string;
+  readonly dependsOn: readonly string[];
+}
+
+const RESOURCE_METHODS = new Set(['exposure', 'metric', 'semantic_model', 'saved_query']);
 
 /** Node attributes the selector reads: every graph node carries its manifest node. */
 export type SelectorNodeAttributes = { readonly node: ManifestNode };
@@ -55,9 +71,10 @@ interface SelectionIndex {
   readonly sources: readonly string[];
   readonly projectName?: string;
   readonly state?: StateLookup;
+  readonly resources: readonly SelectableResource[];
 }
 
-function buildIndex(graph: SelectorGraph, projectName: string | undefined, state?: StateLookup): SelectionIndex {
+function buildIndex(graph: SelectorGraph, projectName: string | undefined, state?: StateLookup, resources: readonly SelectableResource[] = []): SelectionIndex {
   const ids = graph.nodes();
   const testsByParent = new Map<string, string[]>();
   const testParents = new Map<string, readonly string[]>();
@@ -75,7 +92,7 @@ function buildIndex(graph: SelectorGraph, projectName: string | undefined, state
       else testsByParent.set(p, [id]);
     }
   }
-  return { graph, ids, testsByParent, testParents, sources, ...(projectName !== undefined && { projectName }), ...(state && { state }) };
+  return { graph, ids, testsByParent, testParents, sources, resources, ...(projectName !== undefined && { projectName }), ...(state && { state }) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,8 +229,40 @@ function matchSpec(index: SelectionIndex, spec: SelectorSpec): Set<string> {
   return out;
 }
 
+/**
+ * `exposure:x` and its kin: the resources are not graph nodes (nothing to run), so the method
+ * matches none; `+` and `@` reach what they depend on (through metrics and semantic models to
+ * the models and sources beneath), which is what dbt runs for `+exposure:x`.
+ */
+function selectResourceAtom(index: SelectionIndex, spec: SelectorSpec, mode: IndirectSelection): Selected {
+  const found = index.resources.filter((r) => r.resourceType === spec.method && fnmatchName(r, spec.value));
+  const byId = new Map(index.resources.map((r) => [r.uniqueId, r]));
+  const direct = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (ids: readonly string[]) => {
+    for (const id of ids) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (index.graph.hasNode(id)) direct.add(id);
+      else walk(byId.get(id)?.dependsOn ?? []);
+    }
+  };
+  if (spec.parents || spec.childrensParents) for (const r of found) walk(r.dependsOn);
+  const depth = spec.parentsDepth === undefined ? undefined : Math.max(0, spec.parentsDepth - 1);
+  const selected = depth === 0 ? direct : union([direct, ancestors(index.graph, direct, depth)]);
+  return expandSelection(index, selected, mode);
+}
+
+/** A resource's name against a selector value: `name`, `package.name`, globs. */
+function fnmatchName(r: SelectableResource, value: string): boolean {
+  const re = (glob: string) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const dot = value.indexOf('.');
+  return dot > 0 ? re(value.slice(0, dot)).test(r.packageName) && re(value.slice(dot + 1)).test(r.name) : re(value).test(r.name);
+}
+
 /** dbt's `get_nodes_from_criteria`: method match, then graph operators, then indirect tests. */
 function selectAtom(index: SelectionIndex, spec: SelectorSpec, mode: IndirectSelection): Selected {
+  if (RESOURCE_METHODS.has(spec.method)) return selectResourceAtom(index, spec, mode);
   const matched = matchSpec(index, spec);
   const selected = union([matched, neighbors(index.graph, spec, matched)]);
   return expandSelection(index, selected, mode);
@@ -272,7 +321,7 @@ export function selectNodes<A extends SelectorNodeAttributes>(
     return all;
   }
   // graphology's attribute types are invariant; the selector only reads `node`.
-  const index = buildIndex(graph as unknown as SelectorGraph, criteria.projectName, criteria.state);
+  const index = buildIndex(graph as unknown as SelectorGraph, criteria.projectName, criteria.state, [...(criteria.resources ?? [])]);
 
   const included = include ? selectUnion(index, include, mode).direct : new Set(index.ids);
   const excluded = exclude.length > 0 ? selectUnion(index, exclude, 'eager').direct : new Set<string>();

@@ -272,6 +272,8 @@ export const SELECTOR_METHODS = {
       return value === 'latest' ? order === 0 : value === 'prerelease' ? order > 0 : value === 'old' ? order < 0 : false;
     },
   },
+  // exposures, metrics, semantic models and saved queries are not graph nodes: select-nodes.ts
+  // handles them (`+exposure:x` reaches what they depend on); by themselves they match no node
   exposure: matchesNothing,
   metric: matchesNothing,
   semantic_model: matchesNothing,

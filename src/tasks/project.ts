@@ -181,7 +181,7 @@ export function selectFor(project: LoadedProject, opts: CommonOptions, commandTy
   // types the command has none of select nothing (an empty list would mean "no filter")
   if (!types.length) return [];
   const emit = opts.emit ?? nullSink;
-  const criteria = { resourceTypes: types, indirectSelection: opts.indirectSelection, projectName: project.manifest.projectName, state: project.state?.lookup };
+  const criteria = { resourceTypes: types, indirectSelection: opts.indirectSelection, projectName: project.manifest.projectName, state: project.state?.lookup, resources: [...(project.manifest.resources?.values() ?? [])] };
   // --selector, or the default selector of selectors.yml when the command selects nothing itself
   const selectorName = opts.selector ?? (!opts.select?.length && !opts.exclude?.length ? project.selectors?.defaultSelector : undefined);
   if (selectorName) {
