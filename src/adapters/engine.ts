@@ -147,6 +147,12 @@ export interface NewKeysOptions {
 export interface MergeOptions extends KeyedOptions {
   /** Columns a matched row gets from the batch. */
   readonly update: readonly string[];
+  /** dbt-duckdb's `merge_update_condition`: a matched row is updated only when it holds (may name DBT_INTERNAL_SOURCE / DBT_INTERNAL_DEST). */
+  readonly updateCondition?: string;
+  /** `merge_insert_condition`: a batch row without a match is inserted only when it holds. */
+  readonly insertCondition?: string;
+  /** `merge_update_set_expressions`: a column's SQL expression instead of the batch's value when a row is updated. */
+  readonly updateSet?: Readonly<Record<string, string>>;
 }
 
 export interface OverwriteOptions extends ApplyOptions {

@@ -96,6 +96,8 @@ const NODE = [
 export const CONFIG_KEYS: Readonly<Record<ConfigResourceType, ReadonlySet<string>>> = {
   model: new Set([
     ...NODE, 'access', 'freshness', 'sql_header', 'incremental_predicates', 'merge_update_columns', 'merge_exclude_columns', 'incremental_insert_first',
+    // dbt-duckdb's MERGE options
+    'merge_update_condition', 'merge_insert_condition', 'merge_update_set_expressions',
     // dbt-duckdb / bmp physical layout and external files
     'partition_by', 'indexes', 'location', 'format', 'options', 'delimiter', 'glue_register', 'glue_database', 'plugin', 'static_analysis',
   ]),
@@ -133,6 +135,9 @@ export const NODE_CONFIG_KEYS: Readonly<Record<string, boolean>> = {
   incremental_predicates: true,
   merge_update_columns: true,
   merge_exclude_columns: true,
+  merge_update_condition: true,
+  merge_insert_condition: true,
+  merge_update_set_expressions: true,
   incremental_insert_first: true,
   event_time: true,
   batch_size: true,

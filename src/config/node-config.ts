@@ -69,6 +69,9 @@ const CHECKED_ON: Readonly<Record<string, readonly ConfigResourceType[]>> = {
   incremental_predicates: ['model'],
   merge_update_columns: ['model'],
   merge_exclude_columns: ['model'],
+  merge_update_condition: ['model'],
+  merge_insert_condition: ['model'],
+  merge_update_set_expressions: ['model'],
   incremental_insert_first: ['model'],
   unique_key: ['model', 'snapshot'],
   batch_size: [],
@@ -159,7 +162,8 @@ function checkValue(key: string, value: unknown, where: ErrorLocation): unknown 
     }
     return v;
   }
-  if ((key === 'meta' || key === 'column_types' || key === 'docs' || key === 'options') && (typeof value !== 'object' || Array.isArray(value))) fail('a mapping');
+  if ((key === 'meta' || key === 'column_types' || key === 'docs' || key === 'options' || key === 'merge_update_set_expressions') && (typeof value !== 'object' || Array.isArray(value))) fail('a mapping');
+  if ((key === 'merge_update_condition' || key === 'merge_insert_condition') && typeof value !== 'string') fail('a SQL condition (text)');
   if ((key === 'warn_if' || key === 'error_if') && (typeof value !== 'string' || !/^\s*(==|!=|<>|>=|<=|>|<|=)\s*-?\d+(\.\d+)?\s*$/.test(value))) {
     fail(`a comparison like '>10' or '!=0'`);
   }

@@ -17,7 +17,7 @@
  * with BMP_INCREMENTAL_DUPLICATE_KEY otherwise); `delete+insert` inserts every batch row.
  */
 import { DEST, keyIn, keyMatch, SRC, timestampLiteral, windowPredicate, type CatalogColumn } from '../adapters/duckdb/index.js';
-import type { EngineDialect, NewKeysRefusal, Step, TouchedRows } from '../adapters/index.js';
+import type { EngineDialect, MergeOptions, NewKeysRefusal, Step, TouchedRows } from '../adapters/index.js';
 import { CompileError } from '../errors.js';
 import type { NodeConfig, Relation } from '../manifest/types.js';
 import { relationKeyOf, type StateTable } from '../state/index.js';
@@ -64,7 +64,7 @@ export function planIncrementalApply(strategy: IncrementalStrategy, input: Incre
       return dialect.append(target, batch, base);
     case 'merge': {
       if (!uniqueKey.length) return dialect.append(target, batch, base);
-      return dialect.merge(target, batch, { ...base, uniqueKey, nullableKeys: input.nullableKeys, update: mergeUpdateColumns(config, columns) });
+      return dialect.merge(target, batch, { ...base, uniqueKey, nullableKeys: input.nullableKeys, update: mergeUpdateColumns(config, columns), ...mergeClauses(config) });
     }
     case 'delete+insert':
       if (!uniqueKey.length) return dialect.append(target, batch, base);
@@ -165,7 +165,20 @@ function insertFirst(config: NodeConfig): boolean {
  */
 function mayBeNewKeysOnly(ctx: MaterializationContext, strategy: IncrementalStrategy): boolean {
   const config = ctx.compiled.config;
-  return (strategy === 'merge' || strategy === 'delete+insert') && uniqueKeyOf(config).length > 0 && !partitionOf(config) && !indexesOf(config).length && !ctx.preHooks.length && !ctx.postHooks.length;
+  // (a merge_insert_condition may refuse new keys: the MERGE decides)
+  return (strategy === 'merge' || strategy === 'delete+insert') && uniqueKeyOf(config).length > 0 && !partitionOf(config) && !indexesOf(config).length && !ctx.preHooks.length && !ctx.postHooks.length && !(strategy === 'merge' && config['merge_insert_condition']);
+}
+
+/** dbt-duckdb's MERGE clauses from the config: merge_update_condition, merge_insert_condition, merge_update_set_expressions. */
+function mergeClauses(config: NodeConfig): Pick<MergeOptions, 'updateCondition' | 'insertCondition' | 'updateSet'> {
+  const updateCondition = config['merge_update_condition'];
+  const insertCondition = config['merge_insert_condition'];
+  const updateSet = config['merge_update_set_expressions'];
+  return {
+    ...(typeof updateCondition === 'string' && updateCondition.trim() && { updateCondition }),
+    ...(typeof insertCondition === 'string' && insertCondition.trim() && { insertCondition }),
+    ...(updateSet !== null && typeof updateSet === 'object' ? { updateSet: Object.fromEntries(Object.entries(updateSet as Record<string, unknown>).map(([k, v]) => [k, String(v)])) } : {}),
+  };
 }
 
 /**
@@ -212,7 +225,7 @@ async function mergeDirect(ctx: MaterializationContext, sql: string): Promise<nu
 /** One MERGE from the SELECT (refused, for the keyed step to say so or to compare NULLs, if a key is NULL or repeats: then undefined). */
 async function mergeFromSelect(ctx: MaterializationContext, sql: string, columns: readonly string[]): Promise<number | undefined> {
   const config = ctx.compiled.config;
-  const step = ctx.adapter.mergeFromSelect(ctx.relation, sql, { columns, uniqueKey: uniqueKeyOf(config), predicates: predicatesOf(config), update: mergeUpdateColumns(config, columns) });
+  const step = ctx.adapter.mergeFromSelect(ctx.relation, sql, { columns, uniqueKey: uniqueKeyOf(config), predicates: predicatesOf(config), update: mergeUpdateColumns(config, columns), ...mergeClauses(config) });
   try {
     return (await ctx.adapter.atomically(ctx, step))();
   } catch (err) {

@@ -289,10 +289,16 @@ export function mergeSql(target: Relation, batch: string, o: MergeOptions): stri
 /** {@link mergeSql} with `source` as SQL names it (a table, or a parenthesized query). */
 function mergeInto(target: Relation, source: string, o: MergeOptions): string {
   const cols = o.columns.map(quoteIdent);
+  // dbt-duckdb's merge_update_set_expressions: a column's expression instead of the batch's value
+  const setExpr = new Map(Object.entries(o.updateSet ?? {}).map(([c, e]) => [c.toLowerCase(), [c, e] as const]));
+  const sets = o.update.map((c) => `${quoteIdent(c)} = ${setExpr.get(c.toLowerCase())?.[1] ?? `${SRC}.${quoteIdent(c)}`}`);
+  const updated = new Set(o.update.map((c) => c.toLowerCase()));
+  for (const [key, [c, e]] of setExpr) if (!updated.has(key)) sets.push(`${quoteIdent(c)} = ${e}`);
+  const when = (cond: string | undefined) => (cond?.trim() ? ` and (${cond})` : '');
   return (
     `merge into ${relationSql(target)} as ${DEST}\nusing ${source} as ${SRC}\non ${andAll([keyMatch(o.uniqueKey, o.nullableKeys), ...(o.predicates ?? [])])}\n` +
-    (o.update.length ? `when matched then update set ${o.update.map((c) => `${quoteIdent(c)} = ${SRC}.${quoteIdent(c)}`).join(', ')}\n` : '') +
-    `when not matched then insert (${cols.join(', ')}) values (${cols.map((c) => `${SRC}.${c}`).join(', ')})`
+    (sets.length ? `when matched${when(o.updateCondition)} then update set ${sets.join(', ')}\n` : '') +
+    `when not matched${when(o.insertCondition)} then insert (${cols.join(', ')}) values (${cols.map((c) => `${SRC}.${c}`).join(', ')})`
   );
 }
 
