@@ -114,7 +114,7 @@ describe('execute and the database, per kind (dbt: execute, statement blocks, ru
   it('DECIMAL values are Decimals with their scale (agate: Python Decimal), from run_query, load_result and statement', async () => {
     const q = "select amount, amount::decimal(18,3) as wide, 12345678901234567890.123456789::decimal(38,9) as big, null::decimal(5,1) as missing from main.t order by id";
     const src = `{% set t = run_query("${q}") %}{{ t.columns[0].values() }}|{{ t.rows[0][0] }}|{{ t.rows[1]['wide'] }}|{{ t.rows[0]['big'] }}|{{ t.rows[0]['missing'] }}|{{ t.columns[0].values() | sum }}|{{ t.rows[0][0] + 1 }}|{{ t.rows[0][0] * t.rows[1][1] }}|{{ t.rows[0][0] == 1.5 }}|{{ 1.5 in t.columns[0].values() }}|{{ t.rows[1][0] | round(1) }}|{{ t.rows[1][0] | int }}|{{ t.rows[1][0] | float }}`;
-    expect((await render('compile', src)).out).toBe("[Decimal('1.50'), Decimal('2.25')]|1.50|2.250|12345678901234567890.123456789|None|3.75|2.50|3.37500|True|True|2.2|2|2.25");
+    expect((await render('compile', src)).out).toBe("(Decimal('1.50'), Decimal('2.25'))|1.50|2.250|12345678901234567890.123456789|None|3.75|2.50|3.37500|True|True|2.2|2|2.25");
     const viaStatement = `{% call statement('dec', fetch_result=True) %}select amount from main.t order by id{% endcall %}{{ load_result('dec').table.columns[0].values()[1] }}|{{ load_result('dec')['data'][0][0] }}`;
     expect((await render('compile', viaStatement)).out).toBe('2.25|1.50');
   });
@@ -124,7 +124,7 @@ describe('execute and the database, per kind (dbt: execute, statement blocks, ru
     const src = `{% set t = run_query("${q}") %}{{ t.rows[0]['l'] }}|{{ t.rows[0]['s'] }}|{{ t.rows[1]['ls'][0]['x'] }}|{{ t.rows[0]['mp'][0]['value'] }}|{{ t.rows[0]['dl'] }}|{{ t.rows[0]['l'][1] + t.rows[1]['s']['a'] }}|{{ '{:.3f}'.format(t.rows[0]['l'][0]) }}|{{ t.rows[1]['top'] }}`;
     expect((await render('compile', src)).out).toBe("[Decimal('1.50'), Decimal('3.00')]|{'a': Decimal('1.50'), 'n': 'ada'}|2.25|1.50|[1.5]|5.25|1.500|2.25");
     // a lone list column (its type `DECIMAL(10,2)[]` starts as a DECIMAL column's does)
-    expect((await render('compile', "{{ run_query('select [amount] as l from main.t order by id').columns[0].values() }}")).out).toBe("[[Decimal('1.50')], [Decimal('2.25')]]");
+    expect((await render('compile', "{{ run_query('select [amount] as l from main.t order by id').columns[0].values() }}")).out).toBe("([Decimal('1.50')], [Decimal('2.25')])");
   });
 
   it('a failing statement is a located compile error', async () => {

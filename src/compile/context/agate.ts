@@ -11,7 +11,7 @@
  *   `order_by`, `distinct`, `rename`.
  */
 
-import { PyFloat } from '../../jinja/index.js';
+import { PyFloat, tuple } from '../../jinja/index.js';
 
 /** agate's column types (`column.data_type`); dbt adds an Integer type for whole numbers. */
 export class AgateType {
@@ -110,7 +110,7 @@ export class AgateTable extends Array<AgateRow> {
       dict: { value: () => Object.fromEntries(cols.map((c) => [c.name, c])), enumerable: false },
     });
     Object.defineProperties(table, {
-      column_names: { value: Object.freeze([...names]), enumerable: false },
+      column_names: { value: Object.freeze(tuple([...names])), enumerable: false },
       column_types: { value: Object.freeze([...types]), enumerable: false },
       rows: { value: Object.freeze(rows.slice()), enumerable: false },
       columns: { value: byName, enumerable: false },
@@ -222,9 +222,10 @@ function makeRow(names: readonly string[], values: unknown[]): AgateRow {
     if (!RESERVED.has(n) && !/^\d+$/.test(n) && !Object.prototype.hasOwnProperty.call(row, n)) Object.defineProperty(row, n, { value: values[i], enumerable: false });
   }
   Object.defineProperties(row, {
-    keys: { value: () => [...names], enumerable: false },
-    values: { value: () => [...values], enumerable: false },
-    items: { value: () => names.map((n, i) => [n, values[i]]), enumerable: false },
+    // agate's MappedSequence: keys(), values() and items() are tuples, as Python prints them
+    keys: { value: () => tuple([...names]), enumerable: false },
+    values: { value: () => tuple([...values]), enumerable: false },
+    items: { value: () => tuple(names.map((n, i) => tuple([n, values[i]]))), enumerable: false },
     get: {
       value: (key: string | number, fallback: unknown = null) => {
         const i = typeof key === 'number' ? key : names.indexOf(key);
@@ -244,19 +245,22 @@ function makeColumn(name: string, type: AgateType, index: number, values: unknow
     name: { value: name, enumerable: false },
     data_type: { value: type, enumerable: false },
     index: { value: index, enumerable: false },
-    values: { value: () => values.slice(), enumerable: false },
+    // agate returns tuples: `where x in {{ col.values() }}` renders ('a', 'b')
+    values: { value: () => tuple(values.slice()), enumerable: false },
     values_distinct: {
       // a float column's whole numbers are boxed (PyFloat): equal values are one, as in agate
       value: () => {
         const seen = new Set<unknown>();
-        return values.filter((v) => {
-          const k = v instanceof PyFloat ? v.value : v;
-          return !seen.has(k) && !!seen.add(k);
-        });
+        return tuple(
+          values.filter((v) => {
+            const k = v instanceof PyFloat ? v.value : v;
+            return !seen.has(k) && !!seen.add(k);
+          }),
+        );
       },
       enumerable: false,
     },
-    values_without_nulls: { value: present, enumerable: false },
+    values_without_nulls: { value: () => tuple(present()), enumerable: false },
     values_sorted: { value: () => present().sort(compareValues), enumerable: false },
   });
   return col;
