@@ -8,8 +8,10 @@ export type ListOutput = 'selector' | 'name' | 'path' | 'json';
 /** `bmp ls`: the selected nodes, one per line (dbt's formats). */
 export async function list(opts: CommonOptions & { readonly output?: ListOutput; readonly outputKeys?: readonly string[] } = {}): Promise<string[]> {
   const project = await loadProject({ ...opts, invocation: invocationFor('list', opts) });
-  const all: ResourceType[] = ['model', 'seed', 'snapshot', 'source', 'test', 'unit_test', 'analysis'];
-  const ids = selectFor(project, opts, all);
+  // dbt lists analyses only when asked (--resource-type analysis or all), and in unique_id order
+  const asked = opts.resourceTypes ?? [];
+  const all: ResourceType[] = ['model', 'seed', 'snapshot', 'source', 'test', 'unit_test', ...(asked.some((t) => t === 'all' || t === 'analysis') ? (['analysis'] as const) : [])];
+  const ids = selectFor(project, opts, all).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const nodes = ids.map((id) => (project.graph.getNodeAttributes(id).node as ManifestNode));
   const output = opts.output ?? 'selector';
   // --output-keys: any key of the node as manifest.json has it (description, columns, fqn, ...)
@@ -20,7 +22,8 @@ export async function list(opts: CommonOptions & { readonly output?: ListOutput;
   return nodes.map((n) => {
     switch (output) {
       case 'name':
-        return n.name;
+        // a source by its search name, source.table, as dbt prints it
+        return n.resourceType === 'source' ? `${(n as { sourceName: string }).sourceName}.${n.name}` : n.name;
       case 'path':
         return n.originalFilePath;
       case 'json': {
