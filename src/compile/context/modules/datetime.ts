@@ -7,6 +7,7 @@
  * A datetime keeps its wall-clock fields and an optional tzinfo (naive when none), as Python does:
  * arithmetic is on the wall clock, `astimezone` converts through UTC.
  */
+import { PyFloat } from '../../../jinja/index.js';
 import { kwargsOf } from '../kwargs.js';
 
 const US_PER_SECOND = 1_000_000;
@@ -94,8 +95,10 @@ export class PyTimeDelta {
     return this.days * US_PER_DAY + this.seconds * US_PER_SECOND + this.microseconds;
   }
 
-  total_seconds(): number {
-    return this.micros / US_PER_SECOND;
+  /** A float, as Python's (`90.0`: a whole number of seconds still prints as a float). */
+  total_seconds(): number | PyFloat {
+    const seconds = this.micros / US_PER_SECOND;
+    return Number.isInteger(seconds) ? new PyFloat(seconds) : seconds;
   }
 
   valueOf(): number {

@@ -35,7 +35,10 @@ describe('modules.datetime', () => {
     expect(String(new PyTimeDelta(kw({ days: 1, hours: 2, minutes: 3, seconds: 4, microseconds: 5 })))).toBe('1 day, 2:03:04.000005');
     expect(String(new PyTimeDelta(kw({ hours: -1 })))).toBe('-1 day, 23:00:00');
     expect(String(new PyTimeDelta(kw({ weeks: 2 })))).toBe('14 days, 0:00:00');
-    expect(new PyTimeDelta(kw({ minutes: 90 })).total_seconds()).toBe(5400);
+    // a float, as Python's: 5400.0 (a PyFloat for whole numbers), 0.5 as it is
+    expect(Number(new PyTimeDelta(kw({ minutes: 90 })).total_seconds().valueOf())).toBe(5400);
+    expect(String(new PyTimeDelta(kw({ minutes: 90 })).total_seconds())).toBe('5400.0');
+    expect(new PyTimeDelta(kw({ milliseconds: 500 })).total_seconds()).toBe(0.5);
     expect(String(new PyTimeDelta(kw({ hours: 1 })).__mul__(3))).toBe('3:00:00');
     expect(new PyTimeDelta(kw({ days: 1 })).__truediv__(new PyTimeDelta(kw({ hours: 6 })))).toBe(4);
   });
