@@ -117,7 +117,8 @@ describe('on a built project', () => {
   it('--selector evaluates selectors.yml (union, exclude, intersection, parents, nested selectors); the manifest lists them', () => {
     const ls = (name: string) => bmp(['ls', '--selector', name, '--resource-type', 'model', 'seed', '--project-dir', dir]).stdout.trim().split('\n');
     expect(ls('marts_but_customers')).toEqual(['jaffle.marts.orders']);
-    expect(ls('orders_and_parents')).toEqual(['jaffle.raw_orders', 'jaffle.staging.stg_orders', 'jaffle.marts.orders']);
+    // in unique_id order, as dbt ls prints (model.*, then seed.*)
+    expect(ls('orders_and_parents')).toEqual(['jaffle.marts.orders', 'jaffle.staging.stg_orders', 'jaffle.raw_orders']);
     expect(ls('nested')).toEqual(['jaffle.staging.stg_customers', 'jaffle.staging.stg_orders']);
     const run = bmp(['run', '--selector', 'marts_but_customers', '--project-dir', dir]);
     expect(run.stdout).toMatch(/Found 1 model\b/);
@@ -125,6 +126,16 @@ describe('on a built project', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no selector named 'marts_but_customer'.*did you mean 'marts_but_customers'/);
     expect(json(dir, 'manifest.json').selectors).toHaveProperty('orders_and_parents.definition', { method: 'fqn', value: 'orders', parents: true });
+  });
+
+  it("ls as dbt lists: analyses only when asked for, unique_id order, a source's name as source.table", () => {
+    const lines = (...args: string[]) => bmp(['ls', ...args, '--project-dir', dir]).stdout.trim().split('\n').filter(Boolean);
+    expect(lines().some((l) => l.includes('orders_per_status'))).toBe(false);
+    expect(lines('--resource-type', 'analysis')).toEqual(['jaffle.orders_per_status']);
+    expect(lines('--resource-type', 'all').some((l) => l.includes('orders_per_status'))).toBe(true);
+    const ids = bmp(['ls', '--output', 'json', '--output-keys', 'unique_id', '--project-dir', dir]).stdout.trim().split('\n').map((l) => (JSON.parse(l) as { unique_id: string }).unique_id);
+    expect(ids).toEqual([...ids].sort());
+    expect(lines('--resource-type', 'source', '--output', 'name')).toEqual(['raw.customers']);
   });
 
   it('ls --output json --output-keys, in both of dbt\'s forms, takes any key of the node', () => {
