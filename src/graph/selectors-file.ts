@@ -56,8 +56,13 @@ export function readSelectorsFile(projectDir: string, render?: SelectorsRender):
   return { file: 'selectors.yml', selectors, defaultSelector };
 }
 
-/** What evaluating a definition needs: the ids a selector string selects (dbt's CLI syntax). */
-export type SelectString = (spec: string) => ReadonlySet<string>;
+/**
+ * What evaluating a definition needs: the ids a selector string selects (dbt's CLI syntax), with
+ * the definition's own `indirect_selection` when it has one.
+ */
+export type SelectString = (spec: string, opts?: { readonly indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty' }) => ReadonlySet<string>;
+
+const INDIRECT = ['eager', 'cautious', 'buildable', 'empty'] as const;
 
 const GRAPH_KEYS = new Set(['method', 'value', 'parents', 'children', 'parents_depth', 'children_depth', 'childrens_parents', 'indirect_selection', 'description']);
 
@@ -118,5 +123,7 @@ function evaluate(d: unknown, def: SelectorDefinition, file: SelectorsFile, sele
   const up = o['childrens_parents'] ? '@' : o['parents'] ? `${depth(o['parents_depth'])}+` : '';
   const down = !o['childrens_parents'] && o['children'] ? `+${depth(o['children_depth'])}` : '';
   const atom = method === 'fqn' ? String(value) : `${method}:${value}`;
-  return new Set(select(`${up}${atom}${down}`));
+  const indirect = o['indirect_selection'];
+  if (indirect !== undefined && !INDIRECT.includes(indirect as (typeof INDIRECT)[number])) bad(`indirect_selection must be one of ${INDIRECT.join(', ')}, got ${JSON.stringify(indirect)}`);
+  return new Set(select(`${up}${atom}${down}`, indirect === undefined ? undefined : { indirectSelection: indirect as (typeof INDIRECT)[number] }));
 }

@@ -189,7 +189,7 @@ export function selectFor(project: LoadedProject, opts: CommonOptions, commandTy
       emit({ code: 'A001', type: 'warning', name: 'SelectExcludeIgnoredWithSelectorWarning', message: `--select and --exclude are ignored: --selector '${opts.selector}' decides the selection, as in dbt` });
     }
     if (!opts.selector) emit({ code: 'A002', type: 'info', message: `Using default selector ${selectorName}` });
-    const ids = evaluateSelector(project.selectors, selectorName, (spec) => selectNodes(project.graph, { ...criteria, select: [spec] }));
+    const ids = evaluateSelector(project.selectors, selectorName, (spec, o) => selectNodes(project.graph, { ...criteria, select: [spec], ...(o?.indirectSelection && { indirectSelection: o.indirectSelection }) }));
     return topologicalOrder(project.graph, ids);
   }
   const selected = selectNodes(project.graph, { ...criteria, select: opts.select, exclude: opts.exclude });

@@ -301,7 +301,15 @@ describe('on a fresh project', () => {
     definition: "path:models/{{ env_var('BMP_TEST_FOLDER', 'staging') }}"
   - name: by_var
     definition: {method: fqn, value: "{{ var('pick', 'orders') }}"}
+  - name: orders_alone
+    definition: {method: fqn, value: orders, indirect_selection: empty}
+  - name: orders_tested
+    definition: {method: fqn, value: orders}
 `);
+    // a definition's own indirect_selection decides which tests come along
+    const withTests = bmp(['ls', '--selector', 'orders_tested', '--project-dir', dir]).stdout.trim().split('\n');
+    expect(withTests.length).toBeGreaterThan(1);
+    expect(bmp(['ls', '--selector', 'orders_alone', '--project-dir', dir]).stdout.trim().split('\n')).toEqual(['jaffle.marts.orders']);
     expect(bmp(['ls', '--resource-type', 'model', '--project-dir', dir]).stdout.trim().split('\n')).toEqual(['jaffle.staging.stg_customers', 'jaffle.staging.stg_orders']);
     expect(bmp(['ls', '--resource-type', 'model', '--project-dir', dir], { env: { BMP_TEST_FOLDER: 'marts' } }).stdout.trim().split('\n').sort()).toEqual(['jaffle.marts.customers', 'jaffle.marts.orders']);
     expect(bmp(['ls', '--resource-type', 'model', '--selector', 'by_var', '--vars', '{pick: customers}', '--project-dir', dir]).stdout.trim()).toBe('jaffle.marts.customers');
