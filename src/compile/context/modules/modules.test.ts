@@ -117,6 +117,19 @@ describe('modules.pytz', () => {
 });
 
 describe('modules.re', () => {
+  it("str patterns are Unicode as in Python: \\w, \\d and \\b see every script; re.ASCII does not; $ also matches before a final newline", () => {
+    expect(re['sub']!('\\W+', '_', 'Café au lait')).toBe('Café_au_lait');
+    expect(re['findall']!('\\w+', 'naïve größe')).toEqual(['naïve', 'größe']);
+    expect(re['findall']!('\\bé\\w*', 'x été')).toEqual(['été']);
+    expect(re['findall']!('\\d', '٣4')).toEqual(['٣', '4']);
+    expect(re['findall']!('\\w+', 'naïve', re['ASCII'])).toEqual(['na', 've']);
+    expect(re['search']!('id$', 'col_id\n')).not.toBeNull();
+    expect(re['search']!('id$', 'col_id\nx')).toBeNull();
+    expect(re['search']!('^x$', 'a\nx\nb', re['MULTILINE'])).not.toBeNull();
+    // Python lets punctuation be escaped anywhere
+    expect(re['sub']!('\\-\\_\\ ', '+', 'a-_ b')).toBe('a+b');
+  });
+
   it('match anchors at the start, fullmatch at both ends, search anywhere', () => {
     expect(re['match']!('b', 'abc')).toBeNull();
     expect((re['search']!('b', 'abc') as { group(): string }).group()).toBe('b');

@@ -34,6 +34,10 @@ function translate(pattern: string, flags: number): Translated {
     src = src.slice(m[0].length);
   }
   if (f & FLAGS.X) src = stripVerbose(src);
+  // str patterns are Unicode in Python (\w, \d, \b match letters and digits of any script) unless
+  // re.ASCII; $ also matches before a final newline (the JavaScript pattern runs with the u flag)
+  const unicode = !(f & FLAGS.A);
+  const WORD = '\\p{L}\\p{N}_';
   let out = '';
   let inClass = false;
   for (let i = 0; i < src.length; i++) {
@@ -42,8 +46,19 @@ function translate(pattern: string, flags: number): Translated {
       const n = src[i + 1];
       if (!inClass && n === 'A') out += '(?<![\\s\\S])';
       else if (!inClass && n === 'Z') out += '(?![\\s\\S])';
+      else if (unicode && n === 'w') out += inClass ? WORD : `[${WORD}]`;
+      else if (unicode && n === 'W' && !inClass) out += `[^${WORD}]`;
+      else if (unicode && n === 'd') out += '\\p{Nd}';
+      else if (unicode && n === 'b' && !inClass) out += `(?:(?<=[${WORD}])(?![${WORD}])|(?<![${WORD}])(?=[${WORD}]))`;
+      else if (unicode && n === 'B' && !inClass) out += `(?:(?<=[${WORD}])(?=[${WORD}])|(?<![${WORD}])(?![${WORD}]))`;
+      // Python lets any punctuation be escaped; the u flag allows only syntax characters
+      else if (n !== undefined && !/[A-Za-z0-9]/.test(n) && !(inClass ? /[\^$\\.*+?()[\]{}|/-]/ : /[\^$\\.*+?()[\]{}|/]/).test(n)) out += n;
       else out += c + (n ?? '');
       i++;
+      continue;
+    }
+    if (!inClass && c === '$' && !(f & FLAGS.M)) {
+      out += '(?=\\n?(?![\\s\\S]))';
       continue;
     }
     if (inClass) {
@@ -97,7 +112,7 @@ function stripVerbose(src: string): string {
 }
 
 function jsFlags(f: number): string {
-  return `${f & FLAGS.I ? 'i' : ''}${f & FLAGS.M ? 'm' : ''}${f & FLAGS.S ? 's' : ''}`;
+  return `${f & FLAGS.I ? 'i' : ''}${f & FLAGS.M ? 'm' : ''}${f & FLAGS.S ? 's' : ''}${f & FLAGS.A ? '' : 'u'}`;
 }
 
 export class PyMatch {
