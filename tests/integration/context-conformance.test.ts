@@ -168,6 +168,10 @@ const CASES: Case[] = [
   c('modules.re.match is none when the start does not match', T("modules.re.match('b', 'abc') is none"), 'T'),
   c('modules.itertools.chain', "{{ modules.itertools.chain([1], [2, 3]) | join(',') }}", '1,2,3'),
   c('modules.itertools.product', '{{ modules.itertools.product([1, 2], [3]) | length }}', '2'),
+  // Python's tuples print as tuples (and SQL reads them): combinations, match groups, spans
+  c('itertools yields tuples', "{{ modules.itertools.combinations(['a', 'b', 'c'], 2) | list }}", "[('a', 'b'), ('a', 'c'), ('b', 'c')]"),
+  c('re match groups() and span() are tuples', "{{ modules.re.match('(a)(b)', 'ab').groups() }} {{ modules.re.match('(a)(b)', 'ab').span() }}", "('a', 'b') (0, 2)"),
+  c('timedelta.total_seconds() is a float', '{{ modules.datetime.timedelta(seconds=90).total_seconds() }}', '90.0'),
   // builtins, ref/source/this (dbt-jinja-functions/builtins, ref, this)
   c('builtins.ref is the builtin ref', "{{ builtins.ref('m1') }}", '"main"."m1"', 'hook'),
   c('ref in hooks resolves by name', "{{ ref('m1').identifier }}", 'm1', 'hook'),

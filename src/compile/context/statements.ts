@@ -8,7 +8,7 @@
  */
 import type { StatementResult } from '../../adapters/duckdb/index.js';
 import { CompileError } from '../../errors.js';
-import { splitKwargs } from '../../jinja/index.js';
+import { splitKwargs, tuple } from '../../jinja/index.js';
 import { AgateTable, type AgateType, type PrintSink } from './agate.js';
 import type { CallReplay } from './replay.js';
 
@@ -63,7 +63,8 @@ export function statementMembers(scope: StatementScope, results: Map<string, Sto
 
   const store = (name: unknown, response: AdapterResponse | null, table: AgateTable | null | undefined) => {
     const t = table ?? AgateTable.empty(scope.print);
-    results.set(String(name), Object.freeze({ response, data: t.rows.map((r) => [...r]), table: t }));
+    // agate's rows as tuples, as dbt's load_result(...)['data'] holds them
+    results.set(String(name), Object.freeze({ response, data: t.rows.map((r) => tuple([...r])), table: t }));
     return '';
   };
 

@@ -3,6 +3,7 @@
  * `| list` them alike); the endless ones (`count`, `cycle`, `repeat` without `times`) are lazy
  * iterators, to be cut with `islice`. `groupby` yields `(key, list)` pairs.
  */
+import { tuple } from '../../../jinja/index.js';
 import { kwargsOf } from '../kwargs.js';
 
 type Fn = (...a: unknown[]) => unknown;
@@ -138,20 +139,21 @@ export function itertoolsModule(): Record<string, unknown> {
       const lists = (kw ? a.slice(0, -1) : a).map(list);
       const fill = kw?.['fillvalue'] ?? null;
       const n = Math.max(0, ...lists.map((l) => l.length));
-      return Array.from({ length: n }, (_, i) => lists.map((l) => (i < l.length ? l[i] : fill)));
+      return Array.from({ length: n }, (_, i) => tuple(lists.map((l) => (i < l.length ? l[i] : fill))));
     },
     product: (...a: unknown[]) => {
       const last = a[a.length - 1];
       const kw = last && typeof last === 'object' && '__keywords' in last ? (last as Record<string, unknown>) : undefined;
       const pools = (kw ? a.slice(0, -1) : a).map(list);
       const all = Array.from({ length: Number(kw?.['repeat'] ?? 1) }, () => pools).flat();
-      return all.reduce<unknown[][]>((acc, pool) => acc.flatMap((prefix) => pool.map((v) => [...prefix, v])), [[]]);
+      return all.reduce<unknown[][]>((acc, pool) => acc.flatMap((prefix) => pool.map((v) => [...prefix, v])), [[]]).map((t) => tuple(t));
     },
     permutations: (it: unknown, r?: number | null) => {
       const pool = list(it);
-      return permutations(pool, r === undefined || r === null ? pool.length : Number(r));
+      return permutations(pool, r === undefined || r === null ? pool.length : Number(r)).map((t) => tuple(t));
     },
-    combinations: (it: unknown, r: number) => combinations(list(it), Number(r), false),
-    combinations_with_replacement: (it: unknown, r: number) => combinations(list(it), Number(r), true),
+    // Python yields tuples: ('a', 'b')
+    combinations: (it: unknown, r: number) => combinations(list(it), Number(r), false).map((t) => tuple(t)),
+    combinations_with_replacement: (it: unknown, r: number) => combinations(list(it), Number(r), true).map((t) => tuple(t)),
   };
 }

@@ -5,6 +5,7 @@
  * `fullmatch` at both ends, `sub` takes `\1`/`\g<name>` templates or a function, `split` counts
  * `maxsplit` as Python does, `findall` returns groups as tuples.
  */
+import { tuple } from '../../../jinja/index.js';
 import { kwargsOf } from '../kwargs.js';
 
 export const FLAGS = { NOFLAG: 0, I: 2, IGNORECASE: 2, L: 4, LOCALE: 4, M: 8, MULTILINE: 8, S: 16, DOTALL: 16, U: 32, UNICODE: 32, X: 64, VERBOSE: 64, DEBUG: 128, A: 256, ASCII: 256 } as const;
@@ -141,10 +142,10 @@ export class PyMatch {
   /** `group()`, `group(1)`, `group('name')`, `group(1, 2)` (a tuple). */
   group(...groups: unknown[]): unknown {
     if (groups.length <= 1) return this.m[this.index(groups[0] ?? 0)] ?? null;
-    return groups.map((g) => this.m[this.index(g)] ?? null);
+    return tuple(groups.map((g) => this.m[this.index(g)] ?? null));
   }
   groups(fallback: unknown = null): unknown[] {
-    return this.m.slice(1).map((v) => v ?? fallback);
+    return tuple(this.m.slice(1).map((v) => v ?? fallback));
   }
   groupdict(fallback: unknown = null): Record<string, unknown> {
     return Object.fromEntries(Object.entries(this.m.groups ?? {}).map(([k, v]) => [k, v ?? fallback]));
@@ -163,7 +164,7 @@ export class PyMatch {
     return s < 0 || v === undefined ? -1 : s + v.length;
   }
   span(g: unknown = 0): [number, number] {
-    return [this.start(g), this.end(g)];
+    return tuple([this.start(g), this.end(g)]) as [number, number];
   }
   get lastindex(): number | null {
     for (let i = this.m.length - 1; i > 0; i--) if (this.m[i] !== undefined) return i;
