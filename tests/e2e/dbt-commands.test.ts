@@ -101,9 +101,14 @@ describe('on a built project', () => {
   it("show prints dbt's header; compile prints the SQL of --inline and of a single model", () => {
     const show = bmp(['show', '-s', 'orders', '--limit', '2', '--project-dir', dir]);
     expect(show.code).toBe(0);
-    expect(show.stdout.split('\n').slice(0, 3)).toEqual(["Previewing node 'orders':", '| order_id | customer_id | order_date               | status    | amount |', '| -------- | ----------- | ------------------------ | --------- | ------ |']);
+    expect(show.stdout.split('\n').slice(0, 3)).toEqual(["Previewing node 'orders':", '| order_id | customer_id | order_date | status    | amount |', '| -------- | ----------- | ---------- | --------- | ------ |']);
     const inline = bmp(['show', '--inline', 'select 42 as answer', '--project-dir', dir]);
     expect(inline.stdout).toMatch(/^Previewing inline node:\n\| answer \|/);
+    // values as dbt's show prints them (agate): dates, timestamps, decimals with their scale, booleans
+    const typed = bmp(['show', '--inline', "select date '2024-01-02' as d, timestamp '2024-01-02 03:04:05' as ts, 1.50::decimal(10,2) as amount, true as ok", '--project-dir', dir]);
+    expect(typed.stdout.split('\n')[3]).toBe('| 2024-01-02 | 2024-01-02 03:04:05 | 1.50   | True |');
+    const json = bmp(['show', '--inline', "select date '2024-01-02' as d, timestamp '2024-01-02 03:04:05' as ts", '--output', 'json', '--project-dir', dir]);
+    expect(JSON.parse(json.stdout.trim().split('\n').at(-1)!)).toEqual({ show: [{ d: '2024-01-02', ts: '2024-01-02T03:04:05' }] });
     const bad = bmp(['show', '--inline', 'select no_such_column', '--project-dir', dir]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^Database Error in sql_operation inline: .*no_such_column.*\[BMP_SQL_ERROR\]/);

@@ -99,7 +99,9 @@ export const coreCommands: CommandRegistrar = (program, ctx, h) => {
     const { show: run } = await import('../../tasks/index.js');
     // SQL DuckDB rejects is a SqlError: a failure of what was shown (exit 1), with DuckDB's details
     const res = await run({ ...h.libraryOptions(o), inline: o.inline, limit: o.limit });
-    const preview = o.output === 'json' ? JSON.stringify(res.rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? maskSecrets(v) : v)) : formatTable(res.columns.map((c) => c.name), res.rows).join('\n');
+    const typeOf = new Map(res.columns.map((c) => [c.name, c.type]));
+    const jsonRows = res.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, showJsonValue(v, typeOf.get(k) ?? '')])));
+    const preview = o.output === 'json' ? JSON.stringify(jsonRows, (_k, v) => (typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? maskSecrets(v) : v)) : formatTable(res.columns.map((c) => c.name), res.rows, res.columns.map((c) => c.type)).join('\n');
     const data = { node_name: res.node ?? 'inline_query', preview, is_inline: !!o.inline, output_format: o.output, unique_id: '', quiet: !!ctx.flags?.quiet };
     // dbt's ShowNode: a header, then the table (or {"node": ..., "show": [...]} with --output json)
     if (o.output === 'json') ctx.output('ShowNode', JSON.stringify(res.node ? { node: res.node, show: JSON.parse(preview) } : { show: JSON.parse(preview) }), data, true);
@@ -135,11 +137,39 @@ export const coreCommands: CommandRegistrar = (program, ctx, h) => {
 };
 
 /** A plain text grid like dbt show's. */
-export function formatTable(columns: readonly string[], rows: readonly Record<string, unknown>[]): string[] {
+export function formatTable(columns: readonly string[], rows: readonly Record<string, unknown>[], types: readonly string[] = []): string[] {
   // masked before it is cut to width (a cut secret would no longer be recognised)
-  const cell = (v: unknown) => maskSecrets(v === null || v === undefined ? 'null' : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)) : String(v));
-  const data = rows.map((r) => columns.map((c) => cell(r[c]).slice(0, 60)));
+  const cell = (v: unknown, type = '') => maskSecrets(v === null || v === undefined ? 'null' : typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)) : showValue(v, type));
+  const data = rows.map((r) => columns.map((c, i) => cell(r[c], types[i]).slice(0, 60)));
   const widths = columns.map((c, i) => Math.max(c.length, ...data.map((d) => d[i]!.length)));
   const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
   return [line([...columns]), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...data.map(line)];
+}
+
+/**
+ * A value as dbt's show prints it (agate's table): a DATE as 2024-01-02, a TIMESTAMP as
+ * 2024-01-02 03:04:05 (its fraction when it has one), a DECIMAL with its scale (1.50), booleans as
+ * True/False.
+ */
+export function showValue(v: unknown, type: string): string {
+  const t = type.toUpperCase();
+  if (v instanceof Date) {
+    const iso = v.toISOString();
+    if (t === 'DATE') return iso.slice(0, 10);
+    const fraction = iso.slice(20, 23) === '000' ? '' : `.${iso.slice(20, 23)}`;
+    return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction}${t.includes('TIME ZONE') ? '+00:00' : ''}`;
+  }
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  const decimal = /^DECIMAL\(\d+,\s*(\d+)\)$/.exec(t);
+  if (decimal && typeof v === 'number') return v.toFixed(Number(decimal[1]));
+  return String(v);
+}
+
+/** A value as dbt's show --output json writes it: dates and timestamps as ISO text. */
+export function showJsonValue(v: unknown, type: string): unknown {
+  if (v instanceof Date) {
+    const t = type.toUpperCase();
+    return t === 'DATE' ? v.toISOString().slice(0, 10) : showValue(v, type).replace(' ', 'T');
+  }
+  return typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? maskSecrets(v) : v;
 }
