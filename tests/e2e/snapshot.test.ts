@@ -37,6 +37,24 @@ const versions = (db: string, table: string, extra = '') =>
   );
 
 describe('snapshots', () => {
+  it("versions open at the machine's local time, as dbt-duckdb's now()::timestamp (TZ=America/New_York)", async () => {
+    const p = tempProject({
+      'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    schema: raw\n    tables:\n      - name: customers\n',
+      'snapshots/customers.sql': snap('cust_local', "strategy='check', check_cols=['tier']"),
+    }, { name: 'inc' });
+    cleanups.push(p.remove);
+    await withDb(p.db, async (sql) => {
+      await sql('create schema raw');
+      await sql(`create table raw.customers as select 1 as id, 'gold' as tier`);
+    });
+    const before = Date.now();
+    expect(bmp(['snapshot', '--project-dir', p.dir], { env: { TZ: 'America/New_York' } }).code).toBe(0);
+    const [row] = await withDb(p.db, (sql) => sql(`select strftime(dbt_valid_from, '%Y-%m-%d %H:%M') as vf from snapshots.cust_local`));
+    // New York's wall clock at the run, not UTC's (they differ by 4 or 5 hours)
+    const newYork = (t: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(t);
+    expect([newYork(before), newYork(Date.now())]).toContain(row!['vf']);
+  });
+
   it('the check strategy dates versions by updated_at when the config names it (dbt-core #5076)', async () => {
     const p = tempProject({
       'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    schema: raw\n    tables:\n      - name: customers\n',

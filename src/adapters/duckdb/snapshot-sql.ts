@@ -24,11 +24,14 @@ const SRC_TABLE = SNAPSHOT_SOURCE;
 const CHANGES = '__bmp_snapshot_changes';
 const GONE = '__bmp_snapshot_gone';
 
-/** `TIMESTAMP '2024-05-01 12:00:00'` for an ISO time bmp computed (the run's start). */
+/** `TIMESTAMP '2024-05-01 12:00:00.000'` for an ISO time bmp computed (the run's start), on the machine's clock. */
 export function tsLiteral(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) throw new Error(`internal: bad run time ${iso}`);
-  return `TIMESTAMP '${d.toISOString().replace('T', ' ').replace('Z', '')}'`;
+  // the local wall clock, as dbt-duckdb's snapshot time (now()::timestamp in DuckDB's time zone,
+  // the machine's): a snapshot dbt began keeps one clock when bmp continues it
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `TIMESTAMP '${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}'`;
 }
 
 function scdId(keys: readonly string[], ts: string, alias?: string): string {
