@@ -41,4 +41,28 @@ describe("dbt's statement helpers", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/config 'pre_hook' must be SQL text, a \{sql: \.\.\., transaction: \.\.\.\} mapping, or a list of them.*\[BMP_CONFIG_INVALID_VALUE\]/);
   });
+
+  it("a materialization written the way dbt's own are (grants, persist_docs, on_schema_change checks) runs", async () => {
+    const p = tempProject({
+      'macros/mat.sql': `{% materialization my_table, adapter='duckdb' %}
+  {%- set existing = load_cached_relation(this) -%}
+  {%- set target_relation = this.incorporate(type='table') -%}
+  {%- set on_change = incremental_validate_on_schema_change(config.get('on_schema_change'), default='ignore') -%}
+  {{ run_hooks(pre_hooks) }}
+  {% call statement('main') -%}
+    {{ get_create_table_as_sql(False, target_relation, sql) }}
+  {%- endcall %}
+  {% do apply_grants(target_relation, config.get('grants'), should_revoke=should_revoke(existing, full_refresh_mode=True)) %}
+  {% do persist_docs(target_relation, model) %}
+  {{ run_hooks(post_hooks) }}
+  {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
+`,
+      'models/m.sql': "{{ config(materialized='my_table', grants={'select': ['reporter']}) }}\nselect 1 as x\n",
+    }, { name: 'mat' });
+    cleanups.push(p.remove);
+    const r = bmp(['run', '--project-dir', p.dir]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    await withDb(p.db, async (sql) => expect(await sql('select x from main.m')).toEqual([{ x: 1 }]));
+  });
 });

@@ -94,6 +94,19 @@ create or replace {% if temporary %}temporary {% endif %}table {{ relation }} as
 {#- SQL run just before the node's own statement: {% call set_sql_header(config) %}...{% endcall %} -#}
 {% macro set_sql_header(config) -%}{{ config.set('sql_header', caller()) }}{%- endmacro %}
 
+{#- what dbt's own materializations call around the build: DuckDB has no grants, and bmp writes no
+    comments (persist_docs), so these do nothing; on_schema_change is checked as dbt checks it -#}
+{% macro apply_grants(relation, grant_config, should_revoke=false) %}{% endmacro %}
+{% macro should_revoke(existing_relation, full_refresh_mode=true) %}{{ return(false) }}{% endmacro %}
+{% macro persist_docs(relation, model, for_relation=true, for_columns=true) %}{% endmacro %}
+{% macro incremental_validate_on_schema_change(on_schema_change, default='ignore') -%}
+{%- if on_schema_change not in ['sync_all_columns', 'append_new_columns', 'fail', 'ignore'] -%}
+{%- do log('Invalid value for on_schema_change (' ~ on_schema_change ~ ') specified. Setting default value of ' ~ default ~ '.', info=true) -%}
+{{ return(default) }}
+{%- endif -%}
+{{ return(on_schema_change) }}
+{%- endmacro %}
+
 {#- relation helpers that materializations and operations written for dbt call -#}
 {% macro load_cached_relation(relation) %}{{ return(load_relation(relation)) }}{% endmacro %}
 {% macro drop_relation_if_exists(relation) %}{% if relation is not none %}{% do adapter.drop_relation(relation) %}{% endif %}{% endmacro %}
