@@ -1,5 +1,5 @@
 import { stringifyMasked } from '../config/index.js';
-import type { ManifestNode, ResourceType } from '../manifest/types.js';
+import type { ManifestNode, ProjectResource, ResourceType } from '../manifest/types.js';
 import { dbtNodes } from '../report/index.js';
 import { invocationFor, loadProject, manifestOptions, selectFor, type CommonOptions } from './project.js';
 
@@ -16,10 +16,46 @@ export async function list(opts: CommonOptions & { readonly output?: ListOutput;
   const output = opts.output ?? 'selector';
   // --output-keys: any key of the node as manifest.json has it (description, columns, fqn, ...)
   const keys = opts.outputKeys?.flatMap((k) => k.split(/[\s,]+/)).filter(Boolean) ?? [];
-  if (output === 'json' && keys.length) {
-    return dbtNodes(project.manifest, nodes, manifestOptions(project, '')).map((full) => stringifyMasked(Object.fromEntries(keys.filter((k) => k in full).map((k) => [k, full[k]]))));
-  }
-  return nodes.map((n) => {
+  const pick = (full: Record<string, unknown>) => stringifyMasked(Object.fromEntries(keys.filter((k) => k in full).map((k) => [k, full[k]])));
+  const nodeLines = output === 'json' && keys.length ? dbtNodes(project.manifest, nodes, manifestOptions(project, '')).map(pick) : nodes.map((n) => nodeLine(n, output));
+  // exposures, metrics, semantic models and saved queries, listed as dbt lists them
+  const resources = listedResources(project.manifest.resources?.values() ?? [], opts);
+  const resourceLines = resources.map((r) => {
+    const full = { name: r.name, resource_type: r.resourceType, package_name: r.packageName, original_file_path: r.originalFilePath, unique_id: r.uniqueId, fqn: r.fqn, description: r.description, ...r.properties, depends_on: { nodes: r.dependsOn } };
+    if (output === 'json') return keys.length ? pick(full) : stringifyMasked({ name: r.name, resource_type: r.resourceType, package_name: r.packageName, original_file_path: r.originalFilePath, unique_id: r.uniqueId, depends_on: { nodes: r.dependsOn } });
+    return output === 'name' ? r.name : output === 'path' ? r.originalFilePath : `${r.resourceType}:${r.fqn.join('.')}`;
+  });
+  if (!resources.length) return nodeLines;
+  const byId = [...nodes.map((n, i) => [n.uniqueId, nodeLines[i]!] as const), ...resources.map((r, i) => [r.uniqueId, resourceLines[i]!] as const)];
+  return byId.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, line]) => line);
+}
+
+const RESOURCE_TYPES = ['exposure', 'metric', 'semantic_model', 'saved_query'] as const;
+
+/**
+ * The resources `ls` prints beside the nodes: every one of the listed types with no selection (dbt's
+ * default listing includes them), or those a `<type>:<name>` selector names (no graph operator).
+ */
+function listedResources(all: Iterable<ProjectResource>, opts: CommonOptions): ProjectResource[] {
+  const asked = opts.resourceTypes ?? [];
+  const excluded = opts.excludeResourceTypes ?? [];
+  const types = new Set<string>(RESOURCE_TYPES.filter((t) => (!asked.length || asked.some((a) => a === 'all' || a === 'default' || a === t)) && !excluded.includes(t)));
+  const candidates = [...all].filter((r) => types.has(r.resourceType));
+  if (opts.selector || opts.exclude?.length) return [];
+  const select = opts.select ?? [];
+  if (!select.length) return candidates;
+  const words = select.flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  const glob = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return candidates.filter((r) =>
+    words.some((w) => {
+      const m = /^([a-z_]+):([^+@,]+)$/.exec(w);
+      return !!m && m[1] === r.resourceType && (m[2]!.includes('.') ? glob(m[2]!).test(`${r.packageName}.${r.name}`) : glob(m[2]!).test(r.name));
+    }),
+  );
+}
+
+function nodeLine(n: ManifestNode, output: ListOutput): string {
+  {
     switch (output) {
       case 'name':
         // a source by its search name, source.table, as dbt prints it
@@ -46,5 +82,5 @@ export async function list(opts: CommonOptions & { readonly output?: ListOutput;
         if (n.resourceType === 'unit_test') return `unit_test:${n.fqn.join('.')}`;
         return n.fqn.join('.');
     }
-  });
+  }
 }

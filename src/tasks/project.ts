@@ -193,7 +193,9 @@ export function selectFor(project: LoadedProject, opts: CommonOptions, commandTy
     return topologicalOrder(project.graph, ids);
   }
   const selected = selectNodes(project.graph, { ...criteria, select: opts.select, exclude: opts.exclude });
-  if (!selected.size && (opts.select?.length || opts.exclude?.length)) {
+  // a selection of exposures, metrics, ... selects no node by itself (ls lists them): no warning then
+  const namesResources = (opts.select ?? []).some((s) => /(^|[\s,+@])(exposure|metric|semantic_model|saved_query):/.test(s)) && (project.manifest.resources?.size ?? 0) > 0;
+  if (!selected.size && !namesResources && (opts.select?.length || opts.exclude?.length)) {
     const criterion = [...(opts.select ?? [])].join(' ');
     const warning: ConfigWarning = {
       code: 'BMP_SELECTION_EMPTY',

@@ -141,6 +141,13 @@ describe('on a built project', () => {
     const ids = bmp(['ls', '--output', 'json', '--output-keys', 'unique_id', '--project-dir', dir]).stdout.trim().split('\n').map((l) => (JSON.parse(l) as { unique_id: string }).unique_id);
     expect(ids).toEqual([...ids].sort());
     expect(lines('--resource-type', 'source', '--output', 'name')).toEqual(['raw.customers']);
+    // exposures, metrics, semantic models and saved queries are listed too (by default, by type, by name)
+    expect(lines()).toContain('exposure:jaffle.revenue_dashboard');
+    expect(lines('--resource-type', 'exposure')).toEqual(['exposure:jaffle.revenue_dashboard']);
+    expect(lines('--resource-type', 'metric', '--output', 'name')).toEqual(['orders_placed', 'revenue', 'revenue_per_order']);
+    const named = bmp(['ls', '-s', 'exposure:revenue_dashboard', '--project-dir', dir]);
+    expect(named.stdout.trim()).toBe('exposure:jaffle.revenue_dashboard');
+    expect(named.stderr).not.toMatch(/NoNodesForSelectionCriteria/);
   });
 
   it('ls --output json --output-keys, in both of dbt\'s forms, takes any key of the node', () => {
