@@ -166,7 +166,10 @@ export async function renderMaterialization(node: SqlNode, compiledSql: string, 
 /** Renders a hook (or any snippet) with the node's template context: `{{ this }}` is the node's relation. */
 export async function renderInNodeContext(node: ExecutableNode, source: string, env: CompileEnv): Promise<string> {
   if (!source.includes('{{') && !source.includes('{%')) return source;
-  return new NodeRenderer(node as SqlNode, env).renderTemplate(source);
+  const renderer = new NodeRenderer(node as SqlNode, env);
+  // a hook's refs are not the node's parse-time dependencies (bmp does not render hooks at parse)
+  renderer.inHook = true;
+  return renderer.renderTemplate(source);
 }
 
 /**
@@ -239,6 +242,8 @@ function stripTrailingSemicolon(sql: string): string {
 
 class NodeRenderer {
   readonly ephemeralRefs: string[] = [];
+  /** Rendering one of the node's hooks, not its body: its ref()s need not be parse-time dependencies. */
+  inHook = false;
   /** A generic test's probe (CompiledNode.probeSql), set by {@link genericTest}. */
   probeSql: string | undefined;
   /** Ephemeral models a generic test refers to outside its render (its model, its ref() arguments): kept across passes. */
@@ -508,8 +513,8 @@ class NodeRenderer {
     // a ref the parse did not see (inside `{% if execute %}`): the DAG would not order the two
     // nodes, so dbt refuses it rather than read a relation that may not be built yet
     const deps = (this.node as { dependsOn?: { nodes?: readonly string[] } }).dependsOn?.nodes;
-    if (deps && id !== this.node.uniqueId && !deps.includes(id)) {
-      const args = `${pkg ? `'${pkg}', ` : ''}'${name}'`;
+    if (deps && !this.inHook && id !== this.node.uniqueId && !deps.includes(id)) {
+      const args = `${pkg ? `'${pkg}', ` : ''}'${name}'${version !== undefined && version !== null ? `, v=${String(version)}` : ''}`;
       throw new CompileError(
         'BMP_REF_NOT_INFERRED',
         `${this.node.resourceType} '${this.node.name}' calls ref(${args}) where the parse could not see it (inside {% if execute %} or another branch that only runs at execution), so bmp cannot order the two`,

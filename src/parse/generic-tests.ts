@@ -107,7 +107,11 @@ export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestD
   for (const v of Object.values(args)) {
     if (typeof v !== 'string' || !/^\s*(ref|source)\s*\(/.test(v)) continue;
     const call = analyzeStatic(`{{ ${v.trim()} }}`)?.segments.find((s) => typeof s !== 'string');
-    if (call && typeof call !== 'string' && call.fn === 'ref') refs.push(call.args.length > 1 ? { package: String(call.args[0]), name: String(call.args[1]) } : { name: String(call.args[0]) });
+    if (call && typeof call !== 'string' && call.fn === 'ref') {
+      const v = call.kwargs['v'] ?? call.kwargs['version'];
+      const version = v === undefined || v === null ? {} : { version: String(v) };
+      refs.push(call.args.length > 1 ? { package: String(call.args[0]), name: String(call.args[1]), ...version } : { name: String(call.args[0]), ...version });
+    }
     if (call && typeof call !== 'string' && call.fn === 'source') sources.push([String(call.args[0]), String(call.args[1])]);
   }
   return Object.freeze({

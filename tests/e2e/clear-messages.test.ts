@@ -199,5 +199,9 @@ describe('17: a ref the parse could not see', () => {
     writeFileSync(join(dir, 'models/late.sql'), "-- depends_on: {{ ref('base') }}\nselect 1 as x {% if execute %} union all select id from {{ ref('base') }} {% endif %}\n");
     const ok = run(dir, ['run']);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    // a hook's ref() is not a parse-time dependency and needs no hint
+    writeFileSync(join(dir, 'models/hooked.sql'), "{{ config(post_hook=\"insert into {{ ref('base') }} select 3, 4\") }}\nselect 1 as x\n");
+    const hooked = run(dir, ['run', '-s', 'hooked']);
+    expect(hooked.code, hooked.stdout + hooked.stderr).toBe(0);
   });
 });

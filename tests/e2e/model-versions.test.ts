@@ -69,8 +69,13 @@ models:
         defined_in: dim_current
       - v: 2
         config: {alias: dim_next}
+  - name: reader
+    columns:
+      - name: one
+        data_tests:
+          - relationships: {to: "ref('dim', v=1)", field: ver}
 `, { 'models/dim_v1.sql': null, 'models/dim_current.sql': "select 1 as id, 'v1' as ver\n" });
-    const r = bmp(['run', '--project-dir', p.dir]);
+    const r = bmp(['build', '--project-dir', p.dir]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(await query(p.db, 'select latest, one, two from main.reader')).toEqual([{ latest: 'v1', one: 'v1', two: 'v2' }]);
     expect(await query(p.db, `select view_name from duckdb_views() where view_name like 'dim%' order by 1`)).toEqual([{ view_name: 'dim_next' }, { view_name: 'dim_v1' }]);
