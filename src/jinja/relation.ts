@@ -51,7 +51,7 @@ export class TemplateRelation {
   }
 
   static of(rel: Relation, type?: RelationType): TemplateRelation {
-    return new TemplateRelation(rel.database, rel.schema, rel.identifier, type);
+    return new TemplateRelation(rel.database, rel.schema, rel.identifier, type, undefined, rel.attached ? { include: { database: true } } : {});
   }
 
   get is_table(): boolean {

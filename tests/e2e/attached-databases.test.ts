@@ -35,6 +35,14 @@ describe('attached databases', () => {
     expect(await query(p.db, 'select run from main.tt order by run')).toEqual([{ run: 'first' }, { run: 'incremental' }]);
     // the attached database is untouched (read_only)
     expect(await query(join(p.dir, 'other.duckdb'), 'select v from main.tt')).toEqual([{ v: 'from the attached database' }]);
+    // introspection and operations see the attached relation, not the target's table of that name
+    p.write('models/cols.sql', "select '{{ adapter.get_columns_in_relation(source('other', 'tt')) | map(attribute='name') | join(',') }}' as cols, '{{ adapter.get_relation(database='otherdb', schema='main', identifier='tt') }}' as rel\n");
+    p.write('macros/show_source.sql', "{% macro show_source() %}{% do log('SRC=' ~ source('other', 'tt'), info=true) %}{% endmacro %}\n");
+    const third = bmp(['run', '-s', 'cols', '--project-dir', p.dir]);
+    expect(third.code, third.stdout + third.stderr).toBe(0);
+    expect(await query(p.db, 'select cols, rel from main.cols')).toEqual([{ cols: 'v', rel: '"otherdb"."main"."tt"' }]);
+    const op = bmp(['run-operation', 'show_source', '--project-dir', p.dir]);
+    expect(op.stdout).toMatch(/SRC="otherdb"\."main"\."tt"/);
   });
 
   it("a model configured into another database is refused with the reason (bmp builds in the target's)", () => {

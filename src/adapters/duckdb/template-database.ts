@@ -18,6 +18,12 @@ export interface TemplateRelationInfo {
   readonly kind: Kind;
 }
 
+/** A table or view of a named database (case-insensitive names), for relations outside the target's catalog. */
+const ATTACHED_RELATION_SQL = `select database_name, schema_name, table_name as name, 'table' as kind from duckdb_tables() where lower(database_name) = lower($1) and lower(schema_name) = lower($2) and lower(table_name) = lower($3)
+union all
+select database_name, schema_name, view_name, 'view' from duckdb_views() where lower(database_name) = lower($1) and lower(schema_name) = lower($2) and lower(view_name) = lower($3)`;
+const ATTACHED_COLUMNS_SQL = 'select column_name, data_type from duckdb_columns() where database_name = $1 and schema_name = $2 and table_name = $3 order by column_index';
+
 const READ_ONLY_STATEMENTS = new Set(['SELECT', 'EXPLAIN', 'PRAGMA', 'CALL', 'RELATION', 'TRANSACTION', 'SET', 'VARIABLE_SET']);
 
 export class DuckDbTemplateDatabase {
@@ -49,6 +55,14 @@ export class DuckDbTemplateDatabase {
     // the ones it had when it was created: Catalog.refresh)
     if (known && !known.columnsStale && known.kind === 'table') return known.columns.map((c) => ({ name: c.name, type: c.type }));
     return this.read(schema, identifier).then((r) => (r?.columns ?? []).map((c) => ({ name: c.name, type: c.type })));
+  }
+
+  async attachedRelation(database: string, schema: string, identifier: string): Promise<TemplateRelationInfo | undefined> {
+    const conn = await this.connection();
+    const [row] = await conn.rows<{ database_name: string; schema_name: string; name: string; kind: Kind }>(ATTACHED_RELATION_SQL, [database, schema, identifier]);
+    if (!row) return undefined;
+    const cols = await conn.rows<{ column_name: string; data_type: string }>(ATTACHED_COLUMNS_SQL, [row.database_name, row.schema_name, row.name]);
+    return { database: row.database_name, schema: row.schema_name, identifier: row.name, kind: row.kind, columns: cols.map((c) => ({ name: c.column_name, type: c.data_type })) } as TemplateRelationInfo;
   }
 
   async relations(schema: string): Promise<readonly TemplateRelationInfo[]> {

@@ -59,9 +59,16 @@ export function adapterObject(scope: AdapterScope): Record<string, unknown> {
     return '';
   };
 
+  /** A relation in another (attached) database than the target's: read from DuckDB, with its columns. */
+  const elsewhere = (database: unknown): database is string => typeof database === 'string' && !!database && database.toLowerCase() !== scope.defaultDatabase.toLowerCase();
+  const attached = (database: string, schema: string, identifier: string) => ask(`attached\u0000${database}\u0000${schema}\u0000${identifier}`, () => db!.attachedRelation(database, schema, identifier));
   const getRelation = (...args: unknown[]): TemplateRelation | null => {
     const kw = kwargsOf(args, ['database', 'schema', 'identifier']);
     if (!live || kw['schema'] === undefined || kw['identifier'] === undefined) return null;
+    if (elsewhere(kw['database'])) {
+      const r = attached(kw['database'], String(kw['schema']), String(kw['identifier']));
+      return r ? new TemplateRelation(r.database, r.schema, r.identifier, r.kind, undefined, { include: { database: true } }) : null;
+    }
     const found = ask(`relation\u0000${kw['schema']}\u0000${kw['identifier']}`, () => db!.relation(String(kw['schema']), String(kw['identifier'])));
     return found ? relationOf(found) : null;
   };
@@ -73,6 +80,7 @@ export function adapterObject(scope: AdapterScope): Record<string, unknown> {
     if (!live) return [];
     if (rel instanceof TemplateRelation && rel.type === 'cte') return [];
     const p = partsOf(rel);
+    if (elsewhere(p.database)) return columnsOf((attached(p.database, p.schema, p.identifier) as { columns?: DatabaseColumn[] } | undefined)?.columns ?? []);
     return columnsIn(p.schema, p.identifier);
   };
 

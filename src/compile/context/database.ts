@@ -28,6 +28,8 @@ export interface TemplateDatabase {
   execute(sql: string): Promise<StatementResult>;
   relation(schema: string, identifier: string): Answer<DatabaseRelation | undefined>;
   columns(schema: string, identifier: string): Answer<readonly DatabaseColumn[]>;
+  /** A relation of another (attached) database, read from DuckDB (the catalog holds the target's only). */
+  attachedRelation(database: string, schema: string, identifier: string): Promise<DatabaseRelation | undefined>;
   /** The relations of a schema. */
   relations(schema: string): Answer<readonly DatabaseRelation[]>;
   schemas(): Answer<readonly string[]>;
