@@ -150,7 +150,8 @@ function attachedDatabases(raw: unknown, projectDir: string, where: (i: number, 
     if (!entry || typeof entry !== 'object' || typeof path !== 'string' || !path) throw new ConfigError('BMP_PROFILE_INVALID', `'attach' entry ${i + 1} needs a 'path'`, where(i));
     const uri = /^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path);
     const absolute = path === ':memory:' || uri || isAbsolute(path) ? path : resolve(projectDir, path);
-    const alias = entry['alias'] ?? (path === ':memory:' ? 'memory' : basename(path, extname(path)));
+    // DuckDB's catalog name: the file's base name, also for a URI (md:my_db -> my_db)
+    const alias = entry['alias'] ?? (path === ':memory:' ? 'memory' : basename(uri ? path.replace(/^[a-z][a-z0-9+.-]*:(\/\/)?/i, '').split('?')[0]! : path, extname(path)));
     if (typeof alias !== 'string' || !alias) throw new ConfigError('BMP_PROFILE_INVALID', `'attach' entry ${i + 1}: 'alias' must be a name`, where(i, 'alias'));
     const type = entry['type'];
     if (type !== undefined && type !== null && typeof type !== 'string') throw new ConfigError('BMP_PROFILE_INVALID', `'attach' entry ${i + 1}: 'type' must be a name like sqlite`, where(i, 'type'));

@@ -3,8 +3,11 @@
  * the columns the model's SQL gives must be the declared ones, by name and base type (dbt compares
  * types without size or precision); then the declared constraints hold on the built relation
  * (not_null, unique, primary_key, check; column-level and model-level), checked inside the node's
- * transaction, so a violation leaves the previous relation as it was. dbt-duckdb writes them into
- * the table's DDL; checking the relation gives the same outcome for the rows a run leaves.
+ * transaction, so a violation leaves the previous relation as it was (tables and incremental models;
+ * a view's contract is its columns only, as in dbt). dbt-duckdb writes them into the table's DDL;
+ * checking the relation gives the same outcome for the rows a run leaves. The column check runs
+ * after the node's sql_header and before its pre-hooks (a SQL that needs what a pre-hook creates
+ * cannot be checked first).
  */
 import { constraintCheckSql, contractTypesSql, firstLine, uniqueCheckSql, type Connection } from '../adapters/duckdb/index.js';
 import { CompileError } from '../errors.js';
@@ -27,6 +30,9 @@ export async function enforceContract(conn: Connection, node: SqlNode, compiledS
   const untyped = declared.filter((c) => !c.data_type).map((c) => c.name);
   if (!declared.length) throw new CompileError('BMP_CONTRACT', `model '${node.name}' enforces a contract but declares no columns`, where, 'list its columns with their data_type under columns: in its properties file');
   if (untyped.length) throw new CompileError('BMP_CONTRACT', `model '${node.name}' enforces a contract, but these columns have no data_type: ${untyped.join(', ')}`, where);
+  // the node's sql_header first (it may define what the SQL calls), as dbt puts it in front of the probe
+  const header = node.config['sql_header'];
+  if (typeof header === 'string' && header.trim()) await conn.run(header);
   const actual = await conn.adapter.describe({ query: compiledSql });
   let types: string[];
   try {
@@ -46,7 +52,8 @@ export async function enforceContract(conn: Connection, node: SqlNode, compiledS
   const names = new Set(declared.map((c) => c.name.toLowerCase()));
   for (const c of actual) if (!names.has(c.name.toLowerCase())) problems.push(`${c.name}: in the SQL (${c.type}), missing from the contract`);
   if (problems.length) throw new CompileError('BMP_CONTRACT', `model '${node.name}' breaks its enforced contract: ${problems.join('; ')}`, where, 'change the SQL (a cast) or the columns declared in its properties file');
-  return constraintChecks(node, rel);
+  // a view's contract is its columns only: dbt applies no constraint to a view
+  return node.config.materialized === 'view' ? [] : constraintChecks(node, rel);
 }
 
 /** The statements that fail when the built relation breaks a declared constraint. */

@@ -160,7 +160,8 @@ export function adoptedInterval(input: MicrobatchPlanInput): Interval | undefine
   const { all, completeIdx } = batchWindows(input);
   const first = input.lookback > 0 ? completeIdx[Math.max(0, completeIdx.length - input.lookback)] : completeIdx.length;
   if (first === undefined || first === 0) return undefined;
-  return { start: formatEventTime(all[0]!.start), end: formatEventTime(all[first]!.start) };
+  // (lookback 0 with every batch complete: all of them are adopted)
+  return { start: formatEventTime(all[0]!.start), end: formatEventTime(first < all.length ? all[first]!.start : all[all.length - 1]!.end) };
 }
 
 interface MicrobatchConfig {

@@ -98,7 +98,8 @@ export class ParseContext {
     const check = this.check(configType);
     const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere, check) : undefined;
     // a version's relation is <name>_v<version> unless configured otherwise, as in dbt
-    const versionConfig = version ? { alias: `${name}_v${version.v}`, ...normalizeConfig(version.config, patch?.where ?? { file: f.path }, undefined, check) } : undefined;
+    // (dbt: a dotted version's relation is <name>_v1_5)
+    const versionConfig = version ? { alias: `${name}_v${version.v.replaceAll('.', '_')}`, ...normalizeConfig(version.config, patch?.where ?? { file: f.path }, undefined, check) } : undefined;
     const preConfig = mergeConfigs(...this.ownLayers(section, fqn, configType), patchConfig, versionConfig);
     // the root project's own nodes take no second layer of its configs (nothing to merge: read only)
     const rootConfig = this.isRoot ? NO_CONFIG : mergeConfigs(...this.rootLayers(section, fqn, configType));

@@ -201,7 +201,7 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
     };
 
     // versioned models: each version's file (`<name>_v<v>.sql`, or its defined_in) is that version
-    const versionFiles = versionedModelFiles(props.models.values());
+    const versionFiles = versionedModelFiles(props.models.values(), new Set(fs.models.map((f) => stem(f.path))));
     for (const f of fs.models) {
       const versioned = versionFiles.get(stem(f.path));
       if (versioned) {
@@ -361,12 +361,17 @@ function noNodeForYamlKey(kind: 'model' | 'seed' | 'snapshot' | 'test', name: st
  * The files of versioned models by base name: each version of a `versions:` entry, with its
  * version, its model's latest version (latest_version, else the greatest) and its config.
  */
-function versionedModelFiles(patches: Iterable<NodePatch>): Map<string, { patch: NodePatch; version: { v: string; latest: string; config: Record<string, unknown> } }> {
+function versionedModelFiles(patches: Iterable<NodePatch>, stems: ReadonlySet<string>): Map<string, { patch: NodePatch; version: { v: string; latest: string; config: Record<string, unknown> } }> {
   const out = new Map<string, { patch: NodePatch; version: { v: string; latest: string; config: Record<string, unknown> } }>();
   for (const patch of patches) {
     if (!patch.versions?.length) continue;
     const latest = patch.latestVersion ?? greatestVersion(patch.versions.map((v) => v.v));
-    for (const v of patch.versions) out.set(v.definedIn ?? `${patch.name}_v${v.v}`, { patch, version: { v: v.v, latest, config: v.config } });
+    for (const v of patch.versions) {
+      // as dbt: the latest version may live in the model's own file (<name>.sql) when <name>_v<v>.sql does not exist
+      const suffixed = `${patch.name}_v${v.v}`;
+      const file = v.definedIn ?? (v.v === latest && !stems.has(suffixed) && stems.has(patch.name) ? patch.name : suffixed);
+      out.set(file, { patch, version: { v: v.v, latest, config: v.config } });
+    }
   }
   return out;
 }

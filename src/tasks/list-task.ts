@@ -58,8 +58,9 @@ function nodeLine(n: ManifestNode, output: ListOutput): string {
   {
     switch (output) {
       case 'name':
-        // a source by its search name, source.table, as dbt prints it
-        return n.resourceType === 'source' ? `${(n as { sourceName: string }).sourceName}.${n.name}` : n.name;
+        // dbt's search name: a source as source.table, a model version as name.v<version>
+        if (n.resourceType === 'source') return `${(n as { sourceName: string }).sourceName}.${n.name}`;
+        return n.resourceType === 'model' && n.version !== undefined ? `${n.name}.v${n.version}` : n.name;
       case 'path':
         return n.originalFilePath;
       case 'json': {

@@ -62,6 +62,36 @@ describe('enforced contracts', () => {
     await breach("select 1 as id, 'a' as name, -1.0 as amount\n", /a row breaks the check constraint on the model of main\.m \(amount >= 0\)/);
   });
 
+  it("a view's contract checks its columns only; the sql_header runs before the column check", async () => {
+    const p = tempProject({
+      'models/props.yml': `version: 2
+models:
+  - name: v
+    config:
+      materialized: view
+      contract: {enforced: true}
+    columns:
+      - name: id
+        data_type: integer
+        constraints: [{type: not_null}]
+  - name: t
+    config:
+      materialized: table
+      contract: {enforced: true}
+      sql_header: "create or replace temp macro plus_one(x) as x + 1;"
+    columns:
+      - name: two
+        data_type: integer
+`,
+      'models/v.sql': 'select null::integer as id\n',
+      'models/t.sql': 'select plus_one(1)::integer as two\n',
+    }, { name: 'con3' });
+    cleanups.push(p.remove);
+    const r = bmp(['run', '--project-dir', p.dir]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(await query(p.db, 'select two from main.t')).toEqual([{ two: 2 }]);
+  });
+
   it('a contracted column without a data_type is a located error', () => {
     const p = tempProject({ 'models/props.yml': PROPS.replace('        data_type: text\n', ''), 'models/m.sql': "select 1 as id, 'a' as name, 1.0 as amount\n" }, { name: 'con2' });
     cleanups.push(p.remove);

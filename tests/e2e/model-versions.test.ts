@@ -57,6 +57,7 @@ describe('model versions', () => {
     expect(ls('version:latest')).toEqual(['ver.dim.v2', 'ver.not_null_dim_v2_id']);
     expect(ls('version:old')).toEqual(['ver.dim.v1', 'ver.not_null_dim_v1_id']);
     expect(ls('version:none')).toEqual(['ver.reader']);
+    expect(bmp(['ls', '-s', 'dim', '--resource-type', 'model', '--output', 'name', '--project-dir', p.dir]).stdout.trim().split('\n')).toEqual(['dim.v1', 'dim.v2']);
   });
 
   it('latest_version and defined_in, as dbt reads them', async () => {
@@ -79,6 +80,21 @@ models:
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(await query(p.db, 'select latest, one, two from main.reader')).toEqual([{ latest: 'v1', one: 'v1', two: 'v2' }]);
     expect(await query(p.db, `select view_name from duckdb_views() where view_name like 'dim%' order by 1`)).toEqual([{ view_name: 'dim_next' }, { view_name: 'dim_v1' }]);
+  });
+
+  it("the latest version may live in the model's own file; a dotted version's relation is <name>_v1_5", async () => {
+    const p = project(`version: 2
+models:
+  - name: dim
+    versions:
+      - v: 1
+      - v: 1.5
+      - v: 2
+`, { 'models/dim_v2.sql': null, 'models/dim.sql': "select 2 as id, 'v2' as ver\n", 'models/dim_v1.5.sql': "select 15 as id, 'v1.5' as ver\n", 'models/reader.sql': "select (select ver from {{ ref('dim') }}) as latest, (select ver from {{ ref('dim', v=1.5) }}) as mid\n" });
+    const r = bmp(['run', '--project-dir', p.dir]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(await query(p.db, 'select latest, mid from main.reader')).toEqual([{ latest: 'v2', mid: 'v1.5' }]);
+    expect(await query(p.db, `select view_name from duckdb_views() where view_name like 'dim%' order by 1`)).toEqual([{ view_name: 'dim_v1' }, { view_name: 'dim_v1_5' }, { view_name: 'dim_v2' }]);
   });
 
   it('a version without its file, a latest_version that is no version, and an unknown version are located errors', () => {

@@ -112,7 +112,7 @@ describe('incremental strategies', () => {
     const q = inspectBatchSql('__bmp_batch_m', { keys: ['id', 'Kind'], duplicates: true, uniqueIndexesOf: target });
     expect(q.sql).toBe(
       'select count(*) filter (where "id" is null) as n0, count(*) filter (where "Kind" is null) as n1, count(*) - count(distinct row("id", "Kind")) as dups, ' +
-        '(select count(*) from duckdb_indexes() where is_unique and lower(schema_name) = lower($1) and lower(table_name) = lower($2)) as unique_indexes from "__bmp_batch_m"',
+        '(select count(*) from duckdb_indexes() where database_name = current_database() and is_unique and lower(schema_name) = lower($1) and lower(table_name) = lower($2)) as unique_indexes from "__bmp_batch_m"',
     );
     expect(q.params).toEqual(['main', 'm']);
     const single = inspectBatchSql('__bmp_batch_m', { keys: ['id'], duplicates: true });
@@ -390,6 +390,9 @@ describe('microbatch planning', () => {
     expect(adoptedInterval({ ...base, start: d('2024-01-02') })).toBeUndefined();
     expect(adoptedInterval({ ...base, done: [{ start: '2024-01-04 00:00:00', end: '2024-01-05 00:00:00' }] })).toBeUndefined();
     expect(adoptedInterval({ ...base, lookback: 9 })).toBeUndefined();
+    // lookback 0 and a horizon on a batch boundary: every batch is complete and adopted
+    expect(adoptedInterval({ ...base, lookback: 0, end: d('2024-01-05') })).toEqual({ start: '2024-01-01 00:00:00', end: '2024-01-05 00:00:00' });
+    expect(plan({ done: [], lookback: 0, end: d('2024-01-05') })).toEqual([]);
   });
 
   it('hour and month batches', () => {

@@ -87,7 +87,7 @@ export function inspectBatchSql(
   const params: string[] = [];
   if (o.uniqueIndexesOf) {
     params.push(o.uniqueIndexesOf.schema, o.uniqueIndexesOf.identifier);
-    parts.push(`(select count(*) from duckdb_indexes() where is_unique and lower(schema_name) = lower($1) and lower(table_name) = lower($2)) as unique_indexes`);
+    parts.push(`(select count(*) from duckdb_indexes() where database_name = current_database() and is_unique and lower(schema_name) = lower($1) and lower(table_name) = lower($2)) as unique_indexes`);
   }
   if (o.rows) parts.push('count(*) as rows');
   if (o.recordedPartitionsOf) parts.push(`exists (select 1 from ${stateTable('partitions', o.recordedPartitionsOf.stateSchema)} where relation = ${quoteLiteral(o.recordedPartitionsOf.relationKey)}) as recorded_partitions`);
@@ -199,7 +199,7 @@ export function insertNewKeysSql(
   cases.push(`when exists (${targetMatches(target, batch, o.uniqueKey, o.predicates ?? [], range)}) then ${refuse('matching target row')}`);
   if (o.uniqueIndexes) {
     cases.push(
-      `when exists (select 1 from duckdb_indexes() where is_unique and lower(schema_name) = lower(${quoteLiteral(target.schema)}) and lower(table_name) = lower(${quoteLiteral(target.identifier)})) then ${refuse('unique index')}`,
+      `when exists (select 1 from duckdb_indexes() where database_name = current_database() and is_unique and lower(schema_name) = lower(${quoteLiteral(target.schema)}) and lower(table_name) = lower(${quoteLiteral(target.identifier)})) then ${refuse('unique index')}`,
     );
   }
   const cols = o.columns.map(quoteIdent).join(', ');

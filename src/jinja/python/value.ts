@@ -43,9 +43,9 @@ export function isMappingLike(v: unknown): boolean {
   return isDict(v) || (v !== null && typeof v === 'object' && (v as Record<symbol, unknown>)[MAPPING] === true);
 }
 
-/** Makes `items` a tuple (in place) and returns it. The mark is not enumerable: a tuple compares and copies as the list of its items. */
+/** Makes `items` a tuple (in place) and returns it (a plain assignment: tuples are made in hot loops). */
 export function tuple<T>(items: T[]): T[] {
-  Object.defineProperty(items, TUPLE, { value: true, enumerable: false, configurable: true });
+  (items as unknown as Record<symbol, boolean>)[TUPLE] = true;
   return items;
 }
 

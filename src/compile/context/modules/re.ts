@@ -58,6 +58,20 @@ function translate(pattern: string, flags: number): Translated {
       i++;
       continue;
     }
+    // Python reads a brace that starts no {m}, {m,} or {m,n} quantifier, and a lone } or ], as
+    // themselves; the u flag rejects them unescaped
+    if (!inClass && c === '{') {
+      const q = /^\{\d+(,\d*)?\}/.exec(src.slice(i));
+      if (q) {
+        out += q[0];
+        i += q[0].length - 1;
+      } else out += '\\{';
+      continue;
+    }
+    if (!inClass && (c === '}' || c === ']')) {
+      out += `\\${c}`;
+      continue;
+    }
     if (!inClass && c === '$' && !(f & FLAGS.M)) {
       out += '(?=\\n?(?![\\s\\S]))';
       continue;
