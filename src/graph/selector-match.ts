@@ -84,9 +84,14 @@ export function stem(fileName: string): string {
  * dbt's `is_selected_node`: the selector equals the fqn's leaf, or is a dotted prefix of the
  * flattened fqn; from the first part holding a wildcard, the rest is matched with fnmatch.
  */
-export function fqnMatches(fqn: readonly string[], selector: string): boolean {
+export function fqnMatches(fqn: readonly string[], selector: string, versioned = false): boolean {
   if (fqn.length === 0) return false;
-  if (fqn[fqn.length - 1] === selector) return true;
+  if (versioned) {
+    // a model version's fqn ends in its name and v<version>: the name selects it, and so does
+    // name_vN (dbt's is_selected_node); the version segment alone does not
+    const name = fqn[fqn.length - 2];
+    if (name === selector || `${name}_${fqn[fqn.length - 1]}` === selector) return true;
+  } else if (fqn[fqn.length - 1] === selector) return true;
   const flat = fqn.flatMap((segment) => segment.split('.'));
   const parts = selector.split('.');
   if (flat.length < parts.length) return false;

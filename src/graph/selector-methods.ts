@@ -164,11 +164,11 @@ export const SELECTOR_METHODS = {
    * dbt only does for models at the root of the model folder. Sources are left to `source:`.
    */
   fqn: {
-    match: (node, value) =>
-      !isSource(node) &&
-      (fqnMatches(node.fqn, value) ||
-        fqnMatches(node.fqn.slice(1), value) ||
-        (hasGlob(value) && fnmatch(node.name, value))),
+    match: (node, value) => {
+      if (isSource(node)) return false;
+      const versioned = node.resourceType === 'model' && (node as { version?: string }).version !== undefined;
+      return fqnMatches(node.fqn, value, versioned) || fqnMatches(node.fqn.slice(1), value, versioned) || (hasGlob(value) && fnmatch(node.name, value));
+    },
   },
   tag: { match: (node, value) => nodeTags(node).some((t) => fnmatch(t, value)) },
   path: {

@@ -211,6 +211,13 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
       const t = turn();
       if (t) await t;
     }
+    // a version's own columns:, tests:, ... are not acted on: said once per version
+    for (const patch of props.models.values()) {
+      for (const v of patch.versions ?? []) {
+        if (!v.ignored.length) continue;
+        warnings.push(warningAt('KeyNotActedOn', 'BMP_KEY_IGNORED', `model '${patch.name}' version ${v.v}: ${v.ignored.map((k) => `'${k}'`).join(', ')} ${v.ignored.length === 1 ? 'is' : 'are'} not acted on by bmp (a version takes the model's columns and tests, and its own config:)`, v.where, patch.name));
+      }
+    }
     for (const [file, { patch, version }] of versionFiles) {
       throw new ParseError('BMP_PROPERTIES_INVALID', `model '${patch.name}' version ${version.v} has no SQL file: expected ${file}.sql under the model paths`, patch.where, version.v === stem(file) ? undefined : `name the file ${file}.sql, or set defined_in: on the version`);
     }

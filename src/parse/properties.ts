@@ -57,7 +57,12 @@ export interface ModelVersion {
   /** This version's own `config:` over the model's. */
   readonly config: Record<string, unknown>;
   readonly where: ErrorLocation;
+  /** Keys of the version bmp does not act on (its own `columns:`, `tests:`, ...): warned about. */
+  readonly ignored: readonly string[];
 }
+
+/** What a version entry may hold that bmp acts on; the rest is warned about (KeyNotActedOn). */
+const VERSION_KEYS = ['v', 'defined_in', 'config'];
 
 export interface SourceTablePatch extends NodePatch {
   readonly identifier?: string;
@@ -301,7 +306,8 @@ function modelVersions(entry: Record<string, unknown>, name: string, yaml: YamlF
     const o = e as Record<string, unknown> | null;
     if (!o || typeof o !== 'object' || o['v'] === undefined || o['v'] === null) throw new ParseError('BMP_PROPERTIES_INVALID', `model '${name}': each version needs a v`, yaml.lazyLocate(at));
     const definedIn = o['defined_in'];
-    return { v: String(o['v']), ...(typeof definedIn === 'string' && definedIn ? { definedIn } : {}), config: mapping(o['config'], 'config', new YamlPlace(yaml, [...at, 'config'])), where: yaml.lazyLocate([...at, 'v'], 'value') };
+    const ignored = Object.keys(o).filter((k) => !VERSION_KEYS.includes(k));
+    return { v: String(o['v']), ...(typeof definedIn === 'string' && definedIn ? { definedIn } : {}), config: mapping(o['config'], 'config', new YamlPlace(yaml, [...at, 'config'])), where: yaml.lazyLocate([...at, 'v'], 'value'), ignored };
   });
   const seen = new Set<string>();
   for (const v of versions) {

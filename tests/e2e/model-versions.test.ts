@@ -54,6 +54,9 @@ describe('model versions', () => {
     const ls = (sel: string) => bmp(['ls', '-s', sel, '--resource-type', 'model', 'test', '--project-dir', p.dir]).stdout.trim().split('\n').filter(Boolean).sort();
     expect(ls('dim')).toEqual(['ver.dim.v1', 'ver.dim.v2', 'ver.not_null_dim_v1_id', 'ver.not_null_dim_v2_id']);
     expect(ls('dim.v1')).toEqual(['ver.dim.v1', 'ver.not_null_dim_v1_id']);
+    // dbt's is_selected_node: name_vN selects a version too; the version segment alone does not
+    expect(ls('dim_v1')).toEqual(['ver.dim.v1', 'ver.not_null_dim_v1_id']);
+    expect(ls('v1')).toEqual([]);
     expect(ls('version:latest')).toEqual(['ver.dim.v2', 'ver.not_null_dim_v2_id']);
     expect(ls('version:old')).toEqual(['ver.dim.v1', 'ver.not_null_dim_v1_id']);
     expect(ls('version:none')).toEqual(['ver.reader']);
@@ -102,6 +105,10 @@ models:
     const r = bmp(['run', '--project-dir', missing.dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/model 'dim' version 3 has no SQL file: expected dim_v3\.sql under the model paths.*\[BMP_PROPERTIES_INVALID\]/);
+    const ignored = project(VERSIONS.replace('      - v: 2\n', '      - v: 2\n        columns: [{include: all}]\n'));
+    const w = bmp(['run', '--project-dir', ignored.dir]);
+    expect(w.code, w.stdout + w.stderr).toBe(0);
+    expect(w.stdout + w.stderr).toMatch(/models\/schema\.yml:\d+.*model 'dim' version 2: 'columns' is not acted on by bmp.*\[KeyNotActedOn\]/);
     const latest = project(VERSIONS.replace('    versions:', '    latest_version: 7\n    versions:'));
     const l = bmp(['run', '--project-dir', latest.dir]);
     expect(l.code).toBe(2);
