@@ -41,17 +41,18 @@ function listedResources(all: Iterable<ProjectResource>, opts: CommonOptions): P
   const excluded = opts.excludeResourceTypes ?? [];
   const types = new Set<string>(RESOURCE_TYPES.filter((t) => (!asked.length || asked.some((a) => a === 'all' || a === 'default' || a === t)) && !excluded.includes(t)));
   const candidates = [...all].filter((r) => types.has(r.resourceType));
-  if (opts.selector || opts.exclude?.length) return [];
-  const select = opts.select ?? [];
-  if (!select.length) return candidates;
-  const words = select.flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  if (opts.selector) return [];
   const glob = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return candidates.filter((r) =>
+  // `exposure:x`, with any graph operator around it (`+exposure:x` lists x and, as nodes, its parents)
+  const names = (words: readonly string[], r: ProjectResource) =>
     words.some((w) => {
-      const m = /^([a-z_]+):([^+@,]+)$/.exec(w);
+      const m = /^(?:\d*\+|@)?([a-z_]+):([^+@,]+)\+?\d*$/.exec(w);
       return !!m && m[1] === r.resourceType && (m[2]!.includes('.') ? glob(m[2]!).test(`${r.packageName}.${r.name}`) : glob(m[2]!).test(r.name));
-    }),
-  );
+    });
+  const split = (list: readonly string[] | undefined) => (list ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  const select = split(opts.select);
+  const exclude = split(opts.exclude);
+  return candidates.filter((r) => (!select.length || names(select, r)) && !names(exclude, r));
 }
 
 function nodeLine(n: ManifestNode, output: ListOutput): string {

@@ -148,6 +148,10 @@ describe('on a built project', () => {
     const named = bmp(['ls', '-s', 'exposure:revenue_dashboard', '--project-dir', dir]);
     expect(named.stdout.trim()).toBe('exposure:jaffle.revenue_dashboard');
     expect(named.stderr).not.toMatch(/NoNodesForSelectionCriteria/);
+    // +exposure:x lists the exposure and its parents; --exclude applies to them too
+    expect(lines('-s', '+exposure:revenue_dashboard')).toEqual(expect.arrayContaining(['exposure:jaffle.revenue_dashboard', 'jaffle.marts.orders', 'jaffle.marts.customers']));
+    expect(lines('--exclude', 'exposure:revenue_dashboard')).not.toContain('exposure:jaffle.revenue_dashboard');
+    expect(lines('--exclude', 'orders')).toContain('exposure:jaffle.revenue_dashboard');
   });
 
   it('ls --output json --output-keys, in both of dbt\'s forms, takes any key of the node', () => {
