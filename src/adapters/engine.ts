@@ -82,6 +82,11 @@ export interface SnapshotConfig {
   readonly columns: Readonly<Record<(typeof SNAPSHOT_META)[number], string>>;
   /** dbt 1.9 `dbt_valid_to_current`: the SQL expression current versions carry instead of NULL. */
   readonly validToCurrent?: string;
+  /**
+   * Check strategy, this run: a checked column is new in the source (`check_cols: all`, or a listed
+   * one). dbt then counts every row as changed (each key gets a new version, the column's first values).
+   */
+  readonly columnAdded?: boolean;
 }
 
 export const SNAPSHOT_META = ['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to', 'dbt_is_deleted'] as const;

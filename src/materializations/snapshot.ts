@@ -13,7 +13,8 @@
  *   the source; also `invalidate_hard_deletes: true`), `new_record` (close it and add a version with
  *   `dbt_is_deleted = true`; a key that comes back opens a new version).
  *
- * Each run is one transaction. New source columns are added to the snapshot table; as in dbt,
+ * Each run is one transaction. New source columns are added to the snapshot table (with the check
+ * strategy, a new checked column makes every row a new version, as dbt does); as in dbt,
  * `--full-refresh` does not rebuild a snapshot (drop the table to start over).
  */
 import { snapshotCreateSql, snapshotMergeSql, SNAPSHOT_SOURCE, type CatalogColumn } from '../adapters/duckdb/index.js';
@@ -83,7 +84,11 @@ export const snapshot: Materialization = async (ctx) => {
       ...srcCols.filter((c) => !have.has(c.name.toLowerCase())),
       ...(cfg.hardDeletes === 'new_record' && !hasDeleted ? [{ name: cfg.columns.dbt_is_deleted, type: 'boolean default false' }] : []),
     ]));
-    const rows = await adapter.run(adapter.mergeSnapshot(ctx.relation, cfg, userColumns(srcCols, cfg), now, hasDeleted || cfg.hardDeletes === 'new_record'));
+    // dbt's check strategy: a checked column new in the source makes every row a change
+    const added = userColumns(srcCols, cfg).filter((c) => !have.has(c.toLowerCase()));
+    const checked = (c: string) => cfg.checkCols === 'all' || cfg.checkCols.some((k) => k.toLowerCase() === c.toLowerCase());
+    const runCfg = cfg.strategy === 'check' && added.some(checked) ? { ...cfg, columnAdded: true } : cfg;
+    const rows = await adapter.run(adapter.mergeSnapshot(ctx.relation, runCfg, userColumns(srcCols, cfg), now, hasDeleted || cfg.hardDeletes === 'new_record'));
     await adapter.run(adapter.createIndexes(ctx.relation, indexesOf(config), { ifNotExists: true }));
     return rows();
   });

@@ -149,6 +149,27 @@ describe('snapshots', () => {
     expect(await withDb(p.db, (sql) => sql(`select count(*) - count(distinct dbt_scd_id) as dup from snapshots.cust_new`))).toEqual([{ dup: 0 }]);
   });
 
+  it("check strategy: a new checked column makes every row a new version, as dbt's column_added; an unchecked one does not", async () => {
+    const p = tempProject({
+      'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    schema: raw\n    tables:\n      - name: customers\n',
+      'snapshots/customers.sql': snap('cust_all', "strategy='check', check_cols='all'") + snap('cust_tier', "strategy='check', check_cols=['tier']"),
+    }, { name: 'inc' });
+    cleanups.push(p.remove);
+    await withDb(p.db, async (sql) => {
+      await sql('create schema raw');
+      await sql(`create table raw.customers as select * from (values (1, 'gold'), (2, 'silver')) t(id, tier)`);
+    });
+    expect(bmp(['snapshot', '--project-dir', p.dir]).code).toBe(0);
+    await withDb(p.db, (sql) => sql('alter table raw.customers add column email varchar'));
+    expect(bmp(['snapshot', '--project-dir', p.dir]).code).toBe(0);
+    const count = (t: string) => withDb(p.db, (sql) => sql(`select count(*) as n, count(*) filter (where dbt_valid_to is null) as current from snapshots.${t}`));
+    expect(await count('cust_all')).toEqual([{ n: 4, current: 2 }]);
+    expect(await count('cust_tier')).toEqual([{ n: 2, current: 2 }]);
+    // the next run with nothing new adds nothing
+    expect(bmp(['snapshot', '--project-dir', p.dir]).code).toBe(0);
+    expect(await count('cust_all')).toEqual([{ n: 4, current: 2 }]);
+  });
+
   it('a source with two rows for one key fails the snapshot and changes nothing', async () => {
     const p = project();
     await withDb(p.db, async (sql) => {

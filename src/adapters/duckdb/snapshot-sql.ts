@@ -99,7 +99,9 @@ export function snapshotMerge(rel: Relation, cfg: SnapshotConfig, sourceColumns:
   const changed =
     cfg.strategy === 'timestamp'
       ? `d.${m.dbt_valid_from} < s.__bmp_updated_at`
-      : `not (${checkCols.map((c) => `d.${quoteIdent(c)} is not distinct from s.${quoteIdent(c)}`).join(' and ') || 'true'})`;
+      : cfg.columnAdded
+        ? 'true'
+        : `not (${checkCols.map((c) => `d.${quoteIdent(c)} is not distinct from s.${quoteIdent(c)}`).join(' and ') || 'true'})`;
   const wasDeleted = hasDeletedColumn ? ` or coalesce(d.${m.dbt_is_deleted}, false)` : '';
   const cols = sourceColumns.map(quoteIdent);
   const meta = `${m.dbt_scd_id}, ${m.dbt_updated_at}, ${m.dbt_valid_from}, ${m.dbt_valid_to}`;
