@@ -53,6 +53,8 @@ describe('14: --resource-type', () => {
     const ls = run(dir, ['ls', '--resource-type', 'snapshot']);
     expect(ls.code, ls.stderr).toBe(0);
     expect(ls.stdout).toBe('');
+    // dbt's NoNodesSelected warning, on stderr (stdout keeps the list alone)
+    expect(ls.stderr).toMatch(/No nodes selected!/);
     const r = run(dir, ['run', '--resource-type', 'seed']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/TOTAL=0/);

@@ -89,6 +89,8 @@ export const coreCommands: CommandRegistrar = (program, ctx, h) => {
       ctx.logger?.consoleFormat === 'json' ? lib.emit(e) : e.type === 'warning' && ctx.io.err(`[WARNING]${e.file ? ` ${e.file}${e.line ? `:${e.line}` : ''}` : ''}: ${e.message}${e.name ? ` [${e.name}]` : ''}`);
     const lines = await list({ ...lib, emit: warn, output, outputKeys: o.outputKeys });
     for (const l of lines) ctx.output('ListCmdOut', l, { msg: l }, true);
+    // dbt's NoNodesSelected: said when the listing is empty (a --resource-type with no node of it)
+    if (!lines.length) warn({ code: 'A001', type: 'warning', name: 'NoNodesSelected', message: 'No nodes selected!' });
   });
 
   const show = program.command('show').description("run a model's compiled SQL (or --inline SQL) and print the first rows");
