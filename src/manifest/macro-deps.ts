@@ -31,6 +31,7 @@ function rank(pkg: string, root: string): number {
 
 const TAG = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
 const CALL = /(?<![\w.])([A-Za-z_]\w*)(?:\s*\.\s*([A-Za-z_]\w*))?\s*\(/g;
+const DEFINITION = /^\{%-?\s*(?:macro|test|materialization)\s+[A-Za-z_]\w*\s*\(/;
 
 /**
  * The unique ids of the macros `text` calls, in order of first call.
@@ -42,9 +43,11 @@ export function macroCalls(text: string, resolve: MacroResolver): string[] {
   TAG.lastIndex = 0;
   let tag: RegExpExecArray | null;
   while ((tag = TAG.exec(text))) {
+    // a macro's own definition line (`{% macro date_spine(...) %}`) names it, it does not call it
+    const body = tag[0].replace(DEFINITION, '');
     CALL.lastIndex = 0;
     let call: RegExpExecArray | null;
-    while ((call = CALL.exec(tag[0]))) {
+    while ((call = CALL.exec(body))) {
       const id = call[2] !== undefined ? resolve(call[2], call[1]) : resolve(call[1]!);
       if (id) out.add(id);
     }

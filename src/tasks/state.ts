@@ -124,6 +124,12 @@ function compare(manifest: Manifest, manifestOpts: ManifestJsonOptions, old: Jso
   const text = macroTextByFile(manifest);
   const newBlocks = blocksByName([...manifest.macros.values()].map((m) => [m.uniqueId, m.name, text.get(`${m.originalFilePath}\u0000${m.name}`) ?? '']));
   const changedMacros = changedMacroNames(oldBlocks, newBlocks);
+  // an adapter.dispatch implementation (`default__x`, `duckdb__x`, a root override of a package's)
+  // changes what `x` does: its dispatcher counts as changed too, as dbt resolves dispatch calls
+  for (const name of [...changedMacros]) {
+    const m = /^[a-z0-9]+__(\w+)$/i.exec(name);
+    if (m) changedMacros.add(m[1]!);
+  }
   closeOverCallers(changedMacros, newBlocks);
   current.forEach((node, i) => {
     const n = now[i] as Json;
