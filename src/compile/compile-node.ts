@@ -368,7 +368,9 @@ class NodeRenderer {
     const plan = meta.name === 'relationships' && !where ? await this.relationshipsPlan(modelRel, kwargs) : undefined;
     const lookup = plan?.lookup;
     this.probeSql = plan?.probe;
-    const sql = builtinTestSql(meta.name, String(model), kwargs, lookup ? { relationshipsLookup: lookup } : {});
+    // dbt's not_null keeps every column of a failing row when failures are stored
+    const storing = meta.name === 'not_null' && !!(this.globals()['should_store_failures'] as (() => unknown) | undefined)?.();
+    const sql = builtinTestSql(meta.name, String(model), kwargs, { ...(lookup && { relationshipsLookup: lookup }), ...(storing && { storeFailures: true }) });
     if (sql === undefined) {
       throw new CompileError('BMP_TEST_UNDEFINED', `unknown test '${meta.namespace ? meta.namespace + '.' : ''}${meta.name}'`, this.where, `built-in tests: unique, not_null, accepted_values, relationships, accepted_range, expression_is_true; or define {% test ${meta.name}(model, column_name) %}`);
     }

@@ -133,11 +133,12 @@ export function relationshipsProbeSql(child: string, column: string, parent: str
 }
 
 /** Failing-rows SQL for a built-in test, or undefined when `name` is not built in. */
-export function builtinTestSql(name: string, model: string, args: Args, opts: { readonly relationshipsLookup?: RelationshipsLookup } = {}): string | undefined {
+export function builtinTestSql(name: string, model: string, args: Args, opts: { readonly relationshipsLookup?: RelationshipsLookup; readonly storeFailures?: boolean } = {}): string | undefined {
   const col = args['column_name'] as string | undefined;
   switch (name) {
     case 'not_null':
-      return `select ${col}\nfrom ${model}\nwhere ${col} is null`;
+      // the failing rows whole when they are stored (dbt: column_list = '*'), else the column
+      return `select ${opts.storeFailures ? '*' : col}\nfrom ${model}\nwhere ${col} is null`;
     case 'unique':
       return `select ${col} as unique_field, count(*) as n_records\nfrom ${model}\nwhere ${col} is not null\ngroup by ${col}\nhaving count(*) > 1`;
     case 'accepted_values':

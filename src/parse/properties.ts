@@ -323,6 +323,10 @@ function modelVersions(entry: Record<string, unknown>, name: string, yaml: YamlF
 
 function testDefinitions(entry: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): TestDefinition[] {
   const out: TestDefinition[] = [];
+  // dbt: "Invalid test config: cannot have both 'tests' and 'data_tests' defined"
+  if (entry['tests'] !== undefined && entry['tests'] !== null && entry['data_tests'] !== undefined && entry['data_tests'] !== null) {
+    throw new ParseError('BMP_PROPERTIES_INVALID', `cannot have both 'tests' and 'data_tests' defined`, yaml.lazyLocate([...path, 'data_tests']), "keep one of them ('data_tests' is dbt's current name)");
+  }
   for (const key of ['tests', 'data_tests']) {
     const v = entry[key];
     if (v === undefined || v === null) continue;

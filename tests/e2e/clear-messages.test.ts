@@ -207,3 +207,12 @@ describe('17: a ref the parse could not see', () => {
     expect(hooked.code, hooked.stdout + hooked.stderr).toBe(0);
   });
 });
+
+describe('18: tests and data_tests together', () => {
+  it("a column with both 'tests' and 'data_tests' is refused, located, as dbt refuses it", () => {
+    const dir = project({ 'models/props.yml': 'version: 2\nmodels:\n  - name: base\n    columns:\n      - name: id\n        tests: [not_null]\n        data_tests: [unique]\n' });
+    const r = run(dir, ['ls']);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toEqual([expect.stringMatching(/^Parsing Error \(models\/props\.yml:7:\d+\): cannot have both 'tests' and 'data_tests' defined .*\[BMP_PROPERTIES_INVALID\]$/)]);
+  });
+});

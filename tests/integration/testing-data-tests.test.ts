@@ -213,7 +213,8 @@ describe('test config', () => {
     expect(await project.query('select * from main_dbt_test__audit.bad_single__relationships order by 1')).toEqual([{ from_field: 8 }, { from_field: 9 }]);
     // store_failures_as: view keeps a view that shows the failing rows
     expect(await project.query("select count(*) as n from duckdb_views() where schema_name = 'main_dbt_test__audit' and view_name = 'bad_single__not_null'")).toEqual([{ n: 1 }]);
-    expect(await project.query('select * from main_dbt_test__audit.bad_single__not_null')).toEqual([{ id: null }]);
+    // not_null keeps the failing rows whole when they are stored, as dbt's (column_list = '*')
+    expect(await project.query('select * from main_dbt_test__audit.bad_single__not_null')).toEqual([expect.objectContaining({ id: null, amount: 500, status: 'y' })]);
     expect(result('bad_single__accepted_range').message).toBe('Got 2 results, configured to fail if !=0. See test failures: select * from "main_dbt_test__audit"."bad_single__accepted_range"');
     // tests without store_failures leave nothing behind
     expect(await project.query("select count(*) as n from duckdb_tables() where schema_name = 'main_dbt_test__audit'")).toEqual([{ n: 2 }]);
