@@ -45,7 +45,7 @@ export function readFixture(spec: UnitTestRows, ctx: { projectDir: string; testP
     const csv = text ?? spec.csv ?? '';
     const table = parseCsv(csv);
     const header = table[0] ?? [];
-    const rows = table.slice(1).filter((r) => !(r.length === 1 && r[0] === null));
+    const rows = table.slice(1);
     for (const [i, r] of rows.entries()) {
       if (r.length !== header.length) throw new CompileError('BMP_UNIT_TEST_FIXTURE', `${ctx.label}: csv row ${i + 1} has ${r.length} values for ${header.length} columns`, ctx.where);
     }
@@ -92,7 +92,7 @@ function walk(dir: string): string[] {
 }
 
 /**
- * RFC 4180 CSV: quoted fields with `""` escapes and newlines; an empty unquoted field is null.
+ * RFC 4180 CSV: quoted fields with `""` escapes and newlines; an empty field (quoted or not) is null, as dbt reads fixtures.
  * Leading indentation of each line (CSV written inside YAML) is kept only inside quotes.
  */
 export function parseCsv(text: string): (string | null)[][] {
@@ -103,11 +103,21 @@ export function parseCsv(text: string): (string | null)[][] {
   let wasQuoted = false;
   let i = 0;
   const src = text.replace(/\r\n?/g, '\n').replace(/^\s*\n/, '');
+  // a line with one unquoted empty field is a blank line (no row); `""` alone is a row
+  let rowContent = false;
   const endField = () => {
+    // an empty field is NULL, quoted or not: dbt reads csv fixtures with csv.DictReader and turns
+    // every '' into None
     const v = wasQuoted ? field : field.trim();
-    row.push(!wasQuoted && v === '' ? null : v);
+    rowContent ||= wasQuoted || v !== '';
+    row.push(v === '' ? null : v);
     field = '';
     wasQuoted = false;
+  };
+  const endRow = () => {
+    if (row.length > 1 || rowContent) rows.push(row);
+    row = [];
+    rowContent = false;
   };
   while (i < src.length) {
     const ch = src.charAt(i);
@@ -130,16 +140,15 @@ export function parseCsv(text: string): (string | null)[][] {
     } else if (ch === ',') endField();
     else if (ch === '\n') {
       endField();
-      rows.push(row);
-      row = [];
+      endRow();
     } else field += ch;
     i++;
   }
   if (field !== '' || wasQuoted || row.length) {
     endField();
-    rows.push(row);
+    endRow();
   }
-  return rows.filter((r) => !(r.length === 1 && r[0] === null));
+  return rows;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -229,7 +229,9 @@ describe('unit-test fixtures', () => {
       ['id', 'name'],
       ['1', 'Ada'],
     ]);
-    expect(parseCsv('a\n""\n')).toEqual([['a'], ['']]);
+    // a quoted empty field is NULL too, as dbt turns every '' of csv.DictReader into None
+    expect(parseCsv('a\n""\n')).toEqual([['a'], [null]]);
+    expect(parseCsv('a,b,c\n3,"",6\n')).toEqual([['a', 'b', 'c'], ['3', null, '6']]);
   });
 
   it('infers column types from values', () => {
