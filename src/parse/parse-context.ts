@@ -313,7 +313,7 @@ export class ParseContext {
       const format = (x.format ?? 'dict') as 'dict' | 'csv' | 'sql';
       if (!['dict', 'csv', 'sql'].includes(format)) throw new ParseError('BMP_UNIT_TEST_INVALID', `unit test '${ut.name}': format must be dict, csv or sql`, ut.where);
       return format === 'dict'
-        ? { format, rows: (x.rows as Record<string, unknown>[] | undefined) ?? [], fixture: x.fixture }
+        ? { format, ...(x.rows !== undefined && x.rows !== null && { rows: x.rows as Record<string, unknown>[] }), fixture: x.fixture }
         : format === 'csv'
           ? { format, csv: typeof x.rows === 'string' ? x.rows : undefined, fixture: x.fixture }
           : { format, sql: typeof x.rows === 'string' ? x.rows : undefined, fixture: x.fixture };

@@ -4,12 +4,13 @@
  * with `expect` as multisets over the expected columns, and a failure prints a row diff.
  */
 import { join } from 'node:path';
-import { UnitTestDatabase, type Connection } from '../adapters/duckdb/index.js';
+import { quoteLiteral, UnitTestDatabase, type Connection } from '../adapters/duckdb/index.js';
+import { seedSelect } from '../materializations/index.js';
 import { compileNode, type CompileEnv, type CompiledNode } from '../compile/index.js';
 import { CompileError, type ErrorLocation } from '../errors.js';
 import type { NodeRunner, Session } from '../execute/index.js';
 import { analyzeStatic } from '../jinja/index.js';
-import type { ManifestNode, SqlNode, UnitTestNode } from '../manifest/types.js';
+import type { ManifestNode, SeedNode, SqlNode, UnitTestNode } from '../manifest/types.js';
 import { testFileStem } from '../report/index.js';
 import { fixtureColumns, loadFixture, readFixture, type FixtureColumn, type FixtureData } from './unit-fixtures.js';
 import { formatRowDiff, summarizeDiff } from './unit-diff.js';
@@ -29,7 +30,10 @@ export const runUnitTest: NodeRunner = async (session, test, userConn) => {
       const input = inputNode(session, model, given.input, where, test.name);
       const table = db.table(`given_${i}_${input.name}`);
       const label = `unit test '${test.name}', given ${given.input}`;
-      const data = readFixture(given.rows, { ...ctx, label });
+      // a seed given without rows (nor fixture) is the seed's own data, read from its CSV as dbt does
+      const spec = given.rows;
+      const seedData = input.resourceType === 'seed' && spec.format === 'dict' && spec.rows === undefined && !spec.fixture ? ({ kind: 'sql', sql: seedSelect(input as SeedNode).replace('$1', quoteLiteral((input as SeedNode).absolutePath)) } as const) : undefined;
+      const data = seedData ?? readFixture(given.rows, { ...ctx, label });
       await createInput(session, db, userConn, table, input, data, label, where);
       refOverrides.set(input.uniqueId, table);
     }

@@ -16,6 +16,12 @@ const result = (name: string) => {
 
 const UNIT_TESTS = `
 unit_tests:
+  - name: seed_input_without_rows_reads_the_seed
+    model: doubled
+    given:
+      - input: ref('raw_prices')
+    expect:
+      rows: [{sku: a, doubled: 3.0}, {sku: b, doubled: 4.5}]
   - name: totals_dict
     model: totals
     given:
@@ -180,6 +186,10 @@ describe('unit tests', () => {
   it('test an incremental model with `this` and the is_incremental override', () => {
     expect([result('log_incremental').status, result('log_incremental').message]).toEqual(['pass', 'PASS']);
     expect(result('log_full').status).toBe('pass');
+  });
+
+  it("a seed given without rows is the seed's own data, as dbt reads it", () => {
+    expect([result('seed_input_without_rows_reads_the_seed').status, result('seed_input_without_rows_reads_the_seed').message]).toEqual(['pass', 'PASS']);
   });
 
   it('type the columns a test leaves out from the real input (here the seed file)', () => {
