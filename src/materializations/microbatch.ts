@@ -240,7 +240,10 @@ export async function microbatch(ctx: MaterializationContext): Promise<Materiali
       const hooks = { preHooks: i === 0 ? ctx.preHooks : [], postHooks: i === batches.length - 1 ? ctx.postHooks : [] };
       let n: number;
       if (full) {
-        n = await buildTable({ ...ctx, ...hooks }, batchSql, [...ctx.adapter.clearIntervals(relKey, ctx.stateSchema).statements, ...clearPendingIndexesStatements(ctx), ...record(null)]);
+        // a zero-length interval at begin marks the table as bmp's microbatch table even before a
+        // batch completes, so a later run never takes it for a table to adopt (adoptedInterval)
+        const owned = ctx.adapter.recordInterval(owner, { start: formatEventTime(mb.begin), end: formatEventTime(mb.begin) }, 0, ctx.stateSchema).statements;
+        n = await buildTable({ ...ctx, ...hooks }, batchSql, [...ctx.adapter.clearIntervals(relKey, ctx.stateSchema).statements, ...clearPendingIndexesStatements(ctx), ...owned, ...record(null)]);
         full = false;
         targetColumns = undefined;
         indexes = undefined;

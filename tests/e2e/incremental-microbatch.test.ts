@@ -91,6 +91,22 @@ describe('microbatch', () => {
     await withDb(p.db, async (sql) => expect(await sql('select count(*) as n from main.mb')).toEqual([{ n: 14 }]));
   });
 
+  it("bmp's own table is never adopted: a first build with only the current batch, then days later, runs every missing day", async () => {
+    const p = await setup();
+    const first = bmp(['run', '--project-dir', p.dir, '--event-time-end', '2024-01-10 12:00:00']);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const later = bmp(['run', '--project-dir', p.dir, '--event-time-end', '2024-01-13 12:00:00']);
+    expect(later.code, later.stdout + later.stderr).toBe(0);
+    expect(later.stdout).not.toMatch(/no batch of this table is recorded/);
+    expect(later.stdout.match(/\[(2024-01-\d\d) 00:00:00, [^)]+\) \((\w+)\)/g)).toEqual([
+      '[2024-01-10 00:00:00, 2024-01-11 00:00:00) (missing)',
+      '[2024-01-11 00:00:00, 2024-01-12 00:00:00) (missing)',
+      '[2024-01-12 00:00:00, 2024-01-13 00:00:00) (missing)',
+      '[2024-01-13 00:00:00, 2024-01-14 00:00:00) (current)',
+    ]);
+    await withDb(p.db, async (sql) => expect(await sql(`select count(*) as n from main.mb where event_time < timestamp '2024-01-14'`)).toEqual([{ n: 8 }]));
+  });
+
   it('interval state survives restarts: a new process only runs lookback and the current batch', async () => {
     const p = await setup();
     const first = bmp(['run', '--project-dir', p.dir, '--event-time-end', '2024-01-15 12:00:00']);
