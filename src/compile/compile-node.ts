@@ -49,6 +49,8 @@ export interface CompileEnv {
   readonly contextKind?: 'compile' | 'unit_test';
   /** Macros replaced for one compile (unit tests' `overrides: macros:`; `name` or `pkg.name` → value). */
   readonly macroOverrides?: Readonly<Record<string, unknown>>;
+  /** A unit test's `overrides: env_vars:` — what env_var() returns for those names. */
+  readonly envVarOverrides?: Readonly<Record<string, string>>;
   /** Overrides of vars for one compile (unit tests). */
   readonly varOverrides?: Readonly<Record<string, unknown>>;
   /** Compile-time relation rewrites (unit tests point refs at fixtures). */
@@ -445,7 +447,7 @@ class NodeRenderer {
       case 'var':
         return this.var(String(c.args[0]), c.args[1], c.args.length > 1);
       case 'env_var':
-        return templateEnvVar(String(c.args[0]), c.args[1] ?? undefined);
+        return this.envVar(c.args[0], c.args[1] ?? undefined);
       case 'this':
         return this.thisRelation();
     }
@@ -580,7 +582,14 @@ class NodeRenderer {
       stored: this.stored,
       output: this.output,
       where: this.where,
+      ...(this.env.envVarOverrides && { extra: { env_var: (name: unknown, fallback?: unknown) => this.envVar(name, fallback ?? undefined) } }),
     });
+  }
+
+  /** env_var(), with a unit test's env_vars overrides first. */
+  private envVar(name: unknown, fallback?: unknown): string {
+    const override = this.env.envVarOverrides?.[String(name)];
+    return override !== undefined ? String(override) : templateEnvVar(String(name), fallback);
   }
 }
 

@@ -186,6 +186,7 @@ export interface UnitTestNode extends NodeBase {
   readonly overrides: {
     readonly vars?: Readonly<Record<string, unknown>>;
     readonly macros?: Readonly<Record<string, unknown>>;
+    readonly env_vars?: Readonly<Record<string, unknown>>;
   };
   readonly dependsOn: DependsOn;
 }

@@ -344,7 +344,7 @@ class ManifestWriter {
       unique_id: n.uniqueId,
       fqn: n.fqn,
       description: n.description,
-      overrides: n.overrides.vars || n.overrides.macros ? { macros: n.overrides.macros ?? {}, vars: n.overrides.vars ?? {}, env_vars: {} } : null,
+      overrides: n.overrides.vars || n.overrides.macros || n.overrides.env_vars ? { macros: n.overrides.macros ?? {}, vars: n.overrides.vars ?? {}, env_vars: n.overrides.env_vars ?? {} } : null,
       depends_on: { macros: EMPTY, nodes: n.dependsOn.nodes },
       config: { tags: n.config.tags, meta: n.config.meta, enabled: n.config.enabled },
       checksum: n.checksum,

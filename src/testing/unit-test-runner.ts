@@ -152,6 +152,7 @@ async function compileWithFixtures(session: Session, test: UnitTestNode, model: 
     refOverrides,
     isIncrementalOverride: isIncremental,
     macroOverrides,
+    ...(test.overrides.env_vars && { envVarOverrides: Object.fromEntries(Object.entries(test.overrides.env_vars).map(([k, v]) => [k, String(v)])) }),
   };
   return compileNode(model, env, new Map());
 }

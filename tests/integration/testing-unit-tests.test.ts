@@ -16,6 +16,15 @@ const result = (name: string) => {
 
 const UNIT_TESTS = `
 unit_tests:
+  - name: env_var_override
+    model: labelled
+    overrides:
+      env_vars: {SHOP_LABEL: from_the_test}
+    given:
+      - input: ref('customers')
+        rows: [{id: 1}]
+    expect:
+      rows: [{id: 1, label: from_the_test, static_label: from_the_test}]
   - name: seed_input_without_rows_reads_the_seed
     model: doubled
     given:
@@ -168,6 +177,8 @@ beforeAll(async () => {
     'models/stamped.sql': "select id, {{ run_date() }} as d from {{ ref('customers') }}",
     'models/expensive.sql': "select sku from {{ ref('raw_prices') }} where price > 10",
     'models/doubled.sql': "select sku, price * 2 as doubled from {{ ref('raw_prices') }}",
+    // env_var() in a rendered template and on the static path (a model with nothing else to render)
+    'models/labelled.sql': "select id, '{{ env_var('SHOP_LABEL', 'dflt') | upper | lower }}' as label, '{{ env_var('SHOP_LABEL', 'dflt') }}' as static_label from {{ ref('customers') }}",
     'macros/run_date.sql': '{% macro run_date() %}current_date{% endmacro %}',
     'tests/fixtures/two_orders.csv': 'customer_id,amount\n1,5\n2,\n',
     'models/schema.yml': `version: 2\nsources:\n  - name: shop\n    tables:\n      - name: orders\n${UNIT_TESTS}`,
@@ -186,6 +197,10 @@ describe('unit tests', () => {
   it('test an incremental model with `this` and the is_incremental override', () => {
     expect([result('log_incremental').status, result('log_incremental').message]).toEqual(['pass', 'PASS']);
     expect(result('log_full').status).toBe('pass');
+  });
+
+  it('overrides: env_vars set what env_var() returns in the model, as in dbt', () => {
+    expect([result('env_var_override').status, result('env_var_override').message]).toEqual(['pass', 'PASS']);
   });
 
   it("a seed given without rows is the seed's own data, as dbt reads it", () => {
