@@ -43,7 +43,9 @@ export interface SelectableResource {
   readonly dependsOn: readonly string[];
 }
 
-const RESOURCE_METHODS = new Set(['exposure', 'metric', 'semantic_model', 'saved_query']);
+/** The resource types outside the graph that `<type>:<name>` selects and `ls` lists. */
+export const SELECTABLE_RESOURCE_TYPES = ['exposure', 'metric', 'semantic_model', 'saved_query'] as const;
+const RESOURCE_METHODS = new Set<string>(SELECTABLE_RESOURCE_TYPES);
 
 /** Node attributes the selector reads: every graph node carries its manifest node. */
 export type SelectorNodeAttributes = { readonly node: ManifestNode };
@@ -235,7 +237,7 @@ function matchSpec(index: SelectionIndex, spec: SelectorSpec): Set<string> {
  * the models and sources beneath), which is what dbt runs for `+exposure:x`.
  */
 function selectResourceAtom(index: SelectionIndex, spec: SelectorSpec, mode: IndirectSelection): Selected {
-  const found = index.resources.filter((r) => r.resourceType === spec.method && fnmatchName(r, spec.value));
+  const found = index.resources.filter((r) => r.resourceType === spec.method && resourceNameMatches(r, spec.value));
   const byId = new Map(index.resources.map((r) => [r.uniqueId, r]));
   const direct = new Set<string>();
   const seen = new Set<string>();
@@ -254,7 +256,7 @@ function selectResourceAtom(index: SelectionIndex, spec: SelectorSpec, mode: Ind
 }
 
 /** A resource's name against a selector value: `name`, `package.name`, globs. */
-function fnmatchName(r: SelectableResource, value: string): boolean {
+export function resourceNameMatches(r: Pick<SelectableResource, 'name' | 'packageName'>, value: string): boolean {
   const re = (glob: string) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
   const dot = value.indexOf('.');
   return dot > 0 ? re(value.slice(0, dot)).test(r.packageName) && re(value.slice(dot + 1)).test(r.name) : re(value).test(r.name);

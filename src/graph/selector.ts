@@ -6,6 +6,8 @@
 export { parseSelector, parseSelection, type SelectorSpec } from './selector-spec.js';
 export {
   selectNodes,
+  resourceNameMatches,
+  SELECTABLE_RESOURCE_TYPES,
   type IndirectSelection,
   type SelectionCriteria,
   type SelectorGraph,

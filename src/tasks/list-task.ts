@@ -1,5 +1,6 @@
 import { stringifyMasked } from '../config/index.js';
 import type { ManifestNode, ProjectResource, ResourceType } from '../manifest/types.js';
+import { resourceNameMatches, SELECTABLE_RESOURCE_TYPES } from '../graph/index.js';
 import { dbtNodes } from '../report/index.js';
 import { invocationFor, loadProject, manifestOptions, selectFor, type CommonOptions } from './project.js';
 
@@ -30,8 +31,6 @@ export async function list(opts: CommonOptions & { readonly output?: ListOutput;
   return byId.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, line]) => line);
 }
 
-const RESOURCE_TYPES = ['exposure', 'metric', 'semantic_model', 'saved_query'] as const;
-
 /**
  * The resources `ls` prints beside the nodes: every one of the listed types with no selection (dbt's
  * default listing includes them), or those a `<type>:<name>` selector names (no graph operator).
@@ -39,15 +38,14 @@ const RESOURCE_TYPES = ['exposure', 'metric', 'semantic_model', 'saved_query'] a
 function listedResources(all: Iterable<ProjectResource>, opts: CommonOptions): ProjectResource[] {
   const asked = opts.resourceTypes ?? [];
   const excluded = opts.excludeResourceTypes ?? [];
-  const types = new Set<string>(RESOURCE_TYPES.filter((t) => (!asked.length || asked.some((a) => a === 'all' || a === 'default' || a === t)) && !excluded.includes(t)));
+  const types = new Set<string>(SELECTABLE_RESOURCE_TYPES.filter((t) => (!asked.length || asked.some((a) => a === 'all' || a === 'default' || a === t)) && !excluded.includes(t)));
   const candidates = [...all].filter((r) => types.has(r.resourceType));
   if (opts.selector) return [];
-  const glob = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
   // `exposure:x`, with any graph operator around it (`+exposure:x` lists x and, as nodes, its parents)
   const names = (words: readonly string[], r: ProjectResource) =>
     words.some((w) => {
       const m = /^(?:\d*\+|@)?([a-z_]+):([^+@,]+)\+?\d*$/.exec(w);
-      return !!m && m[1] === r.resourceType && (m[2]!.includes('.') ? glob(m[2]!).test(`${r.packageName}.${r.name}`) : glob(m[2]!).test(r.name));
+      return !!m && m[1] === r.resourceType && resourceNameMatches(r, m[2]!);
     });
   const split = (list: readonly string[] | undefined) => (list ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
   const select = split(opts.select);
@@ -56,33 +54,31 @@ function listedResources(all: Iterable<ProjectResource>, opts: CommonOptions): P
 }
 
 function nodeLine(n: ManifestNode, output: ListOutput): string {
-  {
-    switch (output) {
-      case 'name':
-        // dbt's search name: a source as source.table, a model version as name.v<version>
-        if (n.resourceType === 'source') return `${(n as { sourceName: string }).sourceName}.${n.name}`;
-        return n.resourceType === 'model' && n.version !== undefined ? `${n.name}.v${n.version}` : n.name;
-      case 'path':
-        return n.originalFilePath;
-      case 'json': {
-        const full: Record<string, unknown> = {
-          name: n.name,
-          resource_type: n.resourceType,
-          package_name: n.packageName,
-          original_file_path: n.originalFilePath,
-          unique_id: n.uniqueId,
-          alias: n.relation?.identifier,
-          config: n.config,
-          tags: n.tags,
-          depends_on: 'dependsOn' in n ? n.dependsOn : undefined,
-        };
-        if (n.resourceType === 'source') full['source_name'] = n.sourceName;
-        return stringifyMasked(full);
-      }
-      default:
-        if (n.resourceType === 'source') return `source:${n.fqn[0]}.${(n as { sourceName: string }).sourceName}.${n.name}`;
-        if (n.resourceType === 'unit_test') return `unit_test:${n.fqn.join('.')}`;
-        return n.fqn.join('.');
+  switch (output) {
+    case 'name':
+      // dbt's search name: a source as source.table, a model version as name.v<version>
+      if (n.resourceType === 'source') return `${(n as { sourceName: string }).sourceName}.${n.name}`;
+      return n.resourceType === 'model' && n.version !== undefined ? `${n.name}.v${n.version}` : n.name;
+    case 'path':
+      return n.originalFilePath;
+    case 'json': {
+      const full: Record<string, unknown> = {
+        name: n.name,
+        resource_type: n.resourceType,
+        package_name: n.packageName,
+        original_file_path: n.originalFilePath,
+        unique_id: n.uniqueId,
+        alias: n.relation?.identifier,
+        config: n.config,
+        tags: n.tags,
+        depends_on: 'dependsOn' in n ? n.dependsOn : undefined,
+      };
+      if (n.resourceType === 'source') full['source_name'] = n.sourceName;
+      return stringifyMasked(full);
     }
+    default:
+      if (n.resourceType === 'source') return `source:${n.fqn[0]}.${(n as { sourceName: string }).sourceName}.${n.name}`;
+      if (n.resourceType === 'unit_test') return `unit_test:${n.fqn.join('.')}`;
+      return n.fqn.join('.');
   }
 }

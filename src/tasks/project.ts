@@ -3,7 +3,7 @@ import { applyWarnPolicy, cliVarFunction, loadConfig, NativeRenderer, templateTa
 import { failuresSchema } from '../data-tests/index.js';
 import { pluginTemplateGlobals, type BmpPlugin } from '../execute/index.js';
 import { makeInvocation, type ContextOutput, type Invocation, type InvocationCommand } from '../compile/context/index.js';
-import { buildGraph, edgeMaps, evaluateSelector, readSelectorsFile, selectNodes, topologicalOrder, type ProjectGraph, type SelectorsFile } from '../graph/index.js';
+import { buildGraph, edgeMaps, evaluateSelector, readSelectorsFile, selectNodes, SELECTABLE_RESOURCE_TYPES, topologicalOrder, type ProjectGraph, type SelectorsFile } from '../graph/index.js';
 import { jinjaYamlSyntax, type TemplateEngine } from '../jinja/index.js';
 import type { Manifest, ResourceType } from '../manifest/types.js';
 import { checkRelationCollisions, parseProject } from '../parse/index.js';
@@ -173,6 +173,9 @@ export async function writeManifest(project: LoadedProject, invocationId: string
 }
 
 /** Selected unique ids for a command, in topological order. */
+/** A `<type>:` selector word for a resource outside the graph (exposure, metric, ...), alone or after a graph operator. */
+const NAMES_A_RESOURCE = new RegExp(`(^|[\\s,+@])(${SELECTABLE_RESOURCE_TYPES.join('|')}):`);
+
 export function selectFor(project: LoadedProject, opts: CommonOptions, commandTypes: readonly ResourceType[]): string[] {
   // dbt's `all` and `default` are every type the command handles
   const asked = opts.resourceTypes ?? [];
@@ -194,7 +197,7 @@ export function selectFor(project: LoadedProject, opts: CommonOptions, commandTy
   }
   const selected = selectNodes(project.graph, { ...criteria, select: opts.select, exclude: opts.exclude });
   // a selection of exposures, metrics, ... selects no node by itself (ls lists them): no warning then
-  const namesResources = (opts.select ?? []).some((s) => /(^|[\s,+@])(exposure|metric|semantic_model|saved_query):/.test(s)) && (project.manifest.resources?.size ?? 0) > 0;
+  const namesResources = (opts.select ?? []).some((s) => NAMES_A_RESOURCE.test(s)) && (project.manifest.resources?.size ?? 0) > 0;
   if (!selected.size && !namesResources && (opts.select?.length || opts.exclude?.length)) {
     const criterion = [...(opts.select ?? [])].join(' ');
     const warning: ConfigWarning = {
