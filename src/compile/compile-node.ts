@@ -513,17 +513,18 @@ class NodeRenderer {
   private ref(name: string, pkg?: string, version?: unknown): TemplateRelation {
     const m = this.env.manifest;
     const id = resolveRefId(m.refIndex, m.projectName, this.node.packageName, refKey(name, version), pkg);
-    if (!id) throw new CompileError('BMP_REF_UNDEFINED', `ref(${pkg ? `'${pkg}', ` : ''}'${name}'${version !== undefined && version !== null ? `, v=${String(version)}` : ''}) was not found`, this.where);
+    // the call as the user wrote it, for the two errors below (built only when one is thrown)
+    const args = () => `${pkg ? `'${pkg}', ` : ''}'${name}'${version !== undefined && version !== null ? `, v=${String(version)}` : ''}`;
+    if (!id) throw new CompileError('BMP_REF_UNDEFINED', `ref(${args()}) was not found`, this.where);
     // a ref the parse did not see (inside `{% if execute %}`): the DAG would not order the two
     // nodes, so dbt refuses it rather than read a relation that may not be built yet
     const deps = (this.node as { dependsOn?: { nodes?: readonly string[] } }).dependsOn?.nodes;
     if (deps && !this.inHook && id !== this.node.uniqueId && !deps.includes(id)) {
-      const args = `${pkg ? `'${pkg}', ` : ''}'${name}'${version !== undefined && version !== null ? `, v=${String(version)}` : ''}`;
       throw new CompileError(
         'BMP_REF_NOT_INFERRED',
-        `${this.node.resourceType} '${this.node.name}' calls ref(${args}) where the parse could not see it (inside {% if execute %} or another branch that only runs at execution), so bmp cannot order the two`,
+        `${this.node.resourceType} '${this.node.name}' calls ref(${args()}) where the parse could not see it (inside {% if execute %} or another branch that only runs at execution), so bmp cannot order the two`,
         this.where,
-        `add this line at the top of the file, as dbt asks: -- depends_on: {{ ref(${args}) }}`,
+        `add this line at the top of the file, as dbt asks: -- depends_on: {{ ref(${args()}) }}`,
       );
     }
     return this.relationOf(id);
