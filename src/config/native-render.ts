@@ -162,12 +162,13 @@ export class NativeRenderer {
 
   /**
    * Renders every string in a parsed YAML tree, keeping objects that did not change. `skip`
-   * leaves a key path unrendered (hooks, vars, descriptions and tests, as dbt does).
+   * leaves a key path (and the value there) unrendered (hooks, vars, descriptions and tests, as dbt
+   * does).
    */
-  renderTree(value: unknown, where: (path: (string | number)[]) => ErrorLocation, skip?: (path: readonly (string | number)[]) => boolean, path: (string | number)[] = []): unknown {
+  renderTree(value: unknown, where: (path: (string | number)[]) => ErrorLocation, skip?: (path: readonly (string | number)[], value: unknown) => boolean, path: (string | number)[] = []): unknown {
     // most of a large properties file holds no template: nothing to walk key by key
     if (!path.length && !holdsTemplate(value)) return value;
-    if (skip?.(path)) return value;
+    if (skip?.(path, value)) return value;
     if (typeof value === 'string') return this.render(value, where(path));
     if (Array.isArray(value)) {
       let out: unknown[] | undefined;

@@ -137,12 +137,42 @@ const HOOK_KEYS = new Set(['pre_hook', 'post_hook', 'pre-hook', 'post-hook']);
  * its description and its tables' descriptions and tests; macros entirely; of a unit test, all but
  * its config.
  */
-function notRenderedNow(key: string): (path: readonly (string | number)[]) => boolean {
-  const late = (p: readonly (string | number)[]) => p.some((k) => typeof k === 'string' && LATE_KEYS.has(k)) || (p[0] === 'config' && typeof p[1] === 'string' && HOOK_KEYS.has(p[1]));
-  if (key === 'sources') return (p) => (p[0] === 'tables' ? late(p.slice(2)) : late(p));
+function notRenderedNow(key: string): (path: readonly (string | number)[], value: unknown) => boolean {
+  const late = (p: readonly (string | number)[], value: unknown) => {
+    const test = p.findIndex((k, i) => (k === 'tests' || k === 'data_tests') && typeof p[i + 1] === 'number');
+    if (test >= 0) return !testConfigValue(p.slice(test + 2), value);
+    // a `tests:` list is walked for its entries' config values
+    if ((p[p.length - 1] === 'tests' || p[p.length - 1] === 'data_tests') && Array.isArray(value)) return false;
+    return p.some((k) => typeof k === 'string' && LATE_KEYS.has(k)) || (p[0] === 'config' && typeof p[1] === 'string' && HOOK_KEYS.has(p[1]));
+  };
+  if (key === 'sources') return (p, v) => (p[0] === 'tables' ? late(p.slice(2), v) : late(p, v));
   if (key === 'macros') return (p) => p.length > 0;
   if (key === 'unit_tests') return (p) => p.length > 0 && p[0] !== 'config';
   return late;
+}
+
+/**
+ * Whether `at` (a path inside one test entry) is on the way to, or is, a config value dbt renders
+ * when it builds the test (its TestBuilder): a string given as a config argument, at the test's top
+ * level or under its `config:` (`where: "id > {{ var('min') }}"`, a templated `severity`), in
+ * either form (`- not_null: {where: ...}` or `- test_name: not_null`). Test arguments, names,
+ * descriptions and non-string values (a `tags:` list, a `meta:` mapping) stay as written.
+ */
+function testConfigValue(at: readonly (string | number)[], value: unknown): boolean {
+  const mapping = !!value && typeof value === 'object' && !Array.isArray(value);
+  const configString = (k: string | number | undefined) => typeof k === 'string' && TEST_CONFIG_KEYS.has(k) && typeof value === 'string';
+  switch (at.length) {
+    case 0: // the entry: a mapping to walk (a bare name is not rendered)
+      return mapping;
+    case 1: // `<test name>:` or `config:` (walked), or a config argument of the `test_name:` form
+      return mapping || configString(at[0]);
+    case 2: // `config: {key}` of the `test_name:` form; `<test name>: {key}`, or its `config:`
+      return at[0] === 'config' ? typeof at[1] === 'string' && typeof value === 'string' : at[1] === 'config' ? mapping : configString(at[1]);
+    case 3: // `<test name>: {config: {key}}`
+      return at[1] === 'config' && typeof at[2] === 'string' && typeof value === 'string';
+    default:
+      return false;
+  }
 }
 
 /**

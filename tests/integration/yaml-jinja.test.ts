@@ -69,3 +69,56 @@ describe("vars keep YAML's floats as Python floats", () => {
     }
   });
 });
+
+describe("a generic test's config values are rendered as dbt renders them when it builds the test", () => {
+  it("where/severity/limit/enabled strings render natively (both forms, top level and config:); arguments, tags lists and meta stay as written", async () => {
+    const q = tempProject({
+      'project.yml': "name: p\nprofile: p\nvars: {min_id: 2, cap: 5}\n",
+      'models/m.sql': "select 1 as id, null as x union all select 2, 'a' union all select 3, 'b'",
+      'models/schema.yml': [
+        'models:',
+        '  - name: m',
+        '    columns:',
+        '      - name: x',
+        '        data_tests:',
+        '          - not_null:',
+        '              config:',
+        "                where: \"id >= {{ var('min_id') }}\"",
+        "                severity: \"{{ 'warn' if target.name == 'dev' else 'error' }}\"",
+        "                limit: \"{{ var('cap') }}\"",
+        "                meta: {note: \"{{ var('cap') }}\"}",
+        '          - name: x_values',
+        '            test_name: accepted_values',
+        "            values: ['a', 'b', \"{{ 'c' }}\"]",
+        "            where: \"id >= {{ var('min_id') }}\"",
+        "            tags: \"{{ 'from_' ~ target.name }}\"",
+        '          - unique:',
+        "              enabled: \"{{ target.name != 'dev' }}\"",
+        '',
+      ].join('\n'),
+    });
+    try {
+      const out = await q.run('build');
+      expect(out.exitCode).toBe(0);
+      // the model and the two enabled tests ran; not_null sees x only from id 2 on: it passes
+      expect(out.results.map((r) => `${r.uniqueId.split('.')[2]} ${r.status}`).sort()).toEqual(['m success', 'not_null_m_x pass', 'x_values pass']);
+      const nodes = JSON.parse(readFileSync(join(q.dir, 'target/manifest.json'), 'utf8')).nodes as Record<string, { name: string; config: Record<string, unknown>; test_metadata: { kwargs: Record<string, unknown> } }>;
+      const byName = (n: string) => Object.values(nodes).find((x) => x.name === n)!;
+      const notNull = byName('not_null_m_x');
+      expect(notNull.config['where']).toBe('id >= 2');
+      expect(String(notNull.config['severity']).toLowerCase()).toBe('warn');
+      expect(notNull.config['limit']).toBe(5);
+      // a mapping's values are not rendered (dbt renders string config values only)
+      expect(notNull.config['meta']).toEqual({ note: "{{ var('cap') }}" });
+      const values = byName('x_values');
+      expect(values.config['where']).toBe('id >= 2');
+      expect(values.config['tags']).toEqual(['from_dev']);
+      // arguments are rendered when the test compiles, not here: the kwargs keep the template
+      expect(values.test_metadata.kwargs['values']).toEqual(['a', 'b', "{{ 'c' }}"]);
+      // `enabled: False` after rendering: the unique test is not built
+      expect(Object.values(nodes).some((x) => x.name.startsWith('unique_m_x'))).toBe(false);
+    } finally {
+      q.remove();
+    }
+  });
+});
