@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, pyStr, type ConfigCheck, type ProjectConfig } from '../config/index.js';
+import { finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, pyRepr, pyStr, type ConfigCheck, type ProjectConfig } from '../config/index.js';
 import { ParseError, closeMatches, didYouMeanOf } from '../errors.js';
 import { analyzeStatic } from '../jinja/index.js';
 import type { RefCall, SqlNode } from '../manifest/types.js';
@@ -37,9 +37,8 @@ export interface TestTarget {
   readonly testLabel: string;
   /** How the test refers to its model in SQL: `ref('orders')` or `source('raw', 'orders')`. */
   readonly modelRef: { readonly ref?: string; readonly version?: string; readonly source?: readonly [string, string] };
+  /** The properties file the test is written in (its folders are the test's fqn, as in dbt). */
   readonly patchPath: string;
-  /** Path of the resource the test is attached to, relative to its root, for fqn. */
-  readonly fqnFolders: readonly string[];
   /**
    * Tags the test inherits, as dbt gives them: a source's and its table's (source tests), and the
    * column's (column tests); a model's own tags are not inherited.
@@ -86,11 +85,13 @@ export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestD
   // a namespaced test is named after its package too, as dbt names it (`dbt_utils_equality_orders_...`)
   const { name, alias } = genericTestName(def.namespace ? `${def.namespace}_${def.testName}` : def.testName, target.testLabel, args);
   const finalName = def.customName ?? name;
+  // the compiled file's name: dbt's short name (hashed from 64 characters on), or the given name
+  const fileName = def.customName ?? alias;
   const found = tests?.find(def.testName, def.namespace);
   const userMacro = found && !(isBuiltinTest(def.testName) && tests?.isDefault(found)) ? found : undefined;
   if (tests && !userMacro) checkBuiltinTest(def, args, finalName, target, tests);
-  const hash = md5Hex(`${target.uniqueId}|${finalName}|${JSON.stringify(args)}|${JSON.stringify(def.config)}`).slice(0, 10);
-  const fqn = [project.name, ...target.fqnFolders, finalName];
+  const hash = dbtTestHash(finalName, def.namespace, def.testName, { ...args, model: `{{ get_where_subquery(${modelCall(target.modelRef)}) }}` });
+  const fqn = [project.name, ...yamlFolders(target.patchPath, scope.packagePath), finalName];
   // (def.where is looked up in the YAML only when asked: not for a test without config)
   const inline = hasKeys(def.config) ? normalizeConfig(def.config, def.where, undefined, check) : {};
   const fromMacro = userMacro ? normalizeConfig(macroConfig(userMacro.block.text), def.where, undefined, check) : (BUILTIN_TEST_CONFIG[def.testName] ?? {});
@@ -121,7 +122,7 @@ export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestD
     packageName: project.name,
     originalFilePath: target.patchPath,
     ...(scope.packagePath !== undefined && { packagePath: scope.packagePath }),
-    path: `${finalName}.sql`,
+    path: `${fileName}.sql`,
     fqn,
     description: '',
     config,
@@ -129,7 +130,8 @@ export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestD
     meta: config.meta,
     columns: {},
     patchPath: target.patchPath,
-    checksum: hash,
+    // dbt gives a generic test an empty checksum: its arguments are in its unique_id
+    checksum: '',
     rawCode: '',
     refs,
     sources,
@@ -138,6 +140,41 @@ export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestD
     attachedNode: target.uniqueId,
     columnName: typeof args['column_name'] === 'string' ? (args['column_name'] as string) : columnName,
   } satisfies SqlNode);
+}
+
+/**
+ * The hash ending a generic test's unique_id, as dbt computes it (so a manifest dbt wrote, given as
+ * `--state`, names the same tests): the MD5 of the test's name followed by Python's repr of its
+ * test_metadata (namespace, name, and the kwargs with `model`), every leaf turned to text with str()
+ * and every mapping's keys sorted; its last 10 hex digits. The config is not part of it.
+ * @example dbtTestHash('unique_customers_customer_id', undefined, 'unique', { column_name: 'customer_id', model: "{{ get_where_subquery(ref('customers')) }}" }) // 'c5af1ff4b1'
+ */
+export function dbtTestHash(name: string, namespace: string | undefined, testName: string, kwargs: Readonly<Record<string, unknown>>): string {
+  const leavesAsText = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(leavesAsText);
+    if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) out[k] = leavesAsText((v as Record<string, unknown>)[k]);
+      return out;
+    }
+    return pyStr(v ?? null);
+  };
+  return md5Hex(name + pyRepr(leavesAsText({ namespace: namespace ?? null, name: testName, kwargs }))).slice(-10);
+}
+
+/** How dbt's test builder writes the tested relation in the `model` argument. */
+function modelCall(ref: TestTarget['modelRef']): string {
+  if (ref.source) return `source('${ref.source[0]}', '${ref.source[1]}')`;
+  return ref.version !== undefined ? `ref('${ref.ref}', version='${ref.version}')` : `ref('${ref.ref}')`;
+}
+
+/**
+ * A test's fqn folders, as dbt takes them: the folders of the properties file it is written in,
+ * within its package and below the first folder (`models/staging/_schema.yml` gives `staging`).
+ */
+function yamlFolders(patchPath: string, packagePath: string | undefined): string[] {
+  const inPackage = packagePath !== undefined && patchPath.startsWith(`${packagePath}/`) ? patchPath.slice(packagePath.length + 1) : patchPath;
+  return inPackage.split('/').slice(1, -1);
 }
 
 function hasKeys(o: Readonly<Record<string, unknown>>): boolean {

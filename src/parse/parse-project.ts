@@ -196,7 +196,11 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
         }
         byName.set(node.name, { id: node.uniqueId, file: node.originalFilePath });
       } else if (node.resourceType === 'model' && node.version !== undefined) versionIds.push(node.uniqueId);
-      if (nodes.has(node.uniqueId)) throw new ParseError('BMP_DUPLICATE_NODE', `duplicate node ${node.uniqueId}`, { file: node.originalFilePath });
+      if (nodes.has(node.uniqueId)) {
+        // two generic tests with the same name and arguments (only their configs differ) are one id, as in dbt
+        if (node.resourceType === 'test') throw new ParseError('BMP_DUPLICATE_NODE', `two data tests are named '${node.name}' with the same arguments: bmp, like dbt, cannot tell them apart`, { file: node.originalFilePath, nodeId: node.uniqueId }, 'give one of them its own name: `- not_null: {name: ..., config: ...}`');
+        throw new ParseError('BMP_DUPLICATE_NODE', `duplicate node ${node.uniqueId}`, { file: node.originalFilePath });
+      }
       nodes.set(node.uniqueId, node);
     };
 
@@ -247,7 +251,7 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
         if (nodes.has(id)) continue;
         // a versioned model's entry is its versions' (each built above, or refused for a missing file)
         if (kind === 'model' && patch.versions?.length) continue;
-        const tests = ctx.disabledTestsOf({ uniqueId: id, testLabel: name, modelRef: { ref: name }, patchPath: patch.file, fqnFolders: [] }, patch);
+        const tests = ctx.disabledTestsOf({ uniqueId: id, testLabel: name, modelRef: { ref: name }, patchPath: patch.file }, patch);
         for (const t of tests) disabled.add(t);
         if (disabled.has(id)) continue;
         const existing = kind === 'test' ? [...nodes.values()].filter((n) => n.resourceType === 'test' && n.packageName === project.name).map((n) => n.name) : [...byName.keys()];
@@ -286,15 +290,13 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
         testLabel: node.resourceType === 'model' && node.version !== undefined ? `${node.name}_v${node.version}` : node.name,
         modelRef: { ref: node.name, ...(node.resourceType === 'model' && node.version !== undefined && { version: node.version }) },
         patchPath: patch.file,
-        // (a version's fqn ends in its name and v<version>)
-        fqnFolders: node.fqn.slice(1, node.resourceType === 'model' && node.version !== undefined ? -2 : -1),
       };
       for (const t of ctx.testsOf(target, patch)) add(t);
     }
     for (const src of props.sources) {
       for (const table of src.tables) {
         const id = `source.${project.name}.${src.name}.${table.name}`;
-        const target: TestTarget = { uniqueId: id, testLabel: `source_${src.name}_${table.name}`, modelRef: { source: [src.name, table.name] }, patchPath: src.file, fqnFolders: [src.name], tags: [...src.tags, ...table.tags] };
+        const target: TestTarget = { uniqueId: id, testLabel: `source_${src.name}_${table.name}`, modelRef: { source: [src.name, table.name] }, patchPath: src.file, tags: [...src.tags, ...table.tags] };
         if (!sources.has(id)) {
           // a disabled source's tests are disabled; dbt says so at warning level (InvalidDisabledTargetInTestNode)
           const tests = ctx.disabledTestsOf(target, table);

@@ -37,6 +37,7 @@ models:
 
 describe('tag inheritance', () => {
   it("sources, tables and columns hand their tags to what is declared under them, as in dbt", () => {
+    // (a test's fqn is its properties file's folders, as dbt gives it: models/props.yml has none)
     const p = tempProject({ 'models/props.yml': PROPERTIES, 'models/m.sql': 'select 1 as id\n' }, { name: 'tags' });
     cleanups.push(p.remove);
     const ls = (selector: string) => {
@@ -44,9 +45,9 @@ describe('tag inheritance', () => {
       expect(r.code, r.stderr).toBe(0);
       return r.stdout.trim().split('\n').filter(Boolean).sort();
     };
-    expect(ls('tag:src_tag')).toEqual(['source:tags.raw.t1', 'tags.raw.not_null_source_raw_t1_id']);
-    expect(ls('tag:table_tag')).toEqual(['source:tags.raw.t1', 'tags.raw.not_null_source_raw_t1_id']);
-    expect(ls('tag:source_column_tag')).toEqual(['tags.raw.not_null_source_raw_t1_id']);
+    expect(ls('tag:src_tag')).toEqual(['source:tags.raw.t1', 'tags.not_null_source_raw_t1_id']);
+    expect(ls('tag:table_tag')).toEqual(['source:tags.raw.t1', 'tags.not_null_source_raw_t1_id']);
+    expect(ls('tag:source_column_tag')).toEqual(['tags.not_null_source_raw_t1_id']);
     expect(ls('tag:column_tag')).toEqual(['tags.not_null_m_id', 'tags.unique_m_id']);
     expect(ls('tag:own_tag')).toEqual(['tags.not_null_m_id']);
     expect(ls('tag:model_tag')).toEqual(['tags.m']);
