@@ -8,11 +8,14 @@ import { meetsThreshold, parseThreshold } from './test-config.js';
  * (default `count(*)`) over the failing rows, then `warn_if`/`error_if` thresholds and `severity`.
  */
 
+/** `warn_if` and `error_if` when not configured, spelled as dbt spells them. */
+const DEFAULT_THRESHOLD = '!= 0';
+
 /** The query that turns a test's failing-rows SQL into (failures, should_warn, should_error). */
 export function testVerdictSql(testSql: string, config: NodeConfig): string {
   const failCalc = (config.fail_calc) ?? 'count(*)';
-  const warnIf = (config.warn_if) ?? '!=0';
-  const errorIf = (config.error_if) ?? '!=0';
+  const warnIf = (config.warn_if) ?? DEFAULT_THRESHOLD;
+  const errorIf = (config.error_if) ?? DEFAULT_THRESHOLD;
   const limit = config['limit'] as number | undefined | null;
   return `select ${failCalc} as failures, (${failCalc}) ${norm(warnIf)} as should_warn, (${failCalc}) ${norm(errorIf)} as should_error\nfrom (\n${testSql}\n${limit !== undefined && limit !== null ? `limit ${Number(limit)}` : ''}\n) as dbt_internal_test`;
 }
@@ -33,17 +36,19 @@ export function testStatus(config: NodeConfig, row: { failures: unknown; should_
 
 /** The verdict for a failure count computed elsewhere (a batched scan), same rule as the SQL. */
 export function verdictFromCount(config: NodeConfig, failures: number): { failures: number; should_warn: boolean; should_error: boolean } {
-  const warnIf = parseThreshold(config['warn_if'] ?? '!=0') ?? { op: '!=', value: 0 };
-  const errorIf = parseThreshold(config['error_if'] ?? '!=0') ?? { op: '!=', value: 0 };
+  const warnIf = parseThreshold(config['warn_if'] ?? DEFAULT_THRESHOLD) ?? { op: '!=', value: 0 };
+  const errorIf = parseThreshold(config['error_if'] ?? DEFAULT_THRESHOLD) ?? { op: '!=', value: 0 };
   return { failures, should_warn: meetsThreshold(failures, warnIf), should_error: meetsThreshold(failures, errorIf) };
 }
 
-/** The human message of a test result: `Got 3 results, configured to fail if != 0`. */
-export function testMessage(config: NodeConfig, status: NodeStatus, failures: number, storedIn?: string): string {
+/**
+ * The human message of a test result, as dbt words it: `Got 3 results, configured to fail if != 0`
+ * (run_results.json writes null for a pass; where failing rows are stored is said apart, after it).
+ */
+export function testMessage(config: NodeConfig, status: NodeStatus, failures: number): string {
   if (status === 'pass') return 'PASS';
-  const cond = String(status === 'fail' ? config['error_if'] ?? '!=0' : config['warn_if'] ?? '!=0');
-  const base = `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? 'fail' : 'warn'} if ${cond}`;
-  return storedIn ? `${base}. See test failures: select * from ${storedIn}` : base;
+  const cond = String(status === 'fail' ? config['error_if'] ?? DEFAULT_THRESHOLD : config['warn_if'] ?? DEFAULT_THRESHOLD);
+  return `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? 'fail' : 'warn'} if ${cond}`;
 }
 
 export function failuresSchema(targetSchema: string, customSchema?: string): string {

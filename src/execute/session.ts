@@ -13,7 +13,7 @@ import type { ProjectGraph } from '../graph/index.js';
 import type { RegisteredMacro, TemplateEngine } from '../jinja/index.js';
 import { describeCsvError } from '../materializations/index.js';
 import type { ExecutableNode, Manifest } from '../manifest/types.js';
-import { relationName, type BmpEvent, type NodeResult, type NodeStatus, type NodeSummary } from '../report/index.js';
+import { inPackage, relationName, type BmpEvent, type NodeResult, type NodeStatus, type NodeSummary } from '../report/index.js';
 import { ArtifactWriter } from './artifact-writer.js';
 import { Compiler } from './compiler.js';
 import type { BeforeMaterializeHook, NodeRunner, PluginRun } from './plugin.js';
@@ -319,6 +319,7 @@ export class Session {
       materialized: String(node.config.materialized),
       relation: rel ? `${rel.schema}.${rel.identifier}` : undefined,
       path: node.path,
+      originalFilePath: inPackage(node, node.originalFilePath),
       meta: node.meta,
       relationParts: rel,
       relationName: rel ? relationName(rel) : undefined,

@@ -88,15 +88,28 @@ export function resultJson(r: NodeResult): Record<string, unknown> {
     timing: r.timing.map((t) => ({ name: t.name, started_at: t.startedAt, completed_at: t.completedAt })),
     thread_id: r.threadId,
     execution_time: r.executionTime,
-    adapter_response: { ...r.adapterResponse, rows_affected: r.rowsAffected ?? null },
-    message: r.message,
+    adapter_response: adapterResponse(r),
+    // dbt writes no message for a test that passed
+    message: r.status === 'pass' ? null : r.message,
     failures: r.failures ?? null,
     unique_id: r.uniqueId,
     compiled: r.compiledCode !== undefined ? true : r.compiledPath !== undefined ? true : null,
     compiled_code: r.compiledCode ?? null,
-    relation_name: r.relationName ?? null,
+    // a test that stores its failing rows names where (dbt's relation_name of a test)
+    relation_name: r.relationName ?? storedFailures(r) ?? null,
     batch_results: null,
   };
+}
+
+/** Where a data test stored its failing rows, if it did. */
+export function storedFailures(r: Pick<NodeResult, 'adapterResponse'>): string | undefined {
+  const v = r.adapterResponse['stored_failures'];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function adapterResponse(r: NodeResult): Record<string, unknown> {
+  const { stored_failures: _stored, ...rest } = r.adapterResponse;
+  return { ...rest, rows_affected: r.rowsAffected ?? null };
 }
 
 /**
@@ -168,7 +181,7 @@ export function sqlArtifactPath(targetDir: string, kind: 'compiled' | 'run', pro
   // a package's node goes under its package's name and its path in the package, as in dbt
   const pkg = node.packagePath === undefined ? projectName : node.packageName;
   if ('testMetadata' in node && node.testMetadata?.testType === 'generic') {
-    return `${targetDir}/${kind}/${pkg}/${inPackage(node, node.patchPath ?? node.originalFilePath)}/${testFileStem(node.name)}.sql`;
+    return `${targetDir}/${kind}/${pkg}/${inPackage(node, node.patchPath ?? node.originalFilePath)}/${node.path}`;
   }
   return `${targetDir}/${kind}/${pkg}/${inPackage(node, node.originalFilePath)}`;
 }

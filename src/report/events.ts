@@ -34,6 +34,8 @@ export interface NodeSummary {
   readonly relation?: string;
   /** Path relative to the resource folder (dbt's `node_path`). */
   readonly path?: string;
+  /** The file it is written in, relative to its package (dbt's `original_file_path`; a generic test's properties file). */
+  readonly originalFilePath?: string;
   readonly meta?: Readonly<Record<string, unknown>>;
   readonly relationParts?: { readonly database: string; readonly schema: string; readonly identifier: string };
   /** `"db"."schema"."identifier"`. */

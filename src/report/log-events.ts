@@ -6,6 +6,7 @@
  * Text lines, JSON lines and the log file all render these same events.
  */
 import type { BmpEvent, NodeResult, NodeSummary } from './events.js';
+import { storedFailures } from './artifacts.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -72,6 +73,8 @@ export const EVENT_CATALOGUE = {
   RunResultError: { code: 'Z024', level: 'error' },
   EndOfRunSummary: { code: 'Z030', level: 'info' },
   RunResultWarningMessage: { code: 'Z046', level: 'warn' },
+  SQLCompiledPath: { code: 'Z026', level: 'info' },
+  CheckNodeTestFailure: { code: 'Z027', level: 'info' },
   DebugCmdOut: { code: 'Z047', level: 'info' },
   DebugCmdResult: { code: 'Z048', level: 'info' },
   ListCmdOut: { code: 'Z049', level: 'info' },
@@ -253,17 +256,26 @@ function problemEvents(p: NodeResult, node: NodeSummary | undefined): LogEvent[]
   const name = p.uniqueId.split('.').slice(2).join('.');
   const where = p.compiledPath ? ` (${p.compiledPath})` : '';
   const info = () => (node ? nodeInfo(node, p.status) : { unique_id: p.uniqueId });
-  if (p.status === 'warn') {
-    return [
-      logEvent('RunResultWarning', `Warning in ${type} ${name}${where}`, () => ({ resource_type: type, node_name: name, path: p.compiledPath ?? '', node_info: info() }), { colored: (c) => c(33, `Warning in ${type} ${name}${where}`) }),
-      logEvent('RunResultWarningMessage', `  ${p.message}`, () => ({ msg: p.message, node_info: info() })),
+  if (p.status === 'warn' || p.status === 'fail') {
+    // as dbt lists a failed or warning test: its name and file, the message, where its compiled
+    // SQL is, and where it stored its failing rows (if it did)
+    const nodeName = node?.name ?? name;
+    const file = node?.originalFilePath ?? p.compiledPath ?? '';
+    const head = `${p.status === 'warn' ? 'Warning' : 'Failure'} in ${type} ${nodeName} (${file})`;
+    const out = [
+      p.status === 'warn'
+        ? logEvent('RunResultWarning', head, () => ({ resource_type: type, node_name: nodeName, path: file, node_info: info() }), { colored: (c) => c(33, head) })
+        : logEvent('RunResultFailure', head, () => ({ resource_type: type, node_name: nodeName, path: file, node_info: info() }), { colored: (c) => c(31, head) }),
+      p.status === 'warn' ? logEvent('RunResultWarningMessage', `  ${p.message}`, () => ({ msg: p.message, node_info: info() })) : logEvent('RunResultError', `  ${p.message}`, () => ({ msg: p.message, node_info: info() })),
     ];
-  }
-  if (p.status === 'fail') {
-    return [
-      logEvent('RunResultFailure', `Failure in ${type} ${name}${where}`, () => ({ resource_type: type, node_name: name, path: p.compiledPath ?? '', node_info: info() }), { colored: (c) => c(31, `Failure in ${type} ${name}${where}`) }),
-      logEvent('RunResultError', `  ${p.message}`, () => ({ msg: p.message, node_info: info() })),
-    ];
+    if (p.compiledPath) out.push(blank(), logEvent('SQLCompiledPath', `  compiled Code at ${p.compiledPath}`, () => ({ path: p.compiledPath, node_info: info() })));
+    const stored = storedFailures(p);
+    if (stored !== undefined) {
+      const query = `select * from ${stored}`;
+      const rule = '-'.repeat(query.length);
+      out.push(blank(), logEvent('CheckNodeTestFailure', `  See test failures:\n  ${rule}\n  ${query}\n  ${rule}`, () => ({ relation_name: stored, node_info: info() })));
+    }
+    return out;
   }
   const located = p.errorLocation ? ` (${p.errorLocation})` : where;
   const line = `${p.errorTitle ?? 'Error'} in ${type} ${name}${located}\n  ${p.message}`;

@@ -219,7 +219,7 @@ export async function runSingleTest(session: Session, node: SqlNode, compiled: C
     const row = rows[0] ?? { failures: 0, should_warn: false, should_error: false };
     const failures = Number(row.failures ?? 0);
     const status = testStatus(cfg, row);
-    return { status, message: testMessage(cfg, status, failures, storedIn), failures, adapterResponse: storedIn ? { stored_failures: storedIn } : {}, compiled };
+    return { status, message: testMessage(cfg, status, failures), failures, adapterResponse: storedIn ? { stored_failures: storedIn } : {}, compiled };
   } catch (err) {
     const missing = await missingColumn(session, node, conn);
     if (missing) return { status: 'error', message: missing, adapterResponse: {}, compiled };

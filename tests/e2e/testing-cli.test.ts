@@ -69,7 +69,8 @@ describe('bmp build and bmp test', () => {
     expect(r.stdout).toMatch(/FAIL accepted_values_stg_orders_status__placed__shipped__completed__returned \.+ \[FAIL 1 in/);
     expect(r.stdout).toMatch(/FAIL relationships_stg_orders_customer_id__customer_id__ref_stg_customers_ \.+ \[FAIL 1 in/);
     expect(r.stdout).toMatch(/SKIP .*customer_orders/);
-    expect(r.stdout).toMatch(/Failure in test unique_stg_orders_order_id\.\w+ \(target\/compiled\/shop\/models\/schema.yml\/unique_stg_orders_order_id\.sql\)\n.*Got 1 result, configured to fail if !=0/);
+    // as dbt lists it: name and properties file, the message, then where the compiled SQL is
+    expect(r.stdout).toMatch(/Failure in test unique_stg_orders_order_id \(models\/schema.yml\)\n.*  Got 1 result, configured to fail if != 0\n.*\n.*  compiled Code at target\/compiled\/shop\/models\/schema.yml\/unique_stg_orders_order_id\.sql\n/);
     const results = runResults(dir);
     for (const id of ['model.shop.customer_orders', 'model.shop.vip_customers', 'model.shop.order_log']) expect(byPrefix(results, id).status).toBe('skipped');
     expect(byPrefix(results, 'model.shop.customer_orders').message).toMatch(/^skipped because test '\w+' failed$/);
@@ -200,9 +201,9 @@ describe('bad input stops the command before anything runs (exit 2)', () => {
     const result = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).results.find((x: { unique_id: string }) => x.unique_id.startsWith('test.'));
     expect(result.unique_id).toMatch(new RegExp(`^test\\.lt\\.${full}\\.[0-9a-f]{10}$`));
     expect(result.status).toBe('pass');
-    // target/compiled/lt/models/schema.yml/<first 30 characters>_<md5 of the full name>.sql, as the manifest says
+    // target/compiled/lt/models/schema.yml/<the first 30 characters of test and model names>_<md5 of the full name>.sql, as the manifest says
     const compiledFiles = readdirSync(join(dir, 'target/compiled/lt/models/schema.yml'));
-    expect(compiledFiles).toEqual([expect.stringMatching(/^accepted_values_orders_status__[0-9a-f]{32}\.sql$/)]);
+    expect(compiledFiles).toEqual([expect.stringMatching(/^accepted_values_orders_[0-9a-f]{32}\.sql$/)]);
     const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
     expect(manifest.nodes[result.unique_id].compiled_path).toBe(`target/compiled/lt/models/schema.yml/${compiledFiles[0]}`);
   });

@@ -145,7 +145,7 @@ describe('built-in tests', () => {
       for (const model of ['bad', 'bad_single']) {
         const r = result(`${model}__${label}`);
         expect([model, label, r.status, r.failures]).toEqual([model, label, 'fail', failures]);
-        const message = `Got ${failures} result${failures === 1 ? '' : 's'}, configured to fail if !=0`;
+        const message = `Got ${failures} result${failures === 1 ? '' : 's'}, configured to fail if != 0`;
         expect(r.message.startsWith(message), r.message).toBe(true);
       }
     }
@@ -175,7 +175,7 @@ describe('test config', () => {
       ['sev_warn_error_if', 'warn', 7],
       ['sev_range', 'fail', 4],
     ]);
-    expect(result('sev_warn').message).toBe('Got 7 results, configured to warn if !=0');
+    expect(result('sev_warn').message).toBe('Got 7 results, configured to warn if != 0');
     expect(result('sev_fail').message).toBe('Got 7 results, configured to fail if >5');
   });
 
@@ -215,7 +215,9 @@ describe('test config', () => {
     expect(await project.query("select count(*) as n from duckdb_views() where schema_name = 'main_dbt_test__audit' and view_name = 'bad_single__not_null'")).toEqual([{ n: 1 }]);
     // not_null keeps the failing rows whole when they are stored, as dbt's (column_list = '*')
     expect(await project.query('select * from main_dbt_test__audit.bad_single__not_null')).toEqual([expect.objectContaining({ id: null, amount: 500, status: 'y' })]);
-    expect(result('bad_single__accepted_range').message).toBe('Got 2 results, configured to fail if !=0. See test failures: select * from "main_dbt_test__audit"."bad_single__accepted_range"');
+    // the message is dbt's; where the rows are is the result's relation_name (and a log line after the message)
+    expect(result('bad_single__accepted_range').message).toBe('Got 2 results, configured to fail if != 0');
+    expect(runResults.results.find((x: { unique_id: string }) => x.unique_id.startsWith('test.p.bad_single__accepted_range')).relation_name).toBe('"main_dbt_test__audit"."bad_single__accepted_range"');
     // tests without store_failures leave nothing behind
     expect(await project.query("select count(*) as n from duckdb_tables() where schema_name = 'main_dbt_test__audit'")).toEqual([{ n: 2 }]);
   });
