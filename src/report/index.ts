@@ -6,6 +6,7 @@ import { textReporter } from './text-reporter.js';
 export * from './events.js';
 export * from './artifacts.js';
 export { catalogJson } from './catalog-json.js';
+export { graphSummaryJson } from './graph-summary.js';
 export { manifestJson, writeManifestJson, manifestDicts, dbtNodes, macroTextByFile, dbtConfig, relationName, freshnessJson, type ManifestJsonOptions, type ManifestDicts, type ExtraResources } from './manifest-json.js';
 export { createLogger, type Logger, type LoggerOptions, type LineFormat, type LogTarget } from './logger.js';
 export { EVENT_CATALOGUE, LEVELS, logEvent, toLogEvents, nodeInfo, type LogEvent, type LogEventName, type LogLevel } from './log-events.js';

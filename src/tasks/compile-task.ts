@@ -6,7 +6,7 @@ import { nullSink } from '../report/index.js';
 import { inlineNode } from './inline-node.js';
 import { ensureTargetWritable } from './target-dir.js';
 import { defaultPlugins } from './plugins.js';
-import { deferFor, invocationFor, loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
+import { deferFor, invocationFor, loadProject, selectFor, writeGraphSummary, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
 
 export interface CompileOutcome {
   readonly compiled: ReadonlyMap<string, string>;
@@ -37,6 +37,7 @@ export async function compile(opts: CommonOptions & { readonly inlineSql?: strin
       await session.compile(node, session.conns[0]);
     }
     await writeManifest(project, session.invocationId, session.compiledSql, session.runStartedAt);
+    await writeGraphSummary(project, session.invocationId, false);
   } finally {
     await session.close();
   }

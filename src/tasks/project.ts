@@ -10,7 +10,7 @@ import { checkRelationCollisions, parseProject } from '../parse/index.js';
 import type { DeferTo } from '../compile/index.js';
 import { UsageError } from '../errors.js';
 import { loadState, type ProjectState } from './state.js';
-import { nullSink, writeManifestJson, type EventSink, type ManifestJsonOptions } from '../report/index.js';
+import { graphSummaryJson, nullSink, writeFileAtomic, writeManifestJson, type EventSink, type ManifestJsonOptions } from '../report/index.js';
 import { defaultPlugins } from './plugins.js';
 
 /** What `--resource-type` takes: dbt's resource types (those bmp has no nodes of select nothing), `all` and `default` (every type the command handles). */
@@ -170,6 +170,11 @@ export function manifestOptions(project: LoadedProject, invocationId: string, co
 /** `target/manifest.json` in dbt's manifest v12 layout. */
 export async function writeManifest(project: LoadedProject, invocationId: string, compiled?: ReadonlyMap<string, string>, invocationStartedAt?: string): Promise<void> {
   await writeManifestJson(join(project.targetDir, 'manifest.json'), project.manifest, manifestOptions(project, invocationId, compiled, invocationStartedAt));
+}
+
+/** `target/graph_summary.json`: the DAG's shape, with the test edges of `build`, as dbt writes it. */
+export async function writeGraphSummary(project: LoadedProject, invocationId: string, withTestEdges: boolean): Promise<void> {
+  await writeFileAtomic(join(project.targetDir, 'graph_summary.json'), graphSummaryJson(project.manifest, invocationId, withTestEdges));
 }
 
 /** Selected unique ids for a command, in topological order. */

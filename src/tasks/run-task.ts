@@ -11,7 +11,7 @@ import type { ExecutableNode, ResourceType } from '../manifest/types.js';
 import { batchedSink, nullSink, RunResultsWriter, type BatchedSink, type NodeResult } from '../report/index.js';
 import { defaultPlugins } from './plugins.js';
 import { ensureTargetWritable } from './target-dir.js';
-import { deferFor, invocationFor, loadProject, selectFor, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
+import { deferFor, invocationFor, loadProject, selectFor, writeGraphSummary, writeManifest, type CommonOptions, type LoadedProject } from './project.js';
 
 export type RunCommand = 'run' | 'build' | 'test' | 'seed' | 'snapshot';
 
@@ -228,6 +228,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: BatchedS
         emit.flush();
         await artifacts.attempt(join(project.targetDir, 'run_results.json'), () => writer.close());
         await artifacts.attempt(join(project.targetDir, 'manifest.json'), () => writeManifest(project, session.invocationId, session.compiledSql, session.runStartedAt));
+        await artifacts.attempt(join(project.targetDir, 'graph_summary.json'), () => writeGraphSummary(project, session.invocationId, command === 'build'));
       }),
     );
     emit.flush(); // (when the artifact step failed before its own flush)
