@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { quoteLiteral, UnitTestDatabase, type Connection } from '../adapters/duckdb/index.js';
 import { seedSelect } from '../materializations/index.js';
 import { compileNode, type CompileEnv, type CompiledNode } from '../compile/index.js';
+import { pyRepr } from '../config/index.js';
 import { CompileError, type ErrorLocation } from '../errors.js';
 import type { NodeRunner, Session } from '../execute/index.js';
 import { analyzeStatic } from '../jinja/index.js';
@@ -117,6 +118,13 @@ async function createInput(session: Session, db: UnitTestDatabase, userConn: Con
   const known = await knownColumns(session, db, userConn, input);
   const declared = new Map(Object.values(input.columns).filter((c) => c.data_type).map((c) => [c.name.toLowerCase(), c.data_type!]));
   if (data.kind === 'rows') {
+    // the input's columns are known (its relation, or its seed file): a given column it does not
+    // have is a mistake (a renamed or dropped column), refused as dbt refuses it
+    if (known.length) {
+      const have = new Set(known.map((c) => c.name.toLowerCase()));
+      const wrong = data.columns.find((c) => !have.has(c.toLowerCase()));
+      if (wrong !== undefined) throw new CompileError('BMP_UNIT_TEST_FIXTURE', `${label}: Invalid column name: '${wrong.toLowerCase()}' in unit test fixture for '${input.name}'. Accepted columns for '${input.name}' are: ${pyRepr(known.map((c) => c.name.toLowerCase()))}`, where);
+    }
     const columns = fixtureColumns(data, known, declared);
     if (!columns.length) {
       throw new CompileError('BMP_UNIT_TEST_FIXTURE', `${label}: no rows, and the columns of ${input.resourceType} '${input.name}' are unknown (it is not in the database)`, where, 'give at least one row, or rows as format: sql (select ... where false)');
@@ -172,10 +180,10 @@ async function compare(db: UnitTestDatabase, test: UnitTestNode, model: SqlNode,
   }
   const unknown = expectedNames.filter((n) => !byName.has(n.toLowerCase()));
   if (unknown.length) {
+    // an error, as dbt's fixture check makes it (not a failed comparison)
     return {
-      status: 'fail',
-      message: `unit test '${test.name}': expect names column${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => `'${u}'`).join(', ')} that model '${model.name}' does not return (it returns ${actualCols.map((c) => c.name).join(', ')})`,
-      failures: 1,
+      status: 'error',
+      message: `unit test '${test.name}': Invalid column name: '${unknown[0]!.toLowerCase()}' in unit test fixture for expected output. Accepted columns for expected output are: ${pyRepr(actualCols.map((c) => c.name.toLowerCase()))} (what model '${model.name}' returns)`,
       adapterResponse: {},
     };
   }
@@ -198,5 +206,6 @@ async function compare(db: UnitTestDatabase, test: UnitTestNode, model: SqlNode,
     `unit test '${test.name}' of model '${model.name}': actual differs from expected: ${summarizeDiff({ missing: missing.length, extra: extra.length })} ` +
     `(expected ${expectedCount} row${expectedCount === 1 ? '' : 's'}, got ${actualCount}; - expected but not returned, + returned but not expected)\n` +
     formatRowDiff(cols.map((c) => c.name), { missing, extra, matched });
-  return { status: 'fail', message, failures: missing.length + extra.length, adapterResponse: {} };
+  // dbt counts a failed unit test as one failure, however many rows differ (the diff says how many)
+  return { status: 'fail', message, failures: 1, adapterResponse: { rows_missing: missing.length, rows_extra: extra.length } };
 }

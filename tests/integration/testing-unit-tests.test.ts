@@ -148,6 +148,13 @@ unit_tests:
         rows: [{sku: a, price: 1}, {sku: b, price: 20}]
     expect:
       rows: []
+  - name: given_unknown_column
+    model: doubled
+    given:
+      - input: ref('raw_prices')
+        rows: [{sku: a, Cost: 1}]
+    expect:
+      rows: [{sku: a}]
   - name: fixture_error
     model: doubled
     given:
@@ -214,7 +221,8 @@ describe('unit tests', () => {
   it('print a diff of expected and actual rows when they differ', () => {
     const r = result('totals_fail');
     expect(r.status).toBe('fail');
-    expect(r.failures).toBe(3);
+    // one failure, as dbt counts a unit test; the differing rows are in the message
+    expect(r.failures).toBe(1);
     expect(r.message).toBe(
       [
         "unit test 'totals_fail' of model 'totals': actual differs from expected: 2 expected rows missing, 1 unexpected row (expected 3 rows, got 2; - expected but not returned, + returned but not expected)",
@@ -235,16 +243,19 @@ describe('unit tests', () => {
     expect(r.message.split('\n').slice(1)).toEqual(['     sku', '     ---', '  +  b']);
   });
 
-  it('fail when expect names a column the model does not return', () => {
+  it("an error (dbt's fixture check) when expect names a column the model does not return", () => {
     const r = result('totals_unknown_column');
-    expect(r.status).toBe('fail');
-    expect(r.message).toBe("unit test 'totals_unknown_column': expect names column 'revenue' that model 'totals' does not return (it returns id, n, total, big)");
+    expect(r.status).toBe('error');
+    expect(r.message).toBe("unit test 'totals_unknown_column': Invalid column name: 'revenue' in unit test fixture for expected output. Accepted columns for expected output are: ['id', 'n', 'total', 'big'] (what model 'totals' returns)");
   });
 
   it('report a model that fails on the given rows, or rows that do not fit, as errors', () => {
     const r = result('model_error');
     expect(r.status).toBe('error');
     expect(r.message).toMatch(/^unit test 'model_error': model 'stamped' failed on the given rows: Catalog Error: Scalar Function with name no_such_function does not exist/);
+    // a given column the input does not have (its seed file says which it has), refused as dbt does
+    const g = result('given_unknown_column');
+    expect([g.status, g.message]).toEqual(['error', "unit test 'given_unknown_column', given ref('raw_prices'): Invalid column name: 'cost' in unit test fixture for 'raw_prices'. Accepted columns for 'raw_prices' are: ['sku', 'price']"]);
     const f = result('fixture_error');
     expect(f.status).toBe('error');
     expect(f.message).toMatch(/^unit test 'fixture_error', given ref\('raw_prices'\): a row does not fit the column types \(sku VARCHAR, price DOUBLE\): Conversion Error: .*not-a-number/);
