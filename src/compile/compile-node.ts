@@ -258,14 +258,19 @@ class NodeRenderer {
 
   /**
    * A test's config with what its macros set by `config()` while rendering (dbt_utils' equality sets
-   * `fail_calc`): keys the project or properties already set keep their value, as in dbt.
+   * `fail_calc`, a test may set `severity=var('x')`): as in dbt, such a call overrides the defaults
+   * and the project's `tests:` configs, not what the test's properties entry sets (for a singular
+   * test, its own config() calls were read at parse).
    */
   testConfig(): NodeConfig {
     if (!this.configSetMemo) return this.node.config;
     const extra: Record<string, unknown> = {};
+    const node = this.node as SqlNode;
+    const fixed = node.testMetadata?.testType === 'generic' ? node.configFixed ?? [] : undefined;
     for (const [key, value] of Object.entries(this.configSetMemo)) {
       const k = key.replace(/-/g, '_');
-      if (value !== undefined && (this.node.config as Record<string, unknown>)[k] === undefined) extra[k] = value;
+      if (value === undefined) continue;
+      if (fixed ? !fixed.includes(k) : (this.node.config as Record<string, unknown>)[k] === undefined) extra[k] = value;
     }
     return Object.keys(extra).length ? Object.freeze({ ...this.node.config, ...extra }) : this.node.config;
   }

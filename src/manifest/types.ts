@@ -141,6 +141,13 @@ export interface SqlNode extends NodeBase {
   readonly attachedNode?: string;
   /** For generic tests: the column name tested, if any. */
   readonly columnName?: string;
+  /**
+   * For generic tests: the config keys its properties entry sets (and, for a package's test, the
+   * root project's `tests:`). A `config()` call its test macro makes while rendering overrides the
+   * test's other configs (defaults, the project's `tests:`), not these: dbt renders the entry's
+   * config after the macro.
+   */
+  readonly configFixed?: readonly string[];
   /** Model-level `constraints:` (enforced with `contract: {enforced: true}`). */
   readonly constraints?: readonly Constraint[];
   /** A versioned model's version (`versions:` in YAML) and its model's latest version. */

@@ -95,7 +95,9 @@ export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestD
   // (def.where is looked up in the YAML only when asked: not for a test without config)
   const inline = hasKeys(def.config) ? normalizeConfig(def.config, def.where, undefined, check) : {};
   const fromMacro = userMacro ? normalizeConfig(macroConfig(userMacro.block.text), def.where, undefined, check) : (BUILTIN_TEST_CONFIG[def.testName] ?? {});
-  const merged = mergeConfigs({ severity: 'error', store_failures: false }, ...folderConfigs(project.tests, fqn, 'test'), fromMacro, inline, ...(scope.rootTests ? folderConfigs(scope.rootTests, fqn, 'test') : []));
+  const rootLayers = scope.rootTests ? folderConfigs(scope.rootTests, fqn, 'test') : [];
+  const merged = mergeConfigs({ severity: 'error', store_failures: false }, ...folderConfigs(project.tests, fqn, 'test'), fromMacro, inline, ...rootLayers);
+  const configFixed = [...new Set([...Object.keys(inline), ...rootLayers.flatMap((l) => Object.keys(l))])];
   // a user-given `name:` is also the relation name of stored failures, as in dbt
   merged['alias'] = merged['alias'] ?? def.customName ?? alias;
   if (target.tags?.length) merged['tags'] = [...new Set([...target.tags, ...((merged['tags'] as string[] | undefined) ?? [])])];
@@ -139,6 +141,7 @@ export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestD
     testMetadata: { name: def.testName, namespace: def.namespace, kwargs: args, testType: 'generic' },
     attachedNode: target.uniqueId,
     columnName: typeof args['column_name'] === 'string' ? (args['column_name'] as string) : columnName,
+    ...(configFixed.length && { configFixed }),
   } satisfies SqlNode);
 }
 
