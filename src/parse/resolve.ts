@@ -44,7 +44,8 @@ export function resolveDependencies(
     if (id) return id;
     const where = locate(from, rawCode, `ref\\(\\s*['"]${escapeRe(pkg ?? name)}`);
     for (const kind of ['model', 'seed', 'snapshot']) {
-      for (const p of pkg ? [pkg] : [rootPackage, from.packageName]) {
+      // unqualified, a ref looks in every package (as it resolves): a model disabled in any of them is named
+      for (const p of pkg ? [pkg] : new Set([rootPackage, from.packageName, ...[...disabled].map((id) => id.split('.')[1]!)])) {
         if (disabled.has(`${kind}.${p}.${name}`)) {
           throw new CompileError('BMP_REF_DISABLED', `${describe(from)} depends on ${kind} '${p === rootPackage ? name : `${p}.${name}`}', which is disabled`, where);
         }

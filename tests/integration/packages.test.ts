@@ -242,6 +242,9 @@ describe('bad package layouts', () => {
       'models/m.sql': "select * from {{ ref('pk', 'pm') }}",
     });
     expect((await loadError(p)).message).toBe("model 'm' depends on model 'pk.pm', which is disabled");
+    // unqualified, the ref looks in every package: the disabled model is named too
+    p.write('models/m.sql', "select * from {{ ref('pm') }}");
+    expect((await loadError(p)).message).toBe("model 'm' depends on model 'pk.pm', which is disabled");
     p.write('models/m.sql', "select * from {{ ref('nopkg', 'pm') }}");
     const err = await loadError(p);
     expect([err.code, err.hint]).toEqual(['BMP_REF_UNDEFINED', "no installed package or project is named 'nopkg'"]);
