@@ -398,10 +398,19 @@ export function buildOrdering(project: LoadedProject, ids: readonly string[]): {
     }
   }
   if (testsOn.size) {
+    const selected = new Set(ids);
     for (const id of ids) {
       const node = manifest.nodes.get(id)!;
-      if (node.resourceType === 'test' || node.resourceType === 'unit_test') continue;
-      const upstream = ancestorsOf(graph, id);
+      if (node.resourceType === 'unit_test') continue;
+      // an ephemeral model is not run, so it cannot hold back the tests written on it: they wait
+      // for the tests of what the ephemeral model reads, as dbt's graph (without the ephemeral
+      // node, its edges kept) has them wait
+      let upstream: Set<string>;
+      if (node.resourceType === 'test') {
+        const ephemerals = node.dependsOn.nodes.filter((d) => !selected.has(d) && manifest.nodes.get(d)?.config.materialized === 'ephemeral');
+        if (!ephemerals.length) continue;
+        upstream = new Set(ephemerals.flatMap((e) => [...ancestorsOf(graph, e)]));
+      } else upstream = ancestorsOf(graph, id);
       const candidates = new Set<string>();
       for (const u of upstream) for (const t of testsOn.get(u) ?? []) candidates.add(t);
       for (const t of candidates) {
