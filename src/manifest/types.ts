@@ -195,6 +195,10 @@ export interface UnitTestNode extends NodeBase {
     readonly macros?: Readonly<Record<string, unknown>>;
     readonly env_vars?: Readonly<Record<string, unknown>>;
   };
+  /** Which versions of a versioned model it tests (`versions: {include}` / `{exclude}`; all by default). */
+  readonly versions?: { readonly include?: readonly string[]; readonly exclude?: readonly string[] };
+  /** The version of the model this copy of the unit test runs against (one copy per version, as in dbt). */
+  readonly version?: string;
   readonly dependsOn: DependsOn;
 }
 

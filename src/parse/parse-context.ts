@@ -340,6 +340,7 @@ export class ParseContext {
       given: ut.given.map((g) => ({ input: g.input.trim(), rows: rowsOf(g) })),
       expect: rowsOf(ut.expect),
       overrides: ut.overrides as UnitTestNode['overrides'],
+      ...(ut.versions && { versions: ut.versions }),
       dependsOn: { nodes: [], macros: [] },
     } satisfies UnitTestNode);
   }

@@ -99,6 +99,8 @@ export interface UnitTestPatch {
   readonly expect: { rows?: unknown; format?: string; fixture?: string };
   readonly overrides: Record<string, unknown>;
   readonly config: Record<string, unknown>;
+  /** `versions: {include: [...]}` or `{exclude: [...]}`: which versions of a versioned model it tests (all by default). */
+  readonly versions?: { readonly include?: readonly string[]; readonly exclude?: readonly string[] };
   readonly where: ErrorLocation;
 }
 
@@ -485,6 +487,21 @@ function unitTestPatch(ut: Record<string, unknown>, yaml: YamlFile, path: (strin
     expect,
     overrides: mapping(ut['overrides'], 'overrides', where),
     config: mapping(ut['config'], 'config', where),
+    ...unitTestVersions(ut['versions'], name, yaml, [...path, 'versions']),
     where,
   };
+}
+
+function unitTestVersions(v: unknown, name: string, yaml: YamlFile, path: (string | number)[]): { versions?: UnitTestPatch['versions'] } {
+  if (v === undefined || v === null) return {};
+  const m = mapping(v, 'versions', yaml.lazyLocate(path));
+  const list = (key: 'include' | 'exclude'): readonly string[] | undefined => {
+    const x = m[key];
+    if (x === undefined || x === null) return undefined;
+    if (!Array.isArray(x)) throw new ParseError('BMP_UNIT_TEST_INVALID', `unit test '${name}': versions: ${key} must be a list of versions`, yaml.lazyLocate([...path, key]));
+    return x.map((e) => String(e));
+  };
+  const include = list('include');
+  const exclude = list('exclude');
+  return { versions: { ...(include && { include }), ...(exclude && { exclude }) } };
 }

@@ -94,7 +94,7 @@ export function resolveDependencies(
     } else if (node.resourceType === 'unit_test') {
       // dbt (since #12251): the unit tests of a disabled model are disabled
       if (!refIndex.get(node.packageName)?.has(node.model) && disabled.has(`model.${node.packageName}.${node.model}`)) disabled.add(node.uniqueId);
-      else out.set(node.uniqueId, resolveUnitTest(node, nodes, refIndex, rootPackage, sourceLookup, resolveRef, resolveSource));
+      else for (const t of resolveUnitTest(node, nodes, refIndex, rootPackage, sourceLookup, resolveRef, resolveSource)) out.set(t.uniqueId, t);
     } else {
       const deps = new Set<string>();
       let ok = true;
@@ -127,13 +127,13 @@ function resolveUnitTest(
   sourceLookup: Parameters<typeof resolveSourceId>[0],
   resolveRef: (from: ExecutableNode, name: string, pkg?: string) => string,
   resolveSource: (from: ExecutableNode, s: string, t: string) => string,
-): UnitTestNode {
+): UnitTestNode[] {
   const modelId = refIndex.get(node.packageName)?.get(node.model);
   const where: ErrorLocation = { file: node.originalFilePath, nodeId: node.uniqueId };
   if (!modelId || !modelId.startsWith('model.')) {
     throw new CompileError('BMP_UNIT_TEST_MODEL', `unit test '${node.name}' tests model '${node.model}', which was not found`, where, didYouMeanOf(closeMatches(node.model, refIndex.get(node.packageName)?.keys() ?? []).slice(0, 1)));
   }
-  const model = nodes.get(modelId) as SqlNode;
+  const latest = nodes.get(modelId) as SqlNode;
   const given = new Set<string>();
   for (const g of node.given) {
     const call = analyzeStatic(`{{ ${g.input} }}`)?.segments.find((s) => typeof s !== 'string');
@@ -143,17 +143,54 @@ function resolveUnitTest(
     if (call.fn === 'ref') given.add(resolveRef(node, refKey(String(call.args[call.args.length - 1]), call.kwargs['v'] ?? call.kwargs['version']), call.args.length > 1 ? String(call.args[0]) : undefined));
     else if (call.fn === 'source') given.add(resolveSource(node, String(call.args[0]), String(call.args[1])));
   }
-  const needed = [
-    ...model.refs.map((r) => ({ id: resolveRefId(refIndex, rootPackage, model.packageName, refKey(r.name, r.version), r.package), label: `ref(${r.package ? `'${r.package}', ` : ''}'${r.name}'${r.version !== undefined ? `, v=${r.version}` : ''})` })),
-    ...model.sources.map(([s, t]) => ({ id: resolveSourceId(sourceLookup, model.packageName, s, t), label: `source('${s}', '${t}')` })),
-  ];
-  for (const n of needed) {
-    if (!n.id || !given.has(n.id)) {
-      throw new CompileError('BMP_UNIT_TEST_INPUT', `unit test '${node.name}' gives no rows for ${n.label}, an input of model '${node.model}'`, where, `add - input: ${n.label} under given:`);
+  // every ref() and source() of the model tested must be given rows
+  const checkInputs = (model: SqlNode) => {
+    const needed = [
+      ...model.refs.map((r) => ({ id: resolveRefId(refIndex, rootPackage, model.packageName, refKey(r.name, r.version), r.package), label: `ref(${r.package ? `'${r.package}', ` : ''}'${r.name}'${r.version !== undefined ? `, v=${r.version}` : ''})` })),
+      ...model.sources.map(([s, t]) => ({ id: resolveSourceId(sourceLookup, model.packageName, s, t), label: `source('${s}', '${t}')` })),
+    ];
+    for (const n of needed) {
+      if (!n.id || !given.has(n.id)) {
+        throw new CompileError('BMP_UNIT_TEST_INPUT', `unit test '${node.name}' gives no rows for ${n.label}, an input of model '${node.model}'`, where, `add - input: ${n.label} under given:`);
+      }
     }
-  }
+    checkIncrementalOverride(node, model, where);
+  };
+  const inputs = [...given];
   // `model` becomes the unique id (as UnitTestNode documents), so selection finds the model's unit tests
-  return Object.freeze({ ...node, model: modelId, dependsOn: { nodes: [modelId, ...given], macros: [] } });
+  if (latest.version === undefined) {
+    if (node.versions?.include || node.versions?.exclude) {
+      throw new CompileError('BMP_UNIT_TEST_INVALID', `unit test '${node.name}' should not have a versions include or exclude when referencing non-versioned model '${node.model}'`, where);
+    }
+    checkInputs(latest);
+    return [Object.freeze({ ...node, model: modelId, dependsOn: { nodes: [modelId, ...inputs], macros: [] } })];
+  }
+  // a versioned model: one unit test per version it tests (all by default), `<id>_v<version>`, as dbt makes them
+  const versions = [...nodes.values()].filter((n): n is SqlNode => n.resourceType === 'model' && n.packageName === latest.packageName && n.name === latest.name && n.version !== undefined);
+  const { include, exclude } = node.versions ?? {};
+  const tested = versions.filter((v) => (exclude ? !exclude.includes(v.version!) : include ? include.includes(v.version!) : true));
+  if (!tested.length) throw new CompileError('BMP_UNIT_TEST_MODEL', `unit test '${node.name}' referenced a version of '${node.model}' which was not found`, where, `its versions: ${versions.map((v) => v.version).join(', ')}`);
+  return tested.map((v) => {
+    checkInputs(v);
+    return Object.freeze({ ...node, uniqueId: `${node.uniqueId}_v${v.version}`, version: v.version, model: v.uniqueId, dependsOn: { nodes: [v.uniqueId, ...inputs], macros: [] } });
+  });
+}
+
+/**
+ * dbt's rules for the unit tests of an incremental model (one whose SQL calls is_incremental()):
+ * the test must say which way it runs (`overrides: macros: {is_incremental: true|false}`), and
+ * one that runs incrementally must give `this`.
+ * @throws CompileError BMP_UNIT_TEST_INVALID
+ */
+function checkIncrementalOverride(node: UnitTestNode, model: SqlNode, where: ErrorLocation): void {
+  if (!/\bis_incremental\s*\(/.test(model.rawCode)) return;
+  const override = node.overrides.macros?.['is_incremental'];
+  if (typeof override !== 'boolean') {
+    throw new CompileError('BMP_UNIT_TEST_INVALID', `Boolean override for 'is_incremental' must be provided for unit test '${node.name}' in model '${model.name}'`, where, 'add overrides: {macros: {is_incremental: false}} (or true, with - input: this under given:)');
+  }
+  if (override && !node.given.some((g) => g.input === 'this')) {
+    throw new CompileError('BMP_UNIT_TEST_INVALID', `Unit test '${node.name}' for incremental model '${model.name}' must have a 'this' input`, where, 'add - input: this under given: (the rows the model holds before the run)');
+  }
 }
 
 function describe(n: ExecutableNode): string {

@@ -350,8 +350,8 @@ class ManifestWriter {
       checksum: n.checksum,
       schema: model?.relation?.schema ?? null,
       created_at: this.createdAt,
-      versions: null,
-      version: null,
+      versions: n.versions ? { include: n.versions.include ?? null, exclude: n.versions.exclude ?? null } : null,
+      version: n.version ?? null,
     };
   }
 

@@ -111,6 +111,8 @@ unit_tests:
       rows: [{order_id: 2}, {order_id: 3}]
   - name: log_full
     model: order_log
+    overrides:
+      macros: {is_incremental: false}
     given:
       - input: source('shop', 'orders')
         rows:
