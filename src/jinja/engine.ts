@@ -359,10 +359,20 @@ export class TemplateEngine {
       saved.push([target, key, Object.getOwnPropertyDescriptor(target, key)]);
       Object.defineProperty(target, key, { value, configurable: true, enumerable: true, writable: true });
     };
+    const everywhere = new Set([...layers.view.values(), ...layers.own.values(), layers.global]);
     for (const [name, value] of Object.entries(overrides)) {
       const dot = name.lastIndexOf('.');
-      if (dot > 0) set(this.namespaceOf(name.slice(0, dot)), name.slice(dot + 1), value);
-      else for (const view of new Set([...layers.view.values(), ...layers.own.values(), layers.global])) set(view, name, value);
+      if (dot > 0) {
+        const [ns, key] = [name.slice(0, dot), name.slice(dot + 1)];
+        set(this.namespaceOf(ns), key, value);
+        // dbt: overriding dbt.x overrides x too
+        if (ns === GLOBAL_PACKAGE) for (const view of everywhere) set(view, key, value);
+      } else {
+        for (const view of everywhere) set(view, name, value);
+        // dbt: overriding x overrides dbt.x too, where dbt has one
+        const dbtNs = this.namespaceOf(GLOBAL_PACKAGE);
+        if (name in dbtNs) set(dbtNs, name, value);
+      }
     }
     try {
       return fn();

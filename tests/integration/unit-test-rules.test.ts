@@ -83,3 +83,13 @@ describe('unit tests of a versioned model', () => {
     expect((await loadError(p)).message).toBe("unit test 'plain' should not have a versions include or exclude when referencing non-versioned model 'src'");
   });
 });
+
+describe('macro overrides', () => {
+  it('an override of current_timestamp covers dbt.current_timestamp, and one of dbt.current_timestamp the bare name, as in dbt', async () => {
+    const test = (key: string) => `unit_tests:\n  - name: t\n    model: stamped\n    overrides:\n      macros: {${key}: "timestamp '2030-01-02 03:04:05'"}\n    given: []\n    expect:\n      rows: [{a: '2030-01-02 03:04:05', b: '2030-01-02 03:04:05'}]\n`;
+    p = tempProject({ 'models/stamped.sql': 'select {{ current_timestamp() }} as a, {{ dbt.current_timestamp() }} as b', 'models/u.yml': test('current_timestamp') });
+    expect((await p.run('test', { select: ['test_type:unit'] })).results.map((r) => [r.status, r.message])).toEqual([['pass', 'PASS']]);
+    p.write('models/u.yml', test('dbt.current_timestamp'));
+    expect((await p.run('test', { select: ['test_type:unit'] })).results.map((r) => [r.status, r.message])).toEqual([['pass', 'PASS']]);
+  });
+});
