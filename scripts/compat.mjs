@@ -106,7 +106,7 @@ const EXPLAINED = [
   },
   {
     id: /^test\.dbt_utils_integration_tests\.assert_equal_test_width_bucket_actual__expected\./,
-    message: /^Got 1 result, configured to fail if !=0$/,
+    message: /^Got 1 result, configured to fail if != 0$/,
     why: "the seed's `min_value`/`max_value` are `float` (4 bytes in DuckDB): DuckDB casts the FLOAT bucket width 100000 to `numeric(28,6)` as 99999.997952, so `mod(400000, width)` is not 0 and the amount on a bucket edge lands one bucket low (with 8-byte floats, as in Postgres, the same SQL gives the expected bucket; dbt-duckdb's `type_numeric` is the same `numeric(28,6)`)",
   },
 ];

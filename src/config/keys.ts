@@ -174,8 +174,9 @@ export const NODE_CONFIG_KEYS: Readonly<Record<string, boolean>> = {
   target_schema: true,
   target_database: false,
   contract: true,
+  // descriptions as comments (dbt-duckdb's)
+  persist_docs: true,
   // accepted from dbt, not acted on
-  persist_docs: false,
   grants: false,
   group: false,
   access: false,

@@ -9,6 +9,7 @@ import { MATERIALIZATIONS, materializationFor } from '../materializations/index.
 import type { SqlNode } from '../manifest/types.js';
 import type { NodeRunner } from './plugin.js';
 import { enforceContract, enforcesContract } from './contract.js';
+import { persistDocs } from './persist-docs.js';
 import type { Session } from './session.js';
 
 /** Models, seeds and snapshots: compile, hooks, materialize, remember the relation. */
@@ -60,6 +61,8 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
   }));
   const kind = result.kind ?? (cfg.materialized === 'view' ? 'view' : 'table');
   session.catalog.markBuilt(rel.database, rel.schema, rel.identifier, kind);
+  // descriptions as comments, once the relation is there (dbt-duckdb's persist_docs)
+  if (cfg['persist_docs']) await persistDocs(session, conn, node, rel, kind === 'view' ? 'view' : 'table');
   // target/run/ holds what ran (the DDL/DML), as in dbt
   const afterward = () => session.artifacts.ran(node, statements);
   // message and row count are read when the result is made (a table reads its count from DuckDB's

@@ -94,11 +94,30 @@ create or replace {% if temporary %}temporary {% endif %}table {{ relation }} as
 {#- SQL run just before the node's own statement: {% call set_sql_header(config) %}...{% endcall %} -#}
 {% macro set_sql_header(config) -%}{{ config.set('sql_header', caller()) }}{%- endmacro %}
 
-{#- what dbt's own materializations call around the build: DuckDB has no grants, and bmp writes no
-    comments (persist_docs), so these do nothing; on_schema_change is checked as dbt checks it -#}
+{#- what dbt's own materializations call around the build: DuckDB has no grants, so those do
+    nothing; persist_docs writes the descriptions as comments, as bmp's own materializations do
+    (the relation's, and those of the columns it has); on_schema_change is checked as dbt checks it -#}
 {% macro apply_grants(relation, grant_config, should_revoke=false) %}{% endmacro %}
 {% macro should_revoke(existing_relation, full_refresh_mode=true) %}{{ return(false) }}{% endmacro %}
-{% macro persist_docs(relation, model, for_relation=true, for_columns=true) %}{% endmacro %}
+{% macro persist_docs(relation, model, for_relation=true, for_columns=true) %}
+{%- if for_relation and config.persist_relation_docs() and model.description -%}
+{%- do run_query(alter_relation_comment(relation, model.description)) -%}
+{%- endif -%}
+{%- if for_columns and config.persist_column_docs() and model.columns -%}
+{%- set statements = alter_column_comment(relation, model.columns) -%}
+{%- if statements | trim -%}{%- do run_query(statements) -%}{%- endif -%}
+{%- endif -%}
+{% endmacro %}
+{% macro alter_relation_comment(relation, relation_comment) -%}
+comment on {{ 'view' if relation.type == 'view' else 'table' }} {{ relation }} is '{{ relation_comment | replace("'", "''") }}'
+{%- endmacro %}
+{% macro alter_column_comment(relation, column_dict) -%}
+{%- set built = {} -%}
+{%- for c in adapter.get_columns_in_relation(relation) -%}{%- do built.update({c.name | lower: c.name}) -%}{%- endfor -%}
+{%- for name, column in column_dict.items() if (name | lower) in built %}
+comment on column {{ relation }}.{{ adapter.quote(built[name | lower]) }} is '{{ (column.description or '') | replace("'", "''") }}';
+{%- endfor -%}
+{%- endmacro %}
 {% macro incremental_validate_on_schema_change(on_schema_change, default='ignore') -%}
 {%- if on_schema_change not in ['sync_all_columns', 'append_new_columns', 'fail', 'ignore'] -%}
 {%- do log('Invalid value for on_schema_change (' ~ on_schema_change ~ ') specified. Setting default value of ' ~ default ~ '.', info=true) -%}
