@@ -6,7 +6,7 @@ import { installBuiltins } from './builtins.js';
 import { installJinjaFilters } from './filters.js';
 import { GLOBAL_PACKAGE, MacroRegistry, type MacroSource, type RegisteredMacro } from './macro-registry.js';
 import { suspensionIn } from './suspend.js';
-import { createPyRuntime, macroTraceOf, markTemplateCallable, type PyRuntime } from './python/runtime.js';
+import { copyMacroInfo, createPyRuntime, macroTraceOf, markTemplateCallable, type PyRuntime } from './python/runtime.js';
 import { makeJinjaSyntax, type JinjaSyntax, type NunjucksModule } from './syntax/index.js';
 import { installJinjaTests } from './tests.js';
 
@@ -293,6 +293,7 @@ export class TemplateEngine {
       }
     };
     markTemplateCallable(fn, m.block.name);
+    copyMacroInfo(raw, fn);
     this.compiledMacros.set(m, fn);
     return fn;
   }

@@ -46,6 +46,13 @@ describe('macros from macro files', () => {
     expect((seen[1] as Record<string, unknown>)['k']).toBe(1);
   });
 
+  it("answer Jinja2's macro attributes (name, arguments, catch_kwargs, catch_varargs, caller); a JavaScript-only one is undefined, not an error", () => {
+    const e = engineWith({ 'macros/a.sql': "{% macro adder(a, b=2) %}{{ a + b }}{% endmacro %}\n{% macro wrap() %}{{ caller() }}{{ kwargs }}{% endmacro %}" });
+    expect(e.render({ file: 'm.sql', source: '{{ adder.name }} {{ adder.arguments }} {{ adder.catch_kwargs }} {{ adder.catch_varargs }} {{ adder.caller }}' }, {})).toBe("adder ('a', 'b') False False False");
+    expect(e.render({ file: 'm.sql', source: '{{ wrap.caller }} {{ wrap.catch_kwargs }} {{ wrap.arguments }}' }, {})).toBe('True True ()');
+    expect(e.render({ file: 'm.sql', source: '{{ adder.callee is defined }}' }, {})).toBe('False');
+  });
+
   it('return() gives the macro a value of any type', () => {
     const e = engineWith({ 'macros/r.sql': "{% macro cols() %}{{ return(['a', 'b']) }}{% endmacro %}" });
     expect(e.render({ file: 'm.sql', source: '{{ cols() }} {{ cols()|length }}' }, {})).toBe("['a', 'b'] 2");

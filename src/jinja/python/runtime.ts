@@ -175,7 +175,10 @@ export function createPyRuntime(): PyRuntime {
       case 'boolean':
         return numberAttr(obj, name);
       case 'function': {
-        if (name.startsWith('_') || !(name in obj)) return undefined;
+        const attr = macroAttribute(obj, name);
+        if (attr) return attr.value;
+        // (a strict function's `arguments`/`caller` throw when read: they are not template values)
+        if (name.startsWith('_') || name === 'arguments' || name === 'caller' || name === 'callee' || !(name in obj)) return undefined;
         const v = (obj as unknown as Record<string, unknown>)[name];
         return v === FUNCTION_PROTO[name] ? undefined : bindIfFunction(obj, v);
       }
@@ -443,7 +446,23 @@ function makeMacro(name: string, params: readonly string[], catchVarargs: boolea
     values[n + 2] = caller;
     return body.apply(this, values);
   };
+  Object.defineProperty(macro, MACRO_INFO, { value: { name, arguments: tuple([...params]), catch_kwargs: catchKwargs, catch_varargs: catchVarargs, caller: usesCaller } });
   return markTemplateCallable(macro, name);
+}
+
+/** What Jinja2 tells of a macro object (`m.name`, `m.arguments`, `m.catch_kwargs`, ...). */
+const MACRO_INFO: unique symbol = Symbol.for('bmp.py.macroInfo');
+
+/** A macro's Jinja2 attribute, if `fn` is (or wraps) a template macro and `name` is one. */
+export function macroAttribute(fn: unknown, name: string): { value: unknown } | undefined {
+  const info = (fn as { [MACRO_INFO]?: Record<string, unknown> } | null)?.[MACRO_INFO];
+  return info && Object.hasOwn(info, name) ? { value: info[name] } : undefined;
+}
+
+/** Attaches the Jinja2 attributes of `macro` to a function standing for it (a dispatching wrapper). */
+export function copyMacroInfo(from: unknown, to: object): void {
+  const info = (from as { [MACRO_INFO]?: unknown } | null)?.[MACRO_INFO];
+  if (info) Object.defineProperty(to, MACRO_INFO, { value: info, configurable: true });
 }
 
 export { str, truthy };
