@@ -24,6 +24,7 @@ export { parseCliVars, resolveVar, projectVars, type VarLookup, type VarRender, 
 export type { ProjectConfig, TargetConfig, DispatchEntry };
 export { GLOBAL_NAMESPACE } from './packages.js';
 export type { LlmConfig } from './profile.js';
+export { profilesDirOf } from './profile.js';
 
 export interface LoadOptions {
   readonly projectDir?: string;

@@ -55,15 +55,26 @@ export interface ProfileOptions {
   readonly yamlSyntax: YamlTemplateSyntax;
 }
 
+/** Where profiles.yml is looked for, in order: --profiles-dir alone, else the environment, the project folder, ~/.bmp, ~/.dbt. */
+function profilesDirCandidates(opts: { readonly profilesDir?: string; readonly projectDir: string }): string[] {
+  return opts.profilesDir
+    ? [resolve(opts.profilesDir)]
+    : [process.env['BMP_PROFILES_DIR'], process.env['DBT_PROFILES_DIR'], opts.projectDir, join(homedir(), '.bmp'), join(homedir(), '.dbt')].filter((d): d is string => !!d);
+}
+
+/** The folder profiles.yml is read from (the first candidate holding one), else the one dbt would use (~/.dbt). */
+export function profilesDirOf(opts: { readonly profilesDir?: string; readonly projectDir: string }): string {
+  const dirs = profilesDirCandidates(opts);
+  return dirs.find((d) => existsSync(join(d, 'profiles.yml'))) ?? (opts.profilesDir ? dirs[0]! : join(homedir(), '.dbt'));
+}
+
 /**
  * Finds profiles.yml (--profiles-dir, then the project folder, then ~/.bmp and ~/.dbt) and returns the
  * selected target with every relative path resolved against the project folder.
  * @throws ConfigError BMP_PROFILE_NOT_FOUND, BMP_TARGET_NOT_FOUND, BMP_PROFILE_INVALID
  */
 export async function loadTarget(opts: ProfileOptions, warnings: ConfigWarning[]): Promise<TargetConfig> {
-  const dirs = opts.profilesDir
-    ? [resolve(opts.profilesDir)]
-    : [process.env['BMP_PROFILES_DIR'], process.env['DBT_PROFILES_DIR'], opts.projectDir, join(homedir(), '.bmp'), join(homedir(), '.dbt')].filter((d): d is string => !!d);
+  const dirs = profilesDirCandidates(opts);
   const dir = dirs.find((d) => existsSync(join(d, 'profiles.yml')));
   if (!dir) {
     throw new ConfigError('BMP_PROFILE_NOT_FOUND', `no profiles.yml found (looked in ${dirs.join(', ')})`, {}, 'create profiles.yml in the project folder or pass --profiles-dir');

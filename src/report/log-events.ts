@@ -76,6 +76,7 @@ export const EVENT_CATALOGUE = {
   SQLCompiledPath: { code: 'Z026', level: 'info' },
   CheckNodeTestFailure: { code: 'Z027', level: 'info' },
   DebugCmdOut: { code: 'Z047', level: 'info' },
+  OpenCommand: { code: 'Z016', level: 'info' },
   DebugCmdResult: { code: 'Z048', level: 'info' },
   ListCmdOut: { code: 'Z049', level: 'info' },
   Note: { code: 'Z050', level: 'info' },

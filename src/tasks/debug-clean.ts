@@ -1,11 +1,22 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Database } from '../adapters/duckdb/index.js';
-import { loadConfig, type ConfigOptions } from '../config/index.js';
+import { loadConfig, profilesDirOf, type ConfigOptions } from '../config/index.js';
 import { jinjaYamlSyntax } from '../jinja/index.js';
 
 export interface DebugReport {
   readonly lines: readonly string[];
   readonly ok: boolean;
+}
+
+/**
+ * `debug --config-dir`: where profiles.yml is read from, as dbt says it (its OpenCommand), without
+ * loading the project.
+ */
+export function configDir(opts: Pick<ConfigOptions, 'projectDir' | 'profilesDir'> = {}): string {
+  const dir = profilesDirOf({ profilesDir: opts.profilesDir, projectDir: resolve(opts.projectDir ?? '.') });
+  const open = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'start' : 'xdg-open';
+  return `To view your profiles.yml file, run:\n\n${open} ${dir}`;
 }
 
 /** `bmp debug`: project, profile and connection checks, one line each. */

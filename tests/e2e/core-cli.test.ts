@@ -203,6 +203,9 @@ describe('bmp CLI on a real DuckDB file', () => {
     const d = bmp(['debug', '--project-dir', dir]);
     expect(d.code).toBe(0);
     expect(d.stdout).toMatch(/connection: OK \(DuckDB v1\./);
+    // --config-dir: where profiles.yml is read from (the project folder here), and nothing else, as dbt says it
+    const c = bmp(['debug', '--config-dir', '--project-dir', dir]);
+    expect([c.code, c.stdout.trim()]).toEqual([0, `To view your profiles.yml file, run:\n\nxdg-open ${dir}`]);
     expect(bmp(['clean', '--project-dir', dir]).code).toBe(0);
     expect(existsSync(join(dir, 'target'))).toBe(false);
     expect(existsSync(join(dir, 'basic.duckdb'))).toBe(true);

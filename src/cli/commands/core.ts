@@ -116,7 +116,13 @@ export const coreCommands: CommandRegistrar = (program, ctx, h) => {
     .option('--project-dir <dir>', 'project folder')
     .option('--profiles-dir <dir>', 'profiles folder')
     .option('-t, --target <name>', 'target')
-    .action(async (o: Opts) => {
+    .option('--config-dir', 'print where profiles.yml is read from, and exit')
+    .action(async (o: Opts & { configDir?: boolean }) => {
+      if (o.configDir) {
+        const { configDir } = await import('../../tasks/index.js');
+        ctx.output('OpenCommand', configDir({ projectDir: o.projectDir, profilesDir: o.profilesDir }));
+        return;
+      }
       const { debug } = await import('../../tasks/index.js');
       const r = await debug({ projectDir: o.projectDir, profilesDir: o.profilesDir, target: o.target });
       for (const l of r.lines) ctx.output('DebugCmdOut', l);
