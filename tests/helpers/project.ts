@@ -8,6 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BmpError } from '../../src/errors.js';
 import type { NodeResult } from '../../src/report/index.js';
 import type { RunCommand, RunOptions } from '../../src/tasks/index.js';
 
@@ -137,4 +138,17 @@ export async function query(dbPath: string, sql: string): Promise<Record<string,
   } finally {
     inst.closeSync();
   }
+}
+
+/** The error loading the project fails with (its parse, its graph): the test fails if it loads. */
+export async function loadError(project: TempProject): Promise<BmpError> {
+  const { BmpError } = await import('../../src/errors.js');
+  const { loadProject } = await import('../../src/tasks/index.js');
+  try {
+    await loadProject({ projectDir: project.dir });
+  } catch (err) {
+    if (err instanceof BmpError) return err;
+    throw err;
+  }
+  throw new Error('expected the project to fail to load');
 }

@@ -3,9 +3,8 @@
  * names, a package's macros), var precedence, and the errors a broken package layout gives.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { BmpError } from '../../src/errors.js';
 import { loadProject } from '../../src/tasks/index.js';
-import { tempProject, type TempProject } from '../helpers/project.js';
+import { loadError, tempProject, type TempProject } from '../helpers/project.js';
 
 const PKG = (name: string, extra = '') => `name: ${name}\nversion: 1.0.0\nconfig-version: 2\n${extra}`;
 
@@ -15,15 +14,6 @@ afterEach(() => {
   p = undefined;
 });
 
-async function loadError(project: TempProject): Promise<BmpError> {
-  try {
-    await loadProject({ projectDir: project.dir });
-  } catch (err) {
-    if (err instanceof BmpError) return err;
-    throw err;
-  }
-  throw new Error('expected the project to fail to load');
-}
 
 describe('vars across packages', () => {
   it('--vars, then the root scoped to the package, the root global, the package scoped, the package global', async () => {

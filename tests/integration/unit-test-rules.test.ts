@@ -4,9 +4,7 @@
  * (`<id>_v<version>`), narrowed by `versions: include/exclude`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { BmpError } from '../../src/errors.js';
-import { loadProject } from '../../src/tasks/index.js';
-import { tempProject, type TempProject } from '../helpers/project.js';
+import { loadError, tempProject, type TempProject } from '../helpers/project.js';
 
 let p: TempProject | undefined;
 afterEach(() => {
@@ -14,15 +12,6 @@ afterEach(() => {
   p = undefined;
 });
 
-async function loadError(project: TempProject): Promise<BmpError> {
-  try {
-    await loadProject({ projectDir: project.dir });
-  } catch (err) {
-    if (err instanceof BmpError) return err;
-    throw err;
-  }
-  throw new Error('expected the project to fail to load');
-}
 
 const INCREMENTAL = "{{ config(materialized='incremental') }}\nselect id from {{ ref('src') }}\n{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}";
 const unitTest = (extra: string) => `unit_tests:\n  - name: t\n    model: inc\n${extra}    given:\n      - input: ref('src')\n        rows: [{id: 1}]\n    expect:\n      rows: [{id: 1}]\n`;
