@@ -102,9 +102,10 @@ export function addBatches(d: Date, size: BatchSize, n = 1): Date {
   }
 }
 
+/** dbt's `model.batch.id`: the batch's start as `2024`, `202409`, `20240917` or `20240917T16` (hourly). */
 function batchId(d: Date, size: BatchSize): string {
   const ymd = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
-  return size === 'year' ? ymd.slice(0, 4) : size === 'month' ? ymd.slice(0, 6) : size === 'day' ? ymd : `${ymd}${pad(d.getUTCHours())}`;
+  return size === 'year' ? ymd.slice(0, 4) : size === 'month' ? ymd.slice(0, 6) : size === 'day' ? ymd : `${ymd}T${pad(d.getUTCHours())}`;
 }
 
 /**

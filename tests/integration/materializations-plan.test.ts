@@ -397,8 +397,10 @@ describe('microbatch planning', () => {
 
   it('hour and month batches', () => {
     const h = planMicrobatch({ begin: d('2024-01-01 22:30'), batchSize: 'hour', lookback: 0, now: d('2024-01-02 01:10'), done: [], full: true });
-    expect(h.map((b) => b.id)).toEqual(['2024010122', '2024010123', '2024010200', '2024010201']);
+    // dbt's batch ids: %Y%m%dT%H hourly, %Y%m monthly
+    expect(h.map((b) => b.id)).toEqual(['20240101T22', '20240101T23', '20240102T00', '20240102T01']);
     const m = planMicrobatch({ begin: d('2023-12-15'), batchSize: 'month', lookback: 0, now: d('2024-02-10'), done: [], full: true });
+    expect(m.map((b) => b.id)).toEqual(['202312', '202401', '202402']);
     expect(m.map((b) => `${b.start}..${b.end}`)).toEqual(['2023-12-01 00:00:00..2024-01-01 00:00:00', '2024-01-01 00:00:00..2024-02-01 00:00:00', '2024-02-01 00:00:00..2024-03-01 00:00:00']);
   });
 
