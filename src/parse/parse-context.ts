@@ -97,15 +97,14 @@ export class ParseContext {
     const configType = resourceType === 'analysis' ? 'model' : resourceType;
     const check = this.check(configType);
     const patchConfig = patch ? normalizeConfig(patch.config, patch.where, patch.configWhere, check) : undefined;
-    // a version's relation is <name>_v<version> unless configured otherwise, as in dbt
-    // (dbt: a dotted version's relation is <name>_v1_5)
-    const versionConfig = version ? { alias: `${name}_v${version.v.replaceAll('.', '_')}`, ...normalizeConfig(version.config, patch?.where ?? { file: f.path }, undefined, check) } : undefined;
+    // (a version's relation is <name>_v<version> unless an alias is configured: relationFor)
+    const versionConfig = version ? normalizeConfig(version.config, patch?.where ?? { file: f.path }, undefined, check) : undefined;
     const preConfig = mergeConfigs(...this.ownLayers(section, fqn, configType), patchConfig, versionConfig);
     // the root project's own nodes take no second layer of its configs (nothing to merge: read only)
     const rootConfig = this.isRoot ? NO_CONFIG : mergeConfigs(...this.rootLayers(section, fqn, configType));
     // `this` and `model` while capturing: only a template that renders (not the static fast path) needs them
     const rendering = () => ({
-      provisional: this.relationFor(resourceType, name, finalizeConfig(mergeConfigs(preConfig, rootConfig), defaultMaterialized)),
+      provisional: this.relationFor(resourceType, name, finalizeConfig(mergeConfigs(preConfig, rootConfig), defaultMaterialized), version?.v),
       model: { unique_id: uniqueId, name, resource_type: resourceType, package_name: pkg, original_file_path: f.path, path: f.relativeToRoot, fqn, config: preConfig, raw_code: rawCode, language: 'sql' },
       preConfig: mergeConfigs(preConfig),
     });
@@ -119,7 +118,7 @@ export class ParseContext {
     if (patch && Object.keys(patch.meta).length) merged['meta'] = mergedMeta(patch.meta, (merged['meta'] as Record<string, unknown> | undefined) ?? {});
     const config = finalizeConfig(merged, defaultMaterialized);
     if (resourceType === 'model' && config.enabled) checkStrategyConfig(config, where);
-    const relation = resourceType === 'test' || resourceType === 'analysis' || config.materialized === 'ephemeral' ? undefined : this.relationFor(resourceType, name, config);
+    const relation = resourceType === 'test' || resourceType === 'analysis' || config.materialized === 'ephemeral' ? undefined : this.relationFor(resourceType, name, config, version?.v);
     // bmp builds in the target's database (its transactions, catalog reads and bookkeeping are
     // there): a node configured into another one is refused rather than written elsewhere
     const database = config.database;
@@ -349,10 +348,10 @@ export class ParseContext {
    * dbt's generate_schema_name / generate_alias_name: the root project's macro, else the node's
    * package's, else dbt's default (computed here without rendering anything).
    */
-  relationFor(resourceType: ResourceType, name: string, config: NodeConfig): Relation {
+  relationFor(resourceType: ResourceType, name: string, config: NodeConfig, version?: string): Relation {
     const target = this.cfg.target;
     const custom = config.schema;
-    const node = { name, resource_type: resourceType, config, package_name: this.project.name };
+    const node = { name, resource_type: resourceType, config, package_name: this.project.name, ...(version !== undefined && { version }) };
     let schema: string;
     const registry = this.engine.registry;
     const schemaMacro = registry.resolve('generate_schema_name', this.project.name);
@@ -361,7 +360,9 @@ export class ParseContext {
     } else schema = custom ? `${target.schema}_${custom.trim()}` : target.schema;
     // dbt's legacy snapshot config: target_schema is the schema, verbatim
     if (resourceType === 'snapshot' && typeof config['target_schema'] === 'string' && config['target_schema']) schema = config['target_schema'];
-    let identifier = config.alias ?? name;
+    // dbt's default: the configured alias, else the name (a version's: <name>_v<version>, dots as _);
+    // a project's own generate_alias_name gets no alias for a version without one, and the version
+    let identifier = config.alias ?? (version !== undefined ? `${name}_v${version.replaceAll('.', '_')}` : name);
     const aliasMacro = registry.resolve('generate_alias_name', this.project.name);
     if (aliasMacro && !this.isGlobalDefault(aliasMacro)) {
       identifier = String(this.engine.callMacro(aliasMacro, [config.alias ?? null, node], undefined, this.macroGlobals(), this.project.name)).trim();

@@ -100,6 +100,16 @@ models:
     expect(await query(p.db, `select view_name from duckdb_views() where view_name like 'dim%' order by 1`)).toEqual([{ view_name: 'dim_v1' }, { view_name: 'dim_v1_5' }, { view_name: 'dim_v2' }]);
   });
 
+  it("a project's generate_alias_name gets no alias for a version without one, and the node's version, as dbt calls it", async () => {
+    const p = project(VERSIONS, {
+      'macros/alias.sql': "{% macro generate_alias_name(custom_alias_name=none, node=none) -%}{%- if custom_alias_name -%}{{ custom_alias_name }}{%- elif node.version -%}{{ node.name }}_version_{{ node.version }}{%- else -%}{{ node.name }}{%- endif -%}{%- endmacro %}",
+    });
+    const r = bmp(['run', '--project-dir', p.dir]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(await query(p.db, `select view_name from duckdb_views() where view_name like 'dim%' order by 1`)).toEqual([{ view_name: 'dim_version_1' }, { view_name: 'dim_version_2' }]);
+    expect(await query(p.db, 'select latest, one from main.reader')).toEqual([{ latest: 'v2', one: 'v1' }]);
+  });
+
   it('a version without its file, a latest_version that is no version, and an unknown version are located errors', () => {
     const missing = project(VERSIONS.replace('      - v: 2\n', '      - v: 2\n      - v: 3\n'));
     const r = bmp(['run', '--project-dir', missing.dir]);
