@@ -359,7 +359,8 @@ export function contains(container: unknown, item: unknown): boolean {
     return false;
   }
   if (container instanceof Set) return setHas(container, item);
-  if (container === undefined) throw undefinedError(undefined, "right operand of 'in'");
+  // Jinja2's Undefined iterates as empty: nothing is in it (`'pii' in model.meta.tags` without tags)
+  if (container === undefined) return false;
   if (container !== null && typeof container === 'object') {
     const o = container as { __contains__?: (x: unknown) => unknown };
     if (typeof o.__contains__ === 'function') return !!o.__contains__(item);
