@@ -388,7 +388,9 @@ export class TemplateEngine {
 
   /** A template with Jinja2's semantics in a package's view, compiled now (syntax errors are thrown here). */
   private newTemplate(source: string, file: string, pkg: string): nunjucksTypes.Template {
-    return new (loadNunjucks().jinja.Template)(source, this.envFor(pkg) as never, file, true) as unknown as nunjucksTypes.Template;
+    // Jinja2's lexer reads \r\n and a lone \r as \n (a file written on Windows renders the same)
+    const text = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
+    return new (loadNunjucks().jinja.Template)(text, this.envFor(pkg) as never, file, true) as unknown as nunjucksTypes.Template;
   }
 
   private template(input: RenderInput, pkg: string): nunjucksTypes.Template {

@@ -37,9 +37,10 @@ export function analyzeStatic(source: string): StaticAnalysis | undefined {
 }
 
 function analyze(text: string): StaticAnalysis | undefined {
-  if (text.includes('{%') || text.includes('{#')) return undefined;
+  // (a carriage return goes to the engine, which reads line ends as Jinja2 does)
+  if (text.includes('{%') || text.includes('{#') || text.includes('\r')) return undefined;
   // Jinja2's keep_trailing_newline=False (dbt's setting): one trailing newline is not output
-  const source = text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') || text.endsWith('\r') ? text.slice(0, -1) : text;
+  const source = text.endsWith('\n') ? text.slice(0, -1) : text;
   const segments: (string | StaticCall)[] = [];
   let pos = 0;
   for (;;) {

@@ -118,4 +118,6 @@ export const cases: Case[] = [
   e('an unterminated string', "{{ 'abc }}", 'BMP_TEMPLATE_SYNTAX', 'unexpected end of string'),
   e('an unclosed expression', '{{ 1 + ', 'BMP_TEMPLATE_SYNTAX'),
   e('mismatched brackets', '{{ [1, 2) }}', 'BMP_TEMPLATE_SYNTAX', "unexpected ')'"),
+  c('Jinja2 lexer: \\r\\n and a lone \\r are read as \\n (one trailing newline dropped)', 'a\r\nb\rc\r\n', 'a\nb\nc'),
+  c('Jinja2 lexer: line ends inside a set block are \\n too', '{% set x %}a\r\nb{% endset %}{{ x | length }}', '3'),
 ];
