@@ -19,7 +19,7 @@ export { loadProjectFile, readProjectFile, buildProject, type ProjectLoadOptions
 export { envVar, templateEnvVar } from './env-render.js';
 export { maskSecrets, maskSecretsDeep, registerSecret, isSecretName, secretReplacer, stringifyMasked } from './secrets.js';
 export { YamlFile, yamlLib } from './yaml-file.js';
-export { PYYAML_EVERY_FLOAT_SCHEMA, PYYAML_PYTHON_SCHEMA, PYYAML_TAGS } from './pyyaml-scalars.js';
+export { PYYAML_EVERY_FLOAT_SCHEMA, PYYAML_PYTHON_SCHEMA, PYYAML_TAGS, PYYAML_WRITE_TAGS } from './pyyaml-scalars.js';
 export { parseCliVars, resolveVar, projectVars, type VarLookup, type VarRender, type VarSources } from './vars.js';
 export type { ProjectConfig, TargetConfig, DispatchEntry };
 export { GLOBAL_NAMESPACE } from './packages.js';

@@ -99,3 +99,9 @@ export const PYYAML_TAGS: ScalarTag[] = [
   { tag: 'tag:yaml.org,2002:int', default: true, test: INT_RE, resolve: toInt },
   { tag: 'tag:yaml.org,2002:float', default: true, test: FLOAT_RE, resolve: toFloat },
 ];
+
+/**
+ * The tags PyYAML would read a plain string as, for writing YAML (toyaml): a string one of them
+ * matches is quoted, so it reads back as the string it is (`'2024-01-02'`, `'yes'`, `'017'`).
+ */
+export const PYYAML_WRITE_TAGS: ScalarTag[] = [...PYYAML_TAGS, { tag: 'tag:yaml.org,2002:timestamp', default: true, test: TIMESTAMP_RE as RegExp, resolve: (t: string) => t }];

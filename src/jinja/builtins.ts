@@ -3,6 +3,7 @@ import { TEXT_FILTERS } from '../config/index.js';
 import { CompileError } from '../errors.js';
 import { splitArgs } from './python/methods.js';
 import { Namespace } from './python/namespace.js';
+import { markTemplateCallable } from './python/runtime.js';
 import { iterate } from './python/operators.js';
 import { dictKey, isPlainDict } from './python/value.js';
 
@@ -19,7 +20,8 @@ export interface BuiltinHooks {
  */
 export function installBuiltins(env: nunjucks.Environment, hooks: BuiltinHooks): void {
   const g: Record<string, unknown> = {
-    return: hooks.returnValue,
+    // (template-callable: the value returned keeps its template type, 1.0 stays a float)
+    return: markTemplateCallable(hooks.returnValue),
     // Python's dict(): a mapping or (key, value) pairs, then keyword arguments
     dict: (...args: unknown[]) => {
       const { pos, kw } = splitArgs(args);

@@ -7,5 +7,6 @@ export { analyzeStatic, renderStatic, type StaticAnalysis, type StaticCall } fro
 export { splitKwargs } from './context.js';
 export { RenderSuspended, suspensionIn } from './suspend.js';
 export { tuple, PyFloat, PyDecimal } from './python/value.js';
+export { markTemplateCallable } from './python/runtime.js';
 export { PySet } from './python/set.js';
 export { jinjaYamlSyntax } from './yaml-syntax.js';

@@ -213,8 +213,18 @@ const CASES: Case[] = [
   c('toyaml: sort_keys=True orders the keys', "{{ toyaml({'b': 1, 'a': 2}, sort_keys=True) | replace('\\n', ';') }}", 'a: 2;b: 1;'),
   c('fromyaml: the default on invalid YAML', "{{ fromyaml('a: [', 'dflt') }}", 'dflt'),
   // dbt's fromyaml/toyaml are PyYAML's safe_load/safe_dump: YAML 1.1 scalars
-  c('fromyaml: PyYAML scalars (yes/off booleans, octal, underscores, 1e3 text, 1.0 a float, dates)', "{{ fromyaml('a: yes\\nb: off\\nc: 017\\nd: 1_000\\nf: 1.0\\ni: 1e3\\ne: 2024-01-31') }}", "{'a': True, 'b': False, 'c': 15, 'd': 1000, 'f': 1.0, 'i': '1e3', 'e': 2024-01-31}"),
+  c('fromyaml: PyYAML scalars (yes/off booleans, octal, underscores, 1e3 text, 1.0 a float, dates: a dict prints its date as Python repr does)', "{{ fromyaml('a: yes\\nb: off\\nc: 017\\nd: 1_000\\nf: 1.0\\ni: 1e3\\ne: 2024-01-31') }}", "{'a': True, 'b': False, 'c': 15, 'd': 1000, 'f': 1.0, 'i': '1e3', 'e': datetime.date(2024, 1, 31)}"),
   c('fromyaml: a date has date attributes', "{{ fromyaml('e: 2024-01-31').e.month }}", '1'),
+  // Python's json and PyYAML, value by value (found by a differential run against dbt's functions)
+  c('tojson: a float argument is written as json.dumps writes a float (1.0, 1e+16, 1e-07)', "{{ tojson(1.0) }} {{ tojson(6 / 2) }} {{ tojson(1e16) }} {{ tojson(1e-7) }} {{ tojson([0.5]) }}", '1.0 3.0 1e+16 1e-07 [0.5]'),
+  c('tojson: json.dumps escapes what is not ASCII (ensure_ascii)', "{{ tojson({'k': 'é–😀'}) }}", '{"k": "\\u00e9\\u2013\\ud83d\\ude00"}'),
+  c("fromjson: a float stays a float, an integer of any size stays exact, NaN is a number", "{{ fromjson('{\"a\": 1.0}').a * 2 }} {{ fromjson('12345678901234567890') + 1 }} {{ fromjson('[NaN]')[0] is number }}", '2.0 12345678901234567891 True'),
+  e('fromjson: an undefined argument is an error (dbt: json.loads raises TypeError)', '{{ fromjson(no_such_var) }}', 'BMP_TEMPLATE_UNDEFINED'),
+  c("return(): the value keeps its type (a float returned prints 1.0)", "{{ float_back() }} {{ float_back() is float }}", '1.0 True'),
+  c('toyaml: a float as PyYAML writes it; a date-like string is quoted (it would read back as a date)', "{{ toyaml({'f': 1.0, 'g': 1e16, 'd': '2024-01-02'}) | replace('\n', ';') }}", "f: 1.0;g: 1.0e+16;d: '2024-01-02';"),
+  c('fromyaml: a date is a datetime.date (strftime, + timedelta); a key given twice keeps its last value', "{{ fromyaml('a: 2024-01-02').a.strftime('%d/%m') }} {{ fromyaml('a: 2024-01-02').a + modules.datetime.timedelta(days=1) }} {{ fromyaml('{a: 1, a: 2}') }}", "02/01 2024-01-03 {'a': 2}"),
+  c("diff_of_two_dicts: dict_a minus dict_b, keys and values compared case-insensitively (dbt's own example)", "{{ diff_of_two_dicts({'key_x': ['value_1', 'VALUE_2'], 'KEY_Y': ['value_3']}, {'key_x': ['value_1'], 'key_z': ['value_4']}) }}", "{'key_x': ['VALUE_2'], 'KEY_Y': ['value_3']}"),
+  e('local_md5: an undefined argument is an error, not the md5 of a word', '{{ local_md5(no_such_var) }}', 'BMP_TEMPLATE_UNDEFINED'),
   c("toyaml: a string PyYAML would read as another type is quoted; sequences at their key's indent", "{{ toyaml({'d': 'yes', 'n': '017', 'l': ['a', 'off', 2]}) | replace('\\n', ';') }}", "d: 'yes';n: '017';l:;- a;- 'off';- 2;"),
   // parse vs execute (dbt-jinja-functions/execute)
   c('execute: code under {% if execute %} never runs at parse, so it cannot fail there', "{% if execute %}{{ run_query('select * from no_such_relation').columns[0].values()[0] }}{% endif %}ok", 'ok', 'parse'),
@@ -240,6 +250,7 @@ beforeAll(async () => {
     'models/sources.yml': 'sources:\n  - name: raw\n    tables:\n      - name: orders\n',
     'macros/cc.sql': [
       "{% macro cc_ret() %}{{ return(['a', 'b']) }}{% endmacro %}",
+      "{% macro float_back() %}{{ return(1.0) }}{% endmacro %}",
       "{% macro default__cc_pick() %}default{% endmacro %}",
       "{% macro duckdb__cc_pick() %}duckdb{% endmacro %}",
       "{% macro default__cc_only_default() %}default{% endmacro %}",

@@ -8,9 +8,12 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { load as loadYaml } from 'js-yaml';
 import { BmpError, CompileError, TemplateRaisedError, type ErrorCode } from '../../errors.js';
-import { PyDecimal, PyFloat, PySet, suspensionIn, tuple } from '../../jinja/index.js';
-import { PYYAML_PYTHON_SCHEMA, PYYAML_TAGS } from '../../config/index.js';
+import { markTemplateCallable, PyDecimal, PyFloat, PySet, suspensionIn, tuple } from '../../jinja/index.js';
+import { PYYAML_PYTHON_SCHEMA, PYYAML_WRITE_TAGS } from '../../config/index.js';
+import { floatRepr } from '../../manifest/py-float.js';
 import { kwargsOf } from './kwargs.js';
+import { pyJsonLoads, pyJsonNumber, pyJsonString } from './py-json.js';
+import { pythonDates } from './python-dates.js';
 import { datetimeModule } from './modules/datetime.js';
 import { itertoolsModule } from './modules/itertools.js';
 import { pytzModule } from './modules/pytz.js';
@@ -69,15 +72,33 @@ function sortKeys(v: unknown): unknown {
   return v;
 }
 
-/** JSON as Python's json.dumps writes it (`, ` and `: ` separators). */
+/** JSON as Python's json.dumps writes it (`, ` and `: ` separators, floats as Python prints them, ASCII only). */
 function pythonJson(v: unknown): string {
-  if (v === null) return 'null';
-  if (v instanceof PyFloat) return Number.isFinite(v.value) ? String(v) : pythonJson(v.value);
+  if (v === null || v === undefined) return 'null';
+  if (v instanceof PyFloat || typeof v === 'number' || typeof v === 'bigint') return pyJsonNumber(v);
+  if (typeof v === 'string') return pyJsonString(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (Array.isArray(v)) return `[${v.map(pythonJson).join(', ')}]`;
-  if (typeof v === 'object') return `{${Object.entries(v as object).map(([k, x]) => `${JSON.stringify(k)}: ${pythonJson(x)}`).join(', ')}}`;
-  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  if (typeof v === 'object') return `{${Object.entries(v as object).map(([k, x]) => `${pyJsonString(k)}: ${pythonJson(x)}`).join(', ')}}`;
   return JSON.stringify(v) ?? 'null';
 }
+
+/** A float as PyYAML's safe_dump writes it: Python's repr (`1.0`, `1.0e+16`: never without its dot), `.nan`, `.inf`. */
+const PY_FLOAT_OUT = {
+  tag: 'tag:yaml.org,2002:float',
+  default: true,
+  // (written, never read: reading floats is PYYAML_TAGS' part)
+  test: /^\b\B/,
+  resolve: (text: string) => text,
+  identify: (v: unknown) => v instanceof PyFloat || (typeof v === 'number' && !Number.isInteger(v)),
+  stringify: ({ value }: { value: unknown }) => {
+    const n = value instanceof PyFloat ? value.value : Number(value);
+    if (Number.isNaN(n)) return '.nan';
+    if (!Number.isFinite(n)) return n > 0 ? '.inf' : '-.inf';
+    const repr = floatRepr(n).toLowerCase();
+    return repr.includes('.') || !repr.includes('e') ? repr : repr.replace('e', '.0e');
+  },
+};
 
 function yamlLib(): typeof import('yaml') {
   return createRequire(import.meta.url)('yaml') as typeof import('yaml');
@@ -116,13 +137,16 @@ export function baseMembers(out: ContextOutput): Record<string, unknown> {
     dbt_version: DBT_VERSION,
     fromjson: (...a: unknown[]) => {
       const kw = kwargsOf(a, ['string', 'default']);
+      // (json.loads of an undefined value is a TypeError in dbt, not the default)
+      if (kw['string'] === undefined) throw new CompileError('BMP_TEMPLATE_UNDEFINED', 'fromjson() was given an undefined value');
       try {
-        return JSON.parse(String(kw['string']));
+        return pyJsonLoads(String(kw['string']));
       } catch {
         return kw['default'] ?? null;
       }
     },
-    tojson: (...a: unknown[]) => {
+    // (template-callable: a float argument reaches it as a float, so 1.0 is written 1.0)
+    tojson: markTemplateCallable((...a: unknown[]) => {
       const kw = kwargsOf(a, ['value', 'default', 'sort_keys']);
       try {
         const v = jsonable(kw['value']);
@@ -131,28 +155,29 @@ export function baseMembers(out: ContextOutput): Record<string, unknown> {
         if (err instanceof BmpError && err.code === 'BMP_TEMPLATE_TYPE') throw err;
         return kw['default'] ?? null;
       }
-    },
+    }),
     fromyaml: (...a: unknown[]) => {
       const kw = kwargsOf(a, ['value', 'default']);
       try {
-        // PyYAML's safe_load, as dbt's fromyaml: yes/off are booleans, 017 is octal, 1_000 an int, dates are dates
-        return loadYaml(String(kw['value']), { schema: PYYAML_PYTHON_SCHEMA }) ?? null;
+        // PyYAML's safe_load, as dbt's fromyaml: yes/off are booleans, 017 is octal, 1_000 an int,
+        // dates are datetime.date objects, a key given twice keeps its last value
+        return pythonDates(loadYaml(String(kw['value']), { schema: PYYAML_PYTHON_SCHEMA, json: true }) ?? null);
       } catch {
         return kw['default'] ?? null;
       }
     },
     /** YAML text, keys in insertion order unless sort_keys (dbt acts like json.dumps here). */
-    toyaml: (...a: unknown[]) => {
+    toyaml: markTemplateCallable((...a: unknown[]) => {
       const kw = kwargsOf(a, ['value', 'default', 'sort_keys']);
       try {
         const v = jsonable(kw['value']);
         // as PyYAML's safe_dump writes it: a string PyYAML would read as something else ('yes',
         // '017') is quoted, sequences sit at their key's indent
-        return yamlLib().stringify(kw['sort_keys'] ? sortKeys(v) : v, { customTags: PYYAML_TAGS, singleQuote: true, indentSeq: false });
+        return yamlLib().stringify(kw['sort_keys'] ? sortKeys(v) : v, { customTags: (tags) => [PY_FLOAT_OUT, ...tags, ...PYYAML_WRITE_TAGS], singleQuote: true, indentSeq: false });
       } catch {
         return kw['default'] ?? null;
       }
-    },
+    }),
     zip: (...a: unknown[]) => {
       const last = a[a.length - 1];
       const kw = last && typeof last === 'object' && '__keywords' in last ? (last as Record<string, unknown>) : undefined;
@@ -186,11 +211,27 @@ export function baseMembers(out: ContextOutput): Record<string, unknown> {
         throw new CompileError('BMP_TEMPLATE_TYPE', (err as Error).message);
       }
     },
-    local_md5: (value: unknown) => createHash('md5').update(String(value), 'utf8').digest('hex'),
-    /** The items of `a` whose key (compared case-insensitively) is not in `b`. */
+    local_md5: (value: unknown) => {
+      if (value === undefined) throw new CompileError('BMP_TEMPLATE_UNDEFINED', 'local_md5() was given an undefined value');
+      return createHash('md5').update(String(value), 'utf8').digest('hex');
+    },
+    /**
+     * `a` minus `b` (dicts of lists of strings), keys and values compared case-insensitively: a key
+     * `b` lacks keeps its whole list, a shared key keeps the values `b`'s list lacks (if any).
+     */
     diff_of_two_dicts: (a: Record<string, unknown>, b: Record<string, unknown>) => {
-      const keys = new Set(Object.keys(b ?? {}).map((k) => k.toLowerCase()));
-      return Object.fromEntries(Object.entries(a ?? {}).filter(([k]) => !keys.has(k.toLowerCase())));
+      const fold = (x: unknown) => String(x).toLowerCase();
+      const lowered = new Map(Object.entries(b ?? {}).map(([k, v]) => [fold(k), new Set(iterable(v).map(fold))]));
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(a ?? {})) {
+        const other = lowered.get(fold(k));
+        if (!other) out[k] = v;
+        else {
+          const left = iterable(v).filter((x) => !other.has(fold(x)));
+          if (left.length) out[k] = left;
+        }
+      }
+      return out;
     },
     /** Calls `func(*args, **kwargs)`; any error becomes a compiler error with `message`. */
     try_or_compiler_error: (message: unknown, func: (...a: unknown[]) => unknown, ...args: unknown[]) => {

@@ -18,7 +18,6 @@ import { BmpError, CompileError, type ErrorLocation } from '../../errors.js';
 import { PyDecimal, PyFloat, TemplateRelation, stripKeywords, suspensionIn, type TemplateEngine } from '../../jinja/index.js';
 import { DecimalText } from '../../manifest/decimal-text.js';
 import type { Manifest, ManifestNode } from '../../manifest/types.js';
-import { YamlTimestamp } from '../../manifest/yaml-timestamp.js';
 import { manifestDicts, type ManifestDicts } from '../../report/index.js';
 import { adapterObject, relationApi } from './adapter.js';
 import { AgateType, type PrintSink } from './agate.js';
@@ -28,7 +27,8 @@ import type { TemplateDatabase } from './database.js';
 import { EMPTY_GRAPH, graphOf, type Graph } from './graph.js';
 import { flagsOf, invocationArgs, type Invocation } from './invocation.js';
 import { kwargsOf } from './kwargs.js';
-import { PyDate, PyDateTime, PyTimeDelta, PyTimezone } from './modules/datetime.js';
+import { PyDate, PyDateTime, PyTimezone } from './modules/datetime.js';
+import { pythonDates } from './python-dates.js';
 import type { CallReplay } from './replay.js';
 import { statementMembers, type StoredResult } from './statements.js';
 import { targetContext, type TargetContext } from './target.js';
@@ -214,41 +214,6 @@ function varMember(lookup: VarLookup): ((...args: unknown[]) => unknown) & { has
       }
     },
   });
-}
-
-/**
- * A var's value with YAML's unquoted dates and timestamps as `datetime.date`/`datetime.datetime`
- * objects, as PyYAML gives them to dbt (`var('start').year`, `strftime`, comparisons, `+ timedelta`);
- * inside lists and dicts too. Each list or dict is looked at once (by identity).
- */
-function pythonDates(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (value instanceof YamlTimestamp) return pythonDate(value);
-  if (value instanceof PyFloat) return value;
-  let out = CONVERTED.get(value);
-  if (out === undefined) {
-    if (!hasTimestamp(value, 0)) out = value;
-    else out = Array.isArray(value) ? value.map(pythonDates) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pythonDates(v)]));
-    CONVERTED.set(value, out);
-  }
-  return out;
-}
-
-const CONVERTED = new WeakMap<object, unknown>();
-
-function hasTimestamp(value: unknown, depth: number): boolean {
-  if (value instanceof YamlTimestamp) return true;
-  if (value === null || typeof value !== 'object' || depth > 50) return false;
-  if (Array.isArray(value)) return value.some((v) => hasTimestamp(v, depth + 1));
-  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-  for (const k in value) if (hasTimestamp((value as Record<string, unknown>)[k], depth + 1)) return true;
-  return false;
-}
-
-function pythonDate(t: YamlTimestamp): PyDate {
-  if (t.kind === 'date') return new PyDate(t.year, t.month, t.day);
-  const tz = t.offsetMinutes === null ? null : t.offsetMinutes === 0 ? PyTimezone.utc : new PyTimezone(new PyTimeDelta(0, t.offsetMinutes * 60));
-  return new PyDateTime(t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond, tz);
 }
 
 function splitArgs(args: unknown[]): { positional: unknown[]; kwargs: Record<string, unknown> } {
