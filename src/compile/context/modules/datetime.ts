@@ -17,6 +17,33 @@ const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'Ju
 
 export class PyValueError extends Error {}
 
+/** The format of strftime(format) or strftime(format=...). */
+function formatArg(args: readonly unknown[]): string {
+  const fmt = kwargsOf(args, ['format'])['format'];
+  if (typeof fmt !== 'string') throw new PyValueError(`strftime() argument 1 must be str, not ${fmt === undefined ? 'nothing' : typeof fmt}`);
+  return fmt;
+}
+
+/** A clock as isoformat writes it for `timespec` (auto, hours, minutes, seconds, milliseconds, microseconds). */
+function clockText(hour: number, minute: number, second: number, microsecond: number, timespec: string): string {
+  switch (timespec) {
+    case 'hours':
+      return pad(hour);
+    case 'minutes':
+      return `${pad(hour)}:${pad(minute)}`;
+    case 'seconds':
+      return `${pad(hour)}:${pad(minute)}:${pad(second)}`;
+    case 'milliseconds':
+      return `${pad(hour)}:${pad(minute)}:${pad(second)}.${pad(Math.floor(microsecond / 1000), 3)}`;
+    case 'microseconds':
+      return `${pad(hour)}:${pad(minute)}:${pad(second)}.${pad(microsecond, 6)}`;
+    case 'auto':
+      return `${pad(hour)}:${pad(minute)}:${pad(second)}${microsecond ? `.${pad(microsecond, 6)}` : ''}`;
+    default:
+      throw new PyValueError(`Unknown timespec value`);
+  }
+}
+
 function pad(n: number, w = 2): string {
   const s = String(Math.abs(n)).padStart(w, '0');
   return n < 0 ? `-${s}` : s;
@@ -276,8 +303,8 @@ export class PyDate {
   isoformat(): string {
     return `${pad(this.year, 4)}-${pad(this.month)}-${pad(this.day)}`;
   }
-  strftime(fmt: string): string {
-    return strftime(String(fmt), { y: this.year, m: this.month, d: this.day, H: 0, M: 0, S: 0, us: 0, weekday: this.weekday(), yday: this.toordinal() - toOrdinal(this.year, 1, 1) + 1, iso: this.isocalendar() });
+  strftime(...args: unknown[]): string {
+    return strftime(formatArg(args), { y: this.year, m: this.month, d: this.day, H: 0, M: 0, S: 0, us: 0, weekday: this.weekday(), yday: this.toordinal() - toOrdinal(this.year, 1, 1) + 1, iso: this.isocalendar() });
   }
   ctime(): string {
     return this.strftime('%a %b %e 00:00:00 %Y');
@@ -353,11 +380,11 @@ export class PyTime {
     if (this.minute < 0 || this.minute > 59) throw new PyValueError('minute must be in 0..59');
     if (this.second < 0 || this.second > 59) throw new PyValueError('second must be in 0..59');
   }
-  isoformat(): string {
-    return `${pad(this.hour)}:${pad(this.minute)}:${pad(this.second)}${this.microsecond ? `.${pad(this.microsecond, 6)}` : ''}`;
+  isoformat(...args: unknown[]): string {
+    return clockText(this.hour, this.minute, this.second, this.microsecond, String(kwargsOf(args, ['timespec'])['timespec'] ?? 'auto'));
   }
-  strftime(fmt: string): string {
-    return strftime(String(fmt), { y: 1900, m: 1, d: 1, H: this.hour, M: this.minute, S: this.second, us: this.microsecond, weekday: 0, yday: 1, iso: [1900, 1, 1] });
+  strftime(...args: unknown[]): string {
+    return strftime(formatArg(args), { y: 1900, m: 1, d: 1, H: this.hour, M: this.minute, S: this.second, us: this.microsecond, weekday: 0, yday: 1, iso: [1900, 1, 1] });
   }
   replace(...args: unknown[]): PyTime {
     const kw = kwargsOf(args, ['hour', 'minute', 'second', 'microsecond', 'tzinfo']);
@@ -499,8 +526,10 @@ export class PyDateTime extends PyDate {
     local.setFullYear(this.year);
     return local.getTime() * 1000 + this.microsecond;
   }
-  timestamp(): number {
-    return this.epochMicros() / US_PER_SECOND;
+  /** Seconds since the epoch: a float, as Python's (`1704164645.0` for a whole second). */
+  timestamp(): number | PyFloat {
+    const seconds = this.epochMicros() / US_PER_SECOND;
+    return Number.isInteger(seconds) ? new PyFloat(seconds) : seconds;
   }
   /** The same instant in `tz` (in local time when none is given). */
   astimezone(tz?: unknown): PyDateTime {
@@ -513,21 +542,16 @@ export class PyDateTime extends PyDate {
     }
     return target.fromutc(PyDateTime.fromWallMicros(epoch + UNIX_EPOCH_WALL, target));
   }
-  override isoformat(sep: unknown = 'T', timespec: unknown = 'auto'): string {
-    const kw = kwargsOf([sep, timespec], ['sep', 'timespec']);
-    const s = String(kw['sep'] ?? 'T');
-    const spec = String(kw['timespec'] ?? 'auto');
-    let clock = `${pad(this.hour)}:${pad(this.minute)}:${pad(this.second)}`;
-    if (spec === 'hours') clock = pad(this.hour);
-    else if (spec === 'minutes') clock = `${pad(this.hour)}:${pad(this.minute)}`;
-    else if (spec === 'milliseconds') clock += `.${pad(Math.floor(this.microsecond / 1000), 3)}`;
-    else if (spec === 'microseconds' || (spec === 'auto' && this.microsecond)) clock += `.${pad(this.microsecond, 6)}`;
+  override isoformat(...args: unknown[]): string {
+    // (rest parameters: a keyword argument arrives as the last one, `isoformat(sep=' ')`)
+    const kw = kwargsOf(args, ['sep', 'timespec']);
+    const clock = clockText(this.hour, this.minute, this.second, this.microsecond, String(kw['timespec'] ?? 'auto'));
     const off = this.utcoffset();
-    return `${super.isoformat()}${s}${clock}${off ? formatOffset(off, ':') : ''}`;
+    return `${pad(this.year, 4)}-${pad(this.month)}-${pad(this.day)}${String(kw['sep'] ?? 'T')}${clock}${off ? formatOffset(off, ':') : ''}`;
   }
-  override strftime(fmt: string): string {
+  override strftime(...args: unknown[]): string {
     const off = this.utcoffset();
-    return strftime(String(fmt), {
+    return strftime(formatArg(args), {
       y: this.year,
       m: this.month,
       d: this.day,
@@ -540,7 +564,7 @@ export class PyDateTime extends PyDate {
       iso: this.isocalendar(),
       offset: off ? formatOffset(off, '') : '',
       zone: this.tzname() ?? '',
-      epoch: () => Math.floor(this.timestamp()),
+      epoch: () => Math.floor(Number(this.timestamp())),
     });
   }
   override ctime(): string {

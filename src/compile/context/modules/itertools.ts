@@ -148,12 +148,21 @@ export function itertoolsModule(): Record<string, unknown> {
       const all = Array.from({ length: Number(kw?.['repeat'] ?? 1) }, () => pools).flat();
       return all.reduce<unknown[][]>((acc, pool) => acc.flatMap((prefix) => pool.map((v) => [...prefix, v])), [[]]).map((t) => tuple(t));
     },
-    permutations: (it: unknown, r?: number | null) => {
-      const pool = list(it);
+    // (keyword arguments as Python takes them: permutations(iterable='ab', r=2))
+    permutations: (...a: unknown[]) => {
+      const kw = kwargsOf(a, ['iterable', 'r']);
+      const pool = list(kw['iterable']);
+      const r = kw['r'];
       return permutations(pool, r === undefined || r === null ? pool.length : Number(r)).map((t) => tuple(t));
     },
     // Python yields tuples: ('a', 'b')
-    combinations: (it: unknown, r: number) => combinations(list(it), Number(r), false).map((t) => tuple(t)),
-    combinations_with_replacement: (it: unknown, r: number) => combinations(list(it), Number(r), true).map((t) => tuple(t)),
+    combinations: (...a: unknown[]) => {
+      const kw = kwargsOf(a, ['iterable', 'r']);
+      return combinations(list(kw['iterable']), Number(kw['r']), false).map((t) => tuple(t));
+    },
+    combinations_with_replacement: (...a: unknown[]) => {
+      const kw = kwargsOf(a, ['iterable', 'r']);
+      return combinations(list(kw['iterable']), Number(kw['r']), true).map((t) => tuple(t));
+    },
   };
 }
