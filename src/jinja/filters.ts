@@ -290,7 +290,8 @@ export function installJinjaFilters(env: FilterEnvironment): void {
       if (m === 'common' && value instanceof PyDecimal) return value.__round__(p);
       if (m === 'common') {
         const isIntValue = typeof value === 'boolean' || typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value));
-        if (isIntValue) return p >= 0 ? (typeof value === 'boolean' ? Number(value) : value) : Math.round(Number(n) / 10 ** -p) * 10 ** -p;
+        // (Python's round of an int to tens, hundreds, ...: half to even, 25 -> 20, 35 -> 40)
+        if (isIntValue) return p >= 0 ? (typeof value === 'boolean' ? Number(value) : value) : roundHalfEven(Number(n), p);
         return float(roundHalfEven(n, p));
       }
       const f = m === 'ceil' ? Math.ceil : Math.floor;

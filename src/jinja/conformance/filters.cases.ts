@@ -69,6 +69,7 @@ export const cases: Case[] = [
   c('filter round: precision', '{{ 3.14159|round(2) }} {{ 1.5|round(0) }}', '3.14 2.0'),
   c('filter round: floor and ceil methods', "{{ 2.7|round(method='floor') }} {{ 2.1|round(0, 'ceil') }} {{ 2.345|round(2, 'floor') }}", '2.0 3.0 2.34'),
   c('filter round: an int stays an int', '{{ 42|round }}', '42'),
+  c("filter round: an int to tens or hundreds is Python's round, half to even", '{{ 25|round(-1) }} {{ 35|round(-1) }} {{ 45|round(-1) }} {{ 150|round(-2) }} {{ -25|round(-1) }} {{ 24|round(-1) }}', '20 40 40 200 -20 20'),
   c('filter round: ties are decided on the binary value (2.675 -> 2.67)', '{{ 2.675|round(2) }}', '2.67'),
   c('filter safe: marks as safe (no escaping happens anyway)', "{{ '<b>'|safe }}", '<b>'),
   c('filter select: items passing a test', '{{ [1, 2, 3, 4]|select("odd")|list }}', '[1, 3]'),
