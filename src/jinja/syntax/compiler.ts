@@ -732,14 +732,19 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
         this._emitLine(`${loop} = new py.Loop(${items}, ${depth}, ${recurse ?? 'undefined'});`);
         body.vars.set('loop', loop);
       }
+      // Jinja2's else runs unless an iteration reached the end of the body (a loop that breaks or
+      // continues every time runs it too)
+      const noneCompleted = node.else_ ? this.tmp() : undefined;
+      if (noneCompleted) this._emitLine(`${noneCompleted} = true;`);
       this._emitLine(`for (${i} = 0; ${i} < ${items}.length; ${i}++) {`);
       if (loop) this._emitLine(`${loop}.index0 = ${i};`);
       this.bind(node.target, `${items}[${i}]`, body, scope);
       this.enterScope(body, node.body);
       this.compile(node.body, body);
+      if (noneCompleted) this._emitLine(`${noneCompleted} = false;`);
       this._emitLine('}');
       if (node.else_) {
-        this._emitLine(`if (${items}.length === 0) {`);
+        this._emitLine(`if (${noneCompleted}) {`);
         const elseScope = new Scope(scope);
         this.enterScope(elseScope, node.else_);
         this.compile(node.else_, elseScope);
