@@ -118,6 +118,7 @@ export const cases: Case[] = [
   e('an unterminated string', "{{ 'abc }}", 'BMP_TEMPLATE_SYNTAX', 'unexpected end of string'),
   e('an unclosed expression', '{{ 1 + ', 'BMP_TEMPLATE_SYNTAX'),
   e('mismatched brackets', '{{ [1, 2) }}', 'BMP_TEMPLATE_SYNTAX', "unexpected ')'"),
+  c('Jinja2 set blocks: the body has its own scope (a set inside stays inside; namespaces and lists are shared)', "{% set a = 1 %}{% set b %}{% set a = 2 %}{{ a }}{% endset %}{{ a }}|{{ b }}|{% set c %}{% set z = 2 %}{% endset %}[{{ z }}]|{% set ns = namespace(x=1) %}{% set d %}{% set ns.x = 5 %}{% endset %}{{ ns.x }}|{% set l = [] %}{% set e %}{% do l.append(1) %}{% endset %}{{ l }}", '1|2|[]|5|[1]'),
   c("Jinja2 for/else: else runs unless an iteration reached the end of the body (break or continue skip that end)", '{% for x in [1,2] %}{{ x }}{% break %}{% else %}E{% endfor %}|{% for x in [1,2] %}{% continue %}{% else %}E{% endfor %}|{% for x in [1,2] %}{{ x }}{% if x == 2 %}{% break %}{% endif %}{% else %}E{% endfor %}|{% for x in [] %}{% else %}E{% endfor %}|{% for x in [1] %}{{ x }}{% else %}E{% endfor %}', '1E|E|12|E|1'),
   c('Jinja2 lexer: \\r\\n and a lone \\r are read as \\n (one trailing newline dropped)', 'a\r\nb\rc\r\n', 'a\nb\nc'),
   c('Jinja2 lexer: line ends inside a set block are \\n too', '{% set x %}a\r\nb{% endset %}{{ x | length }}', '3'),

@@ -604,7 +604,12 @@ export function makeCompiler(NunjucksCompiler: CompilerBase, nodes: JinjaNodes):
 
     compileAssignBlock(node: N, scope: Scope): void {
       this.line(node);
-      const buf = this.withBuffer(() => this.compile(node.body, scope));
+      // the block's body has its own scope, as in Jinja2: what it sets stays inside
+      const inner = new Scope(scope);
+      const buf = this.withBuffer(() => {
+        this.enterScope(inner, node.body);
+        this.compile(node.body, inner);
+      });
       let value = buf;
       if (node.filter) {
         value = this.tmp();
