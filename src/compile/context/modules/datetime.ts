@@ -433,15 +433,19 @@ export class PyDateTime extends PyDate {
     if (!Number.isInteger(this.microsecond) || this.microsecond < 0 || this.microsecond > 999_999) throw new PyValueError('microsecond must be in 0..999999');
   }
 
-  /** Wall-clock microseconds since 0001-01-01 (ignoring the offset). */
+  /**
+   * Wall-clock microseconds since 1970-01-01 00:00 (ignoring the offset). Counted from 1970, not
+   * from year 1, so they stay exact doubles (below 2^53) for ±285 years around it: counted from year
+   * 1, a date of this century needs 17 digits and a microsecond was lost in `d - timedelta(microseconds=1)`.
+   */
   get wallMicros(): number {
-    return (this.toordinal() - 1) * US_PER_DAY + ((this.hour * 60 + this.minute) * 60 + this.second) * US_PER_SECOND + this.microsecond;
+    return (this.toordinal() - ORDINAL_1970) * US_PER_DAY + ((this.hour * 60 + this.minute) * 60 + this.second) * US_PER_SECOND + this.microsecond;
   }
 
   static fromWallMicros(us: number, tzinfo: TzInfo | null): PyDateTime {
     const days = Math.floor(us / US_PER_DAY);
     let rest = us - days * US_PER_DAY;
-    const [y, m, d] = fromOrdinal(days + 1);
+    const [y, m, d] = fromOrdinal(days + ORDINAL_1970);
     const h = Math.floor(rest / (3600 * US_PER_SECOND));
     rest -= h * 3600 * US_PER_SECOND;
     const mi = Math.floor(rest / (60 * US_PER_SECOND));
@@ -452,7 +456,7 @@ export class PyDateTime extends PyDate {
 
   /** A JS Date's instant as an aware UTC datetime (or naive UTC wall time with `naive`), keeping extra microseconds. */
   static fromJsDate(d: Date, tzinfo: TzInfo | null = PyTimezone.utc, extraMicros = 0): PyDateTime {
-    const utc = PyDateTime.fromWallMicros(jsEpochMicros(d) + UNIX_EPOCH_WALL + extraMicros, null);
+    const utc = PyDateTime.fromWallMicros(jsEpochMicros(d) + extraMicros, null);
     return tzinfo ? utc.replace({ tzinfo: PyTimezone.utc, __keywords: true }).astimezone(tzinfo) : utc;
   }
 
@@ -521,7 +525,7 @@ export class PyDateTime extends PyDate {
   /** Microseconds since the Unix epoch of the instant (a naive value is local time, as in Python). */
   private epochMicros(): number {
     const off = this.utcoffset();
-    if (off) return this.wallMicros - off.micros - UNIX_EPOCH_WALL;
+    if (off) return this.wallMicros - off.micros;
     const local = new Date(this.year, this.month - 1, this.day, this.hour, this.minute, this.second);
     local.setFullYear(this.year);
     return local.getTime() * 1000 + this.microsecond;
@@ -540,7 +544,7 @@ export class PyDateTime extends PyDate {
       const local = new PyDateTime(d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), ((epoch % US_PER_SECOND) + US_PER_SECOND) % US_PER_SECOND);
       return local.replace({ tzinfo: new PyTimezone(PyTimeDelta.ofMicros(-d.getTimezoneOffset() * 60 * US_PER_SECOND)), __keywords: true });
     }
-    return target.fromutc(PyDateTime.fromWallMicros(epoch + UNIX_EPOCH_WALL, target));
+    return target.fromutc(PyDateTime.fromWallMicros(epoch, target));
   }
   override isoformat(...args: unknown[]): string {
     // (rest parameters: a keyword argument arrives as the last one, `isoformat(sep=' ')`)
@@ -599,7 +603,8 @@ export class PyDateTime extends PyDate {
 }
 
 /** Wall microseconds of 1970-01-01 00:00 counted from 0001-01-01. */
-const UNIX_EPOCH_WALL = (toOrdinal(1970, 1, 1) - 1) * US_PER_DAY;
+/** The ordinal of 1970-01-01, where wall-clock microseconds count from. */
+const ORDINAL_1970 = toOrdinal(1970, 1, 1);
 
 function jsEpochMicros(d: Date): number {
   return d.getTime() * 1000;

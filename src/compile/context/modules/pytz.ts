@@ -14,13 +14,6 @@ export class UnknownTimeZoneError extends Error {
 }
 
 const MS_PER_MINUTE = 60_000;
-// 0001-01-01 to 1970-01-01 in milliseconds, for wall-clock micros ↔ JS time
-const EPOCH_WALL_MS = Date.UTC(1970, 0, 1) - (() => {
-  const d = new Date(0);
-  d.setUTCFullYear(1, 0, 1);
-  d.setUTCHours(0, 0, 0, 0);
-  return d.getTime();
-})();
 
 /** One IANA zone. Offsets are looked up per instant through Intl (so DST and history apply). */
 export class PytzZone implements TzInfo {
@@ -45,7 +38,8 @@ export class PytzZone implements TzInfo {
 
   /** JS time of a datetime's wall clock read as UTC. */
   private static wallMs(dt: PyDateTime): number {
-    return Math.floor(dt.wallMicros / 1000) - EPOCH_WALL_MS;
+    // (wall-clock micros count from 1970, as JS time does)
+    return Math.floor(dt.wallMicros / 1000);
   }
 
   /** The offset of a wall time in this zone (the later one when a clock change makes it ambiguous). */
