@@ -2,7 +2,7 @@
  * `target/graph_summary.json`, as dbt writes it when it links the graph (1.6+): every node of the
  * DAG numbered 0..n-1 with its unique_id, its resource type and the numbers of its children, so a
  * tool can read the DAG's shape without the manifest. `linked` is the graph of dependencies;
- * `with_test_edges` (build only) adds the edges that make a node wait for its parents' tests.
+ * `with_test_edges` (build only) adds the edges that make a node wait for the tests upstream of it.
  */
 import type { Manifest } from '../manifest/types.js';
 
@@ -52,85 +52,18 @@ function summary(types: ReadonlyMap<string, string>, children: ReadonlyMap<strin
 }
 
 /**
- * The edges `build` adds from a test to the nodes that wait for it, by dbt's rule: a test of one
- * node holds that node's children back; a test of several nodes (relationships) holds back the
- * first nodes downstream that descend from all of them.
+ * graph_summary.json's text. `testEdges` (build): the edges that hold a node back until a test of
+ * what it reads passes — the build's own, by dbt's default rule (a test holds back every node
+ * downstream of all the nodes it tests), for the nodes the build runs.
  */
-function testEdges(manifest: Manifest, children: ReadonlyMap<string, readonly string[]>): [string, string][] {
-  const executable = new Set<string>();
-  const multiTested = new Set<string>();
-  const testsOf = new Map<string, string[]>();
-  const parents = new Map<string, number>();
-  for (const kids of children.values()) for (const k of kids) parents.set(k, (parents.get(k) ?? 0) + 1);
-  const edges: [string, string][] = [];
-  const singleTested = new Map<string, string[]>();
-  for (const n of manifest.nodes.values()) {
-    if (n.resourceType === 'unit_test') continue;
-    if (n.resourceType !== 'test') {
-      executable.add(n.uniqueId);
-      continue;
-    }
-    const deps = n.dependsOn.nodes;
-    for (const d of deps) testsOf.set(d, [...(testsOf.get(d) ?? []), n.uniqueId]);
-    if (deps.length === 1) singleTested.set(deps[0]!, [...(singleTested.get(deps[0]!) ?? []), n.uniqueId]);
-    else for (const d of deps) multiTested.add(d);
-  }
-  for (const [id, tests] of singleTested) {
-    for (const child of children.get(id) ?? []) if (executable.has(child)) for (const t of tests) edges.push([t, child]);
-  }
-  if (!multiTested.size) return edges;
-  // a walk from the nodes without parents: each node hands its children the tests still awaited
-  // and its multi-tested ancestors; a child that has all of a test's nodes among its ancestors
-  // waits for that test, and its own children no longer do
-  interface Seen { visits: number; ancestors: Set<string>; awaits: Map<string, readonly string[]> }
-  const seen = new Map<string, Seen>();
-  const ready: string[] = [];
-  for (const id of executable) {
-    if (!parents.get(id)) {
-      ready.push(id);
-      seen.set(id, { visits: 0, ancestors: new Set(), awaits: new Map() });
-    }
-  }
-  while (ready.length) {
-    const id = ready.shift()!;
-    const cur = seen.get(id)!;
-    const handed = new Map(cur.awaits);
-    for (const t of testsOf.get(id) ?? []) {
-      const deps = manifest.nodes.get(t)!.dependsOn.nodes;
-      if (deps.length > 1) handed.set(t, deps);
-    }
-    for (const child of children.get(id) ?? []) {
-      if (!executable.has(child)) continue;
-      let s = seen.get(child);
-      if (!s) seen.set(child, (s = { visits: 0, ancestors: new Set(), awaits: new Map() }));
-      s.visits++;
-      for (const [t, deps] of handed) s.awaits.set(t, deps);
-      for (const a of cur.ancestors) s.ancestors.add(a);
-      if (multiTested.has(id)) s.ancestors.add(id);
-      if (s.visits === parents.get(child)) {
-        for (const [t, deps] of s.awaits) {
-          if (deps.every((d) => s.ancestors.has(d))) {
-            edges.push([t, child]);
-            s.awaits.delete(t);
-          }
-        }
-        ready.push(child);
-      }
-    }
-    seen.delete(id);
-  }
-  return edges;
-}
-
-/** graph_summary.json's text. */
-export function graphSummaryJson(manifest: Manifest, invocationId: string, withTestEdges: boolean): string {
+export function graphSummaryJson(manifest: Manifest, invocationId: string, testEdges?: readonly (readonly [string, string])[]): string {
   const { types, children } = linkedGraph(manifest);
   const out: Record<string, unknown> = { _invocation_id: invocationId, linked: summary(types, children) };
-  if (withTestEdges) {
+  if (testEdges) {
     const more = new Map([...children].map(([id, kids]) => [id, [...kids]]));
-    for (const [test, node] of testEdges(manifest, children)) {
-      const kids = more.get(test)!;
-      if (!kids.includes(node)) kids.push(node);
+    for (const [test, node] of testEdges) {
+      const kids = more.get(test);
+      if (kids && types.has(node) && !kids.includes(node)) kids.push(node);
     }
     out['with_test_edges'] = summary(types, more);
   }

@@ -37,7 +37,7 @@ export async function compile(opts: CommonOptions & { readonly inlineSql?: strin
       await session.compile(node, session.conns[0]);
     }
     await writeManifest(project, session.invocationId, session.compiledSql, session.runStartedAt);
-    await writeGraphSummary(project, session.invocationId, false);
+    await writeGraphSummary(project, session.invocationId);
   } finally {
     await session.close();
   }

@@ -131,6 +131,8 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: BatchedS
 
   let failed = false;
   let watch: MemoryWatch | undefined;
+  // the edges build adds from tests to what waits for them (for graph_summary.json)
+  let testEdges: readonly (readonly [string, string])[] = [];
   const artifacts = artifactWrites();
   let index = 0;
   let hookFailed = false;
@@ -151,6 +153,7 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: BatchedS
     }
     const failFast = !!opts.failFast;
     const { extraEdges, parentsOf } = command === 'build' ? buildOrdering(project, ids) : { extraEdges: [], parentsOf: undefined };
+    testEdges = extraEdges;
     watch = await watchMemory(session, emit, project.cfg.target.settings);
     await schedule({
       ids,
@@ -228,7 +231,8 @@ async function executeWith(command: RunCommand, opts: RunOptions, emit: BatchedS
         emit.flush();
         await artifacts.attempt(join(project.targetDir, 'run_results.json'), () => writer.close());
         await artifacts.attempt(join(project.targetDir, 'manifest.json'), () => writeManifest(project, session.invocationId, session.compiledSql, session.runStartedAt));
-        await artifacts.attempt(join(project.targetDir, 'graph_summary.json'), () => writeGraphSummary(project, session.invocationId, command === 'build'));
+        // (build: its test edges into nodes, as dbt's summary has them; not those between tests)
+        await artifacts.attempt(join(project.targetDir, 'graph_summary.json'), () => writeGraphSummary(project, session.invocationId, command === 'build' ? testEdges.filter(([, n]) => nodes.get(n)?.resourceType !== 'test') : undefined));
       }),
     );
     emit.flush(); // (when the artifact step failed before its own flush)

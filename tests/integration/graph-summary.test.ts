@@ -15,6 +15,10 @@ beforeAll(() => {
     'models/a.sql': "select id from {{ ref('s') }}",
     'models/b.sql': "select id from {{ ref('a') }}",
     'models/c.sql': "select a.id from {{ ref('a') }} as a join {{ ref('b') }} as b using (id)",
+    'models/d.sql': "select id from {{ ref('c') }}",
+    // a model reading a source, with a test on it and another model (a source upstream must not stop the edges)
+    'models/e.sql': "select id from {{ source('raw', 's') }}",
+    'models/g.sql': "select e.id from {{ ref('e') }} as e join {{ ref('a') }} as a using (id)",
     'models/schema.yml': [
       'models:',
       '  - name: a',
@@ -23,6 +27,14 @@ beforeAll(() => {
       '    columns:',
       '      - name: id',
       "        data_tests: [{relationships: {to: ref('a'), field: id}}]",
+      '  - name: e',
+      '    columns:',
+      '      - name: id',
+      "        data_tests: [{relationships: {to: ref('a'), field: id}}]",
+      'sources:',
+      '  - name: raw',
+      '    schema: main',
+      '    tables: [{name: s}]',
       '',
     ].join('\n'),
   });
@@ -45,16 +57,23 @@ describe('graph_summary.json', () => {
     expect(Object.keys(summary.linked)).toEqual(Object.keys(summary.linked).map((_, i) => String(i)));
     expect(Object.values(summary.linked).find((n) => n.name === 'seed.p.s')?.type).toBe('seed');
     expect(edges(summary.linked)).toEqual({
+      'source.p.raw': ['model.p.e'],
       'seed.p.s': ['model.p.a'],
-      'model.p.a': ['model.p.b', 'model.p.c', 'test.p.not_null_a_id', 'test.p.relationships_b_id__id__ref_a_'],
+      'model.p.a': ['model.p.b', 'model.p.c', 'model.p.g', 'test.p.not_null_a_id', 'test.p.relationships_b_id__id__ref_a_', 'test.p.relationships_e_id__id__ref_a_'],
       'model.p.b': ['model.p.c', 'test.p.relationships_b_id__id__ref_a_'],
-      'model.p.c': [],
+      'model.p.c': ['model.p.d'],
+      'model.p.d': [],
+      'model.p.e': ['model.p.g', 'test.p.relationships_e_id__id__ref_a_'],
+      'model.p.g': [],
       'test.p.not_null_a_id': [],
       'test.p.relationships_b_id__id__ref_a_': [],
+      'test.p.relationships_e_id__id__ref_a_': [],
     });
+    // dbt's default rule: a test holds back every node downstream of all the nodes it tests
     const more = edges(summary.with_test_edges);
-    expect(more['test.p.not_null_a_id']).toEqual(['model.p.b', 'model.p.c']);
-    expect(more['test.p.relationships_b_id__id__ref_a_']).toEqual(['model.p.c']);
+    expect(more['test.p.not_null_a_id']).toEqual(['model.p.b', 'model.p.c', 'model.p.d', 'model.p.g']);
+    expect(more['test.p.relationships_b_id__id__ref_a_']).toEqual(['model.p.c', 'model.p.d']);
+    expect(more['test.p.relationships_e_id__id__ref_a_']).toEqual(['model.p.g']);
   });
 
   it('run: the linked DAG only', async () => {
