@@ -168,12 +168,24 @@ function resolveUnitTest(
   // a versioned model: one unit test per version it tests (all by default), `<id>_v<version>`, as dbt makes them
   const versions = [...nodes.values()].filter((n): n is SqlNode => n.resourceType === 'model' && n.packageName === latest.packageName && n.name === latest.name && n.version !== undefined);
   const { include, exclude } = node.versions ?? {};
-  const tested = versions.filter((v) => (exclude ? !exclude.includes(v.version!) : include ? include.includes(v.version!) : true));
+  // (as dbt reads it: `versions:` given without include or exclude names no version)
+  const tested = versions.filter((v) => (exclude ? !exclude.includes(v.version!) : include ? include.includes(v.version!) : node.versions === undefined));
   if (!tested.length) throw new CompileError('BMP_UNIT_TEST_MODEL', `unit test '${node.name}' referenced a version of '${node.model}' which was not found`, where, `its versions: ${versions.map((v) => v.version).join(', ')}`);
   return tested.map((v) => {
     checkInputs(v);
     return Object.freeze({ ...node, uniqueId: `${node.uniqueId}_v${v.version}`, version: v.version, model: v.uniqueId, dependsOn: { nodes: [v.uniqueId, ...inputs], macros: [] } });
   });
+}
+
+/**
+ * Whether a template calls is_incremental() (dbt's test: the model depends on that macro): inside
+ * a `{{ }}` or `{% %}` tag, not in a comment or the SQL's own text.
+ */
+function callsIsIncremental(rawCode: string): boolean {
+  if (!rawCode.includes('is_incremental')) return false;
+  const code = rawCode.replace(/\{#[\s\S]*?#\}/g, '');
+  for (const m of code.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) if (/\bis_incremental\s*\(/.test(m[0])) return true;
+  return false;
 }
 
 /**
@@ -183,7 +195,7 @@ function resolveUnitTest(
  * @throws CompileError BMP_UNIT_TEST_INVALID
  */
 function checkIncrementalOverride(node: UnitTestNode, model: SqlNode, where: ErrorLocation): void {
-  if (!/\bis_incremental\s*\(/.test(model.rawCode)) return;
+  if (!callsIsIncremental(model.rawCode)) return;
   const override = node.overrides.macros?.['is_incremental'];
   if (typeof override !== 'boolean') {
     throw new CompileError('BMP_UNIT_TEST_INVALID', `Boolean override for 'is_incremental' must be provided for unit test '${node.name}' in model '${model.name}'`, where, 'add overrides: {macros: {is_incremental: false}} (or true, with - input: this under given:)');

@@ -121,7 +121,8 @@ async function createInput(session: Session, db: UnitTestDatabase, userConn: Con
     // the input's columns are known (its relation, or its seed file): a given column it does not
     // have is a mistake (a renamed or dropped column), refused as dbt refuses it
     if (known.length) {
-      const have = new Set(known.map((c) => c.name.toLowerCase()));
+      // (a column its properties declare counts too, as dbt reads the declared data types)
+      const have = new Set([...known.map((c) => c.name.toLowerCase()), ...declared.keys()]);
       const wrong = data.columns.find((c) => !have.has(c.toLowerCase()));
       if (wrong !== undefined) throw new CompileError('BMP_UNIT_TEST_FIXTURE', `${label}: Invalid column name: '${wrong.toLowerCase()}' in unit test fixture for '${input.name}'. Accepted columns for '${input.name}' are: ${pyRepr(known.map((c) => c.name.toLowerCase()))}`, where);
     }

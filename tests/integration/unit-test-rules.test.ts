@@ -26,6 +26,12 @@ describe('unit tests of an incremental model', () => {
     const out = await p.run('build');
     expect(out.results.find((r) => r.uniqueId === 'unit_test.p.inc.t')?.status).toBe('pass');
   });
+
+  it('a model that only names is_incremental() in a comment or its SQL text is not held to the rule', async () => {
+    p = tempProject({ 'models/src.sql': 'select 1 as id', 'models/inc.sql': "{# no is_incremental() filter here #}\nselect id, 'is_incremental()' as note from {{ ref('src') }}", 'models/u.yml': "unit_tests:\n  - name: t\n    model: inc\n    given:\n      - input: ref('src')\n        rows: [{id: 1}]\n    expect:\n      rows: [{id: 1, note: 'is_incremental()'}]\n" });
+    const out = await p.run('build');
+    expect(out.results.find((r) => r.uniqueId === 'unit_test.p.inc.t')?.status).toBe('pass');
+  });
 });
 
 describe('unit tests of a versioned model', () => {
