@@ -33,7 +33,7 @@ export interface TestScope {
 export interface TestTarget {
   /** unique id of the model/seed/source/snapshot under test */
   readonly uniqueId: string;
-  /** `orders` for a model, `source_raw_orders` for a source table */
+  /** `orders` for a model, `raw_orders` for a source table (whose tests are named `source_<test>_raw_orders_...`) */
   readonly testLabel: string;
   /** How the test refers to its model in SQL: `ref('orders')` or `source('raw', 'orders')`. */
   readonly modelRef: { readonly ref?: string; readonly version?: string; readonly source?: readonly [string, string] };
@@ -83,7 +83,9 @@ export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestD
   for (const key in def.args) args[key] = def.args[key];
   if (columnName !== undefined && !('column_name' in args)) args['column_name'] = columnName;
   // a namespaced test is named after its package too, as dbt names it (`dbt_utils_equality_orders_...`)
-  const { name, alias } = genericTestName(def.namespace ? `${def.namespace}_${def.testName}` : def.testName, target.testLabel, args);
+  // dbt's name: [<package>_][source_]<test>_<model or source_table>_<arguments>
+  const testType = target.modelRef.source ? `source_${def.testName}` : def.testName;
+  const { name, alias } = genericTestName(def.namespace ? `${def.namespace}_${testType}` : testType, target.testLabel, args);
   const finalName = def.customName ?? name;
   // the compiled file's name: dbt's short name (hashed from 64 characters on), or the given name
   const fileName = def.customName ?? alias;

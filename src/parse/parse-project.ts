@@ -296,7 +296,7 @@ export async function parseProject(cfg: LoadedConfig, opts: ParseOptions = {}): 
     for (const src of props.sources) {
       for (const table of src.tables) {
         const id = `source.${project.name}.${src.name}.${table.name}`;
-        const target: TestTarget = { uniqueId: id, testLabel: `source_${src.name}_${table.name}`, modelRef: { source: [src.name, table.name] }, patchPath: src.file, tags: [...src.tags, ...table.tags] };
+        const target: TestTarget = { uniqueId: id, testLabel: `${src.name}_${table.name}`, modelRef: { source: [src.name, table.name] }, patchPath: src.file, tags: [...src.tags, ...table.tags] };
         if (!sources.has(id)) {
           // a disabled source's tests are disabled; dbt says so at warning level (InvalidDisabledTargetInTestNode)
           const tests = ctx.disabledTestsOf(target, table);

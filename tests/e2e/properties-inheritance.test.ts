@@ -45,9 +45,9 @@ describe('tag inheritance', () => {
       expect(r.code, r.stderr).toBe(0);
       return r.stdout.trim().split('\n').filter(Boolean).sort();
     };
-    expect(ls('tag:src_tag')).toEqual(['source:tags.raw.t1', 'tags.not_null_source_raw_t1_id']);
-    expect(ls('tag:table_tag')).toEqual(['source:tags.raw.t1', 'tags.not_null_source_raw_t1_id']);
-    expect(ls('tag:source_column_tag')).toEqual(['tags.not_null_source_raw_t1_id']);
+    expect(ls('tag:src_tag')).toEqual(['source:tags.raw.t1', 'tags.source_not_null_raw_t1_id']);
+    expect(ls('tag:table_tag')).toEqual(['source:tags.raw.t1', 'tags.source_not_null_raw_t1_id']);
+    expect(ls('tag:source_column_tag')).toEqual(['tags.source_not_null_raw_t1_id']);
     expect(ls('tag:column_tag')).toEqual(['tags.not_null_m_id', 'tags.unique_m_id']);
     expect(ls('tag:own_tag')).toEqual(['tags.not_null_m_id']);
     expect(ls('tag:model_tag')).toEqual(['tags.m']);

@@ -71,6 +71,20 @@ describe("generic tests carry dbt's identity", () => {
     expect(results.find((r) => r.unique_id === 'model.p.orders')?.message).toBe('OK');
   });
 
+  it("a source's test is named source_<test>_<source>_<table>_..., with dbt's hash (dbt's own functional test's id)", async () => {
+    const q = tempProject({
+      'models/sources.yml': 'sources:\n  - name: seed_sources\n    tables:\n      - name: raw_customers\n        columns:\n          - name: id\n            data_tests: [not_null]\n',
+    });
+    try {
+      const { parse } = await import('../../src/tasks/index.js');
+      await parse({ projectDir: q.dir });
+      const ids = Object.keys(JSON.parse(readFileSync(join(q.dir, 'target/manifest.json'), 'utf8')).nodes).filter((id) => id.startsWith('test.'));
+      expect(ids).toEqual(['test.p.source_not_null_seed_sources_raw_customers_id.e39ee7bf0d']);
+    } finally {
+      q.remove();
+    }
+  });
+
   it('two tests that differ only in config are one id: refused with a located error, as dbt does', async () => {
     const q = tempProject({
       'models/m.sql': 'select 1 as id',
