@@ -14,7 +14,7 @@ import { floatRepr } from '../../manifest/py-float.js';
 import { kwargsOf } from './kwargs.js';
 import { pyJsonLoads, pyJsonNumber, pyJsonString } from './py-json.js';
 import { pythonDates } from './python-dates.js';
-import { datetimeModule } from './modules/datetime.js';
+import { datetimeModule, PyDate, PyDateTime } from './modules/datetime.js';
 import { itertoolsModule } from './modules/itertools.js';
 import { pytzModule } from './modules/pytz.js';
 import { reModule } from './modules/re.js';
@@ -47,18 +47,27 @@ function iterable(v: unknown): unknown[] {
   throw new TypeError(`'${v === null || v === undefined ? 'NoneType' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : typeof v}' object is not iterable`);
 }
 
-/** Values JSON can carry (dates and relations as their text, as dbt's encoder does for its types). */
-function jsonable(v: unknown): unknown {
+/** A date or datetime on its way into YAML: written plain, as PyYAML writes one (`d: 2024-01-02`). */
+class YamlTimestampOut {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * Values JSON can carry (dates and relations as their text, as dbt's encoder does for its types);
+ * `forYaml`: dates and datetimes stay timestamps (PyYAML writes them unquoted).
+ */
+function jsonable(v: unknown, forYaml = false): unknown {
   if (v === undefined) return null;
+  if (forYaml && v instanceof PyDate) return new YamlTimestampOut(v instanceof PyDateTime ? v.isoformat(' ') : v.isoformat());
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof PyFloat) return v; // written `1.0`, as json.dumps writes a float
   // json.dumps raises TypeError for a Decimal, which dbt's tojson does not catch (it catches ValueError)
   if (v instanceof PyDecimal) throw new CompileError('BMP_TEMPLATE_TYPE', 'Object of type Decimal is not JSON serializable (use `| float` or `| string` first)');
-  if (Array.isArray(v)) return v.map(jsonable);
-  if (v instanceof Set) return [...v].map(jsonable);
+  if (Array.isArray(v)) return v.map((x) => jsonable(x, forYaml));
+  if (v instanceof Set) return [...v].map((x) => jsonable(x, forYaml));
   if (v && typeof v === 'object') {
     if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
-      return Object.fromEntries(Object.entries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => [k, jsonable(x)]));
+      return Object.fromEntries(Object.entries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => [k, jsonable(x, forYaml)]));
     }
     const s = (v as { toString(): string }).toString();
     if (s !== '[object Object]') return s;
@@ -68,7 +77,7 @@ function jsonable(v: unknown): unknown {
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object' && !(v instanceof PyFloat)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
   return v;
 }
 
@@ -98,6 +107,16 @@ const PY_FLOAT_OUT = {
     const repr = floatRepr(n).toLowerCase();
     return repr.includes('.') || !repr.includes('e') ? repr : repr.replace('e', '.0e');
   },
+};
+
+/** A date or datetime as PyYAML's safe_dump writes it: plain, isoformat (with a space before the time). */
+const TIMESTAMP_OUT = {
+  tag: 'tag:yaml.org,2002:timestamp',
+  default: true,
+  test: /^\b\B/,
+  resolve: (text: string) => text,
+  identify: (v: unknown) => v instanceof YamlTimestampOut,
+  stringify: ({ value }: { value: unknown }) => (value as YamlTimestampOut).text,
 };
 
 function yamlLib(): typeof import('yaml') {
@@ -170,10 +189,10 @@ export function baseMembers(out: ContextOutput): Record<string, unknown> {
     toyaml: markTemplateCallable((...a: unknown[]) => {
       const kw = kwargsOf(a, ['value', 'default', 'sort_keys']);
       try {
-        const v = jsonable(kw['value']);
+        const v = jsonable(kw['value'], true);
         // as PyYAML's safe_dump writes it: a string PyYAML would read as something else ('yes',
         // '017') is quoted, sequences sit at their key's indent
-        return yamlLib().stringify(kw['sort_keys'] ? sortKeys(v) : v, { customTags: (tags) => [PY_FLOAT_OUT, ...tags, ...PYYAML_WRITE_TAGS], singleQuote: true, indentSeq: false });
+        return yamlLib().stringify(kw['sort_keys'] ? sortKeys(v) : v, { customTags: (tags) => [PY_FLOAT_OUT, TIMESTAMP_OUT, ...tags, ...PYYAML_WRITE_TAGS], singleQuote: true, indentSeq: false });
       } catch {
         return kw['default'] ?? null;
       }

@@ -8,6 +8,7 @@
  * arithmetic is on the wall clock, `astimezone` converts through UTC.
  */
 import { PyFloat } from '../../../jinja/index.js';
+import { typeError } from '../../../jinja/python/errors.js';
 import { kwargsOf } from '../kwargs.js';
 
 const US_PER_SECOND = 1_000_000;
@@ -16,6 +17,15 @@ const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Satu
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 export class PyValueError extends Error {}
+
+/** The other side of an ordering comparison; a date and a datetime do not compare, as in Python. */
+function comparable(self: PyDate, o: unknown): number {
+  if (o instanceof PyDate && self instanceof PyDateTime !== o instanceof PyDateTime) {
+    const name = (d: PyDate) => (d instanceof PyDateTime ? 'datetime.datetime' : 'datetime.date');
+    throw typeError(`can't compare ${name(self)} to ${name(o)}`);
+  }
+  return Number(o);
+}
 
 /** The format of strftime(format) or strftime(format=...). */
 function formatArg(args: readonly unknown[]): string {
@@ -312,8 +322,9 @@ export class PyDate {
   timetuple(): number[] {
     return [this.year, this.month, this.day, 0, 0, 0, this.weekday(), this.toordinal() - toOrdinal(this.year, 1, 1) + 1, -1];
   }
+  /** Microseconds from 1970-01-01 to its midnight (the base datetimes count from too). */
   valueOf(): number {
-    return this.toordinal() * US_PER_DAY;
+    return (this.toordinal() - ORDINAL_1970) * US_PER_DAY;
   }
 
   __add__(o: unknown): unknown {
@@ -332,16 +343,16 @@ export class PyDate {
     return o instanceof PyDate && !(o instanceof PyDateTime) && o.toordinal() === this.toordinal();
   }
   __lt__(o: unknown): boolean {
-    return this.valueOf() < Number(o);
+    return this.valueOf() < comparable(this, o);
   }
   __le__(o: unknown): boolean {
-    return this.valueOf() <= Number(o);
+    return this.valueOf() <= comparable(this, o);
   }
   __gt__(o: unknown): boolean {
-    return this.valueOf() > Number(o);
+    return this.valueOf() > comparable(this, o);
   }
   __ge__(o: unknown): boolean {
-    return this.valueOf() >= Number(o);
+    return this.valueOf() >= comparable(this, o);
   }
   /** `{{ value }}` and `~` give the text; `<`, `>` and `-` the number. */
   [Symbol.toPrimitive](hint: string): string | number {
