@@ -99,6 +99,15 @@ describe('the static fast path', () => {
     expect(viaEngine).toBe(viaStatic);
   });
 
+  it('reads \\r\\n and a lone \\r as \\n, as the engine does (a file written on Windows stays on the fast path)', () => {
+    const src = "select 1,\r\n{{ var('a') }}\rx\r\n";
+    const stat = analyzeStatic(src)!;
+    expect(stat).toBeDefined();
+    const viaStatic = renderStatic(stat, () => 2);
+    expect(viaStatic).toBe('select 1,\n2\nx');
+    expect(new TemplateEngine().render({ file: 'm.sql', source: src }, { var: () => 2 })).toBe(viaStatic);
+  });
+
   it('leaves integral float literals and escapes to the engine', () => {
     expect(analyzeStatic("{{ var('x', 1.0) }}")).toBeUndefined();
     expect(analyzeStatic("{{ var('x', 1.5) }}")).toBeDefined();

@@ -37,10 +37,11 @@ export function analyzeStatic(source: string): StaticAnalysis | undefined {
 }
 
 function analyze(text: string): StaticAnalysis | undefined {
-  // (a carriage return goes to the engine, which reads line ends as Jinja2 does)
-  if (text.includes('{%') || text.includes('{#') || text.includes('\r')) return undefined;
-  // Jinja2's keep_trailing_newline=False (dbt's setting): one trailing newline is not output
-  const source = text.endsWith('\n') ? text.slice(0, -1) : text;
+  if (text.includes('{%') || text.includes('{#')) return undefined;
+  // line ends as Jinja2's lexer reads them (\r\n and a lone \r are \n); then, with
+  // keep_trailing_newline=False (dbt's setting), one trailing newline is not output
+  const lf = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  const source = lf.endsWith('\n') ? lf.slice(0, -1) : lf;
   const segments: (string | StaticCall)[] = [];
   let pos = 0;
   for (;;) {

@@ -140,9 +140,15 @@ const HOOK_KEYS = new Set(['pre_hook', 'post_hook', 'pre-hook', 'post-hook']);
  * its config.
  */
 function notRenderedNow(key: string): (path: readonly (string | number)[], value: unknown) => boolean {
+  // the form of the test entry being walked (its own path is visited before what is under it)
+  let testNameForm = false;
   const late = (p: readonly (string | number)[], value: unknown) => {
     const test = p.findIndex((k, i) => (k === 'tests' || k === 'data_tests') && typeof p[i + 1] === 'number');
-    if (test >= 0) return !testConfigValue(p.slice(test + 2), value);
+    if (test >= 0) {
+      const at = p.slice(test + 2);
+      if (!at.length) testNameForm = !!value && typeof value === 'object' && 'test_name' in value;
+      return !testConfigValue(at, value, testNameForm);
+    }
     // a `tests:` list is walked for its entries' config values
     if ((p[p.length - 1] === 'tests' || p[p.length - 1] === 'data_tests') && Array.isArray(value)) return false;
     return p.some((k) => typeof k === 'string' && LATE_KEYS.has(k)) || (p[0] === 'config' && typeof p[1] === 'string' && HOOK_KEYS.has(p[1]));
@@ -160,16 +166,20 @@ function notRenderedNow(key: string): (path: readonly (string | number)[], value
  * either form (`- not_null: {where: ...}` or `- test_name: not_null`). Test arguments, names,
  * descriptions and non-string values (a `tags:` list, a `meta:` mapping) stay as written.
  */
-function testConfigValue(at: readonly (string | number)[], value: unknown): boolean {
+function testConfigValue(at: readonly (string | number)[], value: unknown, testNameForm: boolean): boolean {
   const mapping = !!value && typeof value === 'object' && !Array.isArray(value);
   const configString = (k: string | number | undefined) => typeof k === 'string' && TEST_CONFIG_KEYS.has(k) && typeof value === 'string';
+  if (!at.length) return mapping; // the entry: a mapping to walk (a bare name is not rendered)
+  if (testNameForm) {
+    // `- test_name: x` with config arguments beside it, or under `config:`
+    if (at.length === 1) return at[0] === 'config' ? mapping : configString(at[0]);
+    return at.length === 2 && at[0] === 'config' && typeof at[1] === 'string' && typeof value === 'string';
+  }
   switch (at.length) {
-    case 0: // the entry: a mapping to walk (a bare name is not rendered)
+    case 1: // `<test name>:` (walked)
       return mapping;
-    case 1: // `<test name>:` or `config:` (walked), or a config argument of the `test_name:` form
-      return mapping || configString(at[0]);
-    case 2: // `config: {key}` of the `test_name:` form; `<test name>: {key}`, or its `config:`
-      return at[0] === 'config' ? typeof at[1] === 'string' && typeof value === 'string' : at[1] === 'config' ? mapping : configString(at[1]);
+    case 2: // `<test name>: {key}` (a config argument), or its `config:` (walked)
+      return at[1] === 'config' ? mapping : configString(at[1]);
     case 3: // `<test name>: {config: {key}}`
       return at[1] === 'config' && typeof at[2] === 'string' && typeof value === 'string';
     default:

@@ -219,6 +219,7 @@ const CASES: Case[] = [
   c('tojson: a float argument is written as json.dumps writes a float (1.0, 1e+16, 1e-07)', "{{ tojson(1.0) }} {{ tojson(6 / 2) }} {{ tojson(1e16) }} {{ tojson(1e-7) }} {{ tojson([0.5]) }}", '1.0 3.0 1e+16 1e-07 [0.5]'),
   c('tojson: json.dumps escapes what is not ASCII (ensure_ascii)', "{{ tojson({'k': 'é–😀'}) }}", '{"k": "\\u00e9\\u2013\\ud83d\\ude00"}'),
   c("fromjson: a float stays a float, an integer of any size stays exact, NaN is a number", "{{ fromjson('{\"a\": 1.0}').a * 2 }} {{ fromjson('12345678901234567890') + 1 }} {{ fromjson('[NaN]')[0] is number }}", '2.0 12345678901234567891 True'),
+  c('fromjson: a "__proto__" key is a key like any other', "{{ fromjson('{\"__proto__\": {\"x\": 1}, \"y\": 2}') }}", "{'__proto__': {'x': 1}, 'y': 2}"),
   e('fromjson: an undefined argument is an error (dbt: json.loads raises TypeError)', '{{ fromjson(no_such_var) }}', 'BMP_TEMPLATE_UNDEFINED'),
   c("return(): the value keeps its type (a float returned prints 1.0)", "{{ float_back() }} {{ float_back() is float }}", '1.0 True'),
   c('toyaml: a float as PyYAML writes it; a date-like string is quoted (it would read back as a date)', "{{ toyaml({'f': 1.0, 'g': 1e16, 'd': '2024-01-02'}) | replace('\n', ';') }}", "f: 1.0;g: 1.0e+16;d: '2024-01-02';"),

@@ -92,6 +92,10 @@ describe("a generic test's config values are rendered as dbt renders them when i
         "            values: ['a', 'b', \"{{ 'c' }}\"]",
         "            where: \"id >= {{ var('min_id') }}\"",
         "            tags: \"{{ 'from_' ~ target.name }}\"",
+        '          - name: kept_as_written',
+        '            test_name: not_null',
+        '            meta: {schema: "{{ target.name }}"}',
+        '            config: {where: "{{ \'x is not null\' }}"}',
         '          - unique:',
         "              enabled: \"{{ target.name != 'dev' }}\"",
         '',
@@ -101,7 +105,7 @@ describe("a generic test's config values are rendered as dbt renders them when i
       const out = await q.run('build');
       expect(out.exitCode).toBe(0);
       // the model and the two enabled tests ran; not_null sees x only from id 2 on: it passes
-      expect(out.results.map((r) => `${r.uniqueId.split('.')[2]} ${r.status}`).sort()).toEqual(['m success', 'not_null_m_x pass', 'x_values pass']);
+      expect(out.results.map((r) => `${r.uniqueId.split('.')[2]} ${r.status}`).sort()).toEqual(['kept_as_written pass', 'm success', 'not_null_m_x pass', 'x_values pass']);
       const nodes = JSON.parse(readFileSync(join(q.dir, 'target/manifest.json'), 'utf8')).nodes as Record<string, { name: string; config: Record<string, unknown>; test_metadata: { kwargs: Record<string, unknown> } }>;
       const byName = (n: string) => Object.values(nodes).find((x) => x.name === n)!;
       const notNull = byName('not_null_m_x');
@@ -115,6 +119,10 @@ describe("a generic test's config values are rendered as dbt renders them when i
       expect(values.config['tags']).toEqual(['from_dev']);
       // arguments are rendered when the test compiles, not here: the kwargs keep the template
       expect(values.test_metadata.kwargs['values']).toEqual(['a', 'b', "{{ 'c' }}"]);
+      // the test_name form renders its config: values, not what a mapping beside them holds
+      const kept = byName('kept_as_written');
+      expect(kept.config['where']).toBe('x is not null');
+      expect(kept.config['meta']).toEqual({ schema: '{{ target.name }}' });
       // `enabled: False` after rendering: the unique test is not built
       expect(Object.values(nodes).some((x) => x.name.startsWith('unique_m_x'))).toBe(false);
     } finally {

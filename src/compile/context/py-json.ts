@@ -64,7 +64,9 @@ export function pyJsonLoads(text: string): unknown {
         const key = string();
         ws();
         if (text[i++] !== ':') fail("Expecting ':' delimiter");
-        out[key] = value();
+        // (a "__proto__" key is a key like any other, not the object's prototype)
+        if (key === '__proto__') Object.defineProperty(out, key, { value: value(), enumerable: true, writable: true, configurable: true });
+        else out[key] = value();
         ws();
         if (text[i] === ',') i++;
         else if (text[i] === '}') {
