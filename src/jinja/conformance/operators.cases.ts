@@ -123,5 +123,6 @@ export const cases: Case[] = [
   e('TDD Math: arithmetic on an undefined value is an error', '{{ missing + 1 }}', 'BMP_TEMPLATE_UNDEFINED'),
   e('Python **: a negative base to a fractional power is complex (bmp cannot represent complex numbers: an error naming it)', '{{ (-8) ** 0.5 }}', 'BMP_TEMPLATE_UNSUPPORTED', 'complex number'),
   e("TDD Variables: calling a method of None is an error", '{% set n = none %}{{ n.upper() }}', 'BMP_TEMPLATE_UNDEFINED', "'None' has no attribute 'upper'"),
+  c("Python int: + - * past 2^53 stay exact (arbitrary precision)", '{{ 123456789 * 987654321 }} {{ 9007199254740991 + 2 }} {{ -9007199254740991 - 2 }} {{ 2**60 + 1 }} {{ 10 * 3 }} {{ 0.5 * 4 }}', '121932631112635269 9007199254740993 -9007199254740993 1152921504606846977 30 2.0'),
   c("Jinja2 Undefined iterates as empty: nothing is in it", "{% set m = {} %}{{ 'a' in m.tags }} {{ 'a' not in m.tags }}{% if 'pii' in m.tags %}!{% endif %}", 'False True'),
 ];

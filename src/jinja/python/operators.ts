@@ -13,10 +13,16 @@ import { dictKey, float, isDict, isFloat, isPlainDict, isTuple, PyDecimal, PyFlo
 // ------------------------------------------------------------------------------------------------
 // arithmetic
 
+/** Python's int past 2^53: a bigint (exact), a number again when it fits. */
+function bigIntResult(r: bigint): number | bigint {
+  return r >= BigInt(Number.MIN_SAFE_INTEGER) && r <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r) : r;
+}
+
 export function add(a: unknown, b: unknown): unknown {
   if (typeof a === 'number' && typeof b === 'number') {
     const r = a + b;
-    return Number.isInteger(r) && !(Number.isInteger(a) && Number.isInteger(b)) ? new PyFloat(r) : r;
+    if (Number.isInteger(a) && Number.isInteger(b)) return Number.isSafeInteger(r) ? r : bigIntResult(BigInt(a) + BigInt(b));
+    return Number.isInteger(r) ? new PyFloat(r) : r;
   }
   if (typeof a === 'string' && typeof b === 'string') return a + b;
   if (typeof a === 'string') throw typeError(`can only concatenate str (not "${typeName(b)}") to str`);
@@ -31,7 +37,8 @@ export function add(a: unknown, b: unknown): unknown {
 export function sub(a: unknown, b: unknown): unknown {
   if (typeof a === 'number' && typeof b === 'number') {
     const r = a - b;
-    return Number.isInteger(r) && !(Number.isInteger(a) && Number.isInteger(b)) ? new PyFloat(r) : r;
+    if (Number.isInteger(a) && Number.isInteger(b)) return Number.isSafeInteger(r) ? r : bigIntResult(BigInt(a) - BigInt(b));
+    return Number.isInteger(r) ? new PyFloat(r) : r;
   }
   if (a instanceof Set && b instanceof Set) return setDifference(a, b);
   return arith('-', a, b);
@@ -40,7 +47,8 @@ export function sub(a: unknown, b: unknown): unknown {
 export function mul(a: unknown, b: unknown): unknown {
   if (typeof a === 'number' && typeof b === 'number') {
     const r = a * b;
-    return Number.isInteger(r) && !(Number.isInteger(a) && Number.isInteger(b)) ? new PyFloat(r) : r;
+    if (Number.isInteger(a) && Number.isInteger(b)) return Number.isSafeInteger(r) ? r : bigIntResult(BigInt(a) * BigInt(b));
+    return Number.isInteger(r) ? new PyFloat(r) : r;
   }
   if (typeof a === 'string' || Array.isArray(a)) return repeat(a, b);
   if (typeof b === 'string' || Array.isArray(b)) return repeat(b, a);
