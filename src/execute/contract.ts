@@ -6,10 +6,10 @@
  * transaction, so a violation leaves the previous relation as it was (tables and incremental models;
  * a view's contract is its columns only, as in dbt). dbt-duckdb writes them into the table's DDL;
  * checking the relation gives the same outcome for the rows a run leaves. The column check runs
- * after the node's sql_header and before its pre-hooks (a SQL that needs what a pre-hook creates
- * cannot be checked first).
+ * after the node's sql_header and before its pre-hooks; a SQL that cannot be described before them
+ * (it needs what a pre-hook creates) is checked on the built relation inside the transaction.
  */
-import { constraintCheckSql, contractTypesSql, firstLine, uniqueCheckSql, type Connection } from '../adapters/duckdb/index.js';
+import { constraintCheckSql, contractColumnsCheckSql, contractTypesSql, firstLine, uniqueCheckSql, type Connection } from '../adapters/duckdb/index.js';
 import { CompileError } from '../errors.js';
 import type { Constraint, Relation, SqlNode } from '../manifest/types.js';
 
@@ -24,7 +24,7 @@ export function enforcesContract(node: SqlNode): boolean {
  * constraints on the built relation (run as the last post-hooks).
  * @throws CompileError BMP_CONTRACT naming every column that differs, located at the model
  */
-export async function enforceContract(conn: Connection, node: SqlNode, compiledSql: string, rel: Relation): Promise<string[]> {
+export async function enforceContract(conn: Connection, node: SqlNode, compiledSql: string, rel: Relation, hasPreHooks = false): Promise<string[]> {
   const where = { file: node.originalFilePath, nodeId: node.uniqueId };
   const declared = Object.values(node.columns);
   const untyped = declared.filter((c) => !c.data_type).map((c) => c.name);
@@ -33,13 +33,22 @@ export async function enforceContract(conn: Connection, node: SqlNode, compiledS
   // the node's sql_header first (it may define what the SQL calls), as dbt puts it in front of the probe
   const header = node.config['sql_header'];
   if (typeof header === 'string' && header.trim()) await conn.run(header);
-  const actual = await conn.adapter.describe({ query: compiledSql });
   let types: string[];
   try {
     const [row] = await conn.rows<Record<string, string>>(contractTypesSql(declared.map((c) => c.data_type!)));
     types = declared.map((_, i) => String(row![`t${i}`]));
   } catch (err) {
     throw new CompileError('BMP_CONTRACT', `model '${node.name}': a contracted data_type is not a DuckDB type: ${firstLine((err as Error).message)}`, where);
+  }
+  let actual: Awaited<ReturnType<Connection['adapter']['describe']>>;
+  try {
+    actual = await conn.adapter.describe({ query: compiledSql });
+  } catch (err) {
+    // the SQL may need what a pre-hook makes (a DuckDB macro, a table): dbt checks the columns after
+    // the pre-hooks, so the check moves onto the built relation, first of the in-transaction checks
+    if (!hasPreHooks) throw err;
+    const check = contractColumnsCheckSql(rel, declared.map((c, i) => ({ name: c.name, type: types[i]! })), `model '${node.name}' breaks its enforced contract: `);
+    return [check, ...(node.config.materialized === 'view' ? [] : constraintChecks(node, rel))];
   }
   const base = (t: string) => t.replace(/\(.*\)$/s, '').trim().toUpperCase();
   const byName = new Map(actual.map((c) => [c.name.toLowerCase(), c]));

@@ -34,7 +34,7 @@ export const runRelation: NodeRunner = async (session, node, conn) => {
   if (typeof cfg.sql_header === 'string' && cfg.sql_header.trim()) preHooks.push(cfg.sql_header);
   // an enforced contract: the SQL's columns checked before anything is built, the constraints on
   // the built relation inside its transaction
-  if ('rawCode' in node && enforcesContract(node)) postHooks.push(...(await enforceContract(conn, node, compiled.compiledSql, rel)));
+  if ('rawCode' in node && enforcesContract(node)) postHooks.push(...(await enforceContract(conn, node, compiled.compiledSql, rel, cfg.pre_hook.length > 0)));
   const materialize = materializationFor(String(cfg.materialized), node.uniqueId);
   const existing = session.catalog.get(rel.schema, rel.identifier);
   const existingFresh = existing?.columnsStale ? await session.catalog.refresh(conn, rel.schema, rel.identifier) : existing;

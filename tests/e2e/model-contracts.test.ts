@@ -92,6 +92,31 @@ models:
     expect(await query(p.db, 'select two from main.t')).toEqual([{ two: 2 }]);
   });
 
+  it("a SQL that needs what a pre-hook makes is checked after the pre-hooks, on the built relation (dbt's order); a breach keeps the previous table", async () => {
+    const props = (type: string) => `version: 2
+models:
+  - name: t
+    config:
+      materialized: table
+      contract: {enforced: true}
+      pre_hook: "create or replace temp macro times_ten(x) as x * 10"
+    columns:
+      - name: ten
+        data_type: ${type}
+`;
+    const p = tempProject({ 'models/props.yml': props('integer'), 'models/t.sql': 'select times_ten(1)::integer as ten\n' }, { name: 'con4' });
+    cleanups.push(p.remove);
+    const ok = bmp(['run', '--project-dir', p.dir]);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(await query(p.db, 'select ten from main.t')).toEqual([{ ten: 10 }]);
+    p.write('models/props.yml', props('varchar'));
+    p.write('models/t.sql', 'select times_ten(2)::integer as ten\n');
+    const bad = bmp(['run', '--project-dir', p.dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/model 't' breaks its enforced contract: ten: the SQL gives INTEGER, the contract says VARCHAR/);
+    expect(await query(p.db, 'select ten from main.t')).toEqual([{ ten: 10 }]);
+  });
+
   it('a contracted column without a data_type is a located error', () => {
     const p = tempProject({ 'models/props.yml': PROPS.replace('        data_type: text\n', ''), 'models/m.sql': "select 1 as id, 'a' as name, 1.0 as amount\n" }, { name: 'con2' });
     cleanups.push(p.remove);

@@ -34,6 +34,24 @@ export function contractTypesSql(types: readonly string[]): string {
 }
 
 /**
+ * A statement that raises `prefix` and the differences when the columns `rel` was built with are not
+ * the declared ones (names case-insensitively, base types without size or precision); nothing when
+ * they are. Run inside the node's transaction (the relation is not committed yet).
+ */
+export function contractColumnsCheckSql(rel: Relation, declared: readonly { readonly name: string; readonly type: string }[], prefix: string): string {
+  const base = (x: string) => `upper(trim(regexp_replace(${x}, '\\(.*\\)$', '')))`;
+  const values = declared.map((c) => `(${quoteLiteral(c.name)}, ${quoteLiteral(c.type)})`).join(', ');
+  const d = `(values ${values}) as d(name, type)`;
+  const a = `(select column_name as name, data_type as type from duckdb_columns() where schema_name = ${quoteLiteral(rel.schema)} and table_name = ${quoteLiteral(rel.identifier)}) as a`;
+  const problems = [
+    `select d.name || ': in the contract (' || d.type || '), missing from the SQL' as problem from ${d} left join ${a} on lower(a.name) = lower(d.name) where a.name is null`,
+    `select d.name || ': the SQL gives ' || a.type || ', the contract says ' || d.type from ${d} join ${a} on lower(a.name) = lower(d.name) where ${base('a.type')} <> ${base('d.type')}`,
+    `select a.name || ': in the SQL (' || a.type || '), missing from the contract' from ${a} left join ${d} on lower(a.name) = lower(d.name) where d.name is null`,
+  ].join(' union all ');
+  return `select error(${quoteLiteral(prefix)} || string_agg(problem, '; ' order by problem)) from (${problems}) having count(*) > 0`;
+}
+
+/**
  * A statement that raises `message` when `rel` holds a row breaking a constraint (`bad`: the
  * condition of a breaking row); nothing when none does. Run inside the node's transaction, so a
  * violation rolls the build back.
