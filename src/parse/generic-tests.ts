@@ -82,17 +82,20 @@ export function makeGenericTest(scope: TestScope, target: TestTarget, def: TestD
   const args: Record<string, unknown> = {};
   for (const key in def.args) args[key] = def.args[key];
   if (columnName !== undefined && !('column_name' in args)) args['column_name'] = columnName;
-  // a namespaced test is named after its package too, as dbt names it (`dbt_utils_equality_orders_...`)
-  // dbt's name: [<package>_][source_]<test>_<model or source_table>_<arguments>
+  // the name and hash see the arguments as Python does (`0.0` is a float: `..._0_0`)
+  const py = def.pythonArgs;
+  const nameArgs = py ? { ...py, ...(args['column_name'] !== undefined && { column_name: args['column_name'] }) } : args;
+  // dbt's name: [<package>_][source_]<test>_<model or source_table>_<arguments> (a namespaced test
+  // is named after its package too: `dbt_utils_equality_orders_...`)
   const testType = target.modelRef.source ? `source_${def.testName}` : def.testName;
-  const { name, alias } = genericTestName(def.namespace ? `${def.namespace}_${testType}` : testType, target.testLabel, args);
+  const { name, alias } = genericTestName(def.namespace ? `${def.namespace}_${testType}` : testType, target.testLabel, nameArgs);
   const finalName = def.customName ?? name;
   // the compiled file's name: dbt's short name (hashed from 64 characters on), or the given name
   const fileName = def.customName ?? alias;
   const found = tests?.find(def.testName, def.namespace);
   const userMacro = found && !(isBuiltinTest(def.testName) && tests?.isDefault(found)) ? found : undefined;
   if (tests && !userMacro) checkBuiltinTest(def, args, finalName, target, tests);
-  const hash = dbtTestHash(finalName, def.namespace, def.testName, { ...args, model: `{{ get_where_subquery(${modelCall(target.modelRef)}) }}` });
+  const hash = dbtTestHash(finalName, def.namespace, def.testName, { ...nameArgs, model: `{{ get_where_subquery(${modelCall(target.modelRef)}) }}` });
   const fqn = [project.name, ...yamlFolders(target.patchPath, scope.packagePath), finalName];
   // (def.where is looked up in the YAML only when asked: not for a test without config)
   const inline = hasKeys(def.config) ? normalizeConfig(def.config, def.where, undefined, check) : {};

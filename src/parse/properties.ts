@@ -2,6 +2,7 @@ import { ParseError, didYouMean, type ErrorLocation } from '../errors.js';
 import { YamlFile, type NativeRenderer } from '../config/index.js';
 import type { Constraint } from '../manifest/types.js';
 import type { SourceFile } from './files.js';
+import { PyFloat } from '../manifest/py-float.js';
 
 /** A test as written under `tests:`/`data_tests:` in properties YAML. */
 export interface TestDefinition {
@@ -13,6 +14,11 @@ export interface TestDefinition {
   /** Explicit `name:` given by the user. */
   readonly customName?: string;
   readonly where: ErrorLocation;
+  /**
+   * The arguments as Python reads them, when that differs (a whole-number float, `0.0`): dbt names
+   * and hashes the test with them (`..._0_0`); the arguments themselves stay plain numbers.
+   */
+  readonly pythonArgs?: Readonly<Record<string, unknown>>;
 }
 
 export interface ColumnPatch {
@@ -195,7 +201,8 @@ function testConfigValue(at: readonly (string | number)[], value: unknown, testN
 export function readProperties(files: readonly SourceFile[], renderer?: NativeRenderer): Properties {
   const props: Properties = { models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], unitTests: [], macros: new Map(), singularTests: new Map(), resources: [] };
   for (const f of files) {
-    const yaml = YamlFile.parseFast(f.text, f.path);
+    // (with Python's values beside the plain ones: a test argument `0.0` names the test as dbt does)
+    const yaml = YamlFile.parseFast(f.text, f.path, { pythonValues: true });
     const data = yaml.data as Record<string, unknown> | null;
     if (!data || typeof data !== 'object') continue;
     for (const key of Object.keys(data)) {
@@ -391,6 +398,10 @@ class YamlPlace {
   get where(): ErrorLocation {
     return (this.located ??= this.yaml.lazyLocate(this.path));
   }
+  /** The value written here with Python's values (a whole-number float stays one), if the file has any. */
+  pythonValue(): unknown {
+    return this.yaml.pythonValue(this.path.map(String));
+  }
 }
 
 /** A test definition read from YAML; its `where` is found on first use. */
@@ -406,9 +417,29 @@ class YamlTestDefinition implements TestDefinition {
   get where(): ErrorLocation {
     return this.place.where;
   }
+  /** The arguments with Python's values, when they hold a whole-number float (`min_value: 0.0`). */
+  get pythonArgs(): Readonly<Record<string, unknown>> | undefined {
+    const entry = this.place.pythonValue();
+    if (entry === undefined || !holdsPyFloat(entry)) return undefined;
+    const args = testParts(entry, this.place).args;
+    return holdsPyFloat(args) ? args : undefined;
+  }
+}
+
+function holdsPyFloat(v: unknown): boolean {
+  if (v instanceof PyFloat) return true;
+  if (Array.isArray(v)) return v.some(holdsPyFloat);
+  if (v && typeof v === 'object') return Object.values(v).some(holdsPyFloat);
+  return false;
 }
 
 function testDefinition(t: unknown, place: YamlPlace): TestDefinition {
+  const { testName, namespace, args, config, customName } = testParts(t, place);
+  return new YamlTestDefinition(testName, namespace, args, config, customName, place);
+}
+
+/** A test entry's name, namespace, arguments and config (`t`: the entry as written). */
+function testParts(t: unknown, place: YamlPlace): { testName: string; namespace?: string; args: Record<string, unknown>; config: Record<string, unknown>; customName?: string } {
   let fullName: string;
   let body: Record<string, unknown> = {};
   if (typeof t === 'string') fullName = t;
@@ -436,7 +467,7 @@ function testDefinition(t: unknown, place: YamlPlace): TestDefinition {
     else if (TEST_CONFIG_KEYS.has(k)) config[k] = v;
     else args[k] = v;
   }
-  return new YamlTestDefinition(testName, namespace, args, config, typeof body['name'] === 'string' ? body['name'] : undefined, place);
+  return { testName, namespace, args, config, customName: typeof body['name'] === 'string' ? body['name'] : undefined };
 }
 
 function sourcePatch(src: Record<string, unknown>, yaml: YamlFile, path: (string | number)[]): SourcePatch {

@@ -85,6 +85,19 @@ describe("generic tests carry dbt's identity", () => {
     }
   });
 
+  it("a whole-number float argument names and hashes the test as Python reads it (1.0, not 1); the test still runs on the number", async () => {
+    const q = tempProject({
+      'models/m.sql': 'select 1.0 as x union all select 2',
+      'models/schema.yml': 'models:\n  - name: m\n    columns:\n      - name: x\n        data_tests:\n          - accepted_values: {values: [1.0, 2]}\n',
+    });
+    try {
+      const out = await q.run('build');
+      expect(out.results.map((r) => [r.uniqueId, r.status])).toEqual([['model.p.m', 'success'], ['test.p.accepted_values_m_x__1_0__2.955738fb3f', 'pass']]);
+    } finally {
+      q.remove();
+    }
+  });
+
   it('two tests that differ only in config are one id: refused with a located error, as dbt does', async () => {
     const q = tempProject({
       'models/m.sql': 'select 1 as id',
