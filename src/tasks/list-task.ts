@@ -1,6 +1,6 @@
 import { stringifyMasked } from '../config/index.js';
 import type { ManifestNode, ProjectResource, ResourceType } from '../manifest/types.js';
-import { resourceNameMatches, SELECTABLE_RESOURCE_TYPES } from '../graph/index.js';
+import { evaluateSelector, resourceNameMatches, SELECTABLE_RESOURCE_TYPES, type SelectorsFile } from '../graph/index.js';
 import { dbtNodes } from '../report/index.js';
 import { invocationFor, loadProject, manifestOptions, selectFor, type CommonOptions } from './project.js';
 
@@ -20,7 +20,7 @@ export async function list(opts: CommonOptions & { readonly output?: ListOutput;
   const pick = (full: Record<string, unknown>) => stringifyMasked(Object.fromEntries(keys.filter((k) => k in full).map((k) => [k, full[k]])));
   const nodeLines = output === 'json' && keys.length ? dbtNodes(project.manifest, nodes, manifestOptions(project, '')).map(pick) : nodes.map((n) => nodeLine(n, output));
   // exposures, metrics, semantic models and saved queries, listed as dbt lists them
-  const resources = listedResources(project.manifest.resources?.values() ?? [], opts);
+  const resources = listedResources(project.manifest.resources?.values() ?? [], opts, project.selectors);
   const resourceLines = resources.map((r) => {
     const full = { name: r.name, resource_type: r.resourceType, package_name: r.packageName, original_file_path: r.originalFilePath, unique_id: r.uniqueId, fqn: r.fqn, description: r.description, ...r.properties, depends_on: { nodes: r.dependsOn } };
     if (output === 'json') return keys.length ? pick(full) : stringifyMasked({ name: r.name, resource_type: r.resourceType, package_name: r.packageName, original_file_path: r.originalFilePath, unique_id: r.uniqueId, depends_on: { nodes: r.dependsOn } });
@@ -35,18 +35,22 @@ export async function list(opts: CommonOptions & { readonly output?: ListOutput;
  * The resources `ls` prints beside the nodes: every one of the listed types with no selection (dbt's
  * default listing includes them), or those a `<type>:<name>` selector names (no graph operator).
  */
-function listedResources(all: Iterable<ProjectResource>, opts: CommonOptions): ProjectResource[] {
+function listedResources(all: Iterable<ProjectResource>, opts: CommonOptions, selectors: SelectorsFile | undefined): ProjectResource[] {
   const asked = opts.resourceTypes ?? [];
   const excluded = opts.excludeResourceTypes ?? [];
   const types = new Set<string>(SELECTABLE_RESOURCE_TYPES.filter((t) => (!asked.length || asked.some((a) => a === 'all' || a === 'default' || a === t)) && !excluded.includes(t)));
   const candidates = [...all].filter((r) => types.has(r.resourceType));
-  if (opts.selector) return [];
   // `exposure:x`, with any graph operator around it (`+exposure:x` lists x and, as nodes, its parents)
   const names = (words: readonly string[], r: ProjectResource) =>
     words.some((w) => {
       const m = /^(?:\d*\+|@)?([a-z_]+):([^+@,]+)\+?\d*$/.exec(w);
       return !!m && m[1] === r.resourceType && resourceNameMatches(r, m[2]!);
     });
+  // a named selector: its unions, intersections and exclusions, word by word, over these resources too
+  if (opts.selector) {
+    const chosen = evaluateSelector(selectors, opts.selector, (spec) => new Set(candidates.filter((r) => names(spec.split(/\s+/), r)).map((r) => r.uniqueId)));
+    return candidates.filter((r) => chosen.has(r.uniqueId));
+  }
   const split = (list: readonly string[] | undefined) => (list ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
   const select = split(opts.select);
   const exclude = split(opts.exclude);

@@ -125,6 +125,11 @@ describe('on a built project', () => {
     // in unique_id order, as dbt ls prints (model.*, then seed.*)
     expect(ls('orders_and_parents')).toEqual(['jaffle.marts.orders', 'jaffle.staging.stg_orders', 'jaffle.raw_orders']);
     expect(ls('nested')).toEqual(['jaffle.staging.stg_customers', 'jaffle.staging.stg_orders']);
+    // a selector naming an exposure lists it too, with its parents as nodes, exclusions applied
+    const withExposure = bmp(['ls', '--selector', 'dashboard_and_parents', '--project-dir', dir]).stdout.trim().split('\n');
+    expect(withExposure).toContain('exposure:jaffle.revenue_dashboard');
+    expect(withExposure).toContain('jaffle.marts.orders');
+    expect(withExposure).not.toContain('jaffle.marts.customers');
     const run = bmp(['run', '--selector', 'marts_but_customers', '--project-dir', dir]);
     expect(run.stdout).toMatch(/Found 1 model\b/);
     const unknown = bmp(['run', '--selector', 'marts_but_customer', '--project-dir', dir]);
