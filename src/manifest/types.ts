@@ -289,3 +289,9 @@ export interface Manifest {
 export function isSqlNode(n: ManifestNode): n is SqlNode {
   return 'rawCode' in n;
 }
+
+/** A root-relative path as dbt records it: relative to the node's package folder (the same path for the root project's). */
+export function inPackage(node: { readonly packagePath?: string }, path: string): string {
+  const prefix = node.packagePath;
+  return prefix !== undefined && path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1) : path;
+}

@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import { finalizeConfig, folderConfigs, mergeConfigs, normalizeConfig, pyRepr, pyStr, type ConfigCheck, type ProjectConfig } from '../config/index.js';
 import { ParseError, closeMatches, didYouMeanOf } from '../errors.js';
 import { analyzeStatic } from '../jinja/index.js';
-import type { RefCall, SqlNode } from '../manifest/types.js';
+import { inPackage, type RefCall, type SqlNode } from '../manifest/types.js';
 import { BUILTIN_TEST_CONFIG, BUILTIN_TESTS, isBuiltinTest, testConfigProblem } from '../data-tests/index.js';
 import type { TestDefinition } from './properties.js';
 
@@ -181,8 +181,7 @@ function modelCall(ref: TestTarget['modelRef']): string {
  * within its package and below the first folder (`models/staging/_schema.yml` gives `staging`).
  */
 function yamlFolders(patchPath: string, packagePath: string | undefined): string[] {
-  const inPackage = packagePath !== undefined && patchPath.startsWith(`${packagePath}/`) ? patchPath.slice(packagePath.length + 1) : patchPath;
-  return inPackage.split('/').slice(1, -1);
+  return inPackage({ packagePath }, patchPath).split('/').slice(1, -1);
 }
 
 function hasKeys(o: Readonly<Record<string, unknown>>): boolean {

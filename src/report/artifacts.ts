@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { maskSecrets, secretReplacer } from '../config/index.js';
-import type { ManifestNode } from '../manifest/types.js';
+import { inPackage, type ManifestNode } from '../manifest/types.js';
 import type { NodeResult } from './events.js';
+
+export { inPackage };
 
 const BMP_VERSION = '0.1.0';
 /** The dbt release whose artifact schemas (manifest v12, run-results v6, catalog v1, sources v3) bmp writes. */
@@ -186,11 +188,6 @@ export function sqlArtifactPath(targetDir: string, kind: 'compiled' | 'run', pro
   return `${targetDir}/${kind}/${pkg}/${inPackage(node, node.originalFilePath)}`;
 }
 
-/** A root-relative path as dbt records it: relative to the node's package folder (the same path for the root project's). */
-export function inPackage(node: { readonly packagePath?: string }, path: string): string {
-  const prefix = node.packagePath;
-  return prefix !== undefined && path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1) : path;
-}
 
 /**
  * A generic test's name holds its arguments (an accepted_values list can pass the 255 bytes a file
