@@ -4,7 +4,8 @@
  * tool can read the DAG's shape without the manifest. `linked` is the graph of dependencies;
  * `with_test_edges` (build only) adds the edges that make a node wait for the tests upstream of it.
  */
-import type { Manifest } from '../manifest/types.js';
+import type { ProjectGraph } from '../graph/index.js';
+import type { ProjectResource } from '../manifest/types.js';
 
 interface SummaryNode {
   readonly name: string;
@@ -12,28 +13,30 @@ interface SummaryNode {
   succ?: number[];
 }
 
-/** The DAG dbt links: sources, then nodes, then the resources outside the run (exposures, metrics, ...). */
-function linkedGraph(manifest: Manifest): { types: Map<string, string>; children: Map<string, string[]> } {
+/**
+ * The DAG dbt links: the project's graph (sources, then nodes, with their edges), then the resources
+ * outside the run (semantic models, exposures, metrics, saved queries) below what they depend on.
+ */
+function linkedGraph(graph: ProjectGraph, resources: Iterable<ProjectResource>): { types: Map<string, string>; children: Map<string, string[]> } {
   const types = new Map<string, string>();
   const children = new Map<string, string[]>();
-  const add = (id: string, type: string) => {
-    if (!types.has(id)) types.set(id, type);
-    if (!children.has(id)) children.set(id, []);
-  };
-  for (const s of manifest.sources.values()) add(s.uniqueId, 'source');
-  const link = (id: string, type: string, deps: readonly string[]) => {
-    add(id, type);
-    for (const dep of deps) {
-      const known = manifest.nodes.get(dep) ?? manifest.sources.get(dep) ?? manifest.resources?.get(dep);
-      if (!known) continue;
-      add(dep, known.resourceType);
-      const kids = children.get(dep)!;
-      if (!kids.includes(id)) kids.push(id);
-    }
-  };
-  for (const n of manifest.nodes.values()) link(n.uniqueId, n.resourceType, n.resourceType === 'seed' ? [] : n.dependsOn.nodes);
+  graph.forEachNode((id, { node }) => {
+    types.set(id, node.resourceType);
+    children.set(id, graph.outNeighbors(id));
+  });
+  const all = [...resources];
+  for (const r of all) {
+    types.set(r.uniqueId, r.resourceType);
+    children.set(r.uniqueId, []);
+  }
   for (const type of ['semantic_model', 'exposure', 'metric', 'saved_query'] as const) {
-    for (const r of manifest.resources?.values() ?? []) if (r.resourceType === type) link(r.uniqueId, r.resourceType, r.dependsOn);
+    for (const r of all) {
+      if (r.resourceType !== type) continue;
+      for (const dep of r.dependsOn) {
+        const kids = children.get(dep);
+        if (kids && !kids.includes(r.uniqueId)) kids.push(r.uniqueId);
+      }
+    }
   }
   return { types, children };
 }
@@ -56,8 +59,8 @@ function summary(types: ReadonlyMap<string, string>, children: ReadonlyMap<strin
  * what it reads passes — the build's own, by dbt's default rule (a test holds back every node
  * downstream of all the nodes it tests), for the nodes the build runs.
  */
-export function graphSummaryJson(manifest: Manifest, invocationId: string, testEdges?: readonly (readonly [string, string])[]): string {
-  const { types, children } = linkedGraph(manifest);
+export function graphSummaryJson(graph: ProjectGraph, resources: Iterable<ProjectResource>, invocationId: string, testEdges?: readonly (readonly [string, string])[]): string {
+  const { types, children } = linkedGraph(graph, resources);
   const out: Record<string, unknown> = { _invocation_id: invocationId, linked: summary(types, children) };
   if (testEdges) {
     const more = new Map([...children].map(([id, kids]) => [id, [...kids]]));

@@ -174,7 +174,7 @@ export async function writeManifest(project: LoadedProject, invocationId: string
 
 /** `target/graph_summary.json`: the DAG's shape, with the test edges of `build`, as dbt writes it. */
 export async function writeGraphSummary(project: LoadedProject, invocationId: string, testEdges?: readonly (readonly [string, string])[]): Promise<void> {
-  await writeFileAtomic(join(project.targetDir, 'graph_summary.json'), graphSummaryJson(project.manifest, invocationId, testEdges));
+  await writeFileAtomic(join(project.targetDir, 'graph_summary.json'), graphSummaryJson(project.graph, project.manifest.resources?.values() ?? [], invocationId, testEdges));
 }
 
 /** Selected unique ids for a command, in topological order. */
