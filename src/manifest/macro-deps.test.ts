@@ -15,6 +15,9 @@ describe('macroCalls', () => {
     expect(macroCalls("{{ dbt_utils.star(ref('a')) }} {{ dbt_utils.pivot('c', [1]) }}", resolve)).toEqual(['macro.dbt_utils.star', 'macro.dbt_utils.pivot']);
     expect(macroCalls("{{ adapter.cents('x') }} {{ modules.datetime.star() }} {{ unknown_macro() }}", resolve)).toEqual([]);
   });
+  it('a call inside a comment is not a call (comments are not rendered)', () => {
+    expect(macroCalls("{# {{ cents('a') }} #}{{ star(ref('a')) }}{#- {% if is_incremental() %} -#}", resolve)).toEqual(['macro.shop.star']);
+  });
   it('a template without tags calls nothing', () => {
     expect(macroCalls('select cents(1)', resolve)).toEqual([]);
   });

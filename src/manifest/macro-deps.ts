@@ -30,6 +30,7 @@ function rank(pkg: string, root: string): number {
 }
 
 const TAG = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
+const COMMENT = /\{#[\s\S]*?#\}/g;
 const CALL = /(?<![\w.])([A-Za-z_]\w*)(?:\s*\.\s*([A-Za-z_]\w*))?\s*\(/g;
 const DEFINITION = /^\{%-?\s*(?:macro|test|materialization)\s+[A-Za-z_]\w*\s*\(/;
 
@@ -37,8 +38,10 @@ const DEFINITION = /^\{%-?\s*(?:macro|test|materialization)\s+[A-Za-z_]\w*\s*\(/
  * The unique ids of the macros `text` calls, in order of first call.
  * @example macroCalls("{{ cents('x') }} {{ dbt_utils.star(ref('a')) }}", resolve) // ['macro.shop.cents', 'macro.dbt_utils.star']
  */
-export function macroCalls(text: string, resolve: MacroResolver): string[] {
-  if (!text.includes('{{') && !text.includes('{%')) return [];
+export function macroCalls(source: string, resolve: MacroResolver): string[] {
+  if (!source.includes('{{') && !source.includes('{%')) return [];
+  // a commented-out call (`{# {{ x() }} #}`) is not rendered, so not a call
+  const text = source.includes('{#') ? source.replace(COMMENT, '') : source;
   const out = new Set<string>();
   TAG.lastIndex = 0;
   let tag: RegExpExecArray | null;

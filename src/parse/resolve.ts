@@ -2,6 +2,7 @@ import { warningAt, type ConfigWarning } from '../config/index.js';
 import { BmpError, CompileError, closeMatches, didYouMeanOf, type ErrorLocation } from '../errors.js';
 import { analyzeStatic } from '../jinja/index.js';
 import { refKey, resolveRefId, resolveSourceId, type RefIndex } from '../manifest/lookup.js';
+import { macroCalls } from '../manifest/macro-deps.js';
 import type { ExecutableNode, SourceNode, SqlNode, UnitTestNode } from '../manifest/types.js';
 
 /**
@@ -177,16 +178,8 @@ function resolveUnitTest(
   });
 }
 
-/**
- * Whether a template calls is_incremental() (dbt's test: the model depends on that macro): inside
- * a `{{ }}` or `{% %}` tag, not in a comment or the SQL's own text.
- */
-function callsIsIncremental(rawCode: string): boolean {
-  if (!rawCode.includes('is_incremental')) return false;
-  const code = rawCode.replace(/\{#[\s\S]*?#\}/g, '');
-  for (const m of code.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) if (/\bis_incremental\s*\(/.test(m[0])) return true;
-  return false;
-}
+/** dbt's `is_incremental` (the name alone, or `dbt.is_incremental`), for {@link macroCalls}. */
+const IS_INCREMENTAL = (name: string, namespace?: string) => (name === 'is_incremental' && (!namespace || namespace === 'dbt') ? 'macro.dbt.is_incremental' : undefined);
 
 /**
  * dbt's rules for the unit tests of an incremental model (one whose SQL calls is_incremental()):
@@ -195,7 +188,8 @@ function callsIsIncremental(rawCode: string): boolean {
  * @throws CompileError BMP_UNIT_TEST_INVALID
  */
 function checkIncrementalOverride(node: UnitTestNode, model: SqlNode, where: ErrorLocation): void {
-  if (!callsIsIncremental(model.rawCode)) return;
+  // dbt's test: the model depends on macro.dbt.is_incremental (it calls it in a template tag)
+  if (!macroCalls(model.rawCode, IS_INCREMENTAL).length) return;
   const override = node.overrides.macros?.['is_incremental'];
   if (typeof override !== 'boolean') {
     throw new CompileError('BMP_UNIT_TEST_INVALID', `Boolean override for 'is_incremental' must be provided for unit test '${node.name}' in model '${model.name}'`, where, 'add overrides: {macros: {is_incremental: false}} (or true, with - input: this under given:)');
